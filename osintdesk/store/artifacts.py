@@ -1,0 +1,151 @@
+"""Write-once, content-addressed evidence bytes kept inside the case file.
+
+An artifact is stored once per SHA-256, in fixed-size chunks so that a file of any
+size is hashed, stored, read and exported in a stream (a 200 MB file never needs
+200 MB of memory, and SQLite's 1 GB blob limit never applies).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterator, Union
+
+from ..errors import Cancelled, InputError
+
+CHUNK_SIZE = 1 << 20  # 1 MiB
+ArtifactSource = Union[bytes, bytearray, memoryview, str, os.PathLike, BinaryIO]
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    sha256: str
+    size: int
+    is_new: bool
+
+
+class _Source:
+    """A re-readable view of what is to be stored: bytes, a path, or a seekable stream."""
+
+    def __init__(self, source: ArtifactSource):
+        self._spool = None
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            self._open = lambda: io.BytesIO(bytes(source))
+            self.name = "<bytes>"
+        elif isinstance(source, (str, os.PathLike)):
+            path = Path(source)
+            self.name = str(path)
+            self._open = lambda: open(path, "rb")
+        else:
+            self.name = getattr(source, "name", "<stream>")
+            if not source.seekable():
+                self._spool = tempfile.TemporaryFile()
+                shutil.copyfileobj(source, self._spool, CHUNK_SIZE)
+                source = self._spool
+            start = source.tell()
+
+            def reopen(stream=source, start=start):
+                stream.seek(start)
+                return _NoClose(stream)
+            self._open = reopen
+
+    def open(self) -> BinaryIO:
+        try:
+            return self._open()
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror or exc})", path=self.name) from None
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+
+
+class _NoClose(io.RawIOBase):
+    def __init__(self, stream):
+        self._s = stream
+
+    def read(self, n=-1):
+        return self._s.read(n)
+
+    def readable(self):
+        return True
+
+    def close(self):  # the caller owns the stream
+        pass
+
+
+def _chunks(stream: BinaryIO, cancelled: Callable[[], bool] | None) -> Iterator[bytes]:
+    while True:
+        if cancelled and cancelled():
+            raise Cancelled()
+        block = stream.read(CHUNK_SIZE)
+        if not block:
+            return
+        yield block
+
+
+def hash_source(src: _Source, progress: Progress | None = None,
+                cancelled: Callable[[], bool] | None = None, total: int | None = None
+                ) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with src.open() as stream:
+        for block in _chunks(stream, cancelled):
+            digest.update(block)
+            size += len(block)
+            if progress:
+                progress(size, total)
+    return digest.hexdigest(), size
+
+
+def write_chunks(conn: sqlite3.Connection, src: _Source, sha256: str, size: int,
+                 progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> None:
+    """Copy the bytes into artifact_chunks, checking they still hash to ``sha256``."""
+    digest = hashlib.sha256()
+    written = 0
+    with src.open() as stream:
+        for seq, block in enumerate(_chunks(stream, cancelled)):
+            digest.update(block)
+            written += len(block)
+            conn.execute("INSERT INTO artifact_chunks (sha256, seq, data) VALUES (?,?,?)",
+                         (sha256, seq, block))
+            if progress:
+                progress(written, size)
+    if digest.hexdigest() != sha256 or written != size:
+        raise InputError("changed while it was being stored; nothing was stored", path=src.name)
+
+
+def iter_chunks(conn: sqlite3.Connection, sha256: str) -> Iterator[tuple[int, bytes]]:
+    for seq, data in conn.execute(
+            "SELECT seq, data FROM artifact_chunks WHERE sha256 = ? ORDER BY seq", (sha256,)):
+        yield seq, data
+
+
+class ArtifactReader(io.RawIOBase):
+    """A read-only stream over a stored artifact, one chunk in memory at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, sha256: str):
+        self._it = (data for _, data in iter_chunks(conn, sha256))
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buf:
+            nxt = next(self._it, None)
+            if nxt is None:
+                return 0
+            self._buf = nxt
+        n = min(len(target), len(self._buf))
+        target[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n

@@ -1,0 +1,104 @@
+"""The append-only audit log: each entry is chained to the previous one by SHA-256.
+
+``entry_hash = sha256(prev_hash || canonical_json(entry without its hashes))``; the
+sequence number is inside the hashed part, so removing, reordering or editing an
+entry breaks the chain. Only the store (``Case``) appends; nothing ever updates.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuidlib
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .canonical import canonical_json, sha256_hex
+
+GENESIS_HASH = "0" * 64
+AUDIT_COLUMNS = ("seq", "uuid", "time_utc", "examiner", "action", "object_type", "object_id",
+                 "object_hash", "details", "prev_hash", "entry_hash")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    uuid: str
+    time_utc: str
+    examiner: str
+    action: str
+    object_type: str | None
+    object_id: str | None
+    object_hash: str | None
+    details: dict
+    prev_hash: str
+    entry_hash: str
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "AuditEntry":
+        values = dict(zip(AUDIT_COLUMNS, row))
+        try:
+            values["details"] = json.loads(values["details"])
+        except (TypeError, ValueError):
+            values["details"] = {"$unparsable": values["details"]}
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in AUDIT_COLUMNS}
+
+
+def entry_hash(prev_hash: str, body: dict) -> str:
+    return sha256_hex(prev_hash.encode("ascii") + canonical_json(body))
+
+
+def hashed_body(seq: int, uuid: str, time_utc: str, examiner: str, action: str,
+                object_type: str | None, object_id: str | None, object_hash: str | None,
+                details: dict) -> dict:
+    return {"seq": seq, "uuid": uuid, "time_utc": time_utc, "examiner": examiner,
+            "action": action, "object_type": object_type, "object_id": object_id,
+            "object_hash": object_hash, "details": details}
+
+
+def head(conn: sqlite3.Connection) -> tuple[int, str]:
+    row = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def append(conn: sqlite3.Connection, *, time_utc: str, examiner: str, action: str,
+           object_type: str | None = None, object_id: str | None = None,
+           object_hash: str | None = None, details: dict | None = None) -> AuditEntry:
+    """Append one entry (the caller holds the write transaction)."""
+    details = details or {}
+    last_seq, prev = head(conn)
+    seq = last_seq + 1
+    entry_uuid = str(uuidlib.uuid4())
+    body = hashed_body(seq, entry_uuid, time_utc, examiner, action, object_type, object_id,
+                       object_hash, details)
+    digest = entry_hash(prev, body)
+    conn.execute(
+        "INSERT INTO audit_log (seq, uuid, time_utc, examiner, action, object_type, object_id,"
+        " object_hash, details, prev_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (seq, entry_uuid, time_utc, examiner, action, object_type, object_id, object_hash,
+         canonical_json(details).decode("utf-8"), prev, digest))
+    conn.execute("INSERT OR REPLACE INTO case_meta (key, value) VALUES ('audit_head', ?)",
+                 (f"{seq}:{digest}",))
+    return AuditEntry(seq, entry_uuid, time_utc, examiner, action, object_type, object_id,
+                      object_hash, details, prev, digest)
+
+
+def entries(conn: sqlite3.Connection, *, after_seq: int = 0, limit: int | None = None
+            ) -> Iterator[AuditEntry]:
+    sql = f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log WHERE seq > ? ORDER BY seq"
+    params: tuple = (after_seq,)
+    if limit is not None:
+        sql += " LIMIT ?"
+        params += (limit,)
+    for row in conn.execute(sql, params):
+        yield AuditEntry.from_row(row)
+
+
+def recompute(entry: AuditEntry, prev_hash: str) -> str:
+    """The hash ``entry`` should carry if it follows an entry whose hash is ``prev_hash``."""
+    body = hashed_body(entry.seq, entry.uuid, entry.time_utc, entry.examiner, entry.action,
+                       entry.object_type, entry.object_id, entry.object_hash, entry.details)
+    return entry_hash(prev_hash, body)

@@ -1,0 +1,511 @@
+"""A case file: one SQLite database per case, opened and written only through ``Case``.
+
+``Case`` is the single writer of the chain of custody: every change it makes lands
+in the audit log in the same transaction as the change itself, so a failure leaves
+the case exactly as it was. Evidence bytes are write-once (triggers enforce it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import mimetypes
+import os
+import sqlite3
+import urllib.parse
+import uuid as uuidlib
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import sqlite_utils
+
+from .. import __version__
+from ..errors import CaseExistsError, InputError, NotACaseError, OsintdeskError, ReadOnlyCaseError
+from . import artifacts as art
+from . import audit
+from .clock import Clock, to_utc_text, utc_now
+from .header import check_case_header, check_schema_version, is_writable
+from .migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migration_names
+from .records import CASE_FIELDS, RECORD_KINDS, RecordKind, state_hash
+
+CASE_SUFFIX = ".osintcase"
+
+
+def case_path(path: str | os.PathLike) -> Path:
+    """The path a new case gets: ``NAME.osintcase`` (the suffix is added when missing)."""
+    p = Path(path)
+    return p if p.name.endswith(CASE_SUFFIX) else p.with_name(p.name + CASE_SUFFIX)
+
+
+def _connect(path: Path, *, readonly: bool, immutable: bool = False) -> sqlite3.Connection:
+    if readonly:
+        uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+        if immutable:
+            uri += "&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, timeout=10)
+    else:
+        conn = sqlite3.connect(str(path), timeout=10)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+class Case:
+    """An open case file. Use ``Case.create`` or ``Case.open``; close it (or use ``with``)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, examiner: str, readonly: bool,
+                 clock: Clock):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.examiner = examiner
+        self.readonly = readonly
+        self.clock = clock
+
+    # ---------------------------------------------------------------- opening
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, *, title: str, examiner: str,
+               number: str | None = None, description: str | None = None,
+               clock: Clock = utc_now) -> "Case":
+        """Create a new case file at ``path`` (``.osintcase`` is added) and open it."""
+        path = case_path(path)
+        if not title or not title.strip():
+            raise OsintdeskError("a case needs a title", path=path)
+        if path.exists():
+            raise CaseExistsError("already exists; choose another name (nothing was changed)",
+                                  path=path)
+        if not path.parent.is_dir():
+            raise OsintdeskError(f"folder {path.parent} does not exist", path=path)
+        if not os.access(path.parent, os.W_OK):
+            raise ReadOnlyCaseError(f"cannot create a case in {path.parent} (not writable)",
+                                    path=path)
+        # Build the case under a temporary name and move it into place when complete,
+        # so an interrupted 'new' never leaves a half-made case behind.
+        partial = path.with_name(f".{path.name}.{uuidlib.uuid4().hex[:8]}.partial")
+        try:
+            conn = sqlite3.connect(str(partial))
+            try:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                case = cls(partial, conn, examiner=examiner, readonly=False, clock=clock)
+                case._migrate(from_version=0, creating=True)
+                now = case._now()
+                meta = {"uuid": str(uuidlib.uuid4()), "title": title.strip(),
+                        "number": (number or "").strip() or None,
+                        "description": description, "created_utc": now,
+                        "created_by": examiner, "app_version": __version__}
+                with case.transaction():
+                    conn.executemany("INSERT INTO case_meta (key, value) VALUES (?, ?)",
+                                     list(meta.items()))
+                    case._log("create", "case", meta["uuid"], state_hash(meta),
+                              {"title": meta["title"], "number": meta["number"],
+                               "app_version": __version__})
+                conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                conn.close()
+            _move_into_place(partial, path)
+        finally:
+            for leftover in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return cls.open(path, examiner=examiner, clock=clock)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, examiner: str, readonly: bool = False,
+             clock: Clock = utc_now) -> "Case":
+        """Open an existing case; upgrade its schema when it is older than this app.
+
+        Anything that is not an osintdesk case, or a case from a newer version, is
+        refused before SQLite writes a byte to it.
+        """
+        path = Path(path)
+        version = check_case_header(path)
+        writable = is_writable(path)
+        if not readonly and not writable:
+            raise ReadOnlyCaseError(
+                "is read-only; it can be inspected (info, verify) but not changed", path=path)
+        try:
+            conn = _connect(path, readonly=readonly, immutable=readonly and not writable)
+        except sqlite3.Error as exc:
+            raise NotACaseError(f"cannot be opened ({exc})", path=path) from None
+        case = cls(path, conn, examiner=examiner, readonly=readonly, clock=clock)
+        try:
+            case._check_identity()
+            version = case.conn.execute("PRAGMA user_version").fetchone()[0]
+            check_schema_version(path, version)
+            if version < SCHEMA_VERSION:
+                if readonly:
+                    raise ReadOnlyCaseError(
+                        f"was made by an older osintdesk (schema {version}) and must be "
+                        "upgraded, which needs write access", path=path)
+                case._migrate(from_version=version)
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise NotACaseError(f"is damaged or not a case ({exc})", path=path) from None
+        except BaseException:
+            conn.close()
+            raise
+        return case
+
+    def _check_identity(self) -> None:
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise NotACaseError("is an SQLite database of another application, not an "
+                                "osintdesk case", path=self.path)
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version:
+            names = [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY id")]
+            known = migration_names()
+            if names != known[:len(names)]:
+                raise NotACaseError(
+                    "has schema changes this osintdesk does not know "
+                    f"({', '.join(n for n in names if n not in known) or 'out of order'}); "
+                    "it was probably written by a newer version", path=self.path)
+
+    def _migrate(self, *, from_version: int, creating: bool = False) -> None:
+        if from_version == 0:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY,"
+                              " name TEXT NOT NULL UNIQUE, applied_utc TEXT NOT NULL,"
+                              " app_version TEXT NOT NULL)")
+        for index in range(from_version, SCHEMA_VERSION):
+            migration = MIGRATIONS[index]
+            with self.transaction():
+                migration(self.db)
+                self.conn.execute("INSERT INTO _migrations (id, name, applied_utc, app_version)"
+                                  " VALUES (?,?,?,?)",
+                                  (index + 1, migration.__name__, self._now(), __version__))
+                self.conn.execute(f"PRAGMA user_version = {index + 1}")
+                if not creating:
+                    self._log("migrate", "case", self.meta().get("uuid"), None,
+                              {"migration": migration.__name__, "app_version": __version__})
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            if not self.readonly:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self) -> "Case":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- basics
+
+    def _now(self) -> str:
+        return to_utc_text(self.clock())
+
+    def _require_writable(self) -> None:
+        if self.readonly:
+            raise ReadOnlyCaseError("is open read-only; nothing was changed", path=self.path)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Case"]:
+        """All or nothing: nested uses become savepoints. Writers take the lock up front."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def _log(self, action: str, object_type: str | None = None, object_id: str | None = None,
+             object_hash: str | None = None, details: dict | None = None) -> audit.AuditEntry:
+        if not self.conn.in_transaction:
+            raise RuntimeError("audit entries are written inside the change's transaction")
+        return audit.append(self.conn, time_utc=self._now(), examiner=self.examiner,
+                            action=action, object_type=object_type, object_id=object_id,
+                            object_hash=object_hash, details=details)
+
+    def record_event(self, action: str, *, object_type: str | None = None,
+                     object_id: str | None = None, object_hash: str | None = None,
+                     details: dict | None = None) -> audit.AuditEntry:
+        """Log something that changes no record (an export, a verification result)."""
+        self._require_writable()
+        with self.transaction():
+            return self._log(action, object_type, object_id, object_hash, details)
+
+    def new_record_fields(self) -> dict[str, str]:
+        """uuid, created_utc and examiner for a record about to be inserted."""
+        return {"uuid": str(uuidlib.uuid4()), "created_utc": self._now(),
+                "examiner": self.examiner}
+
+    # ---------------------------------------------------------------- metadata
+
+    def meta(self) -> dict[str, Any]:
+        return {k: v for k, v in self.conn.execute("SELECT key, value FROM case_meta")}
+
+    def case_record(self) -> dict[str, Any]:
+        meta = self.meta()
+        return {k: meta.get(k) for k in CASE_FIELDS}
+
+    @property
+    def uuid(self) -> str:
+        return self.meta()["uuid"]
+
+    @property
+    def title(self) -> str:
+        return self.meta()["title"]
+
+    def update_case(self, **changes: Any) -> None:
+        """Change title, number or description; the old values stay in the audit log."""
+        self._require_writable()
+        allowed = {"title", "number", "description"}
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"case fields that cannot be edited: {sorted(bad)}")
+        if "title" in changes and not (changes["title"] or "").strip():
+            raise OsintdeskError("a case needs a title", path=self.path)
+        with self.transaction():
+            before = self.case_record()
+            for key, value in changes.items():
+                self.conn.execute("INSERT OR REPLACE INTO case_meta (key, value) VALUES (?, ?)",
+                                  (key, value))
+            after = self.case_record()
+            diff = {k: {"old": before.get(k), "new": after.get(k)} for k in changes
+                    if before.get(k) != after.get(k)}
+            if diff:
+                self._log("edit", "case", after["uuid"], state_hash(after), {"changes": diff})
+
+    # ---------------------------------------------------------------- artifacts
+
+    def put_artifact(self, source: art.ArtifactSource, *, progress: art.Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> art.Artifact:
+        """Store bytes write-once under their SHA-256; the same bytes are stored once."""
+        self._require_writable()
+        src = art._Source(source)
+        try:
+            total = _size_of(source)
+            half = (lambda done, _t: progress(done // 2, total)) if progress and total else None
+            sha256, size = art.hash_source(src, half, cancelled, total)
+            with self.transaction():
+                if self.has_artifact(sha256):
+                    return art.Artifact(sha256, size, False)
+                fields = self.new_record_fields()
+                self.conn.execute(
+                    "INSERT INTO artifacts (sha256, uuid, size, chunk_size, created_utc, examiner)"
+                    " VALUES (?,?,?,?,?,?)", (sha256, fields["uuid"], size, art.CHUNK_SIZE,
+                                             fields["created_utc"], fields["examiner"]))
+                second = ((lambda done, _t: progress(size // 2 + done // 2, total))
+                          if progress and total else None)
+                art.write_chunks(self.conn, src, sha256, size, second, cancelled)
+                self._log("store", "artifact", sha256, sha256, {"size": size})
+            return art.Artifact(sha256, size, True)
+        finally:
+            src.close()
+
+    def has_artifact(self, sha256: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM artifacts WHERE sha256 = ?",
+                                 (sha256,)).fetchone() is not None
+
+    def open_artifact(self, sha256: str) -> art.ArtifactReader:
+        if not self.has_artifact(sha256):
+            raise OsintdeskError(f"no artifact with SHA-256 {sha256}", path=self.path)
+        return art.ArtifactReader(self.conn, sha256)
+
+    def read_artifact(self, sha256: str) -> bytes:
+        with self.open_artifact(sha256) as reader:
+            return reader.read()
+
+    def export_artifact(self, sha256: str, dest: str | os.PathLike, *, overwrite: bool = False
+                        ) -> Path:
+        """Save the exact stored bytes to ``dest``; the export is logged."""
+        dest = Path(dest)
+        if dest.exists() and not overwrite:
+            raise OsintdeskError("already exists; not overwritten", path=dest)
+        tmp = dest.with_name(f".{dest.name}.partial")
+        with self.open_artifact(sha256) as reader, open(tmp, "wb") as out:
+            while block := reader.read(art.CHUNK_SIZE):
+                out.write(block)
+        os.replace(tmp, dest)
+        if not self.readonly:
+            self.record_event("export", object_type="artifact", object_id=sha256,
+                              object_hash=sha256, details={"to": str(dest)})
+        return dest
+
+    # ---------------------------------------------------------------- records
+
+    def kind(self, name: str) -> RecordKind:
+        try:
+            return RECORD_KINDS[name]
+        except KeyError:
+            raise ValueError(f"unknown record kind {name!r}") from None
+
+    def get_record(self, kind: str, key: str) -> dict | None:
+        k = self.kind(kind)
+        rows = list(self.db.query(f"SELECT * FROM [{k.table}] WHERE [{k.key}] = ?", [key]))
+        return rows[0] if rows else None
+
+    def insert_record(self, kind: str, fields: dict[str, Any], *, action: str = "create",
+                      details: dict | None = None) -> dict:
+        """Insert one record (uuid, created_utc and examiner are filled in) and log it."""
+        self._require_writable()
+        k = self.kind(kind)
+        row = {**self.new_record_fields(), **fields}
+        with self.transaction():
+            self.db[k.table].insert(row)
+            stored = self.get_record(kind, row[k.key])
+            self._log(action, k.name, stored[k.key], state_hash(stored), details)
+        return stored
+
+    def update_record(self, kind: str, key: str, changes: dict[str, Any], *,
+                      reason: str | None = None) -> dict:
+        """Edit a record; the audit entry keeps the old and new value of each field."""
+        self._require_writable()
+        k = self.kind(kind)
+        protected = {k.key, "uuid", "created_utc", "examiner"} & set(changes)
+        if protected:
+            raise ValueError(f"fields that identify a record cannot be edited: {protected}")
+        with self.transaction():
+            before = self.get_record(kind, key)
+            if before is None:
+                raise OsintdeskError(f"no {k.name} record {key}", path=self.path)
+            self.db[k.table].update(key, changes)
+            after = self.get_record(kind, key)
+            diff = {f: {"old": before.get(f), "new": after.get(f)} for f in changes
+                    if before.get(f) != after.get(f)}
+            if diff:
+                self._log("edit", k.name, key, state_hash(after),
+                          {"changes": diff, **({"reason": reason} if reason else {})})
+        return after
+
+    def delete_record(self, kind: str, key: str, *, reason: str | None = None) -> None:
+        """Delete a record; its last content is kept in the audit entry, never lost silently."""
+        self._require_writable()
+        k = self.kind(kind)
+        with self.transaction():
+            before = self.get_record(kind, key)
+            if before is None:
+                raise OsintdeskError(f"no {k.name} record {key}", path=self.path)
+            self.db[k.table].delete(key)
+            self._log("delete", k.name, key, state_hash(before),
+                      {"record": before, **({"reason": reason} if reason else {})})
+
+    # ---------------------------------------------------------------- evidence files
+
+    def add_evidence_file(self, path: str | os.PathLike, *, kind: str = "file",
+                          media_type: str | None = None, details: dict | None = None,
+                          progress: art.Progress | None = None,
+                          cancelled: Callable[[], bool] | None = None) -> tuple[dict, bool]:
+        """Store a file as evidence (bytes write-once, original name and times kept).
+
+        Returns ``(evidence_record, is_new)``; the same bytes added again with the same
+        kind add nothing and return the existing record.
+        """
+        self._require_writable()
+        path = Path(path)
+        if not path.is_file():
+            raise InputError("no such file" if not path.exists() else "is not a file", path=path)
+        stat = path.stat()
+        with self.transaction():
+            artifact = self.put_artifact(path, progress=progress, cancelled=cancelled)
+            existing = self.conn.execute(
+                "SELECT uuid FROM evidence WHERE sha256 = ? AND kind = ? ORDER BY created_utc",
+                (artifact.sha256, kind)).fetchone()
+            if existing:
+                return self.get_record("evidence", existing[0]), False
+            record = self.insert_record("evidence", {
+                "sha256": artifact.sha256, "kind": kind, "original_name": path.name,
+                "original_path": str(path.absolute()),
+                "original_mtime_utc": to_utc_text(datetime.fromtimestamp(stat.st_mtime,
+                                                                         timezone.utc)),
+                "media_type": media_type or mimetypes.guess_type(path.name)[0],
+                "size": artifact.size,
+                "details": json.dumps(details, sort_keys=True) if details else None,
+            }, action="add")
+        return record, True
+
+    def add_derived(self, origin_sha256: str, kind: str, content: bytes | str, *,
+                    producer: str, media_type: str | None = None) -> dict:
+        """Keep data derived from an artifact (extracted text, thumbnail) beside it."""
+        data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        from .canonical import sha256_hex
+        return self.insert_record("derived", {
+            "origin_sha256": origin_sha256, "kind": kind, "producer": producer,
+            "media_type": media_type or ("text/plain; charset=utf-8"
+                                         if isinstance(content, str) else None),
+            "content": data, "sha256": sha256_hex(data)}, action="derive")
+
+    # ---------------------------------------------------------------- reading
+
+    def audit_entries(self, *, after_seq: int = 0, limit: int | None = None
+                      ) -> Iterator[audit.AuditEntry]:
+        return audit.entries(self.conn, after_seq=after_seq, limit=limit)
+
+    def audit_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+
+    def last_verification(self) -> audit.AuditEntry | None:
+        row = self.conn.execute(
+            f"SELECT {', '.join(audit.AUDIT_COLUMNS)} FROM audit_log WHERE action = 'verify'"
+            " ORDER BY seq DESC LIMIT 1").fetchone()
+        return audit.AuditEntry.from_row(row) if row else None
+
+    def examiners(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT examiner FROM audit_log GROUP BY examiner ORDER BY min(seq)")]
+
+    def counts(self) -> dict[str, int]:
+        out = {"artifacts": self.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0]}
+        for kind in RECORD_KINDS.values():
+            out[kind.name] = self.conn.execute(f"SELECT count(*) FROM [{kind.table}]").fetchone()[0]
+        out["audit_entries"] = self.audit_count()
+        return out
+
+    def info(self) -> dict[str, Any]:
+        """Everything ``osintdesk info`` shows, as plain data."""
+        meta = self.case_record()
+        seq, head = audit.head(self.conn)
+        last = self.last_verification()
+        return {
+            "path": str(self.path), "uuid": meta["uuid"], "title": meta["title"],
+            "number": meta["number"], "description": meta["description"],
+            "created_utc": meta["created_utc"], "created_by": meta["created_by"],
+            "created_with": meta["app_version"], "schema_version": SCHEMA_VERSION,
+            "examiners": self.examiners(), "counts": self.counts(),
+            "artifact_bytes": self.conn.execute(
+                "SELECT coalesce(sum(size), 0) FROM artifacts").fetchone()[0],
+            "audit_head": {"seq": seq, "hash": head},
+            "last_verification": None if last is None else {
+                "time_utc": last.time_utc, "examiner": last.examiner,
+                "ok": bool(last.details.get("ok"))},
+        }
+
+
+def _size_of(source: art.ArtifactSource) -> int | None:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return len(source)
+    if isinstance(source, (str, os.PathLike)):
+        with contextlib.suppress(OSError):
+            return os.path.getsize(source)
+    return None
+
+
+def _move_into_place(partial: Path, path: Path) -> None:
+    """Rename without ever replacing a file that appeared meanwhile."""
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        raise CaseExistsError("already exists; choose another name (nothing was changed)",
+                              path=path) from None
+    except OSError:
+        # File systems without hard links (FAT, some network shares).
+        if path.exists():
+            raise CaseExistsError("already exists; nothing was changed", path=path) from None
+        os.replace(partial, path)

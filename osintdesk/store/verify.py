@@ -1,0 +1,223 @@
+"""Verify a case: re-hash every artifact, walk the audit chain, check every record's state.
+
+The result lists exactly what failed (which artifact, which audit entry, what was
+expected and what was found). ``verify_and_record`` appends the result to the audit
+log, so a failed verification stays visible later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+from . import audit
+from .case import Case
+from .records import RECORD_KINDS, state_hash
+
+MAX_RECORDED_FAILURES = 200
+# Entries that report on an object without changing it: they carry no record state.
+EVENT_ACTIONS = frozenset({"verify", "export", "migrate"})
+
+
+@dataclass
+class Failure:
+    check: str          # "sqlite", "artifact", "audit", "record"
+    object: str         # what failed: "artifact 3f2a…", "audit entry 12", "evidence <uuid>"
+    problem: str        # in words
+    expected: str | None = None
+    found: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.object}: {self.problem}"
+        if self.expected is not None or self.found is not None:
+            text += f" (expected {self.expected}, found {self.found})"
+        return text
+
+
+@dataclass
+class VerifyReport:
+    path: str
+    ok: bool = True
+    failures: list[Failure] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+    audit_head: dict = field(default_factory=dict)
+    recorded: bool = False
+    recorded_note: str | None = None
+
+    def fail(self, *args, **kwargs) -> None:
+        self.failures.append(Failure(*args, **kwargs))
+        self.ok = False
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "ok": self.ok, "checked": self.checked,
+                "audit_head": self.audit_head,
+                "failures": [asdict(f) for f in self.failures],
+                "recorded": self.recorded, "recorded_note": self.recorded_note}
+
+
+Progress = Callable[[int, int | None], None]
+
+
+def verify_case(case: Case, *, progress: Progress | None = None,
+                cancelled: Callable[[], bool] | None = None) -> VerifyReport:
+    """Check everything and return the report; writes nothing."""
+    report = VerifyReport(path=str(case.path))
+    total = case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] + 2
+    step = 0
+
+    def tick():
+        nonlocal step
+        step += 1
+        if cancelled and cancelled():
+            from ..errors import Cancelled
+            raise Cancelled()
+        if progress:
+            progress(step, total)
+
+    _check_sqlite(case, report)
+    tick()
+    _check_artifacts(case, report, tick)
+    states = _check_audit_chain(case, report)
+    tick()
+    _check_records(case, report, states)
+    return report
+
+
+def _check_sqlite(case: Case, report: VerifyReport) -> None:
+    rows = [r[0] for r in case.conn.execute("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        for row in rows[:20]:
+            report.fail("sqlite", "database file", f"integrity check: {row}")
+    for table, rowid, parent, _ in case.conn.execute("PRAGMA foreign_key_check"):
+        report.fail("sqlite", f"{table} row {rowid}", f"refers to a missing {parent} row")
+    report.checked["sqlite_integrity"] = 1
+
+
+def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:
+    count = 0
+    rows = case.conn.execute("SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall()
+    for sha256, size in rows:
+        digest = hashlib.sha256()
+        length = 0
+        expected_seq = 0
+        gap = False
+        for seq, data in case.conn.execute(
+                "SELECT seq, data FROM artifact_chunks WHERE sha256 = ? ORDER BY seq", (sha256,)):
+            if seq != expected_seq:
+                gap = True
+            expected_seq = seq + 1
+            digest.update(data)
+            length += len(data)
+        name = f"artifact {sha256}"
+        if gap:
+            report.fail("artifact", name, "chunks are missing or out of sequence")
+        if length != size:
+            report.fail("artifact", name, "size differs", f"{size} bytes", f"{length} bytes")
+        found = digest.hexdigest()
+        if found != sha256:
+            report.fail("artifact", name, "content does not match its SHA-256", sha256, found)
+        count += 1
+        tick()
+    orphans = case.conn.execute(
+        "SELECT DISTINCT sha256 FROM artifact_chunks WHERE sha256 NOT IN "
+        "(SELECT sha256 FROM artifacts)").fetchall()
+    for (sha256,) in orphans:
+        report.fail("artifact", f"artifact {sha256}", "content present without its artifact record")
+    report.checked["artifacts"] = count
+
+
+def _check_audit_chain(case: Case, report: VerifyReport) -> dict[tuple[str, str], tuple]:
+    """Walk the chain; return the last logged state of every object: (action, hash, seq)."""
+    prev = audit.GENESIS_HASH
+    expected_seq = 1
+    states: dict[tuple[str, str], tuple] = {}
+    count = 0
+    for entry in case.audit_entries():
+        name = f"audit entry {entry.seq}"
+        if entry.seq != expected_seq:
+            report.fail("audit", name, "sequence is broken (an entry was removed or inserted)",
+                        f"entry {expected_seq}", f"entry {entry.seq}")
+        if entry.prev_hash != prev:
+            report.fail("audit", name, "does not follow the previous entry "
+                        "(an entry before it was removed, reordered or altered)", prev,
+                        entry.prev_hash)
+        recomputed = audit.recompute(entry, entry.prev_hash)
+        if recomputed != entry.entry_hash:
+            report.fail("audit", name, f"content was altered ({entry.action} "
+                        f"{entry.object_type or ''} {entry.object_id or ''})".rstrip() + ")",
+                        recomputed, entry.entry_hash)
+        if entry.object_type and entry.object_id and entry.action not in EVENT_ACTIONS:
+            states[(entry.object_type, entry.object_id)] = (entry.action, entry.object_hash,
+                                                            entry.seq)
+        prev = entry.entry_hash
+        expected_seq = entry.seq + 1
+        count += 1
+    head_text = case.meta().get("audit_head") or ""
+    report.audit_head = {"seq": expected_seq - 1, "hash": prev}
+    if head_text != f"{expected_seq - 1}:{prev}":
+        report.fail("audit", "audit log head",
+                    "the last entries of the audit log are missing or were replaced",
+                    head_text or "(none)", f"{expected_seq - 1}:{prev}")
+    report.checked["audit_entries"] = count
+    return states
+
+
+def _check_records(case: Case, report: VerifyReport, states: dict) -> None:
+    checked = 0
+    # The case's own metadata.
+    record = case.case_record()
+    _compare(report, states, "case", record["uuid"], state_hash(record), "case metadata")
+    checked += 1
+    # Artifacts: every one must have been logged when stored, and every logged one be there.
+    present = {r[0] for r in case.conn.execute("SELECT sha256 FROM artifacts")}
+    for sha256 in present:
+        if ("artifact", sha256) not in states:
+            report.fail("record", f"artifact {sha256}", "is in the case but was never logged")
+    for (otype, oid), (action, _h, seq) in states.items():
+        if otype == "artifact" and oid not in present:
+            report.fail("record", f"artifact {oid}",
+                        f"was stored (audit entry {seq}) but is missing from the case")
+    # Every record kind: each row's state must equal its last logged state.
+    for kind in RECORD_KINDS.values():
+        keys = set()
+        for row in case.db.query(f"SELECT * FROM [{kind.table}]"):
+            key = row[kind.key]
+            keys.add(key)
+            _compare(report, states, kind.name, key, state_hash(row), f"{kind.name} {key}")
+            checked += 1
+        for (otype, oid), (action, _h, seq) in states.items():
+            if otype == kind.name and oid not in keys and action != "delete":
+                report.fail("record", f"{kind.name} {oid}",
+                            f"is missing, but no deletion was logged (last entry {seq}: {action})")
+    report.checked["records"] = checked
+
+
+def _compare(report, states, otype, oid, found_hash, label) -> None:
+    state = states.get((otype, oid))
+    if state is None:
+        report.fail("record", label, "is not in the audit log (added outside osintdesk)")
+        return
+    action, logged_hash, seq = state
+    if action == "delete":
+        report.fail("record", label, f"was deleted (audit entry {seq}) but is present again")
+    elif logged_hash is not None and logged_hash != found_hash:
+        report.fail("record", label,
+                    f"changed outside osintdesk since audit entry {seq}", logged_hash, found_hash)
+
+
+def verify_and_record(case: Case, *, progress: Progress | None = None,
+                      cancelled: Callable[[], bool] | None = None) -> VerifyReport:
+    """Verify, then append the result to the audit log (when the case can be written)."""
+    report = verify_case(case, progress=progress, cancelled=cancelled)
+    if case.readonly:
+        report.recorded_note = "the case is open read-only, so this result was not recorded"
+        return report
+    details = {"ok": report.ok, "checked": report.checked,
+               "failure_count": len(report.failures),
+               "failures": [str(f) for f in report.failures[:MAX_RECORDED_FAILURES]],
+               "audit_head": report.audit_head}
+    case.record_event("verify", object_type="case", object_id=case.uuid,
+                      details=details)
+    report.recorded = True
+    return report

@@ -1,0 +1,158 @@
+"""Dialogs: new case, examiner, verification result, about."""
+
+from __future__ import annotations
+
+import platform
+import sqlite3
+from pathlib import Path
+
+import matplotlib
+import PySide6
+import sqlite_utils  # noqa: F401  (version shown in About)
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser,
+                               QVBoxLayout, QWidget)
+
+from .. import __version__
+from ..paths import resource
+from ..store import CASE_SUFFIX, case_path
+
+
+class NewCaseDialog(QDialog):
+    """Ask for the case file location, title and number."""
+
+    def __init__(self, parent: QWidget | None = None, folder: str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("New case")
+        self.setObjectName("new_case_dialog")
+        self.title_edit = QLineEdit(objectName="title")
+        self.title_edit.setPlaceholderText("e.g. Il-62M RA-86496 Moscow–Pyongyang flights")
+        self.number_edit = QLineEdit(objectName="number")
+        self.number_edit.setPlaceholderText("optional reference number")
+        self.path_edit = QLineEdit(objectName="path")
+        self.path_edit.setPlaceholderText(f"file name ending in {CASE_SUFFIX}")
+        self._folder = folder or str(Path.home())
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path_edit, 1)
+        path_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("&Title:", self.title_edit)
+        form.addRow("Case &number:", self.number_edit)
+        form.addRow("&File:", path_row)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.title_edit.textChanged.connect(self._update)
+        self.path_edit.textChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(560, 0)
+        self._update()
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New case file", self._folder,
+                                              f"osintdesk cases (*{CASE_SUFFIX})")
+        if name:
+            self.path_edit.setText(str(case_path(name)))
+
+    def _update(self) -> None:
+        ok = bool(self.title_edit.text().strip() and self.path_edit.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def values(self) -> tuple[str, str, str | None]:
+        return (self.path_edit.text().strip(), self.title_edit.text().strip(),
+                self.number_edit.text().strip() or None)
+
+
+class ExaminerDialog(QDialog):
+    def __init__(self, current: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Examiner")
+        self.name_edit = QLineEdit(current, objectName="examiner")
+        form = QFormLayout(self)
+        form.addRow(QLabel("The name recorded with every change you make to a case."))
+        form.addRow("&Examiner:", self.name_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class VerifyResultDialog(QDialog):
+    """Shows what verification checked and, when it failed, exactly what failed."""
+
+    def __init__(self, report, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("verify_result_dialog")
+        self.setWindowTitle("Verification passed" if report.ok else "Verification FAILED")
+        checked = report.checked
+        summary = QLabel(
+            ("<b>Everything holds.</b>" if report.ok
+             else f"<b style='color:#b00020'>{len(report.failures)} problem(s) found.</b>")
+            + f"<br>{checked.get('artifacts', 0)} artifacts re-hashed, "
+              f"{checked.get('audit_entries', 0)} audit entries walked, "
+              f"{checked.get('records', 0)} records checked, SQLite integrity checked."
+            + f"<br>Audit head #{report.audit_head.get('seq')}: "
+              f"<code>{report.audit_head.get('hash')}</code>"
+            + (f"<br><i>{report.recorded_note}</i>" if report.recorded_note
+               else "<br>This result was recorded in the audit log."))
+        summary.setTextFormat(Qt.TextFormat.RichText)
+        summary.setWordWrap(True)
+        summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        if report.failures:
+            self.details = QPlainTextEdit("\n".join(str(f) for f in report.failures))
+            self.details.setReadOnly(True)
+            layout.addWidget(self.details, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(720, 420 if report.failures else 0)
+
+
+def versions_html() -> str:
+    return (f"osintdesk {__version__}<br>Python {platform.python_version()}, "
+            f"Qt {qVersion()}, PySide6 {PySide6.__version__}, SQLite {sqlite3.sqlite_version}, "
+            f"sqlite-utils {_dist_version('sqlite-utils')}, matplotlib {matplotlib.__version__}")
+
+
+def _dist_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("About osintdesk")
+        self.setObjectName("about_dialog")
+        text = QTextBrowser()
+        text.setOpenExternalLinks(False)
+        try:
+            licences = resource("LICENSES.md").read_text(encoding="utf-8")
+        except OSError:
+            licences = "(resources/LICENSES.md is missing)"
+        text.setHtml(
+            "<h2>osintdesk</h2><p>Offline case files for open-source investigators: evidence "
+            "capture with a tamper-evident chain of custody, flight tracks, charts.</p>"
+            f"<p>{versions_html()}</p><h3>Data licences</h3>")
+        text.append("")
+        text.insertPlainText(licences)
+        self.text = text
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 520)

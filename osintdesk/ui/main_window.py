@@ -1,0 +1,420 @@
+"""The main window: open a case, navigate its sections, run long work with progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow,
+                               QMessageBox, QProgressBar, QSplitter, QStackedWidget,
+                               QToolButton, QWidget)
+
+from .. import __version__
+from ..errors import OsintdeskError
+from ..settings import save_settings
+from ..store import CASE_SUFFIX, Case, verify_and_record
+from ..store.header import is_writable
+from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
+from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
+from .tasks import Task, TaskRunner
+
+MAX_RECENT = 10
+
+
+class TaskProgress(QWidget):
+    """Status-bar widget: what is running, how far along, and a Cancel button."""
+
+    def __init__(self, runner: TaskRunner, parent=None):
+        super().__init__(parent)
+        self.runner = runner
+        self.label = QLabel()
+        self.bar = QProgressBar(maximumWidth=200, textVisible=False)
+        self.cancel_button = QToolButton(text="Cancel", objectName="cancel_task")
+        self.cancel_button.clicked.connect(runner.cancel_all)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button)
+        runner.started.connect(self._started)
+        runner.ended.connect(self._ended)
+        self.hide()
+
+    def _started(self, task: Task) -> None:
+        self.label.setText(task.title + "…")
+        self.bar.setRange(0, 0)
+        task.progress.connect(self._progress)
+        self.show()
+
+    def _progress(self, done: int, total: int) -> None:
+        if total > 0:
+            # Large byte counts overflow a 32-bit progress bar: show per mille.
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * min(done, total) / total))
+        else:
+            self.bar.setRange(0, 0)
+
+    def _ended(self, _task: Task) -> None:
+        if not self.runner.active:
+            self.hide()
+        else:
+            self.label.setText(self.runner.active[-1].title + "…")
+
+
+class MainWindow(QMainWindow):
+    case_opened = Signal(str)
+    case_closed = Signal()
+    verified = Signal(object)  # VerifyReport
+
+    def __init__(self, *, examiner: str, settings: QSettings, runner: TaskRunner):
+        super().__init__()
+        self.examiner = examiner
+        self.settings = settings
+        self.runner = runner
+        self.case: Case | None = None  # the GUI thread's own (read) connection
+        self.last_message: QMessageBox | None = None
+        self.setWindowTitle("osintdesk")
+        self.setAcceptDrops(True)
+        self.resize(1200, 780)
+
+        self.navigator = QListWidget(objectName="navigator")
+        self.stack = QStackedWidget()
+        self.pages: list[CasePage] = []
+        for page in (OverviewPage(), EvidencePage(), AuditPage()):
+            self.add_page(page)
+        self.navigator.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigator.setCurrentRow(0)
+        splitter = QSplitter()
+        splitter.addWidget(self.navigator)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([190, 1010])
+        self.setCentralWidget(splitter)
+
+        self._build_actions()
+        self._build_status_bar()
+        self._update_state()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # ------------------------------------------------------------ construction
+
+    def add_page(self, page: CasePage) -> None:
+        self.pages.append(page)
+        self.stack.addWidget(page)
+        self.navigator.addItem(page.title)
+
+    def show_page(self, title: str) -> CasePage:
+        for row, page in enumerate(self.pages):
+            if page.title == title:
+                self.navigator.setCurrentRow(row)
+                return page
+        raise KeyError(title)
+
+    def _action(self, text: str, slot: Callable, shortcut=None, name: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        if name:
+            action.setObjectName(name)
+        return action
+
+    def _build_actions(self) -> None:
+        self.action_new = self._action("&New Case…", self.new_case, QKeySequence.StandardKey.New,
+                                       "action_new")
+        self.action_open = self._action("&Open Case…", self.open_case_dialog,
+                                        QKeySequence.StandardKey.Open, "action_open")
+        self.action_close = self._action("&Close Case", self.close_case,
+                                         QKeySequence.StandardKey.Close, "action_close")
+        self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.action_add_files = self._action("&Add Evidence Files…", self.add_files_dialog,
+                                             "Ctrl+Shift+A", "action_add_files")
+        self.action_verify = self._action("&Verify Case", self.verify_case, "Ctrl+Shift+V",
+                                          "action_verify")
+        self.action_examiner = self._action("&Examiner…", self.change_examiner)
+        self.action_about = self._action("&About osintdesk", self.show_about)
+
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.action_new)
+        file_menu.addAction(self.action_open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("recent_menu")
+        file_menu.addAction(self.action_close)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_examiner)
+        file_menu.addSeparator()
+        file_menu.addAction(self.action_quit)
+        case_menu = self.menuBar().addMenu("&Case")
+        case_menu.addAction(self.action_add_files)
+        case_menu.addAction(self.action_verify)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.action_about)
+        toolbar = self.addToolBar("Case")
+        toolbar.setObjectName("case_toolbar")
+        for action in (self.action_new, self.action_open, self.action_add_files,
+                       self.action_verify):
+            toolbar.addAction(action)
+        self._rebuild_recent_menu()
+
+    def _build_status_bar(self) -> None:
+        self.status_case = QLabel(objectName="status_case")
+        self.status_examiner = QLabel(objectName="status_examiner")
+        self.status_verified = QLabel(objectName="status_verified")
+        self.task_progress = TaskProgress(self.runner)
+        bar = self.statusBar()
+        bar.addWidget(self.status_case, 1)
+        bar.addPermanentWidget(self.task_progress)
+        bar.addPermanentWidget(self.status_verified)
+        bar.addPermanentWidget(self.status_examiner)
+
+    # ------------------------------------------------------------ state
+
+    def _update_state(self) -> None:
+        has_case = self.case is not None
+        writable = has_case and is_writable(self.case.path)
+        for action in (self.action_close, self.action_verify):
+            action.setEnabled(has_case)
+        self.action_add_files.setEnabled(writable)
+        self.status_examiner.setText(f"Examiner: {self.examiner}")
+        if not has_case:
+            self.setWindowTitle("osintdesk")
+            self.status_case.setText("No case open")
+            self.status_verified.setText("")
+            return
+        title = self.case.title
+        self.setWindowTitle(f"{title} — {self.case.path.name} — osintdesk")
+        self.status_case.setText(f"Case: {title} ({self.case.path})"
+                                 + ("" if writable else "  [read-only]"))
+        last = self.case.last_verification()
+        if last is None:
+            self.status_verified.setText("Not yet verified")
+        else:
+            state = "verified OK" if last.details.get("ok") else "verification FAILED"
+            self.status_verified.setText(f"Last check: {state} {last.time_utc[:16]}Z")
+            self.status_verified.setStyleSheet("" if last.details.get("ok")
+                                               else "color: #b00020; font-weight: bold")
+
+    def refresh(self) -> None:
+        """Re-read the case into every page (after a write task finished)."""
+        for page in self.pages:
+            page.set_case(self.case)
+        self._update_state()
+
+    # ------------------------------------------------------------ messages
+
+    def show_error(self, message: str, title: str = "osintdesk") -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok,
+                          self)
+        box.setObjectName("error_message")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.last_message = box
+        box.open()
+        return box
+
+    def show_info(self, message: str, title: str = "osintdesk") -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, title, message,
+                          QMessageBox.StandardButton.Ok, self)
+        self.last_message = box
+        box.open()
+        return box
+
+    def run_task(self, title: str, work, *, on_success: Callable | None = None,
+                 writes: bool = True) -> Task:
+        """Run ``work(progress, cancelled)`` in the background; errors become dialogs."""
+        task = self.runner.create(title, work, writes=writes)
+        task.succeeded.connect(self._task_succeeded)
+        task.failed.connect(self._task_failed)
+        task.cancelled.connect(self._task_cancelled)
+        task._on_success = on_success
+        return self.runner.start(task)
+
+    def _task_succeeded(self, result) -> None:
+        task = self.sender()
+        if task.writes and self.case is not None:
+            self.refresh()
+        if task._on_success is not None:
+            task._on_success(result)
+
+    def _task_failed(self, message: str) -> None:
+        task = self.sender()
+        self.statusBar().showMessage(f"{task.title} failed", 8000)
+        self.show_error(message, f"{task.title} failed")
+
+    def _task_cancelled(self) -> None:
+        task = self.sender()
+        self.statusBar().showMessage(f"{task.title}: cancelled, nothing was changed", 8000)
+
+    # ------------------------------------------------------------ cases
+
+    def new_case(self) -> NewCaseDialog:
+        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
+        dialog = NewCaseDialog(self, folder)
+        dialog.accepted.connect(lambda: self.create_case(*dialog.values()))
+        dialog.open()
+        return dialog
+
+    def create_case(self, path: str, title: str, number: str | None) -> Task:
+        examiner = self.examiner
+
+        def work(progress, cancelled):
+            with Case.create(path, title=title, number=number, examiner=examiner) as case:
+                return str(case.path)
+        return self.run_task("Creating case", work, on_success=self.open_case)
+
+    def open_case_dialog(self) -> None:
+        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
+        name, _ = QFileDialog.getOpenFileName(self, "Open case", folder,
+                                              f"osintdesk cases (*{CASE_SUFFIX});;All files (*)")
+        if name:
+            self.open_case(name)
+
+    def open_case(self, path: str) -> bool:
+        """Open ``path`` for viewing; shows a clear message when it is not a usable case."""
+        path = str(Path(path).absolute())
+        try:
+            writable = is_writable(Path(path))
+            if writable:
+                # A writable open applies any pending migrations, then we keep a
+                # read-only connection: all writes go through the task runner.
+                Case.open(path, examiner=self.examiner).close()
+            case = Case.open(path, examiner=self.examiner, readonly=True)
+        except OsintdeskError as exc:
+            self.show_error(str(exc), "Cannot open case")
+            self._forget_recent(path)
+            return False
+        self.close_case()
+        self.case = case
+        self._remember_recent(path)
+        self.settings.setValue("paths/last_folder", str(Path(path).parent))
+        self.refresh()
+        self.case_opened.emit(path)
+        return True
+
+    def close_case(self) -> None:
+        if self.case is None:
+            return
+        self.runner.wait()
+        self.case.close()
+        self.case = None
+        self.refresh()
+        self.case_closed.emit()
+
+    # ------------------------------------------------------------ recent cases
+
+    def recent_cases(self) -> list[str]:
+        value = self.settings.value("recent_cases", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [p for p in self.recent_cases() if p != path]
+        self.settings.setValue("recent_cases", [path] + recent[: MAX_RECENT - 1])
+        self._rebuild_recent_menu()
+
+    def _forget_recent(self, path: str) -> None:
+        recent = self.recent_cases()
+        if path in recent:
+            recent.remove(path)
+            self.settings.setValue("recent_cases", recent)
+            self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_cases()
+        for index, path in enumerate(recent, 1):
+            action = self.recent_menu.addAction(f"&{index} {Path(path).name}  ({Path(path).parent})")
+            action.setData(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_case(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # ------------------------------------------------------------ evidence
+
+    def add_files_dialog(self) -> None:
+        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
+        names, _ = QFileDialog.getOpenFileNames(self, "Add evidence files", folder)
+        if names:
+            self.add_files(names)
+
+    def add_files(self, names: list[str]) -> Task | None:
+        if self.case is None:
+            self.show_error("Open or create a case first.")
+            return None
+        path, examiner = self.case.path, self.examiner
+
+        def work(progress, cancelled):
+            added = []
+            with Case.open(path, examiner=examiner) as case:
+                for name in names:
+                    record, is_new = case.add_evidence_file(name, progress=progress,
+                                                            cancelled=cancelled)
+                    added.append((name, is_new))
+            return added
+
+        def done(added):
+            new = sum(1 for _, is_new in added if is_new)
+            self.statusBar().showMessage(
+                f"Added {new} file(s)" + (f"; {len(added) - new} already in the case"
+                                          if len(added) - new else ""), 8000)
+        return self.run_task(f"Adding {len(names)} file(s)", work, on_success=done)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and self.case is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        names = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if names:
+            self.add_files(names)
+            event.acceptProposedAction()
+
+    # ------------------------------------------------------------ verify
+
+    def verify_case(self) -> Task | None:
+        if self.case is None:
+            return None
+        path, examiner = self.case.path, self.examiner
+        readonly = not is_writable(path)
+
+        def work(progress, cancelled):
+            with Case.open(path, examiner=examiner, readonly=readonly) as case:
+                return verify_and_record(case, progress=progress, cancelled=cancelled)
+
+        def done(report):
+            self.refresh()
+            self.verify_dialog = VerifyResultDialog(report, self)
+            self.verify_dialog.open()
+            self.verified.emit(report)
+        return self.run_task("Verifying case", work, on_success=done, writes=not readonly)
+
+    # ------------------------------------------------------------ misc
+
+    def change_examiner(self) -> None:
+        dialog = ExaminerDialog(self.examiner, self)
+
+        def accept():
+            name = dialog.name_edit.text().strip()
+            if name:
+                self.examiner = name
+                save_settings({"examiner": name})
+                self._update_state()
+        dialog.accepted.connect(accept)
+        dialog.open()
+
+    def show_about(self) -> AboutDialog:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        return self.about_dialog
+
+    def closeEvent(self, event) -> None:
+        self.runner.cancel_all()
+        self.runner.wait()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        if self.case is not None:
+            self.case.close()
+            self.case = None
+        super().closeEvent(event)

@@ -1,0 +1,124 @@
+"""Table models over a case (read on the GUI thread's read connection, fetched in pages)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class PagedQueryModel(QAbstractTableModel):
+    """Rows from a SQL query, fetched ``page_size`` at a time as the view scrolls.
+
+    ``columns`` is a list of (header, key) pairs; ``fetch(offset, limit)`` returns dict rows.
+    """
+
+    page_size = 500
+
+    def __init__(self, columns: Sequence[tuple[str, str]],
+                 fetch: Callable[[int, int], list[dict]] | None = None,
+                 count: Callable[[], int] | None = None, parent=None):
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._fetch = fetch
+        self._count = count
+        self._rows: list[dict] = []
+        self._total = 0
+        self._fetching = False  # views may ask for more while rows are being inserted
+
+    def set_source(self, fetch: Callable[[int, int], list[dict]] | None,
+                   count: Callable[[], int] | None) -> None:
+        self.beginResetModel()
+        self._fetch, self._count = fetch, count
+        self._rows = []
+        self._total = count() if count else 0
+        self.endResetModel()
+
+    def refresh(self) -> None:
+        self.set_source(self._fetch, self._count)
+
+    def row(self, row: int) -> dict:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._columns)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._fetch is not None and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._fetch is None or self._fetching:
+            return
+        self._fetching = True
+        try:
+            more = self._fetch(len(self._rows), self.page_size)
+            more = more[: max(0, self._total - len(self._rows))]
+            if not more:
+                self._total = len(self._rows)
+                return
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+        finally:
+            self._fetching = False
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self._columns):
+                return self._columns[section][0]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        if not (0 <= index.column() < len(self._columns)):
+            return None
+        value = self._rows[index.row()].get(self._columns[index.column()][1])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(index.column(), value)
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 40:
+            return value
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        return None
+
+    def display(self, column: int, value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return str(value)
+
+
+AUDIT_COLUMNS = [("#", "seq"), ("Time (UTC)", "time_utc"), ("Examiner", "examiner"),
+                 ("Action", "action"), ("Object", "object_type"), ("Object id", "object_id"),
+                 ("Details", "details"), ("Entry hash", "entry_hash")]
+
+EVIDENCE_COLUMNS = [("Original name", "original_name"), ("Kind", "kind"),
+                    ("Type", "media_type"), ("Size (bytes)", "size"),
+                    ("Added (UTC)", "created_utc"), ("Examiner", "examiner"),
+                    ("SHA-256", "sha256")]
+
+
+def audit_source(case) -> tuple[Callable, Callable]:
+    def fetch(offset: int, limit: int) -> list[dict]:
+        return [e.as_dict() for e in case.audit_entries(after_seq=offset, limit=limit)]
+    return fetch, case.audit_count
+
+
+def evidence_source(case) -> tuple[Callable, Callable]:
+    def fetch(offset: int, limit: int) -> list[dict]:
+        return list(case.db.query(
+            "SELECT * FROM evidence ORDER BY created_utc, uuid LIMIT ? OFFSET ?", [limit, offset]))
+
+    def count() -> int:
+        return case.conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
+    return fetch, count

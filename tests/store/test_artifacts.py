@@ -1,0 +1,105 @@
+"""The write-once evidence store: de-duplication, streaming, write-once enforcement."""
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from osintdesk.errors import Cancelled, InputError
+from osintdesk.store import Case
+from osintdesk.store.artifacts import CHUNK_SIZE
+
+
+@pytest.fixture
+def case(tmp_path):
+    with Case.create(tmp_path / "c", title="T", examiner="A") as c:
+        yield c
+
+
+def test_same_bytes_are_stored_once(case, tmp_path):
+    data = b"Il-62M RA-86496 " * 1000
+    first = case.put_artifact(data)
+    (tmp_path / "copy.bin").write_bytes(data)
+    second = case.put_artifact(tmp_path / "copy.bin")
+    assert first.sha256 == second.sha256 == hashlib.sha256(data).hexdigest()
+    assert first.is_new and not second.is_new
+    assert case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] == 1
+    stores = [e for e in case.audit_entries() if e.action == "store"]
+    assert len(stores) == 1 and stores[0].object_hash == first.sha256
+
+
+def test_large_file_is_chunked_and_read_back_in_a_stream(case, tmp_path):
+    path = tmp_path / "big.bin"
+    block = bytes(range(256)) * 4096  # 1 MiB
+    with open(path, "wb") as fh:
+        for i in range(5):
+            fh.write(block[i:] + block[:i])
+        fh.write(b"tail")
+    art = case.put_artifact(path)
+    assert art.size == path.stat().st_size
+    chunks = case.conn.execute("SELECT count(*), max(length(data)) FROM artifact_chunks").fetchone()
+    assert chunks == (6, CHUNK_SIZE)
+    reader = case.open_artifact(art.sha256)
+    h = hashlib.sha256()
+    while block := reader.read(65536):
+        h.update(block)
+    assert h.hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest() == art.sha256
+
+
+def test_export_original_gives_identical_bytes_and_is_logged(case, tmp_path):
+    art = case.put_artifact(b"\x00\x01binary\xff")
+    out = case.export_artifact(art.sha256, tmp_path / "out.bin")
+    assert out.read_bytes() == b"\x00\x01binary\xff"
+    assert list(case.audit_entries())[-1].action == "export"
+
+
+def test_evidence_cannot_be_modified_or_deleted(case):
+    art = case.put_artifact(b"original")
+    for sql in ("UPDATE artifact_chunks SET data = x'00'", "DELETE FROM artifact_chunks",
+                "UPDATE artifacts SET size = 1", "DELETE FROM artifacts",
+                "UPDATE audit_log SET examiner = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(sqlite3.IntegrityError, match="write-once"):
+            case.conn.execute(sql)
+        case.conn.rollback()
+    assert case.read_artifact(art.sha256) == b"original"
+
+
+def test_evidence_file_keeps_original_name_and_is_not_added_twice(case, tmp_path):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff fake jpeg")
+    record, new = case.add_evidence_file(path)
+    assert new and record["original_name"] == "photo.jpg"
+    assert record["media_type"] == "image/jpeg"
+    assert record["original_mtime_utc"].endswith("Z")
+    again, new_again = case.add_evidence_file(path)
+    assert not new_again and again["uuid"] == record["uuid"]
+    assert case.conn.execute("SELECT count(*) FROM evidence").fetchone()[0] == 1
+
+
+def test_cancelled_store_leaves_case_unchanged(case, tmp_path):
+    path = tmp_path / "big.bin"
+    path.write_bytes(b"x" * (3 * CHUNK_SIZE))
+    before = case.audit_count()
+    calls = {"n": 0}
+
+    def cancelled():
+        calls["n"] += 1
+        return calls["n"] > 4  # during the second (storing) pass
+    with pytest.raises(Cancelled):
+        case.put_artifact(path, cancelled=cancelled)
+    assert case.conn.execute("SELECT count(*) FROM artifact_chunks").fetchone()[0] == 0
+    assert case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] == 0
+    assert case.audit_count() == before
+
+
+def test_missing_file_names_the_file(case, tmp_path):
+    with pytest.raises(InputError, match="nope.txt: no such file"):
+        case.add_evidence_file(tmp_path / "nope.txt")
+
+
+def test_derived_data_points_at_its_original(case):
+    art = case.put_artifact(b"<html>hello</html>")
+    derived = case.add_derived(art.sha256, "text", "hello", producer="test 1.0")
+    assert derived["origin_sha256"] == art.sha256
+    assert derived["content"] == b"hello"
+    assert list(case.audit_entries())[-1].action == "derive"

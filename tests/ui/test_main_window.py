@@ -1,0 +1,173 @@
+"""The window, offscreen: create a case, reopen it from Recent, verify, add files, cancel."""
+
+import hashlib
+import threading
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+from osintdesk.app import build_window
+from osintdesk.store import Case
+from osintdesk.ui.dialogs import AboutDialog, NewCaseDialog
+from osintdesk.ui.models import PagedQueryModel, audit_source
+
+
+@pytest.fixture
+def window(qtbot):
+    win = build_window("Window Examiner")
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.runner.wait()
+
+
+def wait_for(qtbot, window, task):
+    """Until the window has handled the task's outcome (results arrive as queued signals)."""
+    qtbot.waitUntil(lambda: task not in window.runner.active, timeout=10000)
+
+
+def create_through_dialog(qtbot, window, path, title):
+    window.action_new.trigger()
+    dialog = window.findChild(NewCaseDialog)
+    assert dialog is not None and dialog.isVisible()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # nothing typed yet
+    dialog.title_edit.setText(title)
+    dialog.number_edit.setText("2024-17")
+    dialog.path_edit.setText(str(path))
+    assert ok.isEnabled()
+    with qtbot.waitSignal(window.case_opened, timeout=10000):
+        ok.click()
+
+
+def test_create_case_through_the_window(qtbot, window, tmp_path):
+    create_through_dialog(qtbot, window, tmp_path / "il62", "Il-62M flights")
+    path = tmp_path / "il62.osintcase"
+    assert path.exists()
+    assert window.case is not None and window.case.title == "Il-62M flights"
+    assert "Il-62M flights" in window.status_case.text()
+    assert "Window Examiner" in window.status_examiner.text()
+    assert window.status_verified.text() == "Not yet verified"
+    with Case.open(path, examiner="x", readonly=True) as case:
+        assert case.case_record()["created_by"] == "Window Examiner"
+        assert case.case_record()["number"] == "2024-17"
+
+
+def test_reopen_from_recent_then_verify(qtbot, window, tmp_path):
+    create_through_dialog(qtbot, window, tmp_path / "c1", "First")
+    window.close_case()
+    assert window.case is None and window.status_case.text() == "No case open"
+
+    # A new window (the app started again) finds the case in Open Recent.
+    second = build_window("Window Examiner")
+    qtbot.addWidget(second)
+    actions = second.recent_menu.actions()
+    assert actions and actions[0].data() == str(tmp_path / "c1.osintcase")
+    with qtbot.waitSignal(second.case_opened, timeout=5000):
+        actions[0].trigger()
+    assert second.case.title == "First"
+
+    with qtbot.waitSignal(second.verified, timeout=10000) as blocker:
+        second.action_verify.trigger()
+    report = blocker.args[0]
+    assert report.ok and report.recorded
+    assert second.verify_dialog.isVisible()
+    assert "verified OK" in second.status_verified.text()
+    second.runner.wait()
+
+
+def test_verify_failure_is_shown(qtbot, window, tmp_path):
+    path = tmp_path / "c.osintcase"
+    (tmp_path / "f.txt").write_text("evidence")
+    with Case.create(path, title="T", examiner="A") as case:
+        case.add_evidence_file(tmp_path / "f.txt")
+    import sqlite3
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE evidence SET original_name='x'")
+    conn.commit()
+    conn.close()
+    assert window.open_case(str(path))
+    with qtbot.waitSignal(window.verified, timeout=10000) as blocker:
+        window.verify_case()
+    assert not blocker.args[0].ok
+    assert "FAILED" in window.status_verified.text()
+    assert "changed outside osintdesk" in window.verify_dialog.details.toPlainText()
+
+
+def test_not_a_case_shows_message_and_file_is_untouched(qtbot, window, tmp_path):
+    path = tmp_path / "notes.osintcase"
+    path.write_bytes(b"just some notes, not a database" * 10)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not window.open_case(str(path))
+    box = window.last_message
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    assert str(path) in box.text() and "not an SQLite database" in box.text()
+    assert window.case is None
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_add_files_in_background_fills_evidence_table(qtbot, window, tmp_path):
+    create_through_dialog(qtbot, window, tmp_path / "c", "T")
+    files = []
+    for i in range(3):
+        f = tmp_path / f"doc{i}.txt"
+        f.write_text(f"document {i}")
+        files.append(str(f))
+    task = window.add_files(files)
+    wait_for(qtbot, window, task)
+    page = window.show_page("Evidence")
+    assert page.model.rowCount() == 3
+    names = {page.model.row(r)["original_name"] for r in range(3)}
+    assert names == {"doc0.txt", "doc1.txt", "doc2.txt"}
+    page.filter_edit.setText("doc1")
+    assert page.proxy.rowCount() == 1
+
+
+def test_task_can_be_cancelled(qtbot, window):
+    started = threading.Event()
+
+    def work(progress, cancelled):
+        started.set()
+        i = 0
+        while True:  # runs until the user cancels
+            progress(i, None)
+            i += 1
+            threading.Event().wait(0.01)
+
+    task = window.run_task("Endless work", work, writes=False)
+    assert started.wait(5)
+    qtbot.waitUntil(lambda: window.task_progress.isVisible(), timeout=5000)
+    window.task_progress.cancel_button.click()
+    wait_for(qtbot, window, task)
+    assert task.done and task.result is None and task.error is None
+    assert "cancelled" in window.statusBar().currentMessage()
+    assert not window.task_progress.isVisible()
+
+
+def test_failed_task_shows_one_clear_message(qtbot, window, tmp_path):
+    create_through_dialog(qtbot, window, tmp_path / "c", "T")
+    task = window.add_files([str(tmp_path / "missing.pdf")])
+    wait_for(qtbot, window, task)
+    assert "missing.pdf: no such file" in window.last_message.text()
+
+
+def test_about_lists_versions_and_data_licences(qtbot, window):
+    dialog = window.show_about()
+    assert isinstance(dialog, AboutDialog)
+    text = dialog.text.toPlainText()
+    assert "Natural Earth" in text and "OurAirports" in text and "CC0" in text
+    assert "SQLite" in text and "Qt" in text
+
+
+def test_audit_model_passes_modeltester(qtmodeltester, tmp_path):
+    with Case.create(tmp_path / "c", title="T", examiner="A") as case:
+        for i in range(7):
+            case.put_artifact(f"artifact {i}".encode())
+        model = PagedQueryModel([("#", "seq"), ("Action", "action")])
+        model.page_size = 3
+        model.set_source(*audit_source(case))
+        assert model.canFetchMore()
+        qtmodeltester.check(model)
+        while model.canFetchMore():
+            model.fetchMore()
+        assert model.rowCount() == case.audit_count() == 8, [e.action for e in case.audit_entries()]
