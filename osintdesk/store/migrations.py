@@ -94,10 +94,117 @@ def m001_case_file(db: sqlite_utils.Database) -> None:
     )
 
 
+def m002_flights(db: sqlite_utils.Database) -> None:
+    """Flight files, aircraft, track points and the flights, gaps and ground times derived from them."""
+    db.executescript(
+        """
+        CREATE TABLE flight_imports (
+            uuid             TEXT PRIMARY KEY,
+            evidence_uuid    TEXT NOT NULL REFERENCES evidence(uuid),
+            sha256           TEXT NOT NULL UNIQUE REFERENCES artifacts(sha256),
+            original_name    TEXT,
+            importer         TEXT NOT NULL,
+            importer_version TEXT NOT NULL,
+            points           INTEGER NOT NULL,
+            duplicates       INTEGER NOT NULL,
+            skipped          INTEGER NOT NULL,
+            skipped_reasons  TEXT,
+            file_flights     TEXT,
+            created_utc      TEXT NOT NULL,
+            examiner         TEXT NOT NULL
+        );
+        CREATE TABLE aircraft (
+            uuid                 TEXT PRIMARY KEY,
+            hex                  TEXT UNIQUE,
+            registration         TEXT,
+            type_code            TEXT,
+            type_name            TEXT,
+            operator             TEXT,
+            hex_country          TEXT,
+            hex_military         INTEGER,
+            registration_country TEXT,
+            label                TEXT NOT NULL,
+            created_utc          TEXT NOT NULL,
+            examiner             TEXT NOT NULL
+        );
+        CREATE INDEX aircraft_registration ON aircraft(registration);
+        -- Observed positions; never edited (a trigger refuses), removed only with their import.
+        CREATE TABLE track_points (
+            id            INTEGER PRIMARY KEY,
+            import_uuid   TEXT NOT NULL,
+            aircraft_uuid TEXT NOT NULL,
+            t             REAL NOT NULL,
+            lat           REAL NOT NULL,
+            lon           REAL NOT NULL,
+            alt_ft        REAL,
+            gs_kt         REAL,
+            track_deg     REAL,
+            vrate_fpm     REAL,
+            on_ground     INTEGER,
+            callsign      TEXT,
+            squawk        TEXT,
+            leg_start     INTEGER NOT NULL DEFAULT 0,
+            stale         INTEGER NOT NULL DEFAULT 0,
+            record        INTEGER
+        );
+        CREATE UNIQUE INDEX track_points_position ON track_points(aircraft_uuid, t, lat, lon);
+        CREATE INDEX track_points_import ON track_points(import_uuid);
+        CREATE TRIGGER track_points_no_update BEFORE UPDATE ON track_points
+        BEGIN SELECT RAISE(ABORT, 'track points are observations and cannot be changed'); END;
+        -- Derived from the points: recomputed for an aircraft when its points change.
+        CREATE TABLE flights (
+            uuid                    TEXT PRIMARY KEY,
+            aircraft_uuid           TEXT NOT NULL REFERENCES aircraft(uuid),
+            first_t                 REAL NOT NULL,
+            last_t                  REAL NOT NULL,
+            duration_s              REAL NOT NULL,
+            distance_km             REAL NOT NULL,
+            max_alt_ft              REAL,
+            callsigns               TEXT,
+            flight_number           TEXT,
+            origin                  TEXT,
+            origin_distance_km      REAL,
+            origin_source           TEXT,
+            destination             TEXT,
+            destination_distance_km REAL,
+            destination_source      TEXT,
+            point_count             INTEGER NOT NULL,
+            gap_count               INTEGER NOT NULL,
+            first_lat REAL, first_lon REAL, last_lat REAL, last_lon REAL
+        );
+        CREATE INDEX flights_aircraft ON flights(aircraft_uuid, first_t);
+        CREATE TABLE coverage_gaps (
+            uuid          TEXT PRIMARY KEY,
+            flight_uuid   TEXT NOT NULL REFERENCES flights(uuid),
+            aircraft_uuid TEXT NOT NULL,
+            start_t       REAL NOT NULL,
+            end_t         REAL NOT NULL,
+            duration_s    REAL NOT NULL,
+            start_lat REAL, start_lon REAL, start_alt_ft REAL,
+            end_lat REAL, end_lon REAL, end_alt_ft REAL,
+            distance_km   REAL
+        );
+        CREATE INDEX coverage_gaps_flight ON coverage_gaps(flight_uuid);
+        CREATE TABLE ground_times (
+            uuid          TEXT PRIMARY KEY,
+            aircraft_uuid TEXT NOT NULL REFERENCES aircraft(uuid),
+            airport       TEXT,
+            start_t       REAL NOT NULL,
+            end_t         REAL NOT NULL,
+            duration_s    REAL NOT NULL,
+            after_flight  TEXT,
+            before_flight TEXT
+        );
+        CREATE INDEX ground_times_aircraft ON ground_times(aircraft_uuid, start_t);
+        """
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
     m001_case_file,
+    m002_flights,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -26,6 +26,8 @@ RECORD_KINDS: dict[str, RecordKind] = {
     for kind in (
         RecordKind("evidence", "evidence", "Evidence files"),
         RecordKind("derived", "derived", "Derived data"),
+        RecordKind("flight-import", "flight_imports", "Flight files"),
+        RecordKind("aircraft", "aircraft", "Aircraft"),
     )
 }
 
@@ -37,3 +39,76 @@ CASE_FIELDS = ("uuid", "title", "number", "description", "created_utc", "created
 
 def state_hash(row: dict) -> str:
     return record_hash(row)
+
+
+@dataclass(frozen=True)
+class BulkPart:
+    table: str
+    group_column: str
+    columns: tuple[str, ...]
+    order_by: str
+
+
+@dataclass(frozen=True)
+class BulkGroup:
+    """Rows too many to log one by one (track points, derived flights), hashed per group.
+
+    The audit entry that wrote a group (object_type = ``name``, object_id = the group id)
+    carries the digest of its rows; ``verify`` recomputes it.
+    """
+
+    name: str
+    parts: tuple[BulkPart, ...]
+
+
+BULK_GROUPS: dict[str, BulkGroup] = {}
+
+
+def register_bulk_group(group: BulkGroup) -> BulkGroup:
+    BULK_GROUPS[group.name] = group
+    return group
+
+
+def group_digest(conn, group: BulkGroup, group_id: str) -> tuple[str, int]:
+    """SHA-256 over the group's rows in a fixed order, and how many rows there are."""
+    import hashlib
+    digest = hashlib.sha256()
+    count = 0
+    for part in group.parts:
+        digest.update(part.table.encode())
+        cursor = conn.execute(
+            f"SELECT {', '.join(part.columns)} FROM [{part.table}] "
+            f"WHERE [{part.group_column}] = ? ORDER BY {part.order_by}", (group_id,))
+        while rows := cursor.fetchmany(20000):
+            digest.update(repr(rows).encode())
+            count += len(rows)
+    return digest.hexdigest(), count
+
+
+def group_ids(conn, group: BulkGroup) -> set[str]:
+    ids: set[str] = set()
+    for part in group.parts:
+        ids.update(r[0] for r in conn.execute(
+            f"SELECT DISTINCT [{part.group_column}] FROM [{part.table}]"))
+    return ids
+
+
+TRACK_POINTS = register_bulk_group(BulkGroup("track-points", (
+    BulkPart("track_points", "import_uuid",
+             ("aircraft_uuid", "t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
+              "on_ground", "callsign", "squawk", "leg_start", "stale", "record"), "id"),
+)))
+
+FLIGHT_ANALYSIS = register_bulk_group(BulkGroup("flight-analysis", (
+    BulkPart("flights", "aircraft_uuid",
+             ("uuid", "first_t", "last_t", "duration_s", "distance_km", "max_alt_ft",
+              "callsigns", "flight_number", "origin", "origin_distance_km", "origin_source",
+              "destination", "destination_distance_km", "destination_source", "point_count",
+              "gap_count"), "first_t, uuid"),
+    BulkPart("coverage_gaps", "aircraft_uuid",
+             ("uuid", "flight_uuid", "start_t", "end_t", "start_lat", "start_lon", "end_lat",
+              "end_lon"), "start_t, uuid"),
+    BulkPart("ground_times", "aircraft_uuid",
+             ("uuid", "airport", "start_t", "end_t", "after_flight", "before_flight"),
+             "start_t, uuid"),
+)))

@@ -13,7 +13,7 @@ from typing import Callable
 
 from . import audit
 from .case import Case
-from .records import RECORD_KINDS, state_hash
+from .records import BULK_GROUPS, RECORD_KINDS, group_digest, group_ids, state_hash
 
 MAX_RECORDED_FAILURES = 200
 # Entries that report on an object without changing it: they carry no record state.
@@ -190,6 +190,19 @@ def _check_records(case: Case, report: VerifyReport, states: dict) -> None:
             if otype == kind.name and oid not in keys and action != "delete":
                 report.fail("record", f"{kind.name} {oid}",
                             f"is missing, but no deletion was logged (last entry {seq}: {action})")
+    # Bulk groups (track points of an import, flights of an aircraft): one digest each.
+    for group in BULK_GROUPS.values():
+        present_ids = group_ids(case.conn, group)
+        for gid in present_ids:
+            found, rows = group_digest(case.conn, group, gid)
+            _compare(report, states, group.name, gid, found, f"{group.name} {gid}")
+            checked += rows
+        for (otype, oid), (action, logged, seq) in states.items():
+            if otype == group.name and oid not in present_ids and action != "delete":
+                empty, _ = group_digest(case.conn, group, oid)
+                if logged != empty:
+                    report.fail("record", f"{group.name} {oid}",
+                                f"rows are missing, but no deletion was logged (entry {seq})")
     report.checked["records"] = checked
 
 

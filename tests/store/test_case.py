@@ -108,7 +108,7 @@ def test_case_from_newer_version_is_refused_and_untouched(tmp_path):
 def test_unknown_migration_name_is_refused(tmp_path):
     path = Case.create(tmp_path / "odd", title="T", examiner="A").path
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE _migrations SET name = 'm001_something_else'")
+    conn.execute("UPDATE _migrations SET name = 'm001_something_else' WHERE id = 1")
     conn.commit()
     conn.close()
     with pytest.raises(NotACaseError, match="m001_something_else"):
@@ -140,3 +140,23 @@ def test_read_only_open_refuses_writes(tmp_path):
         with pytest.raises(ReadOnlyCaseError, match="read-only"):
             case.put_artifact(b"x")
     assert digest(path) == before
+
+
+def test_older_case_is_upgraded_on_open_and_still_verifies(tmp_path, monkeypatch):
+    import osintdesk.store.case as case_module
+    import osintdesk.store.header as header_module
+    from osintdesk.store import verify_case
+    from osintdesk.store.migrations import MIGRATIONS
+
+    # Make a case as the first release did: only the first migration.
+    monkeypatch.setattr(case_module, "MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr(case_module, "SCHEMA_VERSION", 1)
+    monkeypatch.setattr(header_module, "SCHEMA_VERSION", 1)
+    path = Case.create(tmp_path / "old", title="T", examiner="A").path
+    monkeypatch.undo()
+
+    with Case.open(path, examiner="B") as case:
+        assert case.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        migrated = [e for e in case.audit_entries() if e.action == "migrate"]
+        assert [e.details["migration"] for e in migrated] == migration_names()[1:]
+        assert verify_case(case).ok
