@@ -105,6 +105,21 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
             state["bar"].__exit__(None, None, None)
 
 
+def _print_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
+    if not rows:
+        click.echo("(none)")
+        return
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return f"{value:,.0f}"
+        return "" if value is None else str(value)
+    table = [[title for _, title in columns]] + [[cell(r.get(k)) for k, _ in columns]
+                                                   for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    for line in table:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip())
+
+
 def human_bytes(n: int) -> str:
     size = float(n)
     for unit in ("bytes", "KiB", "MiB", "GiB"):
@@ -263,6 +278,10 @@ def gui(ctx: Context, case: str | None) -> None:
 def _run_gui(ctx: Context, case: str | None) -> int:
     from .app import run  # Qt is imported only when the window is wanted
     return run(case, examiner=ctx.examiner)
+
+
+# Commands of each capability live in their own module and register on ``cli`` here.
+from . import cli_flights  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

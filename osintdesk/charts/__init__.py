@@ -1,0 +1,20 @@
+"""Charts drawn on matplotlib Figures from plain data: map, flight profile, activity.
+
+No Qt and no pyplot: the window hosts these figures in a canvas, the command line and
+reports save them with ``save_figure``, tests inspect what was drawn. Inputs are the
+records in ``charts.data`` (the case adapter builds them from the store).
+"""
+
+from .activity import ActivityInfo, draw_activity
+from .data import (ActivityFlight, ActivityRow, Airport, ChartFlight, ChartPlace, CoverageGap,
+                   GroundStay, find_gaps)
+from .export import new_figure, save_figure
+from .map import MapInfo, TrackHit, draw_map, nearest_point, refresh_view
+from .profile import ProfileInfo, draw_profile
+
+__all__ = [
+    "ActivityFlight", "ActivityInfo", "ActivityRow", "Airport", "ChartFlight", "ChartPlace",
+    "CoverageGap", "GroundStay", "MapInfo", "ProfileInfo", "TrackHit", "draw_activity",
+    "draw_map", "draw_profile", "find_gaps", "nearest_point", "new_figure", "refresh_view",
+    "save_figure",
+]

@@ -39,6 +39,7 @@ class AircraftInfo:
     type_code: str | None = None
     type_name: str | None = None
     operator: str | None = None
+    extra: dict = field(default_factory=dict)  # other facts the file states (e.g. readsb dbFlags)
 
 
 @dataclass

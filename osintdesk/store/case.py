@@ -241,6 +241,19 @@ class Case:
         with self.transaction():
             return self._log(action, object_type, object_id, object_hash, details)
 
+    def record_bulk(self, action: str, group_name: str, group_id: str,
+                    details: dict | None = None) -> audit.AuditEntry:
+        """Log that a bulk group (an import's track points, an aircraft's flights) was written.
+
+        The entry carries the digest of the group's rows as they are now; ``verify``
+        recomputes it. Call inside the transaction that wrote the rows.
+        """
+        from .records import BULK_GROUPS, group_digest
+        self._require_writable()
+        digest, rows = group_digest(self.conn, BULK_GROUPS[group_name], group_id)
+        with self.transaction():
+            return self._log(action, group_name, group_id, digest, {"rows": rows, **(details or {})})
+
     def new_record_fields(self) -> dict[str, str]:
         """uuid, created_utc and examiner for a record about to be inserted."""
         return {"uuid": str(uuidlib.uuid4()), "created_utc": self._now(),

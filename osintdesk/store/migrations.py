@@ -170,7 +170,19 @@ def m002_flights(db: sqlite_utils.Database) -> None:
             destination_source      TEXT,
             point_count             INTEGER NOT NULL,
             gap_count               INTEGER NOT NULL,
-            first_lat REAL, first_lon REAL, last_lat REAL, last_lon REAL
+            gap_distance_km         REAL,
+            squawks                 TEXT,
+            origin_name             TEXT,
+            origin_basis            TEXT,
+            destination_name        TEXT,
+            destination_basis       TEXT,
+            departed_ground         INTEGER,
+            arrived_ground          INTEGER,
+            start_reason            TEXT,
+            end_reason              TEXT,
+            notes                   TEXT,
+            first_lat REAL, first_lon REAL, first_alt_ft REAL,
+            last_lat REAL, last_lon REAL, last_alt_ft REAL
         );
         CREATE INDEX flights_aircraft ON flights(aircraft_uuid, first_t);
         CREATE TABLE coverage_gaps (
@@ -189,9 +201,15 @@ def m002_flights(db: sqlite_utils.Database) -> None:
             uuid          TEXT PRIMARY KEY,
             aircraft_uuid TEXT NOT NULL REFERENCES aircraft(uuid),
             airport       TEXT,
+            airport_name  TEXT,
             start_t       REAL NOT NULL,
             end_t         REAL NOT NULL,
             duration_s    REAL NOT NULL,
+            lat           REAL,
+            lon           REAL,
+            distance_km   REAL,
+            observed      INTEGER,
+            description   TEXT,
             after_flight  TEXT,
             before_flight TEXT
         );

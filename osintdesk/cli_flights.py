@@ -1,0 +1,146 @@
+"""Command-line commands for flight records: import-flights, flights, aircraft, formats."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import (Context, _open, _open_for_reading, _print_json, _print_table, cli,
+                  pass_context, progress_bar)
+from .errors import OsintdeskError
+
+@cli.command("import-flights")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", metavar="NAME",
+              help="Read the files as this format (see `osintdesk formats`); default: detect.")
+@click.option("--aircraft", metavar="REG_OR_HEX",
+              help="The aircraft, for files that do not name it (e.g. RA-86496 or 155abc).")
+@click.option("--mapping", metavar="PRESET",
+              help="Column-mapping preset for --format csv-mapped.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | None,
+                   aircraft: str | None, mapping: str | None, as_json: bool) -> None:
+    """Import flight-tracking files (FlightRadar24, ADS-B Exchange/readsb, OpenSky, KML, GPX...).
+
+    Each file is all or nothing; a file imported before adds nothing.
+    """
+    from .flights.ingest import import_flight_file
+    options = {"mapping": mapping} if mapping else None
+    results, failed = [], False
+    with _open(ctx, case) as opened:
+        for name in files:
+            try:
+                with progress_bar(f"Importing {Path(name).name}", not as_json) as progress:
+                    result = import_flight_file(opened, name, fmt=fmt, aircraft=aircraft,
+                                                options=options, progress=progress)
+                results.append(result.as_dict())
+            except OsintdeskError as exc:
+                failed = True
+                results.append({"file": name, "error": str(exc)})
+                if not as_json:
+                    click.echo(f"osintdesk: error: {exc}", err=True)
+    if as_json:
+        _print_json(results)
+    else:
+        for r in results:
+            if "error" in r:
+                continue
+            if r["already_imported"]:
+                click.echo(f"{r['file']}: {r['message']}")
+                continue
+            line = (f"{r['file']}: {r['format']}, {r['points']} points, {r['flights']} flight(s), "
+                    f"aircraft {', '.join(r['aircraft'])}")
+            if r["duplicates"]:
+                line += f"; {r['duplicates']} duplicate(s) dropped"
+            if r["skipped"]:
+                line += f"; {r['skipped']} record(s) skipped"
+            click.echo(line)
+            for reason, info in r["skipped_reasons"].items():
+                click.echo(f"  skipped {info['count']}× (first at record {info['first_record']}): "
+                           f"{reason}")
+    if failed:
+        sys.exit(2)
+
+
+FLIGHT_COLUMNS = [("aircraft", "Aircraft"), ("callsigns", "Callsigns"), ("origin", "From"),
+                  ("destination", "To"), ("departure_utc", "Departure (UTC)"),
+                  ("arrival_utc", "Arrival (UTC)"), ("duration", "Duration"),
+                  ("distance_km", "km"), ("max_alt_ft", "Max ft"), ("gap_count", "Gaps"),
+                  ("uuid", "Flight")]
+
+
+@cli.command("flights")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--aircraft", metavar="REG_OR_HEX", help="Only this aircraft.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
+@pass_context
+def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool,
+                    as_csv: bool) -> None:
+    """List the flights in a case, in time order."""
+    from .flights import queries
+    with _open_for_reading(ctx, case) as opened:
+        rows = queries.flights(opened, aircraft)
+        if as_json:
+            for row in rows:
+                row["gaps"] = queries.gaps(opened, row["uuid"])
+    if as_json:
+        _print_json(rows)
+    elif as_csv:
+        import csv
+        writer = csv.writer(sys.stdout)
+        keys = ["uuid", "aircraft", "hex", "registration", "callsigns", "flight_number", "origin",
+                "origin_distance_km", "destination", "destination_distance_km", "departure_utc",
+                "arrival_utc", "duration_s", "distance_km", "max_alt_ft", "point_count",
+                "gap_count"]
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow([row.get(k) for k in keys])
+    else:
+        _print_table(rows, FLIGHT_COLUMNS)
+
+
+@cli.command("aircraft")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
+    """List the aircraft in a case, with their flights and ground times."""
+    from .flights import queries
+    with _open_for_reading(ctx, case) as opened:
+        rows = queries.aircraft(opened)
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        ident = ", ".join(x for x in (
+            row["registration"], row["hex"] and f"hex {row['hex']}", row["type_code"],
+            row["type_name"], row["operator"]) if x)
+        countries = ", ".join(x for x in (
+            row["registration_country"] and f"registered in {row['registration_country']}",
+            row["hex_country"] and f"address block {row['hex_country']}"
+            + (" (military)" if row["hex_military"] else "")) if x)
+        click.echo(f"{row['label']}: {ident}" + (f"; {countries}" if countries else ""))
+        click.echo(f"  {row['flights']} flight(s), {row['points']} points, "
+                   f"{row['first_seen_utc'] or '-'} to {row['last_seen_utc'] or '-'}")
+        for text in row["ground_times"]:
+            click.echo(f"  {text}")
+
+
+@cli.command("formats")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def formats(as_json: bool) -> None:
+    """List the flight-file formats osintdesk reads."""
+    from .flights import importers
+    rows = [{"name": m.NAME, "version": str(m.VERSION), "extensions": list(m.EXTENSIONS),
+             "description": m.DESCRIPTION} for m in importers.IMPORTERS]
+    if as_json:
+        _print_json(rows)
+        return
+    width = max(len(r["name"]) for r in rows)
+    for r in rows:
+        click.echo(f"{r['name']:<{width}}  {r['description']}")

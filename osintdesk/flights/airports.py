@@ -1,0 +1,159 @@
+"""Airports: the OurAirports large and medium airports table, looked up by code or by
+position (nearest airport within a radius, large airports preferred over medium ones that
+are barely closer). A one-degree grid keeps position lookups fast for many calls.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..paths import resource
+
+EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
+KM_PER_NM = 1.852
+
+# A large airport wins over a nearer medium one unless the medium one is more than this
+# much closer (two airfields that close are one place; the big one is the likelier).
+PREFER_LARGE_WITHIN_KM = 2.0
+
+
+@dataclass(frozen=True)
+class Airport:
+    ident: str
+    type: str                 # large_airport | medium_airport
+    name: str
+    lat: float
+    lon: float
+    elevation_ft: float | None
+    iso_country: str
+    municipality: str
+    gps_code: str
+    iata_code: str
+    icao_code: str
+
+    @property
+    def code(self) -> str:
+        """The code to show: ICAO, else GPS code, else the OurAirports ident (e.g. ``KP-0031``)."""
+        return self.icao_code or self.gps_code or self.ident
+
+    @property
+    def large(self) -> bool:
+        return self.type == "large_airport"
+
+
+@dataclass(frozen=True)
+class NearestAirport:
+    airport: Airport
+    distance_km: float
+
+    @property
+    def distance_nm(self) -> float:
+        return self.distance_km / KM_PER_NM
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points in degrees (haversine, mean radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _elevation(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def all_airports() -> tuple[Airport, ...]:
+    """Every airport in the bundled table (loaded once)."""
+    with open(resource("reference", "airports_large_medium.csv"), encoding="utf-8", newline="") as f:
+        return tuple(
+            Airport(ident=row["ident"], type=row["type"], name=row["name"],
+                    lat=float(row["latitude_deg"]), lon=float(row["longitude_deg"]),
+                    elevation_ft=_elevation(row["elevation_ft"]), iso_country=row["iso_country"],
+                    municipality=row["municipality"], gps_code=row["gps_code"],
+                    iata_code=row["iata_code"], icao_code=row["icao_code"])
+            for row in csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def _grid() -> dict[tuple[int, int], list[Airport]]:
+    cells: dict[tuple[int, int], list[Airport]] = {}
+    for airport in all_airports():
+        cells.setdefault((math.floor(airport.lat), math.floor(airport.lon)), []).append(airport)
+    return cells
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, Airport]:
+    """Code -> airport. ICAO codes first, then GPS codes, idents and IATA codes, so that a
+    code never points away from the airport that officially holds it."""
+    table: dict[str, Airport] = {}
+    for attribute in ("icao_code", "gps_code", "ident", "iata_code"):
+        for airport in all_airports():
+            code = getattr(airport, attribute).strip().upper()
+            if code and code not in table:
+                table[code] = airport
+    return table
+
+
+def lookup(code: str | None) -> Airport | None:
+    """The airport with this ICAO, IATA, GPS code or ident (case-insensitive), or None."""
+    if not code:
+        return None
+    return _codes().get(code.strip().upper())
+
+
+def within(lat: float, lon: float, max_km: float) -> list[NearestAirport]:
+    """Every airport within ``max_km`` of the point, nearest first."""
+    grid = _grid()
+    lat_span = math.ceil(max_km / 111.0) + 1
+    cos_lat = max(math.cos(math.radians(min(89.0, abs(lat) + lat_span))), 0.01)
+    lon_span = min(180, math.ceil(max_km / (111.32 * cos_lat)) + 1)
+    base_lat, base_lon = math.floor(lat), math.floor(lon)
+    found = []
+    for cell_lat in range(base_lat - lat_span, base_lat + lat_span + 1):
+        if cell_lat < -90 or cell_lat > 89:
+            continue
+        for offset in range(-lon_span, lon_span + 1):
+            cell_lon = (base_lon + offset + 180) % 360 - 180
+            for airport in grid.get((cell_lat, cell_lon), ()):
+                distance = great_circle_km(lat, lon, airport.lat, airport.lon)
+                if distance <= max_km:
+                    found.append(NearestAirport(airport, distance))
+    found.sort(key=lambda hit: hit.distance_km)
+    # With a very wide lon span the same cell could be visited twice; keep each airport once.
+    unique, seen = [], set()
+    for hit in found:
+        if hit.airport.ident not in seen:
+            seen.add(hit.airport.ident)
+            unique.append(hit)
+    return unique
+
+
+def nearest(lat: float, lon: float, max_km: float = 10.0, *,
+            prefer_large_within_km: float = PREFER_LARGE_WITHIN_KM) -> NearestAirport | None:
+    """The airport for a position: the nearest within ``max_km``, except that a large airport
+    is preferred over a medium one that is less than ``prefer_large_within_km`` nearer.
+    None when no airport is that close. The distance is always reported."""
+    return choose(within(lat, lon, max_km), prefer_large_within_km=prefer_large_within_km)
+
+
+def choose(candidates: list[NearestAirport], *,
+           prefer_large_within_km: float = PREFER_LARGE_WITHIN_KM) -> NearestAirport | None:
+    """From candidates sorted nearest first: the nearest, or a large airport that is at most
+    ``prefer_large_within_km`` farther than a nearer medium one."""
+    if not candidates:
+        return None
+    best = candidates[0]
+    if not best.airport.large:
+        for hit in candidates:
+            if hit.airport.large and hit.distance_km - best.distance_km <= prefer_large_within_km:
+                return hit
+    return best

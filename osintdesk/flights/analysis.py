@@ -1,0 +1,139 @@
+"""Derive an aircraft's flights, coverage gaps and ground times from its stored points.
+
+Run after every import that adds points to an aircraft: the derived rows of that
+aircraft are replaced, and the audit log gets the digest of the new set. Flight ids
+are stable (derived from the aircraft and the first point's time), so a flight that
+did not change keeps its id when more data arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+
+from ..store import Case
+from . import importers
+from .model import FileFlight, TrackPoint
+from .segment import AircraftTrack, analyse_aircraft as split_track
+
+NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
+POINT_QUERY = ("SELECT p.t, p.lat, p.lon, p.alt_ft, p.gs_kt, p.track_deg, p.vrate_fpm, "
+               "p.on_ground, p.callsign, p.squawk, a.hex, p.leg_start, p.stale, p.record, "
+               "p.import_uuid FROM track_points p JOIN aircraft a ON a.uuid = p.aircraft_uuid "
+               "WHERE p.aircraft_uuid = ? ORDER BY p.t")
+
+
+def _stable_id(*parts: object) -> str:
+    return str(uuidlib.uuid5(NAMESPACE, ":".join(repr(p) for p in parts)))
+
+
+def _single_flight_imports(case: Case, import_uuids: set[str]) -> set[str]:
+    single = set()
+    for uuid, importer in case.conn.execute(
+            f"SELECT uuid, importer FROM flight_imports WHERE uuid IN "
+            f"({', '.join('?' * len(import_uuids))})", tuple(import_uuids)):
+        try:
+            if getattr(importers.get(importer), "SINGLE_FLIGHT", False):
+                single.add(uuid)
+        except Exception:
+            pass
+    return single
+
+
+def _file_flights(case: Case, import_uuids: set[str]) -> list[FileFlight]:
+    out = []
+    for (text,) in case.conn.execute(
+            f"SELECT file_flights FROM flight_imports WHERE uuid IN "
+            f"({', '.join('?' * len(import_uuids))})", tuple(import_uuids)):
+        for item in json.loads(text or "[]"):
+            out.append(FileFlight(**item))
+    return out
+
+
+def _load_points(case: Case, aircraft_uuid: str) -> tuple[list[TrackPoint], set[str]]:
+    """The aircraft's points; the first point of each one-flight file starts a leg."""
+    rows = case.conn.execute(POINT_QUERY, (aircraft_uuid,)).fetchall()
+    imports = {row[-1] for row in rows}
+    single = _single_flight_imports(case, imports) if imports else set()
+    mark_legs = bool(single) and len(imports) > 1
+    seen_import: set[str] = set()
+    points = []
+    for row in rows:
+        leg = bool(row[11])
+        if mark_legs and row[-1] in single and row[-1] not in seen_import:
+            leg = True
+        seen_import.add(row[-1])
+        points.append(TrackPoint(*row[:11], leg, bool(row[12]), row[13]))
+    return points, imports if not (len(imports) == 1 and single) else {"__single__"}
+
+
+def analyse_aircraft(case: Case, aircraft_uuid: str) -> int:
+    """Recompute and store the aircraft's flights, gaps and ground times; return the flight count."""
+    points, imports = _load_points(case, aircraft_uuid)
+    single_flight = imports == {"__single__"}
+    all_imports = {r[0] for r in case.conn.execute(
+        "SELECT DISTINCT import_uuid FROM track_points WHERE aircraft_uuid = ?", (aircraft_uuid,))}
+    track = split_track(points, file_flights=_file_flights(case, all_imports) if all_imports else (),
+                        single_flight=single_flight)
+    with case.transaction():
+        previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",
+                                     (aircraft_uuid,)).fetchone()[0]
+        for table in ("coverage_gaps", "ground_times", "flights"):
+            case.conn.execute(f"DELETE FROM {table} WHERE aircraft_uuid = ?", (aircraft_uuid,))
+        flight_ids = _store(case, aircraft_uuid, track)
+        case.record_bulk("analyse", "flight-analysis", aircraft_uuid,
+                         {"flights": len(flight_ids), "previous_flights": previous,
+                          "ground_times": len(track.ground_times),
+                          "single_flight": single_flight})
+    return len(flight_ids)
+
+
+def _store(case: Case, aircraft_uuid: str, track: AircraftTrack) -> list[str]:
+    ids = []
+    for flight in track.flights:
+        fid = _stable_id(aircraft_uuid, flight.start_t)
+        ids.append(fid)
+        dep, arr = flight.departure, flight.arrival
+        case.db["flights"].insert({
+            "uuid": fid, "aircraft_uuid": aircraft_uuid, "first_t": flight.start_t,
+            "last_t": flight.end_t, "duration_s": flight.duration_s,
+            "distance_km": flight.distance_km, "max_alt_ft": flight.max_alt_ft,
+            "callsigns": ", ".join(flight.callsigns) or None,
+            "flight_number": flight.flight_number,
+            "origin": dep.code if dep else None, "origin_name": dep.name if dep else None,
+            "origin_distance_km": dep.distance_km if dep else None,
+            "origin_source": dep.source if dep else None, "origin_basis": dep.basis if dep else None,
+            "destination": arr.code if arr else None,
+            "destination_name": arr.name if arr else None,
+            "destination_distance_km": arr.distance_km if arr else None,
+            "destination_source": arr.source if arr else None,
+            "destination_basis": arr.basis if arr else None,
+            "point_count": flight.point_count, "gap_count": len(flight.gaps),
+            "gap_distance_km": flight.gap_distance_km,
+            "squawks": ", ".join(flight.squawks) or None,
+            "departed_ground": int(flight.departed_ground),
+            "arrived_ground": int(flight.arrived_ground),
+            "start_reason": flight.start_reason, "end_reason": flight.end_reason,
+            "notes": "; ".join(flight.notes) or None,
+            "first_lat": flight.first_lat, "first_lon": flight.first_lon,
+            "first_alt_ft": flight.first_alt_ft, "last_lat": flight.last_lat,
+            "last_lon": flight.last_lon, "last_alt_ft": flight.last_alt_ft,
+        })
+        for gap in flight.gaps:
+            case.db["coverage_gaps"].insert({
+                "uuid": _stable_id(fid, gap.start_t), "flight_uuid": fid,
+                "aircraft_uuid": aircraft_uuid, "start_t": gap.start_t, "end_t": gap.end_t,
+                "duration_s": gap.duration_s, "start_lat": gap.last_seen_lat,
+                "start_lon": gap.last_seen_lon, "start_alt_ft": gap.last_seen_alt_ft,
+                "end_lat": gap.reappeared_lat, "end_lon": gap.reappeared_lon,
+                "end_alt_ft": gap.reappeared_alt_ft, "distance_km": gap.distance_km})
+    for stay in track.ground_times:
+        case.db["ground_times"].insert({
+            "uuid": _stable_id(aircraft_uuid, "ground", stay.from_t),
+            "aircraft_uuid": aircraft_uuid, "airport": stay.airport_code,
+            "airport_name": stay.airport_name, "start_t": stay.from_t, "end_t": stay.to_t,
+            "duration_s": stay.duration_s, "lat": stay.lat, "lon": stay.lon,
+            "distance_km": stay.distance_km, "observed": int(stay.observed),
+            "description": stay.describe(),
+            "after_flight": ids[stay.after_flight], "before_flight": ids[stay.before_flight]})
+    return ids

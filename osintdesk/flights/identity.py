@@ -1,0 +1,235 @@
+"""Who an aircraft is: the country (and military flag) of an ICAO 24-bit address, the country
+of a registration (civil and state, e.g. Russia's ``RF-``), registration-like tokens in free
+text, and the manufacturer and model behind an ICAO type designator.
+
+Tables are the CC0 Virtual Radar Server standing data in ``resources/reference/``, loaded
+once on first use.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..paths import resource
+
+
+@dataclass(frozen=True)
+class AddressCountry:
+    """The ICAO address block an address falls in (the smallest block that contains it)."""
+
+    iso2: str            # "ZZ" = unknown or unassigned
+    country: str
+    military: bool
+    block_start: str     # hex, lower-case
+    block_end: str
+
+
+@dataclass(frozen=True)
+class RegistrationCountry:
+    registration: str    # as written in the standard form, e.g. "RA-86496"
+    prefix: str          # "RA"
+    iso2: str
+    country: str
+
+
+@dataclass(frozen=True)
+class RegistrationMatch:
+    """A registration-like token found in free text."""
+
+    text: str            # exactly as it appears in the text
+    start: int           # character offsets in the text
+    end: int
+    registration: str    # standard form ("RA-86496")
+    prefix: str
+    iso2: str
+    country: str
+
+
+@dataclass(frozen=True)
+class AircraftType:
+    designator: str      # ICAO type designator, e.g. "IL76"
+    manufacturer: str
+    model: str
+    engines: str
+    engine_type: str     # E/J/P/R/T: electric/jet/piston/rocket/turboprop
+    species: str         # A/G/H/L/S/T: amphibian/gyrocopter/helicopter/landplane/seaplane/tilt-wing
+    wake: str            # H, M, L, L/M, M/H
+    active: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.manufacturer} {self.model}".strip()
+
+
+def _reader(filename: str):
+    with open(resource("reference", filename), encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+# --------------------------------------------------------------------------- countries
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> country name (VRS list; ``ZZ`` = unknown or unassigned)."""
+    return {row["ISO"]: row["Name"] for row in _reader("vrs_countries.csv")}
+
+
+# --------------------------------------------------------------------------- ICAO addresses
+
+
+@lru_cache(maxsize=1)
+def _address_blocks() -> list[tuple[int, dict[int, AddressCountry]]]:
+    """Blocks grouped by significant bitmask, smallest blocks (most significant bits) first."""
+    names = country_names()
+    by_mask: dict[int, dict[int, AddressCountry]] = {}
+    sizes: dict[int, int] = {}
+    for row in _reader("icao24_code_blocks.csv"):
+        mask = int(row["SignificantBitmask"], 16)
+        sizes[mask] = int(row["Count"])
+        by_mask.setdefault(mask, {})[int(row["Bitmask"], 16)] = AddressCountry(
+            iso2=row["CountryISO2"], country=names.get(row["CountryISO2"], row["CountryISO2"]),
+            military=row["IsMilitary"] == "1",
+            block_start=row["Start"].lower(), block_end=row["Finish"].lower())
+    return [(mask, by_mask[mask]) for mask in sorted(by_mask, key=lambda m: sizes[m])]
+
+
+def address_country(hex_code: str | None) -> AddressCountry | None:
+    """Country and military flag of an ICAO 24-bit address (``"155abc"`` -> Russia).
+
+    None for a missing or non-ICAO (``~``) address. Blocks overlap; the smallest block
+    containing the address wins, as the table's notes require.
+    """
+    if not hex_code or hex_code.startswith("~"):
+        return None
+    try:
+        address = int(hex_code.removeprefix("0x"), 16)
+    except ValueError:
+        return None
+    if not 0 <= address <= 0xFFFFFF:
+        return None
+    for mask, blocks in _address_blocks():
+        block = blocks.get(address & mask)
+        if block is not None:
+            return block
+    return None
+
+
+# --------------------------------------------------------------------------- registrations
+
+
+@dataclass(frozen=True)
+class _PrefixRule:
+    prefix: str
+    iso2: str
+    has_hyphen: bool
+    full: re.Pattern
+    no_hyphen: re.Pattern
+    template: str
+
+
+def _python_regex(dotnet: str) -> str:
+    """VRS patterns use .NET named groups ``(?<code>...)``; Python needs ``(?P<code>...)``."""
+    return dotnet.replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!")
+
+
+@lru_cache(maxsize=1)
+def _prefix_rules() -> list[_PrefixRule]:
+    rules = []
+    for row in _reader("registration_prefixes.csv"):
+        rules.append(_PrefixRule(
+            prefix=row["Prefix"], iso2=row["CountryISO2"], has_hyphen=row["HasHyphen"] == "1",
+            full=re.compile(_python_regex(row["DecodeFullRegex"])),
+            no_hyphen=re.compile(_python_regex(row["DecodeNoHyphenRegex"])),
+            template=row["FormatTemplate"]))
+    # Longest prefix first: "RA" before "R", "VQ-B" rules before a bare "V".
+    rules.sort(key=lambda rule: -len(rule.prefix))
+    return rules
+
+
+def _standard_form(rule: _PrefixRule, match: re.Match) -> str:
+    code = match.groupdict().get("code")
+    return rule.template.replace("{code}", code) if code is not None else match.group(0)
+
+
+def registration_country(registration: str | None) -> RegistrationCountry | None:
+    """Country of a registration, civil or state: ``RA-86496`` and ``RF-12345`` -> Russia,
+    ``P-632`` -> North Korea. Accepts the form with or without the hyphen; case-insensitive.
+    None when no prefix rule matches the whole registration."""
+    if not registration:
+        return None
+    return _match_token(registration.strip().upper())
+
+
+_TOKEN = re.compile(r"(?<![A-Za-z0-9-])[A-Z0-9]{1,3}(?:-[A-Z0-9]{1,6}){1,2}(?![A-Za-z0-9-])"
+                    r"|(?<![A-Za-z0-9-])[A-Z0-9]{3,8}(?![A-Za-z0-9-])")
+
+
+def find_registrations(text: str) -> list[RegistrationMatch]:
+    """Registration-like tokens in free text, each with the country its prefix rule gives.
+
+    Only upper-case tokens are considered (``ra-86496`` in prose is rarely a registration).
+    A token without a hyphen must contain a digit, so words such as ``NATO`` or ``GABON``
+    are not taken for US or British registrations; hyphenated forms (``G-ABCD``) need none.
+    """
+    found = []
+    for token in _TOKEN.finditer(text):
+        candidate = token.group(0)
+        if "-" not in candidate and not any(ch.isdigit() for ch in candidate):
+            continue
+        country = _match_token(candidate)
+        if country is not None:
+            found.append(RegistrationMatch(text=candidate, start=token.start(), end=token.end(),
+                                           registration=country.registration, prefix=country.prefix,
+                                           iso2=country.iso2, country=country.country))
+    return found
+
+
+def _match_token(candidate: str) -> RegistrationCountry | None:
+    """Match a whole token: a hyphenated one against the full (with-hyphen) patterns only,
+    a bare one against the no-hyphen patterns (so ``B-HKA`` cannot pass as ``B`` + ``-HKA``)."""
+    names = country_names()
+    hyphenated = "-" in candidate
+    for rule in _prefix_rules():
+        pattern = rule.full if hyphenated else rule.no_hyphen
+        match = pattern.fullmatch(candidate)
+        if match:
+            return RegistrationCountry(registration=_standard_form(rule, match), prefix=rule.prefix,
+                                       iso2=rule.iso2, country=names.get(rule.iso2, rule.iso2))
+    return None
+
+
+# --------------------------------------------------------------------------- aircraft types
+
+
+@lru_cache(maxsize=1)
+def _types() -> dict[str, list[AircraftType]]:
+    table: dict[str, list[AircraftType]] = {}
+    for row in _reader("aircraft_types.csv"):
+        entry = AircraftType(designator=row["ICAO"], manufacturer=row["Manufacturer"],
+                             model=row["Model"], engines=row["Engines"],
+                             engine_type=row["EngineTypeCode"], species=row["SpeciesCode"],
+                             wake=row["WakeTurbulenceCode"], active=row["IsActive"] == "1")
+        table.setdefault(row["ICAO"].upper(), []).append(entry)
+    return table
+
+
+def aircraft_types(designator: str | None) -> list[AircraftType]:
+    """Every manufacturer/model row for an ICAO type designator (``IL76`` has several)."""
+    if not designator:
+        return []
+    return list(_types().get(designator.strip().upper(), []))
+
+
+def describe_type(designator: str | None) -> str | None:
+    """A one-line name for a type designator: ``IL62`` -> ``Ilyushin Il-62``; several
+    models under one designator are joined with `` / `` (active ones first)."""
+    rows = aircraft_types(designator)
+    if not rows:
+        return None
+    rows.sort(key=lambda row: not row.active)
+    names = list(dict.fromkeys(row.name for row in rows))
+    return " / ".join(names)

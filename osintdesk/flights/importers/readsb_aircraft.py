@@ -1,0 +1,166 @@
+"""readsb / dump1090 ``aircraft.json`` and ``history_N.json`` snapshots (one file per import;
+import several to get a track).
+
+Each aircraft's position time is ``now - seen_pos``. Legacy dump1090 key names (``altitude``,
+``speed``, ``vert_rate``) are accepted; ``alt_baro: "ground"`` marks the ground; a ``~`` before
+the hex marks a non-ICAO address. ``lastPosition`` (a position older than 60 s) is taken
+with its own age and marked stale; ``rr_lat``/``rr_lon`` are receiver-range *estimates* and
+are never imported. A snapshot whose ``now`` is implausible is refused, naming the file:
+every position time in it would be wrong. The ADS-B Exchange / adsb.lol API form
+(``ac`` list, ``now`` in milliseconds) is read too.
+
+To drop a position repeated by consecutive snapshots, pass the same
+``options["repeat_filter"] = RepeatFilter()`` to the imports of one batch of files.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...errors import InputError
+from ..model import AircraftInfo, Skipped
+from ..parsing import (release_text, JsonStream, Ticker, Validator, clean_callsign, clock_from, make_point,
+                       normalise_hex, normalise_squawk, text_stream, to_float, with_line)
+
+NAME = "readsb-aircraft"
+VERSION = "1"
+DESCRIPTION = ("readsb / dump1090 aircraft.json and history_N.json snapshots (position time = "
+               "now - seen_pos; legacy keys; ~ non-ICAO addresses), also the ADSBx/adsb.lol API form")
+EXTENSIONS = (".json",)
+SINGLE_FLIGHT = False
+
+REASON_NO_POSITION = "aircraft without a position in this snapshot"
+REASON_NO_AGE = "position without seen_pos (its time is unknown)"
+REASON_REPEAT = "same position as in an earlier snapshot"
+
+_KEYS = re.compile(rb'"(now|aircraft|ac|hex)"\s*:')
+
+# Two snapshots report one position at now - seen_pos; both are rounded to 0.1 s, so the
+# same position can come out up to 0.2 s apart.
+_REPEAT_TOLERANCE_S = 0.25
+
+
+class RepeatFilter:
+    """Remembers each aircraft's last position across the snapshots of one import batch."""
+
+    def __init__(self):
+        self.last: dict[str, tuple[float, float, float, object]] = {}
+
+    def is_repeat(self, hex_code: str, t: float, lat: float, lon: float, alt) -> bool:
+        previous = self.last.get(hex_code)
+        self.last[hex_code] = (t, lat, lon, alt)
+        return (previous is not None and previous[1:] == (lat, lon, alt)
+                and abs(previous[0] - t) <= _REPEAT_TOLERANCE_S)
+
+
+def sniff(head: bytes, name: str) -> bool:
+    keys = set(_KEYS.findall(head))
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text.startswith(b"{") and b"now" in keys and bool({b"aircraft", b"ac"} & keys)
+
+
+def parse(stream, name, *, options=None, progress=None, cancelled=None):
+    """Yield AircraftInfo and TrackPoint per aircraft with a position; Skipped for the rest."""
+    options = options or {}
+    check = Validator(name, clock_from(options))
+    repeats = options.get("repeat_filter") or RepeatFilter()
+    ticker = Ticker(stream, progress, cancelled)
+    text = text_stream(stream)
+    doc = JsonStream(text, name, stream_keys=("aircraft", "ac"))
+    try:
+        header: dict = {}
+        pending: list = []
+        for key, index, value in doc.members():
+            if index is None:
+                header[key] = value
+                continue
+            if "now" not in header:
+                pending.append((key, index, value))  # "now" after the list: keep until known
+                continue
+            try:
+                yield from _aircraft(value, index, _now(header, key, name, check), name, check, repeats)
+            except InputError as exc:
+                raise with_line(exc, name, doc.current_line()) from None
+            ticker.tick()
+        if not ({"aircraft", "ac"} & doc.seen_keys):
+            raise InputError('no "aircraft" list: not a readsb aircraft.json snapshot', path=name)
+        for key, index, value in pending:
+            yield from _aircraft(value, index, _now(header, key, name, check), name, check, repeats)
+            ticker.tick()
+    finally:
+        release_text(text)
+    ticker.finish()
+
+
+def _now(header: dict, list_key: str, name: str, check: Validator) -> float:
+    if "now" not in header:
+        raise InputError('the snapshot time "now" is missing', path=name)
+    now = to_float(header["now"], '"now"', name, None)
+    if now is None:
+        raise InputError('the snapshot time "now" is empty', path=name)
+    if list_key == "ac" and now > 1e11:
+        now /= 1000.0  # the API form gives milliseconds
+    try:
+        check.time(now, None)
+    except InputError:
+        raise InputError(f'the snapshot time "now" = {header["now"]!r} is implausible; no position '
+                         f"in this file can be dated, so none was imported", path=name) from None
+    return now
+
+
+def _aircraft(entry, index, now, name, check, repeats):
+    record = index + 1
+    where = f"aircraft entry {record}: "
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}not an object", path=name)
+    hex_code = normalise_hex(entry.get("hex"), name, None, where)
+    if hex_code is None:
+        raise InputError(f"{where}the hex address is missing", path=name)
+    info = _info(entry, hex_code)
+    if info is not None:
+        yield info
+    lat, lon, age, stale = entry.get("lat"), entry.get("lon"), entry.get("seen_pos"), False
+    if lat is None and isinstance(entry.get("lastPosition"), dict):
+        last = entry["lastPosition"]
+        lat, lon, age, stale = last.get("lat"), last.get("lon"), last.get("seen_pos"), True
+    if lat is None and lon is None:
+        yield Skipped(record, REASON_NO_POSITION)
+        return
+    lat = to_float(lat, "lat", name, None, where)
+    lon = to_float(lon, "lon", name, None, where)
+    check.position(lat, lon, None, where)
+    age = to_float(age, "seen_pos", name, None, where)
+    if age is None:
+        yield Skipped(record, REASON_NO_AGE)
+        return
+    if age < 0:
+        raise InputError(f"{where}seen_pos {age:g} is negative", path=name)
+    t = check.time(round(now - age, 3), None, where)
+    alt = entry.get("alt_baro", entry.get("altitude"))
+    if alt == "ground":
+        alt_ft, on_ground = None, True
+    else:
+        alt_ft = to_float(alt, "alt_baro", name, None, where)
+        on_ground = None if alt_ft is None else False
+    if repeats.is_repeat(hex_code, t, lat, lon, alt_ft if alt_ft is not None else on_ground):
+        yield Skipped(record, REASON_REPEAT)
+        return
+    yield make_point(
+        t, lat, lon, alt_ft,
+        to_float(entry.get("gs", entry.get("speed")), "gs", name, None, where),
+        to_float(entry.get("track"), "track", name, None, where),
+        to_float(entry.get("baro_rate", entry.get("vert_rate")), "baro_rate", name, None, where),
+        on_ground, clean_callsign(entry.get("flight")),
+        normalise_squawk(entry.get("squawk"), name, None, where=where),
+        hex_code, False, stale, record)
+
+
+def _info(entry: dict, hex_code: str) -> AircraftInfo | None:
+    """Registration/type/operator when the snapshot carries database fields."""
+    if not any(entry.get(k) for k in ("r", "t", "desc", "ownOp")):
+        return None
+    extra = {"dbFlags": entry["dbFlags"]} if entry.get("dbFlags") is not None else {}
+    return AircraftInfo(hex=hex_code, registration=clean_callsign(entry.get("r")),
+                        type_code=clean_callsign(entry.get("t")),
+                        type_name=clean_callsign(entry.get("desc")),
+                        operator=clean_callsign(entry.get("ownOp")), extra=extra)

@@ -1,0 +1,262 @@
+"""Import a flight file into a case: the file as evidence, its aircraft and points, all or nothing.
+
+The file is stored write-once and every track point points back to its import; points
+go in with ``executemany`` in batches inside one transaction, so a file that fails
+halfway leaves the case exactly as it was. Exact duplicates (same aircraft, time and
+position) are dropped, within a file and across files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid as uuidlib
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, Iterable
+
+from ..errors import InputError
+from ..store import Case
+from ..store.artifacts import _Source, hash_source
+from ..store.records import TRACK_POINTS
+from . import importers
+from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
+
+BATCH = 20000
+POINT_COLUMNS = ("import_uuid", "aircraft_uuid", "t", "lat", "lon", "alt_ft", "gs_kt",
+                 "track_deg", "vrate_fpm", "on_ground", "callsign", "squawk", "leg_start",
+                 "stale", "record")
+INSERT_POINTS = (f"INSERT OR IGNORE INTO track_points ({', '.join(POINT_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(POINT_COLUMNS))})")
+
+
+@dataclass
+class ImportResult:
+    """What one file gave (the CLI's --json output per file)."""
+
+    file: str
+    format: str
+    importer_version: str
+    sha256: str
+    already_imported: bool = False
+    import_uuid: str | None = None
+    points: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    skipped_reasons: dict[str, dict] = field(default_factory=dict)
+    aircraft: list[str] = field(default_factory=list)
+    flights: int = 0
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _AircraftBook:
+    """Finds or creates the case's aircraft for the hex codes and identities a file names."""
+
+    def __init__(self, case: Case, hint: str | None):
+        self.case = case
+        self.by_hex: dict[str, str] = {}
+        self.touched: dict[str, None] = {}  # aircraft uuids with new points, in order
+        self.file_identity: AircraftInfo | None = None
+        self.hint = hint
+        self.no_hex_uuid: str | None = None
+
+    def _find(self, hex_code: str | None, registration: str | None) -> str | None:
+        conn = self.case.conn
+        if hex_code:
+            row = conn.execute("SELECT uuid FROM aircraft WHERE hex = ?", (hex_code,)).fetchone()
+            if row:
+                return row[0]
+        if registration:
+            row = conn.execute("SELECT uuid FROM aircraft WHERE registration = ? "
+                               "AND (hex IS NULL OR ? IS NULL OR hex = ?)",
+                               (registration, hex_code, hex_code)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def _create(self, info: AircraftInfo, fallback_label: str) -> str:
+        facts = describe_aircraft(info.hex, info.registration, info.type_code)
+        label = info.registration or (info.hex and info.hex.upper()) or fallback_label
+        record = self.case.insert_record("aircraft", {
+            "hex": info.hex, "registration": info.registration,
+            "type_code": info.type_code, "type_name": info.type_name or facts.get("type_name"),
+            "operator": info.operator, "hex_country": facts.get("hex_country"),
+            "hex_military": facts.get("hex_military"),
+            "registration_country": facts.get("registration_country"), "label": label})
+        return record["uuid"]
+
+    def learn(self, info: AircraftInfo) -> None:
+        """Identity facts from the file: fill what the case does not know yet."""
+        if not (info.hex or info.registration):
+            return
+        if self.file_identity is None:
+            self.file_identity = info
+        existing = self._find(info.hex, info.registration)
+        if existing is None:
+            if info.hex and info.hex in self.by_hex:
+                existing = self.by_hex[info.hex]
+            else:
+                return  # created when its first point arrives
+        self._fill(existing, info)
+
+    def _fill(self, aircraft_uuid: str, info: AircraftInfo) -> None:
+        row = self.case.get_record("aircraft", aircraft_uuid)
+        changes = {k: v for k, v in (("hex", info.hex), ("registration", info.registration),
+                                     ("type_code", info.type_code), ("type_name", info.type_name),
+                                     ("operator", info.operator)) if v and not row.get(k)}
+        if changes:
+            if "registration" in changes and row["label"] in (None, (row["hex"] or "").upper()):
+                changes["label"] = changes["registration"]
+            self.case.update_record("aircraft", aircraft_uuid, changes,
+                                    reason="identity named by an imported file")
+
+    def for_point(self, hex_code: str | None, file_label: str) -> str:
+        if hex_code:
+            known = self.by_hex.get(hex_code)
+            if known is None:
+                info = (self.file_identity if self.file_identity and
+                        self.file_identity.hex == hex_code else AircraftInfo(hex=hex_code))
+                known = self._find(hex_code, info.registration) or self._create(info, hex_code)
+                self.by_hex[hex_code] = known
+            self.touched[known] = None
+            return known
+        if self.no_hex_uuid is None:
+            info = self.file_identity or _hint_identity(self.hint) or AircraftInfo()
+            found = self._find(info.hex, info.registration)
+            self.no_hex_uuid = found or self._create(info, f"unidentified ({file_label})")
+        self.touched[self.no_hex_uuid] = None
+        return self.no_hex_uuid
+
+
+def describe_aircraft(hex_code: str | None, registration: str | None,
+                      type_code: str | None) -> dict:
+    """Countries from the address block and the registration prefix, and the type's name."""
+    from . import identity  # reference tables load on first use
+    facts: dict = {}
+    block = identity.address_country(hex_code)
+    if block is not None and block.iso2 != "ZZ":
+        facts["hex_country"] = block.country
+        facts["hex_military"] = int(block.military)
+    reg = identity.registration_country(registration)
+    if reg is not None:
+        facts["registration_country"] = reg.country
+    facts["type_name"] = identity.describe_type(type_code)
+    return facts
+
+
+def _hint_identity(hint: str | None) -> AircraftInfo | None:
+    """``--aircraft``: a registration (``RA-86496``) or an ICAO hex (``155abc``)."""
+    if not hint:
+        return None
+    text = hint.strip()
+    if len(text) == 6 and all(c in "0123456789abcdefABCDEF" for c in text):
+        return AircraftInfo(hex=text.lower())
+    return AircraftInfo(registration=text.upper())
+
+
+def file_sha256(path: Path, progress=None, cancelled=None) -> str:
+    src = _Source(path)
+    size = path.stat().st_size
+    sha, _ = hash_source(src, progress, cancelled, size)
+    return sha
+
+
+def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None = None,
+                       aircraft: str | None = None, options: dict | None = None,
+                       progress: Callable[[int, int | None], None] | None = None,
+                       cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Import one flight file into ``case``; the same bytes imported again add nothing."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("no such file" if not path.exists() else "is not a file", path=path)
+    importer: ModuleType = importers.get(fmt) if fmt else importers.detect(path)
+    sha256 = file_sha256(path, cancelled=cancelled)
+    result = ImportResult(file=str(path), format=importer.NAME,
+                          importer_version=str(importer.VERSION), sha256=sha256)
+    previous = case.conn.execute(
+        "SELECT uuid, created_utc, original_name FROM flight_imports WHERE sha256 = ?",
+        (sha256,)).fetchone()
+    if previous:
+        result.already_imported = True
+        result.import_uuid = previous[0]
+        result.message = (f"already imported on {previous[1]} as {previous[2]}; nothing added")
+        return result
+
+    with case.transaction():
+        evidence, _ = case.add_evidence_file(
+            path, kind="flight-file", cancelled=cancelled,
+            details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
+        import_uuid = str(uuidlib.uuid4())
+        book = _AircraftBook(case, aircraft)
+        skipped: Counter = Counter()
+        first_record: dict[str, int | None] = {}
+        file_flights: list[dict] = []
+        batch: list[tuple] = []
+        attempted = 0
+
+        def flush() -> None:
+            if batch:
+                case.conn.executemany(INSERT_POINTS, batch)
+                batch.clear()
+
+        items = importers.parse_path(path, importer, display_name=str(path), options=options,
+                                     progress=progress, cancelled=cancelled)
+        for item in items:
+            if type(item) is TrackPoint:
+                aircraft_uuid = book.for_point(item.hex, path.name)
+                batch.append((import_uuid, aircraft_uuid, item.t, item.lat, item.lon,
+                              item.alt_ft, item.gs_kt, item.track_deg, item.vrate_fpm,
+                              item.on_ground, item.callsign, item.squawk, int(item.leg_start),
+                              int(item.stale), item.record))
+                attempted += 1
+                if len(batch) >= BATCH:
+                    flush()
+            elif isinstance(item, AircraftInfo):
+                flush()
+                book.learn(item)
+            elif isinstance(item, FileFlight):
+                file_flights.append(asdict(item))
+            elif isinstance(item, Skipped):
+                skipped[item.reason] += 1
+                first_record.setdefault(item.reason, item.record)
+        flush()
+        inserted = case.conn.execute("SELECT count(*) FROM track_points WHERE import_uuid = ?",
+                                     (import_uuid,)).fetchone()[0]
+        if attempted == 0:
+            reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
+            raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
+                             path=path)
+        result.import_uuid = import_uuid
+        result.points = inserted
+        result.duplicates = attempted - inserted
+        result.skipped = sum(skipped.values())
+        result.skipped_reasons = {reason: {"count": n, "first_record": first_record[reason]}
+                                  for reason, n in skipped.most_common()}
+        record = {
+            "uuid": import_uuid, "evidence_uuid": evidence["uuid"], "sha256": sha256,
+            "original_name": path.name, "importer": importer.NAME,
+            "importer_version": str(importer.VERSION), "points": inserted,
+            "duplicates": result.duplicates, "skipped": result.skipped,
+            "skipped_reasons": json.dumps(result.skipped_reasons, sort_keys=True),
+            "file_flights": json.dumps(file_flights, sort_keys=True, default=str),
+        }
+        case.insert_record("flight-import", record, action="import",
+                           details={"file": path.name, "format": importer.NAME,
+                                    "points": inserted})
+        case.record_bulk("import", TRACK_POINTS.name, import_uuid,
+                         {"file": path.name, "duplicates": result.duplicates})
+        from .analysis import analyse_aircraft
+        for aircraft_uuid in book.touched:
+            result.flights += analyse_aircraft(case, aircraft_uuid)
+        result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
+    return result
+
+
+def import_flight_files(case: Case, paths: Iterable[str | os.PathLike], **kwargs
+                        ) -> list[ImportResult]:
+    return [import_flight_file(case, p, **kwargs) for p in paths]

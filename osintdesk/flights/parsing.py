@@ -1,0 +1,810 @@
+"""Parsing helpers shared by every flight importer: opening (gzip by magic bytes), CSV rows
+with line numbers, streamed JSON, time formats, units, hex codes, callsigns, squawks and
+the checks that turn impossible values into an ``InputError`` naming the file and record.
+
+Importers never copy these; a quirk of one tracker is a parameter here, not a fork.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+import math
+import os
+import re
+import time
+import zlib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from ..errors import Cancelled, InputError
+from .model import TrackPoint
+
+GZIP_MAGIC = b"\x1f\x8b"
+HEAD_BYTES = 64 * 1024
+READ_CHUNK = 1 << 20
+
+# Unit conversions (exact definitions: 1 ft = 0.3048 m, 1 nm = 1852 m).
+FT_PER_M = 1 / 0.3048
+KT_PER_MS = 3600 / 1852
+FPM_PER_MS = 60 / 0.3048
+KT_PER_KMH = 1000 / 1852
+KT_PER_MPH = 1609.344 / 1852
+KM_PER_NM = 1.852
+
+# Times outside this window are impossible for flight-tracking data: before GPS week 0
+# (1980-01-06) or more than two days after the import clock (a clock error, or epoch
+# milliseconds read as seconds).
+EARLIEST_T = 315964800.0  # 1980-01-06T00:00:00Z
+FUTURE_SLACK_S = 2 * 86400
+
+ProgressFn = Callable[[int, "int | None"], None]
+CancelledFn = Callable[[], bool]
+
+
+# --------------------------------------------------------------------------- opening files
+
+
+class DamagedFileError(InputError):
+    """The compressed data of a file is truncated or corrupt."""
+
+
+class SourceStream(io.RawIOBase):
+    """A read-only binary stream over a file, transparently gunzipped when the file starts
+    with the gzip magic bytes. It knows how far through the *file* it is (for progress)
+    and turns damaged compressed data into a ``DamagedFileError`` naming the file."""
+
+    def __init__(self, path: str | os.PathLike, display_name: str | None = None):
+        super().__init__()
+        self.path = Path(path)
+        self.name = display_name or str(path)
+        self._raw = open(self.path, "rb")
+        self.size_bytes = os.fstat(self._raw.fileno()).st_size
+        self.compressed = self._raw.read(2) == GZIP_MAGIC
+        self._raw.seek(0)
+        self._inner: Any = gzip.GzipFile(fileobj=self._raw, mode="rb") if self.compressed else self._raw
+        self.decompressed_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def source_position(self) -> int:
+        """Bytes of the file on disk consumed so far."""
+        try:
+            return self._raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def _guard(self, call, *args):
+        try:
+            data = call(*args)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+            raise DamagedFileError(
+                f"the gzip-compressed data is truncated or corrupt after "
+                f"{self.decompressed_bytes:,} bytes of content ({exc})", path=self.name) from None
+        except OSError as exc:
+            raise DamagedFileError(f"could not read the file: {exc}", path=self.name) from None
+        return data
+
+    def readinto(self, buffer) -> int:
+        count = self._guard(self._inner.readinto, buffer)
+        self.decompressed_bytes += count or 0
+        return count
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._guard(self._inner.read, size)
+        self.decompressed_bytes += len(data)
+        return data
+
+    def close(self) -> None:
+        if not self.closed:
+            try:
+                if self._inner is not self._raw:
+                    self._inner.close()
+            finally:
+                self._raw.close()
+        super().close()
+
+
+def open_maybe_gzip(path: str | os.PathLike, display_name: str | None = None) -> io.BufferedReader:
+    """Open ``path`` for binary reading, gunzipping it when its first bytes are the gzip magic.
+
+    The result is buffered; ``stream.raw`` is the ``SourceStream`` (file size, position).
+    Truncated or corrupt gzip data raises ``DamagedFileError`` (an ``InputError``) when read.
+    """
+    return io.BufferedReader(SourceStream(path, display_name), buffer_size=READ_CHUNK)
+
+
+def read_head(path: str | os.PathLike, size: int = HEAD_BYTES) -> bytes:
+    """The first ``size`` bytes of the file's content (after gunzip), for sniffing."""
+    with open_maybe_gzip(path) as stream:
+        return stream.read(size)
+
+
+def is_gzip(head: bytes) -> bool:
+    return head[:2] == GZIP_MAGIC
+
+
+def looks_binary(head: bytes) -> bool:
+    """True for content that is not text (NUL bytes, or not UTF-8 in its first bytes)."""
+    if b"\x00" in head:
+        return True
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut by the head boundary is still text.
+        return exc.start < len(head) - 4
+    return False
+
+
+def stream_name(stream, name: str | None) -> str:
+    return name or getattr(stream, "name", None) or "<stream>"
+
+
+def source_of(stream) -> SourceStream | None:
+    raw = getattr(stream, "raw", stream)
+    return raw if isinstance(raw, SourceStream) else None
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class Ticker:
+    """Counts records; every ``every`` records reports progress and honours cancellation.
+
+    Progress is in file bytes (done, total) when the stream is a ``SourceStream``,
+    otherwise in records (done, None).
+    """
+
+    def __init__(self, stream, progress: ProgressFn | None, cancelled: CancelledFn | None,
+                 every: int = 4096, total_records: int | None = None):
+        self.progress = progress
+        self.cancelled = cancelled
+        self.every = every
+        self.count = 0
+        self._next = every
+        self._source = source_of(stream)
+        self.total_records = total_records
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.count >= self._next:
+            self._next += self.every
+            self.report()
+
+    def report(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise Cancelled()
+        if self.progress is not None:
+            if self.total_records is not None:
+                self.progress(self.count, self.total_records)
+            elif self._source is not None:
+                self.progress(self._source.source_position(), self._source.size_bytes)
+            else:
+                self.progress(self.count, None)
+
+    def finish(self) -> None:
+        if self.progress is not None:
+            if self.total_records is not None:
+                self.progress(self.total_records, self.total_records)
+            elif self._source is not None:
+                self.progress(self._source.size_bytes, self._source.size_bytes)
+            else:
+                self.progress(self.count, self.count)
+
+
+# --------------------------------------------------------------------------- text and CSV
+
+
+def text_stream(stream) -> io.TextIOWrapper:
+    """Decode a binary stream as UTF-8 (a leading byte-order mark is dropped)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    text._CHUNK_SIZE = 256 * 1024  # fewer, larger reads: measurably faster on big files
+    return text
+
+
+def release_text(text: io.TextIOWrapper) -> None:
+    """Detach a text wrapper from its binary stream, so that collecting the wrapper later
+    never closes (or touches) the caller's stream."""
+    try:
+        text.detach()
+    except ValueError:
+        pass  # the stream was already closed
+
+
+def csv_rows(stream, name: str, *, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(line_number, cells)`` for each non-blank CSV row; the line number is the
+    physical line in the file where the row ends. Undecodable, NUL-bearing or malformed
+    content raises ``InputError`` naming the file and the line."""
+    text = text_stream(stream)
+    reader = csv.reader(text, delimiter=delimiter, strict=False)
+    try:
+        for row in reader:
+            if row and (len(row) > 1 or row[0].strip()):
+                yield reader.line_num, row
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text (is it a binary file?)",
+                         path=name, line=undecodable_line(stream) or reader.line_num + 1) from None
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", path=name, line=reader.line_num + 1) from None
+    except DamagedFileError as exc:
+        raise DamagedFileError(_strip_where(exc, name), path=name, line=reader.line_num + 1) from None
+    finally:
+        release_text(text)
+
+
+def with_line(exc: InputError, name: str, line: int | None) -> InputError:
+    """The same error, naming the line when it did not yet."""
+    if exc.line is not None or line is None:
+        return exc
+    return type(exc)(_strip_where(exc, name), path=name, line=line)
+
+
+def undecodable_line(stream) -> int | None:
+    """The line of the first byte that is not UTF-8, found by reading the file again
+    (text is decoded in large chunks, so the failing chunk does not say which line)."""
+    source = source_of(stream)
+    if source is None:
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 1
+    with open_maybe_gzip(source.path) as again:
+        while True:
+            chunk = again.read(READ_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                return lines + chunk.count(b"\n", 0, max(0, exc.start))
+            if not chunk:
+                return None
+            lines += chunk.count(b"\n")
+
+
+def _strip_where(exc: InputError, name: str) -> str:
+    message = str(exc)
+    prefix = f"{name}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def normalise_header(cell: str) -> str:
+    return cell.strip().strip('"').strip().lower()
+
+
+def header_index(header: list[str], name: str, line: int, *, required: Iterable[str] = (),
+                 aliases: dict[str, Iterable[str]] | None = None) -> dict[str, int]:
+    """Map canonical column names to indexes by header name (case-insensitive).
+
+    ``aliases`` maps a canonical name to the header spellings that mean it; every name in
+    ``required`` must be found or an ``InputError`` lists what is missing and what was found.
+    """
+    cells = [normalise_header(c) for c in header]
+    positions: dict[str, int] = {}
+    for canonical, spellings in (aliases or {}).items():
+        for spelling in spellings:
+            if spelling in cells:
+                positions[canonical] = cells.index(spelling)
+                break
+    missing = [col for col in required if col not in positions]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}; the header has: "
+                         f"{', '.join(c for c in cells if c) or '(nothing)'}", path=name, line=line)
+    return positions
+
+
+def header_line(head: bytes) -> str:
+    """The first line of ``head`` decoded leniently, lower-cased, for sniffing CSV headers."""
+    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf")
+    return first.decode("utf-8", "replace").strip().lower()
+
+
+def header_cells(head: bytes) -> list[str]:
+    try:
+        return [normalise_header(c) for c in next(csv.reader([header_line(head)]))]
+    except (StopIteration, csv.Error):
+        return []
+
+
+# --------------------------------------------------------------------------- streamed JSON
+
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
+_SAFE_MARGIN = 64 * 1024  # elements (trace rows, aircraft) are far smaller than this
+
+
+class NonFiniteNumber(ValueError):
+    """JSON has no NaN or Infinity; Python's json module would accept them."""
+
+
+def _refuse_constant(name: str):
+    raise NonFiniteNumber(name)
+
+
+class JsonStream:
+    """Read one JSON object from a text stream without holding all of it: ordinary members
+    are decoded whole, members named in ``stream_keys`` (arrays) are decoded one element at
+    a time. Yields ``(key, index, value)``: ``index`` is None for whole members and the
+    0-based element number for streamed array elements.
+
+    Errors raise ``InputError`` naming the file and the line.
+    """
+
+    def __init__(self, text: io.TextIOBase, name: str, stream_keys: Iterable[str] = ()):
+        self.text = text
+        self.name = name
+        self.stream_keys = set(stream_keys)
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self.line_base = 1  # line number of buf[0]
+        self.decoder = json.JSONDecoder(parse_constant=_refuse_constant)
+        self.seen_keys: set[str] = set()
+
+    # -- buffer handling
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        try:
+            data = self.text.read(READ_CHUNK)
+        except UnicodeDecodeError:
+            raise InputError("the file is not UTF-8 text (is it a binary file?)", path=self.name,
+                             line=undecodable_line(self.text.buffer) or self._line()) from None
+        except DamagedFileError as exc:
+            raise DamagedFileError(_strip_where(exc, self.name), path=self.name,
+                                   line=self._line()) from None
+        if not data:
+            self.eof = True
+            return False
+        if self.pos:
+            self.line_base += self.buf.count("\n", 0, self.pos)
+            self.buf = self.buf[self.pos:]
+            self.pos = 0
+        self.buf += data
+        return True
+
+    def _line(self, pos: int | None = None) -> int:
+        return self.line_base + self.buf.count("\n", 0, self.pos if pos is None else pos)
+
+    def _skip_ws(self) -> str:
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._fill():
+                return ""
+
+    def _expect(self, chars: str, what: str) -> str:
+        char = self._skip_ws()
+        if not char or char not in chars:
+            found = repr(char) if char else "the end of the file"
+            raise InputError(f"invalid JSON: expected {what}, found {found}",
+                             path=self.name, line=self._line())
+        self.pos += 1
+        return char
+
+    def _value(self) -> Any:
+        self._skip_ws()
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except NonFiniteNumber as exc:
+                raise InputError(f"invalid JSON: {exc} is not a number JSON allows", path=self.name,
+                                 line=self._line()) from None
+            except json.JSONDecodeError as exc:
+                near_end = len(self.buf) - exc.pos < 4096 or exc.msg.startswith("Unterminated")
+                if near_end and self._fill():
+                    continue
+                if not self.buf.strip():
+                    raise InputError("the file is empty", path=self.name, line=1) from None
+                raise InputError(f"invalid JSON ({exc.msg})", path=self.name,
+                                 line=self._line(exc.pos)) from None
+            # A number at the very end of the buffer may continue in the next chunk.
+            if end >= len(self.buf) and self._fill():
+                continue
+            self.pos = end
+            return value
+
+    # -- public
+    def members(self) -> Iterator[tuple[str, int | None, Any]]:
+        if not self._skip_ws():
+            raise InputError("the file is empty", path=self.name, line=1)
+        self._expect("{", "an object '{'")
+        if self._skip_ws() == "}":
+            self.pos += 1
+            return
+        while True:
+            key = self._value()
+            if not isinstance(key, str):
+                raise InputError("invalid JSON: object key is not a string", path=self.name,
+                                 line=self._line())
+            self._expect(":", "':'")
+            self.seen_keys.add(key)
+            if key in self.stream_keys and self._skip_ws() == "[":
+                self.pos += 1
+                yield from self._elements(key)
+            else:
+                yield key, None, self._value()
+            if self._expect(",}", "',' or '}'") == "}":
+                break
+        if self._skip_ws():
+            raise InputError("invalid JSON: extra data after the top-level object",
+                             path=self.name, line=self._line())
+
+    def _elements(self, key: str) -> Iterator[tuple[str, int, Any]]:
+        if self._skip_ws() == "]":
+            self.pos += 1
+            return
+        index = 0
+        decode, separator = self.decoder.raw_decode, _SEPARATOR.match
+        while True:
+            # Fast loop while well inside the buffer: an element cannot run past its end
+            # unnoticed (raw_decode fails on a cut value), so no refill checks are needed.
+            buf, safe = self.buf, len(self.buf) - _SAFE_MARGIN
+            pos = _WS.match(buf, self.pos).end()
+            try:
+                while pos < safe:
+                    value, pos = decode(buf, pos)
+                    match = separator(buf, pos)
+                    if match is None:
+                        break
+                    self.pos = pos = match.end()
+                    yield key, index, value
+                    index += 1
+                    if match.group(1) == "]":
+                        return
+            except (json.JSONDecodeError, NonFiniteNumber):
+                pass  # the careful path below reports it with its line
+            yield key, index, self._value()
+            index += 1
+            if self._expect(",]", "',' or ']'") == "]":
+                return
+
+    def current_line(self) -> int:
+        return self._line()
+
+
+def load_json_whole(stream, name: str, *, max_bytes: int = 512 * 1024 * 1024) -> Any:
+    """``json.loads`` the whole (decompressed) stream, refusing content over ``max_bytes``
+    with an InputError rather than exhausting memory."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"the file is too large to load whole (over {max_bytes // 2**20} MB of "
+                         "content); this format has to be read in one piece", path=name)
+    if not data.strip():
+        raise InputError("the file is empty", path=name, line=1)
+    try:
+        return json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except NonFiniteNumber as exc:
+        raise InputError(f"invalid JSON: {exc} is not a number JSON allows", path=name) from None
+    except UnicodeDecodeError:
+        raise InputError("the file is not UTF-8 text (is it a binary file?)", path=name) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON ({exc.msg})", path=name, line=exc.lineno) from None
+
+
+# --------------------------------------------------------------------------- XML
+
+
+def xml_events(stream, name: str, events: tuple[str, ...] = ("start", "end")) -> Iterator:
+    """``(event, element)`` pairs from an XML stream, parsed safely: DTDs, entity
+    declarations and external references are refused (defusedxml). Malformed XML raises
+    InputError naming the file and the line."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        yield from iterparse(stream, events=events, forbid_dtd=True)
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        message = str(exc).split(":", 1)[0]
+        raise InputError(f"invalid XML ({message})", path=name, line=line) from None
+    except DefusedXmlException as exc:
+        raise InputError(f"refused unsafe XML ({type(exc).__name__}: a DTD, entity or external "
+                         f"reference)", path=name) from None
+    except UnicodeDecodeError:
+        raise InputError("the file is not valid text (is it a binary file?)", path=name) from None
+
+
+def local_name(tag: str) -> str:
+    """``{namespace}Placemark`` -> ``Placemark``."""
+    return tag.rpartition("}")[2]
+
+
+def xml_text(element) -> str:
+    return (element.text or "").strip() if element is not None else ""
+
+
+def find_local(element, *path: str):
+    """The first descendant following ``path`` by local names (any namespace), or None."""
+    node = element
+    for step in path:
+        node = next((child for child in node if local_name(child.tag) == step), None)
+        if node is None:
+            return None
+    return node
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def to_float(value: Any, what: str, name: str, line: int | None, where: str = "") -> float | None:
+    """A finite float from a cell or JSON value; empty/None gives None; anything else that
+    is not a number raises InputError naming the file, the record and the column."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise _bad_value(what, value, name, line, where)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise _bad_value(what, value, name, line, where) from None
+    if not math.isfinite(number):
+        raise _bad_value(what, value, name, line, where)
+    return number
+
+
+def cell_float(row: list[str], index: int | None, column: str, name: str, line: int) -> float | None:
+    """The number in ``row[index]`` (None when the column is absent or the cell is empty)."""
+    if index is None:
+        return None
+    return to_float(row[index].strip(), column, name, line)
+
+
+def _bad_value(what: str, value: Any, name: str, line: int | None, where: str) -> InputError:
+    shown = value if isinstance(value, str) else json.dumps(value)[:40]
+    return InputError(f"{where}{what} {shown!r} is not a number", path=name, line=line)
+
+
+def parse_bool(value: Any, what: str, name: str, line: int | None, where: str = "") -> bool | None:
+    """true/false, 1/0, yes/no, t/f (any case); empty/None gives None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "t", "y"):
+        return True
+    if text in ("false", "0", "no", "f", "n"):
+        return False
+    raise InputError(f"{where}{what} {value!r} is not true/false", path=name, line=line)
+
+
+# --------------------------------------------------------------------------- units
+
+
+def m_to_ft(metres: float | None) -> float | None:
+    return None if metres is None else metres * FT_PER_M
+
+
+def ms_to_kt(metres_per_s: float | None) -> float | None:
+    return None if metres_per_s is None else metres_per_s * KT_PER_MS
+
+
+def ms_to_fpm(metres_per_s: float | None) -> float | None:
+    return None if metres_per_s is None else metres_per_s * FPM_PER_MS
+
+
+# --------------------------------------------------------------------------- identifiers
+
+_HEX_RE = re.compile(r"[0-9a-f]{1,6}")
+
+
+def normalise_hex(value: Any, name: str = "", line: int | None = None, where: str = "") -> str | None:
+    """ICAO 24-bit address as 6 lower-case hex digits: ``0x8467D8`` -> ``8467d8``.
+
+    A leading ``~`` (readsb's mark for a non-ICAO address) is kept: ``~ABC123`` -> ``~abc123``.
+    Shorter values are zero-padded (the address is a number). Empty gives None; anything
+    else raises InputError.
+    """
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if not text:
+        return None
+    tilde = text.startswith("~")
+    if tilde:
+        text = text[1:]
+    if text.startswith("0x"):
+        text = text[2:]
+    if not _HEX_RE.fullmatch(text):
+        raise InputError(f"{where}aircraft address {value!r} is not a 24-bit hex code",
+                         path=name or None, line=line)
+    return ("~" if tilde else "") + text.rjust(6, "0")
+
+
+def clean_callsign(value: Any) -> str | None:
+    """Callsigns are space-padded to 8 characters in ADS-B; strip them. Empty gives None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+_OCTAL = frozenset("01234567")
+
+
+def normalise_squawk(value: Any, name: str = "", line: int | None = None, *,
+                     zero_is_none: bool = False, where: str = "") -> str | None:
+    """Mode A code as 4 octal digits (``412`` -> ``"0412"``).
+
+    ``zero_is_none``: FlightRadar24 drops leading zeros and writes ``0`` when there was no
+    squawk, so a bare 0 means "none" there (a genuine 0000 cannot be told apart).
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if not text:
+        return None
+    if zero_is_none and text.strip("0") == "":
+        return None
+    if len(text) > 4 or not set(text) <= _OCTAL:
+        raise InputError(f"{where}squawk {value!r} is not 4 octal digits", path=name or None, line=line)
+    return text.rjust(4, "0")
+
+
+# --------------------------------------------------------------------------- times
+
+
+_Z_FRACTION = re.compile(r"^(.*\d)Z\.(\d+)$")
+
+
+def parse_iso_time(text: str, name: str, line: int | None, *, assume_utc: bool = True,
+                   where: str = "") -> float:
+    """An ISO 8601 date-time to UTC epoch seconds.
+
+    Accepts ``2024-01-02T07:41:03Z``, ``2024-01-02 07:41:03.515+00:00`` and
+    FlightRadar24's ``2024-01-02 07:41:03Z.515`` (fraction after the Z). Without an
+    offset the time is UTC when ``assume_utc``; otherwise that is an error.
+    """
+    try:
+        moment = datetime.fromisoformat(text)  # the common case, fast
+    except ValueError:
+        moment = None
+    if moment is None or len(text.strip()) <= 10:
+        moment = _iso_slow(text, name, line, where)
+    if moment.tzinfo is None:
+        if not assume_utc:
+            raise InputError(f"{where}time {text!r} has no time zone", path=name, line=line)
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
+def _iso_slow(text: str, name: str, line: int | None, where: str) -> datetime:
+    fixed = _Z_FRACTION.sub(r"\1.\2Z", text.strip())
+    try:
+        if len(fixed) <= 10:
+            raise ValueError  # a date alone is not a time of observation
+        return datetime.fromisoformat(fixed)
+    except ValueError:
+        raise InputError(f"{where}time {text!r} is not an ISO 8601 date and time",
+                         path=name, line=line) from None
+
+
+def parse_time_with_format(text: str, fmt: str, name: str, line: int | None, *,
+                           utc_offset_s: float = 0.0, where: str = "") -> float:
+    """Parse a time cell by a named format or a ``strptime`` pattern, to UTC epoch seconds.
+
+    ``fmt``: ``iso``, ``epoch_s``, ``epoch_ms`` or a pattern such as ``%d/%m/%Y %H:%M:%S``.
+    ``utc_offset_s`` is the offset of naive local times from UTC (e.g. 10800 for UTC+3).
+    """
+    if fmt == "epoch_s":
+        value = to_float(text, "time", name, line, where)
+        if value is None:
+            raise InputError(f"{where}time is empty", path=name, line=line)
+        return value
+    if fmt == "epoch_ms":
+        value = to_float(text, "time", name, line, where)
+        if value is None:
+            raise InputError(f"{where}time is empty", path=name, line=line)
+        return value / 1000.0
+    if fmt == "iso":
+        t = parse_iso_time(text, name, line, assume_utc=True, where=where)
+        if utc_offset_s and not _has_offset(text):
+            t -= utc_offset_s
+        return t
+    try:
+        moment = datetime.strptime(text.strip(), fmt)
+    except ValueError:
+        raise InputError(f"{where}time {text!r} does not match the format {fmt!r}",
+                         path=name, line=line) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone(timedelta(seconds=utc_offset_s)))
+    return moment.timestamp()
+
+
+def _has_offset(text: str) -> bool:
+    tail = text.strip()[10:]
+    return "Z" in tail or "+" in tail or "-" in tail
+
+
+def format_utc(t: float | None, *, seconds: bool = True) -> str:
+    """``2024-01-02 07:41:03 UTC`` for a UTC epoch time (empty string for None)."""
+    if t is None:
+        return ""
+    moment = datetime.fromtimestamp(t, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class Validator:
+    """Checks positions and times against what is physically possible.
+
+    ``clock`` gives "now" in UTC epoch seconds (pass a fixed one in tests); times after
+    now + 2 days or before 1980 are impossible for tracking data.
+    """
+
+    def __init__(self, name: str, clock: Callable[[], float] | None = None):
+        self.name = name
+        self.latest_t = (clock or time.time)() + FUTURE_SLACK_S
+
+    def time(self, t: float | None, line: int | None, where: str = "") -> float:
+        if t is None:
+            raise InputError(f"{where}the time is missing", path=self.name, line=line)
+        if not (EARLIEST_T <= t <= self.latest_t) or t != t:
+            raise InputError(f"{where}time {_describe_time(t)} is impossible for tracking data "
+                             f"(before 1980 or in the future)", path=self.name, line=line)
+        return t
+
+    def position(self, lat: float | None, lon: float | None, line: int | None, where: str = "") -> None:
+        if lat is None or lon is None:
+            raise InputError(f"{where}the position is incomplete (latitude {lat}, longitude {lon})",
+                             path=self.name, line=line)
+        if not -90.0 <= lat <= 90.0:
+            raise InputError(f"{where}latitude {lat} is outside -90..90", path=self.name, line=line)
+        if not -180.0 <= lon <= 180.0:
+            raise InputError(f"{where}longitude {lon} is outside -180..180", path=self.name, line=line)
+
+
+def _describe_time(t: float) -> str:
+    try:
+        return f"{t:g} ({format_utc(t)})"
+    except (OverflowError, OSError, ValueError):
+        return f"{t:g}"
+
+
+def clock_from(options: dict | None) -> Callable[[], float] | None:
+    """The import clock from the options (``options["clock"]``), if any."""
+    return (options or {}).get("clock")
+
+
+# --------------------------------------------------------------------------- points
+
+_tuple_new = tuple.__new__
+
+
+def make_point(t: float, lat: float, lon: float, alt_ft: float | None, gs_kt: float | None,
+               track_deg: float | None, vrate_fpm: float | None, on_ground: bool | None,
+               callsign: str | None, squawk: str | None, hex: str | None,
+               leg_start: bool = False, stale: bool = False, record: int | None = None) -> TrackPoint:
+    """Build a TrackPoint without the NamedTuple constructor's keyword overhead (hot path)."""
+    return _tuple_new(TrackPoint, (t, lat, lon, alt_ft, gs_kt, track_deg, vrate_fpm, on_ground,
+                                   callsign, squawk, hex, leg_start, stale, record))
+
+
+def options_hex(options: dict | None, name: str) -> str | None:
+    """The aircraft address the user attached to a file that does not name one."""
+    value = (options or {}).get("hex")
+    return normalise_hex(value, name, None, "option hex: ") if value else None
+
+
+def sort_unique(points: Iterable[TrackPoint]) -> list[TrackPoint]:
+    """Points sorted by time with exact repeats (same aircraft, time, position, altitude)
+    dropped. In memory: for tests and small files; the case store does this on disk."""
+    seen: set = set()
+    out = []
+    for point in sorted(points, key=lambda p: (p.hex or "", p.t)):
+        key = (point.hex, point.t, point.lat, point.lon, point.alt_ft)
+        if key not in seen:
+            seen.add(key)
+            out.append(point)
+    return out

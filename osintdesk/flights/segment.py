@@ -1,0 +1,520 @@
+"""Splitting one aircraft's track into flights, and what each flight and each stay on the
+ground amounts to: times, great-circle distance, maximum altitude, callsigns, coverage
+gaps, departure and arrival airports, ground time between flights.
+
+Nothing is interpolated: every figure comes from observed points, and every split and
+every inferred airport carries the reason for it. The rules, in order:
+
+1. a leg flag in the file starts a new flight;
+2. a run of ground points lasting ``min_ground_stay_s`` separates flights;
+3. a gap in coverage ends a flight when the aircraft must have landed: the gap begins or
+   ends near the ground and lasts longer than flying between the two positions plus a
+   turnaround, or (at altitude) lasts far longer than flying that distance would take.
+   Any other gap, e.g. at cruise over an ocean, is a coverage gap inside the flight;
+4. ``single_flight=True`` (a file that describes one flight) never splits.
+
+Points are held in compact arrays (about 45 bytes each), so a year of one aircraft fits.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from .airports import KM_PER_NM, choose, great_circle_km, lookup, nearest, within
+from .model import FileFlight
+from .parsing import format_utc
+
+_GROUND, _AIR, _UNKNOWN = 2, 1, 0
+_NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class SplitSettings:
+    """Thresholds of the splitting rules (seconds, feet, knots, km)."""
+
+    coverage_gap_s: float = 300.0       # no position for this long = a gap in coverage
+    min_ground_stay_s: float = 60.0     # ground points spanning this long separate flights
+    near_ground_ft: float = 3000.0      # at most this high above the nearby airport = near the ground
+    turnaround_s: float = 900.0         # near-ground gap: flying time + this => it landed
+    far_longer_factor: float = 3.0      # gap at altitude: factor * flying time + margin => it landed
+    far_longer_margin_s: float = 4 * 3600.0
+    default_speed_kt: float = 250.0     # when neither end of a gap has a ground speed
+    min_speed_kt: float = 100.0         # slowest speed assumed when estimating flying time
+    airport_ground_km: float = 5.0      # a ground point this close to an airport is at it
+    airport_low_km: float = 25.0        # a low first/last point this close suggests the airport
+    file_match_slack_s: float = 1800.0  # a file's flight matches a track flight overlapping ± this
+
+
+@dataclass
+class CoverageGap:
+    """A period inside a flight in which the aircraft was not seen."""
+
+    start_t: float                  # UTC epoch s: last seen
+    end_t: float                    # UTC epoch s: seen again
+    duration_s: float
+    last_seen_lat: float
+    last_seen_lon: float
+    last_seen_alt_ft: float | None
+    reappeared_lat: float
+    reappeared_lon: float
+    reappeared_alt_ft: float | None
+    distance_km: float              # straight line between the two positions (not a path flown)
+
+
+@dataclass
+class AirportRef:
+    """A departure or arrival airport and where the claim comes from."""
+
+    code: str                       # ICAO (or the code the file gave)
+    name: str | None
+    source: str                     # "file" | "inferred"
+    distance_km: float | None       # from the flight's first/last point to the airport
+    basis: str                      # why: "on the ground", "first seen at 1,200 ft", "named by the file"
+
+
+@dataclass
+class Flight:
+    """One flight of one aircraft. Points with ``start_t <= t <= end_t`` belong to it."""
+
+    hex: str | None
+    start_t: float                  # UTC epoch s of its first point
+    end_t: float                    # UTC epoch s of its last point
+    duration_s: float
+    point_count: int
+    distance_km: float              # sum of great-circle legs between its points (straight
+    distance_nm: float              #   lines across coverage gaps: a lower bound there)
+    gap_distance_km: float          # the part of distance_km that crosses coverage gaps
+    max_alt_ft: float | None
+    callsigns: list[str]
+    squawks: list[str]
+    gaps: list[CoverageGap]
+    departed_ground: bool           # its first point is on the ground (take-off observed)
+    arrived_ground: bool            # its last point is on the ground (landing observed)
+    start_reason: str
+    end_reason: str
+    departure: AirportRef | None = None
+    arrival: AirportRef | None = None
+    first_lat: float = 0.0
+    first_lon: float = 0.0
+    first_alt_ft: float | None = None
+    last_lat: float = 0.0
+    last_lon: float = 0.0
+    last_alt_ft: float | None = None
+    flight_number: str | None = None
+    file_flight: FileFlight | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GroundTime:
+    """The aircraft on the ground between two flights."""
+
+    airport_code: str | None
+    airport_name: str | None
+    from_t: float                   # UTC epoch s: end of the earlier flight
+    to_t: float                     # UTC epoch s: start of the later flight
+    duration_s: float
+    lat: float                      # where it was (the landing point)
+    lon: float
+    distance_km: float | None       # from that point to the airport
+    observed: bool                  # ground points were seen (else: landed at and left the same airport)
+    after_flight: int               # index of the earlier flight
+    before_flight: int
+
+    def describe(self) -> str:
+        """``on the ground at ZKPY from 2024-01-02 07:41 UTC to 2024-01-04 10:50 UTC, 2 d 3 h``"""
+        where = f"at {self.airport_code}" if self.airport_code else f"near {self.lat:.4f}, {self.lon:.4f}"
+        text = (f"on the ground {where} from {format_utc(self.from_t, seconds=False)} to "
+                f"{format_utc(self.to_t, seconds=False)}, {format_duration(self.duration_s)}")
+        if not self.observed:
+            text += " (not seen on the ground: landed at and next departed from this airport)"
+        return text
+
+
+@dataclass
+class AircraftTrack:
+    """The flights and ground times of one aircraft."""
+
+    hex: str | None
+    flights: list[Flight]
+    ground_times: list[GroundTime]
+    point_count: int                # after dropping exact repeats
+    duplicates_dropped: int
+
+
+def format_duration(seconds: float) -> str:
+    """Human duration: ``2 d 3 h``, ``3 h 12 min``, ``12 min 5 s``, ``45 s`` (rounded down)."""
+    total = int(max(0.0, seconds))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"
+
+
+# --------------------------------------------------------------------------- the track
+
+
+class _Track:
+    """One aircraft's points as parallel arrays, sorted by time, exact repeats dropped."""
+
+    def __init__(self, points: Iterable):
+        self.hex: str | None = None
+        self.duplicates = 0
+        self._labels: dict[str | None, int] = {None: 0}
+        self._names: list[str | None] = [None]
+        raw = self._load(points)
+        self._sort_and_dedupe(*raw)
+
+    def _label(self, value: str | None) -> int:
+        index = self._labels.get(value)
+        if index is None:
+            index = self._labels[value] = len(self._names)
+            self._names.append(value)
+        return index
+
+    def _load(self, points: Iterable):
+        t, lat, lon, alt, gs = (array("d") for _ in range(5))
+        state, leg = bytearray(), bytearray()
+        callsign, squawk = array("I"), array("I")
+        for p in points:
+            if p.hex is not None and p.hex != self.hex:
+                if self.hex is not None:
+                    raise ValueError(f"points of two aircraft ({self.hex}, {p.hex}); split by hex first")
+                self.hex = p.hex
+            t.append(p.t)
+            lat.append(p.lat)
+            lon.append(p.lon)
+            alt.append(_NAN if p.alt_ft is None else float(p.alt_ft))
+            gs.append(_NAN if p.gs_kt is None else float(p.gs_kt))
+            state.append(_GROUND if p.on_ground else (_AIR if p.on_ground is False else _UNKNOWN))
+            leg.append(1 if p.leg_start else 0)
+            callsign.append(self._label(p.callsign))
+            squawk.append(self._label(p.squawk))
+        return t, lat, lon, alt, gs, state, leg, callsign, squawk
+
+    def _sort_and_dedupe(self, t, lat, lon, alt, gs, state, leg, callsign, squawk) -> None:
+        n = len(t)
+        in_order = all(t[i - 1] <= t[i] for i in range(1, n))
+        order = range(n) if in_order else sorted(range(n), key=t.__getitem__)  # stable
+        self.t, self.lat, self.lon = array("d"), array("d"), array("d")
+        self.alt, self.gs = array("d"), array("d")
+        self.state, self.leg = bytearray(), bytearray()
+        self.callsign_runs: list[tuple[int, str | None]] = []
+        self.squawk_runs: list[tuple[int, str | None]] = []
+        previous = None
+        for i in order:
+            a = alt[i]
+            key = (t[i], lat[i], lon[i], a if a == a else None)
+            if key == previous:
+                self.duplicates += 1
+                continue
+            previous = key
+            index = len(self.t)
+            self.t.append(t[i])
+            self.lat.append(lat[i])
+            self.lon.append(lon[i])
+            self.alt.append(a)
+            self.gs.append(gs[i])
+            self.state.append(state[i])
+            self.leg.append(leg[i])
+            for runs, labels in ((self.callsign_runs, callsign), (self.squawk_runs, squawk)):
+                value = self._names[labels[i]]
+                if not runs or runs[-1][1] != value:
+                    runs.append((index, value))
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+    def ground(self, i: int) -> bool:
+        return self.state[i] == _GROUND
+
+    def alt_ft(self, i: int) -> float | None:
+        value = self.alt[i]
+        return None if value != value else value
+
+    def distance_km(self, i: int, j: int) -> float:
+        return great_circle_km(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
+
+    def values_in(self, runs: list[tuple[int, str | None]], a: int, b: int) -> list[str]:
+        """Distinct non-empty values of ``runs`` over points a..b, in order of appearance."""
+        starts = [start for start, _ in runs]
+        first = max(0, bisect_right(starts, a) - 1)
+        found: list[str] = []
+        for start, value in runs[first:]:
+            if start > b:
+                break
+            if value and value not in found:
+                found.append(value)
+        return found
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _airport_elevation_ft(lat: float, lon: float, radius_km: float) -> float:
+    hit = nearest(lat, lon, radius_km)
+    return (hit.airport.elevation_ft or 0.0) if hit else 0.0
+
+
+def _near_ground(track: _Track, i: int, settings: SplitSettings) -> bool:
+    """On the ground, or low enough above the nearest airport (or sea level) to be landing."""
+    if track.ground(i):
+        return True
+    alt = track.alt_ft(i)
+    if alt is None:
+        return False
+    if alt <= settings.near_ground_ft:
+        return True
+    elevation = _airport_elevation_ft(track.lat[i], track.lon[i], settings.airport_low_km)
+    return alt - elevation <= settings.near_ground_ft
+
+
+def _flying_time_s(track: _Track, i: int, j: int, distance_km: float, settings: SplitSettings) -> float:
+    speeds = [track.gs[k] for k in (i, j) if track.gs[k] == track.gs[k] and not track.ground(k)]
+    speed_kt = sum(speeds) / len(speeds) if speeds else settings.default_speed_kt
+    speed_kt = max(speed_kt, settings.min_speed_kt)
+    return distance_km / (speed_kt * KM_PER_NM) * 3600.0
+
+
+def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str | None:
+    """Why the gap before point ``i`` must contain a landing, or None if it need not."""
+    j = i - 1
+    duration = track.t[i] - track.t[j]
+    if duration < settings.coverage_gap_s:
+        return None
+    distance = track.distance_km(j, i)
+    flying = _flying_time_s(track, j, i, distance, settings)
+    near_start, near_end = _near_ground(track, j, settings), _near_ground(track, i, settings)
+    if near_start or near_end:
+        if duration > flying + settings.turnaround_s:
+            end = "began and ended" if near_start and near_end else ("began" if near_start else "ended")
+            return (f"a {format_duration(duration)} gap that {end} near the ground, longer than "
+                    f"flying {distance:,.0f} km takes (about {format_duration(flying)}) plus a turnaround")
+        return None
+    if duration > settings.far_longer_factor * flying + settings.far_longer_margin_s:
+        return (f"a {format_duration(duration)} gap at altitude, far longer than flying "
+                f"{distance:,.0f} km takes (about {format_duration(flying)}): it must have landed")
+    return None
+
+
+def _sections(track: _Track, single_flight: bool, settings: SplitSettings):
+    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason, end_reason)."""
+    n = len(track)
+    start, start_reason = 0, "start of the data"
+    for i in range(1, n):
+        if single_flight:
+            break
+        reason = "leg flag in the file" if track.leg[i] else _landing_gap_reason(track, i, settings)
+        if reason:
+            yield start, i - 1, start_reason, reason
+            start, start_reason = i, reason
+    if n:
+        yield start, n - 1, start_reason, "end of the data"
+
+
+def _runs(track: _Track, a: int, b: int) -> list[tuple[bool, int, int]]:
+    """Maximal runs of ground / not-ground points in a..b: (is_ground, first, last)."""
+    runs: list[tuple[bool, int, int]] = []
+    for i in range(a, b + 1):
+        g = track.ground(i)
+        if runs and runs[-1][0] == g:
+            runs[-1] = (g, runs[-1][1], i)
+        else:
+            runs.append((g, i, i))
+    return runs
+
+
+def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason: str,
+                   single_flight: bool, settings: SplitSettings):
+    """Flights inside one section: (first, last, start_reason, end_reason).
+
+    A flight spans its airborne points plus the last ground point before them (where the
+    take-off began) and the first ground point after them (the landing). Ground runs at the
+    section's edges always bound a flight; inside it, only runs of ``min_ground_stay_s``."""
+    runs = _runs(track, a, b)
+    stays = [k for k, (g, first, last) in enumerate(runs) if g and (
+        k == 0 or k == len(runs) - 1 or
+        (not single_flight and track.t[last] - track.t[first] >= settings.min_ground_stay_s))]
+    bounds = [-1] + stays + [len(runs)]
+    for left, right in zip(bounds, bounds[1:]):
+        inner = runs[left + 1:right]
+        if all(g for g, _, _ in inner):
+            continue  # nothing airborne between these stays
+        first = runs[left][2] if left >= 0 else inner[0][1]
+        last = runs[right][1] if right < len(runs) else inner[-1][2]
+        yield (first, last,
+               "take-off seen (on the ground before)" if left >= 0 else start_reason,
+               "landing seen (on the ground after)" if right < len(runs) else end_reason)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def _gaps(track: _Track, a: int, b: int, settings: SplitSettings) -> tuple[list[CoverageGap], float]:
+    gaps, gap_km = [], 0.0
+    for i in range(a + 1, b + 1):
+        duration = track.t[i] - track.t[i - 1]
+        if duration >= settings.coverage_gap_s:
+            distance = track.distance_km(i - 1, i)
+            gap_km += distance
+            gaps.append(CoverageGap(
+                start_t=track.t[i - 1], end_t=track.t[i], duration_s=duration,
+                last_seen_lat=track.lat[i - 1], last_seen_lon=track.lon[i - 1],
+                last_seen_alt_ft=track.alt_ft(i - 1), reappeared_lat=track.lat[i],
+                reappeared_lon=track.lon[i], reappeared_alt_ft=track.alt_ft(i), distance_km=distance))
+    return gaps, gap_km
+
+
+def _infer_airport(track: _Track, i: int, first: bool, settings: SplitSettings) -> AirportRef | None:
+    lat, lon, alt = track.lat[i], track.lon[i], track.alt_ft(i)
+    seen = "first seen" if first else "last seen"
+    if track.ground(i):
+        hit = nearest(lat, lon, settings.airport_ground_km)
+        basis = "on the ground there"
+    else:
+        if alt is None:
+            return None
+        # Only airports the aircraft was low enough above to be landing at or leaving.
+        hit = choose([h for h in within(lat, lon, settings.airport_low_km)
+                      if alt - (h.airport.elevation_ft or 0.0) <= settings.near_ground_ft])
+        basis = f"{seen} at {alt:,.0f} ft"
+    if hit is None:
+        return None
+    return AirportRef(code=hit.airport.code, name=hit.airport.name, source="inferred",
+                      distance_km=hit.distance_km, basis=f"{basis}, {hit.distance_km:.1f} km away")
+
+
+def _summarise(track: _Track, a: int, b: int, start_reason: str, end_reason: str,
+               settings: SplitSettings) -> Flight:
+    distance = sum(track.distance_km(i - 1, i) for i in range(a + 1, b + 1))
+    gaps, gap_km = _gaps(track, a, b, settings)
+    altitudes = [v for v in track.alt[a:b + 1] if v == v]
+    return Flight(
+        hex=track.hex, start_t=track.t[a], end_t=track.t[b], duration_s=track.t[b] - track.t[a],
+        point_count=b - a + 1, distance_km=distance, distance_nm=distance / KM_PER_NM,
+        gap_distance_km=gap_km, max_alt_ft=max(altitudes) if altitudes else None,
+        callsigns=track.values_in(track.callsign_runs, a, b),
+        squawks=track.values_in(track.squawk_runs, a, b), gaps=gaps,
+        departed_ground=track.ground(a), arrived_ground=track.ground(b),
+        start_reason=start_reason, end_reason=end_reason,
+        departure=_infer_airport(track, a, True, settings),
+        arrival=_infer_airport(track, b, False, settings),
+        first_lat=track.lat[a], first_lon=track.lon[a], first_alt_ft=track.alt_ft(a),
+        last_lat=track.lat[b], last_lon=track.lon[b], last_alt_ft=track.alt_ft(b))
+
+
+def _apply_file_flight(flight: Flight, file_flight: FileFlight) -> None:
+    """Keep the airports, callsign and number the file itself gives for this flight."""
+    flight.file_flight = file_flight
+    flight.flight_number = file_flight.flight_number
+    if file_flight.callsign and file_flight.callsign not in flight.callsigns:
+        flight.callsigns.append(file_flight.callsign)
+    for attribute, code, lat, lon in (("departure", file_flight.origin, flight.first_lat, flight.first_lon),
+                                      ("arrival", file_flight.destination, flight.last_lat, flight.last_lon)):
+        if not code:
+            continue
+        inferred: AirportRef | None = getattr(flight, attribute)
+        airport = lookup(code)
+        distance = great_circle_km(lat, lon, airport.lat, airport.lon) if airport else None
+        setattr(flight, attribute, AirportRef(
+            code=code, name=airport.name if airport else None, source="file",
+            distance_km=distance, basis="named by the file"))
+        if inferred and airport and inferred.code not in (airport.code, code):
+            flight.notes.append(f"the file names {attribute} {code}; the track points to "
+                                f"{inferred.code} ({inferred.basis})")
+
+
+def _match_file_flights(flights: list[Flight], file_flights: Sequence[FileFlight],
+                        single_flight: bool, settings: SplitSettings) -> None:
+    if single_flight and len(flights) == 1 and len(file_flights) == 1:
+        _apply_file_flight(flights[0], file_flights[0])
+        return
+    slack = settings.file_match_slack_s
+    for file_flight in file_flights:
+        if file_flight.first_seen is None or file_flight.last_seen is None:
+            continue
+        best, best_overlap = None, -1.0
+        for flight in flights:
+            if file_flight.hex and flight.hex and file_flight.hex != flight.hex:
+                continue
+            overlap = (min(flight.end_t, file_flight.last_seen + slack)
+                       - max(flight.start_t, file_flight.first_seen - slack))
+            if overlap >= 0 and overlap > best_overlap and flight.file_flight is None:
+                best, best_overlap = flight, overlap
+        if best is not None:
+            _apply_file_flight(best, file_flight)
+
+
+# --------------------------------------------------------------------------- ground times
+
+
+def _ground_time(track: _Track, flights: list[Flight], k: int, observed_run: bool,
+                 settings: SplitSettings) -> GroundTime | None:
+    before, after = flights[k], flights[k + 1]
+    arrival, departure = before.arrival, after.departure
+    same_airport = arrival and departure and arrival.code == departure.code
+    same_place = (before.arrived_ground and after.departed_ground and great_circle_km(
+        before.last_lat, before.last_lon, after.first_lat, after.first_lon) <= settings.airport_ground_km)
+    if not (observed_run or same_airport or same_place):
+        return None
+    if observed_run or same_place:
+        hit = nearest(before.last_lat, before.last_lon, settings.airport_ground_km)
+        code = hit.airport.code if hit else None
+        name = hit.airport.name if hit else None
+        distance = hit.distance_km if hit else None
+        if arrival and arrival.source == "file" and same_airport:
+            code, name, distance = arrival.code, arrival.name, arrival.distance_km
+    else:
+        code, name, distance = arrival.code, arrival.name, arrival.distance_km
+    return GroundTime(airport_code=code, airport_name=name, from_t=before.end_t, to_t=after.start_t,
+                      duration_s=after.start_t - before.end_t, lat=before.last_lat,
+                      lon=before.last_lon, distance_km=distance,
+                      observed=bool(observed_run or same_place), after_flight=k, before_flight=k + 1)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def analyse_aircraft(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
+                     single_flight: bool = False,
+                     settings: SplitSettings = SplitSettings()) -> AircraftTrack:
+    """Split one aircraft's points into flights and the ground times between them.
+
+    ``points``: TrackPoints (or anything with the same attributes) of one aircraft, in any
+    order; exact repeats (same time, position and altitude) are dropped.
+    ``file_flights``: the FileFlights the file(s) gave, whose airports are kept.
+    ``single_flight``: the file describes one flight (FlightRadar24 export): never split.
+    """
+    track = _Track(points)
+    flights: list[Flight] = []
+    observed_between: list[bool] = []  # a ground run separates flight k-1 and k in one section
+    for a, b, start_reason, end_reason in _sections(track, single_flight, settings):
+        first_in_section = True
+        for first, last, reason_in, reason_out in _flight_ranges(
+                track, a, b, start_reason, end_reason, single_flight, settings):
+            flights.append(_summarise(track, first, last, reason_in, reason_out, settings))
+            observed_between.append(not first_in_section)
+            first_in_section = False
+    _match_file_flights(flights, file_flights, single_flight, settings)
+    ground_times = []
+    for k in range(len(flights) - 1):
+        stay = _ground_time(track, flights, k, observed_between[k + 1], settings)
+        if stay is not None:
+            ground_times.append(stay)
+    return AircraftTrack(hex=track.hex, flights=flights, ground_times=ground_times,
+                         point_count=len(track), duplicates_dropped=track.duplicates)
+
+
+def split_flights(points: Iterable, **kwargs) -> list[Flight]:
+    """Just the flights of ``analyse_aircraft``."""
+    return analyse_aircraft(points, **kwargs).flights

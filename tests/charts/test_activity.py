@@ -1,0 +1,77 @@
+"""The activity chart: flights as bars per aircraft, ground time labelled by airport."""
+
+import pytest
+from matplotlib.text import Text
+
+from osintdesk.charts import samples
+from osintdesk.charts.activity import draw_activity
+from osintdesk.charts.data import ActivityRow
+from osintdesk.charts.samples import utc
+from osintdesk.charts.style import format_duration, mpl_days
+
+
+def test_one_row_per_aircraft_with_flights_as_bars(fig):
+    rows = samples.activity_rows()
+    info = draw_activity(fig, rows)
+    labels = [t.get_text() for t in info.ax.get_yticklabels()]
+    assert labels == [r.aircraft_label for r in rows]
+    assert len(info.flight_bars) == sum(len(r.flights) for r in rows)
+    for ri, rect, flight in info.flight_bars:
+        x0, x1 = mpl_days([flight.start, flight.end])
+        assert rect.get_x() <= x0 + 1e-9 and rect.get_x() + rect.get_width() >= x1 - 1e-9
+        assert abs(rect.get_y() + rect.get_height() / 2 - ri) < 1e-9
+    # Each aircraft has its own colour.
+    colours = {ri: rect.get_facecolor() for ri, rect, _ in info.flight_bars}
+    assert colours[0] != colours[1]
+
+
+def test_ground_time_labelled_with_airport_and_duration(fig):
+    info = draw_activity(fig, samples.activity_rows())
+    texts = [t.get_text() for _, t in info.stay_labels]
+    # RA-64504 sat at Pyongyang for two days in July and again in September.
+    assert "ZKPY 2 d 3 h" in texts
+    assert "ZKPY 1 d 19 h" in texts
+    assert "UUWW 22 d 7 h" in texts
+    # Stays before the first and after the last flight have no known length.
+    assert "… UUWW" in texts and "UUWW …" in texts
+    zkpy = info.stay_colours["ZKPY"]
+    assert all(rect.get_facecolor()[:3] == pytest.approx(__import__("matplotlib").colors.to_rgb(zkpy))
+               for _, rect, g in info.stay_bars if g.airport == "ZKPY")
+
+
+def test_labels_do_not_overlap(fig):
+    info = draw_activity(fig, samples.activity_rows())
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer).shrunk(0.95, 0.8) for _, t in info.stay_labels + info.flight_labels]
+    assert len(boxes) > 10
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+
+
+def test_time_range_can_be_fixed(fig):
+    rows = samples.activity_rows()
+    info = draw_activity(fig, rows, t_from=utc(2025, 7, 1), t_to=utc(2025, 8, 1))
+    assert info.time_range == (utc(2025, 7, 1), utc(2025, 8, 1))
+    assert info.ax.get_xlim() == pytest.approx(tuple(mpl_days([utc(2025, 7, 1), utc(2025, 8, 1)])))
+    # September flights fall outside and are not drawn.
+    assert all(f.start < utc(2025, 8, 1) for _, _, f in info.flight_bars)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([], "No aircraft selected"),
+    ([ActivityRow("RA-1")], "No flights or ground time to show"),
+])
+def test_empty_activity_says_so(fig, rows, message):
+    info = draw_activity(fig, rows)
+    assert info.empty and message in [t.get_text() for t in fig.findobj(Text)]
+    fig.canvas.draw()
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (40, "40 s"), (600, "10 min"), (3600, "1 h"), (3 * 3600 + 1200, "3 h 20 min"),
+    (2 * 86400 + 3 * 3600 + 59, "2 d 3 h"), (86400 * 5, "5 d"),
+])
+def test_format_duration(seconds, text):
+    assert format_duration(seconds) == text

@@ -1,0 +1,69 @@
+"""Image comparisons against committed baselines (small PNGs in tests/charts/baseline/).
+
+Regenerate after an intended change of look with
+    OSINTDESK_UPDATE_BASELINES=1 python -m pytest tests/charts/test_images.py
+then look at every image before committing it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from matplotlib.testing.compare import compare_images
+
+from osintdesk.charts import samples
+from osintdesk.charts.activity import draw_activity
+from osintdesk.charts.export import new_figure, save_figure
+from osintdesk.charts.map import draw_map
+from osintdesk.charts.profile import draw_profile
+
+BASELINE = Path(__file__).parent / "baseline"
+# RMS difference (0-255) tolerated: room for font hinting differences, not for a moved line.
+TOLERANCE = 4.0
+
+
+def _map_pyongyang(fig):
+    draw_map(fig, [samples.moscow_pyongyang(), samples.pyongyang_moscow()], samples.photo_places(),
+             title="RA-64504, Moscow – Pyongyang, July 2025")
+
+
+def _map_bering(fig):
+    draw_map(fig, [samples.alaska_kamchatka()])
+
+
+def _map_empty(fig):
+    draw_map(fig, [])
+
+
+def _profile(fig):
+    draw_profile(fig, samples.moscow_pyongyang())
+
+
+def _activity(fig):
+    draw_activity(fig, samples.activity_rows(), title="Activity, summer 2025")
+
+
+CASES = {
+    "map_pyongyang": (_map_pyongyang, 640, 420),
+    "map_bering": (_map_bering, 560, 380),
+    "map_empty": (_map_empty, 480, 300),
+    "profile": (_profile, 640, 360),
+    "activity": (_activity, 640, 260),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_chart_matches_baseline(name, tmp_path):
+    draw, width, height = CASES[name]
+    fig = new_figure(width, height)
+    draw(fig)
+    actual = save_figure(fig, tmp_path / f"{name}.png")
+    expected = BASELINE / f"{name}.png"
+    if os.environ.get("OSINTDESK_UPDATE_BASELINES"):
+        BASELINE.mkdir(exist_ok=True)
+        shutil.copyfile(actual, expected)
+        pytest.skip(f"baseline written: {expected}")
+    assert expected.exists(), f"no baseline {expected}; run with OSINTDESK_UPDATE_BASELINES=1"
+    result = compare_images(str(expected), str(actual), tol=TOLERANCE)
+    assert result is None, result

@@ -1,0 +1,56 @@
+"""KML gx:Track (FlightAware, Google Earth)."""
+
+import pytest
+
+from osintdesk.flights import importers, samples
+from osintdesk.flights.importers import kml_track
+
+
+def test_gx_track(tmp_path, read, flight):
+    path = samples.write_kml_gx_track(tmp_path / "FlightAware_AFL100.kml", flight)
+    assert importers.detect(path) is kml_track
+    items = read(path, hex="155abc")
+    assert len(items.points) == len(flight)
+    cruise = items.points[len(flight) // 2]
+    assert cruise.alt_ft == pytest.approx(35000, abs=0.5) and cruise.hex == "155abc"
+    assert cruise.t == flight[len(flight) // 2].t and cruise.on_ground is None
+    file_flight = items.file_flights[0]
+    assert (file_flight.callsign, file_flight.origin, file_flight.destination) == ("AFL100", "UUWW", "ZKPY")
+    assert (file_flight.first_seen, file_flight.last_seen) == (flight[0].t, flight[-1].t)
+
+
+def test_clamp_to_ground_has_no_altitude(tmp_path, read, flight):
+    path = samples.write_kml_gx_track(tmp_path / "t.kml", flight[:5], altitude_mode="clampToGround")
+    assert all(p.alt_ft is None for p in read(path).points)
+
+
+def test_a_placemark_name_that_is_not_a_callsign(tmp_path, read, flight):
+    path = samples.write_kml_gx_track(tmp_path / "t.kml", flight[:5], name="My walk", description="")
+    items = read(path)
+    assert len(items.points) == 5 and items.file_flights == []
+
+
+def test_times_and_positions_must_pair(tmp_path, read, expect_error, flight):
+    path = samples.write_kml_gx_track(tmp_path / "t.kml", flight[:5])
+    text = path.read_text()
+    path.write_text(text.replace("</gx:coord>\n", "</gx:coord>\n<gx:coord>1 2 3</gx:coord>\n", 1))
+    expect_error(lambda: read(path), path, contains="track 1 has 5 times but 6 positions")
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("<gx:coord>37.261501 55.591499", "<gx:coord>37.261501 95.5", "track 1, point 1: latitude 95.5"),
+    ("<gx:coord>37.261501 55.591499 0.0<", "<gx:coord>37.261501<", "track 1, position 1: gx:coord"),
+    ("<when>2024-01-02T07:41:03Z", "<when>yesterday", "track 1, time 1: time 'yesterday'"),
+])
+def test_bad_values_name_the_track_and_point(tmp_path, read, expect_error, flight, old, new, message):
+    path = samples.write_kml_gx_track(tmp_path / "t.kml", flight[:5])
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    expect_error(lambda: read(path, "kml-track"), path, contains=message)
+
+
+def test_kml_without_track(tmp_path, read, expect_error):
+    path = tmp_path / "empty.kml"
+    path.write_text('<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>')
+    expect_error(lambda: read(path, "kml-track"), path, contains="no gx:Track")
