@@ -17,6 +17,7 @@ from ..settings import save_settings
 from ..store import CASE_SUFFIX, Case, verify_and_record
 from ..store.header import is_writable
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
+from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
 from .tasks import Task, TaskRunner
 
@@ -82,7 +83,9 @@ class MainWindow(QMainWindow):
         self.navigator = QListWidget(objectName="navigator")
         self.stack = QStackedWidget()
         self.pages: list[CasePage] = []
-        for page in (OverviewPage(), EvidencePage(), AuditPage()):
+        self.flights_page = FlightsPage()
+        for page in (OverviewPage(), EvidencePage(), AircraftPage(), self.flights_page,
+                     AuditPage()):
             self.add_page(page)
         self.navigator.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigator.setCurrentRow(0)
@@ -133,6 +136,9 @@ class MainWindow(QMainWindow):
         self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.action_add_files = self._action("&Add Evidence Files…", self.add_files_dialog,
                                              "Ctrl+Shift+A", "action_add_files")
+        self.action_import_flights = self._action("&Import Flight Files…",
+                                                  self.import_flights_dialog, "Ctrl+I",
+                                                  "action_import_flights")
         self.action_verify = self._action("&Verify Case", self.verify_case, "Ctrl+Shift+V",
                                           "action_verify")
         self.action_examiner = self._action("&Examiner…", self.change_examiner)
@@ -150,13 +156,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_quit)
         case_menu = self.menuBar().addMenu("&Case")
         case_menu.addAction(self.action_add_files)
+        case_menu.addAction(self.action_import_flights)
         case_menu.addAction(self.action_verify)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.action_about)
         toolbar = self.addToolBar("Case")
         toolbar.setObjectName("case_toolbar")
         for action in (self.action_new, self.action_open, self.action_add_files,
-                       self.action_verify):
+                       self.action_import_flights, self.action_verify):
             toolbar.addAction(action)
         self._rebuild_recent_menu()
 
@@ -179,6 +186,7 @@ class MainWindow(QMainWindow):
         for action in (self.action_close, self.action_verify):
             action.setEnabled(has_case)
         self.action_add_files.setEnabled(writable)
+        self.action_import_flights.setEnabled(writable)
         self.status_examiner.setText(f"Examiner: {self.examiner}")
         if not has_case:
             self.setWindowTitle("osintdesk")
@@ -362,6 +370,47 @@ class MainWindow(QMainWindow):
                                           if len(added) - new else ""), 8000)
         return self.run_task(f"Adding {len(names)} file(s)", work, on_success=done)
 
+    # ------------------------------------------------------------ flights
+
+    def import_flights_dialog(self) -> None:
+        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Import flight files", folder,
+            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt);;All files (*)")
+        if names:
+            self.import_flights(names)
+
+    def import_flights(self, names: list[str], fmt: str | None = None) -> Task | None:
+        """Import flight files in the background; each file is all or nothing."""
+        if self.case is None:
+            self.show_error("Open or create a case first.")
+            return None
+        path, examiner = self.case.path, self.examiner
+
+        def work(progress, cancelled):
+            from ..flights.ingest import import_flight_file
+            results = []
+            with Case.open(path, examiner=examiner) as case:
+                for name in names:
+                    results.append(import_flight_file(case, name, fmt=fmt, progress=progress,
+                                                      cancelled=cancelled))
+            return results
+
+        def done(results):
+            lines = []
+            for r in results:
+                name = Path(r.file).name
+                if r.already_imported:
+                    lines.append(f"{name}: {r.message}")
+                else:
+                    lines.append(f"{name}: {r.format}, {r.points:,} points, {r.flights} flight(s)"
+                                 + (f", {r.duplicates:,} duplicates dropped" if r.duplicates else "")
+                                 + (f", {r.skipped:,} records skipped" if r.skipped else ""))
+            self.last_import = results
+            self.statusBar().showMessage("; ".join(lines), 15000)
+            self.show_page("Flights")
+        return self.run_task(f"Importing {len(names)} flight file(s)", work, on_success=done)
+
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and self.case is not None:
             event.acceptProposedAction()
@@ -369,8 +418,23 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:
         names = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if names:
-            self.add_files(names)
+            self.import_dropped(names)
             event.acceptProposedAction()
+
+    def import_dropped(self, names: list[str]) -> None:
+        """Flight files are imported as tracks; anything else is added as evidence."""
+        from ..flights import importers
+        flight_files, other = [], []
+        for name in names:
+            try:
+                importers.detect(name)
+                flight_files.append(name)
+            except (OsintdeskError, OSError):
+                other.append(name)
+        if flight_files:
+            self.import_flights(flight_files)
+        if other:
+            self.add_files(other)
 
     # ------------------------------------------------------------ verify
 

@@ -68,16 +68,31 @@ class OverviewPage(CasePage):
         self.label.setText(f"<h2>{e(info['title'])}</h2><table>{body}</table>")
 
 
+def make_table_view(model) -> QTableView:
+    """A read-only table view with the habits every table here shares."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
 class TablePage(CasePage):
     """A filterable, sortable table over one kind of record, fetched in pages."""
 
     columns: list = []
     source = None
     placeholder = "Filter…"
+    model_class = PagedQueryModel
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.model = PagedQueryModel(self.columns, parent=self)
+        self.model = self.model_class(self.columns, parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -86,15 +101,9 @@ class TablePage(CasePage):
         self.filter_edit = QLineEdit(placeholderText=self.placeholder)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view = make_table_view(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)

@@ -1,0 +1,221 @@
+"""Aircraft and Flights pages: sortable, filterable tables and a flight's detail."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from ..flights import queries
+from .models import PagedQueryModel
+from .pages import TablePage, make_table_view
+
+AIRCRAFT_COLUMNS = [("Aircraft", "label"), ("Hex", "hex"), ("Registration", "registration"),
+                    ("Type", "type_code"), ("Type name", "type_name"), ("Operator", "operator"),
+                    ("Registered in", "registration_country"), ("Address block", "hex_country"),
+                    ("Flights", "flights"), ("Points", "points"),
+                    ("First seen (UTC)", "first_seen_utc"), ("Last seen (UTC)", "last_seen_utc")]
+
+FLIGHT_COLUMNS = [("Aircraft", "aircraft"), ("Callsigns", "callsigns"), ("From", "origin"),
+                  ("To", "destination"), ("Departure (UTC)", "departure_utc"),
+                  ("Arrival (UTC)", "arrival_utc"), ("Duration", "duration"),
+                  ("Distance (km)", "distance_km"), ("Max alt (ft)", "max_alt_ft"),
+                  ("Points", "point_count"), ("Gaps", "gap_count"), ("Flight id", "uuid")]
+
+POINT_COLUMNS = [("Time (UTC)", "time_utc"), ("Lat", "lat"), ("Lon", "lon"),
+                 ("Alt (ft)", "alt_ft"), ("GS (kt)", "gs_kt"), ("Track (°)", "track_deg"),
+                 ("V/S (ft/min)", "vrate_fpm"), ("Ground", "on_ground"), ("Callsign", "callsign"),
+                 ("Squawk", "squawk"), ("Stale", "stale"), ("File record", "record")]
+
+GAP_COLUMNS = [("Last seen (UTC)", "from_utc"), ("Seen again (UTC)", "to_utc"),
+               ("No data for", "duration"), ("Last seen at", "start_at"),
+               ("Reappeared at", "end_at"), ("Straight-line km", "distance_km")]
+
+
+class NumberModel(PagedQueryModel):
+    """Shows floats rounded for reading; sorting still uses the raw value."""
+
+    decimals = {"lat": 5, "lon": 5}
+
+    def display(self, column: int, value):
+        key = self._columns[column][1]
+        if isinstance(value, float):
+            return f"{value:.{self.decimals.get(key, 0)}f}"
+        return super().display(column, value)
+
+
+def _all_rows(rows: list[dict]):
+    def fetch(offset: int, limit: int) -> list[dict]:
+        return rows[offset:offset + limit]
+    return fetch, lambda: len(rows)
+
+
+class AircraftPage(TablePage):
+    title = "Aircraft"
+    columns = AIRCRAFT_COLUMNS
+    placeholder = "Filter aircraft by registration, hex, type, operator…"
+    model_class = NumberModel
+
+    @staticmethod
+    def source(case):
+        return _all_rows(queries.aircraft(case))
+
+
+class FlightsPage(TablePage):
+    """The flights table; selecting flights shows the detail of the first one."""
+
+    title = "Flights"
+    columns = FLIGHT_COLUMNS
+    placeholder = "Filter flights by aircraft, callsign, airport, date…"
+    model_class = NumberModel
+    selection_changed = Signal(list)  # flight uuids
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.case = None
+        self.detail = FlightDetail()
+        layout = self.layout()
+        layout.removeWidget(self.view)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        layout.addWidget(self.splitter)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    @staticmethod
+    def source(case):
+        return _all_rows(queries.flights(case))
+
+    def set_case(self, case) -> None:
+        self.case = case
+        super().set_case(case)
+        self.detail.show_flight(None, None)
+
+    def selected_flights(self) -> list[str]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [self.model.row(self.proxy.mapToSource(self.proxy.index(r, 0)).row())["uuid"]
+                for r in rows]
+
+    def select_flight(self, flight_uuid: str) -> bool:
+        """Select the row of ``flight_uuid`` (e.g. after a click on its track)."""
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if self.model.row(source.row())["uuid"] == flight_uuid:
+                self.view.selectionModel().select(
+                    self.proxy.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.view.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
+
+    def _selection_changed(self, *_args) -> None:
+        ids = self.selected_flights()
+        self.detail.show_flight(self.case, ids[0] if ids else None)
+        self.selection_changed.emit(ids)
+
+
+class FlightDetail(QWidget):
+    """One flight: where it went and why we think so, its coverage gaps, its points."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.summary = QLabel(objectName="flight_summary")
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.points_model = NumberModel(POINT_COLUMNS, parent=self)
+        self.gaps_model = NumberModel(GAP_COLUMNS, parent=self)
+        self.tabs = QTabWidget()
+        self.points_view = make_table_view(self.points_model)
+        self.gaps_view = make_table_view(self.gaps_model)
+        self.tabs.addTab(self.points_view, "Points")
+        self.tabs.addTab(self.gaps_view, "Coverage gaps")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+
+    def show_flight(self, case, flight_uuid: str | None) -> None:
+        flight = None
+        if case is not None and flight_uuid:
+            flight = next((f for f in queries.flights(case) if f["uuid"] == flight_uuid), None)
+        if flight is None:
+            self.summary.setText("<i>Select a flight to see its airports, gaps and points.</i>")
+            self.points_model.set_source(None, None)
+            self.gaps_model.set_source(None, None)
+            return
+        self.summary.setText(_flight_html(flight))
+        self.points_model.set_source(*_points_source(case, flight))
+        if self.points_model.canFetchMore():
+            self.points_model.fetchMore()
+        self.points_view.resizeColumnsToContents()
+        gaps = []
+        for g in queries.gaps(case, flight_uuid):
+            gaps.append({**g, "from_utc": queries.utc(g["start_t"]), "to_utc": queries.utc(g["end_t"]),
+                         "duration": queries.human_duration(g["duration_s"]),
+                         "start_at": f"{g['start_lat']:.4f}, {g['start_lon']:.4f}",
+                         "end_at": f"{g['end_lat']:.4f}, {g['end_lon']:.4f}"})
+        self.gaps_model.set_source(*_all_rows(gaps))
+        if self.gaps_model.canFetchMore():
+            self.gaps_model.fetchMore()
+        self.gaps_view.resizeColumnsToContents()
+        self.tabs.setTabText(1, f"Coverage gaps ({len(gaps)})")
+
+
+def _airport_text(code, name, distance_km, source, basis) -> str:
+    if not code:
+        return "unknown"
+    e = html.escape
+    text = f"<b>{e(code)}</b>" + (f" {e(name)}" if name else "")
+    extra = []
+    if source == "file":
+        extra.append("named by the file")
+    elif basis:
+        extra.append(e(basis))
+    if distance_km is not None and source != "file" and "km" not in (basis or ""):
+        extra.append(f"{distance_km:.1f} km away")
+    return text + (f" <span style='color:#555'>({'; '.join(extra)})</span>" if extra else "")
+
+
+def _flight_html(f: dict) -> str:
+    e = html.escape
+    dep = _airport_text(f["origin"], f.get("origin_name"), f.get("origin_distance_km"),
+                        f.get("origin_source"), f.get("origin_basis"))
+    arr = _airport_text(f["destination"], f.get("destination_name"),
+                        f.get("destination_distance_km"), f.get("destination_source"),
+                        f.get("destination_basis"))
+    alt = f"{f['max_alt_ft']:,.0f} ft" if f["max_alt_ft"] is not None else "unknown"
+    return (f"<b>{e(f['aircraft'])}</b> {e(f['callsigns'] or '')} — "
+            f"{e(f['departure_utc'])} to {e(f['arrival_utc'])} ({e(f['duration'])}), "
+            f"{f['distance_km']:,.0f} km flown, max {alt}, {f['point_count']:,} points<br>"
+            f"From {dep}<br>To {arr}"
+            + (f"<br><span style='color:#555'>{e(f['notes'])}</span>" if f.get("notes") else ""))
+
+
+def _points_source(case, flight: dict):
+    columns = ("t, lat, lon, alt_ft, gs_kt, track_deg, vrate_fpm, on_ground, callsign, squawk, "
+               "stale, record")
+    keys = [c.strip() for c in columns.split(",")]
+    params = (flight["aircraft_uuid"], flight["first_t"], flight["last_t"])
+
+    def fetch(offset: int, limit: int) -> list[dict]:
+        rows = case.conn.execute(
+            f"SELECT {columns} FROM track_points WHERE aircraft_uuid = ? AND t BETWEEN ? AND ? "
+            "ORDER BY t LIMIT ? OFFSET ?", params + (limit, offset)).fetchall()
+        out = []
+        for row in rows:
+            d = dict(zip(keys, row))
+            d["time_utc"] = queries.utc(d["t"])
+            d["on_ground"] = {1: "yes", 0: "no"}.get(d["on_ground"], "")
+            d["stale"] = "stale" if d["stale"] else ""
+            out.append(d)
+        return out
+
+    def count() -> int:
+        return case.conn.execute("SELECT count(*) FROM track_points WHERE aircraft_uuid = ? AND "
+                                 "t BETWEEN ? AND ?", params).fetchone()[0]
+    return fetch, count

@@ -1,0 +1,150 @@
+"""Importing flight files into a case: evidence, provenance, all or nothing, verify."""
+
+import gzip
+import hashlib
+import sqlite3
+
+import pytest
+
+from osintdesk.errors import Cancelled, InputError
+from osintdesk.flights import queries, samples
+from osintdesk.flights.ingest import import_flight_file
+from osintdesk.store import Case, verify_case
+
+DAY = 86400.0
+
+
+@pytest.fixture
+def case(tmp_path):
+    with Case.create(tmp_path / "il62", title="Il-62M", examiner="Alice") as c:
+        yield c
+
+
+@pytest.fixture
+def outbound():
+    # Moscow Vnukovo to Pyongyang Sunan with an hour-long gap at cruise (no receiver coverage)
+    return samples.synthetic_flight("UUWW", "ZKPY", gaps=[(3600, 2 * 3600)])
+
+
+def snapshot(case):
+    tables = ["evidence", "artifacts", "artifact_chunks", "flight_imports", "aircraft",
+              "track_points", "flights", "coverage_gaps", "ground_times", "audit_log"]
+    return {t: case.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_file_becomes_evidence_and_points_point_back(case, tmp_path, outbound):
+    path = samples.write_fr24_csv(tmp_path / "RA-86496_export.csv", outbound)
+    result = import_flight_file(case, path, aircraft="RA-86496")
+    assert result.format == "fr24-csv" and result.points == len(outbound)
+    assert result.flights == 1 and result.aircraft == ["RA-86496"]
+    imp = case.get_record("flight-import", result.import_uuid)
+    evidence = case.get_record("evidence", imp["evidence_uuid"])
+    assert evidence["original_name"] == "RA-86496_export.csv" and evidence["kind"] == "flight-file"
+    assert imp["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() == evidence["sha256"]
+    assert case.read_artifact(imp["sha256"]) == path.read_bytes()
+    assert imp["importer"] == "fr24-csv" and imp["examiner"] == "Alice"
+    linked = case.conn.execute("SELECT count(*) FROM track_points WHERE import_uuid = ?",
+                               (imp["uuid"],)).fetchone()[0]
+    assert linked == len(outbound)
+    assert verify_case(case).ok
+
+
+def test_one_flight_file_stays_one_flight_across_an_oceanic_gap(case, tmp_path, outbound):
+    import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
+    [flight] = queries.flights(case)
+    assert (flight["origin"], flight["destination"]) == ("UUWW", "ZKPY")
+    assert flight["gap_count"] == 1
+    [gap] = queries.gaps(case, flight["uuid"])
+    assert gap["end_t"] - gap["start_t"] >= 3600
+
+
+def test_reimport_adds_nothing_and_says_so(case, tmp_path, outbound):
+    path = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    import_flight_file(case, path)
+    before = snapshot(case)
+    again = import_flight_file(case, path)
+    assert again.already_imported and "already imported" in again.message
+    assert snapshot(case) == before
+
+
+def test_two_files_two_flights_and_ground_time(case, tmp_path, outbound):
+    back = samples.synthetic_flight("ZKPY", "UUWW", start_t=outbound[-1].t + 2 * DAY + 3 * 3600)
+    trace = samples.write_readsb_trace(tmp_path / "trace_full_155abc.json", outbound + back)
+    result = import_flight_file(case, trace)
+    assert result.flights == 2
+    [aircraft] = queries.aircraft(case)
+    assert aircraft["hex"] == "155abc" and aircraft["registration"] == "RA-86496"
+    assert aircraft["registration_country"] == "Russia"
+    assert aircraft["ground_times"][0].startswith("on the ground at ZKPY from")
+    assert aircraft["ground_times"][0].endswith("2 d 3 h")
+    # the same positions from another file are duplicates, not new points
+    csv_result = import_flight_file(case, samples.write_fr24_csv(tmp_path / "o.csv", outbound),
+                                    aircraft="155abc")
+    assert csv_result.points == 0 and csv_result.duplicates == len(outbound)
+    assert len(queries.flights(case)) == 2
+    assert verify_case(case).ok
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"),
+    (b"\x00\x01\x02\x03" * 100, "binary"),
+    (gzip.compress(b"Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n" * 50)[:60],
+     "gzip"),
+    (b"Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n"
+     b"1704181563,2024-01-02T07:46:03Z,RSD001,\"55.59,37.26\",0,0,0\n"
+     b"1704181573,2024-01-02T07:46:13Z,RSD001,\"55.59,37.26\",abc,0,0\n", "line 3"),
+    (b"Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n"
+     b"1704181563,2024-01-02T07:46:03Z,RSD001,\"155.59,37.26\",0,0,0\n", "line 2"),
+])
+def test_bad_file_names_the_problem_and_leaves_case_unchanged(case, tmp_path, content, message):
+    path = tmp_path / "bad_flight.csv"
+    path.write_bytes(content)
+    before = snapshot(case)
+    with pytest.raises(InputError, match=message) as err:
+        import_flight_file(case, path)
+    assert "bad_flight.csv" in str(err.value)
+    assert snapshot(case) == before
+    assert verify_case(case).ok
+
+
+def test_failure_halfway_rolls_back_everything(case, tmp_path, outbound):
+    good = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    lines = good.read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"".join(lines[:1500]) + b"not,a,valid,row\n" + b"".join(lines[1500:]))
+    before = snapshot(case)
+    with pytest.raises(InputError, match="line 1501"):
+        import_flight_file(case, broken)
+    assert snapshot(case) == before
+
+
+def test_cancel_leaves_case_unchanged(case, tmp_path, outbound):
+    path = samples.write_fr24_csv(tmp_path / "f.csv", outbound * 1)
+    before = snapshot(case)
+    calls = {"n": 0}
+
+    def cancelled():
+        calls["n"] += 1
+        return calls["n"] > 3
+    with pytest.raises(Cancelled):
+        import_flight_file(case, path, cancelled=cancelled)
+    assert snapshot(case) == before
+
+
+def test_verify_catches_an_edited_track_point(case, tmp_path, outbound):
+    import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
+    case.close()
+    conn = sqlite3.connect(case.path)
+    conn.execute("DROP TRIGGER track_points_no_update")
+    conn.execute("UPDATE track_points SET lat = lat + 0.5 WHERE id = 100")
+    conn.commit()
+    conn.close()
+    with Case.open(case.path, examiner="Bob", readonly=True) as reopened:
+        report = verify_case(reopened)
+    assert any(f.object.startswith("track-points ") for f in report.failures)
+
+
+def test_points_cannot_be_edited_through_sqlite(case, tmp_path, outbound):
+    import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+        case.conn.execute("UPDATE track_points SET lat = 0")

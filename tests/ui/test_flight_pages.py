@@ -1,0 +1,85 @@
+"""Importing flights from the window (menu and drop), the Aircraft and Flights pages."""
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from osintdesk.app import build_window
+from osintdesk.flights import samples
+from osintdesk.store import Case
+
+DAY = 86400.0
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    with Case.create(tmp_path / "c", title="Il-62M", examiner="A"):
+        pass
+    win = build_window("Window Examiner")
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_case(str(tmp_path / "c.osintcase"))
+    yield win
+    win.runner.wait()
+
+
+@pytest.fixture
+def trace(tmp_path):
+    out = samples.synthetic_flight("UUWW", "ZKPY", gaps=[(3600, 2 * 3600)])
+    back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 2 * DAY + 3 * 3600)
+    return samples.write_readsb_trace(tmp_path / "trace_full_155abc.json", out + back)
+
+
+def wait_for(qtbot, window, task):
+    qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+
+
+def test_import_fills_aircraft_and_flights_pages(qtbot, window, trace):
+    task = window.import_flights([str(trace)])
+    wait_for(qtbot, window, task)
+    assert task.error is None, task.error
+    assert "2 flight(s)" in window.statusBar().currentMessage()
+    flights = window.show_page("Flights")
+    assert flights.model.rowCount() == 2
+    first = flights.model.row(0)
+    assert (first["origin"], first["destination"]) == ("UUWW", "ZKPY")
+    aircraft = window.show_page("Aircraft")
+    assert aircraft.model.rowCount() == 1
+    assert aircraft.model.row(0)["registration"] == "RA-86496"
+
+    assert flights.select_flight(first["uuid"])
+    assert flights.selected_flights() == [first["uuid"]]
+    assert "UUWW" in flights.detail.summary.text()
+    assert flights.detail.points_model.rowCount() > 0
+    assert flights.detail.gaps_model.rowCount() == 1
+    flights.filter_edit.setText("ZKPY")
+    assert flights.proxy.rowCount() == 2
+    flights.filter_edit.setText("nowhere")
+    assert flights.proxy.rowCount() == 0
+
+
+def test_dropping_files_imports_tracks_and_adds_other_files(qtbot, window, trace, tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("Il-62M RA-86496 seen at Sunan")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(trace)), QUrl.fromLocalFile(str(note))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: not window.runner.active, timeout=20000)
+    assert window.show_page("Flights").model.rowCount() == 2
+    evidence = window.show_page("Evidence")
+    names = {evidence.model.row(r)["original_name"] for r in range(evidence.model.rowCount())}
+    assert names == {"trace_full_155abc.json", "note.txt"}
+
+
+def test_bad_flight_file_shows_message_and_changes_nothing(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.csv"
+    bad.write_text("Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n"
+                   "1704181563,2024-01-02T07:46:03Z,RSD001,\"95.59,37.26\",0,0,0\n")
+    before = window.case.audit_count()
+    task = window.import_flights([str(bad)])
+    wait_for(qtbot, window, task)
+    assert "broken.csv" in window.last_message.text()
+    assert "line 2" in window.last_message.text()
+    assert window.case.audit_count() == before
