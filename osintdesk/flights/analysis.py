@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
+from typing import Iterator
 
 from ..store import Case
 from . import importers
@@ -27,53 +28,42 @@ def _stable_id(*parts: object) -> str:
     return str(uuidlib.uuid5(NAMESPACE, ":".join(repr(p) for p in parts)))
 
 
-def _single_flight_imports(case: Case, import_uuids: set[str]) -> set[str]:
-    single = set()
-    for uuid, importer in case.conn.execute(
-            f"SELECT uuid, importer FROM flight_imports WHERE uuid IN "
-            f"({', '.join('?' * len(import_uuids))})", tuple(import_uuids)):
-        try:
-            if getattr(importers.get(importer), "SINGLE_FLIGHT", False):
-                single.add(uuid)
-        except Exception:
-            pass
-    return single
-
-
-def _file_flights(case: Case, import_uuids: set[str]) -> list[FileFlight]:
+def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[str, bool, list[FileFlight]]]:
+    """(import uuid, whether the file describes one flight, the file's own flights)."""
     out = []
-    for (text,) in case.conn.execute(
-            f"SELECT file_flights FROM flight_imports WHERE uuid IN "
-            f"({', '.join('?' * len(import_uuids))})", tuple(import_uuids)):
-        for item in json.loads(text or "[]"):
-            out.append(FileFlight(**item))
+    for uuid, importer, file_flights in case.conn.execute(
+            "SELECT uuid, importer, file_flights FROM flight_imports "
+            "WHERE aircraft_uuids LIKE ? ORDER BY created_utc", (f'%"{aircraft_uuid}"%',)):
+        try:
+            single = bool(getattr(importers.get(importer), "SINGLE_FLIGHT", False))
+        except Exception:  # an importer this version no longer has
+            single = False
+        out.append((uuid, single, [FileFlight(**f) for f in json.loads(file_flights or "[]")]))
     return out
 
 
-def _load_points(case: Case, aircraft_uuid: str) -> tuple[list[TrackPoint], set[str]]:
-    """The aircraft's points; the first point of each one-flight file starts a leg."""
-    rows = case.conn.execute(POINT_QUERY, (aircraft_uuid,)).fetchall()
-    imports = {row[-1] for row in rows}
-    single = _single_flight_imports(case, imports) if imports else set()
-    mark_legs = bool(single) and len(imports) > 1
-    seen_import: set[str] = set()
-    points = []
-    for row in rows:
+def _points(case: Case, aircraft_uuid: str, leg_imports: set[str]) -> Iterator[TrackPoint]:
+    """The aircraft's points, streamed; the first point of each ``leg_imports`` file starts a leg."""
+    seen: set[str] = set()
+    for row in case.conn.execute(POINT_QUERY, (aircraft_uuid,)):
         leg = bool(row[11])
-        if mark_legs and row[-1] in single and row[-1] not in seen_import:
+        if row[-1] in leg_imports and row[-1] not in seen:
             leg = True
-        seen_import.add(row[-1])
-        points.append(TrackPoint(*row[:11], leg, bool(row[12]), row[13]))
-    return points, imports if not (len(imports) == 1 and single) else {"__single__"}
+            seen.add(row[-1])
+        yield TrackPoint(*row[:11], leg, bool(row[12]), row[13])
 
 
 def analyse_aircraft(case: Case, aircraft_uuid: str) -> int:
-    """Recompute and store the aircraft's flights, gaps and ground times; return the flight count."""
-    points, imports = _load_points(case, aircraft_uuid)
-    single_flight = imports == {"__single__"}
-    all_imports = {r[0] for r in case.conn.execute(
-        "SELECT DISTINCT import_uuid FROM track_points WHERE aircraft_uuid = ?", (aircraft_uuid,))}
-    track = split_track(points, file_flights=_file_flights(case, all_imports) if all_imports else (),
+    """Recompute and store the aircraft's flights, gaps and ground times; return the flight count.
+
+    A file that describes one flight (a FlightRadar24 export) stays one flight; several
+    such files for one aircraft each start a new flight.
+    """
+    imports = _imports_of(case, aircraft_uuid)
+    single_flight = len(imports) == 1 and imports[0][1]
+    leg_imports = {uuid for uuid, single, _ in imports if single} if len(imports) > 1 else set()
+    file_flights = [f for _, _, flights in imports for f in flights]
+    track = split_track(_points(case, aircraft_uuid, leg_imports), file_flights=file_flights,
                         single_flight=single_flight)
     with case.transaction():
         previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",

@@ -244,6 +244,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
             "duplicates": result.duplicates, "skipped": result.skipped,
             "skipped_reasons": json.dumps(result.skipped_reasons, sort_keys=True),
             "file_flights": json.dumps(file_flights, sort_keys=True, default=str),
+            "aircraft_uuids": json.dumps(list(book.touched)),
         }
         case.insert_record("flight-import", record, action="import",
                            details={"file": path.name, "format": importer.NAME,

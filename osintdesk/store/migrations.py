@@ -110,6 +110,7 @@ def m002_flights(db: sqlite_utils.Database) -> None:
             skipped          INTEGER NOT NULL,
             skipped_reasons  TEXT,
             file_flights     TEXT,
+            aircraft_uuids   TEXT,
             created_utc      TEXT NOT NULL,
             examiner         TEXT NOT NULL
         );
