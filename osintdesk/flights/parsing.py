@@ -62,7 +62,10 @@ class SourceStream(io.RawIOBase):
         super().__init__()
         self.path = Path(path)
         self.name = display_name or str(path)
-        self._raw = open(self.path, "rb")
+        try:
+            self._raw = open(self.path, "rb")
+        except OSError as exc:
+            raise InputError(f"cannot open the file ({exc.strerror or exc})", path=self.name) from None
         self.size_bytes = os.fstat(self._raw.fileno()).st_size
         self.compressed = self._raw.read(2) == GZIP_MAGIC
         self._raw.seek(0)
@@ -141,10 +144,6 @@ def looks_binary(head: bytes) -> bool:
     return False
 
 
-def stream_name(stream, name: str | None) -> str:
-    return name or getattr(stream, "name", None) or "<stream>"
-
-
 def source_of(stream) -> SourceStream | None:
     raw = getattr(stream, "raw", stream)
     return raw if isinstance(raw, SourceStream) else None
@@ -221,7 +220,7 @@ def csv_rows(stream, name: str, *, delimiter: str = ",") -> Iterator[tuple[int, 
     physical line in the file where the row ends. Undecodable, NUL-bearing or malformed
     content raises ``InputError`` naming the file and the line."""
     text = text_stream(stream)
-    reader = csv.reader(text, delimiter=delimiter, strict=False)
+    reader = csv.reader(text, delimiter=delimiter, strict=True)
     try:
         for row in reader:
             if row and (len(row) > 1 or row[0].strip()):
@@ -230,7 +229,7 @@ def csv_rows(stream, name: str, *, delimiter: str = ",") -> Iterator[tuple[int, 
         raise InputError("the file is not UTF-8 text (is it a binary file?)",
                          path=name, line=undecodable_line(stream) or reader.line_num + 1) from None
     except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc})", path=name, line=reader.line_num + 1) from None
+        raise InputError(f"malformed CSV ({exc})", path=name, line=max(1, reader.line_num)) from None
     except DamagedFileError as exc:
         raise DamagedFileError(_strip_where(exc, name), path=name, line=reader.line_num + 1) from None
     finally:

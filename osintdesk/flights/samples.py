@@ -199,11 +199,14 @@ def write_fr24_kml(path, points: Iterable[TrackPoint], *, flight_number: str = "
                   "<Folder>\n<name>Route</name>\n")
         for p in points:
             alt_ft = 0 if p.on_ground else (p.alt_ft or 0)
-            description = (f"<div><div><span><b>Altitude:</b></span> <span>{alt_ft:,.0f} ft</span></div>\n"
-                           f"<div><span><b>Speed:</b></span> <span>{_int(p.gs_kt) or 0} kt</span></div>\n"
-                           f"<div><span><b>Heading:</b></span> <span>{_int(p.track_deg) or 0}&deg;</span></div>\n</div>")
+            description = (
+                f"<div><div><span><b>Altitude:</b></span> <span>{alt_ft:,.0f} ft</span></div>\n"
+                f"<div><span><b>Speed:</b></span> <span>{_int(p.gs_kt) or 0} kt</span></div>\n"
+                f"<div><span><b>Heading:</b></span> <span>{_int(p.track_deg) or 0}&deg;</span></div>\n"
+                "</div>")
             when = datetime.fromtimestamp(p.t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
-            out.write(f"<Placemark>\n<name>{when}</name>\n<description><![CDATA[{description}]]></description>\n"
+            out.write(f"<Placemark>\n<name>{when}</name>\n"
+                      f"<description><![CDATA[{description}]]></description>\n"
                       f"<TimeStamp><when>{when}</when></TimeStamp>\n"
                       f"<Point><altitudeMode>absolute</altitudeMode><coordinates>"
                       f"{p.lon},{p.lat},{alt_ft / FT_PER_M:.1f}</coordinates></Point>\n</Placemark>\n")

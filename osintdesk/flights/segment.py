@@ -18,7 +18,6 @@ Points are held in compact arrays (about 45 bytes each), so a year of one aircra
 
 from __future__ import annotations
 
-import math
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field

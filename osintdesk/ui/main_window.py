@@ -154,13 +154,14 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.action_examiner)
         file_menu.addSeparator()
         file_menu.addAction(self.action_quit)
-        case_menu = self.menuBar().addMenu("&Case")
+        self.file_menu = file_menu
+        case_menu = self.case_menu = self.menuBar().addMenu("&Case")
         case_menu.addAction(self.action_add_files)
         case_menu.addAction(self.action_import_flights)
         case_menu.addAction(self.action_verify)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.action_about)
-        toolbar = self.addToolBar("Case")
+        toolbar = self.toolbar = self.addToolBar("Case")
         toolbar.setObjectName("case_toolbar")
         for action in (self.action_new, self.action_open, self.action_add_files,
                        self.action_import_flights, self.action_verify):

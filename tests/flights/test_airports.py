@@ -40,9 +40,8 @@ def test_large_preferred_over_a_barely_nearer_medium_airport():
     medium = airports.Airport("TEST", "medium_airport", "Test field", large.lat, large.lon + 0.03,
                               100.0, "KP", "", "", "", "")
     point_lat, point_lon = large.lat, large.lon + 0.02  # 0.85 km from medium, 1.7 km from large
-    hits = sorted([airports.NearestAirport(large, airports.great_circle_km(point_lat, point_lon, large.lat, large.lon)),
-                   airports.NearestAirport(medium, airports.great_circle_km(point_lat, point_lon, medium.lat, medium.lon))],
-                  key=lambda h: h.distance_km)
+    hits = sorted((airports.NearestAirport(a, airports.great_circle_km(point_lat, point_lon, a.lat, a.lon))
+                   for a in (large, medium)), key=lambda h: h.distance_km)
     assert hits[0].airport is medium
     assert airports.choose(hits).airport is large
     assert airports.choose(hits, prefer_large_within_km=0.1).airport is medium

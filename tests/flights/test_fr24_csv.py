@@ -114,3 +114,18 @@ def test_truncated_gzip(tmp_path, read, flight, gzip_copy, truncate, expect_erro
     cut = truncate(packed, 0.6)
     message = expect_error(lambda: read(cut, "fr24-csv"), cut, contains="truncated or corrupt")
     assert ", line " in message
+
+
+def test_streams_rows_with_flat_memory(tmp_path):
+    """A big export is read row by row: traced memory stays small (memory, not time)."""
+    import tracemalloc
+
+    path = samples.write_fr24_csv(tmp_path / "big.csv", samples.iter_bench_points(60000))
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in importers.parse_path(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 60000
+    assert peak < 8 * 2**20, f"peak {peak / 2**20:.1f} MB"

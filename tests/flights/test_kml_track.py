@@ -54,3 +54,13 @@ def test_kml_without_track(tmp_path, read, expect_error):
     path = tmp_path / "empty.kml"
     path.write_text('<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>')
     expect_error(lambda: read(path, "kml-track"), path, contains="no gx:Track")
+
+
+def test_several_tracks_number_points_across_the_file(tmp_path, read, flight):
+    path = samples.write_kml_gx_track(tmp_path / "t.kml", flight[:3])
+    text = path.read_text()
+    placemark = text[text.index("<Placemark>"):text.index("</Placemark>") + len("</Placemark>")]
+    path.write_text(text.replace(placemark, placemark + "\n" + placemark))
+    items = read(path)
+    assert [p.record for p in items.points] == [1, 2, 3, 4, 5, 6]
+    assert len(items.file_flights) == 2

@@ -208,3 +208,21 @@ def test_json_stream_errors_name_the_line(text, line):
     with pytest.raises(InputError) as info:
         list(JsonStream(stream, "t.json", ("trace",)).members())
     assert str(info.value).startswith(f"t.json, line {line}: "), str(info.value)
+
+
+def test_malformed_quoting_names_the_line(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('a,b\n1,2\n"x"y,3\n')
+    with pytest.raises(InputError) as info:
+        with open_maybe_gzip(path) as stream:
+            list(csv_rows(stream, str(path)))
+    assert str(info.value).startswith(f"{path}, line 3: malformed CSV")
+
+
+def test_missing_file_is_an_input_error(tmp_path):
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(InputError, match="cannot open the file") as info:
+        open_maybe_gzip(missing)
+    assert str(info.value).startswith(f"{missing}: ")
+    with pytest.raises(InputError, match="cannot open the file"):
+        open_maybe_gzip(tmp_path)  # a folder

@@ -127,3 +127,13 @@ def test_not_a_snapshot(tmp_path, read, expect_error):
     path = tmp_path / "stats.json"
     path.write_text('{"now": 1704181263, "latest": {}}')
     expect_error(lambda: read(path, "readsb-aircraft"), path, contains='no "aircraft" list')
+
+
+def test_history_files_are_ordered_by_now(tmp_path):
+    newest = write_snapshot(tmp_path, [entry()], now=NOW + 60, name="history_0.json")
+    oldest = write_snapshot(tmp_path, [entry()], now=NOW, name="history_1.json")
+    middle = write_snapshot(tmp_path, [entry()], now=NOW + 30, name="history_2.json")
+    broken = tmp_path / "history_3.json"
+    broken.write_text("{")
+    assert readsb_aircraft.order_snapshots([newest, broken, oldest, middle]) == [
+        oldest, middle, newest, broken]

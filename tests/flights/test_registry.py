@@ -1,7 +1,6 @@
 """The importer registry: explicit list, detection by content then extension, bad files."""
 
 import gzip
-import importlib
 import subprocess
 import sys
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...errors import InputError
-from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clean_callsign, clock_from, csv_rows,
-                       header_cells, header_index, make_point, options_hex, parse_iso_time)
+from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clean_callsign, clock_from,
+                       csv_rows, header_cells, header_index, make_point, options_hex,
+                       parse_iso_time)
 
 NAME = "fr24-csv"
 VERSION = "1"

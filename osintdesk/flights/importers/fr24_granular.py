@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, csv_rows,
-                       header_cells, header_index, make_point, normalise_hex, normalise_squawk,
-                       options_hex, parse_bool, parse_iso_time, to_float)
+from ..parsing import (Ticker, Validator, clean_callsign, clock_from, csv_rows, header_cells,
+                       header_index, make_point, normalise_hex, normalise_squawk, options_hex,
+                       parse_bool, parse_iso_time, to_float)
 
 NAME = "fr24-adsb-csv"
 VERSION = "1"

@@ -14,8 +14,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, FileFlight
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, load_json_whole,
-                       make_point, normalise_hex, normalise_squawk, to_float)
+from ..parsing import (Ticker, Validator, clean_callsign, clock_from, load_json_whole, make_point,
+                       normalise_hex, normalise_squawk, to_float)
 
 NAME = "fr24-json"
 VERSION = "1"

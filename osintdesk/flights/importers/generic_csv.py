@@ -8,8 +8,8 @@ from __future__ import annotations
 from ...errors import InputError
 from ..mapping import ALTITUDE_UNITS, SPEED_UNITS, VRATE_UNITS, ColumnMapping, load_preset
 from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_rows,
-                       header_index, make_point, normalise_header, normalise_hex, normalise_squawk, options_hex,
-                       parse_bool, parse_time_with_format)
+                       header_index, make_point, normalise_header, normalise_hex, normalise_squawk,
+                       options_hex, parse_bool, parse_time_with_format)
 
 NAME = "csv-mapping"
 VERSION = "1"

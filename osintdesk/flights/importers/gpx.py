@@ -9,8 +9,8 @@ import re
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, clock_from, local_name, m_to_ft, make_point,
-                       ms_to_kt, options_hex, parse_iso_time, to_float, xml_events, xml_text)
+from ..parsing import (Ticker, Validator, clock_from, local_name, m_to_ft, make_point, ms_to_kt,
+                       options_hex, parse_iso_time, to_float, xml_events, xml_text)
 
 NAME = "gpx"
 VERSION = "1"

@@ -69,7 +69,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
         elif track is not None and tag == "altitudeMode":
             track.absolute = xml_text(element) == "absolute"
         elif tag == "Track":
-            for point in _points(track, track_number, hex_code, name, check):
+            for point in _points(track, track_number, ticker.count, hex_code, name, check):
                 yield point
                 ticker.tick()
             if track.times:
@@ -96,7 +96,9 @@ def _coord(track: _Track, text: str, track_number: int, name: str) -> None:
     track.alts.append(float("nan") if altitude is None else altitude)
 
 
-def _points(track: _Track, track_number: int, hex_code, name, check):
+def _points(track: _Track, track_number: int, earlier: int, hex_code, name, check):
+    """The track's points; ``record`` numbers points across the whole file (``earlier`` came
+    before this track)."""
     if len(track.times) != len(track.lats):
         raise InputError(f"track {track_number} has {len(track.times)} times but "
                          f"{len(track.lats)} positions", path=name)
@@ -108,7 +110,7 @@ def _points(track: _Track, track_number: int, hex_code, name, check):
         alt = track.alts[index]
         alt_ft = m_to_ft(alt) if track.absolute and alt == alt else None
         yield make_point(t, lat, lon, alt_ft, None, None, None, None, None, None, hex_code,
-                         False, False, index + 1)
+                         False, False, earlier + index + 1)
 
 
 def _file_flight(placemark, tracks, hex_code):

@@ -9,8 +9,9 @@ are never imported. A snapshot whose ``now`` is implausible is refused, naming t
 every position time in it would be wrong. The ADS-B Exchange / adsb.lol API form
 (``ac`` list, ``now`` in milliseconds) is read too.
 
-To drop a position repeated by consecutive snapshots, pass the same
-``options["repeat_filter"] = RepeatFilter()`` to the imports of one batch of files.
+To drop a position repeated by consecutive snapshots, import a batch of files in the order
+``order_snapshots(paths)`` gives and pass them the same
+``options["repeat_filter"] = RepeatFilter()``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, Skipped
-from ..parsing import (release_text, JsonStream, Ticker, Validator, clean_callsign, clock_from, make_point,
-                       normalise_hex, normalise_squawk, text_stream, to_float, with_line)
+from ..parsing import (JsonStream, Ticker, Validator, clean_callsign, clock_from, make_point,
+                       normalise_hex, normalise_squawk, open_maybe_gzip, release_text, text_stream,
+                       to_float, with_line)
 
 NAME = "readsb-aircraft"
 VERSION = "1"
@@ -51,6 +53,33 @@ class RepeatFilter:
         self.last[hex_code] = (t, lat, lon, alt)
         return (previous is not None and previous[1:] == (lat, lon, alt)
                 and abs(previous[0] - t) <= _REPEAT_TOLERANCE_S)
+
+
+def order_snapshots(paths) -> list:
+    """The snapshot files sorted by their ``now`` (history_N.json are written in a ring, so
+    history_0 is not necessarily the oldest). Files whose ``now`` cannot be read keep their
+    place at the end; importing them then reports why."""
+    dated, undated = [], []
+    for path in paths:
+        now = _peek_now(path)
+        (dated if now is not None else undated).append((now, path))
+    dated.sort(key=lambda item: item[0])
+    return [path for _, path in dated] + [path for _, path in undated]
+
+
+def _peek_now(path) -> float | None:
+    try:
+        with open_maybe_gzip(path) as stream:
+            text = text_stream(stream)
+            try:
+                for key, index, value in JsonStream(text, str(path), ("aircraft", "ac")).members():
+                    if key == "now" and index is None:
+                        return value if isinstance(value, (int, float)) else None
+            finally:
+                release_text(text)
+    except InputError:
+        return None
+    return None
 
 
 def sniff(head: bytes, name: str) -> bool:

@@ -16,8 +16,9 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo
-from ..parsing import (release_text, EARLIEST_T, JsonStream, Ticker, Validator, clean_callsign, clock_from, make_point,
-                       normalise_hex, normalise_squawk, text_stream, to_float, with_line)
+from ..parsing import (EARLIEST_T, JsonStream, Ticker, Validator, clean_callsign, clock_from,
+                       make_point, normalise_hex, normalise_squawk, release_text, text_stream,
+                       to_float, with_line)
 
 NAME = "readsb-trace"
 VERSION = "1"
