@@ -20,19 +20,19 @@ from .segment import AircraftTrack, analyse_aircraft as split_track
 NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
 POINT_QUERY = ("SELECT p.t, p.lat, p.lon, p.alt_ft, p.gs_kt, p.track_deg, p.vrate_fpm, "
                "p.on_ground, p.callsign, p.squawk, a.hex, p.leg_start, p.stale, p.record, "
-               "p.import_uuid FROM track_points p JOIN aircraft a ON a.uuid = p.aircraft_uuid "
-               "WHERE p.aircraft_uuid = ? ORDER BY p.t")
+               "p.import_id FROM track_points p JOIN aircraft a ON a.id = p.aircraft_id "
+               "WHERE a.uuid = ? ORDER BY p.t")
 
 
 def _stable_id(*parts: object) -> str:
     return str(uuidlib.uuid5(NAMESPACE, ":".join(repr(p) for p in parts)))
 
 
-def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[str, bool, list[FileFlight]]]:
-    """(import uuid, whether the file describes one flight, the file's own flights)."""
+def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[int, bool, list[FileFlight]]]:
+    """(import id, whether the file describes one flight, the file's own flights)."""
     out = []
     for uuid, importer, file_flights in case.conn.execute(
-            "SELECT uuid, importer, file_flights FROM flight_imports "
+            "SELECT id, importer, file_flights FROM flight_imports "
             "WHERE aircraft_uuids LIKE ? ORDER BY created_utc", (f'%"{aircraft_uuid}"%',)):
         try:
             single = bool(getattr(importers.get(importer), "SINGLE_FLIGHT", False))
@@ -42,9 +42,9 @@ def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[str, bool, list[Fi
     return out
 
 
-def _points(case: Case, aircraft_uuid: str, leg_imports: set[str]) -> Iterator[TrackPoint]:
+def _points(case: Case, aircraft_uuid: str, leg_imports: set[int]) -> Iterator[TrackPoint]:
     """The aircraft's points, streamed; the first point of each ``leg_imports`` file starts a leg."""
-    seen: set[str] = set()
+    seen: set[int] = set()
     for row in case.conn.execute(POINT_QUERY, (aircraft_uuid,)):
         leg = bool(row[11])
         if row[-1] in leg_imports and row[-1] not in seen:

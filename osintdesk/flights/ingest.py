@@ -25,7 +25,7 @@ from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
 
 BATCH = 20000
-POINT_COLUMNS = ("import_uuid", "aircraft_uuid", "t", "lat", "lon", "alt_ft", "gs_kt",
+POINT_COLUMNS = ("import_id", "aircraft_id", "t", "lat", "lon", "alt_ft", "gs_kt",
                  "track_deg", "vrate_fpm", "on_ground", "callsign", "squawk", "leg_start",
                  "stale", "record")
 INSERT_POINTS = (f"INSERT OR IGNORE INTO track_points ({', '.join(POINT_COLUMNS)}) "
@@ -61,6 +61,7 @@ class _AircraftBook:
         self.case = case
         self.by_hex: dict[str, str] = {}
         self.touched: dict[str, None] = {}  # aircraft uuids with new points, in order
+        self.row_ids: dict[str, int] = {}   # aircraft uuid -> integer id used by track_points
         self.file_identity: AircraftInfo | None = None
         self.hint = hint
         self.no_hex_uuid: str | None = None
@@ -115,7 +116,15 @@ class _AircraftBook:
             self.case.update_record("aircraft", aircraft_uuid, changes,
                                     reason="identity named by an imported file")
 
-    def for_point(self, hex_code: str | None, file_label: str) -> str:
+    def _row_id(self, aircraft_uuid: str) -> int:
+        self.touched[aircraft_uuid] = None
+        if aircraft_uuid not in self.row_ids:
+            self.row_ids[aircraft_uuid] = self.case.conn.execute(
+                "SELECT id FROM aircraft WHERE uuid = ?", (aircraft_uuid,)).fetchone()[0]
+        return self.row_ids[aircraft_uuid]
+
+    def for_point(self, hex_code: str | None, file_label: str) -> int:
+        """The integer id of the aircraft a point belongs to (created on first sight)."""
         if hex_code:
             known = self.by_hex.get(hex_code)
             if known is None:
@@ -123,14 +132,16 @@ class _AircraftBook:
                         self.file_identity.hex == hex_code else AircraftInfo(hex=hex_code))
                 known = self._find(hex_code, info.registration) or self._create(info, hex_code)
                 self.by_hex[hex_code] = known
+                self._row_id(known)
             self.touched[known] = None
-            return known
+            return self.row_ids[known]
         if self.no_hex_uuid is None:
             info = self.file_identity or _hint_identity(self.hint) or AircraftInfo()
             found = self._find(info.hex, info.registration)
             self.no_hex_uuid = found or self._create(info, f"unidentified ({file_label})")
+            self._row_id(self.no_hex_uuid)
         self.touched[self.no_hex_uuid] = None
-        return self.no_hex_uuid
+        return self.row_ids[self.no_hex_uuid]
 
 
 def describe_aircraft(hex_code: str | None, registration: str | None,
@@ -192,6 +203,10 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
             path, kind="flight-file", cancelled=cancelled,
             details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
         import_uuid = str(uuidlib.uuid4())
+        # Points reference the import by integer id; the import record (with its counts)
+        # is written after them with this id, inside the same transaction.
+        import_id = (case.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM flight_imports")
+                     .fetchone()[0])
         book = _AircraftBook(case, aircraft)
         skipped: Counter = Counter()
         first_record: dict[str, int | None] = {}
@@ -208,8 +223,8 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                                      progress=progress, cancelled=cancelled)
         for item in items:
             if type(item) is TrackPoint:
-                aircraft_uuid = book.for_point(item.hex, path.name)
-                batch.append((import_uuid, aircraft_uuid, item.t, item.lat, item.lon,
+                aircraft_id = book.for_point(item.hex, path.name)
+                batch.append((import_id, aircraft_id, item.t, item.lat, item.lon,
                               item.alt_ft, item.gs_kt, item.track_deg, item.vrate_fpm,
                               item.on_ground, item.callsign, item.squawk, int(item.leg_start),
                               int(item.stale), item.record))
@@ -225,8 +240,8 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                 skipped[item.reason] += 1
                 first_record.setdefault(item.reason, item.record)
         flush()
-        inserted = case.conn.execute("SELECT count(*) FROM track_points WHERE import_uuid = ?",
-                                     (import_uuid,)).fetchone()[0]
+        inserted = case.conn.execute("SELECT count(*) FROM track_points WHERE import_id = ?",
+                                     (import_id,)).fetchone()[0]
         if attempted == 0:
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
             raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
@@ -238,7 +253,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
         result.skipped_reasons = {reason: {"count": n, "first_record": first_record[reason]}
                                   for reason, n in skipped.most_common()}
         record = {
-            "uuid": import_uuid, "evidence_uuid": evidence["uuid"], "sha256": sha256,
+            "id": import_id, "uuid": import_uuid, "evidence_uuid": evidence["uuid"], "sha256": sha256,
             "original_name": path.name, "importer": importer.NAME,
             "importer_version": str(importer.VERSION), "points": inserted,
             "duplicates": result.duplicates, "skipped": result.skipped,

@@ -66,7 +66,7 @@ def ground_times(case: Case, aircraft_uuid: str | None = None) -> list[dict]:
 def aircraft(case: Case) -> list[dict]:
     rows = list(case.db.query(
         "SELECT a.*, (SELECT count(*) FROM flights f WHERE f.aircraft_uuid = a.uuid) AS flights, "
-        "(SELECT count(*) FROM track_points p WHERE p.aircraft_uuid = a.uuid) AS points, "
+        "(SELECT count(*) FROM track_points p WHERE p.aircraft_id = a.id) AS points, "
         "(SELECT min(first_t) FROM flights f WHERE f.aircraft_uuid = a.uuid) AS first_t, "
         "(SELECT max(last_t) FROM flights f WHERE f.aircraft_uuid = a.uuid) AS last_t "
         "FROM aircraft a ORDER BY a.label"))
@@ -80,5 +80,6 @@ def points(case: Case, *, aircraft_uuid: str, first_t: float, last_t: float,
            columns: str = "t, lat, lon, alt_ft, gs_kt, on_ground, callsign, stale"):
     """A cursor over one aircraft's points between two times (inclusive), in time order."""
     return case.conn.execute(
-        f"SELECT {columns} FROM track_points WHERE aircraft_uuid = ? AND t BETWEEN ? AND ? "
-        "ORDER BY t", (aircraft_uuid, first_t, last_t))
+        f"SELECT {columns} FROM track_points WHERE aircraft_id = "
+        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ? ORDER BY t",
+        (aircraft_uuid, first_t, last_t))

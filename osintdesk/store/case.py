@@ -389,7 +389,9 @@ class Case:
             before = self.get_record(kind, key)
             if before is None:
                 raise OsintdeskError(f"no {k.name} record {key}", path=self.path)
-            self.db[k.table].update(key, changes)
+            assignments = ", ".join(f"[{column}] = ?" for column in changes)
+            self.conn.execute(f"UPDATE [{k.table}] SET {assignments} WHERE [{k.key}] = ?",
+                              (*changes.values(), key))
             after = self.get_record(kind, key)
             diff = {f: {"old": before.get(f), "new": after.get(f)} for f in changes
                     if before.get(f) != after.get(f)}
@@ -406,7 +408,7 @@ class Case:
             before = self.get_record(kind, key)
             if before is None:
                 raise OsintdeskError(f"no {k.name} record {key}", path=self.path)
-            self.db[k.table].delete(key)
+            self.conn.execute(f"DELETE FROM [{k.table}] WHERE [{k.key}] = ?", (key,))
             self._log("delete", k.name, key, state_hash(before),
                       {"record": before, **({"reason": reason} if reason else {})})
 

@@ -99,7 +99,8 @@ def m002_flights(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         CREATE TABLE flight_imports (
-            uuid             TEXT PRIMARY KEY,
+            id               INTEGER PRIMARY KEY,
+            uuid             TEXT NOT NULL UNIQUE,
             evidence_uuid    TEXT NOT NULL REFERENCES evidence(uuid),
             sha256           TEXT NOT NULL UNIQUE REFERENCES artifacts(sha256),
             original_name    TEXT,
@@ -115,7 +116,8 @@ def m002_flights(db: sqlite_utils.Database) -> None:
             examiner         TEXT NOT NULL
         );
         CREATE TABLE aircraft (
-            uuid                 TEXT PRIMARY KEY,
+            id                   INTEGER PRIMARY KEY,
+            uuid                 TEXT NOT NULL UNIQUE,
             hex                  TEXT UNIQUE,
             registration         TEXT,
             type_code            TEXT,
@@ -130,10 +132,11 @@ def m002_flights(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX aircraft_registration ON aircraft(registration);
         -- Observed positions; never edited (a trigger refuses), removed only with their import.
+        -- Integer references keep a million points small (half the size of uuid text).
         CREATE TABLE track_points (
             id            INTEGER PRIMARY KEY,
-            import_uuid   TEXT NOT NULL,
-            aircraft_uuid TEXT NOT NULL,
+            import_id     INTEGER NOT NULL,
+            aircraft_id   INTEGER NOT NULL,
             t             REAL NOT NULL,
             lat           REAL NOT NULL,
             lon           REAL NOT NULL,
@@ -148,8 +151,8 @@ def m002_flights(db: sqlite_utils.Database) -> None:
             stale         INTEGER NOT NULL DEFAULT 0,
             record        INTEGER
         );
-        CREATE UNIQUE INDEX track_points_position ON track_points(aircraft_uuid, t, lat, lon);
-        CREATE INDEX track_points_import ON track_points(import_uuid);
+        CREATE UNIQUE INDEX track_points_position ON track_points(aircraft_id, t, lat, lon);
+        CREATE INDEX track_points_import ON track_points(import_id);
         CREATE TRIGGER track_points_no_update BEFORE UPDATE ON track_points
         BEGIN SELECT RAISE(ABORT, 'track points are observations and cannot be changed'); END;
         -- Derived from the points: recomputed for an aircraft when its points change.

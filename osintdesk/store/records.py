@@ -43,10 +43,19 @@ def state_hash(row: dict) -> str:
 
 @dataclass(frozen=True)
 class BulkPart:
+    """Rows of ``table`` that belong to a group: ``where`` takes the group id as its one
+    parameter; ``ids`` lists the ids of the groups that have rows."""
+
     table: str
-    group_column: str
+    where: str
+    ids: str
     columns: tuple[str, ...]
     order_by: str
+
+    @classmethod
+    def by_column(cls, table: str, column: str, columns: tuple[str, ...], order_by: str):
+        return cls(table, f"[{column}] = ?", f"SELECT DISTINCT [{column}] FROM [{table}]",
+                   columns, order_by)
 
 
 @dataclass(frozen=True)
@@ -78,7 +87,7 @@ def group_digest(conn, group: BulkGroup, group_id: str) -> tuple[str, int]:
         digest.update(part.table.encode())
         cursor = conn.execute(
             f"SELECT {', '.join(part.columns)} FROM [{part.table}] "
-            f"WHERE [{part.group_column}] = ? ORDER BY {part.order_by}", (group_id,))
+            f"WHERE {part.where} ORDER BY {part.order_by}", (group_id,))
         while rows := cursor.fetchmany(20000):
             digest.update(repr(rows).encode())
             count += len(rows)
@@ -88,27 +97,28 @@ def group_digest(conn, group: BulkGroup, group_id: str) -> tuple[str, int]:
 def group_ids(conn, group: BulkGroup) -> set[str]:
     ids: set[str] = set()
     for part in group.parts:
-        ids.update(r[0] for r in conn.execute(
-            f"SELECT DISTINCT [{part.group_column}] FROM [{part.table}]"))
+        ids.update(r[0] for r in conn.execute(part.ids))
     return ids
 
 
 TRACK_POINTS = register_bulk_group(BulkGroup("track-points", (
-    BulkPart("track_points", "import_uuid",
-             ("aircraft_uuid", "t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
+    BulkPart("track_points", "import_id = (SELECT id FROM flight_imports WHERE uuid = ?)",
+             "SELECT i.uuid FROM flight_imports i WHERE EXISTS "
+             "(SELECT 1 FROM track_points p WHERE p.import_id = i.id)",
+             ("aircraft_id", "t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
               "on_ground", "callsign", "squawk", "leg_start", "stale", "record"), "id"),
 )))
 
 FLIGHT_ANALYSIS = register_bulk_group(BulkGroup("flight-analysis", (
-    BulkPart("flights", "aircraft_uuid",
+    BulkPart.by_column("flights", "aircraft_uuid",
              ("uuid", "first_t", "last_t", "duration_s", "distance_km", "max_alt_ft",
               "callsigns", "flight_number", "origin", "origin_distance_km", "origin_source",
               "destination", "destination_distance_km", "destination_source", "point_count",
               "gap_count"), "first_t, uuid"),
-    BulkPart("coverage_gaps", "aircraft_uuid",
+    BulkPart.by_column("coverage_gaps", "aircraft_uuid",
              ("uuid", "flight_uuid", "start_t", "end_t", "start_lat", "start_lon", "end_lat",
               "end_lon"), "start_t, uuid"),
-    BulkPart("ground_times", "aircraft_uuid",
+    BulkPart.by_column("ground_times", "aircraft_uuid",
              ("uuid", "airport", "start_t", "end_t", "after_flight", "before_flight"),
              "start_t, uuid"),
 )))

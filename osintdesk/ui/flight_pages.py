@@ -200,11 +200,13 @@ def _points_source(case, flight: dict):
     columns = ("t, lat, lon, alt_ft, gs_kt, track_deg, vrate_fpm, on_ground, callsign, squawk, "
                "stale, record")
     keys = [c.strip() for c in columns.split(",")]
-    params = (flight["aircraft_uuid"], flight["first_t"], flight["last_t"])
+    aircraft_id = case.conn.execute("SELECT id FROM aircraft WHERE uuid = ?",
+                                    (flight["aircraft_uuid"],)).fetchone()[0]
+    params = (aircraft_id, flight["first_t"], flight["last_t"])
 
     def fetch(offset: int, limit: int) -> list[dict]:
         rows = case.conn.execute(
-            f"SELECT {columns} FROM track_points WHERE aircraft_uuid = ? AND t BETWEEN ? AND ? "
+            f"SELECT {columns} FROM track_points WHERE aircraft_id = ? AND t BETWEEN ? AND ? "
             "ORDER BY t LIMIT ? OFFSET ?", params + (limit, offset)).fetchall()
         out = []
         for row in rows:
@@ -216,6 +218,6 @@ def _points_source(case, flight: dict):
         return out
 
     def count() -> int:
-        return case.conn.execute("SELECT count(*) FROM track_points WHERE aircraft_uuid = ? AND "
+        return case.conn.execute("SELECT count(*) FROM track_points WHERE aircraft_id = ? AND "
                                  "t BETWEEN ? AND ?", params).fetchone()[0]
     return fetch, count

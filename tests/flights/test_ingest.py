@@ -43,8 +43,8 @@ def test_file_becomes_evidence_and_points_point_back(case, tmp_path, outbound):
     assert imp["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() == evidence["sha256"]
     assert case.read_artifact(imp["sha256"]) == path.read_bytes()
     assert imp["importer"] == "fr24-csv" and imp["examiner"] == "Alice"
-    linked = case.conn.execute("SELECT count(*) FROM track_points WHERE import_uuid = ?",
-                               (imp["uuid"],)).fetchone()[0]
+    linked = case.conn.execute("SELECT count(*) FROM track_points WHERE import_id = ?",
+                               (imp["id"],)).fetchone()[0]
     assert linked == len(outbound)
     assert verify_case(case).ok
 
