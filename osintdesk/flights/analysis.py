@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
-from typing import Iterator
 
 from ..store import Case
 from . import importers
-from .model import FileFlight, TrackPoint
-from .segment import AircraftTrack, analyse_aircraft as split_track
+from .model import FileFlight
+from .segment import AircraftTrack, analyse_aircraft as split_track, track_from_columns
 
 NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
-POINT_QUERY = ("SELECT p.t, p.lat, p.lon, p.alt_ft, p.gs_kt, p.track_deg, p.vrate_fpm, "
-               "p.on_ground, p.callsign, p.squawk, a.hex, p.leg_start, p.stale, p.record, "
-               "p.import_id FROM track_points p JOIN aircraft a ON a.id = p.aircraft_id "
-               "WHERE a.uuid = ? ORDER BY p.t")
+# Rows as segment.track_from_columns wants them: no None in the number columns.
+POINT_QUERY = """
+    SELECT t, lat, lon, ifnull(alt_ft, 1e999), ifnull(gs_kt, 1e999),
+           CASE on_ground WHEN 1 THEN 2 WHEN 0 THEN 1 ELSE 0 END, leg_start, callsign, squawk
+    FROM track_points WHERE aircraft_id = ? ORDER BY t"""
 
 
 def _stable_id(*parts: object) -> str:
@@ -42,15 +42,16 @@ def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[int, bool, list[Fi
     return out
 
 
-def _points(case: Case, aircraft_uuid: str, leg_imports: set[int]) -> Iterator[TrackPoint]:
-    """The aircraft's points, streamed; the first point of each ``leg_imports`` file starts a leg."""
-    seen: set[int] = set()
-    for row in case.conn.execute(POINT_QUERY, (aircraft_uuid,)):
-        leg = bool(row[11])
-        if row[-1] in leg_imports and row[-1] not in seen:
-            leg = True
-            seen.add(row[-1])
-        yield TrackPoint(*row[:11], leg, bool(row[12]), row[13])
+def _track(case: Case, aircraft_uuid: str, leg_imports: set[int]):
+    """The aircraft's points as a track (read in chunks, never as a million objects)."""
+    aircraft_id, hex_code = case.conn.execute("SELECT id, hex FROM aircraft WHERE uuid = ?",
+                                              (aircraft_uuid,)).fetchone()
+    leg_times = [case.conn.execute("SELECT min(t) FROM track_points WHERE import_id = ? AND "
+                                   "aircraft_id = ?", (i, aircraft_id)).fetchone()[0]
+                 for i in sorted(leg_imports)]
+    cursor = case.conn.execute(POINT_QUERY, (aircraft_id,))
+    chunks = iter(lambda: cursor.fetchmany(50000), [])
+    return track_from_columns(hex_code, chunks, [t for t in leg_times if t is not None])
 
 
 def analyse_aircraft(case: Case, aircraft_uuid: str) -> int:
@@ -63,7 +64,7 @@ def analyse_aircraft(case: Case, aircraft_uuid: str) -> int:
     single_flight = len(imports) == 1 and imports[0][1]
     leg_imports = {uuid for uuid, single, _ in imports if single} if len(imports) > 1 else set()
     file_flights = [f for _, _, flights in imports for f in flights]
-    track = split_track(_points(case, aircraft_uuid, leg_imports), file_flights=file_flights,
+    track = split_track(_track(case, aircraft_uuid, leg_imports), file_flights=file_flights,
                         single_flight=single_flight)
     with case.transaction():
         previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",

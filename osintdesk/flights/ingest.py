@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from ..errors import InputError
 from ..store import Case
 from ..store.artifacts import _Source, hash_source
-from ..store.records import TRACK_POINTS
+from ..store.records import TRACK_POINTS, RowDigest
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
 
@@ -213,21 +213,38 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
         file_flights: list[dict] = []
         batch: list[tuple] = []
         attempted = 0
+        # Digest the rows as they go in (values typed as SQLite returns them); if any
+        # row is refused as a duplicate, the digest is taken from the stored rows instead.
+        digest: RowDigest | None = RowDigest()
+        digest.section("track_points")
 
         def flush() -> None:
+            nonlocal digest
             if batch:
+                before = case.conn.total_changes
                 case.conn.executemany(INSERT_POINTS, batch)
+                if digest is not None:
+                    if case.conn.total_changes - before == len(batch):
+                        digest.add([row[1:] for row in batch])
+                    else:
+                        digest = None
                 batch.clear()
 
+        file_label = path.name
         items = importers.parse_path(path, importer, display_name=str(path), options=options,
                                      progress=progress, cancelled=cancelled)
         for item in items:
             if type(item) is TrackPoint:
-                aircraft_id = book.for_point(item.hex, path.name)
-                batch.append((import_id, aircraft_id, item.t, item.lat, item.lon,
-                              item.alt_ft, item.gs_kt, item.track_deg, item.vrate_fpm,
-                              item.on_ground, item.callsign, item.squawk, int(item.leg_start),
-                              int(item.stale), item.record))
+                aircraft_id = book.for_point(item.hex, file_label)
+                alt, gs, trk, vs, gnd = (item.alt_ft, item.gs_kt, item.track_deg,
+                                         item.vrate_fpm, item.on_ground)
+                batch.append((import_id, aircraft_id, float(item.t), float(item.lat),
+                              float(item.lon), None if alt is None else float(alt),
+                              None if gs is None else float(gs),
+                              None if trk is None else float(trk),
+                              None if vs is None else float(vs),
+                              None if gnd is None else int(gnd), item.callsign, item.squawk,
+                              int(item.leg_start), int(item.stale), item.record))
                 attempted += 1
                 if len(batch) >= BATCH:
                     flush()
@@ -265,7 +282,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                            details={"file": path.name, "format": importer.NAME,
                                     "points": inserted})
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
-                         {"file": path.name, "duplicates": result.duplicates})
+                         {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import analyse_aircraft
         for aircraft_uuid in book.touched:
             result.flights += analyse_aircraft(case, aircraft_uuid)

@@ -23,11 +23,14 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from .airports import KM_PER_NM, choose, great_circle_km, lookup, nearest, within
+import numpy as np
+
+from .airports import EARTH_RADIUS_KM, KM_PER_NM, choose, great_circle_km, lookup, nearest, within
 from .model import FileFlight
 from .parsing import format_utc
 
 _GROUND, _AIR, _UNKNOWN = 2, 1, 0
+_NO_VALUE = object()  # differs from every callsign, squawk and None
 _NAN = float("nan")
 
 
@@ -164,15 +167,55 @@ def format_duration(seconds: float) -> str:
 
 
 class _Track:
-    """One aircraft's points as parallel arrays, sorted by time, exact repeats dropped."""
+    """One aircraft's points as parallel numpy arrays, sorted by time, exact repeats dropped.
 
-    def __init__(self, points: Iterable):
+    Build it from TrackPoints (``_Track(points)``) or, faster, from columns
+    (``_Track.from_columns``) as the case store reads them.
+    """
+
+    def __init__(self, points: Iterable = ()):
         self.hex: str | None = None
         self.duplicates = 0
         self._labels: dict[str | None, int] = {None: 0}
         self._names: list[str | None] = [None]
-        raw = self._load(points)
-        self._sort_and_dedupe(*raw)
+        self._finish(*self._load(points))
+
+    @classmethod
+    def from_columns(cls, hex_code: str | None, chunks: Iterable[Sequence[tuple]]) -> "_Track":
+        """A track from ``chunks`` of rows, already in time order:
+        (t, lat, lon, alt_ft, gs_kt, ground_state, leg_start, callsign, squawk), where a
+        missing altitude or speed is ``inf`` and ground_state is 2 on the ground, 1
+        airborne, 0 unknown. Holds about 45 bytes per point (callsigns only where they change)."""
+        track = cls.__new__(cls)
+        track.hex, track.duplicates = hex_code, 0
+        track._labels, track._names = {None: 0}, [None]
+        floats = [array("d") for _ in range(5)]
+        state, leg = array("b"), array("b")
+        callsign_runs: list[tuple[int, str | None]] = []
+        squawk_runs: list[tuple[int, str | None]] = []
+        n = 0
+        for rows in chunks:
+            if not rows:
+                continue
+            columns = list(zip(*rows))
+            for target, values in zip(floats, columns[:5]):
+                target.extend(values)
+            state.extend(columns[5])
+            leg.extend(columns[6])
+            for runs, values in ((callsign_runs, columns[7]), (squawk_runs, columns[8])):
+                last = runs[-1][1] if runs else _NO_VALUE
+                for offset in [k for k, (a, b) in enumerate(zip((last,) + values, values))
+                               if a != b]:
+                    runs.append((n + offset, values[offset]))
+            n += len(rows)
+        t, lat, lon, alt, gs = (np.frombuffer(a, dtype=float) if len(a) else np.zeros(0)
+                                for a in floats)
+        alt, gs = np.where(np.isinf(alt), np.nan, alt), np.where(np.isinf(gs), np.nan, gs)
+        track.t, track.lat, track.lon, track.alt, track.gs = t, lat, lon, alt, gs
+        track.state = np.frombuffer(state, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
+        track.leg = np.frombuffer(leg, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
+        track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
+        return track
 
     def _label(self, value: str | None) -> int:
         index = self._labels.get(value)
@@ -184,7 +227,7 @@ class _Track:
     def _load(self, points: Iterable):
         t, lat, lon, alt, gs = (array("d") for _ in range(5))
         state, leg = bytearray(), bytearray()
-        callsign, squawk = array("I"), array("I")
+        callsign, squawk = array("q"), array("q")
         for p in points:
             if p.hex is not None and p.hex != self.hex:
                 if self.hex is not None:
@@ -199,50 +242,56 @@ class _Track:
             leg.append(1 if p.leg_start else 0)
             callsign.append(self._label(p.callsign))
             squawk.append(self._label(p.squawk))
-        return t, lat, lon, alt, gs, state, leg, callsign, squawk
+        return (np.frombuffer(t, dtype=float), np.frombuffer(lat, dtype=float),
+                np.frombuffer(lon, dtype=float), np.frombuffer(alt, dtype=float),
+                np.frombuffer(gs, dtype=float), np.frombuffer(bytes(state), dtype=np.uint8),
+                np.frombuffer(bytes(leg), dtype=np.uint8), np.frombuffer(callsign, dtype=np.int64),
+                np.frombuffer(squawk, dtype=np.int64))
 
-    def _sort_and_dedupe(self, t, lat, lon, alt, gs, state, leg, callsign, squawk) -> None:
-        n = len(t)
-        in_order = all(t[i - 1] <= t[i] for i in range(1, n))
-        order = range(n) if in_order else sorted(range(n), key=t.__getitem__)  # stable
-        self.t, self.lat, self.lon = array("d"), array("d"), array("d")
-        self.alt, self.gs = array("d"), array("d")
-        self.state, self.leg = bytearray(), bytearray()
-        self.callsign_runs: list[tuple[int, str | None]] = []
-        self.squawk_runs: list[tuple[int, str | None]] = []
-        previous = None
-        for i in order:
-            a = alt[i]
-            key = (t[i], lat[i], lon[i], a if a == a else None)
-            if key == previous:
-                self.duplicates += 1
-                continue
-            previous = key
-            index = len(self.t)
-            self.t.append(t[i])
-            self.lat.append(lat[i])
-            self.lon.append(lon[i])
-            self.alt.append(a)
-            self.gs.append(gs[i])
-            self.state.append(state[i])
-            self.leg.append(leg[i])
-            for runs, labels in ((self.callsign_runs, callsign), (self.squawk_runs, squawk)):
-                value = self._names[labels[i]]
-                if not runs or runs[-1][1] != value:
-                    runs.append((index, value))
+    def _finish(self, t, lat, lon, alt, gs, state, leg, callsign, squawk) -> None:
+        """Sort by time (stable), drop exact repeats (same time, position and altitude)."""
+        if len(t) and not np.all(t[1:] >= t[:-1]):
+            order = np.argsort(t, kind="stable")
+            t, lat, lon, alt, gs, state, leg, callsign, squawk = (
+                a[order] for a in (t, lat, lon, alt, gs, state, leg, callsign, squawk))
+        if len(t) > 1:
+            same = ((t[1:] == t[:-1]) & (lat[1:] == lat[:-1]) & (lon[1:] == lon[:-1])
+                    & ((alt[1:] == alt[:-1]) | (np.isnan(alt[1:]) & np.isnan(alt[:-1]))))
+            if same.any():
+                keep = np.concatenate(([True], ~same))
+                self.duplicates = int(same.sum())
+                t, lat, lon, alt, gs, state, leg, callsign, squawk = (
+                    a[keep] for a in (t, lat, lon, alt, gs, state, leg, callsign, squawk))
+        self.t, self.lat, self.lon, self.alt, self.gs = t, lat, lon, alt, gs
+        self.state, self.leg = state, leg
+        self.callsign_runs = self._runs_of(callsign)
+        self.squawk_runs = self._runs_of(squawk)
+
+    def _runs_of(self, labels) -> list[tuple[int, str | None]]:
+        """(first index, value) wherever the value changes."""
+        if not len(labels):
+            return []
+        starts = np.concatenate(([0], np.flatnonzero(labels[1:] != labels[:-1]) + 1))
+        return [(int(i), self._names[int(labels[i])]) for i in starts]
 
     def __len__(self) -> int:
         return len(self.t)
 
     def ground(self, i: int) -> bool:
-        return self.state[i] == _GROUND
+        return bool(self.state[i] == _GROUND)
 
     def alt_ft(self, i: int) -> float | None:
-        value = self.alt[i]
+        value = float(self.alt[i])
         return None if value != value else value
 
     def distance_km(self, i: int, j: int) -> float:
-        return great_circle_km(self.lat[i], self.lon[i], self.lat[j], self.lon[j])
+        return great_circle_km(float(self.lat[i]), float(self.lon[i]),
+                               float(self.lat[j]), float(self.lon[j]))
+
+    def leg_distances_km(self, a: int, b: int):
+        """Great-circle km between consecutive points a..b (b - a values)."""
+        return _haversine_km(self.lat[a:b], self.lon[a:b], self.lat[a + 1:b + 1],
+                             self.lon[a + 1:b + 1])
 
     def values_in(self, runs: list[tuple[int, str | None]], a: int, b: int) -> list[str]:
         """Distinct non-empty values of ``runs`` over points a..b, in order of appearance."""
@@ -255,6 +304,13 @@ class _Track:
             if value and value not in found:
                 found.append(value)
         return found
+
+
+def _haversine_km(lat1, lon1, lat2, lon2):
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
 
 
 # --------------------------------------------------------------------------- rules
@@ -274,12 +330,14 @@ def _near_ground(track: _Track, i: int, settings: SplitSettings) -> bool:
         return False
     if alt <= settings.near_ground_ft:
         return True
-    elevation = _airport_elevation_ft(track.lat[i], track.lon[i], settings.airport_low_km)
+    elevation = _airport_elevation_ft(float(track.lat[i]), float(track.lon[i]),
+                                      settings.airport_low_km)
     return alt - elevation <= settings.near_ground_ft
 
 
 def _flying_time_s(track: _Track, i: int, j: int, distance_km: float, settings: SplitSettings) -> float:
-    speeds = [track.gs[k] for k in (i, j) if track.gs[k] == track.gs[k] and not track.ground(k)]
+    speeds = [float(track.gs[k]) for k in (i, j)
+              if track.gs[k] == track.gs[k] and not track.ground(k)]
     speed_kt = sum(speeds) / len(speeds) if speeds else settings.default_speed_kt
     speed_kt = max(speed_kt, settings.min_speed_kt)
     return distance_km / (speed_kt * KM_PER_NM) * 3600.0
@@ -288,7 +346,7 @@ def _flying_time_s(track: _Track, i: int, j: int, distance_km: float, settings: 
 def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str | None:
     """Why the gap before point ``i`` must contain a landing, or None if it need not."""
     j = i - 1
-    duration = track.t[i] - track.t[j]
+    duration = float(track.t[i] - track.t[j])
     if duration < settings.coverage_gap_s:
         return None
     distance = track.distance_km(j, i)
@@ -310,9 +368,9 @@ def _sections(track: _Track, single_flight: bool, settings: SplitSettings):
     """Cut the track at leg flags and landing gaps: yields (first, last, start_reason, end_reason)."""
     n = len(track)
     start, start_reason = 0, "start of the data"
-    for i in range(1, n):
-        if single_flight:
-            break
+    candidates = () if single_flight or n < 2 else (np.flatnonzero(
+        (track.leg[1:] != 0) | (np.diff(track.t) >= settings.coverage_gap_s)) + 1).tolist()
+    for i in candidates:
         reason = "leg flag in the file" if track.leg[i] else _landing_gap_reason(track, i, settings)
         if reason:
             yield start, i - 1, start_reason, reason
@@ -323,14 +381,12 @@ def _sections(track: _Track, single_flight: bool, settings: SplitSettings):
 
 def _runs(track: _Track, a: int, b: int) -> list[tuple[bool, int, int]]:
     """Maximal runs of ground / not-ground points in a..b: (is_ground, first, last)."""
-    runs: list[tuple[bool, int, int]] = []
-    for i in range(a, b + 1):
-        g = track.ground(i)
-        if runs and runs[-1][0] == g:
-            runs[-1] = (g, runs[-1][1], i)
-        else:
-            runs.append((g, i, i))
-    return runs
+    ground = track.state[a:b + 1] == _GROUND
+    if not len(ground):
+        return []
+    starts = np.concatenate(([0], np.flatnonzero(ground[1:] != ground[:-1]) + 1))
+    ends = np.concatenate((starts[1:] - 1, [len(ground) - 1]))
+    return [(bool(ground[s]), a + int(s), a + int(e)) for s, e in zip(starts, ends)]
 
 
 def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason: str,
@@ -361,21 +417,23 @@ def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason:
 
 def _gaps(track: _Track, a: int, b: int, settings: SplitSettings) -> tuple[list[CoverageGap], float]:
     gaps, gap_km = [], 0.0
-    for i in range(a + 1, b + 1):
-        duration = track.t[i] - track.t[i - 1]
-        if duration >= settings.coverage_gap_s:
+    long_silences = np.flatnonzero(np.diff(track.t[a:b + 1]) >= settings.coverage_gap_s) + a + 1
+    for i in long_silences.tolist():
+        duration = float(track.t[i] - track.t[i - 1])
+        if True:
             distance = track.distance_km(i - 1, i)
             gap_km += distance
             gaps.append(CoverageGap(
-                start_t=track.t[i - 1], end_t=track.t[i], duration_s=duration,
-                last_seen_lat=track.lat[i - 1], last_seen_lon=track.lon[i - 1],
-                last_seen_alt_ft=track.alt_ft(i - 1), reappeared_lat=track.lat[i],
-                reappeared_lon=track.lon[i], reappeared_alt_ft=track.alt_ft(i), distance_km=distance))
+                start_t=float(track.t[i - 1]), end_t=float(track.t[i]), duration_s=duration,
+                last_seen_lat=float(track.lat[i - 1]), last_seen_lon=float(track.lon[i - 1]),
+                last_seen_alt_ft=track.alt_ft(i - 1), reappeared_lat=float(track.lat[i]),
+                reappeared_lon=float(track.lon[i]), reappeared_alt_ft=track.alt_ft(i),
+                distance_km=distance))
     return gaps, gap_km
 
 
 def _infer_airport(track: _Track, i: int, first: bool, settings: SplitSettings) -> AirportRef | None:
-    lat, lon, alt = track.lat[i], track.lon[i], track.alt_ft(i)
+    lat, lon, alt = float(track.lat[i]), float(track.lon[i]), track.alt_ft(i)
     seen = "first seen" if first else "last seen"
     if track.ground(i):
         hit = nearest(lat, lon, settings.airport_ground_km)
@@ -395,21 +453,23 @@ def _infer_airport(track: _Track, i: int, first: bool, settings: SplitSettings) 
 
 def _summarise(track: _Track, a: int, b: int, start_reason: str, end_reason: str,
                settings: SplitSettings) -> Flight:
-    distance = sum(track.distance_km(i - 1, i) for i in range(a + 1, b + 1))
+    distance = float(track.leg_distances_km(a, b).sum()) if b > a else 0.0
     gaps, gap_km = _gaps(track, a, b, settings)
-    altitudes = [v for v in track.alt[a:b + 1] if v == v]
+    altitudes = track.alt[a:b + 1]
+    altitudes = altitudes[~np.isnan(altitudes)]
     return Flight(
-        hex=track.hex, start_t=track.t[a], end_t=track.t[b], duration_s=track.t[b] - track.t[a],
+        hex=track.hex, start_t=float(track.t[a]), end_t=float(track.t[b]),
+        duration_s=float(track.t[b] - track.t[a]),
         point_count=b - a + 1, distance_km=distance, distance_nm=distance / KM_PER_NM,
-        gap_distance_km=gap_km, max_alt_ft=max(altitudes) if altitudes else None,
+        gap_distance_km=gap_km, max_alt_ft=float(altitudes.max()) if len(altitudes) else None,
         callsigns=track.values_in(track.callsign_runs, a, b),
         squawks=track.values_in(track.squawk_runs, a, b), gaps=gaps,
         departed_ground=track.ground(a), arrived_ground=track.ground(b),
         start_reason=start_reason, end_reason=end_reason,
         departure=_infer_airport(track, a, True, settings),
         arrival=_infer_airport(track, b, False, settings),
-        first_lat=track.lat[a], first_lon=track.lon[a], first_alt_ft=track.alt_ft(a),
-        last_lat=track.lat[b], last_lon=track.lon[b], last_alt_ft=track.alt_ft(b))
+        first_lat=float(track.lat[a]), first_lon=float(track.lon[a]), first_alt_ft=track.alt_ft(a),
+        last_lat=float(track.lat[b]), last_lon=float(track.lon[b]), last_alt_ft=track.alt_ft(b))
 
 
 def _apply_file_flight(flight: Flight, file_flight: FileFlight) -> None:
@@ -490,11 +550,12 @@ def analyse_aircraft(points: Iterable, *, file_flights: Sequence[FileFlight] = (
     """Split one aircraft's points into flights and the ground times between them.
 
     ``points``: TrackPoints (or anything with the same attributes) of one aircraft, in any
-    order; exact repeats (same time, position and altitude) are dropped.
+    order, or a track built with ``track_from_columns``; exact repeats (same time,
+    position and altitude) are dropped.
     ``file_flights``: the FileFlights the file(s) gave, whose airports are kept.
     ``single_flight``: the file describes one flight (FlightRadar24 export): never split.
     """
-    track = _Track(points)
+    track = points if isinstance(points, _Track) else _Track(points)
     flights: list[Flight] = []
     observed_between: list[bool] = []  # a ground run separates flight k-1 and k in one section
     for a, b, start_reason, end_reason in _sections(track, single_flight, settings):
@@ -512,6 +573,18 @@ def analyse_aircraft(points: Iterable, *, file_flights: Sequence[FileFlight] = (
             ground_times.append(stay)
     return AircraftTrack(hex=track.hex, flights=flights, ground_times=ground_times,
                          point_count=len(track), duplicates_dropped=track.duplicates)
+
+
+def track_from_columns(hex_code: str | None, chunks: Iterable[Sequence[tuple]],
+                       leg_times: Iterable[float] = ()) -> _Track:
+    """A track from row chunks (t, lat, lon, alt_ft, gs_kt, on_ground, leg_start, callsign,
+    squawk), e.g. ``cursor.fetchmany`` results; ``leg_times`` mark extra leg starts."""
+    track = _Track.from_columns(hex_code, chunks)
+    for t in leg_times:
+        i = int(np.searchsorted(track.t, t))
+        if i < len(track):
+            track.leg[i] = 1
+    return track
 
 
 def split_flights(points: Iterable, **kwargs) -> list[Flight]:

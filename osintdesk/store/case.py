@@ -242,15 +242,21 @@ class Case:
             return self._log(action, object_type, object_id, object_hash, details)
 
     def record_bulk(self, action: str, group_name: str, group_id: str,
-                    details: dict | None = None) -> audit.AuditEntry:
+                    details: dict | None = None, *, digest: "RowDigest | None" = None
+                    ) -> audit.AuditEntry:
         """Log that a bulk group (an import's track points, an aircraft's flights) was written.
 
         The entry carries the digest of the group's rows as they are now; ``verify``
-        recomputes it. Call inside the transaction that wrote the rows.
+        recomputes it. Call inside the transaction that wrote the rows. A writer that
+        digested exactly the rows it inserted (same columns, same order) may pass that
+        ``digest`` to save reading them back.
         """
         from .records import BULK_GROUPS, group_digest
         self._require_writable()
-        digest, rows = group_digest(self.conn, BULK_GROUPS[group_name], group_id)
+        if digest is not None:
+            digest, rows = digest.hexdigest(), digest.count
+        else:
+            digest, rows = group_digest(self.conn, BULK_GROUPS[group_name], group_id)
         with self.transaction():
             return self._log(action, group_name, group_id, digest, {"rows": rows, **(details or {})})
 

@@ -222,11 +222,167 @@ def m002_flights(db: sqlite_utils.Database) -> None:
     )
 
 
+def m003_sources(db: sqlite_utils.Database) -> None:
+    """Sources (web pages, files, pages inside archives), their captures, what was found in
+    them (identifiers, selector hits), the investigator's notes, tags and Admiralty grading,
+    and a full-text index over all of it (derived data, rebuilt from the records)."""
+    db.executescript(
+        """
+        -- One per URL (web pages, pages in archives) or per file (by SHA-256).
+        CREATE TABLE sources (
+            uuid         TEXT PRIMARY KEY,
+            kind         TEXT NOT NULL,          -- web | file
+            identity     TEXT NOT NULL UNIQUE,   -- the URL without fragment, or file:<sha256>
+            url          TEXT,
+            name         TEXT NOT NULL,          -- the URL or the original file name
+            reliability  TEXT CHECK (reliability IS NULL OR reliability IN ('A','B','C','D','E','F')),
+            credibility  INTEGER CHECK (credibility IS NULL OR credibility BETWEEN 1 AND 6),
+            assessed_utc TEXT,
+            assessed_by  TEXT,
+            created_utc  TEXT NOT NULL,
+            examiner     TEXT NOT NULL
+        );
+        -- Each time a source was captured or read: never changed, never removed.
+        CREATE TABLE captures (
+            uuid               TEXT PRIMARY KEY,
+            source_uuid        TEXT NOT NULL REFERENCES sources(uuid),
+            method             TEXT NOT NULL,    -- web | file | archive
+            requested_url      TEXT,
+            final_url          TEXT,
+            redirects          TEXT,             -- JSON: [{url, status, location}]
+            status             INTEGER,
+            reason             TEXT,
+            http_version       TEXT,
+            request_headers    TEXT,             -- JSON: [[name, value], ...] as sent
+            response_headers   TEXT,             -- JSON: [[name, value], ...] as received
+            server_ip          TEXT,
+            started_utc        TEXT,
+            captured_utc       TEXT NOT NULL,    -- when we obtained it (never the page's own date)
+            user_agent         TEXT,
+            proxy_used         INTEGER,
+            proxy              TEXT,
+            tls_verified       INTEGER,
+            software           TEXT,
+            app_version        TEXT NOT NULL,
+            media_type         TEXT,
+            charset            TEXT,
+            content_encoding   TEXT,
+            decode_error       TEXT,
+            body_sha256        TEXT REFERENCES artifacts(sha256),
+            body_size          INTEGER,
+            decoded_sha256     TEXT REFERENCES artifacts(sha256),
+            warc_sha256        TEXT REFERENCES artifacts(sha256),
+            evidence_uuid      TEXT REFERENCES evidence(uuid),
+            archive_member     TEXT,
+            record_offset      INTEGER,
+            record_id          TEXT,
+            payload_digest     TEXT,
+            document_kind      TEXT,
+            title              TEXT,
+            author             TEXT,
+            site               TEXT,
+            canonical_url      TEXT,
+            published_date     TEXT,             -- the page's own date, kept apart
+            published_utc      TEXT,
+            published_source   TEXT,
+            taken_local        TEXT,
+            taken_utc          TEXT,
+            camera             TEXT,
+            geo_lat            REAL,
+            geo_lon            REAL,
+            geo_alt_m          REAL,
+            metadata           TEXT,             -- JSON: EXIF, PDF info, warnings...
+            text_uuid          TEXT REFERENCES derived(uuid),
+            text_chars         INTEGER,
+            created_utc        TEXT NOT NULL,
+            examiner           TEXT NOT NULL
+        );
+        CREATE INDEX captures_source ON captures(source_uuid, captured_utc);
+        CREATE INDEX captures_final_url ON captures(final_url);
+        CREATE INDEX captures_requested_url ON captures(requested_url);
+        CREATE INDEX captures_evidence ON captures(evidence_uuid);
+        CREATE TABLE identifier_hits (
+            uuid         TEXT PRIMARY KEY,
+            capture_uuid TEXT NOT NULL REFERENCES captures(uuid),
+            source_uuid  TEXT NOT NULL REFERENCES sources(uuid),
+            field        TEXT NOT NULL,          -- text | title
+            kind         TEXT NOT NULL,
+            value        TEXT NOT NULL,
+            match_key    TEXT NOT NULL,          -- value in upper case without separators
+            start_offset INTEGER NOT NULL,
+            end_offset   INTEGER NOT NULL,
+            text         TEXT NOT NULL,
+            details      TEXT,
+            created_utc  TEXT NOT NULL,
+            examiner     TEXT NOT NULL
+        );
+        CREATE INDEX identifier_hits_key ON identifier_hits(kind, match_key);
+        CREATE INDEX identifier_hits_capture ON identifier_hits(capture_uuid);
+        CREATE INDEX identifier_hits_source ON identifier_hits(source_uuid);
+        CREATE TABLE selectors (
+            uuid           TEXT PRIMARY KEY,
+            name           TEXT NOT NULL,
+            pattern        TEXT NOT NULL,
+            is_regex       INTEGER NOT NULL,
+            case_sensitive INTEGER NOT NULL,
+            created_utc    TEXT NOT NULL,
+            examiner       TEXT NOT NULL,
+            UNIQUE (pattern, is_regex, case_sensitive)
+        );
+        CREATE TABLE selector_hits (
+            uuid          TEXT PRIMARY KEY,
+            selector_uuid TEXT NOT NULL REFERENCES selectors(uuid),
+            capture_uuid  TEXT NOT NULL REFERENCES captures(uuid),
+            source_uuid   TEXT NOT NULL REFERENCES sources(uuid),
+            field         TEXT NOT NULL,
+            start_offset  INTEGER NOT NULL,
+            end_offset    INTEGER NOT NULL,
+            text          TEXT NOT NULL,
+            created_utc   TEXT NOT NULL,
+            examiner      TEXT NOT NULL
+        );
+        CREATE INDEX selector_hits_selector ON selector_hits(selector_uuid);
+        CREATE INDEX selector_hits_capture ON selector_hits(capture_uuid);
+        CREATE TABLE source_notes (
+            uuid        TEXT PRIMARY KEY,
+            source_uuid TEXT NOT NULL REFERENCES sources(uuid),
+            text        TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX source_notes_source ON source_notes(source_uuid);
+        CREATE TABLE source_tags (
+            uuid        TEXT PRIMARY KEY,
+            source_uuid TEXT NOT NULL REFERENCES sources(uuid),
+            tag         TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL,
+            UNIQUE (source_uuid, tag)
+        );
+        -- The full-text index is derived data (not records): search_rows maps each indexed
+        -- capture, note or tag to its row in source_search.
+        CREATE TABLE search_rows (
+            rowid       INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL,           -- capture | note | tag
+            object_uuid TEXT NOT NULL UNIQUE,
+            source_uuid TEXT NOT NULL,
+            folded      INTEGER NOT NULL DEFAULT 0  -- 1: the indexed text had ё/Ё folded to е/Е
+        );
+        CREATE INDEX search_rows_source ON search_rows(source_uuid);
+        CREATE VIRTUAL TABLE source_search USING fts5(
+            title, url, body, identifiers, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """
+        + _write_once("captures", "a capture")
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
     m001_case_file,
     m002_flights,
+    m003_sources,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

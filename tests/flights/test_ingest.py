@@ -148,3 +148,26 @@ def test_points_cannot_be_edited_through_sqlite(case, tmp_path, outbound):
     import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
     with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
         case.conn.execute("UPDATE track_points SET lat = 0")
+
+
+def test_digest_taken_while_inserting_equals_the_stored_rows(case, tmp_path, outbound):
+    from osintdesk.store.records import TRACK_POINTS, group_digest
+    result = import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
+    logged = [e for e in case.audit_entries() if e.object_type == "track-points"][-1]
+    assert logged.object_id == result.import_uuid
+    assert logged.object_hash == group_digest(case.conn, TRACK_POINTS, result.import_uuid)[0]
+    assert logged.details["rows"] == len(outbound)
+
+
+def test_stored_track_splits_like_the_points_it_came_from(case, tmp_path):
+    """The column-wise reader used after import gives the same flights as TrackPoints do."""
+    from osintdesk.flights.segment import analyse_aircraft
+    out = samples.synthetic_flight("UUWW", "ZKPY", callsign="RSD062", squawk="0412")
+    back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + DAY, callsign="RSD063")
+    points = out + back
+    import_flight_file(case, samples.write_readsb_trace(tmp_path / "t.json", points))
+    expected = analyse_aircraft(points).flights
+    stored = queries.flights(case)
+    assert [(f["origin"], f["destination"], f["callsigns"]) for f in stored] == \
+        [(f.departure.code, f.arrival.code, ", ".join(f.callsigns)) for f in expected]
+    assert [f["point_count"] for f in stored] == [f.point_count for f in expected]
