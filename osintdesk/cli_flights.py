@@ -28,11 +28,13 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
 
     Each file is all or nothing; a file imported before adds nothing.
     """
-    from .flights.ingest import import_flight_file
-    options = {"mapping": mapping} if mapping else None
+    from .flights.ingest import import_flight_file, import_order
+    if mapping and fmt is None:
+        fmt = "csv-mapping"
+    paths, options = import_order(files, fmt, {"preset": mapping} if mapping else None)
     results, failed = [], False
     with _open(ctx, case) as opened:
-        for name in files:
+        for name in map(str, paths):
             try:
                 with progress_bar(f"Importing {Path(name).name}", not as_json) as progress:
                     result = import_flight_file(opened, name, fmt=fmt, aircraft=aircraft,
@@ -144,3 +146,63 @@ def formats(as_json: bool) -> None:
     width = max(len(r["name"]) for r in rows)
     for r in rows:
         click.echo(f"{r['name']:<{width}}  {r['description']}")
+
+
+@cli.group("csv-mapping")
+def csv_mapping() -> None:
+    """Named column mappings for CSV files in no format osintdesk knows."""
+
+
+@csv_mapping.command("save")
+@click.argument("name")
+@click.option("--time", "time_col", required=True, help="Column holding the time.")
+@click.option("--lat", required=True, help="Column holding latitude (degrees).")
+@click.option("--lon", required=True, help="Column holding longitude (degrees).")
+@click.option("--time-format", default="iso", show_default=True,
+              help="iso, epoch_s, epoch_ms or a strptime pattern.")
+@click.option("--utc-offset", "utc_offset_s", type=float, default=0.0,
+              help="Offset from UTC in seconds of times written without a zone.")
+@click.option("--alt", help="Altitude column.")
+@click.option("--alt-unit", default="ft", show_default=True)
+@click.option("--speed", help="Ground-speed column.")
+@click.option("--speed-unit", default="kt", show_default=True)
+@click.option("--track", help="Track/heading column (degrees).")
+@click.option("--vrate", help="Vertical-rate column.")
+@click.option("--vrate-unit", default="ft/min", show_default=True)
+@click.option("--callsign", help="Callsign column.")
+@click.option("--squawk", help="Squawk column.")
+@click.option("--hex", "hex_col", help="ICAO 24-bit address column.")
+@click.option("--on-ground", help="On-ground flag column.")
+@click.option("--delimiter", default=",", show_default=True)
+def csv_mapping_save(name: str, time_col: str, hex_col: str | None, **fields) -> None:
+    """Save (or replace) the column mapping NAME."""
+    from .flights.mapping import ColumnMapping, save_preset
+    mapping = ColumnMapping.from_dict({"time": time_col, "hex": hex_col, **fields})
+    save_preset(name, mapping)
+    click.echo(f"Saved column mapping {name!r}")
+
+
+@csv_mapping.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+def csv_mapping_list(as_json: bool) -> None:
+    """List the saved column mappings."""
+    from .flights.mapping import list_presets
+    presets = {name: m.to_dict() for name, m in list_presets().items()}
+    if as_json:
+        _print_json(presets)
+        return
+    for name, m in presets.items():
+        cols = ", ".join(f"{k}={v}" for k, v in m.items() if v not in (None, "") and k in (
+            "time", "lat", "lon", "alt", "speed", "track", "callsign", "hex"))
+        click.echo(f"{name}: {cols} (time format {m['time_format']})")
+    if not presets:
+        click.echo("(none)")
+
+
+@csv_mapping.command("delete")
+@click.argument("name")
+def csv_mapping_delete(name: str) -> None:
+    """Delete the column mapping NAME."""
+    from .flights.mapping import delete_preset
+    delete_preset(name)
+    click.echo(f"Deleted column mapping {name!r}")

@@ -290,6 +290,27 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
     return result
 
 
-def import_flight_files(case: Case, paths: Iterable[str | os.PathLike], **kwargs
-                        ) -> list[ImportResult]:
-    return [import_flight_file(case, p, **kwargs) for p in paths]
+def import_order(paths: Iterable[str | os.PathLike], fmt: str | None = None,
+                 options: dict | None = None) -> tuple[list[Path], dict]:
+    """The files in the order to import them, and the options to share between them.
+
+    readsb/dump1090 snapshots (``aircraft.json``, ``history_N.json``) are put in the
+    order of their ``now`` and share one repeat filter, so a position reported by
+    several snapshots is imported once.
+    """
+    from .importers import readsb_aircraft
+    paths = [Path(p) for p in paths]
+    snapshots = []
+    for path in paths:
+        try:
+            name = fmt or importers.detect(path).NAME
+        except (InputError, OSError):
+            continue  # reported when that file is imported
+        if name == readsb_aircraft.NAME:
+            snapshots.append(path)
+    options = dict(options or {})
+    if len(snapshots) > 1:
+        ordered = iter(readsb_aircraft.order_snapshots(snapshots))
+        paths = [next(ordered) if p in snapshots else p for p in paths]
+        options.setdefault("repeat_filter", readsb_aircraft.RepeatFilter())
+    return paths, options

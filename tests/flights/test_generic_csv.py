@@ -34,7 +34,7 @@ def test_mapping_reads_units_zone_and_columns(tmp_path, read, local_mapping):
 def test_never_detected_without_a_mapping(tmp_path, read, expect_error):
     path = tmp_path / "export.csv"
     path.write_text(TEXT)
-    expect_error(lambda: importers.detect(path), path, contains="--format csv-mapping")
+    expect_error(lambda: importers.detect(path), path, contains="--mapping NAME")
     with pytest.raises(InputError, match="needs a column mapping"):
         read(path, "csv-mapping")
 

@@ -71,8 +71,8 @@ def detect_from_head(head: bytes, path: str | os.PathLike) -> ModuleType:
         return by_extension[0]
     hint = ""
     if extension == ".csv":
-        hint = (f"; for another CSV layout use --format {generic_csv.NAME} with a column "
-                "mapping preset")
+        hint = ("; for another CSV layout save a column mapping (osintdesk csv-mapping save) "
+                "and import with --mapping NAME")
     first_line = head.split(b"\n", 1)[0][:120].decode("utf-8", "replace").strip()
     raise InputError(f"not a flight-data format osintdesk recognises (starts with "
                      f"{first_line!r}){hint}", path=str(path))
