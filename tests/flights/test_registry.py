@@ -44,7 +44,7 @@ def test_extension_is_the_second_resort(tmp_path):
     (b"   \n\n", "the file is empty"),
     (b"\x00\x01\x02\x03binary\xff", "binary file"),
     (b'{"hello": "world"}', "not a flight-data format"),
-    (b"a,b,c\n1,2,3\n", "--format csv-mapping"),
+    (b"a,b,c\n1,2,3\n", "--mapping NAME"),
 ])
 def test_unrecognised_files_name_the_file(tmp_path, expect_error, content, message):
     path = tmp_path / "mystery.csv"
