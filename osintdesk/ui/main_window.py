@@ -381,7 +381,8 @@ class MainWindow(QMainWindow):
         if names:
             self.import_flights(names)
 
-    def import_flights(self, names: list[str], fmt: str | None = None) -> Task | None:
+    def import_flights(self, names: list[str], fmt: str | None = None,
+                       options: dict | None = None) -> Task | None:
         """Import flight files in the background; each file is all or nothing."""
         if self.case is None:
             self.show_error("Open or create a case first.")
@@ -389,12 +390,13 @@ class MainWindow(QMainWindow):
         path, examiner = self.case.path, self.examiner
 
         def work(progress, cancelled):
-            from ..flights.ingest import import_flight_file
+            from ..flights.ingest import import_flight_file, import_order
+            ordered, shared = import_order(names, fmt, options)
             results = []
             with Case.open(path, examiner=examiner) as case:
-                for name in names:
-                    results.append(import_flight_file(case, name, fmt=fmt, progress=progress,
-                                                      cancelled=cancelled))
+                for name in ordered:
+                    results.append(import_flight_file(case, name, fmt=fmt, options=shared,
+                                                      progress=progress, cancelled=cancelled))
             return results
 
         def done(results):
@@ -425,17 +427,33 @@ class MainWindow(QMainWindow):
     def import_dropped(self, names: list[str]) -> None:
         """Flight files are imported as tracks; anything else is added as evidence."""
         from ..flights import importers
-        flight_files, other = [], []
+        flight_files, unknown_csv, other = [], [], []
         for name in names:
             try:
                 importers.detect(name)
                 flight_files.append(name)
             except (OsintdeskError, OSError):
-                other.append(name)
+                (unknown_csv if name.lower().endswith(".csv") else other).append(name)
         if flight_files:
             self.import_flights(flight_files)
+        for name in unknown_csv:
+            self.map_csv_columns(name)
         if other:
             self.add_files(other)
+
+    def map_csv_columns(self, name: str):
+        """Ask how to read a CSV in no known format, then import it with that mapping."""
+        from .mapping_dialog import ColumnMappingDialog
+        try:
+            dialog = ColumnMappingDialog(name, self)
+        except OsintdeskError as exc:
+            self.show_error(str(exc), "Cannot import")
+            return None
+        dialog.accepted.connect(lambda: self.import_flights(
+            [name], "csv-mapping", {"preset": dialog.preset_name.text().strip()}))
+        dialog.open()
+        self.mapping_dialog = dialog
+        return dialog
 
     # ------------------------------------------------------------ verify
 

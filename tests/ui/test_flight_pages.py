@@ -83,3 +83,23 @@ def test_bad_flight_file_shows_message_and_changes_nothing(qtbot, window, tmp_pa
     assert "broken.csv" in window.last_message.text()
     assert "line 2" in window.last_message.text()
     assert window.case.audit_count() == before
+
+
+def test_unknown_csv_asks_for_a_column_mapping_then_imports(qtbot, window, tmp_path):
+    from osintdesk.flights.mapping import list_presets
+    own = tmp_path / "tracker.csv"
+    own.write_text("Timestamp;Latitude;Longitude;Alt_m\n2024-09-17T06:05:00Z;55.59;37.26;100\n"
+                   "2024-09-17T06:06:00Z;55.65;37.50;1200\n")
+    window.import_dropped([str(own)])
+    dialog = window.mapping_dialog
+    assert dialog.isVisible()
+    # the columns were guessed from the header; only the unit and a name are left
+    assert dialog.combos["lat"].currentText() == "Latitude"
+    dialog.buttons.accepted.emit()
+    assert "name" in dialog.error.text() and dialog.isVisible()
+    dialog.alt_unit.setCurrentText("m")
+    dialog.preset_name.setText("tracker")
+    dialog.buttons.accepted.emit()
+    assert "tracker" in list_presets()
+    qtbot.waitUntil(lambda: not window.runner.active, timeout=20000)
+    assert window.last_import[0].points == 2
