@@ -144,7 +144,8 @@ def draw_activity(fig: Figure, rows: Sequence[ActivityRow], *, t_from: float | N
             elif g.end is None:
                 text = f"{g.airport} …"
             else:
-                text = f"{g.airport} {style.format_duration(end - start)}".strip()
+                # The whole stay's length, even where the time axis cuts the bar short.
+                text = f"{g.airport} {style.format_duration(float(g.end) - float(g.start))}".strip()
             tw = style.text_size_px(text, style.FONT_SMALL, fig.dpi)[0] * days_per_px
             cx = (x0 + x1) / 2
             lo = min(max(cx - tw / 2, x_lo), x_hi - tw)

@@ -83,6 +83,8 @@ class MapInfo:
     _arrow_artist: object = field(default=None, repr=False)
     _scale_artists: list = field(default_factory=list, repr=False)
     _scale_corner: str = field(default="lower left", repr=False)
+    _basemap_artists: list = field(default_factory=list, repr=False)
+    _footer_artists: list = field(default_factory=list, repr=False)
 
     @property
     def empty(self) -> bool:
@@ -303,7 +305,7 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[Chart
     scale = basemap.scale_for(metres_per_px / 1000.0)
 
     info = MapInfo(ax=ax, projection=proj, view=view, geo_extent=geo, basemap_scale=scale, tracks=drawn)
-    _draw_basemap(ax, proj, view, geo, scale, metres_per_px)
+    info._basemap_artists = _draw_basemap(ax, proj, view, geo, scale, metres_per_px)
 
     placer = style.LabelPlacer(ax_w_px, ax_h_px)
 
@@ -405,11 +407,11 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[Chart
                  ha="left", va="top", fontsize=style.FONT_TITLE, fontweight="bold", color=style.TEXT)
     fx = 8 * fig.dpi / 100 / fig.bbox.width
     fy = 5 * fig.dpi / 100 / fig.bbox.height
-    _footer(fig, scale, proj, fx, fy)
+    info._footer_artists = _footer(fig, scale, proj, fx, fy)
     return info
 
 
-def _footer(fig, scale: str, proj: Projection, fx: float, fy: float) -> None:
+def _footer(fig, scale: str, proj: Projection, fx: float, fy: float) -> list:
     """Basemap credit on the left, projection on the right; shorter forms on narrow figures."""
     room = fig.bbox.width - 40 * fig.dpi / 100
     variants = [
@@ -423,38 +425,42 @@ def _footer(fig, scale: str, proj: Projection, fx: float, fy: float) -> None:
         width = style.text_size_px(left + right, 6.5, fig.dpi)[0]
         if width < room:
             break
-    fig.text(fx, fy, left, fontsize=6.5, color="#808080", ha="left", va="bottom")
+    texts = [fig.text(fx, fy, left, fontsize=6.5, color="#808080", ha="left", va="bottom")]
     if right:
-        fig.text(1 - fx, fy, right, fontsize=6.5, color="#808080", ha="right", va="bottom")
+        texts.append(fig.text(1 - fx, fy, right, fontsize=6.5, color="#808080", ha="right", va="bottom"))
+    return texts
 
 
 # --------------------------------------------------------------------------- pieces
 
-def _draw_basemap(ax, proj, view, geo, scale, metres_per_px):
+def _draw_basemap(ax, proj, view, geo, scale, metres_per_px) -> list:
+    """Ocean, land, lakes, borders and coastlines for the view; returns the artists added."""
     # add_artist, not add_patch: the limits are set by hand, and add_patch would walk every
     # vertex of the basemap to update them (most of the time of an empty map).
     paths = basemap.basemap_paths(proj, basemap.padded_box(geo), scale)
+    patches = []
     if isinstance(proj, EqualEarth):
         ax.set_facecolor("#fbfbfb")
         ox, oy = proj.outline()
-        ax.add_artist(Polygon(np.column_stack([ox, oy]), closed=True, facecolor=style.OCEAN,
-                             edgecolor="#9aa5ad", linewidth=0.8, zorder=0.5))
+        patches.append(Polygon(np.column_stack([ox, oy]), closed=True, facecolor=style.OCEAN,
+                               edgecolor="#9aa5ad", linewidth=0.8, zorder=0.5))
     else:
         ax.set_facecolor(style.OCEAN)
     if paths.land is not None:
-        ax.add_artist(PathPatch(paths.land, facecolor=style.LAND, edgecolor="none", zorder=1))
+        patches.append(PathPatch(paths.land, facecolor=style.LAND, edgecolor="none", zorder=1))
     if paths.lakes is not None:
-        ax.add_artist(PathPatch(paths.lakes, facecolor=style.LAKE, edgecolor=style.COAST,
-                               linewidth=0.35, zorder=1.2))
+        patches.append(PathPatch(paths.lakes, facecolor=style.LAKE, edgecolor=style.COAST,
+                                 linewidth=0.35, zorder=1.2))
     if paths.borders is not None:
-        ax.add_artist(PathPatch(paths.borders, facecolor="none", edgecolor=style.BORDER,
-                               linewidth=0.7, linestyle=(0, (5, 2.5)), zorder=2))
+        patches.append(PathPatch(paths.borders, facecolor="none", edgecolor=style.BORDER,
+                                 linewidth=0.7, linestyle=(0, (5, 2.5)), zorder=2))
     if paths.disputed is not None:
-        ax.add_artist(PathPatch(paths.disputed, facecolor="none", edgecolor=style.DISPUTED,
-                               linewidth=0.8, linestyle=(0, (1, 1.8)), zorder=2))
+        patches.append(PathPatch(paths.disputed, facecolor="none", edgecolor=style.DISPUTED,
+                                 linewidth=0.8, linestyle=(0, (1, 1.8)), zorder=2))
     if paths.coast is not None:
-        ax.add_artist(PathPatch(paths.coast, facecolor="none", edgecolor=style.COAST,
-                               linewidth=0.6, zorder=2.2))
+        patches.append(PathPatch(paths.coast, facecolor="none", edgecolor=style.COAST,
+                                 linewidth=0.6, zorder=2.2))
+    return [ax.add_artist(p) for p in patches]
 
 
 def _track_vertices(t: DrawnTrack, proj: Projection, x0: float, y0: float, metres_per_px: float,
@@ -596,10 +602,13 @@ def _legend_entries(flights: Sequence[ChartFlight], info: MapInfo, places: Seque
     handles, labels = [], []
     drawn = [f for f in flights if f.id in info.tracks and info.tracks[f.id].line is not None]
     limit = MAX_LEGEND_FLIGHTS if len(drawn) <= MAX_LEGEND_FLIGHTS else MAX_LEGEND_FLIGHTS - 1
+    # Several aircraft on one map: say whose each track is (registration, without the type).
+    several = len({f.aircraft_label for f in drawn}) > 1
     for f in drawn[:limit]:
         t = info.tracks[f.id]
         handles.append(Line2D([], [], color=t.colour, linewidth=2.2))
-        labels.append(f.label)
+        who = f.aircraft_label.split(" (")[0] if several and f.aircraft_label else ""
+        labels.append(f"{who}  {f.label}" if who and not f.label.startswith(who) else f.label)
     if len(drawn) > limit:
         handles.append(Line2D([], [], color="none"))
         labels.append(f"… and {len(drawn) - limit} more flights")
@@ -933,6 +942,53 @@ def nearest_point(info: MapInfo, x: float, y: float, max_distance_px: float | No
                     float(f.alt_ft[i]), float(f.gs_kt[i]), float(dist_px))
 
 
+def fit_limits_to_axes(ax) -> None:
+    """Widen the x or the y limits so the view has the axes' shape (the map's aspect is equal).
+
+    After a zoom to a rectangle or a resize, matplotlib would otherwise adjust the limits
+    itself at the next draw and log that it ignores the fixed limits.
+    """
+    w_px, h_px = ax.bbox.width, ax.bbox.height
+    if w_px <= 0 or h_px <= 0:
+        return
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w, h = x1 - x0, y1 - y0
+    if w <= 0 or h <= 0 or math.isclose(w / h, w_px / h_px, rel_tol=1e-9):
+        return
+    if w / h < w_px / h_px:
+        w = h * w_px / h_px
+    else:
+        h = w * h_px / w_px
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ax.set_xlim(cx - w / 2, cx + w / 2)
+    ax.set_ylim(cy - h / 2, cy + h / 2)
+
+
+def refresh_basemap(info: MapInfo) -> str:
+    """Draw the basemap again for the axes' current view, at the detail that view needs.
+
+    After a pan or a zoom, when a fresh ``draw_map`` would cost too much (a million
+    positions): tracks, airports and the legend stay; country and graticule labels are
+    not placed again. Returns the basemap scale now drawn ("110m" or "50m").
+    """
+    ax = info.ax
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    metres_per_px = (x1 - x0) / ax.bbox.width
+    geo = view_to_geo_extent(info.projection, x0, x1, y0, y1)
+    scale = basemap.scale_for(metres_per_px / 1000.0)
+    for artist in info._basemap_artists + info._footer_artists:
+        artist.remove()
+    info._basemap_artists = _draw_basemap(ax, info.projection, (x0, x1, y0, y1), geo, scale, metres_per_px)
+    fig = ax.figure
+    info._footer_artists = _footer(fig, scale, info.projection, 8 * fig.dpi / 100 / fig.bbox.width,
+                                   5 * fig.dpi / 100 / fig.bbox.height)
+    info.geo_extent = geo
+    info.basemap_scale = scale
+    return scale
+
+
 def refresh_view(info: MapInfo) -> int:
     """Redraw what depends on the zoom after the axes' limits changed (pan, zoom, resize).
 
@@ -942,7 +998,7 @@ def refresh_view(info: MapInfo) -> int:
     number of track vertices now drawn. Takes milliseconds for a million points.
     """
     ax = info.ax
-    ax.apply_aspect()
+    fit_limits_to_axes(ax)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     mpp = (x1 - x0) / ax.bbox.width

@@ -254,3 +254,37 @@ def many_flights(n_points: int = 1_000_000, n_flights: int = 40, seed: int = 0) 
             aircraft_label=f"RA-{64500 + i % 7}",
         ))
     return flights
+
+
+def write_sample_case(path, *, examiner: str = "Sample Examiner", title: str = "Sample flights"):
+    """A case file of invented flights imported through the real importers, for tests and demos.
+
+    RA-86496 (Il-62, FlightRadar24 CSV files) flies UUWW → ZKPY on 2 Jan 2024 with an hour
+    of no coverage over Siberia, stays two days at ZKPY and flies on to UNNT; N7423C (B738,
+    a readsb trace) flies PANC → UHPP across the antimeridian on 3 Jan. Returns the path.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from ..flights import samples as flight_samples
+    from ..flights.ingest import import_flight_file
+    from ..store import Case
+
+    t0 = flight_samples.T0
+    outbound = flight_samples.synthetic_flight("UUWW", "ZKPY", t0, gaps=[(3600, 7200)], step_s=20)
+    onward = flight_samples.synthetic_flight("ZKPY", "UNNT", outbound[-1].t + 2 * 86400,
+                                             step_s=20, callsign="RSD002")
+    bering = flight_samples.synthetic_flight("PANC", "UHPP", t0 + 86400, hex="a9c2f1",
+                                             callsign="N7423C", cruise_ft=37000, step_s=20)
+    with tempfile.TemporaryDirectory(prefix="osintdesk-sample-") as folder, \
+            Case.create(path, title=title, examiner=examiner) as case:
+        files = Path(folder)
+        flight_samples.write_fr24_csv(files / "RSD001.csv", outbound)
+        flight_samples.write_fr24_csv(files / "RSD002.csv", onward)
+        flight_samples.write_readsb_trace(files / "trace_full_a9c2f1.json", bering, hex="a9c2f1",
+                                          registration="N7423C", type_code="B738",
+                                          desc="BOEING 737-800", own_op=None)
+        import_flight_file(case, files / "RSD001.csv", aircraft="RA-86496")
+        import_flight_file(case, files / "RSD002.csv", aircraft="RA-86496")
+        import_flight_file(case, files / "trace_full_a9c2f1.json")
+        return case.path

@@ -69,6 +69,7 @@ class FlightsPage(TablePage):
     columns = FLIGHT_COLUMNS
     placeholder = "Filter flights by aircraft, callsign, airport, date…"
     model_class = NumberModel
+    sort_column = 4  # departure time
     selection_changed = Signal(list)  # flight uuids
 
     def __init__(self, parent=None):

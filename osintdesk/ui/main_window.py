@@ -7,9 +7,9 @@ from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QListWidget, QMainWindow,
-                               QMessageBox, QProgressBar, QSplitter, QStackedWidget,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QListWidget,
+                               QMainWindow, QMessageBox, QProgressBar, QSplitter,
+                               QStackedWidget, QToolButton, QWidget)
 
 from .. import __version__
 from ..errors import OsintdeskError
@@ -17,6 +17,7 @@ from ..settings import save_settings
 from ..store import CASE_SUFFIX, Case, verify_and_record
 from ..store.header import is_writable
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
+from .chart_pane import ChartPane
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
 from .tasks import Task, TaskRunner
@@ -84,7 +85,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.pages: list[CasePage] = []
         self.flights_page = FlightsPage()
-        for page in (OverviewPage(), EvidencePage(), AircraftPage(), self.flights_page,
+        self.aircraft_page = AircraftPage()
+        for page in (OverviewPage(), EvidencePage(), self.aircraft_page, self.flights_page,
                      AuditPage()):
             self.add_page(page)
         self.navigator.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -96,6 +98,7 @@ class MainWindow(QMainWindow):
         splitter.setSizes([190, 1010])
         self.setCentralWidget(splitter)
 
+        self._build_chart_dock()
         self._build_actions()
         self._build_status_bar()
         self._update_state()
@@ -168,6 +171,40 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         self._rebuild_recent_menu()
 
+    def _build_chart_dock(self) -> None:
+        """The chart pane beside the tables; it follows the flight and aircraft selection."""
+        self.chart_pane = ChartPane(runner=self.runner)
+        dock = self.chart_dock = QDockWidget("Chart", self)
+        dock.setObjectName("chart_dock")
+        dock.setWidget(self.chart_pane)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
+        self._selecting_from_chart = False
+        self.flights_page.selection_changed.connect(self._flights_selected)
+        self.aircraft_page.view.selectionModel().selectionChanged.connect(self._aircraft_selected)
+        self.chart_pane.flight_clicked.connect(self._track_clicked)
+        self.case_opened.connect(lambda _path: self.chart_pane.set_case(self.case))
+        self.case_closed.connect(lambda: self.chart_pane.set_case(None))
+
+    def _flights_selected(self, flight_ids: list[str]) -> None:
+        if not self._selecting_from_chart:  # a click on a track keeps the wider map
+            self.chart_pane.show_flights(flight_ids)
+
+    def _aircraft_selected(self, *_args) -> None:
+        rows = self.aircraft_page.view.selectionModel().selectedRows()
+        if rows:
+            source = self.aircraft_page.proxy.mapToSource(rows[0])
+            self.chart_pane.show_aircraft(self.aircraft_page.model.row(source.row())["uuid"])
+
+    def _track_clicked(self, flight_id: str) -> None:
+        if self.navigator.currentRow() != self.pages.index(self.flights_page):
+            self.show_page("Flights")
+        self._selecting_from_chart = True
+        try:
+            self.flights_page.select_flight(flight_id)
+        finally:
+            self._selecting_from_chart = False
+
     def _build_status_bar(self) -> None:
         self.status_case = QLabel(objectName="status_case")
         self.status_examiner = QLabel(objectName="status_examiner")
@@ -212,6 +249,10 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_case(self.case)
         self._update_state()
+
+    def _refresh_chart(self) -> None:
+        if self.case is not None:
+            self.chart_pane.refresh()
 
     # ------------------------------------------------------------ messages
 
@@ -306,6 +347,7 @@ class MainWindow(QMainWindow):
     def close_case(self) -> None:
         if self.case is None:
             return
+        self.chart_pane.set_case(None)  # before the connection it reads goes away
         self.runner.wait()
         self.case.close()
         self.case = None
@@ -412,6 +454,7 @@ class MainWindow(QMainWindow):
             self.last_import = results
             self.statusBar().showMessage("; ".join(lines), 15000)
             self.show_page("Flights")
+            self._refresh_chart()
         return self.run_task(f"Importing {len(names)} flight file(s)", work, on_success=done)
 
     def dragEnterEvent(self, event) -> None:
@@ -494,10 +537,12 @@ class MainWindow(QMainWindow):
         return self.about_dialog
 
     def closeEvent(self, event) -> None:
+        self.chart_pane.wait()
         self.runner.cancel_all()
         self.runner.wait()
         self.settings.setValue("window/geometry", self.saveGeometry())
         if self.case is not None:
+            self.chart_pane.set_case(None)
             self.case.close()
             self.case = None
         super().closeEvent(event)

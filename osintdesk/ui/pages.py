@@ -89,6 +89,7 @@ class TablePage(CasePage):
     source = None
     placeholder = "Filter…"
     model_class = PagedQueryModel
+    sort_column = 0
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -103,7 +104,7 @@ class TablePage(CasePage):
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = make_table_view(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.sortByColumn(self.sort_column, Qt.SortOrder.AscendingOrder)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)

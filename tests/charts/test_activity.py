@@ -75,3 +75,13 @@ def test_empty_activity_says_so(fig, rows, message):
 ])
 def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
+
+
+def test_a_stay_cut_by_the_time_axis_keeps_its_whole_length(fig):
+    row = ActivityRow("RA-64504", [(utc(2025, 7, 10, 5), utc(2025, 7, 10, 13), "UUWW → ZKPY"),
+                                   (utc(2025, 7, 12, 17), utc(2025, 7, 13, 1), "ZKPY → UUWW")],
+                      [(utc(2025, 7, 10, 13), utc(2025, 7, 12, 17), "ZKPY")])
+    info = draw_activity(fig, [row], t_from=utc(2025, 7, 9), t_to=utc(2025, 7, 11))
+    (stay,) = info.stay_bars
+    assert stay[1].get_x() + stay[1].get_width() == pytest.approx(mpl_days([utc(2025, 7, 11)])[0])
+    assert [t.get_text() for _, t in info.stay_labels] == ["ZKPY 2 d 4 h"]

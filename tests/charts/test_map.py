@@ -10,7 +10,8 @@ from matplotlib.text import Text
 from osintdesk.charts import samples
 from osintdesk.charts.data import Airport, ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
-from osintdesk.charts.map import draw_map, nearest_point, refresh_view, simplify_to_pixels
+from osintdesk.charts.map import (draw_map, fit_limits_to_axes, nearest_point, refresh_basemap,
+                                  refresh_view, simplify_to_pixels)
 from osintdesk.charts.projection import EqualEarth, distance_km, great_circle, to_unit_vectors, wrap_lon
 
 
@@ -40,7 +41,8 @@ def test_one_track_per_flight_with_its_own_colour_and_legend(fig, outbound, inbo
     assert len({line.get_color() for line in lines}) == 3
     labels = [t.get_text() for t in info.legend.get_texts()]
     for f in (outbound, inbound, bering):
-        assert f.label in labels
+        # Two aircraft on the map: each entry names its aircraft before the flight.
+        assert f"{f.aircraft_label.split(' (')[0]}  {f.label}" in labels
     assert "coverage gap (no positions)" in labels
 
 
@@ -339,3 +341,21 @@ def test_redraw_a_zoomed_view_in_the_same_projection(outbound):
     assert first.basemap_scale == "110m" and zoomed.basemap_scale == "50m"
     with pytest.raises(ValueError, match="projection"):
         draw_map(fig, [outbound], view=first.view)
+
+
+def test_refresh_basemap_after_a_pan_and_zoom(fig, outbound):
+    info = draw_map(fig, [outbound])
+    old = list(info._basemap_artists)
+    x, y = info.tracks[outbound.id].x[100], info.tracks[outbound.id].y[100]
+    info.ax.set_xlim(x - 80_000, x + 80_000)
+    info.ax.set_ylim(y - 80_000, y + 80_000)
+    fit_limits_to_axes(info.ax)
+    x0, x1 = info.ax.get_xlim()
+    y0, y1 = info.ax.get_ylim()
+    assert (x1 - x0) / (y1 - y0) == pytest.approx(info.ax.bbox.width / info.ax.bbox.height)
+    assert refresh_basemap(info) == "50m" == info.basemap_scale
+    assert not any(a in info.ax.get_children() for a in old)
+    assert all(a in info.ax.get_children() for a in info._basemap_artists)
+    assert info.tracks[outbound.id].line in info.ax.lines  # the tracks stay
+    assert any("Natural Earth 1:50m" in t for t in _texts(fig))
+    assert not any("Natural Earth 1:110m" in t for t in _texts(fig))

@@ -1,0 +1,116 @@
+"""Command-line charts: ``osintdesk chart CASE map|profile|activity -o FILE.png|svg|pdf``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from .cli import Context, _open_for_reading, cli, pass_context
+from .errors import OsintdeskError
+
+# Default image sizes in pixels (at 100 dpi): wide enough for a report page.
+DEFAULT_SIZE = {"map": (1600, 1000), "profile": (1600, 900), "activity": (1600, None)}
+
+
+def parse_utc(text: str, option: str, *, end_of_day: bool = False) -> float:
+    """UTC epoch seconds from an ISO 8601 date or date-time (no offset means UTC).
+
+    A bare date is the start of that day, or with ``end_of_day`` its last second, so
+    ``--from 2024-07-01 --to 2024-07-31`` is the whole of July.
+    """
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            day = dt.date.fromisoformat(value)
+            moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+            if end_of_day:
+                moment += dt.timedelta(days=1, microseconds=-1)
+        else:
+            moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise OsintdeskError(f"{option} '{text}' is not an ISO 8601 date or date-time in UTC "
+                             "(e.g. 2024-07-01 or 2024-07-01T06:30Z)") from None
+    return moment.timestamp()
+
+
+def _activity_height(rows: int) -> int:
+    return max(420, min(2400, 170 + 90 * rows))
+
+
+@cli.command("chart")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("kind", type=click.Choice(["map", "profile", "activity"]))
+@click.option("--flight", "flights", multiple=True, metavar="ID",
+              help="A flight (its id or the first characters of it; repeat for more). "
+                   "`osintdesk flights CASE` lists them.")
+@click.option("--aircraft", metavar="HEX_OR_REG", help="Only this aircraft's flights.")
+@click.option("--from", "t_from", metavar="T",
+              help="Only flights after T (ISO 8601 date or date-time, UTC).")
+@click.option("--to", "t_to", metavar="T",
+              help="Only flights before T (a bare date includes that whole day).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The image to write: .png, .svg or .pdf.")
+@click.option("--width", type=click.IntRange(200, 20000), metavar="PX", help="Width in pixels.")
+@click.option("--height", type=click.IntRange(150, 20000), metavar="PX", help="Height in pixels.")
+@pass_context
+def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft: str | None,
+          t_from: str | None, t_to: str | None, output: str, width: int | None,
+          height: int | None) -> None:
+    """Draw a map, a flight profile or the aircraft activity of CASE as an image.
+
+    The map shows the selected flights (all by default) on an offline basemap; the
+    profile shows altitude and speed of one flight; the activity chart shows when each
+    aircraft flew and where it stayed. Prints the path of the image written.
+    """
+    from .charts import case_data, draw_activity, draw_map, draw_profile, new_figure, save_figure
+    from .charts.export import chart_format
+
+    chart_format(output)  # refuse a bad file name before any work
+    start = parse_utc(t_from, "--from") if t_from else None
+    end = parse_utc(t_to, "--to", end_of_day=True) if t_to else None
+    if start is not None and end is not None and end < start:
+        raise OsintdeskError(f"--to {t_to} is before --from {t_from}")
+    default_w, default_h = DEFAULT_SIZE[kind]
+    note = None
+    with _open_for_reading(ctx, case) as opened:
+        if kind == "activity":
+            planes = aircraft
+            if flights:
+                ids = case_data.resolve_flights(opened, flights)
+                planes = case_data.aircraft_of_flights(opened, ids)
+                if aircraft is not None:
+                    wanted = set(case_data.resolve_aircraft(opened, aircraft))
+                    planes = [p for p in planes if p in wanted]
+            rows = case_data.activity_rows(opened, planes, start, end) if planes != [] else []
+            if not any(r.flights or r.ground_stays for r in rows):
+                note = "no flights or ground times match; the chart says so"
+            default_h = _activity_height(len(rows))
+        else:
+            selected = case_data.chart_flights(opened, list(flights) if flights else None,
+                                               aircraft, start, end)
+            if not selected:
+                note = "no flights match; the chart says so"
+            elif kind == "profile" and len(selected) > 1:
+                raise OsintdeskError(
+                    f"a profile shows one flight and {len(selected)} match: choose one with "
+                    "--flight ID (`osintdesk flights CASE` lists them)")
+            places = case_data.places(opened, start, end) if kind == "map" else []
+    if width and not height:
+        height = round(width * default_h / default_w)
+    elif height and not width:
+        width = round(height * default_w / default_h)
+    fig = new_figure(width or default_w, height or default_h)
+    if kind == "map":
+        draw_map(fig, selected, places, title=case_data.selection_title(selected))
+    elif kind == "profile":
+        draw_profile(fig, selected[0] if selected else None)
+    else:
+        who = f"{len(rows)} aircraft" if len(rows) != 1 else rows[0].aircraft_label
+        draw_activity(fig, rows, t_from=start, t_to=end, title=f"Activity: {who} (UTC)")
+    path = save_figure(fig, output)
+    if note:
+        click.echo(f"osintdesk: note: {note}", err=True)
+    click.echo(str(path))

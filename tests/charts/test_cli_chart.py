@@ -1,0 +1,132 @@
+"""``osintdesk chart``: real processes for the images, CliRunner for the many refusals.
+
+Until ``cli.py`` imports ``cli_charts`` at its bottom (as it does ``cli_flights``), the
+process is started with a one-line bootstrap that imports it first; afterwards the same
+tests pass with ``python -m osintdesk``.
+"""
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import osintdesk.cli_charts  # noqa: F401  (registers the command)
+from osintdesk.charts.samples import write_sample_case
+from osintdesk.cli import cli
+from osintdesk.cli_charts import parse_utc
+from osintdesk.store import Case
+
+BOOTSTRAP = "import osintdesk.cli_charts; from osintdesk.cli import main; main()"
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-c", BOOTSTRAP, *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def case_file(tmp_path_factory):
+    return write_sample_case(tmp_path_factory.mktemp("case") / "sample.osintcase")
+
+
+@pytest.fixture(scope="module")
+def flight_ids(case_file):
+    with Case.open(case_file, examiner="x", readonly=True) as case:
+        return [r[0] for r in case.conn.execute("SELECT uuid FROM flights ORDER BY first_t")]
+
+
+def audit_count(path):
+    with Case.open(path, examiner="x", readonly=True) as case:
+        return case.audit_count()
+
+
+def png_size(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_map_png_at_the_default_and_a_given_size(case_file, tmp_path):
+    before = audit_count(case_file)
+    out = tmp_path / "map.png"
+    result = run("chart", case_file, "map", "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(out)
+    assert png_size(out) == (1600, 1000)
+    result = run("chart", case_file, "map", "--aircraft", "N7423C", "-o", tmp_path / "small.png",
+                 "--width", 800)
+    assert result.returncode == 0, result.stderr
+    assert png_size(tmp_path / "small.png") == (800, 500)
+    assert audit_count(case_file) == before  # reading a case changes nothing
+
+
+def test_profile_svg_and_activity_pdf(case_file, flight_ids, tmp_path):
+    result = run("chart", case_file, "profile", "--flight", flight_ids[0][:8], "-o", tmp_path / "p.svg",
+                 "--width", 1200, "--height", 700)
+    assert result.returncode == 0, result.stderr
+    svg = (tmp_path / "p.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and 'width="864pt"' in svg
+    result = run("chart", case_file, "activity", "-o", tmp_path / "a.pdf")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "a.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_profile_defaults_to_the_only_flight(case_file, tmp_path):
+    result = invoke("chart", case_file, "profile", "--aircraft", "a9c2f1", "-o", tmp_path / "p.png")
+    assert result.exit_code == 0, result.output
+    assert png_size(tmp_path / "p.png") == (1600, 900)
+
+
+def test_profile_of_several_flights_is_refused(case_file, tmp_path):
+    result = invoke("chart", case_file, "profile", "-o", tmp_path / "p.png")
+    assert result.exit_code == 2
+    assert "a profile shows one flight and 3 match: choose one with --flight ID" in result.stderr
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_empty_selection_gives_an_empty_chart_and_a_note(case_file, tmp_path):
+    for kind in ("map", "profile", "activity"):
+        out = tmp_path / f"{kind}.png"
+        result = invoke("chart", case_file, kind, "--from", "2030-01-01", "-o", out)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.strip() == str(out)
+        assert "osintdesk: note: no flights" in result.stderr
+        assert png_size(out)[0] == 1600
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2024-13-01"], "--from '2024-13-01' is not an ISO 8601 date or date-time in UTC"),
+    (["--to", "yesterday"], "--to 'yesterday' is not an ISO 8601 date"),
+    (["--from", "2024-01-03", "--to", "2024-01-02"], "--to 2024-01-02 is before --from 2024-01-03"),
+    (["--aircraft", "RA-00000"], "no aircraft 'RA-00000' in this case"),
+    (["--flight", "0000ffff"], "no flight '0000ffff' in this case"),
+])
+def test_bad_options_name_the_problem(case_file, tmp_path, args, message):
+    out = tmp_path / "x.png"
+    result = invoke("chart", case_file, "map", *args, "-o", out)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_bad_output_names(case_file, tmp_path):
+    result = invoke("chart", case_file, "map", "-o", tmp_path / "map.gif")
+    assert result.exit_code == 2
+    assert "cannot save a chart as '.gif': use a file name ending in .png, .svg or .pdf" in result.stderr
+    result = invoke("chart", case_file, "map", "-o", tmp_path / "missing" / "map.png")
+    assert result.exit_code == 2
+    assert "cannot write the chart" in result.stderr
+
+
+def test_times_are_utc():
+    assert parse_utc("2024-01-02", "--from") == 1704153600.0
+    assert parse_utc("2024-01-02", "--to", end_of_day=True) == pytest.approx(1704153600.0 + 86400, abs=1e-5)
+    assert parse_utc("2024-01-02T06:30", "--from") == 1704153600.0 + 6.5 * 3600
+    assert parse_utc("2024-01-02T06:30Z", "--from") == 1704153600.0 + 6.5 * 3600
+    assert parse_utc("2024-01-02T09:30+03:00", "--from") == 1704153600.0 + 6.5 * 3600

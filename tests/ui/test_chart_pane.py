@@ -1,0 +1,281 @@
+"""The chart pane offscreen: selection redraws, clicks select, hover tells, zoom refreshes, export."""
+
+import threading
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from osintdesk.charts.samples import write_sample_case
+from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo
+from osintdesk.store import Case
+from osintdesk.ui.chart_pane import ChartPane, ChartRequest
+
+
+@pytest.fixture(scope="module")
+def case_file(tmp_path_factory):
+    return write_sample_case(tmp_path_factory.mktemp("case") / "sample.osintcase")
+
+
+@pytest.fixture
+def case(case_file):
+    with Case.open(case_file, examiner="Test Examiner", readonly=True) as opened:
+        yield opened
+
+
+@pytest.fixture
+def flight_ids(case):
+    return [r[0] for r in case.conn.execute("SELECT uuid FROM flights ORDER BY first_t")]
+
+
+@pytest.fixture
+def pane(qtbot, case):
+    widget = ChartPane()
+    qtbot.addWidget(widget)
+    widget.resize(1000, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    with qtbot.waitSignal(widget.redrawn, timeout=5000):
+        widget.set_case(case)
+    qtbot.waitUntil(lambda: not widget._resize_timer.isActive(), timeout=5000)
+    yield widget
+    widget.wait()
+
+
+def show(qtbot, pane, ids):
+    """Select flights and wait until the figure is drawn on the canvas."""
+    painted = []
+    cid = pane.canvas.mpl_connect("draw_event", lambda _e: painted.append(pane.info))
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        pane.show_flights(ids)
+    qtbot.waitUntil(lambda: pane.info in painted, timeout=5000)
+    pane.canvas.mpl_disconnect(cid)
+    return pane.info
+
+
+def canvas_point(pane, x, y):
+    """Map coordinates to a widget position on the canvas (Qt's origin is top left)."""
+    px, py = pane.info.ax.transData.transform((x, y))
+    ratio = pane.canvas.device_pixel_ratio
+    return QPoint(round(px / ratio), round(pane.canvas.height() - py / ratio))
+
+
+def track_point(info, flight_id, fraction=0.5):
+    track = info.tracks[flight_id]
+    i = int(len(track.x) * fraction)
+    return float(track.x[i]), float(track.y[i]), i
+
+
+def test_selecting_flights_redraws_the_map(qtbot, pane, flight_ids):
+    assert isinstance(pane.info, MapInfo) and pane.info.empty  # nothing selected yet
+    info = show(qtbot, pane, flight_ids[:1])
+    assert list(info.tracks) == flight_ids[:1]
+    info = show(qtbot, pane, flight_ids)
+    assert isinstance(info, MapInfo) and set(info.tracks) == set(flight_ids)
+    assert all(t.line is not None for t in info.tracks.values())
+    info = show(qtbot, pane, [])
+    assert info.tracks == {} and info.empty
+
+
+def test_rapid_selection_changes_draw_once_the_last(qtbot, pane, flight_ids):
+    drawn = []
+    pane.redrawn.connect(drawn.append)
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.show_flights(flight_ids[:1])
+        pane.show_flights(flight_ids[1:2])
+        pane.show_aircraft(None)
+        pane.show_flights(flight_ids[2:])
+    qtbot.wait(2 * pane.DEBOUNCE_MS)
+    assert drawn == ["map"]
+    assert list(pane.info.tracks) == flight_ids[2:]
+
+
+def test_big_selections_load_on_a_worker(qtbot, pane, flight_ids):
+    pane.SYNC_POINTS = 0  # every selection counts as big
+    started = []
+    pane.runner.started.connect(started.append)
+    info = show(qtbot, pane, flight_ids[:2])
+    assert len(started) == 1 and not started[0].writes
+    assert set(info.tracks) == set(flight_ids[:2])
+    assert threading.current_thread() is threading.main_thread()
+
+
+def test_a_newer_selection_wins_over_a_slow_load(qtbot, pane, flight_ids, monkeypatch):
+    pane.SYNC_POINTS = 0
+    gate = threading.Event()
+    load = ChartRequest.load_flights
+    threads = []
+
+    def slow(request, case, progress=None, cancelled=None):
+        threads.append(threading.current_thread())
+        if request.flight_ids == tuple(flight_ids[:1]):
+            gate.wait(10)
+        return load(request, case, progress, cancelled)
+
+    monkeypatch.setattr(ChartRequest, "load_flights", slow)
+    with qtbot.waitSignal(pane.runner.started, timeout=5000) as first:
+        pane.show_flights(flight_ids[:1])
+    cancelled = []
+    first.args[0].cancelled.connect(lambda: cancelled.append(True))
+    info = show(qtbot, pane, flight_ids[1:])
+    assert list(info.tracks) == flight_ids[1:]
+    gate.set()
+    with qtbot.assertNotEmitted(pane.redrawn, wait=300):
+        pane.wait()
+    assert cancelled == [True]  # the old load stopped at its next chunk, nothing drawn
+    assert list(pane.info.tracks) == flight_ids[1:]
+    assert threading.main_thread() not in threads  # the case was read on workers
+
+
+def test_clicking_a_track_selects_its_flight(qtbot, pane, flight_ids):
+    info = show(qtbot, pane, flight_ids)
+    x, y, _ = track_point(info, flight_ids[1], 0.3)
+    with qtbot.waitSignal(pane.flight_clicked, timeout=2000) as blocker:
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton, pos=canvas_point(pane, x, y))
+    assert blocker.args == [flight_ids[1]]
+    # Far from every track (the map's top left corner): no selection.
+    x0, _, _, y1 = info.view
+    with qtbot.assertNotEmitted(pane.flight_clicked, wait=100):
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton,
+                         pos=canvas_point(pane, x0 + 0.01 * (info.view[1] - x0), y1 - 0.02 * (y1 - info.view[2])))
+
+
+def test_clicking_a_coverage_gap_selects_its_flight(qtbot, pane, flight_ids):
+    info = show(qtbot, pane, flight_ids[:1])
+    (gap,) = info.tracks[flight_ids[0]].gap_lines
+    gx, gy = (np.asarray(v, dtype=float) for v in gap.get_data())
+    middle = len(gx) // 2
+    with qtbot.waitSignal(pane.flight_clicked, timeout=2000) as blocker:
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton,
+                         pos=canvas_point(pane, gx[middle], gy[middle]))
+    assert blocker.args == [flight_ids[0]]
+
+
+def test_hover_shows_time_altitude_and_speed(qtbot, pane, flight_ids):
+    info = show(qtbot, pane, flight_ids[:1])
+    x, y, i = track_point(info, flight_ids[0], 0.6)
+    flight = info.tracks[flight_ids[0]].flight
+    qtbot.mouseMove(pane.canvas, canvas_point(pane, x, y))
+    qtbot.waitUntil(lambda: " ft" in pane.status.text(), timeout=2000)
+    text = pane.status.text()
+    assert "RA-86496" in text and "UUWW → ZKPY" in text
+    assert "35,000 ft" in text and "450 kt" in text
+    assert "2024-01-02 " in text and text.count("Z") >= 1
+    assert flight.alt_ft[i] == 35000
+
+
+def test_zoom_refreshes_the_tracks_and_the_basemap(qtbot, pane, flight_ids):
+    info = show(qtbot, pane, flight_ids)  # Moscow to Alaska: the 1:110m basemap
+    assert info.basemap_scale == "110m"
+    x, y, _ = track_point(info, flight_ids[0], 0.2)
+    vertices = info.vertices_drawn
+    half = 60_000.0  # a 120 km high view: the 1:50m coastline
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):  # the basemap is drawn again once settled
+        # As a zoom to a square rectangle does: the view is widened to the axes' shape.
+        info.ax.set_xlim(x - half, x + half)
+        info.ax.set_ylim(y - half, y + half)
+        qtbot.waitUntil(lambda: info.view[3] - info.view[2] == pytest.approx(2 * half), timeout=2000)
+        aspect = info.ax.bbox.width / info.ax.bbox.height
+        assert info.view[1] - info.view[0] == pytest.approx(2 * half * aspect)
+        assert info.vertices_drawn < vertices  # the tracks were simplified for the new view
+    assert pane.info is not info and pane.info.basemap_scale == "50m"
+    assert pane.info.view[0] <= x <= pane.info.view[1]
+    # Home fits the selection again.
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.toolbar.home()
+    assert pane.info.basemap_scale == "110m"
+
+
+def test_with_many_points_a_zoom_redraws_only_the_basemap(qtbot, pane, flight_ids):
+    pane.REDRAW_POINTS = 0  # as if the selection held a million positions
+    info = show(qtbot, pane, flight_ids)
+    x, y, _ = track_point(info, flight_ids[0], 0.2)
+    with qtbot.assertNotEmitted(pane.redrawn, wait=0):
+        info.ax.set_xlim(x - 60_000, x + 60_000)
+        info.ax.set_ylim(y - 60_000, y + 60_000)
+        qtbot.waitUntil(lambda: info.basemap_scale == "50m", timeout=3000)
+    assert pane.info is info
+
+
+def test_dragging_the_map_moves_it_and_refreshes_the_tracks_on_release(qtbot, pane, flight_ids):
+    info = show(qtbot, pane, flight_ids[:1])
+    before = info.view
+    pane.toolbar.pan()
+    centre = QPoint(pane.canvas.width() // 2, pane.canvas.height() // 2)
+    qtbot.mousePress(pane.canvas, Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.mouseMove(pane.canvas, centre + QPoint(120, 40))
+    qtbot.waitUntil(lambda: info.ax.get_xlim()[0] < before[0], timeout=2000)
+    qtbot.wait(20)
+    assert info.view == before  # while dragging, the drawn lines only move
+    qtbot.mouseRelease(pane.canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(120, 40))
+    qtbot.waitUntil(lambda: info.view != before, timeout=2000)
+    assert info.view[0] == pytest.approx(info.ax.get_xlim()[0])
+    pane.toolbar.pan()  # off again
+
+
+def test_profile_and_activity_modes(qtbot, pane, flight_ids):
+    show(qtbot, pane, flight_ids[:1])
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.mode_box.setCurrentIndex(1)
+    assert pane.mode == "profile" and isinstance(pane.info, ProfileInfo)
+    assert len(pane.info.takeoffs) == 1 and len(pane.info.landings) == 1
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.show_flights(flight_ids)
+    assert "first of 3 selected flights" in pane.status.text()
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.set_mode("activity")
+    assert isinstance(pane.info, ActivityInfo)
+    assert len(pane.info.flight_bars) == 3 and len(pane.info.stay_bars) == 1
+
+
+def test_an_unknown_flight_is_said_not_raised(qtbot, pane):
+    show(qtbot, pane, ["0000ffff-gone"])
+    assert "no flight '0000ffff-gone' in this case" in pane.status.text()
+    assert pane.info.empty
+
+
+def test_closing_the_case_clears_the_chart(qtbot, pane, flight_ids):
+    show(qtbot, pane, flight_ids)
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.set_case(None)
+    assert pane.info.tracks == {} and pane.status.text() == "No case open"
+
+
+@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF-")])
+def test_export(qtbot, pane, flight_ids, tmp_path, suffix, magic):
+    show(qtbot, pane, flight_ids)
+    path = pane.export_to(tmp_path / f"chart{suffix}")
+    data = path.read_bytes()
+    assert data.startswith(magic) and len(data) > 10_000
+    if suffix == ".png":
+        width = int.from_bytes(data[16:20], "big")
+        assert width == round(pane.figure.bbox.width)
+
+
+def test_refresh_after_an_import_shows_the_new_flight(qtbot, tmp_path):
+    from osintdesk.flights import samples as flight_samples
+    from osintdesk.flights.ingest import import_flight_file
+
+    path = write_sample_case(tmp_path / "growing.osintcase")
+    with Case.open(path, examiner="Test Examiner", readonly=True) as case:
+        pane = ChartPane()
+        qtbot.addWidget(pane)
+        pane.resize(900, 600)
+        pane.show()
+        qtbot.waitExposed(pane)
+        pane.set_case(case)
+        (aircraft,) = case.conn.execute("SELECT uuid FROM aircraft WHERE registration = 'N7423C'").fetchone()
+        with qtbot.waitSignal(pane.redrawn, timeout=5000):
+            pane.show_aircraft(aircraft)
+        qtbot.waitUntil(lambda: pane.info is not None and len(pane.info.tracks) == 1, timeout=5000)
+        # Another connection (the window's writer) imports a second flight of N7423C.
+        points = flight_samples.synthetic_flight("UHPP", "UHWW", flight_samples.T0 + 3 * 86400,
+                                                 hex="a9c2f1", step_s=30)
+        flight_samples.write_readsb_trace(tmp_path / "more.json", points, hex="a9c2f1",
+                                          registration="N7423C", type_code="B738")
+        with Case.open(path, examiner="Test Examiner") as writer:
+            import_flight_file(writer, tmp_path / "more.json")
+        with qtbot.waitSignal(pane.redrawn, timeout=5000):
+            pane.refresh()
+        assert len(pane.info.tracks) == 2
+        pane.wait()
