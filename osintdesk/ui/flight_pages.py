@@ -52,14 +52,74 @@ def _all_rows(rows: list[dict]):
 
 
 class AircraftPage(TablePage):
+    """The case's aircraft; the selected one's identity, flights and ground times below."""
+
     title = "Aircraft"
     columns = AIRCRAFT_COLUMNS
     placeholder = "Filter aircraft by registration, hex, type, operator…"
     model_class = NumberModel
 
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.detail = QLabel(objectName="aircraft_detail")
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = self.layout()
+        layout.removeWidget(self.view)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter)
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
+
     @staticmethod
     def source(case):
         return _all_rows(queries.aircraft(case))
+
+    def set_case(self, case) -> None:
+        super().set_case(case)
+        self.detail.setText("<i>Select an aircraft to see its flights and ground times.</i>"
+                            if case is not None else "")
+
+    def selected(self) -> dict | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row(self.proxy.mapToSource(rows[0]).row())
+
+    def _show_selected(self, *_args) -> None:
+        row = self.selected()
+        if row is not None:
+            self.detail.setText(_aircraft_html(row))
+
+
+def _aircraft_html(a: dict) -> str:
+    e = html.escape
+    facts = []
+    if a.get("hex"):
+        block = f"hex <b>{e(a['hex'])}</b>"
+        if a.get("hex_country"):
+            block += f" (address block of {e(a['hex_country'])}"
+            block += ", military)" if a.get("hex_military") else ")"
+        facts.append(block)
+    if a.get("registration"):
+        reg = f"registration <b>{e(a['registration'])}</b>"
+        if a.get("registration_country"):
+            reg += f" (registered in {e(a['registration_country'])})"
+        facts.append(reg)
+    for key, label in (("type_code", "type"), ("type_name", ""), ("operator", "operator")):
+        if a.get(key):
+            facts.append(f"{label} {e(str(a[key]))}".strip())
+    stays = "".join(f"<li>{e(text)}</li>" for text in a.get("ground_times") or [])
+    return (f"<h3>{e(a['label'])}</h3><p>{'; '.join(facts)}</p>"
+            f"<p>{a['flights']} flight(s), {a['points']:,} positions, "
+            f"{e(a['first_seen_utc'] or '—')} to {e(a['last_seen_utc'] or '—')}</p>"
+            + (f"<p><b>Ground time between flights</b></p><ul>{stays}</ul>" if stays
+               else "<p>No ground time between flights recorded.</p>"))
 
 
 class FlightsPage(TablePage):

@@ -103,3 +103,13 @@ def test_unknown_csv_asks_for_a_column_mapping_then_imports(qtbot, window, tmp_p
     assert "tracker" in list_presets()
     qtbot.waitUntil(lambda: not window.runner.active, timeout=20000)
     assert window.last_import[0].points == 2
+
+
+def test_aircraft_detail_lists_ground_time(qtbot, window, trace):
+    task = window.import_flights([str(trace)])
+    wait_for(qtbot, window, task)
+    page = window.show_page("Aircraft")
+    page.view.selectRow(0)
+    text = page.detail.text()
+    assert "RA-86496" in text and "Russia" in text
+    assert "on the ground at ZKPY" in text and "2 d 3 h" in text
