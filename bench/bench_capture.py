@@ -4,9 +4,11 @@ Each figure is printed as a ratio against a floor measured in the same run, so t
 mean the same on a laptop and on CI:
 
 * adding a 100 MB file: peak Python memory of ``read_evidence_file`` / peak of a bare
-  chunked SHA-256 over the same file;
+  chunked SHA-256 over the same file; the same for ``sources.add_files`` into a case
+  (hashing, storing write-once in chunks, the source and capture records);
 * capturing a 100 MB response from 127.0.0.1: peak memory of ``capture_url`` / peak of
-  streaming the same response with requests into a hash;
+  streaming the same response with requests into a hash; the same for ``sources.capture``
+  into a case;
 * identifiers: time of ``find_identifiers`` on 1 MB of article text / time of a bare
   ``re.findall(r"\\w+")`` over it.
 
@@ -72,6 +74,19 @@ def bench_file(folder: Path, size_mb: int) -> None:
           f"-> ratio {measured / max(floor, 1):.2f}")
 
 
+def bench_file_into_case(folder: Path, size_mb: int) -> None:
+    from osintdesk.sources import add_files
+    from osintdesk.store import Case
+    path = folder / "evidence.bin"
+    if not path.exists():
+        write_big_file(path, size_mb * 1024 * 1024)
+    floor = peak_bytes(lambda: bare_hash(path))
+    with Case.create(folder / "bench-files", title="bench", examiner="bench") as case:
+        measured = peak_bytes(lambda: add_files(case, [path]))
+    print(f"add a {size_mb} MB file to a case: peak {measured / 1e6:.2f} MB vs bare hash "
+          f"{floor / 1e6:.2f} MB -> ratio {measured / max(floor, 1):.2f}")
+
+
 def serve_big_body(size_bytes: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -112,13 +127,25 @@ def bench_capture(folder: Path, size_mb: int) -> None:
                 capture_url(url, session=session, work_dir=folder,
                             settings=CaptureSettings(max_bytes=size_bytes + 1)).discard()
 
+        def capture_into_case():
+            from osintdesk.sources import capture as capture_sources
+            from osintdesk.store import Case
+            with Case.create(folder / "bench-capture", title="bench", examiner="bench") as case, \
+                    requests.Session() as session:
+                [outcome] = capture_sources(case, [url], CaptureSettings(max_bytes=size_bytes + 1),
+                                            session)
+                assert outcome.ok, outcome.error
+
         floor = peak_bytes(bare_stream)
         measured = peak_bytes(capture)
+        into_case = peak_bytes(capture_into_case)
     finally:
         server.shutdown()
         server.server_close()
     print(f"capture a {size_mb} MB response: peak {measured / 1e6:.2f} MB vs bare stream {floor / 1e6:.2f} MB "
           f"-> ratio {measured / max(floor, 1):.2f}")
+    print(f"capture a {size_mb} MB response into a case: peak {into_case / 1e6:.2f} MB vs bare stream "
+          f"{floor / 1e6:.2f} MB -> ratio {into_case / max(floor, 1):.2f}")
 
 
 ARTICLE = ("On 12 September 2023 a Russian government Ilyushin Il-62M, registration RA-86496, left Moscow "
@@ -151,6 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="osintdesk-bench-") as folder:
         bench_file(Path(folder), args.size_mb)
+        bench_file_into_case(Path(folder), args.size_mb)
         bench_capture(Path(folder), args.size_mb)
     bench_identifiers()
 

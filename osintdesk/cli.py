@@ -232,28 +232,6 @@ def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> No
         click.echo(f"#{e['seq']:<5} {e['time_utc']}  {e['examiner']:<16} {e['action']:<8} {obj}")
 
 
-@cli.command("add-file")
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-@pass_context
-def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> None:
-    """Add local files to the case as evidence (stored write-once, hashed)."""
-    results = []
-    with _open(ctx, case) as opened:
-        for name in files:
-            with progress_bar(f"Adding {Path(name).name}", not as_json) as progress:
-                record, is_new = opened.add_evidence_file(name, progress=progress)
-            results.append({"file": name, "evidence": record["uuid"], "sha256": record["sha256"],
-                            "size": record["size"], "added": is_new})
-    if as_json:
-        _print_json(results)
-        return
-    for r in results:
-        state = "added" if r["added"] else "already in the case, nothing added"
-        click.echo(f"{r['file']}: {state} (SHA-256 {r['sha256']}, {human_bytes(r['size'])})")
-
-
 @cli.command("export-original")
 @click.argument("case", type=click.Path(dir_okay=False))
 @click.argument("sha256")
@@ -281,7 +259,7 @@ def _run_gui(ctx: Context, case: str | None) -> int:
 
 
 # Commands of each capability live in their own module and register on ``cli`` here.
-from . import cli_flights  # noqa: E402,F401
+from . import cli_charts, cli_flights, cli_sources  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -79,7 +79,8 @@ def test_add_file_verify_and_log(case, tmp_path):
     assert report["ok"] is True and report["recorded"] is True
 
     log = json.loads(run("log", case, "--json").stdout)
-    assert [e["action"] for e in log] == ["create", "store", "add", "verify", "verify"]
+    assert [e["action"] for e in log] == ["create", "store", "add", "create", "derive", "add",
+                                          "find", "find", "verify", "verify"]
 
     out = tmp_path / "original.html"
     result = run("export-original", case, added[0]["sha256"], "-o", out)

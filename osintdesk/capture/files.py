@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import re
 import warnings
 import zipfile
 import zlib
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -81,6 +83,34 @@ def read_document(path: Path, *, check_cancel: Callable[[], None] = lambda: None
     if warning:
         document.warnings.insert(0, warning)
     return document
+
+
+_MEDIA_TYPE_KINDS = {
+    "text/html": "html", "application/xhtml+xml": "html", "application/pdf": "pdf",
+    "text/plain": "text", "text/markdown": "markdown", "text/x-markdown": "markdown",
+    "application/warc": "warc",
+}
+
+
+def kind_for_media_type(media_type: str | None) -> str | None:
+    """The reader kind a served Content-Type asks for (``image/png`` -> ``image``), or None."""
+    if not media_type:
+        return None
+    media_type = media_type.lower()
+    if media_type.startswith("image/") and media_type != "image/svg+xml":
+        return "image"
+    return _MEDIA_TYPE_KINDS.get(media_type)
+
+
+def read_document_as(path: Path, kind: str, *,
+                     check_cancel: Callable[[], None] = lambda: None) -> ExtractedDocument:
+    """Read ``path`` as ``kind`` (a captured body whose type the server declared).
+
+    A declared PDF or image that cannot be read raises :class:`InputError` naming ``path``.
+    """
+    if kind not in _READERS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    return _READERS[kind](Path(path), check_cancel)
 
 
 def _raise_if(is_cancelled: IsCancelled) -> None:
@@ -224,12 +254,40 @@ def _read_other(path: Path, check_cancel) -> ExtractedDocument:
 # ----------------------------------------------------------------------------- PDF
 
 
+class _ListHandler(logging.Handler):
+    def __init__(self, into: list[str]):
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())
+
+
+@contextmanager
+def _collected_log(name: str, into: list[str]):
+    """A library's log messages while reading, kept (for the document's warnings) not printed."""
+    logger = logging.getLogger(name)
+    handler = _ListHandler(into)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+MAX_READER_NOTES = 20
+
+
 def _read_pdf(path: Path, check_cancel) -> ExtractedDocument:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    notes: list[str] = []
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _collected_log("pypdf", notes):
             warnings.simplefilter("ignore")
             reader = PdfReader(path, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
@@ -257,7 +315,9 @@ def _read_pdf(path: Path, check_cancel) -> ExtractedDocument:
     text = "\n\n".join(t.strip() for t in texts if t.strip())
     title = _pdf_str(info.get("/Title")) or next((ln.strip()[:120] for ln in text.splitlines() if ln.strip()), None)
     return ExtractedDocument(kind="pdf", media_type="application/pdf", title=title, text=text,
-                             author=_pdf_str(info.get("/Author")), metadata=metadata)
+                             author=_pdf_str(info.get("/Author")), metadata=metadata,
+                             warnings=[f"PDF reader: {note}" for note in
+                                       list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
 
 
 def _pdf_str(value) -> str | None:

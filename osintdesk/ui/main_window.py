@@ -17,6 +17,7 @@ from ..settings import save_settings
 from ..store import CASE_SUFFIX, Case, verify_and_record
 from ..store.header import is_writable
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
+from . import source_pages
 from .chart_pane import ChartPane
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_chart_dock()
         self._build_actions()
         self._build_status_bar()
+        source_pages.install(self)
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:

@@ -1,0 +1,329 @@
+"""Command-line commands for sources: capture, add-file, sources, search, selector, note, tag,
+assess and diff."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cli import (Context, _open, _open_for_reading, _print_json, _print_table, cli, human_bytes,
+                  pass_context, progress_bar)
+
+
+def _short(uuid: str | None) -> str:
+    return (uuid or "")[:8]
+
+
+# ----------------------------------------------------------------------------- capture
+
+
+@cli.command("capture")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--user-agent", metavar="TEXT", help="User-Agent header to send.")
+@click.option("--proxy", metavar="URL",
+              help="http://, https:// or socks5h:// proxy (socks5h://127.0.0.1:9050 for Tor).")
+@click.option("--timeout", type=float, metavar="SECONDS",
+              help="Give up when the server sends nothing for this long.")
+@click.option("--max-size", metavar="SIZE", help="Largest body to keep, e.g. 100M (default 100M).")
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (recorded).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: str | None,
+                    proxy: str | None, timeout: float | None, max_size: str | None,
+                    insecure: bool, as_json: bool) -> None:
+    """Capture web pages into the case: exact body, WARC file, headers, hashes, text.
+
+    Settings come from the window's capture settings, then these options. A URL that
+    cannot be captured stores nothing; the others are still captured (exit 2 at the end).
+    """
+    import requests
+
+    from .sources import capture
+    from .sources.settings import load_capture_settings, with_overrides
+    settings = with_overrides(load_capture_settings(), user_agent=user_agent, proxy=proxy,
+                              timeout_s=timeout, max_bytes=max_size,
+                              verify_tls=False if insecure else None)
+    if not settings.verify_tls:
+        import urllib3
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+        click.echo("osintdesk: TLS certificates are not verified (recorded with each capture)",
+                   err=True)
+    with _open(ctx, case) as opened, requests.Session() as session:
+        with progress_bar("Capturing", not as_json) as progress:
+            outcomes = capture(opened, list(urls), settings, session, progress)
+    failed = [o for o in outcomes if not o.ok]
+    if as_json:
+        _print_json([o.as_dict() for o in outcomes])
+    else:
+        for o in outcomes:
+            if not o.ok:
+                click.echo(f"osintdesk: error: {o.error}", err=True)
+                continue
+            state = "new source" if o.new_source else "new capture of source"
+            click.echo(f"{o.url}: captured, {state} {_short(o.source_uuid)} "
+                       f"(capture {_short(o.capture_uuid)}), HTTP {o.status}"
+                       + (f", final URL {o.final_url}" if o.final_url != o.url else ""))
+            if o.title:
+                click.echo(f"  title: {o.title}")
+            click.echo(f"  body SHA-256 {o.body_sha256}")
+            click.echo(f"  WARC SHA-256 {o.warc_sha256}")
+            click.echo(f"  {o.identifiers} identifier(s), {o.selector_hits} selector hit(s)")
+            for warning in o.warnings:
+                click.echo(f"  note: {warning}")
+    if failed:
+        sys.exit(2)
+
+
+# ----------------------------------------------------------------------------- files
+
+
+@cli.command("add-file")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> None:
+    """Add local files as evidence and sources: HTML, PDF, images, text, Markdown, WARC/WACZ.
+
+    Each file is stored write-once and read for its text, metadata and identifiers. All
+    files are added or none: a file that cannot be read is named and nothing is added.
+    """
+    from .sources import add_files
+    with _open(ctx, case) as opened:
+        with progress_bar("Adding files", not as_json) as progress:
+            outcomes = add_files(opened, list(files), progress)
+    if as_json:
+        _print_json([o.as_dict() for o in outcomes])
+        return
+    for o in outcomes:
+        click.echo(f"{o.file}: {o.message} ({o.kind}, SHA-256 {o.sha256}, {human_bytes(o.size)})")
+        if o.added:
+            for s in o.sources:
+                click.echo(f"  source {_short(s['uuid'])}: {s['title'] or s['name']}"
+                           f" ({s['identifiers']} identifier(s))")
+        for warning in o.warnings:
+            click.echo(f"  note: {warning}")
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+@cli.command("sources")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def sources_command(ctx: Context, case: str, as_json: bool) -> None:
+    """List the sources in a case with their captures and hashes."""
+    from .sources.queries import sources_report
+    with _open_for_reading(ctx, case) as opened:
+        rows = sources_report(opened)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("(no sources)")
+    for s in rows:
+        grade = f" [{s['grading']}]" if s["grading"] else ""
+        click.echo(f"{_short(s['uuid'])}{grade} {s['title']}" + (f"  <{s['url']}>" if s["url"] else ""))
+        if s["tags"]:
+            click.echo(f"  tags: {', '.join(s['tags'])}")
+        for c in s["captures"]:
+            what = c["method"] + (f" HTTP {c['status']}" if c["status"] is not None else "")
+            click.echo(f"  {c['captured_utc']}  {what}  capture {_short(c['uuid'])} by {c['examiner']}")
+            click.echo(f"    body {c['body_sha256']}"
+                       + (f" ({human_bytes(c['body_size'])})" if c["body_size"] is not None else ""))
+            if c["decoded_sha256"]:
+                click.echo(f"    decoded {c['decoded_sha256']}")
+            if c["warc_sha256"]:
+                click.echo(f"    WARC {c['warc_sha256']}")
+            if c["evidence_sha256"] and c["evidence_sha256"] not in (c["body_sha256"], c["warc_sha256"]):
+                click.echo(f"    file {c['evidence_sha256']} ({c['original_name']})")
+        for n in s["notes"]:
+            click.echo(f"  note ({n['examiner']}, {n['created_utc'][:16]}Z): {n['text']}")
+
+
+@cli.command("search")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("query")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many sources.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def search_command(ctx: Context, case: str, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over sources, notes, tags and identifiers.
+
+    Words must all appear; "quoted words" form a phrase, word* a prefix, and OR / NOT
+    between words work as in a search engine.
+    """
+    from .sources import search
+    with _open_for_reading(ctx, case) as opened:
+        hits = search(opened, query, limit=limit)
+    if as_json:
+        _print_json([h.as_dict() for h in hits])
+        return
+    if not hits:
+        click.echo("(no matches)")
+    colour = sys.stdout.isatty()
+    for h in hits:
+        click.echo(f"{_short(h.source_uuid)} {h.title}" + (f"  <{h.url}>" if h.url else ""))
+        click.echo(f"  [{h.kind}] {_mark(h.snippet, h.highlights, colour)}".replace("\n", " "))
+
+
+def _mark(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        word = text[start:end]
+        out += [text[last:start], click.style(word, bold=True, fg="yellow") if colour else f"[{word}]"]
+        last = end
+    return "".join(out + [text[last:]])
+
+
+@cli.command("diff")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("capture_a")
+@click.argument("capture_b")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def diff_command(ctx: Context, case: str, capture_a: str, capture_b: str, as_json: bool) -> None:
+    """Show what changed between two captures (ids as listed by `osintdesk sources`)."""
+    from .sources import diff_captures
+    from .sources.queries import resolve_capture
+    with _open_for_reading(ctx, case) as opened:
+        result = diff_captures(opened, resolve_capture(opened, capture_a),
+                               resolve_capture(opened, capture_b))
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    click.echo(result.summary())
+    for name, (old, new) in result.fields.items():
+        click.echo(f"{name}: {old!r} -> {new!r}")
+    if result.lines and not result.same_text:
+        click.echo(result.unified())
+
+
+# ----------------------------------------------------------------------------- selectors
+
+
+@cli.group("selector")
+def selector_group() -> None:
+    """Words or patterns to watch for in every source, now and later."""
+
+
+@selector_group.command("add")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("pattern")
+@click.option("--regex", is_flag=True, help="PATTERN is a regular expression (Python syntax).")
+@click.option("--case-sensitive", is_flag=True, help="Match upper and lower case exactly.")
+@click.option("--name", help="A name for the selector (default: the pattern).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensitive: bool,
+                 name: str | None, as_json: bool) -> None:
+    """Watch PATTERN; every source already in the case is searched for it now."""
+    from .sources import add_selector
+    with _open(ctx, case) as opened:
+        with progress_bar("Matching sources", not as_json) as progress:
+            record = add_selector(opened, pattern, name=name, is_regex=regex,
+                                  case_sensitive=case_sensitive, progress=progress)
+    if as_json:
+        _print_json(record)
+        return
+    click.echo(f"Selector {_short(record['uuid'])} {record['name']!r}: {record['hits']} hit(s) "
+               f"in {record['sources']} source(s)")
+
+
+@selector_group.command("list")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def selector_list(ctx: Context, case: str, as_json: bool) -> None:
+    """List the selectors with how many hits each has."""
+    from .sources import list_selectors
+    with _open_for_reading(ctx, case) as opened:
+        rows = list_selectors(opened)
+    if as_json:
+        _print_json(rows)
+        return
+    for row in rows:
+        row["id"] = _short(row["uuid"])
+        row["type"] = "regex" if row["is_regex"] else "word"
+    _print_table(rows, [("id", "Id"), ("name", "Name"), ("pattern", "Pattern"), ("type", "Type"),
+                        ("hits", "Hits"), ("sources", "Sources"), ("examiner", "Added by"),
+                        ("created_utc", "Added (UTC)")])
+
+
+@selector_group.command("remove")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("selector")
+@pass_context
+def selector_remove(ctx: Context, case: str, selector: str) -> None:
+    """Stop watching SELECTOR (id, name or pattern); its hits are removed (and logged)."""
+    from .sources import remove_selector
+    with _open(ctx, case) as opened:
+        row = remove_selector(opened, selector)
+    click.echo(f"Removed selector {row['name']!r}")
+
+
+# ----------------------------------------------------------------------------- annotations
+
+
+@cli.command("note")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("source_id")
+@click.argument("text")
+@pass_context
+def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
+    """Add a note to a source (SOURCE_ID: its id or the start of it, its URL or file name)."""
+    from .sources import add_note, resolve_source
+    with _open(ctx, case) as opened:
+        source = resolve_source(opened, source_id)
+        note = add_note(opened, source["uuid"], text)
+    click.echo(f"Note added to {source['title']} by {note['examiner']} at {note['created_utc']}")
+
+
+@cli.command("tag")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("source_id")
+@click.argument("tags", nargs=-1, required=True)
+@click.option("--remove", is_flag=True, help="Remove these tags instead.")
+@pass_context
+def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
+                remove: bool) -> None:
+    """Tag a source (or remove tags with --remove)."""
+    from .sources import add_tag, remove_tag, resolve_source
+    with _open(ctx, case) as opened:
+        source = resolve_source(opened, source_id)
+        with opened.transaction():
+            for tag in tags:
+                if remove:
+                    done = remove_tag(opened, source["uuid"], tag)
+                    click.echo(f"{tag}: " + ("removed" if done else "not a tag of this source"))
+                else:
+                    _, added = add_tag(opened, source["uuid"], tag)
+                    click.echo(f"{tag}: " + ("added" if added else "already there"))
+
+
+@cli.command("assess")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("source_id")
+@click.option("--reliability", type=click.Choice(list("ABCDEF"), case_sensitive=False),
+              help="Source reliability, A (completely reliable) to F (cannot be judged).")
+@click.option("--credibility", type=click.IntRange(1, 6),
+              help="Information credibility, 1 (confirmed) to 6 (cannot be judged).")
+@click.option("--reason", help="Why (kept in the audit log).")
+@pass_context
+def assess_command(ctx: Context, case: str, source_id: str, reliability: str | None,
+                   credibility: int | None, reason: str | None) -> None:
+    """Grade a source in the Admiralty style (reliability A-F, credibility 1-6)."""
+    from .sources import CREDIBILITY, RELIABILITY, resolve_source, set_assessment
+    from .sources.queries import grading
+    with _open(ctx, case) as opened:
+        source = resolve_source(opened, source_id)
+        row = set_assessment(opened, source["uuid"],
+                             reliability if reliability is not None else source["reliability"],
+                             credibility if credibility is not None else source["credibility"],
+                             reason=reason)
+    words = [RELIABILITY.get(row["reliability"]), CREDIBILITY.get(row["credibility"])]
+    click.echo(f"{source['title']}: {grading(row) or 'not graded'}"
+               + (f" ({'; '.join(w for w in words if w)})" if any(words) else ""))

@@ -1,0 +1,179 @@
+"""Storing one capture of a source: the source record, the capture record, its extracted text,
+the identifiers and selector hits found in it, and its rows in the search index.
+
+Called inside the caller's transaction (web capture, file import): everything here lands
+together or not at all. Every record goes through the case's audited record API.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+from .. import __version__
+from ..capture.documents import ExtractedDocument
+from ..capture.identifiers import IdentifierHit, find_identifiers
+from ..store import Case
+from ..store.canonical import sha256_hex
+from ..store.clock import to_utc_text
+from .search import index_capture
+from .selectors import match_capture
+from .text import extra_title, match_key
+
+TEXT_KIND = "text"
+PRODUCER = f"osintdesk/{__version__} extract"
+
+Progress = Callable[[int, "int | None"], None]
+IsCancelled = Callable[[], bool]
+
+
+@dataclass
+class StoredCapture:
+    """What storing one capture did (for the CLI, the window and the tests)."""
+
+    source_uuid: str
+    capture_uuid: str
+    new_source: bool
+    name: str
+    title: str | None
+    identifiers: int
+    selector_hits: int
+    warnings: list[str] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------- identities
+
+
+def url_identity(url: str) -> str:
+    """The identity of a web source: its URL without the fragment, scheme and host in lower case."""
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc
+    if parts.hostname:
+        host = parts.hostname
+        if ":" in host:
+            host = f"[{host}]"
+        userinfo = netloc.rpartition("@")[0]
+        netloc = (userinfo + "@" if userinfo else "") + host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def file_identity(sha256: str) -> str:
+    return f"file:{sha256}"
+
+
+def utc_text(value: datetime | str | None) -> str | None:
+    """A time as the case stores it (``...T06:05:00.000000Z``); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+    return to_utc_text(value)
+
+
+def as_json(value: Any) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+def ensure_source(case: Case, *, identity: str, kind: str, url: str | None,
+                  name: str) -> tuple[dict, bool]:
+    """The source with this identity, created if the case has none yet."""
+    row = case.conn.execute("SELECT uuid FROM sources WHERE identity = ?", (identity,)).fetchone()
+    if row:
+        return case.get_record("source", row[0]), False
+    record = case.insert_record("source", {"kind": kind, "identity": identity, "url": url,
+                                           "name": name})
+    return record, True
+
+
+# ----------------------------------------------------------------------------- captures
+
+
+def document_fields(document: ExtractedDocument) -> dict[str, Any]:
+    """The capture columns that say what the document is and says (not how we got it)."""
+    camera = " ".join(x for x in (document.camera_make, document.camera_model) if x) or None
+    metadata = {k: v for k, v in (("metadata", document.metadata), ("exif", document.exif),
+                                  ("warnings", document.warnings)) if v}
+    geo = document.geo
+    return {
+        "document_kind": document.kind, "title": document.title, "author": document.author,
+        "site": document.site, "canonical_url": document.url,
+        "published_date": document.published_date, "published_utc": document.published_utc,
+        "published_source": document.published_source, "taken_local": document.taken_local,
+        "taken_utc": document.taken_utc, "camera": camera,
+        "geo_lat": geo.lat_deg if geo else None, "geo_lon": geo.lon_deg if geo else None,
+        "geo_alt_m": geo.alt_m if geo else None,
+        "metadata": as_json(metadata) if metadata else None,
+    }
+
+
+def store_text(case: Case, origin_sha256: str, text: str) -> dict | None:
+    """The extracted text as derived data of the artifact it came from (kept once)."""
+    if not text:
+        return None
+    data = text.encode("utf-8")
+    digest = sha256_hex(data)
+    row = case.conn.execute(
+        "SELECT uuid FROM derived WHERE origin_sha256 = ? AND kind = ? AND sha256 = ?",
+        (origin_sha256, TEXT_KIND, digest)).fetchone()
+    if row:
+        return case.get_record("derived", row[0])
+    return case.add_derived(origin_sha256, TEXT_KIND, text, producer=PRODUCER,
+                            media_type="text/plain; charset=utf-8")
+
+
+def store_capture(case: Case, *, source: dict, new_source: bool, fields: dict[str, Any],
+                  document: ExtractedDocument, text_origin_sha256: str | None,
+                  action: str = "capture", details: dict | None = None) -> StoredCapture:
+    """Insert one capture of ``source`` with everything found in its text.
+
+    ``fields`` are the capture columns that say how it was obtained (URLs, status, hashes,
+    times...). Call inside a transaction.
+    """
+    text = document.text or ""
+    text_record = store_text(case, text_origin_sha256, text) if text_origin_sha256 else None
+    row = {**fields, **document_fields(document), "source_uuid": source["uuid"],
+           "app_version": __version__,
+           "text_uuid": text_record["uuid"] if text_record else None,
+           "text_chars": len(text) if text_record else 0}
+    capture = case.insert_record("capture", row, action=action, details={
+        "source": source["uuid"], **(details or {})})
+    title = extra_title(document.title, text)
+    hits = store_identifiers(case, capture, text, title)
+    matched = match_capture(case, capture, text, title)
+    index_capture(case, capture, source, text, hits)
+    return StoredCapture(source_uuid=source["uuid"], capture_uuid=capture["uuid"],
+                         new_source=new_source, name=source["name"], title=document.title,
+                         identifiers=len(hits), selector_hits=matched,
+                         warnings=list(document.warnings))
+
+
+def store_identifiers(case: Case, capture: dict, text: str, title: str | None
+                      ) -> list[IdentifierHit]:
+    """Find identifiers in the text and the title and keep each hit with its position."""
+    found: list[IdentifierHit] = []
+    for field_name, content in (("text", text), ("title", title or "")):
+        if not content:
+            continue
+        for hit in find_identifiers(content):
+            case.insert_record("identifier", {
+                "capture_uuid": capture["uuid"], "source_uuid": capture["source_uuid"],
+                "field": field_name, "kind": hit.kind, "value": hit.value,
+                "match_key": match_key(hit.value), "start_offset": hit.start,
+                "end_offset": hit.end, "text": hit.text,
+                "details": as_json(dict(hit.details)) if hit.details else None,
+            }, action="find")
+            found.append(hit)
+    return found

@@ -1,0 +1,303 @@
+"""Reading sources back out of a case: lists, one capture in full, and the links to aircraft.
+
+Plain dict rows for the CLI (``--json``), the window's models and the tests.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from ..capture.identifiers import DATE, ICAO24, REGISTRATION
+from ..errors import InputError
+from ..store import Case
+from .text import match_key
+
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+AIRCRAFT_KINDS = (REGISTRATION, ICAO24)
+_JSON_COLUMNS = ("redirects", "request_headers", "response_headers", "metadata")
+
+_SOURCE_ROWS = """
+SELECT s.uuid, s.kind, s.name, s.url, s.reliability, s.credibility, s.assessed_utc,
+       s.assessed_by, s.created_utc, s.examiner,
+       c.uuid AS latest_capture, coalesce(c.title, s.name) AS title, c.status, c.method,
+       c.published_date, c.document_kind, c.media_type,
+       n.captures, n.first_captured_utc, n.last_captured_utc,
+       (SELECT group_concat(tag, ', ') FROM (SELECT tag FROM source_tags t
+            WHERE t.source_uuid = s.uuid ORDER BY tag)) AS tags,
+       (SELECT count(*) FROM source_notes o WHERE o.source_uuid = s.uuid) AS notes,
+       (SELECT group_concat(value, ', ') FROM (SELECT DISTINCT value FROM identifier_hits h
+            WHERE h.source_uuid = s.uuid AND h.kind IN ('registration', 'icao24', 'callsign')
+            ORDER BY value)) AS identifiers
+FROM sources s
+JOIN (SELECT source_uuid, count(*) AS captures, min(captured_utc) AS first_captured_utc,
+             max(captured_utc) AS last_captured_utc FROM captures GROUP BY source_uuid) n
+     ON n.source_uuid = s.uuid
+JOIN captures c ON c.uuid = (SELECT uuid FROM captures WHERE source_uuid = s.uuid
+                             ORDER BY captured_utc DESC, created_utc DESC LIMIT 1)
+"""
+
+
+def grading(row: dict) -> str:
+    """The Admiralty grade as written: ``B2``, ``B-``, ``-3`` or empty when not assessed."""
+    if not row.get("reliability") and not row.get("credibility"):
+        return ""
+    return f"{row.get('reliability') or '-'}{row.get('credibility') or '-'}"
+
+
+def _with_grading(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["grading"] = grading(row)
+    return rows
+
+
+def count_sources(case: Case) -> int:
+    return case.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+
+
+def list_sources(case: Case, *, offset: int = 0, limit: int | None = None,
+                 source_uuids: list[str] | None = None) -> list[dict]:
+    """Sources, most recently captured first, with their latest capture's title and status."""
+    sql, params = _SOURCE_ROWS, []
+    if source_uuids is not None:
+        if not source_uuids:
+            return []
+        sql += f" WHERE s.uuid IN ({', '.join('?' * len(source_uuids))})"
+        params += list(source_uuids)
+    sql += " ORDER BY n.last_captured_utc DESC, s.uuid"
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+    return _with_grading(list(case.db.query(sql, params)))
+
+
+def get_source(case: Case, source_uuid: str) -> dict | None:
+    rows = list_sources(case, source_uuids=[source_uuid])
+    return rows[0] if rows else None
+
+
+def resolve_source(case: Case, ref: str) -> dict:
+    """A source by its id (or a unique start of it, 4+ characters), its URL or its file name."""
+    ref = ref.strip()
+    rows = case.conn.execute(
+        "SELECT uuid FROM sources WHERE uuid = ? OR identity = ? OR url = ? OR name = ?",
+        (ref, ref, ref, ref)).fetchall()
+    if not rows and len(ref) >= 4 and all(c in "0123456789abcdef-" for c in ref.lower()):
+        rows = case.conn.execute("SELECT uuid FROM sources WHERE uuid LIKE ?",
+                                 (ref.lower() + "%",)).fetchall()
+    if not rows:
+        raise InputError("no source in the case has this id, URL or name", path=f"source {ref}")
+    if len(rows) > 1:
+        raise InputError(f"{len(rows)} sources match; give more of the id",
+                         path=f"source {ref}")
+    return get_source(case, rows[0][0])
+
+
+# ----------------------------------------------------------------------------- captures
+
+
+def resolve_capture(case: Case, ref: str) -> str:
+    """A capture's uuid from the uuid or a unique start of it (4+ characters)."""
+    ref = ref.strip().lower()
+    rows = case.conn.execute("SELECT uuid FROM captures WHERE uuid = ?", (ref,)).fetchall()
+    if not rows and len(ref) >= 4 and all(c in "0123456789abcdef-" for c in ref):
+        rows = case.conn.execute("SELECT uuid FROM captures WHERE uuid LIKE ?",
+                                 (ref + "%",)).fetchall()
+    if len(rows) != 1:
+        raise InputError("no capture has this id" if not rows else
+                         f"{len(rows)} captures match; give more of the id",
+                         path=f"capture {ref}")
+    return rows[0][0]
+
+
+def _decode_capture(row: dict) -> dict:
+    for key in _JSON_COLUMNS:
+        if row.get(key):
+            try:
+                row[key] = json.loads(row[key])
+            except ValueError:
+                pass
+    return row
+
+
+def captures_of(case: Case, source_uuid: str) -> list[dict]:
+    """A source's captures, newest first, without their text."""
+    return [_decode_capture(r) for r in case.db.query(
+        "SELECT c.*, e.original_name, e.sha256 AS evidence_sha256 FROM captures c "
+        "LEFT JOIN evidence e ON e.uuid = c.evidence_uuid WHERE c.source_uuid = ? "
+        "ORDER BY c.captured_utc DESC, c.created_utc DESC", [source_uuid])]
+
+
+def get_capture(case: Case, capture_uuid: str) -> dict:
+    """One capture with everything known about it (JSON columns decoded, evidence file)."""
+    rows = list(case.db.query(
+        "SELECT c.*, e.original_name, e.original_path, e.original_mtime_utc, "
+        "e.sha256 AS evidence_sha256, e.kind AS evidence_kind, d.sha256 AS text_sha256 "
+        "FROM captures c LEFT JOIN evidence e ON e.uuid = c.evidence_uuid "
+        "LEFT JOIN derived d ON d.uuid = c.text_uuid WHERE c.uuid = ?", [capture_uuid]))
+    if not rows:
+        raise InputError("no such capture in the case", path=f"capture {capture_uuid}")
+    return _decode_capture(rows[0])
+
+
+def capture_text(case: Case, capture_uuid: str) -> str:
+    """The text extracted from a capture ("" when it has none)."""
+    row = case.conn.execute(
+        "SELECT d.content FROM captures c JOIN derived d ON d.uuid = c.text_uuid "
+        "WHERE c.uuid = ?", (capture_uuid,)).fetchone()
+    return bytes(row[0]).decode("utf-8") if row else ""
+
+
+def viewable_sha256(capture: dict) -> str | None:
+    """The artifact to show: the decoded body when the server encoded it, else the body."""
+    return capture.get("decoded_sha256") or capture.get("body_sha256")
+
+
+def identifier_hits(case: Case, capture_uuid: str, field: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM identifier_hits WHERE capture_uuid = ?"
+    params: list[Any] = [capture_uuid]
+    if field:
+        sql += " AND field = ?"
+        params.append(field)
+    return list(case.db.query(sql + " ORDER BY field, start_offset", params))
+
+
+def selector_hits_of(case: Case, capture_uuid: str) -> list[dict]:
+    return list(case.db.query(
+        "SELECT h.*, s.name AS selector, s.pattern FROM selector_hits h "
+        "JOIN selectors s ON s.uuid = h.selector_uuid WHERE h.capture_uuid = ? "
+        "ORDER BY h.field, h.start_offset", [capture_uuid]))
+
+
+def notes_of(case: Case, source_uuid: str) -> list[dict]:
+    return list(case.db.query("SELECT * FROM source_notes WHERE source_uuid = ? "
+                              "ORDER BY created_utc, uuid", [source_uuid]))
+
+
+def tags_of(case: Case, source_uuid: str) -> list[dict]:
+    return list(case.db.query("SELECT * FROM source_tags WHERE source_uuid = ? ORDER BY tag",
+                              [source_uuid]))
+
+
+def resource_for_url(case: Case, url: str) -> tuple[bytes, str | None] | None:
+    """The newest successful capture of ``url`` in the case, for the offline viewer.
+
+    Returns (bytes as shown, media type) or None: nothing outside the case is ever fetched.
+    """
+    row = case.conn.execute(
+        "SELECT coalesce(decoded_sha256, body_sha256), media_type, body_size FROM captures "
+        "WHERE (final_url = ? OR requested_url = ?) AND body_sha256 IS NOT NULL "
+        "AND (status IS NULL OR status BETWEEN 200 AND 299) "
+        "ORDER BY captured_utc DESC LIMIT 1", (url, url)).fetchone()
+    if row is None or (row[2] or 0) > MAX_RESOURCE_BYTES:
+        return None
+    return case.read_artifact(row[0]), row[1]
+
+
+# ----------------------------------------------------------------------------- for the CLI
+
+
+def sources_report(case: Case) -> list[dict]:
+    """Every source with its captures and their hashes (``osintdesk sources --json``)."""
+    out = []
+    for source in list_sources(case):
+        captures = []
+        for c in captures_of(case, source["uuid"]):
+            captures.append({k: c.get(k) for k in (
+                "uuid", "method", "captured_utc", "published_date", "status", "requested_url",
+                "final_url", "title", "server_ip", "body_sha256", "body_size", "decoded_sha256",
+                "warc_sha256", "evidence_sha256", "original_name", "archive_member",
+                "record_offset", "examiner", "app_version", "proxy_used", "user_agent")})
+        notes = [{k: n[k] for k in ("uuid", "text", "created_utc", "examiner")}
+                 for n in notes_of(case, source["uuid"])]
+        out.append({**source, "tags": [t["tag"] for t in tags_of(case, source["uuid"])],
+                    "notes": notes, "captures": captures})
+    return out
+
+
+# ----------------------------------------------------------------------------- aircraft
+
+
+def _aircraft_keys(aircraft: dict) -> list[tuple[str, str]]:
+    keys = []
+    if aircraft.get("registration"):
+        keys.append((REGISTRATION, match_key(aircraft["registration"])))
+    if aircraft.get("hex"):
+        keys.append((ICAO24, match_key(aircraft["hex"])))
+    return keys
+
+
+def _flight_days(case: Case, aircraft_uuid: str) -> set[str]:
+    days = set()
+    for first_t, last_t in case.conn.execute(
+            "SELECT first_t, last_t FROM flights WHERE aircraft_uuid = ?", (aircraft_uuid,)):
+        for t in (first_t, last_t):
+            days.add(datetime.fromtimestamp(t, timezone.utc).date().isoformat())
+    return days
+
+
+def sources_for_aircraft(case: Case, aircraft_uuid: str) -> list[dict]:
+    """Sources that name the aircraft (its registration or its ICAO 24-bit address).
+
+    Each row is a source (as ``list_sources``) with ``mentions``: the hits that name the
+    aircraft, and ``flight_dates``: dates the source names on which the aircraft flew.
+    """
+    aircraft = case.get_record("aircraft", aircraft_uuid)
+    if aircraft is None:
+        raise InputError("no such aircraft in the case", path=f"aircraft {aircraft_uuid}")
+    mentions: dict[str, list[dict]] = {}
+    for kind, key in _aircraft_keys(aircraft):
+        for hit in case.db.query(
+                "SELECT source_uuid, capture_uuid, field, kind, value, text, start_offset, "
+                "end_offset FROM identifier_hits WHERE kind = ? AND match_key = ? "
+                "ORDER BY source_uuid, capture_uuid, start_offset", [kind, key]):
+            mentions.setdefault(hit.pop("source_uuid"), []).append(hit)
+    if not mentions:
+        return []
+    days = _flight_days(case, aircraft_uuid)
+    rows = list_sources(case, source_uuids=list(mentions))
+    for row in rows:
+        row["mentions"] = mentions[row["uuid"]]
+        named = {r[0] for r in case.conn.execute(
+            "SELECT DISTINCT value FROM identifier_hits WHERE source_uuid = ? AND kind = ?",
+            (row["uuid"], DATE))}
+        row["flight_dates"] = sorted(named & days)
+    return rows
+
+
+def sources_for_flight(case: Case, flight_uuid: str) -> list[dict]:
+    """Sources that name the flight's aircraft; those naming the flight's date come first."""
+    row = case.conn.execute("SELECT aircraft_uuid, first_t, last_t FROM flights WHERE uuid = ?",
+                            (flight_uuid,)).fetchone()
+    if row is None:
+        raise InputError("no such flight in the case", path=f"flight {flight_uuid}")
+    days = {datetime.fromtimestamp(t, timezone.utc).date().isoformat() for t in row[1:]}
+    rows = sources_for_aircraft(case, row[0])
+    for source in rows:
+        source["flight_dates"] = sorted(set(source["flight_dates"]) & days)
+    return sorted(rows, key=lambda s: not s["flight_dates"])
+
+
+def aircraft_for_source(case: Case, source_uuid: str) -> list[dict]:
+    """The case's aircraft that a source names, each with its flights (uuid, times, airports)."""
+    named = {(kind, key) for kind, key in case.conn.execute(
+        "SELECT DISTINCT kind, match_key FROM identifier_hits WHERE source_uuid = ? "
+        "AND kind IN (?, ?)", (source_uuid, *AIRCRAFT_KINDS))}
+    if not named:
+        return []
+    out = []
+    for aircraft in case.db.query("SELECT * FROM aircraft ORDER BY label"):
+        if named & set(_aircraft_keys(aircraft)):
+            flights = list(case.db.query(
+                "SELECT uuid, first_t, last_t, origin, destination, callsigns FROM flights "
+                "WHERE aircraft_uuid = ? ORDER BY first_t", [aircraft["uuid"]]))
+            for f in flights:
+                f["departure_utc"] = _utc(f["first_t"])
+                f["arrival_utc"] = _utc(f["last_t"])
+            out.append({**aircraft, "flights": flights})
+    return out
+
+
+def _utc(t: float) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

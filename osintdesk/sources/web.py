@@ -1,0 +1,191 @@
+"""Capturing web pages into the case: fetch (``capture.web``), read, then store all or nothing.
+
+Each URL is one unit: its body, decoded body and WARC, the capture record, the extracted
+text, identifiers and selector hits are stored in one transaction, or nothing is. The same
+URL captured again becomes a new capture of the same source; nothing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Callable
+
+import requests
+
+from ..capture.documents import ExtractedDocument
+from ..capture.extract import extract_html
+from ..capture.files import MAX_PAGE_BYTES, kind_for_media_type, read_document, read_document_as
+from ..capture.web import CaptureSettings, WebCapture, capture_url
+from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
+from ..store import Case
+from .ingest import as_json, ensure_source, store_capture, url_identity, utc_text
+
+Progress = Callable[[int, "int | None"], None]
+IsCancelled = Callable[[], bool]
+Clock = Callable[[], datetime]
+UNITS_PER_URL = 1000
+
+
+@dataclass
+class CaptureOutcome:
+    """What capturing one URL did: stored (with ids and hashes) or why not (``error``)."""
+
+    url: str
+    error: str | None = None
+    source_uuid: str | None = None
+    capture_uuid: str | None = None
+    new_source: bool = False
+    status: int | None = None
+    final_url: str | None = None
+    title: str | None = None
+    published_date: str | None = None
+    captured_utc: str | None = None
+    body_sha256: str | None = None
+    decoded_sha256: str | None = None
+    warc_sha256: str | None = None
+    identifiers: int = 0
+    selector_hits: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def capture(case: Case, urls: list[str], settings: CaptureSettings, session: requests.Session,
+            progress: Progress | None = None, cancelled: IsCancelled | None = None, *,
+            clock: Clock | None = None, keep_going: bool = True) -> list[CaptureOutcome]:
+    """Capture each URL into the case.
+
+    A URL that cannot be captured (network, TLS, size, a body that claims to be a PDF or
+    image but is not) leaves the case unchanged for that URL; with ``keep_going`` its
+    outcome carries the message and the next URL is tried, otherwise the error is raised.
+    ``progress(done, total)`` counts ``UNITS_PER_URL`` per URL; ``cancelled()`` stops the
+    capture under way (nothing of it is stored; URLs done before stay).
+    """
+    if case.readonly:
+        raise ReadOnlyCaseError("is open read-only; nothing was captured", path=case.path)
+    outcomes = []
+    total = len(urls) * UNITS_PER_URL
+    for index, url in enumerate(urls):
+        base = index * UNITS_PER_URL
+
+        def step(done: int, size: int | None, _base=base) -> None:
+            if progress:
+                fraction = min(done / size, 1.0) if size else 0.5
+                progress(_base + int(fraction * UNITS_PER_URL * 0.8), total)
+        try:
+            outcomes.append(capture_one(case, url, settings, session, step, cancelled,
+                                        clock=clock))
+        except OsintdeskError as error:
+            if not keep_going:
+                raise
+            outcomes.append(CaptureOutcome(url=url, error=str(error)))
+        if progress:
+            progress(base + UNITS_PER_URL, total)
+    return outcomes
+
+
+def capture_one(case: Case, url: str, settings: CaptureSettings, session: requests.Session,
+                progress: Progress | None = None, cancelled: IsCancelled | None = None, *,
+                clock: Clock | None = None) -> CaptureOutcome:
+    """Capture one URL into the case, all or nothing. Raises the error that stopped it."""
+    url = url.strip()
+    web = capture_url(url, session=session, settings=settings, examiner=case.examiner,
+                      clock=clock or case.clock, progress=progress, cancelled=cancelled)
+    try:
+        document = read_captured(web, check_cancel=lambda: _check(cancelled))
+        return _store(case, web, document, cancelled)
+    finally:
+        web.discard()
+
+
+def _check(cancelled: IsCancelled | None) -> None:
+    if cancelled and cancelled():
+        raise Cancelled()
+
+
+def read_captured(web: WebCapture, *, check_cancel: Callable[[], None] = lambda: None
+                  ) -> ExtractedDocument:
+    """What the captured body says, read by its declared type (sniffed when undeclared).
+
+    A successful response (2xx) whose body claims to be a PDF or an image but cannot be
+    read raises :class:`InputError` naming the URL: nothing is stored half understood.
+    """
+    body = web.viewable_body
+    if web.decode_error:
+        return ExtractedDocument(kind="other", media_type=web.media_type or "",
+                                 warnings=[web.decode_error])
+    kind = kind_for_media_type(web.media_type)
+    strict = 200 <= web.status < 300
+    if kind == "html":
+        if body.size_bytes > MAX_PAGE_BYTES:
+            return ExtractedDocument(kind="html", media_type=web.media_type, warnings=[
+                f"the page is larger than {MAX_PAGE_BYTES:,} bytes; its text was not extracted"])
+        return extract_html(body.path.read_bytes(), url=web.final_url,
+                            declared_charset=web.charset)
+    try:
+        if kind in ("pdf", "image", "text", "markdown"):
+            return read_document_as(body.path, kind, check_cancel=check_cancel)
+        if kind is None:
+            document = read_document(body.path, check_cancel=check_cancel)
+            if document.kind in ("warc", "wacz"):
+                return ExtractedDocument(kind="other", media_type=web.media_type or "")
+            return document
+    except InputError as error:
+        reason = str(error).removeprefix(f"{error.path}: ")
+        if strict:
+            raise InputError(f"the response is {reason}; nothing was stored",
+                             path=web.requested_url) from None
+        return ExtractedDocument(kind="other", media_type=web.media_type or "",
+                                 warnings=[f"the body could not be read: {reason}"])
+    return ExtractedDocument(kind="other", media_type=web.media_type or "")
+
+
+def _store(case: Case, web: WebCapture, document: ExtractedDocument,
+           cancelled: IsCancelled | None) -> CaptureOutcome:
+    final = web.final
+    with case.transaction():
+        source, new_source = ensure_source(case, identity=url_identity(web.requested_url),
+                                           kind="web", url=web.requested_url,
+                                           name=web.requested_url)
+        stored = {}
+        for artifact in web.artifacts:
+            kept = case.put_artifact(artifact.path, cancelled=cancelled)
+            if kept.sha256 != artifact.sha256:  # the work file changed under us
+                raise NetworkError("the captured files changed before they were stored; "
+                                   "nothing was stored", path=web.requested_url)
+            stored[artifact.role] = kept.sha256
+        fields = {
+            "method": "web", "requested_url": web.requested_url, "final_url": web.final_url,
+            "redirects": json.dumps([{"url": e.url, "status": e.status, "location": e.location}
+                                     for e in web.redirects], ensure_ascii=False),
+            "status": final.status, "reason": final.reason, "http_version": final.http_version,
+            "request_headers": as_json([list(h) for h in final.request_headers]),
+            "response_headers": as_json([list(h) for h in final.response_headers]),
+            "server_ip": web.server_ip, "started_utc": utc_text(web.started_utc),
+            "captured_utc": utc_text(web.captured_utc), "user_agent": web.user_agent,
+            "proxy_used": int(web.proxy_used), "proxy": web.proxy,
+            "tls_verified": int(web.tls_verified), "software": web.software,
+            "media_type": web.media_type, "charset": web.charset,
+            "content_encoding": web.content_encoding, "decode_error": web.decode_error,
+            "body_sha256": stored["body"], "body_size": web.body.size_bytes,
+            "decoded_sha256": stored.get("decoded_body"), "warc_sha256": stored["warc"],
+        }
+        result = store_capture(case, source=source, new_source=new_source, fields=fields,
+                               document=document, text_origin_sha256=web.viewable_body.sha256,
+                               action="capture",
+                               details={"url": web.requested_url, "status": final.status})
+    return CaptureOutcome(
+        url=web.requested_url, source_uuid=result.source_uuid, capture_uuid=result.capture_uuid,
+        new_source=new_source, status=final.status, final_url=web.final_url,
+        title=document.title, published_date=document.published_date,
+        captured_utc=fields["captured_utc"], body_sha256=fields["body_sha256"],
+        decoded_sha256=fields["decoded_sha256"], warc_sha256=fields["warc_sha256"],
+        identifiers=result.identifiers, selector_hits=result.selector_hits,
+        warnings=result.warnings)
