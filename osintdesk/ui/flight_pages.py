@@ -81,6 +81,7 @@ class AircraftPage(TablePage):
         return _all_rows(queries.aircraft(case))
 
     def set_case(self, case) -> None:
+        self.case = case
         super().set_case(case)
         self.detail.setText("<i>Select an aircraft to see its flights and ground times.</i>"
                             if case is not None else "")
@@ -93,8 +94,24 @@ class AircraftPage(TablePage):
 
     def _show_selected(self, *_args) -> None:
         row = self.selected()
-        if row is not None:
-            self.detail.setText(_aircraft_html(row))
+        if row is not None and self.case is not None:
+            from ..sources.queries import sources_for_aircraft
+            self.detail.setText(_aircraft_html(row) + _sources_html(
+                sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft"))
+
+
+def _sources_html(sources: list[dict], what: str) -> str:
+    """Sources linked by identifier hits, with the dates they name on which it flew."""
+    e = html.escape
+    if not sources:
+        return f"<p><b>Sources {what}:</b> none in the case.</p>"
+    items = []
+    for s in sources:
+        dates = s.get("flight_dates") or []
+        items.append(f"<li>{e(s.get('title') or s.get('uuid'))}"
+                     + (f" <span style='color:#555'>(names {e(', '.join(dates))}, when it flew)"
+                        "</span>" if dates else "") + "</li>")
+    return f"<p><b>Sources {what}:</b></p><ul>{''.join(items)}</ul>"
 
 
 def _aircraft_html(a: dict) -> str:
@@ -209,7 +226,9 @@ class FlightDetail(QWidget):
             self.points_model.set_source(None, None)
             self.gaps_model.set_source(None, None)
             return
-        self.summary.setText(_flight_html(flight))
+        from ..sources.queries import sources_for_flight
+        self.summary.setText(_flight_html(flight) + _sources_html(
+            sources_for_flight(case, flight_uuid), "naming its aircraft"))
         self.points_model.set_source(*_points_source(case, flight))
         if self.points_model.canFetchMore():
             self.points_model.fetchMore()

@@ -113,3 +113,20 @@ def test_aircraft_detail_lists_ground_time(qtbot, window, trace):
     text = page.detail.text()
     assert "RA-86496" in text and "Russia" in text
     assert "on the ground at ZKPY" in text and "2 d 3 h" in text
+
+
+def test_article_naming_the_aircraft_is_listed_with_it_and_its_flights(qtbot, window, trace,
+                                                                       tmp_path):
+    article = tmp_path / "article.html"
+    article.write_text("<html><head><title>Il-62M back in Pyongyang</title></head><body><p>"
+                       "The Russian Air Force Il-62M RA-86496 landed at Pyongyang Sunan on "
+                       "2 January 2024.</p></body></html>")
+    wait_for(qtbot, window, window.import_flights([str(trace)]))
+    wait_for(qtbot, window, window.add_files([str(article)]))
+    page = window.show_page("Aircraft")
+    page.view.selectRow(0)
+    assert "Il-62M back in Pyongyang" in page.detail.text()
+    assert "2024-01-02" in page.detail.text()  # the article names a day it flew
+    flights = window.show_page("Flights")
+    assert flights.select_flight(flights.model.row(0)["uuid"])
+    assert "Il-62M back in Pyongyang" in flights.detail.summary.text()
