@@ -157,3 +157,19 @@ def test_read_only_case_can_be_inspected_not_changed(case, tmp_path):
 def test_debug_shows_traceback(tmp_path):
     result = run("--debug", "info", tmp_path / "missing.osintcase")
     assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["gui"], [], ["gui", "CASE"]])
+def test_gui_starts_and_keeps_running(tmp_path, args, case):
+    """`osintdesk gui [CASE]` (and plain `osintdesk`) open the window without an error."""
+    argv = [str(case) if a == "CASE" else a for a in args]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-m", "osintdesk", *argv], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(timeout=6)  # still running: the window is up, waiting for the user
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err and "error" not in err.lower()
