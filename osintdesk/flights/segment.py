@@ -203,9 +203,10 @@ class _Track:
             state.extend(columns[5])
             leg.extend(columns[6])
             for runs, values in ((callsign_runs, columns[7]), (squawk_runs, columns[8])):
-                last = runs[-1][1] if runs else _NO_VALUE
-                for offset in [k for k, (a, b) in enumerate(zip((last,) + values, values))
-                               if a != b]:
+                column = np.empty(len(values) + 1, dtype=object)
+                column[0] = runs[-1][1] if runs else _NO_VALUE
+                column[1:] = values
+                for offset in np.flatnonzero(column[1:] != column[:-1]).tolist():
                     runs.append((n + offset, values[offset]))
             n += len(rows)
         t, lat, lon, alt, gs = (np.frombuffer(a, dtype=float) if len(a) else np.zeros(0)
