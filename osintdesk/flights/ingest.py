@@ -231,11 +231,13 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                 batch.clear()
 
         file_label = path.name
+        last_hex, aircraft_id = None, None
         items = importers.parse_path(path, importer, display_name=str(path), options=options,
                                      progress=progress, cancelled=cancelled)
         for item in items:
             if type(item) is TrackPoint:
-                aircraft_id = book.for_point(item.hex, file_label)
+                if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft
+                    last_hex, aircraft_id = item.hex, book.for_point(item.hex, file_label)
                 alt, gs, trk, vs, gnd = (item.alt_ft, item.gs_kt, item.track_deg,
                                          item.vrate_fpm, item.on_ground)
                 batch.append((import_id, aircraft_id, float(item.t), float(item.lat),
