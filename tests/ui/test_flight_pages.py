@@ -130,3 +130,26 @@ def test_article_naming_the_aircraft_is_listed_with_it_and_its_flights(qtbot, wi
     flights = window.show_page("Flights")
     assert flights.select_flight(flights.model.row(0)["uuid"])
     assert "Il-62M back in Pyongyang" in flights.detail.summary.text()
+
+
+def test_chart_follows_the_table_and_a_click_selects_the_flight(qtbot, window, trace):
+    from PySide6.QtCore import QPoint, Qt
+    wait_for(qtbot, window, window.import_flights([str(trace)]))
+    page = window.show_page("Flights")
+    pane = window.chart_pane
+    ids = [page.model.row(r)["uuid"] for r in range(page.model.rowCount())]
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        page.view.selectAll()
+    qtbot.waitUntil(lambda: set(pane.info.tracks) == set(ids), timeout=10000)
+    pane.canvas.draw()
+    # click on the middle of the second flight's track on the map
+    track = pane.info.tracks[ids[1]]
+    i = len(track.x) // 3
+    px, py = pane.info.ax.transData.transform((float(track.x[i]), float(track.y[i])))
+    ratio = pane.canvas.device_pixel_ratio
+    pos = QPoint(round(px / ratio), round(pane.canvas.height() - py / ratio))
+    with qtbot.waitSignal(pane.flight_clicked, timeout=5000):
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton, pos=pos)
+    assert page.selected_flights() == [ids[1]]
+    # the map keeps both flights: a click selects, it does not narrow the view
+    assert set(pane.info.tracks) == set(ids)
