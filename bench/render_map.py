@@ -11,8 +11,13 @@ time to read their points (``charts.case_data.chart_flights``) is printed as wel
 missing case file is first made with ``--points`` positions (UUWW <-> ZKPY rotations
 imported from a readsb trace, which takes a while).
 
+With ``--pane`` (and ``--case``), the window's chart pane (offscreen) shows one flight, then
+every flight of the case's busiest aircraft, then zooms and pans that map, while a 5 ms
+heartbeat timer on the GUI thread records the longest time it was kept waiting: the
+longest freeze a user would feel.
+
     python bench/render_map.py [--points N] [--flights N] [--repeat N] [--out DIR]
-    python bench/render_map.py --case big.osintcase [--points N]
+    python bench/render_map.py --case big.osintcase [--points N] [--pane]
 """
 
 from __future__ import annotations
@@ -93,6 +98,95 @@ def interaction(info) -> tuple[float, float, int]:
     return hover_ms, (time.perf_counter() - start) * 1000, vertices
 
 
+def pane_stalls(path: Path, width: int = 1200, height: int = 800, rounds: int = 3) -> list[tuple[str, float, float]]:
+    """(what, seconds until drawn, longest GUI-thread stall in seconds) for the chart pane
+    showing one flight, then all flights of the case's busiest aircraft, zooming in and
+    panning, each ``rounds`` times."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from osintdesk.store import Case
+    from osintdesk.ui.chart_pane import ChartPane
+
+    app = QApplication.instance() or QApplication([])
+    beats = []
+    clock = QElapsedTimer()
+    clock.start()
+    heart = QTimer()
+    heart.setInterval(5)
+    heart.timeout.connect(lambda: beats.append(clock.nsecsElapsed() / 1e9))
+    painted = []
+
+    def run_until(done, timeout=60.0):
+        """Process events until ``done()`` and a paint after it; (seconds, longest stall)."""
+        start = clock.nsecsElapsed() / 1e9
+        beats.clear()
+        beats.append(start)
+        painted.clear()
+        ready_at = None
+        while clock.nsecsElapsed() / 1e9 - start < timeout:
+            app.processEvents()
+            now = clock.nsecsElapsed() / 1e9
+            if ready_at is None and done():
+                ready_at = now
+                painted.clear()
+                pane.canvas.draw_idle()
+            if ready_at is not None and painted and now - painted[-1] > 0.1:
+                break
+            time.sleep(0.001)
+        stall = max(np.diff(beats)) if len(beats) > 1 else float("nan")
+        return (painted[0] if painted else now) - start, stall
+
+    results = []
+    with Case.open(path, examiner="bench", readonly=True) as case:
+        (aircraft,) = case.conn.execute(
+            "SELECT aircraft_uuid FROM flights GROUP BY aircraft_uuid ORDER BY sum(point_count) DESC LIMIT 1"
+        ).fetchone()
+        pane = ChartPane()
+        pane.resize(width, height)
+        pane.show()
+        pane.canvas.mpl_connect("draw_event", lambda _e: painted.append(clock.nsecsElapsed() / 1e9))
+        heart.start()
+        drawn = []
+        pane.redrawn.connect(drawn.append)
+        pane.set_case(case)
+        run_until(lambda: drawn and not pane.busy())
+        (one_flight,) = case.conn.execute("SELECT uuid FROM flights WHERE aircraft_uuid = ? LIMIT 1",
+                                          (aircraft,)).fetchone()
+        for _ in range(rounds):
+            # For comparison, what any map costs: one flight of a few thousand positions.
+            drawn.clear()
+            pane.show_flights([one_flight])
+            results.append(("select one flight", *run_until(lambda: drawn and not pane.busy())))
+            drawn.clear()
+            pane.show_aircraft(aircraft)
+            seconds, stall = run_until(lambda: drawn and not pane.busy() and pane.info is not None
+                                       and len(pane.info.tracks) > 0)
+            results.append(("select the aircraft", seconds, stall))
+            info = pane.info
+            x0, x1, y0, y1 = info.view
+            track = max(info.tracks.values(), key=lambda t: len(t.x))
+            cx, cy = float(track.x[len(track.x) // 2]), float(track.y[len(track.y) // 2])
+            w, h = (x1 - x0) / 8, (y1 - y0) / 8
+            info.ax.set_xlim(cx - w, cx + w)
+            info.ax.set_ylim(cy - h, cy + h)
+            # Until the tracks are re-simplified and the basemap is drawn again for the view.
+            settled = lambda: not pane.busy() and not pane._settle_timer.isActive()  # noqa: E731
+            results.append(("zoom in 4x", *run_until(lambda: settled() and info.view[0] != x0)))
+            before = info.view
+            info.ax.set_xlim(cx - 0.5 * w, cx + 1.5 * w)
+            results.append(("pan", *run_until(lambda: settled() and info.view != before)))
+        heart.stop()
+        pane.wait()
+        pane.set_case(None)
+        pane.close()
+        pane.deleteLater()
+        app.processEvents()
+    return results
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
@@ -101,6 +195,8 @@ def main(argv=None) -> int:
     parser.add_argument("--case", type=Path, default=None,
                         help="read the flights from this case file (made when missing)")
     parser.add_argument("--out", type=Path, default=None, help="keep the PNGs in this folder")
+    parser.add_argument("--pane", action="store_true",
+                        help="with --case: the longest GUI-thread stall of the window's chart pane")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="osintdesk-bench-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -147,6 +243,14 @@ def main(argv=None) -> int:
     print(f"  window : hover search {hover_ms:.1f} ms; after a zoom, tracks re-simplified in "
           f"{zoom_ms:.0f} ms ({zoom_vertices:,} vertices)")
     print(f"  images : {out}")
+    if args.pane and args.case is not None:
+        print("chart pane 1200x800 (offscreen), heartbeat every 5 ms on the GUI thread:")
+        by_step: dict[str, list] = {}
+        for what, seconds, stall in pane_stalls(args.case):
+            by_step.setdefault(what, []).append((seconds, stall))
+        for what, runs in by_step.items():
+            print(f"  {what:20}: drawn after {statistics.median(r[0] for r in runs):.2f} s, longest stall "
+                  f"{max(r[1] for r in runs) * 1000:.0f} ms (median {statistics.median(r[1] for r in runs) * 1000:.0f} ms)")
     return 0
 
 

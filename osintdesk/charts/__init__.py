@@ -9,13 +9,14 @@ from .activity import ActivityInfo, draw_activity
 from .data import (ActivityFlight, ActivityRow, Airport, ChartFlight, ChartPlace, CoverageGap,
                    GroundStay, find_gaps)
 from .export import new_figure, save_figure
-from .map import (MapInfo, TrackHit, draw_map, fit_limits_to_axes, nearest_point, refresh_basemap,
-                  refresh_view)
+from .map import (MapInfo, MapPlan, TrackHit, apply_view, draw_map, fit_limits_to_axes, gap_at,
+                  nearest_point, plan_map, refresh_basemap, refresh_view, view_request, view_shapes)
 from .profile import ProfileInfo, draw_profile
 
 __all__ = [
     "ActivityFlight", "ActivityInfo", "ActivityRow", "Airport", "ChartFlight", "ChartPlace",
-    "CoverageGap", "GroundStay", "MapInfo", "ProfileInfo", "TrackHit", "draw_activity",
-    "draw_map", "draw_profile", "find_gaps", "fit_limits_to_axes", "nearest_point", "new_figure",
-    "refresh_basemap", "refresh_view", "save_figure",
+    "CoverageGap", "GroundStay", "MapInfo", "MapPlan", "ProfileInfo", "TrackHit", "apply_view",
+    "draw_activity", "draw_map", "draw_profile", "find_gaps", "fit_limits_to_axes", "gap_at",
+    "nearest_point", "new_figure", "plan_map", "refresh_basemap", "refresh_view", "save_figure",
+    "view_request", "view_shapes",
 ]

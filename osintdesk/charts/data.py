@@ -113,11 +113,12 @@ class ChartFlight:
                  if not any(d.t_start - 1e-6 <= g.t_start and g.t_end <= d.t_end + 1e-6 for d in declared)]
         return sorted(declared + extra, key=lambda g: g.t_start)
 
-    def break_before(self) -> np.ndarray:
+    def break_before(self, gaps: Sequence[CoverageGap] | None = None) -> np.ndarray:
         """Bool per point: True where the track must not be joined to the previous point.
 
         That is the first point, every point after (or inside) a coverage gap, and any point
-        next to a missing position (NaN latitude or longitude).
+        next to a missing position (NaN latitude or longitude). ``gaps`` saves finding the
+        coverage gaps again when the caller has them (``coverage_gaps()``).
         """
         t = self.t_utc
         n = len(t)
@@ -125,7 +126,7 @@ class ChartFlight:
         if n == 0:
             return brk
         brk[0] = True
-        for gap in self.coverage_gaps():
+        for gap in (self.coverage_gaps() if gaps is None else gaps):
             # Every leg whose time overlaps the gap, so an imprecise gap still breaks the line.
             lo = max(1, int(np.searchsorted(t, gap.t_start + 1e-6, side="right")))
             hi = int(np.searchsorted(t, gap.t_end - 1e-6, side="left"))

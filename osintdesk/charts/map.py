@@ -1,8 +1,10 @@
 """The map: tracks on an offline basemap, coverage gaps, airports, places, legend and scale bar.
 
 ``draw_map`` fills a matplotlib Figure and returns a ``MapInfo`` the window uses for
-click-to-select (``flight_for_artist``) and hover (``nearest_point``). Tracks are reduced to
-the pixel grid before drawing, so a million positions cost little more than the basemap;
+click-to-select (``nearest_point``, ``gap_at``) and hover (``nearest_point``). Its slow part
+is ``plan_map``: plain arrays (projection, view, every track reduced to what the image can
+show, see ``charts.tracks``), which the window computes on a worker thread; ``draw_map``
+then only makes the artists. A million positions cost little more than the basemap;
 breaks (coverage gaps, missing positions) survive the reduction, and a gap is only ever
 drawn as a thin dashed great circle between the last and the next position.
 """
@@ -11,27 +13,43 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, NamedTuple, Sequence
+from typing import Callable, Hashable, Iterable, NamedTuple, Sequence
 
 import numpy as np
+from matplotlib.collections import LineCollection, PathCollection, PolyCollection
 from matplotlib.figure import Figure
-from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
+from matplotlib.transforms import IdentityTransform
 
+from ..errors import Cancelled
 from . import basemap, style
 from .data import Airport, ChartFlight, ChartPlace
-from .projection import (EARTH_RADIUS_M, KM_PER_NM, EqualEarth, GeoExtent, Projection,
-                         choose_projection, densify, distance_km, extent_outline, great_circle,
-                         view_to_geo_extent, wrap_lon)
+from .projection import (KM_PER_NM, EqualEarth, GeoExtent, Projection, choose_projection,
+                         distance_km, extent_outline, great_circle, view_to_geo_extent, wrap_lon)
+from .tracks import (ARROW_SECTORS, MERGED_ARROW_CELL_PX, SIMPLIFY_CELL_PX,  # noqa: F401
+                     TrackPoints, TrackShape, shape_tracks, simplify_to_pixels,
+                     uncovered_arrowheads, with_breaks)
 
 # Share of the data's size added on each side, and the smallest map shown (metres).
 MARGIN = 0.07
 MIN_VIEW_M = 120_000.0
-# Grid (pixels) the tracks are reduced to before drawing.
-SIMPLIFY_CELL_PX = 1.0
 MAX_LEGEND_FLIGHTS = 12
+# Up to this many flights, each has its own Line2D (and halo), whole even where another
+# covers it; more are one picture, a LineCollection of only what shows: hundreds of
+# artists cost more than all their vertices, and most of their vertices are covered.
+MAX_SEPARATE_TRACKS = MAX_LEGEND_FLIGHTS
+# The same for the dashed lines of coverage gaps.
+MAX_SEPARATE_GAPS = 48
 PLACE_MARKERS = ("D", "s", "P", "X", "p", "h")
+
+TRACK_WIDTH = 1.7
+HALO_WIDTH = 3.4
+GAP_WIDTH = 1.1
+GAP_DASHES = (0, (3.5, 3))
+LONE_MARKER_SIZE = 3.5
+GAP_END_MARKER_SIZE = 3.6
 
 
 class TrackHit(NamedTuple):
@@ -49,17 +67,28 @@ class TrackHit(NamedTuple):
 
 @dataclass
 class DrawnTrack:
-    """One flight as drawn: its artists and its positions projected at full resolution."""
+    """One flight as drawn: its positions projected at full resolution, its line as drawn
+    for the current view, and its artists."""
 
     flight: ChartFlight
     colour: str
     x: np.ndarray                      # map metres, one per point of the flight
     y: np.ndarray
-    line: Line2D | None = None         # the flown track (None when no position is finite)
-    halo: Line2D | None = None         # the white casing under it
-    gaps: list = field(default_factory=list)  # CoverageGap drawn, one per line in gap_lines
-    gap_lines: list[Line2D] = field(default_factory=list)
+    breaks: np.ndarray | None = None   # per point: not joined to the one before
+    has_positions: bool = False        # any finite position (drawn, even if others cover it)
+    # The flown track and the white casing under it, on maps of up to MAX_SEPARATE_TRACKS
+    # flights; on busier maps all tracks are in MapInfo.track_artists and these are None.
+    line: Line2D | None = None
+    halo: Line2D | None = None
+    gaps: list = field(default_factory=list)       # CoverageGap, one per path in gap_paths
+    gap_paths: list = field(default_factory=list)  # (x, y) map metres of each dashed great circle
+    gap_lines: list[Line2D] = field(default_factory=list)  # their Line2D, on maps of few gaps
+    path_x: np.ndarray = field(default_factory=lambda: np.empty(0))  # the line as drawn,
+    path_y: np.ndarray = field(default_factory=lambda: np.empty(0))  # NaN between pieces
     vertices: int = 0                  # vertices actually drawn after simplification
+
+    def points(self) -> TrackPoints:
+        return TrackPoints(self.x, self.y, self.flight.lon, self.flight.lat, self.breaks)
 
 
 @dataclass
@@ -71,14 +100,17 @@ class MapInfo:
     view: tuple[float, float, float, float]     # x0, x1, y0, y1 in map metres
     geo_extent: GeoExtent                        # lon/lat box of the view
     basemap_scale: str                           # "110m" or "50m"
-    tracks: dict = field(default_factory=dict)   # flight id -> DrawnTrack
+    tracks: dict = field(default_factory=dict)   # flight id -> DrawnTrack, in drawing order
     airport_labels: dict = field(default_factory=dict)  # ICAO code -> Text
     place_artists: list = field(default_factory=list)
     legend: object = None
     scale_bar: tuple[float, float] | None = None  # (km, nm) lengths of the bars
     message: str | None = None                    # the text shown on an empty map
     without_positions: list = field(default_factory=list)  # ids of flights with nothing to draw
+    track_artists: list = field(default_factory=list)  # halo, lines, dots when merged
+    gap_artists: list = field(default_factory=list)    # dashed lines, end dots when merged
     _artist_owner: dict = field(default_factory=dict, repr=False)
+    _collection_owner: dict = field(default_factory=dict, repr=False)
     _arrowheads: list = field(default_factory=list, repr=False)
     _arrow_artist: object = field(default=None, repr=False)
     _scale_artists: list = field(default_factory=list, repr=False)
@@ -94,8 +126,20 @@ class MapInfo:
     def vertices_drawn(self) -> int:
         return sum(t.vertices for t in self.tracks.values())
 
-    def flight_for_artist(self, artist) -> Hashable | None:
-        """The flight id a clicked artist (track or gap line) belongs to, or None."""
+    @property
+    def merged(self) -> bool:
+        """True when the tracks are drawn as one LineCollection rather than a Line2D each."""
+        return bool(self.track_artists)
+
+    def flight_for_artist(self, artist, index: int | None = None) -> Hashable | None:
+        """The flight id a clicked artist (track or gap line) belongs to, or None.
+
+        For the collections of a map of many flights, ``index`` is the path index a pick
+        event gives (``event.ind[0]``).
+        """
+        owners = self._collection_owner.get(id(artist))
+        if owners is not None:
+            return owners[index] if index is not None and 0 <= index < len(owners) else None
         return self._artist_owner.get(id(artist))
 
     def pixels_per_metre(self) -> float:
@@ -103,52 +147,38 @@ class MapInfo:
         return self.ax.bbox.width / (x1 - x0)
 
 
-# --------------------------------------------------------------------------- simplification
+@dataclass
+class MapPlan:
+    """Everything ``draw_map`` computes before it makes artists, for one figure size.
 
-def simplify_to_pixels(px: np.ndarray, py: np.ndarray, break_before: np.ndarray,
-                       cell: float = SIMPLIFY_CELL_PX, visible: np.ndarray | None = None):
-    """Keep one point per run of points in the same ``cell``-pixel square, and every run's ends.
-
-    ``break_before[i]`` marks a point not joined to the one before (a gap). Non-finite
-    points are dropped and break the line. ``visible`` (optional) marks points worth
-    drawing; runs of invisible points are dropped except next to visible ones.
-    Returns (indices kept, starts) where ``starts[k]`` says kept point k begins a new run.
+    Plain arrays and records (no matplotlib artists), so ``plan_map`` can run on a worker
+    thread; ``draw_map(fig, plan=plan)`` then draws it on a figure of that size.
     """
-    n = len(px)
-    valid = np.isfinite(px) & np.isfinite(py)
-    if visible is not None:
-        near = visible.copy()
-        near[1:] |= visible[:-1]
-        near[:-1] |= visible[1:]
-        valid &= near
-    start = valid.copy()
-    if n > 1:
-        start[1:] &= break_before[1:] | ~valid[:-1]
-    end = valid.copy()
-    if n > 1:
-        end[:-1] &= break_before[1:] | ~valid[1:]
-    with np.errstate(invalid="ignore"):
-        qx = np.floor(px / cell)
-        qy = np.floor(py / cell)
-    changed = np.ones(n, dtype=bool)
-    if n > 1:
-        changed[1:] = (qx[1:] != qx[:-1]) | (qy[1:] != qy[:-1])
-    keep = valid & (start | end | changed)
-    idx = np.flatnonzero(keep)
-    return idx, start[idx]
 
+    flights: list
+    places: list
+    title: str | None
+    extent: object                      # the arguments it was made with
+    given_projection: Projection | None
+    given_view: tuple | None
+    size_px: tuple[float, float]        # figure width, height in pixels
+    dpi: float
+    axes_px: tuple[float, float]        # axes width, height in pixels
+    projection: Projection
+    view: tuple[float, float, float, float]
+    geo_extent: GeoExtent
+    basemap_scale: str
+    has_content: bool
+    has_box: bool
+    airports: dict                      # ICAO code -> Airport
+    tracks: dict                        # flight id -> DrawnTrack (no artists yet)
+    shapes: list                        # TrackShape per track, in drawing order
 
-def _with_breaks(vx: np.ndarray, vy: np.ndarray, starts: np.ndarray):
-    """Vertex arrays with a NaN before every run start but the first (matplotlib's line break)."""
-    if len(vx) == 0:
-        return vx, vy
-    shift = np.cumsum(starts) - (1 if starts[0] else 0)
-    out_x = np.full(len(vx) + int(shift[-1]), np.nan)
-    out_y = out_x.copy()
-    pos = np.arange(len(vx)) + shift
-    out_x[pos] = vx
-    out_y[pos] = vy
-    return out_x, out_y
+    def fits(self, fig: Figure) -> bool:
+        """Whether the plan was made for this figure's size."""
+        w, h = self.size_px
+        return (abs(fig.bbox.width - w) < 0.5 and abs(fig.bbox.height - h) < 0.5
+                and math.isclose(fig.dpi, self.dpi))
 
 
 def _nice(value: float) -> float:
@@ -162,7 +192,7 @@ def _nice(value: float) -> float:
     return p
 
 
-# --------------------------------------------------------------------------- main entry
+# --------------------------------------------------------------------------- plan
 
 def _normalise_extent(extent) -> GeoExtent:
     west, east, south, north = (float(v) for v in extent)
@@ -171,14 +201,18 @@ def _normalise_extent(extent) -> GeoExtent:
     return GeoExtent(west, east, min(south, north), max(south, north))
 
 
-def _layout(fig: Figure, title: str | None):
+def _layout_px(width_px: float, height_px: float, dpi: float, title: str | None):
     """Axes rectangle (figure fraction) leaving room for the title and the footer."""
-    w, h = fig.bbox.width, fig.bbox.height
-    px = fig.dpi / 100.0
+    w, h = width_px, height_px
+    px = dpi / 100.0
     top = (34 if title else 8) * px
     bottom = 18 * px
     side = 8 * px
     return [side / w, bottom / h, 1 - 2 * side / w, 1 - (top + bottom) / h]
+
+
+def _layout(fig: Figure, title: str | None):
+    return _layout_px(fig.bbox.width, fig.bbox.height, fig.dpi, title)
 
 
 def _fit_view(xs: np.ndarray, ys: np.ndarray, aspect: float, margin: float, proj: Projection):
@@ -209,55 +243,67 @@ def _fit_view(xs: np.ndarray, ys: np.ndarray, aspect: float, margin: float, proj
     return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
 
 
-def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[ChartPlace] = (), *,
-             extent=None, title: str | None = None, projection: Projection | None = None,
-             view: tuple[float, float, float, float] | None = None) -> MapInfo:
-    """Draw flights and places on an offline map, filling ``fig`` (which is cleared first).
+def _breaks(f: ChartFlight, gaps, proj: Projection) -> np.ndarray:
+    """Where the flight's line must break: gaps, missing positions, the world map's cut."""
+    brk = f.break_before(gaps)
+    if proj.is_world and len(f) > 1:
+        # Only a world map has its cut where data can be: never join across it.
+        brk[1:] |= np.abs(np.diff(wrap_lon(f.lon, proj.lon0))) > 180.0
+    return brk
 
-    ``extent`` is an optional (west, east, south, north) box in degrees (east < west crosses
-    the antimeridian); by default the map fits every position, airport and place with a
-    margin. With nothing to show, the map is a world map with a message saying so.
 
-    ``projection`` and ``view`` (x0, x1, y0, y1 in that projection's metres, e.g. a
-    previous ``MapInfo``'s after a zoom) redraw exactly that part of the same map, with
-    the basemap detail for the new scale.
+def _gap_path(g, proj: Projection):
+    """A coverage gap's dashed great circle in map metres (broken at a world map's cut)."""
+    la, lo = great_circle(g.lat_start, g.lon_start, g.lat_end, g.lon_end, max_step_deg=0.5)
+    gx, gy = proj.forward(lo, la)
+    if proj.is_world:
+        cut = np.concatenate([[False], np.abs(np.diff(wrap_lon(lo, proj.lon0))) > 180.0])
+        gx, gy = with_breaks(gx, gy, cut | (np.arange(len(gx)) == 0))
+    return gx, gy
+
+
+def plan_map(flights: Iterable[ChartFlight], places: Iterable[ChartPlace] = (), *,
+             size_px: tuple[float, float], dpi: float = 100.0, title: str | None = None,
+             extent=None, projection: Projection | None = None,
+             view: tuple[float, float, float, float] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> MapPlan:
+    """The slow, artist-free part of ``draw_map`` for a figure of ``size_px`` (width, height
+    in pixels) at ``dpi``: projection, view, and every track reduced to what the image can
+    show. Pure numpy: the window runs it on a worker thread. Arguments as for ``draw_map``;
+    ``cancelled`` is polled and raises ``Cancelled``.
     """
-    fig.clear()
     flights = list(flights)
     places = list(places)
-    ax = fig.add_axes(_layout(fig, title))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#9aa5ad")
-        spine.set_linewidth(0.8)
-    ax_w_px, ax_h_px = ax.bbox.width, ax.bbox.height
-    dpi = fig.dpi
+    width_px, height_px = (float(v) for v in size_px)
+    rect = _layout_px(width_px, height_px, dpi, title)
+    ax_w_px, ax_h_px = rect[2] * width_px, rect[3] * height_px
 
     airports: dict[str, Airport] = {}
     for f in flights:
         for a in (f.departure, f.arrival):
             if a is not None and a.code not in airports:
                 airports[a.code] = a
+    gaps = [f.coverage_gaps() for f in flights]
 
     # What the map must hold: positions, gap ends, airports, places (or the given box).
     lon_parts, lat_parts = [], []
-    for f in flights:
+    for f, fg in zip(flights, gaps):
         lon_parts.append(f.lon)
         lat_parts.append(f.lat)
-        for g in f.coverage_gaps():
+        for g in fg:
             lon_parts.append(np.array([g.lon_start, g.lon_end]))
             lat_parts.append(np.array([g.lat_start, g.lat_end]))
-    extra_lon = [a.lon for a in airports.values()] + [p.lon for p in places]
-    extra_lat = [a.lat for a in airports.values()] + [p.lat for p in places]
-    lon_parts.append(np.array(extra_lon, dtype=float))
-    lat_parts.append(np.array(extra_lat, dtype=float))
+    extra_lon = np.array([a.lon for a in airports.values()] + [p.lon for p in places], dtype=float)
+    extra_lat = np.array([a.lat for a in airports.values()] + [p.lat for p in places], dtype=float)
+    lon_parts.append(extra_lon)
+    lat_parts.append(extra_lat)
     all_lon = np.concatenate(lon_parts)
     all_lat = np.concatenate(lat_parts)
     finite = np.isfinite(all_lon) & np.isfinite(all_lat)
     has_content = bool(finite.any())
 
     box = _normalise_extent(extent) if extent is not None else None
+    given_projection, given_view = projection, view
     if view is not None and projection is None:
         raise ValueError("draw_map: a view needs the projection it is in")
     if projection is not None and (view is not None or box is not None or has_content):
@@ -273,38 +319,107 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[Chart
     else:
         proj = EqualEarth(lon0=0.0)
         fit_lon, fit_lat = extent_outline(GeoExtent(-180, 180, -90, 90), step_deg=5)
+    del all_lon, all_lat, lon_parts, lat_parts
+    if cancelled is not None and cancelled():
+        raise Cancelled()
 
-    # Project every track once at full resolution (kept for hover and zoom refresh).
+    # Project every track once at full resolution (kept for hover and zoom refresh): all
+    # flights in one call, each track a slice of the result.
+    counts = [len(f) for f in flights]
+    px_all, py_all = np.empty(0), np.empty(0)
+    if flights:
+        px_all, py_all = proj.forward(np.concatenate([f.lon for f in flights]),
+                                      np.concatenate([f.lat for f in flights]))
+    bounds = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     drawn: dict[Hashable, DrawnTrack] = {}
-    for i, f in enumerate(flights):
-        x, y = proj.forward(f.lon, f.lat)
-        drawn[f.id] = DrawnTrack(f, style.flight_colour(i), x, y)
+    for i, (f, fg) in enumerate(zip(flights, gaps)):
+        a, b = bounds[i], bounds[i + 1]
+        x, y = px_all[a:b], py_all[a:b]
+        drawn[f.id] = DrawnTrack(f, style.flight_colour(i), x, y, breaks=_breaks(f, fg, proj),
+                                 has_positions=bool((np.isfinite(x) & np.isfinite(y)).any()),
+                                 gaps=fg, gap_paths=[_gap_path(g, proj) for g in fg])
 
+    aspect = ax_w_px / ax_h_px
     if view is not None:
-        view = _fit_view(np.array(view[:2], dtype=float), np.array(view[2:], dtype=float),
-                         ax_w_px / ax_h_px, 0.0, proj)
+        view = _fit_view(np.array(view[:2], dtype=float), np.array(view[2:], dtype=float), aspect, 0.0, proj)
     elif box is not None:
         fx, fy = proj.forward(fit_lon, fit_lat)
-        view = _fit_view(fx, fy, ax_w_px / ax_h_px, 0.0, proj)
+        view = _fit_view(fx, fy, aspect, 0.0, proj)
     elif has_content:
-        xs = [t.x for t in drawn.values()] + [proj.forward(np.array(extra_lon), np.array(extra_lat))[0]]
-        ys = [t.y for t in drawn.values()] + [proj.forward(np.array(extra_lon), np.array(extra_lat))[1]]
-        for f in flights:
-            for g in f.coverage_gaps():
+        ex, ey = proj.forward(extra_lon, extra_lat)
+        xs = [px_all, ex]
+        ys = [py_all, ey]
+        for fg in gaps:
+            for g in fg:
                 la, lo = great_circle(g.lat_start, g.lon_start, g.lat_end, g.lon_end, 2.0)
                 gx, gy = proj.forward(lo, la)
                 xs.append(gx)
                 ys.append(gy)
-        view = _fit_view(np.concatenate(xs), np.concatenate(ys), ax_w_px / ax_h_px, MARGIN, proj)
+        view = _fit_view(np.concatenate(xs), np.concatenate(ys), aspect, MARGIN, proj)
     else:
         ox, oy = proj.outline()
-        view = _fit_view(ox, oy, ax_w_px / ax_h_px, 0.01, proj)
+        view = _fit_view(ox, oy, aspect, 0.01, proj)
     x0, x1, y0, y1 = view
     metres_per_px = (x1 - x0) / ax_w_px
     geo = view_to_geo_extent(proj, x0, x1, y0, y1)
     scale = basemap.scale_for(metres_per_px / 1000.0)
 
-    info = MapInfo(ax=ax, projection=proj, view=view, geo_extent=geo, basemap_scale=scale, tracks=drawn)
+    # A view that leaves data out (a zoom, an extent): only what is in and near it is drawn.
+    shapes = shape_tracks([t.points() for t in drawn.values()], proj, view, ax_w_px, ax_h_px, dpi,
+                          within_view=given_view is not None or box is not None,
+                          across=_merged(drawn.values()), cancelled=cancelled)
+    # The basemap of a new view takes a while to cut and project: do it here, once (cached).
+    basemap.basemap_paths(proj, basemap.padded_box(geo), scale)
+    return MapPlan(flights, places, title, extent, given_projection, given_view, (width_px, height_px),
+                   float(dpi), (ax_w_px, ax_h_px), proj, view, geo, scale, has_content, box is not None,
+                   airports, drawn, shapes)
+
+
+# --------------------------------------------------------------------------- drawing
+
+def draw_map(fig: Figure, flights: Iterable[ChartFlight] = (), places: Iterable[ChartPlace] = (), *,
+             extent=None, title: str | None = None, projection: Projection | None = None,
+             view: tuple[float, float, float, float] | None = None,
+             plan: MapPlan | None = None) -> MapInfo:
+    """Draw flights and places on an offline map, filling ``fig`` (which is cleared first).
+
+    ``extent`` is an optional (west, east, south, north) box in degrees (east < west crosses
+    the antimeridian); by default the map fits every position, airport and place with a
+    margin. With nothing to show, the map is a world map with a message saying so.
+
+    ``projection`` and ``view`` (x0, x1, y0, y1 in that projection's metres, e.g. a
+    previous ``MapInfo``'s after a zoom) redraw exactly that part of the same map, with
+    the basemap detail for the new scale.
+
+    ``plan`` is a ``plan_map`` result made (e.g. on a worker) for this figure's size; the
+    flights, places and other arguments are then the plan's. A plan made for another size
+    is made again here. A plan is drawn once: the MapInfo takes its tracks over.
+    """
+    if plan is not None:
+        flights, places, title = plan.flights, plan.places, plan.title
+        if not plan.fits(fig):
+            plan = plan_map(flights, places, size_px=(fig.bbox.width, fig.bbox.height), dpi=fig.dpi,
+                            title=title, extent=plan.extent, projection=plan.given_projection,
+                            view=plan.given_view)
+    else:
+        flights, places = list(flights), list(places)
+        plan = plan_map(flights, places, size_px=(fig.bbox.width, fig.bbox.height), dpi=fig.dpi,
+                        title=title, extent=extent, projection=projection, view=view)
+    fig.clear()
+    ax = fig.add_axes(_layout(fig, title))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#9aa5ad")
+        spine.set_linewidth(0.8)
+    ax_w_px, ax_h_px = ax.bbox.width, ax.bbox.height
+    dpi = fig.dpi
+    proj, view, geo, scale = plan.projection, plan.view, plan.geo_extent, plan.basemap_scale
+    airports, has_content = plan.airports, plan.has_content
+    x0, x1, y0, y1 = view
+    metres_per_px = (x1 - x0) / ax_w_px
+
+    info = MapInfo(ax=ax, projection=proj, view=view, geo_extent=geo, basemap_scale=scale, tracks=plan.tracks)
     info._basemap_artists = _draw_basemap(ax, proj, view, geo, scale, metres_per_px)
 
     placer = style.LabelPlacer(ax_w_px, ax_h_px)
@@ -313,19 +428,16 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[Chart
         return (np.asarray(x) - x0) / metres_per_px, (np.asarray(y) - y0) / metres_per_px
 
     # Tracks and gaps.
-    track_px = []
-    for f in flights:
-        t = drawn[f.id]
-        _draw_track(ax, info, t, proj, view, metres_per_px)
-        if t.line is None:
-            info.without_positions.append(f.id)
-            continue
-        lx, ly = t.line.get_data()
-        track_px.append(np.column_stack(to_px(lx, ly)))
-        placer.block_line(*to_px(lx, ly))
-        for gap in t.gap_lines:
-            placer.block_line(*to_px(*gap.get_data()))
-    track_px = np.concatenate(track_px) if track_px else np.empty((0, 2))
+    _set_shapes(info, plan.shapes)
+    _draw_tracks(ax, info)
+    _draw_gaps(ax, info)
+    info.without_positions = [fid for fid, t in info.tracks.items() if not t.has_positions]
+    line_x, line_y = _joined([t.path_x for t in info.tracks.values()], [t.path_y for t in info.tracks.values()])
+    track_px = np.column_stack(to_px(line_x, line_y))
+    placer.block_line(*to_px(line_x, line_y))
+    gap_x, gap_y = _joined([g[0] for t in info.tracks.values() for g in t.gap_paths],
+                           [g[1] for t in info.tracks.values() for g in t.gap_paths])
+    placer.block_line(*to_px(gap_x, gap_y))
     _add_arrowheads(ax, info)
 
     # Legend and scale bar go in the emptiest corners; labels must keep out of them.
@@ -351,7 +463,7 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[Chart
             handlelength=2.4, borderpad=0.6, labelspacing=0.45)
         info.legend.set_zorder(20)
     bar_corner = next((c for c in corners if c != legend_corner and c.startswith("lower")), "lower left")
-    if has_content or box is not None:
+    if has_content or plan.has_box:
         info._scale_corner = bar_corner
         info.scale_bar = _draw_scale_bar(ax, proj, view, bar_corner, placer, info._scale_artists)
 
@@ -411,6 +523,7 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight], places: Iterable[Chart
     return info
 
 
+
 def _footer(fig, scale: str, proj: Projection, fx: float, fy: float) -> list:
     """Basemap credit on the left, projection on the right; shorter forms on narrow figures."""
     room = fig.bbox.width - 40 * fig.dpi / 100
@@ -463,67 +576,140 @@ def _draw_basemap(ax, proj, view, geo, scale, metres_per_px) -> list:
     return [ax.add_artist(p) for p in patches]
 
 
-def _track_vertices(t: DrawnTrack, proj: Projection, x0: float, y0: float, metres_per_px: float,
-                    visible: np.ndarray | None = None):
-    """The vertices to draw for a track: reduced to the pixel grid, breaks kept, long legs bent.
 
-    Returns (vx, vy, starts): map coordinates and, per vertex, whether it starts a new piece.
-    """
-    f = t.flight
-    brk = f.break_before()
-    if proj.is_world and len(f) > 1:
-        # Only a world map has its cut where data can be: never join across it.
-        brk[1:] |= np.abs(np.diff(wrap_lon(f.lon, proj.lon0))) > 180.0
-    idx, starts = simplify_to_pixels((t.x - x0) / metres_per_px, (t.y - y0) / metres_per_px,
-                                     brk, visible=visible)
-    if len(idx) == 0:
-        return np.empty(0), np.empty(0), np.empty(0, dtype=bool)
-    # Legs longer than a few pixels (sparse sources) are drawn as great circles, as flown.
-    lon_v, lat_v = f.lon[idx], f.lat[idx]
-    deg_per_px = metres_per_px / (EARTH_RADIUS_M * math.pi / 180.0)
-    lon_d, lat_d, connect, _ = densify(lon_v, lat_v, ~starts[1:], max_step_deg=8 * deg_per_px)
-    if len(lon_d) == len(idx):
-        return t.x[idx], t.y[idx], starts
-    vx, vy = proj.forward(lon_d, lat_d)
-    return vx, vy, np.concatenate([[True], ~connect])
+def _joined(xs: Sequence[np.ndarray], ys: Sequence[np.ndarray]):
+    """Several polylines as one pair of arrays, NaN between them."""
+    if not xs:
+        return np.empty(0), np.empty(0)
+    gap = np.array([np.nan])
+    return (np.concatenate([p for x in xs for p in (x, gap)]),
+            np.concatenate([p for y in ys for p in (y, gap)]))
 
 
-def _draw_track(ax, info: MapInfo, t: DrawnTrack, proj, view, metres_per_px):
-    f = t.flight
-    x0, x1, y0, y1 = view
-    vx, vy, starts = _track_vertices(t, proj, x0, y0, metres_per_px)
-    if len(vx):
-        lx, ly = _with_breaks(vx, vy, starts)
-        halo = Line2D(lx, ly, color="white", linewidth=3.4, alpha=0.75, zorder=3.9,
-                      solid_capstyle="round", solid_joinstyle="round")
-        ax.add_artist(halo)
-        line = Line2D(lx, ly, color=t.colour, linewidth=1.7, zorder=4, label=f.label,
-                      solid_capstyle="round", solid_joinstyle="round", picker=True, pickradius=6)
-        line.set_gid(f"flight:{f.id}")
-        ax.add_artist(line)
-        _mark_lone_points(line)
-        t.line = line
-        t.halo = halo
-        t.vertices = len(vx)
-        info._artist_owner[id(line)] = f.id
-        for head in _direction_arrows(vx, vy, starts, t.colour, metres_per_px, ax.figure.dpi / 100):
+def _set_shapes(info: MapInfo, shapes: Sequence[TrackShape]) -> None:
+    """Take the lines computed for a view into the tracks (their artists follow)."""
+    info._arrowheads = []
+    for t, shape in zip(info.tracks.values(), shapes):
+        t.path_x, t.path_y, t.vertices = shape.x, shape.y, shape.vertices
+        for head in shape.arrowheads:
             info._arrowheads.append((head, t.colour))
-    t.gaps = f.coverage_gaps()
-    for g in t.gaps:
-        la, lo = great_circle(g.lat_start, g.lon_start, g.lat_end, g.lon_end, max_step_deg=0.5)
-        gx, gy = proj.forward(lo, la)
-        if proj.is_world:
-            cut = np.concatenate([[False], np.abs(np.diff(wrap_lon(lo, proj.lon0))) > 180.0])
-            gx, gy = _with_breaks(gx, gy, cut | (np.arange(len(gx)) == 0))
-        gap = Line2D(gx, gy, color=t.colour, linewidth=1.1, linestyle=(0, (3.5, 3)), alpha=0.95,
-                     zorder=3.5, picker=True, pickradius=5)
-        gap.set_gid(f"gap:{f.id}")
-        ax.add_artist(gap)
-        ends = Line2D([gx[0], gx[-1]], [gy[0], gy[-1]], linestyle="none", marker="o", markersize=3.6,
-                      markerfacecolor="white", markeredgecolor=t.colour, markeredgewidth=1.1, zorder=4.2)
-        ax.add_artist(ends)
-        t.gap_lines.append(gap)
-        info._artist_owner[id(gap)] = f.id
+
+
+def _drawn_tracks(info: MapInfo) -> list[DrawnTrack]:
+    return [t for t in info.tracks.values() if t.has_positions]
+
+
+def _merged(tracks: Iterable[DrawnTrack]) -> bool:
+    """Whether the tracks are drawn as one picture (one LineCollection), where a track
+    that a later one covers is cut, rather than a Line2D each that stays whole."""
+    return sum(1 for t in tracks if t.has_positions) > MAX_SEPARATE_TRACKS
+
+
+def _dot_collection(ax, size_pt: float, **kw) -> PathCollection:
+    """Round markers at given map positions in one artist (what ``scatter`` makes)."""
+    marker = MarkerStyle("o")
+    path = marker.get_path().transformed(marker.get_transform())
+    dots = PathCollection((path,), sizes=[size_pt ** 2], offsets=np.empty((0, 2)),
+                          offset_transform=ax.transData, **kw)
+    dots.set_transform(IdentityTransform())
+    return ax.add_collection(dots, autolim=False)
+
+
+def _draw_tracks(ax, info: MapInfo) -> None:
+    """The flown tracks over their white halos: a Line2D each, or one LineCollection for many."""
+    drawn = _drawn_tracks(info)
+    if not _merged(drawn):
+        for t in drawn:
+            f = t.flight
+            halo = Line2D(t.path_x, t.path_y, color="white", linewidth=HALO_WIDTH, alpha=0.75, zorder=3.9,
+                          solid_capstyle="round", solid_joinstyle="round")
+            ax.add_artist(halo)
+            line = Line2D(t.path_x, t.path_y, color=t.colour, linewidth=TRACK_WIDTH, zorder=4, label=f.label,
+                          solid_capstyle="round", solid_joinstyle="round", picker=True, pickradius=6)
+            line.set_gid(f"flight:{f.id}")
+            ax.add_artist(line)
+            _mark_lone_points(line)
+            t.line, t.halo = line, halo
+            info._artist_owner[id(line)] = f.id
+        return
+    # All halos under all lines, as with separate artists; lines in the flights' order.
+    common = dict(capstyle="round", joinstyle="round")
+    halo = LineCollection([], colors="white", linewidths=HALO_WIDTH, alpha=0.75, zorder=3.9, **common)
+    lines = LineCollection([], linewidths=TRACK_WIDTH, zorder=4, picker=True, pickradius=6, **common)
+    lines.set_gid("flights")
+    dots = _dot_collection(ax, LONE_MARKER_SIZE, linewidths=1.0, zorder=4)
+    ax.add_collection(halo, autolim=False)
+    ax.add_collection(lines, autolim=False)
+    info.track_artists = [halo, lines, dots]
+    _update_merged_tracks(info)
+
+
+def _update_merged_tracks(info: MapInfo) -> None:
+    """One path per flight that shows (those others cover entirely have none), in order."""
+    halo, lines, dots = info.track_artists
+    drawn = _drawn_tracks(info)
+    shown = [t for t in drawn if t.vertices]
+    segments = [np.column_stack([t.path_x, t.path_y]) for t in shown]
+    halo.set_segments(segments)
+    lines.set_segments(segments)
+    lines.set_color([t.colour for t in shown])
+    info._collection_owner[id(lines)] = [t.flight.id for t in shown]
+    # A piece of one position is a dot (a line of one point is invisible).
+    xs, ys, colours = [], [], []
+    for t in drawn:
+        x, y = t.path_x, t.path_y
+        ok = np.isfinite(x)
+        before = np.concatenate([[False], ok[:-1]])
+        after = np.concatenate([ok[1:], [False]])
+        lone = np.flatnonzero(ok & ~before & ~after)
+        if len(lone):
+            xs.append(x[lone])
+            ys.append(y[lone])
+            colours += [t.colour] * len(lone)
+    dots.set_offsets(np.column_stack([np.concatenate(xs), np.concatenate(ys)]) if xs else np.empty((0, 2)))
+    dots.set_facecolors(colours or "none")
+    dots.set_edgecolors(colours or "none")
+
+
+def _update_track_artists(info: MapInfo) -> None:
+    """After ``_set_shapes``: give the artists the tracks' new lines."""
+    if info.merged:
+        _update_merged_tracks(info)
+        return
+    for t in _drawn_tracks(info):
+        t.line.set_data(t.path_x, t.path_y)
+        _mark_lone_points(t.line)
+        if t.halo is not None:
+            t.halo.set_data(t.path_x, t.path_y)
+
+
+def _draw_gaps(ax, info: MapInfo) -> None:
+    """Each coverage gap as a thin dashed great circle with a dot at either end."""
+    gaps = [(t, gx, gy) for t in info.tracks.values() for gx, gy in t.gap_paths]
+    if len(gaps) <= MAX_SEPARATE_GAPS:
+        for t, gx, gy in gaps:
+            gap = Line2D(gx, gy, color=t.colour, linewidth=GAP_WIDTH, linestyle=GAP_DASHES, alpha=0.95,
+                         zorder=3.5, picker=True, pickradius=5)
+            gap.set_gid(f"gap:{t.flight.id}")
+            ax.add_artist(gap)
+            ends = Line2D([gx[0], gx[-1]], [gy[0], gy[-1]], linestyle="none", marker="o",
+                          markersize=GAP_END_MARKER_SIZE, markerfacecolor="white", markeredgecolor=t.colour,
+                          markeredgewidth=1.1, zorder=4.2)
+            ax.add_artist(ends)
+            t.gap_lines.append(gap)
+            info._artist_owner[id(gap)] = t.flight.id
+        return
+    colours = [t.colour for t, _, _ in gaps]
+    lines = LineCollection([np.column_stack([gx, gy]) for _, gx, gy in gaps], colors=colours,
+                           linewidths=GAP_WIDTH, linestyles=[GAP_DASHES], alpha=0.95, zorder=3.5,
+                           picker=True, pickradius=5)
+    lines.set_gid("gaps")
+    ax.add_collection(lines, autolim=False)
+    ends = _dot_collection(ax, GAP_END_MARKER_SIZE, facecolors="white", edgecolors=np.repeat(colours, 2),
+                           linewidths=1.1, zorder=4.2)
+    ends.set_offsets(np.array([(p[i], q[i]) for _, p, q in gaps for i in (0, -1)]))
+    info.gap_artists = [lines, ends]
+    info._collection_owner[id(lines)] = [t.flight.id for t, _, _ in gaps]
 
 
 def _mark_lone_points(line: Line2D) -> None:
@@ -535,7 +721,7 @@ def _mark_lone_points(line: Line2D) -> None:
     lone = np.flatnonzero(ok & ~before & ~after)
     if len(lone):
         line.set_marker("o")
-        line.set_markersize(3.5)
+        line.set_markersize(LONE_MARKER_SIZE)
         line.set_markevery(lone.tolist())
     else:
         line.set_marker("None")
@@ -543,64 +729,25 @@ def _mark_lone_points(line: Line2D) -> None:
 
 def _add_arrowheads(ax, info: MapInfo) -> None:
     # All arrowheads in one artist: dozens of annotations would cost more than the tracks.
+    # Of heads at the same spot (flights flown over and over), only the top one is drawn.
     if info._arrow_artist is not None:
         info._arrow_artist.remove()
         info._arrow_artist = None
     if info._arrowheads:
-        heads = PolyCollection([h for h, _ in info._arrowheads], facecolors=[c for _, c in info._arrowheads],
-                               edgecolors="white", linewidths=0.4, zorder=4.5)
-        info._arrow_artist = ax.add_collection(heads, autolim=False)
-
-
-def _direction_arrows(vx, vy, starts, colour, metres_per_px, dpi_scale=1.0):
-    """Arrowheads (triangles in map coordinates) half-way along the track, and at a quarter
-    and three quarters when it is long. Returns a list of (3, 2) arrays."""
-    if len(vx) < 2:
-        return []
-    joined = ~starts[1:]
-    seg = np.hypot(np.diff(vx), np.diff(vy)) * joined
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    total_px = cum[-1] / metres_per_px
-    if total_px < 60:
-        return []
-    length = 9.0 * dpi_scale * metres_per_px
-    half_width = 3.4 * dpi_scale * metres_per_px
-    # Only where the track runs on for a while both ways: not on a gap's end or an airport.
-    piece = np.cumsum(starts) - 1
-    first = np.flatnonzero(starts)
-    last = np.concatenate([first[1:] - 1, [len(vx) - 1]])
-    clear = 20.0 * dpi_scale * metres_per_px
-    ok = (cum - cum[first][piece] >= clear) & (cum[last][piece] - cum >= clear)
-    ok[0] = False
-    candidates = np.flatnonzero(ok)
-    if len(candidates) == 0:
-        return []
-    heads = []
-    for frac in ((0.5,) if total_px < 700 else (0.25, 0.5, 0.75)):
-        j = int(candidates[np.argmin(np.abs(cum[candidates] - frac * cum[-1]))])
-        if not joined[j - 1]:
-            continue
-        # Direction over a few pixels of track around the spot.
-        a = j - 1
-        b = j
-        while b < len(vx) - 1 and joined[b] and math.hypot(vx[b] - vx[a], vy[b] - vy[a]) < length:
-            b += 1
-        dx, dy = vx[b] - vx[a], vy[b] - vy[a]
-        norm = math.hypot(dx, dy)
-        if norm == 0:
-            continue
-        dx, dy = dx / norm, dy / norm
-        cx, cy = (vx[a] + vx[b]) / 2, (vy[a] + vy[b]) / 2
-        tip = (cx + dx * length / 2, cy + dy * length / 2)
-        base = (cx - dx * length / 2, cy - dy * length / 2)
-        heads.append(np.array([tip, (base[0] - dy * half_width, base[1] + dx * half_width),
-                               (base[0] + dy * half_width, base[1] - dx * half_width)]))
-    return heads
+        x0, x1, _, _ = info.view
+        mpp = (x1 - x0) / ax.bbox.width
+        heads = [h for h, _ in info._arrowheads]
+        keep = (uncovered_arrowheads(heads, mpp, MERGED_ARROW_CELL_PX, ARROW_SECTORS) if info.merged
+                else uncovered_arrowheads(heads, mpp))
+        heads = [info._arrowheads[i] for i in keep]
+        arrows = PolyCollection([h for h, _ in heads], facecolors=[c for _, c in heads],
+                                edgecolors="white", linewidths=0.4, zorder=4.5)
+        info._arrow_artist = ax.add_collection(arrows, autolim=False)
 
 
 def _legend_entries(flights: Sequence[ChartFlight], info: MapInfo, places: Sequence[ChartPlace]):
     handles, labels = [], []
-    drawn = [f for f in flights if f.id in info.tracks and info.tracks[f.id].line is not None]
+    drawn = [f for f in flights if f.id in info.tracks and info.tracks[f.id].has_positions]
     limit = MAX_LEGEND_FLIGHTS if len(drawn) <= MAX_LEGEND_FLIGHTS else MAX_LEGEND_FLIGHTS - 1
     # Several aircraft on one map: say whose each track is (registration, without the type).
     several = len({f.aircraft_label for f in drawn}) > 1
@@ -689,8 +836,7 @@ def _place_label(ax, placer, text, x, y, to_px, dpi, *, fontsize, colour, zorder
 def _label_gaps(ax, info: MapInfo, placer, to_px, dpi):
     """Write the length of each coverage gap along its dashed line, where it fits."""
     for t in info.tracks.values():
-        for g, line in zip(t.gaps, t.gap_lines):
-            gx, gy = line.get_data()
+        for g, (gx, gy) in zip(t.gaps, t.gap_paths):
             ok = np.isfinite(gx)
             if ok.sum() < 2:
                 continue
@@ -913,33 +1059,68 @@ def _draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: li
 
 # --------------------------------------------------------------------------- interaction
 
+# Tracks closer to the mouse than the nearest one plus this (pixels) count as under it;
+# of those, the one drawn on top is the one the user sees.
+COVER_PX = 2.0
+
+
 def nearest_point(info: MapInfo, x: float, y: float, max_distance_px: float | None = None) -> TrackHit | None:
     """The track point nearest to map coordinates (x, y) (``event.xdata``/``ydata``).
 
-    Searches every drawn flight at full resolution; None when nothing is drawn or the
-    nearest point is further than ``max_distance_px`` on screen.
+    Searches every drawn flight at full resolution. Where flights overlap, the one drawn
+    on top (the one seen there) wins over ones a pixel or two nearer under it. None when
+    nothing is drawn or the nearest point is further than ``max_distance_px`` on screen.
     """
     if x is None or y is None:
         return None
-    best = None
-    for fid, t in info.tracks.items():
-        if t.line is None or len(t.x) == 0:
+    found = []  # (distance², draw order, flight id, index)
+    for order, (fid, t) in enumerate(info.tracks.items()):
+        if not t.has_positions:
             continue
         d2 = (t.x - x) ** 2 + (t.y - y) ** 2
         i = int(np.nanargmin(d2)) if np.isfinite(d2).any() else -1
-        if i < 0:
-            continue
-        if best is None or d2[i] < best[0]:
-            best = (float(d2[i]), fid, i)
-    if best is None:
+        if i >= 0:
+            found.append((float(d2[i]), order, fid, i))
+    if not found:
         return None
-    d2, fid, i = best
-    dist_px = math.sqrt(d2) * info.pixels_per_metre()
-    if max_distance_px is not None and dist_px > max_distance_px:
+    ppm = info.pixels_per_metre()
+    nearest = math.sqrt(min(f[0] for f in found)) * ppm
+    if max_distance_px is not None and nearest > max_distance_px:
         return None
+    d2, _, fid, i = max((f for f in found if math.sqrt(f[0]) * ppm <= nearest + COVER_PX), key=lambda f: f[1])
     f = info.tracks[fid].flight
     return TrackHit(fid, i, float(f.t_utc[i]), float(f.lat[i]), float(f.lon[i]),
-                    float(f.alt_ft[i]), float(f.gs_kt[i]), float(dist_px))
+                    float(f.alt_ft[i]), float(f.gs_kt[i]), math.sqrt(d2) * ppm)
+
+
+def gap_at(info: MapInfo, x: float, y: float, max_distance_px: float) -> Hashable | None:
+    """The flight whose coverage gap (dashed line) passes within ``max_distance_px`` of map
+    coordinates (x, y), the top one where several do; None if none does."""
+    if x is None or y is None:
+        return None
+    per_px = 1.0 / info.pixels_per_metre()
+    found = []  # (distance, draw order, flight id)
+    for order, (fid, t) in enumerate(info.tracks.items()):
+        for gx, gy in t.gap_paths:
+            d = _distance_to_polyline(gx, gy, x, y)
+            if d <= max_distance_px * per_px:
+                found.append((d, order, fid))
+    if not found:
+        return None
+    nearest = min(f[0] for f in found)
+    return max((f for f in found if f[0] <= nearest + COVER_PX * per_px), key=lambda f: f[1])[2]
+
+
+def _distance_to_polyline(px: np.ndarray, py: np.ndarray, x: float, y: float) -> float:
+    """Shortest distance from (x, y) to the legs of a NaN-broken polyline (same units)."""
+    ax_, ay_, bx, by = px[:-1], py[:-1], px[1:], py[1:]
+    dx, dy = bx - ax_, by - ay_
+    with np.errstate(invalid="ignore", divide="ignore"):
+        f = np.clip(((x - ax_) * dx + (y - ay_) * dy) / (dx * dx + dy * dy), 0.0, 1.0)
+    f = np.where(np.isfinite(f), f, 0.0)
+    d = np.hypot(ax_ + f * dx - x, ay_ + f * dy - y)
+    d = d[np.isfinite(d)]
+    return float(d.min()) if len(d) else math.inf
 
 
 def fit_limits_to_axes(ax) -> None:
@@ -989,45 +1170,75 @@ def refresh_basemap(info: MapInfo) -> str:
     return scale
 
 
+
+
+class ViewRequest(NamedTuple):
+    """What re-simplifying the tracks for a new view needs, taken from a MapInfo on the GUI
+    thread (plain arrays and numbers), so ``view_shapes`` can run on a worker."""
+
+    tracks: tuple                       # TrackPoints per track, in drawing order
+    across: bool                        # tracks cover each other (one picture), see shape_tracks
+    projection: Projection
+    view: tuple[float, float, float, float]
+    width_px: float
+    height_px: float
+    dpi: float
+
+
+def view_request(info: MapInfo) -> ViewRequest:
+    """The axes' current view of a drawn map (after ``fit_limits_to_axes``), for ``view_shapes``."""
+    ax = info.ax
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    return ViewRequest(tuple(t.points() for t in info.tracks.values()), info.merged, info.projection,
+                       (x0, x1, y0, y1), ax.bbox.width, ax.bbox.height, ax.figure.dpi)
+
+
+def view_shapes(request: ViewRequest, cancelled: Callable[[], bool] | None = None) -> list[TrackShape]:
+    """The tracks' lines for the requested view: only what is in and near it, at its pixel grid.
+
+    Pure numpy, for any thread; the basemap for the view is prepared (cached) as well, so
+    ``refresh_basemap`` finds it ready.
+    """
+    shapes = shape_tracks(request.tracks, request.projection, request.view, request.width_px,
+                          request.height_px, request.dpi, within_view=True, across=request.across,
+                          cancelled=cancelled)
+    x0, x1, y0, y1 = request.view
+    geo = view_to_geo_extent(request.projection, x0, x1, y0, y1)
+    scale = basemap.scale_for((x1 - x0) / request.width_px / 1000.0)
+    basemap.basemap_paths(request.projection, basemap.padded_box(geo), scale)
+    return shapes
+
+
+def apply_view(info: MapInfo, view: tuple[float, float, float, float], shapes: Sequence[TrackShape]) -> int:
+    """Draw ``view_shapes`` results for ``view``: tracks, arrowheads and the scale bar.
+
+    Returns the number of track vertices now drawn.
+    """
+    ax = info.ax
+    _set_shapes(info, shapes)
+    _update_track_artists(info)
+    info.view = tuple(view)
+    _add_arrowheads(ax, info)
+    for artist in info._scale_artists:
+        artist.remove()
+    info._scale_artists = []
+    if info.scale_bar is not None or not info.empty:
+        placer = style.LabelPlacer(ax.bbox.width, ax.bbox.height)
+        info.scale_bar = _draw_scale_bar(ax, info.projection, info.view, info._scale_corner, placer,
+                                         info._scale_artists)
+    return info.vertices_drawn
+
+
 def refresh_view(info: MapInfo) -> int:
     """Redraw what depends on the zoom after the axes' limits changed (pan, zoom, resize).
 
     Tracks are re-simplified for the new view (only points in and near it, at its pixel
     grid), arrowheads are resized and the scale bar is measured again. The basemap stays
     as drawn; call ``draw_map`` with the new ``extent`` for a finer one. Returns the
-    number of track vertices now drawn. Takes milliseconds for a million points.
+    number of track vertices now drawn. Takes about a tenth of a second for a million
+    points: the window runs ``view_shapes`` on a worker and ``apply_view`` when it is done.
     """
-    ax = info.ax
-    fit_limits_to_axes(ax)
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    mpp = (x1 - x0) / ax.bbox.width
-    mx, my = 0.1 * (x1 - x0), 0.1 * (y1 - y0)
-    total = 0
-    info._arrowheads = []
-    for t in info.tracks.values():
-        if t.line is None:
-            continue
-        visible = (t.x >= x0 - mx) & (t.x <= x1 + mx) & (t.y >= y0 - my) & (t.y <= y1 + my)
-        vx, vy, starts = _track_vertices(t, info.projection, x0, y0, mpp, visible=visible)
-        lx, ly = _with_breaks(vx, vy, starts)
-        t.line.set_data(lx, ly)
-        _mark_lone_points(t.line)
-        if t.halo is not None:
-            t.halo.set_data(lx, ly)
-        t.vertices = len(vx)
-        total += len(vx)
-        inside = (vx >= x0) & (vx <= x1) & (vy >= y0) & (vy <= y1)
-        if inside.any():
-            for head in _direction_arrows(vx, vy, starts, t.colour, mpp, ax.figure.dpi / 100):
-                info._arrowheads.append((head, t.colour))
-    _add_arrowheads(ax, info)
-    for artist in info._scale_artists:
-        artist.remove()
-    info._scale_artists = []
-    info.view = (x0, x1, y0, y1)
-    if info.scale_bar is not None or not info.empty:
-        placer = style.LabelPlacer(ax.bbox.width, ax.bbox.height)
-        info.scale_bar = _draw_scale_bar(ax, info.projection, info.view, info._scale_corner, placer,
-                                         info._scale_artists)
-    return total
+    fit_limits_to_axes(info.ax)
+    request = view_request(info)
+    return apply_view(info, request.view, view_shapes(request))

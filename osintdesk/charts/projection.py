@@ -328,41 +328,54 @@ def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, max_step_de
     return lat, lon
 
 
-def densify(lon: np.ndarray, lat: np.ndarray, connect: np.ndarray, max_step_deg: float = 0.5):
+def densify(lon: np.ndarray, lat: np.ndarray, connect: np.ndarray, max_step_deg: float = 0.5,
+            candidates: np.ndarray | None = None):
     """Insert great-circle points into legs longer than ``max_step_deg``.
 
-    ``connect[i]`` says whether point i is joined to point i+1 (length n-1). Returns new
-    lon, lat, connect and, for each output point, the index of the input point it came
-    from (interpolated points carry the index of the leg's start).
+    ``connect[i]`` says whether point i is joined to point i+1 (length n-1). ``candidates``
+    (optional, like ``connect``) limits the legs looked at to those that may be long: a
+    million short legs then cost next to nothing. Returns new lon, lat, connect and, for
+    each output point, the index of the input point it came from (interpolated points
+    carry the index of the leg's start).
     """
     n = len(lon)
     if n < 2:
         return lon, lat, connect, np.arange(n)
-    v = to_unit_vectors(lon, lat)
-    dots = np.clip(np.einsum("ij,ij->i", v[:-1], v[1:]), -1.0, 1.0)
-    omega = np.arccos(dots)
-    steps = np.where(connect, np.maximum(1, np.ceil(np.degrees(omega) / max_step_deg)), 1).astype(np.int64)
-    if (steps == 1).all():
+    legs = np.flatnonzero(connect if candidates is None else connect & candidates)
+    if len(legs) == 0:
         return lon, lat, connect, np.arange(n)
-    leg = np.repeat(np.arange(n - 1), steps)
-    first = np.repeat(np.cumsum(steps) - steps, steps)
-    f = ((np.arange(len(leg)) - first) / steps[leg])[:, None]
-    om = omega[leg][:, None]
-    a, b = v[leg], v[leg + 1]
+    va = to_unit_vectors(lon[legs], lat[legs])
+    vb = to_unit_vectors(lon[legs + 1], lat[legs + 1])
+    omega = np.arccos(np.clip(np.einsum("ij,ij->i", va, vb), -1.0, 1.0))
+    k = np.maximum(1, np.ceil(np.degrees(omega) / max_step_deg)).astype(np.int64)
+    long = k > 1
+    if not long.any():
+        return lon, lat, connect, np.arange(n)
+    legs, va, vb, omega, k = legs[long], va[long], vb[long], omega[long], k[long]
+    steps = np.ones(n, dtype=np.int64)  # output points per input point (its own and those after it)
+    steps[legs] = k
+    at = np.concatenate([[0], np.cumsum(steps)[:-1]])  # where each input point lands
+    total = int(at[-1]) + 1
+    new_lon = np.empty(total)
+    new_lat = np.empty(total)
+    # The given coordinates exactly where there is no interpolation.
+    new_lon[at] = lon
+    new_lat[at] = lat
+    inner = k - 1
+    rep = np.repeat(np.arange(len(legs)), inner)
+    sub = np.arange(len(rep)) - np.repeat(np.cumsum(inner) - inner, inner) + 1
+    f = (sub / k[rep])[:, None]
+    om = omega[rep][:, None]
+    a, b = va[rep], vb[rep]
     with np.errstate(invalid="ignore", divide="ignore"):
         s = np.sin(om)
         slerp = (np.sin((1 - f) * om) * a + np.sin(f * om) * b) / np.where(s > 1e-12, s, 1.0)
     pts = np.where(om > 1e-9, slerp, a * (1 - f) + b * f)
-    new_lon, new_lat = from_unit_vectors(pts)
-    # Keep the given coordinates exactly where there is no interpolation.
-    at_start = f[:, 0] == 0
-    new_lon[at_start] = lon[leg[at_start]]
-    new_lat[at_start] = lat[leg[at_start]]
-    new_lon = np.append(new_lon, lon[-1])
-    new_lat = np.append(new_lat, lat[-1])
-    source = np.append(leg, n - 1)
-    new_connect = np.append(connect[leg], False)[:-1]
-    # Only the last sub-leg of a broken leg may be unjoined: a broken leg has one step.
+    pos = at[legs][rep] + sub
+    new_lon[pos], new_lat[pos] = from_unit_vectors(pts)
+    new_connect = np.ones(total - 1, dtype=bool)
+    new_connect[at[:-1]] = connect  # a long leg is joined, so its inner points are too
+    source = np.repeat(np.arange(n), steps)
     return new_lon, new_lat, new_connect, source
 
 

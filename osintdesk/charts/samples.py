@@ -256,6 +256,22 @@ def many_flights(n_points: int = 1_000_000, n_flights: int = 40, seed: int = 0) 
     return flights
 
 
+def shuttle_flights(n_flights: int = 150, n_points: int = 1500, gap_every: int = 2,
+                    seed: int = 0) -> list[ChartFlight]:
+    """One aircraft flying UUWW <-> ZKPY ``n_flights`` times (one every 1.5 days), every
+    ``gap_every``-th flight with a coverage gap: hundreds of tracks over the same pixels."""
+    rng = np.random.default_rng(seed)
+    flights = []
+    t0 = utc(2025, 6, 1)
+    for i in range(n_flights):
+        dep, arr = (AIRPORTS["UUWW"], AIRPORTS["ZKPY"]) if i % 2 == 0 else (AIRPORTS["ZKPY"], AIRPORTS["UUWW"])
+        g0 = rng.uniform(0.3, 0.6)
+        gaps = ((g0, g0 + rng.uniform(0.05, 0.15)),) if gap_every and i % gap_every == 0 else ()
+        flights.append(synthetic_flight(200 + i, dep, arr, t0 + i * 1.5 * 86400, n_points=n_points,
+                                        gaps=gaps, seed=seed * 1000 + i, aircraft_label="RA-64504 (Tu-204)"))
+    return flights
+
+
 def write_sample_case(path, *, examiner: str = "Sample Examiner", title: str = "Sample flights"):
     """A case file of invented flights imported through the real importers, for tests and demos.
 

@@ -3,8 +3,11 @@
 The pane hosts the Qt-free chart functions of ``osintdesk.charts``; it only decides what to
 load and when. Small selections are read on the GUI thread (milliseconds); big ones on a
 worker with its own read-only connection (SQLite connections belong to one thread), and the
-figure is drawn when they arrive. Rapid selection changes are coalesced, and a result that
-arrives after the selection moved on is dropped.
+figure is drawn when they arrive. Maps of many positions are planned on a worker too
+(``plan_map``: projection and tracks reduced to what the image shows, plain arrays), and
+so are their tracks after a pan or zoom (``view_shapes``); the GUI thread only makes and
+updates the artists. Rapid selection changes are coalesced, and a result that arrives
+after the selection (or the view) moved on is dropped.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from pathlib import Path
 import matplotlib.dates as mdates
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel,
-                               QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
-from ..charts import (basemap, case_data, draw_activity, draw_map, draw_profile, fit_limits_to_axes,
-                      nearest_point, refresh_basemap, refresh_view, save_figure, style)
+from ..charts import (apply_view, basemap, case_data, draw_activity, draw_map, draw_profile,
+                      fit_limits_to_axes, gap_at, nearest_point, plan_map, refresh_basemap, refresh_view,
+                      save_figure, style, view_request, view_shapes)
 from ..errors import OsintdeskError
 from .tasks import TaskRunner
 
@@ -104,9 +108,11 @@ class ChartPane(QWidget):
 
     # Selections with up to this many points are read on the GUI thread (about 50 ms).
     SYNC_POINTS = 50_000
-    # Above this many points, a pan or zoom redraws only the basemap, not the whole map
-    # (a whole map of a million points takes about half a second).
+    # Above this many points, a pan or zoom redraws only the basemap, not the whole map.
     REDRAW_POINTS = 200_000
+    # Maps of more points than this are planned on a worker (a million take ~0.15 s) and
+    # their tracks re-simplified there after a pan or zoom; the GUI thread makes the artists.
+    PLAN_POINTS = 50_000
     DEBOUNCE_MS = 120
     SETTLE_MS = 400        # after pan/zoom stops: a fresh basemap when the view needs one
     HOVER_PX = 12
@@ -132,6 +138,10 @@ class ChartPane(QWidget):
         self._refresh_on_release = False
         self._hover_xy = None
         self._ignore_limits = False
+        self._draw_serial = 0          # bumped by every drawing; a plan for an older one is dropped
+        self._plan_task = None
+        self._view_task = None
+        self._pending_view = None      # the view whose tracks a worker is simplifying
 
         self.figure = Figure(dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
@@ -218,7 +228,8 @@ class ChartPane(QWidget):
         self._draw(*self._shown, note=self.message)
 
     def busy(self) -> bool:
-        return self._load_timer.isActive() or self._task is not None
+        return (self._load_timer.isActive() or self._task is not None or self._plan_task is not None
+                or self._view_task is not None)
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until background loading is done (closing, tests)."""
@@ -336,6 +347,10 @@ class ChartPane(QWidget):
         ``view`` a map view (x0, x1, y0, y1) to keep after a resize, pan or zoom.
         """
         mode = mode or self.mode
+        self._draw_serial += 1
+        self._cancel_map_work()
+        self._view_timer.stop()      # pending work on the axes being replaced
+        self._settle_timer.stop()
         self._user_view = view is not None
         self._hover_xy = None
         self._shown = (data, problem, mode)
@@ -351,18 +366,12 @@ class ChartPane(QWidget):
             view = view if projection is not None else None
             self._user_view = view is not None
             points = sum(len(f) for f in data.flights)
-            if points > self.REDRAW_POINTS:
-                # Half a second or more on this thread: say so rather than look hung.
-                self._show_status(f"Drawing {points:,} positions…")
-                self.status.repaint()
-                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                self.info = draw_map(self.figure, data.flights, data.places,
-                                     title=case_data.selection_title(data.flights),
-                                     projection=projection, view=view)
-            finally:
-                if points > self.REDRAW_POINTS:
-                    QApplication.restoreOverrideCursor()
+            title = case_data.selection_title(data.flights)
+            if points > self.PLAN_POINTS:
+                self._plan_map(data, points, title, projection, view)
+                return
+            self.info = draw_map(self.figure, data.flights, data.places, title=title,
+                                 projection=projection, view=view)
             self._watch_map(self.info)
         elif mode == "profile":
             flights = data.flights
@@ -378,6 +387,10 @@ class ChartPane(QWidget):
             self.info = draw_activity(self.figure, data.rows,
                                       title=f"Activity: {who} (UTC)" if planes else None)
             _utc_coordinates(self.info.ax, None)
+        self._drawn(mode, problem)
+
+    def _drawn(self, mode: str, problem: str | None) -> None:
+        """The common end of every drawing: error text, toolbar, paint, status, signal."""
         if problem:
             self.figure.text(0.5, 0.04, problem, ha="center", va="bottom", fontsize=style.FONT,
                              color="#b00020", wrap=True)
@@ -387,6 +400,55 @@ class ChartPane(QWidget):
         self.canvas.draw_idle()
         self._show_status(self.message)
         self.redrawn.emit(mode)
+
+    def _plan_map(self, data: ChartData, points: int, title, projection, view) -> None:
+        """Plan a big map on a worker; ``_plan_done`` draws it (the old chart stays till then)."""
+        size = (self.figure.bbox.width, self.figure.bbox.height)
+        dpi = self.figure.dpi
+        flights, places = data.flights, data.places
+
+        def work(_progress, cancelled):
+            return plan_map(flights, places, size_px=size, dpi=dpi, title=title,
+                            projection=projection, view=view, cancelled=cancelled)
+
+        task = self.runner.create(f"Drawing the map ({points:,} positions)", work, writes=False)
+        task.map_plan = (self._draw_serial, self._shown[1])
+        task.succeeded.connect(self._plan_done)
+        task.failed.connect(self._plan_failed)
+        task.cancelled.connect(self._plan_cancelled)
+        task.finished.connect(self._plan_finished)
+        self._plan_task = task
+        self._show_status(f"Drawing {points:,} positions…")
+        self.runner.start(task)
+
+    def _plan_done(self, plan) -> None:
+        serial, problem = self.sender().map_plan
+        if serial != self._draw_serial:
+            return  # something else was asked for since
+        if not plan.fits(self.figure):
+            self._resize_timer.start()  # resized meanwhile: planned again for the new size
+            return
+        self.info = draw_map(self.figure, plan=plan)
+        self._watch_map(self.info)
+        self._drawn("map", problem)
+
+    def _plan_failed(self, message: str) -> None:
+        if self.sender().map_plan[0] == self._draw_serial:
+            self._draw(ChartData(), message.splitlines()[0], "map")
+
+    def _plan_cancelled(self) -> None:
+        if self.sender().map_plan[0] == self._draw_serial:  # stopped from outside (Cancel)
+            self._show_status("Drawing the map was cancelled")
+
+    def _plan_finished(self) -> None:
+        if self._plan_task is self.sender():
+            self._plan_task = None
+
+    def _cancel_map_work(self) -> None:
+        for task in (self._plan_task, self._view_task):
+            if task is not None:
+                task.cancel()
+        self._pending_view = None
 
     def _on_resize(self, _event) -> None:
         """Keep the map's view at the axes' new shape until it is drawn again for the size
@@ -448,6 +510,9 @@ class ChartPane(QWidget):
         if _same_view((x0, x1, y0, y1), info.view):
             return
         self._user_view = True
+        if sum(len(f) for f in self._shown[0].flights) > self.PLAN_POINTS:
+            self._simplify_view(info)
+            return
         self._ignore_limits = True
         try:
             refresh_view(info)
@@ -455,6 +520,49 @@ class ChartPane(QWidget):
             self._ignore_limits = False
         self.canvas.draw_idle()
         self._settle_timer.start()
+
+    def _simplify_view(self, info) -> None:
+        """Re-simplify the tracks of a big map for the new view on a worker."""
+        self._ignore_limits = True
+        try:
+            fit_limits_to_axes(info.ax)
+        finally:
+            self._ignore_limits = False
+        request = view_request(info)
+        if self._pending_view is not None and _same_view(request.view, self._pending_view):
+            return  # already on its way
+        if self._view_task is not None:
+            self._view_task.cancel()
+        task = self.runner.create("Redrawing the tracks", lambda _p, cancelled: view_shapes(request, cancelled),
+                                  writes=False)
+        task.map_view = (info, request.view)
+        task.succeeded.connect(self._view_done)
+        task.finished.connect(self._view_finished)
+        self._view_task = task
+        self._pending_view = request.view
+        self.runner.start(task)
+
+    def _view_done(self, shapes) -> None:
+        info, view = self.sender().map_view
+        if info is not self._map_info():
+            return
+        x0, x1 = info.ax.get_xlim()
+        y0, y1 = info.ax.get_ylim()
+        if not _same_view((x0, x1, y0, y1), view):
+            return  # moved on: a newer request is running
+        self._pending_view = None
+        self._ignore_limits = True
+        try:
+            apply_view(info, view, shapes)
+        finally:
+            self._ignore_limits = False
+        self.canvas.draw_idle()
+        self._settle_timer.start()
+
+    def _view_finished(self) -> None:
+        if self._view_task is self.sender():
+            self._view_task = None
+            self._pending_view = None
 
     def _view_settled(self) -> None:
         """A fresh basemap when the view left the drawn one or needs another scale."""
@@ -486,11 +594,9 @@ class ChartPane(QWidget):
         if hit is not None:
             self.flight_clicked.emit(str(hit.flight_id))
             return
-        for track in info.tracks.values():  # a click on a coverage gap's dashed line
-            for line in track.gap_lines:
-                if line.contains(event)[0]:
-                    self.flight_clicked.emit(str(info.flight_for_artist(line)))
-                    return
+        flight_id = gap_at(info, event.xdata, event.ydata, max_distance_px=self.CLICK_PX)
+        if flight_id is not None:  # a click on a coverage gap's dashed line
+            self.flight_clicked.emit(str(flight_id))
 
     def _on_release(self, _event) -> None:
         self._button_down = False

@@ -10,8 +10,9 @@ from matplotlib.text import Text
 from osintdesk.charts import samples
 from osintdesk.charts.data import Airport, ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
-from osintdesk.charts.map import (draw_map, fit_limits_to_axes, nearest_point, refresh_basemap,
-                                  refresh_view, simplify_to_pixels)
+from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
+                                  refresh_basemap, refresh_view, simplify_to_pixels)
+from osintdesk.charts.tracks import shape_tracks
 from osintdesk.charts.projection import EqualEarth, distance_km, great_circle, to_unit_vectors, wrap_lon
 
 
@@ -359,3 +360,134 @@ def test_refresh_basemap_after_a_pan_and_zoom(fig, outbound):
     assert info.tracks[outbound.id].line in info.ax.lines  # the tracks stay
     assert any("Natural Earth 1:50m" in t for t in _texts(fig))
     assert not any("Natural Earth 1:110m" in t for t in _texts(fig))
+
+
+# --------------------------------------------------------------------------- many flights
+
+@pytest.fixture(scope="module")
+def shuttle():
+    """150 flights of one aircraft over the same route, every other one with a coverage gap."""
+    return samples.shuttle_flights(150, 1500)
+
+
+def _pixels(info, x, y):
+    """The distinct pixels of the axes that map points fall in."""
+    x0, x1, y0, y1 = info.view
+    mpp = (x1 - x0) / info.ax.bbox.width
+    ok = np.isfinite(x) & np.isfinite(y)
+    return {(int(a), int(b)) for a, b in zip((x[ok] - x0) // mpp, (y[ok] - y0) // mpp)}
+
+
+def test_overlapping_flights_draw_no_more_vertices_than_the_image_shows(shuttle):
+    fig = new_figure(800, 500)
+    info = draw_map(fig, shuttle)
+    assert info.merged and len(info.tracks) == 150
+    # Each flight on its own would be reduced to the pixel grid, but 150 times over.
+    separate = shape_tracks([t.points() for t in info.tracks.values()], info.projection, info.view,
+                            info.ax.bbox.width, info.ax.bbox.height, across=False)
+    one = separate[-1].vertices
+    assert sum(s.vertices for s in separate) > 100 * one
+    # Together, about as many as one flight, and at most a few per pixel the tracks pass.
+    assert info.vertices_drawn <= 2 * one
+    drawn_x = np.concatenate([t.path_x for t in info.tracks.values()])
+    drawn_y = np.concatenate([t.path_y for t in info.tracks.values()])
+    assert info.vertices_drawn <= 3 * len(_pixels(info, drawn_x, drawn_y))
+    # The vertices drawn are the tracks' own positions (or on their great circles), in one
+    # LineCollection over one of halos, in the flights' order.
+    halo, lines, _dots = info.track_artists
+    assert lines in info.ax.collections and halo.get_zorder() < lines.get_zorder()
+    shown = [f.id for f in shuttle if info.tracks[f.id].vertices]  # others are covered entirely
+    assert len(lines.get_paths()) == len(shown) and shown[-1] == shuttle[-1].id
+    assert [info.flight_for_artist(lines, i) for i in range(len(shown))] == shown
+    assert info.flight_for_artist(lines, len(shown)) is None
+    fig.canvas.draw()
+
+
+def test_gaps_stay_dashed_great_circles_among_many_flights(shuttle):
+    info = draw_map(new_figure(800, 500), shuttle)
+    gapped = [f for f in shuttle if f.gaps]
+    assert len(gapped) == 75
+    dashes, ends = info.gap_artists
+    assert len(dashes.get_paths()) == 75
+    assert all(pattern is not None for _offset, pattern in dashes.get_linestyle())
+    assert dashes.get_linewidth()[0] < info.track_artists[1].get_linewidth()[0]
+    assert len(ends.get_offsets()) == 150  # a dot where each gap starts and ends
+    proj = info.projection
+    for f, path in zip(gapped, dashes.get_paths()):
+        (gap,) = f.gaps
+        sx, sy = proj.forward(gap.lon_start, gap.lat_start)
+        ex, ey = proj.forward(gap.lon_end, gap.lat_end)
+        gx, gy = path.vertices[:, 0], path.vertices[:, 1]
+        assert math.hypot(gx[0] - sx, gy[0] - sy) < 1 and math.hypot(gx[-1] - ex, gy[-1] - ey) < 1
+        # Never flown: the flight's own line has no leg across its gap.
+        t = info.tracks[f.id]
+        legs = np.hypot(np.diff(t.path_x), np.diff(t.path_y))
+        assert not (legs > 0.2 * math.hypot(ex - sx, ey - sy)).any()
+    assert info.flight_for_artist(dashes, 1) == gapped[1].id
+    assert "coverage gap (no positions)" in [t.get_text() for t in info.legend.get_texts()]
+
+
+def test_the_legend_of_many_flights_is_capped(shuttle):
+    info = draw_map(new_figure(800, 500), shuttle)
+    labels = [t.get_text() for t in info.legend.get_texts()]
+    assert len(labels) == 12 + 2  # 11 flights, "… and 139 more", the gap, the airport
+    assert "… and 139 more flights" in labels
+
+
+def test_where_flights_overlap_the_one_drawn_on_top_is_picked(shuttle, bering):
+    flights = shuttle[:40] + [bering]
+    info = draw_map(new_figure(900, 600), flights)
+    assert info.merged
+    ids = list(info.tracks)
+    ppm = info.pixels_per_metre()
+    # A point of the first flight, under all the others: the hit is a flight drawn there.
+    first = info.tracks[shuttle[0].id]
+    i = len(first.x) // 5
+    hit = nearest_point(info, first.x[i], first.y[i], max_distance_px=8)
+    assert hit is not None and ids.index(hit.flight_id) > 0
+    t = info.tracks[hit.flight_id]
+    assert np.nanmin(np.hypot(t.path_x - first.x[i], t.path_y - first.y[i])) * ppm < 2.5
+    assert hit.distance_px < 2.5
+    # A flight of its own (Alaska) is found where it alone flies.
+    b = info.tracks[bering.id]
+    hit = nearest_point(info, b.x[100], b.y[100], max_distance_px=8)
+    assert hit.flight_id == bering.id and hit.index == 100
+
+
+def test_a_click_on_a_gap_finds_its_flight(outbound, inbound):
+    info = draw_map(new_figure(900, 600), [outbound, inbound])
+    (gx, gy) = info.tracks[outbound.id].gap_paths[0]
+    m = len(gx) // 2
+    assert gap_at(info, gx[m], gy[m] + 2 / info.pixels_per_metre(), max_distance_px=5) == outbound.id
+    assert gap_at(info, info.view[0], info.view[2], max_distance_px=5) is None
+
+
+def test_zooming_a_map_of_many_flights(shuttle):
+    info = draw_map(new_figure(800, 500), shuttle)
+    x0, x1, y0, y1 = info.view
+    t = info.tracks[shuttle[-1].id]
+    cx, cy = t.x[len(t.x) // 3], t.y[len(t.y) // 3]
+    w, h = (x1 - x0) / 16, (y1 - y0) / 16
+    info.ax.set_xlim(cx - w, cx + w)
+    info.ax.set_ylim(cy - h, cy + h)
+    vertices = refresh_view(info)
+    drawn_x = np.concatenate([t.path_x for t in info.tracks.values()])
+    drawn_y = np.concatenate([t.path_y for t in info.tracks.values()])
+    assert 0 < vertices <= 3 * len(_pixels(info, drawn_x, drawn_y))
+    paths = info.track_artists[1].get_paths()
+    assert sum(np.isfinite(p.vertices[:, 0]).sum() for p in paths) == vertices
+    info.ax.figure.canvas.draw()
+
+
+def test_a_plan_made_elsewhere_draws_the_same_map(outbound, inbound):
+    fig = new_figure(900, 600)
+    direct = draw_map(fig, [outbound, inbound], title="t")
+    plan = plan_map([outbound, inbound], size_px=(900, 600), title="t")
+    planned = draw_map(fig, plan=plan)
+    assert planned.view == pytest.approx(direct.view)
+    assert planned.vertices_drawn == direct.vertices_drawn
+    assert set(planned.tracks) == {outbound.id, inbound.id}
+    # Made for another size: made again for this one.
+    small = plan_map([outbound, inbound], size_px=(400, 300), title="t")
+    again = draw_map(fig, plan=small)
+    assert again.view == pytest.approx(direct.view)

@@ -279,3 +279,90 @@ def test_refresh_after_an_import_shows_the_new_flight(qtbot, tmp_path):
             pane.refresh()
         assert len(pane.info.tracks) == 2
         pane.wait()
+
+
+def test_big_maps_are_planned_on_a_worker(qtbot, pane, flight_ids, monkeypatch):
+    from osintdesk.ui import chart_pane
+    pane.PLAN_POINTS = 0  # every map counts as big
+    planned_on = []
+    plan_map = chart_pane.plan_map
+
+    def recording(*args, **kw):
+        planned_on.append(threading.current_thread())
+        return plan_map(*args, **kw)
+
+    monkeypatch.setattr(chart_pane, "plan_map", recording)
+    info = show(qtbot, pane, flight_ids)
+    assert set(info.tracks) == set(flight_ids) and all(t.line is not None for t in info.tracks.values())
+    assert planned_on and threading.main_thread() not in planned_on
+    assert not pane.busy()
+
+
+def test_a_plan_for_an_older_selection_is_dropped(qtbot, pane, flight_ids, monkeypatch):
+    from osintdesk.ui import chart_pane
+    pane.PLAN_POINTS = 0
+    gate = threading.Event()
+    plan_map = chart_pane.plan_map
+
+    def slow(flights, *args, **kw):
+        if [f.id for f in flights] == flight_ids[:1]:
+            gate.wait(10)
+        return plan_map(flights, *args, **kw)
+
+    monkeypatch.setattr(chart_pane, "plan_map", slow)
+    before = pane.info
+    with qtbot.waitSignal(pane.runner.started, timeout=5000,
+                          check_params_cb=lambda task: task.title.startswith("Drawing the map")):
+        pane.show_flights(flight_ids[:1])
+    assert pane.info is before  # the old chart stays while the new one is planned
+    assert "Drawing" in pane.status.text()
+    info = show(qtbot, pane, flight_ids[1:])
+    assert list(info.tracks) == flight_ids[1:]
+    gate.set()
+    with qtbot.assertNotEmitted(pane.redrawn, wait=300):
+        pane.wait()
+    assert list(pane.info.tracks) == flight_ids[1:]
+
+
+def test_a_big_map_is_simplified_again_on_a_worker_after_a_zoom(qtbot, pane, flight_ids, monkeypatch):
+    from osintdesk.ui import chart_pane
+    pane.PLAN_POINTS = 0
+    pane.REDRAW_POINTS = 0  # as if a million: the settled view redraws only the basemap
+    simplified_on = []
+    view_shapes = chart_pane.view_shapes
+
+    def recording(request, cancelled=None):
+        simplified_on.append(threading.current_thread())
+        return view_shapes(request, cancelled)
+
+    monkeypatch.setattr(chart_pane, "view_shapes", recording)
+    info = show(qtbot, pane, flight_ids)
+    vertices = info.vertices_drawn
+    x, y, _ = track_point(info, flight_ids[0], 0.2)
+    with qtbot.assertNotEmitted(pane.redrawn, wait=0):
+        info.ax.set_xlim(x - 60_000, x + 60_000)
+        info.ax.set_ylim(y - 60_000, y + 60_000)
+        qtbot.waitUntil(lambda: info.view[3] - info.view[2] == pytest.approx(120_000), timeout=3000)
+        qtbot.waitUntil(lambda: info.basemap_scale == "50m", timeout=3000)
+    assert info.vertices_drawn < vertices
+    assert simplified_on and threading.main_thread() not in simplified_on
+    assert pane.info is info
+
+
+def test_clicks_on_a_map_drawn_as_one_collection(qtbot, pane, flight_ids, monkeypatch):
+    from osintdesk.charts import map as chart_map
+    monkeypatch.setattr(chart_map, "MAX_SEPARATE_TRACKS", 1)  # as with hundreds of flights
+    monkeypatch.setattr(chart_map, "MAX_SEPARATE_GAPS", 0)
+    info = show(qtbot, pane, flight_ids)
+    assert info.merged and all(t.line is None and t.gap_lines == [] for t in info.tracks.values())
+    x, y, _ = track_point(info, flight_ids[1], 0.3)
+    with qtbot.waitSignal(pane.flight_clicked, timeout=2000) as blocker:
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton, pos=canvas_point(pane, x, y))
+    assert blocker.args == [flight_ids[1]]
+    gx, gy = info.tracks[flight_ids[0]].gap_paths[0]
+    middle = len(gx) // 2
+    with qtbot.waitSignal(pane.flight_clicked, timeout=2000) as blocker:
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton, pos=canvas_point(pane, gx[middle], gy[middle]))
+    assert blocker.args == [flight_ids[0]]
+    qtbot.mouseMove(pane.canvas, canvas_point(pane, x, y))
+    qtbot.waitUntil(lambda: " ft" in pane.status.text(), timeout=2000)
