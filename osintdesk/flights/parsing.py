@@ -215,6 +215,14 @@ def release_text(text: io.TextIOWrapper) -> None:
         pass  # the stream was already closed
 
 
+def csv_header(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[int, list[str]]:
+    """The first row of ``csv_rows`` (the header), or an InputError for an empty file."""
+    try:
+        return next(rows)
+    except StopIteration:
+        raise InputError("the file is empty (no header line)", path=name, line=1) from None
+
+
 def csv_rows(stream, name: str, *, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line_number, cells)`` for each non-blank CSV row; the line number is the
     physical line in the file where the row ends. Undecodable, NUL-bearing or malformed

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ...errors import InputError
 from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clean_callsign, clock_from,
-                       csv_rows, header_cells, header_index, make_point, options_hex,
+                       csv_header, csv_rows, header_cells, header_index, make_point, options_hex,
                        parse_iso_time)
 
 NAME = "fr24-csv"
@@ -117,10 +117,7 @@ def _checked_row(row, line, width, columns, hex_code, check, name):
 
 
 def _read_header(rows, name):
-    try:
-        line, header = next(rows)
-    except StopIteration:
-        raise InputError("the file is empty (no header line)", path=name, line=1) from None
+    line, header = csv_header(rows, name)
     columns = header_index(header, name, line, required=("position",), aliases=_ALIASES)
     if "timestamp" not in columns and "utc" not in columns:
         raise InputError("missing column Timestamp (or UTC)", path=name, line=line)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, csv_rows, header_cells,
-                       header_index, make_point, normalise_hex, normalise_squawk, options_hex,
-                       parse_bool, parse_iso_time, to_float)
+from ..parsing import (Ticker, Validator, clean_callsign, clock_from, csv_header, csv_rows,
+                       header_cells, header_index, make_point, normalise_hex, normalise_squawk,
+                       options_hex, parse_bool, parse_iso_time, to_float)
 
 NAME = "fr24-adsb-csv"
 VERSION = "1"
@@ -59,10 +59,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     check = Validator(name, clock_from(options))
     ticker = Ticker(stream, progress, cancelled)
     rows = csv_rows(stream, name)
-    try:
-        line, header = next(rows)
-    except StopIteration:
-        raise InputError("the file is empty (no header line)", path=name, line=1) from None
+    line, header = csv_header(rows, name)
     columns = header_index(header, name, line, aliases=_ALIASES,
                            required=("hex", "latitude", "longitude"))
     if "receiver_time" not in columns and "network_time" not in columns:

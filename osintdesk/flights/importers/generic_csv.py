@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..mapping import ALTITUDE_UNITS, SPEED_UNITS, VRATE_UNITS, ColumnMapping, load_preset
-from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_rows,
-                       header_index, make_point, normalise_header, normalise_hex, normalise_squawk,
-                       options_hex, parse_bool, parse_time_with_format)
+from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_header,
+                       csv_rows, header_index, make_point, normalise_header, normalise_hex,
+                       normalise_squawk, options_hex, parse_bool, parse_time_with_format)
 
 NAME = "csv-mapping"
 VERSION = "1"
@@ -45,10 +45,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     check = Validator(name, clock_from(options))
     ticker = Ticker(stream, progress, cancelled)
     rows = csv_rows(stream, name, delimiter=mapping.delimiter)
-    try:
-        line, header = next(rows)
-    except StopIteration:
-        raise InputError("the file is empty (no header line)", path=name, line=1) from None
+    line, header = csv_header(rows, name)
     aliases = {}
     for field_name in ("time", "lat", "lon") + _OPTIONAL:
         column = getattr(mapping, field_name)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_rows,
-                       header_cells, header_index, m_to_ft, make_point, ms_to_fpm, ms_to_kt,
-                       normalise_hex, normalise_squawk, parse_bool)
+from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_header,
+                       csv_rows, header_cells, header_index, m_to_ft, make_point, ms_to_fpm,
+                       ms_to_kt, normalise_hex, normalise_squawk, parse_bool)
 
 NAME = "opensky-csv"
 VERSION = "1"
@@ -40,10 +40,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     check = Validator(name, clock_from(options))
     ticker = Ticker(stream, progress, cancelled)
     rows = csv_rows(stream, name)
-    try:
-        line, header = next(rows)
-    except StopIteration:
-        raise InputError("the file is empty (no header line)", path=name, line=1) from None
+    line, header = csv_header(rows, name)
     col = header_index(header, name, line, aliases=_ALIASES,
                        required=("icao24", "lat", "lon", "lastposupdate"))
     width = len(header)
