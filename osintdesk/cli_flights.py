@@ -87,6 +87,13 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
     from .flights import queries
     with _open_for_reading(ctx, case) as opened:
         rows = queries.flights(opened, aircraft)
+        if aircraft and not rows and not opened.conn.execute(
+                "SELECT 1 FROM aircraft WHERE lower(hex) = lower(?) "
+                "OR upper(registration) = upper(?)", (aircraft, aircraft)).fetchone():
+            # A mistyped registration must not read as "this aircraft never flew".
+            raise OsintdeskError(f"no aircraft '{aircraft}' in this case (give a hex code or a "
+                                 "registration; `osintdesk aircraft CASE` lists them)",
+                                 path=opened.path)
         if as_json:
             for row in rows:
                 row["gaps"] = queries.gaps(opened, row["uuid"])

@@ -51,6 +51,9 @@ def test_import_list_flights_and_aircraft(case, files):
     assert rows[0]["origin"] == "UUWW" and rows[1]["destination"] == "UUWW"
     text = run("flights", case, "--aircraft", "RA-86496").stdout
     assert "UUWW" in text and "ZKPY" in text
+    unknown = run("flights", case, "--aircraft", "RA-00000")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert "no aircraft 'RA-00000'" in unknown.stderr and "Traceback" not in unknown.stderr
 
     aircraft = json.loads(run("aircraft", case, "--json").stdout)
     assert aircraft[0]["hex"] == "155abc" and aircraft[0]["registration_country"] == "Russia"

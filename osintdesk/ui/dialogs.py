@@ -10,6 +10,7 @@ import matplotlib
 import PySide6
 import sqlite_utils  # noqa: F401  (version shown in About)
 from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser,
                                QVBoxLayout, QWidget)
@@ -41,7 +42,9 @@ class NewCaseDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Title:", self.title_edit)
         form.addRow("Case &number:", self.number_edit)
-        form.addRow("&File:", path_row)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.path_edit)  # a row that is a layout gets no buddy: "&" showed
+        form.addRow(file_label, path_row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -147,8 +150,11 @@ class AboutDialog(QDialog):
             "<h2>osintdesk</h2><p>Offline case files for open-source investigators: evidence "
             "capture with a tamper-evident chain of custody, flight tracks, charts.</p>"
             f"<p>{versions_html()}</p><h3>Data licences</h3>")
-        text.append("")
-        text.insertPlainText(licences)
+        cursor = text.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)  # after the heading, not before it
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())  # plain, not the heading's
+        cursor.insertText(licences, QTextCharFormat())
+        text.moveCursor(QTextCursor.MoveOperation.Start)
         self.text = text
         layout = QVBoxLayout(self)
         layout.addWidget(text)

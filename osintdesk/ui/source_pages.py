@@ -436,7 +436,9 @@ class CaptureSettingsDialog(QDialog):
         ua_row.addWidget(self.user_agent_edit, 1)
         ua_row.addWidget(reset)
         form = QFormLayout()
-        form.addRow("&User agent:", ua_row)
+        ua_label = QLabel("&User agent:")
+        ua_label.setBuddy(self.user_agent_edit)  # a row that is a layout gets no buddy
+        form.addRow(ua_label, ua_row)
         form.addRow("&Proxy:", self.proxy_edit)
         form.addRow("&Timeout:", self.timeout_spin)
         form.addRow("&Largest body:", self.max_size_spin)

@@ -67,6 +67,19 @@ def test_reimport_adds_nothing_and_says_so(case, tmp_path, outbound):
     assert snapshot(case) == before
 
 
+def test_fr24_kml_points_go_to_the_aircraft_its_document_names(case, tmp_path, outbound):
+    # The registration is in the Document description, read before the first point:
+    # the points must not land on an "unidentified (f.kml)" aircraft.
+    result = import_flight_file(case, samples.write_fr24_kml(tmp_path / "f.kml", outbound))
+    assert result.aircraft == ["RA-86496"]
+    row = case.conn.execute("SELECT registration, type_code FROM aircraft").fetchall()
+    assert row == [("RA-86496", "IL62")]
+    # A second file naming the same registration joins the same aircraft.
+    later = samples.synthetic_flight("ZKPY", "UUWW", outbound[-1].t + 2 * DAY)
+    import_flight_file(case, samples.write_fr24_kml(tmp_path / "g.kml", later))
+    assert case.conn.execute("SELECT count(*) FROM aircraft").fetchone()[0] == 1
+
+
 def test_two_files_two_flights_and_ground_time(case, tmp_path, outbound):
     back = samples.synthetic_flight("ZKPY", "UUWW", start_t=outbound[-1].t + 2 * DAY + 3 * 3600)
     trace = samples.write_readsb_trace(tmp_path / "trace_full_155abc.json", outbound + back)

@@ -157,6 +157,22 @@ def test_about_lists_versions_and_data_licences(qtbot, window):
     text = dialog.text.toPlainText()
     assert "Natural Earth" in text and "OurAirports" in text and "CC0" in text
     assert "SQLite" in text and "Qt" in text
+    # The heading comes first, the licences after it (they were once inserted above it).
+    assert text.lstrip().startswith("osintdesk")
+    assert text.index("Data licences") < text.index("Natural Earth")
+
+
+def test_every_form_label_with_a_mnemonic_has_a_buddy(qtbot, window):
+    # A label left without a buddy shows its "&" literally ("&File:").
+    from PySide6.QtWidgets import QLabel
+    from osintdesk.ui.source_pages import CaptureSettingsDialog
+    from osintdesk.sources.settings import load_capture_settings
+    dialogs = [NewCaseDialog(window, None), CaptureSettingsDialog(load_capture_settings(), window)]
+    for dialog in dialogs:
+        labels = [label for label in dialog.findChildren(QLabel) if "&" in label.text()]
+        assert labels
+        for label in labels:
+            assert label.buddy() is not None, label.text()
 
 
 def test_audit_model_passes_modeltester(qtmodeltester, tmp_path):

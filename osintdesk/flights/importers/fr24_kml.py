@@ -64,6 +64,13 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
             state["route_seen"] |= xml_text(element) == "Route"
         elif parent_tag == "Document" and tag in ("name", "description"):
             state["doc_" + tag] = element.text or ""
+            if tag == "description" and not record:
+                # The identity goes before the first point, so the points are filed under
+                # the aircraft the file names, not under an "unidentified" one.
+                info = _aircraft_info(state["doc_description"], hex_code)
+                if info is not None:
+                    state["identity_sent"] = True
+                    yield info
         elif tag == "Placemark" and parent_tag == "Folder":
             if folder_names.get(id(parent)) == "Route":
                 record += 1
@@ -126,6 +133,21 @@ def _split_name(doc_name: str | None) -> tuple[str | None, str | None]:
     return clean_callsign(number), clean_callsign(callsign)
 
 
+def _aircraft_info(description: str, hex_code: str | None) -> AircraftInfo | None:
+    """Registration and type from the Document description (None when it names neither)."""
+    def first(pattern):
+        match = pattern.search(description)
+        return match.group(1).strip() if match else None
+
+    registration = first(_REGISTRATION)
+    type_code = first(_TYPE_CODE)
+    if not (registration or type_code or hex_code):
+        return None
+    return AircraftInfo(hex=hex_code, registration=registration.upper() if registration else None,
+                        type_code=type_code.upper() if type_code else None,
+                        type_name=first(_TYPE_NAME))
+
+
 def _document(state, hex_code, first_t, last_t):
     description = state["doc_description"] or ""
     number, callsign = _split_name(state["doc_name"])
@@ -134,13 +156,10 @@ def _document(state, hex_code, first_t, last_t):
         match = pattern.search(description)
         return match.group(1).strip() if match else None
 
-    registration = first(_REGISTRATION)
-    registration = registration.upper() if registration else None
-    type_code = first(_TYPE_CODE)
-    if registration or type_code or hex_code:
-        yield AircraftInfo(hex=hex_code, registration=registration,
-                           type_code=type_code.upper() if type_code else None,
-                           type_name=first(_TYPE_NAME))
+    info = _aircraft_info(description, hex_code)
+    registration = info.registration if info is not None else None
+    if info is not None and not state.get("identity_sent"):
+        yield info
     origin, destination = first(_ORIGIN), first(_DESTINATION)
     yield FileFlight(hex=hex_code, registration=registration, callsign=callsign,
                      flight_number=number, origin=origin.upper() if origin else None,
