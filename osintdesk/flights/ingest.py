@@ -170,6 +170,15 @@ def _hint_identity(hint: str | None) -> AircraftInfo | None:
     return AircraftInfo(registration=text.upper())
 
 
+def _flights_of_import(case: Case, import_id: int) -> int:
+    """How many flights hold positions from this import (including ones already known)."""
+    return case.conn.execute(
+        "SELECT count(*) FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid "
+        "JOIN (SELECT aircraft_id, min(t) AS t0, max(t) AS t1 FROM track_points "
+        "      WHERE import_id = ? GROUP BY aircraft_id) p ON p.aircraft_id = a.id "
+        "WHERE f.first_t <= p.t1 AND f.last_t >= p.t0", (import_id,)).fetchone()[0]
+
+
 def file_sha256(path: Path, progress=None, cancelled=None) -> str:
     src = _Source(path)
     size = path.stat().st_size
@@ -287,7 +296,8 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import analyse_aircraft
         for aircraft_uuid in book.touched:
-            result.flights += analyse_aircraft(case, aircraft_uuid)
+            analyse_aircraft(case, aircraft_uuid)
+        result.flights = _flights_of_import(case, import_id)
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result
 

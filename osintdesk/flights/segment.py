@@ -487,8 +487,12 @@ def _apply_file_flight(flight: Flight, file_flight: FileFlight) -> None:
         airport = lookup(code)
         distance = great_circle_km(lat, lon, airport.lat, airport.lon) if airport else None
         setattr(flight, attribute, AirportRef(
-            code=code, name=airport.name if airport else None, source="file",
-            distance_km=distance, basis="named by the file"))
+            # One airport, one code: a file's IATA code (FR24 KML says VKO) is shown as the
+            # ICAO code the other formats and the inference use (UUWW).
+            code=airport.code if airport else code, name=airport.name if airport else None,
+            source="file", distance_km=distance,
+            basis="named by the file" + (f" as {code}" if airport and airport.code != code
+                                         else "")))
         if inferred and airport and inferred.code not in (airport.code, code):
             flight.notes.append(f"the file names {attribute} {code}; the track points to "
                                 f"{inferred.code} ({inferred.basis})")

@@ -184,3 +184,12 @@ def test_stored_track_splits_like_the_points_it_came_from(case, tmp_path):
     assert [(f["origin"], f["destination"], f["callsigns"]) for f in stored] == \
         [(f.departure.code, f.arrival.code, ", ".join(f.callsigns)) for f in expected]
     assert [f["point_count"] for f in stored] == [f.point_count for f in expected]
+
+
+def test_flight_count_is_the_flights_holding_this_files_positions(case, tmp_path):
+    out = samples.synthetic_flight("UUWW", "ZKPY")
+    back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + DAY)
+    first = import_flight_file(case, samples.write_readsb_trace(tmp_path / "a.json", out))
+    second = import_flight_file(case, samples.write_readsb_trace(tmp_path / "b.json", back))
+    assert (first.flights, second.flights) == (1, 1)
+    assert len(queries.flights(case)) == 2

@@ -153,7 +153,9 @@ def test_file_airports_are_kept_and_a_disagreement_is_noted():
         "UUEE", "file", "named by the file")
     assert flight.departure.distance_km == pytest.approx(
         airports.great_circle_km(flight.first_lat, flight.first_lon, 55.976858, 37.41121))
-    assert flight.arrival.code == "FNJ" and flight.arrival.name.startswith("Pyongyang")
+    # the file's IATA code is shown as the airport's ICAO code, the file's own code kept
+    assert flight.arrival.code == "ZKPY" and flight.arrival.name.startswith("Pyongyang")
+    assert flight.arrival.basis == "named by the file as FNJ"
     assert flight.notes == ["the file names departure UUEE; the track points to UUWW "
                             "(on the ground there, 0.0 km away)"]
     assert flight.callsigns == ["RSD001", "AFL100"] and flight.flight_number == "SU100"
