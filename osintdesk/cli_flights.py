@@ -133,6 +133,7 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
             row["registration_country"] and f"registered in {row['registration_country']}",
             row["hex_country"] and f"address block {row['hex_country']}"
             + (" (military)" if row["hex_military"] else "")) if x)
+        ident = ident or "the files name no identity (import with --aircraft REG_OR_HEX)"
         click.echo(f"{row['label']}: {ident}" + (f"; {countries}" if countries else ""))
         click.echo(f"  {row['flights']} flight(s), {row['points']} points, "
                    f"{row['first_seen_utc'] or '-'} to {row['last_seen_utc'] or '-'}")

@@ -66,6 +66,9 @@ class SearchHit:
 # ----------------------------------------------------------------------------- the query
 
 
+_DESIGNATION = re.compile(r"[A-Za-z]+[-/][0-9]+$")
+
+
 def fts_query(text: str) -> str:
     """A safe FTS5 MATCH expression for what the investigator typed.
 
@@ -95,6 +98,8 @@ def fts_query(text: str) -> str:
             continue
         prefix = word.endswith("*")
         word = word.rstrip("*")
+        # A type or registration typed short finds its variants: Il-62 finds Il-62M.
+        prefix = prefix or bool(_DESIGNATION.search(word))
         if _WORDISH.search(word):
             items.append(("term", _quote(word) + ("*" if prefix else "")))
     parts: list[str] = []

@@ -111,7 +111,7 @@ def test_odd_input_never_breaks_the_query(filled, query):
 
 
 def test_fts_query_quotes_terms():
-    assert fts_query("RA-86496 Sunan") == '"RA-86496" "Sunan"'
+    assert fts_query("RA-86496 Sunan") == '"RA-86496"* "Sunan"'  # designations match variants
     assert fts_query("Vnuk* OR Sunan") == '"Vnuk"* OR "Sunan"'
     assert fts_query('"quiet day" NOT rain') == '"quiet day" NOT "rain"'
     assert fts_query("OR Sunan") == '"OR" "Sunan"'
@@ -132,3 +132,10 @@ def test_snippets_keep_the_original_letters(filled):
     [hit] = search(case, "самолет")
     assert "Самолёт" in hit.snippet
     assert hit.snippet[slice(*hit.highlights[0])] == "Самолёт"
+
+
+def test_a_type_typed_short_finds_its_variants(filled):
+    case, sources = filled
+    assert fts_query("Il-62").endswith("*")
+    assert sources["story.txt"]["uuid"] in {h.source_uuid for h in search(case, "Il-62")}
+    assert not fts_query("minister").endswith("*")
