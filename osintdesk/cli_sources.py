@@ -70,6 +70,10 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
             click.echo(f"  body SHA-256 {o.body_sha256}")
             click.echo(f"  WARC SHA-256 {o.warc_sha256}")
             click.echo(f"  {o.identifiers} identifier(s), {o.selector_hits} selector hit(s)")
+            if o.status is not None and o.status >= 400:
+                # Kept: an error page is itself evidence (a removed article), but say so.
+                click.echo(f"  note: the server answered HTTP {o.status}; this capture is its "
+                           "error page, not the content that was asked for", err=True)
             for warning in o.warnings:
                 click.echo(f"  note: {warning}")
     if failed:

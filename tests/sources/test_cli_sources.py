@@ -129,3 +129,9 @@ def test_bad_arguments_give_one_line(case, args, message):
     result = run(*(a.format(case=case) for a in args))
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_error_page_is_kept_but_said_to_be_one(case, page_server):
+    result = ok("capture", case, page_server.base_url + "/404")
+    assert "captured" in result.stdout
+    assert "the server answered HTTP 404" in result.stderr
