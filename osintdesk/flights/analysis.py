@@ -54,7 +54,7 @@ def _track(case: Case, aircraft_uuid: str, leg_imports: set[int]):
     return track_from_columns(hex_code, chunks, [t for t in leg_times if t is not None])
 
 
-def analyse_aircraft(case: Case, aircraft_uuid: str) -> int:
+def analyse_aircraft(case: Case, aircraft_uuid: str, *, track=None) -> int:
     """Recompute and store the aircraft's flights, gaps and ground times; return the flight count.
 
     A file that describes one flight (a FlightRadar24 export) stays one flight; several
@@ -64,8 +64,9 @@ def analyse_aircraft(case: Case, aircraft_uuid: str) -> int:
     single_flight = len(imports) == 1 and imports[0][1]
     leg_imports = {uuid for uuid, single, _ in imports if single} if len(imports) > 1 else set()
     file_flights = [f for _, _, flights in imports for f in flights]
-    track = split_track(_track(case, aircraft_uuid, leg_imports), file_flights=file_flights,
-                        single_flight=single_flight)
+    if track is None or len(imports) != 1:  # ``track``: the points just imported, if all
+        track = _track(case, aircraft_uuid, leg_imports)
+    track = split_track(track, file_flights=file_flights, single_flight=single_flight)
     with case.transaction():
         previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",
                                      (aircraft_uuid,)).fetchone()[0]

@@ -54,6 +54,51 @@ class ImportResult:
         return asdict(self)
 
 
+class _TrackCollector:
+    """Keeps the columns of the points just inserted, so that an aircraft new to the case
+    can be split into flights without reading a million rows back. Gives up (and the
+    analysis reads from the case) when a batch mixes aircraft or a row was a duplicate."""
+
+    def __init__(self, book: "_AircraftBook"):
+        self.book = book
+        self.aircraft_id: int | None = None
+        self.parts: list[list] = []
+        self.active = True
+
+    def add(self, batch: list[tuple], all_inserted: bool) -> None:
+        if not self.active:
+            return
+        ids = {row[1] for row in batch}
+        if not all_inserted or len(ids) != 1 or (self.aircraft_id not in (None, *ids)):
+            self.active, self.parts = False, []
+            return
+        if self.aircraft_id is None:
+            self.aircraft_id = ids.pop()
+            if self.book.case.conn.execute(  # points of earlier imports: read from the case
+                    "SELECT 1 FROM track_points WHERE aircraft_id = ? AND import_id != ? LIMIT 1",
+                    (self.aircraft_id, batch[0][0])).fetchone():
+                self.active = False
+                return
+        self.parts.append(list(zip(*batch)))
+
+    def track(self, aircraft_uuid: str):
+        """The segment track of ``aircraft_uuid`` when this import holds all its points."""
+        if not (self.active and self.parts and
+                self.book.row_ids.get(aircraft_uuid) == self.aircraft_id):
+            return None
+        import numpy as np
+        from .segment import _Track
+
+        def column(i, dtype):
+            return np.concatenate([np.array(part[i], dtype=dtype) for part in self.parts])
+        hex_code = self.book.case.conn.execute("SELECT hex FROM aircraft WHERE id = ?",
+                                               (self.aircraft_id,)).fetchone()[0]
+        return _Track.from_arrays(
+            hex_code, column(2, float), column(3, float), column(4, float), column(5, float),
+            column(6, float), column(9, object), column(12, np.uint8), column(10, object),
+            column(11, object))
+
+
 class _AircraftBook:
     """Finds or creates the case's aircraft for the hex codes and identities a file names."""
 
@@ -227,16 +272,20 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
         digest: RowDigest | None = RowDigest()
         digest.section("track_points")
 
+        collector = _TrackCollector(book)
+
         def flush() -> None:
             nonlocal digest
             if batch:
                 before = case.conn.total_changes
                 case.conn.executemany(INSERT_POINTS, batch)
+                all_inserted = case.conn.total_changes - before == len(batch)
                 if digest is not None:
-                    if case.conn.total_changes - before == len(batch):
+                    if all_inserted:
                         digest.add([row[1:] for row in batch])
                     else:
                         digest = None
+                collector.add(batch, all_inserted)
                 batch.clear()
 
         file_label = path.name
@@ -296,7 +345,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import analyse_aircraft
         for aircraft_uuid in book.touched:
-            analyse_aircraft(case, aircraft_uuid)
+            analyse_aircraft(case, aircraft_uuid, track=collector.track(aircraft_uuid))
         result.flights = _flights_of_import(case, import_id)
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result

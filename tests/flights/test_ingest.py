@@ -193,3 +193,39 @@ def test_flight_count_is_the_flights_holding_this_files_positions(case, tmp_path
     second = import_flight_file(case, samples.write_readsb_trace(tmp_path / "b.json", back))
     assert (first.flights, second.flights) == (1, 1)
     assert len(queries.flights(case)) == 2
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_path, shuffle,
+                                                                    monkeypatch):
+    """The import splits a new aircraft's track from what it inserted; reading the points
+    back from the case must give exactly the same flights, gaps and ground times."""
+    import random
+    from osintdesk.flights.analysis import analyse_aircraft
+    out = samples.synthetic_flight("UUWW", "ZKPY", gaps=[(3600, 2 * 3600)], callsign="RSD062")
+    back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 2 * DAY,
+                                    callsign="RSD063", squawk="0412")
+    points = out + back
+    if shuffle:
+        random.Random(7).shuffle(points)
+    from osintdesk.flights import segment
+    built = []
+    original = segment._Track.from_arrays.__func__
+
+    def counting(cls, *args):
+        built.append(len(args[1]))
+        return original(cls, *args)
+    monkeypatch.setattr(segment._Track, "from_arrays", classmethod(counting))
+    import_flight_file(case, samples.write_readsb_trace(tmp_path / "t.json", points))
+    assert built == [len(points)]  # the import did split the rows it had just inserted
+    [aircraft_uuid] = [r[0] for r in case.conn.execute("SELECT uuid FROM aircraft")]
+
+    def last_analysis():
+        return [e for e in case.audit_entries() if e.object_type == "flight-analysis"][-1]
+    from_import = last_analysis()
+    with case.transaction():
+        analyse_aircraft(case, aircraft_uuid)  # no track given: reads the case
+    from_case = last_analysis()
+    assert from_case.seq > from_import.seq
+    assert from_case.object_hash == from_import.object_hash
+    assert [f["callsigns"] for f in queries.flights(case)] == ["RSD062", "RSD063"]
