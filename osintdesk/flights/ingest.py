@@ -55,48 +55,76 @@ class ImportResult:
 
 
 class _TrackCollector:
-    """Keeps the columns of the points just inserted, so that an aircraft new to the case
-    can be split into flights without reading a million rows back. Gives up (and the
-    analysis reads from the case) when a batch mixes aircraft or a row was a duplicate."""
+    """Keeps compact columns of the points just inserted (about 45 bytes a point), so that
+    an aircraft new to the case is split into flights without reading its rows back.
+    Gives up, and the analysis reads from the case, when a batch mixes aircraft, a row was
+    a duplicate, or the file is not in time order."""
 
     def __init__(self, book: "_AircraftBook"):
         self.book = book
         self.aircraft_id: int | None = None
-        self.parts: list[list] = []
+        self.numbers: list[tuple] = []   # per batch: t, lat, lon, alt, gs, state, leg arrays
+        self.runs: tuple[list, list] = ([], [])  # callsign and squawk changes
+        self.count = 0
+        self.last_key: tuple | None = None
         self.active = True
+
+    def _stop(self) -> None:
+        self.active, self.numbers, self.runs = False, [], ([], [])
 
     def add(self, batch: list[tuple], all_inserted: bool) -> None:
         if not self.active:
             return
-        ids = {row[1] for row in batch}
-        if not all_inserted or len(ids) != 1 or (self.aircraft_id not in (None, *ids)):
-            self.active, self.parts = False, []
-            return
+        import numpy as np
+        first, last = batch[0], batch[-1]
+        if not all_inserted or first[1] != last[1] or self.aircraft_id not in (None, first[1]):
+            return self._stop()
+        columns = list(zip(*batch))
+        if len(set(columns[1])) != 1:
+            return self._stop()
+        t, lat, lon = (np.array(columns[i], dtype=float) for i in (2, 3, 4))
+        keys_sorted = np.all(t[1:] > t[:-1]) or _sorted_like_the_case(t, lat, lon)
+        if not keys_sorted or (self.last_key is not None and
+                               self.last_key > (t[0], lat[0], lon[0])):
+            return self._stop()
         if self.aircraft_id is None:
-            self.aircraft_id = ids.pop()
+            self.aircraft_id = first[1]
             if self.book.case.conn.execute(  # points of earlier imports: read from the case
                     "SELECT 1 FROM track_points WHERE aircraft_id = ? AND import_id != ? LIMIT 1",
-                    (self.aircraft_id, batch[0][0])).fetchone():
-                self.active = False
-                return
-        self.parts.append(list(zip(*batch)))
+                    (self.aircraft_id, first[0])).fetchone():
+                return self._stop()
+        ground = np.array(columns[9], dtype=object)
+        state = np.where(ground == True, 2, np.where(ground == False, 1, 0))  # noqa: E712
+        self.numbers.append((t, lat, lon, np.array(columns[5], dtype=float),
+                             np.array(columns[6], dtype=float), state.astype(np.uint8),
+                             np.array(columns[12], dtype=np.uint8)))
+        for runs, values in zip(self.runs, (columns[10], columns[11])):
+            previous = runs[-1][1] if runs else object()
+            for offset, value in enumerate(values):
+                if value != previous:
+                    runs.append((self.count + offset, value))
+                    previous = value
+        self.count += len(batch)
+        self.last_key = (t[-1], lat[-1], lon[-1])
 
     def track(self, aircraft_uuid: str):
         """The segment track of ``aircraft_uuid`` when this import holds all its points."""
-        if not (self.active and self.parts and
+        if not (self.active and self.numbers and
                 self.book.row_ids.get(aircraft_uuid) == self.aircraft_id):
             return None
         import numpy as np
         from .segment import _Track
-
-        def column(i, dtype):
-            return np.concatenate([np.array(part[i], dtype=dtype) for part in self.parts])
         hex_code = self.book.case.conn.execute("SELECT hex FROM aircraft WHERE id = ?",
                                                (self.aircraft_id,)).fetchone()[0]
-        return _Track.from_arrays(
-            hex_code, column(2, float), column(3, float), column(4, float), column(5, float),
-            column(6, float), column(9, object), column(12, np.uint8), column(10, object),
-            column(11, object))
+        columns = [np.concatenate(parts) for parts in zip(*self.numbers)]
+        return _Track.from_sorted(hex_code, *columns, callsign_runs=self.runs[0],
+                                  squawk_runs=self.runs[1])
+
+
+def _sorted_like_the_case(t, lat, lon) -> bool:
+    """In (t, lat, lon) order, the order the case's index gives the same points."""
+    from .segment import _ties_ordered
+    return bool((t[1:] >= t[:-1]).all()) and _ties_ordered(t, lat, lon)
 
 
 class _AircraftBook:

@@ -219,25 +219,16 @@ class _Track:
         return track
 
     @classmethod
-    def from_arrays(cls, hex_code: str | None, t, lat, lon, alt_ft, gs_kt, on_ground, leg,
-                    callsign, squawk) -> "_Track":
-        """A track from whole columns in any order (numpy arrays; NaN for a missing altitude
-        or speed; on_ground and the texts as object arrays holding None where unknown).
-        Sorted by time, then position, as the case store orders the same points."""
+    def from_sorted(cls, hex_code: str | None, t, lat, lon, alt_ft, gs_kt, state, leg, *,
+                    callsign_runs, squawk_runs) -> "_Track":
+        """A track from columns already in the case's order (time, then position), with NaN
+        for a missing altitude or speed and the callsign/squawk changes as runs."""
         track = cls.__new__(cls)
         track.hex, track.duplicates = hex_code, 0
         track._labels, track._names = {None: 0}, [None]
-        if len(t) > 1 and not (np.all(t[1:] >= t[:-1])
-                               and _ties_ordered(t, lat, lon)):
-            order = np.lexsort((lon, lat, t))
-            t, lat, lon, alt_ft, gs_kt, on_ground, leg, callsign, squawk = (
-                a[order] for a in (t, lat, lon, alt_ft, gs_kt, on_ground, leg, callsign, squawk))
         track.t, track.lat, track.lon, track.alt, track.gs = t, lat, lon, alt_ft, gs_kt
-        track.state = np.where(on_ground == True, _GROUND,  # noqa: E712 (object array)
-                               np.where(on_ground == False, _AIR, _UNKNOWN)).astype(np.uint8)  # noqa: E712
-        track.leg = np.asarray(leg, dtype=np.uint8)
-        track.callsign_runs = _runs_in(callsign)
-        track.squawk_runs = _runs_in(squawk)
+        track.state, track.leg = state, leg
+        track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
         return track
 
     def _label(self, value: str | None) -> int:
@@ -336,14 +327,6 @@ def _ties_ordered(t, lat, lon) -> bool:
         return True
     a, b = tie, tie + 1
     return bool(np.all((lat[a] < lat[b]) | ((lat[a] == lat[b]) & (lon[a] <= lon[b]))))
-
-
-def _runs_in(values) -> list[tuple[int, str | None]]:
-    """(first index, value) wherever an object array's value changes."""
-    if not len(values):
-        return []
-    starts = np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-    return [(int(i), values[i]) for i in starts]
 
 
 def _haversine_km(lat1, lon1, lat2, lon2):
