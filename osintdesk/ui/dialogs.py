@@ -146,14 +146,13 @@ class AboutDialog(QDialog):
             licences = resource("LICENSES.md").read_text(encoding="utf-8")
         except OSError:
             licences = "(resources/LICENSES.md is missing)"
-        text.setHtml(
-            "<h2>osintdesk</h2><p>Offline case files for open-source investigators: evidence "
-            "capture with a tamper-evident chain of custody, flight tracks, charts.</p>"
-            f"<p>{versions_html()}</p><h3>Data licences</h3>")
-        cursor = text.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)  # after the heading, not before it
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())  # plain, not the heading's
-        cursor.insertText(licences, QTextCharFormat())
+        # LICENSES.md is Markdown: render it, below the program's name and versions.
+        text.setMarkdown(
+            "## osintdesk\n\nOffline case files for open-source investigators: evidence "
+            "capture with a tamper-evident chain of custody, flight tracks, charts.\n\n"
+            + versions_html().replace("<br>", "  \n") + "\n\n"
+            + licences.replace("# Data bundled with osintdesk", "### Data licences", 1)
+            .replace("\n## ", "\n#### "))
         text.moveCursor(QTextCursor.MoveOperation.Start)
         self.text = text
         layout = QVBoxLayout(self)
