@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from ..errors import InputError
 from ..store import Case
-from ..store.artifacts import _Source, hash_source
+from ..store.artifacts import sha256_of_file
 from ..store.records import TRACK_POINTS, RowDigest
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
@@ -252,13 +252,6 @@ def _flights_of_import(case: Case, import_id: int) -> int:
         "WHERE f.first_t <= p.t1 AND f.last_t >= p.t0", (import_id,)).fetchone()[0]
 
 
-def file_sha256(path: Path, progress=None, cancelled=None) -> str:
-    src = _Source(path)
-    size = path.stat().st_size
-    sha, _ = hash_source(src, progress, cancelled, size)
-    return sha
-
-
 def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None = None,
                        aircraft: str | None = None, options: dict | None = None,
                        progress: Callable[[int, int | None], None] | None = None,
@@ -268,7 +261,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "is not a file", path=path)
     importer: ModuleType = importers.get(fmt) if fmt else importers.detect(path)
-    sha256 = file_sha256(path, cancelled=cancelled)
+    sha256 = sha256_of_file(path, cancelled=cancelled)
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
     previous = case.conn.execute(

@@ -105,6 +105,13 @@ def hash_source(src: _Source, progress: Progress | None = None,
     return digest.hexdigest(), size
 
 
+def sha256_of_file(path: str | os.PathLike, progress: Progress | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> str:
+    """SHA-256 of a file, read in a stream (InputError naming the file if it cannot be read)."""
+    src = _Source(path)
+    return hash_source(src, progress, cancelled, os.path.getsize(path))[0]
+
+
 def write_chunks(conn: sqlite3.Connection, src: _Source, sha256: str, size: int,
                  progress: Progress | None = None,
                  cancelled: Callable[[], bool] | None = None) -> None:

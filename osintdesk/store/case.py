@@ -25,6 +25,7 @@ from ..errors import CaseExistsError, InputError, NotACaseError, OsintdeskError,
 from . import artifacts as art
 from . import audit
 from .clock import Clock, to_utc_text, utc_now
+from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
 from .migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migration_names
 from .records import CASE_FIELDS, RECORD_KINDS, RecordKind, state_hash
@@ -456,7 +457,6 @@ class Case:
                     producer: str, media_type: str | None = None) -> dict:
         """Keep data derived from an artifact (extracted text, thumbnail) beside it."""
         data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
-        from .canonical import sha256_hex
         return self.insert_record("derived", {
             "origin_sha256": origin_sha256, "kind": kind, "producer": producer,
             "media_type": media_type or ("text/plain; charset=utf-8"
