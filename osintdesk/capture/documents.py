@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,16 @@ class ExtractedDocument:
     exif: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)   # other facts: PDF info, encoding...
     pages: list["ArchivePage"] = field(default_factory=list)  # WARC/WACZ: the HTML pages inside
+    # WARC/WACZ: the other payloads recorded (images, stylesheets...), spooled to ``spool``
+    resources: list["ArchiveResource"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    spool: Any = field(default=None, repr=False, compare=False)   # a TemporaryDirectory
+
+    def close(self) -> None:
+        """Remove the spooled resource payloads (also done when the document is collected)."""
+        if self.spool is not None:
+            self.spool.cleanup()
+            self.spool = None
 
 
 @dataclass
@@ -73,6 +83,28 @@ class ArchivePage:
     content: bytes
     content_sha256: str
     document: ExtractedDocument
+
+
+@dataclass
+class ArchiveResource:
+    """A payload other than an HTML page (image, stylesheet, script, font...) served with a
+    2xx status in a WARC or WACZ, kept so the offline viewer can show the pages with it.
+
+    The payload (Content-Encoding undone) is spooled to ``path`` on disk while reading, so
+    memory stays bounded; ``sha256`` and ``size`` are of those bytes.
+    """
+
+    url: str
+    captured_utc: str | None
+    status: int | None
+    media_type: str | None
+    record_offset: int
+    member: str
+    record_id: str | None
+    payload_digest: str | None
+    sha256: str
+    size: int
+    path: Path
 
 
 @dataclass

@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import logging
 import re
+import tempfile
 import warnings
 import zipfile
 import zlib
@@ -25,7 +26,7 @@ from typing import BinaryIO, Callable, Iterator
 from ..errors import Cancelled, InputError
 from .artifacts import CHUNK_BYTES
 from .decoding import GZIP_MAGIC, charset_from_content_type, decode_text, media_type_from_content_type
-from .documents import ArchivePage, EvidenceFile, ExtractedDocument, GeoPoint
+from .documents import ArchivePage, ArchiveResource, EvidenceFile, ExtractedDocument, GeoPoint
 from .extract import extract_html
 
 Progress = Callable[[int, "int | None"], None]
@@ -33,6 +34,8 @@ IsCancelled = Callable[[], bool]
 
 SNIFF_BYTES = 8192
 MAX_PAGE_BYTES = 50 * 1024 * 1024
+# Images, stylesheets... in a WARC/WACZ larger than this are not kept for the offline viewer.
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 HTML_MEDIA_TYPES = ("text/html", "application/xhtml+xml")
 
 _KIND_MEDIA_TYPES = {
@@ -467,7 +470,11 @@ def _read_warc(path: Path, check_cancel) -> ExtractedDocument:
         with open(path, "rb") as stream:
             _collect_pages(stream, path.name, str(path), document, check_cancel, path.stat().st_size)
     except OSError as error:
+        document.close()
         raise InputError(f"cannot be read ({error})", path=path) from None
+    except BaseException:
+        document.close()
+        raise
     return document
 
 
@@ -480,7 +487,11 @@ def _read_wacz(path: Path, check_cancel) -> ExtractedDocument:
                     _collect_pages(stream, name, f"{path}!{name}", document, check_cancel,
                                    archive.getinfo(name).file_size)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as error:
+        document.close()
         raise InputError(f"not a readable WACZ (zip) file ({error})", path=path) from None
+    except BaseException:
+        document.close()
+        raise
     return document
 
 
@@ -493,6 +504,10 @@ def _collect_pages(stream: BinaryIO, member: str, label: str, document: Extracte
         page = _page_from_record(record, offset, member, label, document)
         if page is not None:
             document.pages.append(page)
+            continue
+        resource = _resource_from_record(record, offset, member, label, document, check_cancel)
+        if resource is not None:
+            document.resources.append(resource)
     document.metadata[f"records:{member}"] = str(records)
 
 
@@ -622,6 +637,64 @@ def _page_from_record(record, offset: int, member: str, label: str,
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
         content=content, content_sha256=hashlib.sha256(content).hexdigest(),
         document=extract_html(content, url=url, declared_charset=charset_from_content_type(content_type)))
+
+
+def _served(record) -> tuple[bool, int | None, str | None]:
+    """(served with 2xx or a resource record, HTTP status, Content-Type) of a WARC record."""
+    if record.rec_type == "resource":
+        return True, None, record.rec_headers.get_header("Content-Type")
+    if record.rec_type != "response" or record.http_headers is None:
+        return False, None, None
+    try:
+        status = int(record.http_headers.get_statuscode())
+    except (TypeError, ValueError):
+        return False, None, None
+    return 200 <= status < 300, status, record.http_headers.get_header("Content-Type")
+
+
+def _resource_from_record(record, offset: int, member: str, label: str, document: ExtractedDocument,
+                          check_cancel) -> ArchiveResource | None:
+    """A served non-HTML payload (image, stylesheet...) spooled to a temporary file.
+
+    Call only for records :func:`_page_from_record` did not take (their content is unread).
+    A payload above :data:`MAX_RESOURCE_BYTES` is skipped with a warning, never held whole.
+    """
+    served, status, content_type = _served(record)
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    media_type = media_type_from_content_type(content_type)
+    if not served or not url or media_type in HTML_MEDIA_TYPES:
+        return None
+    if document.spool is None:
+        document.spool = tempfile.TemporaryDirectory(prefix="osintdesk-archive-")
+    path = Path(document.spool.name) / f"{len(document.resources):08d}"
+    digest, size = hashlib.sha256(), 0
+    try:
+        stream = record.content_stream()
+        with open(path, "wb") as out:
+            while chunk := stream.read(CHUNK_BYTES):
+                size += len(chunk)
+                if size > MAX_RESOURCE_BYTES:
+                    break
+                digest.update(chunk)
+                out.write(chunk)
+                check_cancel()
+    except (Cancelled, OSError):
+        path.unlink(missing_ok=True)
+        raise
+    except Exception as error:
+        path.unlink(missing_ok=True)
+        raise InputError(f"bad WARC record at byte offset {offset} ({_short(error)})", path=label) from None
+    if size > MAX_RESOURCE_BYTES:
+        path.unlink(missing_ok=True)
+        document.warnings.append(f"resource {url} at byte offset {offset} is larger than "
+                                 f"{MAX_RESOURCE_BYTES:,} bytes; not kept for the offline view")
+        return None
+    return ArchiveResource(
+        url=url, captured_utc=record.rec_headers.get_header("WARC-Date"), status=status,
+        media_type=media_type, record_offset=offset, member=member,
+        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+        payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+        sha256=digest.hexdigest(), size=size, path=path)
 
 
 _READERS = {

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from ..capture.documents import ArchivePage, EvidenceFile
 from ..capture.files import read_evidence_file
-from ..errors import InputError, ReadOnlyCaseError
+from ..errors import Cancelled, InputError, ReadOnlyCaseError
 from ..store import Case
 from .ingest import ensure_source, file_identity, store_capture, url_identity, utc_text
 
@@ -39,6 +39,7 @@ class FileOutcome:
     message: str
     sources: list[dict] = field(default_factory=list)   # uuid, name, capture, new_source
     warnings: list[str] = field(default_factory=list)
+    resources: int = 0   # WARC/WACZ: images, stylesheets... kept for the offline viewer
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -75,7 +76,16 @@ def add_file(case: Case, path: Path, progress: Progress | None = None,
     if not path.is_file():
         raise InputError("is not a file", path=path)
     read = read_evidence_file(path, progress=progress, cancelled=cancelled)
+    try:
+        return _store_file(case, path, read, cancelled)
+    finally:
+        read.document.close()   # the spooled archive resources
+
+
+def _store_file(case: Case, path: Path, read: EvidenceFile,
+                cancelled: IsCancelled | None) -> FileOutcome:
     document = read.document
+    resources = 0
     with case.transaction():
         evidence, _ = case.add_evidence_file(path, kind=document.kind,
                                              media_type=document.media_type,
@@ -90,8 +100,11 @@ def add_file(case: Case, path: Path, progress: Progress | None = None,
                             existing, [])
         if document.kind in ARCHIVE_KINDS:
             stored = [_add_archive_page(case, evidence, read, page) for page in document.pages]
+            resources = _add_archive_resources(case, evidence, document, cancelled)
             message = (f"{len(stored)} page(s) added as sources" if stored else
                        "no HTML pages inside; kept as evidence only")
+            if resources:
+                message += f"; {resources} resource(s) kept for the offline view"
         else:
             stored = [_add_document(case, evidence, read)]
             message = "added"
@@ -100,13 +113,13 @@ def add_file(case: Case, path: Path, progress: Progress | None = None,
                 "selector_hits": s.selector_hits} for s in stored]
     warnings = list(document.warnings) + [w for s in stored for w in s.warnings
                                           if w not in document.warnings]
-    return _outcome(path, evidence, document.kind, True, message, sources, warnings)
+    return _outcome(path, evidence, document.kind, True, message, sources, warnings, resources)
 
 
-def _outcome(path, evidence, kind, added, message, sources, warnings) -> FileOutcome:
+def _outcome(path, evidence, kind, added, message, sources, warnings, resources=0) -> FileOutcome:
     return FileOutcome(file=str(path), evidence=evidence["uuid"], sha256=evidence["sha256"],
                        size=evidence["size"], kind=kind, added=added, message=message,
-                       sources=sources, warnings=warnings)
+                       sources=sources, warnings=warnings, resources=resources)
 
 
 def _sources_of(case: Case, evidence_uuid: str) -> list[dict]:
@@ -149,3 +162,24 @@ def _add_archive_page(case: Case, evidence: dict, read: EvidenceFile, page: Arch
                          document=page.document, text_origin_sha256=content.sha256,
                          action="add", details={"file": read.original_name, "url": page.url,
                                                 "record_offset": page.record_offset})
+
+
+def _add_archive_resources(case: Case, evidence: dict, document, cancelled: IsCancelled | None
+                           ) -> int:
+    """Store each image, stylesheet... of the archive write-once and record where it was."""
+    for resource in document.resources:
+        if cancelled and cancelled():
+            raise Cancelled()
+        artifact = case.put_artifact(resource.path, cancelled=cancelled)
+        if artifact.sha256 != resource.sha256:
+            raise InputError(f"the payload of {resource.url} changed while it was being added; "
+                             "nothing was added", path=evidence["original_name"])
+        case.insert_record("archive-resource", {
+            "evidence_uuid": evidence["uuid"], "url": resource.url,
+            "url_key": url_identity(resource.url), "status": resource.status,
+            "media_type": resource.media_type, "sha256": artifact.sha256, "size": artifact.size,
+            "captured_utc": utc_text(resource.captured_utc), "archive_member": resource.member,
+            "record_offset": resource.record_offset, "record_id": resource.record_id,
+            "payload_digest": resource.payload_digest,
+        }, action="add", details={"url": resource.url})
+    return len(document.resources)

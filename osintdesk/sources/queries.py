@@ -12,6 +12,7 @@ from typing import Any
 from ..capture.identifiers import DATE, ICAO24, REGISTRATION
 from ..errors import InputError
 from ..store import Case
+from .ingest import url_identity
 from .text import match_key
 
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
@@ -180,8 +181,16 @@ def tags_of(case: Case, source_uuid: str) -> list[dict]:
                               [source_uuid]))
 
 
+def _url_key(url: str) -> str:
+    try:
+        return url_identity(url)
+    except ValueError:
+        return url
+
+
 def resource_for_url(case: Case, url: str) -> tuple[bytes, str | None] | None:
-    """The newest successful capture of ``url`` in the case, for the offline viewer.
+    """The newest successful capture of ``url`` in the case, or else the newest image,
+    stylesheet... recorded under that URL in an added WARC/WACZ, for the offline viewer.
 
     Returns (bytes as shown, media type) or None: nothing outside the case is ever fetched.
     """
@@ -190,6 +199,12 @@ def resource_for_url(case: Case, url: str) -> tuple[bytes, str | None] | None:
         "WHERE (final_url = ? OR requested_url = ?) AND body_sha256 IS NOT NULL "
         "AND (status IS NULL OR status BETWEEN 200 AND 299) "
         "ORDER BY captured_utc DESC LIMIT 1", (url, url)).fetchone()
+    if row is None:
+        # Images, stylesheets... recorded in an added WARC/WACZ.
+        row = case.conn.execute(
+            "SELECT sha256, media_type, size FROM archive_resources "
+            "WHERE url = ? OR url_key = ? ORDER BY url = ? DESC, captured_utc DESC LIMIT 1",
+            (url, _url_key(url), url)).fetchone()
     if row is None or (row[2] or 0) > MAX_RESOURCE_BYTES:
         return None
     return case.read_artifact(row[0]), row[1]

@@ -301,6 +301,28 @@ def m003_sources(db: sqlite_utils.Database) -> None:
         CREATE INDEX captures_final_url ON captures(final_url);
         CREATE INDEX captures_requested_url ON captures(requested_url);
         CREATE INDEX captures_evidence ON captures(evidence_uuid);
+        -- Payloads other than HTML pages (images, stylesheets...) recorded in an added WARC or
+        -- WACZ, stored write-once as artifacts so the offline viewer can show the pages whole.
+        CREATE TABLE archive_resources (
+            uuid           TEXT PRIMARY KEY,
+            evidence_uuid  TEXT NOT NULL REFERENCES evidence(uuid),
+            url            TEXT NOT NULL,        -- WARC-Target-URI as recorded
+            url_key        TEXT NOT NULL,        -- the URL as sources identify it (no fragment)
+            status         INTEGER,
+            media_type     TEXT,
+            sha256         TEXT NOT NULL REFERENCES artifacts(sha256),
+            size           INTEGER NOT NULL,
+            captured_utc   TEXT,                 -- the record's WARC-Date
+            archive_member TEXT,
+            record_offset  INTEGER,
+            record_id      TEXT,
+            payload_digest TEXT,
+            created_utc    TEXT NOT NULL,
+            examiner       TEXT NOT NULL
+        );
+        CREATE INDEX archive_resources_url ON archive_resources(url);
+        CREATE INDEX archive_resources_url_key ON archive_resources(url_key);
+        CREATE INDEX archive_resources_evidence ON archive_resources(evidence_uuid);
         CREATE TABLE identifier_hits (
             uuid         TEXT PRIMARY KEY,
             capture_uuid TEXT NOT NULL REFERENCES captures(uuid),
@@ -374,6 +396,7 @@ def m003_sources(db: sqlite_utils.Database) -> None:
         );
         """
         + _write_once("captures", "a capture")
+        + _write_once("archive_resources", "an archive resource")
     )
 
 

@@ -33,6 +33,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("aircraft", "aircraft", "Aircraft"),
         RecordKind("source", "sources", "Sources"),
         RecordKind("capture", "captures", "Captures"),
+        RecordKind("archive-resource", "archive_resources", "Archive resources"),
         RecordKind("identifier", "identifier_hits", "Identifiers found"),
         RecordKind("selector", "selectors", "Selectors"),
         RecordKind("selector-hit", "selector_hits", "Selector hits"),

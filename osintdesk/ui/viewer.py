@@ -3,8 +3,9 @@ identifiers and selectors found in it, its metadata, its captures and what chang
 them, and the investigator's notes, tags and grading.
 
 The page is rendered by ``OfflineBrowser``, a QTextBrowser whose ``loadResource`` serves only
-what the case holds (other captures, keyed by URL, and ``data:`` URLs inside the page) and
-refuses everything else. QTextBrowser has no network stack of its own; refusing in
+what the case holds (other captures and the images and stylesheets recorded in added
+WARC/WACZ files, keyed by URL, relative URLs resolved against the page's URL, and ``data:``
+URLs inside the page) and refuses everything else. QTextBrowser has no network stack of its own; refusing in
 ``loadResource`` also keeps it from reading local files a page points to.
 """
 
@@ -48,6 +49,7 @@ class OfflineBrowser(QTextBrowser):
     """Renders stored HTML. Resources come from ``resolver(url)`` (the case) or not at all."""
 
     resource_refused = Signal(str)
+    resource_served = Signal(str)
 
     def __init__(self, parent=None, **kwargs):
         super().__init__(parent, **kwargs)
@@ -84,7 +86,9 @@ class OfflineBrowser(QTextBrowser):
                 self.resource_refused.emit(text)
             return None
         data, media_type = found
-        self.served[text] = None
+        if text not in self.served:
+            self.served[text] = None
+            self.resource_served.emit(text)
         if kind == QTextDocument.ResourceType.StyleSheetResource:
             return decode_text(data)[0]
         if kind == QTextDocument.ResourceType.ImageResource:
@@ -180,6 +184,7 @@ class SourceViewer(QWidget):
         self.banner.setWordWrap(True)
         self.browser = OfflineBrowser(objectName="offline_page")
         self.browser.resource_refused.connect(self._update_banner)
+        self.browser.resource_served.connect(self._update_banner)
         self.browser.anchorClicked.connect(self._link_clicked)
         self.link_label = QLabel(objectName="link_label")
         self.link_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -139,3 +139,34 @@ def make_wacz(path: Path) -> Path:
             "created": datetime(2023, 9, 16, tzinfo=timezone.utc).isoformat(),
             "resources": [{"name": "data.warc.gz", "path": "archive/data.warc.gz"}]}))
     return path
+
+
+# A page whose image and stylesheet are recorded in the same WARC, by relative URLs.
+RESOURCE_PAGE_URL = "https://news.example/gallery/apron.html"
+RESOURCE_IMAGE_URL = "https://news.example/gallery/img/apron.png"
+RESOURCE_CSS_URL = "https://news.example/static/site.css"
+RESOURCE_PAGE_HTML = (b"<html><head><title>Apron gallery</title>"
+                      b"<link rel='stylesheet' type='text/css' href='../static/site.css'></head>"
+                      b"<body><h1>Apron at Sunan</h1><p>RA-86496 on the apron.</p>"
+                      b"<p><img src='img/apron.png' width='120' height='80'></p>"
+                      b"<p><img src='https://elsewhere.example/not-recorded.png'></p></body></html>")
+RESOURCE_CSS = b"h1 { color: #b00020; } p { font-style: italic; }"
+
+
+def make_png(width: int = 120, height: int = 80, colour=(200, 60, 30)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def make_warc_with_resources(path: Path, *, gzip_records: bool = True) -> Path:
+    """A WARC with one HTML page and, recorded beside it, the PNG and stylesheet it uses."""
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=gzip_records, warc_version="1.1")
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "osintdesk tests"}))
+        _response(writer, RESOURCE_PAGE_URL, RESOURCE_PAGE_HTML)
+        _response(writer, RESOURCE_IMAGE_URL, make_png(), content_type="image/png")
+        _response(writer, RESOURCE_CSS_URL, RESOURCE_CSS, content_type="text/css")
+    return path

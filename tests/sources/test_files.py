@@ -9,7 +9,7 @@ import pytest
 
 from osintdesk.errors import InputError, ReadOnlyCaseError
 from osintdesk.sources import add_files, list_sources
-from osintdesk.sources.queries import capture_text, captures_of, get_capture
+from osintdesk.sources.queries import capture_text, captures_of, get_capture, resource_for_url
 from osintdesk.store import Case, verify_case
 
 from .shared import case_state, samples, servers
@@ -160,3 +160,63 @@ def test_progress_is_reported(case, tmp_path):
     add_files(case, paths, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (3000, 3000)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_warc_images_and_stylesheets_kept_for_the_offline_view(case, tmp_path):
+    warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
+    [outcome] = add_files(case, [warc])
+    assert outcome.added and outcome.resources == 2 and "2 resource(s)" in outcome.message
+    rows = {r["url"]: r for r in case.db.query("SELECT * FROM archive_resources")}
+    assert set(rows) == {samples.RESOURCE_IMAGE_URL, samples.RESOURCE_CSS_URL}
+    image = rows[samples.RESOURCE_IMAGE_URL]
+    assert image["media_type"] == "image/png" and image["evidence_uuid"] == outcome.evidence
+    assert image["status"] == 200 and image["captured_utc"].startswith("2023-09-14T08:00:00")
+    assert case.read_artifact(image["sha256"]) == samples.make_png()
+    assert case.read_artifact(rows[samples.RESOURCE_CSS_URL]["sha256"]) == samples.RESOURCE_CSS
+    assert image["uuid"] and image["created_utc"] and image["examiner"]
+    audited = case.conn.execute("SELECT count(*) FROM audit_log WHERE object_type = "
+                                "'archive-resource'").fetchone()[0]
+    assert audited == 2
+    assert resource_for_url(case, samples.RESOURCE_IMAGE_URL)[1] == "image/png"
+    assert resource_for_url(case, "https://elsewhere.example/not-recorded.png") is None
+    assert verify_case(case).ok
+    # The same file again adds nothing; a WACZ holding the sample WARC keeps its (fake) PNG.
+    [again] = add_files(case, [warc])
+    assert not again.added and case.db.execute(
+        "SELECT count(*) FROM archive_resources").fetchone()[0] == 2
+    [wacz] = add_files(case, [samples.make_wacz(tmp_path / "sample.wacz")])
+    [logo] = case.db.query("SELECT * FROM archive_resources WHERE evidence_uuid = ?",
+                           [wacz.evidence])
+    assert logo["url"] == "https://news.example/logo.png"
+    assert logo["archive_member"] == "archive/data.warc.gz"
+    assert verify_case(case).ok
+
+
+def test_resources_are_all_or_nothing_and_written_once(case, tmp_path):
+    warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really")
+    before = case_state(case)
+    with pytest.raises(InputError):
+        add_files(case, [warc, bad])
+    assert case_state(case) == before
+    assert case.db.execute("SELECT count(*) FROM archive_resources").fetchone()[0] == 0
+    add_files(case, [warc])
+    with pytest.raises(Exception, match="write-once"):
+        case.conn.execute("UPDATE archive_resources SET url = 'x'")
+    with pytest.raises(Exception, match="write-once"):
+        case.conn.execute("DELETE FROM archive_resources")
+
+
+def test_oversized_resource_is_skipped_with_a_warning(case, tmp_path, monkeypatch):
+    from osintdesk.capture import files as capture_files
+
+    monkeypatch.setattr(capture_files, "MAX_RESOURCE_BYTES", 100)
+    warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
+    [outcome] = add_files(case, [warc])
+    assert outcome.resources == 1     # the 49-byte stylesheet; the PNG is larger than 100
+    assert any("larger than 100 bytes" in w and samples.RESOURCE_IMAGE_URL in w
+               for w in outcome.warnings)
+    assert [r["url"] for r in case.db.query("SELECT url FROM archive_resources")] == [
+        samples.RESOURCE_CSS_URL]
+    assert verify_case(case).ok

@@ -187,6 +187,51 @@ def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
     assert attempts == []
 
 
+def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, monkeypatch):
+    samples = shared.samples
+    warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
+    wait_for(qtbot, window, window.add_files([str(warc)]))
+    assert verified(window)
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError(f"the viewer tried to open a connection: {args}")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+    page = window.sources_ui.sources_page
+    gallery = next(page.model.row(r)["uuid"] for r in range(page.model.rowCount())
+                   if page.model.row(r)["url"] == samples.RESOURCE_PAGE_URL)
+    assert page.select_source(gallery)
+    viewer = page.viewer
+    viewer.tabs.setCurrentIndex(0)
+    viewer.grab()            # lay out and paint: every resource is asked for now
+    qtbot.wait(50)
+    assert viewer.grab().save(str(tmp_path / "viewer.png"))   # the banner now counts them all
+    browser = viewer.browser
+    served, refused = set(browser.served), set(browser.refused)
+    assert {samples.RESOURCE_IMAGE_URL, samples.RESOURCE_CSS_URL} <= served
+    assert "https://elsewhere.example/not-recorded.png" in refused
+    # Relative URLs resolve against the page's URL; the image comes back as a QImage.
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QImage, QTextDocument
+    image = browser.loadResource(QTextDocument.ResourceType.ImageResource, QUrl("img/apron.png"))
+    assert isinstance(image, QImage) and not image.isNull() and image.width() == 120
+    assert browser.loadResource(QTextDocument.ResourceType.ImageResource,
+                                QUrl("img/missing.png")) is None
+    assert "https://news.example/gallery/img/missing.png" in browser.refused
+    css = browser.loadResource(QTextDocument.ResourceType.StyleSheetResource,
+                               QUrl("../static/site.css"))
+    assert "#b00020" in css
+    text = viewer.banner.text()
+    assert text.startswith(BANNER_TEXT) and "refused" in text
+    assert "2 resource(s) served from the case" in text
+    assert attempts == [] and "PySide6.QtNetwork" not in sys.modules
+
+
 def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path):
     story = tmp_path / "story.txt"
     story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
