@@ -11,22 +11,22 @@ ordinary word or number is only accepted with aviation context nearby (a keyword
 "aircraft" or "flight", or another unambiguous identifier), and some kinds are only looked
 for right after the words that introduce them ("hex 155ABC", "callsign RSD062").
 
-The reference tables are loaded once from ``resources/reference`` (see LICENSES.md).
+The reference tables (registration prefixes, address blocks, airports, aircraft types) are
+the flight package's, loaded once: one answer to "which country is this" across the app.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Mapping
 
 from ..errors import InputError
-from ..paths import resource
+from ..flights.airports import all_airports
+from ..flights.identity import PrefixRule, address_country, all_aircraft_types, prefix_rules
 
 REGISTRATION = "registration"
 ICAO24 = "icao24"
@@ -65,16 +65,6 @@ class IdentifierHit:
 
 
 @dataclass(frozen=True)
-class RegistrationRule:
-    prefix: str
-    country_iso2: str
-    has_hyphen: bool
-    full: re.Pattern
-    no_hyphen: re.Pattern
-    template: str
-
-
-@dataclass(frozen=True)
 class Airport:
     ident: str
     name: str
@@ -92,48 +82,20 @@ class AircraftType:
     model: str
 
 
-def _reference(name: str) -> Path:
-    return resource("reference", name)
-
-
-def _dotnet_to_python(pattern: str) -> str:
-    return pattern.replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!")
-
-
 @lru_cache(maxsize=1)
-def registration_rules() -> Mapping[str, tuple[RegistrationRule, ...]]:
-    """Registration rules by prefix, from registration_prefixes.csv."""
-    rules: dict[str, list[RegistrationRule]] = {}
-    with open(_reference("registration_prefixes.csv"), encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream):
-            rule = RegistrationRule(
-                prefix=row["Prefix"], country_iso2=row["CountryISO2"], has_hyphen=row["HasHyphen"] == "1",
-                full=re.compile(_dotnet_to_python(row["DecodeFullRegex"])),
-                no_hyphen=re.compile(_dotnet_to_python(row["DecodeNoHyphenRegex"])),
-                template=row["FormatTemplate"])
-            rules.setdefault(rule.prefix, []).append(rule)
+def registration_rules() -> Mapping[str, tuple[PrefixRule, ...]]:
+    """Registration rules by prefix (the flight package's table, grouped)."""
+    rules: dict[str, list[PrefixRule]] = {}
+    for rule in prefix_rules():
+        rules.setdefault(rule.prefix, []).append(rule)
     return {prefix: tuple(items) for prefix, items in rules.items()}
-
-
-@lru_cache(maxsize=1)
-def icao24_blocks() -> tuple[tuple[int, int, str, bool], ...]:
-    """(significant bitmask, bitmask, country ISO2, military) rows, most specific first."""
-    rows = []
-    with open(_reference("icao24_code_blocks.csv"), encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream):
-            rows.append((int(row["SignificantBitmask"], 16), int(row["Bitmask"], 16),
-                         row["CountryISO2"], row["IsMilitary"] == "1"))
-    rows.sort(key=lambda r: r[0], reverse=True)
-    return tuple(rows)
 
 
 @lru_cache(maxsize=4096)
 def icao24_allocation(address: int) -> tuple[str, bool] | None:
     """(country ISO2, military) of the smallest block holding a 24-bit address."""
-    for significant, bitmask, country, military in icao24_blocks():
-        if address & significant == bitmask:
-            return country, military
-    return None
+    block = address_country(f"{address:06x}")
+    return (block.iso2, block.military) if block else None
 
 
 _GENERIC_NAME_WORDS = frozenset("""international airport airfield aerodrome regional municipal county
@@ -152,23 +114,22 @@ def _name_words(*texts: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def airports() -> tuple[Mapping[str, Airport], Mapping[str, Airport]]:
-    """(by ICAO code, by IATA code) from airports_large_medium.csv.
+    """(by ICAO code, by IATA code), from the flight package's airports table.
 
     ICAO codes are the ``icao_code``, ``gps_code`` and ``ident`` columns when they are four
     letters (535 rows have no ``icao_code``).
     """
     by_icao: dict[str, Airport] = {}
     by_iata: dict[str, Airport] = {}
-    with open(_reference("airports_large_medium.csv"), encoding="utf-8", newline="") as stream:
-        for row in csv.DictReader(stream):
-            codes = [c for c in (row["icao_code"], row["gps_code"], row["ident"]) if re.fullmatch(r"[A-Z]{4}", c)]
-            airport = Airport(ident=row["ident"], name=row["name"], municipality=row["municipality"],
-                              country_iso2=row["iso_country"], icao=codes[0] if codes else "",
-                              iata=row["iata_code"], name_words=_name_words(row["name"], row["municipality"]))
-            for code in codes:
-                by_icao.setdefault(code, airport)
-            if re.fullmatch(r"[A-Z]{3}", row["iata_code"]):
-                by_iata.setdefault(row["iata_code"], airport)
+    for row in all_airports():
+        codes = [c for c in (row.icao_code, row.gps_code, row.ident) if re.fullmatch(r"[A-Z]{4}", c)]
+        airport = Airport(ident=row.ident, name=row.name, municipality=row.municipality,
+                          country_iso2=row.iso_country, icao=codes[0] if codes else "",
+                          iata=row.iata_code, name_words=_name_words(row.name, row.municipality))
+        for code in codes:
+            by_icao.setdefault(code, airport)
+        if re.fullmatch(r"[A-Z]{3}", row.iata_code):
+            by_iata.setdefault(row.iata_code, airport)
     return by_icao, by_iata
 
 
@@ -185,18 +146,16 @@ def aircraft_types() -> tuple[Mapping[str, AircraftType], Mapping[str, AircraftT
     by_designator: dict[str, AircraftType] = {}
     by_model: dict[str, AircraftType] = {}
     by_boeing: dict[str, AircraftType] = {}
-    with open(_reference("aircraft_types.csv"), encoding="utf-8", newline="") as stream:
-        rows = sorted(csv.DictReader(stream), key=lambda r: r["IsActive"] != "1")
-    for row in rows:
-        if row["ICAO"].startswith("-"):
+    for row in sorted(all_aircraft_types(), key=lambda r: not r.active):
+        if row.designator.startswith("-"):
             continue  # VRS pseudo-types (ground vehicles, towers)
-        kind = AircraftType(row["ICAO"], row["Manufacturer"], row["Model"])
+        kind = AircraftType(row.designator, row.manufacturer, row.model)
         by_designator.setdefault(kind.designator, kind)
-        model = re.match(r"([A-Za-z]{1,4})-(\d{1,4})(?![\d])", row["Model"])
+        model = re.match(r"([A-Za-z]{1,4})-(\d{1,4})(?![\d])", row.model)
         if model:
             by_model.setdefault(_model_key(*model.groups()), kind)
-        if row["Manufacturer"] == "Boeing" and re.match(r"7[0-8]7\b", row["Model"]):
-            by_boeing.setdefault(_boeing_key(row["Model"]), kind)
+        if row.manufacturer == "Boeing" and re.match(r"7[0-8]7\b", row.model):
+            by_boeing.setdefault(_boeing_key(row.model), kind)
     return by_designator, by_model, by_boeing
 
 
@@ -311,7 +270,7 @@ def _find_registrations(norm: str):
         rule, value, certain = found
         if token in _WORDLIKE_REGISTRATIONS:
             continue
-        yield _hit(REGISTRATION, match, norm, value, country_iso2=rule.country_iso2, prefix=rule.prefix), not certain
+        yield _hit(REGISTRATION, match, norm, value, country_iso2=rule.iso2, prefix=rule.prefix), not certain
 
 
 def _match_hyphenated(rules, prefix: str, token: str):

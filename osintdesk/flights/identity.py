@@ -122,7 +122,9 @@ def address_country(hex_code: str | None) -> AddressCountry | None:
 
 
 @dataclass(frozen=True)
-class _PrefixRule:
+class PrefixRule:
+    """One row of the registration-prefix table, its patterns compiled for Python."""
+
     prefix: str
     iso2: str
     has_hyphen: bool
@@ -137,10 +139,11 @@ def _python_regex(dotnet: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _prefix_rules() -> list[_PrefixRule]:
+def prefix_rules() -> list[PrefixRule]:
+    """Every registration rule, longest prefix first (loaded once)."""
     rules = []
     for row in _reader("registration_prefixes.csv"):
-        rules.append(_PrefixRule(
+        rules.append(PrefixRule(
             prefix=row["Prefix"], iso2=row["CountryISO2"], has_hyphen=row["HasHyphen"] == "1",
             full=re.compile(_python_regex(row["DecodeFullRegex"])),
             no_hyphen=re.compile(_python_regex(row["DecodeNoHyphenRegex"])),
@@ -150,7 +153,7 @@ def _prefix_rules() -> list[_PrefixRule]:
     return rules
 
 
-def _standard_form(rule: _PrefixRule, match: re.Match) -> str:
+def _standard_form(rule: PrefixRule, match: re.Match) -> str:
     code = match.groupdict().get("code")
     return rule.template.replace("{code}", code) if code is not None else match.group(0)
 
@@ -193,7 +196,7 @@ def _match_token(candidate: str) -> RegistrationCountry | None:
     a bare one against the no-hyphen patterns (so ``B-HKA`` cannot pass as ``B`` + ``-HKA``)."""
     names = country_names()
     hyphenated = "-" in candidate
-    for rule in _prefix_rules():
+    for rule in prefix_rules():
         pattern = rule.full if hyphenated else rule.no_hyphen
         match = pattern.fullmatch(candidate)
         if match:
@@ -206,14 +209,21 @@ def _match_token(candidate: str) -> RegistrationCountry | None:
 
 
 @lru_cache(maxsize=1)
+def all_aircraft_types() -> tuple[AircraftType, ...]:
+    """Every row of the aircraft-type table, in the table's order (loaded once)."""
+    return tuple(
+        AircraftType(designator=row["ICAO"], manufacturer=row["Manufacturer"],
+                     model=row["Model"], engines=row["Engines"],
+                     engine_type=row["EngineTypeCode"], species=row["SpeciesCode"],
+                     wake=row["WakeTurbulenceCode"], active=row["IsActive"] == "1")
+        for row in _reader("aircraft_types.csv"))
+
+
+@lru_cache(maxsize=1)
 def _types() -> dict[str, list[AircraftType]]:
     table: dict[str, list[AircraftType]] = {}
-    for row in _reader("aircraft_types.csv"):
-        entry = AircraftType(designator=row["ICAO"], manufacturer=row["Manufacturer"],
-                             model=row["Model"], engines=row["Engines"],
-                             engine_type=row["EngineTypeCode"], species=row["SpeciesCode"],
-                             wake=row["WakeTurbulenceCode"], active=row["IsActive"] == "1")
-        table.setdefault(row["ICAO"].upper(), []).append(entry)
+    for entry in all_aircraft_types():
+        table.setdefault(entry.designator.upper(), []).append(entry)
     return table
 
 
