@@ -23,14 +23,19 @@ def utc(t: float | None) -> str | None:
     return None if t is None else epoch_to_utc_text(t)[:19] + "Z"
 
 
-def flights(case: Case, aircraft: str | None = None) -> list[dict]:
-    """Every flight with its aircraft, in time order; ``aircraft`` filters by hex or registration."""
+def flights(case: Case, aircraft: str | None = None, *, flight_uuid: str | None = None
+            ) -> list[dict]:
+    """Every flight with its aircraft, in time order; ``aircraft`` filters by hex or
+    registration, ``flight_uuid`` picks one flight."""
     sql = ("SELECT f.*, a.label AS aircraft, a.hex AS hex, a.registration AS registration "
-           "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid")
+           "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1")
     params: list = []
     if aircraft:
-        sql += " WHERE lower(a.hex) = lower(?) OR upper(a.registration) = upper(?)"
+        sql += " AND (lower(a.hex) = lower(?) OR upper(a.registration) = upper(?))"
         params += [aircraft, aircraft]
+    if flight_uuid:
+        sql += " AND f.uuid = ?"
+        params.append(flight_uuid)
     sql += " ORDER BY f.first_t"
     rows = []
     for row in case.db.query(sql, params):

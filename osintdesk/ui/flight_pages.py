@@ -220,7 +220,7 @@ class FlightDetail(QWidget):
     def show_flight(self, case, flight_uuid: str | None) -> None:
         flight = None
         if case is not None and flight_uuid:
-            flight = next((f for f in queries.flights(case) if f["uuid"] == flight_uuid), None)
+            flight = next(iter(queries.flights(case, flight_uuid=flight_uuid)), None)
         if flight is None:
             self.summary.setText("<i>Select a flight to see its airports, gaps and points.</i>")
             self.points_model.set_source(None, None)

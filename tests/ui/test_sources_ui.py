@@ -149,9 +149,8 @@ def test_capture_dialog_and_settings(qtbot, window, page_server):
     assert row[0] == "UA-Test/1.0"
 
 
-def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
-    capture(qtbot, window, page_server.base_url + "/pixel.png", page_server.base_url + "/remote.html")
-    page = window.sources_ui.sources_page
+def block_network(monkeypatch) -> list:
+    """From now on any connection or name lookup fails the test; returns the attempts."""
     attempts = []
 
     def refuse(*args, **kwargs):
@@ -161,6 +160,13 @@ def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
+
+
+def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
+    capture(qtbot, window, page_server.base_url + "/pixel.png", page_server.base_url + "/remote.html")
+    page = window.sources_ui.sources_page
+    attempts = block_network(monkeypatch)
 
     remote = next(page.model.row(r)["uuid"] for r in range(page.model.rowCount())
                   if (page.model.row(r)["url"] or "").endswith("/remote.html"))
@@ -192,15 +198,7 @@ def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, mo
     warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
     wait_for(qtbot, window, window.add_files([str(warc)]))
     assert verified(window)
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise AssertionError(f"the viewer tried to open a connection: {args}")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    attempts = block_network(monkeypatch)
 
     page = window.sources_ui.sources_page
     gallery = next(page.model.row(r)["uuid"] for r in range(page.model.rowCount())
