@@ -33,9 +33,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from osintdesk.capture.files import read_evidence_file  # noqa: E402
-from osintdesk.capture.identifiers import find_identifiers  # noqa: E402
-from osintdesk.capture.web import CaptureSettings, capture_url  # noqa: E402
+from osintdesk.sources.acquire.files import read_evidence_file  # noqa: E402
+from osintdesk.sources.acquire.identifiers import find_identifiers  # noqa: E402
+from osintdesk.sources.acquire.web import CaptureSettings, capture_url  # noqa: E402
 
 CHUNK = b"\x00\x01osintdesk bench\xff" * 4096  # 72 KiB of binary
 

@@ -24,6 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# tests/support holds the sample generators shared with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 
 def peak_rss_mb() -> float:
     # ru_maxrss is in KiB on Linux, bytes on macOS.
@@ -168,7 +171,7 @@ def run_step(step: str, path: Path) -> dict:
 
 
 def generate(directory: Path, points: int) -> tuple[Path, Path]:
-    from osintdesk.flights import samples
+    from tests.support import flight_samples as samples
 
     csv_path = directory / "fr24_bench.csv"
     trace_path = directory / "trace_full_155abc.json"

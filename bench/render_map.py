@@ -30,12 +30,15 @@ import time
 import tracemalloc
 from pathlib import Path
 
+# tests/support holds the sample generators shared with the tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import numpy as np
 
 from osintdesk.charts.export import new_figure, save_figure
 from osintdesk.charts.map import draw_map, nearest_point, refresh_view
 from osintdesk.charts.projection import geo_extent
-from osintdesk.charts.samples import many_flights
+from tests.support.chart_samples import many_flights
 
 WIDTH, HEIGHT = 1600, 1000
 
@@ -50,7 +53,7 @@ def render(flights, extent, path: Path):
 
 
 def make_case(path: Path, points: int) -> None:
-    from osintdesk.flights import samples
+    from tests.support import flight_samples as samples
     from osintdesk.flights.ingest import import_flight_file
     from osintdesk.store import Case
 

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from osintdesk.capture.documents import ExtractedDocument  # noqa: E402
+from osintdesk.sources.acquire.documents import ExtractedDocument  # noqa: E402
 from osintdesk.sources.ingest import ensure_source, file_identity, store_capture  # noqa: E402
 from osintdesk.sources.search import bare_search, fts_query, search  # noqa: E402
 from osintdesk.store import Case  # noqa: E402

@@ -6,6 +6,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+pytest_plugins = ["tests.support.server_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user(tmp_path_factory, monkeypatch):

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from osintdesk.flights import samples
+from tests.support import flight_samples as samples
 
 DAY = 86400.0
 

@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 import pytest
 
 from osintdesk.charts import case_data
-from osintdesk.flights import queries, samples
+from osintdesk.flights import queries
+from tests.support import flight_samples as samples
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.sources import add_files
 from osintdesk.sources.search import search

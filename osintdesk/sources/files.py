@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..capture.documents import ArchivePage, EvidenceFile
-from ..capture.files import read_evidence_file
+from .acquire.documents import ArchivePage, EvidenceFile
+from .acquire.files import read_evidence_file
 from ..errors import Cancelled, InputError, ReadOnlyCaseError
 from ..store import Case
 from .ingest import ensure_source, file_identity, store_capture, url_identity, utc_text

@@ -14,8 +14,8 @@ from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from .. import __version__
-from ..capture.documents import ExtractedDocument
-from ..capture.identifiers import IdentifierHit, find_identifiers
+from .acquire.documents import ExtractedDocument
+from .acquire.identifiers import IdentifierHit, find_identifiers
 from ..store import Case
 from ..store.canonical import sha256_hex
 from ..store.clock import to_utc_text

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from ..capture.identifiers import DATE, ICAO24, REGISTRATION
+from .acquire.identifiers import DATE, ICAO24, REGISTRATION
 from ..errors import InputError
 from ..store import Case
 from .ingest import url_identity

@@ -7,7 +7,7 @@ with its position, so the viewer can highlight it and ``verify`` can vouch for i
 
 from __future__ import annotations
 
-from ..capture.identifiers import Selector, compile_selector, match_selectors
+from .acquire.identifiers import Selector, compile_selector, match_selectors
 from ..errors import Cancelled, InputError
 from ..store import Case
 from .text import extra_title

@@ -11,7 +11,7 @@ import dataclasses
 import re
 from typing import Any
 
-from ..capture.web import DEFAULT_USER_AGENT, CaptureSettings
+from .acquire.web import DEFAULT_USER_AGENT, CaptureSettings
 from ..errors import InputError
 from ..settings import load_settings, save_settings
 

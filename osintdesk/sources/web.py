@@ -14,10 +14,10 @@ from typing import Callable
 
 import requests
 
-from ..capture.documents import ExtractedDocument
-from ..capture.extract import extract_html
-from ..capture.files import MAX_PAGE_BYTES, kind_for_media_type, read_document, read_document_as
-from ..capture.web import CaptureSettings, WebCapture, capture_url
+from .acquire.documents import ExtractedDocument
+from .acquire.extract import extract_html
+from .acquire.files import MAX_PAGE_BYTES, kind_for_media_type, read_document, read_document_as
+from .acquire.web import CaptureSettings, WebCapture, capture_url
 from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
 from .ingest import as_json, ensure_source, store_capture, url_identity, utc_text

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, 
                                QPushButton, QSpinBox, QSplitter, QStackedWidget, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget)
 
-from ..capture.web import DEFAULT_USER_AGENT, CaptureSettings
+from ..sources.acquire.web import DEFAULT_USER_AGENT, CaptureSettings
 from ..errors import InputError, OsintdeskError
 from ..sources import queries
 from ..sources.search import search

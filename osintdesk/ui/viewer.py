@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
                                QPushButton, QTabWidget, QTextBrowser, QTextEdit, QToolButton,
                                QVBoxLayout, QWidget)
 
-from ..capture.decoding import decode_text
+from ..sources.acquire.decoding import decode_text
 from ..sources import queries
 from ..sources.annotations import CREDIBILITY, RELIABILITY
 from ..sources.diff import CaptureDiff, diff_captures

@@ -1,4 +1,4 @@
-"""Chart tests draw with the Agg backend, never a GUI; sample data comes from osintdesk.charts.samples."""
+"""Chart tests draw with the Agg backend, never a GUI; sample data comes from tests.support.chart_samples."""
 
 import matplotlib
 
@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from osintdesk.charts import samples  # noqa: E402
+from tests.support import chart_samples as samples  # noqa: E402
 from osintdesk.charts.export import new_figure  # noqa: E402
 
 

@@ -3,10 +3,10 @@
 import pytest
 from matplotlib.text import Text
 
-from osintdesk.charts import samples
+from tests.support import chart_samples as samples
 from osintdesk.charts.activity import draw_activity
 from osintdesk.charts.data import ActivityRow
-from osintdesk.charts.samples import utc
+from tests.support.chart_samples import utc
 from osintdesk.charts.style import format_duration, mpl_days
 
 

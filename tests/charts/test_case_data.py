@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from osintdesk.charts import case_data, draw_map
-from osintdesk.charts.samples import write_sample_case
+from tests.support.chart_samples import write_sample_case
 from osintdesk.errors import Cancelled, OsintdeskError
 from osintdesk.store import Case
 

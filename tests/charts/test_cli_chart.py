@@ -1,9 +1,4 @@
-"""``osintdesk chart``: real processes for the images, CliRunner for the many refusals.
-
-Until ``cli.py`` imports ``cli_charts`` at its bottom (as it does ``cli_flights``), the
-process is started with a one-line bootstrap that imports it first; afterwards the same
-tests pass with ``python -m osintdesk``.
-"""
+"""``osintdesk chart``: real processes for the images, CliRunner for the many refusals."""
 
 import subprocess
 import sys
@@ -11,17 +6,13 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-import osintdesk.cli_charts  # noqa: F401  (registers the command)
-from osintdesk.charts.samples import write_sample_case
+from tests.support.chart_samples import write_sample_case
 from osintdesk.cli import cli
-from osintdesk.cli_charts import parse_utc
+from osintdesk.cli.charts import parse_utc
 from osintdesk.store import Case
 
-BOOTSTRAP = "import osintdesk.cli_charts; from osintdesk.cli import main; main()"
-
-
 def run(*args):
-    return subprocess.run([sys.executable, "-c", BOOTSTRAP, *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "osintdesk", *map(str, args)],
                           capture_output=True, text=True, timeout=120)
 
 

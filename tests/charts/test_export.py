@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from osintdesk.charts import samples
+from tests.support import chart_samples as samples
 from osintdesk.charts.export import new_figure, save_figure
 from osintdesk.charts.map import draw_map
 from osintdesk.errors import OsintdeskError

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from matplotlib.testing.compare import compare_images
 
-from osintdesk.charts import samples
+from tests.support import chart_samples as samples
 from osintdesk.charts.activity import draw_activity
 from osintdesk.charts.export import new_figure, save_figure
 from osintdesk.charts.map import draw_map

@@ -7,7 +7,7 @@ import pytest
 from matplotlib.path import Path
 from matplotlib.text import Text
 
-from osintdesk.charts import samples
+from tests.support import chart_samples as samples
 from osintdesk.charts.data import Airport, ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
 from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
@@ -312,7 +312,7 @@ def test_charts_use_no_pyplot_and_no_qt():
     code = (
         "import sys; sys.modules['PySide6'] = None\n"
         "import osintdesk.charts as c\n"
-        "from osintdesk.charts import samples\n"
+        "from tests.support import chart_samples as samples\n"
         "fig = c.new_figure(400, 300); c.draw_map(fig, [samples.moscow_pyongyang()])\n"
         "c.draw_profile(fig, samples.moscow_pyongyang()); c.draw_activity(fig, samples.activity_rows())\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'\n"

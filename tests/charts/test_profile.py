@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 
-from osintdesk.charts import samples
+from tests.support import chart_samples as samples
 from osintdesk.charts.data import ChartFlight
 from osintdesk.charts.profile import draw_profile
 from osintdesk.charts.style import mpl_days

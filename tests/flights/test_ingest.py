@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from osintdesk.errors import Cancelled, InputError
-from osintdesk.flights import queries, samples
+from osintdesk.flights import queries
+from tests.support import flight_samples as samples
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.store import Case, verify_case
 

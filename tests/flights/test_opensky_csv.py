@@ -4,7 +4,8 @@ import csv
 
 import pytest
 
-from osintdesk.flights import importers, samples
+from osintdesk.flights import importers
+from tests.support import flight_samples as samples
 from osintdesk.flights.importers import opensky_csv
 
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from osintdesk.flights import importers, samples
+from osintdesk.flights import importers
+from tests.support import flight_samples as samples
 from osintdesk.flights.importers import readsb_aircraft
 from osintdesk.flights.importers.readsb_aircraft import RepeatFilter
 

@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from osintdesk.errors import Cancelled, InputError
-from osintdesk.flights import importers, samples
+from osintdesk.flights import importers
+from tests.support import flight_samples as samples
 
 
 def test_every_importer_has_the_interface():
@@ -79,7 +80,7 @@ def test_display_name_is_used_in_errors(tmp_path, expect_error):
 def test_flights_package_is_qt_free():
     """Every flights module imports with PySide6 blocked (Qt stays in ui/)."""
     modules = ["osintdesk.flights." + name for name in (
-        "model", "parsing", "identity", "airports", "segment", "mapping", "samples", "importers")]
+        "model", "parsing", "identity", "airports", "segment", "mapping", "importers")]
     modules += [f"osintdesk.flights.importers.{importer.__name__.rsplit('.', 1)[1]}"
                 for importer in importers.IMPORTERS]
     code = ("import sys; sys.modules['PySide6'] = None\n"

@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from osintdesk.flights import airports, samples
+from osintdesk.flights import airports
+from tests.support import flight_samples as samples
 from osintdesk.flights.model import FileFlight
 from osintdesk.flights.segment import (SplitSettings, analyse_aircraft, format_duration,
                                        split_flights)

@@ -1,18 +1,14 @@
-"""Fixtures for the source tests: a real case file, the capture tests' servers on 127.0.0.1."""
+"""Fixtures for the source tests: a real case file, a page server with the source pages (the other servers
+come from tests/support/server_fixtures.py)."""
 
 from __future__ import annotations
 
 import pytest
-import requests
-
 from osintdesk.store import Case
 
-from .shared import SourceServer, capture_fixtures, servers
+from tests.support import servers
 
-raw_server = capture_fixtures.raw_server
-tls_server = capture_fixtures.tls_server
-closed_port_url = capture_fixtures.closed_port_url
-counting_proxy = capture_fixtures.counting_proxy
+from .shared import SourceServer
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +16,6 @@ def page_server():
     server = servers.start(SourceServer())
     yield server
     servers.stop(server)
-
-
-@pytest.fixture()
-def session():
-    with requests.Session() as s:
-        yield s
 
 
 @pytest.fixture()

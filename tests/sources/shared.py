@@ -1,39 +1,17 @@
-"""Shared by the source tests: the capture tests' servers, samples and fixtures (loaded from
-tests/capture by path), a server with more pages, and helpers to compare case states.
-
-Test folders are not importable from one another under ``--import-mode=importlib``, so
-tests/capture is loaded once as the package ``osintdesk_capture_tests``.
-"""
+"""Shared by the source tests: a server with more pages than the capture tests' one, and
+helpers to compare case states. Servers and sample documents live in tests/support."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import io
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-CAPTURE_TESTS = Path(__file__).resolve().parent.parent / "capture"
-PACKAGE = "osintdesk_capture_tests"
+from tests.support import servers
+from tests.support import source_samples as samples
 
-
-def capture_tests():
-    """The tests/capture package (servers, samples, conftest)."""
-    if PACKAGE not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            PACKAGE, CAPTURE_TESTS / "__init__.py", submodule_search_locations=[str(CAPTURE_TESTS)])
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[PACKAGE] = module
-        spec.loader.exec_module(module)
-    return sys.modules[PACKAGE]
-
-
-capture_tests()
-servers = importlib.import_module(f"{PACKAGE}.servers")
-samples = importlib.import_module(f"{PACKAGE}.samples")
-capture_fixtures = importlib.import_module(f"{PACKAGE}.conftest")
 
 
 # ----------------------------------------------------------------------------- more pages

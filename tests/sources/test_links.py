@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from osintdesk.capture.web import CaptureSettings
+from osintdesk.sources.acquire.web import CaptureSettings
 from osintdesk.errors import InputError
-from osintdesk.flights import samples as flight_samples
+from tests.support import flight_samples
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.sources import (add_files, add_note, add_tag, aircraft_for_source, capture,
                                diff_captures, edit_note, list_sources, remove_tag, set_assessment,

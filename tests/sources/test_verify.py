@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from osintdesk.capture.web import CaptureSettings
+from osintdesk.sources.acquire.web import CaptureSettings
 from osintdesk.sources import (add_files, add_note, add_selector, add_tag, capture, search,
                                set_assessment)
 from osintdesk.store import Case, verify_case

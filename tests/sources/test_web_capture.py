@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from osintdesk.capture.web import CaptureSettings
+from osintdesk.sources.acquire.web import CaptureSettings
 from osintdesk.errors import Cancelled, InputError, NetworkError
 from osintdesk.sources import capture, list_sources
 from osintdesk.sources.queries import capture_text, captures_of, get_capture

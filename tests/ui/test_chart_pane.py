@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from osintdesk.charts.samples import write_sample_case
+from tests.support.chart_samples import write_sample_case
 from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo
 from osintdesk.store import Case
 from osintdesk.ui.chart_pane import ChartPane, ChartRequest
@@ -253,7 +253,7 @@ def test_export(qtbot, pane, flight_ids, tmp_path, suffix, magic):
 
 
 def test_refresh_after_an_import_shows_the_new_flight(qtbot, tmp_path):
-    from osintdesk.flights import samples as flight_samples
+    from tests.support import flight_samples
     from osintdesk.flights.ingest import import_flight_file
 
     path = write_sample_case(tmp_path / "growing.osintcase")

@@ -5,7 +5,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from osintdesk.app import build_window
-from osintdesk.flights import samples
+from tests.support import flight_samples as samples
 from osintdesk.store import Case
 
 DAY = 86400.0

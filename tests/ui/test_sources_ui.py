@@ -325,7 +325,7 @@ def test_selectors_page(qtbot, window, tmp_path):
 
 
 def test_sources_naming_an_aircraft(qtbot, window, tmp_path):
-    from osintdesk.flights import samples as flight_samples
+    from tests.support import flight_samples
     trace = flight_samples.write_readsb_trace(tmp_path / "trace_full_155abc.json",
                                               flight_samples.synthetic_flight("UUWW", "ZKPY"))
     wait_for(qtbot, window, window.import_flights([str(trace)]))

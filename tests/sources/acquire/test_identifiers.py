@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from osintdesk.capture.identifiers import (Selector, find_identifiers, icao24_allocation, match_selectors)
+from osintdesk.sources.acquire.identifiers import (Selector, find_identifiers, icao24_allocation, match_selectors)
 from osintdesk.errors import InputError
 
-from . import samples
+from tests.support import source_samples as samples
 
 
 def found(text: str) -> set[tuple[str, str]]:

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from ..errors import Cancelled, InputError
+from ...errors import Cancelled, InputError
 from .artifacts import CHUNK_BYTES
 from .decoding import GZIP_MAGIC, charset_from_content_type, decode_text, media_type_from_content_type
 from .documents import ArchivePage, ArchiveResource, EvidenceFile, ExtractedDocument, GeoPoint

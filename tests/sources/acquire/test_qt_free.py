@@ -9,7 +9,7 @@ MODULES = ("artifacts", "decoding", "documents", "extract", "files", "identifier
 
 
 def test_capture_imports_without_qt():
-    imports = "; ".join(f"import osintdesk.capture.{name}" for name in MODULES)
+    imports = "; ".join(f"import osintdesk.sources.acquire.{name}" for name in MODULES)
     code = ("import sys; sys.modules['PySide6'] = None; sys.modules['shiboken6'] = None; "
             f"{imports}; assert not any(m.startswith('PySide6') for m in sys.modules if sys.modules[m])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli import (Context, _open, _open_for_reading, _print_json, _print_table, cli, human_bytes,
+from .main import (Context, open_case, open_for_reading, print_json, print_table, cli, human_bytes,
                   pass_context, progress_bar)
 
 
@@ -40,8 +40,8 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
     """
     import requests
 
-    from .sources import capture
-    from .sources.settings import load_capture_settings, with_overrides
+    from ..sources import capture
+    from ..sources.settings import load_capture_settings, with_overrides
     settings = with_overrides(load_capture_settings(), user_agent=user_agent, proxy=proxy,
                               timeout_s=timeout, max_bytes=max_size,
                               verify_tls=False if insecure else None)
@@ -50,12 +50,12 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         click.echo("osintdesk: TLS certificates are not verified (recorded with each capture)",
                    err=True)
-    with _open(ctx, case) as opened, requests.Session() as session:
+    with open_case(ctx, case) as opened, requests.Session() as session:
         with progress_bar("Capturing", not as_json) as progress:
             outcomes = capture(opened, list(urls), settings, session, progress)
     failed = [o for o in outcomes if not o.ok]
     if as_json:
-        _print_json([o.as_dict() for o in outcomes])
+        print_json([o.as_dict() for o in outcomes])
     else:
         for o in outcomes:
             if not o.ok:
@@ -94,12 +94,12 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
     Each file is stored write-once and read for its text, metadata and identifiers. All
     files are added or none: a file that cannot be read is named and nothing is added.
     """
-    from .sources import add_files
-    with _open(ctx, case) as opened:
+    from ..sources import add_files
+    with open_case(ctx, case) as opened:
         with progress_bar("Adding files", not as_json) as progress:
             outcomes = add_files(opened, list(files), progress)
     if as_json:
-        _print_json([o.as_dict() for o in outcomes])
+        print_json([o.as_dict() for o in outcomes])
         return
     for o in outcomes:
         click.echo(f"{o.file}: {o.message} ({o.kind}, SHA-256 {o.sha256}, {human_bytes(o.size)})")
@@ -120,11 +120,11 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
 @pass_context
 def sources_command(ctx: Context, case: str, as_json: bool) -> None:
     """List the sources in a case with their captures and hashes."""
-    from .sources.queries import sources_report
-    with _open_for_reading(ctx, case) as opened:
+    from ..sources.queries import sources_report
+    with open_for_reading(ctx, case) as opened:
         rows = sources_report(opened)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     if not rows:
         click.echo("(no sources)")
@@ -160,11 +160,11 @@ def search_command(ctx: Context, case: str, query: str, limit: int, as_json: boo
     Words must all appear; "quoted words" form a phrase, word* a prefix, and OR / NOT
     between words work as in a search engine.
     """
-    from .sources import search
-    with _open_for_reading(ctx, case) as opened:
+    from ..sources import search
+    with open_for_reading(ctx, case) as opened:
         hits = search(opened, query, limit=limit)
     if as_json:
-        _print_json([h.as_dict() for h in hits])
+        print_json([h.as_dict() for h in hits])
         return
     if not hits:
         click.echo("(no matches)")
@@ -191,13 +191,13 @@ def _mark(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
 @pass_context
 def diff_command(ctx: Context, case: str, capture_a: str, capture_b: str, as_json: bool) -> None:
     """Show what changed between two captures (ids as listed by `osintdesk sources`)."""
-    from .sources import diff_captures
-    from .sources.queries import resolve_capture
-    with _open_for_reading(ctx, case) as opened:
+    from ..sources import diff_captures
+    from ..sources.queries import resolve_capture
+    with open_for_reading(ctx, case) as opened:
         result = diff_captures(opened, resolve_capture(opened, capture_a),
                                resolve_capture(opened, capture_b))
     if as_json:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
         return
     click.echo(result.summary())
     for name, (old, new) in result.fields.items():
@@ -225,13 +225,13 @@ def selector_group() -> None:
 def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensitive: bool,
                  name: str | None, as_json: bool) -> None:
     """Watch PATTERN; every source already in the case is searched for it now."""
-    from .sources import add_selector
-    with _open(ctx, case) as opened:
+    from ..sources import add_selector
+    with open_case(ctx, case) as opened:
         with progress_bar("Matching sources", not as_json) as progress:
             record = add_selector(opened, pattern, name=name, is_regex=regex,
                                   case_sensitive=case_sensitive, progress=progress)
     if as_json:
-        _print_json(record)
+        print_json(record)
         return
     click.echo(f"Selector {_short(record['uuid'])} {record['name']!r}: {record['hits']} hit(s) "
                f"in {record['sources']} source(s)")
@@ -243,16 +243,16 @@ def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensit
 @pass_context
 def selector_list(ctx: Context, case: str, as_json: bool) -> None:
     """List the selectors with how many hits each has."""
-    from .sources import list_selectors
-    with _open_for_reading(ctx, case) as opened:
+    from ..sources import list_selectors
+    with open_for_reading(ctx, case) as opened:
         rows = list_selectors(opened)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     for row in rows:
         row["id"] = _short(row["uuid"])
         row["type"] = "regex" if row["is_regex"] else "word"
-    _print_table(rows, [("id", "Id"), ("name", "Name"), ("pattern", "Pattern"), ("type", "Type"),
+    print_table(rows, [("id", "Id"), ("name", "Name"), ("pattern", "Pattern"), ("type", "Type"),
                         ("hits", "Hits"), ("sources", "Sources"), ("examiner", "Added by"),
                         ("created_utc", "Added (UTC)")])
 
@@ -263,8 +263,8 @@ def selector_list(ctx: Context, case: str, as_json: bool) -> None:
 @pass_context
 def selector_remove(ctx: Context, case: str, selector: str) -> None:
     """Stop watching SELECTOR (id, name or pattern); its hits are removed (and logged)."""
-    from .sources import remove_selector
-    with _open(ctx, case) as opened:
+    from ..sources import remove_selector
+    with open_case(ctx, case) as opened:
         row = remove_selector(opened, selector)
     click.echo(f"Removed selector {row['name']!r}")
 
@@ -279,8 +279,8 @@ def selector_remove(ctx: Context, case: str, selector: str) -> None:
 @pass_context
 def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
     """Add a note to a source (SOURCE_ID: its id or the start of it, its URL or file name)."""
-    from .sources import add_note, resolve_source
-    with _open(ctx, case) as opened:
+    from ..sources import add_note, resolve_source
+    with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         note = add_note(opened, source["uuid"], text)
     click.echo(f"Note added to {source['title']} by {note['examiner']} at {note['created_utc']}")
@@ -295,8 +295,8 @@ def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
 def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
                 remove: bool) -> None:
     """Tag a source (or remove tags with --remove)."""
-    from .sources import add_tag, remove_tag, resolve_source
-    with _open(ctx, case) as opened:
+    from ..sources import add_tag, remove_tag, resolve_source
+    with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         with opened.transaction():
             for tag in tags:
@@ -320,9 +320,9 @@ def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
 def assess_command(ctx: Context, case: str, source_id: str, reliability: str | None,
                    credibility: int | None, reason: str | None) -> None:
     """Grade a source in the Admiralty style (reliability A-F, credibility 1-6)."""
-    from .sources import CREDIBILITY, RELIABILITY, resolve_source, set_assessment
-    from .sources.queries import grading
-    with _open(ctx, case) as opened:
+    from ..sources import CREDIBILITY, RELIABILITY, resolve_source, set_assessment
+    from ..sources.queries import grading
+    with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         row = set_assessment(opened, source["uuid"],
                              reliability if reliability is not None else source["reliability"],

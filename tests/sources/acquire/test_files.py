@@ -10,12 +10,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from osintdesk.capture import files
-from osintdesk.capture.files import read_evidence_file, sniff
-from osintdesk.capture.web import CaptureSettings, capture_url
+from osintdesk.sources.acquire import files
+from osintdesk.sources.acquire.files import read_evidence_file, sniff
+from osintdesk.sources.acquire.web import CaptureSettings, capture_url
 from osintdesk.errors import Cancelled, InputError
 
-from . import samples, servers
+from tests.support import servers
+from tests.support import source_samples as samples
 
 
 def test_html_file(tmp_path):

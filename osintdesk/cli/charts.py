@@ -6,8 +6,8 @@ import datetime as dt
 
 import click
 
-from .cli import Context, _open_for_reading, cli, pass_context
-from .errors import OsintdeskError
+from .main import Context, open_for_reading, cli, pass_context
+from ..errors import OsintdeskError
 
 # Default image sizes in pixels (at 100 dpi): wide enough for a report page.
 DEFAULT_SIZE = {"map": (1600, 1000), "profile": (1600, 900), "activity": (1600, None)}
@@ -65,8 +65,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     profile shows altitude and speed of one flight; the activity chart shows when each
     aircraft flew and where it stayed. Prints the path of the image written.
     """
-    from .charts import case_data, draw_activity, draw_map, draw_profile, new_figure, save_figure
-    from .charts.export import chart_format
+    from ..charts import case_data, draw_activity, draw_map, draw_profile, new_figure, save_figure
+    from ..charts.export import chart_format
 
     chart_format(output)  # refuse a bad file name before any work
     start = parse_utc(t_from, "--from") if t_from else None
@@ -75,7 +75,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
         raise OsintdeskError(f"--to {t_to} is before --from {t_from}")
     default_w, default_h = DEFAULT_SIZE[kind]
     note = None
-    with _open_for_reading(ctx, case) as opened:
+    with open_for_reading(ctx, case) as opened:
         if kind == "activity":
             planes = aircraft
             if flights:

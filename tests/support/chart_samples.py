@@ -13,8 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .data import ActivityRow, Airport, ChartFlight, ChartPlace, find_gaps
-from .projection import EARTH_RADIUS_M, great_circle, to_unit_vectors, from_unit_vectors
+from osintdesk.charts.data import ActivityRow, Airport, ChartFlight, ChartPlace, find_gaps
+from osintdesk.charts.projection import EARTH_RADIUS_M, great_circle, to_unit_vectors, from_unit_vectors
 
 # Positions from OurAirports (resources/reference/airports_large_medium.csv).
 AIRPORTS = {
@@ -282,9 +282,9 @@ def write_sample_case(path, *, examiner: str = "Sample Examiner", title: str = "
     import tempfile
     from pathlib import Path
 
-    from ..flights import samples as flight_samples
-    from ..flights.ingest import import_flight_file
-    from ..store import Case
+    from tests.support import flight_samples
+    from osintdesk.flights.ingest import import_flight_file
+    from osintdesk.store import Case
 
     t0 = flight_samples.T0
     outbound = flight_samples.synthetic_flight("UUWW", "ZKPY", t0, gaps=[(3600, 7200)], step_s=20)

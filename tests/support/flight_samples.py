@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
-from .airports import great_circle_km, lookup
-from .model import TrackPoint
-from .parsing import FT_PER_M, KT_PER_MS, FPM_PER_MS
+from osintdesk.flights.airports import great_circle_km, lookup
+from osintdesk.flights.model import TrackPoint
+from osintdesk.flights.parsing import FT_PER_M, KT_PER_MS, FPM_PER_MS
 
 T0 = 1704181263.0  # 2024-01-02T07:41:03Z, a fixed start for reproducible samples
 

@@ -24,9 +24,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from ..errors import InputError
-from ..flights.airports import all_airports
-from ..flights.identity import PrefixRule, address_country, all_aircraft_types, prefix_rules
+from ...errors import InputError
+from ...flights.airports import all_airports
+from ...flights.identity import PrefixRule, address_country, all_aircraft_types, prefix_rules
 
 REGISTRATION = "registration"
 ICAO24 = "icao24"

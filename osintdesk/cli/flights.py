@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .cli import (Context, _open, _open_for_reading, _print_json, _print_table, cli,
+from .main import (Context, open_case, open_for_reading, print_json, print_table, cli,
                   pass_context, progress_bar)
-from .errors import OsintdeskError
+from ..errors import OsintdeskError
 
 @cli.command("import-flights")
 @click.argument("case", type=click.Path(dir_okay=False))
@@ -28,12 +28,12 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
 
     Each file is all or nothing; a file imported before adds nothing.
     """
-    from .flights.ingest import import_flight_file, import_order
+    from ..flights.ingest import import_flight_file, import_order
     if mapping and fmt is None:
         fmt = "csv-mapping"
     paths, options = import_order(files, fmt, {"preset": mapping} if mapping else None)
     results, failed = [], False
-    with _open(ctx, case) as opened:
+    with open_case(ctx, case) as opened:
         for name in map(str, paths):
             try:
                 with progress_bar(f"Importing {Path(name).name}", not as_json) as progress:
@@ -46,7 +46,7 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
                 if not as_json:
                     click.echo(f"osintdesk: error: {exc}", err=True)
     if as_json:
-        _print_json(results)
+        print_json(results)
     else:
         for r in results:
             if "error" in r:
@@ -84,8 +84,8 @@ FLIGHT_COLUMNS = [("aircraft", "Aircraft"), ("callsigns", "Callsigns"), ("origin
 def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool,
                     as_csv: bool) -> None:
     """List the flights in a case, in time order."""
-    from .flights import queries
-    with _open_for_reading(ctx, case) as opened:
+    from ..flights import queries
+    with open_for_reading(ctx, case) as opened:
         rows = queries.flights(opened, aircraft)
         if aircraft and not rows and not opened.conn.execute(
                 "SELECT 1 FROM aircraft WHERE lower(hex) = lower(?) "
@@ -98,7 +98,7 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
             for row in rows:
                 row["gaps"] = queries.gaps(opened, row["uuid"])
     if as_json:
-        _print_json(rows)
+        print_json(rows)
     elif as_csv:
         import csv
         writer = csv.writer(sys.stdout)
@@ -110,7 +110,7 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
         for row in rows:
             writer.writerow([row.get(k) for k in keys])
     else:
-        _print_table(rows, FLIGHT_COLUMNS)
+        print_table(rows, FLIGHT_COLUMNS)
 
 
 @cli.command("aircraft")
@@ -119,11 +119,11 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
 @pass_context
 def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
     """List the aircraft in a case, with their flights and ground times."""
-    from .flights import queries
-    with _open_for_reading(ctx, case) as opened:
+    from ..flights import queries
+    with open_for_reading(ctx, case) as opened:
         rows = queries.aircraft(opened)
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     for row in rows:
         ident = ", ".join(x for x in (
@@ -145,11 +145,11 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def formats(as_json: bool) -> None:
     """List the flight-file formats osintdesk reads."""
-    from .flights import importers
+    from ..flights import importers
     rows = [{"name": m.NAME, "version": str(m.VERSION), "extensions": list(m.EXTENSIONS),
              "description": m.DESCRIPTION} for m in importers.IMPORTERS]
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
     width = max(len(r["name"]) for r in rows)
     for r in rows:
@@ -184,7 +184,7 @@ def csv_mapping() -> None:
 @click.option("--delimiter", default=",", show_default=True)
 def csv_mapping_save(name: str, time_col: str, hex_col: str | None, **fields) -> None:
     """Save (or replace) the column mapping NAME."""
-    from .flights.mapping import ColumnMapping, save_preset
+    from ..flights.mapping import ColumnMapping, save_preset
     mapping = ColumnMapping.from_dict({"time": time_col, "hex": hex_col, **fields})
     save_preset(name, mapping)
     click.echo(f"Saved column mapping {name!r}")
@@ -194,10 +194,10 @@ def csv_mapping_save(name: str, time_col: str, hex_col: str | None, **fields) ->
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def csv_mapping_list(as_json: bool) -> None:
     """List the saved column mappings."""
-    from .flights.mapping import list_presets
+    from ..flights.mapping import list_presets
     presets = {name: m.to_dict() for name, m in list_presets().items()}
     if as_json:
-        _print_json(presets)
+        print_json(presets)
         return
     for name, m in presets.items():
         cols = ", ".join(f"{k}={v}" for k, v in m.items() if v not in (None, "") and k in (
@@ -211,6 +211,6 @@ def csv_mapping_list(as_json: bool) -> None:
 @click.argument("name")
 def csv_mapping_delete(name: str) -> None:
     """Delete the column mapping NAME."""
-    from .flights.mapping import delete_preset
+    from ..flights.mapping import delete_preset
     delete_preset(name)
     click.echo(f"Deleted column mapping {name!r}")

@@ -1,4 +1,5 @@
-"""Fixtures for the capture tests: real servers on 127.0.0.1, started once per module."""
+"""Fixtures with real servers on 127.0.0.1 (pages, raw sockets, proxies, TLS), started once per
+module; loaded for every test by tests/conftest.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import subprocess
 import pytest
 import requests
 
-from . import servers
+from tests.support import servers
 
 
 @pytest.fixture(scope="module")

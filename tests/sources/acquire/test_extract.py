@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from osintdesk.capture.extract import extract_html, parse_timestamp
+from osintdesk.sources.acquire.extract import extract_html, parse_timestamp
 
-from . import servers
+from tests.support import servers
 
 
 def page(head: str = "", body: str = "<p>Body text.</p>") -> bytes:

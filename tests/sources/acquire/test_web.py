@@ -17,10 +17,10 @@ import pytest
 import requests
 from warcio.archiveiterator import ArchiveIterator
 
-from osintdesk.capture.web import CaptureSettings, capture_url, describe_failure
+from osintdesk.sources.acquire.web import CaptureSettings, capture_url, describe_failure
 from osintdesk.errors import Cancelled, InputError, NetworkError
 
-from . import servers
+from tests.support import servers
 
 
 def sha256(data: bytes) -> str:

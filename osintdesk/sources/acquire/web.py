@@ -37,8 +37,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 import urllib3
 
-from .. import APP_NAME, __version__
-from ..errors import Cancelled, InputError, NetworkError
+from ... import APP_NAME, __version__
+from ...errors import Cancelled, InputError, NetworkError
 from .artifacts import CHUNK_BYTES, Artifact, HashingWriter, artifact_for
 from .decoding import (DecodedTooLarge, UnsupportedCoding, charset_from_content_type, decode_content,
                        media_type_from_content_type, needs_decoding, parse_content_codings)

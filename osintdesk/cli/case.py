@@ -1,0 +1,124 @@
+"""Commands on the case file itself: new, info, verify, log, export-original."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .main import (EXIT_VERIFY_FAILED, Context, cli, human_bytes, open_for_reading, pass_context, print_json,
+                   progress_bar)
+
+@cli.command()
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--title", required=True, help="The case title.")
+@click.option("--number", help="Case or reference number.")
+@click.option("--description", help="What the case is about.")
+@pass_context
+def new(ctx: Context, case: str, title: str, number: str | None, description: str | None) -> None:
+    """Create a new case file CASE (.osintcase is added when missing)."""
+    from ..store import Case
+    with Case.create(case, title=title, number=number, description=description,
+                     examiner=ctx.examiner) as created:
+        click.echo(f"Created {created.path} ({created.title}), examiner {ctx.examiner}")
+
+
+@cli.command()
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def info(ctx: Context, case: str, as_json: bool) -> None:
+    """Show what a case holds: records, artifacts, examiners, audit chain head."""
+    with open_for_reading(ctx, case) as opened:
+        data = opened.info()
+    if as_json:
+        print_json(data)
+        return
+    title = data["title"] + (f" ({data['number']})" if data["number"] else "")
+    rows = [
+        ("Case", title),
+        ("File", data["path"]),
+        ("UUID", data["uuid"]),
+        ("Created", f"{data['created_utc']} by {data['created_by']} "
+                    f"with osintdesk {data['created_with']}"),
+        ("Examiners", ", ".join(data["examiners"])),
+    ]
+    counts = dict(data["counts"])
+    audit_entries = counts.pop("audit_entries")
+    artifacts = counts.pop("artifacts")
+    rows.append(("Records", ", ".join(f"{k} {v}" for k, v in counts.items())))
+    rows.append(("Artifacts", f"{artifacts} ({human_bytes(data['artifact_bytes'])})"))
+    rows.append(("Audit log", f"{audit_entries} entries, head #{data['audit_head']['seq']} "
+                              f"{data['audit_head']['hash']}"))
+    last = data["last_verification"]
+    rows.append(("Verified", "never" if last is None else
+                 f"{'OK' if last['ok'] else 'FAILED'} at {last['time_utc']} by {last['examiner']}"))
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        click.echo(f"{key:<{width}}  {value}")
+
+
+@cli.command()
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@pass_context
+def verify(ctx: Context, case: str, as_json: bool) -> None:
+    """Re-hash every artifact, walk the audit chain, check the database.
+
+    Exits 0 when everything holds and 1 when anything does not; the result is
+    recorded in the case's audit log.
+    """
+    from ..store import verify_and_record
+    with open_for_reading(ctx, case) as opened:
+        with progress_bar("Verifying", not as_json) as progress:
+            report = verify_and_record(opened, progress=progress)
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        checked = report.checked
+        summary = (f"{checked.get('artifacts', 0)} artifacts re-hashed, "
+                   f"{checked.get('audit_entries', 0)} audit entries, "
+                   f"{checked.get('records', 0)} records checked")
+        if report.ok:
+            click.echo(f"OK: {report.path}: {summary}")
+        else:
+            click.echo(f"FAILED: {report.path}: {len(report.failures)} problem(s); {summary}")
+            for failure in report.failures:
+                click.echo(f"  - {failure}")
+        if report.recorded_note:
+            click.echo(f"Note: {report.recorded_note}", err=True)
+    if not report.ok:
+        sys.exit(EXIT_VERIFY_FAILED)
+
+
+@cli.command("log")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--limit", type=int, help="Show only the last N entries.")
+@pass_context
+def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> None:
+    """Print the case's audit log (chain of custody)."""
+    with open_for_reading(ctx, case) as opened:
+        after = max(0, opened.audit_count() - limit) if limit else 0
+        entries = [e.as_dict() for e in opened.audit_entries(after_seq=after)]
+    if as_json:
+        print_json(entries)
+        return
+    for e in entries:
+        obj = f"{e['object_type']} {e['object_id']}" if e["object_type"] else ""
+        click.echo(f"#{e['seq']:<5} {e['time_utc']}  {e['examiner']:<16} {e['action']:<8} {obj}")
+
+
+@cli.command("export-original")
+@click.argument("case", type=click.Path(dir_okay=False))
+@click.argument("sha256")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Where to save the exact stored bytes.")
+@pass_context
+def export_original(ctx: Context, case: str, sha256: str, output: str) -> None:
+    """Save the exact stored bytes of an artifact (by its SHA-256) to a file."""
+    with open_for_reading(ctx, case) as opened:
+        dest = opened.export_artifact(sha256.lower(), output)
+    click.echo(f"Saved {dest}")
+
+

@@ -1,0 +1,150 @@
+"""The ``osintdesk`` command line: each command is a few lines that call the domain packages.
+
+Errors a user can cause print one line on stderr and exit non-zero (2 for bad input,
+1 when a verification fails); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import click
+
+from .. import __version__
+from ..errors import Cancelled, OsintdeskError
+from ..settings import resolve_examiner
+
+EXIT_VERIFY_FAILED = 1
+
+
+@dataclass
+class Context:
+    examiner: str
+    debug: bool
+
+
+class OsintdeskGroup(click.Group):
+    """Turns user-caused errors into one clear line instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OsintdeskError as exc:
+            if _debug_requested(ctx):
+                raise
+            click.echo(f"osintdesk: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except Cancelled:
+            click.echo("osintdesk: cancelled; nothing was changed", err=True)
+            ctx.exit(130)
+
+
+def _debug_requested(ctx: click.Context) -> bool:
+    obj = ctx.find_object(Context)
+    return bool(obj and obj.debug) or "--debug" in sys.argv
+
+
+@click.group(cls=OsintdeskGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="osintdesk")
+@click.option("--examiner", metavar="NAME",
+              help="Who is working (default: $OSINTDESK_EXAMINER, the settings, the login name).")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, examiner: str | None, debug: bool) -> None:
+    """osintdesk: build an evidentiary case file offline.
+
+    With no command, opens the window.
+    """
+    ctx.obj = Context(examiner=resolve_examiner(examiner), debug=debug)
+    if ctx.invoked_subcommand is None:
+        ctx.exit(_run_gui(ctx.obj, None))
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def open_case(ctx: Context, path: str, *, readonly: bool = False):
+    from ..store import Case
+    return Case.open(path, examiner=ctx.examiner, readonly=readonly)
+
+
+def open_for_reading(ctx: Context, path: str):
+    """Inspecting commands also work on a write-protected case."""
+    from ..store.header import is_writable
+    return open_case(ctx, path, readonly=not is_writable(Path(path)))
+
+
+def print_json(value) -> None:
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int | None], None]]:
+    """A progress callback for long work: a bar on a terminal, silent otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    state = {"bar": None, "done": 0}
+    try:
+        def update(done: int, total: int | None) -> None:
+            if total and state["bar"] is None:
+                state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+                state["bar"].__enter__()
+            if state["bar"] is not None:
+                state["bar"].update(max(0, done - state["done"]))
+                state["done"] = done
+        yield update
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+
+def print_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
+    if not rows:
+        click.echo("(none)")
+        return
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return f"{value:,.0f}"
+        return "" if value is None else str(value)
+    table = [[title for _, title in columns]] + [[cell(r.get(k)) for k, _ in columns]
+                                                   for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    for line in table:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip())
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{int(size)} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"
+
+
+# ------------------------------------------------------------------ commands
+
+
+@cli.command()
+@click.argument("case", required=False, type=click.Path(dir_okay=False))
+@pass_context
+def gui(ctx: Context, case: str | None) -> None:
+    """Open the window (optionally with CASE)."""
+    sys.exit(_run_gui(ctx, case))
+
+
+def _run_gui(ctx: Context, case: str | None) -> int:
+    from ..app import run  # Qt is imported only when the window is wanted
+    return run(case, examiner=ctx.examiner)
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="osintdesk")
+
