@@ -1,5 +1,8 @@
 """The audit log: chained entries, every change logged, deletions kept."""
 
+import pytest
+
+from osintdesk.errors import OsintdeskError
 from osintdesk.store import Case
 from osintdesk.store.audit import GENESIS_HASH, recompute
 from osintdesk.store.canonical import canonical_json
@@ -35,10 +38,8 @@ def test_delete_is_logged_with_the_deleted_content(tmp_path):
 def test_failed_change_writes_no_audit_entry(tmp_path):
     with Case.create(tmp_path / "c", title="T", examiner="A") as case:
         before = case.audit_count()
-        try:
+        with pytest.raises(OsintdeskError, match="no evidence record no-such-uuid"):
             case.update_record("evidence", "no-such-uuid", {"media_type": "x"})
-        except Exception:
-            pass
         assert case.audit_count() == before
 
 
