@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-# tests/support holds the sample generators shared with the tests.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests/support: the sample generators shared with the tests
 
 
 def peak_rss_mb() -> float:

@@ -30,8 +30,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-# tests/support holds the sample generators shared with the tests.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests/support: the sample generators shared with the tests
 
 import numpy as np
 

@@ -6,11 +6,12 @@ import sys
 
 import click
 
-from .main import (EXIT_VERIFY_FAILED, Context, cli, human_bytes, open_for_reading, pass_context, print_json,
-                   progress_bar)
+from .main import (EXIT_VERIFY_FAILED, Context, case_argument, cli, human_bytes, json_option,
+                   open_for_reading, pass_context, print_json, progress_bar)
+
 
 @cli.command()
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.option("--title", required=True, help="The case title.")
 @click.option("--number", help="Case or reference number.")
 @click.option("--description", help="What the case is about.")
@@ -24,8 +25,8 @@ def new(ctx: Context, case: str, title: str, number: str | None, description: st
 
 
 @cli.command()
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@case_argument
+@json_option
 @pass_context
 def info(ctx: Context, case: str, as_json: bool) -> None:
     """Show what a case holds: records, artifacts, examiners, audit chain head."""
@@ -59,8 +60,8 @@ def info(ctx: Context, case: str, as_json: bool) -> None:
 
 
 @cli.command()
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@case_argument
+@json_option
 @pass_context
 def verify(ctx: Context, case: str, as_json: bool) -> None:
     """Re-hash every artifact, walk the audit chain, check the database.
@@ -92,8 +93,8 @@ def verify(ctx: Context, case: str, as_json: bool) -> None:
 
 
 @cli.command("log")
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@case_argument
+@json_option
 @click.option("--limit", type=int, help="Show only the last N entries.")
 @pass_context
 def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> None:
@@ -110,7 +111,7 @@ def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> No
 
 
 @cli.command("export-original")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("sha256")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Where to save the exact stored bytes.")

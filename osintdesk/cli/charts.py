@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from .main import Context, open_for_reading, cli, pass_context
+from .main import Context, case_argument, cli, open_for_reading, pass_context
 from ..errors import OsintdeskError
 
 # Default image sizes in pixels (at 100 dpi): wide enough for a report page.
@@ -41,7 +41,7 @@ def _activity_height(rows: int) -> int:
 
 
 @cli.command("chart")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("kind", type=click.Choice(["map", "profile", "activity"]))
 @click.option("--flight", "flights", multiple=True, metavar="ID",
               help="A flight (its id or the first characters of it; repeat for more). "

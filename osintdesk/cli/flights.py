@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from .main import (Context, open_case, open_for_reading, print_json, print_table, cli,
-                  pass_context, progress_bar)
+from .main import (Context, case_argument, cli, json_option, open_case, open_for_reading,
+                   pass_context, print_json, print_table, progress_bar)
 from ..errors import OsintdeskError
 
 @cli.command("import-flights")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", metavar="NAME",
               help="Read the files as this format (see `osintdesk formats`); default: detect.")
@@ -20,7 +20,7 @@ from ..errors import OsintdeskError
               help="The aircraft, for files that do not name it (e.g. RA-86496 or 155abc).")
 @click.option("--mapping", metavar="PRESET",
               help="Column-mapping preset for --format csv-mapped.")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @pass_context
 def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | None,
                    aircraft: str | None, mapping: str | None, as_json: bool) -> None:
@@ -76,9 +76,9 @@ FLIGHT_COLUMNS = [("aircraft", "Aircraft"), ("callsigns", "Callsigns"), ("origin
 
 
 @cli.command("flights")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.option("--aircraft", metavar="REG_OR_HEX", help="Only this aircraft.")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")
 @pass_context
 def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool,
@@ -114,8 +114,8 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
 
 
 @cli.command("aircraft")
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@case_argument
+@json_option
 @pass_context
 def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
     """List the aircraft in a case, with their flights and ground times."""
@@ -142,7 +142,7 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
 
 
 @cli.command("formats")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 def formats(as_json: bool) -> None:
     """List the flight-file formats osintdesk reads."""
     from ..flights import importers
@@ -191,7 +191,7 @@ def csv_mapping_save(name: str, time_col: str, hex_col: str | None, **fields) ->
 
 
 @csv_mapping.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 def csv_mapping_list(as_json: bool) -> None:
     """List the saved column mappings."""
     from ..flights.mapping import list_presets

@@ -68,6 +68,11 @@ def cli(ctx: click.Context, examiner: str | None, debug: bool) -> None:
 
 pass_context = click.make_pass_decorator(Context)
 
+# Every command names its case the same way, and every reading command offers --json with
+# the same flag name: scripts rely on both.
+case_argument = click.argument("case", type=click.Path(dir_okay=False))
+json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
 
 def open_case(ctx: Context, path: str, *, readonly: bool = False):
     from ..store import Case
@@ -129,7 +134,7 @@ def human_bytes(n: int) -> str:
     return f"{n} bytes"
 
 
-# ------------------------------------------------------------------ commands
+# ------------------------------------------------------------------ the window
 
 
 @cli.command()

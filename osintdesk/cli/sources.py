@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from .main import (Context, open_case, open_for_reading, print_json, print_table, cli, human_bytes,
-                  pass_context, progress_bar)
+from .main import (Context, case_argument, cli, human_bytes, json_option, open_case,
+                   open_for_reading, pass_context, print_json, print_table, progress_bar)
 
 
 def _short(uuid: str | None) -> str:
@@ -19,7 +19,7 @@ def _short(uuid: str | None) -> str:
 
 
 @cli.command("capture")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--user-agent", metavar="TEXT", help="User-Agent header to send.")
 @click.option("--proxy", metavar="URL",
@@ -28,7 +28,7 @@ def _short(uuid: str | None) -> str:
               help="Give up when the server sends nothing for this long.")
 @click.option("--max-size", metavar="SIZE", help="Largest body to keep, e.g. 100M (default 100M).")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (recorded).")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @pass_context
 def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: str | None,
                     proxy: str | None, timeout: float | None, max_size: str | None,
@@ -84,9 +84,9 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
 
 
 @cli.command("add-file")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @pass_context
 def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> None:
     """Add local files as evidence and sources: HTML, PDF, images, text, Markdown, WARC/WACZ.
@@ -115,8 +115,8 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
 
 
 @cli.command("sources")
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@case_argument
+@json_option
 @pass_context
 def sources_command(ctx: Context, case: str, as_json: bool) -> None:
     """List the sources in a case with their captures and hashes."""
@@ -149,10 +149,10 @@ def sources_command(ctx: Context, case: str, as_json: bool) -> None:
 
 
 @cli.command("search")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("query")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many sources.")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @pass_context
 def search_command(ctx: Context, case: str, query: str, limit: int, as_json: bool) -> None:
     """Full-text search over sources, notes, tags and identifiers.
@@ -184,10 +184,10 @@ def _mark(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
 
 
 @cli.command("diff")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("capture_a")
 @click.argument("capture_b")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @pass_context
 def diff_command(ctx: Context, case: str, capture_a: str, capture_b: str, as_json: bool) -> None:
     """Show what changed between two captures (ids as listed by `osintdesk sources`)."""
@@ -215,12 +215,12 @@ def selector_group() -> None:
 
 
 @selector_group.command("add")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("pattern")
 @click.option("--regex", is_flag=True, help="PATTERN is a regular expression (Python syntax).")
 @click.option("--case-sensitive", is_flag=True, help="Match upper and lower case exactly.")
 @click.option("--name", help="A name for the selector (default: the pattern).")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@json_option
 @pass_context
 def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensitive: bool,
                  name: str | None, as_json: bool) -> None:
@@ -238,8 +238,8 @@ def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensit
 
 
 @selector_group.command("list")
-@click.argument("case", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@case_argument
+@json_option
 @pass_context
 def selector_list(ctx: Context, case: str, as_json: bool) -> None:
     """List the selectors with how many hits each has."""
@@ -258,7 +258,7 @@ def selector_list(ctx: Context, case: str, as_json: bool) -> None:
 
 
 @selector_group.command("remove")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("selector")
 @pass_context
 def selector_remove(ctx: Context, case: str, selector: str) -> None:
@@ -273,7 +273,7 @@ def selector_remove(ctx: Context, case: str, selector: str) -> None:
 
 
 @cli.command("note")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("source_id")
 @click.argument("text")
 @pass_context
@@ -287,7 +287,7 @@ def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
 
 
 @cli.command("tag")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("source_id")
 @click.argument("tags", nargs=-1, required=True)
 @click.option("--remove", is_flag=True, help="Remove these tags instead.")
@@ -309,7 +309,7 @@ def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
 
 
 @cli.command("assess")
-@click.argument("case", type=click.Path(dir_okay=False))
+@case_argument
 @click.argument("source_id")
 @click.option("--reliability", type=click.Choice(list("ABCDEF"), case_sensitive=False),
               help="Source reliability, A (completely reliable) to F (cannot be judged).")

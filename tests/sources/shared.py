@@ -13,7 +13,6 @@ from tests.support import servers
 from tests.support import source_samples as samples
 
 
-
 # ----------------------------------------------------------------------------- more pages
 
 CHANGING_VERSIONS = [

@@ -1,4 +1,5 @@
-"""Made-up but realistic chart data for tests, the benchmark and demos (no third-party data).
+"""Made-up but realistic chart data for the tests and the benchmark (no third-party data,
+never shipped).
 
 Flights follow great circles (through optional waypoints) with a taxi, climb, cruise with a
 slowly varying wind, descent and taxi-in; positions are sampled at a fixed interval, some

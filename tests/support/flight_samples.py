@@ -1,7 +1,7 @@
-"""Synthetic flight data and writers for every importer's format, for tests, benchmarks and
-demos. Written from the format descriptions: no real FlightRadar24 or OpenSky data is ever
-shipped (their terms forbid redistribution), and these tracks are invented, so they must
-never be mistaken for evidence.
+"""Synthetic flight data and writers for every importer's format, for the tests and the
+benchmarks (never shipped). Written from the format descriptions: no real FlightRadar24 or
+OpenSky data is ever used (their terms forbid redistribution), and these tracks are invented,
+so they must never be mistaken for evidence.
 """
 
 from __future__ import annotations
