@@ -78,6 +78,11 @@ def get_source(case: Case, source_uuid: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def source_exists(case: Case, source_uuid: str) -> bool:
+    return case.conn.execute("SELECT 1 FROM sources WHERE uuid = ?",
+                             (source_uuid,)).fetchone() is not None
+
+
 def resolve_source(case: Case, ref: str) -> dict:
     """A source by its id (or a unique start of it, 4+ characters), its URL or its file name."""
     ref = ref.strip()
@@ -292,6 +297,14 @@ def sources_for_flight(case: Case, flight_uuid: str) -> list[dict]:
     for source in rows:
         source["flight_dates"] = sorted(set(source["flight_dates"]) & days)
     return sorted(rows, key=lambda s: not s["flight_dates"])
+
+
+def aircraft_to_filter_by(case: Case) -> list[dict]:
+    """Every aircraft in the case (uuid, label, how many flights), by label: the choices
+    for showing only the sources that name one."""
+    return list(case.db.query(
+        "SELECT a.uuid, a.label, (SELECT count(*) FROM flights f "
+        "WHERE f.aircraft_uuid = a.uuid) AS flights FROM aircraft a ORDER BY a.label"))
 
 
 def aircraft_for_source(case: Case, source_uuid: str) -> list[dict]:

@@ -17,10 +17,10 @@ from ..settings import save_settings
 from ..store import CASE_SUFFIX, Case, verify_and_record
 from ..store.header import is_writable
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
-from . import source_pages
 from .chart_pane import ChartPane
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
+from .sources import SourcesUi
 from .tasks import Task, TaskRunner
 
 MAX_RECENT = 10
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self._build_chart_dock()
         self._build_actions()
         self._build_status_bar()
-        source_pages.install(self)
+        self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -394,26 +394,8 @@ class MainWindow(QMainWindow):
             self.add_files(names)
 
     def add_files(self, names: list[str]) -> Task | None:
-        if self.case is None:
-            self.show_error("Open or create a case first.")
-            return None
-        path, examiner = self.case.path, self.examiner
-
-        def work(progress, cancelled):
-            added = []
-            with Case.open(path, examiner=examiner) as case:
-                for name in names:
-                    record, is_new = case.add_evidence_file(name, progress=progress,
-                                                            cancelled=cancelled)
-                    added.append((name, is_new))
-            return added
-
-        def done(added):
-            new = sum(1 for _, is_new in added if is_new)
-            self.statusBar().showMessage(
-                f"Added {new} file(s)" + (f"; {len(added) - new} already in the case"
-                                          if len(added) - new else ""), 8000)
-        return self.run_task(f"Adding {len(names)} file(s)", work, on_success=done)
+        """Add files as evidence and as sources (their text, metadata and identifiers read)."""
+        return self.sources_ui.add_files(names)
 
     # ------------------------------------------------------------ flights
 

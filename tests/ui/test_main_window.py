@@ -165,7 +165,7 @@ def test_about_lists_versions_and_data_licences(qtbot, window):
 def test_every_form_label_with_a_mnemonic_has_a_buddy(qtbot, window):
     # A label left without a buddy shows its "&" literally ("&File:").
     from PySide6.QtWidgets import QLabel
-    from osintdesk.ui.source_pages import CaptureSettingsDialog
+    from osintdesk.ui.sources.capture_dialogs import CaptureSettingsDialog
     from osintdesk.sources.settings import load_capture_settings
     dialogs = [NewCaseDialog(window, None), CaptureSettingsDialog(load_capture_settings(), window)]
     for dialog in dialogs:

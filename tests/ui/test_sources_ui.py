@@ -14,9 +14,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 from osintdesk.app import build_window
 from osintdesk.sources.settings import load_capture_settings
 from osintdesk.store import Case, verify_case
-from osintdesk.ui import source_pages
+from osintdesk.sources.viewer_html import SEARCH_COLOUR
 from osintdesk.ui.models import PagedQueryModel
-from osintdesk.ui.viewer import BANNER_TEXT, SEARCH_COLOUR
+from osintdesk.ui.sources import SourcesUi, models
+from osintdesk.ui.sources.viewer import BANNER_TEXT
 
 
 def _shared():
@@ -47,8 +48,7 @@ def window(qtbot, tmp_path):
         pass
     win = build_window("Window Examiner")
     qtbot.addWidget(win)
-    ui = source_pages.install(win)
-    assert source_pages.install(win) is ui   # installing twice changes nothing
+    assert isinstance(win.sources_ui, SourcesUi)   # built by the window itself
     win.resize(1400, 900)
     win.show()
     assert win.open_case(str(tmp_path / "c.osintcase"))
@@ -241,8 +241,8 @@ def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path)
     page.search_edit.setText("Vnukovo")
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.results_view
                     and page.results_model.rowCount() == 1, timeout=5000)
-    index = page.results_model.index(0, source_pages.SNIPPET_COLUMN)
-    marked = page.results_model.data(index, source_pages.SNIPPET_HTML_ROLE)
+    index = page.results_model.index(0, models.SNIPPET_COLUMN)
+    marked = page.results_model.data(index, models.SNIPPET_HTML_ROLE)
     assert "font-weight:bold'>Vnukovo</span>" in marked
     page.results_view.selectRow(0)
     viewer = page.viewer
@@ -252,7 +252,9 @@ def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path)
     assert searched == ["Vnukovo"]
     page.results_view.grab()   # the snippet delegate paints
     page.search_edit.setText('"')
-    page.refresh_list()
+    with qtbot.waitSignal(page.search_finished, timeout=10000) as finished:
+        page.refresh_list()
+    assert finished.args == ['"']
     assert "nothing to search" in page.count_label.text()
     page.search_edit.clear()
     page.refresh_list()
@@ -297,7 +299,8 @@ def test_what_changed_between_captures(qtbot, window, page_server):
     assert not viewer.diff_button.isEnabled()
     viewer.captures_view.selectAll()
     assert viewer.diff_button.isEnabled()
-    viewer.diff_button.click()
+    with qtbot.waitSignal(viewer.diff_shown, timeout=10000):
+        viewer.diff_button.click()   # compared on the task runner, shown when done
     text = viewer.diff_view.toPlainText()
     assert "18:45" in text and "19:10" in text and "P-885" in text
     assert viewer.last_diff.fields["title"][1] == "Sunan arrivals (updated)"
@@ -364,11 +367,11 @@ def test_models_pass_the_model_tester(qtmodeltester):
              "highlights": [(1, 6)], "captured_utc": "2024-01-02T07:41:03.000000Z",
              "matches": i, "url": None, "source_uuid": str(i), "capture_uuid": str(i)}
             for i in range(7)]
-    model = source_pages.SearchResultsModel(source_pages.RESULT_COLUMNS)
+    model = models.SearchResultsModel(models.RESULT_COLUMNS)
     model.page_size = 3
     model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
     qtmodeltester.check(model)
     assert isinstance(model, PagedQueryModel)
     assert model.data(model.index(0, 3)) == "2024-01-02 07:41:03Z"
     assert "font-weight:bold'>found</span>" in model.data(
-        model.index(0, source_pages.SNIPPET_COLUMN), source_pages.SNIPPET_HTML_ROLE)
+        model.index(0, models.SNIPPET_COLUMN), models.SNIPPET_HTML_ROLE)

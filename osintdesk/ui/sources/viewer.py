@@ -1,143 +1,64 @@
-"""The offline source viewer: a stored page rendered without any network, its text with the
-identifiers and selectors found in it, its metadata, its captures and what changed between
-them, and the investigator's notes, tags and grading.
+"""The offline source viewer: a stored page rendered without any network (``OfflineBrowser``),
+its text with the identifiers and selectors found in it, its metadata, its captures and what
+changed between them, and the investigator's notes, tags and grading.
 
-The page is rendered by ``OfflineBrowser``, a QTextBrowser whose ``loadResource`` serves only
-what the case holds (other captures and the images and stylesheets recorded in added
-WARC/WACZ files, keyed by URL, relative URLs resolved against the page's URL, and ``data:``
-URLs inside the page) and refuses everything else. QTextBrowser has no network stack of its own; refusing in
-``loadResource`` also keeps it from reading local files a page points to.
+The HTML it shows is written by ``sources.viewer_html``; this module only holds the widget.
+Reads that can take long (comparing two captures) and every write run on the window's task
+runner, each with the worker's own ``Case``.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import urllib.parse
 from typing import Callable
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QTextCharFormat, QTextCursor, QTextDocument
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
-                               QPushButton, QTabWidget, QTextBrowser, QTextEdit, QToolButton,
-                               QVBoxLayout, QWidget)
+                               QPushButton, QTabWidget, QTextEdit, QToolButton, QVBoxLayout,
+                               QWidget)
 
-from ..sources.acquire.decoding import decode_text
-from ..sources import queries
-from ..sources.annotations import CREDIBILITY, RELIABILITY
-from ..sources.diff import CaptureDiff, diff_captures
-from ..sources.search import highlight_offsets
-from .models import PagedQueryModel
-from .pages import make_table_view
+from ...sources import queries
+from ...sources.acquire.decoding import decode_text
+from ...sources.annotations import CREDIBILITY, RELIABILITY
+from ...sources.diff import CaptureDiff, diff_captures
+from ...sources.search import highlight_offsets
+from ...sources.viewer_html import (IDENTIFIER_COLOUR, SEARCH_COLOUR, SELECTOR_COLOUR,
+                                    capture_label, diff_html, heading_html, image_html,
+                                    legend_html, metadata_html, notes_html, text_page_html)
+from ..pages import make_table_view
+from .models import CAPTURE_COLUMNS, RecordModel
+from .offline_browser import OfflineBrowser
 
 BANNER_TEXT = "Offline view: remote content blocked"
 MAX_RENDER_BYTES = 5 * 1024 * 1024
-EQUAL_CONTEXT_LINES = 3
-IDENTIFIER_COLOUR = QColor("#fff1a8")
-SELECTOR_COLOUR = QColor("#ffc98a")
-SEARCH_COLOUR = QColor("#a8e6a1")
 
-# A write from the viewer: run ``work(case)`` on the task runner with a writable case.
-Writer = Callable[..., object]
-
-
-# ============================================================================= the offline page
-
-
-class OfflineBrowser(QTextBrowser):
-    """Renders stored HTML. Resources come from ``resolver(url)`` (the case) or not at all."""
-
-    resource_refused = Signal(str)
-    resource_served = Signal(str)
-
-    def __init__(self, parent=None, **kwargs):
-        super().__init__(parent, **kwargs)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.resolver: Callable[[str], tuple[bytes, str | None] | None] | None = None
-        self.refused: dict[str, None] = {}   # distinct URLs refused, in order
-        self.served: dict[str, None] = {}
-
-    def show_page(self, text: str, base_url: str | None, resolver) -> None:
-        self.refused, self.served = {}, {}
-        self.resolver = resolver
-        self.document().setBaseUrl(QUrl(base_url) if base_url else QUrl())
-        self.setHtml(text)
-
-    def clear_page(self, message: str = "") -> None:
-        self.resolver = None
-        self.refused, self.served = {}, {}
-        self.document().setBaseUrl(QUrl())
-        self.setHtml(message)
-
-    def loadResource(self, kind: int, url: QUrl):  # noqa: N802 - Qt's name
-        base = self.document().baseUrl()
-        absolute = base.resolved(url) if url.isRelative() and base.isValid() else url
-        text = absolute.toString()
-        found = None
-        if absolute.scheme() == "data":
-            found = _data_url(text)
-        elif absolute.scheme() in ("http", "https") and self.resolver is not None:
-            found = self.resolver(text)
-        if found is None:
-            if text not in self.refused:
-                self.refused[text] = None
-                self.resource_refused.emit(text)
-            return None
-        data, media_type = found
-        if text not in self.served:
-            self.served[text] = None
-            self.resource_served.emit(text)
-        if kind == QTextDocument.ResourceType.StyleSheetResource:
-            return decode_text(data)[0]
-        if kind == QTextDocument.ResourceType.ImageResource:
-            image = QImage()
-            return image if image.loadFromData(data) else None
-        return QByteArray(data)
-
-
-def _data_url(url: str) -> tuple[bytes, str | None] | None:
-    """The bytes of a ``data:`` URL (part of the page itself, so no request is made)."""
-    try:
-        header, _, payload = url[5:].partition(",")
-        media_type = header.split(";")[0] or None
-        if header.endswith(";base64"):
-            return base64.b64decode(payload), media_type
-        return urllib.parse.unquote_to_bytes(payload), media_type
-    except (ValueError, TypeError):
-        return None
-
-
-# ============================================================================= the viewer
-
-
-class CapturesModel(PagedQueryModel):
-    def display(self, column: int, value):
-        key = self._columns[column][1]
-        if key.endswith("_utc") and isinstance(value, str):
-            return value[:19].replace("T", " ") + "Z"
-        return super().display(column, value)
-
-
-CAPTURE_COLUMNS = [("Captured (UTC)", "captured_utc"), ("How", "method"), ("Status", "status"),
-                   ("Title", "title"), ("Published", "published_date"),
-                   ("Body SHA-256", "body_sha256"), ("Examiner", "examiner"),
-                   ("Final URL / file", "where")]
+# Run ``work(case)`` on the task runner with the worker's own case, then
+# ``on_success(result)`` on the GUI thread; returns the task (None when nothing ran).
+CaseRunner = Callable[..., object]
 
 
 class SourceViewer(QWidget):
-    """One source, offline. ``show_source(case, source_uuid, capture_uuid=None, query=None)``."""
+    """One source, offline. ``show_source(case, source_uuid, capture_uuid=None, query=None)``.
 
-    def __init__(self, writer: Writer | None = None, parent=None):
+    ``writer`` runs a change on a writable case, ``reader`` a long read on a read-only one;
+    without them the viewer only shows.
+    """
+
+    diff_shown = Signal(object)   # CaptureDiff, once its page is in the diff view
+
+    def __init__(self, writer: CaseRunner | None = None, reader: CaseRunner | None = None,
+                 parent=None):
         super().__init__(parent)
         self.writer = writer
+        self.reader = reader
         self.case = None
         self.source: dict | None = None
         self.capture: dict | None = None
         self.captures: list[dict] = []
         self.query: str | None = None
         self.last_diff: CaptureDiff | None = None
+        self._diff_generation = 0      # bumped when another source is shown
 
         self.heading = QLabel(objectName="source_heading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -197,10 +118,7 @@ class SourceViewer(QWidget):
 
     def _text_tab(self) -> QWidget:
         widget = QWidget()
-        legend = QLabel(
-            f"<span style='background:{IDENTIFIER_COLOUR.name()}'>&nbsp;identifier&nbsp;</span> "
-            f"<span style='background:{SELECTOR_COLOUR.name()}'>&nbsp;selector&nbsp;</span> "
-            f"<span style='background:{SEARCH_COLOUR.name()}'>&nbsp;search&nbsp;</span>")
+        legend = QLabel(legend_html())
         layout = QVBoxLayout(widget)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(legend)
@@ -209,7 +127,7 @@ class SourceViewer(QWidget):
 
     def _captures_tab(self) -> QWidget:
         widget = QWidget()
-        self.captures_model = CapturesModel(CAPTURE_COLUMNS, parent=self)
+        self.captures_model = RecordModel(CAPTURE_COLUMNS, parent=self)
         self.captures_view = make_table_view(self.captures_model)
         self.captures_view.setObjectName("captures_view")
         self.captures_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -286,6 +204,8 @@ class SourceViewer(QWidget):
     def show_source(self, case, source_uuid: str | None, capture_uuid: str | None = None,
                     query: str | None = None) -> None:
         """Show a source (its newest capture unless ``capture_uuid``); None clears the viewer."""
+        if self.source is None or self.source["uuid"] != source_uuid:
+            self._diff_generation += 1   # a comparison still running is for another source
         self.case = case
         self.query = query
         self.source = queries.get_source(case, source_uuid) if case and source_uuid else None
@@ -310,14 +230,11 @@ class SourceViewer(QWidget):
         self.capture_combo.blockSignals(True)
         self.capture_combo.clear()
         for c in self.captures:
-            label = f"{_utc(c['captured_utc'])}  {c['method']}"
-            if c.get("status") is not None:
-                label += f"  HTTP {c['status']}"
-            self.capture_combo.addItem(label, c["uuid"])
+            self.capture_combo.addItem(capture_label(c), c["uuid"])
         index = next((i for i, c in enumerate(self.captures) if c["uuid"] == capture_uuid), 0)
         self.capture_combo.setCurrentIndex(index)
         self.capture_combo.blockSignals(False)
-        self._show_heading()
+        self.heading.setText(heading_html(self.source))
         self._show_notes()
         self._set_writable(self.writer is not None and case is not None)
         self._show_capture(self.captures[index]["uuid"] if self.captures else None)
@@ -326,18 +243,6 @@ class SourceViewer(QWidget):
         for w in (self.add_note_button, self.add_tag_button, self.remove_tag_button,
                   self.save_grading_button, self.export_button, self.note_edit, self.tag_edit):
             w.setEnabled(enabled)
-
-    def _show_heading(self) -> None:
-        s = self.source
-        e = html.escape
-        grade = queries.grading(s)
-        badge = (f" <span style='background:#e8eefc;border:1px solid #9ab;padding:1px 4px'>"
-                 f"{e(grade)}</span>" if grade else "")
-        where = s["url"] or s["name"]
-        tags = f"<br><span style='color:#555'>Tags: {e(s['tags'])}</span>" if s["tags"] else ""
-        self.heading.setText(f"<b>{e(s['title'] or '')}</b>{badge}<br>"
-                             f"<span style='color:#555'>{e(where)}</span> — "
-                             f"{s['captures']} capture(s){tags}")
 
     def _capture_chosen(self, index: int) -> None:
         if 0 <= index < len(self.captures):
@@ -359,7 +264,7 @@ class SourceViewer(QWidget):
         self.capture = queries.get_capture(case, capture_uuid)
         self._render_page()
         self._show_text()
-        self.metadata.show_page(self._metadata_html(), None, None)
+        self.metadata.show_page(metadata_html(self.case, self.source, self.capture), None, None)
         for role, key, label in (("body", "body_sha256", "Body, exactly as received"),
                                  ("decoded", "decoded_sha256", "Body, decoded (gzip undone)"),
                                  ("warc", "warc_sha256", "WARC file"),
@@ -384,14 +289,10 @@ class SourceViewer(QWidget):
             self.browser.show_page(text, base, resolver)
         elif kind == "image" and (capture.get("body_size") or 0) <= MAX_RENDER_BYTES:
             data = self.case.read_artifact(sha)
-            uri = "data:%s;base64,%s" % (capture.get("media_type") or "image/png",
-                                         base64.b64encode(data).decode("ascii"))
-            self.browser.show_page(f"<img src='{uri}' style='max-width:100%'>", None, None)
+            self.browser.show_page(image_html(data, capture.get("media_type")), None, None)
         else:
             text = queries.capture_text(self.case, capture["uuid"])
-            self.browser.show_page(f"<pre style='white-space:pre-wrap'>{html.escape(text)}</pre>"
-                                   if text else "<p><i>No rendering for this type; see Metadata"
-                                   " and Export original.</i></p>", None, None)
+            self.browser.show_page(text_page_html(text), None, None)
         self._update_banner()
 
     def _update_banner(self, *_args) -> None:
@@ -425,34 +326,14 @@ class SourceViewer(QWidget):
         self.text_ranges = ranges
 
     def _show_notes(self) -> None:
-        e = html.escape
         notes = queries.notes_of(self.case, self.source["uuid"])
         tags = queries.tags_of(self.case, self.source["uuid"])
-        parts = []
-        for n in notes:
-            parts.append(f"<p><span style='color:#555'>{e(n['examiner'])}, {_utc(n['created_utc'])}"
-                         f"</span><br>{e(n['text']).replace(chr(10), '<br>')}</p>")
-        if not notes:
-            parts.append("<p><i>No notes yet.</i></p>")
-        if tags:
-            parts.append("<p><b>Tags</b>: " + ", ".join(
-                f"{e(t['tag'])} <span style='color:#555'>({e(t['examiner'])}, "
-                f"{_utc(t['created_utc'])})</span>" for t in tags) + "</p>")
         s = self.source
-        if s["reliability"] or s["credibility"]:
-            parts.append(f"<p><b>Grading</b>: {e(queries.grading(s))} — "
-                         f"{e(RELIABILITY.get(s['reliability'], 'reliability not graded'))}; "
-                         f"{e(CREDIBILITY.get(s['credibility'], 'credibility not graded'))} "
-                         f"<span style='color:#555'>({e(s['assessed_by'] or '')}, "
-                         f"{_utc(s['assessed_utc'])})</span></p>")
-        self.notes_view.show_page("".join(parts), None, None)
+        self.notes_view.show_page(notes_html(s, notes, tags), None, None)
         self.remove_tag_combo.clear()
         self.remove_tag_combo.addItems([t["tag"] for t in tags])
         self.reliability_combo.setCurrentIndex(max(0, self.reliability_combo.findData(s["reliability"])))
         self.credibility_combo.setCurrentIndex(max(0, self.credibility_combo.findData(s["credibility"])))
-
-    def _metadata_html(self) -> str:
-        return metadata_html(self.case, self.source, self.capture)
 
     # ------------------------------------------------------------ captures and diff
 
@@ -463,19 +344,36 @@ class SourceViewer(QWidget):
         rows = sorted({i.row() for i in self.captures_view.selectionModel().selectedRows()})
         return [self.captures_model.row(r)["uuid"] for r in rows]
 
-    def compare_selected(self) -> CaptureDiff | None:
+    def compare_selected(self):
         chosen = self.selected_captures()
         if len(chosen) != 2:
             return None
         return self.compare(*chosen)
 
-    def compare(self, capture_a: str, capture_b: str) -> CaptureDiff:
-        """Show what changed from the older of two captures to the newer."""
+    def compare(self, capture_a: str, capture_b: str):
+        """Show what changed from the older of two captures to the newer.
+
+        The comparison (quadratic in the lines) runs on the task runner; the page is shown,
+        and ``diff_shown`` emitted, when it is done and the same source is still shown.
+        Returns the task, or None without a reader.
+        """
+        if self.reader is None:
+            return None
         times = {c["uuid"]: (c["captured_utc"], c["created_utc"]) for c in self.captures}
         older, newer = sorted((capture_a, capture_b), key=lambda u: times.get(u, ("", "")))
-        self.last_diff = diff_captures(self.case, older, newer)
-        self.diff_view.show_page(diff_html(self.last_diff), None, None)
-        return self.last_diff
+        generation = self._diff_generation
+
+        def work(case):
+            result = diff_captures(case, older, newer)
+            return result, diff_html(result)
+
+        def done(outcome) -> None:
+            if generation != self._diff_generation:
+                return
+            self.last_diff, page = outcome
+            self.diff_view.show_page(page, None, None)
+            self.diff_shown.emit(self.last_diff)
+        return self.reader("Comparing captures", work, done)
 
     # ------------------------------------------------------------ writing (through the runner)
 
@@ -487,7 +385,7 @@ class SourceViewer(QWidget):
     def add_note(self, text: str):
         if not text.strip() or self.source is None:
             return None
-        from ..sources import add_note
+        from ...sources import add_note
         source_uuid = self.source["uuid"]
         self.note_edit.clear()
         return self._write("Adding note", lambda case: add_note(case, source_uuid, text))
@@ -495,7 +393,7 @@ class SourceViewer(QWidget):
     def add_tag(self, tag: str):
         if not tag.strip() or self.source is None:
             return None
-        from ..sources import add_tag
+        from ...sources import add_tag
         source_uuid = self.source["uuid"]
         self.tag_edit.clear()
         return self._write("Tagging source", lambda case: add_tag(case, source_uuid, tag))
@@ -503,14 +401,14 @@ class SourceViewer(QWidget):
     def remove_tag(self, tag: str):
         if not tag or self.source is None:
             return None
-        from ..sources import remove_tag
+        from ...sources import remove_tag
         source_uuid = self.source["uuid"]
         return self._write("Removing tag", lambda case: remove_tag(case, source_uuid, tag))
 
     def set_assessment(self, reliability, credibility):
         if self.source is None:
             return None
-        from ..sources import set_assessment
+        from ...sources import set_assessment
         source_uuid = self.source["uuid"]
         return self._write("Grading source",
                            lambda case: set_assessment(case, source_uuid, reliability, credibility))
@@ -537,10 +435,6 @@ class SourceViewer(QWidget):
 # ============================================================================= helpers
 
 
-def _utc(value: str | None) -> str:
-    return (value[:19].replace("T", " ") + "Z") if value else ""
-
-
 def _export_name(capture: dict, role: str) -> str:
     if role == "warc":
         return f"capture-{capture['uuid'][:8]}.warc.gz"
@@ -563,6 +457,7 @@ def _utf16_positions(text: str) -> Callable[[int], int]:
 
 
 def _selections(editor: QPlainTextEdit, text: str, ranges) -> list:
+    """Marks for ``ranges`` of (start, end, colour as ``#rrggbb``), in Python offsets."""
     to_qt = _utf16_positions(text)
     out = []
     for start, end, colour in ranges:
@@ -571,165 +466,8 @@ def _selections(editor: QPlainTextEdit, text: str, ranges) -> list:
         cursor.setPosition(to_qt(start))
         cursor.setPosition(to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         fmt = QTextCharFormat()
-        fmt.setBackground(colour)
+        fmt.setBackground(QColor(colour))
         selection.cursor = cursor
         selection.format = fmt
         out.append(selection)
     return out
-
-
-def _row(label: str, value, *, code: bool = False) -> str:
-    if value is None or value == "":
-        return ""
-    text = html.escape(str(value))
-    if code:
-        text = f"<code>{text}</code>"
-    return f"<tr><td style='color:#555;padding-right:12px' valign='top'>{html.escape(label)}</td><td>{text}</td></tr>"
-
-
-def _table(rows: list[str]) -> str:
-    rows = [r for r in rows if r]
-    return f"<table cellspacing='2'>{''.join(rows)}</table>" if rows else ""
-
-
-def metadata_html(case, source: dict, capture: dict) -> str:
-    """Everything known about a capture, as an HTML page (no remote references)."""
-    e = html.escape
-    c = capture
-    published = c.get("published_date")
-    if c.get("published_utc"):
-        published = f"{published or ''} ({_utc(c['published_utc'])} UTC)".strip()
-    when = (
-        "<table border='1' cellspacing='0' cellpadding='4' style='border-color:#ccc'>"
-        "<tr><th>Captured (UTC) — when it was obtained</th>"
-        "<th>Published — the page's own date</th></tr>"
-        f"<tr><td>{e(_utc(c.get('captured_utc')))}</td>"
-        f"<td>{e(published or 'not stated')}"
-        + (f"<br><span style='color:#555'>from {e(c['published_source'])}</span>"
-           if c.get("published_source") else "") + "</td></tr></table>")
-    redirects = " → ".join(f"{r['url']} ({r['status']})" for r in (c.get("redirects") or []))
-    proxy = ("yes" + (f" ({c['proxy']})" if c.get("proxy") else "")) if c.get("proxy_used") else (
-        "no" if c.get("proxy_used") is not None else None)
-    tls = {1: "yes", 0: "NO (verification was turned off)"}.get(c.get("tls_verified"))
-    capture_rows = [
-        _row("Source", source.get("url") or source.get("name")),
-        _row("How", {"web": "captured from the web", "file": "local file added",
-                     "archive": "page inside a WARC/WACZ file"}.get(c["method"], c["method"])),
-        _row("Requested URL", c.get("requested_url")),
-        _row("Redirects", redirects),
-        _row("Final URL", c.get("final_url")),
-        _row("Status", f"{c['status']} {c.get('reason') or ''}".strip()
-             if c.get("status") is not None else None),
-        _row("Server IP", c.get("server_ip") or ("not seen (through a proxy)"
-                                                 if c.get("proxy_used") else None)),
-        _row("Started (UTC)", _utc(c.get("started_utc"))),
-        _row("User agent", c.get("user_agent")),
-        _row("Proxy used", proxy),
-        _row("TLS verified", tls),
-        _row("Examiner", c.get("examiner")),
-        _row("Stored (UTC)", _utc(c.get("created_utc"))),
-        _row("Software", c.get("software")),
-        _row("osintdesk version", c.get("app_version")),
-    ]
-    doc_rows = [
-        _row("Title", c.get("title")), _row("Author", c.get("author")), _row("Site", c.get("site")),
-        _row("Canonical URL", c.get("canonical_url")), _row("Type", c.get("media_type")),
-        _row("Charset", c.get("charset")), _row("Content encoding", c.get("content_encoding")),
-        _row("Decoding", c.get("decode_error")), _row("Taken (camera clock)", c.get("taken_local")),
-        _row("Taken (UTC)", c.get("taken_utc")), _row("Camera", c.get("camera")),
-        _row("GPS position", f"{c['geo_lat']:.6f}, {c['geo_lon']:.6f}"
-             + (f", {c['geo_alt_m']} m" if c.get("geo_alt_m") is not None else "")
-             if c.get("geo_lat") is not None else None),
-    ]
-    meta = c.get("metadata") if isinstance(c.get("metadata"), dict) else {}
-    for key, value in sorted((meta.get("metadata") or {}).items()):
-        doc_rows.append(_row(key, value))
-    hash_rows = [
-        _row("Body SHA-256", c.get("body_sha256"), code=True),
-        _row("Body size", f"{c['body_size']:,} bytes" if c.get("body_size") is not None else None),
-        _row("Decoded body SHA-256", c.get("decoded_sha256"), code=True),
-        _row("WARC SHA-256", c.get("warc_sha256"), code=True),
-        _row("Text SHA-256", c.get("text_sha256"), code=True),
-        _row("Evidence file", c.get("original_name")),
-        _row("Evidence SHA-256", c.get("evidence_sha256"), code=True),
-        _row("Original path", c.get("original_path")),
-        _row("File modified (UTC)", _utc(c.get("original_mtime_utc"))),
-        _row("Archive member", c.get("archive_member")),
-        _row("Record offset", c.get("record_offset")),
-        _row("WARC record id", c.get("record_id")),
-        _row("Payload digest", c.get("payload_digest"), code=True),
-    ]
-    parts = [f"<h3>When</h3>{when}", "<h3>Capture</h3>" + _table(capture_rows),
-             "<h3>Document</h3>" + _table(doc_rows), "<h3>Hashes and files</h3>" + _table(hash_rows)]
-    warnings = meta.get("warnings") or []
-    if warnings:
-        parts.append("<h3>Warnings</h3><ul>" + "".join(f"<li>{e(w)}</li>" for w in warnings)
-                     + "</ul>")
-    aircraft = queries.aircraft_for_source(case, source["uuid"])
-    if aircraft:
-        items = []
-        for a in aircraft:
-            flights = "".join(f"<li>{e(f['departure_utc'])} {e(f['origin'] or '?')} → "
-                              f"{e(f['destination'] or '?')} {e(f['callsigns'] or '')}</li>"
-                              for f in a["flights"])
-            items.append(f"<li><b>{e(a['label'])}</b> — {len(a['flights'])} flight(s) in this case"
-                         + (f"<ul>{flights}</ul>" if flights else "") + "</li>")
-        parts.append("<h3>Aircraft in this case named here</h3><ul>" + "".join(items) + "</ul>")
-    hits = queries.identifier_hits(case, c["uuid"])
-    if hits:
-        rows = "".join(f"<tr><td>{e(h['kind'])}</td><td><b>{e(h['value'])}</b></td>"
-                       f"<td>{e(h['text'])}</td><td>{e(h['field'])} {h['start_offset']}</td></tr>"
-                       for h in hits)
-        parts.append("<h3>Identifiers found</h3><table cellspacing='4'><tr><th>Kind</th>"
-                     "<th>Value</th><th>As written</th><th>Where</th></tr>" + rows + "</table>")
-    exif = meta.get("exif") or {}
-    if exif:
-        parts.append("<h3>EXIF</h3>" + _table([_row(k, v) for k, v in sorted(exif.items())]))
-    for key, label in (("response_headers", "Response headers"),
-                       ("request_headers", "Request headers (as sent)")):
-        headers = c.get(key) or []
-        if headers:
-            parts.append(f"<h3>{label}</h3>" + _table([_row(k, v) for k, v in headers]))
-    return "".join(parts)
-
-
-def diff_html(result: CaptureDiff) -> str:
-    """A readable "what changed" page: facts that differ, then the text, changes marked."""
-    e = html.escape
-    parts = [f"<p><b>{e(_utc(result.a['captured_utc']))}</b> → "
-             f"<b>{e(_utc(result.b['captured_utc']))}</b>: {e(result.summary())}</p>"]
-    if result.fields:
-        rows = "".join(f"<tr><td style='color:#555'>{e(name)}</td><td>{e(str(old))}</td>"
-                       f"<td>{e(str(new))}</td></tr>" for name, (old, new) in result.fields.items())
-        parts.append("<table cellspacing='4'><tr><th></th><th>Before</th><th>After</th></tr>"
-                     + rows + "</table>")
-    if result.same_text:
-        return "".join(parts)
-    styles = {"delete": ("#fde2e2", "− "), "insert": ("#dff5df", "+ "), "equal": ("", "  ")}
-    equal_run: list[str] = []
-
-    def flush() -> None:
-        keep = equal_run if len(equal_run) <= 2 * EQUAL_CONTEXT_LINES else (
-            equal_run[:EQUAL_CONTEXT_LINES] + [f"… {len(equal_run) - 2 * EQUAL_CONTEXT_LINES} "
-                                               "unchanged line(s) …"]
-            + equal_run[-EQUAL_CONTEXT_LINES:])
-        for line in keep:
-            parts.append(f"<p style='margin:0;color:#666;white-space:pre-wrap'>  {e(line)}</p>")
-        equal_run.clear()
-
-    for line in result.lines:
-        if line.op == "equal":
-            equal_run.append(line.text)
-            continue
-        flush()
-        colour, mark = styles[line.op]
-        if line.words:
-            tag = "s" if line.op == "delete" else "b"
-            body = "".join(e(text) if op == "equal" else f"<{tag}>{e(text)}</{tag}>"
-                           for op, text in line.words)
-        else:
-            body = e(line.text)
-        parts.append(f"<p style='margin:0;background:{colour};white-space:pre-wrap'>"
-                     f"{mark}{body}</p>")
-    flush()
-    return "".join(parts)

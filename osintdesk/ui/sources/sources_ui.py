@@ -1,0 +1,160 @@
+"""What sources add to the main window: the Sources and Selectors pages, Capture URL and
+Capture Settings, and adding files (as evidence and as sources, with their text read).
+
+Every piece of work runs on the window's task runner with the worker's own ``Case``: writes
+on a writable one, long reads (search, comparing captures) on a read-only one.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import requests
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+
+from ...errors import OsintdeskError
+from ...sources.acquire.web import CaptureSettings
+from ...sources.settings import load_capture_settings
+from ...store import Case
+from ...store.header import is_writable
+from .capture_dialogs import CaptureDialog, CaptureSettingsDialog, settings_to_edit
+from .selectors_page import SelectorsPage
+from .sources_page import SourcesPage
+
+
+class SourcesUi(QObject):
+    """The window's sources part; ``MainWindow`` builds one and tests reach the pages and
+    actions through ``window.sources_ui``."""
+
+    def __init__(self, window, session_factory: Callable[[], requests.Session] = requests.Session):
+        super().__init__(window)
+        self.window = window
+        self.session_factory = session_factory
+        self.last_outcomes: list = []
+        self.sources_page = SourcesPage(writer=self.run_write, reader=self.run_read)
+        self.selectors_page = SelectorsPage(writer=self.run_write)
+        window.add_page(self.sources_page)
+        window.add_page(self.selectors_page)
+
+        self.action_capture = QAction("&Capture URL…", window, objectName="action_capture")
+        self.action_capture.setShortcut("Ctrl+Shift+U")
+        self.action_capture.triggered.connect(lambda _c=False: self.capture_dialog())
+        self.action_capture_settings = QAction("Capture &Settings…", window,
+                                               objectName="action_capture_settings")
+        self.action_capture_settings.triggered.connect(lambda _c=False: self.settings_dialog())
+        window.case_menu.addSeparator()
+        window.case_menu.addAction(self.action_capture)
+        window.case_menu.addAction(self.action_capture_settings)
+        window.toolbar.addAction(self.action_capture)
+        window.case_opened.connect(lambda _path: self._update_actions())
+        window.case_closed.connect(self._update_actions)
+        self._update_actions()
+        if window.case is not None:
+            self.sources_page.set_case(window.case)
+            self.selectors_page.set_case(window.case)
+
+    def _update_actions(self) -> None:
+        case = self.window.case
+        self.action_capture.setEnabled(case is not None and is_writable(case.path))
+
+    # ------------------------------------------------------------ running work
+
+    def _run(self, title: str, work: Callable, on_success: Callable | None, *, writes: bool):
+        """Run ``work(case, progress, cancelled)`` on the task runner with the worker's own
+        case (writable or read-only); ``on_success(result)`` runs on the GUI thread."""
+        window = self.window
+        if window.case is None:
+            window.show_error("Open or create a case first.")
+            return None
+        path, examiner = window.case.path, window.examiner
+
+        def task(progress, cancelled):
+            with Case.open(path, examiner=examiner, readonly=not writes) as case:
+                return work(case, progress, cancelled)
+        return window.run_task(title, task, on_success=on_success, writes=writes)
+
+    def run_write(self, title: str, work: Callable[[Case], object],
+                  on_success: Callable | None = None):
+        """Run ``work(case)`` on the task runner with the worker's own writable case."""
+        return self._run(title, lambda case, _p, _c: work(case), on_success, writes=True)
+
+    def run_read(self, title: str, work: Callable[[Case], object],
+                 on_success: Callable | None = None):
+        """Run ``work(case)`` on the task runner with the worker's own read-only case."""
+        return self._run(title, lambda case, _p, _c: work(case), on_success, writes=False)
+
+    def add_files(self, names: list[str]):
+        """Add files as evidence and sources (text, metadata, identifiers), all or nothing."""
+        names = [str(n) for n in names]
+
+        def work(case, progress, cancelled):
+            from ...sources import add_files
+            return add_files(case, names, progress, cancelled)
+
+        def done(outcomes):
+            self.last_outcomes = outcomes
+            added = [o for o in outcomes if o.added]
+            sources = sum(len(o.sources) for o in added)
+            message = f"Added {len(added)} file(s), {sources} source(s)"
+            if len(outcomes) - len(added):
+                message += f"; {len(outcomes) - len(added)} already in the case"
+            self.window.statusBar().showMessage(message, 8000)
+            if added and added[-1].sources:
+                self.show_source(added[-1].sources[0]["uuid"])
+        return self._run(f"Adding {len(names)} file(s)", work, done, writes=True)
+
+    def capture_urls(self, urls: list[str], settings: CaptureSettings | None = None):
+        """Capture URLs in the background (progress and Cancel in the status bar)."""
+        window = self.window
+        if window.case is None:
+            window.show_error("Open or create a case first.")
+            return None
+        if settings is None:
+            try:
+                settings = load_capture_settings()
+            except OsintdeskError as error:
+                window.show_error(str(error), "Capture settings")
+                return None
+        session_factory = self.session_factory
+
+        def work(case, progress, cancelled):
+            from ...sources import capture
+            with session_factory() as session:
+                return capture(case, urls, settings, session, progress, cancelled)
+
+        def done(outcomes):
+            self.last_outcomes = outcomes
+            good = [o for o in outcomes if o.ok]
+            failed = [o for o in outcomes if not o.ok]
+            window.statusBar().showMessage(
+                f"Captured {len(good)} of {len(outcomes)} URL(s)", 8000)
+            if good:
+                self.show_source(good[-1].source_uuid)
+                window.show_page(SourcesPage.title)
+            if failed:
+                window.show_error("\n".join(o.error for o in failed),
+                                  f"{len(failed)} URL(s) could not be captured")
+        return self._run(f"Capturing {len(urls)} URL(s)", work, done, writes=True)
+
+    def show_source(self, source_uuid: str) -> None:
+        """Select a source in the Sources page (the page was re-read when the task ended)."""
+        page = self.sources_page
+        page.current_source = source_uuid
+        if not page.select_source(source_uuid):
+            page.viewer.show_source(self.window.case, source_uuid)
+
+    # ------------------------------------------------------------ dialogs
+
+    def capture_dialog(self) -> CaptureDialog:
+        dialog = CaptureDialog(self.window)
+        dialog.accepted.connect(lambda: self.capture_urls(dialog.urls()))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def settings_dialog(self) -> CaptureSettingsDialog:
+        dialog = CaptureSettingsDialog(settings_to_edit(), self.window)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
