@@ -6,17 +6,19 @@ from __future__ import annotations
 import importlib.util
 import socket
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from osintdesk.app import build_window
+from osintdesk.sources.search import search
 from osintdesk.sources.settings import load_capture_settings
 from osintdesk.store import Case, verify_case
 from osintdesk.sources.viewer_html import SEARCH_COLOUR
 from osintdesk.ui.models import PagedQueryModel
-from osintdesk.ui.sources import SourcesUi, models
+from osintdesk.ui.sources import SourcesUi, models, sources_page
 from osintdesk.ui.sources.viewer import BANNER_TEXT
 
 
@@ -160,6 +162,11 @@ def block_network(monkeypatch) -> list:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    # The guard sees an attempt (else "no attempts" below could never fail).
+    with pytest.raises(AssertionError, match="tried to open a connection"):
+        socket.create_connection(("127.0.0.1", 9))
+    assert attempts
+    attempts.clear()
     return attempts
 
 
@@ -173,13 +180,12 @@ def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
     assert page.select_source(remote)
     viewer = page.viewer
     viewer.tabs.setCurrentIndex(0)
+    remote = {"https://cdn.example.com/site.css", "https://fonts.example.net/font.css",
+              "https://tracker.example.com/pixel.gif", "http://images.example.com/photo.jpg",
+              page_server.base_url + "/bg.png"}
     viewer.grab()            # lay out and paint: every resource is asked for now
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: remote <= set(viewer.browser.refused), timeout=5000)
     assert attempts == []
-    refused = set(viewer.browser.refused)
-    assert {"https://cdn.example.com/site.css", "https://fonts.example.net/font.css",
-            "https://tracker.example.com/pixel.gif", "http://images.example.com/photo.jpg",
-            page_server.base_url + "/bg.png"} <= refused
     served = set(viewer.browser.served)
     assert page_server.base_url + "/pixel.png" in served          # captured: from the case
     assert any(url.startswith("data:image/gif") for url in served)
@@ -207,12 +213,11 @@ def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, mo
     viewer = page.viewer
     viewer.tabs.setCurrentIndex(0)
     viewer.grab()            # lay out and paint: every resource is asked for now
-    qtbot.wait(50)
-    assert viewer.grab().save(str(tmp_path / "viewer.png"))   # the banner now counts them all
     browser = viewer.browser
-    served, refused = set(browser.served), set(browser.refused)
-    assert {samples.RESOURCE_IMAGE_URL, samples.RESOURCE_CSS_URL} <= served
-    assert "https://elsewhere.example/not-recorded.png" in refused
+    qtbot.waitUntil(lambda: {samples.RESOURCE_IMAGE_URL, samples.RESOURCE_CSS_URL}
+                    <= set(browser.served), timeout=5000)
+    assert viewer.grab().save(str(tmp_path / "viewer.png"))   # the banner now counts them all
+    assert "https://elsewhere.example/not-recorded.png" in browser.refused
     # Relative URLs resolve against the page's URL; the image comes back as a QImage.
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QImage, QTextDocument
@@ -261,6 +266,52 @@ def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path)
     assert page.stack.currentWidget() is page.view
 
 
+def test_typing_runs_one_search_off_the_gui_thread(qtbot, window, tmp_path, monkeypatch):
+    story = tmp_path / "story.txt"
+    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    wait_for(qtbot, window, window.add_files([str(story)]))
+    page = window.show_page("Sources")
+    searched = []   # (query, on the GUI thread?) for every search run
+
+    def counting_search(case, query):
+        searched.append((query, threading.current_thread() is threading.main_thread()))
+        return search(case, query)
+    monkeypatch.setattr(sources_page, "search", counting_search)
+    with qtbot.waitSignal(page.search_finished, timeout=10000) as finished:
+        qtbot.keyClicks(page.search_edit, "Vnukovo")   # seven keystrokes, well within the delay
+    assert finished.args == ["Vnukovo"]
+    assert searched == [("Vnukovo", False)]
+    assert page.results_model.rowCount() == 1 and "1 source(s) match" in page.count_label.text()
+    # Nothing further is queued: the delay has passed and no second search comes.
+    with qtbot.assertNotEmitted(page.search_finished, wait=2 * sources_page.SEARCH_DELAY_MS):
+        pass
+    assert len(searched) == 1
+
+
+def test_results_of_a_query_no_longer_asked_are_dropped(qtbot, window, tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("A quiet day in Vladivostok.", encoding="utf-8")
+    wait_for(qtbot, window, window.add_files([str(story), str(other)]))
+    page = window.show_page("Sources")
+    shown = []
+    page.search_finished.connect(shown.append)
+    first = page.run_search("Vladivostok")
+    second = page.run_search("Vnukovo")     # asked before the first could answer
+    for task in (first, second):
+        wait_for(qtbot, window, task)       # both ran, both results came back
+    assert first.result[0] and shown == ["Vnukovo"]
+    assert [page.results_model.row(r)["title"] for r in range(page.results_model.rowCount())] \
+        == [h.title for h in second.result[0]]
+    # Clearing the box drops a search still running, and shows the list.
+    third = page.run_search("Vladivostok")
+    page.search_edit.clear()
+    page.refresh_list()
+    wait_for(qtbot, window, third)
+    assert shown == ["Vnukovo"] and page.stack.currentWidget() is page.view
+
+
 def test_notes_tags_grading_and_export_from_the_viewer(qtbot, window, page_server, tmp_path):
     [outcome] = capture(qtbot, window, page_server.base_url + "/gzip")
     viewer = window.sources_ui.sources_page.viewer
@@ -299,8 +350,11 @@ def test_what_changed_between_captures(qtbot, window, page_server):
     assert not viewer.diff_button.isEnabled()
     viewer.captures_view.selectAll()
     assert viewer.diff_button.isEnabled()
+    started = []
+    window.runner.started.connect(lambda task: started.append((task.title, task.writes)))
     with qtbot.waitSignal(viewer.diff_shown, timeout=10000):
         viewer.diff_button.click()   # compared on the task runner, shown when done
+    assert started == [("Comparing captures", False)]
     text = viewer.diff_view.toPlainText()
     assert "18:45" in text and "19:10" in text and "P-885" in text
     assert viewer.last_diff.fields["title"][1] == "Sunan arrivals (updated)"
