@@ -151,6 +151,16 @@ def test_capture_dialog_and_settings(qtbot, window, page_server):
     assert row[0] == "UA-Test/1.0"
 
 
+def add_story_and_other(qtbot, window, tmp_path):
+    """Two text sources, one naming Vnukovo; returns the Sources page."""
+    story = tmp_path / "story.txt"
+    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("A quiet day in Vladivostok.", encoding="utf-8")
+    wait_for(qtbot, window, window.add_files([str(story), str(other)]))
+    return window.show_page("Sources")
+
+
 def block_network(monkeypatch) -> list:
     """From now on any connection or name lookup fails the test; returns the attempts."""
     attempts = []
@@ -236,12 +246,7 @@ def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, mo
 
 
 def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path):
-    story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
-    other = tmp_path / "other.txt"
-    other.write_text("A quiet day in Vladivostok.", encoding="utf-8")
-    wait_for(qtbot, window, window.add_files([str(story), str(other)]))
-    page = window.show_page("Sources")
+    page = add_story_and_other(qtbot, window, tmp_path)
     assert page.model.rowCount() == 2
     page.search_edit.setText("Vnukovo")
     qtbot.waitUntil(lambda: page.stack.currentWidget() is page.results_view
@@ -267,10 +272,7 @@ def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path)
 
 
 def test_typing_runs_one_search_off_the_gui_thread(qtbot, window, tmp_path, monkeypatch):
-    story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
-    wait_for(qtbot, window, window.add_files([str(story)]))
-    page = window.show_page("Sources")
+    page = add_story_and_other(qtbot, window, tmp_path)
     searched = []   # (query, on the GUI thread?) for every search run
 
     def counting_search(case, query):
@@ -289,12 +291,7 @@ def test_typing_runs_one_search_off_the_gui_thread(qtbot, window, tmp_path, monk
 
 
 def test_results_of_a_query_no_longer_asked_are_dropped(qtbot, window, tmp_path):
-    story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
-    other = tmp_path / "other.txt"
-    other.write_text("A quiet day in Vladivostok.", encoding="utf-8")
-    wait_for(qtbot, window, window.add_files([str(story), str(other)]))
-    page = window.show_page("Sources")
+    page = add_story_and_other(qtbot, window, tmp_path)
     shown = []
     page.search_finished.connect(shown.append)
     first = page.run_search("Vladivostok")
