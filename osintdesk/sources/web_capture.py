@@ -1,4 +1,4 @@
-"""Capturing web pages into the case: fetch (``capture.web``), read, then store all or nothing.
+"""Capturing web pages into the case: fetch (``acquire.web``), read, then store all or nothing.
 
 Each URL is one unit: its body, decoded body and WARC, the capture record, the extracted
 text, identifiers and selector hits are stored in one transaction, or nothing is. The same
