@@ -16,7 +16,8 @@ import requests
 
 from .acquire.documents import ExtractedDocument
 from .acquire.extract import extract_html
-from .acquire.files import MAX_PAGE_BYTES, kind_for_media_type, read_document, read_document_as
+from .acquire.readers import kind_for_media_type, read_document, read_document_as
+from .acquire.readers.html import MAX_PAGE_BYTES
 from .acquire.web import CaptureSettings, WebCapture, capture_url
 from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
