@@ -1,6 +1,6 @@
 """Who an aircraft is: the country (and military flag) of an ICAO 24-bit address, the country
-of a registration (civil and state, e.g. Russia's ``RF-``), registration-like tokens in free
-text, and the manufacturer and model behind an ICAO type designator.
+of a registration (civil and state, e.g. Russia's ``RF-``), and the manufacturer and model
+behind an ICAO type designator. Finding registrations in free text is ``identifiers``'s job.
 
 Tables are the CC0 Virtual Radar Server standing data in ``resources/reference/``, loaded
 once on first use.
@@ -31,19 +31,6 @@ class AddressCountry:
 class RegistrationCountry:
     registration: str    # as written in the standard form, e.g. "RA-86496"
     prefix: str          # "RA"
-    iso2: str
-    country: str
-
-
-@dataclass(frozen=True)
-class RegistrationMatch:
-    """A registration-like token found in free text."""
-
-    text: str            # exactly as it appears in the text
-    start: int           # character offsets in the text
-    end: int
-    registration: str    # standard form ("RA-86496")
-    prefix: str
     iso2: str
     country: str
 
@@ -165,30 +152,6 @@ def registration_country(registration: str | None) -> RegistrationCountry | None
     if not registration:
         return None
     return _match_token(registration.strip().upper())
-
-
-_TOKEN = re.compile(r"(?<![A-Za-z0-9-])[A-Z0-9]{1,3}(?:-[A-Z0-9]{1,6}){1,2}(?![A-Za-z0-9-])"
-                    r"|(?<![A-Za-z0-9-])[A-Z0-9]{3,8}(?![A-Za-z0-9-])")
-
-
-def find_registrations(text: str) -> list[RegistrationMatch]:
-    """Registration-like tokens in free text, each with the country its prefix rule gives.
-
-    Only upper-case tokens are considered (``ra-86496`` in prose is rarely a registration).
-    A token without a hyphen must contain a digit, so words such as ``NATO`` or ``GABON``
-    are not taken for US or British registrations; hyphenated forms (``G-ABCD``) need none.
-    """
-    found = []
-    for token in _TOKEN.finditer(text):
-        candidate = token.group(0)
-        if "-" not in candidate and not any(ch.isdigit() for ch in candidate):
-            continue
-        country = _match_token(candidate)
-        if country is not None:
-            found.append(RegistrationMatch(text=candidate, start=token.start(), end=token.end(),
-                                           registration=country.registration, prefix=country.prefix,
-                                           iso2=country.iso2, country=country.country))
-    return found
 
 
 def _match_token(candidate: str) -> RegistrationCountry | None:

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .. import __version__
 from .acquire.documents import ExtractedDocument
-from .acquire.identifiers import IdentifierHit, find_identifiers
+from .acquire.identifiers import find_identifiers
+from ..flights.identifiers import IdentifierHit
 from ..store import Case
 from ..store.canonical import sha256_hex
 from ..store.clock import to_utc_text

@@ -9,7 +9,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from .acquire.identifiers import DATE, ICAO24, REGISTRATION
+from .acquire.identifiers import DATE
+from ..flights.identifiers import ICAO24, REGISTRATION
 from ..errors import InputError
 from ..store import Case
 from .ingest import url_identity

@@ -1,4 +1,5 @@
-"""Selectors: words or patterns the investigator watches for in every source.
+"""Selectors: words or patterns the investigator watches for in every source, defined, matched
+and kept in the case here (a selector belongs to the case; reading files never needs one).
 
 A new selector is matched against the text of every capture already in the case; captures
 that arrive later are matched as they are stored (``match_capture``). Each hit is a record
@@ -7,10 +8,67 @@ with its position, so the viewer can highlight it and ``verify`` can vouch for i
 
 from __future__ import annotations
 
-from .acquire.identifiers import Selector, compile_selector, match_selectors
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
 from ..errors import Cancelled, InputError
+from ..flights.identifiers import plain_dashes
 from ..store import Case
 from .text import extra_title
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A word or pattern the investigator watches for.
+
+    A word matches as a whole word (``Sunan`` does not match ``Sunanville``); a regex is a
+    Python regular expression. Matching ignores case unless ``case_sensitive``.
+    """
+
+    name: str
+    pattern: str
+    is_regex: bool = False
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class SelectorHit:
+    selector: str   # the selector's name
+    start: int
+    end: int
+    text: str
+
+
+def compile_selector(selector: Selector) -> re.Pattern:
+    """The compiled pattern; :class:`InputError` naming the selector if it is empty or invalid."""
+    if not selector.pattern.strip():
+        raise InputError("the selector is empty", path=f"selector {selector.name!r}")
+    flags = 0 if selector.case_sensitive else re.IGNORECASE
+    if not selector.is_regex:
+        word = re.escape(plain_dashes(selector.pattern.strip()))
+        return re.compile(rf"(?<!\w){word}(?!\w)", flags)
+    try:
+        return re.compile(selector.pattern, flags)
+    except re.error as error:
+        raise InputError(f"not a valid regular expression: {error}", path=f"selector {selector.name!r}") from None
+
+
+def match_selectors(text: str, selectors: Iterable[Selector | str]) -> list[SelectorHit]:
+    """Every match of every selector in ``text``, ordered by position.
+
+    Plain strings are taken as words named after themselves. Empty matches are skipped.
+    Dash look-alikes in the text match "-" in a selector.
+    """
+    norm = plain_dashes(text)
+    hits = []
+    for selector in selectors:
+        if isinstance(selector, str):
+            selector = Selector(name=selector, pattern=selector)
+        for match in compile_selector(selector).finditer(norm):
+            if match.end() > match.start():
+                hits.append(SelectorHit(selector.name, match.start(), match.end(), text[match.start():match.end()]))
+    return sorted(hits, key=lambda h: (h.start, h.end, h.selector))
 
 
 def _selector_of(row: dict) -> Selector:

@@ -1,4 +1,4 @@
-"""Aircraft identity: ICAO address blocks, registration prefixes, free text, type codes."""
+"""Aircraft identity: ICAO address blocks, registration prefixes, type codes."""
 
 import pytest
 
@@ -50,16 +50,6 @@ def test_unknown_registrations():
     assert identity.registration_country("XX-ABC") is None
     assert identity.registration_country("") is None
     assert identity.registration_country("B-") is None
-
-
-def test_find_registrations_in_free_text():
-    text = ("On 2 January the Il-62 RA-86496 and the state aircraft RF-12345 met N123AB at Sunan; "
-            "NATO and GABON are words, IL62 is a type, 2024-01-02 is a date; P-632 left.")
-    found = identity.find_registrations(text)
-    assert [(m.text, m.iso2) for m in found] == [("RA-86496", "RU"), ("RF-12345", "RU"),
-                                                 ("N123AB", "US"), ("P-632", "KP")]
-    first = found[0]
-    assert text[first.start:first.end] == "RA-86496" and first.country == "Russia"
 
 
 @pytest.mark.parametrize("code, expected", [

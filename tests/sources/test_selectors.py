@@ -7,7 +7,7 @@ import pytest
 from osintdesk.errors import InputError
 from osintdesk.sources import add_files, add_selector, list_selectors, remove_selector
 from osintdesk.sources.queries import selector_hits_of
-from osintdesk.sources.selectors import selector_hits
+from osintdesk.sources.selectors import Selector, match_selectors, selector_hits
 from osintdesk.store import verify_case
 
 from .shared import case_state, samples
@@ -79,3 +79,27 @@ def test_removing_a_selector_removes_its_hits_and_logs_it(case, tmp_path):
     deleted = [e for e in case.audit_entries() if e.action == "delete"]
     assert {e.object_type for e in deleted} == {"selector", "selector-hit"} and len(deleted) == 4
     assert verify_case(case).ok
+
+
+def test_selectors_words_and_patterns():
+    text = "Sunan and SUNAN, not Sunanville. Tail RA\u201186496; RA-86497."
+    hits = match_selectors(text, ["Sunan", Selector("reg", r"RA-8649\d", is_regex=True),
+                                  Selector("exact", "SUNAN", case_sensitive=True)])
+    assert [(h.selector, h.text) for h in hits] == [
+        ("Sunan", "Sunan"), ("Sunan", "SUNAN"), ("exact", "SUNAN"),
+        ("reg", "RA\u201186496"), ("reg", "RA-86497")]
+    assert all(text[h.start:h.end] == h.text for h in hits)
+
+
+@pytest.mark.parametrize("selector, words", [
+    (Selector("broken", "RA-(8649", is_regex=True), "selector 'broken': not a valid regular expression"),
+    (Selector("blank", "   "), "selector 'blank': the selector is empty"),
+])
+def test_bad_selectors_are_named(selector, words):
+    with pytest.raises(InputError) as caught:
+        match_selectors("text", [selector])
+    assert str(caught.value).startswith(words)
+
+
+def test_empty_regex_matches_are_skipped():
+    assert match_selectors("abc", [Selector("empty", "x*", is_regex=True)]) == []

@@ -8,7 +8,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
+
+from ...errors import Cancelled
 
 CHUNK_BYTES = 64 * 1024
 
@@ -29,14 +31,24 @@ class Artifact:
     sha256: str
 
 
-def sha256_file(path: Path) -> tuple[str, int]:
-    """SHA-256 (hex) and size in bytes of a file, read in chunks."""
+def sha256_file(path: Path, *, progress: Callable[[int, "int | None"], None] | None = None,
+                cancelled: Callable[[], bool] | None = None, total_bytes: int | None = None,
+                chunk_bytes: int = CHUNK_BYTES) -> tuple[str, int]:
+    """SHA-256 (hex) and size in bytes of a file, read in chunks of ``chunk_bytes``.
+
+    After each chunk ``progress(done_bytes, total_bytes)`` is called, then ``cancelled()``:
+    True raises :class:`Cancelled`. An unreadable file raises the ``OSError``.
+    """
     digest = hashlib.sha256()
     size_bytes = 0
     with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(CHUNK_BYTES), b""):
+        for chunk in iter(lambda: stream.read(chunk_bytes), b""):
             digest.update(chunk)
             size_bytes += len(chunk)
+            if progress:
+                progress(size_bytes, total_bytes)
+            if cancelled and cancelled():
+                raise Cancelled()
     return digest.hexdigest(), size_bytes
 
 

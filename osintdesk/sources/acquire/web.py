@@ -42,7 +42,7 @@ from ...errors import Cancelled, InputError, NetworkError
 from .artifacts import CHUNK_BYTES, Artifact, HashingWriter, artifact_for
 from .decoding import (DecodedTooLarge, UnsupportedCoding, charset_from_content_type, decode_content,
                        media_type_from_content_type, needs_decoding, parse_content_codings)
-from .warc import CaptureWarcWriter, WarcExchange, warc_date
+from .warc_writer import CaptureWarcWriter, WarcExchange, warc_date
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int, "int | None"], None]

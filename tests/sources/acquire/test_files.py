@@ -1,4 +1,4 @@
-"""capture/files.py: local files as evidence, sniffed by content, with clear errors."""
+"""acquire/files.py and acquire/readers/: local files as evidence, sniffed by content, with clear errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from datetime import datetime, timezone
 import pytest
 
 from osintdesk.sources.acquire import files
-from osintdesk.sources.acquire.files import read_evidence_file, sniff
+from osintdesk.sources.acquire.files import read_evidence_file
+from osintdesk.sources.acquire.readers import sniff
 from osintdesk.sources.acquire.web import CaptureSettings, capture_url
 from osintdesk.errors import Cancelled, InputError
 

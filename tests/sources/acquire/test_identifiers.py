@@ -1,11 +1,12 @@
-"""capture/identifiers.py on written samples: the hits we expect, and none of the look-alikes."""
+"""acquire/identifiers.py on written samples: aviation identifiers and dates together, the hits we
+expect and none of the look-alikes (the aviation kinds alone: tests/flights/test_identifiers.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from osintdesk.sources.acquire.identifiers import (Selector, find_identifiers, icao24_allocation, match_selectors)
-from osintdesk.errors import InputError
+from osintdesk.flights.identifiers import find_aviation_identifiers
+from osintdesk.sources.acquire.identifiers import find_identifiers
 
 from tests.support import source_samples as samples
 
@@ -64,39 +65,13 @@ def test_single_look_alikes(text):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("The aircraft RA-86496 landed.", ("registration", "RA-86496")),
-    ("RF-12345", ("registration", "RF-12345")),
-    ("EW-001PA", ("registration", "EW-001PA")),
-    ("UP-I7601", ("registration", "UP-I7601")),
-    ("Korean Air HL7712", ("registration", "HL7712")),
-    ("British Airways A320 G-EUPT", ("registration", "G-EUPT")),        # one-letter prefix: needs context
-    ("the jet N123AB", ("registration", "N123AB")),
-    ("the aircraft RA86496 without its hyphen", ("registration", "RA-86496")),
-    ("VP-BAB arrived at the airport", ("registration", "VP-BAB")),
-    ("RA\u201186496 with a non-breaking hyphen", ("registration", "RA-86496")),
-    ("ICAO24: 72000f", ("icao24", "72000F")),
-    ("transponder address 43C001", ("icao24", "43C001")),
-    ("call sign RFF7075", ("callsign", "RFF7075")),
-    ("flight AFL123 to Sochi", ("callsign", "AFL123")),
-    ("IATA: SVO", ("airport_iata", "SVO")),
-    ("SVO/UUEE", ("airport_icao", "UUEE")),
-    ("ZKPY airport", ("airport_icao", "ZKPY")),
-    ("the plane departed UUEE at dawn", ("airport_icao", "UUEE")),
-    ("Il-76MD", ("aircraft_type", "IL76")),
-    ("TU-154", ("aircraft_type", "T154")),
-    ("MiG-29", ("aircraft_type", "MG29")),
-    ("A320neo", ("aircraft_type", "A20N")),
-    ("B38M", ("aircraft_type", "B38M")),
-    ("EC-135", ("aircraft_type", "EC35")),
-    ("Boeing 777-300ER", ("aircraft_type", "B77W")),
-    ("F-16 fighter jets", ("aircraft_type", "F16")),
     ("2023-09-12", ("date", "2023-09-12")),
     ("Sept. 12, 2023", ("date", "2023-09-12")),
     ("12th of September 2023", ("date", "2023-09-12")),
     ("12 сентября 2023 г.", ("date", "2023-09-12")),
     ("25/12/2023", ("date", "2023-12-25")),
 ])
-def test_single_hits(text, expected):
+def test_single_date_hits(text, expected):
     assert expected in found(text)
 
 
@@ -105,41 +80,7 @@ def test_ambiguous_slash_date_keeps_both_readings():
     assert hit.value == "04/03/2023" and hit.details["ambiguous"] == "2023-03-04 or 2023-04-03"
 
 
-def test_context_is_needed_for_ambiguous_forms():
-    assert found("The G-EUPT group met.") == set()
-    assert found("P-885 is a part number.") == set()
-    assert ("registration", "P-885") in found("Air Koryo's Il-62M P-885")
-    assert found("F-16 is a form.") == set()
-    assert found("USA-CAN talks") == set() and ("airport_iata", "VKO") in found("the flight VKO-FNJ")
-    assert found("The aircraft ate a LIME.") == set() and ("airport_icao", "LIME") in found("it landed at LIME")
-
-
-def test_icao24_allocation_table():
-    assert icao24_allocation(0x155ABC) == ("RU", False)
-    assert icao24_allocation(0x72000F) == ("KP", False)
-    assert icao24_allocation(0x43C001) == ("GB", True)
-    assert icao24_allocation(0xADF7C9) == ("US", True)
-
-
-def test_selectors_words_and_patterns():
-    text = "Sunan and SUNAN, not Sunanville. Tail RA\u201186496; RA-86497."
-    hits = match_selectors(text, ["Sunan", Selector("reg", r"RA-8649\d", is_regex=True),
-                                  Selector("exact", "SUNAN", case_sensitive=True)])
-    assert [(h.selector, h.text) for h in hits] == [
-        ("Sunan", "Sunan"), ("Sunan", "SUNAN"), ("exact", "SUNAN"),
-        ("reg", "RA\u201186496"), ("reg", "RA-86497")]
-    assert all(text[h.start:h.end] == h.text for h in hits)
-
-
-@pytest.mark.parametrize("selector, words", [
-    (Selector("broken", "RA-(8649", is_regex=True), "selector 'broken': not a valid regular expression"),
-    (Selector("blank", "   "), "selector 'blank': the selector is empty"),
-])
-def test_bad_selectors_are_named(selector, words):
-    with pytest.raises(InputError) as caught:
-        match_selectors("text", [selector])
-    assert str(caught.value).startswith(words)
-
-
-def test_empty_regex_matches_are_skipped():
-    assert match_selectors("abc", [Selector("empty", "x*", is_regex=True)]) == []
+def test_aviation_hits_are_those_of_the_flight_package():
+    text = samples.STORY_TEXT
+    aviation = {(h.kind, h.start, h.value) for h in find_aviation_identifiers(text)}
+    assert {(h.kind, h.start, h.value) for h in find_identifiers(text) if h.kind != "date"} == aviation

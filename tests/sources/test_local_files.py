@@ -209,9 +209,9 @@ def test_resources_are_all_or_nothing_and_written_once(case, tmp_path):
 
 
 def test_oversized_resource_is_skipped_with_a_warning(case, tmp_path, monkeypatch):
-    from osintdesk.sources.acquire import files as capture_files
+    from osintdesk.sources.acquire.readers import warc
 
-    monkeypatch.setattr(capture_files, "MAX_RESOURCE_BYTES", 100)
+    monkeypatch.setattr(warc, "MAX_RESOURCE_BYTES", 100)
     warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
     [outcome] = add_files(case, [warc])
     assert outcome.resources == 1     # the 49-byte stylesheet; the PNG is larger than 100

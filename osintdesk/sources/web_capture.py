@@ -1,4 +1,4 @@
-"""Capturing web pages into the case: fetch (``capture.web``), read, then store all or nothing.
+"""Capturing web pages into the case: fetch (``acquire.web``), read, then store all or nothing.
 
 Each URL is one unit: its body, decoded body and WARC, the capture record, the extracted
 text, identifiers and selector hits are stored in one transaction, or nothing is. The same
@@ -16,7 +16,8 @@ import requests
 
 from .acquire.documents import ExtractedDocument
 from .acquire.extract import extract_html
-from .acquire.files import MAX_PAGE_BYTES, kind_for_media_type, read_document, read_document_as
+from .acquire.readers import kind_for_media_type, read_document, read_document_as
+from .acquire.readers.html import MAX_PAGE_BYTES
 from .acquire.web import CaptureSettings, WebCapture, capture_url
 from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
