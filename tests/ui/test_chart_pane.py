@@ -350,9 +350,9 @@ def test_a_big_map_is_simplified_again_on_a_worker_after_a_zoom(qtbot, pane, fli
 
 
 def test_clicks_on_a_map_drawn_as_one_collection(qtbot, pane, flight_ids, monkeypatch):
-    from osintdesk.charts import map as chart_map
-    monkeypatch.setattr(chart_map, "MAX_SEPARATE_TRACKS", 1)  # as with hundreds of flights
-    monkeypatch.setattr(chart_map, "MAX_SEPARATE_GAPS", 0)
+    from osintdesk.charts.map import layers, model
+    monkeypatch.setattr(model, "MAX_SEPARATE_TRACKS", 1)  # as with hundreds of flights
+    monkeypatch.setattr(layers, "MAX_SEPARATE_GAPS", 0)
     info = show(qtbot, pane, flight_ids)
     assert info.merged and all(t.line is None and t.gap_lines == [] for t in info.tracks.values())
     x, y, _ = track_point(info, flight_ids[1], 0.3)
