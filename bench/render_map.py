@@ -176,7 +176,7 @@ def pane_stalls(path: Path, width: int = 1200, height: int = 800, rounds: int = 
             info.ax.set_xlim(cx - w, cx + w)
             info.ax.set_ylim(cy - h, cy + h)
             # Until the tracks are re-simplified and the basemap is drawn again for the view.
-            settled = lambda: not pane.busy() and not pane._settle_timer.isActive()  # noqa: E731
+            settled = lambda: not pane.busy() and not pane.map.settling()  # noqa: E731
             results.append(("zoom in 4x", *run_until(lambda: settled() and info.view[0] != x0)))
             before = info.view
             info.ax.set_xlim(cx - 0.5 * w, cx + 1.5 * w)

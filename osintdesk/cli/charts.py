@@ -67,6 +67,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     """
     from ..charts import case_data, draw_activity, draw_map, draw_profile, new_figure, save_figure
     from ..charts.export import chart_format
+    from ..charts.selection import activity_title
 
     chart_format(output)  # refuse a bad file name before any work
     start = parse_utc(t_from, "--from") if t_from else None
@@ -108,8 +109,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     elif kind == "profile":
         draw_profile(fig, selected[0] if selected else None)
     else:
-        who = f"{len(rows)} aircraft" if len(rows) != 1 else rows[0].aircraft_label
-        draw_activity(fig, rows, t_from=start, t_to=end, title=f"Activity: {who} (UTC)")
+        draw_activity(fig, rows, t_from=start, t_to=end, title=activity_title(rows))
     path = save_figure(fig, output)
     if note:
         click.echo(f"osintdesk: note: {note}", err=True)

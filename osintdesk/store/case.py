@@ -114,11 +114,12 @@ class Case:
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, examiner: str, readonly: bool = False,
-             clock: Clock = utc_now) -> "Case":
+             clock: Clock = utc_now, progress: Callable[[int, int], None] | None = None) -> "Case":
         """Open an existing case; upgrade its schema when it is older than this app.
 
         Anything that is not an osintdesk case, or a case from a newer version, is
-        refused before SQLite writes a byte to it.
+        refused before SQLite writes a byte to it. An upgrade calls ``progress(done,
+        total)`` after each step (each step is one transaction).
         """
         path = Path(path)
         version = check_case_header(path)
@@ -140,7 +141,7 @@ class Case:
                     raise ReadOnlyCaseError(
                         f"was made by an older osintdesk (schema {version}) and must be "
                         "upgraded, which needs write access", path=path)
-                case._migrate(from_version=version)
+                case._migrate(from_version=version, progress=progress)
             if not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as exc:
@@ -166,7 +167,8 @@ class Case:
                     f"({', '.join(n for n in names if n not in known) or 'out of order'}); "
                     "it was probably written by a newer version", path=self.path)
 
-    def _migrate(self, *, from_version: int, creating: bool = False) -> None:
+    def _migrate(self, *, from_version: int, creating: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         if from_version == 0:
             self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY,"
                               " name TEXT NOT NULL UNIQUE, applied_utc TEXT NOT NULL,"
@@ -182,6 +184,8 @@ class Case:
                 if not creating:
                     self._log("migrate", "case", self.meta().get("uuid"), None,
                               {"migration": migration.__name__, "app_version": __version__})
+            if progress is not None:
+                progress(index + 1 - from_version, SCHEMA_VERSION - from_version)
 
     def close(self) -> None:
         if self.conn is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Callable
 
@@ -14,8 +15,9 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
 from .. import __version__
 from ..errors import OsintdeskError
 from ..settings import save_settings
-from ..store import CASE_SUFFIX, Case, verify_and_record
-from ..store.header import is_writable
+from ..errors import Cancelled
+from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case, verify_and_record
+from ..store.header import check_case_header, is_writable
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
 from .chart_pane import ChartPane
 from .flight_pages import AircraftPage, FlightsPage
@@ -68,6 +70,7 @@ class TaskProgress(QWidget):
 
 class MainWindow(QMainWindow):
     case_opened = Signal(str)
+    case_open_failed = Signal(str)  # the message shown
     case_closed = Signal()
     verified = Signal(object)  # VerifyReport
 
@@ -325,26 +328,75 @@ class MainWindow(QMainWindow):
             self.open_case(name)
 
     def open_case(self, path: str) -> bool:
-        """Open ``path`` for viewing; shows a clear message when it is not a usable case."""
+        """Open ``path`` for viewing; shows a clear message when it is not a usable case.
+
+        A case made by an older osintdesk is upgraded first, on the task runner with
+        progress; ``case_opened`` follows when it is open (at once for any other case),
+        ``case_open_failed`` when it cannot be. Returns False when the case could not be
+        opened, True when it is open or being upgraded.
+        """
         path = str(Path(path).absolute())
         try:
             writable = is_writable(Path(path))
+            if writable and check_case_header(Path(path)) < SCHEMA_VERSION:
+                self._upgrade_then_open(path)
+                return True
             if writable:
                 # A writable open applies any pending migrations, then we keep a
                 # read-only connection: all writes go through the task runner.
                 Case.open(path, examiner=self.examiner).close()
             case = Case.open(path, examiner=self.examiner, readonly=True)
         except OsintdeskError as exc:
-            self.show_error(str(exc), "Cannot open case")
-            self._forget_recent(path)
+            self._open_failed(path, str(exc))
             return False
+        self._show_case(path, case)
+        return True
+
+    def _upgrade_then_open(self, path: str) -> Task:
+        """Upgrade an older case on the writer thread (its own connection), then open it
+        read-only here: SQLite connections stay on the thread that made them."""
+        examiner = self.examiner
+
+        def work(progress, cancelled):
+            def report(done, total):
+                # Once started, an upgrade runs to its end: every step is a transaction
+                # of its own, and a case left between steps matches no release.
+                with contextlib.suppress(Cancelled):
+                    progress(done, total)
+            Case.open(path, examiner=examiner, progress=report).close()
+            return path
+
+        task = self.runner.create(f"Upgrading {Path(path).name} for this osintdesk", work)
+        task.case_path = path
+        # Bound methods of this window: the worker's signals are queued to the GUI thread.
+        task.succeeded.connect(self._upgraded)
+        task.failed.connect(self._upgrade_failed)
+        return self.runner.start(task)
+
+    def _upgrade_failed(self, message: str) -> None:
+        self._open_failed(self.sender().case_path, message)
+
+    def _upgraded(self, path: str) -> None:
+        try:
+            case = Case.open(path, examiner=self.examiner, readonly=True)
+        except OsintdeskError as exc:
+            self._open_failed(path, str(exc))
+            return
+        self._show_case(path, case)
+
+    def _open_failed(self, path: str, message: str) -> None:
+        self.show_error(message, "Cannot open case")
+        self._forget_recent(path)
+        self.case_open_failed.emit(message)
+
+    def _show_case(self, path: str, case: Case) -> None:
+        """Make ``case`` (a read-only Case of this thread) the window's case."""
         self.close_case()
         self.case = case
         self._remember_recent(path)
         self.settings.setValue("paths/last_folder", str(Path(path).parent))
         self.refresh()
         self.case_opened.emit(path)
-        return True
 
     def close_case(self) -> None:
         if self.case is None:

@@ -11,8 +11,8 @@ from tests.support import chart_samples as samples
 from osintdesk.charts.data import Airport, ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
 from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
-                                  refresh_basemap, refresh_view, simplify_to_pixels)
-from osintdesk.charts.tracks import shape_tracks
+                                  refresh_basemap, refresh_view)
+from osintdesk.charts.tracks import shape_tracks, simplify_to_pixels
 from osintdesk.charts.projection import EqualEarth, distance_km, great_circle, to_unit_vectors, wrap_lon
 
 

@@ -4,12 +4,16 @@ import threading
 
 import numpy as np
 import pytest
+from matplotlib.testing.compare import compare_images
 from PySide6.QtCore import QPoint, Qt
+from pytestqt.wait_signal import SignalEmittedError
 
 from tests.support.chart_samples import write_sample_case
-from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo
+from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo, save_figure, selection
+from osintdesk.charts.selection import ChartRequest
 from osintdesk.store import Case
-from osintdesk.ui.chart_pane import ChartPane, ChartRequest
+from osintdesk.ui.chart_pane import ChartPane
+from osintdesk.ui.chart_pane import map_view
 
 
 @pytest.fixture(scope="module")
@@ -80,18 +84,24 @@ def test_selecting_flights_redraws_the_map(qtbot, pane, flight_ids):
 def test_rapid_selection_changes_draw_once_the_last(qtbot, pane, flight_ids):
     drawn = []
     pane.redrawn.connect(drawn.append)
+    settle = 5 * pane.loader.DEBOUNCE_MS  # a debounced draw comes well within this
     with qtbot.waitSignal(pane.redrawn, timeout=5000):
         pane.show_flights(flight_ids[:1])
         pane.show_flights(flight_ids[1:2])
         pane.show_aircraft(None)
         pane.show_flights(flight_ids[2:])
-    qtbot.wait(2 * pane.DEBOUNCE_MS)
+    with qtbot.assertNotEmitted(pane.redrawn, wait=settle):
+        pass  # no drawing of an earlier selection follows
     assert drawn == ["map"]
     assert list(pane.info.tracks) == flight_ids[2:]
+    # The same wait does catch a debounced drawing: the check above can fail.
+    with pytest.raises(SignalEmittedError):
+        with qtbot.assertNotEmitted(pane.redrawn, wait=settle):
+            pane.show_flights(flight_ids[:1])
 
 
 def test_big_selections_load_on_a_worker(qtbot, pane, flight_ids):
-    pane.SYNC_POINTS = 0  # every selection counts as big
+    pane.loader.SYNC_POINTS = 0  # every selection counts as big
     started = []
     pane.runner.started.connect(started.append)
     info = show(qtbot, pane, flight_ids[:2])
@@ -101,7 +111,7 @@ def test_big_selections_load_on_a_worker(qtbot, pane, flight_ids):
 
 
 def test_a_newer_selection_wins_over_a_slow_load(qtbot, pane, flight_ids, monkeypatch):
-    pane.SYNC_POINTS = 0
+    pane.loader.SYNC_POINTS = 0
     gate = threading.Event()
     load = ChartRequest.load_flights
     threads = []
@@ -115,13 +125,16 @@ def test_a_newer_selection_wins_over_a_slow_load(qtbot, pane, flight_ids, monkey
     monkeypatch.setattr(ChartRequest, "load_flights", slow)
     with qtbot.waitSignal(pane.runner.started, timeout=5000) as first:
         pane.show_flights(flight_ids[:1])
+    old = first.args[0]
     cancelled = []
-    first.args[0].cancelled.connect(lambda: cancelled.append(True))
+    old.cancelled.connect(lambda: cancelled.append(True))
     info = show(qtbot, pane, flight_ids[1:])
     assert list(info.tracks) == flight_ids[1:]
     gate.set()
-    with qtbot.assertNotEmitted(pane.redrawn, wait=300):
-        pane.wait()
+    with qtbot.assertNotEmitted(pane.redrawn):
+        # Until every signal of the old load reached the GUI thread (the runner drops a
+        # task when its last one, finished, is handled).
+        qtbot.waitUntil(lambda: old not in pane.runner.active, timeout=10000)
     assert cancelled == [True]  # the old load stopped at its next chunk, nothing drawn
     assert list(pane.info.tracks) == flight_ids[1:]
     assert threading.main_thread() not in threads  # the case was read on workers
@@ -186,15 +199,28 @@ def test_zoom_refreshes_the_tracks_and_the_basemap(qtbot, pane, flight_ids):
     assert pane.info.basemap_scale == "110m"
 
 
+def zoom_in(info, x, y, half_m=60_000.0):
+    """As a zoom to a square around (x, y) does (a 120 km high view: the 1:50m basemap)."""
+    info.ax.set_xlim(x - half_m, x + half_m)
+    info.ax.set_ylim(y - half_m, y + half_m)
+
+
 def test_with_many_points_a_zoom_redraws_only_the_basemap(qtbot, pane, flight_ids):
-    pane.REDRAW_POINTS = 0  # as if the selection held a million positions
+    pane.map.REDRAW_POINTS = 0  # as if the selection held a million positions
     info = show(qtbot, pane, flight_ids)
     x, y, _ = track_point(info, flight_ids[0], 0.2)
-    with qtbot.assertNotEmitted(pane.redrawn, wait=0):
-        info.ax.set_xlim(x - 60_000, x + 60_000)
-        info.ax.set_ylim(y - 60_000, y + 60_000)
+    # Long enough for the redraw the settled view would otherwise get.
+    with qtbot.assertNotEmitted(pane.redrawn, wait=3 * pane.map.SETTLE_MS):
+        zoom_in(info, x, y)
         qtbot.waitUntil(lambda: info.basemap_scale == "50m", timeout=3000)
     assert pane.info is info
+    # With fewer points than that, the same zoom is drawn afresh within the same wait.
+    pane.map.REDRAW_POINTS = 10 ** 9
+    x, y, _ = track_point(info, flight_ids[0], 0.4)
+    with pytest.raises(SignalEmittedError):
+        with qtbot.assertNotEmitted(pane.redrawn, wait=3 * pane.map.SETTLE_MS):
+            zoom_in(info, x, y, 30_000.0)
+    assert pane.info is not info
 
 
 def test_dragging_the_map_moves_it_and_refreshes_the_tracks_on_release(qtbot, pane, flight_ids):
@@ -203,9 +229,10 @@ def test_dragging_the_map_moves_it_and_refreshes_the_tracks_on_release(qtbot, pa
     pane.toolbar.pan()
     centre = QPoint(pane.canvas.width() // 2, pane.canvas.height() // 2)
     qtbot.mousePress(pane.canvas, Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.mouseMove(pane.canvas, centre + QPoint(120, 40))
-    qtbot.waitUntil(lambda: info.ax.get_xlim()[0] < before[0], timeout=2000)
-    qtbot.wait(20)
+    # The pan changes the limits, and the pane handles that change (after a 0 ms timer).
+    with qtbot.waitSignal(pane.map._view_timer.timeout, timeout=2000):
+        qtbot.mouseMove(pane.canvas, centre + QPoint(120, 40))
+    assert info.ax.get_xlim()[0] < before[0]
     assert info.view == before  # while dragging, the drawn lines only move
     qtbot.mouseRelease(pane.canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(120, 40))
     qtbot.waitUntil(lambda: info.view != before, timeout=2000)
@@ -241,10 +268,19 @@ def test_closing_the_case_clears_the_chart(qtbot, pane, flight_ids):
     assert pane.info.tracks == {} and pane.status.text() == "No case open"
 
 
+def export(qtbot, pane, path):
+    """Export on the runner and wait for the path it reports."""
+    with qtbot.waitSignal(pane.exported, timeout=20000) as blocker:
+        task = pane.export_to(path)
+    assert not task.writes  # a reader: never queued behind the case's writes
+    return blocker.args[0]
+
+
 @pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF-")])
 def test_export(qtbot, pane, flight_ids, tmp_path, suffix, magic):
     show(qtbot, pane, flight_ids)
-    path = pane.export_to(tmp_path / f"chart{suffix}")
+    path = export(qtbot, pane, tmp_path / f"chart{suffix}")
+    assert path == tmp_path / f"chart{suffix}"
     data = path.read_bytes()
     assert data.startswith(magic) and len(data) > 10_000
     if suffix == ".png":
@@ -282,16 +318,15 @@ def test_refresh_after_an_import_shows_the_new_flight(qtbot, tmp_path):
 
 
 def test_big_maps_are_planned_on_a_worker(qtbot, pane, flight_ids, monkeypatch):
-    from osintdesk.ui import chart_pane
-    pane.PLAN_POINTS = 0  # every map counts as big
+    pane.map.PLAN_POINTS = 0  # every map counts as big
     planned_on = []
-    plan_map = chart_pane.plan_map
+    plan_map = map_view.plan_map
 
     def recording(*args, **kw):
         planned_on.append(threading.current_thread())
         return plan_map(*args, **kw)
 
-    monkeypatch.setattr(chart_pane, "plan_map", recording)
+    monkeypatch.setattr(map_view, "plan_map", recording)
     info = show(qtbot, pane, flight_ids)
     assert set(info.tracks) == set(flight_ids) and all(t.line is not None for t in info.tracks.values())
     assert planned_on and threading.main_thread() not in planned_on
@@ -299,17 +334,16 @@ def test_big_maps_are_planned_on_a_worker(qtbot, pane, flight_ids, monkeypatch):
 
 
 def test_a_plan_for_an_older_selection_is_dropped(qtbot, pane, flight_ids, monkeypatch):
-    from osintdesk.ui import chart_pane
-    pane.PLAN_POINTS = 0
+    pane.map.PLAN_POINTS = 0
     gate = threading.Event()
-    plan_map = chart_pane.plan_map
+    plan_map = map_view.plan_map
 
     def slow(flights, *args, **kw):
         if [f.id for f in flights] == flight_ids[:1]:
             gate.wait(10)
         return plan_map(flights, *args, **kw)
 
-    monkeypatch.setattr(chart_pane, "plan_map", slow)
+    monkeypatch.setattr(map_view, "plan_map", slow)
     before = pane.info
     with qtbot.waitSignal(pane.runner.started, timeout=5000,
                           check_params_cb=lambda task: task.title.startswith("Drawing the map")):
@@ -325,23 +359,21 @@ def test_a_plan_for_an_older_selection_is_dropped(qtbot, pane, flight_ids, monke
 
 
 def test_a_big_map_is_simplified_again_on_a_worker_after_a_zoom(qtbot, pane, flight_ids, monkeypatch):
-    from osintdesk.ui import chart_pane
-    pane.PLAN_POINTS = 0
-    pane.REDRAW_POINTS = 0  # as if a million: the settled view redraws only the basemap
+    pane.map.PLAN_POINTS = 0
+    pane.map.REDRAW_POINTS = 0  # as if a million: the settled view redraws only the basemap
     simplified_on = []
-    view_shapes = chart_pane.view_shapes
+    view_shapes = map_view.view_shapes
 
     def recording(request, cancelled=None):
         simplified_on.append(threading.current_thread())
         return view_shapes(request, cancelled)
 
-    monkeypatch.setattr(chart_pane, "view_shapes", recording)
+    monkeypatch.setattr(map_view, "view_shapes", recording)
     info = show(qtbot, pane, flight_ids)
     vertices = info.vertices_drawn
     x, y, _ = track_point(info, flight_ids[0], 0.2)
-    with qtbot.assertNotEmitted(pane.redrawn, wait=0):
-        info.ax.set_xlim(x - 60_000, x + 60_000)
-        info.ax.set_ylim(y - 60_000, y + 60_000)
+    with qtbot.assertNotEmitted(pane.redrawn, wait=3 * pane.map.SETTLE_MS):
+        zoom_in(info, x, y)
         qtbot.waitUntil(lambda: info.view[3] - info.view[2] == pytest.approx(120_000), timeout=3000)
         qtbot.waitUntil(lambda: info.basemap_scale == "50m", timeout=3000)
     assert info.vertices_drawn < vertices
@@ -350,9 +382,9 @@ def test_a_big_map_is_simplified_again_on_a_worker_after_a_zoom(qtbot, pane, fli
 
 
 def test_clicks_on_a_map_drawn_as_one_collection(qtbot, pane, flight_ids, monkeypatch):
-    from osintdesk.charts import map as chart_map
-    monkeypatch.setattr(chart_map, "MAX_SEPARATE_TRACKS", 1)  # as with hundreds of flights
-    monkeypatch.setattr(chart_map, "MAX_SEPARATE_GAPS", 0)
+    from osintdesk.charts.map import layers, model
+    monkeypatch.setattr(model, "MAX_SEPARATE_TRACKS", 1)  # as with hundreds of flights
+    monkeypatch.setattr(layers, "MAX_SEPARATE_GAPS", 0)
     info = show(qtbot, pane, flight_ids)
     assert info.merged and all(t.line is None and t.gap_lines == [] for t in info.tracks.values())
     x, y, _ = track_point(info, flight_ids[1], 0.3)
@@ -366,3 +398,53 @@ def test_clicks_on_a_map_drawn_as_one_collection(qtbot, pane, flight_ids, monkey
     assert blocker.args == [flight_ids[0]]
     qtbot.mouseMove(pane.canvas, canvas_point(pane, x, y))
     qtbot.waitUntil(lambda: " ft" in pane.status.text(), timeout=2000)
+
+
+@pytest.mark.parametrize("mode", ["map", "profile", "activity"])
+def test_export_draws_a_new_figure_on_a_worker_that_looks_like_the_pane(qtbot, pane, flight_ids, tmp_path,
+                                                                          monkeypatch, mode):
+    drawn_on = []
+    draw_chart = selection.draw_chart
+
+    def recording(fig, *args, **kw):
+        drawn_on.append((threading.current_thread(), fig))
+        return draw_chart(fig, *args, **kw)
+
+    monkeypatch.setattr(selection, "draw_chart", recording)  # the export's, not the pane's
+    show(qtbot, pane, flight_ids[:1])
+    if mode != "map":
+        with qtbot.waitSignal(pane.redrawn, timeout=5000):
+            pane.set_mode(mode)
+    path = export(qtbot, pane, tmp_path / f"{mode}.png")
+    assert [fig is pane.figure for _, fig in drawn_on] == [False]
+    assert drawn_on[0][0] is not threading.main_thread()
+    screen = save_figure(pane.figure, tmp_path / f"{mode}-screen.png")
+    assert compare_images(str(screen), str(path), tol=1) is None
+
+
+def test_export_keeps_the_zoom(qtbot, pane, flight_ids, tmp_path, monkeypatch):
+    asked = []
+    draw_chart = selection.draw_chart
+    monkeypatch.setattr(selection, "draw_chart", lambda *a, **kw: asked.append(kw) or draw_chart(*a, **kw))
+    info = show(qtbot, pane, flight_ids)
+    export(qtbot, pane, tmp_path / "fitted.png")
+    assert asked[-1]["view"] is None  # fitted to the selection, as on screen
+    x, y, _ = track_point(info, flight_ids[0], 0.2)
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):  # the settled zoom is drawn again
+        zoom_in(info, x, y)
+    export(qtbot, pane, tmp_path / "zoomed.png")
+    x0, x1 = pane.info.ax.get_xlim()
+    y0, y1 = pane.info.ax.get_ylim()
+    assert asked[-1]["projection"] is pane.info.projection
+    assert asked[-1]["view"] == pytest.approx((x0, x1, y0, y1))
+    assert y1 - y0 == pytest.approx(120_000)
+
+
+def test_an_export_error_is_reported_and_writes_nothing(qtbot, pane, flight_ids, tmp_path):
+    show(qtbot, pane, flight_ids[:1])
+    with qtbot.assertNotEmitted(pane.exported), qtbot.waitSignal(pane.export_failed, timeout=10000) as blocker:
+        pane.export_to(tmp_path / "chart.jpg")
+    assert "chart.jpg" in blocker.args[0] and "use a file name ending in .png, .svg or .pdf" in blocker.args[0]
+    assert pane.export_message.isVisible() and "chart.jpg" in pane.export_message.text()
+    assert list(tmp_path.iterdir()) == []
+    pane.export_message.close()

@@ -6,6 +6,7 @@ import threading
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
+from tests.support.store_samples import first_release_case
 from osintdesk.app import build_window
 from osintdesk.store import Case
 from osintdesk.ui.dialogs import AboutDialog, NewCaseDialog
@@ -187,3 +188,56 @@ def test_audit_model_passes_modeltester(qtmodeltester, tmp_path):
         while model.canFetchMore():
             model.fetchMore()
         assert model.rowCount() == case.audit_count() == 8, [e.action for e in case.audit_entries()]
+
+
+def test_an_older_case_is_upgraded_on_a_worker_then_opened(qtbot, window, tmp_path, monkeypatch):
+    from osintdesk.store import SCHEMA_VERSION
+    path = first_release_case(tmp_path / "old")
+    opened_on = []  # (thread, readonly) of every Case.open
+    real_open = Case.open.__func__
+
+    def recording(cls, *args, **kw):
+        opened_on.append((threading.current_thread(), kw.get("readonly", False)))
+        return real_open(cls, *args, **kw)
+
+    monkeypatch.setattr(Case, "open", classmethod(recording))
+    progress = []
+    window.runner.started.connect(lambda task: task.progress.connect(lambda *p: progress.append(p)))
+    with qtbot.waitSignal(window.runner.started) as started, \
+            qtbot.waitSignal(window.case_opened, timeout=20000) as opened:
+        assert window.open_case(str(path))
+        assert window.case is None  # not before the upgrade is done
+    task = started.args[0]
+    assert task.writes and task.title.startswith("Upgrading old.osintcase")
+    assert opened.args == [str(path)]
+    steps = SCHEMA_VERSION - 1
+    assert progress[-1] == (steps, steps)
+    # Upgraded with a writable connection on the writer thread, then opened read-only here.
+    assert [(thread is threading.main_thread(), readonly) for thread, readonly in opened_on] == \
+        [(False, False), (True, True)]
+    assert window.case.readonly and window.case.title == "First release"
+    assert window.case.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [e.action for e in window.case.audit_entries()][-steps:] == ["migrate"] * steps
+    assert "First release" in window.status_case.text()
+
+
+def test_a_failed_upgrade_is_shown_and_no_case_is_opened(qtbot, window, tmp_path, monkeypatch):
+    import sqlite3
+    import osintdesk.store.case as case_module
+    from osintdesk.store.migrations import MIGRATIONS
+    path = first_release_case(tmp_path / "old")
+
+    def m002_flights(db):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(case_module, "MIGRATIONS", [MIGRATIONS[0], m002_flights, *MIGRATIONS[2:]])
+    with qtbot.assertNotEmitted(window.case_opened), \
+            qtbot.waitSignal(window.case_open_failed, timeout=20000) as failed:
+        assert window.open_case(str(path))
+    assert str(path) in failed.args[0] and "disk I/O error" in failed.args[0]
+    box = window.last_message
+    assert box.isVisible() and box.windowTitle() == "Cannot open case" and "disk I/O error" in box.text()
+    assert window.case is None and str(path) not in window.recent_cases()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1  # the failed step left nothing
+    conn.close()

@@ -1,0 +1,132 @@
+"""The chart of a selection, as the window shows it: what to read from the case for the
+selected flights (or aircraft), and drawing the map, profile or activity chart from it.
+
+No Qt: the chart pane draws with ``draw_chart`` on screen, and its export draws the
+same chart on a new Figure on a worker thread (``export_chart``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from matplotlib.figure import Figure
+
+from . import case_data, style
+from .activity import draw_activity
+from .data import ActivityRow
+from .export import chart_format, new_figure, save_figure
+from .map import draw_map
+from .profile import draw_profile
+
+MODES = ("map", "profile", "activity")
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """What to show: flights by id or every flight of one aircraft. With neither, the map
+    and profile are empty and the activity chart shows every aircraft."""
+
+    flight_ids: tuple[str, ...] | None = None
+    aircraft_uuid: str | None = None
+
+    def load_flights(self, case, progress=None, cancelled=None) -> "ChartData":
+        """Flights with their points (map and profile); runs on any thread with its own case."""
+        if self.aircraft_uuid is not None:
+            flights = case_data.chart_flights(case, aircraft=self.aircraft_uuid,
+                                              progress=progress, cancelled=cancelled)
+        else:
+            flights = case_data.chart_flights(case, list(self.flight_ids or ()),
+                                              progress=progress, cancelled=cancelled)
+        return ChartData(flights=flights, places=case_data.places(case))
+
+    def load_activity(self, case, progress=None, cancelled=None) -> "ChartData":
+        """One row per aircraft concerned (every aircraft when nothing is selected)."""
+        if self.aircraft_uuid is not None:
+            planes = [self.aircraft_uuid]
+        elif self.flight_ids:
+            planes = case_data.aircraft_of_flights(case, self.flight_ids)
+        else:
+            planes = None
+        rows = case_data.activity_rows(case, planes) if planes != [] else []
+        return ChartData(rows=rows)
+
+    def load(self, mode: str, case, progress=None, cancelled=None) -> "ChartData":
+        """What the chart of ``mode`` needs (see ``load_flights`` and ``load_activity``)."""
+        if mode == "activity":
+            return self.load_activity(case, progress=progress, cancelled=cancelled)
+        return self.load_flights(case, progress=progress, cancelled=cancelled)
+
+    def estimated_points(self, case) -> int:
+        """Positions the flights hold (from the flights table, instantly)."""
+        if self.aircraft_uuid is not None:
+            return case_data.estimated_points(case, aircraft=self.aircraft_uuid)
+        return case_data.estimated_points(case, list(self.flight_ids or ()))
+
+
+@dataclass
+class ChartData:
+    """What was read for a request: flights and places (map, profile) or activity rows."""
+
+    flights: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+
+    @property
+    def points(self) -> int:
+        """Positions of all the flights."""
+        return sum(len(f) for f in self.flights)
+
+
+def activity_title(rows: Sequence[ActivityRow]) -> str:
+    """``Activity: RA-86496 (Il-62M) (UTC)``, or ``Activity: 3 aircraft (UTC)``."""
+    who = rows[0].aircraft_label if len(rows) == 1 else f"{len(rows)} aircraft"
+    return f"Activity: {who} (UTC)"
+
+
+def profile_note(flights: Sequence) -> str:
+    """What to say when a profile shows only the first of several selected flights."""
+    if len(flights) > 1:
+        return f"Profile of the first of {len(flights)} selected flights; select one flight for its own."
+    return ""
+
+
+def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = None, *,
+               projection=None, view=None):
+    """Draw the ``mode`` chart ("map", "profile" or "activity") of ``data`` on ``fig``.
+
+    ``problem`` is an error to write under the chart; ``projection`` and ``view`` keep a
+    map's zoom (see ``draw_map``). Returns what the chart function returns (MapInfo,
+    ProfileInfo, ActivityInfo).
+    """
+    if mode == "map":
+        info = draw_map(fig, data.flights, data.places, title=case_data.selection_title(data.flights),
+                        projection=projection, view=view)
+    elif mode == "profile":
+        info = draw_profile(fig, data.flights[0] if data.flights else None)
+    elif mode == "activity":
+        info = draw_activity(fig, data.rows, title=activity_title(data.rows) if data.rows else None)
+    else:
+        raise ValueError(f"unknown chart mode {mode!r}")
+    show_problem(fig, problem)
+    return info
+
+
+def show_problem(fig: Figure, problem: str | None) -> None:
+    """Write an error (a load that failed, an unknown flight) under the chart, in red."""
+    if problem:
+        fig.text(0.5, 0.04, problem, ha="center", va="bottom", fontsize=style.FONT,
+                 color="#b00020", wrap=True)
+
+
+def export_chart(path, mode: str, data: ChartData, problem: str | None = None, *, width_px: float,
+                 height_px: float, dpi: float, projection=None, view=None) -> Path:
+    """Draw the chart as ``draw_chart`` does on a new Figure of ``width_px`` x ``height_px``
+    at ``dpi`` and save it to ``path`` (.png, .svg or .pdf). For any thread: the window
+    exports on a worker, never from the figure on screen.
+    """
+    chart_format(path)  # refuse a bad file name before any work
+    fig = new_figure(width_px, height_px, dpi)
+    draw_chart(fig, mode, data, problem, projection=projection, view=view)
+    return save_figure(fig, path)

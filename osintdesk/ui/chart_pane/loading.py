@@ -1,0 +1,150 @@
+"""Reading what the chart pane shows: small selections on the GUI thread, big ones on a worker.
+
+Small selections are read on the GUI thread (milliseconds); big ones on a worker with
+its own read-only connection (SQLite connections belong to one thread). Rapid selection
+changes are coalesced, what was read is kept per kind (flights, activity) until the case
+changes, and a result that arrives after the selection moved on is dropped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ...charts.selection import ChartData, ChartRequest
+from ...errors import OsintdeskError
+from ..tasks import TaskRunner
+
+
+def single_shot(parent: QObject, msecs: int, slot) -> QTimer:
+    """A single-shot timer owned by ``parent``, restarted by each ``start``."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(msecs)
+    timer.timeout.connect(slot)
+    return timer
+
+
+class ChartLoader(QObject):
+    """Reads ``ChartData`` for the latest request and mode from the window's read-only Case.
+
+    ``loaded`` (data, a note for the status line) or ``failed`` (a one-line message)
+    follow each ``schedule`` whose request is still the latest; ``status`` tells how a
+    load on a worker is going.
+    """
+
+    loaded = Signal(object, str)
+    failed = Signal(str)
+    status = Signal(str)
+
+    # Selections with up to this many points are read on the GUI thread (about 50 ms).
+    SYNC_POINTS = 50_000
+    DEBOUNCE_MS = 120
+
+    def __init__(self, runner: TaskRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.case = None
+        self.request = ChartRequest()
+        self.mode = "map"
+        self._generation = 0           # bumped by every change of what to show
+        self._epoch = 0                # bumped when the case (or its content) changes
+        self._cache: dict[str, tuple[ChartRequest, ChartData]] = {}
+        self._task = None
+        self._timer = single_shot(self, self.DEBOUNCE_MS, self._load)
+
+    def set_case(self, case) -> None:
+        """Read from ``case`` from now on (None: nothing to read); forget what was read."""
+        self.case = case
+        self.request = ChartRequest()
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget what was read (the case changed) and drop loads under way."""
+        self._cache.clear()
+        self._epoch += 1  # loads started before now must not fill the cache
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+
+    def schedule(self, mode: str, request: ChartRequest | None = None, *, delay: bool = True) -> None:
+        """Load ``request`` (default: the current one) for ``mode``; with ``delay``, after
+        ``DEBOUNCE_MS`` without another schedule."""
+        if request is not None:
+            self.request = request
+        self.mode = mode
+        self._generation += 1
+        if self._task is not None:
+            self._task.cancel()
+        if delay:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._load()
+
+    def busy(self) -> bool:
+        return self._timer.isActive() or self._task is not None
+
+    def _kind(self) -> str:
+        return "activity" if self.mode == "activity" else "flights"
+
+    def _cached(self) -> ChartData | None:
+        hit = self._cache.get(self._kind())
+        return hit[1] if hit is not None and hit[0] == self.request else None
+
+    def _load(self) -> None:
+        data = self._cached()
+        if data is not None:
+            self.loaded.emit(data, "")
+            return
+        if self.case is None:
+            self.loaded.emit(ChartData(), "No case open")
+            return
+        request, mode, kind, generation = self.request, self.mode, self._kind(), self._generation
+        try:
+            points = 0 if kind == "activity" else request.estimated_points(self.case)
+            if points <= self.SYNC_POINTS:
+                self._loaded(self._epoch, generation, request, kind, request.load(mode, self.case))
+                return
+        except OsintdeskError as exc:
+            self.failed.emit(str(exc))
+            return
+        path, examiner = self.case.path, self.case.examiner
+
+        def work(progress, cancelled):
+            from ...store import Case
+            with Case.open(path, examiner=examiner, readonly=True) as own:
+                return request.load(mode, own, progress=progress, cancelled=cancelled)
+
+        task = self.runner.create(f"Loading the {mode} ({points:,} positions)", work, writes=False)
+        task.chart_request = (self._epoch, generation, request, kind)
+        # Bound methods of this QObject: the worker's signals are queued to the GUI thread.
+        task.succeeded.connect(self._task_succeeded)
+        task.failed.connect(self._task_failed)
+        task.progress.connect(self._task_progress)
+        task.finished.connect(self._task_finished)
+        self._task = task
+        self.status.emit(f"Loading {points:,} positions…")
+        self.runner.start(task)
+
+    def _task_succeeded(self, data) -> None:
+        self._loaded(*self.sender().chart_request, data)
+
+    def _task_failed(self, message: str) -> None:
+        _epoch, generation, _request, _kind = self.sender().chart_request
+        if generation == self._generation:
+            self.failed.emit(message.splitlines()[0])
+
+    def _task_progress(self, done: int, total: int) -> None:
+        if self.sender().chart_request[1] == self._generation:
+            self.status.emit(f"Loading {done:,} of {total:,} positions…" if total else "Loading…")
+
+    def _task_finished(self) -> None:
+        if self._task is self.sender():
+            self._task = None
+
+    def _loaded(self, epoch: int, generation: int, request: ChartRequest, kind: str,
+                data: ChartData) -> None:
+        if epoch == self._epoch:
+            self._cache[kind] = (request, data)
+        if generation == self._generation:
+            self.loaded.emit(data, "")

@@ -1,0 +1,349 @@
+"""The map in the chart pane: planning big maps on a worker, pan and zoom, click and hover.
+
+Maps of many positions are planned on a worker (``plan_map``: projection and tracks
+reduced to what the image shows, plain arrays), and so are their tracks after a pan or
+zoom (``view_shapes``); the GUI thread only makes and updates the artists. A result that
+arrives after the map (or the view) moved on is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
+from PySide6.QtCore import QObject, Signal
+
+from ...charts import (apply_view, basemap, case_data, draw_map, fit_limits_to_axes, gap_at,
+                       nearest_point, plan_map, refresh_basemap, refresh_view, view_request,
+                       view_shapes)
+from ...charts.selection import ChartData, draw_chart, show_problem
+from .loading import single_shot
+
+
+class MapToolbar(NavigationToolbar2QT):
+    """Home, back, forward, pan and zoom; Home fits the selection again (a fresh map)."""
+
+    toolitems = [t for t in NavigationToolbar2QT.toolitems if t[0] in ("Home", "Back", "Forward")]
+    toolitems += [(None, None, None, None)]
+    toolitems += [t for t in NavigationToolbar2QT.toolitems if t[0] in ("Pan", "Zoom")]
+
+    def __init__(self, canvas, pane):
+        self._pane = pane
+        super().__init__(canvas, pane, coordinates=True)
+
+    def home(self, *args) -> None:
+        self._pane.fit()
+
+
+class MapController(QObject):
+    """Draws the pane's map and follows what the user does with it.
+
+    ``pane`` is the ChartPane hosting the canvas: the controller draws on its figure,
+    runs work on its task runner, and hands finished drawings back to it (``drawn``,
+    ``redraw``). ``flight_clicked`` says which flight's track or gap was clicked.
+    """
+
+    flight_clicked = Signal(str)
+
+    # Above this many points, a pan or zoom redraws only the basemap, not the whole map.
+    REDRAW_POINTS = 200_000
+    # Maps of more points than this are planned on a worker (a million take ~0.15 s) and
+    # their tracks re-simplified there after a pan or zoom; the GUI thread makes the artists.
+    PLAN_POINTS = 50_000
+    SETTLE_MS = 400        # after pan/zoom stops: a fresh basemap when the view needs one
+    HOVER_PX = 12
+    CLICK_PX = 8
+
+    def __init__(self, pane):
+        super().__init__(pane)
+        self.pane = pane
+        self.user_view = False         # the user panned or zoomed the map since it was fitted
+        self._drawn_view = None
+        self._button_down = False
+        self._refresh_on_release = False
+        self._hover_xy = None
+        self._ignore_limits = False
+        self._draw_serial = 0          # bumped by every drawing; a plan for an older one is dropped
+        self._plan_task = None
+        self._view_task = None
+        self._pending_view = None      # the view whose tracks a worker is simplifying
+
+        self._view_timer = single_shot(self, 0, self._view_changed)
+        self._settle_timer = single_shot(self, self.SETTLE_MS, self._view_settled)
+        self._hover_timer = single_shot(self, 30, self._hover)
+
+        canvas = pane.canvas
+        canvas.mpl_connect("motion_notify_event", self._on_motion)
+        canvas.mpl_connect("button_press_event", self._on_press)
+        canvas.mpl_connect("button_release_event", self._on_release)
+        canvas.mpl_connect("figure_leave_event", lambda _e: self._show_hover(None))
+
+    def info(self):
+        """The MapInfo on the canvas, None when it shows another chart."""
+        return self.pane.info if self.pane.drawn_mode == "map" and self.pane.info is not None else None
+
+    def busy(self) -> bool:
+        return self._plan_task is not None or self._view_task is not None
+
+    def settling(self) -> bool:
+        """Whether a fresh basemap may still follow the last pan or zoom."""
+        return self._settle_timer.isActive()
+
+    def reset(self) -> None:
+        """Before any drawing: drop the work and the state of the chart being replaced."""
+        self._draw_serial += 1
+        for task in (self._plan_task, self._view_task):
+            if task is not None:
+                task.cancel()
+        self._pending_view = None
+        self._view_timer.stop()
+        self._settle_timer.stop()
+        self.user_view = False
+        self._hover_xy = None
+        self._drawn_view = None
+
+    def current_view(self):
+        """(projection, view) to keep in a fresh drawing of the map as shown: the user's
+        pan or zoom; (None, None) when the map is fitted to the selection."""
+        info = self.info()
+        if info is None or not self.user_view:
+            return None, None
+        x0, x1 = info.ax.get_xlim()
+        y0, y1 = info.ax.get_ylim()
+        return info.projection, (x0, x1, y0, y1)
+
+    def draw(self, data: ChartData, problem: str | None, view=None):
+        """Draw the map of ``data`` (keeping ``view``, map metres, after a resize, pan or
+        zoom); returns its MapInfo, or None when a worker plans it (``pane.drawn`` follows)."""
+        previous = self.info()
+        projection = previous.projection if view is not None and previous is not None else None
+        view = view if projection is not None else None
+        self.user_view = view is not None
+        if data.points > self.PLAN_POINTS:
+            self._plan(data, problem, projection, view)
+            return None
+        info = draw_chart(self.pane.figure, "map", data, problem, projection=projection, view=view)
+        self._watch(info)
+        return info
+
+    def fit_to_axes(self) -> None:
+        """Keep the map's view at the axes' new shape until it is drawn again for the size
+        (else matplotlib warns that it ignores the fixed limits)."""
+        info = self.info()
+        if info is not None:
+            self._without_limit_events(fit_limits_to_axes, info.ax)
+
+    # ------------------------------------------------------------ planning on a worker
+
+    def _plan(self, data: ChartData, problem, projection, view) -> None:
+        """Plan a big map on a worker; ``_plan_done`` draws it (the old chart stays till then)."""
+        figure = self.pane.figure
+        size = (figure.bbox.width, figure.bbox.height)
+        dpi = figure.dpi
+        flights, places = data.flights, data.places
+        title = case_data.selection_title(flights)
+
+        def work(_progress, cancelled):
+            return plan_map(flights, places, size_px=size, dpi=dpi, title=title,
+                            projection=projection, view=view, cancelled=cancelled)
+
+        points = data.points
+        task = self.pane.runner.create(f"Drawing the map ({points:,} positions)", work, writes=False)
+        task.map_plan = (self._draw_serial, problem)
+        task.succeeded.connect(self._plan_done)
+        task.failed.connect(self._plan_failed)
+        task.cancelled.connect(self._plan_cancelled)
+        task.finished.connect(self._plan_finished)
+        self._plan_task = task
+        self.pane.show_status(f"Drawing {points:,} positions…")
+        self.pane.runner.start(task)
+
+    def _plan_done(self, plan) -> None:
+        serial, problem = self.sender().map_plan
+        if serial != self._draw_serial:
+            return  # something else was asked for since
+        if not plan.fits(self.pane.figure):
+            self.pane.redraw_later()  # resized meanwhile: planned again for the new size
+            return
+        info = draw_map(self.pane.figure, plan=plan)
+        show_problem(self.pane.figure, problem)
+        self._watch(info)
+        self.pane.drawn("map", info)
+
+    def _plan_failed(self, message: str) -> None:
+        if self.sender().map_plan[0] == self._draw_serial:
+            self.pane.show_failure(message.splitlines()[0], "map")
+
+    def _plan_cancelled(self) -> None:
+        if self.sender().map_plan[0] == self._draw_serial:  # stopped from outside (Cancel)
+            self.pane.show_status("Drawing the map was cancelled")
+
+    def _plan_finished(self) -> None:
+        if self._plan_task is self.sender():
+            self._plan_task = None
+
+    # ------------------------------------------------------------ pan and zoom
+
+    def _without_limit_events(self, change, *args):
+        """Change the axes' limits without taking it for the user's pan or zoom."""
+        self._ignore_limits = True
+        try:
+            return change(*args)
+        finally:
+            self._ignore_limits = False
+
+    def _watch(self, info) -> None:
+        self._drawn_view = info.view
+        ax = info.ax
+        proj = info.projection
+
+        def format_coord(x, y):
+            lon, lat = proj.inverse(x, y)
+            lon, lat = float(lon), float(lat)
+            if not (math.isfinite(lon) and math.isfinite(lat)):
+                return ""
+            lon = (lon + 180.0) % 360.0 - 180.0
+            return f"{abs(lat):.4f}°{'N' if lat >= 0 else 'S'} {abs(lon):.4f}°{'E' if lon >= 0 else 'W'}"
+
+        ax.format_coord = format_coord
+        ax.callbacks.connect("xlim_changed", self._limits_changed)
+        ax.callbacks.connect("ylim_changed", self._limits_changed)
+
+    def _limits_changed(self, ax) -> None:
+        info = self.info()
+        if info is None or ax is not info.ax or self._ignore_limits:
+            return
+        self._view_timer.start()
+
+    def _view_changed(self) -> None:
+        """Pan or zoom: re-simplify the tracks for the new view (once the drag ends: while
+        the map is dragged, the drawn lines only move)."""
+        info = self.info()
+        if info is None:
+            return
+        if self._button_down:
+            self._refresh_on_release = True
+            return
+        x0, x1 = info.ax.get_xlim()
+        y0, y1 = info.ax.get_ylim()
+        if _same_view((x0, x1, y0, y1), info.view):
+            return
+        self.user_view = True
+        if self.pane.shown_data().points > self.PLAN_POINTS:
+            self._simplify_view(info)
+            return
+        self._without_limit_events(refresh_view, info)
+        self.pane.canvas.draw_idle()
+        self._settle_timer.start()
+
+    def _simplify_view(self, info) -> None:
+        """Re-simplify the tracks of a big map for the new view on a worker."""
+        self._without_limit_events(fit_limits_to_axes, info.ax)
+        request = view_request(info)
+        if self._pending_view is not None and _same_view(request.view, self._pending_view):
+            return  # already on its way
+        if self._view_task is not None:
+            self._view_task.cancel()
+        task = self.pane.runner.create("Redrawing the tracks",
+                                       lambda _p, cancelled: view_shapes(request, cancelled), writes=False)
+        task.map_view = (info, request.view)
+        task.succeeded.connect(self._view_done)
+        task.finished.connect(self._view_finished)
+        self._view_task = task
+        self._pending_view = request.view
+        self.pane.runner.start(task)
+
+    def _view_done(self, shapes) -> None:
+        info, view = self.sender().map_view
+        if info is not self.info():
+            return
+        x0, x1 = info.ax.get_xlim()
+        y0, y1 = info.ax.get_ylim()
+        if not _same_view((x0, x1, y0, y1), view):
+            return  # moved on: a newer request is running
+        self._pending_view = None
+        self._without_limit_events(apply_view, info, view, shapes)
+        self.pane.canvas.draw_idle()
+        self._settle_timer.start()
+
+    def _view_finished(self) -> None:
+        if self._view_task is self.sender():
+            self._view_task = None
+            self._pending_view = None
+
+    def _view_settled(self) -> None:
+        """A fresh basemap when the view left the drawn one or needs another scale."""
+        info = self.info()
+        if info is None:
+            return
+        if self._button_down:
+            self._settle_timer.start()
+            return
+        x0, x1, y0, y1 = info.view
+        km_per_px = (x1 - x0) / info.ax.bbox.width / 1000.0
+        d0, d1, e0, e1 = self._drawn_view or info.view
+        inside = x0 >= d0 - 1 and x1 <= d1 + 1 and y0 >= e0 - 1 and y1 <= e1 + 1
+        if inside and basemap.scale_for(km_per_px) == info.basemap_scale:
+            return
+        if self.pane.shown_data().points > self.REDRAW_POINTS:
+            refresh_basemap(info)
+            self._drawn_view = info.view
+            self.pane.canvas.draw_idle()
+            return
+        self.pane.redraw(view=info.view)
+
+    # ------------------------------------------------------------ click and hover
+
+    def _on_press(self, event) -> None:
+        self._button_down = True
+        info = self.info()
+        if info is None or event.button != 1 or event.inaxes is not info.ax or self.pane.toolbar.mode:
+            return
+        hit = nearest_point(info, event.xdata, event.ydata, max_distance_px=self.CLICK_PX)
+        if hit is not None:
+            self.flight_clicked.emit(str(hit.flight_id))
+            return
+        flight_id = gap_at(info, event.xdata, event.ydata, max_distance_px=self.CLICK_PX)
+        if flight_id is not None:  # a click on a coverage gap's dashed line
+            self.flight_clicked.emit(str(flight_id))
+
+    def _on_release(self, _event) -> None:
+        self._button_down = False
+        if self._refresh_on_release:
+            self._refresh_on_release = False
+            self._view_timer.start()
+
+    def _on_motion(self, event) -> None:
+        info = self.info()
+        if info is None or event.inaxes is not info.ax or event.button is not None:
+            self._hover_xy = None
+            if info is not None and event.inaxes is not info.ax:
+                self._show_hover(None)
+            return
+        self._hover_xy = (event.xdata, event.ydata)
+        if not self._hover_timer.isActive():  # at most one search per 30 ms
+            self._hover_timer.start()
+
+    def _hover(self) -> None:
+        info = self.info()
+        if info is None or self._hover_xy is None:
+            return
+        hit = nearest_point(info, *self._hover_xy, max_distance_px=self.HOVER_PX)
+        self._show_hover(hit)
+
+    def _show_hover(self, hit) -> None:
+        if hit is None:
+            self.pane.show_status(self.pane.message)
+            return
+        flight = self.info().tracks[hit.flight_id].flight
+        when = dt.datetime.fromtimestamp(hit.t_utc, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        parts = [f"{flight.aircraft_label} · {flight.label}", when]
+        parts.append(f"{hit.alt_ft:,.0f} ft" if math.isfinite(hit.alt_ft) else "altitude unknown")
+        parts.append(f"{hit.gs_kt:,.0f} kt" if math.isfinite(hit.gs_kt) else "speed unknown")
+        self.pane.show_status("  ·  ".join(parts))
+
+
+def _same_view(a, b, tolerance: float = 1e-9) -> bool:
+    span = max(abs(b[1] - b[0]), abs(b[3] - b[2]), 1.0)
+    return all(abs(p - q) <= tolerance * span for p, q in zip(a, b))

@@ -1,0 +1,264 @@
+"""The chart pane: the canvas, the mode and the toolbar, and what is drawn on them when.
+
+The pane hosts the Qt-free chart functions of ``osintdesk.charts`` (through
+``charts.selection.draw_chart``); ``ChartLoader`` reads what to show, ``MapController``
+draws the map and follows pan, zoom, click and hover, and an export draws the chart
+again on a worker. The GUI thread only makes and updates the artists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import matplotlib.dates as mdates
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
+
+from ...charts.selection import MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note
+from ..tasks import Task, TaskRunner
+from .loading import ChartLoader, single_shot
+from .map_view import MapController, MapToolbar
+
+MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity"}
+EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+
+
+class ChartPane(QWidget):
+    """Map, profile and activity of the selected flights (or of one aircraft).
+
+    ``set_case`` takes the window's read-only Case (GUI thread). ``show_flights`` and
+    ``show_aircraft`` change what is shown; ``flight_clicked`` says which flight's track
+    the user clicked on the map. ``redrawn`` (the mode) follows every completed drawing;
+    ``exported`` (the path) or ``export_failed`` (a message) every ``export_to``.
+    """
+
+    flight_clicked = Signal(str)
+    redrawn = Signal(str)
+    exported = Signal(object)
+    export_failed = Signal(str)
+
+    RESIZE_MS = 250        # after a resize stops: labels and legend are placed again
+
+    def __init__(self, parent=None, *, runner: TaskRunner | None = None):
+        super().__init__(parent)
+        self.runner = runner if runner is not None else TaskRunner(self)
+        self.mode = "map"
+        self.info = None               # MapInfo, ProfileInfo or ActivityInfo of the last drawing
+        self.drawn_mode: str | None = None
+        self.message = ""              # what the pane says about the selection
+        self.export_message: QMessageBox | None = None  # the last export error shown
+        self._shown: tuple = (ChartData(), None, "map")  # data, problem, mode on the figure
+        self._export_task: Task | None = None
+
+        self.figure = Figure(dpi=100)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.canvas.setMinimumSize(240, 180)
+        self.toolbar = MapToolbar(self.canvas, self)
+        self.mode_box = QComboBox(objectName="chart_mode")
+        for mode in MODES:
+            self.mode_box.addItem(MODE_TITLES[mode], mode)
+        self.mode_box.currentIndexChanged.connect(
+            lambda i: self.set_mode(self.mode_box.itemData(i)))
+        self.export_button = QPushButton("Export…", objectName="chart_export")
+        self.export_button.setToolTip("Save this chart as PNG, SVG or PDF")
+        self.export_button.clicked.connect(self.export_dialog)
+        self.status = QLabel(objectName="chart_status")
+        self.status.setMinimumWidth(10)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.mode_box)
+        top.addWidget(self.toolbar, 1)
+        top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.status)
+
+        self.loader = ChartLoader(self.runner, self)
+        self.loader.loaded.connect(lambda data, note: self._draw(data, note=note))
+        self.loader.failed.connect(lambda message: self._draw(ChartData(), message))
+        self.loader.status.connect(self.show_status)
+        self.map = MapController(self)
+        self.map.flight_clicked.connect(self.flight_clicked)
+        self._resize_timer = single_shot(self, self.RESIZE_MS, self._redraw_same_view)
+        self.canvas.mpl_connect("resize_event", self._on_resize)  # the first draw, once shown
+
+    # ------------------------------------------------------------ public API
+
+    def set_case(self, case) -> None:
+        """Show charts of ``case`` (the window's read-only Case, or None for none)."""
+        self.loader.set_case(case)
+        self.loader.schedule(self.mode)
+
+    def show_flights(self, flight_ids) -> None:
+        """Chart these flights (uuids); an empty list clears the map and profile."""
+        self.loader.schedule(self.mode, ChartRequest(flight_ids=tuple(str(i) for i in flight_ids)))
+
+    def show_aircraft(self, aircraft_uuid: str | None) -> None:
+        """Chart every flight of one aircraft (None: nothing selected)."""
+        self.loader.schedule(self.mode, ChartRequest(aircraft_uuid=aircraft_uuid) if aircraft_uuid
+                             else ChartRequest())
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown chart mode {mode!r}")
+        if self.mode_box.currentData() != mode:
+            self.mode_box.setCurrentIndex(MODES.index(mode))  # comes back here through the signal
+            return
+        self.mode = mode
+        self.loader.schedule(mode, delay=False)
+
+    def refresh(self) -> None:
+        """Read the case again (after an import) and redraw."""
+        self.loader.invalidate()
+        self.loader.schedule(self.mode, delay=False)
+
+    def fit(self) -> None:
+        """Redraw the current chart fitted to the selection (the toolbar's Home)."""
+        self._draw(*self._shown, note=self.message)
+
+    def busy(self) -> bool:
+        return self.loader.busy() or self.map.busy() or self._export_task is not None
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until background loading is done (closing, tests)."""
+        return self.runner.wait(msecs)
+
+    # ------------------------------------------------------------ export
+
+    def export_to(self, path) -> Task:
+        """Save the chart as shown to ``path`` (.png, .svg or .pdf), drawn again on a worker
+        on a new figure of the canvas' size (and the map's pan or zoom).
+
+        ``exported`` (the path written) or ``export_failed`` (the message, also shown in
+        a dialog) follow on the GUI thread.
+        """
+        data, problem, mode = self._shown
+        projection, view = self.map.current_view() if mode == "map" else (None, None)
+        width_px, height_px, dpi = self.figure.bbox.width, self.figure.bbox.height, self.figure.dpi
+
+        def work(_progress, _cancelled):
+            return export_chart(path, mode, data, problem, width_px=width_px, height_px=height_px,
+                                dpi=dpi, projection=projection, view=view)
+
+        task = self.runner.create(f"Exporting the {mode} to {Path(path).name}", work, writes=False)
+        task.succeeded.connect(self._exported)
+        task.failed.connect(self._export_failed)
+        task.finished.connect(self._export_finished)
+        self._export_task = task
+        return self.runner.start(task)
+
+    def export_dialog(self) -> Task | None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export chart", f"{self.mode}.png", EXPORT_FILTERS)
+        return self.export_to(name) if name else None
+
+    def _exported(self, path) -> None:
+        self.exported.emit(path)
+
+    def _export_failed(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Cannot export the chart", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("export_message")
+        self.export_message = box
+        box.open()
+        self.export_failed.emit(message)
+
+    def _export_finished(self) -> None:
+        if self._export_task is self.sender():
+            self._export_task = None
+
+    # ------------------------------------------------------------ drawing
+
+    def shown_data(self) -> ChartData:
+        """What the chart on the canvas (or the one being made) was drawn from."""
+        return self._shown[0]
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_failure(self, message: str, mode: str | None = None) -> None:
+        """An empty chart that says what went wrong."""
+        self._draw(ChartData(), message, mode)
+
+    def redraw(self, *, view=None) -> None:
+        """Draw the chart shown again (keeping the map's ``view``, map metres, if given)."""
+        self._draw(*self._shown, view=view, note=self.message)
+
+    def redraw_later(self) -> None:
+        """Draw again once the size stops changing."""
+        self._resize_timer.start()
+
+    def _big_enough(self) -> bool:
+        return self.figure.bbox.width >= 120 and self.figure.bbox.height >= 90
+
+    def _draw(self, data: ChartData, problem: str | None = None, mode: str | None = None, *,
+              view=None, note: str = "") -> None:
+        """Draw ``mode`` (default: the current one) from loaded data, on the GUI thread.
+
+        ``problem`` is an error to show on the chart, ``note`` a remark for the status line,
+        ``view`` a map view (x0, x1, y0, y1) to keep after a resize, pan or zoom.
+        """
+        mode = mode or self.mode
+        self.map.reset()             # pending work on the axes being replaced
+        self._shown = (data, problem, mode)
+        self.message = problem or note
+        if not self._big_enough():
+            self.info, self.drawn_mode = None, None
+            self.show_status(self.message)
+            return
+        if mode == "map":
+            info = self.map.draw(data, problem, view)
+            if info is None:
+                return  # planned on a worker; drawn() follows
+        elif mode == "profile":
+            info = draw_chart(self.figure, mode, data, problem)
+            _utc_coordinates(info.ax_alt, "ft")
+            _utc_coordinates(info.ax_gs, "kt")
+            if not problem:
+                self.message = profile_note(data.flights) or self.message
+        else:
+            info = draw_chart(self.figure, mode, data, problem)
+            _utc_coordinates(info.ax, None)
+        self.drawn(mode, info)
+
+    def drawn(self, mode: str, info) -> None:
+        """The common end of every drawing: toolbar, paint, status, signal."""
+        self.info = info
+        self.drawn_mode = mode
+        self.toolbar.update()  # the old axes' zoom history no longer applies
+        self.toolbar.set_message("")
+        self.canvas.draw_idle()
+        self.show_status(self.message)
+        self.redrawn.emit(mode)
+
+    def _on_resize(self, _event) -> None:
+        self.map.fit_to_axes()
+        self._resize_timer.start()
+
+    def _redraw_same_view(self) -> None:
+        """After a resize: labels and legend are placed for the size, so draw again."""
+        info = self.map.info()
+        self.redraw(view=info.view if info is not None and self.map.user_view else None)
+
+
+def _utc_coordinates(ax, unit: str | None) -> None:
+    """The toolbar shows the UTC time under the mouse (and the value in ``unit``)."""
+    if ax is None:
+        return
+
+    def format_coord(x, y):
+        try:
+            when = mdates.num2date(x, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        except (ValueError, OverflowError):
+            return ""
+        return f"{when}   {y:,.0f} {unit}" if unit else when
+
+    ax.format_coord = format_coord
