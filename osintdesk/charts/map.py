@@ -23,6 +23,7 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon
 from matplotlib.transforms import IdentityTransform
 
+from .. import timefmt
 from ..errors import Cancelled
 from . import basemap, style
 from .data import Airport, ChartFlight, ChartPlace
@@ -842,7 +843,7 @@ def _label_gaps(ax, info: MapInfo, placer, to_px, dpi):
                 continue
             px, py = to_px(gx[ok], gy[ok])
             length = np.hypot(np.diff(px), np.diff(py)).sum()
-            text = f"no data {style.format_duration(g.duration_s)}"
+            text = f"no data {timefmt.duration(g.duration_s)}"
             w, h = style.text_size_px(text, style.FONT_SMALL - 0.5, dpi)
             if length < w + 30:
                 continue

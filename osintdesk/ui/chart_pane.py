@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMes
 from ..charts import (apply_view, basemap, case_data, draw_activity, draw_map, draw_profile,
                       fit_limits_to_axes, gap_at, nearest_point, plan_map, refresh_basemap, refresh_view,
                       save_figure, style, view_request, view_shapes)
+from .. import timefmt
 from ..errors import OsintdeskError
 from .tasks import TaskRunner
 
@@ -627,7 +628,7 @@ class ChartPane(QWidget):
             self._show_status(self.message)
             return
         flight = self._map_info().tracks[hit.flight_id].flight
-        when = dt.datetime.fromtimestamp(hit.t_utc, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        when = timefmt.display_time(hit.t_utc)
         parts = [f"{flight.aircraft_label} · {flight.label}", when]
         parts.append(f"{hit.alt_ft:,.0f} ft" if math.isfinite(hit.alt_ft) else "altitude unknown")
         parts.append(f"{hit.gs_kt:,.0f} kt" if math.isfinite(hit.gs_kt) else "speed unknown")
@@ -644,7 +645,7 @@ def _utc_coordinates(ax, unit: str | None) -> None:
 
     def format_coord(x, y):
         try:
-            when = mdates.num2date(x, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+            when = timefmt.display_time(mdates.num2date(x, tz=dt.timezone.utc))
         except (ValueError, OverflowError):
             return ""
         return f"{when}   {y:,.0f} {unit}" if unit else when

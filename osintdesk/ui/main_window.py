@@ -16,6 +16,7 @@ from ..errors import OsintdeskError
 from ..settings import save_settings
 from ..store import CASE_SUFFIX, Case, verify_and_record
 from ..store.header import is_writable
+from ..timefmt import display_time
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
 from . import source_pages
 from .chart_pane import ChartPane
@@ -242,7 +243,8 @@ class MainWindow(QMainWindow):
             self.status_verified.setText("Not yet verified")
         else:
             state = "verified OK" if last.details.get("ok") else "verification FAILED"
-            self.status_verified.setText(f"Last check: {state} {last.time_utc[:16]}Z")
+            when = display_time(last.time_utc, seconds=False)
+            self.status_verified.setText(f"Last check: {state} {when}")
             self.status_verified.setStyleSheet("" if last.details.get("ok")
                                                else "color: #b00020; font-weight: bold")
 

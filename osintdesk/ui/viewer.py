@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
                                QPushButton, QTabWidget, QTextBrowser, QTextEdit, QToolButton,
                                QVBoxLayout, QWidget)
 
+from .. import timefmt
 from ..sources.acquire.decoding import decode_text
 from ..sources import queries
 from ..sources.annotations import CREDIBILITY, RELIABILITY
@@ -110,14 +111,6 @@ def _data_url(url: str) -> tuple[bytes, str | None] | None:
 
 
 # ============================================================================= the viewer
-
-
-class CapturesModel(PagedQueryModel):
-    def display(self, column: int, value):
-        key = self._columns[column][1]
-        if key.endswith("_utc") and isinstance(value, str):
-            return value[:19].replace("T", " ") + "Z"
-        return super().display(column, value)
 
 
 CAPTURE_COLUMNS = [("Captured (UTC)", "captured_utc"), ("How", "method"), ("Status", "status"),
@@ -209,7 +202,7 @@ class SourceViewer(QWidget):
 
     def _captures_tab(self) -> QWidget:
         widget = QWidget()
-        self.captures_model = CapturesModel(CAPTURE_COLUMNS, parent=self)
+        self.captures_model = PagedQueryModel(CAPTURE_COLUMNS, parent=self)
         self.captures_view = make_table_view(self.captures_model)
         self.captures_view.setObjectName("captures_view")
         self.captures_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -538,7 +531,7 @@ class SourceViewer(QWidget):
 
 
 def _utc(value: str | None) -> str:
-    return (value[:19].replace("T", " ") + "Z") if value else ""
+    return timefmt.display_time(value)
 
 
 def _export_name(capture: dict, role: str) -> str:
@@ -598,7 +591,7 @@ def metadata_html(case, source: dict, capture: dict) -> str:
     c = capture
     published = c.get("published_date")
     if c.get("published_utc"):
-        published = f"{published or ''} ({_utc(c['published_utc'])} UTC)".strip()
+        published = f"{published or ''} ({_utc(c['published_utc'])})".strip()
     when = (
         "<table border='1' cellspacing='0' cellpadding='4' style='border-color:#ccc'>"
         "<tr><th>Captured (UTC) — when it was obtained</th>"
@@ -636,7 +629,7 @@ def metadata_html(case, source: dict, capture: dict) -> str:
         _row("Canonical URL", c.get("canonical_url")), _row("Type", c.get("media_type")),
         _row("Charset", c.get("charset")), _row("Content encoding", c.get("content_encoding")),
         _row("Decoding", c.get("decode_error")), _row("Taken (camera clock)", c.get("taken_local")),
-        _row("Taken (UTC)", c.get("taken_utc")), _row("Camera", c.get("camera")),
+        _row("Taken (UTC)", _utc(c.get("taken_utc"))), _row("Camera", c.get("camera")),
         _row("GPS position", f"{c['geo_lat']:.6f}, {c['geo_lon']:.6f}"
              + (f", {c['geo_alt_m']} m" if c.get("geo_alt_m") is not None else "")
              if c.get("geo_lat") is not None else None),
@@ -669,7 +662,7 @@ def metadata_html(case, source: dict, capture: dict) -> str:
     if aircraft:
         items = []
         for a in aircraft:
-            flights = "".join(f"<li>{e(f['departure_utc'])} {e(f['origin'] or '?')} → "
+            flights = "".join(f"<li>{e(_utc(f['departure_utc']))} {e(f['origin'] or '?')} → "
                               f"{e(f['destination'] or '?')} {e(f['callsigns'] or '')}</li>"
                               for f in a["flights"])
             items.append(f"<li><b>{e(a['label'])}</b> — {len(a['flights'])} flight(s) in this case"

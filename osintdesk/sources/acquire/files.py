@@ -23,6 +23,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
+from ... import timefmt
 from ...errors import Cancelled, InputError
 from .artifacts import CHUNK_BYTES
 from .decoding import GZIP_MAGIC, charset_from_content_type, decode_text, media_type_from_content_type
@@ -75,7 +76,7 @@ def read_evidence_file(path: Path, *, progress: Progress | None = None,
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
         raise InputError("the file changed while it was being read; add it again when it is complete", path=path)
     return EvidenceFile(path=path, original_name=path.name, size_bytes=size_bytes, sha256=sha256,
-                        modified_utc=_utc_from_timestamp(before.st_mtime), document=document)
+                        modified_utc=timefmt.record_time(before.st_mtime), document=document)
 
 
 def read_document(path: Path, *, check_cancel: Callable[[], None] = lambda: None) -> ExtractedDocument:
@@ -144,10 +145,6 @@ def _hash(path: Path, total: int, progress: Progress, is_cancelled: IsCancelled)
     except OSError as error:
         raise InputError(f"cannot be read ({error.strerror or error})", path=path) from None
     return digest.hexdigest(), done
-
-
-def _utc_from_timestamp(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ============================================================================= sniffing
@@ -349,7 +346,7 @@ def pdf_date_utc(value: str) -> str | None:
         digits = offset.replace("'", "")
         sign = -1 if digits[0] == "-" else 1
         moment -= sign * timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5] or 0))
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timefmt.record_time(moment.replace(tzinfo=timezone.utc))
 
 
 # ----------------------------------------------------------------------------- images
@@ -432,9 +429,9 @@ def _apply_taken(document: ExtractedDocument, taken: str, offset: str | None) ->
         return
     document.taken_local = moment.isoformat()
     if offset and re.fullmatch(r"[+-]\d{2}:\d{2}", offset):
-        aware = datetime.fromisoformat(moment.isoformat() + offset)
+        aware = timefmt.parse_iso(moment.isoformat() + offset)
         document.taken_local = aware.isoformat()
-        document.taken_utc = aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        document.taken_utc = timefmt.record_time(aware)
 
 
 def _gps_point(gps: dict, document: ExtractedDocument) -> GeoPoint | None:
