@@ -75,15 +75,20 @@ def file_stamp(moment: datetime | float) -> str:
 # --------------------------------------------------------------------------- reading
 
 
+# The strict reader for hot loops (an importer's rows): no surrounding spaces, upper-case
+# ``Z``. Where it raises ValueError, the caller falls back to ``parse_iso`` or its own error.
+parse_iso_strict = datetime.fromisoformat
+
+
 def parse_iso(text: str) -> datetime:
     """An ISO 8601 date or date-time as written (aware with ``Z``/``z`` or an offset,
     naive without); ``ValueError`` if it is not one. The generic reader under every
     importer's and page's time parsing."""
     try:
-        return datetime.fromisoformat(text)  # the common case, fast: importers call this per row
+        return parse_iso_strict(text)
     except ValueError:
         pass
-    return datetime.fromisoformat(text.strip().replace("z", "Z"))
+    return parse_iso_strict(text.strip().replace("z", "Z"))
 
 
 def parse_record(text: str) -> datetime:

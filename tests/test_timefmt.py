@@ -120,6 +120,14 @@ def test_parse_iso(text, expected):
         assert timefmt.parse_iso(text).isoformat() == expected
 
 
+def test_the_strict_reader_of_hot_loops_leaves_the_lenient_cases_to_parse_iso():
+    assert timefmt.parse_iso_strict("2024-01-02T07:41:03Z") == timefmt.parse_iso("2024-01-02T07:41:03Z")
+    for text in (" 2024-01-02T07:41:03Z", "2024-01-02T07:41:03z"):
+        with pytest.raises(ValueError):
+            timefmt.parse_iso_strict(text)
+        assert timefmt.parse_iso(text) == datetime.fromtimestamp(T, UTC)
+
+
 def test_parse_record_reads_every_record_form_back():
     for text in (timefmt.record_stamp(T), timefmt.record_time(T), "2024-01-02T07:41:03"):
         assert timefmt.parse_record(text) == datetime.fromtimestamp(T, UTC)

@@ -673,7 +673,7 @@ def parse_iso_time(text: str, name: str, line: int | None, *, assume_utc: bool =
     offset the time is UTC when ``assume_utc``; otherwise that is an error.
     """
     try:
-        moment = timefmt.parse_iso(text)
+        moment = timefmt.parse_iso_strict(text)  # the common case, fast
     except ValueError:
         moment = None
     if moment is None or len(text.strip()) <= 10:

@@ -65,7 +65,7 @@ def _fast_row(columns, hex_code, check):
     i_alt, i_cs = columns.get("altitude"), columns.get("callsign")
     i_spd, i_dir = columns.get("speed"), columns.get("direction")
     earliest, latest = EARLIEST_T, check.latest_t
-    fromiso = timefmt.parse_iso
+    fromiso = timefmt.parse_iso_strict
 
     def fast(row, line):
         if i_ts is None:
