@@ -25,9 +25,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .. import timefmt
 from .airports import EARTH_RADIUS_KM, KM_PER_NM, choose, great_circle_km, lookup, nearest, within
 from .model import FileFlight
-from .. import timefmt
 
 _GROUND, _AIR, _UNKNOWN = 2, 1, 0
 _NO_VALUE = object()  # differs from every callsign, squawk and None
