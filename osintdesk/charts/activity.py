@@ -14,6 +14,7 @@ from typing import Sequence
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
+from .. import timefmt
 from . import style
 from .data import ActivityRow
 
@@ -145,7 +146,7 @@ def draw_activity(fig: Figure, rows: Sequence[ActivityRow], *, t_from: float | N
                 text = f"{g.airport} …"
             else:
                 # The whole stay's length, even where the time axis cuts the bar short.
-                text = f"{g.airport} {style.format_duration(float(g.end) - float(g.start))}".strip()
+                text = f"{g.airport} {timefmt.duration(float(g.end) - float(g.start))}".strip()
             tw = style.text_size_px(text, style.FONT_SMALL, fig.dpi)[0] * days_per_px
             cx = (x0 + x1) / 2
             lo = min(max(cx - tw / 2, x_lo), x_hi - tw)

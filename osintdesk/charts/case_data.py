@@ -8,12 +8,12 @@ epoch seconds throughout.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .. import timefmt
 from ..errors import Cancelled, OsintdeskError
 from ..flights import airports, queries
 from .data import ActivityFlight, ActivityRow, Airport, ChartFlight, ChartPlace, CoverageGap, GroundStay
@@ -119,18 +119,14 @@ def aircraft_label(row: dict) -> str:
     return f"{label} ({row['type_code']})" if row.get("type_code") else label
 
 
-def _date(t: float) -> str:
-    return dt.datetime.fromtimestamp(float(t), tz=dt.timezone.utc).strftime("%d %b %Y")
-
-
 def route_text(row: dict) -> str:
     """``UUWW → ZKPY`` (``?`` for an airport not known)."""
     return f"{row.get('origin') or '?'} → {row.get('destination') or '?'}"
 
 
 def flight_label(row: dict) -> str:
-    """Legend text: ``UUWW → ZKPY  02 Jan 2024`` (the map adds the aircraft when several fly)."""
-    return f"{route_text(row)}  {_date(row['first_t'])}"
+    """Legend text: ``UUWW → ZKPY  2024-01-02`` (the map adds the aircraft when several fly)."""
+    return f"{route_text(row)}  {timefmt.display_date(row['first_t'])}"
 
 
 def selection_title(flights: Sequence[ChartFlight]) -> str | None:
@@ -142,7 +138,7 @@ def selection_title(flights: Sequence[ChartFlight]) -> str | None:
     times = [t for f in flights for t in (f.t_utc[:1].tolist() + f.t_utc[-1:].tolist())]
     if not times:
         return f"{who}: {len(flights)} flight{'s' if len(flights) != 1 else ''}"
-    first, last = _date(min(times)), _date(max(times))
+    first, last = timefmt.display_date(min(times)), timefmt.display_date(max(times))
     span = first if first == last else f"{first} – {last}"
     count = f"{len(flights)} flight{'s' if len(flights) != 1 else ''}"
     return f"{who}: {count}, {span} (UTC)"
@@ -305,7 +301,7 @@ def _in_window(taken_utc: str | None, t_from, t_to) -> bool:
     if not taken_utc or (t_from is None and t_to is None):
         return True
     try:
-        t = dt.datetime.fromisoformat(taken_utc.replace("Z", "+00:00")).timestamp()
+        t = timefmt.parse_record(taken_utc).timestamp()
     except ValueError:
         return True
     return (t_from is None or t >= t_from) and (t_to is None or t <= t_to)

@@ -60,7 +60,7 @@ class ChartFlight:
     """
 
     id: Hashable
-    label: str                      # legend text, e.g. "UUWW → ZKPY 12 Jul 2025"
+    label: str                      # legend text, e.g. "UUWW → ZKPY  2025-07-12"
     aircraft_label: str             # e.g. "RA-64504 (Tu-204)"
     t_utc: np.ndarray
     lat: np.ndarray

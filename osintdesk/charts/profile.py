@@ -15,6 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from .. import timefmt
 from . import style
 from .data import ChartFlight
 
@@ -119,7 +120,8 @@ def draw_profile(fig: Figure, flight: ChartFlight | None, *, title: str | None =
                Line2D([], [], color="#333333", linewidth=0.9, linestyle=(0, (4, 2)))]
     labels = ["altitude", "ground speed", "on the ground", "coverage gap (no positions)",
               "take-off / landing"]
-    subtitle = f"{style.format_utc(t[0])} – {style.format_utc(t[-1])}  ·  {len(t):,} positions"
+    subtitle = (f"{timefmt.display_time(t[0], seconds=False)} – "
+                f"{timefmt.display_time(t[-1], seconds=False)}  ·  {len(t):,} positions")
     header_px = style.figure_header(fig, title, subtitle, handles, labels)
     left, right = 70 * k / w_px, 1 - 20 * k / w_px
     top = 1 - (header_px + 4 * k) / h_px
@@ -188,7 +190,7 @@ def draw_profile(fig: Figure, flight: ChartFlight | None, *, title: str | None =
             ax.axvspan(g0, g1, facecolor="#f2f2f2", edgecolor="#9a9a9a", hatch="////",
                        linewidth=0, zorder=1)
         if (g1 - g0) * px_per_day > 40:
-            text = f"no data\n{style.format_duration(g.duration_s)}"
+            text = f"no data\n{timefmt.duration(g.duration_s)}"
             w = style.text_size_px(text, style.FONT_SMALL, fig.dpi)[0]
             c = ((g0 + g1) / 2 - x_lo) * px_per_day
             r = text_row(c - w / 2, c + w / 2, 2)
@@ -207,7 +209,7 @@ def draw_profile(fig: Figure, flight: ChartFlight | None, *, title: str | None =
         else:
             info.landings.append(when)
             airport = flight.arrival.code if flight.arrival and i == changes[-1] else ""
-        text = f"{'take-off' if takeoff else 'landing'} {style.format_utc(when, with_date=False)}"
+        text = f"{'take-off' if takeoff else 'landing'} {timefmt.display_clock(when)}"
         if airport:
             text += f" {airport}"
         if brk[i]:

@@ -1,4 +1,4 @@
-"""Shared look of the charts: colours, text sizes, halos, UTC time axes, duration text.
+"""Shared look of the charts: colours, text sizes, halos, UTC time axes (their text: timefmt).
 
 Charts set their styles explicitly on each artist instead of changing matplotlib's global
 rcParams, so drawing a chart never changes how another one looks.
@@ -12,6 +12,8 @@ import math
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib import patheffects
+
+from .. import timefmt
 
 # Strong, distinguishable colours that read on both the pale land and the pale sea.
 FLIGHT_COLOURS = (
@@ -48,29 +50,6 @@ def halo(width: float = 2.5, colour: str = "white"):
     return [patheffects.withStroke(linewidth=width, foreground=colour)]
 
 
-def format_duration(seconds: float) -> str:
-    """Compact duration: "2 d 3 h", "5 h 20 min", "12 min", "40 s"."""
-    if seconds is None or not math.isfinite(seconds):
-        return "?"
-    s = int(round(max(0.0, seconds)))
-    days, rem = divmod(s, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes = rem // 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min"
-    return f"{s} s"
-
-
-def format_utc(t: float, with_date: bool = True) -> str:
-    """UTC epoch seconds as "2025-07-12 06:14Z" (or "06:14Z")."""
-    d = dt.datetime.fromtimestamp(float(t), tz=UTC)
-    return d.strftime("%Y-%m-%d %H:%MZ" if with_date else "%H:%MZ")
-
-
 _EPOCH_DAYS = None
 
 
@@ -85,7 +64,8 @@ def mpl_days(t_utc) -> np.ndarray:
 def utc_time_axis(axis) -> None:
     """Concise UTC date ticks on a matplotlib axis (``ax.xaxis``)."""
     locator = mdates.AutoDateLocator(tz=UTC, minticks=4, maxticks=9)
-    formatter = mdates.ConciseDateFormatter(locator, tz=UTC, show_offset=True)
+    formatter = mdates.ConciseDateFormatter(locator, tz=UTC, show_offset=True,
+                                            offset_formats=list(timefmt.AXIS_OFFSET_FORMATS))
     axis.set_major_locator(locator)
     axis.set_major_formatter(formatter)
     axis.get_offset_text().set_fontsize(FONT_SMALL)

@@ -8,6 +8,7 @@ import click
 
 from .main import (EXIT_VERIFY_FAILED, Context, case_argument, cli, human_bytes, json_option,
                    open_for_reading, pass_context, print_json, progress_bar)
+from ..timefmt import display_time
 
 
 @cli.command()
@@ -40,7 +41,7 @@ def info(ctx: Context, case: str, as_json: bool) -> None:
         ("Case", title),
         ("File", data["path"]),
         ("UUID", data["uuid"]),
-        ("Created", f"{data['created_utc']} by {data['created_by']} "
+        ("Created", f"{display_time(data['created_utc'])} by {data['created_by']} "
                     f"with osintdesk {data['created_with']}"),
         ("Examiners", ", ".join(data["examiners"])),
     ]
@@ -53,7 +54,8 @@ def info(ctx: Context, case: str, as_json: bool) -> None:
                               f"{data['audit_head']['hash']}"))
     last = data["last_verification"]
     rows.append(("Verified", "never" if last is None else
-                 f"{'OK' if last['ok'] else 'FAILED'} at {last['time_utc']} by {last['examiner']}"))
+                 f"{'OK' if last['ok'] else 'FAILED'} at {display_time(last['time_utc'])} "
+                 f"by {last['examiner']}"))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         click.echo(f"{key:<{width}}  {value}")
@@ -107,7 +109,8 @@ def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> No
         return
     for e in entries:
         obj = f"{e['object_type']} {e['object_id']}" if e["object_type"] else ""
-        click.echo(f"#{e['seq']:<5} {e['time_utc']}  {e['examiner']:<16} {e['action']:<8} {obj}")
+        click.echo(f"#{e['seq']:<5} {display_time(e['time_utc'])}  {e['examiner']:<16} "
+                   f"{e['action']:<8} {obj}")
 
 
 @cli.command("export-original")

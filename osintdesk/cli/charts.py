@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 
 from .main import Context, case_argument, cli, open_for_reading, pass_context
 from ..errors import OsintdeskError
+from ..timefmt import parse_user_time
 
 # Default image sizes in pixels (at 100 dpi): wide enough for a report page.
 DEFAULT_SIZE = {"map": (1600, 1000), "profile": (1600, 900), "activity": (1600, None)}
-
-
-def parse_utc(text: str, option: str, *, end_of_day: bool = False) -> float:
-    """UTC epoch seconds from an ISO 8601 date or date-time (no offset means UTC).
-
-    A bare date is the start of that day, or with ``end_of_day`` its last second, so
-    ``--from 2024-07-01 --to 2024-07-31`` is the whole of July.
-    """
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            day = dt.date.fromisoformat(value)
-            moment = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-            if end_of_day:
-                moment += dt.timedelta(days=1, microseconds=-1)
-        else:
-            moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=dt.timezone.utc)
-    except ValueError:
-        raise OsintdeskError(f"{option} '{text}' is not an ISO 8601 date or date-time in UTC "
-                             "(e.g. 2024-07-01 or 2024-07-01T06:30Z)") from None
-    return moment.timestamp()
 
 
 def _activity_height(rows: int) -> int:
@@ -70,8 +46,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     from ..charts.selection import activity_title
 
     chart_format(output)  # refuse a bad file name before any work
-    start = parse_utc(t_from, "--from") if t_from else None
-    end = parse_utc(t_to, "--to", end_of_day=True) if t_to else None
+    start = parse_user_time(t_from, "--from") if t_from else None
+    end = parse_user_time(t_to, "--to", end_of_day=True) if t_to else None
     if start is not None and end is not None and end < start:
         raise OsintdeskError(f"--to {t_to} is before --from {t_from}")
     default_w, default_h = DEFAULT_SIZE[kind]

@@ -9,6 +9,7 @@ import click
 
 from .main import (Context, case_argument, cli, json_option, open_case, open_for_reading,
                    pass_context, print_json, print_table, progress_bar)
+from .. import timefmt
 from ..errors import OsintdeskError
 
 @cli.command("import-flights")
@@ -70,7 +71,7 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
 
 FLIGHT_COLUMNS = [("aircraft", "Aircraft"), ("callsigns", "Callsigns"), ("origin", "From"),
                   ("destination", "To"), ("departure_utc", "Departure (UTC)"),
-                  ("arrival_utc", "Arrival (UTC)"), ("duration", "Duration"),
+                  ("arrival_utc", "Arrival (UTC)"), ("duration_s", "Duration"),
                   ("distance_km", "km"), ("max_alt_ft", "Max ft"), ("gap_count", "Gaps"),
                   ("uuid", "Flight")]
 
@@ -122,6 +123,9 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
     from ..flights import queries
     with open_for_reading(ctx, case) as opened:
         rows = queries.aircraft(opened)
+        stays: dict[str, list[str]] = {}
+        for g in queries.ground_times(opened):
+            stays.setdefault(g["aircraft_uuid"], []).append(g["description"])
     if as_json:
         print_json(rows)
         return
@@ -136,8 +140,9 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
         ident = ident or "the files name no identity (import with --aircraft REG_OR_HEX)"
         click.echo(f"{row['label']}: {ident}" + (f"; {countries}" if countries else ""))
         click.echo(f"  {row['flights']} flight(s), {row['points']} points, "
-                   f"{row['first_seen_utc'] or '-'} to {row['last_seen_utc'] or '-'}")
-        for text in row["ground_times"]:
+                   f"{timefmt.display_time(row['first_t']) or '-'} to "
+                   f"{timefmt.display_time(row['last_t']) or '-'}")
+        for text in stays.get(row["uuid"], []):
             click.echo(f"  {text}")
 
 

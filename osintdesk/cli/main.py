@@ -18,6 +18,7 @@ import click
 from .. import __version__
 from ..errors import Cancelled, OsintdeskError
 from ..settings import resolve_examiner
+from ..timefmt import display_field
 
 EXIT_VERIFY_FAILED = 1
 
@@ -111,14 +112,18 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, in
 
 
 def print_table(rows: list[dict], columns: list[tuple[str, str]]) -> None:
+    """Rows as aligned columns ``(key, title)``; times and durations in timefmt's display forms."""
     if not rows:
         click.echo("(none)")
         return
-    def cell(value) -> str:
+    def cell(key: str, value) -> str:
+        text = display_field(key, value)
+        if text is not None:
+            return text
         if isinstance(value, float):
             return f"{value:,.0f}"
         return "" if value is None else str(value)
-    table = [[title for _, title in columns]] + [[cell(r.get(k)) for k, _ in columns]
+    table = [[title for _, title in columns]] + [[cell(k, r.get(k)) for k, _ in columns]
                                                    for r in rows]
     widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
     for line in table:

@@ -9,6 +9,7 @@ import click
 
 from .main import (Context, case_argument, cli, human_bytes, json_option, open_case,
                    open_for_reading, pass_context, print_json, print_table, progress_bar)
+from ..timefmt import display_time
 
 
 def _short(uuid: str | None) -> str:
@@ -135,7 +136,8 @@ def sources_command(ctx: Context, case: str, as_json: bool) -> None:
             click.echo(f"  tags: {', '.join(s['tags'])}")
         for c in s["captures"]:
             what = c["method"] + (f" HTTP {c['status']}" if c["status"] is not None else "")
-            click.echo(f"  {c['captured_utc']}  {what}  capture {_short(c['uuid'])} by {c['examiner']}")
+            click.echo(f"  {display_time(c['captured_utc'])}  {what}  capture {_short(c['uuid'])} "
+                       f"by {c['examiner']}")
             click.echo(f"    body {c['body_sha256']}"
                        + (f" ({human_bytes(c['body_size'])})" if c["body_size"] is not None else ""))
             if c["decoded_sha256"]:
@@ -145,7 +147,8 @@ def sources_command(ctx: Context, case: str, as_json: bool) -> None:
             if c["evidence_sha256"] and c["evidence_sha256"] not in (c["body_sha256"], c["warc_sha256"]):
                 click.echo(f"    file {c['evidence_sha256']} ({c['original_name']})")
         for n in s["notes"]:
-            click.echo(f"  note ({n['examiner']}, {n['created_utc'][:16]}Z): {n['text']}")
+            click.echo(f"  note ({n['examiner']}, {display_time(n['created_utc'], seconds=False)}): "
+                       f"{n['text']}")
 
 
 @cli.command("search")
@@ -283,7 +286,8 @@ def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
     with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         note = add_note(opened, source["uuid"], text)
-    click.echo(f"Note added to {source['title']} by {note['examiner']} at {note['created_utc']}")
+    click.echo(f"Note added to {source['title']} by {note['examiner']} "
+               f"at {display_time(note['created_utc'])}")
 
 
 @cli.command("tag")

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from .. import timefmt
 from ..errors import Cancelled, InputError
 from .model import TrackPoint
 
@@ -672,7 +673,7 @@ def parse_iso_time(text: str, name: str, line: int | None, *, assume_utc: bool =
     offset the time is UTC when ``assume_utc``; otherwise that is an error.
     """
     try:
-        moment = datetime.fromisoformat(text)  # the common case, fast
+        moment = timefmt.parse_iso_strict(text)  # the common case, fast
     except ValueError:
         moment = None
     if moment is None or len(text.strip()) <= 10:
@@ -689,7 +690,7 @@ def _iso_slow(text: str, name: str, line: int | None, where: str) -> datetime:
     try:
         if len(fixed) <= 10:
             raise ValueError  # a date alone is not a time of observation
-        return datetime.fromisoformat(fixed)
+        return timefmt.parse_iso(fixed)
     except ValueError:
         raise InputError(f"{where}time {text!r} is not an ISO 8601 date and time",
                          path=name, line=line) from None
@@ -732,14 +733,6 @@ def _has_offset(text: str) -> bool:
     return "Z" in tail or "+" in tail or "-" in tail
 
 
-def format_utc(t: float | None, *, seconds: bool = True) -> str:
-    """``2024-01-02 07:41:03 UTC`` for a UTC epoch time (empty string for None)."""
-    if t is None:
-        return ""
-    moment = datetime.fromtimestamp(t, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
-
-
 # --------------------------------------------------------------------------- validation
 
 
@@ -774,7 +767,7 @@ class Validator:
 
 def _describe_time(t: float) -> str:
     try:
-        return f"{t:g} ({format_utc(t)})"
+        return f"{t:g} ({timefmt.display_time(t)})"
     except (OverflowError, OSError, ValueError):
         return f"{t:g}"
 

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from ..store import Case
-from ..store.clock import epoch_to_utc_text
-
-
-def human_duration(seconds: float) -> str:
-    """``2 d 3 h``, ``5 h 20 min``, ``12 min``."""
-    seconds = max(0, int(round(seconds)))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+from ..timefmt import record_duration, record_time
 
 
 def utc(t: float | None) -> str | None:
-    return None if t is None else epoch_to_utc_text(t)[:19] + "Z"
+    """The record form of a time in these rows (``2024-01-02T07:41:03Z``); None stays None."""
+    return None if t is None else record_time(t)
 
 
 def flights(case: Case, aircraft: str | None = None, *, flight_uuid: str | None = None
@@ -41,7 +29,7 @@ def flights(case: Case, aircraft: str | None = None, *, flight_uuid: str | None 
     for row in case.db.query(sql, params):
         row["departure_utc"] = utc(row["first_t"])
         row["arrival_utc"] = utc(row["last_t"])
-        row["duration"] = human_duration(row["duration_s"])
+        row["duration"] = record_duration(row["duration_s"])
         rows.append(row)
     return rows
 
@@ -61,7 +49,7 @@ def ground_times(case: Case, aircraft_uuid: str | None = None) -> list[dict]:
     rows = []
     for row in case.db.query(sql + " ORDER BY g.start_t", params):
         row["from_utc"], row["to_utc"] = utc(row["start_t"]), utc(row["end_t"])
-        row["duration"] = human_duration(row["duration_s"])
+        row["duration"] = record_duration(row["duration_s"])
         row["text"] = (f"on the ground at {row['airport'] or 'an unknown airport'} from "
                        f"{row['from_utc']} to {row['to_utc']}, {row['duration']}")
         rows.append(row)

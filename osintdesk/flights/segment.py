@@ -25,9 +25,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .. import timefmt
 from .airports import EARTH_RADIUS_KM, KM_PER_NM, choose, great_circle_km, lookup, nearest, within
 from .model import FileFlight
-from .parsing import format_utc
 
 _GROUND, _AIR, _UNKNOWN = 2, 1, 0
 _NO_VALUE = object()  # differs from every callsign, squawk and None
@@ -130,8 +130,8 @@ class GroundTime:
     def describe(self) -> str:
         """``on the ground at ZKPY from 2024-01-02 07:41 UTC to 2024-01-04 10:50 UTC, 2 d 3 h``"""
         where = f"at {self.airport_code}" if self.airport_code else f"near {self.lat:.4f}, {self.lon:.4f}"
-        text = (f"on the ground {where} from {format_utc(self.from_t, seconds=False)} to "
-                f"{format_utc(self.to_t, seconds=False)}, {format_duration(self.duration_s)}")
+        start, end = (timefmt.display_time(t, seconds=False) for t in (self.from_t, self.to_t))
+        text = f"on the ground {where} from {start} to {end}, {timefmt.duration(self.duration_s)}"
         if not self.observed:
             text += " (not seen on the ground: landed at and next departed from this airport)"
         return text
@@ -146,21 +146,6 @@ class AircraftTrack:
     ground_times: list[GroundTime]
     point_count: int                # after dropping exact repeats
     duplicates_dropped: int
-
-
-def format_duration(seconds: float) -> str:
-    """Human duration: ``2 d 3 h``, ``3 h 12 min``, ``12 min 5 s``, ``45 s`` (rounded down)."""
-    total = int(max(0.0, seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    return f"{secs} s"
 
 
 # --------------------------------------------------------------------------- the track
@@ -378,12 +363,12 @@ def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str |
     if near_start or near_end:
         if duration > flying + settings.turnaround_s:
             end = "began and ended" if near_start and near_end else ("began" if near_start else "ended")
-            return (f"a {format_duration(duration)} gap that {end} near the ground, longer than "
-                    f"flying {distance:,.0f} km takes (about {format_duration(flying)}) plus a turnaround")
+            return (f"a {timefmt.duration(duration)} gap that {end} near the ground, longer than "
+                    f"flying {distance:,.0f} km takes (about {timefmt.duration(flying)}) plus a turnaround")
         return None
     if duration > settings.far_longer_factor * flying + settings.far_longer_margin_s:
-        return (f"a {format_duration(duration)} gap at altitude, far longer than flying "
-                f"{distance:,.0f} km takes (about {format_duration(flying)}): it must have landed")
+        return (f"a {timefmt.duration(duration)} gap at altitude, far longer than flying "
+                f"{distance:,.0f} km takes (about {timefmt.duration(flying)}): it must have landed")
     return None
 
 

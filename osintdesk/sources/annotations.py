@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..store import Case
-from ..store.clock import to_utc_text
+from ..timefmt import record_stamp
 from .search import index_note, index_tag, unindex
 
 # NATO AJP-2.1 / the "Admiralty code": how reliable the source is, how credible the information.
@@ -109,4 +109,4 @@ def set_assessment(case: Case, source_uuid: str, reliability: str | None,
         return source
     return case.update_record("source", source_uuid, {
         "reliability": reliability, "credibility": credibility,
-        "assessed_utc": to_utc_text(case.clock()), "assessed_by": case.examiner}, reason=reason)
+        "assessed_utc": record_stamp(case.clock()), "assessed_by": case.examiner}, reason=reason)

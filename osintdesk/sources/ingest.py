@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +19,7 @@ from .acquire.identifiers import find_identifiers
 from ..flights.identifiers import IdentifierHit
 from ..store import Case
 from ..store.canonical import sha256_hex
-from ..store.clock import to_utc_text
+from ..timefmt import parse_record, record_stamp
 from .search import index_capture
 from .selectors import match_capture
 from .text import extra_title, match_key
@@ -71,12 +71,10 @@ def utc_text(value: datetime | str | None) -> str | None:
         return None
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            value = parse_record(value)
         except ValueError:
             return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-    return to_utc_text(value)
+    return record_stamp(value)
 
 
 def as_json(value: Any) -> str | None:

@@ -6,13 +6,13 @@ Plain dict rows for the CLI (``--json``), the window's models and the tests.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 from .acquire.identifiers import DATE
 from ..flights.identifiers import ICAO24, REGISTRATION
 from ..errors import InputError
 from ..store import Case
+from ..timefmt import record_date, record_time
 from .ingest import url_identity
 from .text import match_key
 
@@ -254,7 +254,7 @@ def _flight_days(case: Case, aircraft_uuid: str) -> set[str]:
     for first_t, last_t in case.conn.execute(
             "SELECT first_t, last_t FROM flights WHERE aircraft_uuid = ?", (aircraft_uuid,)):
         for t in (first_t, last_t):
-            days.add(datetime.fromtimestamp(t, timezone.utc).date().isoformat())
+            days.add(record_date(t))
     return days
 
 
@@ -293,7 +293,7 @@ def sources_for_flight(case: Case, flight_uuid: str) -> list[dict]:
                             (flight_uuid,)).fetchone()
     if row is None:
         raise InputError("no such flight in the case", path=f"flight {flight_uuid}")
-    days = {datetime.fromtimestamp(t, timezone.utc).date().isoformat() for t in row[1:]}
+    days = {record_date(t) for t in row[1:]}
     rows = sources_for_aircraft(case, row[0])
     for source in rows:
         source["flight_dates"] = sorted(set(source["flight_dates"]) & days)
@@ -322,11 +322,7 @@ def aircraft_for_source(case: Case, source_uuid: str) -> list[dict]:
                 "SELECT uuid, first_t, last_t, origin, destination, callsigns FROM flights "
                 "WHERE aircraft_uuid = ? ORDER BY first_t", [aircraft["uuid"]]))
             for f in flights:
-                f["departure_utc"] = _utc(f["first_t"])
-                f["arrival_utc"] = _utc(f["last_t"])
+                f["departure_utc"] = record_time(f["first_t"])
+                f["arrival_utc"] = record_time(f["last_t"])
             out.append({**aircraft, "flights": flights})
     return out
-
-
-def _utc(t: float) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

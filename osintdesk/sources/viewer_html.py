@@ -11,6 +11,7 @@ import base64
 import html
 
 from ..store import Case
+from ..timefmt import display_time
 from . import queries
 from .annotations import CREDIBILITY, RELIABILITY
 from .diff import CaptureDiff
@@ -21,10 +22,6 @@ SELECTOR_COLOUR = "#ffc98a"
 SEARCH_COLOUR = "#a8e6a1"
 HIGHLIGHT = "#ffe066"          # the matched words in a search snippet
 EQUAL_CONTEXT_LINES = 3        # unchanged lines kept either side of a change
-
-
-def _utc(value: str | None) -> str:
-    return (value[:19].replace("T", " ") + "Z") if value else ""
 
 
 def legend_html() -> str:
@@ -65,21 +62,21 @@ def notes_html(source: dict, notes: list[dict], tags: list[dict]) -> str:
     e = html.escape
     parts = []
     for n in notes:
-        parts.append(f"<p><span style='color:#555'>{e(n['examiner'])}, {_utc(n['created_utc'])}"
+        parts.append(f"<p><span style='color:#555'>{e(n['examiner'])}, {display_time(n['created_utc'])}"
                      f"</span><br>{e(n['text']).replace(chr(10), '<br>')}</p>")
     if not notes:
         parts.append("<p><i>No notes yet.</i></p>")
     if tags:
         parts.append("<p><b>Tags</b>: " + ", ".join(
             f"{e(t['tag'])} <span style='color:#555'>({e(t['examiner'])}, "
-            f"{_utc(t['created_utc'])})</span>" for t in tags) + "</p>")
+            f"{display_time(t['created_utc'])})</span>" for t in tags) + "</p>")
     s = source
     if s["reliability"] or s["credibility"]:
         parts.append(f"<p><b>Grading</b>: {e(queries.grading(s))} — "
                      f"{e(RELIABILITY.get(s['reliability'], 'reliability not graded'))}; "
                      f"{e(CREDIBILITY.get(s['credibility'], 'credibility not graded'))} "
                      f"<span style='color:#555'>({e(s['assessed_by'] or '')}, "
-                     f"{_utc(s['assessed_utc'])})</span></p>")
+                     f"{display_time(s['assessed_utc'])})</span></p>")
     return "".join(parts)
 
 
@@ -98,7 +95,7 @@ def text_page_html(text: str) -> str:
 
 def capture_label(capture: dict) -> str:
     """One capture in a list of them: when, how, and the HTTP status."""
-    label = f"{_utc(capture['captured_utc'])}  {capture['method']}"
+    label = f"{display_time(capture['captured_utc'])}  {capture['method']}"
     if capture.get("status") is not None:
         label += f"  HTTP {capture['status']}"
     return label
@@ -124,12 +121,12 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
     c = capture
     published = c.get("published_date")
     if c.get("published_utc"):
-        published = f"{published or ''} ({_utc(c['published_utc'])} UTC)".strip()
+        published = f"{published or ''} ({display_time(c['published_utc'])})".strip()
     when = (
         "<table border='1' cellspacing='0' cellpadding='4' style='border-color:#ccc'>"
         "<tr><th>Captured (UTC) — when it was obtained</th>"
         "<th>Published — the page's own date</th></tr>"
-        f"<tr><td>{e(_utc(c.get('captured_utc')))}</td>"
+        f"<tr><td>{e(display_time(c.get('captured_utc')))}</td>"
         f"<td>{e(published or 'not stated')}"
         + (f"<br><span style='color:#555'>from {e(c['published_source'])}</span>"
            if c.get("published_source") else "") + "</td></tr></table>")
@@ -148,12 +145,12 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
              if c.get("status") is not None else None),
         _row("Server IP", c.get("server_ip") or ("not seen (through a proxy)"
                                                  if c.get("proxy_used") else None)),
-        _row("Started (UTC)", _utc(c.get("started_utc"))),
+        _row("Started (UTC)", display_time(c.get("started_utc"))),
         _row("User agent", c.get("user_agent")),
         _row("Proxy used", proxy),
         _row("TLS verified", tls),
         _row("Examiner", c.get("examiner")),
-        _row("Stored (UTC)", _utc(c.get("created_utc"))),
+        _row("Stored (UTC)", display_time(c.get("created_utc"))),
         _row("Software", c.get("software")),
         _row("osintdesk version", c.get("app_version")),
     ]
@@ -162,7 +159,7 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
         _row("Canonical URL", c.get("canonical_url")), _row("Type", c.get("media_type")),
         _row("Charset", c.get("charset")), _row("Content encoding", c.get("content_encoding")),
         _row("Decoding", c.get("decode_error")), _row("Taken (camera clock)", c.get("taken_local")),
-        _row("Taken (UTC)", c.get("taken_utc")), _row("Camera", c.get("camera")),
+        _row("Taken (UTC)", display_time(c.get("taken_utc"))), _row("Camera", c.get("camera")),
         _row("GPS position", f"{c['geo_lat']:.6f}, {c['geo_lon']:.6f}"
              + (f", {c['geo_alt_m']} m" if c.get("geo_alt_m") is not None else "")
              if c.get("geo_lat") is not None else None),
@@ -179,7 +176,7 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
         _row("Evidence file", c.get("original_name")),
         _row("Evidence SHA-256", c.get("evidence_sha256"), code=True),
         _row("Original path", c.get("original_path")),
-        _row("File modified (UTC)", _utc(c.get("original_mtime_utc"))),
+        _row("File modified (UTC)", display_time(c.get("original_mtime_utc"))),
         _row("Archive member", c.get("archive_member")),
         _row("Record offset", c.get("record_offset")),
         _row("WARC record id", c.get("record_id")),
@@ -195,7 +192,7 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
     if aircraft:
         items = []
         for a in aircraft:
-            flights = "".join(f"<li>{e(f['departure_utc'])} {e(f['origin'] or '?')} → "
+            flights = "".join(f"<li>{e(display_time(f['departure_utc']))} {e(f['origin'] or '?')} → "
                               f"{e(f['destination'] or '?')} {e(f['callsigns'] or '')}</li>"
                               for f in a["flights"])
             items.append(f"<li><b>{e(a['label'])}</b> — {len(a['flights'])} flight(s) in this case"
@@ -222,8 +219,8 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
 def diff_html(result: CaptureDiff) -> str:
     """A readable "what changed" page: facts that differ, then the text, changes marked."""
     e = html.escape
-    parts = [f"<p><b>{e(_utc(result.a['captured_utc']))}</b> → "
-             f"<b>{e(_utc(result.b['captured_utc']))}</b>: {e(result.summary())}</p>"]
+    parts = [f"<p><b>{e(display_time(result.a['captured_utc']))}</b> → "
+             f"<b>{e(display_time(result.b['captured_utc']))}</b>: {e(result.summary())}</p>"]
     if result.fields:
         rows = "".join(f"<tr><td style='color:#555'>{e(name)}</td><td>{e(str(old))}</td>"
                        f"<td>{e(str(new))}</td></tr>" for name, (old, new) in result.fields.items())

@@ -14,7 +14,6 @@ import os
 import sqlite3
 import urllib.parse
 import uuid as uuidlib
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -22,9 +21,10 @@ import sqlite_utils
 
 from .. import __version__
 from ..errors import CaseExistsError, InputError, NotACaseError, OsintdeskError, ReadOnlyCaseError
+from ..timefmt import record_stamp
 from . import artifacts as art
 from . import audit
-from .clock import Clock, to_utc_text, utc_now
+from .clock import Clock, utc_now
 from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
 from .migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migration_names
@@ -207,7 +207,7 @@ class Case:
     # ---------------------------------------------------------------- basics
 
     def _now(self) -> str:
-        return to_utc_text(self.clock())
+        return record_stamp(self.clock())
 
     def _require_writable(self) -> None:
         if self.readonly:
@@ -449,8 +449,7 @@ class Case:
             record = self.insert_record("evidence", {
                 "sha256": artifact.sha256, "kind": kind, "original_name": path.name,
                 "original_path": str(path.absolute()),
-                "original_mtime_utc": to_utc_text(datetime.fromtimestamp(stat.st_mtime,
-                                                                         timezone.utc)),
+                "original_mtime_utc": record_stamp(stat.st_mtime),
                 "media_type": media_type or mimetypes.guess_type(path.name)[0],
                 "size": artifact.size,
                 "details": json.dumps(details, sort_keys=True) if details else None,

@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from .. import timefmt
 from ..flights import queries
 from .models import PagedQueryModel
 from .pages import TablePage, make_table_view
@@ -19,7 +20,7 @@ AIRCRAFT_COLUMNS = [("Aircraft", "label"), ("Hex", "hex"), ("Registration", "reg
 
 FLIGHT_COLUMNS = [("Aircraft", "aircraft"), ("Callsigns", "callsigns"), ("From", "origin"),
                   ("To", "destination"), ("Departure (UTC)", "departure_utc"),
-                  ("Arrival (UTC)", "arrival_utc"), ("Duration", "duration"),
+                  ("Arrival (UTC)", "arrival_utc"), ("Duration", "duration_s"),
                   ("Distance (km)", "distance_km"), ("Max alt (ft)", "max_alt_ft"),
                   ("Points", "point_count"), ("Gaps", "gap_count"), ("Flight id", "uuid")]
 
@@ -29,7 +30,7 @@ POINT_COLUMNS = [("Time (UTC)", "time_utc"), ("Lat", "lat"), ("Lon", "lon"),
                  ("Squawk", "squawk"), ("Stale", "stale"), ("File record", "record")]
 
 GAP_COLUMNS = [("Last seen (UTC)", "from_utc"), ("Seen again (UTC)", "to_utc"),
-               ("No data for", "duration"), ("Last seen at", "start_at"),
+               ("No data for", "duration_s"), ("Last seen at", "start_at"),
                ("Reappeared at", "end_at"), ("Straight-line km", "distance_km")]
 
 
@@ -96,7 +97,8 @@ class AircraftPage(TablePage):
         row = self.selected()
         if row is not None and self.case is not None:
             from ..sources.queries import sources_for_aircraft
-            self.detail.setText(_aircraft_html(row) + _sources_html(
+            stays = [g["description"] for g in queries.ground_times(self.case, row["uuid"])]
+            self.detail.setText(_aircraft_html(row, stays) + _sources_html(
                 sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft"))
 
 
@@ -114,7 +116,7 @@ def _sources_html(sources: list[dict], what: str) -> str:
     return f"<p><b>Sources {what}:</b></p><ul>{''.join(items)}</ul>"
 
 
-def _aircraft_html(a: dict) -> str:
+def _aircraft_html(a: dict, ground_times: list[str]) -> str:
     e = html.escape
     facts = []
     if a.get("hex"):
@@ -131,10 +133,11 @@ def _aircraft_html(a: dict) -> str:
     for key, label in (("type_code", "type"), ("type_name", ""), ("operator", "operator")):
         if a.get(key):
             facts.append(f"{label} {e(str(a[key]))}".strip())
-    stays = "".join(f"<li>{e(text)}</li>" for text in a.get("ground_times") or [])
+    stays = "".join(f"<li>{e(text)}</li>" for text in ground_times)
     return (f"<h3>{e(a['label'])}</h3><p>{'; '.join(facts)}</p>"
             f"<p>{a['flights']} flight(s), {a['points']:,} positions, "
-            f"{e(a['first_seen_utc'] or '—')} to {e(a['last_seen_utc'] or '—')}</p>"
+            f"{e(timefmt.display_time(a['first_t']) or '—')} to "
+            f"{e(timefmt.display_time(a['last_t']) or '—')}</p>"
             + (f"<p><b>Ground time between flights</b></p><ul>{stays}</ul>" if stays
                else "<p>No ground time between flights recorded.</p>"))
 
@@ -236,7 +239,6 @@ class FlightDetail(QWidget):
         gaps = []
         for g in queries.gaps(case, flight_uuid):
             gaps.append({**g, "from_utc": queries.utc(g["start_t"]), "to_utc": queries.utc(g["end_t"]),
-                         "duration": queries.human_duration(g["duration_s"]),
                          "start_at": f"{g['start_lat']:.4f}, {g['start_lon']:.4f}",
                          "end_at": f"{g['end_lat']:.4f}, {g['end_lon']:.4f}"})
         self.gaps_model.set_source(*_all_rows(gaps))
@@ -270,7 +272,8 @@ def _flight_html(f: dict) -> str:
                         f.get("destination_basis"))
     alt = f"{f['max_alt_ft']:,.0f} ft" if f["max_alt_ft"] is not None else "unknown"
     return (f"<b>{e(f['aircraft'])}</b> {e(f['callsigns'] or '')} — "
-            f"{e(f['departure_utc'])} to {e(f['arrival_utc'])} ({e(f['duration'])}), "
+            f"{e(timefmt.display_time(f['first_t']))} to {e(timefmt.display_time(f['last_t']))} "
+            f"({e(timefmt.duration(f['duration_s']))}), "
             f"{f['distance_km']:,.0f} km flown, max {alt}, {f['point_count']:,} points<br>"
             f"From {dep}<br>To {arr}"
             + (f"<br><span style='color:#555'>{e(f['notes'])}</span>" if f.get("notes") else ""))

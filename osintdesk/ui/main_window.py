@@ -18,6 +18,7 @@ from ..settings import save_settings
 from ..errors import Cancelled
 from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case, verify_and_record
 from ..store.header import check_case_header, is_writable
+from ..timefmt import display_time
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
 from .chart_pane import ChartPane
 from .flight_pages import AircraftPage, FlightsPage
@@ -245,7 +246,8 @@ class MainWindow(QMainWindow):
             self.status_verified.setText("Not yet verified")
         else:
             state = "verified OK" if last.details.get("ok") else "verification FAILED"
-            self.status_verified.setText(f"Last check: {state} {last.time_utc[:16]}Z")
+            when = display_time(last.time_utc, seconds=False)
+            self.status_verified.setText(f"Last check: {state} {when}")
             self.status_verified.setStyleSheet("" if last.details.get("ok")
                                                else "color: #b00020; font-weight: bold")
 

@@ -7,6 +7,8 @@ from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from .. import timefmt
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -14,6 +16,8 @@ class PagedQueryModel(QAbstractTableModel):
     """Rows from a SQL query, fetched ``page_size`` at a time as the view scrolls.
 
     ``columns`` is a list of (header, key) pairs; ``fetch(offset, limit)`` returns dict rows.
+    Times (``*_utc``) and durations (``duration_s``) show in timefmt's display forms in
+    every table; ``display`` shows the other columns.
     """
 
     page_size = 500
@@ -83,7 +87,8 @@ class PagedQueryModel(QAbstractTableModel):
             return None
         value = self._rows[index.row()].get(self._columns[index.column()][1])
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(index.column(), value)
+            text = timefmt.display_field(self._columns[index.column()][1], value)
+            return self.display(index.column(), value) if text is None else text
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 40:
             return value
         if role == Qt.ItemDataRole.UserRole:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView,
                                QVBoxLayout, QWidget)
 
+from ..timefmt import display_time
 from .models import (AUDIT_COLUMNS, EVIDENCE_COLUMNS, PagedQueryModel, audit_source,
                      evidence_source)
 
@@ -49,12 +50,12 @@ class OverviewPage(CasePage):
         else:
             colour, word = ("#1b7f3b", "OK") if last["ok"] else ("#b00020", "FAILED")
             verified = (f"<span style='color:{colour}'>{word}</span> at "
-                        f"{e(last['time_utc'])} by {e(last['examiner'])}")
+                        f"{e(display_time(last['time_utc']))} by {e(last['examiner'])}")
         rows = [
             ("Case number", e(info["number"] or "—")),
             ("File", e(info["path"])),
             ("UUID", e(info["uuid"])),
-            ("Created", f"{e(info['created_utc'])} by {e(info['created_by'])} "
+            ("Created", f"{e(display_time(info['created_utc']))} by {e(info['created_by'])} "
                         f"(osintdesk {e(info['created_with'])})"),
             ("Examiners", e(", ".join(info["examiners"]))),
             ("Evidence files", str(counts.get("evidence", 0))),

@@ -7,7 +7,7 @@ from tests.support import chart_samples as samples
 from osintdesk.charts.activity import draw_activity
 from osintdesk.charts.data import ActivityRow
 from tests.support.chart_samples import utc
-from osintdesk.charts.style import format_duration, mpl_days
+from osintdesk.charts.style import mpl_days
 
 
 def test_one_row_per_aircraft_with_flights_as_bars(fig):
@@ -67,14 +67,6 @@ def test_empty_activity_says_so(fig, rows, message):
     info = draw_activity(fig, rows)
     assert info.empty and message in [t.get_text() for t in fig.findobj(Text)]
     fig.canvas.draw()
-
-
-@pytest.mark.parametrize("seconds, text", [
-    (40, "40 s"), (600, "10 min"), (3600, "1 h"), (3 * 3600 + 1200, "3 h 20 min"),
-    (2 * 86400 + 3 * 3600 + 59, "2 d 3 h"), (86400 * 5, "5 d"),
-])
-def test_format_duration(seconds, text):
-    assert format_duration(seconds) == text
 
 
 def test_a_stay_cut_by_the_time_axis_keeps_its_whole_length(fig):

@@ -154,6 +154,6 @@ def test_a_map_from_the_case(case, fig):
     assert len(info.tracks) == 3 and all(t.line is not None for t in info.tracks.values())
     assert sum(len(t.gap_lines) for t in info.tracks.values()) == 1
     assert set(info.airport_labels) == {"UUWW", "ZKPY", "UNNT", "PANC", "UHPP"}
-    assert case_data.selection_title(flights) == "2 aircraft: 3 flights, 02 Jan 2024 – 04 Jan 2024 (UTC)"
+    assert case_data.selection_title(flights) == "2 aircraft: 3 flights, 2024-01-02 – 2024-01-04 (UTC)"
     labels = [t.get_text() for t in info.legend.get_texts()]
-    assert "N7423C  PANC → UHPP  03 Jan 2024" in labels  # two aircraft: each entry says whose
+    assert "N7423C  PANC → UHPP  2024-01-03" in labels  # two aircraft: each entry says whose

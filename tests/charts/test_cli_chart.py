@@ -8,7 +8,6 @@ from click.testing import CliRunner
 
 from tests.support.chart_samples import write_sample_case
 from osintdesk.cli import cli
-from osintdesk.cli.charts import parse_utc
 from osintdesk.store import Case
 
 def run(*args):
@@ -113,11 +112,3 @@ def test_bad_output_names(case_file, tmp_path):
     result = invoke("chart", case_file, "map", "-o", tmp_path / "missing" / "map.png")
     assert result.exit_code == 2
     assert "cannot write the chart" in result.stderr
-
-
-def test_times_are_utc():
-    assert parse_utc("2024-01-02", "--from") == 1704153600.0
-    assert parse_utc("2024-01-02", "--to", end_of_day=True) == pytest.approx(1704153600.0 + 86400, abs=1e-5)
-    assert parse_utc("2024-01-02T06:30", "--from") == 1704153600.0 + 6.5 * 3600
-    assert parse_utc("2024-01-02T06:30Z", "--from") == 1704153600.0 + 6.5 * 3600
-    assert parse_utc("2024-01-02T09:30+03:00", "--from") == 1704153600.0 + 6.5 * 3600

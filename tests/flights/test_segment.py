@@ -8,8 +8,8 @@ import pytest
 from osintdesk.flights import airports
 from tests.support import flight_samples as samples
 from osintdesk.flights.model import FileFlight
-from osintdesk.flights.segment import (SplitSettings, analyse_aircraft, format_duration,
-                                       split_flights)
+from osintdesk.flights.segment import SplitSettings, analyse_aircraft, split_flights
+from osintdesk.timefmt import duration
 
 DAY = 86400.0
 
@@ -60,7 +60,7 @@ def test_landing_two_day_stay_and_return_is_two_flights_and_one_ground_time():
     assert stay.airport_code == "ZKPY" and stay.observed
     assert (stay.from_t, stay.to_t) == (first.end_t, second.start_t)
     assert stay.duration_s == second.start_t - first.end_t
-    assert format_duration(stay.duration_s) == "2 d 3 h"
+    assert duration(stay.duration_s) == "2 d 3 h"
     assert stay.describe() == ("on the ground at ZKPY from 2024-01-02 15:28 UTC to "
                                "2024-01-04 18:38 UTC, 2 d 3 h")
     assert "near the ground" in first.end_reason or "landing" in first.end_reason
@@ -74,7 +74,7 @@ def test_observed_ground_stay_within_continuous_data():
     assert len(track.flights) == 2
     (stay,) = track.ground_times
     assert stay.airport_code == "ZKPY" and stay.observed
-    assert format_duration(stay.duration_s) == "3 h 10 min"
+    assert duration(stay.duration_s) == "3 h 10 min"
     assert track.flights[0].end_reason == "landing seen (on the ground after)"
 
 
@@ -212,14 +212,6 @@ def test_settings_change_the_thresholds():
     assert len(split_flights(points)) == 1
     strict = SplitSettings(far_longer_margin_s=3600.0)
     assert len(split_flights(points, settings=strict)) == 2
-
-
-@pytest.mark.parametrize("seconds, text", [
-    (0, "0 s"), (45, "45 s"), (60, "1 min"), (725, "12 min 5 s"), (3600, "1 h"),
-    (11520, "3 h 12 min"), (2 * DAY, "2 d"), (2 * DAY + 3 * 3600 + 59 * 60, "2 d 3 h"),
-])
-def test_format_duration(seconds, text):
-    assert format_duration(seconds) == text
 
 
 def test_empty_track():

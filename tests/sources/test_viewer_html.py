@@ -35,7 +35,7 @@ def test_diff_page_marks_changed_words_and_folds_long_unchanged_runs():
     page = vh.diff_html(_diff("\n".join(same + ["landed at 18:45"]),
                               "\n".join(same + ["landed at 19:10", "new <line>"]),
                               title=("Sunan arrivals", "Sunan arrivals (updated)")))
-    assert "<b>2024-01-02 07:41:03Z</b> → <b>2024-01-03 08:00:00Z</b>" in page
+    assert "<b>2024-01-02 07:41:03 UTC</b> → <b>2024-01-03 08:00:00 UTC</b>" in page
     assert "1 line(s) removed, 2 line(s) added" in page
     assert "<td>Sunan arrivals</td><td>Sunan arrivals (updated)</td>" in page
     # Three unchanged lines either side of a fold: 0-2, then 3-6 folded, then 7-9.

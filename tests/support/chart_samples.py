@@ -14,6 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
+from osintdesk import timefmt
 from osintdesk.charts.data import ActivityRow, Airport, ChartFlight, ChartPlace, find_gaps
 from osintdesk.charts.projection import EARTH_RADIUS_M, great_circle, to_unit_vectors, from_unit_vectors
 
@@ -156,7 +157,7 @@ def synthetic_flight(
     t, lat, lon, alt_ft, gs_kt, ground = (arr_[keep] for arr_ in (t, lat, lon, alt_ft, gs_kt, ground))
     t_abs = t + t_departure
     min_gap = max(120.0, 5 * (t_end / max(1, len(t)) if n_points else step_s))
-    date = dt.datetime.fromtimestamp(t_departure, tz=dt.timezone.utc).strftime("%d %b %Y")
+    date = timefmt.display_date(t_departure)
     return ChartFlight(
         id=flight_id,
         label=label or f"{dep.code} → {arr.code}  {date}",

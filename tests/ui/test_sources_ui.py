@@ -423,6 +423,6 @@ def test_models_pass_the_model_tester(qtmodeltester):
     model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
     qtmodeltester.check(model)
     assert isinstance(model, PagedQueryModel)
-    assert model.data(model.index(0, 3)) == "2024-01-02 07:41:03Z"
+    assert model.data(model.index(0, 3)) == "2024-01-02 07:41:03 UTC"
     assert "font-weight:bold'>found</span>" in model.data(
         model.index(0, models.SNIPPET_COLUMN), models.SNIPPET_HTML_ROLE)

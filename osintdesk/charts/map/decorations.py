@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
+from ... import timefmt
 from .. import basemap, style
 from ..data import ChartFlight, ChartPlace
 from ..projection import KM_PER_NM, GeoExtent, Projection, distance_km, wrap_lon
@@ -187,7 +188,7 @@ def label_gaps(ax, info: MapInfo, placer, to_px, dpi):
                 continue
             px, py = to_px(gx[ok], gy[ok])
             length = np.hypot(np.diff(px), np.diff(py)).sum()
-            text = f"no data {style.format_duration(g.duration_s)}"
+            text = f"no data {timefmt.duration(g.duration_s)}"
             w, h = style.text_size_px(text, style.FONT_SMALL - 0.5, dpi)
             if length < w + 30:
                 continue

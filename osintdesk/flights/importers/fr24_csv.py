@@ -7,8 +7,7 @@ header name. The file names no aircraft: pass ``options={"hex": ...}`` to attrib
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from ... import timefmt
 from ...errors import InputError
 from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clean_callsign, clock_from,
                        csv_header, csv_rows, header_cells, header_index, make_point, options_hex,
@@ -66,7 +65,7 @@ def _fast_row(columns, hex_code, check):
     i_alt, i_cs = columns.get("altitude"), columns.get("callsign")
     i_spd, i_dir = columns.get("speed"), columns.get("direction")
     earliest, latest = EARLIEST_T, check.latest_t
-    fromiso = datetime.fromisoformat
+    fromiso = timefmt.parse_iso_strict
 
     def fast(row, line):
         if i_ts is None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import lxml.html
 from lxml import etree
 
+from ... import timefmt
 from .decoding import decode_text
 from .documents import ExtractedDocument
 
@@ -133,7 +134,7 @@ def _apply_publication_date(document: ExtractedDocument, tree, text_html: str, u
         document.published_source = source
         document.published_date = moment.date().isoformat()
         if has_time and moment.tzinfo is not None:
-            document.published_utc = utc_iso(moment)
+            document.published_utc = timefmt.record_time(moment)
         return
     guessed = _htmldate_guess(text_html, url)
     if guessed:
@@ -199,7 +200,7 @@ def parse_timestamp(value: str | None) -> tuple[datetime, bool] | None:
     has_time = re.search(r"\d{1,2}:\d{2}", value) is not None
     moment = None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = timefmt.parse_iso(value)
     except ValueError:
         try:
             moment = parsedate_to_datetime(value)
@@ -213,11 +214,6 @@ def parse_timestamp(value: str | None) -> tuple[datetime, bool] | None:
     if moment is None or not (_MIN_YEAR <= moment.year <= _MAX_YEAR):
         return None
     return moment, has_time
-
-
-def utc_iso(moment: datetime) -> str:
-    """``2023-09-14T07:30:00Z`` from an aware datetime."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _htmldate_guess(text_html: str, url: str | None) -> str | None:

@@ -7,10 +7,10 @@ first and by the file name second. Nothing here writes to a case.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+from ... import timefmt
 from ...errors import Cancelled, InputError
 from .artifacts import sha256_file
 from .documents import EvidenceFile
@@ -42,7 +42,7 @@ def read_evidence_file(path: Path, *, progress: Progress | None = None,
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
         raise InputError("the file changed while it was being read; add it again when it is complete", path=path)
     return EvidenceFile(path=path, original_name=path.name, size_bytes=size_bytes, sha256=sha256,
-                        modified_utc=_utc_from_timestamp(before.st_mtime), document=document)
+                        modified_utc=timefmt.record_time(before.st_mtime), document=document)
 
 
 def _raise_if(is_cancelled: IsCancelled) -> None:
@@ -60,5 +60,3 @@ def _stat(path: Path):
     return stat
 
 
-def _utc_from_timestamp(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

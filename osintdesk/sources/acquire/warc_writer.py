@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
+
+from ... import timefmt
 
 WARC_VERSION = "1.1"
 # Header names that describe the bytes on the wire but not the body we store: urllib3
@@ -27,11 +29,7 @@ ORIGINAL_HEADER_PREFIX = "X-Archive-Orig-"
 
 def warc_date(moment: datetime) -> str:
     """A WARC/1.1 date: UTC, ISO 8601, microseconds when there are any."""
-    moment = moment.astimezone(timezone.utc)
-    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
-    if moment.microsecond:
-        text += f".{moment.microsecond:06d}"
-    return text + "Z"
+    return timefmt.record_stamp(moment) if moment.microsecond else timefmt.record_time(moment)
 
 
 def new_record_id() -> str:

@@ -37,7 +37,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import requests
 import urllib3
 
-from ... import APP_NAME, __version__
+from ... import APP_NAME, __version__, timefmt
 from ...errors import Cancelled, InputError, NetworkError
 from .artifacts import CHUNK_BYTES, Artifact, HashingWriter, artifact_for
 from .decoding import (DecodedTooLarge, UnsupportedCoding, charset_from_content_type, decode_content,
@@ -368,7 +368,7 @@ class _CaptureJob:
     def _write_warc(self, folder: Path, hops: list[_Hop], started_utc: datetime,
                     body: Artifact, decoded: Artifact | None) -> Artifact:
         self.check_cancel()
-        filename = f"{APP_NAME}-{started_utc.strftime('%Y%m%dT%H%M%S')}Z-{_short_id(self.url, started_utc)}.warc.gz"
+        filename = f"{APP_NAME}-{timefmt.file_stamp(started_utc)}-{_short_id(self.url, started_utc)}.warc.gz"
         path = folder / filename
         with open(path, "wb") as stream:
             writer = CaptureWarcWriter(stream, filename=filename, info=self._warcinfo(), created_utc=started_utc)

@@ -8,12 +8,12 @@ arrives after the map (or the view) moved on is dropped.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
 from PySide6.QtCore import QObject, Signal
 
+from ... import timefmt
 from ...charts import (apply_view, basemap, case_data, draw_map, fit_limits_to_axes, gap_at,
                        nearest_point, plan_map, refresh_basemap, refresh_view, view_request,
                        view_shapes)
@@ -337,7 +337,7 @@ class MapController(QObject):
             self.pane.show_status(self.pane.message)
             return
         flight = self.info().tracks[hit.flight_id].flight
-        when = dt.datetime.fromtimestamp(hit.t_utc, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+        when = timefmt.display_time(hit.t_utc)
         parts = [f"{flight.aircraft_label} · {flight.label}", when]
         parts.append(f"{hit.alt_ft:,.0f} ft" if math.isfinite(hit.alt_ft) else "altitude unknown")
         parts.append(f"{hit.gs_kt:,.0f} kt" if math.isfinite(hit.gs_kt) else "speed unknown")

@@ -18,6 +18,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
                                QSizePolicy, QVBoxLayout, QWidget)
 
+from ... import timefmt
 from ...charts.selection import MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note
 from ..tasks import Task, TaskRunner
 from .loading import ChartLoader, single_shot
@@ -256,7 +257,7 @@ def _utc_coordinates(ax, unit: str | None) -> None:
 
     def format_coord(x, y):
         try:
-            when = mdates.num2date(x, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+            when = timefmt.display_time(mdates.num2date(x, tz=dt.timezone.utc))
         except (ValueError, OverflowError):
             return ""
         return f"{when}   {y:,.0f} {unit}" if unit else when

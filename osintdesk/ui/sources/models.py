@@ -35,12 +35,10 @@ SELECTOR_HIT_COLUMNS = [("Source", "title"), ("Matched", "text"), ("In", "field"
 
 
 class RecordModel(PagedQueryModel):
-    """Times shown short (``2023-12-01 09:00:01Z``), lists joined with commas."""
+    """Lists joined with commas (times show as every table shows them)."""
 
     def display(self, column: int, value):
         key = self._columns[column][1]
-        if key.endswith("_utc") and isinstance(value, str):
-            return value[:19].replace("T", " ") + "Z"
         if isinstance(value, list):
             return ", ".join(str(v) for v in value)
         if isinstance(value, str):

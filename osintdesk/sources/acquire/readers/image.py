@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
+from .... import timefmt
 from ....errors import InputError
 from ..documents import ExtractedDocument, GeoPoint
 from .common import CheckCancel, Head
@@ -112,9 +113,9 @@ def _apply_taken(document: ExtractedDocument, taken: str, offset: str | None) ->
         return
     document.taken_local = moment.isoformat()
     if offset and re.fullmatch(r"[+-]\d{2}:\d{2}", offset):
-        aware = datetime.fromisoformat(moment.isoformat() + offset)
+        aware = timefmt.parse_iso(moment.isoformat() + offset)
         document.taken_local = aware.isoformat()
-        document.taken_utc = aware.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        document.taken_utc = timefmt.record_time(aware)
 
 
 def _gps_point(gps: dict, document: ExtractedDocument) -> GeoPoint | None:

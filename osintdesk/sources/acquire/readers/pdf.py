@@ -8,9 +8,10 @@ import re
 import warnings
 import zlib
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .... import timefmt
 from ....errors import InputError
 from ..documents import ExtractedDocument
 from .common import CheckCancel, Head, first_line
@@ -120,6 +121,6 @@ def pdf_date_utc(value: str) -> str | None:
         digits = offset.replace("'", "")
         sign = -1 if digits[0] == "-" else 1
         moment -= sign * timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5] or 0))
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return timefmt.record_time(moment.replace(tzinfo=timezone.utc))
 
 
