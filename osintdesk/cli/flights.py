@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -31,13 +30,14 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
     from ..flights.ingest import import_flight_file, import_order
     if mapping and fmt is None:
         fmt = "csv-mapping"
-    paths, options = import_order(files, fmt, {"preset": mapping} if mapping else None)
+    planned, options = import_order(files, fmt, {"preset": mapping} if mapping else None)
     results, failed = [], False
     with open_case(ctx, case) as opened:
-        for name in map(str, paths):
+        for path, found in planned:
+            name = str(path)
             try:
-                with progress_bar(f"Importing {Path(name).name}", not as_json) as progress:
-                    result = import_flight_file(opened, name, fmt=fmt, aircraft=aircraft,
+                with progress_bar(f"Importing {path.name}", not as_json) as progress:
+                    result = import_flight_file(opened, name, fmt=found, aircraft=aircraft,
                                                 options=options, progress=progress)
                 results.append(result.as_dict())
             except OsintdeskError as exc:

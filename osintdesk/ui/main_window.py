@@ -435,11 +435,11 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancelled):
             from ..flights.ingest import import_flight_file, import_order
-            ordered, shared = import_order(names, fmt, options)
+            planned, shared = import_order(names, fmt, options)
             results = []
             with Case.open(path, examiner=examiner) as case:
-                for name in ordered:
-                    results.append(import_flight_file(case, name, fmt=fmt, options=shared,
+                for name, found in planned:
+                    results.append(import_flight_file(case, name, fmt=found, options=shared,
                                                       progress=progress, cancelled=cancelled))
             return results
 

@@ -231,3 +231,35 @@ def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_p
     assert from_case.seq > from_import.seq
     assert from_case.object_hash == from_import.object_hash
     assert [f["callsigns"] for f in queries.flights(case)] == ["RSD062", "RSD063"]
+
+
+def test_each_file_is_sniffed_once_on_its_way_in(case, tmp_path, outbound, monkeypatch):
+    from osintdesk.flights import importers
+    from osintdesk.flights.importers import readsb_aircraft
+    from osintdesk.flights.ingest import import_order
+    sniffed = []
+    real = importers.detect_from_head
+    monkeypatch.setattr(importers, "detect_from_head",
+                        lambda head, path: sniffed.append(path) or real(head, path))
+    p, q = outbound[100], outbound[103]
+    later = samples.write_json(tmp_path / "history_0.json", {"now": q.t + 10, "aircraft": [
+        samples.aircraft_entry(q, q.t + 10)]})
+    earlier = samples.write_json(tmp_path / "history_1.json", {"now": p.t + 10, "aircraft": [
+        samples.aircraft_entry(p, p.t + 10)]})
+    csv = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    missing = tmp_path / "missing.csv"
+
+    planned, options = import_order([later, csv, earlier, missing])
+    assert planned == [(earlier, readsb_aircraft), (csv, importers.get("fr24-csv")),
+                       (later, readsb_aircraft), (missing, None)]
+    assert "repeat_filter" in options
+    results = [import_flight_file(case, path, fmt=found, options=options)
+               for path, found in planned[:3]]
+    assert [r.points for r in results] == [1, len(outbound), 1]
+    assert sorted(map(str, sniffed)) == sorted(map(str, (later, csv, earlier)))
+    with pytest.raises(InputError, match="no such file"):
+        import_flight_file(case, missing, fmt=planned[3][1])
+    # a single file on its own is still detected
+    sniffed.clear()
+    alone = import_flight_file(case, samples.write_fr24_csv(tmp_path / "g.csv", outbound[:50]))
+    assert alone.format == "fr24-csv" and len(sniffed) == 1
