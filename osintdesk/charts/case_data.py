@@ -16,7 +16,8 @@ import numpy as np
 from ..errors import Cancelled
 from ..flights import airports, queries
 from ..sources import queries as source_queries
-from .data import ActivityFlight, ActivityRow, Airport, ChartFlight, ChartPlace, CoverageGap, GroundStay
+from .data import (ActivityFlight, ActivityRow, ChartAirport, ChartFlight, ChartPlace, CoverageGap,
+                   GroundStay)
 
 # Rows fetched from SQLite per numpy conversion: large enough to be quick, small enough
 # that the temporary Python tuples stay at a few megabytes.
@@ -76,16 +77,16 @@ def selection_title(flights: Sequence[ChartFlight]) -> str | None:
 
 # --------------------------------------------------------------------------- flights
 
-def _airport(code: str | None, name: str | None, lat, lon, on_ground) -> Airport | None:
+def _airport(code: str | None, name: str | None, lat, lon, on_ground) -> ChartAirport | None:
     """The airport to mark: from the reference table, else where the aircraft stood."""
     if not code:
         return None
     known = airports.lookup(code)
     if known is not None:
-        return Airport(code, known.lat, known.lon, name or known.name)
+        return ChartAirport(code, known.lat, known.lon, name or known.name)
     # A code the file gave but the table lacks: only where the aircraft was seen on the ground.
     if on_ground and lat is not None and lon is not None:
-        return Airport(code, float(lat), float(lon), name or "")
+        return ChartAirport(code, float(lat), float(lon), name or "")
     return None
 
 
@@ -115,8 +116,7 @@ def load_points(case, aircraft_uuid: str, first_t: float, last_t: float, *,
 
 def _gaps(case, flight_uuid: str) -> list[CoverageGap]:
     """The flight's coverage gaps whose two ends are known (the others cannot be drawn)."""
-    return [CoverageGap(g["start_t"], g["start_lat"], g["start_lon"], g["end_t"], g["end_lat"],
-                        g["end_lon"])
+    return [CoverageGap(**{name: g[name] for name in CoverageGap._fields})
             for g in queries.gaps(case, flight_uuid)
             if g["start_lat"] is not None and g["end_lat"] is not None]
 

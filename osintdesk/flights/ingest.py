@@ -63,7 +63,7 @@ class _TrackCollector:
     def __init__(self, book: "_AircraftBook"):
         self.book = book
         self.aircraft_id: int | None = None
-        self.numbers: list[tuple] = []   # per batch: t, lat, lon, alt, gs, state, leg arrays
+        self.numbers: list[tuple] = []   # per batch: t, lat, lon, alt_ft, gs_kt, state, leg arrays
         self.runs: tuple[list, list] = ([], [])  # callsign and squawk changes
         self.count = 0
         self.last_key: tuple | None = None
@@ -370,9 +370,9 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                                     "points": inserted})
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
-        from .analysis import analyse_aircraft
+        from .analysis import recompute_flights
         for aircraft_uuid in book.touched:
-            analyse_aircraft(case, aircraft_uuid, track=collector.track(aircraft_uuid))
+            recompute_flights(case, aircraft_uuid, track=collector.track(aircraft_uuid))
         result.flights = _flights_of_import(case, import_id)
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result

@@ -175,12 +175,12 @@ def test_digest_taken_while_inserting_equals_the_stored_rows(case, tmp_path, out
 
 def test_stored_track_splits_like_the_points_it_came_from(case, tmp_path):
     """The column-wise reader used after import gives the same flights as TrackPoints do."""
-    from osintdesk.flights.segment import analyse_aircraft
+    from osintdesk.flights.segment import split_track
     out = samples.synthetic_flight("UUWW", "ZKPY", callsign="RSD062", squawk="0412")
     back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + DAY, callsign="RSD063")
     points = out + back
     import_flight_file(case, samples.write_readsb_trace(tmp_path / "t.json", points))
-    expected = analyse_aircraft(points).flights
+    expected = split_track(points).flights
     stored = queries.flights(case)
     assert [(f["origin"], f["destination"], f["callsigns"]) for f in stored] == \
         [(f.departure.code, f.arrival.code, ", ".join(f.callsigns)) for f in expected]
@@ -202,7 +202,7 @@ def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_p
     """The import splits a new aircraft's track from what it inserted; reading the points
     back from the case must give exactly the same flights, gaps and ground times."""
     import random
-    from osintdesk.flights.analysis import analyse_aircraft
+    from osintdesk.flights.analysis import recompute_flights
     out = samples.synthetic_flight("UUWW", "ZKPY", gaps=[(3600, 2 * 3600)], callsign="RSD062")
     back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 2 * DAY,
                                     callsign="RSD063", squawk="0412")
@@ -226,7 +226,7 @@ def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_p
         return [e for e in case.audit_entries() if e.object_type == "flight-analysis"][-1]
     from_import = last_analysis()
     with case.transaction():
-        analyse_aircraft(case, aircraft_uuid)  # no track given: reads the case
+        recompute_flights(case, aircraft_uuid)  # no track given: reads the case
     from_case = last_analysis()
     assert from_case.seq > from_import.seq
     assert from_case.object_hash == from_import.object_hash

@@ -383,10 +383,10 @@ def opensky_track(points: Sequence[TrackPoint], *, hex: str = "155abc", callsign
                       p.track_deg, bool(p.on_ground)] for p in points]}
 
 
-def opensky_flight(hex: str, first_seen: float, last_seen: float, origin: str | None,
+def opensky_flight(hex: str, first_seen_t: float, last_seen_t: float, origin: str | None,
                    destination: str | None, callsign: str = "AFL100") -> dict:
-    return {"icao24": hex, "firstSeen": int(first_seen), "estDepartureAirport": origin,
-            "lastSeen": int(last_seen), "estArrivalAirport": destination, "callsign": callsign.ljust(8),
+    return {"icao24": hex, "firstSeen": int(first_seen_t), "estDepartureAirport": origin,
+            "lastSeen": int(last_seen_t), "estArrivalAirport": destination, "callsign": callsign.ljust(8),
             "estDepartureAirportHorizDistance": 1200, "estDepartureAirportVertDistance": 30,
             "estArrivalAirportHorizDistance": 900, "estArrivalAirportVertDistance": 20,
             "departureAirportCandidatesCount": 1, "arrivalAirportCandidatesCount": 2}

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..mapping import ALTITUDE_UNITS, SPEED_UNITS, VRATE_UNITS, ColumnMapping, load_preset
-from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_header,
-                       csv_rows, header_index, make_point, normalise_header, normalise_hex,
-                       normalise_squawk, options_hex, parse_bool, parse_time_with_format)
+from ..parsing import (Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+                       header_index, make_point, normalise_header, normalise_hex, normalise_squawk,
+                       options_hex, parse_bool, parse_time_with_format, stripped_text)
 
 NAME = "csv-mapping"
 VERSION = "1"
@@ -85,6 +85,6 @@ def _row(row, col, mapping, scale, name, line, check, default_hex):
         _scaled(cell_float(row, get("vrate"), mapping.vrate or "", name, line), scale[2]),
         parse_bool(row[col["on_ground"]].strip(), mapping.on_ground, name, line)
         if "on_ground" in col else None,
-        clean_callsign(row[col["callsign"]]) if "callsign" in col else None,
+        stripped_text(row[col["callsign"]]) if "callsign" in col else None,
         normalise_squawk(row[col["squawk"]], name, line) if "squawk" in col else None,
         hex_code or default_hex, False, False, line)

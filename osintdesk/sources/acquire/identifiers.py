@@ -65,7 +65,9 @@ class IdentifierHit:
 
 
 @dataclass(frozen=True)
-class Airport:
+class AirportNames:
+    """An airport as a text may name it: its codes and the words of its name."""
+
     ident: str
     name: str
     municipality: str
@@ -113,19 +115,20 @@ def _name_words(*texts: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def airports() -> tuple[Mapping[str, Airport], Mapping[str, Airport]]:
+def airports() -> tuple[Mapping[str, AirportNames], Mapping[str, AirportNames]]:
     """(by ICAO code, by IATA code), from the flight package's airports table.
 
     ICAO codes are the ``icao_code``, ``gps_code`` and ``ident`` columns when they are four
     letters (535 rows have no ``icao_code``).
     """
-    by_icao: dict[str, Airport] = {}
-    by_iata: dict[str, Airport] = {}
+    by_icao: dict[str, AirportNames] = {}
+    by_iata: dict[str, AirportNames] = {}
     for row in all_airports():
         codes = [c for c in (row.icao_code, row.gps_code, row.ident) if re.fullmatch(r"[A-Z]{4}", c)]
-        airport = Airport(ident=row.ident, name=row.name, municipality=row.municipality,
-                          country_iso2=row.iso_country, icao=codes[0] if codes else "",
-                          iata=row.iata_code, name_words=_name_words(row.name, row.municipality))
+        airport = AirportNames(ident=row.ident, name=row.name, municipality=row.municipality,
+                               country_iso2=row.iso_country, icao=codes[0] if codes else "",
+                               iata=row.iata_code,
+                               name_words=_name_words(row.name, row.municipality))
         for code in codes:
             by_icao.setdefault(code, airport)
         if re.fullmatch(r"[A-Z]{3}", row.iata_code):
@@ -487,7 +490,7 @@ def _routes(norm: str):
                     yield _airport_hit(norm, match.span(group), found), needs_context
 
 
-def _names_airport(before: str, airport: Airport) -> bool:
+def _names_airport(before: str, airport: AirportNames) -> bool:
     """Whether the text right before "(XXX)" is that airport's name: "Vnukovo (VKO)"."""
     if _ENDS_WITH_AIRPORT_WORD.search(before):
         return True
