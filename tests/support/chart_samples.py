@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from osintdesk.charts.data import ActivityRow, ChartAirport, ChartFlight, ChartPlace, find_gaps
-from osintdesk.charts.projection import EARTH_RADIUS_M, great_circle, to_unit_vectors, from_unit_vectors
+from osintdesk.charts.projection import distance_km, great_circle, to_unit_vectors, from_unit_vectors
 
 # Positions from OurAirports (resources/reference/airports_large_medium.csv).
 AIRPORTS = {
@@ -54,9 +54,9 @@ def _route(points: Sequence[tuple[float, float]]):
             la, lo = la[1:], lo[1:]
         lats.append(la)
         lons.append(lo)
-    v = to_unit_vectors(np.concatenate(lons), np.concatenate(lats))
-    seg = np.arccos(np.clip(np.einsum("ij,ij->i", v[:-1], v[1:]), -1, 1)) * EARTH_RADIUS_M
-    return v, np.concatenate([[0.0], np.cumsum(seg)])
+    lat, lon = np.concatenate(lats), np.concatenate(lons)
+    seg_m = distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) * 1000.0
+    return to_unit_vectors(lon, lat), np.concatenate([[0.0], np.cumsum(seg_m)])
 
 
 def synthetic_flight(
