@@ -127,8 +127,8 @@ def chart_flights(case, flight_ids: Iterable[str] | None = None, aircraft=None,
                   cancelled: Callable[[], bool] | None = None) -> list[ChartFlight]:
     """The selected flights, each with its track points, coverage gaps and airports.
 
-    ``flight_ids``: flight uuids (or unique prefixes); ``aircraft``: hex, registration or
-    uuid (or a list); ``t_from``/``t_to``: UTC epoch seconds, selecting the flights that
+    ``flight_ids``: flight uuids (or unique prefixes); ``aircraft``: what the user typed (a
+    hex, registration, label or id; or a list: ``flights.queries.find_aircraft``); ``t_from``/``t_to``: UTC epoch seconds, selecting the flights that
     overlap the window (each is drawn whole). Filters combine; None means no filter.
     Unknown ids or aircraft raise an OsintdeskError. ``progress(done, total)`` counts
     points; ``cancelled()`` is checked between chunks (raises Cancelled).

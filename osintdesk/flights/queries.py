@@ -95,7 +95,6 @@ def aircraft(case: Case) -> list[dict]:
     return rows
 
 
-
 # --------------------------------------------------------------------------- what the user typed
 
 def _unknown(case: Case, message: str) -> OsintdeskError:
