@@ -126,7 +126,7 @@ def _import(path: str, analyse: bool) -> tuple[int, float]:
     from osintdesk.store import Case
 
     if not analyse:
-        analysis.analyse_aircraft = lambda case, aircraft_uuid, track=None: 0
+        analysis.recompute_flights = lambda case, aircraft_uuid, track=None: 0
     with tempfile.TemporaryDirectory() as temp:
         case = Case.create(Path(temp) / "bench", title="bench", examiner="bench")
         start = time.perf_counter()

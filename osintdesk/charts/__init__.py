@@ -6,7 +6,7 @@ records in ``charts.data`` (the case adapter builds them from the store).
 """
 
 from .activity import ActivityInfo, draw_activity
-from .data import (ActivityFlight, ActivityRow, Airport, ChartFlight, ChartPlace, CoverageGap,
+from .data import (ActivityFlight, ActivityRow, ChartAirport, ChartFlight, ChartPlace, CoverageGap,
                    GroundStay, find_gaps)
 from .export import new_figure, save_figure
 from .map import (MapInfo, MapPlan, TrackHit, apply_view, draw_map, fit_limits_to_axes, gap_at,
@@ -14,7 +14,7 @@ from .map import (MapInfo, MapPlan, TrackHit, apply_view, draw_map, fit_limits_t
 from .profile import ProfileInfo, draw_profile
 
 __all__ = [
-    "ActivityFlight", "ActivityInfo", "ActivityRow", "Airport", "ChartFlight", "ChartPlace",
+    "ActivityFlight", "ActivityInfo", "ActivityRow", "ChartAirport", "ChartFlight", "ChartPlace",
     "CoverageGap", "GroundStay", "MapInfo", "MapPlan", "ProfileInfo", "TrackHit", "apply_view",
     "draw_activity", "draw_map", "draw_profile", "find_gaps", "fit_limits_to_axes", "gap_at",
     "nearest_point", "new_figure", "plan_map", "refresh_basemap", "refresh_view", "save_figure",

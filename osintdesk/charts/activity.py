@@ -48,9 +48,9 @@ def _time_range(rows: Sequence[ActivityRow]):
     times = []
     for r in rows:
         for f in r.flights:
-            times += [f.start, f.end]
+            times += [f.start_t, f.end_t]
         for g in r.ground_stays:
-            times += [v for v in (g.start, g.end) if v is not None]
+            times += [v for v in (g.start_t, g.end_t) if v is not None]
     times = [float(v) for v in times if v is not None and math.isfinite(float(v))]
     if not times:
         return None
@@ -109,10 +109,10 @@ def draw_activity(fig: Figure, rows: Sequence[ActivityRow], *, t_from: float | N
     totals: dict[str, float] = {}
     for row in rows:
         # Stays with a known length are labelled first; open-ended ones only where room is left.
-        ordered = sorted(row.ground_stays, key=lambda g: g.start is None or g.end is None)
+        ordered = sorted(row.ground_stays, key=lambda g: g.start_t is None or g.end_t is None)
         for g in ordered:
-            start = t_from if g.start is None else max(float(g.start), t_from)
-            end = t_to if g.end is None else min(float(g.end), t_to)
+            start = t_from if g.start_t is None else max(float(g.start_t), t_from)
+            end = t_to if g.end_t is None else min(float(g.end_t), t_to)
             totals[g.airport] = totals.get(g.airport, 0.0) + max(0.0, end - start)
     stay_colour = {a: STAY_COLOURS[i % len(STAY_COLOURS)]
                    for i, a in enumerate(sorted(totals, key=lambda a: -totals[a]))}
@@ -125,10 +125,10 @@ def draw_activity(fig: Figure, rows: Sequence[ActivityRow], *, t_from: float | N
         # Ground stays under the flights, labelled above the row.
         stay_slots: list[list[tuple[float, float]]] = [[] for _ in range(stay_levels)]
         # Stays with a known length are labelled first; open-ended ones only where room is left.
-        ordered = sorted(row.ground_stays, key=lambda g: g.start is None or g.end is None)
+        ordered = sorted(row.ground_stays, key=lambda g: g.start_t is None or g.end_t is None)
         for g in ordered:
-            start = t_from if g.start is None else max(float(g.start), t_from)
-            end = t_to if g.end is None else min(float(g.end), t_to)
+            start = t_from if g.start_t is None else max(float(g.start_t), t_from)
+            end = t_to if g.end_t is None else min(float(g.end_t), t_to)
             if end <= start:
                 continue
             x0, x1 = style.mpl_days([start, end])
@@ -138,15 +138,15 @@ def draw_activity(fig: Figure, rows: Sequence[ActivityRow], *, t_from: float | N
             ax.add_patch(rect)
             info.stay_bars.append((ri, rect, g))
             # An open end has no known length: name the airport only.
-            if g.start is None and g.end is None:
+            if g.start_t is None and g.end_t is None:
                 text = f"… {g.airport} …"
-            elif g.start is None:
+            elif g.start_t is None:
                 text = f"… {g.airport}"
-            elif g.end is None:
+            elif g.end_t is None:
                 text = f"{g.airport} …"
             else:
                 # The whole stay's length, even where the time axis cuts the bar short.
-                text = f"{g.airport} {timefmt.duration(float(g.end) - float(g.start))}".strip()
+                text = f"{g.airport} {timefmt.duration(float(g.end_t) - float(g.start_t))}".strip()
             tw = style.text_size_px(text, style.FONT_SMALL, fig.dpi)[0] * days_per_px
             cx = (x0 + x1) / 2
             lo = min(max(cx - tw / 2, x_lo), x_hi - tw)
@@ -168,7 +168,7 @@ def draw_activity(fig: Figure, rows: Sequence[ActivityRow], *, t_from: float | N
         # Flights on top, labelled below the row where there is room.
         flight_slots: list[list[tuple[float, float]]] = [[] for _ in range(flight_levels)]
         for f in row.flights:
-            start, end = max(float(f.start), t_from), min(float(f.end), t_to)
+            start, end = max(float(f.start_t), t_from), min(float(f.end_t), t_to)
             if end < start:
                 continue
             x0, x1 = style.mpl_days([start, end])

@@ -12,32 +12,16 @@ from typing import Hashable, NamedTuple, Sequence
 
 import numpy as np
 
+from ..flights.model import CoverageGap
 
-class Airport(NamedTuple):
-    """An airport as drawn on the map: ICAO code and position in degrees."""
+
+class ChartAirport(NamedTuple):
+    """An airport as drawn on a chart: ICAO code and position in degrees."""
 
     code: str
     lat: float
     lon: float
     name: str = ""
-
-
-class CoverageGap(NamedTuple):
-    """A stretch with no positions: where the aircraft was last seen and where it reappeared.
-
-    Drawn as a thin dashed great circle, never as if flown.
-    """
-
-    t_start: float  # UTC epoch seconds of the last position before the gap
-    lat_start: float
-    lon_start: float
-    t_end: float    # UTC epoch seconds of the first position after the gap
-    lat_end: float
-    lon_end: float
-
-    @property
-    def duration_s(self) -> float:
-        return self.t_end - self.t_start
 
 
 # A silence longer than this (seconds) is a coverage gap even if the caller did not say so.
@@ -69,8 +53,8 @@ class ChartFlight:
     gs_kt: np.ndarray | None = None
     on_ground: np.ndarray | None = None
     gaps: Sequence[CoverageGap] = ()
-    departure: Airport | None = None
-    arrival: Airport | None = None
+    departure: ChartAirport | None = None
+    arrival: ChartAirport | None = None
 
     def __post_init__(self):
         self.t_utc = np.asarray(self.t_utc, dtype=float).ravel()
@@ -93,10 +77,10 @@ class ChartFlight:
             order = np.argsort(self.t_utc, kind="stable")
             for name in ("t_utc", "lat", "lon", "alt_ft", "gs_kt", "on_ground"):
                 setattr(self, name, getattr(self, name)[order])
-        if self.departure is not None and not isinstance(self.departure, Airport):
-            self.departure = Airport(*self.departure)
-        if self.arrival is not None and not isinstance(self.arrival, Airport):
-            self.arrival = Airport(*self.arrival)
+        if self.departure is not None and not isinstance(self.departure, ChartAirport):
+            self.departure = ChartAirport(*self.departure)
+        if self.arrival is not None and not isinstance(self.arrival, ChartAirport):
+            self.arrival = ChartAirport(*self.arrival)
 
     def __len__(self) -> int:
         return len(self.t_utc)
@@ -110,8 +94,8 @@ class ChartFlight:
         declared = list(self.gaps)
         found = find_gaps(self.t_utc, self.lat, self.lon, min_gap_s=IMPLICIT_GAP_S)
         extra = [g for g in found
-                 if not any(d.t_start - 1e-6 <= g.t_start and g.t_end <= d.t_end + 1e-6 for d in declared)]
-        return sorted(declared + extra, key=lambda g: g.t_start)
+                 if not any(d.start_t - 1e-6 <= g.start_t and g.end_t <= d.end_t + 1e-6 for d in declared)]
+        return sorted(declared + extra, key=lambda g: g.start_t)
 
     def break_before(self, gaps: Sequence[CoverageGap] | None = None) -> np.ndarray:
         """Bool per point: True where the track must not be joined to the previous point.
@@ -128,8 +112,8 @@ class ChartFlight:
         brk[0] = True
         for gap in (self.coverage_gaps() if gaps is None else gaps):
             # Every leg whose time overlaps the gap, so an imprecise gap still breaks the line.
-            lo = max(1, int(np.searchsorted(t, gap.t_start + 1e-6, side="right")))
-            hi = int(np.searchsorted(t, gap.t_end - 1e-6, side="left"))
+            lo = max(1, int(np.searchsorted(t, gap.start_t + 1e-6, side="right")))
+            hi = int(np.searchsorted(t, gap.end_t - 1e-6, side="left"))
             brk[lo:min(hi, n - 1) + 1] = True
         bad = ~(np.isfinite(self.lat) & np.isfinite(self.lon))
         if bad.any():
@@ -151,17 +135,17 @@ class ChartPlace:
 class ActivityFlight(NamedTuple):
     """A flight on the activity chart: UTC epoch seconds and a short label ("UUWW → ZKPY")."""
 
-    start: float
-    end: float
+    start_t: float
+    end_t: float
     label: str = ""
 
 
 class GroundStay(NamedTuple):
-    """Time on the ground at one airport. ``start``/``end`` may be None when the stay
-    runs past the edge of what was observed."""
+    """Time on the ground at one airport (UTC epoch seconds). ``start_t``/``end_t`` may be
+    None when the stay runs past the edge of what was observed."""
 
-    start: float | None
-    end: float | None
+    start_t: float | None
+    end_t: float | None
     airport: str = ""
 
 

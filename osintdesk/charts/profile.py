@@ -184,8 +184,8 @@ def draw_profile(fig: Figure, flight: ChartFlight | None, *, title: str | None =
 
     # Coverage gaps: hatched, labelled, never bridged.
     for g in flight.coverage_gaps():
-        info.gap_spans.append((g.t_start, g.t_end))
-        g0, g1 = style.mpl_days([g.t_start, g.t_end])
+        info.gap_spans.append((g.start_t, g.end_t))
+        g0, g1 = style.mpl_days([g.start_t, g.end_t])
         for ax in (ax_alt, ax_gs):
             ax.axvspan(g0, g1, facecolor="#f2f2f2", edgecolor="#9a9a9a", hatch="////",
                        linewidth=0, zorder=1)

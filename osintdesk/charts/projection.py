@@ -308,6 +308,19 @@ def distance_km(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_M / 1000.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def _arc(a: np.ndarray, b: np.ndarray) -> float:
+    """The angle (radians) between two unit vectors."""
+    return math.acos(max(-1.0, min(1.0, float(np.dot(a, b)))))
+
+
+def _slerp(a: np.ndarray, b: np.ndarray, omega: float, fractions) -> np.ndarray:
+    """(n, 3) vectors at ``fractions`` of the way from a to b, ``omega`` apart."""
+    f = np.asarray(fractions, dtype=float).reshape(-1, 1)
+    if omega < 1e-9:
+        return a * (1 - f) + b * f
+    return (np.sin((1 - f) * omega) * a + np.sin(f * omega) * b) / math.sin(omega)
+
+
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, max_step_deg: float = 0.5):
     """Points along the great circle from (lat1, lon1) to (lat2, lon2), endpoints included.
 
@@ -316,15 +329,19 @@ def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, max_step_de
     """
     a = to_unit_vectors(lon1, lat1)
     b = to_unit_vectors(lon2, lat2)
-    omega = math.acos(max(-1.0, min(1.0, float(np.dot(a, b)))))
+    omega = _arc(a, b)
     n = max(1, int(math.ceil(math.degrees(omega) / max_step_deg)))
-    f = np.linspace(0.0, 1.0, n + 1)[:, None]
-    if omega < 1e-9:
-        v = a * (1 - f) + b * f
-    else:
-        v = (np.sin((1 - f) * omega) * a + np.sin(f * omega) * b) / math.sin(omega)
-    lon, lat = from_unit_vectors(v)
+    lon, lat = from_unit_vectors(_slerp(a, b, omega, np.linspace(0.0, 1.0, n + 1)))
     lon[0], lat[0], lon[-1], lat[-1] = lon1, lat1, lon2, lat2
+    return lat, lon
+
+
+def great_circle_at(lat1: float, lon1: float, lat2: float, lon2: float, fractions):
+    """Points at ``fractions`` of the way (0 = start, 1 = end) along the great circle from
+    (lat1, lon1) to (lat2, lon2): (lat, lon) arrays in degrees."""
+    a = to_unit_vectors(lon1, lat1)
+    b = to_unit_vectors(lon2, lat2)
+    lon, lat = from_unit_vectors(_slerp(a, b, _arc(a, b), fractions))
     return lat, lon
 
 

@@ -152,15 +152,9 @@ def hide_overdrawn(vx: np.ndarray, vy: np.ndarray, starts: np.ndarray, owner: np
     return keep, new_starts
 
 
-def direction_arrows(vx, vy, starts, metres_per_px, dpi_scale=1.0):
-    """Arrowheads (triangles in map coordinates) half-way along the track, and at a quarter
-    and three quarters when it is long. Returns a list of (3, 2) arrays."""
-    return _arrowheads(vx, vy, starts, np.array([0, len(vx)]), np.array([True]),
-                       metres_per_px, dpi_scale)[0]
-
-
 def _arrowheads(vx, vy, starts, bounds, wanted, metres_per_px, dpi_scale=1.0) -> list[list]:
-    """``direction_arrows`` for many tracks at once: track k is vx[bounds[k]:bounds[k+1]],
+    """Arrowheads (triangles in map coordinates, (3, 2) arrays) half-way along each track,
+    and at a quarter and three quarters when it is long: track k is vx[bounds[k]:bounds[k+1]],
     and only tracks with ``wanted[k]`` get arrows. Returns a list of heads per track."""
     heads: list[list] = [[] for _ in range(len(bounds) - 1)]
     n = len(vx)

@@ -44,6 +44,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     from ..charts import case_data, draw_activity, draw_map, draw_profile, new_figure, save_figure
     from ..charts.export import chart_format
     from ..charts.selection import activity_title
+    from ..flights import queries
 
     chart_format(output)  # refuse a bad file name before any work
     start = parse_user_time(t_from, "--from") if t_from else None
@@ -56,10 +57,10 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
         if kind == "activity":
             planes = aircraft
             if flights:
-                ids = case_data.resolve_flights(opened, flights)
-                planes = case_data.aircraft_of_flights(opened, ids)
+                ids = queries.resolve_flights(opened, flights)
+                planes = queries.aircraft_of_flights(opened, ids)
                 if aircraft is not None:
-                    wanted = set(case_data.resolve_aircraft(opened, aircraft))
+                    wanted = set(queries.resolve_aircraft(opened, aircraft))
                     planes = [p for p in planes if p in wanted]
             rows = case_data.activity_rows(opened, planes, start, end) if planes != [] else []
             if not any(r.flights or r.ground_stays for r in rows):

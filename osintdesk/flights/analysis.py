@@ -14,7 +14,7 @@ import uuid as uuidlib
 from ..store import Case
 from . import importers
 from .model import FileFlight
-from .segment import AircraftTrack, analyse_aircraft as split_track, track_from_columns
+from .segment import AircraftTrack, split_track, track_from_columns
 
 NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
 # Rows as segment.track_from_columns wants them: no None in the number columns.
@@ -38,7 +38,8 @@ def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[int, bool, list[Fi
             single = bool(getattr(importers.get(importer), "SINGLE_FLIGHT", False))
         except Exception:  # an importer this version no longer has
             single = False
-        out.append((uuid, single, [FileFlight(**f) for f in json.loads(file_flights or "[]")]))
+        out.append((uuid, single, [FileFlight.from_dict(f)
+                                   for f in json.loads(file_flights or "[]")]))
     return out
 
 
@@ -54,7 +55,7 @@ def _track(case: Case, aircraft_uuid: str, leg_imports: set[int]):
     return track_from_columns(hex_code, chunks, [t for t in leg_times if t is not None])
 
 
-def analyse_aircraft(case: Case, aircraft_uuid: str, *, track=None) -> int:
+def recompute_flights(case: Case, aircraft_uuid: str, *, track=None) -> int:
     """Recompute and store the aircraft's flights, gaps and ground times; return the flight count.
 
     A file that describes one flight (a FlightRadar24 export) stays one flight; several
@@ -115,15 +116,15 @@ def _store(case: Case, aircraft_uuid: str, track: AircraftTrack) -> list[str]:
             case.db["coverage_gaps"].insert({
                 "uuid": _stable_id(fid, gap.start_t), "flight_uuid": fid,
                 "aircraft_uuid": aircraft_uuid, "start_t": gap.start_t, "end_t": gap.end_t,
-                "duration_s": gap.duration_s, "start_lat": gap.last_seen_lat,
-                "start_lon": gap.last_seen_lon, "start_alt_ft": gap.last_seen_alt_ft,
-                "end_lat": gap.reappeared_lat, "end_lon": gap.reappeared_lon,
-                "end_alt_ft": gap.reappeared_alt_ft, "distance_km": gap.distance_km})
+                "duration_s": gap.duration_s, "start_lat": gap.start_lat,
+                "start_lon": gap.start_lon, "start_alt_ft": gap.start_alt_ft,
+                "end_lat": gap.end_lat, "end_lon": gap.end_lon,
+                "end_alt_ft": gap.end_alt_ft, "distance_km": gap.distance_km})
     for stay in track.ground_times:
         case.db["ground_times"].insert({
-            "uuid": _stable_id(aircraft_uuid, "ground", stay.from_t),
+            "uuid": _stable_id(aircraft_uuid, "ground", stay.start_t),
             "aircraft_uuid": aircraft_uuid, "airport": stay.airport_code,
-            "airport_name": stay.airport_name, "start_t": stay.from_t, "end_t": stay.to_t,
+            "airport_name": stay.airport_name, "start_t": stay.start_t, "end_t": stay.end_t,
             "duration_s": stay.duration_s, "lat": stay.lat, "lon": stay.lon,
             "distance_km": stay.distance_km, "observed": int(stay.observed),
             "description": stay.describe(),

@@ -63,7 +63,7 @@ class _TrackCollector:
     def __init__(self, book: "_AircraftBook"):
         self.book = book
         self.aircraft_id: int | None = None
-        self.numbers: list[tuple] = []   # per batch: t, lat, lon, alt, gs, state, leg arrays
+        self.numbers: list[tuple] = []   # per batch: t, lat, lon, alt_ft, gs_kt, state, leg arrays
         self.runs: tuple[list, list] = ([], [])  # callsign and squawk changes
         self.count = 0
         self.last_key: tuple | None = None
@@ -252,15 +252,21 @@ def _flights_of_import(case: Case, import_id: int) -> int:
         "WHERE f.first_t <= p.t1 AND f.last_t >= p.t0", (import_id,)).fetchone()[0]
 
 
-def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None = None,
-                       aircraft: str | None = None, options: dict | None = None,
+def import_flight_file(case: Case, path: str | os.PathLike, *,
+                       fmt: str | ModuleType | None = None, aircraft: str | None = None,
+                       options: dict | None = None,
                        progress: Callable[[int, int | None], None] | None = None,
                        cancelled: Callable[[], bool] | None = None) -> ImportResult:
-    """Import one flight file into ``case``; the same bytes imported again add nothing."""
+    """Import one flight file into ``case``; the same bytes imported again add nothing.
+
+    ``fmt``: a format name (``--format``), the importer ``import_order`` detected, or None
+    to detect it here.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "is not a file", path=path)
-    importer: ModuleType = importers.get(fmt) if fmt else importers.detect(path)
+    importer: ModuleType = (importers.get(fmt) if isinstance(fmt, str)
+                            else fmt or importers.detect(path))
     sha256 = sha256_of_file(path, cancelled=cancelled)
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
@@ -364,35 +370,39 @@ def import_flight_file(case: Case, path: str | os.PathLike, *, fmt: str | None =
                                     "points": inserted})
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
-        from .analysis import analyse_aircraft
+        from .analysis import recompute_flights
         for aircraft_uuid in book.touched:
-            analyse_aircraft(case, aircraft_uuid, track=collector.track(aircraft_uuid))
+            recompute_flights(case, aircraft_uuid, track=collector.track(aircraft_uuid))
         result.flights = _flights_of_import(case, import_id)
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result
 
 
 def import_order(paths: Iterable[str | os.PathLike], fmt: str | None = None,
-                 options: dict | None = None) -> tuple[list[Path], dict]:
-    """The files in the order to import them, and the options to share between them.
+                 options: dict | None = None
+                 ) -> tuple[list[tuple[Path, str | ModuleType | None]], dict]:
+    """The files in the order to import them, each with its format, and the options to
+    share between them. Pass each pair to ``import_flight_file`` (``fmt=``): a file's
+    content is sniffed once on its way in.
 
-    readsb/dump1090 snapshots (``aircraft.json``, ``history_N.json``) are put in the
-    order of their ``now`` and share one repeat filter, so a position reported by
-    several snapshots is imported once.
+    The format is ``fmt`` when given, else the importer detected here; None for a file
+    that cannot be detected (``import_flight_file`` then reports why). readsb/dump1090
+    snapshots (``aircraft.json``, ``history_N.json``) are put in the order of their
+    ``now`` and share one repeat filter, so a position reported by several snapshots is
+    imported once.
     """
     from .importers import readsb_aircraft
-    paths = [Path(p) for p in paths]
-    snapshots = []
-    for path in paths:
+    planned: list[tuple[Path, str | ModuleType | None]] = []
+    for path in map(Path, paths):
         try:
-            name = fmt or importers.detect(path).NAME
+            planned.append((path, fmt or importers.detect(path)))
         except (InputError, OSError):
-            continue  # reported when that file is imported
-        if name == readsb_aircraft.NAME:
-            snapshots.append(path)
+            planned.append((path, None))  # reported when that file is imported
+    snapshots = [path for path, found in planned if found in (readsb_aircraft, readsb_aircraft.NAME)]
     options = dict(options or {})
     if len(snapshots) > 1:
-        ordered = iter(readsb_aircraft.order_snapshots(snapshots))
-        paths = [next(ordered) if p in snapshots else p for p in paths]
+        by_time = iter(readsb_aircraft.order_snapshots(snapshots))
+        planned = [(next(by_time), found) if path in snapshots else (path, found)
+                   for path, found in planned]
         options.setdefault("repeat_filter", readsb_aircraft.RepeatFilter())
-    return paths, options
+    return planned, options

@@ -1,4 +1,5 @@
-"""What the flight importers produce: normalised records, in UTC, degrees, feet, knots, ft/min.
+"""What the flight importers produce: normalised records, in UTC, degrees, feet, knots, ft/min;
+and the coverage gap, which the analysis finds and the charts draw.
 
 An importer yields a stream of these; the case store consumes the stream in one
 transaction. TrackPoint is a NamedTuple so a million of them stay cheap and go
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .airports import great_circle_km
 
 
 class TrackPoint(NamedTuple):
@@ -52,9 +55,43 @@ class FileFlight:
     flight_number: str | None = None
     origin: str | None = None        # ICAO (preferred) or IATA code as given
     destination: str | None = None
-    first_seen: float | None = None  # UTC epoch seconds
-    last_seen: float | None = None
+    first_seen_t: float | None = None  # UTC epoch seconds
+    last_seen_t: float | None = None
     extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "FileFlight":
+        """A FileFlight from its ``asdict`` form, as an import stored it (also the form
+        written before the times were named ``first_seen_t``/``last_seen_t``)."""
+        data = dict(data)
+        for old in ("first_seen", "last_seen"):
+            if old in data:
+                data[old + "_t"] = data.pop(old)
+        return cls(**data)
+
+
+class CoverageGap(NamedTuple):
+    """A stretch of a flight with no positions: where the aircraft was last seen and where it
+    reappeared. The fields are the ``coverage_gaps`` table's; a chart draws the gap as a
+    thin dashed great circle, never as if flown."""
+
+    start_t: float                      # UTC epoch seconds: last seen
+    start_lat: float                    # degrees
+    start_lon: float
+    end_t: float                        # UTC epoch seconds: seen again
+    end_lat: float
+    end_lon: float
+    start_alt_ft: float | None = None
+    end_alt_ft: float | None = None
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_t - self.start_t
+
+    @property
+    def distance_km(self) -> float:
+        """Great-circle km between the two positions (not a path flown)."""
+        return great_circle_km(self.start_lat, self.start_lon, self.end_lat, self.end_lon)
 
 
 @dataclass

@@ -129,10 +129,6 @@ def read_head(path: str | os.PathLike, size: int = HEAD_BYTES) -> bytes:
         return stream.read(size)
 
 
-def is_gzip(head: bytes) -> bool:
-    return head[:2] == GZIP_MAGIC
-
-
 def looks_binary(head: bytes) -> bool:
     """True for content that is not text (NUL bytes, or not UTF-8 in its first bytes)."""
     if b"\x00" in head:
@@ -626,8 +622,10 @@ def normalise_hex(value: Any, name: str = "", line: int | None = None, where: st
     return ("~" if tilde else "") + text.rjust(6, "0")
 
 
-def clean_callsign(value: Any) -> str | None:
-    """Callsigns are space-padded to 8 characters in ADS-B; strip them. Empty gives None."""
+def stripped_text(value: Any) -> str | None:
+    """A text field without its surrounding spaces, or None when absent or blank: callsigns
+    (space-padded to 8 characters in ADS-B), registrations, type codes, operators, airport
+    codes, flight numbers."""
     if value is None:
         return None
     text = str(value).strip()

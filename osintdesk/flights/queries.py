@@ -1,9 +1,18 @@
-"""Read flights, aircraft, ground times and points back out of a case (for CLI, window, charts)."""
+"""The flights package's read queries: aircraft, flights, coverage gaps, ground times and
+track points out of a case, for the CLI, the window and the charts (none of which writes
+SQL), and the one resolver from what the user typed to an aircraft or a flight."""
 
 from __future__ import annotations
 
+import sqlite3
+from typing import Iterable, Sequence
+
+from ..errors import OsintdeskError
 from ..store import Case
 from ..timefmt import record_duration, record_time
+
+# An id typed in part must give at least this many characters.
+MIN_ID_PREFIX = 4
 
 
 def utc(t: float | None) -> str | None:
@@ -13,14 +22,15 @@ def utc(t: float | None) -> str | None:
 
 def flights(case: Case, aircraft: str | None = None, *, flight_uuid: str | None = None
             ) -> list[dict]:
-    """Every flight with its aircraft, in time order; ``aircraft`` filters by hex or
-    registration, ``flight_uuid`` picks one flight."""
+    """Every flight with its aircraft, in time order; ``aircraft`` (what the user typed,
+    see ``find_aircraft``) filters by aircraft, ``flight_uuid`` picks one flight."""
     sql = ("SELECT f.*, a.label AS aircraft, a.hex AS hex, a.registration AS registration "
            "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1")
     params: list = []
     if aircraft:
-        sql += " AND (lower(a.hex) = lower(?) OR upper(a.registration) = upper(?))"
-        params += [aircraft, aircraft]
+        uuids = resolve_aircraft(case, aircraft)
+        sql += " AND " + _in("f.aircraft_uuid", uuids)
+        params += uuids
     if flight_uuid:
         sql += " AND f.uuid = ?"
         params.append(flight_uuid)
@@ -39,15 +49,19 @@ def gaps(case: Case, flight_uuid: str) -> list[dict]:
                               [flight_uuid]))
 
 
-def ground_times(case: Case, aircraft_uuid: str | None = None) -> list[dict]:
+def ground_times(case: Case, aircraft_uuid: str | None = None, t_from: float | None = None,
+                 t_to: float | None = None) -> list[dict]:
+    """Stays on the ground between flights, in time order: of one aircraft or all, and with
+    a UTC window those overlapping it."""
     sql = ("SELECT g.*, a.label AS aircraft FROM ground_times g "
-           "JOIN aircraft a ON a.uuid = g.aircraft_uuid")
+           "JOIN aircraft a ON a.uuid = g.aircraft_uuid WHERE 1")
     params: list = []
     if aircraft_uuid:
-        sql += " WHERE g.aircraft_uuid = ?"
+        sql += " AND g.aircraft_uuid = ?"
         params.append(aircraft_uuid)
+    window, extra = _overlapping("g.start_t", "g.end_t", t_from, t_to)
     rows = []
-    for row in case.db.query(sql + " ORDER BY g.start_t", params):
+    for row in case.db.query(sql + window + " ORDER BY g.start_t", params + extra):
         row["from_utc"], row["to_utc"] = utc(row["start_t"]), utc(row["end_t"])
         row["duration"] = record_duration(row["duration_s"])
         row["text"] = (f"on the ground at {row['airport'] or 'an unknown airport'} from "
@@ -69,10 +83,167 @@ def aircraft(case: Case) -> list[dict]:
     return rows
 
 
-def points(case: Case, *, aircraft_uuid: str, first_t: float, last_t: float,
-           columns: str = "t, lat, lon, alt_ft, gs_kt, on_ground, callsign, stale"):
-    """A cursor over one aircraft's points between two times (inclusive), in time order."""
+# --------------------------------------------------------------------------- what the user typed
+
+def _unknown(case: Case, message: str) -> OsintdeskError:
+    return OsintdeskError(message, path=case.path)
+
+
+def _prefix_pattern(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) for values starting with ``text``."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def find_aircraft(case: Case, typed: str) -> list[dict]:
+    """The aircraft records that what the user typed names, ordered by label: a
+    registration, a Mode-S (ICAO 24-bit) hex code or a label, in any case, or an aircraft
+    id or a unique prefix of one (at least 4 characters).
+
+    Several records when a registration or label names more than one. An OsintdeskError
+    naming the value when it names no aircraft in the case, or when it is an id prefix
+    shared by several.
+    """
+    text = str(typed).strip()
+    rows = list(case.db.query(
+        "SELECT * FROM aircraft WHERE uuid = ? OR lower(hex) = lower(?) "
+        "OR upper(registration) = upper(?) OR upper(label) = upper(?) ORDER BY label",
+        [text, text, text, text]))
+    if not rows and len(text) >= MIN_ID_PREFIX:
+        rows = list(case.db.query("SELECT * FROM aircraft WHERE uuid LIKE ? ESCAPE '\\' "
+                                  "ORDER BY label LIMIT 2", [_prefix_pattern(text.lower())]))
+        if len(rows) > 1:
+            raise _unknown(case, f"aircraft id '{text}' is ambiguous: give more of it")
+    if not rows:
+        raise _unknown(case, f"no aircraft '{text}' in this case (give a hex code or a "
+                             "registration; `osintdesk aircraft CASE` lists them)")
+    return rows
+
+
+def resolve_aircraft(case: Case, aircraft: str | Sequence[str]) -> list[str]:
+    """Aircraft uuids for what the user typed (one value or a list; see ``find_aircraft``),
+    each once, in the order given."""
+    values = [aircraft] if isinstance(aircraft, str) else list(aircraft)
+    found: list[str] = []
+    for value in values:
+        found += [row["uuid"] for row in find_aircraft(case, value) if row["uuid"] not in found]
+    return found
+
+
+def resolve_flights(case: Case, flight_ids: Iterable[str]) -> list[str]:
+    """Flight uuids for full ids or unique prefixes (at least 4 characters), in the order given.
+
+    An OsintdeskError naming the id when it matches no flight, or several.
+    """
+    found: list[str] = []
+    for value in flight_ids:
+        text = str(value).strip().lower()
+        rows = case.conn.execute("SELECT uuid FROM flights WHERE uuid = ?", (text,)).fetchall()
+        if not rows and len(text) >= MIN_ID_PREFIX:
+            rows = case.conn.execute("SELECT uuid FROM flights WHERE uuid LIKE ? ESCAPE '\\' "
+                                     "LIMIT 2", (_prefix_pattern(text),)).fetchall()
+        if not rows:
+            raise _unknown(case, f"no flight '{value}' in this case (`osintdesk flights CASE` "
+                                 "lists them)")
+        if len(rows) > 1:
+            raise _unknown(case, f"flight id '{value}' is ambiguous: give more of it")
+        if rows[0][0] not in found:
+            found.append(rows[0][0])
+    return found
+
+
+# --------------------------------------------------------------------------- selections
+
+def _in(column: str, values: Sequence) -> str:
+    return f"{column} IN ({', '.join('?' * len(values))})"
+
+
+def _overlapping(start_col: str, end_col: str, t_from: float | None,
+                 t_to: float | None) -> tuple[str, list]:
+    """SQL (" AND ...") and parameters for rows whose [start, end] overlaps the UTC window."""
+    sql, params = "", []
+    if t_from is not None:
+        sql += f" AND {end_col} >= ?"
+        params.append(float(t_from))
+    if t_to is not None:
+        sql += f" AND {start_col} <= ?"
+        params.append(float(t_to))
+    return sql, params
+
+
+def select_flights(case: Case, flight_ids: Iterable[str] | None = None, aircraft=None,
+                   t_from: float | None = None, t_to: float | None = None) -> list[dict]:
+    """Flights with the aircraft's label, hex, registration and type code, in time order.
+
+    ``flight_ids``: uuids or unique prefixes; ``aircraft``: what the user typed (one value
+    or a list, see ``find_aircraft``); ``t_from``/``t_to``: UTC epoch seconds, selecting
+    the flights that overlap the window. Filters combine; None means no filter. Unknown ids
+    or aircraft raise an OsintdeskError.
+    """
+    where, params = [], []
+    if flight_ids is not None:
+        ids = resolve_flights(case, flight_ids)
+        if not ids:
+            return []
+        where.append(_in("f.uuid", ids))
+        params += ids
+    if aircraft is not None:
+        uuids = resolve_aircraft(case, aircraft)
+        where.append(_in("f.aircraft_uuid", uuids))
+        params += uuids
+    window, extra = _overlapping("f.first_t", "f.last_t", t_from, t_to)
+    return list(case.db.query(
+        "SELECT f.uuid, f.aircraft_uuid, f.first_t, f.last_t, f.origin, f.origin_name, "
+        "f.destination, f.destination_name, f.first_lat, f.first_lon, f.last_lat, f.last_lon, "
+        "f.departed_ground, f.arrived_ground, f.callsigns, f.point_count, "
+        "a.label, a.registration, a.hex, a.type_code "
+        "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1"
+        + "".join(" AND " + w for w in where) + window + " ORDER BY f.first_t, f.uuid",
+        params + extra))
+
+
+def aircraft_records(case: Case, uuids: Sequence[str] | None = None) -> list[dict]:
+    """The aircraft table's rows (all, or those with these uuids), ordered by label."""
+    if uuids is None:
+        return list(case.db.query("SELECT * FROM aircraft ORDER BY label, uuid"))
+    return list(case.db.query(f"SELECT * FROM aircraft WHERE {_in('uuid', uuids)} "
+                              "ORDER BY label, uuid", list(uuids)))
+
+
+def aircraft_of_flights(case: Case, flight_ids: Iterable[str]) -> list[str]:
+    """The aircraft uuids the flights belong to (unknown ids are skipped)."""
+    ids = list(flight_ids)
+    if not ids:
+        return []
+    return [r[0] for r in case.conn.execute(
+        f"SELECT DISTINCT aircraft_uuid FROM flights WHERE {_in('uuid', ids)}", ids)]
+
+
+# --------------------------------------------------------------------------- track points
+
+POINT_COLUMNS = ("t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm", "on_ground",
+                 "callsign", "squawk", "leg_start", "stale", "record")
+
+
+def track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float, *,
+                 columns: Sequence[str] = POINT_COLUMNS, offset: int = 0,
+                 limit: int | None = None) -> sqlite3.Cursor:
+    """A cursor over one aircraft's points between two UTC epoch times (inclusive), in time
+    order: the ``columns`` named (of ``POINT_COLUMNS``; units in the names), from the
+    ``offset``-th point, at most ``limit`` points. Read it a page at a time (a table) or in
+    chunks with ``fetchmany`` (a chart)."""
+    unknown = [c for c in columns if c not in POINT_COLUMNS]
+    if unknown:
+        raise ValueError(f"not a track point column: {', '.join(unknown)}")
     return case.conn.execute(
-        f"SELECT {columns} FROM track_points WHERE aircraft_id = "
-        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ? ORDER BY t",
-        (aircraft_uuid, first_t, last_t))
+        f"SELECT {', '.join(columns)} FROM track_points WHERE aircraft_id = "
+        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ? ORDER BY t "
+        "LIMIT ? OFFSET ?",
+        (aircraft_uuid, float(first_t), float(last_t), -1 if limit is None else limit, offset))
+
+
+def count_track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float) -> int:
+    """How many points ``track_points`` gives for the same aircraft and times."""
+    return case.conn.execute(
+        "SELECT count(*) FROM track_points WHERE aircraft_id = "
+        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ?",
+        (aircraft_uuid, float(first_t), float(last_t))).fetchone()[0]

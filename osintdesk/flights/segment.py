@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import timefmt
 from .airports import EARTH_RADIUS_KM, KM_PER_NM, choose, great_circle_km, lookup, nearest, within
-from .model import FileFlight
+from .model import CoverageGap, FileFlight
 
 _GROUND, _AIR, _UNKNOWN = 2, 1, 0
 _NO_VALUE = object()  # differs from every callsign, squawk and None
@@ -49,22 +49,6 @@ class SplitSettings:
     airport_ground_km: float = 5.0      # a ground point this close to an airport is at it
     airport_low_km: float = 25.0        # a low first/last point this close suggests the airport
     file_match_slack_s: float = 1800.0  # a file's flight matches a track flight overlapping ± this
-
-
-@dataclass
-class CoverageGap:
-    """A period inside a flight in which the aircraft was not seen."""
-
-    start_t: float                  # UTC epoch s: last seen
-    end_t: float                    # UTC epoch s: seen again
-    duration_s: float
-    last_seen_lat: float
-    last_seen_lon: float
-    last_seen_alt_ft: float | None
-    reappeared_lat: float
-    reappeared_lon: float
-    reappeared_alt_ft: float | None
-    distance_km: float              # straight line between the two positions (not a path flown)
 
 
 @dataclass
@@ -117,8 +101,8 @@ class GroundTime:
 
     airport_code: str | None
     airport_name: str | None
-    from_t: float                   # UTC epoch s: end of the earlier flight
-    to_t: float                     # UTC epoch s: start of the later flight
+    start_t: float                  # UTC epoch s: end of the earlier flight
+    end_t: float                    # UTC epoch s: start of the later flight
     duration_s: float
     lat: float                      # where it was (the landing point)
     lon: float
@@ -130,7 +114,7 @@ class GroundTime:
     def describe(self) -> str:
         """``on the ground at ZKPY from 2024-01-02 07:41 UTC to 2024-01-04 10:50 UTC, 2 d 3 h``"""
         where = f"at {self.airport_code}" if self.airport_code else f"near {self.lat:.4f}, {self.lon:.4f}"
-        start, end = (timefmt.display_time(t, seconds=False) for t in (self.from_t, self.to_t))
+        start, end = (timefmt.display_time(t, seconds=False) for t in (self.start_t, self.end_t))
         text = f"on the ground {where} from {start} to {end}, {timefmt.duration(self.duration_s)}"
         if not self.observed:
             text += " (not seen on the ground: landed at and next departed from this airport)"
@@ -197,7 +181,7 @@ class _Track:
         t, lat, lon, alt, gs = (np.frombuffer(a, dtype=float) if len(a) else np.zeros(0)
                                 for a in floats)
         alt, gs = np.where(np.isinf(alt), np.nan, alt), np.where(np.isinf(gs), np.nan, gs)
-        track.t, track.lat, track.lon, track.alt, track.gs = t, lat, lon, alt, gs
+        track.t, track.lat, track.lon, track.alt_ft, track.gs_kt = t, lat, lon, alt, gs
         track.state = np.frombuffer(state, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
         track.leg = np.frombuffer(leg, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
         track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
@@ -211,7 +195,7 @@ class _Track:
         track = cls.__new__(cls)
         track.hex, track.duplicates = hex_code, 0
         track._labels, track._names = {None: 0}, [None]
-        track.t, track.lat, track.lon, track.alt, track.gs = t, lat, lon, alt_ft, gs_kt
+        track.t, track.lat, track.lon, track.alt_ft, track.gs_kt = t, lat, lon, alt_ft, gs_kt
         track.state, track.leg = state, leg
         track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
         return track
@@ -261,7 +245,7 @@ class _Track:
                 self.duplicates = int(same.sum())
                 t, lat, lon, alt, gs, state, leg, callsign, squawk = (
                     a[keep] for a in (t, lat, lon, alt, gs, state, leg, callsign, squawk))
-        self.t, self.lat, self.lon, self.alt, self.gs = t, lat, lon, alt, gs
+        self.t, self.lat, self.lon, self.alt_ft, self.gs_kt = t, lat, lon, alt, gs
         self.state, self.leg = state, leg
         self.callsign_runs = self._runs_of(callsign)
         self.squawk_runs = self._runs_of(squawk)
@@ -279,8 +263,9 @@ class _Track:
     def ground(self, i: int) -> bool:
         return bool(self.state[i] == _GROUND)
 
-    def alt_ft(self, i: int) -> float | None:
-        value = float(self.alt[i])
+    def alt_ft_at(self, i: int) -> float | None:
+        """Point ``i``'s altitude in feet, None when unknown."""
+        value = float(self.alt_ft[i])
         return None if value != value else value
 
     def distance_km(self, i: int, j: int) -> float:
@@ -333,7 +318,7 @@ def _near_ground(track: _Track, i: int, settings: SplitSettings) -> bool:
     """On the ground, or low enough above the nearest airport (or sea level) to be landing."""
     if track.ground(i):
         return True
-    alt = track.alt_ft(i)
+    alt = track.alt_ft_at(i)
     if alt is None:
         return False
     if alt <= settings.near_ground_ft:
@@ -344,8 +329,8 @@ def _near_ground(track: _Track, i: int, settings: SplitSettings) -> bool:
 
 
 def _flying_time_s(track: _Track, i: int, j: int, distance_km: float, settings: SplitSettings) -> float:
-    speeds = [float(track.gs[k]) for k in (i, j)
-              if track.gs[k] == track.gs[k] and not track.ground(k)]
+    speeds = [float(track.gs_kt[k]) for k in (i, j)
+              if track.gs_kt[k] == track.gs_kt[k] and not track.ground(k)]
     speed_kt = sum(speeds) / len(speeds) if speeds else settings.default_speed_kt
     speed_kt = max(speed_kt, settings.min_speed_kt)
     return distance_km / (speed_kt * KM_PER_NM) * 3600.0
@@ -427,21 +412,18 @@ def _gaps(track: _Track, a: int, b: int, settings: SplitSettings) -> tuple[list[
     gaps, gap_km = [], 0.0
     long_silences = np.flatnonzero(np.diff(track.t[a:b + 1]) >= settings.coverage_gap_s) + a + 1
     for i in long_silences.tolist():
-        duration = float(track.t[i] - track.t[i - 1])
-        if True:
-            distance = track.distance_km(i - 1, i)
-            gap_km += distance
-            gaps.append(CoverageGap(
-                start_t=float(track.t[i - 1]), end_t=float(track.t[i]), duration_s=duration,
-                last_seen_lat=float(track.lat[i - 1]), last_seen_lon=float(track.lon[i - 1]),
-                last_seen_alt_ft=track.alt_ft(i - 1), reappeared_lat=float(track.lat[i]),
-                reappeared_lon=float(track.lon[i]), reappeared_alt_ft=track.alt_ft(i),
-                distance_km=distance))
+        gap = CoverageGap(
+            start_t=float(track.t[i - 1]), start_lat=float(track.lat[i - 1]),
+            start_lon=float(track.lon[i - 1]), end_t=float(track.t[i]),
+            end_lat=float(track.lat[i]), end_lon=float(track.lon[i]),
+            start_alt_ft=track.alt_ft_at(i - 1), end_alt_ft=track.alt_ft_at(i))
+        gaps.append(gap)
+        gap_km += gap.distance_km
     return gaps, gap_km
 
 
 def _infer_airport(track: _Track, i: int, first: bool, settings: SplitSettings) -> AirportRef | None:
-    lat, lon, alt = float(track.lat[i]), float(track.lon[i]), track.alt_ft(i)
+    lat, lon, alt = float(track.lat[i]), float(track.lon[i]), track.alt_ft_at(i)
     seen = "first seen" if first else "last seen"
     if track.ground(i):
         hit = nearest(lat, lon, settings.airport_ground_km)
@@ -463,7 +445,7 @@ def _summarise(track: _Track, a: int, b: int, start_reason: str, end_reason: str
                settings: SplitSettings) -> Flight:
     distance = float(track.leg_distances_km(a, b).sum()) if b > a else 0.0
     gaps, gap_km = _gaps(track, a, b, settings)
-    altitudes = track.alt[a:b + 1]
+    altitudes = track.alt_ft[a:b + 1]
     altitudes = altitudes[~np.isnan(altitudes)]
     return Flight(
         hex=track.hex, start_t=float(track.t[a]), end_t=float(track.t[b]),
@@ -476,8 +458,8 @@ def _summarise(track: _Track, a: int, b: int, start_reason: str, end_reason: str
         start_reason=start_reason, end_reason=end_reason,
         departure=_infer_airport(track, a, True, settings),
         arrival=_infer_airport(track, b, False, settings),
-        first_lat=float(track.lat[a]), first_lon=float(track.lon[a]), first_alt_ft=track.alt_ft(a),
-        last_lat=float(track.lat[b]), last_lon=float(track.lon[b]), last_alt_ft=track.alt_ft(b))
+        first_lat=float(track.lat[a]), first_lon=float(track.lon[a]), first_alt_ft=track.alt_ft_at(a),
+        last_lat=float(track.lat[b]), last_lon=float(track.lon[b]), last_alt_ft=track.alt_ft_at(b))
 
 
 def _apply_file_flight(flight: Flight, file_flight: FileFlight) -> None:
@@ -512,14 +494,14 @@ def _match_file_flights(flights: list[Flight], file_flights: Sequence[FileFlight
         return
     slack = settings.file_match_slack_s
     for file_flight in file_flights:
-        if file_flight.first_seen is None or file_flight.last_seen is None:
+        if file_flight.first_seen_t is None or file_flight.last_seen_t is None:
             continue
         best, best_overlap = None, -1.0
         for flight in flights:
             if file_flight.hex and flight.hex and file_flight.hex != flight.hex:
                 continue
-            overlap = (min(flight.end_t, file_flight.last_seen + slack)
-                       - max(flight.start_t, file_flight.first_seen - slack))
+            overlap = (min(flight.end_t, file_flight.last_seen_t + slack)
+                       - max(flight.start_t, file_flight.first_seen_t - slack))
             if overlap >= 0 and overlap > best_overlap and flight.file_flight is None:
                 best, best_overlap = flight, overlap
         if best is not None:
@@ -547,18 +529,18 @@ def _ground_time(track: _Track, flights: list[Flight], k: int, observed_run: boo
             code, name, distance = arrival.code, arrival.name, arrival.distance_km
     else:
         code, name, distance = arrival.code, arrival.name, arrival.distance_km
-    return GroundTime(airport_code=code, airport_name=name, from_t=before.end_t, to_t=after.start_t,
-                      duration_s=after.start_t - before.end_t, lat=before.last_lat,
-                      lon=before.last_lon, distance_km=distance,
+    return GroundTime(airport_code=code, airport_name=name, start_t=before.end_t,
+                      end_t=after.start_t, duration_s=after.start_t - before.end_t,
+                      lat=before.last_lat, lon=before.last_lon, distance_km=distance,
                       observed=bool(observed_run or same_place), after_flight=k, before_flight=k + 1)
 
 
 # --------------------------------------------------------------------------- entry point
 
 
-def analyse_aircraft(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
-                     single_flight: bool = False,
-                     settings: SplitSettings = SplitSettings()) -> AircraftTrack:
+def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
+                single_flight: bool = False,
+                settings: SplitSettings = SplitSettings()) -> AircraftTrack:
     """Split one aircraft's points into flights and the ground times between them.
 
     ``points``: TrackPoints (or anything with the same attributes) of one aircraft, in any
@@ -600,5 +582,5 @@ def track_from_columns(hex_code: str | None, chunks: Iterable[Sequence[tuple]],
 
 
 def split_flights(points: Iterable, **kwargs) -> list[Flight]:
-    """Just the flights of ``analyse_aircraft``."""
-    return analyse_aircraft(points, **kwargs).flights
+    """Just the flights of ``split_track``."""
+    return split_track(points, **kwargs).flights

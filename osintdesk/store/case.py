@@ -475,6 +475,15 @@ class Case:
     def audit_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
+    def evidence_rows(self, *, offset: int = 0, limit: int | None = None) -> list[dict]:
+        """The evidence files' records, oldest first, ``limit`` of them from ``offset``."""
+        return list(self.db.query(
+            "SELECT * FROM evidence ORDER BY created_utc, uuid LIMIT ? OFFSET ?",
+            [-1 if limit is None else limit, offset]))
+
+    def evidence_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
+
     def last_verification(self) -> audit.AuditEntry | None:
         row = self.conn.execute(
             f"SELECT {', '.join(audit.AUDIT_COLUMNS)} FROM audit_log WHERE action = 'verify'"

@@ -280,20 +280,14 @@ def _flight_html(f: dict) -> str:
 
 
 def _points_source(case, flight: dict):
-    columns = ("t, lat, lon, alt_ft, gs_kt, track_deg, vrate_fpm, on_ground, callsign, squawk, "
-               "stale, record")
-    keys = [c.strip() for c in columns.split(",")]
-    aircraft_id = case.conn.execute("SELECT id FROM aircraft WHERE uuid = ?",
-                                    (flight["aircraft_uuid"],)).fetchone()[0]
-    params = (aircraft_id, flight["first_t"], flight["last_t"])
+    keys = [key for _, key in POINT_COLUMNS if key != "time_utc"]
+    span = (flight["aircraft_uuid"], flight["first_t"], flight["last_t"])
 
     def fetch(offset: int, limit: int) -> list[dict]:
-        rows = case.conn.execute(
-            f"SELECT {columns} FROM track_points WHERE aircraft_id = ? AND t BETWEEN ? AND ? "
-            "ORDER BY t LIMIT ? OFFSET ?", params + (limit, offset)).fetchall()
         out = []
-        for row in rows:
-            d = dict(zip(keys, row))
+        for row in queries.track_points(case, *span, columns=["t"] + keys, offset=offset,
+                                        limit=limit):
+            d = dict(zip(["t"] + keys, row))
             d["time_utc"] = queries.utc(d["t"])
             d["on_ground"] = {1: "yes", 0: "no"}.get(d["on_ground"], "")
             d["stale"] = "stale" if d["stale"] else ""
@@ -301,6 +295,5 @@ def _points_source(case, flight: dict):
         return out
 
     def count() -> int:
-        return case.conn.execute("SELECT count(*) FROM track_points WHERE aircraft_id = ? AND "
-                                 "t BETWEEN ? AND ?", params).fetchone()[0]
+        return queries.count_track_points(case, *span)
     return fetch, count

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
                                QMainWindow, QMessageBox, QProgressBar, QSplitter,
                                QStackedWidget, QToolButton, QWidget)
 
-from .. import __version__
 from ..errors import OsintdeskError
 from ..settings import save_settings
 from ..errors import Cancelled
@@ -471,11 +470,11 @@ class MainWindow(QMainWindow):
 
         def work(progress, cancelled):
             from ..flights.ingest import import_flight_file, import_order
-            ordered, shared = import_order(names, fmt, options)
+            planned, shared = import_order(names, fmt, options)
             results = []
             with Case.open(path, examiner=examiner) as case:
-                for name in ordered:
-                    results.append(import_flight_file(case, name, fmt=fmt, options=shared,
+                for name, found in planned:
+                    results.append(import_flight_file(case, name, fmt=found, options=shared,
                                                       progress=progress, cancelled=cancelled))
             return results
 

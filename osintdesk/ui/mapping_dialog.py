@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
                                QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from ..errors import OsintdeskError
 from ..flights.mapping import (ALTITUDE_UNITS, NAMED_TIME_FORMATS, SPEED_UNITS, VRATE_UNITS,
                                ColumnMapping, save_preset)
-from ..flights.parsing import read_head
+from ..flights.importers.generic_csv import read_header
 
 NONE = "(none)"
 FIELDS = [("time", "Time *"), ("lat", "Latitude *"), ("lon", "Longitude *"), ("alt", "Altitude"),
@@ -26,22 +23,6 @@ GUESSES = {"time": ("time", "timestamp", "utc", "date"), "lat": ("lat", "latitud
            "on_ground": ("on_ground", "onground", "ground")}
 
 
-def csv_header(path: str) -> tuple[list[str], str]:
-    """The header cells of a CSV file and its delimiter (a clear error if it has none)."""
-    head = read_head(path, 65536).decode("utf-8", "replace")
-    first = head.splitlines()[0] if head.strip() else ""
-    try:
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    cells = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
-    if len(cells) < 3:
-        raise OsintdeskError("has no header row with at least time, latitude and longitude "
-                             "columns", path=path)
-    return [c.strip() for c in cells], delimiter
-
-
 class ColumnMappingDialog(QDialog):
     """Pick which column is which; OK saves the mapping under the given preset name."""
 
@@ -50,7 +31,7 @@ class ColumnMappingDialog(QDialog):
         self.setObjectName("column_mapping_dialog")
         self.setWindowTitle("Map the columns of a CSV file")
         self.path = path
-        self.columns, self.delimiter = csv_header(path)
+        self.columns, self.delimiter = read_header(path)
         self.combos: dict[str, QComboBox] = {}
         form = QFormLayout()
         form.addRow(QLabel(f"<b>{path}</b> is in no format osintdesk knows. Say which column "

@@ -1,4 +1,5 @@
-"""Table models over a case (read on the GUI thread's read connection, fetched in pages)."""
+"""Table models over a case (read on the GUI thread's read connection, fetched in pages
+through the query functions of the store and the domain packages)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class PagedQueryModel(QAbstractTableModel):
-    """Rows from a SQL query, fetched ``page_size`` at a time as the view scrolls.
+    """Rows from a query function, fetched ``page_size`` at a time as the view scrolls.
 
     ``columns`` is a list of (header, key) pairs; ``fetch(offset, limit)`` returns dict rows.
     Times (``*_utc``) and durations (``duration_s``) show in timefmt's display forms in
@@ -121,9 +122,5 @@ def audit_source(case) -> tuple[Callable, Callable]:
 
 def evidence_source(case) -> tuple[Callable, Callable]:
     def fetch(offset: int, limit: int) -> list[dict]:
-        return list(case.db.query(
-            "SELECT * FROM evidence ORDER BY created_utc, uuid LIMIT ? OFFSET ?", [limit, offset]))
-
-    def count() -> int:
-        return case.conn.execute("SELECT count(*) FROM evidence").fetchone()[0]
-    return fetch, count
+        return case.evidence_rows(offset=offset, limit=limit)
+    return fetch, case.evidence_count

@@ -17,7 +17,7 @@ def test_one_row_per_aircraft_with_flights_as_bars(fig):
     assert labels == [r.aircraft_label for r in rows]
     assert len(info.flight_bars) == sum(len(r.flights) for r in rows)
     for ri, rect, flight in info.flight_bars:
-        x0, x1 = mpl_days([flight.start, flight.end])
+        x0, x1 = mpl_days([flight.start_t, flight.end_t])
         assert rect.get_x() <= x0 + 1e-9 and rect.get_x() + rect.get_width() >= x1 - 1e-9
         assert abs(rect.get_y() + rect.get_height() / 2 - ri) < 1e-9
     # Each aircraft has its own colour.
@@ -56,7 +56,7 @@ def test_time_range_can_be_fixed(fig):
     assert info.time_range == (utc(2025, 7, 1), utc(2025, 8, 1))
     assert info.ax.get_xlim() == pytest.approx(tuple(mpl_days([utc(2025, 7, 1), utc(2025, 8, 1)])))
     # September flights fall outside and are not drawn.
-    assert all(f.start < utc(2025, 8, 1) for _, _, f in info.flight_bars)
+    assert all(f.start_t < utc(2025, 8, 1) for _, _, f in info.flight_bars)
 
 
 @pytest.mark.parametrize("rows, message", [

@@ -56,8 +56,9 @@ def test_values_and_missing_values(case):
 
 def test_coverage_gaps_and_airports_from_the_case(case):
     outbound = case_data.chart_flights(case, aircraft="RA-86496")[0]
-    (row,) = case.conn.execute("SELECT start_t, start_lat, start_lon, end_t, end_lat, end_lon "
-                               "FROM coverage_gaps WHERE flight_uuid = ?", (outbound.id,)).fetchall()
+    (row,) = case.conn.execute("SELECT start_t, start_lat, start_lon, end_t, end_lat, end_lon, "
+                               "start_alt_ft, end_alt_ft FROM coverage_gaps WHERE flight_uuid = ?",
+                               (outbound.id,)).fetchall()
     assert outbound.gaps == [tuple(row)]
     assert outbound.gaps[0].duration_s > 3500
     assert outbound.departure.name.startswith("Vnukovo")
@@ -112,17 +113,17 @@ def test_activity_rows_flights_and_ground_times(case):
     assert [f.label for f in il62.flights] == ["UUWW → ZKPY", "ZKPY → UNNT"]
     (stay,) = il62.ground_stays
     assert stay.airport == "ZKPY"
-    assert stay.start == il62.flights[0].end and stay.end == il62.flights[1].start
-    assert stay.end - stay.start == pytest.approx(2 * 86400, abs=3600)
+    assert stay.start_t == il62.flights[0].end_t and stay.end_t == il62.flights[1].start_t
+    assert stay.end_t - stay.start_t == pytest.approx(2 * 86400, abs=3600)
     assert rows["N7423C (B738)"].ground_stays == []
     # Only what was observed: no stay is invented before the first or after the last flight.
-    assert all(g.start is not None and g.end is not None for r in rows.values() for g in r.ground_stays)
+    assert all(g.start_t is not None and g.end_t is not None for r in rows.values() for g in r.ground_stays)
 
 
 def test_activity_rows_in_a_window_and_for_one_aircraft(case):
     il62 = case_data.activity_rows(case, aircraft="RA-86496")
     assert [r.aircraft_label for r in il62] == ["RA-86496"]
-    first_end = il62[0].flights[0].end
+    first_end = il62[0].flights[0].end_t
     early = case_data.activity_rows(case, t_to=first_end - 3600)
     assert [r.aircraft_label for r in early] == ["RA-86496"]
     assert len(early[0].flights) == 1 and early[0].ground_stays == []

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from osintdesk.charts.data import ActivityRow, Airport, ChartFlight, CoverageGap, GroundStay, find_gaps
+from osintdesk.charts.data import ActivityRow, ChartAirport, ChartFlight, CoverageGap, GroundStay, find_gaps
 
 
 def _flight(t, lat=None, lon=None, **kw):
@@ -31,7 +31,7 @@ def test_arrays_of_different_length_are_refused():
 def test_tuples_become_records():
     f = _flight([0, 10], gaps=[(0, 0, 0, 10, 1, 1)], departure=("UUWW", 55.6, 37.3))
     assert isinstance(f.gaps[0], CoverageGap) and f.gaps[0].duration_s == 10
-    assert f.departure == Airport("UUWW", 55.6, 37.3)
+    assert f.departure == ChartAirport("UUWW", 55.6, 37.3)
     row = ActivityRow("RA-1", flights=[(0, 10, "A→B")], ground_stays=[(None, 5, "ZKPY")])
     assert row.flights[0].label == "A→B"
     assert row.ground_stays[0] == GroundStay(None, 5, "ZKPY")
@@ -51,6 +51,6 @@ def test_break_before_marks_gaps_and_missing_positions():
 def test_find_gaps():
     t = np.array([0, 10, 20, 1000, 1010, 5000.0])
     gaps = find_gaps(t, np.arange(6.0), np.arange(6.0), min_gap_s=600)
-    assert [(g.t_start, g.t_end) for g in gaps] == [(20, 1000), (1010, 5000)]
-    assert gaps[0].lat_start == 2 and gaps[0].lat_end == 3
-    assert all(isinstance(v, float) for v in gaps[0])
+    assert [(g.start_t, g.end_t) for g in gaps] == [(20, 1000), (1010, 5000)]
+    assert gaps[0].start_lat == 2 and gaps[0].end_lat == 3
+    assert all(isinstance(v, float) for v in gaps[0][:6])  # no altitudes to give

@@ -8,7 +8,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from tests.support import chart_samples as samples
-from osintdesk.charts.data import Airport, ChartFlight, ChartPlace, CoverageGap
+from osintdesk.charts.data import ChartAirport, ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
 from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
                                   refresh_basemap, refresh_view)
@@ -58,8 +58,8 @@ def test_gaps_are_dashed_great_circles_not_flown(fig, outbound):
     # The dashed line runs from the last seen to the next seen position, along the great circle.
     proj = info.projection
     gx, gy = dashed.get_data()
-    sx, sy = proj.forward(gap.lon_start, gap.lat_start)
-    ex, ey = proj.forward(gap.lon_end, gap.lat_end)
+    sx, sy = proj.forward(gap.start_lon, gap.start_lat)
+    ex, ey = proj.forward(gap.end_lon, gap.end_lat)
     assert math.hypot(gx[0] - sx, gy[0] - sy) < 1 and math.hypot(gx[-1] - ex, gy[-1] - ey) < 1
     assert len(gx) > 10
     # The flown line breaks at the gap: no piece joins the last seen point to the next one.
@@ -129,7 +129,7 @@ def test_antimeridian_track_is_drawn_short_and_whole(fig, bering):
 
 
 def test_world_map_when_the_selection_spans_the_globe(fig, outbound, bering):
-    jfk = samples.synthetic_flight(9, samples.AIRPORTS["UUWW"], Airport("KJFK", 40.64, -73.78),
+    jfk = samples.synthetic_flight(9, samples.AIRPORTS["UUWW"], ChartAirport("KJFK", 40.64, -73.78),
                                    samples.utc(2025, 3, 3, 10))
     syd = ChartPlace("photo", -33.9, 151.2)
     info = draw_map(fig, [outbound, bering, jfk], [syd])
@@ -144,7 +144,7 @@ def test_world_map_when_the_selection_spans_the_globe(fig, outbound, bering):
 def test_zoomed_in_maps_use_the_detailed_basemap(fig, outbound):
     assert draw_map(new_figure(1600, 1000), [outbound]).basemap_scale == "50m"
     assert draw_map(new_figure(400, 300), [outbound]).basemap_scale == "110m"
-    short = samples.synthetic_flight(5, samples.AIRPORTS["ZKPY"], Airport("ZKWS", 39.165, 127.488),
+    short = samples.synthetic_flight(5, samples.AIRPORTS["ZKPY"], ChartAirport("ZKWS", 39.165, 127.488),
                                      samples.utc(2025, 7, 11, 3), cruise_ft=12000, cruise_kt=250)
     info = draw_map(fig, [short])
     assert info.basemap_scale == "50m"
@@ -415,8 +415,8 @@ def test_gaps_stay_dashed_great_circles_among_many_flights(shuttle):
     proj = info.projection
     for f, path in zip(gapped, dashes.get_paths()):
         (gap,) = f.gaps
-        sx, sy = proj.forward(gap.lon_start, gap.lat_start)
-        ex, ey = proj.forward(gap.lon_end, gap.lat_end)
+        sx, sy = proj.forward(gap.start_lon, gap.start_lat)
+        ex, ey = proj.forward(gap.end_lon, gap.end_lat)
         gx, gy = path.vertices[:, 0], path.vertices[:, 1]
         assert math.hypot(gx[0] - sx, gy[0] - sy) < 1 and math.hypot(gx[-1] - ex, gy[-1] - ey) < 1
         # Never flown: the flight's own line has no leg across its gap.

@@ -43,11 +43,11 @@ def test_ground_segments_and_gaps_visible_and_not_bridged(fig, outbound):
     info = draw_profile(fig, outbound)
     assert len(info.ground_spans) == 2  # taxi out, taxi in
     gap = outbound.gaps[0]
-    assert info.gap_spans == [(gap.t_start, gap.t_end)]
+    assert info.gap_spans == [(gap.start_t, gap.end_t)]
     assert any("no data" in t for t in _texts(fig))
     for line in (info.alt_line, info.gs_line):
         x, y = (np.asarray(v, dtype=float) for v in line.get_data())
-        g0, g1 = mpl_days([gap.t_start, gap.t_end])
+        g0, g1 = mpl_days([gap.start_t, gap.end_t])
         inside = (x > g0 + 1e-9) & (x < g1 - 1e-9)
         assert not inside.any()
         # Right after the last seen point the line is broken.

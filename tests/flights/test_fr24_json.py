@@ -18,7 +18,7 @@ def test_playback_document(tmp_path, read, flight):
     file_flight = items.file_flights[0]
     assert (file_flight.flight_number, file_flight.callsign, file_flight.origin,
             file_flight.destination) == ("SU100", "AFL100", "UUWW", "ZKPY")
-    assert (file_flight.first_seen, file_flight.last_seen) == (int(flight[0].t), int(flight[-1].t))
+    assert (file_flight.first_seen_t, file_flight.last_seen_t) == (int(flight[0].t), int(flight[-1].t))
     first, cruise = items.points[0], items.points[len(flight) // 2]
     assert first.on_ground is True and first.alt_ft == 0
     assert (cruise.alt_ft, cruise.gs_kt, cruise.on_ground, cruise.hex) == (35000, 450, False, "155abc")

@@ -26,7 +26,7 @@ def test_document_gives_flight_and_aircraft(tmp_path, read, flight):
     file_flight = items.file_flights[0]
     assert (file_flight.flight_number, file_flight.callsign, file_flight.origin,
             file_flight.destination) == ("SU100", "AFL100", "VKO", "FNJ")
-    assert (file_flight.first_seen, file_flight.last_seen) == (flight[0].t, flight[-1].t)
+    assert (file_flight.first_seen_t, file_flight.last_seen_t) == (flight[0].t, flight[-1].t)
 
 
 def test_altitude_with_thousands_separator_and_fallback_to_metres(tmp_path, read, flight):

@@ -1,5 +1,6 @@
 """Any other CSV through a column mapping, and named mapping presets."""
 
+import gzip
 import json
 
 import pytest
@@ -92,3 +93,24 @@ def test_preset_file_is_plain_json(local_mapping):
     mapping.save_preset("a", local_mapping)
     data = json.loads(mapping.presets_path().read_text())
     assert data["a"]["lat"] == "latitude"
+
+
+def test_the_header_a_mapping_can_name_is_the_one_the_importer_reads(tmp_path, read):
+    """A byte-order mark (Excel writes one) is not part of the first column's name."""
+    from osintdesk.flights.importers.generic_csv import read_header
+    path = tmp_path / "excel.csv.gz"
+    path.write_bytes(gzip.compress(b"\xef\xbb\xbf" + TEXT.encode("utf-8")))
+    columns, delimiter = read_header(path)
+    assert columns[:3] == ["when", "latitude", "longitude"] and delimiter == ";"
+    named = ColumnMapping(time=columns[0], lat=columns[1], lon=columns[2], delimiter=delimiter,
+                          time_format="%d/%m/%Y %H:%M:%S")
+    assert len(read(path, "csv-mapping", mapping=named).points) == 2
+
+
+@pytest.mark.parametrize("text", ["", "time,lat\n1,2\n"])
+def test_a_header_without_three_columns_is_refused(tmp_path, text):
+    from osintdesk.flights.importers.generic_csv import read_header
+    path = tmp_path / "short.csv"
+    path.write_text(text)
+    with pytest.raises(InputError, match="no header row with at least time, latitude"):
+        read_header(path)

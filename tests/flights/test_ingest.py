@@ -175,12 +175,12 @@ def test_digest_taken_while_inserting_equals_the_stored_rows(case, tmp_path, out
 
 def test_stored_track_splits_like_the_points_it_came_from(case, tmp_path):
     """The column-wise reader used after import gives the same flights as TrackPoints do."""
-    from osintdesk.flights.segment import analyse_aircraft
+    from osintdesk.flights.segment import split_track
     out = samples.synthetic_flight("UUWW", "ZKPY", callsign="RSD062", squawk="0412")
     back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + DAY, callsign="RSD063")
     points = out + back
     import_flight_file(case, samples.write_readsb_trace(tmp_path / "t.json", points))
-    expected = analyse_aircraft(points).flights
+    expected = split_track(points).flights
     stored = queries.flights(case)
     assert [(f["origin"], f["destination"], f["callsigns"]) for f in stored] == \
         [(f.departure.code, f.arrival.code, ", ".join(f.callsigns)) for f in expected]
@@ -202,7 +202,7 @@ def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_p
     """The import splits a new aircraft's track from what it inserted; reading the points
     back from the case must give exactly the same flights, gaps and ground times."""
     import random
-    from osintdesk.flights.analysis import analyse_aircraft
+    from osintdesk.flights.analysis import recompute_flights
     out = samples.synthetic_flight("UUWW", "ZKPY", gaps=[(3600, 2 * 3600)], callsign="RSD062")
     back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 2 * DAY,
                                     callsign="RSD063", squawk="0412")
@@ -226,8 +226,40 @@ def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_p
         return [e for e in case.audit_entries() if e.object_type == "flight-analysis"][-1]
     from_import = last_analysis()
     with case.transaction():
-        analyse_aircraft(case, aircraft_uuid)  # no track given: reads the case
+        recompute_flights(case, aircraft_uuid)  # no track given: reads the case
     from_case = last_analysis()
     assert from_case.seq > from_import.seq
     assert from_case.object_hash == from_import.object_hash
     assert [f["callsigns"] for f in queries.flights(case)] == ["RSD062", "RSD063"]
+
+
+def test_each_file_is_sniffed_once_on_its_way_in(case, tmp_path, outbound, monkeypatch):
+    from osintdesk.flights import importers
+    from osintdesk.flights.importers import readsb_aircraft
+    from osintdesk.flights.ingest import import_order
+    sniffed = []
+    real = importers.detect_from_head
+    monkeypatch.setattr(importers, "detect_from_head",
+                        lambda head, path: sniffed.append(path) or real(head, path))
+    p, q = outbound[100], outbound[103]
+    later = samples.write_json(tmp_path / "history_0.json", {"now": q.t + 10, "aircraft": [
+        samples.aircraft_entry(q, q.t + 10)]})
+    earlier = samples.write_json(tmp_path / "history_1.json", {"now": p.t + 10, "aircraft": [
+        samples.aircraft_entry(p, p.t + 10)]})
+    csv = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    missing = tmp_path / "missing.csv"
+
+    planned, options = import_order([later, csv, earlier, missing])
+    assert planned == [(earlier, readsb_aircraft), (csv, importers.get("fr24-csv")),
+                       (later, readsb_aircraft), (missing, None)]
+    assert "repeat_filter" in options
+    results = [import_flight_file(case, path, fmt=found, options=options)
+               for path, found in planned[:3]]
+    assert [r.points for r in results] == [1, len(outbound), 1]
+    assert sorted(map(str, sniffed)) == sorted(map(str, (later, csv, earlier)))
+    with pytest.raises(InputError, match="no such file"):
+        import_flight_file(case, missing, fmt=planned[3][1])
+    # a single file on its own is still detected
+    sniffed.clear()
+    alone = import_flight_file(case, samples.write_fr24_csv(tmp_path / "g.csv", outbound[:50]))
+    assert alone.format == "fr24-csv" and len(sniffed) == 1

@@ -17,7 +17,7 @@ def test_gx_track(tmp_path, read, flight):
     assert cruise.t == flight[len(flight) // 2].t and cruise.on_ground is None
     file_flight = items.file_flights[0]
     assert (file_flight.callsign, file_flight.origin, file_flight.destination) == ("AFL100", "UUWW", "ZKPY")
-    assert (file_flight.first_seen, file_flight.last_seen) == (flight[0].t, flight[-1].t)
+    assert (file_flight.first_seen_t, file_flight.last_seen_t) == (flight[0].t, flight[-1].t)
 
 
 def test_clamp_to_ground_has_no_altitude(tmp_path, read, flight):

@@ -133,9 +133,9 @@ def test_bad_squawk(raw):
 
 
 def test_callsigns_are_stripped():
-    assert parsing.clean_callsign("AFL100  ") == "AFL100"
-    assert parsing.clean_callsign("        ") is None
-    assert parsing.clean_callsign(None) is None
+    assert parsing.stripped_text("AFL100  ") == "AFL100"
+    assert parsing.stripped_text("        ") is None
+    assert parsing.stripped_text(None) is None
 
 
 def test_validator_refuses_impossible_values():

@@ -8,7 +8,7 @@ import pytest
 from osintdesk.flights import airports
 from tests.support import flight_samples as samples
 from osintdesk.flights.model import FileFlight
-from osintdesk.flights.segment import SplitSettings, analyse_aircraft, split_flights
+from osintdesk.flights.segment import SplitSettings, split_flights, split_track
 from osintdesk.timefmt import duration
 
 DAY = 86400.0
@@ -28,7 +28,7 @@ def airborne(points):
 
 def test_oceanic_style_gap_at_cruise_is_one_flight_with_a_coverage_gap():
     points = outbound(gaps=[(3600, 3600 + 2.5 * 3600)])
-    track = analyse_aircraft(points)
+    track = split_track(points)
     assert len(track.flights) == 1
     flight = track.flights[0]
     assert (flight.departure.code, flight.arrival.code) == ("UUWW", "ZKPY")
@@ -41,24 +41,24 @@ def test_oceanic_style_gap_at_cruise_is_one_flight_with_a_coverage_gap():
     assert flight.distance_nm == pytest.approx(flight.distance_km / 1.852)
     (gap,) = flight.gaps
     assert gap.duration_s == pytest.approx(2.5 * 3600, abs=31)
-    assert gap.last_seen_alt_ft == gap.reappeared_alt_ft == 35000
+    assert gap.start_alt_ft == gap.end_alt_ft == 35000
     assert flight.gap_distance_km == pytest.approx(gap.distance_km)
     assert gap.distance_km == pytest.approx(airports.great_circle_km(
-        gap.last_seen_lat, gap.last_seen_lon, gap.reappeared_lat, gap.reappeared_lon))
+        gap.start_lat, gap.start_lon, gap.end_lat, gap.end_lon))
     assert track.ground_times == []
 
 
 def test_landing_two_day_stay_and_return_is_two_flights_and_one_ground_time():
     there = outbound()
     back = inbound(there[-1].t + 2 * DAY + 3 * 3600)
-    track = analyse_aircraft(there + back)
+    track = split_track(there + back)
     assert len(track.flights) == 2
     first, second = track.flights
     assert (first.departure.code, first.arrival.code) == ("UUWW", "ZKPY")
     assert (second.departure.code, second.arrival.code) == ("ZKPY", "UUWW")
     (stay,) = track.ground_times
     assert stay.airport_code == "ZKPY" and stay.observed
-    assert (stay.from_t, stay.to_t) == (first.end_t, second.start_t)
+    assert (stay.start_t, stay.end_t) == (first.end_t, second.start_t)
     assert stay.duration_s == second.start_t - first.end_t
     assert duration(stay.duration_s) == "2 d 3 h"
     assert stay.describe() == ("on the ground at ZKPY from 2024-01-02 15:28 UTC to "
@@ -70,7 +70,7 @@ def test_observed_ground_stay_within_continuous_data():
     there = outbound()
     parked = [there[-1]._replace(t=there[-1].t + 60 * k) for k in range(1, 180)]
     back = inbound(there[-1].t + 3 * 3600)
-    track = analyse_aircraft(there + parked + back)
+    track = split_track(there + parked + back)
     assert len(track.flights) == 2
     (stay,) = track.ground_times
     assert stay.airport_code == "ZKPY" and stay.observed
@@ -90,7 +90,7 @@ def test_leg_flags_split_even_without_ground_points():
 def test_single_flight_file_never_splits():
     there = outbound()
     back = inbound(there[-1].t + 2 * DAY)
-    track = analyse_aircraft(there + back, single_flight=True)
+    track = split_track(there + back, single_flight=True)
     assert len(track.flights) == 1
     assert len(track.flights[0].gaps) == 1 and track.flights[0].gaps[0].duration_s > DAY
 
@@ -99,7 +99,7 @@ def test_gap_that_begins_near_the_ground_and_is_too_long_means_it_landed():
     flown = airborne(outbound())
     descent_end = flown[-1]                             # last seen low on approach to Sunan
     later = airborne(inbound(descent_end.t + 3 * 3600))  # seen again three hours later, climbing
-    track = analyse_aircraft(flown + later)
+    track = split_track(flown + later)
     assert len(track.flights) == 2
     first, second = track.flights
     assert first.end_reason.startswith("a 3 h")
@@ -138,8 +138,8 @@ def test_unsorted_duplicated_input_gives_the_same_answer():
     back = inbound(there[-1].t + 2 * DAY + 3 * 3600)
     shuffled = there + back + there[:50] + back[-20:]
     random.Random(7).shuffle(shuffled)
-    reference = analyse_aircraft(there + back)
-    track = analyse_aircraft(shuffled)
+    reference = split_track(there + back)
+    track = split_track(shuffled)
     assert track.duplicates_dropped == 70
     assert track.point_count == reference.point_count == len(there) + len(back)
     assert [(f.start_t, f.end_t, f.distance_km) for f in track.flights] == [
@@ -166,10 +166,19 @@ def test_file_flights_match_track_flights_by_time():
     there = outbound()
     back = inbound(there[-1].t + DAY)
     file_flights = [FileFlight(hex="155abc", origin="ZKPY", destination="UUWW", callsign="AFL101",
-                               first_seen=back[0].t + 300, last_seen=back[-1].t - 300)]
+                               first_seen_t=back[0].t + 300, last_seen_t=back[-1].t - 300)]
     first, second = split_flights(there + back, file_flights=file_flights)
     assert first.file_flight is None and first.departure.source == "inferred"
     assert second.file_flight is file_flights[0] and second.departure.source == "file"
+
+
+def test_file_flights_stored_before_the_times_had_units_still_read():
+    """Cases imported earlier hold ``first_seen``/``last_seen`` in flight_imports.file_flights."""
+    from dataclasses import asdict
+    new = FileFlight(hex="155abc", origin="ZKPY", first_seen_t=10.0, last_seen_t=20.0)
+    old = {k.replace("_seen_t", "_seen"): v for k, v in asdict(new).items()}
+    assert "first_seen" in old
+    assert FileFlight.from_dict(old) == FileFlight.from_dict(asdict(new)) == new
 
 
 def test_low_first_point_infers_the_airport_with_its_basis():
@@ -202,7 +211,7 @@ def test_a_parked_aircraft_is_not_a_flight():
 def test_points_of_two_aircraft_are_refused():
     points = outbound()[:3] + [outbound()[3]._replace(hex="4b1a2c")]
     with pytest.raises(ValueError, match="two aircraft"):
-        analyse_aircraft(points)
+        split_track(points)
 
 
 def test_settings_change_the_thresholds():
@@ -215,5 +224,5 @@ def test_settings_change_the_thresholds():
 
 
 def test_empty_track():
-    track = analyse_aircraft([])
+    track = split_track([])
     assert track.flights == [] and track.ground_times == [] and track.point_count == 0

@@ -15,27 +15,27 @@ from typing import Sequence
 import numpy as np
 
 from osintdesk import timefmt
-from osintdesk.charts.data import ActivityRow, Airport, ChartFlight, ChartPlace, find_gaps
-from osintdesk.charts.projection import EARTH_RADIUS_M, great_circle, to_unit_vectors, from_unit_vectors
+from osintdesk.charts.data import ActivityRow, ChartAirport, ChartFlight, ChartPlace, find_gaps
+from osintdesk.charts.projection import distance_km, great_circle, to_unit_vectors, from_unit_vectors
 
 # Positions from OurAirports (resources/reference/airports_large_medium.csv).
 AIRPORTS = {
-    "UUWW": Airport("UUWW", 55.591499, 37.261501, "Moscow Vnukovo"),
-    "ZKPY": Airport("ZKPY", 39.224098, 125.669998, "Pyongyang Sunan"),
-    "PANC": Airport("PANC", 61.179004, -149.992561, "Anchorage"),
-    "UHPP": Airport("UHPP", 53.168716, 158.451068, "Petropavlovsk-Kamchatsky Yelizovo"),
-    "UHWW": Airport("UHWW", 43.396256, 132.148155, "Vladivostok"),
-    "UNNT": Airport("UNNT", 55.019756, 82.618675, "Novosibirsk Tolmachevo"),
-    "UIII": Airport("UIII", 52.266707, 104.395563, "Irkutsk"),
-    "UNKL": Airport("UNKL", 56.175743, 92.485788, "Krasnoyarsk"),
-    "UEEE": Airport("UEEE", 62.0933, 129.770996, "Yakutsk"),
-    "UHHH": Airport("UHHH", 48.528338, 135.188588, "Khabarovsk"),
-    "ZBAA": Airport("ZBAA", 40.077349, 116.596702, "Beijing Capital"),
-    "ZMUB": Airport("ZMUB", 47.843102, 106.766998, "Ulaanbaatar"),
-    "ZYTX": Airport("ZYTX", 41.6398, 123.483668, "Shenyang Taoxian"),
-    "UIAA": Airport("UIAA", 52.024841, 113.305839, "Chita"),
-    "UHSS": Airport("UHSS", 46.885461, 142.717466, "Yuzhno-Sakhalinsk"),
-    "RJTT": Airport("RJTT", 35.549678, 139.786958, "Tokyo Haneda"),
+    "UUWW": ChartAirport("UUWW", 55.591499, 37.261501, "Moscow Vnukovo"),
+    "ZKPY": ChartAirport("ZKPY", 39.224098, 125.669998, "Pyongyang Sunan"),
+    "PANC": ChartAirport("PANC", 61.179004, -149.992561, "Anchorage"),
+    "UHPP": ChartAirport("UHPP", 53.168716, 158.451068, "Petropavlovsk-Kamchatsky Yelizovo"),
+    "UHWW": ChartAirport("UHWW", 43.396256, 132.148155, "Vladivostok"),
+    "UNNT": ChartAirport("UNNT", 55.019756, 82.618675, "Novosibirsk Tolmachevo"),
+    "UIII": ChartAirport("UIII", 52.266707, 104.395563, "Irkutsk"),
+    "UNKL": ChartAirport("UNKL", 56.175743, 92.485788, "Krasnoyarsk"),
+    "UEEE": ChartAirport("UEEE", 62.0933, 129.770996, "Yakutsk"),
+    "UHHH": ChartAirport("UHHH", 48.528338, 135.188588, "Khabarovsk"),
+    "ZBAA": ChartAirport("ZBAA", 40.077349, 116.596702, "Beijing Capital"),
+    "ZMUB": ChartAirport("ZMUB", 47.843102, 106.766998, "Ulaanbaatar"),
+    "ZYTX": ChartAirport("ZYTX", 41.6398, 123.483668, "Shenyang Taoxian"),
+    "UIAA": ChartAirport("UIAA", 52.024841, 113.305839, "Chita"),
+    "UHSS": ChartAirport("UHSS", 46.885461, 142.717466, "Yuzhno-Sakhalinsk"),
+    "RJTT": ChartAirport("RJTT", 35.549678, 139.786958, "Tokyo Haneda"),
 }
 
 KT_TO_MS = 1852.0 / 3600.0
@@ -55,15 +55,15 @@ def _route(points: Sequence[tuple[float, float]]):
             la, lo = la[1:], lo[1:]
         lats.append(la)
         lons.append(lo)
-    v = to_unit_vectors(np.concatenate(lons), np.concatenate(lats))
-    seg = np.arccos(np.clip(np.einsum("ij,ij->i", v[:-1], v[1:]), -1, 1)) * EARTH_RADIUS_M
-    return v, np.concatenate([[0.0], np.cumsum(seg)])
+    lat, lon = np.concatenate(lats), np.concatenate(lons)
+    seg_m = distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) * 1000.0
+    return to_unit_vectors(lon, lat), np.concatenate([[0.0], np.cumsum(seg_m)])
 
 
 def synthetic_flight(
     flight_id,
-    dep: Airport,
-    arr: Airport,
+    dep: ChartAirport,
+    arr: ChartAirport,
     t_departure: float,
     *,
     via: Sequence[tuple[float, float]] = (),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
+from osintdesk.charts.projection import great_circle_at
 from osintdesk.flights.airports import great_circle_km, lookup
 from osintdesk.flights.model import TrackPoint
 from osintdesk.flights.parsing import FT_PER_M, KT_PER_MS, FPM_PER_MS
@@ -25,21 +26,6 @@ T0 = 1704181263.0  # 2024-01-02T07:41:03Z, a fixed start for reproducible sample
 
 
 # --------------------------------------------------------------------------- geometry
-
-
-def _interpolate(lat1, lon1, lat2, lon2, fraction):
-    """Point at ``fraction`` along the great circle (synthetic tracks only)."""
-    p1, l1, p2, l2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    d = 2 * math.asin(math.sqrt(math.sin((p2 - p1) / 2) ** 2
-                                + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2))
-    if d == 0:
-        return lat1, lon1
-    a = math.sin((1 - fraction) * d) / math.sin(d)
-    b = math.sin(fraction * d) / math.sin(d)
-    x = a * math.cos(p1) * math.cos(l1) + b * math.cos(p2) * math.cos(l2)
-    y = a * math.cos(p1) * math.sin(l1) + b * math.cos(p2) * math.sin(l2)
-    z = a * math.sin(p1) + b * math.sin(p2)
-    return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
 def _bearing(lat1, lon1, lat2, lon2):
@@ -87,11 +73,13 @@ def synthetic_flight(origin, destination, start_t: float = T0, *, hex: str = "15
         add(t + k * step_s, lat1, lon1, 0.0, 12.0, heading, 0.0, True)
     takeoff_t = t + (int(taxi_s // step_s) + 1) * step_s
     steps = max(1, int(airborne_s // step_s))
+    route_lat, route_lon = great_circle_at(lat1, lon1, lat2, lon2,
+                                           [k * step_s / airborne_s for k in range(1, steps)])
     for k in range(1, steps):
         elapsed = k * step_s
         if any(a <= elapsed < b for a, b in gaps):
             continue
-        lat, lon = _interpolate(lat1, lon1, lat2, lon2, elapsed / airborne_s)
+        lat, lon = float(route_lat[k - 1]), float(route_lon[k - 1])
         climb = climb_fpm * elapsed / 60.0
         descent = descent_fpm * (airborne_s - elapsed) / 60.0
         alt = round(min(cruise_ft, climb, descent) / 25.0) * 25.0
@@ -383,10 +371,10 @@ def opensky_track(points: Sequence[TrackPoint], *, hex: str = "155abc", callsign
                       p.track_deg, bool(p.on_ground)] for p in points]}
 
 
-def opensky_flight(hex: str, first_seen: float, last_seen: float, origin: str | None,
+def opensky_flight(hex: str, first_seen_t: float, last_seen_t: float, origin: str | None,
                    destination: str | None, callsign: str = "AFL100") -> dict:
-    return {"icao24": hex, "firstSeen": int(first_seen), "estDepartureAirport": origin,
-            "lastSeen": int(last_seen), "estArrivalAirport": destination, "callsign": callsign.ljust(8),
+    return {"icao24": hex, "firstSeen": int(first_seen_t), "estDepartureAirport": origin,
+            "lastSeen": int(last_seen_t), "estArrivalAirport": destination, "callsign": callsign.ljust(8),
             "estDepartureAirportHorizDistance": 1200, "estDepartureAirportVertDistance": 30,
             "estArrivalAirportHorizDistance": 900, "estArrivalAirportVertDistance": 20,
             "departureAirportCandidatesCount": 1, "arrivalAirportCandidatesCount": 2}

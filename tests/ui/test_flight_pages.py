@@ -105,6 +105,24 @@ def test_unknown_csv_asks_for_a_column_mapping_then_imports(qtbot, window, tmp_p
     assert window.last_import[0].points == 2
 
 
+def test_csv_with_a_byte_order_mark_maps_its_first_column_then_imports(qtbot, window, tmp_path):
+    """Excel starts a UTF-8 CSV with a byte-order mark: the dialog must see the first
+    column by the name the importer reads, or the mapping cannot name it."""
+    own = tmp_path / "excel.csv"
+    own.write_bytes(b"\xef\xbb\xbfTimestamp,Latitude,Longitude\n"
+                    b"2024-09-17T06:05:00Z,55.59,37.26\n2024-09-17T06:06:00Z,55.65,37.50\n")
+    window.import_dropped([str(own)])
+    dialog = window.mapping_dialog
+    assert dialog.isVisible()
+    assert dialog.columns == ["Timestamp", "Latitude", "Longitude"]
+    assert dialog.combos["time"].currentText() == "Timestamp"  # guessed from its name
+    dialog.preset_name.setText("excel")
+    dialog.buttons.accepted.emit()
+    assert not dialog.error.text()
+    qtbot.waitUntil(lambda: not window.runner.active, timeout=20000)
+    assert window.last_import[0].points == 2
+
+
 def test_aircraft_detail_lists_ground_time(qtbot, window, trace):
     task = window.import_flights([str(trace)])
     wait_for(qtbot, window, task)

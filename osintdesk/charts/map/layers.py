@@ -229,7 +229,7 @@ def add_arrowheads(ax, info: MapInfo) -> None:
 
 
 def draw_airports(ax, info: MapInfo, airports) -> None:
-    """A white ring with a black dot at each airport (``Airport`` records)."""
+    """A white ring with a black dot at each airport (``ChartAirport`` records)."""
     for a in airports:
         ax_, ay_ = info.projection.forward(a.lon, a.lat)
         ax.plot([ax_], [ay_], marker="o", markersize=6.5, markerfacecolor="white",

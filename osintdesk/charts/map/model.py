@@ -143,7 +143,7 @@ class MapPlan:
     basemap_scale: str
     has_content: bool
     has_box: bool
-    airports: dict                      # ICAO code -> Airport
+    airports: dict                      # ICAO code -> ChartAirport
     tracks: dict                        # flight id -> DrawnTrack (no artists yet)
     shapes: list                        # TrackShape per track, in drawing order
 

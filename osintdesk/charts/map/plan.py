@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from ...errors import Cancelled
 from .. import basemap, style
-from ..data import Airport, ChartFlight, ChartPlace
+from ..data import ChartAirport, ChartFlight, ChartPlace
 from ..projection import (EqualEarth, GeoExtent, Projection, choose_projection, extent_outline,
                           great_circle, view_to_geo_extent, wrap_lon)
 from ..tracks import shape_tracks, with_breaks
@@ -86,7 +86,7 @@ def _breaks(f: ChartFlight, gaps, proj: Projection) -> np.ndarray:
 
 def _gap_path(g, proj: Projection):
     """A coverage gap's dashed great circle in map metres (broken at a world map's cut)."""
-    la, lo = great_circle(g.lat_start, g.lon_start, g.lat_end, g.lon_end, max_step_deg=0.5)
+    la, lo = great_circle(g.start_lat, g.start_lon, g.end_lat, g.end_lon, max_step_deg=0.5)
     gx, gy = proj.forward(lo, la)
     if proj.is_world:
         cut = np.concatenate([[False], np.abs(np.diff(wrap_lon(lo, proj.lon0))) > 180.0])
@@ -110,7 +110,7 @@ def plan_map(flights: Iterable[ChartFlight], places: Iterable[ChartPlace] = (), 
     rect = layout_px(width_px, height_px, dpi, title)
     ax_w_px, ax_h_px = rect[2] * width_px, rect[3] * height_px
 
-    airports: dict[str, Airport] = {}
+    airports: dict[str, ChartAirport] = {}
     for f in flights:
         for a in (f.departure, f.arrival):
             if a is not None and a.code not in airports:
@@ -123,8 +123,8 @@ def plan_map(flights: Iterable[ChartFlight], places: Iterable[ChartPlace] = (), 
         lon_parts.append(f.lon)
         lat_parts.append(f.lat)
         for g in fg:
-            lon_parts.append(np.array([g.lon_start, g.lon_end]))
-            lat_parts.append(np.array([g.lat_start, g.lat_end]))
+            lon_parts.append(np.array([g.start_lon, g.end_lon]))
+            lat_parts.append(np.array([g.start_lat, g.end_lat]))
     extra_lon = np.array([a.lon for a in airports.values()] + [p.lon for p in places], dtype=float)
     extra_lat = np.array([a.lat for a in airports.values()] + [p.lat for p in places], dtype=float)
     lon_parts.append(extra_lon)
@@ -183,7 +183,7 @@ def plan_map(flights: Iterable[ChartFlight], places: Iterable[ChartPlace] = (), 
         ys = [py_all, ey]
         for fg in gaps:
             for g in fg:
-                la, lo = great_circle(g.lat_start, g.lon_start, g.lat_end, g.lon_end, 2.0)
+                la, lo = great_circle(g.start_lat, g.start_lon, g.end_lat, g.end_lon, 2.0)
                 gx, gy = proj.forward(lo, la)
                 xs.append(gx)
                 ys.append(gy)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ... import timefmt
 from ...errors import InputError
-from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clean_callsign, clock_from,
-                       csv_header, csv_rows, header_cells, header_index, make_point, options_hex,
-                       parse_iso_time)
+from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+                       header_cells, header_index, make_point, options_hex, parse_iso_time,
+                       stripped_text)
 
 NAME = "fr24-csv"
 VERSION = "1"
@@ -111,7 +111,7 @@ def _checked_row(row, line, width, columns, hex_code, check, name):
         cell_float(row, columns.get("direction"), "Direction", name, line),
         None,
         None if alt_ft is None else alt_ft == 0,  # FlightRadar24 writes 0 ft on the ground
-        clean_callsign(row[i_cs]) if i_cs is not None else None,
+        stripped_text(row[i_cs]) if i_cs is not None else None,
         None, hex_code, False, False, line)
 
 

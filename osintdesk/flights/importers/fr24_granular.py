@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, csv_header, csv_rows,
-                       header_cells, header_index, make_point, normalise_hex, normalise_squawk,
-                       options_hex, parse_bool, parse_iso_time, to_float)
+from ..parsing import (Ticker, Validator, clock_from, csv_header, csv_rows, header_cells,
+                       header_index, make_point, normalise_hex, normalise_squawk, options_hex,
+                       parse_bool, parse_iso_time, stripped_text, to_float)
 
 NAME = "fr24-adsb-csv"
 VERSION = "1"
@@ -109,6 +109,6 @@ def _row(cells: dict[str, str], name: str, line: int, check: Validator, default_
         to_float(cells.get("speed", "").strip(), "ground speed", name, line),
         to_float(cells.get("track", "").strip(), "track", name, line),
         to_float(cells.get("vrate", "").strip(), "vertical rate", name, line),
-        on_ground, clean_callsign(cells.get("callsign")),
+        on_ground, stripped_text(cells.get("callsign")),
         normalise_squawk(cells.get("squawk"), name, line, zero_is_none=True),
         hex_code, False, False, line)

@@ -14,8 +14,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, FileFlight
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, load_json_whole, make_point,
-                       normalise_hex, normalise_squawk, to_float)
+from ..parsing import (Ticker, Validator, clock_from, load_json_whole, make_point, normalise_hex,
+                       normalise_squawk, stripped_text, to_float)
 
 NAME = "fr24-json"
 VERSION = "1"
@@ -38,18 +38,18 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     aircraft = _dict(flight.get("aircraft"))
     ident = _dict(aircraft.get("identification"))
     hex_code = normalise_hex(ident.get("modes") or aircraft.get("hex"), name, None, "aircraft hex: ")
-    registration = clean_callsign(ident.get("registration") or aircraft.get("registration"))
+    registration = stripped_text(ident.get("registration") or aircraft.get("registration"))
     model = _dict(aircraft.get("model"))
     airline = _dict(flight.get("airline"))
     yield AircraftInfo(hex=hex_code, registration=registration,
-                       type_code=clean_callsign(model.get("code")),
-                       type_name=clean_callsign(model.get("text")),
-                       operator=clean_callsign(airline.get("name")))
+                       type_code=stripped_text(model.get("code")),
+                       type_name=stripped_text(model.get("text")),
+                       operator=stripped_text(airline.get("name")))
     track = flight.get("track")
     if not isinstance(track, list):
         raise InputError('result.response.data.flight has no "track" list', path=name)
     flight_ident = _dict(flight.get("identification"))
-    callsign = clean_callsign(flight_ident.get("callsign"))
+    callsign = stripped_text(flight_ident.get("callsign"))
     yield _file_flight(flight, flight_ident, hex_code, registration, callsign, track)
     ticker = Ticker(stream, progress, cancelled, total_records=len(track))
     for index, entry in enumerate(track):
@@ -74,7 +74,7 @@ def _flight_object(document, name) -> dict:
 
 def _airport_code(airport) -> str | None:
     code = _dict(_dict(airport).get("code"))
-    return clean_callsign(code.get("icao")) or clean_callsign(code.get("iata"))
+    return stripped_text(code.get("icao")) or stripped_text(code.get("iata"))
 
 
 def _file_flight(flight, flight_ident, hex_code, registration, callsign, track) -> FileFlight:
@@ -89,10 +89,10 @@ def _file_flight(flight, flight_ident, hex_code, registration, callsign, track) 
              and isinstance(e.get("timestamp"), (int, float))]
     number = _dict(flight_ident.get("number"))
     return FileFlight(hex=hex_code, registration=registration, callsign=callsign,
-                      flight_number=clean_callsign(number.get("default")),
+                      flight_number=stripped_text(number.get("default")),
                       origin=origin, destination=real or scheduled,
-                      first_seen=float(min(times)) if times else None,
-                      last_seen=float(max(times)) if times else None, extra=extra)
+                      first_seen_t=float(min(times)) if times else None,
+                      last_seen_t=float(max(times)) if times else None, extra=extra)
 
 
 def _point(entry, record, hex_code, name, check):

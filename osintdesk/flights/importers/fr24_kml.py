@@ -15,9 +15,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, FileFlight
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, find_local, local_name,
-                       m_to_ft, make_point, options_hex, parse_iso_time, to_float, xml_events,
-                       xml_text)
+from ..parsing import (Ticker, Validator, clock_from, find_local, local_name, m_to_ft, make_point,
+                       options_hex, parse_iso_time, stripped_text, to_float, xml_events, xml_text)
 
 NAME = "fr24-kml"
 VERSION = "1"
@@ -129,8 +128,8 @@ def _split_name(doc_name: str | None) -> tuple[str | None, str | None]:
         return None, None
     number, sep, callsign = doc_name.strip().partition("/")
     if not sep:
-        return None, clean_callsign(number)
-    return clean_callsign(number), clean_callsign(callsign)
+        return None, stripped_text(number)
+    return stripped_text(number), stripped_text(callsign)
 
 
 def _aircraft_info(description: str, hex_code: str | None) -> AircraftInfo | None:
@@ -164,4 +163,4 @@ def _document(state, hex_code, first_t, last_t):
     yield FileFlight(hex=hex_code, registration=registration, callsign=callsign,
                      flight_number=number, origin=origin.upper() if origin else None,
                      destination=destination.upper() if destination else None,
-                     first_seen=first_t, last_seen=last_t)
+                     first_seen_t=first_t, last_seen_t=last_t)

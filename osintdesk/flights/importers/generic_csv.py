@@ -5,11 +5,15 @@ says which column is what.
 
 from __future__ import annotations
 
+import csv
+import os
+
 from ...errors import InputError
 from ..mapping import ALTITUDE_UNITS, SPEED_UNITS, VRATE_UNITS, ColumnMapping, load_preset
-from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_header,
-                       csv_rows, header_index, make_point, normalise_header, normalise_hex,
-                       normalise_squawk, options_hex, parse_bool, parse_time_with_format)
+from ..parsing import (Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+                       header_index, header_line, make_point, normalise_header, normalise_hex,
+                       normalise_squawk, open_maybe_gzip, options_hex, parse_bool,
+                       parse_time_with_format, read_head, stripped_text)
 
 NAME = "csv-mapping"
 VERSION = "1"
@@ -19,10 +23,32 @@ EXTENSIONS: tuple[str, ...] = ()
 SINGLE_FLIGHT = False
 
 _OPTIONAL = ("alt", "speed", "track", "vrate", "callsign", "squawk", "hex", "on_ground")
+DELIMITERS = ",;\t|"
 
 
 def sniff(head: bytes, name: str) -> bool:
     return False  # needs a mapping: chosen with --format csv-mapping
+
+
+def read_header(path: str | os.PathLike) -> tuple[list[str], str]:
+    """The header cells of a CSV file as ``parse`` reads them (gunzipped, byte-order mark
+    dropped, cells stripped) and its delimiter, guessed among ``DELIMITERS``: what a column
+    mapping can name. An InputError when there is no header of at least three columns."""
+    name = str(path)
+    try:
+        delimiter = csv.Sniffer().sniff(header_line(read_head(path)), DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = ","
+    with open_maybe_gzip(path, name) as stream:
+        rows = csv_rows(stream, name, delimiter=delimiter)
+        try:
+            _, cells = next(rows, (1, []))
+        finally:
+            rows.close()
+    if len(cells) < 3:
+        raise InputError("has no header row with at least time, latitude and longitude "
+                         "columns", path=name)
+    return [c.strip() for c in cells], delimiter
 
 
 def mapping_from(options: dict | None) -> ColumnMapping:
@@ -85,6 +111,6 @@ def _row(row, col, mapping, scale, name, line, check, default_hex):
         _scaled(cell_float(row, get("vrate"), mapping.vrate or "", name, line), scale[2]),
         parse_bool(row[col["on_ground"]].strip(), mapping.on_ground, name, line)
         if "on_ground" in col else None,
-        clean_callsign(row[col["callsign"]]) if "callsign" in col else None,
+        stripped_text(row[col["callsign"]]) if "callsign" in col else None,
         normalise_squawk(row[col["squawk"]], name, line) if "squawk" in col else None,
         hex_code or default_hex, False, False, line)

@@ -13,8 +13,8 @@ from array import array
 
 from ...errors import InputError
 from ..model import FileFlight
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, local_name, m_to_ft,
-                       make_point, options_hex, parse_iso_time, to_float, xml_events, xml_text)
+from ..parsing import (Ticker, Validator, clock_from, local_name, m_to_ft, make_point, options_hex,
+                       parse_iso_time, stripped_text, to_float, xml_events, xml_text)
 
 NAME = "kml-track"
 VERSION = "1"
@@ -119,12 +119,12 @@ def _file_flight(placemark, tracks, hex_code):
         return
     label = next((xml_text(c) for c in placemark if local_name(c.tag) == "name"), "")
     text = next((xml_text(c) for c in placemark if local_name(c.tag) == "description"), "")
-    callsign = clean_callsign(label) if _CALLSIGN.fullmatch(label.strip()) else None
+    callsign = stripped_text(label) if _CALLSIGN.fullmatch(label.strip()) else None
     route = _ROUTE.match(text)
     if callsign is None and route is None:
         return
     yield FileFlight(hex=hex_code, callsign=callsign,
                      origin=route.group(1) if route else None,
                      destination=route.group(2) if route else None,
-                     first_seen=min(t[0] for t in tracks), last_seen=max(t[1] for t in tracks),
+                     first_seen_t=min(t[0] for t in tracks), last_seen_t=max(t[1] for t in tracks),
                      extra={"placemark_name": label} if label else {})

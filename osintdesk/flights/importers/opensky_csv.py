@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, cell_float, clean_callsign, clock_from, csv_header,
-                       csv_rows, header_cells, header_index, m_to_ft, make_point, ms_to_fpm,
-                       ms_to_kt, normalise_hex, normalise_squawk, parse_bool)
+from ..parsing import (Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+                       header_cells, header_index, m_to_ft, make_point, ms_to_fpm, ms_to_kt,
+                       normalise_hex, normalise_squawk, parse_bool, stripped_text)
 
 NAME = "opensky-csv"
 VERSION = "1"
@@ -76,6 +76,6 @@ def _row(row, col, name, line, check, last_update):
         cell_float(row, get("heading"), "heading", name, line),
         ms_to_fpm(cell_float(row, get("vertrate"), "vertrate", name, line)),
         parse_bool(row[col["onground"]].strip(), "onground", name, line) if "onground" in col else None,
-        clean_callsign(row[col["callsign"]]) if "callsign" in col else None,
+        stripped_text(row[col["callsign"]]) if "callsign" in col else None,
         normalise_squawk(row[col["squawk"]], name, line) if "squawk" in col else None,
         hex_code, False, False, line)

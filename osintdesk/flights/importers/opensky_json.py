@@ -9,8 +9,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, FileFlight, Skipped
-from ..parsing import (Ticker, Validator, clean_callsign, clock_from, load_json_whole, m_to_ft,
-                       make_point, normalise_hex, parse_bool, to_float)
+from ..parsing import (Ticker, Validator, clock_from, load_json_whole, m_to_ft, make_point,
+                       normalise_hex, parse_bool, stripped_text, to_float)
 
 NAME = "opensky-json"
 VERSION = "1"
@@ -54,12 +54,12 @@ def _track(document, name, check, stream, progress, cancelled):
     path = document.get("path")
     if not isinstance(path, list):
         raise InputError('"path" is not a list', path=name)
-    callsign = clean_callsign(document.get("callsign"))
+    callsign = stripped_text(document.get("callsign"))
     yield AircraftInfo(hex=hex_code)
     start, end = document.get("startTime"), document.get("endTime")
     yield FileFlight(hex=hex_code, callsign=callsign,
-                     first_seen=to_float(start, "startTime", name, None),
-                     last_seen=to_float(end, "endTime", name, None))
+                     first_seen_t=to_float(start, "startTime", name, None),
+                     last_seen_t=to_float(end, "endTime", name, None))
     ticker = Ticker(stream, progress, cancelled, total_records=len(path))
     for index, waypoint in enumerate(path):
         yield _waypoint(waypoint, index + 1, hex_code, name, check)
@@ -106,9 +106,9 @@ def _flights(document, name, check, ticker):
             "departureAirportCandidatesCount", "arrivalAirportCandidatesCount")
             if entry.get(key) is not None}
         extra["airports"] = "estimated by OpenSky"
-        yield FileFlight(hex=hex_code, callsign=clean_callsign(entry.get("callsign")),
-                         origin=clean_callsign(entry.get("estDepartureAirport")),
-                         destination=clean_callsign(entry.get("estArrivalAirport")),
-                         first_seen=first, last_seen=last, extra=extra)
+        yield FileFlight(hex=hex_code, callsign=stripped_text(entry.get("callsign")),
+                         origin=stripped_text(entry.get("estDepartureAirport")),
+                         destination=stripped_text(entry.get("estArrivalAirport")),
+                         first_seen_t=first, last_seen_t=last, extra=extra)
         ticker.tick()
     ticker.finish()

@@ -20,8 +20,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, Skipped
-from ..parsing import (JsonStream, Ticker, Validator, clean_callsign, clock_from, make_point,
-                       normalise_hex, normalise_squawk, open_maybe_gzip, release_text, text_stream,
+from ..parsing import (JsonStream, Ticker, Validator, clock_from, make_point, normalise_hex,
+                       normalise_squawk, open_maybe_gzip, release_text, stripped_text, text_stream,
                        to_float, with_line)
 
 NAME = "readsb-aircraft"
@@ -179,7 +179,7 @@ def _aircraft(entry, index, now, name, check, repeats):
         to_float(entry.get("gs", entry.get("speed")), "gs", name, None, where),
         to_float(entry.get("track"), "track", name, None, where),
         to_float(entry.get("baro_rate", entry.get("vert_rate")), "baro_rate", name, None, where),
-        on_ground, clean_callsign(entry.get("flight")),
+        on_ground, stripped_text(entry.get("flight")),
         normalise_squawk(entry.get("squawk"), name, None, where=where),
         hex_code, False, stale, record)
 
@@ -189,7 +189,7 @@ def _info(entry: dict, hex_code: str) -> AircraftInfo | None:
     if not any(entry.get(k) for k in ("r", "t", "desc", "ownOp")):
         return None
     extra = {"dbFlags": entry["dbFlags"]} if entry.get("dbFlags") is not None else {}
-    return AircraftInfo(hex=hex_code, registration=clean_callsign(entry.get("r")),
-                        type_code=clean_callsign(entry.get("t")),
-                        type_name=clean_callsign(entry.get("desc")),
-                        operator=clean_callsign(entry.get("ownOp")), extra=extra)
+    return AircraftInfo(hex=hex_code, registration=stripped_text(entry.get("r")),
+                        type_code=stripped_text(entry.get("t")),
+                        type_name=stripped_text(entry.get("desc")),
+                        operator=stripped_text(entry.get("ownOp")), extra=extra)

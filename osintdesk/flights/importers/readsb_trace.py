@@ -16,8 +16,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo
-from ..parsing import (EARLIEST_T, JsonStream, Ticker, Validator, clean_callsign, clock_from,
-                       make_point, normalise_hex, normalise_squawk, release_text, text_stream,
+from ..parsing import (EARLIEST_T, JsonStream, Ticker, Validator, clock_from, make_point,
+                       normalise_hex, normalise_squawk, release_text, stripped_text, text_stream,
                        to_float, with_line)
 
 NAME = "readsb-trace"
@@ -98,10 +98,10 @@ def _header(header: dict, name: str):
 
 def _aircraft(header: dict, hex_code: str) -> AircraftInfo:
     extra = {k: header[k] for k in ("dbFlags", "year") if header.get(k) is not None}
-    return AircraftInfo(hex=hex_code, registration=clean_callsign(header.get("r")),
-                        type_code=clean_callsign(header.get("t")),
-                        type_name=clean_callsign(header.get("desc")),
-                        operator=clean_callsign(header.get("ownOp")), extra=extra)
+    return AircraftInfo(hex=hex_code, registration=stripped_text(header.get("r")),
+                        type_code=stripped_text(header.get("t")),
+                        type_name=stripped_text(header.get("desc")),
+                        operator=stripped_text(header.get("ownOp")), extra=extra)
 
 
 _NUMBER = (int, float)
@@ -162,7 +162,7 @@ def _point(row, index, base_t, hex_code, name, check):
     details = row[8]
     callsign = squawk = None
     if isinstance(details, dict):
-        callsign = clean_callsign(details.get("flight"))
+        callsign = stripped_text(details.get("flight"))
         squawk = normalise_squawk(details.get("squawk"), name, None, where=where)
     elif details is not None:
         raise InputError(f"{where}details are not an object", path=name)
