@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -35,6 +37,9 @@ def chart_format(path) -> str:
     return FORMATS[suffix]
 
 
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
 def save_figure(fig: Figure, path, width_px: int | None = None, height_px: int | None = None) -> Path:
     """Save ``fig`` to ``path`` as PNG, SVG or PDF, chosen by the extension.
 
@@ -54,8 +59,10 @@ def save_figure(fig: Figure, path, width_px: int | None = None, height_px: int |
             width_px = round(height_px * w_in / h_in)
         fig.set_size_inches(width_px / dpi, height_px / dpi)
     try:
-        fig.savefig(path, format=fmt, dpi=dpi, facecolor="white",
-                    metadata={"Software": None} if fmt == "png" else None)
+        # No date and no random ids, so the same chart gives the same bytes (an exhibit's
+        # hash stays stable); the salt only seeds SVG clip-path ids.
+        with matplotlib.rc_context({"svg.hashsalt": "osintdesk"}):
+            fig.savefig(path, format=fmt, dpi=dpi, facecolor="white", metadata=_METADATA[fmt])
     except OSError as exc:
         raise OsintdeskError(f"cannot write the chart: {exc.strerror or exc}", path=path) from exc
     return path

@@ -271,13 +271,6 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
-    def show_info(self, message: str, title: str = "osintdesk") -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Information, title, message,
-                          QMessageBox.StandardButton.Ok, self)
-        self.last_message = box
-        box.open()
-        return box
-
     def run_task(self, title: str, work, *, on_success: Callable | None = None,
                  writes: bool = True) -> Task:
         """Run ``work(progress, cancelled)`` in the background; errors become dialogs."""

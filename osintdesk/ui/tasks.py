@@ -115,9 +115,6 @@ class TaskRunner(QObject):
         (self._writer if task.writes else self._readers).start(_Runnable(task))
         return task
 
-    def submit(self, title: str, work: Work, *, writes: bool = True) -> Task:
-        return self.start(self.create(title, work, writes=writes))
-
     def _finish(self) -> None:
         task = self.sender()
         if task in self.active:

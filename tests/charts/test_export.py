@@ -56,3 +56,18 @@ def test_activity_and_profile_export_to_pdf(tmp_path):
     assert save_figure(fig, tmp_path / "a.pdf").read_bytes().startswith(b"%PDF-")
     draw_profile(fig, samples.alaska_kamchatka())
     assert save_figure(fig, tmp_path / "p.svg").read_bytes().lstrip().startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_the_same_chart_gives_the_same_bytes(tmp_path, suffix, outbound):
+    """No creation date and no random ids: an exhibit's hash is stable across saves."""
+    outputs = []
+    for n in range(2):
+        fig = new_figure(800, 500)
+        draw_map(fig, [outbound])
+        outputs.append(save_figure(fig, tmp_path / f"map{n}{suffix}").read_bytes())
+    assert outputs[0] == outputs[1]
+    if suffix == ".pdf":
+        assert b"/CreationDate" not in outputs[0]
+    if suffix == ".svg":
+        assert b"<dc:date>" not in outputs[0]

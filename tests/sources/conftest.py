@@ -8,7 +8,7 @@ from osintdesk.store import Case
 
 from tests.support import servers
 
-from .shared import SourceServer
+from tests.support.source_server import SourceServer
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .shared import samples, servers
+from tests.support.source_server import samples, servers
 
 
 def run(*args):

@@ -15,7 +15,7 @@ from osintdesk.sources import (add_files, add_note, add_tag, aircraft_for_source
 from osintdesk.sources.queries import notes_of, resolve_source, tags_of
 from osintdesk.store import verify_case
 
-from .shared import case_state, samples
+from tests.support.source_server import case_state, samples
 
 
 @pytest.fixture

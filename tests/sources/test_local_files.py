@@ -12,7 +12,7 @@ from osintdesk.sources import add_files, list_sources
 from osintdesk.sources.queries import capture_text, captures_of, get_capture, resource_for_url
 from osintdesk.store import Case, verify_case
 
-from .shared import case_state, samples, servers
+from tests.support.source_server import case_state, samples, servers
 
 
 def test_html_file(case, tmp_path):

@@ -9,7 +9,7 @@ from osintdesk.sources import add_files, add_note, add_tag, search
 from osintdesk.sources.search import fts_query, highlight_offsets, rebuild_index
 from osintdesk.sources.queries import capture_text
 
-from .shared import samples, servers
+from tests.support.source_server import samples, servers
 
 
 @pytest.fixture

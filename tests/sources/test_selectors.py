@@ -10,7 +10,7 @@ from osintdesk.sources.queries import selector_hits_of
 from osintdesk.sources.selectors import Selector, match_selectors, selector_hits
 from osintdesk.store import verify_case
 
-from .shared import case_state, samples
+from tests.support.source_server import case_state, samples
 
 
 def _text_file(tmp_path, name, text):

@@ -14,7 +14,7 @@ from osintdesk.store import Case, verify_case
 from osintdesk.store import case as case_module
 from osintdesk.store import migrations
 
-from .shared import samples, servers
+from tests.support.source_server import samples, servers
 
 
 @pytest.fixture

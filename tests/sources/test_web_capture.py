@@ -17,7 +17,7 @@ from osintdesk.sources import capture, list_sources
 from osintdesk.sources.queries import capture_text, captures_of, get_capture
 from osintdesk.store import verify_case
 
-from .shared import case_state, servers, warcio_check
+from tests.support.source_server import case_state, servers, warcio_check
 
 
 def sha256(data: bytes) -> str:

@@ -3,11 +3,9 @@ real servers on 127.0.0.1 and a real case file."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
@@ -20,21 +18,9 @@ from osintdesk.sources.viewer_html import SEARCH_COLOUR
 from osintdesk.ui.models import PagedQueryModel
 from osintdesk.ui.sources import SourcesUi, models, sources_page
 from osintdesk.ui.sources.viewer import BANNER_TEXT
+from tests.support import source_server as shared
 
 
-def _shared():
-    """tests/sources/shared.py (servers, samples, helpers), loaded by path."""
-    name = "osintdesk_source_tests_shared"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parent.parent / "sources" / "shared.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-shared = _shared()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import json
 import shutil
 import socket
 import ssl
@@ -623,17 +622,3 @@ def _incomplete_detail(error: http.client.IncompleteRead) -> str:
     if error.expected is not None:
         return f"{received:,} bytes received, {error.expected:,} more expected"
     return f"{received:,} bytes received"
-
-
-def summary_json(capture: WebCapture) -> str:
-    """A JSON description of a capture (for ``--json`` output and logs)."""
-    def artifact(a: Artifact | None):
-        return None if a is None else {"role": a.role, "file": a.path.name, "media_type": a.media_type,
-                                       "size_bytes": a.size_bytes, "sha256": a.sha256}
-    return json.dumps({
-        "requested_url": capture.requested_url, "final_url": capture.final_url,
-        "status": capture.status, "server_ip": capture.server_ip,
-        "captured_utc": warc_date(capture.captured_utc), "proxy_used": capture.proxy_used,
-        "redirects": [{"url": e.url, "status": e.status, "location": e.location} for e in capture.redirects],
-        "artifacts": [artifact(a) for a in capture.artifacts],
-    }, indent=2)

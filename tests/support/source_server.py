@@ -1,5 +1,6 @@
-"""Shared by the source tests: a server with more pages than the capture tests' one, and
-helpers to compare case states. Servers and sample documents live in tests/support."""
+"""For the source tests and the sources window tests: a page server with more pages than
+servers.PageServer (a page that changes, broken documents, remote content), and helpers to
+compare case states."""
 
 from __future__ import annotations
 
