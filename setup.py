@@ -9,5 +9,5 @@ from setuptools import find_packages, setup
 setup(
     packages=find_packages(include=["osintdesk", "osintdesk.*"]) + ["osintdesk.resources"],
     package_dir={"osintdesk.resources": "resources"},
-    package_data={"osintdesk.resources": ["*.md", "basemap/*", "reference/*"]},
+    package_data={"osintdesk.resources": ["*.md", "basemap/*", "reference/*", "ftm/*"]},
 )
