@@ -15,13 +15,19 @@ Two families of text, kept apart on purpose:
 
 Reading: ``parse_iso`` is the generic ISO 8601 reader (importers add their own quirks
 around it), ``parse_record`` reads a record form back, ``parse_user_time`` reads what a
-user typed (a date or a date-time, with or without a zone) and raises one clear error.
+user typed (a date or a date-time, with or without a zone) and raises one clear error;
+``parse_partial`` reads a date known only to a year, a month or a day (an event's start,
+a link's end) into a ``PartialTime`` that keeps its precision and its zone.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
-from datetime import date, datetime, timedelta, timezone
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
 
 from .errors import OsintdeskError
 
@@ -185,6 +191,123 @@ def display_field(key: str, value) -> str | None:
     if key.endswith("duration_s") and isinstance(value, (int, float)):
         return duration(value)
     return None
+
+
+# --------------------------------------------------------------------------- partial times
+
+
+PRECISIONS = ("year", "month", "day", "minute", "second")
+_MONTHS = {name: n for n, name in enumerate(
+    ("january february march april may june july august september october november "
+     "december").split(), start=1)}
+_MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
+_ISO_PARTIAL = re.compile(
+    r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:[T ](?P<H>\d{2}):(?P<M>\d{2})"
+    r"(?::(?P<S>\d{2}))?(?:\.\d+)?)?)?)?\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?")
+_WORDS_PARTIAL = re.compile(r"(?:(?P<d>\d{1,2})\s+)?(?P<month>[A-Za-z]+)\.?,?\s+(?P<y>\d{4})")
+
+
+@dataclass(frozen=True)
+class PartialTime:
+    """A moment known to a year, a month, a day, a minute or a second, in the zone it was
+    given in: "September 2023" is the whole month, not 2023-09-01T00:00.
+
+    ``text`` is the record form (an ISO 8601 prefix in local time: ``2023``, ``2023-09``,
+    ``2023-09-13``, ``2023-09-13T10:00``), ``zone`` the zone it is in (``UTC``, an offset
+    such as ``+09:00``, or an IANA name such as ``Asia/Pyongyang``).
+    """
+
+    text: str
+    zone: str = "UTC"
+
+    @property
+    def precision(self) -> str:
+        return {4: "year", 7: "month", 10: "day", 16: "minute", 19: "second"}[len(self.text)]
+
+    def span_utc(self) -> tuple[float, float]:
+        """(first, end) in UTC epoch seconds: the whole span the text means, end exclusive."""
+        parts = [int(p) for p in re.split(r"[-T:]", self.text)]
+        first = datetime(*(parts + [1, 1][len(parts) - 1:] if len(parts) < 3 else parts),
+                         tzinfo=zone_info(self.zone))
+        precision = self.precision
+        if precision == "year":
+            end = first.replace(year=first.year + 1)
+        elif precision == "month":
+            end = (first.replace(year=first.year + 1, month=1) if first.month == 12
+                   else first.replace(month=first.month + 1))
+        else:
+            end = first + {"day": timedelta(days=1), "minute": timedelta(minutes=1),
+                           "second": timedelta(seconds=1)}[precision]
+        return first.timestamp(), end.timestamp()
+
+    def display(self) -> str:
+        """``2023``, ``September 2023``, ``2023-09-13``, ``2023-09-13 10:00 (+09:00)``."""
+        if self.precision == "month":
+            year, month = self.text.split("-")
+            text = f"{calendar.month_name[int(month)]} {year}"
+        else:
+            text = self.text.replace("T", " ")
+        return text if self.zone == "UTC" else f"{text} ({self.zone})"
+
+    def as_dict(self) -> dict:
+        first, end = self.span_utc()
+        return {"text": self.text, "zone": self.zone, "precision": self.precision,
+                "first_utc": record_time(first), "end_utc": record_time(end)}
+
+
+def zone_info(zone: str) -> tzinfo:
+    """``UTC``, an offset (``+09:00``, ``-0330``) or an IANA zone name, as a tzinfo.
+    ValueError for anything else."""
+    if zone in ("UTC", "Z"):
+        return UTC
+    offset = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", zone)
+    if offset:
+        sign = 1 if offset.group(1) == "+" else -1
+        return timezone(sign * timedelta(hours=int(offset.group(2)), minutes=int(offset.group(3))))
+    try:
+        return zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {zone!r}") from None
+
+
+def parse_partial(text: str, what: str = "date", *, zone: str | None = None) -> PartialTime:
+    """A partial time from what a user typed: ``2023``, ``2023-09``, ``September 2023``,
+    ``13 Sep 2023``, ``2023-09-13``, ``2023-09-13T10:00``, ``2023-09-13 10:00+09:00``.
+
+    The zone is the one written in the text, else ``zone`` (``UTC``, an offset or an IANA
+    name), else UTC. One OsintdeskError naming ``what`` and quoting the text otherwise.
+    """
+    value = " ".join(text.split())
+    problem = (f"{what} '{text}' is not a date (give 2023, 2023-09, September 2023, "
+               "2023-09-13 or 2023-09-13T10:00, with an optional zone such as +09:00)")
+    iso = _ISO_PARTIAL.fullmatch(value)
+    words = None if iso else _WORDS_PARTIAL.fullmatch(value)
+    if iso:
+        fields = [iso.group(k) for k in ("y", "m", "d", "H", "M", "S")]
+        fields = [f for f in fields if f is not None]
+        written_zone = iso.group("zone")
+    elif words and words.group("month").lower() in _MONTHS:
+        fields = [words.group("y"), f"{_MONTHS[words.group('month').lower()]:02d}"]
+        if words.group("d"):
+            fields.append(f"{int(words.group('d')):02d}")
+        written_zone = None
+    else:
+        raise OsintdeskError(problem)
+    record = "-".join(fields[:3]) + ("T" + ":".join(fields[3:]) if len(fields) > 3 else "")
+    if written_zone == "Z":
+        written_zone = "UTC"
+    elif written_zone and ":" not in written_zone:
+        written_zone = written_zone[:3] + ":" + written_zone[3:]
+    chosen = written_zone or zone or "UTC"
+    try:
+        zone_info(chosen)
+        partial = PartialTime(record, chosen)
+        partial.span_utc()  # rejects 2023-02-30, month 13, hour 25
+    except ValueError as error:
+        if "time zone" in str(error):
+            raise OsintdeskError(f"{what}: {error}") from None
+        raise OsintdeskError(problem) from None
+    return partial
 
 
 # --------------------------------------------------------------------------- helpers

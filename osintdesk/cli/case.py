@@ -71,7 +71,7 @@ def verify(ctx: Context, case: str, as_json: bool) -> None:
     Exits 0 when everything holds and 1 when anything does not; the result is
     recorded in the case's audit log.
     """
-    from ..store import verify_and_record
+    from ..verification import verify_and_record
     with open_for_reading(ctx, case) as opened:
         with progress_bar("Verifying", not as_json) as progress:
             report = verify_and_record(opened, progress=progress)

@@ -400,12 +400,106 @@ def m003_sources(db: sqlite_utils.Database) -> None:
     )
 
 
+def m004_findings(db: sqlite_utils.Database) -> None:
+    """What the evidence shows: entities (FollowTheMoney schemata and properties), links
+    between them, events, claims, the citations that back each of them, and sources tied
+    by hand to what they are about. Aircraft stay in ``aircraft`` (they are the case's
+    Airplane entities); FtM properties their columns do not hold live in an ``entities``
+    row with the aircraft's uuid. (No column is added to ``aircraft``: a new column would
+    change the logged state of every aircraft already in a case.)"""
+    db.executescript(
+        """
+        -- People, organisations, places (an airport: extra.icao), and the further properties
+        -- of an aircraft (same uuid as its aircraft row).
+        CREATE TABLE entities (
+            uuid        TEXT PRIMARY KEY,
+            schema      TEXT NOT NULL,
+            properties  TEXT NOT NULL,           -- JSON {ftm property: [values]}, sorted
+            extra       TEXT,                    -- JSON: what FtM has no property for
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX entities_schema ON entities(schema);
+        -- An id merged into another stays valid: it resolves to the entity it became.
+        CREATE TABLE entity_aliases (
+            uuid        TEXT PRIMARY KEY,        -- the merged-away id
+            entity_uuid TEXT NOT NULL,
+            kind        TEXT NOT NULL,           -- entity | aircraft (where the id lived)
+            reason      TEXT,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE TABLE links (
+            uuid        TEXT PRIMARY KEY,
+            schema      TEXT NOT NULL,           -- Ownership, Membership, ... or UnknownLink
+            source_uuid TEXT NOT NULL,           -- the FtM edge's source (owner, member...)
+            target_uuid TEXT NOT NULL,           -- and target (asset, organization...)
+            role        TEXT,
+            start_date  TEXT,                    -- partial ISO date: 2023, 2023-09, 2023-09-13
+            end_date    TEXT,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE TABLE events (
+            uuid        TEXT PRIMARY KEY,
+            title       TEXT NOT NULL,
+            start_text  TEXT NOT NULL,           -- partial ISO time in the zone it was given in
+            end_text    TEXT,
+            zone        TEXT NOT NULL,           -- UTC, +09:00 or an IANA name
+            place_uuid  TEXT,                    -- an entity (an airport is an Address)
+            involved    TEXT,                    -- JSON [entity uuid]
+            description TEXT,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE TABLE claims (
+            uuid        TEXT PRIMARY KEY,
+            text        TEXT NOT NULL,
+            status      TEXT NOT NULL CHECK (status IN ('open','supported','contested','refuted')),
+            confidence  TEXT,
+            assertion   TEXT,                    -- JSON: a check against the flight data
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        -- What backs a claim, a link, an event or an entity.
+        CREATE TABLE citations (
+            uuid        TEXT PRIMARY KEY,
+            owner_kind  TEXT NOT NULL,           -- claim | link | event | entity
+            owner_uuid  TEXT NOT NULL,
+            target_kind TEXT NOT NULL,           -- capture | source | flight | ground-time | event | entity | claim | ...
+            target_uuid TEXT NOT NULL,
+            stance      TEXT NOT NULL CHECK (stance IN ('supports','contradicts')),
+            quote       TEXT,                    -- a passage of the capture's text
+            quote_start INTEGER,                 -- its character offsets in that text
+            quote_end   INTEGER,
+            note        TEXT,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX citations_owner ON citations(owner_uuid);
+        CREATE INDEX citations_target ON citations(target_uuid);
+        -- A source about something it never names (an article on "the Il-62M"), by hand.
+        CREATE TABLE source_ties (
+            uuid        TEXT PRIMARY KEY,
+            source_uuid TEXT NOT NULL REFERENCES sources(uuid),
+            target_kind TEXT NOT NULL,           -- aircraft | entity | flight | event
+            target_uuid TEXT NOT NULL,
+            reason      TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL,
+            UNIQUE (source_uuid, target_uuid)
+        );
+        """
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
     m001_case_file,
     m002_flights,
     m003_sources,
+    m004_findings,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -39,6 +39,13 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("selector-hit", "selector_hits", "Selector hits"),
         RecordKind("note", "source_notes", "Notes"),
         RecordKind("tag", "source_tags", "Tags"),
+        RecordKind("entity", "entities", "Entities"),
+        RecordKind("entity-alias", "entity_aliases", "Merged entity ids"),
+        RecordKind("link", "links", "Links"),
+        RecordKind("event", "events", "Events"),
+        RecordKind("claim", "claims", "Claims"),
+        RecordKind("citation", "citations", "Citations"),
+        RecordKind("source-tie", "source_ties", "Sources tied by hand"),
     )
 }
 

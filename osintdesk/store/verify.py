@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from . import audit
 from .case import Case
@@ -57,11 +57,15 @@ class VerifyReport:
 
 
 Progress = Callable[[int, int | None], None]
+# A domain's own check (quotes against their captures...): adds failures to the report.
+Check = Callable[[Case, VerifyReport], None]
 
 
 def verify_case(case: Case, *, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None) -> VerifyReport:
-    """Check everything and return the report; writes nothing."""
+                cancelled: Callable[[], bool] | None = None,
+                checks: Sequence[Check] = ()) -> VerifyReport:
+    """Check everything the store knows, then run ``checks``; returns the report and
+    writes nothing. ``osintdesk.verification`` passes every domain's checks."""
     report = VerifyReport(path=str(case.path))
     total = case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] + 2
     step = 0
@@ -81,6 +85,8 @@ def verify_case(case: Case, *, progress: Progress | None = None,
     states = _check_audit_chain(case, report)
     tick()
     _check_records(case, report, states)
+    for check in checks:
+        check(case, report)
     return report
 
 
@@ -220,9 +226,10 @@ def _compare(report, states, otype, oid, found_hash, label) -> None:
 
 
 def verify_and_record(case: Case, *, progress: Progress | None = None,
-                      cancelled: Callable[[], bool] | None = None) -> VerifyReport:
+                      cancelled: Callable[[], bool] | None = None,
+                      checks: Sequence[Check] = ()) -> VerifyReport:
     """Verify, then append the result to the audit log (when the case can be written)."""
-    report = verify_case(case, progress=progress, cancelled=cancelled)
+    report = verify_case(case, progress=progress, cancelled=cancelled, checks=checks)
     if case.readonly:
         report.recorded_note = "the case is open read-only, so this result was not recorded"
         return report

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
 from ..errors import OsintdeskError
 from ..settings import save_settings
 from ..errors import Cancelled
-from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case, verify_and_record
+from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case
 from ..store.header import check_case_header, is_writable
 from ..timefmt import display_time
+from ..verification import verify_and_record
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
 from .chart_pane import ChartPane
 from .flight_pages import AircraftPage, FlightsPage

@@ -1,0 +1,244 @@
+"""Entities: add one by hand (an aircraft before any track exists is an Airplane), make the
+place entity of an airport when something refers to it, merge two that turn out to be one.
+Every change is a record written through the case, so it is audited."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from ..errors import InputError
+from ..flights import airports
+from ..flights.ingest import describe_aircraft
+from ..store import Case
+from ..timefmt import parse_partial
+from . import ftm
+from .queries import Entity, airport_place, get_entity, resolve_entity_id
+
+# Airplane properties that are columns of the aircraft row (the rest are kept beside it).
+AIRCRAFT_COLUMNS = {"registrationNumber": "registration", "icaoCode": "type_code",
+                    "model": "type_name"}
+# Our own fields, for what FtM has no property for.
+EXTRA_FIELDS = {"Airplane": ("icao24",), "Address": ("icao", "iata")}
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_props(pairs: Iterable[str]) -> list[tuple[str, str]]:
+    """``key=value`` texts as (key, value) pairs; InputError naming a pair without ``=``."""
+    found = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InputError(f"--prop '{pair}' is not key=value")
+        found.append((key.strip(), value.strip()))
+    return found
+
+
+def check_properties(case: Case, schema: ftm.Schema, pairs: Iterable[tuple[str, str]]
+                     ) -> tuple[dict[str, list[str]], dict]:
+    """FtM properties (values as sorted lists) and our own fields, checked against the schema:
+    an unknown property, an entity that is not in the case or of the wrong kind, a date
+    that does not parse or a number that is not one is an InputError naming it."""
+    properties: dict[str, list[str]] = {}
+    extra: dict = {}
+    for key, value in pairs:
+        if key in EXTRA_FIELDS.get(schema.name, ()):
+            extra[key] = value.lower() if key == "icao24" else value.upper()
+            continue
+        prop = ftm.property_of(schema, key)
+        if prop.type == "entity":
+            value = resolve_entity_id(case, value)
+            target = get_entity(case, value)
+            if prop.range and not ftm.schema(target.schema).is_a(prop.range):
+                raise InputError(f"{schema.name}.{key} must name a {prop.range}, and "
+                                 f"'{target.caption}' is a {target.schema}")
+        elif prop.type == "date":
+            value = parse_partial(value, f"--prop {key}").text
+        elif prop.type == "number":
+            try:
+                float(value)
+            except ValueError:
+                raise InputError(f"--prop {key}={value}: not a number") from None
+        elif prop.type == "country":
+            value = value.lower()
+        properties.setdefault(key, [])
+        if value not in properties[key]:
+            properties[key].append(value)
+    return {k: sorted(v) for k, v in sorted(properties.items())}, extra
+
+
+def add_entity(case: Case, schema: str, name: str, props: Iterable[tuple[str, str]] = ()) -> Entity:
+    """A new entity. An Airplane becomes an aircraft of the case (a later import of its
+    tracks, naming its registration or Mode-S address, lands on it)."""
+    found = ftm.entity_schema(schema)
+    if not name or not name.strip():
+        raise InputError("an entity needs a name (--name)")
+    properties, extra = check_properties(case, found, [("name", name.strip()), *props])
+    if found.name == "Airplane":
+        return _add_aircraft(case, properties, extra)
+    missing = [p for p in found.required if not properties.get(p)]
+    if missing:
+        raise InputError(f"a {found.name} needs {', '.join(missing)}")
+    with case.transaction():
+        record = case.insert_record("entity", {"schema": found.name, "properties": _dumps(properties),
+                                               "extra": _dumps(extra) if extra else None})
+    return get_entity(case, record["uuid"])
+
+
+def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> Entity:
+    columns = {column: properties.pop(prop)[0] for prop, column in AIRCRAFT_COLUMNS.items()
+               if properties.get(prop)}
+    name = properties.pop("name")[0]
+    registration = (columns.get("registration") or name).upper()
+    hex_code = extra.pop("icao24", None)
+    for column, value in (("registration", registration), ("hex", hex_code)):
+        if value and case.db.execute(f"SELECT 1 FROM aircraft WHERE upper({column}) = upper(?)",
+                                     [value]).fetchone():
+            raise InputError(f"an aircraft with {column} {value} is already in the case")
+    facts = describe_aircraft(hex_code, registration, columns.get("type_code"))
+    with case.transaction():
+        record = case.insert_record("aircraft", {
+            "hex": hex_code, "registration": registration, "type_code": columns.get("type_code"),
+            "type_name": columns.get("type_name") or facts.get("type_name"), "operator": None,
+            "hex_country": facts.get("hex_country"), "hex_military": facts.get("hex_military"),
+            "registration_country": facts.get("registration_country"), "label": name})
+        if properties:
+            case.insert_record("entity", {"uuid": record["uuid"], "schema": "Airplane",
+                                          "properties": _dumps(properties), "extra": None})
+    return get_entity(case, record["uuid"])
+
+
+def place_for_airport(case: Case, code: str) -> Entity:
+    """The place entity of an airport (an FtM Address with its position, and its ICAO and
+    IATA codes in our own fields), made from the airports table the first time it is needed."""
+    existing = airport_place(case, code)
+    if existing is not None:
+        return existing
+    airport = airports.lookup(code)
+    if airport is None:
+        raise InputError(f"no airport '{code}' in the airports table (give an ICAO or IATA code)")
+    existing = airport_place(case, airport.code)
+    if existing is not None:
+        return existing
+    properties = {"name": [airport.name], "latitude": [f"{airport.lat:.6f}"],
+                  "longitude": [f"{airport.lon:.6f}"], "country": [airport.iso_country.lower()],
+                  "full": [", ".join(p for p in (airport.name, airport.municipality) if p)]}
+    extra = {k: v for k, v in (("icao", airport.code), ("iata", airport.iata_code)) if v}
+    with case.transaction():
+        record = case.insert_record("entity", {"schema": "Address", "properties": _dumps(properties),
+                                               "extra": _dumps(extra)})
+    return get_entity(case, record["uuid"])
+
+
+def reference(case: Case, typed: str) -> str:
+    """The entity id for what a user typed where an entity is wanted (a place, an involved
+    party): an entity, an aircraft, or an airport code (its place is made when needed)."""
+    try:
+        return resolve_entity_id(case, typed)
+    except InputError:
+        if airports.lookup(typed) is None:
+            raise
+        return place_for_airport(case, typed).id
+
+
+def set_properties(case: Case, entity_id: str, props: Iterable[tuple[str, str]],
+                   reason: str | None = None) -> Entity:
+    """Add property values to an entity (an aircraft's registration, type and model go to
+    its aircraft row; other values are added, never replaced)."""
+    entity = get_entity(case, resolve_entity_id(case, entity_id))
+    found = ftm.schema(entity.schema)
+    properties, extra = check_properties(case, found, props)
+    with case.transaction():
+        if entity.kind == "aircraft":
+            columns = {AIRCRAFT_COLUMNS[p]: properties.pop(p)[0] for p in list(properties)
+                       if p in AIRCRAFT_COLUMNS}
+            if "name" in properties:
+                columns["label"] = properties.pop("name")[0]
+            if extra.get("icao24"):
+                columns["hex"] = extra.pop("icao24")
+            if columns:
+                case.update_record("aircraft", entity.id, columns, reason=reason)
+        _merge_beside(case, entity, properties, extra, reason)
+    return get_entity(case, entity.id)
+
+
+def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, reason) -> None:
+    """Add values to the entities row of ``entity`` (made for an aircraft when needed)."""
+    if not properties and not extra:
+        return
+    row = case.get_record("entity", entity.id)
+    if row is None:
+        case.insert_record("entity", {"uuid": entity.id, "schema": entity.schema,
+                                      "properties": _dumps(properties),
+                                      "extra": _dumps(extra) if extra else None})
+        return
+    current = json.loads(row["properties"])
+    for prop, values in properties.items():
+        current[prop] = sorted(set(current.get(prop, [])) | set(values))
+    merged_extra = {**json.loads(row["extra"] or "{}"), **extra}
+    case.update_record("entity", entity.id, {"properties": _dumps(dict(sorted(current.items()))),
+                                             "extra": _dumps(merged_extra) if merged_extra else None},
+                       reason=reason)
+
+
+def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None = None) -> Entity:
+    """Merge ``other`` into ``keep``: its properties are added to ``keep``, it is deleted
+    (its content stays in the audit log) and its id stays valid as an alias of ``keep``, so
+    nothing that cited it breaks. Two aircraft merge when at most one has flight data."""
+    keep = get_entity(case, resolve_entity_id(case, keep_id))
+    other = get_entity(case, resolve_entity_id(case, other_id))
+    if keep.id == other.id:
+        raise InputError(f"'{keep_id}' and '{other_id}' are already one entity ({keep.caption})")
+    keep_schema, other_schema = ftm.schema(keep.schema), ftm.schema(other.schema)
+    if not (keep_schema.is_a(other.schema) or other_schema.is_a(keep.schema)):
+        raise InputError(f"cannot merge a {other.schema} ({other.caption}) into a {keep.schema} "
+                         f"({keep.caption})")
+    if other.kind == "aircraft" and _has_tracks(case, other.id):
+        if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
+            raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "
+                             f"{keep.caption} into {other.caption} instead")
+        raise InputError(f"both {keep.caption} and {other.caption} have flight data: they cannot "
+                         "be merged (their tracks would mix)")
+    if keep.kind == "aircraft" and other.kind != "aircraft":
+        raise InputError(f"{other.caption} is not an aircraft of the case")
+    detail = reason or f"merged into {keep.caption}"
+    with case.transaction():
+        if other.kind == "aircraft":
+            _merge_aircraft_rows(case, keep, other, detail)
+        if keep.kind == "entity" and other.schema != keep.schema and other_schema.is_a(keep.schema):
+            case.update_record("entity", keep.id, {"schema": other.schema}, reason=detail)
+            keep = get_entity(case, keep.id)
+        # The other's names become aliases; an aircraft's identity columns were merged above.
+        props = [("alias" if p == "name" else p, v) for p, values in other.properties.items()
+                 for v in values
+                 if not (p == "name" and v in keep.properties.get("name", []))
+                 and not (other.kind == "aircraft" and p in AIRCRAFT_COLUMNS)]
+        properties, _ = check_properties(case, ftm.schema(keep.schema), props)
+        extra = {} if other.kind == "aircraft" else {k: v for k, v in other.extra.items()
+                                                      if k not in keep.extra}
+        _merge_beside(case, keep, properties, extra, detail)
+        if case.get_record("entity", other.id) is not None:
+            case.delete_record("entity", other.id, reason=detail)
+        case.insert_record("entity-alias", {"uuid": other.id, "entity_uuid": keep.id,
+                                            "kind": other.kind, "reason": detail})
+    return get_entity(case, keep.id)
+
+
+def _has_tracks(case: Case, aircraft_uuid: str) -> bool:
+    return case.db.execute("SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM "
+                           "aircraft WHERE uuid = ?) LIMIT 1", [aircraft_uuid]).fetchone() is not None
+
+
+def _merge_aircraft_rows(case: Case, keep: Entity, other: Entity, reason: str) -> None:
+    """Fill what the kept aircraft does not know from the other one, then delete the other."""
+    keep_row = case.get_record("aircraft", keep.id)
+    other_row = case.get_record("aircraft", other.id)
+    changes = {c: other_row[c] for c in ("hex", "registration", "type_code", "type_name", "operator",
+                                         "hex_country", "hex_military", "registration_country")
+               if other_row.get(c) is not None and keep_row.get(c) is None}
+    case.delete_record("aircraft", other.id, reason=reason)  # first: hex is UNIQUE
+    if changes:
+        case.update_record("aircraft", keep.id, changes, reason=reason)

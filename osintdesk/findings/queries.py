@@ -1,0 +1,264 @@
+"""Reading findings: entities (aircraft included, as Airplane entities), links, events,
+claims, citations and ties, and turning what a user typed into the record it names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from ..errors import InputError, OsintdeskError
+from ..flights import queries as flight_queries
+from ..store import Case
+from . import ftm
+
+MIN_ID_PREFIX = 4
+
+# Record kinds a citation, a tie or a reference may point at, and their tables.
+TARGET_TABLES = {
+    "entity": "entities", "aircraft": "aircraft", "link": "links", "event": "events",
+    "claim": "claims", "capture": "captures", "source": "sources", "evidence": "evidence",
+    "flight": "flights", "ground-time": "ground_times", "flight-import": "flight_imports",
+}
+
+
+@dataclass
+class Entity:
+    """An entity in FtM's shape. Aircraft are Airplane entities whose identity lives in the
+    aircraft table (registration, Mode-S address, type); ``extra`` holds what FtM has no
+    property for (``icao24``, an airport's ``icao``/``iata``)."""
+
+    id: str
+    schema: str
+    properties: dict[str, list[str]]
+    extra: dict = field(default_factory=dict)
+    kind: str = "entity"           # entity | aircraft
+    created_utc: str | None = None
+    examiner: str | None = None
+
+    @property
+    def caption(self) -> str:
+        return ftm.caption(self.schema, self.properties)
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "caption": self.caption}
+
+
+def _loads(text: str | None, default):
+    return json.loads(text) if text else default
+
+
+def aircraft_entity(case: Case, row: dict) -> Entity:
+    """The Airplane entity of an aircraft row (with the properties kept beside it)."""
+    properties: dict[str, list[str]] = {}
+    for prop, column in (("name", "label"), ("registrationNumber", "registration"),
+                         ("icaoCode", "type_code"), ("model", "type_name")):
+        if row.get(column):
+            properties[prop] = [row[column]]
+    beside = case.db.execute("SELECT properties FROM entities WHERE uuid = ?", [row["uuid"]]).fetchone()
+    for prop, values in _loads(beside[0] if beside else None, {}).items():
+        properties.setdefault(prop, [])
+        properties[prop] += [v for v in values if v not in properties[prop]]
+    extra = {k: row[c] for k, c in (("icao24", "hex"), ("operator_name", "operator"),
+                                     ("registration_country", "registration_country"),
+                                     ("address_country", "hex_country"),
+                                     ("address_military", "hex_military")) if row.get(c) is not None}
+    return Entity(row["uuid"], "Airplane", dict(sorted(properties.items())), extra, "aircraft",
+                  row["created_utc"], row["examiner"])
+
+
+def _entity(row: dict) -> Entity:
+    return Entity(row["uuid"], row["schema"], _loads(row["properties"], {}),
+                  _loads(row["extra"], {}), "entity", row["created_utc"], row["examiner"])
+
+
+def canonical_id(case: Case, uuid: str) -> str:
+    """The id an entity has now (a merged-away id leads to the entity it became)."""
+    seen = set()
+    while uuid not in seen:
+        seen.add(uuid)
+        row = case.db.execute("SELECT entity_uuid FROM entity_aliases WHERE uuid = ?", [uuid]).fetchone()
+        if row is None:
+            return uuid
+        uuid = row[0]
+    return uuid
+
+
+def aliases_of(case: Case, uuid: str) -> list[str]:
+    """Every id that was merged into this entity (directly or through another merge)."""
+    found, pending = [], [uuid]
+    while pending:
+        current = pending.pop()
+        for (alias,) in case.db.execute("SELECT uuid FROM entity_aliases WHERE entity_uuid = ?",
+                                        [current]).fetchall():
+            if alias not in found:
+                found.append(alias)
+                pending.append(alias)
+    return sorted(found)
+
+
+def get_entity(case: Case, uuid: str) -> Entity | None:
+    """The entity with this id (or the one it was merged into), aircraft included."""
+    uuid = canonical_id(case, uuid)
+    rows = list(case.db.query("SELECT * FROM aircraft WHERE uuid = ?", [uuid]))
+    if rows:
+        return aircraft_entity(case, rows[0])
+    rows = list(case.db.query("SELECT * FROM entities WHERE uuid = ?", [uuid]))
+    return _entity(rows[0]) if rows else None
+
+
+def list_entities(case: Case, schema: str | None = None) -> list[Entity]:
+    """Every entity of the case (aircraft as Airplane entities), by schema then caption."""
+    found = [aircraft_entity(case, row) for row in case.db.query("SELECT * FROM aircraft")]
+    aircraft_ids = {e.id for e in found}
+    found += [_entity(row) for row in case.db.query("SELECT * FROM entities")
+              if row["uuid"] not in aircraft_ids]
+    if schema:
+        wanted = ftm.schema(schema).name
+        found = [e for e in found if ftm.schema(e.schema).is_a(wanted)]
+    return sorted(found, key=lambda e: (e.schema, e.caption.lower(), e.id))
+
+
+def airport_place(case: Case, code: str) -> Entity | None:
+    """The place entity already made for an airport (by ICAO or IATA code), or None."""
+    code = code.strip().upper()
+    for row in case.db.query("SELECT * FROM entities WHERE schema = 'Address' AND extra IS NOT NULL"):
+        extra = _loads(row["extra"], {})
+        if code in (extra.get("icao"), extra.get("iata")):
+            return _entity(row)
+    return None
+
+
+def _by_prefix(case: Case, typed: str, kinds) -> list[tuple[str, str]]:
+    """(kind, uuid) of records whose id is ``typed`` or starts with it (4+ characters)."""
+    text = typed.strip().lower()
+    hits: list[tuple[str, str]] = []
+    for kind in kinds:
+        table = TARGET_TABLES[kind]
+        rows = case.db.execute(f"SELECT uuid FROM [{table}] WHERE uuid = ?", [text]).fetchall()
+        hits += [(kind, r[0]) for r in rows]
+    if hits or len(text) < MIN_ID_PREFIX:
+        return hits
+    pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    for kind in kinds:
+        rows = case.db.execute(f"SELECT uuid FROM [{TARGET_TABLES[kind]}] WHERE uuid LIKE ? "
+                               "ESCAPE '\\' LIMIT 2", [pattern]).fetchall()
+        hits += [(kind, r[0]) for r in rows]
+    return hits
+
+
+def resolve_entity_id(case: Case, typed: str) -> str:
+    """The entity id for what the user typed: an entity or aircraft id (or a unique prefix,
+    or a merged-away id), a registration or a Mode-S address, an airport code of a place
+    already in the case. InputError naming the text otherwise."""
+    text = typed.strip()
+    alias = case.db.execute("SELECT entity_uuid FROM entity_aliases WHERE uuid = ?", [text]).fetchone()
+    if alias:
+        return canonical_id(case, text)
+    hits = _by_prefix(case, text, ("entity", "aircraft"))
+    if not hits:
+        try:
+            rows = flight_queries.find_aircraft(case, text)
+        except OsintdeskError:   # not an aircraft: try the other readings
+            rows = []
+        if len(rows) == 1:
+            return rows[0]["uuid"]
+        place = airport_place(case, text)
+        if place is not None:
+            return place.id
+    ids = sorted({canonical_id(case, uuid) for _, uuid in hits})
+    if len(ids) > 1:
+        raise InputError(f"entity id '{text}' is ambiguous: give more of it")
+    if not ids:
+        raise InputError(f"no entity '{text}' in this case (`osintdesk entity list CASE` lists them)")
+    return ids[0]
+
+
+def resolve_target(case: Case, typed: str, kinds=tuple(TARGET_TABLES)) -> tuple[str, str]:
+    """(kind, id) of the record a citation or a tie names: any record id or unique prefix,
+    or an aircraft's registration or Mode-S address. InputError naming the text otherwise."""
+    text = typed.strip()
+    hits = _by_prefix(case, text, kinds)
+    if not hits and "aircraft" in kinds:
+        try:
+            rows = flight_queries.find_aircraft(case, text)
+        except OsintdeskError:   # not an aircraft either: reported below
+            rows = []
+        hits = [("aircraft", r["uuid"]) for r in rows]
+    if len(hits) > 1:
+        raise InputError(f"id '{text}' is ambiguous ({', '.join(sorted({k for k, _ in hits}))}): "
+                         "give more of it")
+    if not hits:
+        raise InputError(f"nothing in this case has the id '{text}'")
+    return hits[0]
+
+
+# ----------------------------------------------------------------------------- lists
+
+
+def _rows(case: Case, sql: str, params=()) -> list[dict]:
+    return list(case.db.query(sql, list(params)))
+
+
+def links(case: Case, entity: str | None = None) -> list[dict]:
+    """Links, oldest first; with ``entity``, those at either end of it (or its merged ids)."""
+    if entity is None:
+        return _rows(case, "SELECT * FROM links ORDER BY created_utc, uuid")
+    ids = [entity, *aliases_of(case, entity)]
+    marks = ", ".join("?" * len(ids))
+    return _rows(case, f"SELECT * FROM links WHERE source_uuid IN ({marks}) OR target_uuid IN "
+                       f"({marks}) ORDER BY created_utc, uuid", ids + ids)
+
+
+def events(case: Case) -> list[dict]:
+    rows = _rows(case, "SELECT * FROM events ORDER BY created_utc, uuid")
+    for row in rows:
+        row["involved"] = _loads(row["involved"], [])
+    return rows
+
+
+def claims(case: Case) -> list[dict]:
+    rows = _rows(case, "SELECT * FROM claims ORDER BY created_utc, uuid")
+    for row in rows:
+        row["assertion"] = _loads(row["assertion"], None)
+    return rows
+
+
+def get_record(case: Case, kind: str, uuid: str) -> dict | None:
+    rows = _rows(case, f"SELECT * FROM [{TARGET_TABLES[kind]}] WHERE uuid = ?", [uuid])
+    return rows[0] if rows else None
+
+
+def citations_of(case: Case, owner_uuid: str) -> list[dict]:
+    """What backs a claim, a link, an event or an entity, in the order it was cited."""
+    return _rows(case, "SELECT * FROM citations WHERE owner_uuid = ? ORDER BY created_utc, uuid",
+                 [owner_uuid])
+
+
+def cited_by(case: Case, uuid: str) -> list[dict]:
+    """Every record that cites, links to, involves or is tied to this one (or its merged ids):
+    what a deletion would leave pointing at nothing."""
+    ids = [uuid, *aliases_of(case, uuid)]
+    marks = ", ".join("?" * len(ids))
+    found = [{"kind": r["owner_kind"], "uuid": r["owner_uuid"], "how": f"cites it ({r['stance']})"}
+             for r in _rows(case, f"SELECT * FROM citations WHERE target_uuid IN ({marks})", ids)]
+    found += [{"kind": "link", "uuid": r["uuid"], "how": f"{r['schema']} link"}
+              for r in _rows(case, f"SELECT * FROM links WHERE source_uuid IN ({marks}) "
+                                   f"OR target_uuid IN ({marks})", ids + ids)]
+    for row in events(case):
+        if row["place_uuid"] in ids or set(ids) & set(row["involved"]):
+            found.append({"kind": "event", "uuid": row["uuid"], "how": "names it"})
+    found += [{"kind": "source-tie", "uuid": r["uuid"], "how": "ties a source to it"}
+              for r in _rows(case, f"SELECT * FROM source_ties WHERE target_uuid IN ({marks}) "
+                                   f"OR source_uuid IN ({marks})", ids + ids)]
+    for row in claims(case):
+        if (row["assertion"] or {}).get("aircraft") in ids:
+            found.append({"kind": "claim", "uuid": row["uuid"], "how": "checks its flights"})
+    return found
+
+
+def ties_of(case: Case, uuid: str) -> list[dict]:
+    """Sources tied by hand to this record, or (for a source) what it is tied to."""
+    ids = [uuid, *aliases_of(case, uuid)]
+    marks = ", ".join("?" * len(ids))
+    return _rows(case, f"SELECT * FROM source_ties WHERE target_uuid IN ({marks}) OR source_uuid "
+                       f"IN ({marks}) ORDER BY created_utc, uuid", ids + ids)

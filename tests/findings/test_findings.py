@@ -1,0 +1,179 @@
+"""Entities, links, events, claims and citations on a real case file."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+
+from osintdesk.errors import InputError, OsintdeskError
+from osintdesk.findings import queries
+from osintdesk.findings.citations import find_quote
+from osintdesk.findings.claims import add_claim
+from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport, set_properties
+from osintdesk.findings.events import add_event
+from osintdesk.findings.links import add_link
+from osintdesk.findings.ties import tie_source
+from osintdesk.flights.ingest import import_flight_file
+from osintdesk.sources import queries as source_queries
+from osintdesk.store import Case
+from osintdesk.verification import verify_case
+from tests.support import flight_samples
+
+from .conftest import OUT_T
+
+
+def state(case):
+    """What must not move when a change is refused: the file's bytes and the audit count."""
+    case.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return hashlib.sha256(case.path.read_bytes()).hexdigest(), case.audit_count()
+
+
+def article_source(case):
+    return next(s for s in source_queries.list_sources(case) if s["name"] == "article.html")
+
+
+def test_aircraft_are_airplane_entities(case):
+    [plane] = queries.list_entities(case, "Airplane")
+    assert plane.kind == "aircraft" and plane.properties["registrationNumber"] == ["RA-86496"]
+    assert plane.extra["icao24"] == "155abc"
+    assert queries.resolve_entity_id(case, "ra-86496") == plane.id
+    assert queries.resolve_entity_id(case, "155ABC") == plane.id
+
+
+def test_entity_with_ftm_properties_is_audited_and_verified(case):
+    air_force = add_entity(case, "Organization", "Russian Air Force", [("country", "RU")])
+    assert air_force.properties == {"country": ["ru"], "name": ["Russian Air Force"]}
+    last = list(case.audit_entries())[-1]
+    assert (last.action, last.object_type, last.object_id) == ("create", "entity", air_force.id)
+    assert verify_case(case).ok
+
+
+@pytest.mark.parametrize("schema, props, message", [
+    ("Spaceship", [], "unknown schema 'Spaceship'"),
+    ("Person", [("tailNumber", "x")], "Person has no property 'tailNumber'"),
+    ("Person", [("birthDate", "sometime")], "--prop birthDate 'sometime' is not a date"),
+    ("Ownership", [], "'Ownership' is not an entity schema"),
+])
+def test_bad_entity_is_refused_and_nothing_written(case, schema, props, message):
+    before = state(case)
+    with pytest.raises(OsintdeskError, match=message):
+        add_entity(case, schema, "X", props)
+    assert state(case) == before
+
+
+def test_aircraft_added_by_hand_receives_its_later_tracks(case, tmp_path):
+    hand = add_entity(case, "Airplane", "RA-86559", [("model", "Il-62M"), ("icaoCode", "IL62")])
+    assert hand.kind == "aircraft" and hand.properties["model"] == ["Il-62M"]
+    points = flight_samples.synthetic_flight("UUWW", "UHWW", OUT_T + 30 * 86400, hex="15aaaa")
+    path = flight_samples.write_readsb_trace(tmp_path / "trace_full_15aaaa.json", points,
+                                             hex="15aaaa", registration="RA-86559")
+    import_flight_file(case, path)
+    plane = queries.get_entity(case, hand.id)
+    assert plane.extra["icao24"] == "15aaaa"
+    assert len(queries.list_entities(case, "Airplane")) == 2
+    assert verify_case(case).ok
+
+
+def test_airport_place_is_made_once(case):
+    first = place_for_airport(case, "ZKPY")
+    assert first.schema == "Address" and first.extra == {"iata": "FNJ", "icao": "ZKPY"}
+    assert float(first.properties["latitude"][0]) == pytest.approx(39.22, abs=0.1)
+    assert place_for_airport(case, "FNJ").id == first.id
+    with pytest.raises(InputError, match="no airport 'ZZZZ'"):
+        place_for_airport(case, "ZZZZ")
+
+
+def test_merge_keeps_the_merged_id_valid(case):
+    shoigu = add_entity(case, "Person", "Sergei Shoigu")
+    again = add_entity(case, "Person", "S. K. Shoigu", [("nationality", "ru")])
+    claim = add_claim(case, "Shoigu visited Pyongyang in July 2023.", cite=[again.id])
+    merged = merge_entities(case, shoigu.id, again.id)
+    assert merged.properties["alias"] == ["S. K. Shoigu"] and merged.properties["nationality"] == ["ru"]
+    assert queries.get_entity(case, again.id).id == shoigu.id
+    assert queries.resolve_entity_id(case, again.id) == shoigu.id
+    assert {c["kind"] for c in queries.cited_by(case, shoigu.id)} == {"claim"}
+    assert queries.citations_of(case, claim["uuid"])[0]["target_uuid"] == again.id
+    actions = [(e.action, e.object_type) for e in case.audit_entries()][-3:]
+    assert actions == [("edit", "entity"), ("delete", "entity"), ("create", "entity-alias")]
+    assert verify_case(case).ok
+
+
+def test_hand_aircraft_merges_into_the_tracked_one(case):
+    tracked = queries.resolve_entity_id(case, "155abc")
+    hand = add_entity(case, "Airplane", "RF-86496", [("model", "Il-62M")])
+    with pytest.raises(InputError, match="merge RF-86496 into RA-86496 instead"):
+        merge_entities(case, hand.id, tracked)
+    merged = merge_entities(case, tracked, hand.id)
+    assert merged.id == tracked and queries.resolve_entity_id(case, hand.id) == tracked
+    assert verify_case(case).ok
+
+
+def test_link_checks_the_ends_of_the_edge(case):
+    air_force = add_entity(case, "Organization", "Russian Air Force")
+    plane = queries.resolve_entity_id(case, "RA-86496")
+    link = add_link(case, air_force.id, plane, "operator", start="2010", cite=[plane])
+    assert (link["schema"], link["role"], link["start_date"]) == ("UnknownLink", "operator", "2010")
+    before = state(case)
+    with pytest.raises(InputError, match="Ownership link's owner must be a LegalEntity"):
+        add_link(case, plane, air_force.id, "Ownership")
+    with pytest.raises(InputError, match="no entity 'nobody'"):
+        add_link(case, "nobody", plane, "Associate")
+    assert state(case) == before
+    assert [r["uuid"] for r in queries.links(case, plane)] == [link["uuid"]]
+
+
+def test_event_keeps_its_precision_and_zone(case):
+    kim = add_entity(case, "Person", "Kim Jong Un")
+    event = add_event(case, "Kim-Putin summit at Vostochny", "2023-09-13", zone="Asia/Vladivostok",
+                      place="UHWW", involved=[kim.id])
+    assert (event["start_text"], event["zone"]) == ("2023-09-13", "Asia/Vladivostok")
+    place = queries.get_entity(case, event["place_uuid"])
+    assert place.extra["icao"] == "UHWW"
+    month = add_event(case, "Defence minister's visit", "July 2023")
+    assert month["start_text"] == "2023-07"
+    with pytest.raises(OsintdeskError, match="--start 'last autumn' is not a date"):
+        add_event(case, "x", "last autumn")
+
+
+def test_claim_quotes_a_capture_and_verify_catches_an_edited_quote(case):
+    source = article_source(case)
+    claim = add_claim(case, "An Il-62M landed at Sunan on 19 September 2023.",
+                      confidence="very likely", cite=[source["uuid"]],
+                      quote="landed at Pyongyang  Sunan on 19 September")
+    [citation] = queries.citations_of(case, claim["uuid"])
+    text = source_queries.capture_text(case, citation["target_uuid"])
+    assert text[citation["quote_start"]:citation["quote_end"]] == citation["quote"]
+    assert citation["quote"] == "landed at Pyongyang Sunan on 19 September"
+    assert verify_case(case).ok
+    # A careful edit: change the quote and re-hash nothing (the record check also fires),
+    # then only the offsets, as an adversary who knows the record format might.
+    with sqlite3.connect(case.path) as raw:
+        raw.execute("UPDATE citations SET quote_start = quote_start + 3, quote_end = quote_end + 3")
+    report = verify_case(case)
+    assert not report.ok
+    assert any("quoted passage no longer matches" in str(f) for f in report.failures)
+
+
+def test_quote_not_in_the_capture_is_refused(case):
+    before = state(case)
+    with pytest.raises(InputError, match='the quote "landed in Wonsan" is not in the text'):
+        add_claim(case, "It landed in Wonsan.", cite=[article_source(case)["uuid"]],
+                  quote="landed in Wonsan")
+    assert state(case) == before
+
+
+def test_tie_shows_from_both_sides(case):
+    source = article_source(case)
+    plane = queries.resolve_entity_id(case, "RA-86496")
+    tie = tie_source(case, source["uuid"], "RA-86496", "the article's photo shows this tail")
+    assert [t["uuid"] for t in queries.ties_of(case, plane)] == [tie["uuid"]]
+    assert [t["uuid"] for t in queries.ties_of(case, source["uuid"])] == [tie["uuid"]]
+    with pytest.raises(InputError, match="a tie needs a reason"):
+        tie_source(case, source["uuid"], plane, " ")
+
+
+def test_find_quote_matches_across_layout_whitespace():
+    assert find_quote("a  b\nc", "a b c") == (0, 6)
+    assert find_quote("abc", "x") is None
