@@ -14,9 +14,12 @@ from .queries import resolve_target
 STANCES = ("supports", "contradicts")
 
 
-def find_quote(text: str, quote: str) -> tuple[int, int] | None:
+def find_quote(text: str, quote: str, near: int | None = None) -> tuple[int, int] | None:
     """(start, end) of ``quote`` in ``text``: exactly, else with any run of white space in
-    the quote matching any run in the text (a quote copied from a page's layout)."""
+    the quote matching any run in the text (a quote copied from a page's layout). With
+    ``near``, the passage found at that offset if it is there, else the first one."""
+    if near is not None and text[near:near + len(quote)] == quote:
+        return near, near + len(quote)
     start = text.find(quote)
     if start >= 0:
         return start, start + len(quote)
@@ -35,10 +38,13 @@ def latest_capture(case: Case, source_uuid: str) -> str:
 
 
 def add_citation(case: Case, owner_kind: str, owner_uuid: str, target: str, *,
-                 stance: str = "supports", quote: str | None = None, note: str | None = None) -> dict:
+                 stance: str = "supports", quote: str | None = None, note: str | None = None,
+                 quote_start: int | None = None) -> dict:
     """Cite ``target`` (any record id or unique prefix, a registration...) for the owner.
     With ``quote``, the target must be a capture (or a source: its latest capture) whose text
-    holds the passage; InputError naming the capture otherwise. Nothing is written on error."""
+    holds the passage; InputError naming the capture otherwise. Nothing is written on error.
+    ``quote_start`` (a character offset in the capture's text) picks the occurrence the
+    investigator selected when the passage is there more than once."""
     if stance not in STANCES:
         raise InputError(f"a citation supports or contradicts, not '{stance}'")
     kind, uuid = resolve_target(case, target)
@@ -50,7 +56,7 @@ def add_citation(case: Case, owner_kind: str, owner_uuid: str, target: str, *,
         if kind != "capture":
             raise InputError(f"--quote needs a capture or a source to quote from, and '{target}' is a {kind}")
         text = source_queries.capture_text(case, uuid)
-        span = find_quote(text, quote)
+        span = find_quote(text, quote, quote_start)
         if span is None:
             raise InputError(f"the quote \"{quote[:60]}\" is not in the text of capture {uuid}")
         fields.update(quote=text[span[0]:span[1]], quote_start=span[0], quote_end=span[1])

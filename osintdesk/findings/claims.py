@@ -79,9 +79,9 @@ def make_assertion(case: Case, check: str, *, aircraft: str | None = None, origi
 
 def add_claim(case: Case, text: str, *, status: str = "open", confidence: str | None = None,
               assertion: dict | None = None, cite: list[str] = (), quote: str | None = None,
-              contradicted_by: list[str] = ()) -> dict:
+              contradicted_by: list[str] = (), quote_start: int | None = None) -> dict:
     """A new claim with its citations, all in one transaction. ``quote`` is a passage of
-    the first cited capture (or source)."""
+    the first cited capture (or source), ``quote_start`` its offset when it was selected."""
     if not text or not text.strip():
         raise InputError("a claim needs its text")
     if status not in STATUSES:
@@ -95,7 +95,8 @@ def add_claim(case: Case, text: str, *, status: str = "open", confidence: str | 
             "text": " ".join(text.split()), "status": status, "confidence": confidence,
             "assertion": json.dumps(assertion, sort_keys=True) if assertion else None})
         for n, target in enumerate(cite):
-            add_citation(case, "claim", claim["uuid"], target, quote=quote if n == 0 else None)
+            add_citation(case, "claim", claim["uuid"], target, quote=quote if n == 0 else None,
+                         quote_start=quote_start if n == 0 else None)
         for target in contradicted_by:
             add_citation(case, "claim", claim["uuid"], target, stance="contradicts")
     return claim

@@ -262,3 +262,77 @@ def ties_of(case: Case, uuid: str) -> list[dict]:
     marks = ", ".join("?" * len(ids))
     return _rows(case, f"SELECT * FROM source_ties WHERE target_uuid IN ({marks}) OR source_uuid "
                        f"IN ({marks}) ORDER BY created_utc, uuid", ids + ids)
+
+
+# ----------------------------------------------------------------------------- for reading
+
+
+def events_of(case: Case, entity: str) -> list[dict]:
+    """Events at a place or involving an entity (or one of its merged ids), oldest first."""
+    ids = {entity, *aliases_of(case, entity)}
+    return [row for row in events(case) if row["place_uuid"] in ids or ids & set(row["involved"])]
+
+
+def record_label(case: Case, kind: str, uuid: str) -> str:
+    """What to call a record a citation, a tie or a reference points at, in a line: an
+    entity's caption and schema, a capture's source title and time, a flight's aircraft,
+    airports and departure, an event's title and date, a claim's text..."""
+    from ..timefmt import PartialTime, display_time
+    if kind in ("entity", "aircraft"):
+        entity = get_entity(case, uuid)
+        return f"{entity.caption} ({entity.schema})" if entity else f"{kind} {uuid[:8]} (deleted)"
+    if kind == "source-tie":
+        row = get_record(case, kind, uuid)
+        return (f"tie of {record_label(case, 'source', row['source_uuid'])} to "
+                f"{record_label(case, row['target_kind'], row['target_uuid'])}") if row else \
+            f"tie {uuid[:8]} (deleted)"
+    if kind in ("capture", "source"):
+        sql = ("SELECT coalesce(c.title, s.name) AS title, c.captured_utc FROM captures c JOIN "
+               "sources s ON s.uuid = c.source_uuid WHERE c.uuid = ?" if kind == "capture" else
+               "SELECT coalesce((SELECT c.title FROM captures c WHERE c.source_uuid = s.uuid "
+               "ORDER BY c.captured_utc DESC LIMIT 1), s.name) AS title, NULL AS captured_utc "
+               "FROM sources s WHERE s.uuid = ?")
+        rows = _rows(case, sql, [uuid])
+        if not rows:
+            return f"{kind} {uuid[:8]} (deleted)"
+        when = rows[0]["captured_utc"]
+        return rows[0]["title"] + (f", captured {display_time(when, seconds=False)}" if when else "")
+    row = get_record(case, kind, uuid) if kind in TARGET_TABLES else None
+    if row is None:
+        return f"{kind} {uuid[:8]} (deleted)"
+    if kind == "flight":
+        plane = get_entity(case, row["aircraft_uuid"])
+        return (f"{plane.caption if plane else '?'} {row['origin'] or '?'} → "
+                f"{row['destination'] or '?'}, {display_time(row['first_t'], seconds=False)}")
+    if kind == "ground-time":
+        plane = get_entity(case, row["aircraft_uuid"])
+        return (f"{plane.caption if plane else '?'} on the ground at {row['airport'] or '?'}, "
+                f"{display_time(row['start_t'], seconds=False)} to "
+                f"{display_time(row['end_t'], seconds=False)}")
+    if kind == "event":
+        return f"{row['title']} ({PartialTime(row['start_text'], row['zone']).display()})"
+    if kind == "claim":
+        text = row["text"]
+        return text if len(text) <= 90 else text[:89] + "…"
+    if kind == "link":
+        ends = [get_entity(case, row[k]) for k in ("source_uuid", "target_uuid")]
+        names = [e.caption if e else "?" for e in ends]
+        return f"{names[0]} — {row['role'] or row['schema']} → {names[1]}"
+    if kind in ("evidence", "flight-import"):
+        return row.get("original_name") or f"{kind} {uuid[:8]}"
+    return f"{kind} {uuid[:8]}"
+
+
+def citable(case: Case) -> list[dict]:
+    """What a citation may point at, as ``kind``, ``uuid`` and ``label`` rows: sources (a
+    quote comes from their latest capture), flights, ground stays, events, entities, claims."""
+    found = [{"kind": "source", "uuid": r["uuid"], "label": record_label(case, "source", r["uuid"])}
+             for r in _rows(case, "SELECT uuid FROM sources ORDER BY created_utc, uuid")]
+    for kind, table, order in (("flight", "flights", "first_t"),
+                               ("ground-time", "ground_times", "start_t"),
+                               ("event", "events", "created_utc"), ("claim", "claims", "created_utc")):
+        found += [{"kind": kind, "uuid": r["uuid"], "label": record_label(case, kind, r["uuid"])}
+                  for r in _rows(case, f"SELECT uuid FROM [{table}] ORDER BY {order}, uuid")]
+    found += [{"kind": e.kind, "uuid": e.id, "label": f"{e.caption} ({e.schema})"}
+              for e in list_entities(case)]
+    return found

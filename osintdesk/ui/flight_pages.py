@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from .. import timefmt
 from ..flights import queries
@@ -215,10 +215,16 @@ class FlightDetail(QWidget):
         self.gaps_view = make_table_view(self.gaps_model)
         self.tabs.addTab(self.points_view, "Points")
         self.tabs.addTab(self.gaps_view, "Coverage gaps")
+        self.tools = QHBoxLayout()   # buttons other parts of the window add (cite this flight)
+        self.tools.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.summary)
+        layout.addLayout(self.tools)
         layout.addWidget(self.tabs, 1)
+
+    def add_tool(self, widget: QWidget) -> None:
+        self.tools.insertWidget(self.tools.count() - 1, widget)
 
     def show_flight(self, case, flight_uuid: str | None) -> None:
         flight = None

@@ -21,6 +21,7 @@ from ..timefmt import display_time
 from ..verification import verify_and_record
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
 from .chart_pane import ChartPane
+from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
 from .sources import SourcesUi
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_status_bar()
         self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
+        self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:

@@ -9,10 +9,11 @@ runner, each with the worker's own ``Case``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
                                QPushButton, QTabWidget, QTextEdit, QToolButton, QVBoxLayout,
@@ -36,6 +37,18 @@ MAX_RENDER_BYTES = 5 * 1024 * 1024
 # Run ``work(case)`` on the task runner with the worker's own case, then
 # ``on_success(result)`` on the GUI thread; returns the task (None when nothing ran).
 CaseRunner = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class TextSelection:
+    """A passage selected in a capture's text: ``start`` and ``end`` are character offsets
+    in that text (as ``sources.queries.capture_text`` returns it), ``text`` the passage."""
+
+    source_uuid: str
+    capture_uuid: str
+    text: str
+    start: int
+    end: int
 
 
 class SourceViewer(QWidget):
@@ -82,6 +95,11 @@ class SourceViewer(QWidget):
         self.tabs = QTabWidget(objectName="viewer_tabs")
         self.tabs.addTab(self._page_tab(), "Page (offline)")
         self.text_view = QPlainTextEdit(objectName="source_text", readOnly=True)
+        self.text_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.text_view.customContextMenuRequested.connect(self._text_menu)
+        self.text_view.selectionChanged.connect(self._text_selection_changed)
+        self.selection_actions: list[QAction] = []
+        self._text = ""
         self.tabs.addTab(self._text_tab(), "Text")
         self.metadata = OfflineBrowser(objectName="source_metadata")
         self.tabs.addTab(self.metadata, "Metadata")
@@ -119,11 +137,74 @@ class SourceViewer(QWidget):
     def _text_tab(self) -> QWidget:
         widget = QWidget()
         legend = QLabel(legend_html())
+        self.selection_bar = QHBoxLayout()
+        self.selection_bar.addWidget(legend, 1)
         layout = QVBoxLayout(widget)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(legend)
+        layout.addLayout(self.selection_bar)
         layout.addWidget(self.text_view, 1)
         return widget
+
+    # ------------------------------------------------------------ selected text
+
+    def add_selection_action(self, text: str, handler: Callable[[TextSelection], object],
+                             name: str | None = None) -> QAction:
+        """An action on the passage selected in the Text tab (a button above the text and an
+        entry of its context menu), enabled while a passage is selected in a capture that
+        can be written to."""
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _c=False: self._run_selection_action(handler))
+        self.selection_actions.append(action)
+        button = QToolButton()
+        button.setDefaultAction(action)
+        self.selection_bar.addWidget(button)
+        self._text_selection_changed()
+        return action
+
+    def _run_selection_action(self, handler) -> None:
+        selection = self.text_selection()
+        if selection is not None:
+            handler(selection)
+
+    def text_selection(self) -> TextSelection | None:
+        """The passage selected in the Text tab, with its offsets in the capture's text."""
+        cursor = self.text_view.textCursor()
+        if self.capture is None or self.source is None or not cursor.hasSelection():
+            return None
+        to_python = _python_offsets(self._text)
+        start, end = to_python(cursor.selectionStart()), to_python(cursor.selectionEnd())
+        passage = self._text[start:end]
+        # Leading and trailing white space is not part of what the passage says.
+        start += len(passage) - len(passage.lstrip())
+        end -= len(passage) - len(passage.rstrip())
+        if end <= start:
+            return None
+        return TextSelection(self.source["uuid"], self.capture["uuid"], self._text[start:end],
+                             start, end)
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select the passage at these offsets of the capture's text (Python characters)."""
+        to_qt = _utf16_positions(self._text)
+        cursor = self.text_view.textCursor()
+        cursor.setPosition(to_qt(start))
+        cursor.setPosition(to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.text_view.setTextCursor(cursor)
+
+    def _text_selection_changed(self) -> None:
+        enabled = self.writer is not None and self.text_selection() is not None
+        for action in self.selection_actions:
+            action.setEnabled(enabled)
+
+    def _text_menu(self, position) -> None:
+        menu = self.text_view.createStandardContextMenu()
+        if self.selection_actions:
+            menu.addSeparator()
+            for action in self.selection_actions:
+                menu.addAction(action)
+        self._menu = menu
+        menu.popup(self.text_view.viewport().mapToGlobal(position))
 
     def _captures_tab(self) -> QWidget:
         widget = QWidget()
@@ -253,6 +334,7 @@ class SourceViewer(QWidget):
         if capture_uuid is None or self.case is None:
             self.capture = None
             self.browser.clear_page()
+            self._text = ""
             self.text_view.setPlainText("")
             self.text_view.setExtraSelections([])
             self.metadata.clear_page()
@@ -312,6 +394,7 @@ class SourceViewer(QWidget):
 
     def _show_text(self) -> None:
         text = queries.capture_text(self.case, self.capture["uuid"])
+        self._text = text
         self.text_view.setPlainText(text)
         ranges = []
         for hit in queries.identifier_hits(self.case, self.capture["uuid"], "text"):
@@ -454,6 +537,20 @@ def _utf16_positions(text: str) -> Callable[[int], int]:
     for c in text:
         positions.append(positions[-1] + (2 if ord(c) >= 0x10000 else 1))
     return lambda i: positions[min(i, len(text))]
+
+
+def _python_offsets(text: str) -> Callable[[int], int]:
+    """Qt's UTF-16 positions back to Python offsets in ``text`` (the inverse of
+    ``_utf16_positions``)."""
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda i: min(i, len(text))
+    back: dict[int, int] = {}
+    position = 0
+    for index, c in enumerate(text):
+        back[position] = index
+        position += 2 if ord(c) >= 0x10000 else 1
+    back[position] = len(text)
+    return lambda i: back.get(i, back.get(i - 1, len(text)))
 
 
 def _selections(editor: QPlainTextEdit, text: str, ranges) -> list:

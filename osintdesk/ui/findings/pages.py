@@ -1,0 +1,196 @@
+"""The Entities, Events and Claims pages: a filterable table, the buttons that change what
+is selected, and the selected record's detail (for a claim, its corroboration view and its
+check against the tracks). Links in a detail jump to the record they name."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl, Signal
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QTextBrowser,
+                               QVBoxLayout, QWidget, QLineEdit)
+
+from ...findings import ftm, queries
+from ..pages import CasePage, make_table_view
+from .detail import claim_html, entity_html, event_html, parse_anchor
+from .models import (CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows,
+                     entity_rows, event_rows)
+
+MAX_COLUMN_PX = 340
+
+
+class RecordPage(CasePage):
+    """A table of one kind of finding, with its detail below. ``tools`` is the row of
+    buttons the window's findings part fills; ``open_record(kind, id)`` asks it to show a
+    record named by a link in the detail."""
+
+    columns: list = []
+    key = "uuid"
+    placeholder = "Filter…"
+    empty_detail = ""
+    open_record = Signal(str, str)
+    selection_changed = Signal(object)   # the selected row (a dict) or None
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.case = None
+        self.model = FindingsModel(self.columns, parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.filter_edit = QLineEdit(placeholderText=self.placeholder)
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = make_table_view(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.count_label = QLabel()
+        self.detail = QTextBrowser(objectName=f"{self.title.lower()}_detail")
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._anchor_clicked)
+        self.top = QHBoxLayout()
+        self.top.addWidget(self.filter_edit, 1)
+        self.tools = QHBoxLayout()
+        self.tools.addStretch(1)
+        self.tools.addWidget(self.count_label)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addLayout(self.top)
+        upper_layout.addLayout(self.tools)
+        upper_layout.addWidget(self.view, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.set_case(None)
+
+    def add_tool(self, widget: QWidget) -> None:
+        """A button of the findings part, before the count."""
+        self.tools.insertWidget(self.tools.count() - 2, widget)
+
+    # ------------------------------------------------------------ reading
+
+    def rows(self, case) -> list[dict]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def detail_html(self, row: dict) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def set_case(self, case) -> None:
+        """Re-read the records (the selection stays on the same record when it is still there)."""
+        keep = self.selected_id()
+        self.case = case
+        rows = self.rows(case) if case is not None else []
+        self.model.set_source((lambda o, n: rows[o:o + n]) if case is not None else None,
+                              (lambda: len(rows)) if case is not None else None)
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_PX))
+        self.count_label.setText(f"{len(rows)} {self.title.lower()}" if case is not None else "")
+        if not self.select(keep):
+            self._show(None)
+
+    # ------------------------------------------------------------ selection
+
+    def selected(self) -> dict | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row(self.proxy.mapToSource(rows[0]).row())
+
+    def selected_id(self) -> str | None:
+        row = self.selected()
+        return row[self.key] if row else None
+
+    def select(self, record_id: str | None) -> bool:
+        if not record_id:
+            return False
+        if self.case is not None and self.key == "id":
+            record_id = queries.canonical_id(self.case, record_id)
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if self.model.row(self.proxy.mapToSource(index).row())[self.key] == record_id:
+                self.view.selectionModel().select(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.view.scrollTo(index)
+                self._show(self.selected())
+                return True
+        return False
+
+    def _selection_changed(self, *_args) -> None:
+        self._show(self.selected())
+
+    def _show(self, row: dict | None) -> None:
+        if row is None or self.case is None:
+            self.detail.setHtml(f"<p><i>{self.empty_detail}</i></p>" if self.case is not None else "")
+        else:
+            self.detail.setHtml(self.detail_html(row))
+        self.selection_changed.emit(row)
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        found = parse_anchor(url.toString())
+        if found is not None:
+            self.open_record.emit(*found)
+
+
+class EntitiesPage(RecordPage):
+    title = "Entities"
+    columns = ENTITY_COLUMNS
+    key = "id"
+    placeholder = "Filter entities by name, schema, property…"
+    empty_detail = ("Select an entity to see its properties, links, events, what cites it and "
+                    "the sources tied to it.")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.schema_combo = QComboBox(objectName="schema_filter")
+        self.schema_combo.addItem("All schemata", None)
+        for name in ftm.ENTITY_SCHEMATA:
+            self.schema_combo.addItem(name, name)
+        self.top.addWidget(self.schema_combo)
+        self.schema_combo.currentIndexChanged.connect(lambda _i: self.set_case(self.case))
+
+    def rows(self, case) -> list[dict]:
+        return entity_rows(case, self.schema_combo.currentData())
+
+    def detail_html(self, row: dict) -> str:
+        entity = queries.get_entity(self.case, row["id"])
+        return entity_html(self.case, entity) if entity else ""
+
+
+class EventsPage(RecordPage):
+    title = "Events"
+    columns = EVENT_COLUMNS
+    placeholder = "Filter events by title, date, place, who was involved…"
+    empty_detail = "Select an event to see when and where it was, who took part and its evidence."
+
+    def rows(self, case) -> list[dict]:
+        return event_rows(case)
+
+    def detail_html(self, row: dict) -> str:
+        return event_html(self.case, row)
+
+
+class ClaimsPage(RecordPage):
+    title = "Claims"
+    columns = CLAIM_COLUMNS
+    placeholder = "Filter claims by text, status, confidence, check result…"
+    empty_detail = ("Select a claim to see its evidence, how many independent sources back it "
+                    "and its check against the tracks.")
+
+    def rows(self, case) -> list[dict]:
+        return claim_rows(case)
+
+    def detail_html(self, row: dict) -> str:
+        from ...findings import checks
+        return claim_html(self.case, row, checks.corroboration(self.case, row["uuid"]),
+                          row.get("check_result"))
