@@ -12,9 +12,8 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
                                QMainWindow, QMessageBox, QProgressBar, QSplitter,
                                QStackedWidget, QToolButton, QWidget)
 
-from ..errors import OsintdeskError
+from ..errors import Cancelled, OsintdeskError
 from ..settings import save_settings
-from ..errors import Cancelled
 from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case, verify_and_record
 from ..store.header import check_case_header, is_writable
 from ..timefmt import display_time
