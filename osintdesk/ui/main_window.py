@@ -334,10 +334,7 @@ class MainWindow(QMainWindow):
             if writable and check_case_header(Path(path)) < SCHEMA_VERSION:
                 self._upgrade_then_open(path)
                 return True
-            if writable:
-                # A writable open applies any pending migrations, then we keep a
-                # read-only connection: all writes go through the task runner.
-                Case.open(path, examiner=self.examiner).close()
+            # The window keeps a read-only connection: all writes go through the task runner.
             case = Case.open(path, examiner=self.examiner, readonly=True)
         except OsintdeskError as exc:
             self._open_failed(path, str(exc))
