@@ -95,6 +95,19 @@ class FormDialog(QDialog):
     def ready(self) -> bool:
         return True
 
+    def fit_height(self) -> None:
+        """As tall as what is shown now (after rows were shown or hidden), wrapped text
+        included."""
+        layout = self.layout()
+        layout.activate()
+        height = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else self.sizeHint().height())
+        self.resize(self.width(), max(height, self.minimumSizeHint().height()))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.fit_height()   # the width is known now: wrapped labels get their lines
+
     def _update(self, *_args) -> None:
         self.ok_button.setEnabled(self.ready())
 
@@ -197,7 +210,7 @@ class MergeDialog(FormDialog):
 
     def __init__(self, entities: list[dict], parent=None, keep: str | None = None):
         super().__init__("Merge entities", "merge_dialog", parent, "Merge")
-        self.keep_picker = EntityPicker(entities)
+        self.keep_picker = EntityPicker(entities, optional=True)
         self.other_picker = EntityPicker(entities, optional=True)
         self.keep_picker.choose(keep)
         self.reason_edit = QLineEdit(objectName="reason", placeholderText="why they are one (optional)")
@@ -224,7 +237,7 @@ class LinkDialog(FormDialog):
 
     def __init__(self, entities: list[dict], parent=None, source: str | None = None):
         super().__init__("Add link", "link_dialog", parent, "Add link")
-        self.source_picker = EntityPicker(entities)
+        self.source_picker = EntityPicker(entities, optional=True)
         self.source_picker.choose(source)
         self.type_combo = QComboBox(objectName="link_type")
         for label, value in LINK_CHOICES:
@@ -351,13 +364,22 @@ class CheckBox(QGroupBox):
         self.zone_combo.setEditable(True)
         self.zone_combo.addItems(ZONES)
         self.zone_combo.setToolTip("The zone the date is given in (a day in Pyongyang is not a UTC day)")
-        self.form = QFormLayout(self)
+        # Only a checked box shows its fields: a claim without a check keeps a short dialog.
+        self.fields = QWidget(objectName="check_fields")
+        self.form = QFormLayout(self.fields)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        between_label = QLabel("&Between:")
+        between_label.setBuddy(self.first_edit)  # a row that is a layout gets no buddy
         for label, field in (("Chec&k:", self.check_combo), ("&Aircraft:", self.aircraft_combo),
                              ("F&rom:", self.from_edit), ("T&o:", self.to_edit),
                              ("On &date:", self.date_edit), ("Date's &zone:", self.zone_combo),
-                             ("&Between:", between), ("A&t:", self.at_edit),
+                             (between_label, between), ("A&t:", self.at_edit),
                              ("At ti&me:", self.time_edit)):
             self.form.addRow(label, field)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.fields)
+        self.fields.setVisible(False)
+        self.toggled.connect(self.fields.setVisible)
         self.check_combo.currentIndexChanged.connect(self._check_changed)
         self._check_changed()
 
@@ -365,9 +387,12 @@ class CheckBox(QGroupBox):
     ROWS = {"flew": (2, 3, 4, 5, 6), "on-ground": (6, 7), "airborne": (8,)}
 
     def _check_changed(self, *_args) -> None:
-        shown = self.ROWS[self.check_combo.currentData()]
+        check = self.check_combo.currentData()
+        shown = self.ROWS[check]
         for row in range(2, self.form.rowCount()):
             self.form.setRowVisible(row, row in shown)
+        between = self.form.itemAt(6, QFormLayout.ItemRole.LabelRole).widget()
+        between.setText("Or &between:" if check == "flew" else "&Between:")
 
     def prefill(self, check: str, **fields) -> None:
         self.setChecked(True)
@@ -439,6 +464,7 @@ class ClaimDialog(FormDialog):
         for word in CONFIDENCES:
             self.confidence_combo.addItem(word, word)
         self.check_box = CheckBox(aircraft)
+        self.check_box.toggled.connect(lambda _on: self.fit_height())
         if evidence:
             self.form.addRow("Evidence:", evidence_label(evidence, quote))
             self.form.addRow("&It:", self.stance_combo)
@@ -472,6 +498,7 @@ class ClaimDialog(FormDialog):
             self.form.setRowVisible(widget, new)
         self.check_box.setVisible(new)
         self._update()
+        self.fit_height()
 
     def ready(self) -> bool:
         if self.is_new():

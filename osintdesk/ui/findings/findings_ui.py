@@ -26,7 +26,7 @@ from ..sources.viewer import TextSelection
 from .dialogs import (CitationDialog, ClaimDialog, DeleteDialog, EntityDialog, EventDialog,
                       LinkDialog, MergeDialog, StatusDialog)
 from .models import entity_rows
-from .pages import ClaimsPage, EntitiesPage, EventsPage, RecordPage
+from .pages import ClaimsPage, EntitiesPage, EventsPage, RecordPage, SuggestionsPage
 
 # Record kinds the pages show, and the kind their citations are owned by.
 OWNER_KIND = {"Entities": "entity", "Events": "event", "Claims": "claim"}
@@ -47,6 +47,9 @@ class FindingsUi(QObject):
             window.add_page(page)
             page.open_record.connect(self.open_record)
             page.selection_changed.connect(lambda _row: self._update_actions())
+        self.suggestions_page = SuggestionsPage()
+        window.add_page(self.suggestions_page)
+        self.suggestions_page.accept_requested.connect(self.accept_suggestion)
 
         self.action_add_entity = self._action("Add &Entity…", self.entity_dialog, "action_add_entity")
         self.action_add_link = self._action("Add &Link…", self.link_dialog, "action_add_link")
@@ -102,7 +105,7 @@ class FindingsUi(QObject):
         window.case_closed.connect(self._update_actions)
         self._update_actions()
         if window.case is not None:
-            for page in self.pages:
+            for page in (*self.pages, self.suggestions_page):
                 page.set_case(window.case)
 
     @property
@@ -132,6 +135,7 @@ class FindingsUi(QObject):
             self.delete_buttons[page.title].setEnabled(chosen)
         for button, action in self.action_buttons:
             button.setEnabled(action.isEnabled())
+        self.suggestions_page.set_writable(writable)
 
     # ------------------------------------------------------------ running work
 
@@ -140,18 +144,11 @@ class FindingsUi(QObject):
         """Run ``work(case)`` on the task runner with the worker's own writable case; the
         pages are re-read when it is done, then ``on_success(result)`` runs."""
         window = self.window
-        if window.case is None:
-            window.show_error("Open or create a case first.")
-            return None
-        if not is_writable(window.case.path):
+        if window.case is not None and not is_writable(window.case.path):
             window.show_error(f"{window.case.path} is open read-only; nothing was changed.", title)
             return None
-        path, examiner = window.case.path, window.examiner
-
-        def task(progress, cancelled):
-            with Case.open(path, examiner=examiner) as case:
-                return work(case)
-        return window.run_task(title, task, on_success=on_success, writes=True)
+        return window.run_task(title, lambda case, _p, _c: work(case), case="write",
+                               on_success=on_success)
 
     def _entities(self) -> list[dict]:
         return entity_rows(self.window.case) if self.window.case is not None else []
@@ -370,6 +367,12 @@ class FindingsUi(QObject):
             dialog.check_box.prefill("flew", aircraft=flight["aircraft_uuid"], origin=flight["origin"],
                                      destination=flight["destination"], date=day)
         return self._open(dialog, lambda: self.cite_in_claim(dialog.values(), flight["uuid"]))
+
+    def accept_suggestion(self, suggestion):
+        """Make the suggested entity (or add the property), citing where it was found."""
+        from ...findings.suggestions import accept_suggestion
+        return self.run_write("Accepting suggestion", lambda case: accept_suggestion(case, suggestion),
+                              lambda entity: self.show_record("entity", entity.id))
 
     # ------------------------------------------------------------ jumping to a record
 

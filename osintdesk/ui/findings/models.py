@@ -57,7 +57,8 @@ def property_choices(schema_name: str) -> list[tuple[str, str]]:
     names = [p for p in schema.properties() if p != "name"] + list(EXTRA_PROPERTIES.get(schema.name, ()))
     common = [p for p in COMMON_PROPERTIES.get(schema.name, ()) if p in names]
     rest = sorted(set(names) - set(common), key=str.lower)
-    return [(f"{property_label(p)} ({p})", p) for p in common + rest]
+    return [(property_label(p) if property_label(p) == p else f"{property_label(p)} ({p})", p)
+            for p in common + rest]
 
 
 def value_text(case, schema_name: str, prop: str, values: list[str]) -> str:

@@ -5,8 +5,8 @@ check against the tracks). Links in a detail jump to the record they name."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QTextBrowser,
-                               QVBoxLayout, QWidget, QLineEdit)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...findings import ftm, queries
 from ..pages import CasePage, make_table_view
@@ -194,3 +194,96 @@ class ClaimsPage(RecordPage):
         from ...findings import checks
         return claim_html(self.case, row, checks.corroboration(self.case, row["uuid"]),
                           row.get("check_result"))
+
+
+SUGGESTION_COLUMNS = [("Suggestion", "label"), ("Kind", "kind"), ("Found in", "found_in"),
+                      ("As written", "as_written"), ("", "accept")]
+
+
+class SuggestionsPage(CasePage):
+    """What the sources already name that the case does not hold as an entity yet (a
+    registration, a Mode-S address, an airport, a callsign or type of a known aircraft); one
+    click on Accept makes it, the sources it was found in cited. ``accept(suggestion)`` is
+    given by the window's findings part."""
+
+    title = "Suggestions"
+    accept_requested = Signal(object)   # a findings.suggestions.Suggestion
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.case = None
+        self.suggestions: list = []
+        self._stale = True
+        self.model = FindingsModel(SUGGESTION_COLUMNS, parent=self)
+        self.view = make_table_view(self.model)
+        self.view.setObjectName("suggestions_view")
+        self.view.doubleClicked.connect(lambda index: self.accept_row(index.row()))
+        self.label = QLabel(objectName="suggestions_label")
+        self.label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.view, 1)
+        self.buttons: list = []
+        self.writable = False
+        self.set_case(None)
+
+    def set_writable(self, writable: bool) -> None:
+        self.writable = writable
+        for button in self.buttons:
+            button.setEnabled(writable)
+
+    def set_case(self, case) -> None:
+        """Re-read now if the page is on screen, else when it is next shown (suggestions read
+        every identifier found in the sources)."""
+        self.case = case
+        self._stale = True
+        if case is None or self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.suggestions = []
+        if self.case is not None:
+            from ...findings.suggestions import suggestions
+            self.suggestions = suggestions(self.case)
+        rows = [self._row(s) for s in self.suggestions]
+        self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
+        while self.model.canFetchMore():
+            self.model.fetchMore()
+        self.buttons = []
+        for row in range(len(rows)):
+            button = QPushButton("Accept", objectName=f"accept_{row}")
+            button.setToolTip("Make it an entity of the case, citing where the sources name it")
+            button.clicked.connect(lambda _c=False, r=row: self.accept_row(r))
+            button.setEnabled(self.writable)
+            self.view.setIndexWidget(self.model.index(row, len(SUGGESTION_COLUMNS) - 1), button)
+            self.buttons.append(button)
+        self.view.resizeColumnsToContents()
+        for column in range(self.model.columnCount() - 1):
+            self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_PX))
+        if self.case is None:
+            self.label.setText("")
+        elif rows:
+            self.label.setText(f"{len(rows)} suggestion(s) from the identifiers found in the "
+                               "sources. Accept one to make it an entity (or add the property), "
+                               "the sources that name it cited.")
+        else:
+            self.label.setText("No suggestions: every registration, Mode-S address and airport "
+                               "the sources name is already an entity of the case.")
+
+    def _row(self, suggestion) -> dict:
+        sources = list(dict.fromkeys(h["source"] for h in suggestion.found_at))
+        return {"label": suggestion.label, "kind": suggestion.kind,
+                "found_in": "; ".join(queries.record_label(self.case, "source", s) for s in sources),
+                "as_written": ", ".join(dict.fromkeys(h["text"] for h in suggestion.found_at)),
+                "accept": ""}
+
+    def accept_row(self, row: int) -> None:
+        if self.writable and 0 <= row < len(self.suggestions):
+            self.accept_requested.emit(self.suggestions[row])
