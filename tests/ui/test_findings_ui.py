@@ -523,3 +523,31 @@ def test_a_read_only_case_offers_no_changes(qtbot, window, story):
         assert state(window) == before
     finally:
         story.chmod(0o644)
+
+
+def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
+    pytest.importorskip("osintdesk.findings.suggestions")
+    ui = window.findings_ui
+    note = tmp_path / "spotter.txt"
+    note.write_text("Spotted RA-86559 (Il-62M) on the apron at UHWW this morning.", encoding="utf-8")
+    task = window.add_files([str(note)])
+    qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+    page = window.show_page("Suggestions")
+    assert page is ui.suggestions_page
+    labels = [s.label for s in page.suggestions]
+    assert any("RA-86559" in label for label in labels), labels
+    row = next(i for i, s in enumerate(page.suggestions) if s.name == "RA-86559")
+    assert page.model.row(row)["found_in"].startswith("spotter.txt")
+    before = window.case.audit_count()
+    with qtbot.waitSignal(window.runner.started, timeout=5000) as started:
+        page.buttons[row].click()
+    task = started.args[0]
+    qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+    assert task.error is None, task.error
+    entity = queries.get_entity(window.case, queries.resolve_entity_id(window.case, "RA-86559"))
+    assert entity.schema == "Airplane" and window.case.audit_count() > before
+    [citation] = queries.citations_of(window.case, entity.id)
+    assert citation["quote"] == "RA-86559"
+    assert ui.entities_page.selected_id() == entity.id
+    window.show_page("Suggestions")
+    assert all(s.name != "RA-86559" for s in page.suggestions)   # accepted: no longer offered
