@@ -189,3 +189,11 @@ def test_gui_upgrades_an_older_case_before_showing_it(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
+
+
+def test_a_folder_given_as_the_case_is_one_clear_line(tmp_path):
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    result = run("info", folder)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"osintdesk: error: {folder}: is a folder, not a case file"

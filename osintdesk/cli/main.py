@@ -71,7 +71,7 @@ pass_context = click.make_pass_decorator(Context)
 
 # Every command names its case the same way, and every reading command offers --json with
 # the same flag name: scripts rely on both.
-case_argument = click.argument("case", type=click.Path(dir_okay=False))
+case_argument = click.argument("case", type=click.Path())  # the case file reports a folder itself
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 

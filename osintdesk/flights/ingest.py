@@ -184,6 +184,11 @@ class _AircraftBook:
                                      ("type_code", info.type_code), ("type_name", info.type_name),
                                      ("operator", info.operator)) if v and not row.get(k)}
         if changes:
+            # What the reference tables say about a newly learned address, registration or type.
+            learned = {**row, **changes}
+            facts = describe_aircraft(learned["hex"], learned["registration"], learned["type_code"])
+            changes.update({k: v for k, v in facts.items() if v is not None and row.get(k) is None
+                            and k not in changes})
             if "registration" in changes and row["label"] in (None, (row["hex"] or "").upper()):
                 changes["label"] = changes["registration"]
             self.case.update_record("aircraft", aircraft_uuid, changes,

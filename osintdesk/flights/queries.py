@@ -247,3 +247,13 @@ def count_track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: f
         "SELECT count(*) FROM track_points WHERE aircraft_id = "
         "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ?",
         (aircraft_uuid, float(first_t), float(last_t))).fetchone()[0]
+
+
+def files_behind(case: Case, aircraft_uuid: str, first_t: float, last_t: float) -> list[dict]:
+    """The flight files whose points of this aircraft fall between two UTC epoch times:
+    uuid, original_name and importer of each import, in the order they were imported."""
+    return list(case.db.query(
+        "SELECT i.uuid, i.original_name, i.importer FROM flight_imports i WHERE i.id IN "
+        "(SELECT DISTINCT import_id FROM track_points WHERE aircraft_id = "
+        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ?) ORDER BY i.id",
+        [aircraft_uuid, float(first_t), float(last_t)]))

@@ -3,7 +3,6 @@ through the query functions of the store and the domain packages)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -100,8 +99,29 @@ class PagedQueryModel(QAbstractTableModel):
         if value is None:
             return ""
         if isinstance(value, dict):
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+            return details_text(value)
+        if isinstance(value, int) and not isinstance(value, bool) and \
+                self._columns[column][1].endswith(COUNT_SUFFIXES):
+            return f"{value:,}"
         return str(value)
+
+
+# Columns holding sizes and counts read with thousands separators (212,279 bytes).
+COUNT_SUFFIXES = ("size", "_bytes", "_count", "points", "duplicates", "skipped")
+
+
+def details_text(details: dict) -> str:
+    """An audit entry's details as people read them: ``file: a.csv; points: 2,834``."""
+    def value_text(value) -> str:
+        if isinstance(value, dict):
+            return "{" + details_text(value) + "}"
+        if isinstance(value, list):
+            return ", ".join(value_text(v) for v in value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return str(value)
+    return "; ".join(f"{key}: {value_text(value)}" for key, value in sorted(details.items())
+                     if value not in (None, {}, []))
 
 
 AUDIT_COLUMNS = [("#", "seq"), ("Time (UTC)", "time_utc"), ("Examiner", "examiner"),

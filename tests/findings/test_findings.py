@@ -11,13 +11,12 @@ from osintdesk.errors import InputError, OsintdeskError
 from osintdesk.findings import queries
 from osintdesk.findings.citations import find_quote
 from osintdesk.findings.claims import add_claim
-from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport, set_properties
+from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport
 from osintdesk.findings.events import add_event
 from osintdesk.findings.links import add_link
 from osintdesk.findings.ties import tie_source
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.sources import queries as source_queries
-from osintdesk.store import Case
 from osintdesk.verification import verify_case
 from tests.support import flight_samples
 

@@ -263,3 +263,15 @@ def test_each_file_is_sniffed_once_on_its_way_in(case, tmp_path, outbound, monke
     sniffed.clear()
     alone = import_flight_file(case, samples.write_fr24_csv(tmp_path / "g.csv", outbound[:50]))
     assert alone.format == "fr24-csv" and len(sniffed) == 1
+
+
+def test_an_address_learned_later_brings_its_country(case, tmp_path, outbound):
+    """FR24 CSV first (registration only), then a readsb trace naming the Mode-S address:
+    the aircraft gets the address block's country as if the trace had come first."""
+    import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound), aircraft="RA-86496")
+    later = samples.synthetic_flight("ZKPY", "UUWW", outbound[-1].t + 86400)
+    import_flight_file(case, samples.write_readsb_trace(tmp_path / "trace_full_155abc.json", later))
+    [plane] = case.db.query("SELECT * FROM aircraft")
+    assert plane["hex"] == "155abc" and plane["hex_country"] == "Russia"
+    assert plane["hex_military"] is not None
+    assert verify_case(case).ok
