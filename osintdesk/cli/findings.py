@@ -462,7 +462,7 @@ def _assertion(opened, check: str | None, given: dict) -> dict | None:
     present = [k for k, v in given.items() if v]
     if check is None:
         if present:
-            raise InputError(f"{', '.join(OPTION_NAMES[k] for k in present)} describe a flight "
+            raise InputError(f"{', '.join(OPTION_NAMES[k] for k in present)} belong to a flight "
                              "check: give --check flew, on-ground or airborne")
         return None
     if check not in CHECKS:

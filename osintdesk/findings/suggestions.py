@@ -218,6 +218,10 @@ def suggest_from_selection(case: Case, capture_uuid: str, start: int, end: int,
     name = " ".join(selected.split())
     if not name:
         raise InputError("the selection holds no text to name an entity by")
+    # The quote is the selection without the space around it.
+    start += len(selected) - len(selected.lstrip())
+    end -= len(selected) - len(selected.rstrip())
+    selected = text[start:end]
     hit = {"capture": capture_uuid, "source": capture["source_uuid"], "field": "text",
            "start": start, "end": end, "text": selected, "kind": "selection"}
     return Suggestion("selection", found.name, name, [], [hit])
