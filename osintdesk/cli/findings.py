@@ -45,8 +45,7 @@ def _delete(ctx: Context, case: str, kind: str, typed: str, yes: bool, reason: s
         if plan.blocked:
             raise InputError(plan.blocked)
         if plan.cited_by and not yes:
-            listing = [f"  {_short(c['uuid'])} {c['how']}: {c['label']}"
-                       for c in plan.cited_by]
+            listing = [f"  {_cited_by_line(c)}" for c in plan.cited_by]
             if sys.stdin.isatty():
                 click.echo(f"{plan.label} is cited by:")
                 click.echo("\n".join(listing))
@@ -150,10 +149,16 @@ def entity_show(ctx: Context, case: str, entity_id: str, as_json: bool) -> None:
                        f"{_dates(r)}" for r in detail["links"]])
     _section("Events", [f"{_short(e['uuid'])} {e['when']}: {e['title']}" for e in detail["events"]])
     _section("Backed by", [_citation_line(c) for c in detail["citations"]])
-    _section("Cited by", [f"{_short(c['uuid'])} {c['how']}: {c['label']}"
-                          for c in detail["cited_by"]])
+    _section("Cited by", [_cited_by_line(c) for c in detail["cited_by"]])
     _section("Sources tied to it", [f"{_short(t['source_uuid'])} {t['source']}: {t['reason']}"
                                     for t in detail["ties"]])
+
+
+def _cited_by_line(c: dict) -> str:
+    """``claim "..." cites it (supports)``: what points at a record, and how."""
+    if c["label"].startswith(c["how"]):
+        return f"{_short(c['uuid'])} {c['label']}"
+    return f"{_short(c['uuid'])} {c['how']}: {c['label']}"
 
 
 def _section(title: str, lines: list[str]) -> None:
