@@ -16,3 +16,19 @@ def _isolated_user(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("OSINTDESK_CONFIG_DIR", str(cfg))
     monkeypatch.setenv("OSINTDESK_EXAMINER", "Test Examiner")
     yield
+
+
+@pytest.fixture(scope="session")
+def sample_case_file(tmp_path_factory):
+    """The sample case of ``tests.support.chart_samples``, written once per run: RA-86496
+    (two flights, a coverage gap) and N7423C (hex a9c2f1). Tests only read it."""
+    from tests.support.chart_samples import write_sample_case
+    return write_sample_case(tmp_path_factory.mktemp("case") / "sample.osintcase")
+
+
+@pytest.fixture
+def sample_case(sample_case_file):
+    """The sample case opened read-only, as the window and the CLI read it: a write fails loudly."""
+    from osintdesk.store import Case
+    with Case.open(sample_case_file, examiner="Test Examiner", readonly=True) as opened:
+        yield opened

@@ -31,7 +31,7 @@ def test_domain_modules_import_with_pyside6_blocked():
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'matplotlib.pyplot'):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6'):\n"
         "            raise ImportError('Qt imported outside osintdesk/ui: ' + name)\n"
         "        if name == 'matplotlib.pyplot':\n"
         "            raise ImportError('pyplot used in the app')\n"

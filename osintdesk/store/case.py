@@ -15,7 +15,7 @@ import sqlite3
 import urllib.parse
 import uuid as uuidlib
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -29,6 +29,9 @@ from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
 from .migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migration_names
 from .records import CASE_FIELDS, RECORD_KINDS, RecordKind, state_hash
+
+if TYPE_CHECKING:
+    from .records import RowDigest
 
 CASE_SUFFIX = ".osintcase"
 
@@ -247,7 +250,7 @@ class Case:
             return self._log(action, object_type, object_id, object_hash, details)
 
     def record_bulk(self, action: str, group_name: str, group_id: str,
-                    details: dict | None = None, *, digest: "RowDigest | None" = None
+                    details: dict | None = None, *, digest: RowDigest | None = None
                     ) -> audit.AuditEntry:
         """Log that a bulk group (an import's track points, an aircraft's flights) was written.
 

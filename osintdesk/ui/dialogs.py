@@ -8,7 +8,6 @@ from pathlib import Path
 
 import matplotlib
 import PySide6
-import sqlite_utils  # noqa: F401  (version shown in About)
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,

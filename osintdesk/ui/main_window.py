@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Callable
 
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
 
 from ..errors import OsintdeskError
 from ..settings import save_settings
-from ..errors import Cancelled
 from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case
 from ..store.header import check_case_header, is_writable
 from ..timefmt import display_time
@@ -272,31 +270,39 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
-    def run_task(self, title: str, work, *, on_success: Callable | None = None,
-                 writes: bool = True) -> Task:
-        """Run ``work(progress, cancelled)`` in the background; errors become dialogs."""
-        task = self.runner.create(title, work, writes=writes)
-        task.succeeded.connect(self._task_succeeded)
-        task.failed.connect(self._task_failed)
-        task.cancelled.connect(self._task_cancelled)
-        task._on_success = on_success
-        return self.runner.start(task)
+    def run_task(self, title: str, work, *, case: str | None = None, writes: bool = True,
+                 on_success: Callable | None = None) -> Task | None:
+        """Run ``work`` in the background; a failure becomes a dialog, and the pages are
+        read again after a write.
 
-    def _task_succeeded(self, result) -> None:
-        task = self.sender()
-        if task.writes and self.case is not None:
-            self.refresh()
-        if task._on_success is not None:
-            task._on_success(result)
+        ``case="write"`` or ``"read"``: the worker opens its own writable or read-only
+        Case of the open case and calls ``work(case, progress, cancelled)`` (None, and a
+        message, when no case is open). Otherwise ``work(progress, cancelled)``, on the
+        writer's queue when ``writes``. ``on_success(result)`` runs on the GUI thread.
+        """
+        if case is not None:
+            if self.case is None:
+                self.show_error("Open or create a case first.")
+                return None
+            writes = case == "write"
 
-    def _task_failed(self, message: str) -> None:
-        task = self.sender()
-        self.statusBar().showMessage(f"{task.title} failed", 8000)
-        self.show_error(message, f"{task.title} failed")
+        def succeeded(result) -> None:
+            if writes and self.case is not None:
+                self.refresh()
+            if on_success is not None:
+                on_success(result)
 
-    def _task_cancelled(self) -> None:
-        task = self.sender()
-        self.statusBar().showMessage(f"{task.title}: cancelled, nothing was changed", 8000)
+        def failed(message: str) -> None:
+            self.statusBar().showMessage(f"{title} failed", 8000)
+            self.show_error(message, f"{title} failed")
+
+        def cancelled() -> None:
+            self.statusBar().showMessage(f"{title}: cancelled, nothing was changed", 8000)
+
+        return self.runner.run(title, work, writes=writes, context=self,
+                               case_path=self.case.path if case is not None else None,
+                               examiner=self.examiner, on_success=succeeded, on_failed=failed,
+                               on_cancelled=cancelled)
 
     # ------------------------------------------------------------ cases
 
@@ -336,10 +342,7 @@ class MainWindow(QMainWindow):
             if writable and check_case_header(Path(path)) < SCHEMA_VERSION:
                 self._upgrade_then_open(path)
                 return True
-            if writable:
-                # A writable open applies any pending migrations, then we keep a
-                # read-only connection: all writes go through the task runner.
-                Case.open(path, examiner=self.examiner).close()
+            # The window keeps a read-only connection: all writes go through the task runner.
             case = Case.open(path, examiner=self.examiner, readonly=True)
         except OsintdeskError as exc:
             self._open_failed(path, str(exc))
@@ -348,28 +351,13 @@ class MainWindow(QMainWindow):
         return True
 
     def _upgrade_then_open(self, path: str) -> Task:
-        """Upgrade an older case on the writer thread (its own connection), then open it
-        read-only here: SQLite connections stay on the thread that made them."""
-        examiner = self.examiner
-
-        def work(progress, cancelled):
-            def report(done, total):
-                # Once started, an upgrade runs to its end: every step is a transaction
-                # of its own, and a case left between steps matches no release.
-                with contextlib.suppress(Cancelled):
-                    progress(done, total)
-            Case.open(path, examiner=examiner, progress=report).close()
-            return path
-
-        task = self.runner.create(f"Upgrading {Path(path).name} for this osintdesk", work)
-        task.case_path = path
-        # Bound methods of this window: the worker's signals are queued to the GUI thread.
-        task.succeeded.connect(self._upgraded)
-        task.failed.connect(self._upgrade_failed)
-        return self.runner.start(task)
-
-    def _upgrade_failed(self, message: str) -> None:
-        self._open_failed(self.sender().case_path, message)
+        """Upgrade an older case on the writer (opening it writable upgrades it, with
+        progress), then open it read-only here."""
+        return self.runner.run(f"Upgrading {Path(path).name} for this osintdesk",
+                               lambda _case, _progress, _cancelled: path,
+                               writes=True, case_path=path, examiner=self.examiner, context=self,
+                               on_success=self._upgraded,
+                               on_failed=lambda message: self._open_failed(path, message))
 
     def _upgraded(self, path: str) -> None:
         try:
@@ -457,20 +445,12 @@ class MainWindow(QMainWindow):
     def import_flights(self, names: list[str], fmt: str | None = None,
                        options: dict | None = None) -> Task | None:
         """Import flight files in the background; each file is all or nothing."""
-        if self.case is None:
-            self.show_error("Open or create a case first.")
-            return None
-        path, examiner = self.case.path, self.examiner
-
-        def work(progress, cancelled):
+        def work(case, progress, cancelled):
             from ..flights.ingest import import_flight_file, import_order
             planned, shared = import_order(names, fmt, options)
-            results = []
-            with Case.open(path, examiner=examiner) as case:
-                for name, found in planned:
-                    results.append(import_flight_file(case, name, fmt=found, options=shared,
-                                                      progress=progress, cancelled=cancelled))
-            return results
+            return [import_flight_file(case, name, fmt=found, options=shared,
+                                       progress=progress, cancelled=cancelled)
+                    for name, found in planned]
 
         def done(results):
             lines = []
@@ -486,7 +466,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("; ".join(lines), 15000)
             self.show_page("Flights")
             self._refresh_chart()
-        return self.run_task(f"Importing {len(names)} flight file(s)", work, on_success=done)
+        return self.run_task(f"Importing {len(names)} flight file(s)", work, case="write",
+                             on_success=done)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls() and self.case is not None:
@@ -534,19 +515,18 @@ class MainWindow(QMainWindow):
     def verify_case(self) -> Task | None:
         if self.case is None:
             return None
-        path, examiner = self.case.path, self.examiner
-        readonly = not is_writable(path)
 
-        def work(progress, cancelled):
-            with Case.open(path, examiner=examiner, readonly=readonly) as case:
-                return verify_and_record(case, progress=progress, cancelled=cancelled)
+        def work(case, progress, cancelled):
+            return verify_and_record(case, progress=progress, cancelled=cancelled)
 
         def done(report):
             self.refresh()
             self.verify_dialog = VerifyResultDialog(report, self)
             self.verify_dialog.open()
             self.verified.emit(report)
-        return self.run_task("Verifying case", work, on_success=done, writes=not readonly)
+        # A read-only file is verified all the same; the result is then not recorded.
+        return self.run_task("Verifying case", work, on_success=done,
+                             case="write" if is_writable(self.case.path) else "read")
 
     # ------------------------------------------------------------ misc
 

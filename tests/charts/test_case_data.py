@@ -9,29 +9,17 @@ from osintdesk.errors import Cancelled, OsintdeskError
 from osintdesk.store import Case
 
 
-@pytest.fixture(scope="module")
-def case_file(tmp_path_factory):
-    return write_sample_case(tmp_path_factory.mktemp("case") / "sample.osintcase")
-
-
-@pytest.fixture
-def case(case_file):
-    # Read-only, as the window and the chart command use it: a write would fail loudly.
-    with Case.open(case_file, examiner="Test Examiner", readonly=True) as opened:
-        yield opened
-
-
 def flights_table(case):
     return case.conn.execute("SELECT uuid, first_t, last_t, origin, destination FROM flights "
                              "ORDER BY first_t").fetchall()
 
 
-def test_every_flight_with_its_points_in_time_order(case):
-    flights = case_data.chart_flights(case)
-    table = flights_table(case)
+def test_every_flight_with_its_points_in_time_order(sample_case):
+    flights = case_data.chart_flights(sample_case)
+    table = flights_table(sample_case)
     assert [f.id for f in flights] == [row[0] for row in table]
     for f, (uuid, first_t, last_t, origin, destination) in zip(flights, table):
-        (count,) = case.conn.execute(
+        (count,) = sample_case.conn.execute(
             "SELECT count(*) FROM track_points p JOIN aircraft a ON a.id = p.aircraft_id "
             "JOIN flights f ON f.aircraft_uuid = a.uuid WHERE f.uuid = ? AND p.t BETWEEN ? AND ?",
             (uuid, first_t, last_t)).fetchone()
@@ -44,8 +32,8 @@ def test_every_flight_with_its_points_in_time_order(case):
         assert f.on_ground[0] and f.on_ground[-1] and not f.on_ground[len(f) // 2]
 
 
-def test_values_and_missing_values(case):
-    flights = {f.aircraft_label: f for f in case_data.chart_flights(case, aircraft="N7423C")}
+def test_values_and_missing_values(sample_case):
+    flights = {f.aircraft_label: f for f in case_data.chart_flights(sample_case, aircraft="N7423C")}
     bering = flights["N7423C (B738)"]
     assert np.nanmax(bering.alt_ft) == 37000
     assert np.nanmax(bering.gs_kt) == pytest.approx(450, abs=1)
@@ -54,60 +42,63 @@ def test_values_and_missing_values(case):
     assert bering.lon.min() < -140 and bering.lon.max() > 150  # across the antimeridian
 
 
-def test_coverage_gaps_and_airports_from_the_case(case):
-    outbound = case_data.chart_flights(case, aircraft="RA-86496")[0]
-    (row,) = case.conn.execute("SELECT start_t, start_lat, start_lon, end_t, end_lat, end_lon, "
-                               "start_alt_ft, end_alt_ft FROM coverage_gaps WHERE flight_uuid = ?",
-                               (outbound.id,)).fetchall()
+def test_coverage_gaps_and_airports_from_the_case(sample_case):
+    outbound = case_data.chart_flights(sample_case, aircraft="RA-86496")[0]
+    (row,) = sample_case.conn.execute(
+        "SELECT start_t, start_lat, start_lon, end_t, end_lat, end_lon, "
+        "start_alt_ft, end_alt_ft FROM coverage_gaps WHERE flight_uuid = ?",
+        (outbound.id,)).fetchall()
     assert outbound.gaps == [tuple(row)]
     assert outbound.gaps[0].duration_s > 3500
     assert outbound.departure.name.startswith("Vnukovo")
     assert outbound.arrival.lat == pytest.approx(39.2241, abs=1e-3)
 
 
-def test_selection_by_aircraft_flight_and_time(case):
-    table = flights_table(case)
-    assert len(case_data.chart_flights(case, aircraft="ra-86496")) == 2
-    assert len(case_data.chart_flights(case, aircraft="A9C2F1")) == 1  # hex, any case
-    (uuid,) = case.conn.execute("SELECT uuid FROM aircraft WHERE registration = 'N7423C'").fetchone()
-    assert len(case_data.chart_flights(case, aircraft=uuid)) == 1
-    assert [f.id for f in case_data.chart_flights(case, [table[2][0], table[0][0]])] == \
+def test_selection_by_aircraft_flight_and_time(sample_case):
+    table = flights_table(sample_case)
+    assert len(case_data.chart_flights(sample_case, aircraft="ra-86496")) == 2
+    assert len(case_data.chart_flights(sample_case, aircraft="A9C2F1")) == 1  # hex, any case
+    (uuid,) = sample_case.conn.execute(
+        "SELECT uuid FROM aircraft WHERE registration = 'N7423C'").fetchone()
+    assert len(case_data.chart_flights(sample_case, aircraft=uuid)) == 1
+    assert [f.id for f in case_data.chart_flights(sample_case, [table[2][0], table[0][0]])] == \
         [table[0][0], table[2][0]]  # time order, whatever the order asked
-    assert [f.id for f in case_data.chart_flights(case, [table[1][0][:8]])] == [table[1][0]]
+    assert [f.id for f in case_data.chart_flights(sample_case, [table[1][0][:8]])] == [table[1][0]]
     # A window selects the flights overlapping it, each whole.
-    middle = case_data.chart_flights(case, t_from=table[1][1] + 60, t_to=table[1][2] - 60)
+    middle = case_data.chart_flights(sample_case, t_from=table[1][1] + 60, t_to=table[1][2] - 60)
     assert [f.id for f in middle] == [table[1][0]]
-    assert case_data.chart_flights(case, t_from=table[2][2] + 1) == []
-    assert case_data.chart_flights(case, []) == []
-    assert case_data.chart_flights(case, [table[0][0]], aircraft="N7423C") == []
+    assert case_data.chart_flights(sample_case, t_from=table[2][2] + 1) == []
+    assert case_data.chart_flights(sample_case, []) == []
+    assert case_data.chart_flights(sample_case, [table[0][0]], aircraft="N7423C") == []
 
 
-def test_unknown_flight_or_aircraft_is_a_clear_error(case):
+def test_unknown_flight_or_aircraft_is_a_clear_error(sample_case):
     with pytest.raises(OsintdeskError, match="no flight 'deadbeef' in this case"):
-        case_data.chart_flights(case, ["deadbeef"])
+        case_data.chart_flights(sample_case, ["deadbeef"])
     with pytest.raises(OsintdeskError, match="no aircraft 'RA-00000' in this case"):
-        case_data.chart_flights(case, aircraft="RA-00000")
+        case_data.chart_flights(sample_case, aircraft="RA-00000")
     with pytest.raises(OsintdeskError, match="no aircraft 'XX'"):
-        case_data.activity_rows(case, aircraft="XX")
+        case_data.activity_rows(sample_case, aircraft="XX")
 
 
-def test_points_are_read_in_chunks_with_progress_and_cancel(case, monkeypatch):
-    whole = case_data.chart_flights(case)
+def test_points_are_read_in_chunks_with_progress_and_cancel(sample_case, monkeypatch):
+    whole = case_data.chart_flights(sample_case)
     monkeypatch.setattr(case_data, "CHUNK_ROWS", 97)
     calls = []
-    chunked = case_data.chart_flights(case, progress=lambda done, total: calls.append((done, total)))
+    chunked = case_data.chart_flights(sample_case,
+                                      progress=lambda done, total: calls.append((done, total)))
     for a, b in zip(whole, chunked):
         for name in ("t_utc", "lat", "lon", "alt_ft", "gs_kt", "on_ground"):
             np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
-    total = case_data.estimated_points(case)
+    total = case_data.estimated_points(sample_case)
     assert total == sum(len(f) for f in whole)
     assert calls[-1] == (total, total) and len(calls) > 10
     with pytest.raises(Cancelled):
-        case_data.chart_flights(case, cancelled=lambda: True)
+        case_data.chart_flights(sample_case, cancelled=lambda: True)
 
 
-def test_activity_rows_flights_and_ground_times(case):
-    rows = {r.aircraft_label: r for r in case_data.activity_rows(case)}
+def test_activity_rows_flights_and_ground_times(sample_case):
+    rows = {r.aircraft_label: r for r in case_data.activity_rows(sample_case)}
     assert set(rows) == {"RA-86496", "N7423C (B738)"}
     il62 = rows["RA-86496"]
     assert [f.label for f in il62.flights] == ["UUWW → ZKPY", "ZKPY → UNNT"]
@@ -120,20 +111,20 @@ def test_activity_rows_flights_and_ground_times(case):
     assert all(g.start_t is not None and g.end_t is not None for r in rows.values() for g in r.ground_stays)
 
 
-def test_activity_rows_in_a_window_and_for_one_aircraft(case):
-    il62 = case_data.activity_rows(case, aircraft="RA-86496")
+def test_activity_rows_in_a_window_and_for_one_aircraft(sample_case):
+    il62 = case_data.activity_rows(sample_case, aircraft="RA-86496")
     assert [r.aircraft_label for r in il62] == ["RA-86496"]
     first_end = il62[0].flights[0].end_t
-    early = case_data.activity_rows(case, t_to=first_end - 3600)
+    early = case_data.activity_rows(sample_case, t_to=first_end - 3600)
     assert [r.aircraft_label for r in early] == ["RA-86496"]
     assert len(early[0].flights) == 1 and early[0].ground_stays == []
     # An aircraft asked for by name keeps its row even when nothing falls in the window.
-    late = case_data.activity_rows(case, aircraft="N7423C", t_from=first_end + 30 * 86400)
+    late = case_data.activity_rows(sample_case, aircraft="N7423C", t_from=first_end + 30 * 86400)
     assert [(r.aircraft_label, r.flights) for r in late] == [("N7423C (B738)", [])]
 
 
-def test_places_tolerate_a_case_without_them(case):
-    assert case_data.places(case) == []
+def test_places_tolerate_a_case_without_them(sample_case):
+    assert case_data.places(sample_case) == []
 
 
 def test_places_from_a_places_table(tmp_path):
@@ -149,9 +140,10 @@ def test_places_from_a_places_table(tmp_path):
             ("apron photo", 39.229, 125.6745, "photo (EXIF)")
 
 
-def test_a_map_from_the_case(case, fig):
-    flights = case_data.chart_flights(case)
-    info = draw_map(fig, flights, case_data.places(case), title=case_data.selection_title(flights))
+def test_a_map_from_the_case(sample_case, fig):
+    flights = case_data.chart_flights(sample_case)
+    info = draw_map(fig, flights, case_data.places(sample_case),
+                    title=case_data.selection_title(flights))
     assert len(info.tracks) == 3 and all(t.line is not None for t in info.tracks.values())
     assert sum(len(t.gap_lines) for t in info.tracks.values()) == 1
     assert set(info.airport_labels) == {"UUWW", "ZKPY", "UNNT", "PANC", "UHPP"}

@@ -6,39 +6,31 @@ import pytest
 from osintdesk.errors import OsintdeskError
 from osintdesk.flights import queries
 from osintdesk.store import Case
-from tests.support.chart_samples import write_sample_case
-
-
-@pytest.fixture(scope="module")
-def case(tmp_path_factory):
-    """RA-86496 (two flights) and N7423C (hex a9c2f1), opened read-only as the CLI reads."""
-    path = write_sample_case(tmp_path_factory.mktemp("case") / "sample.osintcase")
-    with Case.open(path, examiner="Test Examiner", readonly=True) as opened:
-        yield opened
 
 
 def labels(rows):
     return [row["label"] for row in rows]
 
 
-def test_aircraft_found_by_registration_hex_label_id_or_id_prefix(case):
-    il62 = queries.find_aircraft(case, "RA-86496")[0]
-    assert labels(queries.find_aircraft(case, "ra-86496")) == ["RA-86496"]
-    assert labels(queries.find_aircraft(case, " A9C2F1 ")) == ["N7423C"]  # hex, any case
-    assert labels(queries.find_aircraft(case, "n7423c")) == ["N7423C"]
-    assert labels(queries.find_aircraft(case, il62["uuid"])) == ["RA-86496"]
-    assert labels(queries.find_aircraft(case, il62["uuid"][:8].upper())) == ["RA-86496"]
-    assert queries.resolve_aircraft(case, ["RA-86496", il62["hex"] or "RA-86496"]) == [il62["uuid"]]
+def test_aircraft_found_by_registration_hex_label_id_or_id_prefix(sample_case):
+    il62 = queries.find_aircraft(sample_case, "RA-86496")[0]
+    assert labels(queries.find_aircraft(sample_case, "ra-86496")) == ["RA-86496"]
+    assert labels(queries.find_aircraft(sample_case, " A9C2F1 ")) == ["N7423C"]  # hex, any case
+    assert labels(queries.find_aircraft(sample_case, "n7423c")) == ["N7423C"]
+    assert labels(queries.find_aircraft(sample_case, il62["uuid"])) == ["RA-86496"]
+    assert labels(queries.find_aircraft(sample_case, il62["uuid"][:8].upper())) == ["RA-86496"]
+    typed = ["RA-86496", il62["hex"] or "RA-86496"]
+    assert queries.resolve_aircraft(sample_case, typed) == [il62["uuid"]]
 
 
 @pytest.mark.parametrize("typed, message", [
     ("RA-00000", "no aircraft 'RA-00000' in this case"),
     ("abc", "no aircraft 'abc'"),  # too short to be an id prefix
 ])
-def test_unknown_aircraft_is_named(case, typed, message):
+def test_unknown_aircraft_is_named(sample_case, typed, message):
     with pytest.raises(OsintdeskError, match=message) as raised:
-        queries.find_aircraft(case, typed)
-    assert str(case.path) in str(raised.value)
+        queries.find_aircraft(sample_case, typed)
+    assert str(sample_case.path) in str(raised.value)
 
 
 def test_an_id_prefix_two_aircraft_share_is_ambiguous(tmp_path):
@@ -51,22 +43,22 @@ def test_an_id_prefix_two_aircraft_share_is_ambiguous(tmp_path):
         assert labels(queries.find_aircraft(case, "0123abce")) == ["RA-2"]
 
 
-def test_flights_of_an_unknown_aircraft_raise_rather_than_read_as_none(case):
-    assert len(queries.flights(case, "RA-86496")) == 2
+def test_flights_of_an_unknown_aircraft_raise_rather_than_read_as_none(sample_case):
+    assert len(queries.flights(sample_case, "RA-86496")) == 2
     with pytest.raises(OsintdeskError, match="no aircraft 'RA-00000'"):
-        queries.flights(case, "RA-00000")
+        queries.flights(sample_case, "RA-00000")
 
 
-def test_track_points_read_in_pages_equal_the_whole(case):
-    flight = queries.select_flights(case, aircraft="N7423C")[0]
+def test_track_points_read_in_pages_equal_the_whole(sample_case):
+    flight = queries.select_flights(sample_case, aircraft="N7423C")[0]
     span = (flight["aircraft_uuid"], flight["first_t"], flight["last_t"])
-    whole = queries.track_points(case, *span, columns=("t", "lat", "lon")).fetchall()
-    assert len(whole) == queries.count_track_points(case, *span) == flight["point_count"]
+    whole = queries.track_points(sample_case, *span, columns=("t", "lat", "lon")).fetchall()
+    assert len(whole) == queries.count_track_points(sample_case, *span) == flight["point_count"]
     pages = []
     for offset in range(0, len(whole), 100):
-        pages += queries.track_points(case, *span, columns=("t", "lat", "lon"), offset=offset,
-                                      limit=100).fetchall()
+        pages += queries.track_points(sample_case, *span, columns=("t", "lat", "lon"),
+                                      offset=offset, limit=100).fetchall()
     assert pages == whole
     assert [t for t, _, _ in whole] == sorted(t for t, _, _ in whole)
     with pytest.raises(ValueError, match="not a track point column"):
-        queries.track_points(case, *span, columns=("t; DROP TABLE flights",))
+        queries.track_points(sample_case, *span, columns=("t; DROP TABLE flights",))

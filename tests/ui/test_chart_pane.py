@@ -16,31 +16,20 @@ from osintdesk.ui.chart_pane import ChartPane
 from osintdesk.ui.chart_pane import map_view
 
 
-@pytest.fixture(scope="module")
-def case_file(tmp_path_factory):
-    return write_sample_case(tmp_path_factory.mktemp("case") / "sample.osintcase")
+@pytest.fixture
+def flight_ids(sample_case):
+    return [r[0] for r in sample_case.conn.execute("SELECT uuid FROM flights ORDER BY first_t")]
 
 
 @pytest.fixture
-def case(case_file):
-    with Case.open(case_file, examiner="Test Examiner", readonly=True) as opened:
-        yield opened
-
-
-@pytest.fixture
-def flight_ids(case):
-    return [r[0] for r in case.conn.execute("SELECT uuid FROM flights ORDER BY first_t")]
-
-
-@pytest.fixture
-def pane(qtbot, case):
+def pane(qtbot, sample_case):
     widget = ChartPane()
     qtbot.addWidget(widget)
     widget.resize(1000, 700)
     widget.show()
     qtbot.waitExposed(widget)
     with qtbot.waitSignal(widget.redrawn, timeout=5000):
-        widget.set_case(case)
+        widget.set_case(sample_case)
     qtbot.waitUntil(lambda: not widget._resize_timer.isActive(), timeout=5000)
     yield widget
     widget.wait()

@@ -108,39 +108,28 @@ class ChartLoader(QObject):
         except OsintdeskError as exc:
             self.failed.emit(str(exc))
             return
-        path, examiner = self.case.path, self.case.examiner
+        epoch = self._epoch
 
-        def work(progress, cancelled):
-            from ...store import Case
-            with Case.open(path, examiner=examiner, readonly=True) as own:
-                return request.load(mode, own, progress=progress, cancelled=cancelled)
+        def failed(message: str) -> None:
+            if generation == self._generation:
+                self.failed.emit(message.splitlines()[0])
 
-        task = self.runner.create(f"Loading the {mode} ({points:,} positions)", work, writes=False)
-        task.chart_request = (self._epoch, generation, request, kind)
-        # Bound methods of this QObject: the worker's signals are queued to the GUI thread.
-        task.succeeded.connect(self._task_succeeded)
-        task.failed.connect(self._task_failed)
-        task.progress.connect(self._task_progress)
-        task.finished.connect(self._task_finished)
-        self._task = task
+        def progressed(done: int, total: int) -> None:
+            if generation == self._generation:
+                self.status.emit(f"Loading {done:,} of {total:,} positions…" if total else "Loading…")
+
+        def finished() -> None:
+            if self._task is task:
+                self._task = None
+
         self.status.emit(f"Loading {points:,} positions…")
-        self.runner.start(task)
-
-    def _task_succeeded(self, data) -> None:
-        self._loaded(*self.sender().chart_request, data)
-
-    def _task_failed(self, message: str) -> None:
-        _epoch, generation, _request, _kind = self.sender().chart_request
-        if generation == self._generation:
-            self.failed.emit(message.splitlines()[0])
-
-    def _task_progress(self, done: int, total: int) -> None:
-        if self.sender().chart_request[1] == self._generation:
-            self.status.emit(f"Loading {done:,} of {total:,} positions…" if total else "Loading…")
-
-    def _task_finished(self) -> None:
-        if self._task is self.sender():
-            self._task = None
+        task = self._task = self.runner.run(
+            f"Loading the {mode} ({points:,} positions)",
+            lambda own, progress, cancelled: request.load(mode, own, progress=progress,
+                                                          cancelled=cancelled),
+            case_path=self.case.path, examiner=self.case.examiner, context=self,
+            on_success=lambda data: self._loaded(epoch, generation, request, kind, data),
+            on_failed=failed, on_progress=progressed, on_finished=finished)
 
     def _loaded(self, epoch: int, generation: int, request: ChartRequest, kind: str,
                 data: ChartData) -> None:

@@ -148,19 +148,27 @@ class MapController(QObject):
             return plan_map(flights, places, size_px=size, dpi=dpi, title=title,
                             projection=projection, view=view, cancelled=cancelled)
 
-        points = data.points
-        task = self.pane.runner.create(f"Drawing the map ({points:,} positions)", work, writes=False)
-        task.map_plan = (self._draw_serial, problem)
-        task.succeeded.connect(self._plan_done)
-        task.failed.connect(self._plan_failed)
-        task.cancelled.connect(self._plan_cancelled)
-        task.finished.connect(self._plan_finished)
-        self._plan_task = task
-        self.pane.show_status(f"Drawing {points:,} positions…")
-        self.pane.runner.start(task)
+        serial = self._draw_serial
 
-    def _plan_done(self, plan) -> None:
-        serial, problem = self.sender().map_plan
+        def failed(message: str) -> None:
+            if serial == self._draw_serial:
+                self.pane.show_failure(message.splitlines()[0], "map")
+
+        def cancelled() -> None:
+            if serial == self._draw_serial:  # stopped from outside (Cancel)
+                self.pane.show_status("Drawing the map was cancelled")
+
+        def finished() -> None:
+            if self._plan_task is task:
+                self._plan_task = None
+
+        self.pane.show_status(f"Drawing {data.points:,} positions…")
+        task = self._plan_task = self.pane.runner.run(
+            f"Drawing the map ({data.points:,} positions)", work, context=self,
+            on_success=lambda plan: self._plan_done(serial, problem, plan),
+            on_failed=failed, on_cancelled=cancelled, on_finished=finished)
+
+    def _plan_done(self, serial: int, problem, plan) -> None:
         if serial != self._draw_serial:
             return  # something else was asked for since
         if not plan.fits(self.pane.figure):
@@ -170,18 +178,6 @@ class MapController(QObject):
         show_problem(self.pane.figure, problem)
         self._watch(info)
         self.pane.drawn("map", info)
-
-    def _plan_failed(self, message: str) -> None:
-        if self.sender().map_plan[0] == self._draw_serial:
-            self.pane.show_failure(message.splitlines()[0], "map")
-
-    def _plan_cancelled(self) -> None:
-        if self.sender().map_plan[0] == self._draw_serial:  # stopped from outside (Cancel)
-            self.pane.show_status("Drawing the map was cancelled")
-
-    def _plan_finished(self) -> None:
-        if self._plan_task is self.sender():
-            self._plan_task = None
 
     # ------------------------------------------------------------ pan and zoom
 
@@ -245,17 +241,19 @@ class MapController(QObject):
             return  # already on its way
         if self._view_task is not None:
             self._view_task.cancel()
-        task = self.pane.runner.create("Redrawing the tracks",
-                                       lambda _p, cancelled: view_shapes(request, cancelled), writes=False)
-        task.map_view = (info, request.view)
-        task.succeeded.connect(self._view_done)
-        task.finished.connect(self._view_finished)
-        self._view_task = task
-        self._pending_view = request.view
-        self.pane.runner.start(task)
 
-    def _view_done(self, shapes) -> None:
-        info, view = self.sender().map_view
+        def finished() -> None:
+            if self._view_task is task:
+                self._view_task = None
+                self._pending_view = None
+
+        self._pending_view = view = request.view
+        task = self._view_task = self.pane.runner.run(
+            "Redrawing the tracks", lambda _p, cancelled: view_shapes(request, cancelled),
+            context=self, on_success=lambda shapes: self._view_done(info, view, shapes),
+            on_finished=finished)
+
+    def _view_done(self, info, view, shapes) -> None:
         if info is not self.info():
             return
         x0, x1 = info.ax.get_xlim()
@@ -266,11 +264,6 @@ class MapController(QObject):
         self._without_limit_events(apply_view, info, view, shapes)
         self.pane.canvas.draw_idle()
         self._settle_timer.start()
-
-    def _view_finished(self) -> None:
-        if self._view_task is self.sender():
-            self._view_task = None
-            self._pending_view = None
 
     def _view_settled(self) -> None:
         """A fresh basemap when the view left the drawn one or needs another scale."""

@@ -150,19 +150,18 @@ class ChartPane(QWidget):
             return export_chart(path, mode, data, problem, width_px=width_px, height_px=height_px,
                                 dpi=dpi, projection=projection, view=view)
 
-        task = self.runner.create(f"Exporting the {mode} to {Path(path).name}", work, writes=False)
-        task.succeeded.connect(self._exported)
-        task.failed.connect(self._export_failed)
-        task.finished.connect(self._export_finished)
-        self._export_task = task
-        return self.runner.start(task)
+        def finished() -> None:
+            if self._export_task is task:
+                self._export_task = None
+
+        task = self._export_task = self.runner.run(
+            f"Exporting the {mode} to {Path(path).name}", work, context=self,
+            on_success=self.exported.emit, on_failed=self._export_failed, on_finished=finished)
+        return task
 
     def export_dialog(self) -> Task | None:
         name, _ = QFileDialog.getSaveFileName(self, "Export chart", f"{self.mode}.png", EXPORT_FILTERS)
         return self.export_to(name) if name else None
-
-    def _exported(self, path) -> None:
-        self.exported.emit(path)
 
     def _export_failed(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot export the chart", message,
@@ -171,10 +170,6 @@ class ChartPane(QWidget):
         self.export_message = box
         box.open()
         self.export_failed.emit(message)
-
-    def _export_finished(self) -> None:
-        if self._export_task is self.sender():
-            self._export_task = None
 
     # ------------------------------------------------------------ drawing
 

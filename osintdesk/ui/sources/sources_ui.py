@@ -60,29 +60,17 @@ class SourcesUi(QObject):
 
     # ------------------------------------------------------------ running work
 
-    def _run(self, title: str, work: Callable, on_success: Callable | None, *, writes: bool):
-        """Run ``work(case, progress, cancelled)`` on the task runner with the worker's own
-        case (writable or read-only); ``on_success(result)`` runs on the GUI thread."""
-        window = self.window
-        if window.case is None:
-            window.show_error("Open or create a case first.")
-            return None
-        path, examiner = window.case.path, window.examiner
-
-        def task(progress, cancelled):
-            with Case.open(path, examiner=examiner, readonly=not writes) as case:
-                return work(case, progress, cancelled)
-        return window.run_task(title, task, on_success=on_success, writes=writes)
-
     def run_write(self, title: str, work: Callable[[Case], object],
                   on_success: Callable | None = None):
         """Run ``work(case)`` on the task runner with the worker's own writable case."""
-        return self._run(title, lambda case, _p, _c: work(case), on_success, writes=True)
+        return self.window.run_task(title, lambda case, _p, _c: work(case), case="write",
+                                    on_success=on_success)
 
     def run_read(self, title: str, work: Callable[[Case], object],
                  on_success: Callable | None = None):
         """Run ``work(case)`` on the task runner with the worker's own read-only case."""
-        return self._run(title, lambda case, _p, _c: work(case), on_success, writes=False)
+        return self.window.run_task(title, lambda case, _p, _c: work(case), case="read",
+                                    on_success=on_success)
 
     def add_files(self, names: list[str]):
         """Add files as evidence and sources (text, metadata, identifiers), all or nothing."""
@@ -102,7 +90,8 @@ class SourcesUi(QObject):
             self.window.statusBar().showMessage(message, 8000)
             if added and added[-1].sources:
                 self.show_source(added[-1].sources[0]["uuid"])
-        return self._run(f"Adding {len(names)} file(s)", work, done, writes=True)
+        return self.window.run_task(f"Adding {len(names)} file(s)", work, case="write",
+                                    on_success=done)
 
     def capture_urls(self, urls: list[str], settings: CaptureSettings | None = None):
         """Capture URLs in the background (progress and Cancel in the status bar)."""
@@ -135,7 +124,8 @@ class SourcesUi(QObject):
             if failed:
                 window.show_error("\n".join(o.error for o in failed),
                                   f"{len(failed)} URL(s) could not be captured")
-        return self._run(f"Capturing {len(urls)} URL(s)", work, done, writes=True)
+        return window.run_task(f"Capturing {len(urls)} URL(s)", work, case="write",
+                               on_success=done)
 
     def show_source(self, source_uuid: str) -> None:
         """Select a source in the Sources page (the page was re-read when the task ended)."""
