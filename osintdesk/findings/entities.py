@@ -18,8 +18,10 @@ from .queries import Entity, airport_place, get_entity, resolve_entity_id
 # Airplane properties that are columns of the aircraft row (the rest are kept beside it).
 AIRCRAFT_COLUMNS = {"registrationNumber": "registration", "icaoCode": "type_code",
                     "model": "type_name"}
-# Our own fields, for what FtM has no property for.
-EXTRA_FIELDS = {"Airplane": ("icao24",), "Address": ("icao", "iata")}
+# Our own fields, for what FtM has no property for (``callsigns`` is a list: an aircraft
+# flies under several).
+EXTRA_FIELDS = {"Airplane": ("icao24", "callsigns"), "Address": ("icao", "iata")}
+LIST_FIELDS = ("callsigns",)
 
 
 def _dumps(value) -> str:
@@ -46,7 +48,11 @@ def check_properties(case: Case, schema: ftm.Schema, pairs: Iterable[tuple[str, 
     extra: dict = {}
     for key, value in pairs:
         if key in EXTRA_FIELDS.get(schema.name, ()):
-            extra[key] = value.lower() if key == "icao24" else value.upper()
+            value = value.lower() if key == "icao24" else value.upper()
+            if key in LIST_FIELDS:
+                extra[key] = sorted(set(extra.get(key, [])) | {value})
+            else:
+                extra[key] = value
             continue
         prop = ftm.property_of(schema, key)
         if prop.type == "entity":
@@ -92,8 +98,10 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
     columns = {column: properties.pop(prop)[0] for prop, column in AIRCRAFT_COLUMNS.items()
                if properties.get(prop)}
     name = properties.pop("name")[0]
-    registration = (columns.get("registration") or name).upper()
     hex_code = extra.pop("icao24", None)
+    # An aircraft known only by its Mode-S address is named by it: that is no registration.
+    registration = columns.get("registration") or (name if name.lower() != hex_code else None)
+    registration = registration.upper() if registration else None
     for column, value in (("registration", registration), ("hex", hex_code)):
         if value and case.db.execute(f"SELECT 1 FROM aircraft WHERE upper({column}) = upper(?)",
                                      [value]).fetchone():
@@ -105,9 +113,10 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
             "type_name": columns.get("type_name") or facts.get("type_name"), "operator": None,
             "hex_country": facts.get("hex_country"), "hex_military": facts.get("hex_military"),
             "registration_country": facts.get("registration_country"), "label": name})
-        if properties:
+        if properties or extra:
             case.insert_record("entity", {"uuid": record["uuid"], "schema": "Airplane",
-                                          "properties": _dumps(properties), "extra": None})
+                                          "properties": _dumps(properties),
+                                          "extra": _dumps(extra) if extra else None})
     return get_entity(case, record["uuid"])
 
 
@@ -178,7 +187,10 @@ def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, rea
     current = json.loads(row["properties"])
     for prop, values in properties.items():
         current[prop] = sorted(set(current.get(prop, [])) | set(values))
-    merged_extra = {**json.loads(row["extra"] or "{}"), **extra}
+    merged_extra = {**json.loads(row["extra"] or "{}")}
+    for key, value in extra.items():
+        merged_extra[key] = (sorted(set(merged_extra.get(key, [])) | set(value))
+                             if key in LIST_FIELDS else value)
     case.update_record("entity", entity.id, {"properties": _dumps(dict(sorted(current.items()))),
                                              "extra": _dumps(merged_extra) if merged_extra else None},
                        reason=reason)

@@ -54,14 +54,17 @@ def aircraft_entity(case: Case, row: dict) -> Entity:
                          ("icaoCode", "type_code"), ("model", "type_name")):
         if row.get(column):
             properties[prop] = [row[column]]
-    beside = case.db.execute("SELECT properties FROM entities WHERE uuid = ?", [row["uuid"]]).fetchone()
+    beside = case.db.execute("SELECT properties, extra FROM entities WHERE uuid = ?",
+                             [row["uuid"]]).fetchone()
     for prop, values in _loads(beside[0] if beside else None, {}).items():
         properties.setdefault(prop, [])
         properties[prop] += [v for v in values if v not in properties[prop]]
-    extra = {k: row[c] for k, c in (("icao24", "hex"), ("operator_name", "operator"),
-                                     ("registration_country", "registration_country"),
-                                     ("address_country", "hex_country"),
-                                     ("address_military", "hex_military")) if row.get(c) is not None}
+    extra = _loads(beside[1] if beside else None, {})   # callsigns named by sources
+    extra.update({k: row[c] for k, c in (("icao24", "hex"), ("operator_name", "operator"),
+                                         ("registration_country", "registration_country"),
+                                         ("address_country", "hex_country"),
+                                         ("address_military", "hex_military"))
+                  if row.get(c) is not None})
     return Entity(row["uuid"], "Airplane", dict(sorted(properties.items())), extra, "aircraft",
                   row["created_utc"], row["examiner"])
 

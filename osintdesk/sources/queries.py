@@ -270,8 +270,31 @@ def sources_report(case: Case) -> list[dict]:
         notes = [{k: n[k] for k in ("uuid", "text", "created_utc", "examiner")}
                  for n in notes_of(case, source["uuid"])]
         out.append({**source, "tags": [t["tag"] for t in tags_of(case, source["uuid"])],
-                    "notes": notes, "captures": captures})
+                    "notes": notes, "captures": captures,
+                    "identifiers": identifiers_of_source(case, source["uuid"])})
     return out
+
+
+def identifiers_of_source(case: Case, source_uuid: str) -> list[dict]:
+    """Every identifier found in a source's captures: its kind, value as read, normalised
+    value (what matches it elsewhere), the text as written, where it is (capture, field,
+    start and end character offsets) and what the reference tables say of it."""
+    found = []
+    for hit in case.db.query(
+            "SELECT h.* FROM identifier_hits h JOIN captures c ON c.uuid = h.capture_uuid "
+            "WHERE h.source_uuid = ? ORDER BY c.captured_utc, h.capture_uuid, h.field, "
+            "h.start_offset, h.kind", [source_uuid]):
+        details = None
+        if hit["details"]:
+            try:
+                details = json.loads(hit["details"])
+            except ValueError:
+                details = hit["details"]
+        found.append({"kind": hit["kind"], "value": hit["value"], "normalised": hit["match_key"],
+                      "text": hit["text"], "details": details,
+                      "position": {"capture": hit["capture_uuid"], "field": hit["field"],
+                                   "start": hit["start_offset"], "end": hit["end_offset"]}})
+    return found
 
 
 # ----------------------------------------------------------------------------- aircraft

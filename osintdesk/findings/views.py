@@ -1,0 +1,186 @@
+"""What is shown of the findings, as plain dicts for the CLI (and ``--json``) and the window:
+rows of entities, links, events and claims with the names of what they point at, one entity
+with everything that concerns it, one claim with its corroboration and its check."""
+
+from __future__ import annotations
+
+import json
+
+from ..flights import queries as flight_queries
+from ..sources import queries as source_queries
+from ..store import Case
+from ..timefmt import PartialTime, display_time
+from . import queries
+from .queries import Entity
+
+
+def caption_of(case: Case, uuid: str | None) -> str | None:
+    """What to call the entity with this id (a merged-away id names the one it became)."""
+    if not uuid:
+        return None
+    entity = queries.get_entity(case, uuid)
+    return entity.caption if entity else f"(deleted {uuid[:8]})"
+
+
+def record_label(case: Case, kind: str, uuid: str) -> str:
+    """A short label for a finding or anything that points at one: "Person Kim Jong Un",
+    "UnknownLink link Russian Air Force → RA-86496 (operator)", "claim "RA-86496 flew..."",
+    "source article.html tied: its photo shows the tail"."""
+    if kind in ("entity", "aircraft"):
+        entity = queries.get_entity(case, uuid)
+        return f"{entity.schema} {entity.caption}" if entity else f"{kind} {uuid}"
+    row = (case.get_record(kind, uuid) if kind == "source-tie" else
+           queries.get_record(case, kind, uuid) if kind in queries.TARGET_TABLES else None)
+    if row is None:
+        return f"{kind} {uuid}"
+    if kind == "link":
+        return (f"{row['schema']} link {caption_of(case, row['source_uuid'])} → "
+                f"{caption_of(case, row['target_uuid'])}" + (f" ({row['role']})" if row["role"] else ""))
+    if kind == "event":
+        return f"event {row['title']} ({PartialTime(row['start_text'], row['zone']).display()})"
+    if kind == "claim":
+        text = row["text"] if len(row["text"]) <= 60 else row["text"][:59] + "…"
+        return f"claim \"{text}\""
+    if kind == "source-tie":
+        source = source_queries.get_source(case, row["source_uuid"]) or {}
+        return f"source {source.get('name') or row['source_uuid']} tied: {row['reason']}"
+    return f"{kind} {uuid}"
+
+
+def partial(text: str | None, zone: str) -> dict | None:
+    """A partial time as ``PartialTime.as_dict`` plus its display text ("September 2023")."""
+    if not text:
+        return None
+    found = PartialTime(text, zone)
+    return {**found.as_dict(), "display": found.display()}
+
+
+def identity_text(entity: Entity) -> str:
+    """The identifiers that tell an entity apart: an aircraft's registration and Mode-S
+    address, an airport's codes."""
+    parts = []
+    if entity.schema == "Airplane":
+        parts += entity.properties.get("registrationNumber", [])[:1]
+        if entity.extra.get("icao24"):
+            parts.append(f"hex {entity.extra['icao24']}")
+        parts += entity.properties.get("model", [])[:1]
+    parts += [entity.extra[k] for k in ("icao", "iata") if entity.extra.get(k)]
+    return ", ".join(p for p in parts if p and p != entity.caption)
+
+
+def entity_rows(case: Case, schema: str | None = None) -> list[dict]:
+    return [{**e.as_dict(), "identity": identity_text(e),
+             "citations": len(queries.citations_of(case, e.id))}
+            for e in queries.list_entities(case, schema)]
+
+
+def link_row(case: Case, row: dict) -> dict:
+    return {**row, "from": caption_of(case, row["source_uuid"]),
+            "to": caption_of(case, row["target_uuid"]),
+            "citations": len(queries.citations_of(case, row["uuid"]))}
+
+
+def link_rows(case: Case, entity: str | None = None) -> list[dict]:
+    return [link_row(case, r) for r in queries.links(case, entity)]
+
+
+def event_row(case: Case, row: dict) -> dict:
+    involved = row["involved"] if isinstance(row["involved"], list) else json.loads(row["involved"] or "[]")
+    start, end = partial(row["start_text"], row["zone"]), partial(row["end_text"], row["zone"])
+    when = start["display"] if not end else f"{PartialTime(row['start_text']).display()} to {end['display']}"
+    return {**row, "involved": involved, "start": start, "end": end, "when": when,
+            "place": caption_of(case, row["place_uuid"]),
+            "involved_names": [caption_of(case, e) for e in involved],
+            "citations": len(queries.citations_of(case, row["uuid"]))}
+
+
+def event_rows(case: Case) -> list[dict]:
+    rows = [event_row(case, r) for r in queries.events(case)]
+    return sorted(rows, key=lambda r: (r["start"]["first_utc"], r["created_utc"], r["uuid"]))
+
+
+def describe_assertion(case: Case, assertion: dict | None) -> str | None:
+    """The flight assertion in words: "RA-86496 flew UUWW → ZKPY on 2023-09-19"."""
+    if not assertion:
+        return None
+    plane = caption_of(case, assertion.get("aircraft"))
+    check = assertion.get("check")
+    if check == "flew":
+        when = (f"on {PartialTime(assertion['date'], assertion.get('zone') or 'UTC').display()}"
+                if assertion.get("date") else
+                f"between {display_time(assertion['between'][0])} and {display_time(assertion['between'][1])}")
+        return f"{plane} flew {assertion['from']} → {assertion['to']} {when}"
+    if check == "on-ground":
+        return (f"{plane} was on the ground at {assertion['at']} between "
+                f"{display_time(assertion['between'][0])} and {display_time(assertion['between'][1])}")
+    if check == "airborne":
+        return f"{plane} was in the air at {display_time(assertion['time'])}"
+    return str(assertion)
+
+
+def claim_rows(case: Case) -> list[dict]:
+    """Claims with their citation counts and, when they carry an assertion, its check result."""
+    from .checks import evaluate_claim
+    rows = []
+    for row in queries.claims(case):
+        check = evaluate_claim(case, row)
+        citations = queries.citations_of(case, row["uuid"])
+        rows.append({**row, "check": check.as_dict() if check else None,
+                     "check_result": check.result if check else None,
+                     "assertion_text": describe_assertion(case, row["assertion"]),
+                     "supporting": sum(c["stance"] == "supports" for c in citations),
+                     "contradicting": sum(c["stance"] == "contradicts" for c in citations)})
+    return rows
+
+
+def claim_detail(case: Case, claim_uuid: str) -> dict:
+    """One claim: its fields, its assertion in words, the check result with what it rests
+    on, and the corroboration view (each citation with its source's Admiralty grade, and the
+    number of independent sources)."""
+    from .checks import corroboration, evaluate_claim
+    row = queries.get_record(case, "claim", claim_uuid)
+    row["assertion"] = json.loads(row["assertion"]) if row["assertion"] else None
+    check = evaluate_claim(case, row)
+    return {"claim": row, "assertion_text": describe_assertion(case, row["assertion"]),
+            "check": check.as_dict() if check else None,
+            "corroboration": corroboration(case, claim_uuid),
+            "cited_by": queries.cited_by(case, claim_uuid)}
+
+
+def entity_detail(case: Case, entity_id: str) -> dict:
+    """One entity with its aliases, links, the events naming it, what backs it, what cites
+    it, the sources tied to it and, for an aircraft, how many flights the case holds."""
+    entity = queries.get_entity(case, entity_id)
+    ids = {entity.id, *queries.aliases_of(case, entity.id)}
+    events = [event_row(case, e) for e in queries.events(case)
+              if e["place_uuid"] in ids or ids & set(e["involved"])]
+    ties = []
+    for tie in queries.ties_of(case, entity.id):
+        source = source_queries.get_source(case, tie["source_uuid"]) or {}
+        ties.append({**tie, "source": source.get("title") or source.get("name")})
+    cited_by = [{**c, "label": record_label(case, c["kind"], c["uuid"])}
+                for c in queries.cited_by(case, entity.id)]
+    return {"entity": {**entity.as_dict(), "identity": identity_text(entity)},
+            "aliases": queries.aliases_of(case, entity.id),
+            "links": link_rows(case, entity.id),
+            "events": events,
+            "citations": [citation_row(case, c) for c in queries.citations_of(case, entity.id)],
+            "cited_by": cited_by,
+            "ties": ties,
+            "flights": (len(flight_queries.select_flights(case, aircraft=[entity.id]))
+                        if entity.kind == "aircraft" else None)}
+
+
+def citation_row(case: Case, row: dict) -> dict:
+    """A citation with a label for what it cites."""
+    kind, uuid = row["target_kind"], row["target_uuid"]
+    if kind in ("entity", "aircraft"):
+        label = caption_of(case, uuid)
+    elif kind == "capture":
+        capture = queries.get_record(case, "capture", uuid) or {}
+        source = source_queries.get_source(case, capture.get("source_uuid") or "") or {}
+        label = f"{source.get('name') or 'capture'}, captured {display_time(capture.get('captured_utc'), seconds=False)}"
+    else:
+        record = queries.get_record(case, kind, uuid) or {}
+        label = record.get("title") or record.get("text") or record.get("name") or f"{kind} {uuid[:8]}"
+    return {**row, "label": label}
