@@ -25,14 +25,20 @@ def caption_of(case: Case, uuid: str | None) -> str | None:
 def record_label(case: Case, kind: str, uuid: str) -> str:
     """A short label for a finding or anything that points at one: "Person Kim Jong Un",
     "UnknownLink link Russian Air Force → RA-86496 (operator)", "claim "RA-86496 flew..."",
-    "source article.html tied: its photo shows the tail"."""
+    "source article.html tied: its photo shows the tail", "source Il-62M seen in Pyongyang",
+    "capture of Il-62M seen in Pyongyang, 2023-09-20 08:00 UTC", "flight RA-86496 UUWW →
+    ZKPY, 2023-09-19 06:05 UTC", "ground stay of RA-86496 at ZKPY, ... to ..."."""
     if kind in ("entity", "aircraft"):
         entity = queries.get_entity(case, uuid)
         return f"{entity.schema} {entity.caption}" if entity else f"{kind} {uuid}"
+    if kind in ("source", "capture", "flight", "ground-time"):
+        return _evidence_label(case, kind, uuid) or f"{kind} {uuid}"
     row = (case.get_record(kind, uuid) if kind == "source-tie" else
            queries.get_record(case, kind, uuid) if kind in queries.TARGET_TABLES else None)
     if row is None:
         return f"{kind} {uuid}"
+    if kind in ("evidence", "flight-import"):
+        return f"file {row.get('original_name') or uuid}"
     if kind == "link":
         return (f"{row['schema']} link {caption_of(case, row['source_uuid'])} → "
                 f"{caption_of(case, row['target_uuid'])}" + (f" ({row['role']})" if row["role"] else ""))
@@ -45,6 +51,46 @@ def record_label(case: Case, kind: str, uuid: str) -> str:
         source = source_queries.get_source(case, row["source_uuid"]) or {}
         return f"source {source.get('name') or row['source_uuid']} tied: {row['reason']}"
     return f"{kind} {uuid}"
+
+
+def _evidence_label(case: Case, kind: str, uuid: str) -> str | None:
+    """The label of a source, a capture, a flight or a ground stay; None when it is gone."""
+    if kind == "source":
+        source = source_queries.get_source(case, uuid)
+        return f"source {source.get('title') or source['name']}" if source else None
+    if kind == "capture":
+        capture = queries.get_record(case, "capture", uuid)
+        source = source_queries.get_source(case, capture["source_uuid"]) if capture else None
+        if source is None:
+            return None
+        return (f"capture of {capture.get('title') or source.get('title') or source['name']}, "
+                f"{display_time(capture['captured_utc'], seconds=False)}")
+    if kind == "flight":
+        rows = flight_queries.select_flights(case, flight_ids=[uuid])
+        if not rows:
+            return None
+        row = rows[0]
+        return (f"flight {caption_of(case, row['aircraft_uuid'])} {row['origin'] or '?'} → "
+                f"{row['destination'] or '?'}, {display_time(row['first_t'], seconds=False)}")
+    row = queries.get_record(case, "ground-time", uuid)
+    if row is None:
+        return None
+    return (f"ground stay of {caption_of(case, row['aircraft_uuid'])} at {row['airport'] or '?'}, "
+            f"{display_time(row['start_t'], seconds=False)} to "
+            f"{display_time(row['end_t'], seconds=False)}")
+
+
+def citable(case: Case) -> list[dict]:
+    """What a citation may point at, as ``kind``, ``uuid`` and ``label`` rows: sources (a
+    quote comes from their latest capture), flights, ground stays, events, claims, entities."""
+    found = [("source", s["uuid"]) for s in source_queries.list_sources(case)]
+    found += [("flight", f["uuid"]) for f in flight_queries.flights(case)]
+    found += [("ground-time", g["uuid"]) for g in flight_queries.ground_times(case)]
+    found += [("event", e["uuid"]) for e in queries.events(case)]
+    found += [("claim", c["uuid"]) for c in queries.claims(case)]
+    found += [(e.kind, e.id) for e in queries.list_entities(case)]
+    return [{"kind": kind, "uuid": uuid, "label": record_label(case, kind, uuid)}
+            for kind, uuid in found]
 
 
 def partial(text: str | None, zone: str) -> dict | None:
@@ -151,9 +197,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
     """One entity with its aliases, links, the events naming it, what backs it, what cites
     it, the sources tied to it and, for an aircraft, how many flights the case holds."""
     entity = queries.get_entity(case, entity_id)
-    ids = {entity.id, *queries.aliases_of(case, entity.id)}
-    events = [event_row(case, e) for e in queries.events(case)
-              if e["place_uuid"] in ids or ids & set(e["involved"])]
+    events = [event_row(case, e) for e in queries.events_of(case, entity.id)]
     ties = []
     for tie in queries.ties_of(case, entity.id):
         source = source_queries.get_source(case, tie["source_uuid"]) or {}

@@ -1,6 +1,7 @@
-"""The detail panes of the findings pages as HTML: an entity with its properties, aliases,
-links, events, what cites it and the sources tied to it; an event with its dates, place,
-parties and evidence; a claim's corroboration view and its check against the tracks.
+"""The detail panes of the findings pages as HTML, from what ``findings.views`` shows of a
+record: an entity with its properties, aliases, links, events, what cites it and the sources
+tied to it; an event with its dates, place, parties and evidence; a claim's corroboration
+view and its check against the tracks.
 
 Every record named is a link ``record:KIND/ID``; the page turns a click into a jump.
 """
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 import html
 
-from ...findings import queries
-from ...timefmt import PartialTime, display_time
-from .models import check_words, property_label, value_text, when_text
+from ...findings import queries, views
+from ...timefmt import display_time
+from .models import check_words, property_label, value_text
 
 e = html.escape
 GREY = "color:#555"
-STANCE_STYLE = {"supports": ("#1b7f3b", "supports"), "contradicts": ("#b00020", "contradicts")}
+STANCE_STYLE = {"supports": "#1b7f3b", "contradicts": "#b00020"}
 RESULT_STYLE = {"supported": "#1b7f3b", "contradicted": "#b00020", "not_covered": "#8a5a00"}
 ANCHOR = "record:"
 
@@ -32,8 +33,8 @@ def parse_anchor(url: str) -> tuple[str, str] | None:
     return kind, uuid
 
 
-def _labelled(case, kind: str, uuid: str) -> str:
-    return record_link(kind, uuid, queries.record_label(case, kind, uuid))
+def _link_or_text(kind: str | None, uuid: str | None, text: str) -> str:
+    return record_link(kind, uuid, text) if kind in queries.TARGET_TABLES and uuid else e(text)
 
 
 def _section(title: str, items: list[str], empty: str) -> str:
@@ -43,12 +44,15 @@ def _section(title: str, items: list[str], empty: str) -> str:
 
 
 def _stance(stance: str) -> str:
-    colour, word = STANCE_STYLE.get(stance, ("#555", stance))
-    return f"<b style='color:{colour}'>{e(word)}</b>"
+    return f"<b style='color:{STANCE_STYLE.get(stance, '#555')}'>{e(stance)}</b>"
 
 
 def _quote(quote: str | None) -> str:
     return f"<br><i>“{e(quote)}”</i>" if quote else ""
+
+
+def _note(note: str | None) -> str:
+    return f"<br><span style='{GREY}'>{e(note)}</span>" if note else ""
 
 
 def _who(row: dict) -> str:
@@ -56,83 +60,82 @@ def _who(row: dict) -> str:
     return f"added {e(when)} by {e(row.get('examiner') or '?')}" if when else ""
 
 
-def citation_items(case, citations: list[dict]) -> list[str]:
-    """One line per citation: its stance, what it cites and the quoted passage."""
-    return [f"{_stance(c['stance'])} {_labelled(case, c['target_kind'], c['target_uuid'])}"
-            + _quote(c.get("quote"))
-            + (f"<br><span style='{GREY}'>{e(c['note'])}</span>" if c.get("note") else "")
-            for c in citations]
+def _heading(title: str, subtitle: str) -> str:
+    return (f"<h3 style='margin-bottom:2px'>{e(title)}</h3>"
+            f"<p style='{GREY};margin-top:0'>{subtitle}</p>")
+
+
+def citation_items(citations: list[dict]) -> list[str]:
+    """One line per citation (``views.citation_row``): its stance, what it cites, the quote."""
+    return [f"{_stance(c['stance'])} {_link_or_text(c['target_kind'], c['target_uuid'], c['label'])}"
+            + _quote(c.get("quote")) + _note(c.get("note")) for c in citations]
 
 
 def cited_by_items(case, rows: list[dict]) -> list[str]:
-    return [f"{e(r['kind'])} {_labelled(case, r['kind'], r['uuid'])} "
-            f"<span style='{GREY}'>({e(r['how'])})</span>" for r in rows]
+    """What cites, links to, names or checks a record (``queries.cited_by``), and how."""
+    return [f"{_link_or_text(r['kind'], r['uuid'], r.get('label') or views.record_label(case, r['kind'], r['uuid']))}"
+            f" <span style='{GREY}'>({e(r['how'])})</span>" for r in rows]
 
 
 def tie_items(case, ties: list[dict]) -> list[str]:
-    return [f"{_labelled(case, 'source', t['source_uuid'])} "
-            f"<span style='{GREY}'>— {e(t['reason'])} ({_who(t)})</span>" for t in ties]
-
-
-def _heading(title: str, subtitle: str) -> str:
-    return f"<h3 style='margin-bottom:2px'>{e(title)}</h3><p style='{GREY};margin-top:0'>{subtitle}</p>"
+    return [f"{record_link('source', t['source_uuid'], views.record_label(case, 'source', t['source_uuid']))}"
+            f" <span style='{GREY}'>— {e(t['reason'])} ({_who(t)})</span>" for t in ties]
 
 
 # ----------------------------------------------------------------------------- entities
 
 
-def link_items(case, entity_id: str, links: list[dict]) -> list[str]:
-    """Each link from this entity's side: the other end, the kind of link, its dates."""
-    own = {entity_id, *queries.aliases_of(case, entity_id)}
+def link_items(entity_ids: set[str], links: list[dict]) -> list[str]:
+    """Each link (``views.link_rows``) from this entity's side: the other end, the kind of
+    link, its dates and how many citations back it."""
     items = []
     for link in links:
-        word = link["role"] or link["schema"]
-        source = _labelled(case, "entity", link["source_uuid"])
-        target = _labelled(case, "entity", link["target_uuid"])
-        if link["source_uuid"] in own:
-            text = f"<b>{e(word)}</b> of {target}"
+        word = e(link["role"] or link["schema"])
+        if link["source_uuid"] in entity_ids:
+            text = f"<b>{word}</b> of {record_link('entity', link['target_uuid'], link['to'])}"
         else:
-            text = f"{source} is its <b>{e(word)}</b>"
-        dates = " – ".join(d for d in (link["start_date"] or "…", link["end_date"] or "")
-                           if d) if link["start_date"] or link["end_date"] else ""
-        cited = len(queries.citations_of(case, link["uuid"]))
-        text += f" <span style='{GREY}'>({e(link['schema'])}"
-        text += f", {e(dates)}" if dates else ""
-        text += f", {cited} citation(s))</span>"
+            text = f"{record_link('entity', link['source_uuid'], link['from'])} is its <b>{word}</b>"
+        dates = [d for d in (link["start_date"], link["end_date"]) if d]
+        span = (f"{link['start_date'] or '…'} – {link['end_date'] or ''}".strip() if dates else "")
+        text += (f" <span style='{GREY}'>({e(link['schema'])}" + (f", {e(span)}" if span else "")
+                 + f", {link['citations']} citation(s))</span>")
         items.append(text)
     return items
 
 
-def entity_html(case, entity: queries.Entity) -> str:
-    subtitle = f"{e(entity.schema)} · id <code>{e(entity.id)}</code>"
-    if entity.kind == "aircraft":
-        subtitle += " · an aircraft of the case (see Aircraft and Flights)"
-    who = _who({"created_utc": entity.created_utc, "examiner": entity.examiner})
+def entity_html(case, detail: dict) -> str:
+    """An entity as ``views.entity_detail`` shows it."""
+    entity = detail["entity"]
+    subtitle = f"{e(entity['schema'])} · id <code>{e(entity['id'])}</code>"
+    if entity["kind"] == "aircraft":
+        subtitle += (f" · an aircraft of the case, {detail['flights']} flight(s) "
+                     "(see Aircraft and Flights)")
+    who = _who(entity)
     subtitle += f" · {who}" if who else ""
-    rows = [(property_label(prop), value_text(case, entity.schema, prop, values), prop)
-            for prop, values in entity.properties.items()]
-    rows += [(property_label(k), ("yes" if v else "no") if k == "address_military" else str(v), k)
-             for k, v in entity.extra.items()]
+    rows = [(property_label(p), value_text(case, entity["schema"], p, values))
+            for p, values in entity["properties"].items()]
+    for key, value in entity["extra"].items():
+        shown = (("yes" if value else "no") if key == "address_military" else
+                 ", ".join(value) if isinstance(value, list) else str(value))
+        rows.append((property_label(key), shown))
     table = "".join(f"<tr><td style='{GREY};padding-right:12px' valign='top'>{e(label)}</td>"
-                    f"<td>{e(value)}</td></tr>" for label, value, _ in rows)
-    aliases = queries.aliases_of(case, entity.id)
-    out = [_heading(entity.caption, subtitle), f"<table>{table}</table>"]
-    if aliases:
-        out.append(f"<p><b>Merged into it</b> (these ids still lead here): "
-                   f"{', '.join(f'<code>{e(a)}</code>' for a in aliases)}</p>")
-    out.append(_section("Links", link_items(case, entity.id, queries.links(case, entity.id)),
-                        "No links yet."))
-    events = [f"{record_link('event', ev['uuid'], ev['title'])} "
-              f"<span style='{GREY}'>({e(when_text(ev['start_text'], ev['end_text'], ev['zone']))}"
-              f"{', the place' if ev['place_uuid'] in {entity.id, *aliases} else ''})</span>"
-              for ev in queries.events_of(case, entity.id)]
+                    f"<td>{e(value)}</td></tr>" for label, value in rows)
+    out = [_heading(entity["caption"], subtitle), f"<table>{table}</table>"]
+    if detail["aliases"]:
+        out.append("<p><b>Merged into it</b> (these ids still lead here): "
+                   + ", ".join(f"<code>{e(a)}</code>" for a in detail["aliases"]) + "</p>")
+    ids = {entity["id"], *detail["aliases"]}
+    out.append(_section("Links", link_items(ids, detail["links"]), "No links yet."))
+    events = [f"{record_link('event', ev['uuid'], ev['title'])} <span style='{GREY}'>"
+              f"({e(ev['when'])}{', the place' if ev['place_uuid'] in ids else ''})</span>"
+              for ev in detail["events"]]
     out.append(_section("Events", events, "In no event yet."))
-    cited = [r for r in queries.cited_by(case, entity.id) if r["kind"] not in ("link", "event",
-                                                                                "source-tie")]
+    # Links and events are listed above; ties below.
+    cited = [c for c in detail["cited_by"] if c["kind"] not in ("link", "event", "source-tie")]
     out.append(_section("Cited by", cited_by_items(case, cited), "Nothing cites it yet."))
-    out.append(_section("Its evidence", citation_items(case, queries.citations_of(case, entity.id)),
+    out.append(_section("Its evidence", citation_items(detail["citations"]),
                         "No citation backs it yet."))
-    out.append(_section("Sources tied to it by hand", tie_items(case, queries.ties_of(case, entity.id)),
+    out.append(_section("Sources tied to it by hand", tie_items(case, detail["ties"]),
                         "No source tied to it."))
     return "".join(out)
 
@@ -141,25 +144,24 @@ def entity_html(case, entity: queries.Entity) -> str:
 
 
 def event_html(case, event: dict) -> str:
-    start = PartialTime(event["start_text"], event["zone"])
-    first, _ = start.span_utc()
-    end_utc = PartialTime(event["end_text"], event["zone"]).span_utc()[1] if event["end_text"] \
-        else start.span_utc()[1]
+    """An event as ``views.event_row`` shows it, with its evidence and what cites it."""
+    start, end = event["start"], event["end"] or event["start"]
     subtitle = f"id <code>{e(event['uuid'])}</code> · {_who(event)}"
-    when = (f"<b>{e(when_text(event['start_text'], event['end_text'], event['zone']))}</b> "
-            f"<span style='{GREY}'>(known to the {e(start.precision)}, given in {e(event['zone'])}; "
-            f"in UTC {e(display_time(first, seconds=False))} to "
-            f"{e(display_time(end_utc, seconds=False))})</span>")
-    place = (_labelled(case, "entity", event["place_uuid"]) if event["place_uuid"]
+    when = (f"<b>{e(event['when'])}</b> <span style='{GREY}'>(known to the "
+            f"{e(start['precision'])}, given in {e(start['zone'])}; in UTC "
+            f"{e(display_time(start['first_utc'], seconds=False))} to "
+            f"{e(display_time(end['end_utc'], seconds=False))})</span>")
+    place = (record_link("entity", event["place_uuid"], event["place"]) if event["place_uuid"]
              else f"<span style='{GREY}'>not given</span>")
-    involved = ", ".join(_labelled(case, "entity", uuid) for uuid in event["involved"]) or \
-        f"<span style='{GREY}'>nobody named</span>"
+    involved = ", ".join(record_link("entity", uuid, name)
+                         for uuid, name in zip(event["involved"], event["involved_names"]))
     out = [_heading(event["title"], subtitle),
-           f"<p>When: {when}<br>Where: {place}<br>Involved: {involved}</p>"]
+           f"<p>When: {when}<br>Where: {place}<br>Involved: "
+           f"{involved or f'<span style={GREY!r}>nobody named</span>'}</p>"]
     if event.get("description"):
         out.append(f"<p>{e(event['description'])}</p>")
-    out.append(_section("Evidence", citation_items(case, queries.citations_of(case, event["uuid"])),
-                        "No citation backs it yet."))
+    citations = [views.citation_row(case, c) for c in queries.citations_of(case, event["uuid"])]
+    out.append(_section("Evidence", citation_items(citations), "No citation backs it yet."))
     cited = [r for r in queries.cited_by(case, event["uuid"]) if r["kind"] != "source-tie"]
     out.append(_section("Cited by", cited_by_items(case, cited), "Nothing cites it yet."))
     out.append(_section("Sources tied to it by hand", tie_items(case, queries.ties_of(case, event["uuid"])),
@@ -170,95 +172,65 @@ def event_html(case, event: dict) -> str:
 # ----------------------------------------------------------------------------- claims
 
 
-def _when(value: str) -> str:
-    return display_time(value, seconds=False)
-
-
-def assertion_text(case, assertion: dict) -> str:
-    """A flight assertion in words: ``RA-86496 flew UUWW → ZKPY on 2023-09-19``."""
-    plane = queries.get_entity(case, assertion.get("aircraft", ""))
-    name = plane.caption if plane else assertion.get("aircraft", "?")
-    check = assertion.get("check")
-    window = assertion.get("between") or []
-    span = f"between {_when(window[0])} and {_when(window[1])}" if len(window) == 2 else ""
-    if check == "flew":
-        when = f"on {assertion['date']}" if assertion.get("date") else span
-        if assertion.get("date") and assertion.get("zone") not in (None, "UTC"):
-            when += f" ({assertion['zone']})"
-        return f"{name} flew {assertion.get('from')} → {assertion.get('to')} {when}"
-    if check == "on-ground":
-        return f"{name} was on the ground at {assertion.get('at')} {span}"
-    if check == "airborne":
-        return f"{name} was in the air at {_when(assertion.get('time'))}"
-    return str(assertion)
-
-
 def _files_text(files: list[dict]) -> str:
     """The files (and their data providers) a flight or a stay was read from."""
     return "; ".join(f"{f.get('file') or f.get('import')} from {f.get('provider')}" for f in files)
 
 
-def rests_on_items(case, rests_on: list[dict]) -> list[str]:
+def rests_on_items(rests_on: list[dict]) -> list[str]:
     """What a check result rests on: the flights, ground stays or coverage gaps, each with
     the files and data providers behind it."""
     items = []
     for item in rests_on:
-        kind, uuid, label = item.get("kind"), item.get("id"), item.get("label") or ""
-        text = record_link(kind, uuid, label) if kind in queries.TARGET_TABLES and uuid else e(label)
+        kind = item.get("kind")
         word = {"ground-time": "ground stay", "coverage-gap": "coverage gap"}.get(kind, kind)
-        text = f"{e(word)}: {text}"
+        text = f"{e(word)}: {_link_or_text(kind, item.get('id'), item.get('label') or '')}"
         if item.get("files"):
             text += f"<br><span style='{GREY}'>from {e(_files_text(item['files']))}</span>"
         items.append(text)
     return items
 
 
-def check_html(case, claim: dict, result) -> str:
-    if not claim.get("assertion"):
+def check_html(assertion_text: str | None, check: dict | None) -> str:
+    if check is None:
         return ("<h4>Check against the tracks</h4>"
                 f"<p style='{GREY}'>This claim carries no flight assertion to check.</p>")
-    colour = RESULT_STYLE.get(result.result, "#555")
+    colour = RESULT_STYLE.get(check["result"], "#555")
     return ("<h4>Check against the tracks</h4>"
-            f"<p>{e(assertion_text(case, claim['assertion']))}: "
-            f"<b style='color:{colour}'>{e(check_words(result).upper())}</b></p>"
-            f"<p>{e(result.reason)}</p>"
-            + _section("It rests on", rests_on_items(case, result.rests_on),
+            f"<p>{e(assertion_text or '')}: "
+            f"<b style='color:{colour}'>{e(check_words(check['result']).upper())}</b></p>"
+            f"<p>{e(check['reason'])}</p>"
+            + _section("It rests on", rests_on_items(check["rests_on"]),
                        "Nothing in the case: no flight data for that time."))
 
 
 def _group_name(case, key: str) -> str:
     """What a group of citations counted as one source is: a web site, a data provider, a
-    source of the case (a file: its name), an evidence file."""
+    source of the case (a file: its title), an evidence file."""
     kind, _, rest = key.partition(" ")
     if kind == "source" and rest:
-        return f"source {queries.record_label(case, 'source', rest)}"
+        return views.record_label(case, "source", rest)
     return key
 
 
 def corroboration_html(case, corroboration: dict) -> str:
     """Each citation with its stance, quote and the source's Admiralty grade, then how many
     independent sources support the claim and how they were counted."""
-    citations = corroboration.get("citations") or []
-    count = corroboration.get("independent_sources", 0)
+    citations = corroboration["citations"]
     if not citations:
         return (f"<h4>Evidence</h4><p style='{GREY}'>No evidence cited yet: select a passage in a "
                 "source's text, or a flight, and cite it in this claim.</p>")
-    rows = []
-    for c in citations:
-        what = record_link(c["kind"], c["id"], c["label"]) if c["kind"] in queries.TARGET_TABLES \
-            else e(c["label"])
-        note = f"<br><span style='{GREY}'>{e(c['note'])}</span>" if c.get("note") else ""
-        rows.append(f"<tr><td valign='top'>{_stance(c['stance'])}</td>"
-                    f"<td valign='top'>{what}{_quote(c.get('quote'))}{note}</td>"
-                    f"<td valign='top' align='center'>{e(c.get('grade') or '—')}</td></tr>")
-    header = ("<tr><th align='left'>Stance</th><th align='left'>Evidence</th>"
-              "<th>Grade</th></tr>")
+    rows = [f"<tr><td valign='top'>{_stance(c['stance'])}</td>"
+            f"<td valign='top'>{_link_or_text(c['kind'], c['id'], c['label'])}"
+            f"{_quote(c.get('quote'))}{_note(c.get('note'))}</td>"
+            f"<td valign='top' align='center'>{e(c.get('grade') or '—')}</td></tr>"
+            for c in citations]
+    header = "<tr><th align='left'>Stance</th><th align='left'>Evidence</th><th>Grade</th></tr>"
     groups = [f"{e(_group_name(case, g['key']))} "
               f"<span style='{GREY}'>({len(g['citations'])} citation(s))</span>"
-              for g in corroboration.get("groups") or []]
-    against = corroboration.get("contradicting") or 0
-    title = (f"Evidence: {count} independent source{'s support' if count != 1 else ' supports'} "
-             "it")
+              for g in corroboration["groups"]]
+    count, against = corroboration["independent_sources"], corroboration["contradicting"]
+    title = f"Evidence: {count} independent source{'s support' if count != 1 else ' supports'} it"
     if against:
         title += f", {against} citation{'s contradict' if against != 1 else ' contradicts'} it"
     return (f"<h4>{e(title)}</h4><table cellpadding='3'>{header}{''.join(rows)}</table>"
@@ -266,11 +238,13 @@ def corroboration_html(case, corroboration: dict) -> str:
                        groups, "No supporting evidence from a source or a flight file yet."))
 
 
-def claim_html(case, claim: dict, corroboration: dict, result) -> str:
+def claim_html(case, detail: dict) -> str:
+    """A claim as ``views.claim_detail`` shows it: the corroboration view and the check."""
+    claim = detail["claim"]
     subtitle = (f"status <b>{e(claim['status'])}</b> · confidence "
-                f"<b>{e(claim.get('confidence') or 'not given')}</b> · id <code>{e(claim['uuid'])}</code>"
-                f" · {_who(claim)}")
-    cited = [r for r in queries.cited_by(case, claim["uuid"])]
-    return (_heading(claim["text"], subtitle) + corroboration_html(case, corroboration)
-            + check_html(case, claim, result)
-            + _section("Cited by", cited_by_items(case, cited), "Nothing cites this claim."))
+                f"<b>{e(claim.get('confidence') or 'not given')}</b> · id "
+                f"<code>{e(claim['uuid'])}</code> · {_who(claim)}")
+    return (_heading(claim["text"], subtitle) + corroboration_html(case, detail["corroboration"])
+            + check_html(detail["assertion_text"], detail["check"])
+            + _section("Cited by", cited_by_items(case, detail["cited_by"]),
+                       "Nothing cites this claim."))

@@ -544,7 +544,7 @@ class CitationDialog(FormDialog):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.target_combo.setMinimumContentsLength(40)
         for row in citable:
-            self.target_combo.addItem(f"{row['kind']}: {row['label']}", row["uuid"])
+            self.target_combo.addItem(row["label"], row["uuid"])
         self.stance_combo = QComboBox(objectName="stance")
         self.stance_combo.addItems(["supports", "contradicts"])
         self.quote_edit = QLineEdit(objectName="quote",

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPushButton
 
-from ...findings import queries
+from ...findings import queries, views
 from ...flights import queries as flight_queries
 from ...sources import queries as source_queries
 from ...store import Case
@@ -273,8 +273,8 @@ class FindingsUi(QObject):
         if row is None or not self.writable():
             return None
         kind, uuid = OWNER_KIND[page.title], row[page.key]
-        citable = [c for c in queries.citable(self.window.case) if c["uuid"] != uuid]
-        dialog = CitationDialog(queries.record_label(self.window.case, kind, uuid), citable,
+        citable = [c for c in views.citable(self.window.case) if c["uuid"] != uuid]
+        dialog = CitationDialog(views.record_label(self.window.case, kind, uuid), citable,
                                 self.window)
         return self._open(dialog, lambda: self.add_citation(kind, uuid, **dialog.values()))
 
@@ -302,7 +302,7 @@ class FindingsUi(QObject):
         if plan.blocked:
             self.window.show_error(plan.blocked, "Cannot delete")
             return None
-        lines = [f"{c['kind']} {c['label']} ({c['how']})" for c in plan.cited_by]
+        lines = [f"{c['label']} ({c['how']})" for c in plan.cited_by]
         dialog = DeleteDialog(plan.label, lines, self.window)
         return self._open(dialog, lambda: self.delete(kind, plan.id, dialog.reason()))
 
@@ -313,7 +313,7 @@ class FindingsUi(QObject):
     # ------------------------------------------------------------ from the viewer and the flights
 
     def _capture_label(self, selection: TextSelection) -> str:
-        return queries.record_label(self.window.case, "capture", selection.capture_uuid)
+        return views.record_label(self.window.case, "capture", selection.capture_uuid)
 
     def cite_selection_dialog(self, selection: TextSelection):
         """Cite the selected passage in a new claim or in one already in the case."""
@@ -355,7 +355,7 @@ class FindingsUi(QObject):
             return None
         case = self.window.case
         flight = flight_queries.flights(case, flight_uuid=flights[0])[0]
-        label = queries.record_label(case, "flight", flight["uuid"])
+        label = views.record_label(case, "flight", flight["uuid"])
         day = display_date(flight["first_t"])
         text = ""
         dialog_claims = queries.claims(case)

@@ -1,6 +1,6 @@
 """The findings' table model and the rows it shows: entities (aircraft among them, as
 Airplane entities), events with their dates in the precision and zone they were given in,
-claims with their check against the tracks. Rows are read through ``findings.queries``."""
+claims with their check against the tracks. Rows come from ``findings.views``."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ import re
 
 from PySide6.QtCore import Qt
 
-from ...findings import ftm, queries
-from ...timefmt import PartialTime
+from ...findings import ftm, views
 from ..sources.models import RecordModel
 
 ENTITY_COLUMNS = [("Name", "caption"), ("Schema", "schema"), ("Key properties", "key_properties"),
                   ("Added (UTC)", "created_utc"), ("Id", "id")]
 EVENT_COLUMNS = [("Event", "title"), ("When", "when"), ("Precision", "precision"),
-                 ("Place", "place"), ("Involved", "involved_names"), ("Evidence", "citations"),
+                 ("Place", "place"), ("Involved", "involved_text"), ("Evidence", "citations"),
                  ("Id", "uuid")]
-CLAIM_COLUMNS = [("Claim", "text"), ("Status", "status"), ("Check against the tracks", "check"),
+CLAIM_COLUMNS = [("Claim", "text"), ("Status", "status"), ("Check against the tracks", "check_text"),
                  ("Confidence", "confidence"), ("Evidence", "citations"),
                  ("Added (UTC)", "created_utc"), ("Id", "uuid")]
 
@@ -65,79 +64,62 @@ def value_text(case, schema_name: str, prop: str, values: list[str]) -> str:
     """Property values as text; an entity-valued property shows the captions it names."""
     found = ftm.schema(schema_name).properties().get(prop)
     if found is not None and found.type == "entity" and case is not None:
-        return ", ".join(queries.record_label(case, "entity", v) for v in values)
+        return ", ".join(views.caption_of(case, v) or v for v in values)
     return ", ".join(values)
 
 
-def key_properties(case, entity: queries.Entity) -> str:
-    """Everything an entity is known by beyond its caption, in one line."""
+def key_properties(case, entity: dict) -> str:
+    """Everything an entity (a row of ``views.entity_rows``) is known by beyond its caption,
+    in one line."""
     parts = []
-    for prop, values in entity.properties.items():
-        shown = [v for v in values if v != entity.caption]
-        if prop in HIDDEN_IN_SUMMARY or not shown:
-            continue
-        parts.append(f"{property_label(prop)}: {value_text(case, entity.schema, prop, shown)}")
-    for key, value in entity.extra.items():
+    for key, value in entity["extra"].items():   # identifiers first: a Mode-S address, codes
         if key == "address_military":
             if value:
                 parts.append("military address block")
             continue
-        parts.append(f"{property_label(key)}: {value}")
+        shown = ", ".join(value) if isinstance(value, list) else value
+        parts.append(f"{property_label(key)}: {shown}")
+    for prop, values in entity["properties"].items():
+        shown = [v for v in values if v != entity["caption"]]
+        if prop in HIDDEN_IN_SUMMARY or not shown:
+            continue
+        parts.append(f"{property_label(prop)}: {value_text(case, entity['schema'], prop, shown)}")
     return " · ".join(parts)
 
 
 def entity_rows(case, schema: str | None = None) -> list[dict]:
-    return [{"id": e.id, "caption": e.caption, "schema": e.schema, "kind": e.kind,
-             "key_properties": key_properties(case, e), "created_utc": e.created_utc}
-            for e in queries.list_entities(case, schema)]
-
-
-def when_text(start: str, end: str | None, zone: str) -> str:
-    """An event's dates in the precision they were given in, then their zone:
-    ``September 2023``, ``2023-09-13 (Asia/Vladivostok)``, ``2023-09-12 – 2023-09-14``."""
-    first = PartialTime(start, "UTC").display()
-    text = first if not end else f"{first} – {PartialTime(end, 'UTC').display()}"
-    return text if zone == "UTC" else f"{text} ({zone})"
+    return [{**row, "key_properties": key_properties(case, row)}
+            for row in views.entity_rows(case, schema)]
 
 
 def event_rows(case) -> list[dict]:
-    rows = []
-    for event in queries.events(case):
-        start = PartialTime(event["start_text"], event["zone"])
-        place = queries.get_entity(case, event["place_uuid"]) if event["place_uuid"] else None
-        involved = [queries.get_entity(case, uuid) for uuid in event["involved"]]
-        rows.append({**event, "when": when_text(event["start_text"], event["end_text"], event["zone"]),
-                     "first_t": start.span_utc()[0], "precision": start.precision,
-                     "place": place.caption if place else "",
-                     "involved_names": ", ".join(e.caption for e in involved if e),
-                     "citations": len(queries.citations_of(case, event["uuid"]))})
-    return rows
+    """Events with their dates as given (``September 2023``, ``2023-09-13 (Asia/Vladivostok)``),
+    sorted by the first moment they mean."""
+    return [{**row, "first_utc": row["start"]["first_utc"], "precision": row["start"]["precision"],
+             "place": row["place"] or "", "involved_text": ", ".join(row["involved_names"])}
+            for row in views.event_rows(case)]
 
 
-def check_words(result) -> str:
-    """``supported``, ``contradicted`` or ``not covered`` (a CheckResult's result in words)."""
-    return {"not_covered": "not covered"}.get(result.result, result.result)
+def check_words(result: str) -> str:
+    """``supported``, ``contradicted`` or ``not covered`` (a check's result in words)."""
+    return {"not_covered": "not covered"}.get(result, result)
 
 
 def claim_rows(case) -> list[dict]:
-    from ...findings import checks
-    rows = []
-    for claim in queries.claims(case):
-        result = checks.evaluate_claim(case, claim)
-        rows.append({**claim, "check": "" if result is None else
-                     f"{claim['assertion']['check']}: {check_words(result)}",
-                     "check_reason": None if result is None else result.reason,
-                     "check_result": result,
-                     "citations": len(queries.citations_of(case, claim["uuid"]))})
-    return rows
+    """Claims with their check against the tracks in a word (``flew: supported``), and its
+    reason as the cell's tooltip."""
+    return [{**row, "check_text": f"{row['assertion']['check']}: {check_words(row['check']['result'])}"
+             if row["check"] else "", "check_reason": row["check"]["reason"] if row["check"] else None,
+             "citations": row["supporting"] + row["contradicting"]}
+            for row in views.claim_rows(case)]
 
 
 class FindingsModel(RecordModel):
     """Rows of findings; a column may sort by another key (a date shown as ``September 2023``
     sorts by the first moment it means) and show a longer text as its tooltip."""
 
-    sort_keys: dict[str, str] = {"when": "first_t"}
-    tooltip_keys: dict[str, str] = {"check": "check_reason"}
+    sort_keys: dict[str, str] = {"when": "first_utc"}
+    tooltip_keys: dict[str, str] = {"check_text": "check_reason"}
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if index.isValid() and 0 <= index.row() < self.rowCount() and \

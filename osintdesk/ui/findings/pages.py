@@ -8,7 +8,8 @@ from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl,
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
-from ...findings import ftm, queries
+from ...findings import ftm, queries, views
+from ...sources import queries as source_queries
 from ..pages import CasePage, make_table_view
 from .detail import claim_html, entity_html, event_html, parse_anchor
 from .models import (CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows,
@@ -163,8 +164,7 @@ class EntitiesPage(RecordPage):
         return entity_rows(case, self.schema_combo.currentData())
 
     def detail_html(self, row: dict) -> str:
-        entity = queries.get_entity(self.case, row["id"])
-        return entity_html(self.case, entity) if entity else ""
+        return entity_html(self.case, views.entity_detail(self.case, row["id"]))
 
 
 class EventsPage(RecordPage):
@@ -191,13 +191,11 @@ class ClaimsPage(RecordPage):
         return claim_rows(case)
 
     def detail_html(self, row: dict) -> str:
-        from ...findings import checks
-        return claim_html(self.case, row, checks.corroboration(self.case, row["uuid"]),
-                          row.get("check_result"))
+        return claim_html(self.case, views.claim_detail(self.case, row["uuid"]))
 
 
-SUGGESTION_COLUMNS = [("Suggestion", "label"), ("Kind", "kind"), ("Found in", "found_in"),
-                      ("As written", "as_written"), ("", "accept")]
+SUGGESTION_COLUMNS = [("", "accept"), ("Suggestion", "label"), ("Kind", "kind"),
+                      ("Found in", "found_in"), ("As written", "as_written")]
 
 
 class SuggestionsPage(CasePage):
@@ -262,10 +260,10 @@ class SuggestionsPage(CasePage):
             button.setToolTip("Make it an entity of the case, citing where the sources name it")
             button.clicked.connect(lambda _c=False, r=row: self.accept_row(r))
             button.setEnabled(self.writable)
-            self.view.setIndexWidget(self.model.index(row, len(SUGGESTION_COLUMNS) - 1), button)
+            self.view.setIndexWidget(self.model.index(row, 0), button)
             self.buttons.append(button)
         self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount() - 1):
+        for column in range(1, self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_PX))
         if self.case is None:
             self.label.setText("")
@@ -278,9 +276,10 @@ class SuggestionsPage(CasePage):
                                "the sources name is already an entity of the case.")
 
     def _row(self, suggestion) -> dict:
-        sources = list(dict.fromkeys(h["source"] for h in suggestion.found_at))
+        sources = [source_queries.get_source(self.case, uuid) or {"name": uuid}
+                   for uuid in dict.fromkeys(h["source"] for h in suggestion.found_at)]
         return {"label": suggestion.label, "kind": suggestion.kind,
-                "found_in": "; ".join(queries.record_label(self.case, "source", s) for s in sources),
+                "found_in": "; ".join(s.get("title") or s["name"] for s in sources),
                 "as_written": ", ".join(dict.fromkeys(h["text"] for h in suggestion.found_at)),
                 "accept": ""}
 
