@@ -551,3 +551,15 @@ def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
     assert ui.entities_page.selected_id() == entity.id
     window.show_page("Suggestions")
     assert all(s.name != "RA-86559" for s in page.suggestions)   # accepted: no longer offered
+
+
+def test_an_aircraft_with_tracks_is_not_deleted(qtbot, window):
+    ui = window.findings_ui
+    page = ui.entities_page
+    page.select(queries.resolve_entity_id(window.case, "RA-86496"))
+    before = state(window)
+    ui.dialog = None
+    ui.delete_buttons["Entities"].click()
+    assert ui.dialog is None                          # not even asked
+    assert "has flight data from imported files" in window.last_message.text()
+    assert state(window) == before
