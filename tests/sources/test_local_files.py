@@ -8,11 +8,13 @@ import hashlib
 import pytest
 
 from osintdesk.errors import InputError, ReadOnlyCaseError
-from osintdesk.sources import add_files, list_sources
-from osintdesk.sources.queries import capture_text, captures_of, get_capture, resource_for_url
+from osintdesk.sources.local_files import add_files
+from osintdesk.sources.queries import capture_text, captures_of, get_capture, list_sources, resource_for_url
 from osintdesk.store import Case, verify_case
 
-from tests.support.source_server import case_state, samples, servers
+from tests.support import servers
+from tests.support import source_samples as samples
+from tests.support.source_server import case_state
 
 
 def test_html_file(case, tmp_path):

@@ -18,6 +18,8 @@ from osintdesk.sources.viewer_html import SEARCH_COLOUR
 from osintdesk.ui.models import PagedQueryModel
 from osintdesk.ui.sources import SourcesUi, models, sources_page
 from osintdesk.ui.sources.viewer import BANNER_TEXT
+from tests.support import servers
+from tests.support import source_samples as samples
 from tests.support import source_server as shared
 
 
@@ -25,9 +27,9 @@ from tests.support import source_server as shared
 
 @pytest.fixture(scope="module")
 def page_server():
-    server = shared.servers.start(shared.SourceServer())
+    server = servers.start(shared.SourceServer())
     yield server
-    shared.servers.stop(server)
+    servers.stop(server)
 
 
 @pytest.fixture
@@ -140,7 +142,7 @@ def test_capture_dialog_and_settings(qtbot, window, page_server):
 def add_story_and_other(qtbot, window, tmp_path):
     """Two text sources, one naming Vnukovo; returns the Sources page."""
     story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    story.write_text(samples.STORY_TEXT, encoding="utf-8")
     other = tmp_path / "other.txt"
     other.write_text("A quiet day in Vladivostok.", encoding="utf-8")
     wait_for(qtbot, window, window.add_files([str(story), str(other)]))
@@ -196,7 +198,6 @@ def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
 
 
 def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, monkeypatch):
-    samples = shared.samples
     warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
     wait_for(qtbot, window, window.add_files([str(warc)]))
     assert verified(window)
@@ -311,10 +312,10 @@ def test_notes_tags_grading_and_export_from_the_viewer(qtbot, window, page_serve
 
     dest = tmp_path / "exported.html.gz"
     wait_for(qtbot, window, viewer.export("body", str(dest)))
-    assert dest.read_bytes() == shared.servers.GZIP_BODY     # exactly as received
+    assert dest.read_bytes() == servers.GZIP_BODY     # exactly as received
     decoded = tmp_path / "decoded.html"
     wait_for(qtbot, window, viewer.export("decoded", str(decoded)))
-    assert decoded.read_bytes() == shared.servers.GZIP_HTML
+    assert decoded.read_bytes() == servers.GZIP_HTML
     assert len(viewer.export_menu.actions()) == 3           # body, decoded body, WARC
     with Case.open(window.case.path, examiner="x", readonly=True) as case:
         exports = [e for e in case.audit_entries() if e.action == "export"]
@@ -348,7 +349,7 @@ def test_what_changed_between_captures(qtbot, window, page_server):
 
 def test_selectors_page(qtbot, window, tmp_path):
     story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    story.write_text(samples.STORY_TEXT, encoding="utf-8")
     wait_for(qtbot, window, window.add_files([str(story)]))
     page = window.show_page("Selectors")
     page.pattern_edit.setText("RSD06\\d")

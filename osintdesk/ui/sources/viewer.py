@@ -385,7 +385,7 @@ class SourceViewer(QWidget):
     def add_note(self, text: str):
         if not text.strip() or self.source is None:
             return None
-        from ...sources import add_note
+        from ...sources.annotations import add_note
         source_uuid = self.source["uuid"]
         self.note_edit.clear()
         return self._write("Adding note", lambda case: add_note(case, source_uuid, text))
@@ -393,7 +393,7 @@ class SourceViewer(QWidget):
     def add_tag(self, tag: str):
         if not tag.strip() or self.source is None:
             return None
-        from ...sources import add_tag
+        from ...sources.annotations import add_tag
         source_uuid = self.source["uuid"]
         self.tag_edit.clear()
         return self._write("Tagging source", lambda case: add_tag(case, source_uuid, tag))
@@ -401,14 +401,14 @@ class SourceViewer(QWidget):
     def remove_tag(self, tag: str):
         if not tag or self.source is None:
             return None
-        from ...sources import remove_tag
+        from ...sources.annotations import remove_tag
         source_uuid = self.source["uuid"]
         return self._write("Removing tag", lambda case: remove_tag(case, source_uuid, tag))
 
     def set_assessment(self, reliability, credibility):
         if self.source is None:
             return None
-        from ...sources import set_assessment
+        from ...sources.annotations import set_assessment
         source_uuid = self.source["uuid"]
         return self._write("Grading source",
                            lambda case: set_assessment(case, source_uuid, reliability, credibility))
