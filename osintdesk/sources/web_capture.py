@@ -21,6 +21,7 @@ from .acquire.readers.html import MAX_PAGE_BYTES
 from .acquire.web import CaptureSettings, WebCapture, capture_url
 from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
+from ..store.artifacts import ArtifactChanged
 from .ingest import as_json, ensure_source, store_capture, url_identity, utc_text
 
 Progress = Callable[[int, "int | None"], None]
@@ -157,11 +158,12 @@ def _store(case: Case, web: WebCapture, document: ExtractedDocument,
                                            name=web.requested_url)
         stored = {}
         for artifact in web.artifacts:
-            kept = case.put_artifact(artifact.path, cancelled=cancelled)
-            if kept.sha256 != artifact.sha256:  # the work file changed under us
+            try:
+                case.put_artifact(artifact.path, cancelled=cancelled, expected_sha256=artifact.sha256)
+            except ArtifactChanged:   # the work file changed under us
                 raise NetworkError("the captured files changed before they were stored; "
-                                   "nothing was stored", path=web.requested_url)
-            stored[artifact.role] = kept.sha256
+                                   "nothing was stored", path=web.requested_url) from None
+            stored[artifact.role] = artifact.sha256
         fields = {
             "method": "web", "requested_url": web.requested_url, "final_url": web.final_url,
             "redirects": json.dumps([{"url": e.url, "status": e.status, "location": e.location}

@@ -38,7 +38,8 @@ import urllib3
 
 from ... import APP_NAME, __version__, timefmt
 from ...errors import Cancelled, InputError, NetworkError
-from .artifacts import CHUNK_BYTES, Artifact, HashingWriter, artifact_for
+from ...filebytes import HashingWriter
+from .artifacts import CHUNK_BYTES, Artifact, artifact_for
 from .decoding import (DecodedTooLarge, UnsupportedCoding, charset_from_content_type, decode_content,
                        media_type_from_content_type, needs_decoding, parse_content_codings)
 from .warc_writer import CaptureWarcWriter, WarcExchange, warc_date
