@@ -1,5 +1,5 @@
-"""A file's bytes as every package reads them: SHA-256 in one streaming pass. Nothing here
-imports the store, sources or flights, so all of them use it.
+"""A file's bytes as every package reads them: SHA-256 in one streaming pass, and the UTF-8
+byte-order mark. Nothing here imports the store, sources or flights, so all of them use it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import BinaryIO, Callable, Iterator
 from .errors import Cancelled, InputError
 
 READ_BYTES = 1 << 20   # 1 MiB a read: a file of any size is hashed in constant memory
+UTF8_BOM = b"\xef\xbb\xbf"
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
 
@@ -75,3 +76,9 @@ def sha256_of_file(path: str | os.PathLike, *, progress: Progress | None = None,
     except OSError as error:
         raise InputError(f"cannot be read ({error.strerror or error})", path=path) from None
 
+
+
+def without_bom(data: bytes) -> bytes:
+    """``data`` without a leading UTF-8 byte-order mark. Only the mark as a whole goes: a
+    first character whose bytes begin like it (``\\xef...``) stays."""
+    return data.removeprefix(UTF8_BOM)
