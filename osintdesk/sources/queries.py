@@ -314,13 +314,15 @@ def sources_for_aircraft(case: Case, aircraft_uuid: str) -> list[dict]:
     if not mentions:
         return []
     days = _flight_days(case, aircraft_uuid)
+    named: dict[str, set[str]] = {}   # the dates each source names, read in one query
+    for source_uuid, value in case.conn.execute(
+            "SELECT DISTINCT source_uuid, value FROM identifier_hits WHERE kind = ? "
+            f"AND source_uuid IN ({', '.join('?' * len(mentions))})", (DATE, *mentions)):
+        named.setdefault(source_uuid, set()).add(value)
     rows = list_sources(case, source_uuids=list(mentions))
     for row in rows:
         row["mentions"] = mentions[row["uuid"]]
-        named = {r[0] for r in case.conn.execute(
-            "SELECT DISTINCT value FROM identifier_hits WHERE source_uuid = ? AND kind = ?",
-            (row["uuid"], DATE))}
-        row["flight_dates"] = sorted(named & days)
+        row["flight_dates"] = sorted(named.get(row["uuid"], set()) & days)
     return rows
 
 

@@ -262,8 +262,9 @@ class SourceViewer(QWidget):
             return
         case = self.case
         self.capture = queries.get_capture(case, capture_uuid)
-        self._render_page()
-        self._show_text()
+        text = queries.capture_text(case, capture_uuid)   # read once: the page and the text tab
+        self._render_page(text)
+        self._show_text(text)
         self.metadata.show_page(metadata_html(self.case, self.source, self.capture), None, None)
         for role, key, label in (("body", "body_sha256", "Body, exactly as received"),
                                  ("decoded", "decoded_sha256", "Body, decoded (gzip undone)"),
@@ -275,7 +276,7 @@ class SourceViewer(QWidget):
                 action = self.export_menu.addAction(f"{label}…")
                 action.triggered.connect(lambda _c=False, r=role: self.export_dialog(r))
 
-    def _render_page(self) -> None:
+    def _render_page(self, text: str) -> None:
         capture = self.capture
         sha = queries.viewable_sha256(capture)
         kind = capture.get("document_kind")
@@ -291,7 +292,6 @@ class SourceViewer(QWidget):
             data = self.case.read_artifact(sha)
             self.browser.show_page(image_html(data, capture.get("media_type")), None, None)
         else:
-            text = queries.capture_text(self.case, capture["uuid"])
             self.browser.show_page(text_page_html(text), None, None)
         self._update_banner()
 
@@ -310,8 +310,7 @@ class SourceViewer(QWidget):
     def _link_clicked(self, url: QUrl) -> None:
         self.link_label.setText(f"Links are not followed in the offline view: {url.toString()}")
 
-    def _show_text(self) -> None:
-        text = queries.capture_text(self.case, self.capture["uuid"])
+    def _show_text(self, text: str) -> None:
         self.text_view.setPlainText(text)
         ranges = []
         for hit in queries.identifier_hits(self.case, self.capture["uuid"], "text"):
