@@ -2,8 +2,9 @@
 bytes, and write a WARC/1.1 file that records every request and response.
 
 No Qt, no case file: :func:`capture_url` returns a :class:`WebCapture` (plain data and files
-in a work folder) that the store saves; :func:`read_captured` says what its body says. Every failure is one :class:`NetworkError` naming
-the URL and the reason; on failure nothing is left behind.
+in a work folder) that the store saves, and :func:`read_captured` says what its body says.
+Every failure is one :class:`NetworkError` naming the URL and the reason; on failure nothing
+is left behind.
 
 Bodies and the gzip question
 ----------------------------
