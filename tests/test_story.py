@@ -13,7 +13,7 @@ from osintdesk.charts import case_data
 from osintdesk.flights import queries
 from tests.support import flight_samples as samples
 from osintdesk.flights.ingest import import_flight_file
-from osintdesk.sources import add_files
+from osintdesk.sources.local_files import add_files
 from osintdesk.sources.search import search
 from osintdesk.sources.queries import sources_for_aircraft
 from osintdesk.store import Case, verify_case

@@ -202,11 +202,8 @@ def _in_window(taken_utc: str | None, t_from, t_to) -> bool:
 
 def places(case, t_from: float | None = None, t_to: float | None = None) -> list[ChartPlace]:
     """Places with coordinates to mark on the map: where photos were taken (EXIF GPS of
-    captured files) and rows of a ``places`` table when the case has one.
-
-    With a UTC window, places whose time is known and outside it are left out. A case
-    without these tables (older schema) simply has no places.
-    """
+    captured files). With a UTC window, places whose time is known and outside it are left
+    out."""
     found: dict[tuple, ChartPlace] = {}
     for row in source_queries.located_captures(case):
         if _in_window(row["taken_utc"], t_from, t_to):
@@ -214,11 +211,4 @@ def places(case, t_from: float | None = None, t_to: float | None = None) -> list
                                float(row["geo_lon"]), "photo (EXIF)"
                                if row["document_kind"] == "image" else "file location")
             found.setdefault((place.label, place.lat, place.lon), place)
-    try:
-        for row in source_queries.place_records(case):
-            place = ChartPlace(str(row["label"] or ""), float(row["lat"]), float(row["lon"]),
-                               str(row["kind"] or "place"))
-            found.setdefault((place.label, place.lat, place.lon), place)
-    except (TypeError, ValueError):
-        pass
     return [p for p in found.values() if -90 <= p.lat <= 90 and -180 <= p.lon <= 360]

@@ -41,7 +41,7 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
     """
     import requests
 
-    from ..sources import capture
+    from ..sources.web_capture import capture
     from ..sources.settings import load_capture_settings, with_overrides
     settings = with_overrides(load_capture_settings(), user_agent=user_agent, proxy=proxy,
                               timeout_s=timeout, max_bytes=max_size,
@@ -95,7 +95,7 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
     Each file is stored write-once and read for its text, metadata and identifiers. All
     files are added or none: a file that cannot be read is named and nothing is added.
     """
-    from ..sources import add_files
+    from ..sources.local_files import add_files
     with open_case(ctx, case) as opened:
         with progress_bar("Adding files", not as_json) as progress:
             outcomes = add_files(opened, list(files), progress)
@@ -163,7 +163,7 @@ def search_command(ctx: Context, case: str, query: str, limit: int, as_json: boo
     Words must all appear; "quoted words" form a phrase, word* a prefix, and OR / NOT
     between words work as in a search engine.
     """
-    from ..sources import search
+    from ..sources.search import search
     with open_for_reading(ctx, case) as opened:
         hits = search(opened, query, limit=limit)
     if as_json:
@@ -194,7 +194,7 @@ def _mark(text: str, spans: list[tuple[int, int]], colour: bool) -> str:
 @pass_context
 def diff_command(ctx: Context, case: str, capture_a: str, capture_b: str, as_json: bool) -> None:
     """Show what changed between two captures (ids as listed by `osintdesk sources`)."""
-    from ..sources import diff_captures
+    from ..sources.diff import diff_captures
     from ..sources.queries import resolve_capture
     with open_for_reading(ctx, case) as opened:
         result = diff_captures(opened, resolve_capture(opened, capture_a),
@@ -228,7 +228,7 @@ def selector_group() -> None:
 def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensitive: bool,
                  name: str | None, as_json: bool) -> None:
     """Watch PATTERN; every source already in the case is searched for it now."""
-    from ..sources import add_selector
+    from ..sources.selectors import add_selector
     with open_case(ctx, case) as opened:
         with progress_bar("Matching sources", not as_json) as progress:
             record = add_selector(opened, pattern, name=name, is_regex=regex,
@@ -246,7 +246,7 @@ def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensit
 @pass_context
 def selector_list(ctx: Context, case: str, as_json: bool) -> None:
     """List the selectors with how many hits each has."""
-    from ..sources import list_selectors
+    from ..sources.selectors import list_selectors
     with open_for_reading(ctx, case) as opened:
         rows = list_selectors(opened)
     if as_json:
@@ -266,7 +266,7 @@ def selector_list(ctx: Context, case: str, as_json: bool) -> None:
 @pass_context
 def selector_remove(ctx: Context, case: str, selector: str) -> None:
     """Stop watching SELECTOR (id, name or pattern); its hits are removed (and logged)."""
-    from ..sources import remove_selector
+    from ..sources.selectors import remove_selector
     with open_case(ctx, case) as opened:
         row = remove_selector(opened, selector)
     click.echo(f"Removed selector {row['name']!r}")
@@ -282,7 +282,8 @@ def selector_remove(ctx: Context, case: str, selector: str) -> None:
 @pass_context
 def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
     """Add a note to a source (SOURCE_ID: its id or the start of it, its URL or file name)."""
-    from ..sources import add_note, resolve_source
+    from ..sources.annotations import add_note
+    from ..sources.queries import resolve_source
     with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         note = add_note(opened, source["uuid"], text)
@@ -299,7 +300,8 @@ def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
 def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
                 remove: bool) -> None:
     """Tag a source (or remove tags with --remove)."""
-    from ..sources import add_tag, remove_tag, resolve_source
+    from ..sources.annotations import add_tag, remove_tag
+    from ..sources.queries import resolve_source
     with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         with opened.transaction():
@@ -324,8 +326,8 @@ def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
 def assess_command(ctx: Context, case: str, source_id: str, reliability: str | None,
                    credibility: int | None, reason: str | None) -> None:
     """Grade a source in the Admiralty style (reliability A-F, credibility 1-6)."""
-    from ..sources import CREDIBILITY, RELIABILITY, resolve_source, set_assessment
-    from ..sources.queries import grading
+    from ..sources.annotations import CREDIBILITY, RELIABILITY, set_assessment
+    from ..sources.queries import grading, resolve_source
     with open_case(ctx, case) as opened:
         source = resolve_source(opened, source_id)
         row = set_assessment(opened, source["uuid"],

@@ -92,10 +92,11 @@ def _grid() -> dict[tuple[int, int], list[Airport]]:
 
 @lru_cache(maxsize=1)
 def _codes() -> dict[str, Airport]:
-    """Code -> airport. ICAO codes first, then GPS codes, idents and IATA codes, so that a
-    code never points away from the airport that officially holds it."""
+    """Code -> airport: the one index of codes (``lookup`` and the identifier finder use it).
+    ICAO and IATA codes first, then GPS codes and idents, so that a code never points away
+    from the airport that officially holds it."""
     table: dict[str, Airport] = {}
-    for attribute in ("icao_code", "gps_code", "ident", "iata_code"):
+    for attribute in ("icao_code", "iata_code", "gps_code", "ident"):
         for airport in all_airports():
             code = getattr(airport, attribute).strip().upper()
             if code and code not in table:

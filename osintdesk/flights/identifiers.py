@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-from .airports import Airport, all_airports
-from .identity import AircraftType, PrefixRule, address_country, all_aircraft_types, country_names, prefix_rules
+from .airports import Airport, lookup
+from .identity import (AircraftType, PrefixRule, address_country, all_aircraft_types, country_names,
+                       registration_matches)
 
 REGISTRATION = "registration"
 ICAO24 = "icao24"
@@ -65,15 +66,6 @@ class IdentifierHit:
 # ============================================================================= reference tables
 
 
-@lru_cache(maxsize=1)
-def registration_rules() -> Mapping[str, tuple[PrefixRule, ...]]:
-    """Registration rules by prefix (the flight package's table, grouped)."""
-    rules: dict[str, list[PrefixRule]] = {}
-    for rule in prefix_rules():
-        rules.setdefault(rule.prefix, []).append(rule)
-    return {prefix: tuple(items) for prefix, items in rules.items()}
-
-
 @lru_cache(maxsize=4096)
 def icao24_allocation(address: int) -> tuple[str, bool] | None:
     """(country ISO2, military) of the smallest block holding a 24-bit address."""
@@ -102,19 +94,6 @@ def _icao_codes(airport: Airport) -> list[str]:
     """The ``icao_code``, ``gps_code`` and ``ident`` columns that are four letters (535 rows
     have no ``icao_code``)."""
     return [c for c in (airport.icao_code, airport.gps_code, airport.ident) if _ICAO_CODE.fullmatch(c)]
-
-
-@lru_cache(maxsize=1)
-def airports_by_code() -> tuple[Mapping[str, Airport], Mapping[str, Airport]]:
-    """(by ICAO code, by IATA code), from the flight package's airports table."""
-    by_icao: dict[str, Airport] = {}
-    by_iata: dict[str, Airport] = {}
-    for airport in all_airports():
-        for code in _icao_codes(airport):
-            by_icao.setdefault(code, airport)
-        if re.fullmatch(r"[A-Z]{3}", airport.iata_code):
-            by_iata.setdefault(airport.iata_code, airport)
-    return by_icao, by_iata
 
 
 def _model_key(letters: str, digits: str) -> str:
@@ -265,29 +244,29 @@ class RegistrationMatch:
 def find_registrations(text: str) -> list[RegistrationMatch]:
     """Registrations in free text, each with the country its prefix rule gives.
 
-    Only upper-case tokens count. A token without a hyphen must hold digits and letters
-    (``NATO``, ``GABON``, ``12345`` are not registrations); hyphen-less spellings of
-    hyphenated registrations need a code of five or more (``SU100`` is a flight number).
-    ``certain`` is False for forms that read like words or numbers (``G-EUPT``, ``P-632``,
-    ``N123AB``, ``RA86496``): the identifier finder keeps those only with aviation context.
-    Dash look-alikes are not undone here (see :func:`plain_dashes`).
+    Only upper-case tokens count, matched by ``identity.registration_matches``. A token
+    without a hyphen must hold digits and letters (``NATO``, ``GABON``, ``12345`` are not
+    registrations); hyphen-less spellings of hyphenated registrations need a code of five or
+    more (``SU100`` is a flight number). ``certain`` is False for forms that read like words
+    or numbers (``G-EUPT``, ``P-632``, ``N123AB``, ``RA86496``): the identifier finder keeps
+    those only with aviation context. Dash look-alikes are not undone here (see
+    :func:`plain_dashes`).
     """
-    rules = registration_rules()
     names = country_names()
     found = []
     for match in _REG_TOKEN.finditer(text):
-        head, code = match.group(1), match.group(2)
         token = match.group(0)
-        if code is not None:
-            matched = _match_hyphenated(rules, head, token)
-        else:
-            matched = _match_unhyphenated(rules, token)
-        if matched is None or token in _WORDLIKE_REGISTRATIONS:
+        hyphenated = match.group(2) is not None
+        if token in _WORDLIKE_REGISTRATIONS or not (hyphenated or _mixes_letters_and_digits(token)):
             continue
-        rule, value, certain = matched
+        plausible = (m for m in registration_matches(token) if hyphenated or _plausible_bare(token, *m))
+        rule, code, value = next(plausible, (None, None, None))
+        if rule is None:
+            continue
         found.append(RegistrationMatch(text=token, start=match.start(), end=match.end(), registration=value,
                                        prefix=rule.prefix, iso2=rule.iso2,
-                                       country=names.get(rule.iso2, rule.iso2), certain=certain))
+                                       country=names.get(rule.iso2, rule.iso2),
+                                       certain=_certain(rule, code, hyphenated)))
     return found
 
 
@@ -297,36 +276,28 @@ def _find_registrations(norm: str):
                         country_iso2=match.iso2, prefix=match.prefix), not match.certain)
 
 
-def _match_hyphenated(rules, prefix: str, token: str):
-    for rule in rules.get(prefix, ()):
-        matched = rule.full.fullmatch(token) if rule.has_hyphen else None
-        if matched:
-            code = matched.group("code")
-            # Certain: a two-plus-letter prefix and a code with a digit (RA-86496, RF-12345).
-            # One-letter prefixes and all-letter codes read like words (B-SIDE, C-SPAN).
-            certain = len(rule.prefix) >= 2 and len(code) >= 3 and any(c.isdigit() for c in code)
-            return rule, rule.template.format(code=code), certain
-    return None
+def _mixes_letters_and_digits(token: str) -> bool:
+    """"GREAT" or "12345": never a registration without a hyphen."""
+    return any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
 
 
-def _match_unhyphenated(rules, token: str):
-    if not any(c.isdigit() for c in token) or not any(c.isalpha() for c in token):
-        return None  # "GREAT" or "12345": never a registration without a hyphen
-    for length in range(min(4, len(token) - 1), 0, -1):
-        for rule in rules.get(token[:length], ()):
-            pattern = rule.full if not rule.has_hyphen else rule.no_hyphen
-            matched = pattern.fullmatch(token)
-            if not matched or (rule.prefix == "N" and not _US_N_NUMBER.fullmatch(token)):
-                continue
-            code = matched.group("code")
-            if rule.has_hyphen and len(code) < 5:
-                continue  # "SU100", "BA123": flight numbers, not RA86496-style registrations
-            digits = sum(c.isdigit() for c in code)
-            # Countries that write no hyphen (HL7712, JA8089) are certain with 3+ digits; the
-            # US "N" and hyphen-less spellings of hyphenated ones (RA86496) need context.
-            certain = not rule.has_hyphen and len(rule.prefix) >= 2 and digits >= 3
-            return rule, rule.template.format(code=code), certain
-    return None
+def _plausible_bare(token: str, rule: PrefixRule, code: str, _value: str) -> bool:
+    """Whether a match of a token written without a hyphen can be a registration in text."""
+    if rule.prefix == "N" and not _US_N_NUMBER.fullmatch(token):
+        return False   # N95, N2O
+    # "SU100", "BA123": flight numbers, not RA86496-style hyphen-less registrations.
+    return not rule.has_hyphen or len(code) >= 5
+
+
+def _certain(rule: PrefixRule, code: str, hyphenated: bool) -> bool:
+    """Whether the registration stands on its own in text, without aviation context."""
+    if hyphenated:
+        # A two-plus-letter prefix and a code with a digit (RA-86496, RF-12345). One-letter
+        # prefixes and all-letter codes read like words (B-SIDE, C-SPAN).
+        return len(rule.prefix) >= 2 and len(code) >= 3 and any(c.isdigit() for c in code)
+    # Countries that write no hyphen (HL7712, JA8089) are certain with 3+ digits; the US "N"
+    # and hyphen-less spellings of hyphenated ones (RA86496) need context.
+    return not rule.has_hyphen and len(rule.prefix) >= 2 and sum(c.isdigit() for c in code) >= 3
 
 
 # ----------------------------------------------------------------------------- ICAO 24-bit addresses
@@ -459,11 +430,14 @@ _NAME_WORDS_BEFORE = 4
 
 
 def _airport(code: str):
-    by_icao, by_iata = airports_by_code()
-    if len(code) == 4 and code in by_icao:
-        return AIRPORT_ICAO, by_icao[code]
-    if len(code) == 3 and code in by_iata:
-        return AIRPORT_IATA, by_iata[code]
+    """(kind, airport) for a four-letter ICAO code or a three-letter IATA code, or None."""
+    airport = lookup(code)
+    if airport is None:
+        return None
+    if len(code) == 4 and code in _icao_codes(airport):
+        return AIRPORT_ICAO, airport
+    if len(code) == 3 and code == airport.iata_code:
+        return AIRPORT_IATA, airport
     return None
 
 

@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from ..paths import resource
 
@@ -140,9 +141,33 @@ def prefix_rules() -> list[PrefixRule]:
     return rules
 
 
-def _standard_form(rule: PrefixRule, match: re.Match) -> str:
-    code = match.groupdict().get("code")
-    return rule.template.replace("{code}", code) if code is not None else match.group(0)
+@lru_cache(maxsize=1)
+def _rules_by_prefix() -> dict[str, tuple[PrefixRule, ...]]:
+    rules: dict[str, list[PrefixRule]] = {}
+    for rule in prefix_rules():
+        rules.setdefault(rule.prefix, []).append(rule)
+    return {prefix: tuple(items) for prefix, items in rules.items()}
+
+
+def registration_matches(token: str) -> Iterator[tuple[PrefixRule, str, str]]:
+    """Every rule a whole upper-case token matches, longest prefix first, as (rule, code,
+    standard form): a hyphenated token against its prefix's with-hyphen patterns, a bare one
+    against the patterns written without the hyphen (so ``B-HKA`` cannot pass as ``B`` +
+    ``-HKA``). The one matcher: ``registration_country`` takes the first, the finder in
+    ``identifiers`` the first that is plausible in free text."""
+    rules = _rules_by_prefix()
+    head, hyphen, _ = token.partition("-")
+    if hyphen:
+        candidates = [(rule, rule.full) for rule in rules.get(head, ()) if rule.has_hyphen]
+    else:
+        longest = min(max(map(len, rules)), len(token) - 1)
+        candidates = [(rule, rule.no_hyphen if rule.has_hyphen else rule.full)
+                      for length in range(longest, 0, -1) for rule in rules.get(token[:length], ())]
+    for rule, pattern in candidates:
+        match = pattern.fullmatch(token)
+        if match:
+            code = match.group("code")
+            yield rule, code, rule.template.replace("{code}", code)
 
 
 def registration_country(registration: str | None) -> RegistrationCountry | None:
@@ -151,20 +176,9 @@ def registration_country(registration: str | None) -> RegistrationCountry | None
     None when no prefix rule matches the whole registration."""
     if not registration:
         return None
-    return _match_token(registration.strip().upper())
-
-
-def _match_token(candidate: str) -> RegistrationCountry | None:
-    """Match a whole token: a hyphenated one against the full (with-hyphen) patterns only,
-    a bare one against the no-hyphen patterns (so ``B-HKA`` cannot pass as ``B`` + ``-HKA``)."""
-    names = country_names()
-    hyphenated = "-" in candidate
-    for rule in prefix_rules():
-        pattern = rule.full if hyphenated else rule.no_hyphen
-        match = pattern.fullmatch(candidate)
-        if match:
-            return RegistrationCountry(registration=_standard_form(rule, match), prefix=rule.prefix,
-                                       iso2=rule.iso2, country=names.get(rule.iso2, rule.iso2))
+    for rule, _code, standard in registration_matches(registration.strip().upper()):
+        return RegistrationCountry(registration=standard, prefix=rule.prefix, iso2=rule.iso2,
+                                   country=country_names().get(rule.iso2, rule.iso2))
     return None
 
 

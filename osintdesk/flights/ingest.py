@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from ..errors import InputError
 from ..store import Case
-from ..store.artifacts import sha256_of_file
+from ..filebytes import sha256_of_file
 from ..store.records import TRACK_POINTS, RowDigest
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
@@ -272,7 +272,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         raise InputError("no such file" if not path.exists() else "is not a file", path=path)
     importer: ModuleType = (importers.get(fmt) if isinstance(fmt, str)
                             else fmt or importers.detect(path))
-    sha256 = sha256_of_file(path, cancelled=cancelled)
+    sha256, _ = sha256_of_file(path, cancelled=cancelled)
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
     previous = case.conn.execute(
@@ -286,7 +286,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
 
     with case.transaction():
         evidence, _ = case.add_evidence_file(
-            path, kind="flight-file", cancelled=cancelled,
+            path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
             details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
         import_uuid = str(uuidlib.uuid4())
         # Points reference the import by integer id; the import record (with its counts)

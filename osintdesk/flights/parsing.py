@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .. import timefmt
 from ..errors import Cancelled, InputError
+from ..filebytes import without_bom
 from .model import TrackPoint
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -301,7 +302,7 @@ def header_index(header: list[str], name: str, line: int, *, required: Iterable[
 
 def header_line(head: bytes) -> str:
     """The first line of ``head`` decoded leniently, lower-cased, for sniffing CSV headers."""
-    first = head.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf")
+    first = without_bom(head.split(b"\n", 1)[0])
     return first.decode("utf-8", "replace").strip().lower()
 
 

@@ -18,6 +18,7 @@ from .acquire.documents import ArchivePage, EvidenceFile
 from .acquire.files import read_evidence_file
 from ..errors import Cancelled, InputError, ReadOnlyCaseError
 from ..store import Case
+from ..store.artifacts import ArtifactChanged
 from .ingest import ensure_source, file_identity, store_capture, url_identity, utc_text
 
 Progress = Callable[[int, "int | None"], None]
@@ -87,12 +88,13 @@ def _store_file(case: Case, path: Path, read: EvidenceFile,
     document = read.document
     resources = 0
     with case.transaction():
-        evidence, _ = case.add_evidence_file(path, kind=document.kind,
-                                             media_type=document.media_type,
-                                             cancelled=cancelled)
-        if evidence["sha256"] != read.sha256:
+        try:
+            evidence, _ = case.add_evidence_file(path, kind=document.kind,
+                                                 media_type=document.media_type,
+                                                 cancelled=cancelled, expected_sha256=read.sha256)
+        except ArtifactChanged:
             raise InputError("the file changed while it was being added; nothing was added",
-                             path=path)
+                             path=path) from None
         existing = _sources_of(case, evidence["uuid"])
         if existing:
             return _outcome(path, evidence, document.kind, False,
@@ -145,7 +147,7 @@ def _add_document(case: Case, evidence: dict, read: EvidenceFile):
 
 
 def _add_archive_page(case: Case, evidence: dict, read: EvidenceFile, page: ArchivePage):
-    content = case.put_artifact(page.content)
+    content = case.put_artifact(page.content, expected_sha256=page.content_sha256)
     source, new_source = ensure_source(case, identity=url_identity(page.url), kind="web",
                                        url=page.url, name=page.url)
     fields = {
@@ -170,10 +172,12 @@ def _add_archive_resources(case: Case, evidence: dict, document, cancelled: IsCa
     for resource in document.resources:
         if cancelled and cancelled():
             raise Cancelled()
-        artifact = case.put_artifact(resource.path, cancelled=cancelled)
-        if artifact.sha256 != resource.sha256:
+        try:
+            artifact = case.put_artifact(resource.path, cancelled=cancelled,
+                                         expected_sha256=resource.sha256)
+        except ArtifactChanged:
             raise InputError(f"the payload of {resource.url} changed while it was being added; "
-                             "nothing was added", path=evidence["original_name"])
+                             "nothing was added", path=evidence["original_name"]) from None
         case.insert_record("archive-resource", {
             "evidence_uuid": evidence["uuid"], "url": resource.url,
             "url_key": url_identity(resource.url), "status": resource.status,

@@ -6,7 +6,6 @@ Plain dict rows for the CLI (``--json``), the window's models and the tests.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from .acquire.identifiers import DATE
@@ -137,40 +136,14 @@ def captures_of(case: Case, source_uuid: str) -> list[dict]:
         "ORDER BY c.captured_utc DESC, c.created_utc DESC", [source_uuid])]
 
 
-def _tables(case: Case) -> set[str]:
-    return {r[0] for r in case.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
 def located_captures(case: Case) -> list[dict]:
     """Captures that carry a position (a photo's EXIF GPS, a file's location), in capture
     order: the source's ``name``, ``geo_lat``, ``geo_lon`` (degrees), ``document_kind`` and
-    ``taken_utc``. None in a case older than these tables."""
-    if not {"captures", "sources"} <= _tables(case):
-        return []
-    try:
-        return list(case.db.query(
-            "SELECT s.name, c.geo_lat, c.geo_lon, c.document_kind, c.taken_utc "
-            "FROM captures c JOIN sources s ON s.uuid = c.source_uuid "
-            "WHERE c.geo_lat IS NOT NULL AND c.geo_lon IS NOT NULL ORDER BY c.captured_utc"))
-    except sqlite3.Error:
-        return []
-
-
-def place_records(case: Case) -> list[dict]:
-    """Rows of a ``places`` table when the case has one (``label``, ``lat``, ``lon`` in
-    degrees, ``kind``): its label is the first of a label, name or title column."""
-    if "places" not in _tables(case):
-        return []
-    try:
-        columns = {r[1] for r in case.conn.execute("PRAGMA table_info(places)")}
-        label = next((c for c in ("label", "name", "title") if c in columns), None)
-        if label is None or not {"lat", "lon"} <= columns:
-            return []
-        kind = "kind" if "kind" in columns else "'place'"
-        return list(case.db.query(f"SELECT {label} AS label, lat, lon, {kind} AS kind "
-                                  "FROM places WHERE lat IS NOT NULL AND lon IS NOT NULL"))
-    except sqlite3.Error:
-        return []
+    ``taken_utc``."""
+    return list(case.db.query(
+        "SELECT s.name, c.geo_lat, c.geo_lon, c.document_kind, c.taken_utc "
+        "FROM captures c JOIN sources s ON s.uuid = c.source_uuid "
+        "WHERE c.geo_lat IS NOT NULL AND c.geo_lon IS NOT NULL ORDER BY c.captured_utc"))
 
 
 def get_capture(case: Case, capture_uuid: str) -> dict:
@@ -337,13 +310,15 @@ def sources_for_aircraft(case: Case, aircraft_uuid: str) -> list[dict]:
     if not mentions:
         return []
     days = _flight_days(case, aircraft_uuid)
+    named: dict[str, set[str]] = {}   # the dates each source names, read in one query
+    for source_uuid, value in case.conn.execute(
+            "SELECT DISTINCT source_uuid, value FROM identifier_hits WHERE kind = ? "
+            f"AND source_uuid IN ({', '.join('?' * len(mentions))})", (DATE, *mentions)):
+        named.setdefault(source_uuid, set()).add(value)
     rows = list_sources(case, source_uuids=list(mentions))
     for row in rows:
         row["mentions"] = mentions[row["uuid"]]
-        named = {r[0] for r in case.conn.execute(
-            "SELECT DISTINCT value FROM identifier_hits WHERE source_uuid = ? AND kind = ?",
-            (row["uuid"], DATE))}
-        row["flight_dates"] = sorted(named & days)
+        row["flight_dates"] = sorted(named.get(row["uuid"], set()) & days)
     return rows
 
 

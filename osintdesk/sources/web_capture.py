@@ -1,4 +1,4 @@
-"""Capturing web pages into the case: fetch (``acquire.web``), read, then store all or nothing.
+"""Capturing web pages into the case: fetch and read (``acquire.web``), then store all or nothing.
 
 Each URL is one unit: its body, decoded body and WARC, the capture record, the extracted
 text, identifiers and selector hits are stored in one transaction, or nothing is. The same
@@ -15,12 +15,10 @@ from typing import Callable
 import requests
 
 from .acquire.documents import ExtractedDocument
-from .acquire.extract import extract_html
-from .acquire.readers import kind_for_media_type, read_document, read_document_as
-from .acquire.readers.html import MAX_PAGE_BYTES
-from .acquire.web import CaptureSettings, WebCapture, capture_url
-from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
+from .acquire.web import CaptureSettings, WebCapture, capture_url, read_captured
+from ..errors import Cancelled, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
+from ..store.artifacts import ArtifactChanged
 from .ingest import as_json, ensure_source, store_capture, url_identity, utc_text
 
 Progress = Callable[[int, "int | None"], None]
@@ -111,43 +109,6 @@ def _check(cancelled: IsCancelled | None) -> None:
         raise Cancelled()
 
 
-def read_captured(web: WebCapture, *, check_cancel: Callable[[], None] = lambda: None
-                  ) -> ExtractedDocument:
-    """What the captured body says, read by its declared type (sniffed when undeclared).
-
-    A successful response (2xx) whose body claims to be a PDF or an image but cannot be
-    read raises :class:`InputError` naming the URL: nothing is stored half understood.
-    """
-    body = web.viewable_body
-    if web.decode_error:
-        return ExtractedDocument(kind="other", media_type=web.media_type or "",
-                                 warnings=[web.decode_error])
-    kind = kind_for_media_type(web.media_type)
-    strict = 200 <= web.status < 300
-    if kind == "html":
-        if body.size_bytes > MAX_PAGE_BYTES:
-            return ExtractedDocument(kind="html", media_type=web.media_type, warnings=[
-                f"the page is larger than {MAX_PAGE_BYTES:,} bytes; its text was not extracted"])
-        return extract_html(body.path.read_bytes(), url=web.final_url,
-                            declared_charset=web.charset)
-    try:
-        if kind in ("pdf", "image", "text", "markdown"):
-            return read_document_as(body.path, kind, check_cancel=check_cancel)
-        if kind is None:
-            document = read_document(body.path, check_cancel=check_cancel)
-            if document.kind in ("warc", "wacz"):
-                return ExtractedDocument(kind="other", media_type=web.media_type or "")
-            return document
-    except InputError as error:
-        reason = str(error).removeprefix(f"{error.path}: ")
-        if strict:
-            raise InputError(f"the response is {reason}; nothing was stored",
-                             path=web.requested_url) from None
-        return ExtractedDocument(kind="other", media_type=web.media_type or "",
-                                 warnings=[f"the body could not be read: {reason}"])
-    return ExtractedDocument(kind="other", media_type=web.media_type or "")
-
-
 def _store(case: Case, web: WebCapture, document: ExtractedDocument,
            cancelled: IsCancelled | None) -> CaptureOutcome:
     final = web.final
@@ -157,11 +118,12 @@ def _store(case: Case, web: WebCapture, document: ExtractedDocument,
                                            name=web.requested_url)
         stored = {}
         for artifact in web.artifacts:
-            kept = case.put_artifact(artifact.path, cancelled=cancelled)
-            if kept.sha256 != artifact.sha256:  # the work file changed under us
+            try:
+                case.put_artifact(artifact.path, cancelled=cancelled, expected_sha256=artifact.sha256)
+            except ArtifactChanged:   # the work file changed under us
                 raise NetworkError("the captured files changed before they were stored; "
-                                   "nothing was stored", path=web.requested_url)
-            stored[artifact.role] = kept.sha256
+                                   "nothing was stored", path=web.requested_url) from None
+            stored[artifact.role] = artifact.sha256
         fields = {
             "method": "web", "requested_url": web.requested_url, "final_url": web.final_url,
             "redirects": json.dumps([{"url": e.url, "status": e.status, "location": e.location}

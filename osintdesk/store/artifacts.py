@@ -7,7 +7,6 @@ size is hashed, stored, read and exported in a stream (a 200 MB file never needs
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -17,11 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Union
 
-from ..errors import Cancelled, InputError
+from ..errors import InputError
+from ..filebytes import HashingWriter, read_blocks, sha256_of_stream
 
 CHUNK_SIZE = 1 << 20  # 1 MiB
+CHANGED = "changed while it was being stored; nothing was stored"
 ArtifactSource = Union[bytes, bytearray, memoryview, str, os.PathLike, BinaryIO]
 Progress = Callable[[int, int | None], None]
+
+
+class ArtifactChanged(InputError):
+    """The bytes read while storing are not those the caller or the first pass hashed."""
 
 
 @dataclass(frozen=True)
@@ -81,53 +86,37 @@ class _NoClose(io.RawIOBase):
         pass
 
 
-def _chunks(stream: BinaryIO, cancelled: Callable[[], bool] | None) -> Iterator[bytes]:
-    while True:
-        if cancelled and cancelled():
-            raise Cancelled()
-        block = stream.read(CHUNK_SIZE)
-        if not block:
-            return
-        yield block
-
-
 def hash_source(src: _Source, progress: Progress | None = None,
                 cancelled: Callable[[], bool] | None = None, total: int | None = None
                 ) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
+    """SHA-256 and size of what ``src`` holds, read in a stream."""
     with src.open() as stream:
-        for block in _chunks(stream, cancelled):
-            digest.update(block)
-            size += len(block)
-            if progress:
-                progress(size, total)
-    return digest.hexdigest(), size
+        return sha256_of_stream(stream, progress=progress, cancelled=cancelled, total_bytes=total)
 
 
-def sha256_of_file(path: str | os.PathLike, progress: Progress | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> str:
-    """SHA-256 of a file, read in a stream (InputError naming the file if it cannot be read)."""
-    src = _Source(path)
-    return hash_source(src, progress, cancelled, os.path.getsize(path))[0]
+def verify_source(src: _Source, sha256: str, size: int, progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> None:
+    """Raise :class:`ArtifactChanged` unless ``src`` holds ``size`` bytes that hash to ``sha256``."""
+    if hash_source(src, progress, cancelled, size) != (sha256, size):
+        raise ArtifactChanged(CHANGED, path=src.name)
 
 
 def write_chunks(conn: sqlite3.Connection, src: _Source, sha256: str, size: int,
                  progress: Progress | None = None,
                  cancelled: Callable[[], bool] | None = None) -> None:
-    """Copy the bytes into artifact_chunks, checking they still hash to ``sha256``."""
-    digest = hashlib.sha256()
-    written = 0
+    """Copy the bytes into artifact_chunks, hashing them as they go: bytes that do not hash
+    to ``sha256`` (or are not ``size`` long) raise :class:`ArtifactChanged`, and the caller's
+    transaction then leaves nothing written."""
+    written = HashingWriter()
     with src.open() as stream:
-        for seq, block in enumerate(_chunks(stream, cancelled)):
-            digest.update(block)
-            written += len(block)
+        for seq, block in enumerate(read_blocks(stream, cancelled=cancelled, block_bytes=CHUNK_SIZE)):
+            written.write(block)
             conn.execute("INSERT INTO artifact_chunks (sha256, seq, data) VALUES (?,?,?)",
                          (sha256, seq, block))
             if progress:
-                progress(written, size)
-    if digest.hexdigest() != sha256 or written != size:
-        raise InputError("changed while it was being stored; nothing was stored", path=src.name)
+                progress(written.size_bytes, size)
+    if written.sha256 != sha256 or written.size_bytes != size:
+        raise ArtifactChanged(CHANGED, path=src.name)
 
 
 def iter_chunks(conn: sqlite3.Connection, sha256: str) -> Iterator[tuple[int, bytes]]:

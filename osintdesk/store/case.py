@@ -313,25 +313,40 @@ class Case:
     # ---------------------------------------------------------------- artifacts
 
     def put_artifact(self, source: art.ArtifactSource, *, progress: art.Progress | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> art.Artifact:
-        """Store bytes write-once under their SHA-256; the same bytes are stored once."""
+                     cancelled: Callable[[], bool] | None = None,
+                     expected_sha256: str | None = None) -> art.Artifact:
+        """Store bytes write-once under their SHA-256; the same bytes are stored once.
+
+        With ``expected_sha256`` (the caller hashed the bytes already) they are read once,
+        hashed while they are stored (or, when already stored, hashed to check); bytes that
+        do not hash to it raise :class:`~osintdesk.store.artifacts.ArtifactChanged` and
+        nothing is written. Without it they are hashed first for their key, then stored.
+        """
         self._require_writable()
         src = art._Source(source)
         try:
             total = _size_of(source)
-            half = (lambda done, _t: progress(done // 2, total)) if progress and total else None
-            sha256, size = art.hash_source(src, half, cancelled, total)
+            one_pass = expected_sha256 is not None and total is not None
+            if one_pass:
+                sha256, size, store_progress = expected_sha256, total, progress
+            else:
+                half = (lambda done, _t: progress(done // 2, total)) if progress and total else None
+                sha256, size = art.hash_source(src, half, cancelled, total)
+                store_progress = ((lambda done, _t: progress(size // 2 + done // 2, total))
+                                  if progress and total else None)
+                if expected_sha256 not in (None, sha256):
+                    raise art.ArtifactChanged(art.CHANGED, path=src.name)
             with self.transaction():
                 if self.has_artifact(sha256):
+                    if one_pass:   # the caller's hash is checked, never trusted
+                        art.verify_source(src, sha256, size, store_progress, cancelled)
                     return art.Artifact(sha256, size, False)
                 fields = self.new_record_fields()
                 self.conn.execute(
                     "INSERT INTO artifacts (sha256, uuid, size, chunk_size, created_utc, examiner)"
                     " VALUES (?,?,?,?,?,?)", (sha256, fields["uuid"], size, art.CHUNK_SIZE,
                                              fields["created_utc"], fields["examiner"]))
-                second = ((lambda done, _t: progress(size // 2 + done // 2, total))
-                          if progress and total else None)
-                art.write_chunks(self.conn, src, sha256, size, second, cancelled)
+                art.write_chunks(self.conn, src, sha256, size, store_progress, cancelled)
                 self._log("store", "artifact", sha256, sha256, {"size": size})
             return art.Artifact(sha256, size, True)
         finally:
@@ -431,11 +446,13 @@ class Case:
     def add_evidence_file(self, path: str | os.PathLike, *, kind: str = "file",
                           media_type: str | None = None, details: dict | None = None,
                           progress: art.Progress | None = None,
-                          cancelled: Callable[[], bool] | None = None) -> tuple[dict, bool]:
+                          cancelled: Callable[[], bool] | None = None,
+                          expected_sha256: str | None = None) -> tuple[dict, bool]:
         """Store a file as evidence (bytes write-once, original name and times kept).
 
         Returns ``(evidence_record, is_new)``; the same bytes added again with the same
-        kind add nothing and return the existing record.
+        kind add nothing and return the existing record. ``expected_sha256``: the hash the
+        caller read, checked while the file is stored (see :meth:`put_artifact`).
         """
         self._require_writable()
         path = Path(path)
@@ -443,7 +460,8 @@ class Case:
             raise InputError("no such file" if not path.exists() else "is not a file", path=path)
         stat = path.stat()
         with self.transaction():
-            artifact = self.put_artifact(path, progress=progress, cancelled=cancelled)
+            artifact = self.put_artifact(path, progress=progress, cancelled=cancelled,
+                                         expected_sha256=expected_sha256)
             existing = self.conn.execute(
                 "SELECT uuid FROM evidence WHERE sha256 = ? AND kind = ? ORDER BY created_utc",
                 (artifact.sha256, kind)).fetchone()

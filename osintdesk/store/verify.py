@@ -7,10 +7,10 @@ log, so a failed verification stays visible later.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Sequence
 
+from ..filebytes import HashingWriter
 from . import audit
 from .case import Case
 from .records import BULK_GROUPS, RECORD_KINDS, group_digest, group_ids, state_hash
@@ -104,8 +104,7 @@ def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:
     count = 0
     rows = case.conn.execute("SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall()
     for sha256, size in rows:
-        digest = hashlib.sha256()
-        length = 0
+        stored = HashingWriter()
         expected_seq = 0
         gap = False
         for seq, data in case.conn.execute(
@@ -113,14 +112,13 @@ def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:
             if seq != expected_seq:
                 gap = True
             expected_seq = seq + 1
-            digest.update(data)
-            length += len(data)
+            stored.write(data)
         name = f"artifact {sha256}"
         if gap:
             report.fail("artifact", name, "chunks are missing or out of sequence")
-        if length != size:
-            report.fail("artifact", name, "size differs", f"{size} bytes", f"{length} bytes")
-        found = digest.hexdigest()
+        if stored.size_bytes != size:
+            report.fail("artifact", name, "size differs", f"{size} bytes", f"{stored.size_bytes} bytes")
+        found = stored.sha256
         if found != sha256:
             report.fail("artifact", name, "content does not match its SHA-256", sha256, found)
         count += 1

@@ -44,6 +44,12 @@ class PagedQueryModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.set_source(self._fetch, self._count)
 
+    @property
+    def total(self) -> int:
+        """How many rows the model expects, fetched or not: the count when the source was set
+        (less if fetching found fewer)."""
+        return self._total
+
     def row(self, row: int) -> dict:
         return self._rows[row]
 

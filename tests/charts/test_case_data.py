@@ -4,9 +4,7 @@ import numpy as np
 import pytest
 
 from osintdesk.charts import case_data, draw_map
-from tests.support.chart_samples import write_sample_case
 from osintdesk.errors import Cancelled, OsintdeskError
-from osintdesk.store import Case
 
 
 def flights_table(case):
@@ -123,21 +121,8 @@ def test_activity_rows_in_a_window_and_for_one_aircraft(sample_case):
     assert [(r.aircraft_label, r.flights) for r in late] == [("N7423C (B738)", [])]
 
 
-def test_places_tolerate_a_case_without_them(sample_case):
+def test_a_case_without_located_captures_has_no_places(sample_case):
     assert case_data.places(sample_case) == []
-
-
-def test_places_from_a_places_table(tmp_path):
-    path = write_sample_case(tmp_path / "with-places.osintcase")
-    with Case.open(path, examiner="Test Examiner") as writable:
-        writable.conn.execute("CREATE TABLE places (name TEXT, lat REAL, lon REAL, kind TEXT)")
-        writable.conn.execute("INSERT INTO places VALUES ('apron photo', 39.229, 125.6745, "
-                              "'photo (EXIF)'), ('no position', NULL, NULL, NULL)")
-        writable.conn.commit()
-    with Case.open(path, examiner="Test Examiner", readonly=True) as case:
-        (place,) = case_data.places(case)
-        assert (place.label, place.lat, place.lon, place.kind) == \
-            ("apron photo", 39.229, 125.6745, "photo (EXIF)")
 
 
 def test_a_map_from_the_case(sample_case, fig):

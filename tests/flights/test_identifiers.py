@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from osintdesk.flights import airports, identity
 from osintdesk.flights.identifiers import find_aviation_identifiers, find_registrations, icao24_allocation
 
 
@@ -28,6 +29,25 @@ def test_registrations_are_found_by_one_finder():
         ("RA-86496", False), ("HL7712", True)]
     assert [(h.value, h.start) for h in find_aviation_identifiers(text) if h.kind == "registration"] == [
         (m.registration, m.start) for m in find_registrations(text)]
+
+
+def test_the_finder_and_registration_country_share_one_matcher():
+    text = ("RA-86496 RF-12345 N123AB P-632 HL7712 RA86496 B-1234 B-HKA VQ-BAB EW-001PA "
+            "F-OMAB G-EUPT JA8089 UP-I7601")
+    matches = find_registrations(text)
+    assert len(matches) == 14
+    for match in matches:
+        country = identity.registration_country(match.text)
+        assert (country.registration, country.iso2, country.prefix) == \
+            (match.registration, match.iso2, match.prefix)
+
+
+def test_airport_codes_come_from_the_airports_index():
+    text = "The flight departed UUWW for Pyongyang Sunan (FNJ); route VKO-FNJ, IATA: SVO"
+    hits = [h for h in find_aviation_identifiers(text) if h.kind in ("airport_icao", "airport_iata")]
+    assert [h.value for h in hits] == ["UUWW", "FNJ", "VKO", "FNJ", "SVO"]
+    for hit in hits:
+        assert airports.lookup(hit.value).name == hit.details["name"]
 
 
 @pytest.mark.parametrize("text, expected", [

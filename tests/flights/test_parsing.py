@@ -176,6 +176,16 @@ def test_csv_rows_refuse_binary_and_nul(tmp_path):
     assert f"{binary}, line 3: " in str(info.value)
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_only_a_whole_byte_order_mark_leaves_a_header(tmp_path, bom):
+    # The first column's name starts with U+FF54, whose UTF-8 begins with \xef like the mark.
+    path = tmp_path / "track.csv"
+    path.write_bytes(bom + "\uff54ime,lat,lon\n1704153600,55.6,37.3\n".encode("utf-8"))
+    head = parsing.read_head(path)
+    assert parsing.header_line(head) == "\uff54ime,lat,lon"
+    assert parsing.header_cells(head) == ["\uff54ime", "lat", "lon"]
+
+
 def test_json_stream_across_chunk_boundaries(monkeypatch):
     monkeypatch.setattr(parsing, "READ_CHUNK", 7)
     monkeypatch.setattr(parsing, "_SAFE_MARGIN", 3)

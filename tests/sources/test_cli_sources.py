@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from tests.support.source_server import samples, servers
+from tests.support import servers
+from tests.support import source_samples as samples
 
 
 def run(*args):

@@ -9,13 +9,16 @@ from osintdesk.sources.acquire.web import CaptureSettings
 from osintdesk.errors import InputError
 from tests.support import flight_samples
 from osintdesk.flights.ingest import import_flight_file
-from osintdesk.sources import (add_files, add_note, add_tag, aircraft_for_source, capture,
-                               diff_captures, edit_note, list_sources, remove_tag, set_assessment,
-                               sources_for_aircraft, sources_for_flight)
-from osintdesk.sources.queries import notes_of, resolve_source, tags_of
+from osintdesk.sources.local_files import add_files
+from osintdesk.sources.annotations import add_note, add_tag, edit_note, remove_tag, set_assessment
+from osintdesk.sources.diff import diff_captures
+from osintdesk.sources.queries import (aircraft_for_source, list_sources, notes_of, resolve_source,
+                                       sources_for_aircraft, sources_for_flight, tags_of)
+from osintdesk.sources.web_capture import capture
 from osintdesk.store import verify_case
 
-from tests.support.source_server import case_state, samples
+from tests.support import source_samples as samples
+from tests.support.source_server import case_state
 
 
 @pytest.fixture

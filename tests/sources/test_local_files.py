@@ -8,11 +8,13 @@ import hashlib
 import pytest
 
 from osintdesk.errors import InputError, ReadOnlyCaseError
-from osintdesk.sources import add_files, list_sources
-from osintdesk.sources.queries import capture_text, captures_of, get_capture, resource_for_url
+from osintdesk.sources.local_files import add_files
+from osintdesk.sources.queries import capture_text, captures_of, get_capture, list_sources, resource_for_url
 from osintdesk.store import Case, verify_case
 
-from tests.support.source_server import case_state, samples, servers
+from tests.support import servers
+from tests.support import source_samples as samples
+from tests.support.source_server import case_state
 
 
 def test_html_file(case, tmp_path):
@@ -138,6 +140,24 @@ def test_bad_file_is_named_and_nothing_is_added(case, tmp_path, name, make, mess
     assert str(bad) in str(error.value) and message in str(error.value)
     assert case_state(case) == before
     assert verify_case(case).ok
+
+
+def test_a_file_that_changes_after_it_was_read_is_refused(case, tmp_path, monkeypatch):
+    from osintdesk.sources import local_files
+    path = tmp_path / "story.txt"
+    path.write_text(samples.STORY_TEXT)
+    real_read = local_files.read_evidence_file
+
+    def read_then_change(*args, **kwargs):
+        read = real_read(*args, **kwargs)
+        path.write_text(samples.STORY_TEXT.replace("RA-86496", "RA-86499"))   # same size
+        return read
+    monkeypatch.setattr(local_files, "read_evidence_file", read_then_change)
+    before = case_state(case)
+    with pytest.raises(InputError, match="story.txt: the file changed while it was being added; "
+                                         "nothing was added"):
+        add_files(case, [path])
+    assert case_state(case) == before
 
 
 def test_read_only_case_refuses(tmp_path):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from osintdesk.errors import InputError
-from osintdesk.sources import add_files, add_note, add_tag, search
-from osintdesk.sources.search import fts_query, highlight_offsets, rebuild_index
+from osintdesk.sources.local_files import add_files
+from osintdesk.sources.annotations import add_note, add_tag
+from osintdesk.sources.search import fts_query, highlight_offsets, rebuild_index, search
 from osintdesk.sources.queries import capture_text
 
-from tests.support.source_server import samples, servers
+from tests.support import servers
+from tests.support import source_samples as samples
 
 
 @pytest.fixture

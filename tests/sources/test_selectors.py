@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from osintdesk.errors import InputError
-from osintdesk.sources import add_files, add_selector, list_selectors, remove_selector
+from osintdesk.sources.local_files import add_files
 from osintdesk.sources.queries import selector_hits_of
-from osintdesk.sources.selectors import Selector, match_selectors, selector_hits
+from osintdesk.sources.selectors import (Selector, add_selector, list_selectors, match_selectors,
+                                         remove_selector, selector_hits)
 from osintdesk.store import verify_case
 
-from tests.support.source_server import case_state, samples
+from tests.support import source_samples as samples
+from tests.support.source_server import case_state
 
 
 def _text_file(tmp_path, name, text):

@@ -8,13 +8,17 @@ import sqlite3
 import pytest
 
 from osintdesk.sources.acquire.web import CaptureSettings
-from osintdesk.sources import (add_files, add_note, add_selector, add_tag, capture, search,
-                               set_assessment)
+from osintdesk.sources.local_files import add_files
+from osintdesk.sources.annotations import add_note, add_tag, set_assessment
+from osintdesk.sources.selectors import add_selector
+from osintdesk.sources.web_capture import capture
+from osintdesk.sources.search import search
 from osintdesk.store import Case, verify_case
 from osintdesk.store import case as case_module
 from osintdesk.store import migrations
 
-from tests.support.source_server import samples, servers
+from tests.support import servers
+from tests.support import source_samples as samples
 
 
 @pytest.fixture

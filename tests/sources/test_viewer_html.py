@@ -10,7 +10,9 @@ from pathlib import Path
 
 import osintdesk
 from osintdesk.flights.ingest import import_flight_file
-from osintdesk.sources import add_files, add_note, add_tag, queries, set_assessment
+from osintdesk.sources import queries
+from osintdesk.sources.local_files import add_files
+from osintdesk.sources.annotations import add_note, add_tag, set_assessment
 from osintdesk.sources import viewer_html as vh
 from osintdesk.sources.diff import CaptureDiff, diff_lines
 from osintdesk.store import Case

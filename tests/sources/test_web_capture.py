@@ -13,11 +13,12 @@ from warcio.archiveiterator import ArchiveIterator
 
 from osintdesk.sources.acquire.web import CaptureSettings
 from osintdesk.errors import Cancelled, InputError, NetworkError
-from osintdesk.sources import capture, list_sources
-from osintdesk.sources.queries import capture_text, captures_of, get_capture
+from osintdesk.sources.web_capture import capture
+from osintdesk.sources.queries import capture_text, captures_of, get_capture, list_sources
 from osintdesk.store import verify_case
 
-from tests.support.source_server import case_state, servers, warcio_check
+from tests.support import servers
+from tests.support.source_server import case_state, warcio_check
 
 
 def sha256(data: bytes) -> str:

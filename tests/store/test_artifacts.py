@@ -7,7 +7,8 @@ import pytest
 
 from osintdesk.errors import Cancelled, InputError
 from osintdesk.store import Case
-from osintdesk.store.artifacts import CHUNK_SIZE
+from osintdesk.store import artifacts
+from osintdesk.store.artifacts import CHUNK_SIZE, ArtifactChanged
 
 
 @pytest.fixture
@@ -44,6 +45,52 @@ def test_large_file_is_chunked_and_read_back_in_a_stream(case, tmp_path):
     while block := reader.read(65536):
         h.update(block)
     assert h.hexdigest() == hashlib.sha256(path.read_bytes()).hexdigest() == art.sha256
+
+
+def counting_opens(monkeypatch) -> list[str]:
+    """Every time the store opens what it is given (a pass over the bytes)."""
+    opened = []
+    real_open = artifacts._Source.open
+
+    def open_and_count(self):
+        opened.append(self.name)
+        return real_open(self)
+    monkeypatch.setattr(artifacts._Source, "open", open_and_count)
+    return opened
+
+
+def test_a_known_hash_is_checked_while_the_bytes_are_stored_in_one_pass(case, tmp_path, monkeypatch):
+    path = tmp_path / "evidence.bin"
+    path.write_bytes(b"Il-62M RA-86496 " * 100_000)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    opened = counting_opens(monkeypatch)
+    seen = []
+    stored = case.put_artifact(path, expected_sha256=sha256,
+                               progress=lambda done, total: seen.append((done, total)))
+    assert (stored.sha256, stored.size, stored.is_new) == (sha256, path.stat().st_size, True)
+    assert opened == [str(path)]   # one pass: hashed while written
+    assert seen[-1] == (stored.size, stored.size)
+    assert case.read_artifact(sha256) == path.read_bytes()
+    again = case.put_artifact(path, expected_sha256=sha256)
+    assert not again.is_new and opened == [str(path)] * 2   # checked, not trusted
+
+
+@pytest.mark.parametrize("stored_before", [False, True])
+def test_bytes_that_do_not_match_the_known_hash_are_refused(case, tmp_path, stored_before):
+    path = tmp_path / "evidence.bin"
+    path.write_bytes(b"what the caller hashed" * 100_000)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    if stored_before:
+        case.put_artifact(path)
+    path.write_bytes(b"what is there now!!!!!" * 100_000)   # same size, other bytes
+    before = (case.audit_count(),
+              case.conn.execute("SELECT count(*) FROM artifact_chunks").fetchone()[0])
+    with pytest.raises(ArtifactChanged, match="evidence.bin: changed while it was being stored; "
+                                              "nothing was stored"):
+        case.put_artifact(path, expected_sha256=sha256)
+    assert (case.audit_count(),
+            case.conn.execute("SELECT count(*) FROM artifact_chunks").fetchone()[0]) == before
+    assert case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] == int(stored_before)
 
 
 def test_export_original_gives_identical_bytes_and_is_logged(case, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from osintdesk.app import build_window
+from osintdesk.sources import queries as source_queries
 from osintdesk.sources.search import search
 from osintdesk.sources.settings import load_capture_settings
 from osintdesk.store import Case, verify_case
@@ -18,6 +19,8 @@ from osintdesk.sources.viewer_html import SEARCH_COLOUR
 from osintdesk.ui.models import PagedQueryModel
 from osintdesk.ui.sources import SourcesUi, models, sources_page
 from osintdesk.ui.sources.viewer import BANNER_TEXT
+from tests.support import servers
+from tests.support import source_samples as samples
 from tests.support import source_server as shared
 
 
@@ -25,9 +28,9 @@ from tests.support import source_server as shared
 
 @pytest.fixture(scope="module")
 def page_server():
-    server = shared.servers.start(shared.SourceServer())
+    server = servers.start(shared.SourceServer())
     yield server
-    shared.servers.stop(server)
+    servers.stop(server)
 
 
 @pytest.fixture
@@ -140,7 +143,7 @@ def test_capture_dialog_and_settings(qtbot, window, page_server):
 def add_story_and_other(qtbot, window, tmp_path):
     """Two text sources, one naming Vnukovo; returns the Sources page."""
     story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    story.write_text(samples.STORY_TEXT, encoding="utf-8")
     other = tmp_path / "other.txt"
     other.write_text("A quiet day in Vladivostok.", encoding="utf-8")
     wait_for(qtbot, window, window.add_files([str(story), str(other)]))
@@ -196,7 +199,6 @@ def test_viewer_opens_no_socket(qtbot, window, page_server, monkeypatch):
 
 
 def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, monkeypatch):
-    samples = shared.samples
     warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
     wait_for(qtbot, window, window.add_files([str(warc)]))
     assert verified(window)
@@ -257,6 +259,20 @@ def test_search_field_shows_snippets_and_marks_the_text(qtbot, window, tmp_path)
     assert page.stack.currentWidget() is page.view
 
 
+def test_the_viewer_reads_a_capture_text_once(qtbot, window, tmp_path, monkeypatch):
+    page = add_story_and_other(qtbot, window, tmp_path)
+    reads = []
+    real = source_queries.capture_text
+
+    def counting(case, capture_uuid):
+        reads.append(capture_uuid)
+        return real(case, capture_uuid)
+    monkeypatch.setattr(source_queries, "capture_text", counting)
+    page.viewer.show_source(window.case, page.model.row(1)["uuid"])
+    assert len(reads) == 1   # a text file: its page and its text tab show the same text
+    assert page.viewer.text_view.toPlainText() == real(window.case, reads[0])
+
+
 def test_typing_runs_one_search_off_the_gui_thread(qtbot, window, tmp_path, monkeypatch):
     page = add_story_and_other(qtbot, window, tmp_path)
     searched = []   # (query, on the GUI thread?) for every search run
@@ -311,10 +327,10 @@ def test_notes_tags_grading_and_export_from_the_viewer(qtbot, window, page_serve
 
     dest = tmp_path / "exported.html.gz"
     wait_for(qtbot, window, viewer.export("body", str(dest)))
-    assert dest.read_bytes() == shared.servers.GZIP_BODY     # exactly as received
+    assert dest.read_bytes() == servers.GZIP_BODY     # exactly as received
     decoded = tmp_path / "decoded.html"
     wait_for(qtbot, window, viewer.export("decoded", str(decoded)))
-    assert decoded.read_bytes() == shared.servers.GZIP_HTML
+    assert decoded.read_bytes() == servers.GZIP_HTML
     assert len(viewer.export_menu.actions()) == 3           # body, decoded body, WARC
     with Case.open(window.case.path, examiner="x", readonly=True) as case:
         exports = [e for e in case.audit_entries() if e.action == "export"]
@@ -348,7 +364,7 @@ def test_what_changed_between_captures(qtbot, window, page_server):
 
 def test_selectors_page(qtbot, window, tmp_path):
     story = tmp_path / "story.txt"
-    story.write_text(shared.samples.STORY_TEXT, encoding="utf-8")
+    story.write_text(samples.STORY_TEXT, encoding="utf-8")
     wait_for(qtbot, window, window.add_files([str(story)]))
     page = window.show_page("Selectors")
     page.pattern_edit.setText("RSD06\\d")
@@ -364,7 +380,7 @@ def test_selectors_page(qtbot, window, tmp_path):
     assert page.model.rowCount() == 0
 
 
-def test_sources_naming_an_aircraft(qtbot, window, tmp_path):
+def test_sources_naming_an_aircraft(qtbot, window, tmp_path, monkeypatch):
     from tests.support import flight_samples
     trace = flight_samples.write_readsb_trace(tmp_path / "trace_full_155abc.json",
                                               flight_samples.synthetic_flight("UUWW", "ZKPY"))
@@ -372,18 +388,36 @@ def test_sources_naming_an_aircraft(qtbot, window, tmp_path):
     named = tmp_path / "named.txt"
     named.write_text("On 2 January 2024 the Il-62M RA-86496 flew to Pyongyang.", encoding="utf-8")
     other = tmp_path / "other.txt"
-    other.write_text("Nothing about aircraft.", encoding="utf-8")
+    other.write_text("Nothing about aircraft. Pyongyang in the news.", encoding="utf-8")
     wait_for(qtbot, window, window.add_files([str(named), str(other)]))
     page = window.show_page("Sources")
-    assert page.model.rowCount() == 2
+    assert page.model.rowCount() == 2 and page.count_label.text() == "2 source(s)"
     combo = page.aircraft_combo
     assert combo.count() == 2 and "RA-86496" in combo.itemText(1)
     combo.setCurrentIndex(1)
     assert page.model.rowCount() == 1
     assert page.model.row(0)["flight_dates"] == ["2024-01-02"]
-    page.select_source(page.model.row(0)["uuid"])
+    named_uuid = page.model.row(0)["uuid"]
+    page.select_source(named_uuid)
     metadata = page.viewer.metadata.toPlainText()
     assert "Aircraft in this case named here" in metadata and "UUWW" in metadata
+
+    # Searching with the aircraft chosen: the filter runs with the search, off the GUI thread.
+    filtered = []   # on the GUI thread? for every aircraft filter run
+    real = source_queries.sources_for_aircraft
+
+    def recording(case, aircraft_uuid):
+        filtered.append(threading.current_thread() is threading.main_thread())
+        return real(case, aircraft_uuid)
+    monkeypatch.setattr(source_queries, "sources_for_aircraft", recording)
+    with qtbot.waitSignal(page.search_finished, timeout=10000) as finished:
+        qtbot.keyClicks(page.search_edit, "Pyongyang")
+    assert finished.args == ["Pyongyang"] and filtered == [False]
+    assert [h.source_uuid for h in page.hits] == [named_uuid]
+    assert "1 source(s) match" in page.count_label.text()
+    combo.setCurrentIndex(0)   # all sources: the other one matches too
+    qtbot.waitUntil(lambda: page.results_model.rowCount() == 2, timeout=10000)
+    assert filtered == [False]
 
 
 def test_bad_file_is_named_and_nothing_added(qtbot, window, tmp_path):

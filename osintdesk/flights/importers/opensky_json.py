@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputError
+from ...filebytes import without_bom
 from ..model import AircraftInfo, FileFlight, Skipped
 from ..parsing import (Ticker, Validator, clock_from, load_json_whole, m_to_ft, make_point,
                        normalise_hex, parse_bool, stripped_text, to_float)
@@ -26,7 +27,7 @@ _FLIGHT_KEYS = re.compile(rb'"(icao24|firstSeen|lastSeen|estDepartureAirport)"\s
 
 
 def sniff(head: bytes, name: str) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = without_bom(head).lstrip(b" \t\r\n")
     if text.startswith(b"{"):
         return len(set(_TRACK_KEYS.findall(head))) == 3
     if text.startswith(b"["):

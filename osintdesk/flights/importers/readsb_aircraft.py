@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputError
+from ...filebytes import without_bom
 from ..model import AircraftInfo, Skipped
 from ..parsing import (JsonStream, Ticker, Validator, clock_from, make_point, normalise_hex,
                        normalise_squawk, open_maybe_gzip, release_text, stripped_text, text_stream,
@@ -84,7 +85,7 @@ def _peek_now(path) -> float | None:
 
 def sniff(head: bytes, name: str) -> bool:
     keys = set(_KEYS.findall(head))
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = without_bom(head).lstrip(b" \t\r\n")
     return text.startswith(b"{") and b"now" in keys and bool({b"aircraft", b"ac"} & keys)
 
 

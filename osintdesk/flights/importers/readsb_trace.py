@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from ...errors import InputError
+from ...filebytes import without_bom
 from ..model import AircraftInfo
 from ..parsing import (EARLIEST_T, JsonStream, Ticker, Validator, clock_from, make_point,
                        normalise_hex, normalise_squawk, release_text, stripped_text, text_stream,
@@ -34,7 +35,7 @@ _KEYS = re.compile(rb'"(icao|timestamp|trace)"\s*:')
 
 
 def sniff(head: bytes, name: str) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = without_bom(head).lstrip(b" \t\r\n")
     return text.startswith(b"{") and len(set(_KEYS.findall(head))) == 3
 
 

@@ -12,7 +12,8 @@ import zlib
 from pathlib import Path
 from typing import Callable
 
-from .artifacts import CHUNK_BYTES, HashingWriter
+from ...filebytes import HashingWriter
+from .artifacts import CHUNK_BYTES
 
 GZIP_MAGIC = b"\x1f\x8b"
 _SUPPORTED_CODINGS = {"gzip", "x-gzip", "deflate", "identity"}

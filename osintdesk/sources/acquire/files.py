@@ -12,13 +12,12 @@ from typing import Callable
 
 from ... import timefmt
 from ...errors import Cancelled, InputError
-from .artifacts import sha256_file
+from ...filebytes import sha256_of_file
 from .documents import EvidenceFile
 from .readers import read_document
 
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
-HASH_CHUNK_BYTES = 1024 * 1024
 
 
 def read_evidence_file(path: Path, *, progress: Progress | None = None,
@@ -32,11 +31,7 @@ def read_evidence_file(path: Path, *, progress: Progress | None = None,
     path = Path(path)
     is_cancelled = cancelled or (lambda: False)
     before = _stat(path)
-    try:
-        sha256, size_bytes = sha256_file(path, progress=progress, cancelled=is_cancelled,
-                                         total_bytes=before.st_size, chunk_bytes=HASH_CHUNK_BYTES)
-    except OSError as error:
-        raise InputError(f"cannot be read ({error.strerror or error})", path=path) from None
+    sha256, size_bytes = sha256_of_file(path, progress=progress, cancelled=is_cancelled)
     document = read_document(path, check_cancel=lambda: _raise_if(is_cancelled))
     after = _stat(path)
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):

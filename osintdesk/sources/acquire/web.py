@@ -2,8 +2,9 @@
 bytes, and write a WARC/1.1 file that records every request and response.
 
 No Qt, no case file: :func:`capture_url` returns a :class:`WebCapture` (plain data and files
-in a work folder) that the store saves. Every failure is one :class:`NetworkError` naming
-the URL and the reason; on failure nothing is left behind.
+in a work folder) that the store saves, and :func:`read_captured` says what its body says.
+Every failure is one :class:`NetworkError` naming the URL and the reason; on failure nothing
+is left behind.
 
 Bodies and the gzip question
 ----------------------------
@@ -38,9 +39,14 @@ import urllib3
 
 from ... import APP_NAME, __version__, timefmt
 from ...errors import Cancelled, InputError, NetworkError
-from .artifacts import CHUNK_BYTES, Artifact, HashingWriter, artifact_for
+from ...filebytes import HashingWriter
+from .artifacts import CHUNK_BYTES, Artifact, artifact_for
 from .decoding import (DecodedTooLarge, UnsupportedCoding, charset_from_content_type, decode_content,
                        media_type_from_content_type, needs_decoding, parse_content_codings)
+from .documents import ExtractedDocument
+from .extract import extract_html
+from .readers import kind_for_media_type, read_document, read_document_as
+from .readers.html import MAX_PAGE_BYTES
 from .warc_writer import CaptureWarcWriter, WarcExchange, warc_date
 
 Clock = Callable[[], datetime]
@@ -158,10 +164,6 @@ class WebCapture:
         return self.decoded_body or self.body
 
     @property
-    def is_html(self) -> bool:
-        return self.media_type in ("text/html", "application/xhtml+xml")
-
-    @property
     def artifacts(self) -> tuple[Artifact, ...]:
         return tuple(a for a in (self.body, self.decoded_body, self.warc) if a is not None)
 
@@ -194,6 +196,46 @@ def capture_url(url: str, *, session: requests.Session, settings: CaptureSetting
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+
+
+# ----------------------------------------------------------------------------- what it says
+
+
+def read_captured(web: WebCapture, *, check_cancel: Callable[[], None] = lambda: None
+                  ) -> ExtractedDocument:
+    """What the captured body says, read by its declared type (sniffed when undeclared).
+
+    A successful response (2xx) whose body claims to be a PDF or an image but cannot be
+    read raises :class:`InputError` naming the URL: nothing is stored half understood.
+    """
+    body = web.viewable_body
+    if web.decode_error:
+        return ExtractedDocument(kind="other", media_type=web.media_type or "",
+                                 warnings=[web.decode_error])
+    kind = kind_for_media_type(web.media_type)
+    strict = 200 <= web.status < 300
+    if kind == "html":
+        if body.size_bytes > MAX_PAGE_BYTES:
+            return ExtractedDocument(kind="html", media_type=web.media_type, warnings=[
+                f"the page is larger than {MAX_PAGE_BYTES:,} bytes; its text was not extracted"])
+        return extract_html(body.path.read_bytes(), url=web.final_url,
+                            declared_charset=web.charset)
+    try:
+        if kind in ("pdf", "image", "text", "markdown"):
+            return read_document_as(body.path, kind, check_cancel=check_cancel)
+        if kind is None:
+            document = read_document(body.path, check_cancel=check_cancel)
+            if document.kind in ("warc", "wacz"):
+                return ExtractedDocument(kind="other", media_type=web.media_type or "")
+            return document
+    except InputError as error:
+        reason = str(error).removeprefix(f"{error.path}: ")
+        if strict:
+            raise InputError(f"the response is {reason}; nothing was stored",
+                             path=web.requested_url) from None
+        return ExtractedDocument(kind="other", media_type=web.media_type or "",
+                                 warnings=[f"the body could not be read: {reason}"])
+    return ExtractedDocument(kind="other", media_type=web.media_type or "")
 
 
 # ----------------------------------------------------------------------------- the capture job

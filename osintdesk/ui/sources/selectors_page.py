@@ -83,7 +83,7 @@ class SelectorsPage(CasePage):
         pattern = self.pattern_edit.text()
         if not pattern.strip() or self.writer is None:
             return None
-        from ...sources import add_selector
+        from ...sources.selectors import add_selector
         regex, case_sensitive = self.regex_check.isChecked(), self.case_check.isChecked()
         self.pattern_edit.clear()
         return self.writer("Adding selector", lambda case: add_selector(
@@ -93,6 +93,6 @@ class SelectorsPage(CasePage):
         rows = self.view.selectionModel().selectedRows()
         if not rows or self.writer is None:
             return None
-        from ...sources import remove_selector
+        from ...sources.selectors import remove_selector
         uuid = self.model.row(rows[0].row())["uuid"]
         return self.writer("Removing selector", lambda case: remove_selector(case, uuid))

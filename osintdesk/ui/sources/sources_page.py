@@ -138,18 +138,18 @@ class SourcesPage(CasePage):
             self.viewer.show_source(None, None)
             return
         query = self.search_edit.text().strip()
-        only = self.aircraft_sources()
         if query:
-            self.run_search(query, only)
+            self.run_search(query, self.aircraft_combo.currentData())
             return
         self.stack.setCurrentWidget(self.view)
+        only = self.aircraft_sources()
         if only is not None:
             self.model.set_source(lambda o, n: only[o:o + n], lambda: len(only))
             total_text = f"{len(only)} source(s) name this aircraft"
         else:
             self.model.set_source(lambda o, n: queries.list_sources(case, offset=o, limit=n),
                                   lambda: queries.count_sources(case))
-            total_text = f"{queries.count_sources(case)} source(s)"
+            total_text = f"{self.model.total} source(s)"
         if self.model.canFetchMore():
             self.model.fetchMore()
         self.view.resizeColumnsToContents()
@@ -161,35 +161,37 @@ class SourcesPage(CasePage):
 
     # ------------------------------------------------------------ search
 
-    def run_search(self, query: str, only: list[dict] | None = None):
-        """Search on the task runner and show the hits (a query that cannot be searched shows
-        why); ``search_finished`` says when. Returns the task, or None without a reader."""
+    def run_search(self, query: str, aircraft_uuid: str | None = None):
+        """Search on the task runner (only sources naming ``aircraft_uuid``, when given) and
+        show the hits (a query that cannot be searched shows why); ``search_finished`` says
+        when. Returns the task, or None without a reader."""
         self.stack.setCurrentWidget(self.results_view)
         if self.reader is None:
             return None
         self._search_generation += 1
         generation = self._search_generation
-        allowed = None if only is None else {row["uuid"] for row in only}
 
         def work(case):
             try:
-                return search(case, query), None
+                hits = search(case, query)
             except InputError as error:
                 return [], str(error)
+            if aircraft_uuid:
+                naming = {row["uuid"] for row in queries.sources_for_aircraft(case, aircraft_uuid)}
+                hits = [hit for hit in hits if hit.source_uuid in naming]
+            return hits, None
 
         def done(outcome) -> None:
             if generation == self._search_generation:   # else the box says something else now
-                self._show_hits(query, *outcome, allowed)
+                self._show_hits(query, *outcome)
         return self.reader("Searching sources", work, done)
 
-    def _show_hits(self, query: str, hits: list, error: str | None, allowed: set | None) -> None:
+    def _show_hits(self, query: str, hits: list, error: str | None) -> None:
         if error is not None:
             self.results_model.set_source(None, None)
             self.count_label.setText(error)
             self.search_finished.emit(query)
             return
-        if allowed is not None:
-            hits = [h for h in hits if h.source_uuid in allowed]
         self.hits = hits
         rows = [h.as_dict() for h in hits]
         self.results_model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))

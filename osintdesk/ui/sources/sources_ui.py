@@ -77,7 +77,7 @@ class SourcesUi(QObject):
         names = [str(n) for n in names]
 
         def work(case, progress, cancelled):
-            from ...sources import add_files
+            from ...sources.local_files import add_files
             return add_files(case, names, progress, cancelled)
 
         def done(outcomes):
@@ -108,7 +108,7 @@ class SourcesUi(QObject):
         session_factory = self.session_factory
 
         def work(case, progress, cancelled):
-            from ...sources import capture
+            from ...sources.web_capture import capture
             with session_factory() as session:
                 return capture(case, urls, settings, session, progress, cancelled)
 

@@ -344,8 +344,9 @@ class SourceViewer(QWidget):
             return
         case = self.case
         self.capture = queries.get_capture(case, capture_uuid)
-        self._render_page()
-        self._show_text()
+        text = queries.capture_text(case, capture_uuid)   # read once: the page and the text tab
+        self._render_page(text)
+        self._show_text(text)
         self.metadata.show_page(metadata_html(self.case, self.source, self.capture), None, None)
         for role, key, label in (("body", "body_sha256", "Body, exactly as received"),
                                  ("decoded", "decoded_sha256", "Body, decoded (gzip undone)"),
@@ -357,7 +358,7 @@ class SourceViewer(QWidget):
                 action = self.export_menu.addAction(f"{label}…")
                 action.triggered.connect(lambda _c=False, r=role: self.export_dialog(r))
 
-    def _render_page(self) -> None:
+    def _render_page(self, text: str) -> None:
         capture = self.capture
         sha = queries.viewable_sha256(capture)
         kind = capture.get("document_kind")
@@ -373,7 +374,6 @@ class SourceViewer(QWidget):
             data = self.case.read_artifact(sha)
             self.browser.show_page(image_html(data, capture.get("media_type")), None, None)
         else:
-            text = queries.capture_text(self.case, capture["uuid"])
             self.browser.show_page(text_page_html(text), None, None)
         self._update_banner()
 
@@ -392,8 +392,7 @@ class SourceViewer(QWidget):
     def _link_clicked(self, url: QUrl) -> None:
         self.link_label.setText(f"Links are not followed in the offline view: {url.toString()}")
 
-    def _show_text(self) -> None:
-        text = queries.capture_text(self.case, self.capture["uuid"])
+    def _show_text(self, text: str) -> None:
         self._text = text
         self.text_view.setPlainText(text)
         ranges = []
@@ -468,7 +467,7 @@ class SourceViewer(QWidget):
     def add_note(self, text: str):
         if not text.strip() or self.source is None:
             return None
-        from ...sources import add_note
+        from ...sources.annotations import add_note
         source_uuid = self.source["uuid"]
         self.note_edit.clear()
         return self._write("Adding note", lambda case: add_note(case, source_uuid, text))
@@ -476,7 +475,7 @@ class SourceViewer(QWidget):
     def add_tag(self, tag: str):
         if not tag.strip() or self.source is None:
             return None
-        from ...sources import add_tag
+        from ...sources.annotations import add_tag
         source_uuid = self.source["uuid"]
         self.tag_edit.clear()
         return self._write("Tagging source", lambda case: add_tag(case, source_uuid, tag))
@@ -484,14 +483,14 @@ class SourceViewer(QWidget):
     def remove_tag(self, tag: str):
         if not tag or self.source is None:
             return None
-        from ...sources import remove_tag
+        from ...sources.annotations import remove_tag
         source_uuid = self.source["uuid"]
         return self._write("Removing tag", lambda case: remove_tag(case, source_uuid, tag))
 
     def set_assessment(self, reliability, credibility):
         if self.source is None:
             return None
-        from ...sources import set_assessment
+        from ...sources.annotations import set_assessment
         source_uuid = self.source["uuid"]
         return self._write("Grading source",
                            lambda case: set_assessment(case, source_uuid, reliability, credibility))

@@ -1,15 +1,18 @@
 """acquire/ gets bytes and reads files without the case: nothing it imports, directly or through
-other osintdesk modules, is the store, a case-side sources module or Qt.
+other osintdesk modules or the packages they sit in, is the store, a case-side sources module
+or Qt.
 
-The check reads the source (every import statement, also those inside functions), so it holds
-for code paths no test happens to run. Importing ``osintdesk.sources`` runs its ``__init__``,
-which imports the case side; that is packaging, not a dependency, so package ``__init__``
-modules count only when they are imported by name.
+Two checks: one reads the source (every import statement, also those inside functions, and the
+``__init__`` of every package on the way, which importing a module runs), so it holds for code
+paths no test happens to run; the other imports every acquire module in a fresh interpreter
+with the store, the case side and Qt blocked, so it holds for what Python really loads.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import osintdesk
@@ -62,13 +65,19 @@ def acquire_modules() -> list[str]:
     return names
 
 
+def packages_of(name: str) -> list[str]:
+    """The packages whose ``__init__`` importing ``name`` runs (``a.b.c`` -> ``a``, ``a.b``)."""
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
 def reachable_from(start: list[str]) -> dict[str, str]:
     """Every module reachable by imports from ``start``: name -> the module that imports it."""
     seen = {name: "" for name in start}
     todo = list(start)
     while todo:
         name = todo.pop()
-        for target in imports_of(name):
+        for target in sorted(imports_of(name)) + packages_of(name):
             if target in seen:
                 continue
             seen[target] = name
@@ -78,10 +87,8 @@ def reachable_from(start: list[str]) -> dict[str, str]:
 
 
 def is_forbidden(name: str) -> bool:
-    if name.startswith("osintdesk.sources") and not (name == "osintdesk.sources" or name.startswith(ACQUIRE)):
+    if name.startswith("osintdesk.sources.") and not name.startswith(ACQUIRE):
         return True   # a case-side sources module
-    if name == "osintdesk.sources":
-        return True   # imported by name, its __init__ is the case side
     return any(name == p or name.startswith(p + ".") for p in FORBIDDEN_PACKAGES + FORBIDDEN_EXTERNAL)
 
 
@@ -90,11 +97,51 @@ def test_the_check_sees_acquire_and_its_imports():
     assert {f"{ACQUIRE}.web", f"{ACQUIRE}.files", f"{ACQUIRE}.readers", f"{ACQUIRE}.readers.pdf"} <= set(modules)
     reached = reachable_from(modules)
     assert "osintdesk.flights.identity" in reached and "warcio.archiveiterator" in reached
+    assert "osintdesk.sources" in reached and "osintdesk.flights" in reached   # packages on the way
     assert is_forbidden("osintdesk.store.case") and is_forbidden("osintdesk.sources.ingest")
     assert is_forbidden("PySide6.QtCore") and not is_forbidden(f"{ACQUIRE}.readers.html")
+    assert not is_forbidden("osintdesk.sources")   # a package that imports nothing itself
 
 
 def test_acquire_never_imports_the_store_the_case_side_or_qt():
     reached = reachable_from(acquire_modules())
     bad = sorted(f"{name} (imported by {by})" for name, by in reached.items() if is_forbidden(name))
     assert not bad, "acquire/ must not reach these:\n" + "\n".join(bad)
+
+
+BLOCKER = """
+import importlib, sys
+ACQUIRE = "osintdesk.sources.acquire"
+FORBIDDEN = {forbidden!r}
+
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        case_side = name.startswith("osintdesk.sources.") and not name.startswith(ACQUIRE)
+        if case_side or any(name == p or name.startswith(p + ".") for p in FORBIDDEN):
+            importer = sys._getframe(1)
+            while importer and importer.f_globals.get("__name__", "").startswith("importlib"):
+                importer = importer.f_back
+            by = importer.f_globals.get("__name__") if importer else "?"
+            raise ImportError(f"acquire/ reached {{name}} (imported by {{by}})")
+
+sys.meta_path.insert(0, Block())
+for module in {modules!r}:
+    importlib.import_module(module)
+print("ok")
+"""
+
+
+def test_acquire_modules_import_with_the_store_the_case_side_and_qt_blocked():
+    modules = acquire_modules()
+    code = BLOCKER.format(forbidden=FORBIDDEN_PACKAGES + FORBIDDEN_EXTERNAL, modules=modules)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT.parent)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "ok"
+
+
+def test_the_blocker_would_see_the_case_side():
+    code = BLOCKER.format(forbidden=FORBIDDEN_PACKAGES, modules=["osintdesk.sources.queries"])
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT.parent)
+    assert result.returncode != 0 and "acquire/ reached osintdesk.sources.queries" in result.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from osintdesk.sources.acquire import readers
+from osintdesk.sources.acquire.readers.common import SNIFF_BYTES, Head
 
 INTERFACE = ("KIND", "LABEL", "TEXTUAL", "EXTENSIONS", "served_as", "sniff", "read")
 
@@ -19,7 +20,7 @@ def test_every_reader_module_is_listed_once_with_the_interface():
     for reader in readers.READERS:
         missing = [name for name in INTERFACE if not hasattr(reader, name)]
         assert missing == [], reader.__name__
-    assert readers.kinds() == [reader.KIND for reader in readers.READERS]
+    assert len({reader.KIND for reader in readers.READERS}) == len(readers.READERS)
     assert readers.FALLBACK.KIND == "other"
 
 
@@ -39,3 +40,17 @@ def test_reading_as_an_unknown_kind_is_a_programming_error(tmp_path):
     with pytest.raises(ValueError, match="unknown document kind"):
         readers.read_document_as(path, "spreadsheet")
     assert readers.read_document_as(path, "text").text == "text"
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_only_a_whole_byte_order_mark_is_dropped_before_sniffing(tmp_path, bom):
+    # U+FF48 (a full-width h) is \xef\xbd\x88: its first byte is one of the mark's.
+    text = "\uff48 is not a tag, but <html> after it is no page start either".encode("utf-8")
+    path = tmp_path / "note.txt"
+    path.write_bytes(bom + text)
+    head = Head(path, path.read_bytes()[:SNIFF_BYTES])
+    assert head.without_bom == text
+    assert readers.sniff(path) == ("text", None)
+    page = tmp_path / "page.html"
+    page.write_bytes(bom + b"<html><head><title>T</title></head><body>RA-86496</body></html>")
+    assert readers.sniff(page) == ("html", None)

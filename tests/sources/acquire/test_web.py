@@ -17,7 +17,8 @@ import pytest
 import requests
 from warcio.archiveiterator import ArchiveIterator
 
-from osintdesk.sources.acquire.web import CaptureSettings, capture_url, describe_failure
+from osintdesk.sources.acquire.readers import kind_for_media_type
+from osintdesk.sources.acquire.web import CaptureSettings, capture_url, describe_failure, read_captured
 from osintdesk.errors import Cancelled, InputError, NetworkError
 
 from tests.support import servers
@@ -90,7 +91,10 @@ def test_redirect_chain_every_hop_in_the_warc(page_server, session, work):
     assert [e.location for e in result.redirects] == [
         base + "/redirect/2", base + "/redirect/1", base + "/redirect/0", base + "/page.html"]
     assert result.status == 200 and result.server_ip == "127.0.0.1"
-    assert result.media_type == "text/html" and result.charset == "utf-8" and result.is_html
+    assert result.media_type == "text/html" and result.charset == "utf-8"
+    assert kind_for_media_type(result.media_type) == "html"
+    page = read_captured(result)   # read without a case, by the declared type
+    assert page.kind == "html" and page.title.startswith("Il-62M RA-86496 flew Moscow to Pyongyang")
     assert result.proxy_used is False and result.tls_verified is True
     assert result.captured_utc == result.final.received_utc and result.captured_utc.tzinfo is not None
     assert result.started_utc < result.captured_utc <= clock.now
@@ -163,7 +167,8 @@ def test_binary_body_exact(page_server, session, work):
                          work_dir=work, progress=lambda done, total: seen.append((done, total)))
 
     assert result.body.sha256 == sha256(servers.BINARY_BODY) and result.body.size_bytes == len(servers.BINARY_BODY)
-    assert result.media_type == "application/octet-stream" and not result.is_html
+    assert result.media_type == "application/octet-stream"
+    assert kind_for_media_type(result.media_type) is None and read_captured(result).kind == "other"
     assert seen[-1] == (len(servers.BINARY_BODY), len(servers.BINARY_BODY))
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
 

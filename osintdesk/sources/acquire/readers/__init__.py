@@ -34,10 +34,6 @@ FALLBACK = other
 _BY_KIND = {reader.KIND: reader for reader in READERS}
 
 
-def kinds() -> list[str]:
-    return list(_BY_KIND)
-
-
 def kind_for_media_type(media_type: str | None) -> str | None:
     """The reader kind a served Content-Type asks for (``image/png`` -> ``image``), or None."""
     if not media_type:

@@ -12,13 +12,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ....filebytes import without_bom
 from ..decoding import decode_text
 from ..documents import ExtractedDocument
 
 # How much of a file sniffing reads.
 SNIFF_BYTES = 8192
 CheckCancel = Callable[[], None]
-_UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
@@ -36,7 +36,7 @@ class Head:
 
     @property
     def without_bom(self) -> bytes:
-        return self.data.lstrip(_UTF8_BOM)
+        return without_bom(self.data)
 
     @cached_property
     def text(self) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from ....errors import Cancelled, InputError
+from ....filebytes import HashingWriter
 from ..artifacts import CHUNK_BYTES
 from ..decoding import GZIP_MAGIC, charset_from_content_type, media_type_from_content_type
 from ..documents import ArchivePage, ArchiveResource, ExtractedDocument
@@ -238,16 +239,16 @@ def _resource_from_record(record, offset: int, member: str, label: str, document
     if document.spool is None:
         document.spool = tempfile.TemporaryDirectory(prefix="osintdesk-archive-")
     path = Path(document.spool.name) / f"{len(document.resources):08d}"
-    digest, size = hashlib.sha256(), 0
+    too_large = False
     try:
         stream = record.content_stream()
         with open(path, "wb") as out:
+            kept = HashingWriter(out)
             while chunk := stream.read(CHUNK_BYTES):
-                size += len(chunk)
-                if size > MAX_RESOURCE_BYTES:
+                if kept.size_bytes + len(chunk) > MAX_RESOURCE_BYTES:
+                    too_large = True
                     break
-                digest.update(chunk)
-                out.write(chunk)
+                kept.write(chunk)
                 check_cancel()
     except (Cancelled, OSError):
         path.unlink(missing_ok=True)
@@ -255,7 +256,7 @@ def _resource_from_record(record, offset: int, member: str, label: str, document
     except Exception as error:
         path.unlink(missing_ok=True)
         raise InputError(f"bad WARC record at byte offset {offset} ({_short(error)})", path=label) from None
-    if size > MAX_RESOURCE_BYTES:
+    if too_large:
         path.unlink(missing_ok=True)
         document.warnings.append(f"resource {url} at byte offset {offset} is larger than "
                                  f"{MAX_RESOURCE_BYTES:,} bytes; not kept for the offline view")
@@ -265,4 +266,4 @@ def _resource_from_record(record, offset: int, member: str, label: str, document
         media_type=media_type, record_offset=offset, member=member,
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-        sha256=digest.hexdigest(), size=size, path=path)
+        sha256=kept.sha256, size=kept.size_bytes, path=path)
