@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .airports import great_circle_km
+from .geo import great_circle_km
 
 
 class TrackPoint(NamedTuple):

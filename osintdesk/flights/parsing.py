@@ -35,7 +35,6 @@ KT_PER_MS = 3600 / 1852
 FPM_PER_MS = 60 / 0.3048
 KT_PER_KMH = 1000 / 1852
 KT_PER_MPH = 1609.344 / 1852
-KM_PER_NM = 1.852
 
 # Times outside this window are impossible for flight-tracking data: before GPS week 0
 # (1980-01-06) or more than two days after the import clock (a clock error, or epoch

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from osintdesk.flights import airports
+from osintdesk.flights import airports, geo
 from tests.support import flight_samples as samples
 from osintdesk.flights.model import FileFlight
 from osintdesk.flights.segment import SplitSettings, split_flights, split_track
@@ -43,7 +43,7 @@ def test_oceanic_style_gap_at_cruise_is_one_flight_with_a_coverage_gap():
     assert gap.duration_s == pytest.approx(2.5 * 3600, abs=31)
     assert gap.start_alt_ft == gap.end_alt_ft == 35000
     assert flight.gap_distance_km == pytest.approx(gap.distance_km)
-    assert gap.distance_km == pytest.approx(airports.great_circle_km(
+    assert gap.distance_km == pytest.approx(geo.great_circle_km(
         gap.start_lat, gap.start_lon, gap.end_lat, gap.end_lon))
     assert track.ground_times == []
 
@@ -153,7 +153,7 @@ def test_file_airports_are_kept_and_a_disagreement_is_noted():
     assert (flight.departure.code, flight.departure.source, flight.departure.basis) == (
         "UUEE", "file", "named by the file")
     assert flight.departure.distance_km == pytest.approx(
-        airports.great_circle_km(flight.first_lat, flight.first_lon, 55.976858, 37.41121))
+        geo.great_circle_km(flight.first_lat, flight.first_lon, 55.976858, 37.41121))
     # the file's IATA code is shown as the airport's ICAO code, the file's own code kept
     assert flight.arrival.code == "ZKPY" and flight.arrival.name.startswith("Pyongyang")
     assert flight.arrival.basis == "named by the file as FNJ"

@@ -16,7 +16,8 @@ import numpy as np
 
 from osintdesk import timefmt
 from osintdesk.charts.data import ActivityRow, ChartAirport, ChartFlight, ChartPlace, find_gaps
-from osintdesk.charts.projection import distance_km, great_circle, to_unit_vectors, from_unit_vectors
+from osintdesk.charts.projection import great_circle, to_unit_vectors, from_unit_vectors
+from osintdesk.flights.geo import great_circle_km
 
 # Positions from OurAirports (resources/reference/airports_large_medium.csv).
 AIRPORTS = {
@@ -56,7 +57,7 @@ def _route(points: Sequence[tuple[float, float]]):
         lats.append(la)
         lons.append(lo)
     lat, lon = np.concatenate(lats), np.concatenate(lons)
-    seg_m = distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) * 1000.0
+    seg_m = great_circle_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) * 1000.0
     return to_unit_vectors(lon, lat), np.concatenate([[0.0], np.cumsum(seg_m)])
 
 

@@ -18,7 +18,8 @@ from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 from osintdesk.charts.projection import great_circle_at
-from osintdesk.flights.airports import great_circle_km, lookup
+from osintdesk.flights.airports import lookup
+from osintdesk.flights.geo import great_circle_km
 from osintdesk.flights.model import TrackPoint
 from osintdesk.flights.parsing import FT_PER_M, KT_PER_MS, FPM_PER_MS
 
