@@ -21,7 +21,8 @@ from .acquire.readers.html import MAX_PAGE_BYTES
 from .acquire.web import CaptureSettings, WebCapture, capture_url
 from ..errors import Cancelled, InputError, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
-from .ingest import as_json, ensure_source, store_capture, url_identity, utc_text
+from ..timefmt import record_stamp_or_none
+from .ingest import as_json, ensure_source, store_capture, url_identity
 
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
@@ -169,8 +170,9 @@ def _store(case: Case, web: WebCapture, document: ExtractedDocument,
             "status": final.status, "reason": final.reason, "http_version": final.http_version,
             "request_headers": as_json([list(h) for h in final.request_headers]),
             "response_headers": as_json([list(h) for h in final.response_headers]),
-            "server_ip": web.server_ip, "started_utc": utc_text(web.started_utc),
-            "captured_utc": utc_text(web.captured_utc), "user_agent": web.user_agent,
+            "server_ip": web.server_ip, "started_utc": record_stamp_or_none(web.started_utc),
+            "captured_utc": record_stamp_or_none(web.captured_utc),
+            "user_agent": web.user_agent,
             "proxy_used": int(web.proxy_used), "proxy": web.proxy,
             "tls_verified": int(web.tls_verified), "software": web.software,
             "media_type": web.media_type, "charset": web.charset,
