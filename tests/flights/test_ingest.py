@@ -264,3 +264,15 @@ def test_each_file_is_sniffed_once_on_its_way_in(case, tmp_path, outbound, monke
     sniffed.clear()
     alone = import_flight_file(case, samples.write_fr24_csv(tmp_path / "g.csv", outbound[:50]))
     assert alone.format == "fr24-csv" and len(sniffed) == 1
+
+
+def test_a_format_named_is_resolved_once_to_its_importer(case, tmp_path, outbound):
+    from osintdesk.flights import importers
+    from osintdesk.flights.ingest import import_order
+    csv = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    planned, _ = import_order([csv, tmp_path / "missing.csv"], "fr24-csv")
+    assert planned == [(csv, importers.get("fr24-csv")), (tmp_path / "missing.csv",
+                                                          importers.get("fr24-csv"))]
+    assert import_flight_file(case, csv, fmt=planned[0][1]).format == "fr24-csv"
+    with pytest.raises(InputError, match="unknown flight format 'fr25'.*fr24-csv"):
+        import_order([csv], "fr25")
