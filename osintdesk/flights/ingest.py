@@ -337,7 +337,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                 flush()
                 book.learn(item)
             elif isinstance(item, FileFlight):
-                file_flights.append(asdict(item))
+                file_flights.append(item.to_dict())
             elif isinstance(item, Skipped):
                 skipped[item.reason] += 1
                 first_record.setdefault(item.reason, item.record)

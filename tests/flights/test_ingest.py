@@ -2,6 +2,7 @@
 
 import gzip
 import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -276,3 +277,12 @@ def test_a_format_named_is_resolved_once_to_its_importer(case, tmp_path, outboun
     assert import_flight_file(case, csv, fmt=planned[0][1]).format == "fr24-csv"
     with pytest.raises(InputError, match="unknown flight format 'fr25'.*fr24-csv"):
         import_order([csv], "fr25")
+
+
+def test_the_file_s_own_flights_are_stored_under_their_record_keys(case, tmp_path, outbound):
+    import_flight_file(case, samples.write_fr24_kml(tmp_path / "f.kml", outbound))
+    [(stored,)] = case.conn.execute("SELECT file_flights FROM flight_imports").fetchall()
+    [flight] = json.loads(stored)
+    assert sorted(flight) == ["callsign", "destination", "extra", "first_seen", "flight_number",
+                              "hex", "last_seen", "origin", "registration"]
+    assert flight["first_seen"] <= flight["last_seen"]

@@ -172,13 +172,18 @@ def test_file_flights_match_track_flights_by_time():
     assert second.file_flight is file_flights[0] and second.departure.source == "file"
 
 
-def test_file_flights_stored_before_the_times_had_units_still_read():
-    """Cases imported earlier hold ``first_seen``/``last_seen`` in flight_imports.file_flights."""
-    from dataclasses import asdict
-    new = FileFlight(hex="155abc", origin="ZKPY", first_seen_t=10.0, last_seen_t=20.0)
-    old = {k.replace("_seen_t", "_seen"): v for k, v in asdict(new).items()}
-    assert "first_seen" in old
-    assert FileFlight.from_dict(old) == FileFlight.from_dict(asdict(new)) == new
+def test_file_flights_are_stored_under_their_first_keys():
+    """flight_imports.file_flights is a stored record form: its keys never change, whatever
+    the attributes are called (``first_seen_t`` is stored as ``first_seen``)."""
+    import json
+    flight = FileFlight(hex="155abc", origin="ZKPY", first_seen_t=10.0, last_seen_t=20.0,
+                        extra={"aircraft_id": 7})
+    stored = json.dumps(flight.to_dict(), sort_keys=True)
+    assert stored == (
+        '{"callsign": null, "destination": null, "extra": {"aircraft_id": 7}, '
+        '"first_seen": 10.0, "flight_number": null, "hex": "155abc", "last_seen": 20.0, '
+        '"origin": "ZKPY", "registration": null}')
+    assert FileFlight.from_dict(json.loads(stored)) == flight
 
 
 def test_low_first_point_infers_the_airport_with_its_basis():
