@@ -792,16 +792,3 @@ def options_hex(options: dict | None, name: str) -> str | None:
     """The aircraft address the user attached to a file that does not name one."""
     value = (options or {}).get("hex")
     return normalise_hex(value, name, None, "option hex: ") if value else None
-
-
-def sort_unique(points: Iterable[TrackPoint]) -> list[TrackPoint]:
-    """Points sorted by time with exact repeats (same aircraft, time, position, altitude)
-    dropped. In memory: for tests and small files; the case store does this on disk."""
-    seen: set = set()
-    out = []
-    for point in sorted(points, key=lambda p: (p.hex or "", p.t)):
-        key = (point.hex, point.t, point.lat, point.lon, point.alt_ft)
-        if key not in seen:
-            seen.add(key)
-            out.append(point)
-    return out

@@ -573,8 +573,3 @@ def track_from_columns(hex_code: str | None, chunks: Iterable[Sequence[tuple]],
         if i < len(track):
             track.leg[i] = 1
     return track
-
-
-def split_flights(points: Iterable, **kwargs) -> list[Flight]:
-    """Just the flights of ``split_track``."""
-    return split_track(points, **kwargs).flights

@@ -8,6 +8,7 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from tests.support import chart_samples as samples
+from tests.support.chart_checks import flight_for_artist
 from osintdesk.charts.data import ChartAirport, ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
 from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
@@ -284,10 +285,9 @@ def test_nearest_point_and_click_to_select(fig, outbound, inbound):
     assert hit.distance_px < 1
     far = nearest_point(info, info.view[0], info.view[2], max_distance_px=10)
     assert far is None
-    assert info.flight_for_artist(t.line) == inbound.id
-    assert info.flight_for_artist(t.gap_lines[0]) == inbound.id
-    assert info.flight_for_artist(info.ax.patch) is None
-    assert t.line.get_picker()
+    assert flight_for_artist(info, t.line) == inbound.id
+    assert flight_for_artist(info, t.gap_lines[0]) == inbound.id
+    assert flight_for_artist(info, info.ax.patch) is None
 
 
 def test_refresh_view_after_zoom(fig, outbound):
@@ -399,8 +399,8 @@ def test_overlapping_flights_draw_no_more_vertices_than_the_image_shows(shuttle)
     assert lines in info.ax.collections and halo.get_zorder() < lines.get_zorder()
     shown = [f.id for f in shuttle if info.tracks[f.id].vertices]  # others are covered entirely
     assert len(lines.get_paths()) == len(shown) and shown[-1] == shuttle[-1].id
-    assert [info.flight_for_artist(lines, i) for i in range(len(shown))] == shown
-    assert info.flight_for_artist(lines, len(shown)) is None
+    assert [flight_for_artist(info, lines, i) for i in range(len(shown))] == shown
+    assert flight_for_artist(info, lines, len(shown)) is None
     fig.canvas.draw()
 
 
@@ -424,7 +424,7 @@ def test_gaps_stay_dashed_great_circles_among_many_flights(shuttle):
         t = info.tracks[f.id]
         legs = np.hypot(np.diff(t.path_x), np.diff(t.path_y))
         assert not (legs > 0.2 * math.hypot(ex - sx, ey - sy)).any()
-    assert info.flight_for_artist(dashes, 1) == gapped[1].id
+    assert flight_for_artist(info, dashes, 1) == gapped[1].id
     assert "coverage gap (no positions)" in [t.get_text() for t in info.legend.get_texts()]
 
 

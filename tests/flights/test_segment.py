@@ -5,13 +5,18 @@ import random
 
 import pytest
 
-from osintdesk.flights import airports, geo
+from osintdesk.flights import geo
 from tests.support import flight_samples as samples
 from osintdesk.flights.model import FileFlight
-from osintdesk.flights.segment import SplitSettings, split_flights, split_track
+from osintdesk.flights.segment import SplitSettings, split_track
 from osintdesk.timefmt import duration
 
 DAY = 86400.0
+
+
+def split_flights(points, **kwargs):
+    """Just the flights of ``split_track``."""
+    return split_track(points, **kwargs).flights
 
 
 def outbound(start=samples.T0, **kwargs):
