@@ -9,7 +9,7 @@ from matplotlib.text import Text
 
 from tests.support import chart_samples as samples
 from tests.support.chart_checks import flight_for_artist
-from osintdesk.charts.data import ChartAirport, ChartFlight, ChartPlace, CoverageGap
+from osintdesk.charts.data import ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
 from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
                                   refresh_basemap, refresh_view)
@@ -131,8 +131,7 @@ def test_antimeridian_track_is_drawn_short_and_whole(fig, bering):
 
 
 def test_world_map_when_the_selection_spans_the_globe(fig, outbound, bering):
-    jfk = samples.synthetic_flight(9, samples.AIRPORTS["UUWW"], ChartAirport("KJFK", 40.64, -73.78),
-                                   samples.utc(2025, 3, 3, 10))
+    jfk = samples.chart_flight(9, "UUWW", "KJFK", samples.utc(2025, 3, 3, 10))
     syd = ChartPlace("photo", -33.9, 151.2)
     info = draw_map(fig, [outbound, bering, jfk], [syd])
     assert isinstance(info.projection, EqualEarth)
@@ -146,8 +145,8 @@ def test_world_map_when_the_selection_spans_the_globe(fig, outbound, bering):
 def test_zoomed_in_maps_use_the_detailed_basemap(fig, outbound):
     assert draw_map(new_figure(1600, 1000), [outbound]).basemap_scale == "50m"
     assert draw_map(new_figure(400, 300), [outbound]).basemap_scale == "110m"
-    short = samples.synthetic_flight(5, samples.AIRPORTS["ZKPY"], ChartAirport("ZKWS", 39.165, 127.488),
-                                     samples.utc(2025, 7, 11, 3), cruise_ft=12000, cruise_kt=250)
+    short = samples.chart_flight(5, "ZKPY", "ZKWS", samples.utc(2025, 7, 11, 3), cruise_ft=12000,
+                                 speed_kt=250)
     info = draw_map(fig, [short])
     assert info.basemap_scale == "50m"
     assert info.scale_bar is not None and info.scale_bar[0] <= 50
