@@ -167,7 +167,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
             "citations": [citation_row(case, c) for c in queries.citations_of(case, entity.id)],
             "cited_by": cited_by,
             "ties": ties,
-            "flights": (len(flight_queries.select_flights(case, aircraft=[entity.id]))
+            "flights": (len(flight_queries.select_flights(case, aircraft_uuids=[entity.id]))
                         if entity.kind == "aircraft" else None)}
 
 
