@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..store import Case
 from ..filebytes import sha256_of_file
 from ..store.records import TRACK_POINTS, RowDigest
+from ..timefmt import display_time
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
 
@@ -279,7 +280,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
     if previous:
         result.already_imported = True
         result.import_uuid = previous[0]
-        result.message = (f"already imported on {previous[1]} as {previous[2]}; nothing added")
+        result.message = f"already imported on {display_time(previous[1])} as {previous[2]}; nothing added"
         return result
 
     with case.transaction():

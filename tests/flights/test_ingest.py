@@ -1,6 +1,7 @@
 """Importing flight files into a case: evidence, provenance, all or nothing, verify."""
 
 import gzip
+import re
 import hashlib
 import json
 import sqlite3
@@ -298,3 +299,12 @@ def test_the_file_s_own_flights_are_stored_under_their_record_keys(case, tmp_pat
     assert sorted(flight) == ["callsign", "destination", "extra", "first_seen", "flight_number",
                               "hex", "last_seen", "origin", "registration"]
     assert flight["first_seen"] <= flight["last_seen"]
+
+
+def test_already_imported_says_when_in_the_display_form(case, tmp_path, outbound):
+    path = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    import_flight_file(case, path)
+    again = import_flight_file(case, path)
+    assert again.already_imported
+    assert re.fullmatch(r"already imported on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC as f\.csv; "
+                        r"nothing added", again.message)
