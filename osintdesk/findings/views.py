@@ -137,13 +137,13 @@ def claim_detail(case: Case, claim_uuid: str) -> dict:
     """One claim: its fields, its assertion in words, the check result with what it rests
     on, and the corroboration view (each citation with its source's Admiralty grade, and the
     number of independent sources)."""
-    from .checks import corroboration, evaluate_claim
+    from .checks import corroboration
     row = queries.get_record(case, "claim", claim_uuid)
     row["assertion"] = json.loads(row["assertion"]) if row["assertion"] else None
-    check = evaluate_claim(case, row)
+    view = corroboration(case, claim_uuid)
+    check = view.pop("check")   # evaluated once, shown once
     return {"claim": row, "assertion_text": describe_assertion(case, row["assertion"]),
-            "check": check.as_dict() if check else None,
-            "corroboration": corroboration(case, claim_uuid),
+            "check": check, "corroboration": view,
             "cited_by": queries.cited_by(case, claim_uuid)}
 
 
