@@ -5,7 +5,8 @@ Two families of text, kept apart on purpose:
 - **Record forms** are what a case stores and ``--json`` prints. They are a data contract
   (scripts read them) and part of the audit chain (entries are hashed), so they stay
   byte-identical from one version to the next: ``record_stamp``, ``record_time``,
-  ``record_date``, ``record_duration``, ``file_stamp``.
+  ``record_date``, ``record_duration``, ``file_stamp`` (and the ``*_or_none`` forms of
+  the first two, for times that may be unknown).
 - **Display forms** are what people read: tables, details, CLI text and chart labels.
   One form for a moment (``2023-09-19 05:12:03 UTC``, or ``2023-09-19 05:12 UTC`` where
   seconds do not matter), one for a date (``2023-09-19``), one compact form for labels on
@@ -51,6 +52,23 @@ def record_time(moment: datetime | float) -> str:
     """``2024-01-02T07:41:03Z`` (seconds truncated): times derived from data (flight
     departures, points, page publication, file modification)."""
     return _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def record_time_or_none(moment: datetime | float | None) -> str | None:
+    """``record_time`` of a time that may be unknown (a NULL column): None stays None."""
+    return None if moment is None else record_time(moment)
+
+
+def record_stamp_or_none(moment: datetime | float | str | None) -> str | None:
+    """``record_stamp`` of a time that may be unknown or given as text (a record form, or any
+    ISO 8601 date-time, UTC when it has no zone): None, or text that is not a time, gives
+    None (a page's or an archive's own date that cannot be read is not stored)."""
+    if isinstance(moment, str):
+        try:
+            moment = parse_record(moment)
+        except ValueError:
+            return None
+    return None if moment is None else record_stamp(moment)
 
 
 def record_date(t: float) -> str:

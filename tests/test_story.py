@@ -64,12 +64,13 @@ def story(tmp_path):
 
 def test_the_story_holds_together(story):
     with Case.open(story, examiner="Bob", readonly=True) as case:
-        flights = queries.flights(case)
+        flights = queries.select_flights(case)
         assert [(f["origin"], f["destination"]) for f in flights] == [
             ("UUWW", "ZKPY"), ("ZKPY", "UUWW"), ("UUWW", "ZKPY")]
         assert {f["aircraft"] for f in flights} == {"RA-86496"}
         [aircraft] = queries.aircraft(case)
-        assert any(t.startswith("on the ground at ZKPY") for t in aircraft["ground_times"])
+        assert any(g["description"].startswith("on the ground at ZKPY")
+                   for g in queries.ground_times(case, aircraft["uuid"]))
         [article] = sources_for_aircraft(case, aircraft["uuid"])
         assert "returns to Pyongyang" in article["title"]
         assert "2024-07-10" in article["flight_dates"] and "2024-06-20" in article["flight_dates"]

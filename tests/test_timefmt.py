@@ -209,7 +209,7 @@ def test_a_duration_reads_the_same_in_the_cli_the_tables_the_details_and_the_cha
     assert stay in text
 
     with Case.open(imported, examiner="T", readonly=True) as case:
-        rows = queries.flights(case)
+        rows = queries.select_flights(case)
         gaps = queries.gaps(case, rows[0]["uuid"])
         [plane] = queries.aircraft(case)
         stays = [g["description"] for g in queries.ground_times(case, plane["uuid"])]

@@ -1,9 +1,10 @@
 """Chart inputs from a case: flights with their track points, activity rows, places.
 
 The bridge between the query layers (``flights.queries``, ``sources.queries``) and the
-chart functions (which only know ``charts.data``); no SQL of its own. Track points are read in chunks straight into numpy arrays, so a million positions cost
-about a second and a few tens of megabytes, not a Python object per value. Times are UTC
-epoch seconds throughout.
+chart functions (which only know ``charts.data``); no SQL of its own. Track points are
+read in chunks straight into numpy arrays, so a million positions cost about a second and
+a few tens of megabytes, not a Python object per value. Times are UTC epoch seconds
+throughout.
 """
 
 from __future__ import annotations
@@ -27,23 +28,35 @@ Progress = Callable[[int, int | None], None]
 
 _POINT_COLUMNS = ("t", "lat", "lon", "alt_ft", "gs_kt", "on_ground")
 
-# Which aircraft a selection of flights belongs to (the chart pane's activity view asks).
-aircraft_of_flights = queries.aircraft_of_flights
-
 
 # --------------------------------------------------------------------------- selection
 
-def estimated_points(case, flight_ids: Iterable[str] | None = None, aircraft=None) -> int:
-    """How many track points ``chart_flights`` would read (from the flights table, instantly)."""
-    return sum(int(r["point_count"] or 0) for r in queries.select_flights(case, flight_ids, aircraft))
+def select(case, flight_ids: Iterable[str] | None = None, aircraft=None,
+           t_from: float | None = None, t_to: float | None = None) -> list[dict]:
+    """The flights to chart (rows of ``flights.queries.select_flights``, without points).
+
+    ``flight_ids``: flight uuids (or unique prefixes); ``aircraft``: what the user typed (a
+    hex, registration, label or id; or a list: ``flights.queries.find_aircraft``), each
+    resolved once; ``t_from``/``t_to``: UTC epoch seconds, selecting the flights that
+    overlap the window (each is drawn whole). Filters combine; None means no filter.
+    Unknown ids or aircraft raise an OsintdeskError.
+    """
+    flight_uuids = None if flight_ids is None else queries.resolve_flights(case, flight_ids)
+    aircraft_uuids = None if aircraft is None else queries.resolve_aircraft(case, aircraft)
+    return queries.select_flights(case, flight_uuids, aircraft_uuids, t_from, t_to)
+
+
+def estimated_points(rows: Iterable[dict]) -> int:
+    """How many track points ``read_flights`` would read for these flight rows (known from
+    the flights table, so instantly)."""
+    return sum(int(r["point_count"] or 0) for r in rows)
 
 
 # --------------------------------------------------------------------------- labels
 
-def aircraft_label(row: dict) -> str:
+def aircraft_label(label: str, type_code: str | None) -> str:
     """``RA-86496 (IL62)``: the aircraft's label and type code."""
-    label = row.get("label") or row.get("registration") or row.get("hex") or "unknown aircraft"
-    return f"{label} ({row['type_code']})" if row.get("type_code") else label
+    return f"{label} ({type_code})" if type_code else label
 
 
 def route_text(row: dict) -> str:
@@ -121,16 +134,18 @@ def chart_flights(case, flight_ids: Iterable[str] | None = None, aircraft=None,
                   t_from: float | None = None, t_to: float | None = None, *,
                   progress: Progress | None = None,
                   cancelled: Callable[[], bool] | None = None) -> list[ChartFlight]:
-    """The selected flights, each with its track points, coverage gaps and airports.
+    """The selected flights (see ``select``), each with its track points, coverage gaps
+    and airports (see ``read_flights``)."""
+    return read_flights(case, select(case, flight_ids, aircraft, t_from, t_to),
+                        progress=progress, cancelled=cancelled)
 
-    ``flight_ids``: flight uuids (or unique prefixes); ``aircraft``: what the user typed (a
-    hex, registration, label or id; or a list: ``flights.queries.find_aircraft``); ``t_from``/``t_to``: UTC epoch seconds, selecting the flights that
-    overlap the window (each is drawn whole). Filters combine; None means no filter.
-    Unknown ids or aircraft raise an OsintdeskError. ``progress(done, total)`` counts
-    points; ``cancelled()`` is checked between chunks (raises Cancelled).
-    """
-    rows = queries.select_flights(case, flight_ids, aircraft, t_from, t_to)
-    total = sum(int(r["point_count"] or 0) for r in rows)
+
+def read_flights(case, rows: Sequence[dict], *, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> list[ChartFlight]:
+    """The flights of ``rows`` (from ``select``) with their track points, coverage gaps and
+    airports. ``progress(done, total)`` counts points; ``cancelled()`` is checked between
+    chunks (raises Cancelled)."""
+    total = estimated_points(rows)
     done = 0
 
     def counted(n: int) -> None:
@@ -146,7 +161,7 @@ def chart_flights(case, flight_ids: Iterable[str] | None = None, aircraft=None,
         flights.append(ChartFlight(
             id=row["uuid"],
             label=flight_label(row),
-            aircraft_label=aircraft_label(row),
+            aircraft_label=aircraft_label(row["aircraft"], row["type_code"]),
             t_utc=pts[:, 0], lat=pts[:, 1], lon=pts[:, 2], alt_ft=pts[:, 3], gs_kt=pts[:, 4],
             on_ground=pts[:, 5] == 1.0,
             gaps=_gaps(case, row["uuid"]),
@@ -160,25 +175,29 @@ def chart_flights(case, flight_ids: Iterable[str] | None = None, aircraft=None,
 
 # --------------------------------------------------------------------------- activity
 
-def activity_rows(case, aircraft=None, t_from: float | None = None,
-                  t_to: float | None = None) -> list[ActivityRow]:
+def activity_rows(case, aircraft_uuids: Sequence[str] | None = None,
+                  t_from: float | None = None, t_to: float | None = None) -> list[ActivityRow]:
     """One row per aircraft (by label): its flights as bars and its ground times by airport.
 
-    Only what the analysis derived is shown: a ground time is a stay between two observed
-    flights; nothing is guessed before the first flight or after the last. With a window
-    (UTC epoch seconds), flights and stays overlapping it.
+    ``aircraft_uuids``: the aircraft (ids as the case holds them: ``flights.queries.
+    resolve_aircraft`` turns what the user typed into them), each given a row even when
+    empty; None: every aircraft with something to show. Only what the analysis derived is
+    shown: a ground time is a stay between two observed flights; nothing is guessed before
+    the first flight or after the last. With a window (UTC epoch seconds), flights and
+    stays overlapping it.
     """
-    uuids = None if aircraft is None else queries.resolve_aircraft(case, aircraft)
-    rows = []
-    for plane in queries.aircraft_records(case, uuids):
-        flights = [ActivityFlight(f["first_t"], f["last_t"], route_text(f))
-                   for f in queries.select_flights(case, aircraft=plane["uuid"], t_from=t_from,
-                                                   t_to=t_to)]
-        stays = [GroundStay(g["start_t"], g["end_t"], g["airport"] or "?")
-                 for g in queries.ground_times(case, plane["uuid"], t_from, t_to)]
-        if flights or stays or aircraft is not None:
-            rows.append(ActivityRow(aircraft_label(plane), flights, stays))
-    return rows
+    planes = queries.aircraft(case, aircraft_uuids)
+    flights: dict[str, list[ActivityFlight]] = {p["uuid"]: [] for p in planes}
+    stays: dict[str, list[GroundStay]] = {p["uuid"]: [] for p in planes}
+    for f in queries.select_flights(case, aircraft_uuids=aircraft_uuids, t_from=t_from, t_to=t_to):
+        flights[f["aircraft_uuid"]].append(ActivityFlight(f["first_t"], f["last_t"], route_text(f)))
+    for g in queries.ground_times(case, None, t_from, t_to):
+        if g["aircraft_uuid"] in stays:
+            stays[g["aircraft_uuid"]].append(GroundStay(g["start_t"], g["end_t"], g["airport"] or "?"))
+    return [ActivityRow(aircraft_label(p["label"], p["type_code"]), flights[p["uuid"]],
+                        stays[p["uuid"]])
+            for p in planes
+            if flights[p["uuid"]] or stays[p["uuid"]] or aircraft_uuids is not None]
 
 
 # --------------------------------------------------------------------------- places

@@ -14,8 +14,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-EARTH_RADIUS_M = 6_371_008.8
-KM_PER_NM = 1.852
+from ..flights.geo import EARTH_RADIUS_KM
+
+# The projections work in metres on the flights package's sphere.
+EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000.0
 
 # An area whose points all lie within this angle of their centre gets a regional projection;
 # anything larger is drawn on a world map.
@@ -299,15 +301,6 @@ def from_unit_vectors(v: np.ndarray):
     return lon, lat
 
 
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance in kilometres (haversine)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlam = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlam / 2) ** 2
-    return 2 * EARTH_RADIUS_M / 1000.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def _arc(a: np.ndarray, b: np.ndarray) -> float:
     """The angle (radians) between two unit vectors."""
     return math.acos(max(-1.0, min(1.0, float(np.dot(a, b)))))
@@ -327,11 +320,9 @@ def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, max_step_de
     Returns (lat, lon) arrays in degrees, at most ``max_step_deg`` of arc apart. Used for
     coverage gaps and for long straight legs between sparse track points.
     """
-    a = to_unit_vectors(lon1, lat1)
-    b = to_unit_vectors(lon2, lat2)
-    omega = _arc(a, b)
+    omega = _arc(to_unit_vectors(lon1, lat1), to_unit_vectors(lon2, lat2))
     n = max(1, int(math.ceil(math.degrees(omega) / max_step_deg)))
-    lon, lat = from_unit_vectors(_slerp(a, b, omega, np.linspace(0.0, 1.0, n + 1)))
+    lat, lon = great_circle_at(lat1, lon1, lat2, lon2, np.linspace(0.0, 1.0, n + 1))
     lon[0], lat[0], lon[-1], lat[-1] = lon1, lat1, lon2, lat2
     return lat, lon
 

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from matplotlib.figure import Figure
 
+from ..flights import queries
 from . import case_data, style
 from .activity import draw_activity
 from .data import ActivityRow
@@ -25,53 +26,67 @@ MODES = ("map", "profile", "activity")
 
 @dataclass(frozen=True)
 class ChartRequest:
-    """What to show: flights by id or every flight of one aircraft. With neither, the map
-    and profile are empty and the activity chart shows every aircraft."""
+    """What to show: flights by id, the flights of some aircraft, or every flight
+    (``all_flights``), narrowed by a UTC window (``t_from``/``t_to``, epoch seconds).
+
+    Flight ids are uuids or unique prefixes; aircraft are what the user typed or ids (see
+    ``flights.queries.find_aircraft``); both are resolved once per load, and an unknown one
+    raises an OsintdeskError. Ids and aircraft combine. With neither, the map and profile
+    show every flight when ``all_flights`` (the CLI) and none otherwise (nothing selected in
+    the window); the activity chart then shows every aircraft.
+    """
 
     flight_ids: tuple[str, ...] | None = None
-    aircraft_uuid: str | None = None
+    aircraft: str | tuple[str, ...] | None = None
+    t_from: float | None = None
+    t_to: float | None = None
+    all_flights: bool = False
 
-    def load_flights(self, case, progress=None, cancelled=None) -> "ChartData":
-        """Flights with their points (map and profile); runs on any thread with its own case."""
-        if self.aircraft_uuid is not None:
-            flights = case_data.chart_flights(case, aircraft=self.aircraft_uuid,
-                                              progress=progress, cancelled=cancelled)
-        else:
-            flights = case_data.chart_flights(case, list(self.flight_ids or ()),
-                                              progress=progress, cancelled=cancelled)
-        return ChartData(flights=flights, places=case_data.places(case))
+    def flight_rows(self, case) -> list[dict]:
+        """The flights the map and profile show, without their points (instant): pass them
+        to ``load`` so they are not read twice (``case_data.estimated_points`` counts
+        their points first)."""
+        if not self.flight_ids and self.aircraft is None and not self.all_flights:
+            return []
+        return case_data.select(case, self.flight_ids or None, self.aircraft, self.t_from,
+                                self.t_to)
+
+    def load_flights(self, case, progress=None, cancelled=None, rows=None) -> "ChartData":
+        """Flights with their points (map and profile), and the places in the window; runs
+        on any thread with its own case. ``rows``: ``flight_rows`` read already."""
+        if rows is None:
+            rows = self.flight_rows(case)
+        flights = case_data.read_flights(case, rows, progress=progress, cancelled=cancelled)
+        return ChartData(flights=flights, places=case_data.places(case, self.t_from, self.t_to),
+                         t_from=self.t_from, t_to=self.t_to)
 
     def load_activity(self, case, progress=None, cancelled=None) -> "ChartData":
-        """One row per aircraft concerned (every aircraft when nothing is selected)."""
-        if self.aircraft_uuid is not None:
-            planes = [self.aircraft_uuid]
-        elif self.flight_ids:
-            planes = case_data.aircraft_of_flights(case, self.flight_ids)
-        else:
-            planes = None
-        rows = case_data.activity_rows(case, planes) if planes != [] else []
-        return ChartData(rows=rows)
+        """One row per aircraft concerned (every aircraft with something in the window
+        when no flight or aircraft is chosen)."""
+        planes = None if self.aircraft is None else queries.resolve_aircraft(case, self.aircraft)
+        if self.flight_ids:
+            flown = queries.aircraft_of_flights(case, queries.resolve_flights(case, self.flight_ids))
+            planes = flown if planes is None else [p for p in flown if p in planes]
+        rows = case_data.activity_rows(case, planes, self.t_from, self.t_to) if planes != [] else []
+        return ChartData(rows=rows, t_from=self.t_from, t_to=self.t_to)
 
-    def load(self, mode: str, case, progress=None, cancelled=None) -> "ChartData":
+    def load(self, mode: str, case, progress=None, cancelled=None, rows=None) -> "ChartData":
         """What the chart of ``mode`` needs (see ``load_flights`` and ``load_activity``)."""
         if mode == "activity":
             return self.load_activity(case, progress=progress, cancelled=cancelled)
-        return self.load_flights(case, progress=progress, cancelled=cancelled)
-
-    def estimated_points(self, case) -> int:
-        """Positions the flights hold (from the flights table, instantly)."""
-        if self.aircraft_uuid is not None:
-            return case_data.estimated_points(case, aircraft=self.aircraft_uuid)
-        return case_data.estimated_points(case, list(self.flight_ids or ()))
+        return self.load_flights(case, progress=progress, cancelled=cancelled, rows=rows)
 
 
 @dataclass
 class ChartData:
-    """What was read for a request: flights and places (map, profile) or activity rows."""
+    """What was read for a request: flights and places (map, profile) or activity rows,
+    and the UTC window asked for (the activity chart's time axis)."""
 
     flights: list = field(default_factory=list)
     places: list = field(default_factory=list)
     rows: list = field(default_factory=list)
+    t_from: float | None = None
+    t_to: float | None = None
 
     @property
     def points(self) -> int:
@@ -106,7 +121,8 @@ def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = No
     elif mode == "profile":
         info = draw_profile(fig, data.flights[0] if data.flights else None)
     elif mode == "activity":
-        info = draw_activity(fig, data.rows, title=activity_title(data.rows) if data.rows else None)
+        info = draw_activity(fig, data.rows, t_from=data.t_from, t_to=data.t_to,
+                             title=activity_title(data.rows) if data.rows else None)
     else:
         raise ValueError(f"unknown chart mode {mode!r}")
     show_problem(fig, problem)

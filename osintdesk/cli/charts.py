@@ -41,53 +41,36 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     profile shows altitude and speed of one flight; the activity chart shows when each
     aircraft flew and where it stayed. Prints the path of the image written.
     """
-    from ..charts import case_data, draw_activity, draw_map, draw_profile, new_figure, save_figure
-    from ..charts.export import chart_format
-    from ..charts.selection import activity_title
-    from ..flights import queries
+    from ..charts.export import DEFAULT_DPI, chart_format
+    from ..charts.selection import ChartRequest, export_chart
 
     chart_format(output)  # refuse a bad file name before any work
     start = parse_user_time(t_from, "--from") if t_from else None
     end = parse_user_time(t_to, "--to", end_of_day=True) if t_to else None
     if start is not None and end is not None and end < start:
         raise OsintdeskError(f"--to {t_to} is before --from {t_from}")
+    request = ChartRequest(flight_ids=flights or None, aircraft=aircraft, t_from=start, t_to=end,
+                           all_flights=True)
     default_w, default_h = DEFAULT_SIZE[kind]
     note = None
     with open_for_reading(ctx, case) as opened:
-        if kind == "activity":
-            planes = aircraft
-            if flights:
-                ids = queries.resolve_flights(opened, flights)
-                planes = queries.aircraft_of_flights(opened, ids)
-                if aircraft is not None:
-                    wanted = set(queries.resolve_aircraft(opened, aircraft))
-                    planes = [p for p in planes if p in wanted]
-            rows = case_data.activity_rows(opened, planes, start, end) if planes != [] else []
-            if not any(r.flights or r.ground_stays for r in rows):
-                note = "no flights or ground times match; the chart says so"
-            default_h = _activity_height(len(rows))
-        else:
-            selected = case_data.chart_flights(opened, list(flights) if flights else None,
-                                               aircraft, start, end)
-            if not selected:
-                note = "no flights match; the chart says so"
-            elif kind == "profile" and len(selected) > 1:
-                raise OsintdeskError(
-                    f"a profile shows one flight and {len(selected)} match: choose one with "
-                    "--flight ID (`osintdesk flights CASE` lists them)")
-            places = case_data.places(opened, start, end) if kind == "map" else []
+        data = request.load(kind, opened)
+    if kind == "activity":
+        if not any(r.flights or r.ground_stays for r in data.rows):
+            note = "no flights or ground times match; the chart says so"
+        default_h = _activity_height(len(data.rows))
+    elif not data.flights:
+        note = "no flights match; the chart says so"
+    elif kind == "profile" and len(data.flights) > 1:
+        raise OsintdeskError(
+            f"a profile shows one flight and {len(data.flights)} match: choose one with "
+            "--flight ID (`osintdesk flights CASE` lists them)")
     if width and not height:
         height = round(width * default_h / default_w)
     elif height and not width:
         width = round(height * default_w / default_h)
-    fig = new_figure(width or default_w, height or default_h)
-    if kind == "map":
-        draw_map(fig, selected, places, title=case_data.selection_title(selected))
-    elif kind == "profile":
-        draw_profile(fig, selected[0] if selected else None)
-    else:
-        draw_activity(fig, rows, t_from=start, t_to=end, title=activity_title(rows))
-    path = save_figure(fig, output)
+    path = export_chart(output, kind, data, width_px=width or default_w,
+                        height_px=height or default_h, dpi=DEFAULT_DPI)
     if note:
         click.echo(f"osintdesk: note: {note}", err=True)
     click.echo(str(path))

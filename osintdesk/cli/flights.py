@@ -88,7 +88,8 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
     from ..flights import queries
     with open_for_reading(ctx, case) as opened:
         # A mistyped registration raises: it must not read as "this aircraft never flew".
-        rows = queries.flights(opened, aircraft)
+        planes = queries.resolve_aircraft(opened, aircraft) if aircraft else None
+        rows = queries.select_flights(opened, aircraft_uuids=planes)
         if as_json:
             for row in rows:
                 row["gaps"] = queries.gaps(opened, row["uuid"])
@@ -113,14 +114,21 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
 @json_option
 @pass_context
 def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
-    """List the aircraft in a case, with their flights and ground times."""
+    """List the aircraft in a case, with their flights and ground times.
+
+    With --json, ``ground_times`` holds each stay as a sentence in the record forms
+    (``... from 2024-01-02T15:28:23Z to 2024-01-04T18:38:23Z, 2 d 3 h``), a data contract;
+    the text shows the sentence people read.
+    """
     from ..flights import queries
     with open_for_reading(ctx, case) as opened:
         rows = queries.aircraft(opened)
-        stays: dict[str, list[str]] = {}
+        stays: dict[str, list[dict]] = {}
         for g in queries.ground_times(opened):
-            stays.setdefault(g["aircraft_uuid"], []).append(g["description"])
+            stays.setdefault(g["aircraft_uuid"], []).append(g)
     if as_json:
+        for row in rows:
+            row["ground_times"] = [queries.record_sentence(g) for g in stays.get(row["uuid"], [])]
         print_json(rows)
         return
     for row in rows:
@@ -136,8 +144,8 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
         click.echo(f"  {row['flights']} flight(s), {row['points']} points, "
                    f"{timefmt.display_time(row['first_t']) or '-'} to "
                    f"{timefmt.display_time(row['last_t']) or '-'}")
-        for text in stays.get(row["uuid"], []):
-            click.echo(f"  {text}")
+        for stay in stays.get(row["uuid"], []):
+            click.echo(f"  {stay['description']}")
 
 
 @cli.command("formats")

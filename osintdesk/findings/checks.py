@@ -80,7 +80,7 @@ def _window(assertion: dict) -> tuple[float, float]:
 
 
 def _flights(case: Case, aircraft: str, t_from: float, t_to: float) -> list[dict]:
-    return flight_queries.select_flights(case, aircraft=[aircraft], t_from=t_from, t_to=t_to)
+    return flight_queries.select_flights(case, aircraft_uuids=[aircraft], t_from=t_from, t_to=t_to)
 
 
 def _no_data(label: str, t_from: float, t_to: float) -> CheckResult:
@@ -191,7 +191,7 @@ def _describe(case: Case, kind: str, uuid: str) -> tuple[str, str, list[str]]:
         key = _site(source.get("url")) or f"source {source.get('uuid')}"
         return f"{source.get('name', uuid)}{when}", source_queries.grading(source), [key]
     if kind in ("flight", "ground-time"):
-        rows = (flight_queries.select_flights(case, flight_ids=[uuid]) if kind == "flight" else
+        rows = (flight_queries.select_flights(case, flight_uuids=[uuid]) if kind == "flight" else
                 [g for g in flight_queries.ground_times(case) if g["uuid"] == uuid])
         if not rows:
             return f"{kind} {uuid} (no longer in the case)", "", []

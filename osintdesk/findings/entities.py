@@ -149,7 +149,8 @@ def reference(case: Case, typed: str) -> str:
         return resolve_entity_id(case, typed)
     except InputError:
         if airports.lookup(typed) is None:
-            raise
+            raise InputError(f"'{typed}' is neither an entity of this case nor an airport code "
+                             "(`osintdesk entity list CASE` lists the entities)") from None
         return place_for_airport(case, typed).id
 
 
@@ -206,8 +207,8 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
         raise InputError(f"'{keep_id}' and '{other_id}' are already one entity ({keep.caption})")
     keep_schema, other_schema = ftm.schema(keep.schema), ftm.schema(other.schema)
     if not (keep_schema.is_a(other.schema) or other_schema.is_a(keep.schema)):
-        raise InputError(f"cannot merge a {other.schema} ({other.caption}) into a {keep.schema} "
-                         f"({keep.caption})")
+        raise InputError(f"cannot merge {_a(other.schema)} ({other.caption}) into "
+                         f"{_a(keep.schema)} ({keep.caption})")
     if other.kind == "aircraft" and _has_tracks(case, other.id):
         if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
             raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "
@@ -229,14 +230,19 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
                  if not (p == "name" and v in keep.properties.get("name", []))
                  and not (other.kind == "aircraft" and p in AIRCRAFT_COLUMNS)]
         properties, _ = check_properties(case, ftm.schema(keep.schema), props)
-        extra = {} if other.kind == "aircraft" else {k: v for k, v in other.extra.items()
-                                                      if k not in keep.extra}
+        # An aircraft's identity fields were merged with its row; lists (callsigns) always merge.
+        extra = {k: v for k, v in other.extra.items()
+                 if k in LIST_FIELDS or (other.kind != "aircraft" and k not in keep.extra)}
         _merge_beside(case, keep, properties, extra, detail)
         if case.get_record("entity", other.id) is not None:
             case.delete_record("entity", other.id, reason=detail)
         case.insert_record("entity-alias", {"uuid": other.id, "entity_uuid": keep.id,
                                             "kind": other.kind, "reason": detail})
     return get_entity(case, keep.id)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "AEIOU" else "a ") + noun
 
 
 def _has_tracks(case: Case, aircraft_uuid: str) -> bool:

@@ -183,13 +183,13 @@ def claim_detail(case: Case, claim_uuid: str) -> dict:
     """One claim: its fields, its assertion in words, the check result with what it rests
     on, and the corroboration view (each citation with its source's Admiralty grade, and the
     number of independent sources)."""
-    from .checks import corroboration, evaluate_claim
+    from .checks import corroboration
     row = queries.get_record(case, "claim", claim_uuid)
     row["assertion"] = json.loads(row["assertion"]) if row["assertion"] else None
-    check = evaluate_claim(case, row)
+    view = corroboration(case, claim_uuid)
+    check = view.pop("check")   # evaluated once, shown once
     return {"claim": row, "assertion_text": describe_assertion(case, row["assertion"]),
-            "check": check.as_dict() if check else None,
-            "corroboration": corroboration(case, claim_uuid),
+            "check": check, "corroboration": view,
             "cited_by": queries.cited_by(case, claim_uuid)}
 
 
@@ -211,7 +211,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
             "citations": [citation_row(case, c) for c in queries.citations_of(case, entity.id)],
             "cited_by": cited_by,
             "ties": ties,
-            "flights": (len(flight_queries.select_flights(case, aircraft=[entity.id]))
+            "flights": (len(flight_queries.select_flights(case, aircraft_uuids=[entity.id]))
                         if entity.kind == "aircraft" else None)}
 
 

@@ -10,10 +10,10 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..paths import resource
+import numpy as np
 
-EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
-KM_PER_NM = 1.852
+from ..paths import resource
+from .geo import KM_PER_NM, great_circle_km
 
 # A large airport wins over a nearer medium one unless the medium one is more than this
 # much closer (two airfields that close are one place; the big one is the likelier).
@@ -52,14 +52,6 @@ class NearestAirport:
     @property
     def distance_nm(self) -> float:
         return self.distance_km / KM_PER_NM
-
-
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two points in degrees (haversine, mean radius)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _elevation(text: str) -> float | None:
@@ -118,17 +110,19 @@ def within(lat: float, lon: float, max_km: float) -> list[NearestAirport]:
     cos_lat = max(math.cos(math.radians(min(89.0, abs(lat) + lat_span))), 0.01)
     lon_span = min(180, math.ceil(max_km / (111.32 * cos_lat)) + 1)
     base_lat, base_lon = math.floor(lat), math.floor(lon)
-    found = []
+    nearby: list[Airport] = []
     for cell_lat in range(base_lat - lat_span, base_lat + lat_span + 1):
         if cell_lat < -90 or cell_lat > 89:
             continue
         for offset in range(-lon_span, lon_span + 1):
-            cell_lon = (base_lon + offset + 180) % 360 - 180
-            for airport in grid.get((cell_lat, cell_lon), ()):
-                distance = great_circle_km(lat, lon, airport.lat, airport.lon)
-                if distance <= max_km:
-                    found.append(NearestAirport(airport, distance))
-    found.sort(key=lambda hit: hit.distance_km)
+            nearby += grid.get((cell_lat, (base_lon + offset + 180) % 360 - 180), ())
+    if not nearby:
+        return []
+    distances = great_circle_km(lat, lon, np.array([a.lat for a in nearby]),
+                                np.array([a.lon for a in nearby])).tolist()
+    found = sorted((NearestAirport(airport, distance)
+                    for airport, distance in zip(nearby, distances) if distance <= max_km),
+                   key=lambda hit: hit.distance_km)
     # With a very wide lon span the same cell could be visited twice; keep each airport once.
     unique, seen = [], set()
     for hit in found:

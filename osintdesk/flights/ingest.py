@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..store import Case
 from ..filebytes import sha256_of_file
 from ..store.records import TRACK_POINTS, RowDigest
+from ..timefmt import display_time
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
 
@@ -258,20 +259,18 @@ def _flights_of_import(case: Case, import_id: int) -> int:
 
 
 def import_flight_file(case: Case, path: str | os.PathLike, *,
-                       fmt: str | ModuleType | None = None, aircraft: str | None = None,
+                       fmt: ModuleType | None = None, aircraft: str | None = None,
                        options: dict | None = None,
                        progress: Callable[[int, int | None], None] | None = None,
                        cancelled: Callable[[], bool] | None = None) -> ImportResult:
     """Import one flight file into ``case``; the same bytes imported again add nothing.
 
-    ``fmt``: a format name (``--format``), the importer ``import_order`` detected, or None
-    to detect it here.
+    ``fmt``: the importer ``import_order`` chose for the file, or None to detect it here.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError("no such file" if not path.exists() else "is not a file", path=path)
-    importer: ModuleType = (importers.get(fmt) if isinstance(fmt, str)
-                            else fmt or importers.detect(path))
+    importer = fmt or importers.detect(path)
     sha256, _ = sha256_of_file(path, cancelled=cancelled)
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
@@ -281,7 +280,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
     if previous:
         result.already_imported = True
         result.import_uuid = previous[0]
-        result.message = (f"already imported on {previous[1]} as {previous[2]}; nothing added")
+        result.message = f"already imported on {display_time(previous[1])} as {previous[2]}; nothing added"
         return result
 
     with case.transaction():
@@ -344,7 +343,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                 flush()
                 book.learn(item)
             elif isinstance(item, FileFlight):
-                file_flights.append(asdict(item))
+                file_flights.append(item.to_dict())
             elif isinstance(item, Skipped):
                 skipped[item.reason] += 1
                 first_record.setdefault(item.reason, item.record)
@@ -385,25 +384,27 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
 
 def import_order(paths: Iterable[str | os.PathLike], fmt: str | None = None,
                  options: dict | None = None
-                 ) -> tuple[list[tuple[Path, str | ModuleType | None]], dict]:
-    """The files in the order to import them, each with its format, and the options to
+                 ) -> tuple[list[tuple[Path, ModuleType | None]], dict]:
+    """The files in the order to import them, each with its importer, and the options to
     share between them. Pass each pair to ``import_flight_file`` (``fmt=``): a file's
     content is sniffed once on its way in.
 
-    The format is ``fmt`` when given, else the importer detected here; None for a file
-    that cannot be detected (``import_flight_file`` then reports why). readsb/dump1090
+    The importer is the one named ``fmt`` (``--format``; an unknown name raises an
+    InputError listing the formats) when given, else the one detected here; None for a
+    file that cannot be detected (``import_flight_file`` then reports why). readsb/dump1090
     snapshots (``aircraft.json``, ``history_N.json``) are put in the order of their
     ``now`` and share one repeat filter, so a position reported by several snapshots is
     imported once.
     """
     from .importers import readsb_aircraft
-    planned: list[tuple[Path, str | ModuleType | None]] = []
+    named = importers.get(fmt) if fmt else None
+    planned: list[tuple[Path, ModuleType | None]] = []
     for path in map(Path, paths):
         try:
-            planned.append((path, fmt or importers.detect(path)))
+            planned.append((path, named or importers.detect(path)))
         except (InputError, OSError):
             planned.append((path, None))  # reported when that file is imported
-    snapshots = [path for path, found in planned if found in (readsb_aircraft, readsb_aircraft.NAME)]
+    snapshots = [path for path, found in planned if found is readsb_aircraft]
     options = dict(options or {})
     if len(snapshots) > 1:
         by_time = iter(readsb_aircraft.order_snapshots(snapshots))

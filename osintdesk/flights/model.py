@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .airports import great_circle_km
+from .geo import great_circle_km
 
 
 class TrackPoint(NamedTuple):
@@ -59,15 +59,21 @@ class FileFlight:
     last_seen_t: float | None = None
     extra: dict = field(default_factory=dict)
 
+    # The stored record form (``flight_imports.file_flights``, one JSON object a flight) keeps
+    # the keys it was first written with: renaming an attribute must not change it.
+    _STORED_KEYS = {"hex": "hex", "registration": "registration", "callsign": "callsign",
+                    "flight_number": "flight_number", "origin": "origin",
+                    "destination": "destination", "first_seen_t": "first_seen",
+                    "last_seen_t": "last_seen", "extra": "extra"}
+
+    def to_dict(self) -> dict:
+        """The stored form: ``first_seen``/``last_seen`` hold the UTC epoch seconds."""
+        return {key: getattr(self, name) for name, key in self._STORED_KEYS.items()}
+
     @classmethod
     def from_dict(cls, data: dict) -> "FileFlight":
-        """A FileFlight from its ``asdict`` form, as an import stored it (also the form
-        written before the times were named ``first_seen_t``/``last_seen_t``)."""
-        data = dict(data)
-        for old in ("first_seen", "last_seen"):
-            if old in data:
-                data[old + "_t"] = data.pop(old)
-        return cls(**data)
+        """A FileFlight from its stored form (``to_dict``)."""
+        return cls(**{name: data[key] for name, key in cls._STORED_KEYS.items() if key in data})
 
 
 class CoverageGap(NamedTuple):

@@ -36,7 +36,6 @@ KT_PER_MS = 3600 / 1852
 FPM_PER_MS = 60 / 0.3048
 KT_PER_KMH = 1000 / 1852
 KT_PER_MPH = 1609.344 / 1852
-KM_PER_NM = 1.852
 
 # Times outside this window are impossible for flight-tracking data: before GPS week 0
 # (1980-01-06) or more than two days after the import clock (a clock error, or epoch
@@ -794,16 +793,3 @@ def options_hex(options: dict | None, name: str) -> str | None:
     """The aircraft address the user attached to a file that does not name one."""
     value = (options or {}).get("hex")
     return normalise_hex(value, name, None, "option hex: ") if value else None
-
-
-def sort_unique(points: Iterable[TrackPoint]) -> list[TrackPoint]:
-    """Points sorted by time with exact repeats (same aircraft, time, position, altitude)
-    dropped. In memory: for tests and small files; the case store does this on disk."""
-    seen: set = set()
-    out = []
-    for point in sorted(points, key=lambda p: (p.hex or "", p.t)):
-        key = (point.hex, point.t, point.lat, point.lon, point.alt_ft)
-        if key not in seen:
-            seen.add(key)
-            out.append(point)
-    return out

@@ -9,38 +9,30 @@ from typing import Iterable, Sequence
 
 from ..errors import OsintdeskError
 from ..store import Case
-from ..timefmt import record_duration, record_time
+from ..timefmt import record_duration, record_time_or_none
 
 # An id typed in part must give at least this many characters.
 MIN_ID_PREFIX = 4
 
 
-def utc(t: float | None) -> str | None:
-    """The record form of a time in these rows (``2024-01-02T07:41:03Z``); None stays None."""
-    return None if t is None else record_time(t)
-
-
-def flights(case: Case, aircraft: str | None = None, *, flight_uuid: str | None = None
-            ) -> list[dict]:
-    """Every flight with its aircraft, in time order; ``aircraft`` (what the user typed,
-    see ``find_aircraft``) filters by aircraft, ``flight_uuid`` picks one flight."""
-    sql = ("SELECT f.*, a.label AS aircraft, a.hex AS hex, a.registration AS registration "
-           "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1")
-    params: list = []
-    if aircraft:
-        uuids = resolve_aircraft(case, aircraft)
-        sql += " AND " + _in("f.aircraft_uuid", uuids)
-        params += uuids
-    if flight_uuid:
-        sql += " AND f.uuid = ?"
-        params.append(flight_uuid)
-    sql += " ORDER BY f.first_t"
-    rows = []
-    for row in case.db.query(sql, params):
-        row["departure_utc"] = utc(row["first_t"])
-        row["arrival_utc"] = utc(row["last_t"])
-        row["duration"] = record_duration(row["duration_s"])
-        rows.append(row)
+def aircraft(case: Case, uuids: Sequence[str] | None = None) -> list[dict]:
+    """The aircraft (all, or those with these uuids) ordered by label, each with how many
+    ``flights`` and ``points`` it has and when it was first and last seen (``first_t``,
+    ``last_t``: UTC epoch seconds; ``first_seen_utc``, ``last_seen_utc``: record forms)."""
+    where, params = "", []
+    if uuids is not None:
+        if not uuids:
+            return []
+        where, params = " WHERE " + _in("a.uuid", uuids), list(uuids)
+    rows = list(case.db.query(
+        "SELECT a.*, count(f.uuid) AS flights, min(f.first_t) AS first_t, "
+        "max(f.last_t) AS last_t, "
+        "(SELECT count(*) FROM track_points p WHERE p.aircraft_id = a.id) AS points "
+        f"FROM aircraft a LEFT JOIN flights f ON f.aircraft_uuid = a.uuid{where} "
+        "GROUP BY a.id ORDER BY a.label, a.uuid", params))
+    for row in rows:
+        row["first_seen_utc"] = record_time_or_none(row["first_t"])
+        row["last_seen_utc"] = record_time_or_none(row["last_t"])
     return rows
 
 
@@ -52,7 +44,10 @@ def gaps(case: Case, flight_uuid: str) -> list[dict]:
 def ground_times(case: Case, aircraft_uuid: str | None = None, t_from: float | None = None,
                  t_to: float | None = None) -> list[dict]:
     """Stays on the ground between flights, in time order: of one aircraft or all, and with
-    a UTC window those overlapping it."""
+    a UTC window those overlapping it. Each row has the aircraft's label (``aircraft``),
+    the stored ``description`` people read (``on the ground at ZKPY from 2024-01-02 15:28
+    UTC to 2024-01-04 18:38 UTC, 2 d 3 h``) and the record forms ``from_utc``, ``to_utc``
+    and ``duration`` (see ``record_sentence``)."""
     sql = ("SELECT g.*, a.label AS aircraft FROM ground_times g "
            "JOIN aircraft a ON a.uuid = g.aircraft_uuid WHERE 1")
     params: list = []
@@ -62,25 +57,21 @@ def ground_times(case: Case, aircraft_uuid: str | None = None, t_from: float | N
     window, extra = _overlapping("g.start_t", "g.end_t", t_from, t_to)
     rows = []
     for row in case.db.query(sql + window + " ORDER BY g.start_t", params + extra):
-        row["from_utc"], row["to_utc"] = utc(row["start_t"]), utc(row["end_t"])
+        row["from_utc"] = record_time_or_none(row["start_t"])
+        row["to_utc"] = record_time_or_none(row["end_t"])
         row["duration"] = record_duration(row["duration_s"])
-        row["text"] = (f"on the ground at {row['airport'] or 'an unknown airport'} from "
-                       f"{row['from_utc']} to {row['to_utc']}, {row['duration']}")
         rows.append(row)
     return rows
 
 
-def aircraft(case: Case) -> list[dict]:
-    rows = list(case.db.query(
-        "SELECT a.*, (SELECT count(*) FROM flights f WHERE f.aircraft_uuid = a.uuid) AS flights, "
-        "(SELECT count(*) FROM track_points p WHERE p.aircraft_id = a.id) AS points, "
-        "(SELECT min(first_t) FROM flights f WHERE f.aircraft_uuid = a.uuid) AS first_t, "
-        "(SELECT max(last_t) FROM flights f WHERE f.aircraft_uuid = a.uuid) AS last_t "
-        "FROM aircraft a ORDER BY a.label"))
-    for row in rows:
-        row["first_seen_utc"], row["last_seen_utc"] = utc(row["first_t"]), utc(row["last_t"])
-        row["ground_times"] = [g["text"] for g in ground_times(case, row["uuid"])]
-    return rows
+def record_sentence(stay: dict) -> str:
+    """A ground time (a ``ground_times`` row) in the record forms ``aircraft --json`` prints
+    under ``ground_times``: ``on the ground at ZKPY from 2024-01-02T15:28:23Z to
+    2024-01-04T18:38:23Z, 2 d 3 h``. A data contract, frozen like the record forms it is
+    made of (``record_duration`` gives ``2 d 0 h`` where the description people read says
+    ``2 d``); the window and the CLI's text show the stored ``description``."""
+    return (f"on the ground at {stay['airport'] or 'an unknown airport'} from "
+            f"{stay['from_utc']} to {stay['to_utc']}, {stay['duration']}")
 
 
 # --------------------------------------------------------------------------- what the user typed
@@ -170,43 +161,36 @@ def _overlapping(start_col: str, end_col: str, t_from: float | None,
     return sql, params
 
 
-def select_flights(case: Case, flight_ids: Iterable[str] | None = None, aircraft=None,
-                   t_from: float | None = None, t_to: float | None = None) -> list[dict]:
-    """Flights with the aircraft's label, hex, registration and type code, in time order.
+def select_flights(case: Case, flight_uuids: Sequence[str] | None = None,
+                   aircraft_uuids: Sequence[str] | None = None, t_from: float | None = None,
+                   t_to: float | None = None) -> list[dict]:
+    """Flights with their aircraft's label (``aircraft``), hex, registration and type code
+    and the record forms ``departure_utc``, ``arrival_utc`` and ``duration``, in time order.
 
-    ``flight_ids``: uuids or unique prefixes; ``aircraft``: what the user typed (one value
-    or a list, see ``find_aircraft``); ``t_from``/``t_to``: UTC epoch seconds, selecting
-    the flights that overlap the window. Filters combine; None means no filter. Unknown ids
-    or aircraft raise an OsintdeskError.
+    ``flight_uuids``, ``aircraft_uuids``: ids as the case holds them (``resolve_flights``
+    and ``resolve_aircraft`` turn what the user typed into them, once); ``t_from``/``t_to``:
+    UTC epoch seconds, selecting the flights that overlap the window. Filters combine; None
+    means no filter, an empty list selects nothing.
     """
     where, params = [], []
-    if flight_ids is not None:
-        ids = resolve_flights(case, flight_ids)
-        if not ids:
-            return []
-        where.append(_in("f.uuid", ids))
-        params += ids
-    if aircraft is not None:
-        uuids = resolve_aircraft(case, aircraft)
-        where.append(_in("f.aircraft_uuid", uuids))
-        params += uuids
+    for column, uuids in (("f.uuid", flight_uuids), ("f.aircraft_uuid", aircraft_uuids)):
+        if uuids is not None:
+            uuids = list(uuids)
+            if not uuids:
+                return []
+            where.append(_in(column, uuids))
+            params += uuids
     window, extra = _overlapping("f.first_t", "f.last_t", t_from, t_to)
-    return list(case.db.query(
-        "SELECT f.uuid, f.aircraft_uuid, f.first_t, f.last_t, f.origin, f.origin_name, "
-        "f.destination, f.destination_name, f.first_lat, f.first_lon, f.last_lat, f.last_lon, "
-        "f.departed_ground, f.arrived_ground, f.callsigns, f.point_count, "
-        "a.label, a.registration, a.hex, a.type_code "
+    rows = list(case.db.query(
+        "SELECT f.*, a.label AS aircraft, a.hex, a.registration, a.type_code "
         "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1"
         + "".join(" AND " + w for w in where) + window + " ORDER BY f.first_t, f.uuid",
         params + extra))
-
-
-def aircraft_records(case: Case, uuids: Sequence[str] | None = None) -> list[dict]:
-    """The aircraft table's rows (all, or those with these uuids), ordered by label."""
-    if uuids is None:
-        return list(case.db.query("SELECT * FROM aircraft ORDER BY label, uuid"))
-    return list(case.db.query(f"SELECT * FROM aircraft WHERE {_in('uuid', uuids)} "
-                              "ORDER BY label, uuid", list(uuids)))
+    for row in rows:
+        row["departure_utc"] = record_time_or_none(row["first_t"])
+        row["arrival_utc"] = record_time_or_none(row["last_t"])
+        row["duration"] = record_duration(row["duration_s"])
+    return rows
 
 
 def aircraft_of_flights(case: Case, flight_ids: Iterable[str]) -> list[str]:

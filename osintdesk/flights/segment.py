@@ -26,7 +26,8 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .. import timefmt
-from .airports import EARTH_RADIUS_KM, KM_PER_NM, choose, great_circle_km, lookup, nearest, within
+from .airports import choose, lookup, nearest, within
+from .geo import KM_PER_NM, great_circle_km
 from .model import CoverageGap, FileFlight
 
 _GROUND, _AIR, _UNKNOWN = 2, 1, 0
@@ -274,8 +275,8 @@ class _Track:
 
     def leg_distances_km(self, a: int, b: int):
         """Great-circle km between consecutive points a..b (b - a values)."""
-        return _haversine_km(self.lat[a:b], self.lon[a:b], self.lat[a + 1:b + 1],
-                             self.lon[a + 1:b + 1])
+        return great_circle_km(self.lat[a:b], self.lon[a:b], self.lat[a + 1:b + 1],
+                               self.lon[a + 1:b + 1])
 
     def values_in(self, runs: list[tuple[int, str | None]], a: int, b: int) -> list[str]:
         """Distinct non-empty values of ``runs`` over points a..b, in order of appearance."""
@@ -297,13 +298,6 @@ def _ties_ordered(t, lat, lon) -> bool:
         return True
     a, b = tie, tie + 1
     return bool(np.all((lat[a] < lat[b]) | ((lat[a] == lat[b]) & (lon[a] <= lon[b]))))
-
-
-def _haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp, dl = p2 - p1, np.radians(lon2 - lon1)
-    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, h)))
 
 
 # --------------------------------------------------------------------------- rules
@@ -579,8 +573,3 @@ def track_from_columns(hex_code: str | None, chunks: Iterable[Sequence[tuple]],
         if i < len(track):
             track.leg[i] = 1
     return track
-
-
-def split_flights(points: Iterable, **kwargs) -> list[Flight]:
-    """Just the flights of ``split_track``."""
-    return split_track(points, **kwargs).flights

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..store import Case
+from ..timefmt import display_time
 from .queries import capture_text, get_capture
 
 COMPARED_FIELDS = ("title", "status", "final_url", "published_date", "published_utc", "author",
@@ -61,8 +62,9 @@ class CaptureDiff:
         a_lines = [l.text for l in self.lines if l.op in ("equal", "delete")]
         b_lines = [l.text for l in self.lines if l.op in ("equal", "insert")]
         return "\n".join(difflib.unified_diff(
-            a_lines, b_lines, f"capture {self.a['uuid']} ({self.a['captured_utc']})",
-            f"capture {self.b['uuid']} ({self.b['captured_utc']})", n=context, lineterm=""))
+            a_lines, b_lines, f"capture {self.a['uuid']} ({display_time(self.a['captured_utc'])})",
+            f"capture {self.b['uuid']} ({display_time(self.b['captured_utc'])})", n=context,
+            lineterm=""))
 
     def as_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "same_body": self.same_body,

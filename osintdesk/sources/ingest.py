@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +18,6 @@ from .acquire.identifiers import find_identifiers
 from ..flights.identifiers import IdentifierHit
 from ..store import Case
 from ..store.canonical import sha256_hex
-from ..timefmt import parse_record, record_stamp
 from .search import index_capture
 from .selectors import match_capture
 from .text import extra_title, match_key
@@ -63,18 +61,6 @@ def url_identity(url: str) -> str:
 
 def file_identity(sha256: str) -> str:
     return f"file:{sha256}"
-
-
-def utc_text(value: datetime | str | None) -> str | None:
-    """A time as the case stores it (``...T06:05:00.000000Z``); None stays None."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = parse_record(value)
-        except ValueError:
-            return None
-    return record_stamp(value)
 
 
 def as_json(value: Any) -> str | None:

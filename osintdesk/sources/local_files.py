@@ -19,7 +19,8 @@ from .acquire.files import read_evidence_file
 from ..errors import Cancelled, InputError, ReadOnlyCaseError
 from ..store import Case
 from ..store.artifacts import ArtifactChanged
-from .ingest import ensure_source, file_identity, store_capture, url_identity, utc_text
+from ..timefmt import record_stamp, record_stamp_or_none
+from .ingest import ensure_source, file_identity, store_capture, url_identity
 
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
@@ -137,7 +138,7 @@ def _add_document(case: Case, evidence: dict, read: EvidenceFile):
     source, new_source = ensure_source(case, identity=file_identity(read.sha256), kind="file",
                                        url=None, name=read.original_name)
     fields = {
-        "method": "file", "captured_utc": utc_text(case.clock()), "media_type": document.media_type,
+        "method": "file", "captured_utc": record_stamp(case.clock()), "media_type": document.media_type,
         "body_sha256": read.sha256, "body_size": read.size_bytes,
         "evidence_uuid": evidence["uuid"],
     }
@@ -152,7 +153,8 @@ def _add_archive_page(case: Case, evidence: dict, read: EvidenceFile, page: Arch
                                        url=page.url, name=page.url)
     fields = {
         "method": "archive", "requested_url": page.url, "final_url": page.url,
-        "status": page.status, "captured_utc": utc_text(page.captured_utc) or utc_text(case.clock()),
+        "status": page.status,
+        "captured_utc": record_stamp_or_none(page.captured_utc) or record_stamp(case.clock()),
         "media_type": page.media_type, "body_sha256": content.sha256,
         "body_size": content.size,
         "warc_sha256": read.sha256 if read.document.kind == "warc" else None,
@@ -182,7 +184,7 @@ def _add_archive_resources(case: Case, evidence: dict, document, cancelled: IsCa
             "evidence_uuid": evidence["uuid"], "url": resource.url,
             "url_key": url_identity(resource.url), "status": resource.status,
             "media_type": resource.media_type, "sha256": artifact.sha256, "size": artifact.size,
-            "captured_utc": utc_text(resource.captured_utc), "archive_member": resource.member,
+            "captured_utc": record_stamp_or_none(resource.captured_utc), "archive_member": resource.member,
             "record_offset": resource.record_offset, "record_id": resource.record_id,
             "payload_digest": resource.payload_digest,
         }, action="add", details={"url": resource.url})

@@ -9,10 +9,11 @@ import json
 from typing import Any
 
 from .acquire.identifiers import DATE
+from ..flights import queries as flight_queries
 from ..flights.identifiers import ICAO24, REGISTRATION
 from ..errors import InputError
 from ..store import Case
-from ..timefmt import record_date, record_time
+from ..timefmt import record_date
 from .ingest import url_identity
 from .text import match_key
 
@@ -282,13 +283,10 @@ def _aircraft_keys(aircraft: dict) -> list[tuple[str, str]]:
     return keys
 
 
-def _flight_days(case: Case, aircraft_uuid: str) -> set[str]:
-    days = set()
-    for first_t, last_t in case.conn.execute(
-            "SELECT first_t, last_t FROM flights WHERE aircraft_uuid = ?", (aircraft_uuid,)):
-        for t in (first_t, last_t):
-            days.add(record_date(t))
-    return days
+def _flight_days(flights: list[dict]) -> set[str]:
+    """The UTC dates on which these flights (``flights.queries.select_flights`` rows) took
+    off or landed."""
+    return {record_date(f[key]) for f in flights for key in ("first_t", "last_t")}
 
 
 def sources_for_aircraft(case: Case, aircraft_uuid: str) -> list[dict]:
@@ -309,7 +307,7 @@ def sources_for_aircraft(case: Case, aircraft_uuid: str) -> list[dict]:
             mentions.setdefault(hit.pop("source_uuid"), []).append(hit)
     if not mentions:
         return []
-    days = _flight_days(case, aircraft_uuid)
+    days = _flight_days(flight_queries.select_flights(case, aircraft_uuids=[aircraft_uuid]))
     named: dict[str, set[str]] = {}   # the dates each source names, read in one query
     for source_uuid, value in case.conn.execute(
             "SELECT DISTINCT source_uuid, value FROM identifier_hits WHERE kind = ? "
@@ -324,40 +322,27 @@ def sources_for_aircraft(case: Case, aircraft_uuid: str) -> list[dict]:
 
 def sources_for_flight(case: Case, flight_uuid: str) -> list[dict]:
     """Sources that name the flight's aircraft; those naming the flight's date come first."""
-    row = case.conn.execute("SELECT aircraft_uuid, first_t, last_t FROM flights WHERE uuid = ?",
-                            (flight_uuid,)).fetchone()
-    if row is None:
+    flights = flight_queries.select_flights(case, flight_uuids=[flight_uuid])
+    if not flights:
         raise InputError("no such flight in the case", path=f"flight {flight_uuid}")
-    days = {record_date(t) for t in row[1:]}
-    rows = sources_for_aircraft(case, row[0])
+    days = _flight_days(flights)
+    rows = sources_for_aircraft(case, flights[0]["aircraft_uuid"])
     for source in rows:
         source["flight_dates"] = sorted(set(source["flight_dates"]) & days)
     return sorted(rows, key=lambda s: not s["flight_dates"])
 
 
-def aircraft_to_filter_by(case: Case) -> list[dict]:
-    """Every aircraft in the case (uuid, label, how many flights), by label: the choices
-    for showing only the sources that name one."""
-    return list(case.db.query(
-        "SELECT a.uuid, a.label, (SELECT count(*) FROM flights f "
-        "WHERE f.aircraft_uuid = a.uuid) AS flights FROM aircraft a ORDER BY a.label"))
-
-
 def aircraft_for_source(case: Case, source_uuid: str) -> list[dict]:
-    """The case's aircraft that a source names, each with its flights (uuid, times, airports)."""
+    """The case's aircraft that a source names (``flights.queries.aircraft`` rows), each
+    with its ``flights`` (``flights.queries.select_flights`` rows)."""
     named = {(kind, key) for kind, key in case.conn.execute(
         "SELECT DISTINCT kind, match_key FROM identifier_hits WHERE source_uuid = ? "
         "AND kind IN (?, ?)", (source_uuid, *AIRCRAFT_KINDS))}
     if not named:
         return []
-    out = []
-    for aircraft in case.db.query("SELECT * FROM aircraft ORDER BY label"):
-        if named & set(_aircraft_keys(aircraft)):
-            flights = list(case.db.query(
-                "SELECT uuid, first_t, last_t, origin, destination, callsigns FROM flights "
-                "WHERE aircraft_uuid = ? ORDER BY first_t", [aircraft["uuid"]]))
-            for f in flights:
-                f["departure_utc"] = record_time(f["first_t"])
-                f["arrival_utc"] = record_time(f["last_t"])
-            out.append({**aircraft, "flights": flights})
-    return out
+    planes = [a for a in flight_queries.aircraft(case) if named & set(_aircraft_keys(a))]
+    flights: dict[str, list[dict]] = {a["uuid"]: [] for a in planes}
+    if planes:
+        for flight in flight_queries.select_flights(case, aircraft_uuids=list(flights)):
+            flights[flight["aircraft_uuid"]].append(flight)
+    return [{**a, "flights": flights[a["uuid"]]} for a in planes]

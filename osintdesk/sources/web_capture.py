@@ -19,7 +19,8 @@ from .acquire.web import CaptureSettings, WebCapture, capture_url, read_captured
 from ..errors import Cancelled, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
 from ..store.artifacts import ArtifactChanged
-from .ingest import as_json, ensure_source, store_capture, url_identity, utc_text
+from ..timefmt import record_stamp_or_none
+from .ingest import as_json, ensure_source, store_capture, url_identity
 
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
@@ -131,8 +132,9 @@ def _store(case: Case, web: WebCapture, document: ExtractedDocument,
             "status": final.status, "reason": final.reason, "http_version": final.http_version,
             "request_headers": as_json([list(h) for h in final.request_headers]),
             "response_headers": as_json([list(h) for h in final.response_headers]),
-            "server_ip": web.server_ip, "started_utc": utc_text(web.started_utc),
-            "captured_utc": utc_text(web.captured_utc), "user_agent": web.user_agent,
+            "server_ip": web.server_ip, "started_utc": record_stamp_or_none(web.started_utc),
+            "captured_utc": record_stamp_or_none(web.captured_utc),
+            "user_agent": web.user_agent,
             "proxy_used": int(web.proxy_used), "proxy": web.proxy,
             "tls_verified": int(web.tls_verified), "software": web.software,
             "media_type": web.media_type, "charset": web.charset,

@@ -24,7 +24,9 @@ FLIGHT_COLUMNS = [("Aircraft", "aircraft"), ("Callsigns", "callsigns"), ("From",
                   ("Distance (km)", "distance_km"), ("Max alt (ft)", "max_alt_ft"),
                   ("Points", "point_count"), ("Gaps", "gap_count"), ("Flight id", "uuid")]
 
-POINT_COLUMNS = [("Time (UTC)", "time_utc"), ("Lat", "lat"), ("Lon", "lon"),
+# Time is display text made once per fetched page (a table repaints often; parsing record
+# text back for every cell of every repaint is what made scrolling a long flight slow).
+POINT_COLUMNS = [("Time (UTC)", "time"), ("Lat", "lat"), ("Lon", "lon"),
                  ("Alt (ft)", "alt_ft"), ("GS (kt)", "gs_kt"), ("Track (°)", "track_deg"),
                  ("V/S (ft/min)", "vrate_fpm"), ("Ground", "on_ground"), ("Callsign", "callsign"),
                  ("Squawk", "squawk"), ("Stale", "stale"), ("File record", "record")]
@@ -168,7 +170,7 @@ class FlightsPage(TablePage):
 
     @staticmethod
     def source(case):
-        return _all_rows(queries.flights(case))
+        return _all_rows(queries.select_flights(case))
 
     def set_case(self, case) -> None:
         self.case = case
@@ -229,7 +231,7 @@ class FlightDetail(QWidget):
     def show_flight(self, case, flight_uuid: str | None) -> None:
         flight = None
         if case is not None and flight_uuid:
-            flight = next(iter(queries.flights(case, flight_uuid=flight_uuid)), None)
+            flight = next(iter(queries.select_flights(case, flight_uuids=[flight_uuid])), None)
         if flight is None:
             self.summary.setText("<i>Select a flight to see its airports, gaps and points.</i>")
             self.points_model.set_source(None, None)
@@ -244,7 +246,8 @@ class FlightDetail(QWidget):
         self.points_view.resizeColumnsToContents()
         gaps = []
         for g in queries.gaps(case, flight_uuid):
-            gaps.append({**g, "from_utc": queries.utc(g["start_t"]), "to_utc": queries.utc(g["end_t"]),
+            gaps.append({**g, "from_utc": timefmt.record_time(g["start_t"]),
+                         "to_utc": timefmt.record_time(g["end_t"]),
                          "start_at": f"{g['start_lat']:.4f}, {g['start_lon']:.4f}",
                          "end_at": f"{g['end_lat']:.4f}, {g['end_lon']:.4f}"})
         self.gaps_model.set_source(*_all_rows(gaps))
@@ -286,7 +289,7 @@ def _flight_html(f: dict) -> str:
 
 
 def _points_source(case, flight: dict):
-    keys = [key for _, key in POINT_COLUMNS if key != "time_utc"]
+    keys = [key for _, key in POINT_COLUMNS if key != "time"]
     span = (flight["aircraft_uuid"], flight["first_t"], flight["last_t"])
 
     def fetch(offset: int, limit: int) -> list[dict]:
@@ -294,7 +297,7 @@ def _points_source(case, flight: dict):
         for row in queries.track_points(case, *span, columns=["t"] + keys, offset=offset,
                                         limit=limit):
             d = dict(zip(["t"] + keys, row))
-            d["time_utc"] = queries.utc(d["t"])
+            d["time"] = timefmt.display_time(d["t"])
             d["on_ground"] = {1: "yes", 0: "no"}.get(d["on_ground"], "")
             d["stale"] = "stale" if d["stale"] else ""
             out.append(d)

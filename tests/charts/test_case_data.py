@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 from osintdesk.charts import case_data, draw_map
+from osintdesk.charts.selection import ChartRequest
+from osintdesk.flights import queries
 from osintdesk.errors import Cancelled, OsintdeskError
 
 
@@ -76,7 +78,7 @@ def test_unknown_flight_or_aircraft_is_a_clear_error(sample_case):
     with pytest.raises(OsintdeskError, match="no aircraft 'RA-00000' in this case"):
         case_data.chart_flights(sample_case, aircraft="RA-00000")
     with pytest.raises(OsintdeskError, match="no aircraft 'XX'"):
-        case_data.activity_rows(sample_case, aircraft="XX")
+        ChartRequest(aircraft="XX").load("activity", sample_case)
 
 
 def test_points_are_read_in_chunks_with_progress_and_cancel(sample_case, monkeypatch):
@@ -88,7 +90,7 @@ def test_points_are_read_in_chunks_with_progress_and_cancel(sample_case, monkeyp
     for a, b in zip(whole, chunked):
         for name in ("t_utc", "lat", "lon", "alt_ft", "gs_kt", "on_ground"):
             np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
-    total = case_data.estimated_points(sample_case)
+    total = case_data.estimated_points(case_data.select(sample_case))
     assert total == sum(len(f) for f in whole)
     assert calls[-1] == (total, total) and len(calls) > 10
     with pytest.raises(Cancelled):
@@ -110,15 +112,28 @@ def test_activity_rows_flights_and_ground_times(sample_case):
 
 
 def test_activity_rows_in_a_window_and_for_one_aircraft(sample_case):
-    il62 = case_data.activity_rows(sample_case, aircraft="RA-86496")
+    il62 = case_data.activity_rows(sample_case, queries.resolve_aircraft(sample_case, "RA-86496"))
     assert [r.aircraft_label for r in il62] == ["RA-86496"]
     first_end = il62[0].flights[0].end_t
     early = case_data.activity_rows(sample_case, t_to=first_end - 3600)
     assert [r.aircraft_label for r in early] == ["RA-86496"]
     assert len(early[0].flights) == 1 and early[0].ground_stays == []
     # An aircraft asked for by name keeps its row even when nothing falls in the window.
-    late = case_data.activity_rows(sample_case, aircraft="N7423C", t_from=first_end + 30 * 86400)
+    late = case_data.activity_rows(sample_case, queries.resolve_aircraft(sample_case, "N7423C"),
+                                   t_from=first_end + 30 * 86400)
     assert [(r.aircraft_label, r.flights) for r in late] == [("N7423C (B738)", [])]
+
+
+def test_activity_rows_read_each_table_once_for_resolved_aircraft(sample_case, monkeypatch):
+    uuids = queries.resolve_aircraft(sample_case, ["RA-86496", "N7423C"])
+    calls = []
+    for name in ("find_aircraft", "select_flights", "ground_times"):
+        real = getattr(queries, name)
+        monkeypatch.setattr(queries, name, lambda *a, _real=real, _name=name, **kw:
+                            calls.append(_name) or _real(*a, **kw))
+    rows = case_data.activity_rows(sample_case, uuids)
+    assert [r.aircraft_label for r in rows] == ["N7423C (B738)", "RA-86496"]
+    assert sorted(calls) == ["ground_times", "select_flights"]  # not per aircraft, no resolving
 
 
 def test_a_case_without_located_captures_has_no_places(sample_case):

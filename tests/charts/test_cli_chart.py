@@ -112,3 +112,18 @@ def test_bad_output_names(case_file, tmp_path):
     result = invoke("chart", case_file, "map", "-o", tmp_path / "missing" / "map.png")
     assert result.exit_code == 2
     assert "cannot write the chart" in result.stderr
+
+
+def test_the_command_draws_the_chart_the_window_draws(case_file, tmp_path, monkeypatch):
+    from osintdesk.charts import selection
+    drawn = []
+    draw = selection.draw_chart
+    monkeypatch.setattr(selection, "draw_chart",
+                        lambda fig, mode, data, *a, **kw: drawn.append((mode, data)) or
+                        draw(fig, mode, data, *a, **kw))
+    result = invoke("chart", case_file, "activity", "--aircraft", "N7423C", "--from", "2024-01-01",
+                    "-o", tmp_path / "a.png")
+    assert result.exit_code == 0, result.output
+    [(mode, data)] = drawn
+    assert mode == "activity" and [r.aircraft_label for r in data.rows] == ["N7423C (B738)"]
+    assert data.t_from is not None and data.t_to is None

@@ -2,7 +2,8 @@
 
 Regenerate after an intended change of look with
     OSINTDESK_UPDATE_BASELINES=1 python -m pytest tests/charts/test_images.py
-then look at every image before committing it.
+then look at every image before committing it. A failed comparison writes its diff
+image beside the actual one, in the test's tmp_path, never into baseline/.
 """
 
 import os

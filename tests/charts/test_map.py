@@ -8,12 +8,14 @@ from matplotlib.path import Path
 from matplotlib.text import Text
 
 from tests.support import chart_samples as samples
-from osintdesk.charts.data import ChartAirport, ChartFlight, ChartPlace, CoverageGap
+from tests.support.chart_checks import flight_for_artist
+from osintdesk.charts.data import ChartFlight, ChartPlace, CoverageGap
 from osintdesk.charts.export import new_figure
 from osintdesk.charts.map import (draw_map, fit_limits_to_axes, gap_at, nearest_point, plan_map,
                                   refresh_basemap, refresh_view)
 from osintdesk.charts.tracks import shape_tracks, simplify_to_pixels
-from osintdesk.charts.projection import EqualEarth, distance_km, great_circle, to_unit_vectors, wrap_lon
+from osintdesk.charts.projection import EqualEarth, great_circle, to_unit_vectors, wrap_lon
+from osintdesk.flights.geo import great_circle_km
 
 
 def _texts(ax):
@@ -111,7 +113,7 @@ def test_antimeridian_track_is_drawn_short_and_whole(fig, bering):
     info = draw_map(fig, [bering])
     x0, x1 = info.ax.get_xlim()
     width_km = (x1 - x0) / 1000
-    route_km = float(distance_km(61.17, -149.99, 53.17, 158.45))
+    route_km = float(great_circle_km(61.17, -149.99, 53.17, 158.45))
     assert width_km < 2 * route_km  # not the whole world
     assert abs(wrap_lon(info.projection.lon0, 0)) > 160  # centred near 180°
     track = info.tracks[bering.id]
@@ -129,8 +131,7 @@ def test_antimeridian_track_is_drawn_short_and_whole(fig, bering):
 
 
 def test_world_map_when_the_selection_spans_the_globe(fig, outbound, bering):
-    jfk = samples.synthetic_flight(9, samples.AIRPORTS["UUWW"], ChartAirport("KJFK", 40.64, -73.78),
-                                   samples.utc(2025, 3, 3, 10))
+    jfk = samples.chart_flight(9, "UUWW", "KJFK", samples.utc(2025, 3, 3, 10))
     syd = ChartPlace("photo", -33.9, 151.2)
     info = draw_map(fig, [outbound, bering, jfk], [syd])
     assert isinstance(info.projection, EqualEarth)
@@ -144,8 +145,8 @@ def test_world_map_when_the_selection_spans_the_globe(fig, outbound, bering):
 def test_zoomed_in_maps_use_the_detailed_basemap(fig, outbound):
     assert draw_map(new_figure(1600, 1000), [outbound]).basemap_scale == "50m"
     assert draw_map(new_figure(400, 300), [outbound]).basemap_scale == "110m"
-    short = samples.synthetic_flight(5, samples.AIRPORTS["ZKPY"], ChartAirport("ZKWS", 39.165, 127.488),
-                                     samples.utc(2025, 7, 11, 3), cruise_ft=12000, cruise_kt=250)
+    short = samples.chart_flight(5, "ZKPY", "ZKWS", samples.utc(2025, 7, 11, 3), cruise_ft=12000,
+                                 speed_kt=250)
     info = draw_map(fig, [short])
     assert info.basemap_scale == "50m"
     assert info.scale_bar is not None and info.scale_bar[0] <= 50
@@ -283,10 +284,9 @@ def test_nearest_point_and_click_to_select(fig, outbound, inbound):
     assert hit.distance_px < 1
     far = nearest_point(info, info.view[0], info.view[2], max_distance_px=10)
     assert far is None
-    assert info.flight_for_artist(t.line) == inbound.id
-    assert info.flight_for_artist(t.gap_lines[0]) == inbound.id
-    assert info.flight_for_artist(info.ax.patch) is None
-    assert t.line.get_picker()
+    assert flight_for_artist(info, t.line) == inbound.id
+    assert flight_for_artist(info, t.gap_lines[0]) == inbound.id
+    assert flight_for_artist(info, info.ax.patch) is None
 
 
 def test_refresh_view_after_zoom(fig, outbound):
@@ -398,8 +398,8 @@ def test_overlapping_flights_draw_no_more_vertices_than_the_image_shows(shuttle)
     assert lines in info.ax.collections and halo.get_zorder() < lines.get_zorder()
     shown = [f.id for f in shuttle if info.tracks[f.id].vertices]  # others are covered entirely
     assert len(lines.get_paths()) == len(shown) and shown[-1] == shuttle[-1].id
-    assert [info.flight_for_artist(lines, i) for i in range(len(shown))] == shown
-    assert info.flight_for_artist(lines, len(shown)) is None
+    assert [flight_for_artist(info, lines, i) for i in range(len(shown))] == shown
+    assert flight_for_artist(info, lines, len(shown)) is None
     fig.canvas.draw()
 
 
@@ -423,7 +423,7 @@ def test_gaps_stay_dashed_great_circles_among_many_flights(shuttle):
         t = info.tracks[f.id]
         legs = np.hypot(np.diff(t.path_x), np.diff(t.path_y))
         assert not (legs > 0.2 * math.hypot(ex - sx, ey - sy)).any()
-    assert info.flight_for_artist(dashes, 1) == gapped[1].id
+    assert flight_for_artist(info, dashes, 1) == gapped[1].id
     assert "coverage gap (no positions)" in [t.get_text() for t in info.legend.get_texts()]
 
 

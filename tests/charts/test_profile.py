@@ -56,8 +56,8 @@ def test_ground_segments_and_gaps_visible_and_not_bridged(fig, outbound):
 
 
 def test_many_points_are_reduced_but_keep_extremes(fig):
-    f = samples.synthetic_flight(1, samples.AIRPORTS["UUWW"], samples.AIRPORTS["ZKPY"],
-                                 samples.utc(2025, 7, 10), n_points=200_000, gaps=((0.5, 0.6),))
+    f = samples.chart_flight(1, "UUWW", "ZKPY", samples.utc(2025, 7, 10), n_points=200_000,
+                             gaps=((0.5, 0.6),))
     f.gs_kt[1234] = 900.0  # a spike must survive the reduction
     info = draw_profile(fig, f)
     x, y = info.gs_line.get_data()

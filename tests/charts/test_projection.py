@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from osintdesk.charts.projection import (AzimuthalEquidistant, EqualEarth, LambertConformalConic,
-                                         choose_projection, distance_km, geo_extent, great_circle,
+                                         choose_projection, geo_extent, great_circle,
                                          view_to_geo_extent, wrap_lon)
+from osintdesk.flights.geo import great_circle_km
 
 
 @pytest.mark.parametrize("proj", [
@@ -29,7 +30,7 @@ def test_forward_inverse_round_trip(proj):
 def test_azimuthal_equidistant_keeps_distance_from_centre():
     proj = AzimuthalEquidistant(lon0=37.26, lat0=55.59)
     x, y = proj.forward(125.67, 39.22)
-    assert float(np.hypot(x, y)) / 1000 == pytest.approx(float(distance_km(55.59, 37.26, 39.22, 125.67)), rel=1e-6)
+    assert float(np.hypot(x, y)) / 1000 == pytest.approx(float(great_circle_km(55.59, 37.26, 39.22, 125.67)), rel=1e-6)
 
 
 def test_geo_extent_across_the_antimeridian():
@@ -56,9 +57,9 @@ def test_choose_projection_by_extent():
 def test_great_circle_passes_north_of_the_straight_line():
     lat, lon = great_circle(55.59, 37.26, 39.22, 125.67, max_step_deg=1.0)
     assert (lat[0], lon[0], lat[-1], lon[-1]) == (55.59, 37.26, 39.22, 125.67)
-    steps = distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    steps = great_circle_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
     assert steps.max() < 112  # one degree of arc
-    assert steps.sum() == pytest.approx(float(distance_km(55.59, 37.26, 39.22, 125.67)), rel=1e-6)
+    assert steps.sum() == pytest.approx(float(great_circle_km(55.59, 37.26, 39.22, 125.67)), rel=1e-6)
     # Halfway in longitude the great circle is well north of the rhumb line's latitude.
     assert np.interp(81.5, lon, lat) > (55.59 + 39.22) / 2 + 3
 

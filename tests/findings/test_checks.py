@@ -54,7 +54,7 @@ def test_on_ground_checks(case):
 
 
 def test_airborne_in_a_coverage_gap_is_not_covered_never_supported(case):
-    flight = flight_queries.select_flights(case, aircraft=["RA-86496"])[0]
+    flight = flight_queries.select_flights(case, aircraft_uuids=flight_queries.resolve_aircraft(case, "RA-86496"))[0]
     [gap] = flight_queries.gaps(case, flight["uuid"])
     middle = (gap["start_t"] + gap["end_t"]) / 2
     result = check(case, "airborne", time=record_time(middle))
@@ -91,7 +91,7 @@ def test_bad_assertions_name_the_problem(case, kind, options, message):
 
 def test_corroboration_counts_independent_sources(case):
     article = next(s for s in source_queries.list_sources(case) if s["name"] == "article.html")
-    flight = flight_queries.select_flights(case, aircraft=["RA-86496"])[0]
+    flight = flight_queries.select_flights(case, aircraft_uuids=flight_queries.resolve_aircraft(case, "RA-86496"))[0]
     claim = add_claim(case, "The Il-62M flew Moscow to Pyongyang on 19 September.",
                       cite=[article["uuid"], flight["uuid"]], quote="landed at Pyongyang Sunan",
                       assertion=make_assertion(case, "flew", aircraft="155abc", origin="UUWW",

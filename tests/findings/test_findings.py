@@ -176,3 +176,14 @@ def test_tie_shows_from_both_sides(case):
 def test_find_quote_matches_across_layout_whitespace():
     assert find_quote("a  b\nc", "a b c") == (0, 6)
     assert find_quote("abc", "x") is None
+
+
+def test_merging_aircraft_keeps_the_callsigns_sources_named(case):
+    tracked = queries.resolve_entity_id(case, "155abc")
+    hand = add_entity(case, "Airplane", "RF-86496", [("callsigns", "RSD062")])
+    merged = merge_entities(case, tracked, hand.id)
+    assert merged.extra["callsigns"] == ["RSD062"]
+    with pytest.raises(InputError, match=r"cannot merge an Organization \(Rosaviatsiya\) into an Airplane"):
+        merge_entities(case, tracked, add_entity(case, "Organization", "Rosaviatsiya").id)
+    with pytest.raises(InputError, match="'ZZZZ' is neither an entity of this case nor an airport code"):
+        add_event(case, "Somewhere", "2023", place="ZZZZ")

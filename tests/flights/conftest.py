@@ -40,7 +40,8 @@ def read():
     """read(path, format=None, **options) -> Items (format detected when None)."""
 
     def _read(path, fmt=None, **options):
-        return Items(importers.parse_path(path, fmt, options=options or None))
+        importer = importers.get(fmt) if fmt else None
+        return Items(importers.parse_path(path, importer, options=options or None))
 
     return _read
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from osintdesk.flights import airports
+from osintdesk.flights import airports, geo
 
 
 @pytest.mark.parametrize("code", ["ZKPY", "zkpy", "FNJ", " ZKPY "])
@@ -40,7 +40,7 @@ def test_large_preferred_over_a_barely_nearer_medium_airport():
     medium = airports.Airport("TEST", "medium_airport", "Test field", large.lat, large.lon + 0.03,
                               100.0, "KP", "", "", "", "")
     point_lat, point_lon = large.lat, large.lon + 0.02  # 0.85 km from medium, 1.7 km from large
-    hits = sorted((airports.NearestAirport(a, airports.great_circle_km(point_lat, point_lon, a.lat, a.lon))
+    hits = sorted((airports.NearestAirport(a, geo.great_circle_km(point_lat, point_lon, a.lat, a.lon))
                    for a in (large, medium)), key=lambda h: h.distance_km)
     assert hits[0].airport is medium
     assert airports.choose(hits).airport is large
@@ -48,6 +48,18 @@ def test_large_preferred_over_a_barely_nearer_medium_airport():
 
 
 def test_great_circle():
-    assert airports.great_circle_km(0, 0, 0, 1) == pytest.approx(111.195, abs=0.001)
+    assert geo.great_circle_km(0, 0, 0, 1) == pytest.approx(111.195, abs=0.001)
     vko, fnj = airports.lookup("UUWW"), airports.lookup("ZKPY")
-    assert airports.great_circle_km(vko.lat, vko.lon, fnj.lat, fnj.lon) == pytest.approx(6420, abs=10)
+    assert geo.great_circle_km(vko.lat, vko.lon, fnj.lat, fnj.lon) == pytest.approx(6420, abs=10)
+
+
+def test_great_circle_of_arrays_is_the_same_distance_per_pair():
+    import numpy as np
+    lat1, lon1 = np.array([0.0, 55.59, 61.17]), np.array([0.0, 37.26, -149.99])
+    lat2, lon2 = np.array([0.0, 39.22, 53.17]), np.array([1.0, 125.67, 158.45])
+    km = geo.great_circle_km(lat1, lon1, lat2, lon2)
+    assert isinstance(km, np.ndarray) and km.shape == (3,)
+    assert km.tolist() == pytest.approx([geo.great_circle_km(*pair) for pair in
+                                         zip(lat1, lon1, lat2, lon2)], rel=1e-12)
+    assert type(geo.great_circle_km(0, 0, 0, 1)) is float
+    assert 3000 < km[2] < 4000  # across the antimeridian, the short way

@@ -1,7 +1,9 @@
 """Importing flight files into a case: evidence, provenance, all or nothing, verify."""
 
 import gzip
+import re
 import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -52,7 +54,7 @@ def test_file_becomes_evidence_and_points_point_back(case, tmp_path, outbound):
 
 def test_one_flight_file_stays_one_flight_across_an_oceanic_gap(case, tmp_path, outbound):
     import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
-    [flight] = queries.flights(case)
+    [flight] = queries.select_flights(case)
     assert (flight["origin"], flight["destination"]) == ("UUWW", "ZKPY")
     assert flight["gap_count"] == 1
     [gap] = queries.gaps(case, flight["uuid"])
@@ -89,13 +91,14 @@ def test_two_files_two_flights_and_ground_time(case, tmp_path, outbound):
     [aircraft] = queries.aircraft(case)
     assert aircraft["hex"] == "155abc" and aircraft["registration"] == "RA-86496"
     assert aircraft["registration_country"] == "Russia"
-    assert aircraft["ground_times"][0].startswith("on the ground at ZKPY from")
-    assert aircraft["ground_times"][0].endswith("2 d 3 h")
+    stays = [g["description"] for g in queries.ground_times(case, aircraft["uuid"])]
+    assert stays[0].startswith("on the ground at ZKPY from")
+    assert stays[0].endswith("2 d 3 h")
     # the same positions from another file are duplicates, not new points
     csv_result = import_flight_file(case, samples.write_fr24_csv(tmp_path / "o.csv", outbound),
                                     aircraft="155abc")
     assert csv_result.points == 0 and csv_result.duplicates == len(outbound)
-    assert len(queries.flights(case)) == 2
+    assert len(queries.select_flights(case)) == 2
     assert verify_case(case).ok
 
 
@@ -181,7 +184,7 @@ def test_stored_track_splits_like_the_points_it_came_from(case, tmp_path):
     points = out + back
     import_flight_file(case, samples.write_readsb_trace(tmp_path / "t.json", points))
     expected = split_track(points).flights
-    stored = queries.flights(case)
+    stored = queries.select_flights(case)
     assert [(f["origin"], f["destination"], f["callsigns"]) for f in stored] == \
         [(f.departure.code, f.arrival.code, ", ".join(f.callsigns)) for f in expected]
     assert [f["point_count"] for f in stored] == [f.point_count for f in expected]
@@ -193,7 +196,7 @@ def test_flight_count_is_the_flights_holding_this_files_positions(case, tmp_path
     first = import_flight_file(case, samples.write_readsb_trace(tmp_path / "a.json", out))
     second = import_flight_file(case, samples.write_readsb_trace(tmp_path / "b.json", back))
     assert (first.flights, second.flights) == (1, 1)
-    assert len(queries.flights(case)) == 2
+    assert len(queries.select_flights(case)) == 2
 
 
 @pytest.mark.parametrize("shuffle", [False, True])
@@ -230,7 +233,7 @@ def test_flights_from_the_rows_just_imported_equal_flights_read_back(case, tmp_p
     from_case = last_analysis()
     assert from_case.seq > from_import.seq
     assert from_case.object_hash == from_import.object_hash
-    assert [f["callsigns"] for f in queries.flights(case)] == ["RSD062", "RSD063"]
+    assert [f["callsigns"] for f in queries.select_flights(case)] == ["RSD062", "RSD063"]
 
 
 def test_each_file_is_sniffed_once_on_its_way_in(case, tmp_path, outbound, monkeypatch):
@@ -275,3 +278,33 @@ def test_an_address_learned_later_brings_its_country(case, tmp_path, outbound):
     assert plane["hex"] == "155abc" and plane["hex_country"] == "Russia"
     assert plane["hex_military"] is not None
     assert verify_case(case).ok
+
+
+def test_a_format_named_is_resolved_once_to_its_importer(case, tmp_path, outbound):
+    from osintdesk.flights import importers
+    from osintdesk.flights.ingest import import_order
+    csv = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    planned, _ = import_order([csv, tmp_path / "missing.csv"], "fr24-csv")
+    assert planned == [(csv, importers.get("fr24-csv")), (tmp_path / "missing.csv",
+                                                          importers.get("fr24-csv"))]
+    assert import_flight_file(case, csv, fmt=planned[0][1]).format == "fr24-csv"
+    with pytest.raises(InputError, match="unknown flight format 'fr25'.*fr24-csv"):
+        import_order([csv], "fr25")
+
+
+def test_the_file_s_own_flights_are_stored_under_their_record_keys(case, tmp_path, outbound):
+    import_flight_file(case, samples.write_fr24_kml(tmp_path / "f.kml", outbound))
+    [(stored,)] = case.conn.execute("SELECT file_flights FROM flight_imports").fetchall()
+    [flight] = json.loads(stored)
+    assert sorted(flight) == ["callsign", "destination", "extra", "first_seen", "flight_number",
+                              "hex", "last_seen", "origin", "registration"]
+    assert flight["first_seen"] <= flight["last_seen"]
+
+
+def test_already_imported_says_when_in_the_display_form(case, tmp_path, outbound):
+    path = samples.write_fr24_csv(tmp_path / "f.csv", outbound)
+    import_flight_file(case, path)
+    again = import_flight_file(case, path)
+    assert again.already_imported
+    assert re.fullmatch(r"already imported on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC as f\.csv; "
+                        r"nothing added", again.message)

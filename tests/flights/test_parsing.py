@@ -236,14 +236,3 @@ def test_missing_file_is_an_input_error(tmp_path):
     assert str(info.value).startswith(f"{missing}: ")
     with pytest.raises(InputError, match="cannot open the file"):
         open_maybe_gzip(tmp_path)  # a folder
-
-
-def test_sort_unique_for_small_in_memory_tracks():
-    from osintdesk.flights.model import TrackPoint
-
-    def point(t, hex_code="155abc", lat=55.0):
-        return TrackPoint(t, lat, 37.0, 1000.0, None, None, None, False, None, None, hex_code)
-
-    points = [point(3), point(1), point(3), point(2, "4b1a2c"), point(1, lat=55.1)]
-    assert [(p.hex, p.t, p.lat) for p in parsing.sort_unique(points)] == [
-        ("155abc", 1, 55.0), ("155abc", 1, 55.1), ("155abc", 3, 55.0), ("4b1a2c", 2, 55.0)]

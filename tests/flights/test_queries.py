@@ -44,13 +44,27 @@ def test_an_id_prefix_two_aircraft_share_is_ambiguous(tmp_path):
 
 
 def test_flights_of_an_unknown_aircraft_raise_rather_than_read_as_none(sample_case):
-    assert len(queries.flights(sample_case, "RA-86496")) == 2
+    il62 = queries.resolve_aircraft(sample_case, "RA-86496")
+    assert len(queries.select_flights(sample_case, aircraft_uuids=il62)) == 2
     with pytest.raises(OsintdeskError, match="no aircraft 'RA-00000'"):
-        queries.flights(sample_case, "RA-00000")
+        queries.resolve_aircraft(sample_case, "RA-00000")
+    assert queries.select_flights(sample_case, aircraft_uuids=[]) == []  # none chosen: none
+
+
+def test_aircraft_with_counts_all_or_some(sample_case):
+    everyone = queries.aircraft(sample_case)
+    assert labels(everyone) == ["N7423C", "RA-86496"]
+    il62 = next(a for a in everyone if a["label"] == "RA-86496")
+    assert (il62["flights"], il62["first_seen_utc"][:10]) == (2, "2024-01-02")
+    # every position, also those on the ground between flights
+    assert il62["points"] > sum(f["point_count"] for f in
+                                queries.select_flights(sample_case, aircraft_uuids=[il62["uuid"]]))
+    assert queries.aircraft(sample_case, [il62["uuid"]]) == [il62]
+    assert queries.aircraft(sample_case, []) == []
 
 
 def test_track_points_read_in_pages_equal_the_whole(sample_case):
-    flight = queries.select_flights(sample_case, aircraft="N7423C")[0]
+    flight = queries.select_flights(sample_case, aircraft_uuids=queries.resolve_aircraft(sample_case, "N7423C"))[0]
     span = (flight["aircraft_uuid"], flight["first_t"], flight["last_t"])
     whole = queries.track_points(sample_case, *span, columns=("t", "lat", "lon")).fetchall()
     assert len(whole) == queries.count_track_points(sample_case, *span) == flight["point_count"]

@@ -73,7 +73,9 @@ def test_progress_and_cancel(tmp_path, flight):
 def test_display_name_is_used_in_errors(tmp_path, expect_error):
     path = tmp_path / "x.csv"
     path.write_text("Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n1,2,3\n")
-    expect_error(lambda: list(importers.parse_path(path, "fr24-csv", display_name="evidence/AFL100.csv")),
+    fr24_csv = importers.get("fr24-csv")
+    expect_error(lambda: list(importers.parse_path(path, fr24_csv,
+                                                   display_name="evidence/AFL100.csv")),
                  "evidence/AFL100.csv", line=2)
 
 

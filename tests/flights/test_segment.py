@@ -5,13 +5,18 @@ import random
 
 import pytest
 
-from osintdesk.flights import airports
+from osintdesk.flights import geo
 from tests.support import flight_samples as samples
 from osintdesk.flights.model import FileFlight
-from osintdesk.flights.segment import SplitSettings, split_flights, split_track
+from osintdesk.flights.segment import SplitSettings, split_track
 from osintdesk.timefmt import duration
 
 DAY = 86400.0
+
+
+def split_flights(points, **kwargs):
+    """Just the flights of ``split_track``."""
+    return split_track(points, **kwargs).flights
 
 
 def outbound(start=samples.T0, **kwargs):
@@ -43,7 +48,7 @@ def test_oceanic_style_gap_at_cruise_is_one_flight_with_a_coverage_gap():
     assert gap.duration_s == pytest.approx(2.5 * 3600, abs=31)
     assert gap.start_alt_ft == gap.end_alt_ft == 35000
     assert flight.gap_distance_km == pytest.approx(gap.distance_km)
-    assert gap.distance_km == pytest.approx(airports.great_circle_km(
+    assert gap.distance_km == pytest.approx(geo.great_circle_km(
         gap.start_lat, gap.start_lon, gap.end_lat, gap.end_lon))
     assert track.ground_times == []
 
@@ -153,7 +158,7 @@ def test_file_airports_are_kept_and_a_disagreement_is_noted():
     assert (flight.departure.code, flight.departure.source, flight.departure.basis) == (
         "UUEE", "file", "named by the file")
     assert flight.departure.distance_km == pytest.approx(
-        airports.great_circle_km(flight.first_lat, flight.first_lon, 55.976858, 37.41121))
+        geo.great_circle_km(flight.first_lat, flight.first_lon, 55.976858, 37.41121))
     # the file's IATA code is shown as the airport's ICAO code, the file's own code kept
     assert flight.arrival.code == "ZKPY" and flight.arrival.name.startswith("Pyongyang")
     assert flight.arrival.basis == "named by the file as FNJ"
@@ -172,13 +177,18 @@ def test_file_flights_match_track_flights_by_time():
     assert second.file_flight is file_flights[0] and second.departure.source == "file"
 
 
-def test_file_flights_stored_before_the_times_had_units_still_read():
-    """Cases imported earlier hold ``first_seen``/``last_seen`` in flight_imports.file_flights."""
-    from dataclasses import asdict
-    new = FileFlight(hex="155abc", origin="ZKPY", first_seen_t=10.0, last_seen_t=20.0)
-    old = {k.replace("_seen_t", "_seen"): v for k, v in asdict(new).items()}
-    assert "first_seen" in old
-    assert FileFlight.from_dict(old) == FileFlight.from_dict(asdict(new)) == new
+def test_file_flights_are_stored_under_their_first_keys():
+    """flight_imports.file_flights is a stored record form: its keys never change, whatever
+    the attributes are called (``first_seen_t`` is stored as ``first_seen``)."""
+    import json
+    flight = FileFlight(hex="155abc", origin="ZKPY", first_seen_t=10.0, last_seen_t=20.0,
+                        extra={"aircraft_id": 7})
+    stored = json.dumps(flight.to_dict(), sort_keys=True)
+    assert stored == (
+        '{"callsign": null, "destination": null, "extra": {"aircraft_id": 7}, '
+        '"first_seen": 10.0, "flight_number": null, "hex": "155abc", "last_seen": 20.0, '
+        '"origin": "ZKPY", "registration": null}')
+    assert FileFlight.from_dict(json.loads(stored)) == flight
 
 
 def test_low_first_point_infers_the_airport_with_its_basis():

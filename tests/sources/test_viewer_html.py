@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import osintdesk
+from osintdesk.flights import queries as flight_queries
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.sources import queries
 from osintdesk.sources.local_files import add_files
@@ -56,7 +57,7 @@ def test_heading_notes_metadata_and_filter_choices_from_a_case(tmp_path):
     trace = flight_samples.write_readsb_trace(tmp_path / "trace_full_155abc.json",
                                               flight_samples.synthetic_flight("UUWW", "ZKPY"))
     with Case.create(tmp_path / "c", title="T", examiner="Ann Examiner") as case:
-        assert queries.aircraft_to_filter_by(case) == []
+        assert flight_queries.aircraft(case) == []
         import_flight_file(case, trace)
         [outcome] = add_files(case, [story])
         source_uuid = outcome.sources[0]["uuid"]
@@ -70,7 +71,7 @@ def test_heading_notes_metadata_and_filter_choices_from_a_case(tmp_path):
         heading = vh.heading_html(source)
         notes = vh.notes_html(source, queries.notes_of(case, source_uuid),
                               queries.tags_of(case, source_uuid))
-        [aircraft] = queries.aircraft_to_filter_by(case)
+        [aircraft] = flight_queries.aircraft(case)
         assert queries.source_exists(case, source_uuid)
         assert not queries.source_exists(case, "no-such-source")
     assert aircraft["label"].startswith("RA-86496") and aircraft["flights"] == 1

@@ -11,14 +11,18 @@ import gzip
 import json
 import math
 import os
+import random
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
+import numpy as np
+
 from osintdesk.charts.projection import great_circle_at
-from osintdesk.flights.airports import great_circle_km, lookup
+from osintdesk.flights.airports import lookup
+from osintdesk.flights.geo import great_circle_km
 from osintdesk.flights.model import TrackPoint
 from osintdesk.flights.parsing import FT_PER_M, KT_PER_MS, FPM_PER_MS
 
@@ -44,23 +48,60 @@ def _place(where):
     return where
 
 
+def _legs(origin, destination, via: Sequence = ()) -> tuple[list[tuple[float, float]], list[float]]:
+    """The route's places (lat, lon) and the great-circle km of each leg between them."""
+    places = [_place(origin), *map(_place, via), _place(destination)]
+    return places, [great_circle_km(*a, *b) for a, b in zip(places[:-1], places[1:])]
+
+
+def flight_time_s(origin, destination, *, via: Sequence = (), speed_kt: float = 450.0) -> float:
+    """Seconds airborne from ``origin`` to ``destination`` (through ``via``) at ``speed_kt``,
+    as ``synthetic_flight`` flies it."""
+    return sum(_legs(origin, destination, via)[1]) / (speed_kt * 1.852) * 3600.0
+
+
+def _along(places, legs_km, fractions):
+    """Positions (lat, lon arrays) and the end of their leg, at ``fractions`` of the route."""
+    f = np.asarray(fractions, dtype=float)
+    if not len(f):
+        return f, f, []
+    total = sum(legs_km)
+    bounds = [0.0]
+    for km in legs_km:
+        bounds.append(bounds[-1] + km / total)
+    bounds[-1] = 1.0
+    leg = np.clip(np.searchsorted(bounds, f, side="right") - 1, 0, len(legs_km) - 1)
+    lat, lon = np.empty(len(f)), np.empty(len(f))
+    for i in range(len(legs_km)):
+        on = leg == i
+        if on.any():
+            (lat1, lon1), (lat2, lon2) = places[i], places[i + 1]
+            lat[on], lon[on] = great_circle_at(lat1, lon1, lat2, lon2,
+                                               (f[on] - bounds[i]) / (bounds[i + 1] - bounds[i]))
+    return lat, lon, [places[i + 1] for i in leg]
+
+
 def synthetic_flight(origin, destination, start_t: float = T0, *, hex: str = "155abc",
                      callsign: str | None = "RSD001", squawk: str | None = "1000",
                      cruise_ft: float = 35000.0, speed_kt: float = 450.0, step_s: float = 10.0,
                      taxi_s: float = 300.0, climb_fpm: float = 2500.0, descent_fpm: float = 2000.0,
-                     gaps: Sequence[tuple[float, float]] = (), leg_flag: bool = False) -> list[TrackPoint]:
+                     gaps: Sequence[tuple[float, float]] = (), leg_flag: bool = False,
+                     via: Sequence = (), missing_speed: float = 0.0,
+                     seed: int = 0) -> list[TrackPoint]:
     """An invented flight from ``origin`` to ``destination`` (ICAO codes or (lat, lon)).
 
-    ``taxi_s`` of ground points at each end (on_ground True, altitude 0), then a straight
-    great-circle flight at constant ground speed with a climb and descent profile, one point
-    every ``step_s``. ``gaps``: (from_s, to_s) after take-off with no points (coverage gaps).
-    ``leg_flag`` marks the first point as the start of a leg.
+    ``taxi_s`` of ground points at each end (on_ground True, altitude 0), then a
+    great-circle flight (through the places ``via``, if any) at constant ground speed with
+    a climb and descent profile, one point every ``step_s``. ``gaps``: (from_s, to_s) after
+    take-off with no points (coverage gaps). ``leg_flag`` marks the first point as the
+    start of a leg. ``missing_speed``: the share of airborne points without a ground speed
+    (chosen by ``seed``), as receivers leave it out.
     """
-    lat1, lon1 = _place(origin)
-    lat2, lon2 = _place(destination)
-    distance_km = great_circle_km(lat1, lon1, lat2, lon2)
-    airborne_s = distance_km / (speed_kt * 1.852) * 3600.0
-    heading = _bearing(lat1, lon1, lat2, lon2)
+    places, legs_km = _legs(origin, destination, via)
+    (lat1, lon1), (lat2, lon2) = places[0], places[-1]
+    airborne_s = sum(legs_km) / (speed_kt * 1.852) * 3600.0
+    heading = _bearing(lat1, lon1, *places[1])
+    rng = random.Random(seed)
     points: list[TrackPoint] = []
 
     def add(t, lat, lon, alt, gs, track, vrate, ground):
@@ -73,8 +114,8 @@ def synthetic_flight(origin, destination, start_t: float = T0, *, hex: str = "15
         add(t + k * step_s, lat1, lon1, 0.0, 12.0, heading, 0.0, True)
     takeoff_t = t + (int(taxi_s // step_s) + 1) * step_s
     steps = max(1, int(airborne_s // step_s))
-    route_lat, route_lon = great_circle_at(lat1, lon1, lat2, lon2,
-                                           [k * step_s / airborne_s for k in range(1, steps)])
+    route_lat, route_lon, leg_ends = _along(places, legs_km,
+                                            [k * step_s / airborne_s for k in range(1, steps)])
     for k in range(1, steps):
         elapsed = k * step_s
         if any(a <= elapsed < b for a, b in gaps):
@@ -85,8 +126,9 @@ def synthetic_flight(origin, destination, start_t: float = T0, *, hex: str = "15
         alt = round(min(cruise_ft, climb, descent) / 25.0) * 25.0
         vrate = climb_fpm if alt == round(climb / 25.0) * 25.0 and alt < cruise_ft else (
             -descent_fpm if alt < cruise_ft else 0.0)
-        add(takeoff_t + elapsed, lat, lon, max(alt, 25.0), speed_kt,
-            round(_bearing(lat, lon, lat2, lon2), 1), vrate, False)
+        gs = None if missing_speed and rng.random() < missing_speed else speed_kt
+        add(takeoff_t + elapsed, lat, lon, max(alt, 25.0), gs,
+            round(_bearing(lat, lon, *leg_ends[k - 1]), 1), vrate, False)
     landing_t = takeoff_t + steps * step_s
     for k in range(int(taxi_s // step_s) + 1):  # taxi in
         add(landing_t + k * step_s, lat2, lon2, 0.0, 12.0, heading, 0.0, True)

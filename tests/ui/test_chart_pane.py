@@ -89,6 +89,16 @@ def test_rapid_selection_changes_draw_once_the_last(qtbot, pane, flight_ids):
             pane.show_flights(flight_ids[:1])
 
 
+def test_a_selection_reads_its_flights_once(qtbot, pane, flight_ids, monkeypatch):
+    from osintdesk.flights import queries
+    reads = []
+    select = queries.select_flights
+    monkeypatch.setattr(queries, "select_flights", lambda *a, **kw: reads.append(1) or select(*a, **kw))
+    info = show(qtbot, pane, flight_ids[:2])
+    assert set(info.tracks) == set(flight_ids[:2])
+    assert len(reads) == 1  # the same rows size the load and are loaded
+
+
 def test_big_selections_load_on_a_worker(qtbot, pane, flight_ids):
     pane.loader.SYNC_POINTS = 0  # every selection counts as big
     started = []
@@ -105,11 +115,11 @@ def test_a_newer_selection_wins_over_a_slow_load(qtbot, pane, flight_ids, monkey
     load = ChartRequest.load_flights
     threads = []
 
-    def slow(request, case, progress=None, cancelled=None):
+    def slow(request, case, progress=None, cancelled=None, rows=None):
         threads.append(threading.current_thread())
         if request.flight_ids == tuple(flight_ids[:1]):
             gate.wait(10)
-        return load(request, case, progress, cancelled)
+        return load(request, case, progress, cancelled, rows)
 
     monkeypatch.setattr(ChartRequest, "load_flights", slow)
     with qtbot.waitSignal(pane.runner.started, timeout=5000) as first:

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from osintdesk import timefmt
 from osintdesk.app import build_window
 from tests.support import flight_samples as samples
 from osintdesk.store import Case
@@ -51,6 +52,10 @@ def test_import_fills_aircraft_and_flights_pages(qtbot, window, trace):
     assert flights.selected_flights() == [first["uuid"]]
     assert "UUWW" in flights.detail.summary.text()
     assert flights.detail.points_model.rowCount() > 0
+    # The time is display text made when the page of points was fetched, not on each paint.
+    point = flights.detail.points_model.row(0)
+    assert point["time"] == timefmt.display_time(point["t"])
+    assert flights.detail.points_model.data(flights.detail.points_model.index(0, 0)) == point["time"]
     assert flights.detail.gaps_model.rowCount() == 1
     flights.filter_edit.setText("ZKPY")
     assert flights.proxy.rowCount() == 2

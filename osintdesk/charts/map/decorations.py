@@ -15,9 +15,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 
 from ... import timefmt
+from ...flights.geo import KM_PER_NM, great_circle_km
 from .. import basemap, style
 from ..data import ChartFlight, ChartPlace
-from ..projection import KM_PER_NM, GeoExtent, Projection, distance_km, wrap_lon
+from ..projection import GeoExtent, Projection, wrap_lon
 from .layers import PLACE_MARKERS, place_kinds
 from .model import MAX_LEGEND_FLIGHTS, MapInfo
 
@@ -343,7 +344,7 @@ def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: lis
     delta = (x1 - x0) * 0.01
     lon_a, lat_a = proj.inverse(np.array([bx - delta / 2]), np.array([by]))
     lon_b, lat_b = proj.inverse(np.array([bx + delta / 2]), np.array([by]))
-    ground_m = float(distance_km(lat_a[0], lon_a[0], lat_b[0], lon_b[0])) * 1000.0
+    ground_m = great_circle_km(lat_a[0], lon_a[0], lat_b[0], lon_b[0]) * 1000.0
     if not math.isfinite(ground_m) or ground_m <= 0:
         return None
     scale = ground_m / delta  # ground metres per map metre
@@ -352,7 +353,7 @@ def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: lis
     scales = []
     for sx, sy in zip(cx, cy):
         la_, lo_ = proj.inverse(np.array([sx - delta / 2, sx + delta / 2]), np.array([sy, sy]))[::-1]
-        scales.append(float(distance_km(la_[0], lo_[0], la_[1], lo_[1])) * 1000 / delta)
+        scales.append(great_circle_km(la_[0], lo_[0], la_[1], lo_[1]) * 1000 / delta)
     scales = np.array(scales)
     scales = scales[np.isfinite(scales) & (scales > 0)]
     variation = scales.max() / scales.min() if len(scales) else 1.0

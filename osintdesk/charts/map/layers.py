@@ -106,17 +106,16 @@ def draw_tracks(ax, info: MapInfo) -> None:
                           solid_capstyle="round", solid_joinstyle="round")
             ax.add_artist(halo)
             line = Line2D(t.path_x, t.path_y, color=t.colour, linewidth=TRACK_WIDTH, zorder=4, label=f.label,
-                          solid_capstyle="round", solid_joinstyle="round", picker=True, pickradius=6)
+                          solid_capstyle="round", solid_joinstyle="round")
             line.set_gid(f"flight:{f.id}")
             ax.add_artist(line)
             _mark_lone_points(line)
             t.line, t.halo = line, halo
-            info._artist_owner[id(line)] = f.id
         return
     # All halos under all lines, as with separate artists; lines in the flights' order.
     common = dict(capstyle="round", joinstyle="round")
     halo = LineCollection([], colors="white", linewidths=HALO_WIDTH, alpha=0.75, zorder=3.9, **common)
-    lines = LineCollection([], linewidths=TRACK_WIDTH, zorder=4, picker=True, pickradius=6, **common)
+    lines = LineCollection([], linewidths=TRACK_WIDTH, zorder=4, **common)
     lines.set_gid("flights")
     dots = _dot_collection(ax, LONE_MARKER_SIZE, linewidths=1.0, zorder=4)
     ax.add_collection(halo, autolim=False)
@@ -134,7 +133,6 @@ def _update_merged_tracks(info: MapInfo) -> None:
     halo.set_segments(segments)
     lines.set_segments(segments)
     lines.set_color([t.colour for t in shown])
-    info._collection_owner[id(lines)] = [t.flight.id for t in shown]
     # A piece of one position is a dot (a line of one point is invisible).
     xs, ys, colours = [], [], []
     for t in drawn:
@@ -167,7 +165,7 @@ def draw_gaps(ax, info: MapInfo) -> None:
     if len(gaps) <= MAX_SEPARATE_GAPS:
         for t, gx, gy in gaps:
             gap = Line2D(gx, gy, color=t.colour, linewidth=GAP_WIDTH, linestyle=GAP_DASHES, alpha=0.95,
-                         zorder=3.5, picker=True, pickradius=5)
+                         zorder=3.5)
             gap.set_gid(f"gap:{t.flight.id}")
             ax.add_artist(gap)
             ends = Line2D([gx[0], gx[-1]], [gy[0], gy[-1]], linestyle="none", marker="o",
@@ -175,19 +173,16 @@ def draw_gaps(ax, info: MapInfo) -> None:
                           markeredgewidth=1.1, zorder=4.2)
             ax.add_artist(ends)
             t.gap_lines.append(gap)
-            info._artist_owner[id(gap)] = t.flight.id
         return
     colours = [t.colour for t, _, _ in gaps]
     lines = LineCollection([np.column_stack([gx, gy]) for _, gx, gy in gaps], colors=colours,
-                           linewidths=GAP_WIDTH, linestyles=[GAP_DASHES], alpha=0.95, zorder=3.5,
-                           picker=True, pickradius=5)
+                           linewidths=GAP_WIDTH, linestyles=[GAP_DASHES], alpha=0.95, zorder=3.5)
     lines.set_gid("gaps")
     ax.add_collection(lines, autolim=False)
     ends = _dot_collection(ax, GAP_END_MARKER_SIZE, facecolors="white", edgecolors=np.repeat(colours, 2),
                            linewidths=1.1, zorder=4.2)
     ends.set_offsets(np.array([(p[i], q[i]) for _, p, q in gaps for i in (0, -1)]))
     info.gap_artists = [lines, ends]
-    info._collection_owner[id(lines)] = [t.flight.id for t, _, _ in gaps]
 
 
 def _lone_points(x: np.ndarray) -> np.ndarray:

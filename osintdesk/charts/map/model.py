@@ -66,7 +66,7 @@ class DrawnTrack:
 
 @dataclass
 class MapInfo:
-    """What ``draw_map`` drew, for tests, hover and click-to-select."""
+    """What ``draw_map`` drew, for hover, click-to-select (``interaction``) and tests."""
 
     ax: object
     projection: Projection
@@ -82,8 +82,6 @@ class MapInfo:
     without_positions: list = field(default_factory=list)  # ids of flights with nothing to draw
     track_artists: list = field(default_factory=list)  # halo, lines, dots when merged
     gap_artists: list = field(default_factory=list)    # dashed lines, end dots when merged
-    _artist_owner: dict = field(default_factory=dict, repr=False)
-    _collection_owner: dict = field(default_factory=dict, repr=False)
     _arrowheads: list = field(default_factory=list, repr=False)
     _arrow_artist: object = field(default=None, repr=False)
     _scale_artists: list = field(default_factory=list, repr=False)
@@ -103,17 +101,6 @@ class MapInfo:
     def merged(self) -> bool:
         """True when the tracks are drawn as one LineCollection rather than a Line2D each."""
         return bool(self.track_artists)
-
-    def flight_for_artist(self, artist, index: int | None = None) -> Hashable | None:
-        """The flight id a clicked artist (track or gap line) belongs to, or None.
-
-        For the collections of a map of many flights, ``index`` is the path index a pick
-        event gives (``event.ind[0]``).
-        """
-        owners = self._collection_owner.get(id(artist))
-        if owners is not None:
-            return owners[index] if index is not None and 0 <= index < len(owners) else None
-        return self._artist_owner.get(id(artist))
 
     def pixels_per_metre(self) -> float:
         x0, x1, _, _ = self.view

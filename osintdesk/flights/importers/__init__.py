@@ -88,18 +88,16 @@ def detect(path: str | os.PathLike) -> ModuleType:
     return detect_from_head(head, path)
 
 
-def parse_path(path: str | os.PathLike, importer: ModuleType | str | None = None, *,
+def parse_path(path: str | os.PathLike, importer: ModuleType | None = None, *,
                display_name: str | None = None, options: dict | None = None,
                progress=None, cancelled=None) -> Iterator:
     """Open ``path`` (gunzipping by magic bytes) and yield what the importer reads from it.
 
-    ``importer``: a module, a format NAME, or None to detect it. The file is closed when
-    the generator finishes or is closed.
+    ``importer``: the module (``get`` names one), or None to detect it. The file is
+    closed when the generator finishes or is closed.
     """
     if importer is None:
         importer = detect(path)
-    elif isinstance(importer, str):
-        importer = get(importer)
     name = display_name or str(path)
     with open_maybe_gzip(path, name) as stream:
         yield from importer.parse(stream, name, options=options, progress=progress,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ...charts.case_data import estimated_points
 from ...charts.selection import ChartData, ChartRequest
 from ...errors import OsintdeskError
 from ..tasks import TaskRunner
@@ -101,9 +102,12 @@ class ChartLoader(QObject):
             return
         request, mode, kind, generation = self.request, self.mode, self._kind(), self._generation
         try:
-            points = 0 if kind == "activity" else request.estimated_points(self.case)
+            # The flights are read once: their points tell where to load, then they are loaded.
+            rows = None if kind == "activity" else request.flight_rows(self.case)
+            points = 0 if rows is None else estimated_points(rows)
             if points <= self.SYNC_POINTS:
-                self._loaded(self._epoch, generation, request, kind, request.load(mode, self.case))
+                self._loaded(self._epoch, generation, request, kind,
+                             request.load(mode, self.case, rows=rows))
                 return
         except OsintdeskError as exc:
             self.failed.emit(str(exc))
@@ -126,7 +130,7 @@ class ChartLoader(QObject):
         task = self._task = self.runner.run(
             f"Loading the {mode} ({points:,} positions)",
             lambda own, progress, cancelled: request.load(mode, own, progress=progress,
-                                                          cancelled=cancelled),
+                                                          cancelled=cancelled, rows=rows),
             case_path=self.case.path, examiner=self.case.examiner, context=self,
             on_success=lambda data: self._loaded(epoch, generation, request, kind, data),
             on_failed=failed, on_progress=progressed, on_finished=finished)

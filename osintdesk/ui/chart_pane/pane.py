@@ -105,7 +105,7 @@ class ChartPane(QWidget):
 
     def show_aircraft(self, aircraft_uuid: str | None) -> None:
         """Chart every flight of one aircraft (None: nothing selected)."""
-        self.loader.schedule(self.mode, ChartRequest(aircraft_uuid=aircraft_uuid) if aircraft_uuid
+        self.loader.schedule(self.mode, ChartRequest(aircraft=aircraft_uuid) if aircraft_uuid
                              else ChartRequest())
 
     def set_mode(self, mode: str) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplit
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from ...errors import InputError
+from ...flights import queries as flight_queries
 from ...sources import queries
 from ...sources.search import search
 from ..pages import CasePage, make_table_view
@@ -111,7 +112,7 @@ class SourcesPage(CasePage):
         self.aircraft_combo.clear()
         self.aircraft_combo.addItem("All sources", None)
         if self.case is not None:
-            for aircraft in queries.aircraft_to_filter_by(self.case):
+            for aircraft in flight_queries.aircraft(self.case):
                 self.aircraft_combo.addItem(
                     f"Naming {aircraft['label']} ({aircraft['flights']} flight(s))",
                     aircraft["uuid"])
