@@ -66,7 +66,7 @@ def _evidence_label(case: Case, kind: str, uuid: str) -> str | None:
         return (f"capture of {capture.get('title') or source.get('title') or source['name']}, "
                 f"{display_time(capture['captured_utc'], seconds=False)}")
     if kind == "flight":
-        rows = flight_queries.select_flights(case, flight_ids=[uuid])
+        rows = flight_queries.select_flights(case, flight_uuids=[uuid])
         if not rows:
             return None
         row = rows[0]
@@ -84,7 +84,7 @@ def citable(case: Case) -> list[dict]:
     """What a citation may point at, as ``kind``, ``uuid`` and ``label`` rows: sources (a
     quote comes from their latest capture), flights, ground stays, events, claims, entities."""
     found = [("source", s["uuid"]) for s in source_queries.list_sources(case)]
-    found += [("flight", f["uuid"]) for f in flight_queries.flights(case)]
+    found += [("flight", f["uuid"]) for f in flight_queries.select_flights(case)]
     found += [("ground-time", g["uuid"]) for g in flight_queries.ground_times(case)]
     found += [("event", e["uuid"]) for e in queries.events(case)]
     found += [("claim", c["uuid"]) for c in queries.claims(case)]

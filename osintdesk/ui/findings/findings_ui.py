@@ -354,7 +354,7 @@ class FindingsUi(QObject):
         if not flights or not self.writable():
             return None
         case = self.window.case
-        flight = flight_queries.flights(case, flight_uuid=flights[0])[0]
+        flight = flight_queries.select_flights(case, flight_uuids=flights[:1])[0]
         label = views.record_label(case, "flight", flight["uuid"])
         day = display_date(flight["first_t"])
         text = ""
