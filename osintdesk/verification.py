@@ -4,10 +4,10 @@ line and the window verify through here."""
 
 from __future__ import annotations
 
-from .findings.integrity import check_quotes
+from .findings.integrity import check_quotes, check_references
 from .store import verify as store_verify
 
-CHECKS = (check_quotes,)
+CHECKS = (check_quotes, check_references)
 
 
 def verify_case(case, *, progress=None, cancelled=None) -> store_verify.VerifyReport:

@@ -88,6 +88,44 @@ def _no_data(label: str, t_from: float, t_to: float) -> CheckResult:
                                     f"{display_time(t_from)} and {display_time(t_to)}")
 
 
+def _observed(case: Case, flights: list[dict], t_from: float, t_to: float) -> list[tuple[float, float]]:
+    """The parts of [t_from, t_to] the flights saw: their spans less their coverage gaps."""
+    spans = []
+    for flight in flights:
+        start = max(flight["first_t"], t_from)
+        for gap in flight_queries.gaps(case, flight["uuid"]):
+            if gap["start_t"] > start:
+                spans.append((start, min(gap["start_t"], t_to)))
+            start = max(start, gap["end_t"])
+        if min(flight["last_t"], t_to) > start:
+            spans.append((start, min(flight["last_t"], t_to)))
+    return sorted(s for s in spans if s[1] > s[0])
+
+
+def _unseen(spans: list[tuple[float, float]], t_from: float, t_to: float) -> list[tuple[float, float]]:
+    """The parts of [t_from, t_to] no span covers."""
+    unseen, at = [], t_from
+    for first, last in spans:
+        if first > at:
+            unseen.append((at, first))
+        at = max(at, last)
+    if at < t_to:
+        unseen.append((at, t_to))
+    return unseen
+
+
+def _spans_text(spans: list[tuple[float, float]]) -> str:
+    return ", ".join(f"{display_time(a, seconds=False)} to {display_time(b, seconds=False)}"
+                     for a, b in spans[:3]) + (" ..." if len(spans) > 3 else "")
+
+
+def _stay_unseen(case: Case, stay: dict, t_from: float, t_to: float) -> bool:
+    """Whether no position was seen during the part of a ground stay in the window: the
+    stay is then only inferred (landed here, next left from here), never observed."""
+    return flight_queries.count_track_points(case, stay["aircraft_uuid"], max(t_from, stay["start_t"]),
+                                             min(t_to, stay["end_t"])) == 0
+
+
 def check_flew(case: Case, a: dict, label: str) -> CheckResult:
     t_from, t_to = _window(a)
     flights = _flights(case, a["aircraft"], t_from, t_to)
@@ -102,15 +140,27 @@ def check_flew(case: Case, a: dict, label: str) -> CheckResult:
         return CheckResult(NOT_COVERED, "the track starts or ends in the air, so where it came "
                                         "from or went is not in the data",
                            [_flight(case, f) for f in open_ended])
-    if flights:
+    unseen = _unseen(_observed(case, flights, t_from, t_to), t_from, t_to)
+    if flights and not unseen:
         return CheckResult(CONTRADICTED, f"{label} flew {', '.join(_route(f) for f in flights)} "
-                                         "in that time instead", [_flight(case, f) for f in flights])
+                                         "in that time instead, and the data covers all of it",
+                           [_flight(case, f) for f in flights])
+    if flights:
+        return CheckResult(NOT_COVERED, f"{label} flew {', '.join(_route(f) for f in flights)} in that "
+                                        f"time, but the data does not cover {_spans_text(unseen)}",
+                           [_flight(case, f) for f in flights])
     stays = flight_queries.ground_times(case, a["aircraft"], t_from, t_to)
-    whole = [s for s in stays if s["start_t"] <= t_from and s["end_t"] >= t_to]
-    if whole:
-        return CheckResult(CONTRADICTED, f"{label} was on the ground at {whole[0]['airport'] or '?'} "
-                                         "throughout", [_stay(case, s) for s in whole])
+    if stays:
+        return CheckResult(NOT_COVERED, f"no flight of {label} was seen in that time; "
+                                        + "; ".join(_stay_words(s) for s in stays),
+                           [_stay(case, s) for s in stays])
     return _no_data(label, t_from, t_to)
+
+
+def _stay_words(stay: dict) -> str:
+    return (f"it landed at {stay['airport'] or 'an unknown airport'} at "
+            f"{display_time(stay['start_t'], seconds=False)} and next left at "
+            f"{display_time(stay['end_t'], seconds=False)}")
 
 
 def check_on_ground(case: Case, a: dict, label: str) -> CheckResult:
@@ -118,21 +168,29 @@ def check_on_ground(case: Case, a: dict, label: str) -> CheckResult:
     stays = flight_queries.ground_times(case, a["aircraft"], t_from, t_to)
     covering = [s for s in stays if s["airport"] == a["at"] and s["start_t"] <= t_from
                 and s["end_t"] >= t_to]
-    if covering:
-        return CheckResult(SUPPORTED, f"{label} was on the ground at {a['at']} throughout",
+    if covering and not _stay_unseen(case, covering[0], t_from, t_to):
+        return CheckResult(SUPPORTED, f"{label} was seen on the ground at {a['at']} in that time, "
+                                      "between landing there and leaving from there",
                            [_stay(case, s) for s in covering])
     flights = _flights(case, a["aircraft"], t_from, t_to)
-    elsewhere = [s for s in stays if s["airport"] and s["airport"] != a["at"]]
-    if flights or elsewhere:
-        what = [f"in flight {_route(f)}" for f in flights] + \
-               [f"on the ground at {s['airport']}" for s in elsewhere]
-        return CheckResult(CONTRADICTED, f"{label} was {' and '.join(what)} in that time",
-                           [_flight(case, f) for f in flights] + [_stay(case, s) for s in elsewhere])
+    seen_flying = _observed(case, flights, t_from, t_to)
+    seen_elsewhere = [s for s in stays if s["airport"] and s["airport"] != a["at"]
+                      and not _stay_unseen(case, s, t_from, t_to)]
+    if seen_flying or seen_elsewhere:
+        what = [f"in flight {_route(f)}" for f in flights if _observed(case, [f], t_from, t_to)] + \
+               [f"on the ground at {s['airport']}" for s in seen_elsewhere]
+        return CheckResult(CONTRADICTED, f"{label} was seen {' and '.join(what)} in that time",
+                           [_flight(case, f) for f in flights] + [_stay(case, s) for s in seen_elsewhere])
     if stays:
-        return CheckResult(NOT_COVERED, f"{label} was on the ground at {a['at']} for only part "
-                                        "of that time; the data does not cover the rest",
+        return CheckResult(NOT_COVERED, "no position was seen in that time: "
+                                        + "; ".join(_stay_words(s) for s in stays)
+                                        + " (a gap in the data is never read as support)",
                            [_stay(case, s) for s in stays])
     return _no_data(label, t_from, t_to)
+
+
+# Positions this close to a moment show where the aircraft was at that moment.
+NEAR_S = 600.0
 
 
 def check_airborne(case: Case, a: dict, label: str) -> CheckResult:
@@ -148,9 +206,15 @@ def check_airborne(case: Case, a: dict, label: str) -> CheckResult:
         return CheckResult(SUPPORTED, f"{label} was in flight {_route(flight)} at {display_time(t)}",
                            [_flight(case, flight)])
     stays = flight_queries.ground_times(case, a["aircraft"], t, t)
+    seen = [s for s in stays if not _stay_unseen(case, s, t - NEAR_S, t + NEAR_S)]
+    if seen:
+        return CheckResult(CONTRADICTED, f"{label} was seen on the ground at {seen[0]['airport'] or '?'} "
+                                         f"within {duration(NEAR_S)} of {display_time(t)}",
+                           [_stay(case, s) for s in seen])
     if stays:
-        return CheckResult(CONTRADICTED, f"{label} was on the ground at {stays[0]['airport'] or '?'} "
-                                         f"at {display_time(t)}", [_stay(case, s) for s in stays])
+        return CheckResult(NOT_COVERED, f"no position was seen near {display_time(t)}: "
+                                        + "; ".join(_stay_words(s) for s in stays),
+                           [_stay(case, s) for s in stays])
     return CheckResult(NOT_COVERED, f"the case has no flight data for {label} at {display_time(t)}")
 
 
@@ -182,20 +246,19 @@ def _site(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def _describe(case: Case, kind: str, uuid: str) -> tuple[str, str, list[str]]:
-    """(label, Admiralty grade, independence keys) of a cited record."""
+def _describe(case: Case, kind: str, uuid: str | None) -> tuple[str, str, list[str]]:
+    """(label, Admiralty grade, independence keys) of a cited record as the case holds it now."""
+    if uuid is None:
+        return f"a {kind} no longer in the case", "", []
     if kind in ("capture", "source"):
         capture = source_queries.get_capture(case, uuid) if kind == "capture" else None
         source = source_queries.get_source(case, capture["source_uuid"] if capture else uuid) or {}
         when = f", captured {display_time(capture['captured_utc'], seconds=False)}" if capture else ""
-        key = _site(source.get("url")) or f"source {source.get('uuid')}"
+        key = _site(source.get("url")) or f"source {source.get('name') or source.get('uuid')}"
         return f"{source.get('name', uuid)}{when}", source_queries.grading(source), [key]
     if kind in ("flight", "ground-time"):
-        rows = (flight_queries.select_flights(case, flight_uuids=[uuid]) if kind == "flight" else
-                [g for g in flight_queries.ground_times(case) if g["uuid"] == uuid])
-        if not rows:
-            return f"{kind} {uuid} (no longer in the case)", "", []
-        described = _flight(case, rows[0]) if kind == "flight" else _stay(case, rows[0])
+        row = queries.get_record(case, kind, uuid)
+        described = _flight(case, row) if kind == "flight" else _stay(case, row)
         return described["label"], "", sorted({f["provider"] for f in described["files"]})
     if kind in ("entity", "aircraft"):
         entity = queries.get_entity(case, uuid)
@@ -211,8 +274,9 @@ def corroboration(case: Case, claim_uuid: str) -> dict:
     site, or files from one data provider, count once)."""
     citations, groups = [], {}
     for row in queries.citations_of(case, claim_uuid):
-        label, grade, keys = _describe(case, row["target_kind"], row["target_uuid"])
-        citations.append({"citation": row["uuid"], "kind": row["target_kind"], "id": row["target_uuid"],
+        kind, uuid = queries.current_target(case, row)
+        label, grade, keys = _describe(case, kind, uuid)
+        citations.append({"citation": row["uuid"], "kind": kind, "id": uuid,
                           "label": label, "stance": row["stance"], "quote": row["quote"],
                           "grade": grade, "independence": keys, "note": row["note"]})
         if row["stance"] == "supports":

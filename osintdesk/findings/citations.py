@@ -9,6 +9,7 @@ import re
 from ..errors import InputError
 from ..sources import queries as source_queries
 from ..store import Case
+from . import queries
 from .queries import resolve_target
 
 STANCES = ("supports", "contradicts")
@@ -28,6 +29,15 @@ def find_quote(text: str, quote: str, near: int | None = None) -> tuple[int, int
         return None
     found = re.search(r"\s+".join(re.escape(w) for w in words), text)
     return (found.start(), found.end()) if found else None
+
+
+def derived_span(case: Case, kind: str, uuid: str) -> dict:
+    """For a flight or a ground stay: its aircraft and the span it covers, kept with the
+    citation so it still finds the flight after an import re-derives it."""
+    span = queries.derived_span(case, kind, uuid)
+    if span is None:
+        return {}
+    return {"target_aircraft": span[0], "target_first_t": span[1], "target_last_t": span[2]}
 
 
 def latest_capture(case: Case, source_uuid: str) -> str:
@@ -51,7 +61,7 @@ def add_citation(case: Case, owner_kind: str, owner_uuid: str, target: str, *,
     if kind == "source" and quote:
         kind, uuid = "capture", latest_capture(case, uuid)
     fields = {"owner_kind": owner_kind, "owner_uuid": owner_uuid, "target_kind": kind,
-              "target_uuid": uuid, "stance": stance, "note": note}
+              "target_uuid": uuid, "stance": stance, "note": note, **derived_span(case, kind, uuid)}
     if quote:
         if kind != "capture":
             raise InputError(f"--quote needs a capture or a source to quote from, and '{target}' is a {kind}")

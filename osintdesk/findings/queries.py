@@ -274,3 +274,40 @@ def events_of(case: Case, entity: str) -> list[dict]:
     """Events at a place or involving an entity (or one of its merged ids), oldest first."""
     ids = {entity, *aliases_of(case, entity)}
     return [row for row in events(case) if row["place_uuid"] in ids or ids & set(row["involved"])]
+
+
+# ----------------------------------------------------------------------------- derived records
+
+DERIVED = {"flight": ("flights", "first_t", "last_t"), "ground-time": ("ground_times", "start_t", "end_t")}
+
+
+def derived_span(case: Case, kind: str, uuid: str) -> tuple[str, float, float] | None:
+    """(aircraft uuid, first, last) of a flight or ground stay; None for other records."""
+    if kind not in DERIVED:
+        return None
+    table, first, last = DERIVED[kind]
+    row = case.db.execute(f"SELECT aircraft_uuid, {first}, {last} FROM {table} WHERE uuid = ?",
+                          [uuid]).fetchone()
+    return tuple(row) if row else None
+
+
+def current_target(case: Case, citation: dict) -> tuple[str, str | None]:
+    """(kind, id) of what a citation cites as the case holds it now: a merged entity leads
+    to the entity it became; a flight or ground stay re-derived by a later import leads to
+    the one that now covers most of the span cited (id None when nothing does)."""
+    kind, uuid = citation["target_kind"], citation["target_uuid"]
+    if kind in ("entity", "aircraft"):
+        uuid = canonical_id(case, uuid)
+    elif kind in DERIVED and derived_span(case, kind, uuid) is None:
+        if citation.get("target_aircraft") is None:
+            return kind, None
+        table, first, last = DERIVED[kind]
+        lo, hi = citation["target_first_t"], citation["target_last_t"]
+        row = case.db.execute(
+            f"SELECT uuid FROM {table} WHERE aircraft_uuid = ? AND {last} >= ? AND {first} <= ? "
+            f"ORDER BY min({last}, ?) - max({first}, ?) DESC LIMIT 1",
+            [canonical_id(case, citation["target_aircraft"]), lo, hi, hi, lo]).fetchone()
+        return kind, row[0] if row else None
+    if kind == "entity" and get_entity(case, uuid) is not None:
+        return kind, uuid
+    return kind, uuid if get_record(case, kind, uuid) is not None else None

@@ -473,6 +473,11 @@ def m004_findings(db: sqlite_utils.Database) -> None:
             quote_start INTEGER,                 -- its character offsets in that text
             quote_end   INTEGER,
             note        TEXT,
+            -- A flight or ground stay is re-derived when more data arrives (its id can
+            -- change): what was cited is also kept as the aircraft and the span seen.
+            target_aircraft TEXT,
+            target_first_t  REAL,
+            target_last_t   REAL,
             created_utc TEXT NOT NULL,
             examiner    TEXT NOT NULL
         );

@@ -27,15 +27,31 @@ def test_flew_on_the_day_is_supported_by_the_flight_and_its_file(case):
                                 "importer": "readsb-trace", "provider": checks.PROVIDERS["readsb"]}]
 
 
-def test_flew_the_other_way_is_contradicted_naming_what_was_flown(case):
-    result = check(case, "flew", origin="ZKPY", destination="UUWW", date="2023-09-19")
+def outbound_and_stay(case):
+    flight = flight_queries.select_flights(
+        case, aircraft_uuids=flight_queries.resolve_aircraft(case, "RA-86496"))[0]
+    [stay] = flight_queries.ground_times(case, flight["aircraft_uuid"], flight["last_t"], flight["last_t"] + 60)
+    return flight, stay
+
+
+def test_flew_the_other_way_while_the_data_covers_it_all_is_contradicted(case):
+    flight, _ = outbound_and_stay(case)
+    between = (record_time(flight["first_t"] + 600), record_time(flight["first_t"] + 1800))
+    result = check(case, "flew", origin="ZKPY", destination="UUWW", between=between)
     assert result.result == "contradicted"
-    assert "flew UUWW → ZKPY in that time instead" in result.reason
+    assert "flew UUWW → ZKPY in that time instead, and the data covers all of it" in result.reason
 
 
-def test_flew_on_a_day_spent_on_the_ground_is_contradicted(case):
+def test_flew_the_other_way_on_a_day_the_data_covers_in_part_is_not_covered(case):
+    result = check(case, "flew", origin="ZKPY", destination="UUWW", date="2023-09-19")
+    assert result.result == "not_covered"
+    assert "flew UUWW → ZKPY in that time, but the data does not cover 2023-09-19 00:00 UTC to" in result.reason
+
+
+def test_a_day_between_landing_and_leaving_with_no_position_is_not_covered(case):
     result = check(case, "flew", origin="UUWW", destination="ZKPY", date="2023-09-20")
-    assert result.result == "contradicted" and "on the ground at ZKPY throughout" in result.reason
+    assert result.result == "not_covered"
+    assert "no flight of RA-86496 was seen in that time; it landed at ZKPY at 2023-09-19" in result.reason
     assert result.rests_on[0]["kind"] == "ground-time"
 
 
@@ -45,25 +61,30 @@ def test_flew_with_no_data_is_not_covered(case):
     assert "no flight data for RA-86496 between 2023-10-01 00:00:00 UTC" in result.reason
 
 
-def test_on_ground_checks(case):
-    between = ("2023-09-20T00:00Z", "2023-09-20T12:00Z")
-    assert check(case, "on-ground", at="ZKPY", between=between).result == "supported"
-    wrong = check(case, "on-ground", at="UUWW", between=between)
-    assert wrong.result == "contradicted" and "on the ground at ZKPY" in wrong.reason
-    assert check(case, "on-ground", at="FNJ", between=between).result == "supported"
+def test_on_ground_is_supported_only_where_positions_were_seen(case):
+    _, stay = outbound_and_stay(case)
+    seen = (record_time(stay["start_t"]), record_time(stay["start_t"] + 3600))
+    assert check(case, "on-ground", at="ZKPY", between=seen).result == "supported"
+    assert check(case, "on-ground", at="FNJ", between=seen).result == "supported"
+    wrong = check(case, "on-ground", at="UUWW", between=seen)
+    assert wrong.result == "contradicted" and "seen on the ground at ZKPY" in wrong.reason
+    unseen = check(case, "on-ground", at="ZKPY", between=("2023-09-20T00:00Z", "2023-09-20T12:00Z"))
+    assert unseen.result == "not_covered"
+    assert "a gap in the data is never read as support" in unseen.reason
 
 
 def test_airborne_in_a_coverage_gap_is_not_covered_never_supported(case):
-    flight = flight_queries.select_flights(case, aircraft_uuids=flight_queries.resolve_aircraft(case, "RA-86496"))[0]
+    flight, stay = outbound_and_stay(case)
     [gap] = flight_queries.gaps(case, flight["uuid"])
     middle = (gap["start_t"] + gap["end_t"]) / 2
     result = check(case, "airborne", time=record_time(middle))
     assert result.result == "not_covered" and "coverage gap" in result.reason
     assert [r["kind"] for r in result.rests_on] == ["flight", "coverage-gap"]
-    seen = check(case, "airborne", time=record_time(gap["start_t"] - 600))
-    assert seen.result == "supported"
-    ground = check(case, "airborne", time="2023-09-20T06:00Z")
-    assert ground.result == "contradicted" and "on the ground at ZKPY" in ground.reason
+    assert check(case, "airborne", time=record_time(gap["start_t"] - 600)).result == "supported"
+    ground = check(case, "airborne", time=record_time(stay["start_t"] + 120))
+    assert ground.result == "contradicted" and "seen on the ground at ZKPY" in ground.reason
+    unseen = check(case, "airborne", time="2023-09-20T06:00Z")
+    assert unseen.result == "not_covered" and "no position was seen near" in unseen.reason
 
 
 def test_checks_follow_the_data_after_an_import(case, tmp_path):
@@ -102,3 +123,38 @@ def test_corroboration_counts_independent_sources(case):
     assert view["citations"][0]["quote"] == "landed at Pyongyang Sunan"
     assert view["citations"][1]["independence"] == [checks.PROVIDERS["readsb"]]
     assert view["check"]["result"] == "supported"
+
+
+def test_a_cited_flight_is_found_again_after_an_import_re_derives_it(case, tmp_path):
+    from osintdesk.findings import queries as findings_queries
+    from osintdesk.flights.ingest import import_flight_file
+    from osintdesk.verification import verify_case
+    from tests.support import flight_samples
+    full = flight_samples.synthetic_flight("UUWW", "ZKPY", OUT_T + 40 * 86400, hex="15bbbb")
+    def trace(name, points):
+        return flight_samples.write_readsb_trace(tmp_path / name, points, hex="15bbbb",
+                                                 registration="RA-86559")
+    (tmp_path / "part").mkdir()
+    import_flight_file(case, trace("part/trace_full_15bbbb.json", full[200:]))   # seen from cruise
+    [partial] = flight_queries.select_flights(case, aircraft_uuids=flight_queries.resolve_aircraft(case, "15bbbb"))
+    claim = add_claim(case, "RA-86559 flew to Pyongyang.", cite=[partial["uuid"]])
+    import_flight_file(case, trace("trace_full_15bbbb.json", full))   # the whole flight arrives
+    [citation] = findings_queries.citations_of(case, claim["uuid"])
+    assert findings_queries.get_record(case, "flight", citation["target_uuid"]) is None  # re-derived
+    kind, now = findings_queries.current_target(case, citation)
+    assert kind == "flight" and now is not None and now != citation["target_uuid"]
+    assert checks.corroboration(case, claim["uuid"])["citations"][0]["label"].startswith("UUWW → ZKPY")
+    assert verify_case(case).ok
+
+
+def test_verify_fails_on_a_citation_whose_record_is_gone(case):
+    import sqlite3
+    from osintdesk.verification import verify_case
+    article = next(s for s in source_queries.list_sources(case) if s["name"] == "article.html")
+    add_claim(case, "An article says so.", cite=[article["uuid"]])
+    with sqlite3.connect(case.path) as raw:   # an adversary removes the cited source's row
+        raw.execute("DROP TRIGGER IF EXISTS sources_no_delete")
+        raw.execute("PRAGMA foreign_keys = OFF")
+        raw.execute("UPDATE citations SET target_uuid = 'gone-0000'")
+    report = verify_case(case)
+    assert any("which is no longer in the case" in str(f) for f in report.failures)

@@ -115,14 +115,15 @@ def test_the_il62_story_through_the_command_line(path):
     assert flew["corroboration"]["independent_sources"] == 2
     [quoted, _] = flew["corroboration"]["citations"]
     assert quoted["quote"] == "landed at Pyongyang Sunan on 19 September"
-    wrong_way = out("claim", "add", path, "It flew Pyongyang to Moscow that day.", "--check", "flew",
-                    "--aircraft", "155abc", "--from", "FNJ", "--to", "VKO", "--date", "2023-09-19",
-                    "--contradicted-by", outbound[:8])
+    # While the data saw the whole window: what it shows instead contradicts the claim.
+    wrong_way = out("claim", "add", path, "It flew Pyongyang to Moscow that morning.", "--check", "flew",
+                    "--aircraft", "155abc", "--from", "FNJ", "--to", "VKO", "--between",
+                    "2023-09-19T06:20Z", "2023-09-19T06:50Z", "--contradicted-by", outbound[:8])
     gap = out("claim", "add", path, "It was in the air at 07:15.", "--check", "airborne",
               "--aircraft", "RA-86496", "--time", "2023-09-19T07:15Z")
-    stay = out("claim", "add", path, "It stayed at Sunan on the 20th.", "--check", "on-ground",
-               "--aircraft", "RA-86496", "--at", "ZKPY", "--between", "2023-09-20T00:00Z",
-               "2023-09-20T12:00Z", "--cite", back[:8])
+    landed = data("flights", path)[0]["arrival_utc"]
+    stay = out("claim", "add", path, "It was at Sunan when it landed.", "--check", "on-ground",
+               "--aircraft", "RA-86496", "--at", "ZKPY", "--between", landed, landed, "--cite", back[:8])
     claims = {c["uuid"]: c for c in data("claim", "list", path)}
     assert {k: c["check_result"] for k, c in claims.items()} == {
         flew["claim"]["uuid"]: "supported", wrong_way: "contradicted", gap: "not_covered",
@@ -134,7 +135,7 @@ def test_the_il62_story_through_the_command_line(path):
     assert "not_covered: 2023-09-19 07:15:00 UTC falls in a coverage gap" in shown
     assert "coverage-gap" in shown and "(none cited)" in shown
     shown = out("claim", "show", path, wrong_way[:8])
-    assert "Check: RA-86496 flew ZKPY → UUWW on 2023-09-19" in shown
+    assert "Check: RA-86496 flew ZKPY → UUWW between" in shown
     assert "contradicted: RA-86496 flew UUWW → ZKPY in that time instead" in shown
     assert "contradicts: flight" in shown
     shown = out("claim", "show", path, flew["claim"]["uuid"][:8])
