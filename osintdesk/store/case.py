@@ -260,6 +260,10 @@ class Case:
         """
         from .records import BULK_GROUPS, group_digest
         self._require_writable()
+        if not self.conn.in_transaction:
+            # Rows committed earlier, their entry now: a verification in between would
+            # report the rows as added outside osintdesk.
+            raise RuntimeError("record_bulk is called inside the transaction that wrote the rows")
         if digest is not None:
             digest, rows = digest.hexdigest(), digest.count
         else:
