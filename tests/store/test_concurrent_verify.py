@@ -1,5 +1,5 @@
-"""verify and imports run at the same time in separate processes: no false alarm is
-reported, and none is recorded in the audit log."""
+"""verify, imports and added files run at the same time in separate processes: no false
+alarm is reported, and none is recorded in the audit log."""
 
 import json
 import os
@@ -9,7 +9,8 @@ import textwrap
 from pathlib import Path
 
 from osintdesk.flights.ingest import import_flight_file
-from osintdesk.store import Case, verify_case
+from osintdesk.store import Case
+from osintdesk.verification import verify_case
 from tests.support import flight_samples as samples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,11 +20,15 @@ MAX_VERIFIES = 150
 WRITER = textwrap.dedent("""
     import sys
     from osintdesk.flights.ingest import import_flight_file
+    from osintdesk.sources.local_files import add_files
     from osintdesk.store import Case
     case_path, done, *files = sys.argv[1:]
     for name in files:
         with Case.open(case_path, examiner="Writer") as case:
-            import_flight_file(case, name)
+            if name.endswith(".txt"):
+                add_files(case, [name])       # evidence, a source, a capture, the search index
+            else:
+                import_flight_file(case, name)
     open(done, "w").close()
 """)
 
@@ -64,6 +69,11 @@ def test_verify_during_imports_raises_no_false_alarm(tmp_path):
                  samples.synthetic_flight("UUEE", "ULLI", samples.T0 + n * 86400, hex=f"1{n:05x}"),
                  hex=f"1{n:05x}")
              for n in range(IMPORTS)]
+    pages = []
+    for n in range(IMPORTS):
+        pages.append(tmp_path / f"page{n}.txt")
+        pages[-1].write_text(f"Report {n}: RA-86496 seen at Sunan, then Vnukovo.", encoding="utf-8")
+    files = [path for pair in zip(files, pages) for path in pair]
     done = tmp_path / "writer.done"
     verifier = _python(VERIFIER, case_path, done, MAX_VERIFIES)
     writer = _python(WRITER, case_path, done, *files)
@@ -82,8 +92,10 @@ def test_verify_during_imports_raises_no_false_alarm(tmp_path):
     with Case.open(case_path, examiner="Bob", readonly=True) as case:
         recorded = [e.details for e in case.audit_entries() if e.action == "verify"]
         imports = case.conn.execute("SELECT count(*) FROM flight_imports").fetchone()[0]
+        captures = case.conn.execute("SELECT count(*) FROM captures").fetchone()[0]
         final = verify_case(case)
     assert imports == IMPORTS + 1
+    assert captures == IMPORTS
     assert len(recorded) == len(reports)
     assert all(details["ok"] for details in recorded), [d["failures"] for d in recorded]
     assert final.ok, final.failures
