@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
+from typing import Iterator
 
 from ..errors import InputError
 from ..store import Case
@@ -293,16 +294,33 @@ def _clean(text: str | None) -> str:
     return (text or "").translate(_FOLD)
 
 
-def _add_row(case: Case, kind: str, object_uuid: str, source_uuid: str, *, title: str = "",
-             url: str = "", body: str = "", identifiers: str = "") -> None:
+@dataclass(frozen=True)
+class IndexRow:
+    """One row of the index as it is written: ``columns`` (title, url, body, identifiers)
+    folded; ``folded`` says whether folding changed any of them."""
+
+    kind: str            # capture | note | tag
+    object_uuid: str
+    source_uuid: str
+    folded: bool
+    columns: tuple[str, str, str, str]
+
+
+def _index_row(kind: str, object_uuid: str, source_uuid: str, *, title: str = "", url: str = "",
+               body: str = "", identifiers: str = "") -> IndexRow:
     columns = (title, url, body, identifiers)
     folded = any(not _FOLDED.isdisjoint(text) for text in columns if text)
+    return IndexRow(kind, object_uuid, source_uuid, folded,
+                    tuple(_clean(text) for text in columns))
+
+
+def _add_row(case: Case, row: IndexRow) -> None:
     rowid = case.conn.execute(
         "INSERT INTO search_rows (kind, object_uuid, source_uuid, folded) VALUES (?, ?, ?, ?)",
-        (kind, object_uuid, source_uuid, int(folded))).lastrowid
+        (row.kind, row.object_uuid, row.source_uuid, int(row.folded))).lastrowid
     case.conn.execute(
         "INSERT INTO source_search (rowid, title, url, body, identifiers) VALUES (?, ?, ?, ?, ?)",
-        (rowid, *(_clean(text) for text in columns)))
+        (rowid, *row.columns))
 
 
 def identifier_terms(hits) -> str:
@@ -316,21 +334,34 @@ def identifier_terms(hits) -> str:
     return " ".join(terms)
 
 
-def index_capture(case: Case, capture: dict, source: dict, text: str, hits) -> None:
-    """Index a capture's title, URLs, text and identifiers (inside the storing transaction)."""
+def capture_row(capture: dict, source: dict, text: str, hits) -> IndexRow:
+    """What the index holds for a capture: its title, URLs, text and identifiers."""
     urls = " ".join(dict.fromkeys(u for u in (source.get("url"), capture.get("requested_url"),
                                               capture.get("final_url")) if u))
-    _add_row(case, "capture", capture["uuid"], source["uuid"],
-             title=capture.get("title") or source.get("name") or "", url=urls, body=text,
-             identifiers=identifier_terms(hits))
+    return _index_row("capture", capture["uuid"], source["uuid"],
+                      title=capture.get("title") or source.get("name") or "", url=urls,
+                      body=text, identifiers=identifier_terms(hits))
+
+
+def note_row(note: dict) -> IndexRow:
+    return _index_row("note", note["uuid"], note["source_uuid"], body=note["text"])
+
+
+def tag_row(tag: dict) -> IndexRow:
+    return _index_row("tag", tag["uuid"], tag["source_uuid"], body=tag["tag"])
+
+
+def index_capture(case: Case, capture: dict, source: dict, text: str, hits) -> None:
+    """Index a capture's title, URLs, text and identifiers (inside the storing transaction)."""
+    _add_row(case, capture_row(capture, source, text, hits))
 
 
 def index_note(case: Case, note: dict) -> None:
-    _add_row(case, "note", note["uuid"], note["source_uuid"], body=note["text"])
+    _add_row(case, note_row(note))
 
 
 def index_tag(case: Case, tag: dict) -> None:
-    _add_row(case, "tag", tag["uuid"], tag["source_uuid"], body=tag["tag"])
+    _add_row(case, tag_row(tag))
 
 
 def unindex(case: Case, object_uuid: str) -> None:
@@ -341,24 +372,31 @@ def unindex(case: Case, object_uuid: str) -> None:
         case.conn.execute("DELETE FROM search_rows WHERE rowid = ?", (row[0],))
 
 
+def rows_from_records(case: Case) -> Iterator[IndexRow]:
+    """The index as the records say it should be: every capture, note and tag."""
+    sources = {row["uuid"]: row for row in case.db.query("SELECT * FROM sources")}
+    for capture in case.db.query("SELECT * FROM captures ORDER BY created_utc, uuid"):
+        text = ""
+        if capture["text_uuid"]:
+            content = case.conn.execute("SELECT content FROM derived WHERE uuid = ?",
+                                        (capture["text_uuid"],)).fetchone()
+            text = bytes(content[0]).decode("utf-8", "replace") if content else ""
+        hits = list(case.db.query(
+            "SELECT value, text FROM identifier_hits WHERE capture_uuid = ? "
+            "ORDER BY field, start_offset", [capture["uuid"]]))
+        source = sources.get(capture["source_uuid"]) or {"uuid": capture["source_uuid"]}
+        yield capture_row(capture, source, text, hits)
+    for note in case.db.query("SELECT * FROM source_notes ORDER BY created_utc, uuid"):
+        yield note_row(note)
+    for tag in case.db.query("SELECT * FROM source_tags ORDER BY created_utc, uuid"):
+        yield tag_row(tag)
+
+
 def rebuild_index(case: Case) -> int:
     """Make the index again from the records (it is derived data); returns its row count."""
     with case.transaction():
         case.conn.execute("DELETE FROM source_search")
         case.conn.execute("DELETE FROM search_rows")
-        sources = {row["uuid"]: row for row in case.db.query("SELECT * FROM sources")}
-        for capture in case.db.query("SELECT * FROM captures ORDER BY created_utc, uuid"):
-            text = ""
-            if capture["text_uuid"]:
-                content = case.conn.execute("SELECT content FROM derived WHERE uuid = ?",
-                                            (capture["text_uuid"],)).fetchone()[0]
-                text = bytes(content).decode("utf-8")
-            hits = list(case.db.query(
-                "SELECT value, text FROM identifier_hits WHERE capture_uuid = ? "
-                "ORDER BY field, start_offset", [capture["uuid"]]))
-            index_capture(case, capture, sources[capture["source_uuid"]], text, hits)
-        for note in case.db.query("SELECT * FROM source_notes ORDER BY created_utc, uuid"):
-            index_note(case, note)
-        for tag in case.db.query("SELECT * FROM source_tags ORDER BY created_utc, uuid"):
-            index_tag(case, tag)
+        for row in rows_from_records(case):
+            _add_row(case, row)
         return case.conn.execute("SELECT count(*) FROM search_rows").fetchone()[0]

@@ -27,7 +27,8 @@ from . import audit
 from .clock import Clock, utc_now
 from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
-from .migrations import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migration_names
+from .migrations import (APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, create_migrations_table,
+                         migration_names)
 from .records import CASE_FIELDS, RECORD_KINDS, RecordKind, state_hash
 
 if TYPE_CHECKING:
@@ -173,9 +174,7 @@ class Case:
     def _migrate(self, *, from_version: int, creating: bool = False,
                  progress: Callable[[int, int], None] | None = None) -> None:
         if from_version == 0:
-            self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY,"
-                              " name TEXT NOT NULL UNIQUE, applied_utc TEXT NOT NULL,"
-                              " app_version TEXT NOT NULL)")
+            create_migrations_table(self.conn)
         for index in range(from_version, SCHEMA_VERSION):
             migration = MIGRATIONS[index]
             with self.transaction():
@@ -261,6 +260,10 @@ class Case:
         """
         from .records import BULK_GROUPS, group_digest
         self._require_writable()
+        if not self.conn.in_transaction:
+            # Rows committed earlier, their entry now: a verification in between would
+            # report the rows as added outside osintdesk.
+            raise RuntimeError("record_bulk is called inside the transaction that wrote the rows")
         if digest is not None:
             digest, rows = digest.hexdigest(), digest.count
         else:

@@ -498,6 +498,13 @@ def m004_findings(db: sqlite_utils.Database) -> None:
     )
 
 
+def create_migrations_table(conn) -> None:
+    """The table that names the migrations a case has had (made before the first one)."""
+    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY,"
+                 " name TEXT NOT NULL UNIQUE, applied_utc TEXT NOT NULL,"
+                 " app_version TEXT NOT NULL)")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [

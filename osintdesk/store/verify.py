@@ -1,4 +1,6 @@
-"""Verify a case: re-hash every artifact, walk the audit chain, check every record's state.
+"""Verify a case: check its schema, re-hash every artifact, walk the audit chain, check
+every record's state; all of it in one read snapshot, so concurrent writers cause no
+false alarm.
 
 The result lists exactly what failed (which artifact, which audit entry, what was
 expected and what was found). ``verify_and_record`` appends the result to the audit
@@ -7,13 +9,16 @@ log, so a failed verification stays visible later.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..filebytes import HashingWriter
 from . import audit
 from .case import Case
 from .records import BULK_GROUPS, RECORD_KINDS, group_digest, group_ids, state_hash
+from .schema import expected_schema, schema_differences
 
 MAX_RECORDED_FAILURES = 200
 # Entries that report on an object without changing it: they carry no record state.
@@ -22,7 +27,7 @@ EVENT_ACTIONS = frozenset({"verify", "export", "migrate"})
 
 @dataclass
 class Failure:
-    check: str          # "sqlite", "artifact", "audit", "record"
+    check: str          # "sqlite", "schema", "artifact", "audit", "record", "search"
     object: str         # what failed: "artifact 3f2a…", "audit entry 12", "evidence <uuid>"
     problem: str        # in words
     expected: str | None = None
@@ -66,6 +71,33 @@ def verify_case(case: Case, *, progress: Progress | None = None,
                 checks: Sequence[Check] = ()) -> VerifyReport:
     """Check everything the store knows, then run ``checks``; returns the report and
     writes nothing. ``osintdesk.verification`` passes every domain's checks."""
+    with read_snapshot(case.conn):
+        return _verify(case, progress, cancelled, checks)
+
+
+@contextlib.contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """Read one consistent state of the case for the whole block.
+
+    Without it every SELECT sees the case as it is at that moment: a verification that
+    reads the records after an import committed, but the audit log before, reports the
+    import's rows as "added outside osintdesk". Inside one read transaction (WAL mode)
+    writers go on committing and this connection keeps seeing the state of the first read.
+    Inside a caller's transaction that transaction is the snapshot already.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")   # only read: nothing to keep
+
+
+def _verify(case: Case, progress: Progress | None, cancelled: Callable[[], bool] | None,
+            checks: Sequence[Check]) -> VerifyReport:
     report = VerifyReport(path=str(case.path))
     total = case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] + 2
     step = 0
@@ -98,6 +130,17 @@ def _check_sqlite(case: Case, report: VerifyReport) -> None:
     for table, rowid, parent, _ in case.conn.execute("PRAGMA foreign_key_check"):
         report.fail("sqlite", f"{table} row {rowid}", f"refers to a missing {parent} row")
     report.checked["sqlite_integrity"] = 1
+    # The triggers and constraints that keep evidence write-once are custody too.
+    for label, problem, expected, found in schema_differences(case.conn):
+        report.fail("schema", label, problem, _short(expected), _short(found))
+    report.checked["schema_objects"] = len(expected_schema())
+
+
+def _short(sql: str | None, limit: int = 200) -> str | None:
+    if sql is None:
+        return None
+    sql = " ".join(sql.split())
+    return sql if len(sql) <= limit else sql[:limit - 1] + "…"
 
 
 def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:

@@ -152,8 +152,11 @@ def test_verify_catches_an_edited_track_point(case, tmp_path, outbound):
     import_flight_file(case, samples.write_fr24_csv(tmp_path / "f.csv", outbound))
     case.close()
     conn = sqlite3.connect(case.path)
+    guard, = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'track_points_no_update'"
+                          ).fetchone()
     conn.execute("DROP TRIGGER track_points_no_update")
     conn.execute("UPDATE track_points SET lat = lat + 0.5 WHERE id = 100")
+    conn.execute(guard)   # and put the guard back, to leave no trace of its removal
     conn.commit()
     conn.close()
     with Case.open(case.path, examiner="Bob", readonly=True) as reopened:

@@ -1,5 +1,6 @@
 """The chain of custody still holds with sources: verify passes after everything, catches a change
-made behind the app's back, ignores the (derived) search index, and older cases are upgraded."""
+made behind the app's back, checks the (derived) search index against the records, and older
+cases are upgraded."""
 
 from __future__ import annotations
 
@@ -64,13 +65,78 @@ def test_captures_cannot_be_changed_at_all(busy):
         busy.conn.execute("DELETE FROM captures")
 
 
-def test_the_search_index_is_derived_and_not_verified(busy):
+def full_verify(case):
+    from osintdesk.verification import verify_case as verify_everything
+    return verify_everything(case)
+
+
+def test_the_search_index_is_derived_and_checked_against_the_records(busy):
+    report = full_verify(busy)
+    assert report.ok, [str(f) for f in report.failures]
+    assert report.checked["search_rows"] == busy.conn.execute(
+        "SELECT count(*) FROM search_rows").fetchone()[0] > 3
+
+
+def test_an_emptied_search_index_is_reported_and_a_rebuild_puts_it_right(busy):
     busy.conn.execute("DELETE FROM source_search")
     busy.conn.commit()
-    assert verify_case(busy).ok
+    report = full_verify(busy)
+    assert not report.ok
+    assert {f.check for f in report.failures} == {"search"}
+    assert any("its text is missing from the search index" in f.problem for f in report.failures)
     from osintdesk.sources.search import rebuild_index
     rebuild_index(busy)
     assert search(busy, "Vnukovo")
+    assert full_verify(busy).ok
+
+
+def _capture_row(case, word):
+    return case.conn.execute(
+        "SELECT r.rowid, r.object_uuid, s.body FROM search_rows r JOIN source_search s "
+        "ON s.rowid = r.rowid WHERE r.kind = 'capture' AND s.body LIKE ?",
+        (f"%{word}%",)).fetchone()
+
+
+def test_edited_text_in_the_search_index_is_named(busy):
+    rowid, capture, _ = _capture_row(busy, "Vnukovo")
+    busy.conn.execute("UPDATE source_search SET body = 'nothing to see here' WHERE rowid = ?",
+                      (rowid,))
+    busy.conn.commit()
+    report = full_verify(busy)
+    assert [(f.check, f.object) for f in report.failures] == [("search", f"capture {capture}")]
+    assert "body is not what the records say" in report.failures[0].problem
+    assert report.failures[0].found == repr("nothing to see here")
+
+
+def test_removed_and_forged_index_rows_are_named(busy):
+    _, capture, _ = _capture_row(busy, "Vnukovo")
+    busy.conn.execute("DELETE FROM search_rows WHERE object_uuid = ?", (capture,))
+    rowid = busy.conn.execute(
+        "INSERT INTO search_rows (kind, object_uuid, source_uuid) VALUES "
+        "('note', 'forged-note', 'forged-source')").lastrowid
+    busy.conn.execute("INSERT INTO source_search (rowid, body) VALUES (?, 'planted words')",
+                      (rowid,))
+    busy.conn.commit()
+    problems = {f.object: f.problem for f in full_verify(busy).failures}
+    assert "is missing from the search index" in problems[f"capture {capture}"]
+    assert "note forged-note, which is not in the case" in problems[f"search index row {rowid}"]
+    assert any("stands for no capture" in p for p in problems.values())  # the orphaned text
+
+
+def test_index_words_edited_under_unchanged_text_are_caught(busy):
+    """The adversary changes what search matches, then puts the shown text back as it was
+    in FTS5's own content table: the text compares equal, the words do not."""
+    rowid, capture, body = _capture_row(busy, "Vnukovo")
+    column = 1 + ["title", "url", "body", "identifiers"].index("body")
+    busy.conn.execute("UPDATE source_search SET body = 'planted words' WHERE rowid = ?", (rowid,))
+    busy.conn.execute(f"UPDATE source_search_content SET c{column - 1} = ? WHERE id = ?",
+                      (body, rowid))
+    busy.conn.commit()
+    assert search(busy, "planted")            # search now finds words the capture never had
+    report = full_verify(busy)
+    assert not report.ok
+    assert [f.object for f in report.failures] == [f"search index row {rowid}"]
+    assert "the index's words differ from its text" in report.failures[0].problem
 
 
 def test_a_case_from_before_sources_is_upgraded(tmp_path, monkeypatch, page_server):
@@ -92,3 +158,4 @@ def test_a_case_from_before_sources_is_upgraded(tmp_path, monkeypatch, page_serv
         add_files(upgraded, [page])
         assert search(upgraded, "Vnukovo")
         assert verify_case(upgraded).ok
+        assert full_verify(upgraded).ok

@@ -160,3 +160,13 @@ def test_older_case_is_upgraded_on_open_and_still_verifies(tmp_path, monkeypatch
         migrated = [e for e in case.audit_entries() if e.action == "migrate"]
         assert [e.details["migration"] for e in migrated] == migration_names()[1:]
         assert verify_case(case).ok
+
+
+def test_bulk_rows_are_logged_only_inside_the_transaction_that_wrote_them(tmp_path):
+    """Rows in one transaction and their audit entry in another would let a verification
+    running in between report the rows as added outside osintdesk."""
+    with Case.create(tmp_path / "c", title="T", examiner="A") as case:
+        before = case.audit_count()
+        with pytest.raises(RuntimeError, match="inside the transaction"):
+            case.record_bulk("analyse", "flight-analysis", "no-such-aircraft")
+        assert case.audit_count() == before

@@ -18,14 +18,18 @@ def case_path(tmp_path):
         return case.path
 
 
-def tamper(path, *statements):
-    """What someone with the sqlite3 shell could do: drop the guards, edit, commit."""
+def tamper(path, *statements, restore_triggers=True):
+    """What someone with the sqlite3 shell could do: drop the guards, edit, commit, and
+    (a careful adversary) put the guards back as they were."""
     conn = sqlite3.connect(path)
-    for table in ("artifacts", "artifact_chunks", "audit_log"):
-        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        conn.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
     for sql, *params in statements:
         conn.execute(sql, *params)
+    if restore_triggers:
+        for _, sql in triggers:
+            conn.execute(sql)
     conn.commit()
     conn.close()
 
@@ -132,3 +136,56 @@ def test_verification_on_read_only_open_is_not_recorded(case_path):
     with Case.open(case_path, examiner="Bob", readonly=True) as case:
         report = verify_and_record(case)
         assert report.ok and not report.recorded and "read-only" in report.recorded_note
+
+
+# ---------------------------------------------------------------- the schema that guards custody
+
+
+def edit_schema(path, *statements):
+    conn = sqlite3.connect(path)
+    for sql in statements:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("trigger", ["artifacts_no_update", "artifact_chunks_no_delete",
+                                     "audit_log_no_update", "captures_no_update",
+                                     "track_points_no_update"])
+def test_dropped_write_once_trigger_is_named(case_path, trigger):
+    edit_schema(case_path, f"DROP TRIGGER {trigger}")
+    report = check(case_path)
+    assert not report.ok
+    assert [(f.check, f.object) for f in report.failures] == [("schema", f"trigger {trigger}")]
+    assert "is missing" in report.failures[0].problem
+    assert "RAISE(ABORT" in report.failures[0].expected
+
+
+def test_all_triggers_dropped_are_all_named(case_path):
+    tamper(case_path, restore_triggers=False)
+    report = check(case_path)
+    named = {f.object for f in report.failures}
+    assert {"trigger artifacts_no_update", "trigger artifacts_no_delete",
+            "trigger audit_log_no_update", "trigger audit_log_no_delete"} <= named
+    assert all(f.check == "schema" for f in report.failures)
+
+
+def test_trigger_replaced_by_a_harmless_one_is_named(case_path):
+    edit_schema(case_path, "DROP TRIGGER artifact_chunks_no_update",
+                "CREATE TRIGGER artifact_chunks_no_update BEFORE UPDATE ON artifact_chunks "
+                "BEGIN SELECT 1; END")
+    report = check(case_path)
+    assert [f.object for f in report.failures] == ["trigger artifact_chunks_no_update"]
+    assert "was changed" in report.failures[0].problem
+    assert report.failures[0].found.endswith("BEGIN SELECT 1; END")
+
+
+def test_added_trigger_and_dropped_unique_index_are_named(case_path):
+    edit_schema(case_path, "CREATE TRIGGER quietly AFTER INSERT ON evidence BEGIN "
+                "UPDATE evidence SET original_name = 'x' WHERE uuid = NEW.uuid; END",
+                "DROP INDEX track_points_position")
+    report = check(case_path)
+    problems = {f.object: f.problem for f in report.failures}
+    assert set(problems) == {"trigger quietly", "index track_points_position"}
+    assert "not made by osintdesk" in problems["trigger quietly"]
+    assert "duplicates can be written to table track_points" in problems["index track_points_position"]
