@@ -134,8 +134,10 @@ def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> No
 @pass_context
 def export_original(ctx: Context, case: str, sha256: str, output: str) -> None:
     """Save the exact stored bytes of an artifact (by its SHA-256) to a file."""
+    from .custody import sign_after
     with open_for_reading(ctx, case) as opened:
         dest = opened.export_artifact(sha256.lower(), output)
+        sign_after(opened, "export")
     click.echo(f"Saved {dest}")
 
 

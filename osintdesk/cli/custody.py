@@ -33,6 +33,23 @@ def examiner_signer():
     return lambda: load_examiner_key(passphrase_source(new=not has_examiner_key()))
 
 
+def sign_after(case, reason: str) -> None:
+    """Sign the head after an export or a report (when the case can be written); a key that
+    cannot be unlocked costs the signature, not the export: it is said on stderr."""
+    from ..custody import checkpoints
+    from ..errors import OsintdeskError
+    if case.readonly:
+        return
+    try:
+        key_ = examiner_signer()()
+    except OsintdeskError as exc:
+        click.echo(f"Note: no checkpoint was signed: {exc}", err=True)
+        return
+    row = checkpoints.create(case, key_, reason=reason)
+    click.echo(f"Signed checkpoint of entry {row['audit_seq']} with key {row['key_id']}",
+               err=True)
+
+
 @cli.group()
 def key() -> None:
     """Your examiner key (minisign format) and the keys of colleagues you trust."""

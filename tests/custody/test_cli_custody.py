@@ -110,3 +110,17 @@ def test_missing_receipt_signature_is_one_line(case, tmp_path):
     result = run("verify", case, "--receipt", tmp_path / "r.txt")
     assert result.returncode == 2 and ".minisig beside it" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_export_is_followed_by_a_signed_checkpoint(case, tmp_path):
+    artifact = tmp_path / "a.txt"
+    artifact.write_text("RA-86496")
+    assert run("add-file", case, artifact).returncode == 0
+    sha = hashlib.sha256(b"RA-86496").hexdigest()
+    result = run("export-original", case, sha, "-o", tmp_path / "copy.txt")
+    assert result.returncode == 0 and "Signed checkpoint" in result.stderr
+    log = json.loads(run("log", case, "--json").stdout)
+    assert [(e["action"], e["object_type"]) for e in log[-2:]] == [("export", "artifact"),
+                                                                   ("create", "checkpoint")]
+    assert log[-1]["details"]["reason"] == "export"
+    assert log[-1]["details"]["audit_seq"] == log[-2]["seq"]
