@@ -79,8 +79,10 @@ def test_add_file_verify_and_log(case, tmp_path):
     assert report["ok"] is True and report["recorded"] is True
 
     log = json.loads(run("log", case, "--json").stdout)
+    # A verification that holds is followed by its signed checkpoint (a 'create').
     assert [e["action"] for e in log] == ["create", "store", "add", "create", "derive", "add",
-                                          "find", "find", "verify", "verify"]
+                                          "find", "find", "verify", "create", "verify", "create"]
+    assert [e["object_type"] for e in log][-3:] == ["checkpoint", "case", "checkpoint"]
 
     out = tmp_path / "original.html"
     result = run("export-original", case, added[0]["sha256"], "-o", out)

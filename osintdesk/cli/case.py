@@ -64,17 +64,25 @@ def info(ctx: Context, case: str, as_json: bool) -> None:
 @cli.command()
 @case_argument
 @json_option
+@click.option("--receipt", "receipts", multiple=True, type=click.Path(dir_okay=False),
+              help="Also check the case against a checkpoint receipt kept elsewhere.")
 @pass_context
-def verify(ctx: Context, case: str, as_json: bool) -> None:
-    """Re-hash every artifact, walk the audit chain, check the database.
+def verify(ctx: Context, case: str, as_json: bool, receipts: tuple[str, ...]) -> None:
+    """Re-hash every artifact, walk the audit chain, check the database and every signed
+    checkpoint.
 
     Exits 0 when everything holds and 1 when anything does not; the result is
-    recorded in the case's audit log.
+    recorded in the case's audit log, and a result that holds is signed with your key
+    (a checkpoint).
     """
+    from ..custody.checkpoints import read_receipt
     from ..verification import verify_and_record
+    from .custody import examiner_signer
+    read = [read_receipt(path) for path in receipts]
     with open_for_reading(ctx, case) as opened:
         with progress_bar("Verifying", not as_json) as progress:
-            report = verify_and_record(opened, progress=progress)
+            report = verify_and_record(opened, progress=progress, receipts=read,
+                                       signer=examiner_signer())
     if as_json:
         print_json(report.as_dict())
     else:
@@ -88,6 +96,11 @@ def verify(ctx: Context, case: str, as_json: bool) -> None:
             click.echo(f"FAILED: {report.path}: {len(report.failures)} problem(s); {summary}")
             for failure in report.failures:
                 click.echo(f"  - {failure}")
+        for note in report.notes:
+            click.echo(f"Note: {note}")
+        if report.checkpoint:
+            click.echo(f"Signed checkpoint of entry {report.checkpoint['audit_seq']} with key "
+                       f"{report.checkpoint['key_id']}")
         if report.recorded_note:
             click.echo(f"Note: {report.recorded_note}", err=True)
     if not report.ok:
@@ -121,8 +134,10 @@ def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> No
 @pass_context
 def export_original(ctx: Context, case: str, sha256: str, output: str) -> None:
     """Save the exact stored bytes of an artifact (by its SHA-256) to a file."""
+    from .custody import sign_after
     with open_for_reading(ctx, case) as opened:
         dest = opened.export_artifact(sha256.lower(), output)
+        sign_after(opened, "export")
     click.echo(f"Saved {dest}")
 
 

@@ -505,6 +505,30 @@ def create_migrations_table(conn) -> None:
                  " app_version TEXT NOT NULL)")
 
 
+def m005_checkpoints(db: sqlite_utils.Database) -> None:
+    """Signed checkpoints: the audit chain's head (entry and hash) signed with an examiner's
+    key (minisign), so a rewritten or truncated history no longer verifies. Write-once."""
+    db.executescript(
+        """
+        CREATE TABLE checkpoints (
+            uuid        TEXT PRIMARY KEY,
+            audit_seq   INTEGER NOT NULL,        -- the signed head: this entry ...
+            audit_hash  TEXT NOT NULL,           -- ... with this hash
+            signed_utc  TEXT NOT NULL,
+            reason      TEXT NOT NULL,           -- verify | checkpoint | export | report
+            key_id      TEXT NOT NULL,           -- minisign key id (hex)
+            public_key  TEXT NOT NULL,           -- minisign public key (base64)
+            statement   TEXT NOT NULL,           -- the signed text
+            signature   TEXT NOT NULL,           -- its minisign signature (.minisig text)
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX checkpoints_seq ON checkpoints(audit_seq);
+        """
+        + _write_once("checkpoints", "a checkpoint")
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
@@ -512,6 +536,7 @@ MIGRATIONS: list[Migration] = [
     m002_flights,
     m003_sources,
     m004_findings,
+    m005_checkpoints,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

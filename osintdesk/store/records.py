@@ -46,6 +46,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("claim", "claims", "Claims"),
         RecordKind("citation", "citations", "Citations"),
         RecordKind("source-tie", "source_ties", "Sources tied by hand"),
+        RecordKind("checkpoint", "checkpoints", "Signed checkpoints"),
     )
 }
 

@@ -49,6 +49,9 @@ class VerifyReport:
     audit_head: dict = field(default_factory=dict)
     recorded: bool = False
     recorded_note: str | None = None
+    # What holds but deserves a look (a checkpoint signed by an unknown key...): not failures.
+    notes: list[str] = field(default_factory=list)
+    checkpoint: dict | None = None      # the checkpoint signed after this verification
 
     def fail(self, *args, **kwargs) -> None:
         self.failures.append(Failure(*args, **kwargs))
@@ -58,7 +61,8 @@ class VerifyReport:
         return {"path": self.path, "ok": self.ok, "checked": self.checked,
                 "audit_head": self.audit_head,
                 "failures": [asdict(f) for f in self.failures],
-                "recorded": self.recorded, "recorded_note": self.recorded_note}
+                "recorded": self.recorded, "recorded_note": self.recorded_note,
+                "notes": self.notes, "checkpoint": self.checkpoint}
 
 
 Progress = Callable[[int, int | None], None]
