@@ -10,8 +10,8 @@ import pytest
 from osintdesk.errors import InputError, OsintdeskError
 from osintdesk.findings import queries
 from osintdesk.findings.citations import find_quote
-from osintdesk.findings.claims import add_claim
-from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport
+from osintdesk.findings.claims import add_claim, make_assertion
+from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport, set_properties
 from osintdesk.findings.events import add_event
 from osintdesk.findings.links import add_link
 from osintdesk.findings.ties import tie_source
@@ -187,3 +187,34 @@ def test_merging_aircraft_keeps_the_callsigns_sources_named(case):
         merge_entities(case, tracked, add_entity(case, "Organization", "Rosaviatsiya").id)
     with pytest.raises(InputError, match="'ZZZZ' is neither an entity of this case nor an airport code"):
         add_event(case, "Somewhere", "2023", place="ZZZZ")
+
+
+def test_aircraft_with_properties_beside_it_is_one_record(case):
+    """An aircraft's entities row shares its uuid: its id (or a prefix) names the aircraft."""
+    plane = queries.resolve_entity_id(case, "RA-86496")
+    set_properties(case, plane, [("notes", "seen at Sunan")])
+    assert queries.resolve_target(case, plane) == ("aircraft", plane)
+    assert queries.resolve_target(case, plane[:8].upper()) == ("aircraft", plane)
+    claim = add_claim(case, "The Il-62M was at Sunan.", cite=[plane])
+    assert queries.citations_of(case, claim["uuid"])[0]["target_kind"] == "aircraft"
+    tie = tie_source(case, article_source(case)["uuid"], plane, "its photo shows the tail")
+    assert tie["target_kind"] == "aircraft"
+
+
+def test_merged_id_and_its_prefix_stay_valid_everywhere(case):
+    tracked = queries.resolve_entity_id(case, "155abc")
+    hand = add_entity(case, "Airplane", "RF-86496")
+    merge_entities(case, tracked, hand.id)
+    shoigu = add_entity(case, "Person", "Sergei Shoigu")
+    again = add_entity(case, "Person", "S. K. Shoigu")
+    merge_entities(case, shoigu.id, again.id)
+    assert queries.resolve_target(case, hand.id) == ("aircraft", tracked)
+    assert queries.resolve_target(case, hand.id[:10]) == ("aircraft", tracked)
+    assert queries.resolve_target(case, again.id[:10]) == ("entity", shoigu.id)
+    assert queries.resolve_entity_id(case, again.id[:10]) == shoigu.id
+    claim = add_claim(case, "Shoigu flew on it.", cite=[again.id, hand.id[:10]])
+    assert {c["target_uuid"] for c in queries.citations_of(case, claim["uuid"])} == {shoigu.id, tracked}
+    assert tie_source(case, article_source(case)["uuid"], again.id, "names him")["target_uuid"] == shoigu.id
+    assertion = make_assertion(case, "airborne", aircraft=hand.id, time="2023-09-19T08:00Z")
+    assert assertion["aircraft"] == tracked
+    assert make_assertion(case, "airborne", aircraft=hand.id[:10], time="2023-09-19T08:00Z") == assertion
