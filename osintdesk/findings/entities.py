@@ -11,7 +11,7 @@ from ..errors import InputError
 from ..flights import airports
 from ..flights.ingest import describe_aircraft
 from ..store import Case
-from ..timefmt import parse_partial
+from ..timefmt import parse_partial_date
 from . import ftm
 from .queries import Entity, airport_place, get_entity, resolve_entity_id
 
@@ -62,7 +62,7 @@ def check_properties(case: Case, schema: ftm.Schema, pairs: Iterable[tuple[str, 
                 raise InputError(f"{schema.name}.{key} must name a {prop.range}, and "
                                  f"'{target.caption}' is a {target.schema}")
         elif prop.type == "date":
-            value = parse_partial(value, f"--prop {key}").text
+            value = parse_partial_date(value, f"--prop {key}").text
         elif prop.type == "number":
             try:
                 float(value)

@@ -1,12 +1,12 @@
 """Links between entities: FtM's Ownership, Directorship, Membership, Employment,
 Representation, Associate, Family, or an UnknownLink with a role (an aircraft's operator),
-each with start and end dates and the citations that back it."""
+each with start and end dates (dates: a year, a month or a day) and the citations that back it."""
 
 from __future__ import annotations
 
 from ..errors import InputError
 from ..store import Case
-from ..timefmt import parse_partial
+from ..timefmt import check_order, parse_partial_date
 from . import ftm
 from .citations import add_citation
 from .queries import get_entity, resolve_entity_id
@@ -30,10 +30,11 @@ def add_link(case: Case, from_id: str, to_id: str, link_type: str, *, role: str 
         if prop.range and not ftm.schema(entity.schema).is_a(prop.range):
             raise InputError(f"a {schema.name} link's {prop.name} must be a {prop.range}, and "
                              f"'{entity.caption}' is a {entity.schema}")
-    start_date = parse_partial(start, "--start").text if start else None
-    end_date = parse_partial(end, "--end").text if end else None
-    if start_date and end_date and end_date < start_date[:len(end_date)]:
-        raise InputError(f"--end {end} is before --start {start}")
+    first = parse_partial_date(start, "--start") if start else None
+    last = parse_partial_date(end, "--end") if end else None
+    if first and last:
+        check_order(first, last, start, end)
+    start_date, end_date = (first.text if first else None), (last.text if last else None)
     with case.transaction():
         link = case.insert_record("link", {"schema": schema.name, "source_uuid": source.id,
                                            "target_uuid": target.id, "role": role or default_role,

@@ -218,3 +218,18 @@ def test_merged_id_and_its_prefix_stay_valid_everywhere(case):
     assertion = make_assertion(case, "airborne", aircraft=hand.id, time="2023-09-19T08:00Z")
     assert assertion["aircraft"] == tracked
     assert make_assertion(case, "airborne", aircraft=hand.id[:10], time="2023-09-19T08:00Z") == assertion
+
+
+def test_link_and_property_dates_are_dates(case):
+    air_force = add_entity(case, "Organization", "Russian Air Force")
+    plane = queries.resolve_entity_id(case, "RA-86496")
+    before = state(case)
+    with pytest.raises(OsintdeskError, match="--start '2023-09-13T23:30-05:00' is a date, without a time"):
+        add_link(case, air_force.id, plane, "operator", start="2023-09-13T23:30-05:00")
+    with pytest.raises(OsintdeskError, match="--end 2009 is before --start 2010-05"):
+        add_link(case, air_force.id, plane, "operator", start="2010-05", end="2009")
+    with pytest.raises(OsintdeskError, match="--prop birthDate '1952-10-07T10:00' is a date"):
+        add_entity(case, "Person", "Vladimir Putin", [("birthDate", "1952-10-07T10:00")])
+    assert state(case) == before
+    link = add_link(case, air_force.id, plane, "operator", start="2010-05", end="2010")
+    assert (link["start_date"], link["end_date"]) == ("2010-05", "2010")
