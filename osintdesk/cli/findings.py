@@ -137,7 +137,7 @@ def entity_show(ctx: Context, case: str, entity_id: str, as_json: bool) -> None:
         return
     entity = detail["entity"]
     click.echo(f"{entity['schema']} {entity['caption']}  ({entity['id']})")
-    for prop, values in entity["properties"].items():
+    for prop, values in entity["shown"].items():
         click.echo(f"  {prop}: {'; '.join(values)}")
     for key, value in entity["extra"].items():
         click.echo(f"  {key}: {'; '.join(value) if isinstance(value, list) else value}")

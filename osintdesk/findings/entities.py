@@ -24,7 +24,8 @@ EXTRA_FIELDS = {"Airplane": ("icao24", "callsigns"), "Address": ("icao", "iata")
 LIST_FIELDS = ("callsigns",)
 
 
-def _dumps(value) -> str:
+def dumps(value) -> str:
+    """An entity's properties or extra fields as stored: canonical JSON."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -89,8 +90,8 @@ def add_entity(case: Case, schema: str, name: str, props: Iterable[tuple[str, st
     if missing:
         raise InputError(f"a {found.name} needs {', '.join(missing)}")
     with case.transaction():
-        record = case.insert_record("entity", {"schema": found.name, "properties": _dumps(properties),
-                                               "extra": _dumps(extra) if extra else None})
+        record = case.insert_record("entity", {"schema": found.name, "properties": dumps(properties),
+                                               "extra": dumps(extra) if extra else None})
     return get_entity(case, record["uuid"])
 
 
@@ -115,8 +116,8 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
             "registration_country": facts.get("registration_country"), "label": name})
         if properties or extra:
             case.insert_record("entity", {"uuid": record["uuid"], "schema": "Airplane",
-                                          "properties": _dumps(properties),
-                                          "extra": _dumps(extra) if extra else None})
+                                          "properties": dumps(properties),
+                                          "extra": dumps(extra) if extra else None})
     return get_entity(case, record["uuid"])
 
 
@@ -137,8 +138,8 @@ def place_for_airport(case: Case, code: str) -> Entity:
                   "full": [", ".join(p for p in (airport.name, airport.municipality) if p)]}
     extra = {k: v for k, v in (("icao", airport.code), ("iata", airport.iata_code)) if v}
     with case.transaction():
-        record = case.insert_record("entity", {"schema": "Address", "properties": _dumps(properties),
-                                               "extra": _dumps(extra)})
+        record = case.insert_record("entity", {"schema": "Address", "properties": dumps(properties),
+                                               "extra": dumps(extra)})
     return get_entity(case, record["uuid"])
 
 
@@ -182,8 +183,8 @@ def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, rea
     row = case.get_record("entity", entity.id)
     if row is None:
         case.insert_record("entity", {"uuid": entity.id, "schema": entity.schema,
-                                      "properties": _dumps(properties),
-                                      "extra": _dumps(extra) if extra else None})
+                                      "properties": dumps(properties),
+                                      "extra": dumps(extra) if extra else None})
         return
     current = json.loads(row["properties"])
     for prop, values in properties.items():
@@ -192,8 +193,8 @@ def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, rea
     for key, value in extra.items():
         merged_extra[key] = (sorted(set(merged_extra.get(key, [])) | set(value))
                              if key in LIST_FIELDS else value)
-    case.update_record("entity", entity.id, {"properties": _dumps(dict(sorted(current.items()))),
-                                             "extra": _dumps(merged_extra) if merged_extra else None},
+    case.update_record("entity", entity.id, {"properties": dumps(dict(sorted(current.items()))),
+                                             "extra": dumps(merged_extra) if merged_extra else None},
                        reason=reason)
 
 

@@ -272,9 +272,27 @@ def cited_by(case: Case, uuid: str) -> list[dict]:
     found += [{"kind": "source-tie", "uuid": r["uuid"], "how": "ties a source to it"}
               for r in _rows(case, f"SELECT * FROM source_ties WHERE target_uuid IN ({marks}) "
                                    f"OR source_uuid IN ({marks})", ids + ids)]
+    found += [{"kind": "entity", "uuid": uuid, "how": f"names it as its {', '.join(named)}"}
+              for uuid, _, named in entities_naming(case, ids)]
     for row in claims(case):
         if (row["assertion"] or {}).get("aircraft") in ids:
             found.append({"kind": "claim", "uuid": row["uuid"], "how": "checks its flights"})
+    return found
+
+
+def entities_naming(case: Case, ids: list[str]) -> list[tuple[str, dict, list[str]]]:
+    """(uuid, properties, property names) of the entities whose entity-valued properties
+    (an aircraft's ``operator``, a person's ``nationality`` is not one) name one of ``ids``."""
+    found = []
+    for row in _rows(case, "SELECT uuid, schema, properties FROM entities"):
+        if row["uuid"] in ids:
+            continue
+        spec = ftm.schema(row["schema"]).properties()
+        properties = _loads(row["properties"], {})
+        named = [p for p, values in properties.items()
+                 if p in spec and spec[p].type == "entity" and set(values) & set(ids)]
+        if named:
+            found.append((row["uuid"], properties, named))
     return found
 
 
