@@ -193,8 +193,9 @@ def _citation_line(c: dict) -> str:
 @pass_context
 def entity_set(ctx: Context, case: str, entity_id: str, props: tuple[str, ...],
                reason: str | None, as_json: bool) -> None:
-    """Add property values to an entity (an aircraft's registration, type and model change
-    its aircraft record; other values are added, never replaced)."""
+    """Add property values to an entity (values are added, never replaced). An aircraft's
+    name, type and model replace its own (audited); its registration and Mode-S address are
+    set once: a different one is refused (`entity merge` joins two records of one aircraft)."""
     from ..findings.entities import set_properties
     with open_case(ctx, case) as opened:
         entity = set_properties(opened, entity_id, _props(props), reason)

@@ -9,7 +9,8 @@ from typing import Iterable
 
 from ..errors import InputError
 from ..flights import airports
-from ..flights.ingest import describe_aircraft
+from ..flights.ingest import describe_aircraft, identity_taken, with_learned_facts
+from ..sources.text import match_key
 from ..store import Case
 from ..timefmt import parse_partial_date
 from . import ftm
@@ -103,10 +104,9 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
     # An aircraft known only by its Mode-S address is named by it: that is no registration.
     registration = columns.get("registration") or (name if name.lower() != hex_code else None)
     registration = registration.upper() if registration else None
-    for column, value in (("registration", registration), ("hex", hex_code)):
-        if value and case.db.execute(f"SELECT 1 FROM aircraft WHERE upper({column}) = upper(?)",
-                                     [value]).fetchone():
-            raise InputError(f"an aircraft with {column} {value} is already in the case")
+    taken = identity_taken(case, registration=registration, hex_code=hex_code)
+    if taken:
+        raise InputError(taken)
     facts = describe_aircraft(hex_code, registration, columns.get("type_code"))
     with case.transaction():
         record = case.insert_record("aircraft", {
@@ -157,8 +157,11 @@ def reference(case: Case, typed: str) -> str:
 
 def set_properties(case: Case, entity_id: str, props: Iterable[tuple[str, str]],
                    reason: str | None = None) -> Entity:
-    """Add property values to an entity (an aircraft's registration, type and model go to
-    its aircraft row; other values are added, never replaced)."""
+    """Add property values to an entity; values are added, never replaced, except an
+    aircraft's own columns: its name (label), type and model are replaced (audited, with
+    the reason); its registration and Mode-S address are its identity, set once (refused
+    when it has another, or another aircraft has them: ``entity merge`` joins two records
+    of one aircraft). What the reference tables say about them is recomputed."""
     entity = get_entity(case, resolve_entity_id(case, entity_id))
     found = ftm.schema(entity.schema)
     properties, extra = check_properties(case, found, props)
@@ -171,9 +174,29 @@ def set_properties(case: Case, entity_id: str, props: Iterable[tuple[str, str]],
             if extra.get("icao24"):
                 columns["hex"] = extra.pop("icao24")
             if columns:
-                case.update_record("aircraft", entity.id, columns, reason=reason)
+                _set_aircraft_columns(case, entity, columns, reason)
         _merge_beside(case, entity, properties, extra, reason)
     return get_entity(case, entity.id)
+
+
+def _set_aircraft_columns(case: Case, entity: Entity, columns: dict, reason: str | None) -> None:
+    row = case.get_record("aircraft", entity.id)
+    if columns.get("registration"):
+        columns["registration"] = columns["registration"].upper()
+    for column, words, key in (("registration", "registration", match_key),
+                               ("hex", "Mode-S address", str.lower)):
+        if columns.get(column) and row[column] and key(row[column]) != key(columns[column]):
+            raise InputError(f"{entity.caption} already has the {words} {row[column]}: an aircraft's "
+                             f"registration and Mode-S address are not replaced (if {columns[column]} "
+                             "is another aircraft, add it and `osintdesk entity merge` the two)")
+    taken = identity_taken(case, registration=columns.get("registration"),
+                           hex_code=columns.get("hex"), other_than=entity.id)
+    if taken:
+        raise InputError(f"{taken}: `osintdesk entity merge` joins two records of one aircraft")
+    changes = {k: v for k, v in columns.items() if row.get(k) != v}
+    if changes:
+        case.update_record("aircraft", entity.id, with_learned_facts(row, changes),
+                           reason=reason or "identity set by hand")
 
 
 def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, reason) -> None:

@@ -185,13 +185,7 @@ class _AircraftBook:
                                      ("type_code", info.type_code), ("type_name", info.type_name),
                                      ("operator", info.operator)) if v and not row.get(k)}
         if changes:
-            # What the reference tables say about a newly learned address, registration or type.
-            learned = {**row, **changes}
-            facts = describe_aircraft(learned["hex"], learned["registration"], learned["type_code"])
-            changes.update({k: v for k, v in facts.items() if v is not None and row.get(k) is None
-                            and k not in changes})
-            if "registration" in changes and row["label"] in (None, (row["hex"] or "").upper()):
-                changes["label"] = changes["registration"]
+            changes = with_learned_facts(row, changes)
             self.case.update_record("aircraft", aircraft_uuid, changes,
                                     reason="identity named by an imported file")
 
@@ -221,6 +215,39 @@ class _AircraftBook:
             self._row_id(self.no_hex_uuid)
         self.touched[self.no_hex_uuid] = None
         return self.row_ids[self.no_hex_uuid]
+
+
+def with_learned_facts(row: dict, changes: dict) -> dict:
+    """``changes`` to an aircraft row plus what the reference tables say about a newly
+    learned address, registration or type (countries, military block, type name; a type
+    name or country that followed a replaced value follows the new one), and the
+    registration as label when the aircraft was only known by its hex."""
+    learned = {**row, **changes}
+    facts = describe_aircraft(learned["hex"], learned["registration"], learned["type_code"])
+    follows = {"type_name": "type_code", "registration_country": "registration",
+               "hex_country": "hex", "hex_military": "hex"}
+    found = dict(changes)
+    found.update({k: v for k, v in facts.items() if k not in changes and v is not None
+                  and (row.get(k) is None or row.get(follows[k]) != learned[follows[k]])})
+    if "registration" in changes and row["label"] in (None, (row["hex"] or "").upper()):
+        found.setdefault("label", changes["registration"])
+    return found
+
+
+def identity_taken(case: Case, *, registration: str | None = None, hex_code: str | None = None,
+                   other_than: str | None = None) -> str | None:
+    """Why another aircraft of the case already has this registration or Mode-S address
+    (a sentence), or None: registrations compare by ``match_key`` (``RA86496`` is
+    ``RA-86496``), addresses without case."""
+    from ..sources.text import match_key
+    for uuid, hex_value, reg in case.conn.execute("SELECT uuid, hex, registration FROM aircraft"):
+        if uuid == other_than:
+            continue
+        if hex_code and hex_value and hex_value.lower() == hex_code.lower():
+            return f"an aircraft with Mode-S address {hex_value} is already in the case"
+        if registration and reg and match_key(reg) == match_key(registration):
+            return f"an aircraft with registration {reg} is already in the case"
+    return None
 
 
 def describe_aircraft(hex_code: str | None, registration: str | None,

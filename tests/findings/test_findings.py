@@ -233,3 +233,32 @@ def test_link_and_property_dates_are_dates(case):
     assert state(case) == before
     link = add_link(case, air_force.id, plane, "operator", start="2010-05", end="2010")
     assert (link["start_date"], link["end_date"]) == ("2010-05", "2010")
+
+
+def test_setting_an_aircraft_identity(case):
+    tracked = queries.resolve_entity_id(case, "155abc")
+    hand = add_entity(case, "Airplane", "15AAAA", [("icao24", "15aaaa"), ("model", "Il-62M")])
+    before = state(case)
+    with pytest.raises(InputError, match="an aircraft with registration RA-86496 is already in the case: "
+                                         "`osintdesk entity merge`"):
+        set_properties(case, hand.id, [("registrationNumber", "ra86496")])
+    with pytest.raises(InputError, match="15AAAA already has the Mode-S address 15aaaa"):
+        set_properties(case, hand.id, [("icao24", "155ABC")])
+    with pytest.raises(InputError, match="RA-86496 already has the registration RA-86496: an aircraft's "
+                                         "registration and Mode-S address are not replaced"):
+        set_properties(case, tracked, [("registrationNumber", "RA-86559")])
+    assert state(case) == before
+    plane = set_properties(case, hand.id, [("registrationNumber", "ra-86559")])
+    assert plane.properties["registrationNumber"] == ["RA-86559"]
+    assert case.get_record("aircraft", hand.id)["registration_country"] == "Russia"
+    assert queries.resolve_entity_id(case, "RA-86559") == hand.id
+    other = add_entity(case, "Airplane", "RA-86560")
+    before = state(case)
+    with pytest.raises(InputError, match="an aircraft with Mode-S address 155abc is already in the case"):
+        set_properties(case, other.id, [("icao24", "155ABC")])
+    assert state(case) == before
+    # The type is replaced, audited, and its name follows it.
+    set_properties(case, tracked, [("icaoCode", "IL76")], reason="photo shows an Il-76")
+    assert "76" in case.get_record("aircraft", tracked)["type_name"]
+    assert list(case.audit_entries())[-1].details["reason"] == "photo shows an Il-76"
+    assert verify_case(case).ok
