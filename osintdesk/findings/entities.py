@@ -233,6 +233,9 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
     if not (keep_schema.is_a(other.schema) or other_schema.is_a(keep.schema)):
         raise InputError(f"cannot merge {_a(other.schema)} ({other.caption}) into "
                          f"{_a(keep.schema)} ({keep.caption})")
+    if other.kind == "aircraft" and keep.kind != "aircraft":
+        raise InputError(f"{other.caption} is an aircraft of the case and {keep.caption} is "
+                         f"{_a(keep.schema)}: an aircraft merges only into another aircraft")
     if other.kind == "aircraft" and _has_tracks(case, other.id):
         if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
             raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "

@@ -262,3 +262,13 @@ def test_setting_an_aircraft_identity(case):
     assert "76" in case.get_record("aircraft", tracked)["type_name"]
     assert list(case.audit_entries())[-1].details["reason"] == "photo shows an Il-76"
     assert verify_case(case).ok
+
+
+def test_an_aircraft_is_not_merged_into_a_vehicle(case):
+    vehicle = add_entity(case, "Vehicle", "The Il-62M")
+    hand = add_entity(case, "Airplane", "RA-86560")
+    before = state(case)
+    with pytest.raises(InputError, match="RA-86560 is an aircraft of the case and The Il-62M is a "
+                                         "Vehicle: an aircraft merges only into another aircraft"):
+        merge_entities(case, vehicle.id, hand.id)
+    assert state(case) == before
