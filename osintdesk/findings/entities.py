@@ -9,6 +9,7 @@ from typing import Iterable
 
 from ..errors import InputError
 from ..flights import airports
+from ..flights.identifiers import find_registrations
 from ..flights.ingest import describe_aircraft, identity_taken, with_learned_facts
 from ..sources.text import match_key
 from ..store import Case
@@ -101,8 +102,10 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
                if properties.get(prop)}
     name = properties.pop("name")[0]
     hex_code = extra.pop("icao24", None)
-    # An aircraft known only by its Mode-S address is named by it: that is no registration.
-    registration = columns.get("registration") or (name if name.lower() != hex_code else None)
+    # The name is the registration only when it is one ("Putin's Il-96" is not; an aircraft
+    # known only by its Mode-S address is named by it, and that is no registration either).
+    registration = columns.get("registration") or (
+        _registration_named(name) if name.lower() != hex_code else None)
     registration = registration.upper() if registration else None
     taken = identity_taken(case, registration=registration, hex_code=hex_code)
     if taken:
@@ -119,6 +122,13 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
                                           "properties": dumps(properties),
                                           "extra": dumps(extra) if extra else None})
     return get_entity(case, record["uuid"])
+
+
+def _registration_named(name: str) -> str | None:
+    """The registration (standard form) a name is, when the whole name is one."""
+    text = name.strip().upper()
+    whole = [m for m in find_registrations(text) if (m.start, m.end) == (0, len(text))]
+    return whole[0].registration if whole else None
 
 
 def place_for_airport(case: Case, code: str) -> Entity:

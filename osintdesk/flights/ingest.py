@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..store import Case
 from ..filebytes import sha256_of_file
 from ..store.records import TRACK_POINTS, RowDigest
+from ..sources.text import match_key
 from ..timefmt import display_time
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
@@ -146,12 +147,13 @@ class _AircraftBook:
             row = conn.execute("SELECT uuid FROM aircraft WHERE hex = ?", (hex_code,)).fetchone()
             if row:
                 return row[0]
-        if registration:
-            row = conn.execute("SELECT uuid FROM aircraft WHERE registration = ? "
-                               "AND (hex IS NULL OR ? IS NULL OR hex = ?)",
-                               (registration, hex_code, hex_code)).fetchone()
-            if row:
-                return row[0]
+        if registration:   # compared by match_key: RA86496 added by hand is RA-86496
+            key = match_key(registration)
+            for uuid, hex_value, known in conn.execute(
+                    "SELECT uuid, hex, registration FROM aircraft WHERE registration IS NOT NULL "
+                    "AND (hex IS NULL OR ? IS NULL OR hex = ?) ORDER BY id", (hex_code, hex_code)):
+                if match_key(known) == key:
+                    return uuid
         return None
 
     def _create(self, info: AircraftInfo, fallback_label: str) -> str:
@@ -239,7 +241,6 @@ def identity_taken(case: Case, *, registration: str | None = None, hex_code: str
     """Why another aircraft of the case already has this registration or Mode-S address
     (a sentence), or None: registrations compare by ``match_key`` (``RA86496`` is
     ``RA-86496``), addresses without case."""
-    from ..sources.text import match_key
     for uuid, hex_value, reg in case.conn.execute("SELECT uuid, hex, registration FROM aircraft"):
         if uuid == other_than:
             continue

@@ -272,3 +272,19 @@ def test_an_aircraft_is_not_merged_into_a_vehicle(case):
                                          "Vehicle: an aircraft merges only into another aircraft"):
         merge_entities(case, vehicle.id, hand.id)
     assert state(case) == before
+
+
+def test_hand_aircraft_takes_its_registration_from_a_registration(case, tmp_path):
+    putin = add_entity(case, "Airplane", "Putin's Il-96")
+    assert case.get_record("aircraft", putin.id)["registration"] is None
+    assert putin.caption == "Putin's Il-96"
+    named = add_entity(case, "Airplane", "Il-62M of the ministry", [("registrationNumber", "RA86559")])
+    assert case.get_record("aircraft", named.id)["registration"] == "RA86559"
+    # The file spells it RA-86559: one aircraft, which receives the tracks and the hex.
+    points = flight_samples.synthetic_flight("UUWW", "UHWW", OUT_T + 30 * 86400, hex="15aaaa")
+    import_flight_file(case, flight_samples.write_readsb_trace(
+        tmp_path / "trace_full_15aaaa.json", points, hex="15aaaa", registration="RA-86559"))
+    assert len(queries.list_entities(case, "Airplane")) == 3
+    assert queries.get_entity(case, named.id).extra["icao24"] == "15aaaa"
+    with pytest.raises(InputError, match="an aircraft with registration RA-86496 is already in the case"):
+        add_entity(case, "Airplane", "ra86496")
