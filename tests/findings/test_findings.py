@@ -54,6 +54,7 @@ def test_entity_with_ftm_properties_is_audited_and_verified(case):
     ("Person", [("tailNumber", "x")], "Person has no property 'tailNumber'"),
     ("Person", [("birthDate", "sometime")], "--prop birthDate 'sometime' is not a date"),
     ("Ownership", [], "'Ownership' is not an entity schema"),
+    ("Event", [], "an event is not added as an entity: `osintdesk event add`"),
 ])
 def test_bad_entity_is_refused_and_nothing_written(case, schema, props, message):
     before = state(case)
