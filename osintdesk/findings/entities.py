@@ -72,6 +72,10 @@ def check_properties(case: Case, schema: ftm.Schema, pairs: Iterable[tuple[str, 
             except ValueError:
                 raise InputError(f"--prop {key}={value}: not a number") from None
         elif prop.type == "country":
+            if value.upper() not in airports.country_codes():
+                raise InputError(f"--prop {key}={value}: not an ISO 3166-1 alpha-2 country code "
+                                 "(two letters, such as ru, kp, us; `osintdesk entity countries` "
+                                 "lists them)")
             value = value.lower()
         properties.setdefault(key, [])
         if value not in properties[key]:
@@ -241,11 +245,11 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
         raise InputError(f"'{keep_id}' and '{other_id}' are already one entity ({keep.caption})")
     keep_schema, other_schema = ftm.schema(keep.schema), ftm.schema(other.schema)
     if not (keep_schema.is_a(other.schema) or other_schema.is_a(keep.schema)):
-        raise InputError(f"cannot merge {_a(other.schema)} ({other.caption}) into "
-                         f"{_a(keep.schema)} ({keep.caption})")
+        raise InputError(f"cannot merge {with_article(other.schema)} ({other.caption}) into "
+                         f"{with_article(keep.schema)} ({keep.caption})")
     if other.kind == "aircraft" and keep.kind != "aircraft":
         raise InputError(f"{other.caption} is an aircraft of the case and {keep.caption} is "
-                         f"{_a(keep.schema)}: an aircraft merges only into another aircraft")
+                         f"{with_article(keep.schema)}: an aircraft merges only into another aircraft")
     if other.kind == "aircraft" and _has_tracks(case, other.id):
         if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
             raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "
@@ -278,7 +282,8 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
     return get_entity(case, keep.id)
 
 
-def _a(noun: str) -> str:
+def with_article(noun: str) -> str:
+    """"an Airplane", "a Vehicle"."""
     return ("an " if noun[0] in "AEIOU" else "a ") + noun
 
 

@@ -123,6 +123,20 @@ def shown_properties(case: Case, entity: Entity) -> dict[str, list[str]]:
             for prop, values in entity.properties.items()}
 
 
+# How our own fields read (the rest read as their names).
+EXTRA_LABELS = {"address_military": "military address block"}
+
+
+def shown_extra(entity: Entity) -> dict[str, str]:
+    """The entity's own fields as people read them: lists joined, flags as yes/no."""
+    shown = {}
+    for key, value in entity.extra.items():
+        if key == "address_military":
+            value = "yes" if value else "no"
+        shown[EXTRA_LABELS.get(key, key)] = "; ".join(value) if isinstance(value, list) else str(value)
+    return shown
+
+
 def entity_rows(case: Case, schema: str | None = None) -> list[dict]:
     return [{**e.as_dict(), "identity": identity_text(e), "shown": shown_properties(case, e),
              "citations": len(queries.citations_of(case, e.id))}
@@ -214,7 +228,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
     cited_by = [{**c, "label": record_label(case, c["kind"], c["uuid"])}
                 for c in queries.cited_by(case, entity.id)]
     return {"entity": {**entity.as_dict(), "identity": identity_text(entity),
-                       "shown": shown_properties(case, entity)},
+                       "shown": shown_properties(case, entity), "shown_extra": shown_extra(entity)},
             "aliases": queries.aliases_of(case, entity.id),
             "links": link_rows(case, entity.id),
             "events": events,

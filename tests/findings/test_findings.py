@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from osintdesk.errors import InputError, OsintdeskError
-from osintdesk.findings import queries
+from osintdesk.findings import queries, views
 from osintdesk.findings.citations import find_quote
 from osintdesk.findings.claims import add_claim, make_assertion
 from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport, set_properties
@@ -118,8 +118,10 @@ def test_link_checks_the_ends_of_the_edge(case):
     before = state(case)
     with pytest.raises(InputError, match="Ownership link's owner must be a LegalEntity"):
         add_link(case, plane, air_force.id, "Ownership")
-    with pytest.raises(InputError, match="no entity 'nobody'"):
+    with pytest.raises(InputError, match="'nobody' is neither an entity of this case nor an airport"):
         add_link(case, "nobody", plane, "Associate")
+    with pytest.raises(InputError, match="an Ownership link's asset must be an Asset, and '.*Sunan.*' is an Address"):
+        add_link(case, air_force.id, "ZKPY", "Ownership")   # the place made for it goes again
     assert state(case) == before
     assert [r["uuid"] for r in queries.links(case, plane)] == [link["uuid"]]
 
@@ -289,3 +291,17 @@ def test_hand_aircraft_takes_its_registration_from_a_registration(case, tmp_path
     assert queries.get_entity(case, named.id).extra["icao24"] == "15aaaa"
     with pytest.raises(InputError, match="an aircraft with registration RA-86496 is already in the case"):
         add_entity(case, "Airplane", "ra86496")
+
+
+def test_country_codes_military_flag_and_airport_ends(case):
+    before = state(case)
+    with pytest.raises(InputError, match=r"--prop country=Russia: not an ISO 3166-1 alpha-2 country code"):
+        add_entity(case, "Organization", "Russian Air Force", [("country", "Russia")])
+    assert state(case) == before
+    air_force = add_entity(case, "Organization", "Russian Air Force", [("country", "RU")])
+    assert air_force.properties["country"] == ["ru"]
+    link = add_link(case, air_force.id, "UUWW", "linked", role="based at")
+    assert queries.get_entity(case, link["target_uuid"]).extra["icao"] == "UUWW"
+    plane = queries.get_entity(case, queries.resolve_entity_id(case, "RA-86496"))
+    assert views.shown_extra(plane)["military address block"] in ("yes", "no")
+
