@@ -242,11 +242,15 @@ class PartialTime:
     def precision(self) -> str:
         return {4: "year", 7: "month", 10: "day", 16: "minute", 19: "second"}[len(self.text)]
 
+    def first_local(self) -> datetime:
+        """The first moment of the span, aware, in the zone it was given in."""
+        parts = [int(p) for p in re.split(r"[-T:]", self.text)]
+        return datetime(*(parts + [1, 1][len(parts) - 1:] if len(parts) < 3 else parts),
+                        tzinfo=zone_info(self.zone))
+
     def span_utc(self) -> tuple[float, float]:
         """(first, end) in UTC epoch seconds: the whole span the text means, end exclusive."""
-        parts = [int(p) for p in re.split(r"[-T:]", self.text)]
-        first = datetime(*(parts + [1, 1][len(parts) - 1:] if len(parts) < 3 else parts),
-                         tzinfo=zone_info(self.zone))
+        first = self.first_local()
         precision = self.precision
         if precision == "year":
             end = first.replace(year=first.year + 1)
@@ -325,7 +329,50 @@ def parse_partial(text: str, what: str = "date", *, zone: str | None = None) -> 
         if "time zone" in str(error):
             raise OsintdeskError(f"{what}: {error}") from None
         raise OsintdeskError(problem) from None
+    if partial.precision in ("minute", "second"):
+        _check_wall_clock(partial, f"{what} '{text}'")
     return partial
+
+
+def _check_wall_clock(partial: PartialTime, quoted: str) -> None:
+    """Refuse a local time the zone skips (clocks moved forward) or has twice (clocks moved
+    back): either would be read as a moment the user did not mean."""
+    local = partial.first_local()
+    back = datetime.fromtimestamp(local.timestamp(), local.tzinfo)
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise OsintdeskError(f"{quoted} does not exist in {partial.zone} (the clocks skip it): "
+                             "give the time with its offset")
+    offsets = {local.replace(fold=fold).utcoffset() for fold in (0, 1)}
+    if len(offsets) > 1:
+        written = sorted(_offset_text(o) for o in offsets)
+        raise OsintdeskError(f"{quoted} happens twice in {partial.zone} (at {written[1]} and "
+                             f"{written[0]}): give the time with its offset")
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def parse_partial_date(text: str, what: str = "date") -> PartialTime:
+    """A date known to a year, a month or a day, in UTC (a link's start and end, a date
+    property: FollowTheMoney's dates are dates). A time of day or a zone is refused with
+    one OsintdeskError naming ``what``: a date stored without them must not silently
+    drop them."""
+    partial = parse_partial(text, what)
+    if partial.precision not in ("year", "month", "day") or partial.zone != "UTC":
+        raise OsintdeskError(f"{what} '{text}' is a date, without a time of day or a zone "
+                             "(give 2023, 2023-09, September 2023 or 2023-09-13)")
+    return partial
+
+
+def check_order(first: PartialTime, last: PartialTime, start: str, end: str) -> None:
+    """OsintdeskError when ``last`` ends before ``first`` begins, each taken as its whole
+    span in UTC (``2023-09`` is not before ``2023-09-13``): events and links alike.
+    ``start`` and ``end`` are the texts as typed, quoted in the message."""
+    if last.span_utc()[1] <= first.span_utc()[0]:
+        raise OsintdeskError(f"--end {end} is before --start {start}")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -253,3 +253,54 @@ def test_times_become_text_and_text_becomes_times_only_in_timefmt():
                 if (name, call) not in ALLOWED:
                     found.add(f"{name}:{number}: .{call}(: use osintdesk.timefmt")
     assert not found, "\n".join(sorted(found))
+
+
+# --------------------------------------------------------------------------- partial times
+
+
+def _utc_text(t: float) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+@pytest.mark.parametrize("typed, zone, text, kept_zone, first, end", [
+    # A DST day is 23 h (spring) or 25 h (autumn) long in its zone.
+    ("2023-03-26", "Europe/Berlin", "2023-03-26", "Europe/Berlin", "2023-03-25T23:00Z", "2023-03-26T22:00Z"),
+    ("2023-10-29", "Europe/Berlin", "2023-10-29", "Europe/Berlin", "2023-10-28T22:00Z", "2023-10-29T23:00Z"),
+    # A month in an IANA zone starts and ends at its local midnights.
+    ("September 2023", "Asia/Pyongyang", "2023-09", "Asia/Pyongyang", "2023-08-31T15:00Z", "2023-09-30T15:00Z"),
+    ("2023-03", "Europe/Berlin", "2023-03", "Europe/Berlin", "2023-02-28T23:00Z", "2023-03-31T22:00Z"),
+    # A written offset wins over the zone given beside it, and is kept.
+    ("2023-09-13T23:30-05:00", "Asia/Vladivostok", "2023-09-13T23:30", "-05:00", "2023-09-14T04:30Z", "2023-09-14T04:31Z"),
+    ("2023-09-13 10:00+0900", None, "2023-09-13T10:00", "+09:00", "2023-09-13T01:00Z", "2023-09-13T01:01Z"),
+    ("13 Sep 2023", None, "2023-09-13", "UTC", "2023-09-13T00:00Z", "2023-09-14T00:00Z"),
+    # The hour after a spring-forward gap exists once.
+    ("2023-03-26T03:30", "Europe/Berlin", "2023-03-26T03:30", "Europe/Berlin", "2023-03-26T01:30Z", "2023-03-26T01:31Z"),
+])
+def test_parse_partial_spans(typed, zone, text, kept_zone, first, end):
+    partial = timefmt.parse_partial(typed, "--start", zone=zone)
+    assert (partial.text, partial.zone) == (text, kept_zone)
+    assert tuple(_utc_text(t) for t in partial.span_utc()) == (first, end)
+
+
+@pytest.mark.parametrize("typed, zone, message", [
+    ("2023-03-26T02:30", "Europe/Berlin", r"--start '2023-03-26T02:30' does not exist in Europe/Berlin"),
+    ("2023-10-29T02:30", "Europe/Berlin", r"happens twice in Europe/Berlin \(at \+02:00 and \+01:00\)"),
+    ("2023-02-30", None, "is not a date"),
+    ("2023-09-13T25:00", None, "is not a date"),
+    ("last autumn", None, "is not a date"),
+    ("2023-09", "Mars/Olympus", "unknown time zone 'Mars/Olympus'"),
+])
+def test_parse_partial_refusals(typed, zone, message):
+    with pytest.raises(OsintdeskError, match=message):
+        timefmt.parse_partial(typed, "--start", zone=zone)
+
+
+def test_partial_date_refuses_a_time_of_day_and_orders_by_span():
+    assert timefmt.parse_partial_date("2023-09-13", "--start").text == "2023-09-13"
+    with pytest.raises(OsintdeskError, match="--start '2023-09-13T23:30-05:00' is a date, without a time"):
+        timefmt.parse_partial_date("2023-09-13T23:30-05:00", "--start")
+    month, day = timefmt.parse_partial("2023-09"), timefmt.parse_partial("2023-09-13")
+    timefmt.check_order(month, day, "2023-09", "2023-09-13")
+    timefmt.check_order(day, month, "2023-09-13", "2023-09")    # the month still runs past the day
+    with pytest.raises(OsintdeskError, match="--end 2023-08 is before --start 2023-09-13"):
+        timefmt.check_order(day, timefmt.parse_partial("2023-08"), "2023-09-13", "2023-08")

@@ -137,10 +137,10 @@ def entity_show(ctx: Context, case: str, entity_id: str, as_json: bool) -> None:
         return
     entity = detail["entity"]
     click.echo(f"{entity['schema']} {entity['caption']}  ({entity['id']})")
-    for prop, values in entity["properties"].items():
+    for prop, values in entity["shown"].items():
         click.echo(f"  {prop}: {'; '.join(values)}")
-    for key, value in entity["extra"].items():
-        click.echo(f"  {key}: {'; '.join(value) if isinstance(value, list) else value}")
+    for key, value in entity["shown_extra"].items():
+        click.echo(f"  {key}: {value}")
     if detail["flights"] is not None:
         click.echo(f"  flights in the case: {detail['flights']}")
     if detail["aliases"]:
@@ -193,8 +193,9 @@ def _citation_line(c: dict) -> str:
 @pass_context
 def entity_set(ctx: Context, case: str, entity_id: str, props: tuple[str, ...],
                reason: str | None, as_json: bool) -> None:
-    """Add property values to an entity (an aircraft's registration, type and model change
-    its aircraft record; other values are added, never replaced)."""
+    """Add property values to an entity (values are added, never replaced). An aircraft's
+    name, type and model replace its own (audited); its registration and Mode-S address are
+    set once: a different one is refused (`entity merge` joins two records of one aircraft)."""
     from ..findings.entities import set_properties
     with open_case(ctx, case) as opened:
         entity = set_properties(opened, entity_id, _props(props), reason)
@@ -202,6 +203,18 @@ def entity_set(ctx: Context, case: str, entity_id: str, props: tuple[str, ...],
         print_json(entity.as_dict())
     else:
         click.echo(entity.id)
+
+
+@entity_group.command("countries")
+@json_option
+def entity_countries(as_json: bool) -> None:
+    """List the country codes a country property takes (ISO 3166-1 alpha-2, lower case)."""
+    from ..flights.airports import country_codes
+    rows = [{"code": code.lower(), "name": name} for code, name in sorted(country_codes().items())]
+    if as_json:
+        print_json(rows)
+    else:
+        print_table(rows, [("code", "Code"), ("name", "Country")])
 
 
 @entity_group.command("merge")

@@ -8,10 +8,10 @@ import json
 
 from ..errors import InputError
 from ..flights import airports
-from ..flights import queries as flight_queries
 from ..store import Case
 from ..timefmt import parse_partial, parse_user_time, record_time
 from .citations import add_citation
+from .queries import resolve_target
 
 STATUSES = ("open", "supported", "contested", "refuted")
 # Words of estimative probability (ICD 203), most to least likely.
@@ -29,12 +29,11 @@ def _airport(code: str, what: str) -> str:
 
 
 def _aircraft(case: Case, typed: str | None) -> str:
+    """The aircraft id ``--aircraft`` names: a registration, a Mode-S address, an id or a
+    unique prefix, a merged-away id (the aircraft it became)."""
     if not typed:
         raise InputError("a flight check needs --aircraft (a registration, Mode-S address or id)")
-    rows = flight_queries.find_aircraft(case, typed)
-    if len(rows) > 1:
-        raise InputError(f"--aircraft '{typed}' names {len(rows)} aircraft: give its id")
-    return rows[0]["uuid"]
+    return resolve_target(case, typed, ("aircraft",))[1]
 
 
 def make_assertion(case: Case, check: str, *, aircraft: str | None = None, origin: str | None = None,

@@ -1,7 +1,8 @@
 """Deleting an entity, a link, an event or a claim. What cites it is listed first (the CLI
 and the window ask before going on); the deletion then takes with it what only existed to
 point at it (citations of it, links to an entity, ties of a source to it, merged ids) and
-takes it out of the events that name it. Every record removed keeps its content in the
+takes it out of the events and the entity-valued properties (an aircraft's operator) that
+name it. Every record removed keeps its content in the
 audit log."""
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from ..store import Case
-from .queries import aliases_of, cited_by, events, get_entity, resolve_entity_id, resolve_target
+from .entities import dumps
+from .queries import (aliases_of, cited_by, entities_naming, events, get_entity, resolve_entity_id,
+                      resolve_target)
 from .views import record_label
 
 KINDS = ("entity", "link", "event", "claim")
@@ -67,7 +70,7 @@ def delete_finding(case: Case, kind: str, typed: str, reason: str | None = None)
     """Delete the record and what only existed to point at it, in one transaction: its own
     citations, citations of it, links at either end of an entity (with their citations),
     sources' ties to it, ids merged into it; events naming an entity lose it from their place
-    or involved list. Returns what was planned (``plan_deletion``)."""
+    or involved list, entities lose it from their entity-valued properties. Returns what was planned (``plan_deletion``)."""
     plan = plan_deletion(case, kind, typed)
     if plan.blocked:
         raise InputError(plan.blocked)
@@ -119,6 +122,11 @@ def _delete_entity(case: Case, uuid: str, why: str) -> None:
             changes["involved"] = json.dumps(remaining) if remaining else None
         if changes:
             case.update_record("event", event["uuid"], changes, reason=why)
+    for other, properties, named in entities_naming(case, ids):
+        kept = {p: [v for v in values if p not in named or v not in ids]
+                for p, values in properties.items()}
+        case.update_record("entity", other, {"properties": dumps({p: v for p, v in kept.items() if v})},
+                           reason=why)
     _delete_ties(case, ids, why)
     _delete_citations(case, ids, why)
     for alias in aliases_of(case, uuid):

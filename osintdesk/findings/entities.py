@@ -9,9 +9,11 @@ from typing import Iterable
 
 from ..errors import InputError
 from ..flights import airports
-from ..flights.ingest import describe_aircraft
+from ..flights.identifiers import find_registrations
+from ..flights.ingest import describe_aircraft, identity_taken, with_learned_facts
+from ..sources.text import match_key
 from ..store import Case
-from ..timefmt import parse_partial
+from ..timefmt import parse_partial_date
 from . import ftm
 from .queries import Entity, airport_place, get_entity, resolve_entity_id
 
@@ -24,7 +26,8 @@ EXTRA_FIELDS = {"Airplane": ("icao24", "callsigns"), "Address": ("icao", "iata")
 LIST_FIELDS = ("callsigns",)
 
 
-def _dumps(value) -> str:
+def dumps(value) -> str:
+    """An entity's properties or extra fields as stored: canonical JSON."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -62,13 +65,17 @@ def check_properties(case: Case, schema: ftm.Schema, pairs: Iterable[tuple[str, 
                 raise InputError(f"{schema.name}.{key} must name a {prop.range}, and "
                                  f"'{target.caption}' is a {target.schema}")
         elif prop.type == "date":
-            value = parse_partial(value, f"--prop {key}").text
+            value = parse_partial_date(value, f"--prop {key}").text
         elif prop.type == "number":
             try:
                 float(value)
             except ValueError:
                 raise InputError(f"--prop {key}={value}: not a number") from None
         elif prop.type == "country":
+            if value.upper() not in airports.country_codes():
+                raise InputError(f"--prop {key}={value}: not an ISO 3166-1 alpha-2 country code "
+                                 "(two letters, such as ru, kp, us; `osintdesk entity countries` "
+                                 "lists them)")
             value = value.lower()
         properties.setdefault(key, [])
         if value not in properties[key]:
@@ -89,8 +96,8 @@ def add_entity(case: Case, schema: str, name: str, props: Iterable[tuple[str, st
     if missing:
         raise InputError(f"a {found.name} needs {', '.join(missing)}")
     with case.transaction():
-        record = case.insert_record("entity", {"schema": found.name, "properties": _dumps(properties),
-                                               "extra": _dumps(extra) if extra else None})
+        record = case.insert_record("entity", {"schema": found.name, "properties": dumps(properties),
+                                               "extra": dumps(extra) if extra else None})
     return get_entity(case, record["uuid"])
 
 
@@ -99,13 +106,14 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
                if properties.get(prop)}
     name = properties.pop("name")[0]
     hex_code = extra.pop("icao24", None)
-    # An aircraft known only by its Mode-S address is named by it: that is no registration.
-    registration = columns.get("registration") or (name if name.lower() != hex_code else None)
+    # The name is the registration only when it is one ("Putin's Il-96" is not; an aircraft
+    # known only by its Mode-S address is named by it, and that is no registration either).
+    registration = columns.get("registration") or (
+        _registration_named(name) if name.lower() != hex_code else None)
     registration = registration.upper() if registration else None
-    for column, value in (("registration", registration), ("hex", hex_code)):
-        if value and case.db.execute(f"SELECT 1 FROM aircraft WHERE upper({column}) = upper(?)",
-                                     [value]).fetchone():
-            raise InputError(f"an aircraft with {column} {value} is already in the case")
+    taken = identity_taken(case, registration=registration, hex_code=hex_code)
+    if taken:
+        raise InputError(taken)
     facts = describe_aircraft(hex_code, registration, columns.get("type_code"))
     with case.transaction():
         record = case.insert_record("aircraft", {
@@ -115,9 +123,16 @@ def _add_aircraft(case: Case, properties: dict[str, list[str]], extra: dict) -> 
             "registration_country": facts.get("registration_country"), "label": name})
         if properties or extra:
             case.insert_record("entity", {"uuid": record["uuid"], "schema": "Airplane",
-                                          "properties": _dumps(properties),
-                                          "extra": _dumps(extra) if extra else None})
+                                          "properties": dumps(properties),
+                                          "extra": dumps(extra) if extra else None})
     return get_entity(case, record["uuid"])
+
+
+def _registration_named(name: str) -> str | None:
+    """The registration (standard form) a name is, when the whole name is one."""
+    text = name.strip().upper()
+    whole = [m for m in find_registrations(text) if (m.start, m.end) == (0, len(text))]
+    return whole[0].registration if whole else None
 
 
 def place_for_airport(case: Case, code: str) -> Entity:
@@ -137,8 +152,8 @@ def place_for_airport(case: Case, code: str) -> Entity:
                   "full": [", ".join(p for p in (airport.name, airport.municipality) if p)]}
     extra = {k: v for k, v in (("icao", airport.code), ("iata", airport.iata_code)) if v}
     with case.transaction():
-        record = case.insert_record("entity", {"schema": "Address", "properties": _dumps(properties),
-                                               "extra": _dumps(extra)})
+        record = case.insert_record("entity", {"schema": "Address", "properties": dumps(properties),
+                                               "extra": dumps(extra)})
     return get_entity(case, record["uuid"])
 
 
@@ -156,8 +171,11 @@ def reference(case: Case, typed: str) -> str:
 
 def set_properties(case: Case, entity_id: str, props: Iterable[tuple[str, str]],
                    reason: str | None = None) -> Entity:
-    """Add property values to an entity (an aircraft's registration, type and model go to
-    its aircraft row; other values are added, never replaced)."""
+    """Add property values to an entity; values are added, never replaced, except an
+    aircraft's own columns: its name (label), type and model are replaced (audited, with
+    the reason); its registration and Mode-S address are its identity, set once (refused
+    when it has another, or another aircraft has them: ``entity merge`` joins two records
+    of one aircraft). What the reference tables say about them is recomputed."""
     entity = get_entity(case, resolve_entity_id(case, entity_id))
     found = ftm.schema(entity.schema)
     properties, extra = check_properties(case, found, props)
@@ -170,9 +188,29 @@ def set_properties(case: Case, entity_id: str, props: Iterable[tuple[str, str]],
             if extra.get("icao24"):
                 columns["hex"] = extra.pop("icao24")
             if columns:
-                case.update_record("aircraft", entity.id, columns, reason=reason)
+                _set_aircraft_columns(case, entity, columns, reason)
         _merge_beside(case, entity, properties, extra, reason)
     return get_entity(case, entity.id)
+
+
+def _set_aircraft_columns(case: Case, entity: Entity, columns: dict, reason: str | None) -> None:
+    row = case.get_record("aircraft", entity.id)
+    if columns.get("registration"):
+        columns["registration"] = columns["registration"].upper()
+    for column, words, key in (("registration", "registration", match_key),
+                               ("hex", "Mode-S address", str.lower)):
+        if columns.get(column) and row[column] and key(row[column]) != key(columns[column]):
+            raise InputError(f"{entity.caption} already has the {words} {row[column]}: an aircraft's "
+                             f"registration and Mode-S address are not replaced (if {columns[column]} "
+                             "is another aircraft, add it and `osintdesk entity merge` the two)")
+    taken = identity_taken(case, registration=columns.get("registration"),
+                           hex_code=columns.get("hex"), other_than=entity.id)
+    if taken:
+        raise InputError(f"{taken}: `osintdesk entity merge` joins two records of one aircraft")
+    changes = {k: v for k, v in columns.items() if row.get(k) != v}
+    if changes:
+        case.update_record("aircraft", entity.id, with_learned_facts(row, changes),
+                           reason=reason or "identity set by hand")
 
 
 def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, reason) -> None:
@@ -182,8 +220,8 @@ def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, rea
     row = case.get_record("entity", entity.id)
     if row is None:
         case.insert_record("entity", {"uuid": entity.id, "schema": entity.schema,
-                                      "properties": _dumps(properties),
-                                      "extra": _dumps(extra) if extra else None})
+                                      "properties": dumps(properties),
+                                      "extra": dumps(extra) if extra else None})
         return
     current = json.loads(row["properties"])
     for prop, values in properties.items():
@@ -192,8 +230,8 @@ def _merge_beside(case: Case, entity: Entity, properties: dict, extra: dict, rea
     for key, value in extra.items():
         merged_extra[key] = (sorted(set(merged_extra.get(key, [])) | set(value))
                              if key in LIST_FIELDS else value)
-    case.update_record("entity", entity.id, {"properties": _dumps(dict(sorted(current.items()))),
-                                             "extra": _dumps(merged_extra) if merged_extra else None},
+    case.update_record("entity", entity.id, {"properties": dumps(dict(sorted(current.items()))),
+                                             "extra": dumps(merged_extra) if merged_extra else None},
                        reason=reason)
 
 
@@ -207,8 +245,11 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
         raise InputError(f"'{keep_id}' and '{other_id}' are already one entity ({keep.caption})")
     keep_schema, other_schema = ftm.schema(keep.schema), ftm.schema(other.schema)
     if not (keep_schema.is_a(other.schema) or other_schema.is_a(keep.schema)):
-        raise InputError(f"cannot merge {_a(other.schema)} ({other.caption}) into "
-                         f"{_a(keep.schema)} ({keep.caption})")
+        raise InputError(f"cannot merge {with_article(other.schema)} ({other.caption}) into "
+                         f"{with_article(keep.schema)} ({keep.caption})")
+    if other.kind == "aircraft" and keep.kind != "aircraft":
+        raise InputError(f"{other.caption} is an aircraft of the case and {keep.caption} is "
+                         f"{with_article(keep.schema)}: an aircraft merges only into another aircraft")
     if other.kind == "aircraft" and _has_tracks(case, other.id):
         if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
             raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "
@@ -241,7 +282,8 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
     return get_entity(case, keep.id)
 
 
-def _a(noun: str) -> str:
+def with_article(noun: str) -> str:
+    """"an Airplane", "a Vehicle"."""
     return ("an " if noun[0] in "AEIOU" else "a ") + noun
 
 

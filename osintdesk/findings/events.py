@@ -8,7 +8,7 @@ import json
 
 from ..errors import InputError
 from ..store import Case
-from ..timefmt import parse_partial
+from ..timefmt import check_order, parse_partial
 from .citations import add_citation
 from .entities import reference
 
@@ -23,8 +23,8 @@ def add_event(case: Case, title: str, start: str, *, end: str | None = None, zon
     last = parse_partial(end, "--end", zone=first.zone) if end else None
     if last is not None and last.zone != first.zone:
         raise InputError(f"--start and --end must be given in one zone ({first.zone}, {last.zone})")
-    if last is not None and last.span_utc()[1] <= first.span_utc()[0]:
-        raise InputError(f"--end {end} is before --start {start}")
+    if last is not None:
+        check_order(first, last, start, end)
     with case.transaction():
         place_id = reference(case, place) if place else None
         involved_ids = []

@@ -15,9 +15,10 @@ from functools import lru_cache
 from ..errors import InputError
 from ..paths import resource
 
-# Schemata an investigator may create by hand (abstract and document schemata are not).
+# Schemata an investigator may create by hand (abstract and document schemata are not; an
+# FtM Event is not either: events are the case's own records, `osintdesk event add`).
 ENTITY_SCHEMATA = ("Person", "Organization", "Company", "PublicBody", "LegalEntity", "Airplane",
-                   "Vehicle", "Address", "Event")
+                   "Vehicle", "Address")
 LINK_SCHEMATA = ("Ownership", "Directorship", "Membership", "Employment", "Representation",
                  "Associate", "Family", "UnknownLink")
 
@@ -87,6 +88,9 @@ def _properties(name: str) -> dict[str, Property]:
 
 def entity_schema(name: str) -> Schema:
     """A schema an entity may have (not a link, not abstract)."""
+    if name.strip().lower() == "event":
+        raise InputError("an event is not added as an entity: `osintdesk event add` (the Events "
+                         "page) records it with its time, place and who was involved")
     found = schema(_canonical(name, ENTITY_SCHEMATA))
     if found.abstract or found.edge or found.name not in ENTITY_SCHEMATA:
         raise InputError(f"'{name}' is not an entity schema (use one of: {', '.join(ENTITY_SCHEMATA)})")

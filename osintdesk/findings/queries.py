@@ -132,21 +132,38 @@ def airport_place(case: Case, code: str) -> Entity | None:
 
 
 def _by_prefix(case: Case, typed: str, kinds) -> list[tuple[str, str]]:
-    """(kind, uuid) of records whose id is ``typed`` or starts with it (4+ characters)."""
+    """(kind, uuid) of records whose id is ``typed`` or starts with it (4+ characters),
+    one pair per record. A merged-away id (or a prefix of one) counts as the entity it
+    became; an aircraft's entities row shares its uuid, so that record is the aircraft."""
     text = typed.strip().lower()
-    hits: list[tuple[str, str]] = []
-    for kind in kinds:
-        table = TARGET_TABLES[kind]
-        rows = case.db.execute(f"SELECT uuid FROM [{table}] WHERE uuid = ?", [text]).fetchall()
-        hits += [(kind, r[0]) for r in rows]
+    tables = [(kind, TARGET_TABLES[kind]) for kind in kinds]
+    if {"entity", "aircraft"} & set(kinds):
+        tables.append(("alias", "entity_aliases"))
+    hits = _one_per_record(case, kinds, [(kind, uuid) for kind, table in tables for (uuid,) in
+                                         case.db.execute(f"SELECT uuid FROM [{table}] WHERE uuid = ?",
+                                                         [text]).fetchall()])
     if hits or len(text) < MIN_ID_PREFIX:
         return hits
     pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    for kind in kinds:
-        rows = case.db.execute(f"SELECT uuid FROM [{TARGET_TABLES[kind]}] WHERE uuid LIKE ? "
-                               "ESCAPE '\\' LIMIT 2", [pattern]).fetchall()
-        hits += [(kind, r[0]) for r in rows]
-    return hits
+    return _one_per_record(case, kinds, [
+        (kind, uuid) for kind, table in tables for (uuid,) in case.db.execute(
+            f"SELECT uuid FROM [{table}] WHERE uuid LIKE ? ESCAPE '\\' LIMIT 2", [pattern]).fetchall()])
+
+
+def _one_per_record(case: Case, kinds, hits: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Hits with merged-away ids turned into the entity they became, each record once: an
+    aircraft (whose entities row has its uuid) is the aircraft."""
+    found: dict[str, str] = {}
+    for kind, uuid in hits:
+        if kind == "alias":
+            uuid = canonical_id(case, uuid)
+            is_aircraft = case.db.execute("SELECT 1 FROM aircraft WHERE uuid = ?", [uuid]).fetchone()
+            kind = "aircraft" if is_aircraft else "entity"
+            if kind not in kinds:
+                continue
+        if found.get(uuid) != "aircraft":
+            found[uuid] = kind
+    return [(kind, uuid) for uuid, kind in found.items()]
 
 
 def resolve_entity_id(case: Case, typed: str) -> str:
@@ -154,9 +171,6 @@ def resolve_entity_id(case: Case, typed: str) -> str:
     or a merged-away id), a registration or a Mode-S address, an airport code of a place
     already in the case. InputError naming the text otherwise."""
     text = typed.strip()
-    alias = case.db.execute("SELECT entity_uuid FROM entity_aliases WHERE uuid = ?", [text]).fetchone()
-    if alias:
-        return canonical_id(case, text)
     hits = _by_prefix(case, text, ("entity", "aircraft"))
     if not hits:
         try:
@@ -168,7 +182,7 @@ def resolve_entity_id(case: Case, typed: str) -> str:
         place = airport_place(case, text)
         if place is not None:
             return place.id
-    ids = sorted({canonical_id(case, uuid) for _, uuid in hits})
+    ids = sorted({uuid for _, uuid in hits})
     if len(ids) > 1:
         raise InputError(f"entity id '{text}' is ambiguous: give more of it")
     if not ids:
@@ -177,16 +191,21 @@ def resolve_entity_id(case: Case, typed: str) -> str:
 
 
 def resolve_target(case: Case, typed: str, kinds=tuple(TARGET_TABLES)) -> tuple[str, str]:
-    """(kind, id) of the record a citation or a tie names: any record id or unique prefix,
-    or an aircraft's registration or Mode-S address. InputError naming the text otherwise."""
+    """(kind, id) of the record a citation or a tie names: any record id or unique prefix
+    (a merged-away entity id names the entity it became), or an aircraft's registration or
+    Mode-S address. InputError naming the text otherwise."""
     text = typed.strip()
     hits = _by_prefix(case, text, kinds)
     if not hits and "aircraft" in kinds:
         try:
             rows = flight_queries.find_aircraft(case, text)
         except OsintdeskError:   # not an aircraft either: reported below
+            if tuple(kinds) == ("aircraft",):
+                raise             # its message says how aircraft are named
             rows = []
         hits = [("aircraft", r["uuid"]) for r in rows]
+        if len(hits) > 1:
+            raise InputError(f"'{text}' names {len(hits)} aircraft: give its id")
     if len(hits) > 1:
         raise InputError(f"id '{text}' is ambiguous ({', '.join(sorted({k for k, _ in hits}))}): "
                          "give more of it")
@@ -253,9 +272,27 @@ def cited_by(case: Case, uuid: str) -> list[dict]:
     found += [{"kind": "source-tie", "uuid": r["uuid"], "how": "ties a source to it"}
               for r in _rows(case, f"SELECT * FROM source_ties WHERE target_uuid IN ({marks}) "
                                    f"OR source_uuid IN ({marks})", ids + ids)]
+    found += [{"kind": "entity", "uuid": uuid, "how": f"names it as its {', '.join(named)}"}
+              for uuid, _, named in entities_naming(case, ids)]
     for row in claims(case):
         if (row["assertion"] or {}).get("aircraft") in ids:
             found.append({"kind": "claim", "uuid": row["uuid"], "how": "checks its flights"})
+    return found
+
+
+def entities_naming(case: Case, ids: list[str]) -> list[tuple[str, dict, list[str]]]:
+    """(uuid, properties, property names) of the entities whose entity-valued properties
+    (an aircraft's ``operator``, a person's ``nationality`` is not one) name one of ``ids``."""
+    found = []
+    for row in _rows(case, "SELECT uuid, schema, properties FROM entities"):
+        if row["uuid"] in ids:
+            continue
+        spec = ftm.schema(row["schema"]).properties()
+        properties = _loads(row["properties"], {})
+        named = [p for p, values in properties.items()
+                 if p in spec and spec[p].type == "entity" and set(values) & set(ids)]
+        if named:
+            found.append((row["uuid"], properties, named))
     return found
 
 

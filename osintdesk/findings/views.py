@@ -10,7 +10,7 @@ from ..flights import queries as flight_queries
 from ..sources import queries as source_queries
 from ..store import Case
 from ..timefmt import PartialTime, display_time
-from . import queries
+from . import ftm, queries
 from .queries import Entity
 
 
@@ -114,8 +114,31 @@ def identity_text(entity: Entity) -> str:
     return ", ".join(p for p in parts if p and p != entity.caption)
 
 
+def shown_properties(case: Case, entity: Entity) -> dict[str, list[str]]:
+    """The entity's property values as people read them: an entity-valued property (an
+    aircraft's ``operator``) shows the caption of the entity it names, not its id."""
+    spec = ftm.schema(entity.schema).properties()
+    return {prop: ([caption_of(case, v) for v in values]
+                   if prop in spec and spec[prop].type == "entity" else values)
+            for prop, values in entity.properties.items()}
+
+
+# How our own fields read (the rest read as their names).
+EXTRA_LABELS = {"address_military": "military address block"}
+
+
+def shown_extra(entity: Entity) -> dict[str, str]:
+    """The entity's own fields as people read them: lists joined, flags as yes/no."""
+    shown = {}
+    for key, value in entity.extra.items():
+        if key == "address_military":
+            value = "yes" if value else "no"
+        shown[EXTRA_LABELS.get(key, key)] = "; ".join(value) if isinstance(value, list) else str(value)
+    return shown
+
+
 def entity_rows(case: Case, schema: str | None = None) -> list[dict]:
-    return [{**e.as_dict(), "identity": identity_text(e),
+    return [{**e.as_dict(), "identity": identity_text(e), "shown": shown_properties(case, e),
              "citations": len(queries.citations_of(case, e.id))}
             for e in queries.list_entities(case, schema)]
 
@@ -204,7 +227,8 @@ def entity_detail(case: Case, entity_id: str) -> dict:
         ties.append({**tie, "source": source.get("title") or source.get("name")})
     cited_by = [{**c, "label": record_label(case, c["kind"], c["uuid"])}
                 for c in queries.cited_by(case, entity.id)]
-    return {"entity": {**entity.as_dict(), "identity": identity_text(entity)},
+    return {"entity": {**entity.as_dict(), "identity": identity_text(entity),
+                       "shown": shown_properties(case, entity), "shown_extra": shown_extra(entity)},
             "aliases": queries.aliases_of(case, entity.id),
             "links": link_rows(case, entity.id),
             "events": events,

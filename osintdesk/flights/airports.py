@@ -152,3 +152,12 @@ def choose(candidates: list[NearestAirport], *,
             if hit.airport.large and hit.distance_km - best.distance_km <= prefer_large_within_km:
                 return hit
     return best
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code (upper case) -> country name, from OurAirports' countries
+    table (the codes the airports' ``iso_country`` uses)."""
+    with open(resource("reference", "ourairports_countries.csv"), encoding="utf-8",
+              newline="") as handle:
+        return {row["code"]: row["name"] for row in csv.DictReader(handle)}

@@ -21,6 +21,7 @@ from ..errors import InputError
 from ..store import Case
 from ..filebytes import sha256_of_file
 from ..store.records import TRACK_POINTS, RowDigest
+from ..sources.text import match_key
 from ..timefmt import display_time
 from . import importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
@@ -146,12 +147,13 @@ class _AircraftBook:
             row = conn.execute("SELECT uuid FROM aircraft WHERE hex = ?", (hex_code,)).fetchone()
             if row:
                 return row[0]
-        if registration:
-            row = conn.execute("SELECT uuid FROM aircraft WHERE registration = ? "
-                               "AND (hex IS NULL OR ? IS NULL OR hex = ?)",
-                               (registration, hex_code, hex_code)).fetchone()
-            if row:
-                return row[0]
+        if registration:   # compared by match_key: RA86496 added by hand is RA-86496
+            key = match_key(registration)
+            for uuid, hex_value, known in conn.execute(
+                    "SELECT uuid, hex, registration FROM aircraft WHERE registration IS NOT NULL "
+                    "AND (hex IS NULL OR ? IS NULL OR hex = ?) ORDER BY id", (hex_code, hex_code)):
+                if match_key(known) == key:
+                    return uuid
         return None
 
     def _create(self, info: AircraftInfo, fallback_label: str) -> str:
@@ -185,13 +187,7 @@ class _AircraftBook:
                                      ("type_code", info.type_code), ("type_name", info.type_name),
                                      ("operator", info.operator)) if v and not row.get(k)}
         if changes:
-            # What the reference tables say about a newly learned address, registration or type.
-            learned = {**row, **changes}
-            facts = describe_aircraft(learned["hex"], learned["registration"], learned["type_code"])
-            changes.update({k: v for k, v in facts.items() if v is not None and row.get(k) is None
-                            and k not in changes})
-            if "registration" in changes and row["label"] in (None, (row["hex"] or "").upper()):
-                changes["label"] = changes["registration"]
+            changes = with_learned_facts(row, changes)
             self.case.update_record("aircraft", aircraft_uuid, changes,
                                     reason="identity named by an imported file")
 
@@ -221,6 +217,38 @@ class _AircraftBook:
             self._row_id(self.no_hex_uuid)
         self.touched[self.no_hex_uuid] = None
         return self.row_ids[self.no_hex_uuid]
+
+
+def with_learned_facts(row: dict, changes: dict) -> dict:
+    """``changes`` to an aircraft row plus what the reference tables say about a newly
+    learned address, registration or type (countries, military block, type name; a type
+    name or country that followed a replaced value follows the new one), and the
+    registration as label when the aircraft was only known by its hex."""
+    learned = {**row, **changes}
+    facts = describe_aircraft(learned["hex"], learned["registration"], learned["type_code"])
+    follows = {"type_name": "type_code", "registration_country": "registration",
+               "hex_country": "hex", "hex_military": "hex"}
+    found = dict(changes)
+    found.update({k: v for k, v in facts.items() if k not in changes and v is not None
+                  and (row.get(k) is None or row.get(follows[k]) != learned[follows[k]])})
+    if "registration" in changes and row["label"] in (None, (row["hex"] or "").upper()):
+        found.setdefault("label", changes["registration"])
+    return found
+
+
+def identity_taken(case: Case, *, registration: str | None = None, hex_code: str | None = None,
+                   other_than: str | None = None) -> str | None:
+    """Why another aircraft of the case already has this registration or Mode-S address
+    (a sentence), or None: registrations compare by ``match_key`` (``RA86496`` is
+    ``RA-86496``), addresses without case."""
+    for uuid, hex_value, reg in case.conn.execute("SELECT uuid, hex, registration FROM aircraft"):
+        if uuid == other_than:
+            continue
+        if hex_code and hex_value and hex_value.lower() == hex_code.lower():
+            return f"an aircraft with Mode-S address {hex_value} is already in the case"
+        if registration and reg and match_key(reg) == match_key(registration):
+            return f"an aircraft with registration {reg} is already in the case"
+    return None
 
 
 def describe_aircraft(hex_code: str | None, registration: str | None,

@@ -220,7 +220,7 @@ FLEW = ["--check", "flew", "--aircraft", "RA-86496", "--from", "UUWW", "--to", "
     (["entity", "accept", "99"], "there is no suggestion 99"),
     (["entity", "delete", "RA-86496"], "RA-86496 has flight data"),
     (["entity", "list", "--schema", "Spaceship"], "unknown schema 'Spaceship'"),
-    (["link", "add", "nobody", "RA-86496", "--type", "Associate"], "no entity 'nobody'"),
+    (["link", "add", "nobody", "RA-86496", "--type", "Associate"], "'nobody' is neither an entity of this case nor an airport code"),
     (["link", "add", "RA-86496", "{kim}", "--type", "Ownership"],
      "Ownership link's owner must be a LegalEntity"),
     (["link", "add", "{kim}", "RA-86496", "--type", "Friendship"], "unknown schema 'Friendship'"),
@@ -439,3 +439,31 @@ def test_findings_commands_in_a_real_process(path):
     bad = run("event", "add", path, "--title", "Summit", "--start", "soon")
     assert bad.returncode == 2 and bad.stderr.startswith("osintdesk: error: --start 'soon' is not a date")
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_deleting_an_entity_named_by_a_property_removes_the_value(path, findings):
+    air_force = out("entity", "add", path, "--schema", "Organization", "--name", "Russian Air Force")
+    out("entity", "set", path, "RA-86496", "--prop", f"operator={air_force}")
+    shown = out("entity", "show", path, "RA-86496")
+    assert "operator: Russian Air Force" in shown and air_force not in shown
+    [row] = [r for r in data("entity", "list", path) if r["caption"] == "RA-86496"]
+    assert row["shown"]["operator"] == ["Russian Air Force"]
+    result = refused(path, "entity", "delete", path, air_force[:8],
+                     message="is cited by 1 record(s); nothing was deleted (give --yes")
+    assert "names it as its operator" in result.stderr
+    before = state(path)[1]
+    data("entity", "delete", path, air_force[:8], "--yes")
+    with Case.open(path, examiner="Test Examiner", readonly=True) as opened:
+        entries = list(opened.audit_entries(after_seq=before))
+    assert [(e.action, e.object_type) for e in entries] == [("edit", "entity"), ("delete", "entity")]
+    assert "operator" not in data("entity", "show", path, "RA-86496")["entity"]["properties"]
+    assert invoke("verify", path).stdout.startswith("OK:")
+
+
+def test_entity_show_reads_the_military_flag_and_countries_are_listed(path, findings):
+    shown = out("entity", "show", path, "RA-86496")
+    assert "military address block: " in shown and "address_military" not in shown
+    assert {"code": "kp", "name": "North Korea"} in data("entity", "countries")
+    refused(path, "entity", "add", path, "--schema", "Organization", "--name", "X", "--prop", "country=XX",
+            message="--prop country=XX: not an ISO 3166-1 alpha-2 country code")
+

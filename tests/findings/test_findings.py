@@ -8,10 +8,10 @@ import sqlite3
 import pytest
 
 from osintdesk.errors import InputError, OsintdeskError
-from osintdesk.findings import queries
+from osintdesk.findings import queries, views
 from osintdesk.findings.citations import find_quote
-from osintdesk.findings.claims import add_claim
-from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport
+from osintdesk.findings.claims import add_claim, make_assertion
+from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport, set_properties
 from osintdesk.findings.events import add_event
 from osintdesk.findings.links import add_link
 from osintdesk.findings.ties import tie_source
@@ -54,6 +54,7 @@ def test_entity_with_ftm_properties_is_audited_and_verified(case):
     ("Person", [("tailNumber", "x")], "Person has no property 'tailNumber'"),
     ("Person", [("birthDate", "sometime")], "--prop birthDate 'sometime' is not a date"),
     ("Ownership", [], "'Ownership' is not an entity schema"),
+    ("Event", [], "an event is not added as an entity: `osintdesk event add`"),
 ])
 def test_bad_entity_is_refused_and_nothing_written(case, schema, props, message):
     before = state(case)
@@ -117,8 +118,10 @@ def test_link_checks_the_ends_of_the_edge(case):
     before = state(case)
     with pytest.raises(InputError, match="Ownership link's owner must be a LegalEntity"):
         add_link(case, plane, air_force.id, "Ownership")
-    with pytest.raises(InputError, match="no entity 'nobody'"):
+    with pytest.raises(InputError, match="'nobody' is neither an entity of this case nor an airport"):
         add_link(case, "nobody", plane, "Associate")
+    with pytest.raises(InputError, match="an Ownership link's asset must be an Asset, and '.*Sunan.*' is an Address"):
+        add_link(case, air_force.id, "ZKPY", "Ownership")   # the place made for it goes again
     assert state(case) == before
     assert [r["uuid"] for r in queries.links(case, plane)] == [link["uuid"]]
 
@@ -187,3 +190,118 @@ def test_merging_aircraft_keeps_the_callsigns_sources_named(case):
         merge_entities(case, tracked, add_entity(case, "Organization", "Rosaviatsiya").id)
     with pytest.raises(InputError, match="'ZZZZ' is neither an entity of this case nor an airport code"):
         add_event(case, "Somewhere", "2023", place="ZZZZ")
+
+
+def test_aircraft_with_properties_beside_it_is_one_record(case):
+    """An aircraft's entities row shares its uuid: its id (or a prefix) names the aircraft."""
+    plane = queries.resolve_entity_id(case, "RA-86496")
+    set_properties(case, plane, [("notes", "seen at Sunan")])
+    assert queries.resolve_target(case, plane) == ("aircraft", plane)
+    assert queries.resolve_target(case, plane[:8].upper()) == ("aircraft", plane)
+    claim = add_claim(case, "The Il-62M was at Sunan.", cite=[plane])
+    assert queries.citations_of(case, claim["uuid"])[0]["target_kind"] == "aircraft"
+    tie = tie_source(case, article_source(case)["uuid"], plane, "its photo shows the tail")
+    assert tie["target_kind"] == "aircraft"
+
+
+def test_merged_id_and_its_prefix_stay_valid_everywhere(case):
+    tracked = queries.resolve_entity_id(case, "155abc")
+    hand = add_entity(case, "Airplane", "RF-86496")
+    merge_entities(case, tracked, hand.id)
+    shoigu = add_entity(case, "Person", "Sergei Shoigu")
+    again = add_entity(case, "Person", "S. K. Shoigu")
+    merge_entities(case, shoigu.id, again.id)
+    assert queries.resolve_target(case, hand.id) == ("aircraft", tracked)
+    assert queries.resolve_target(case, hand.id[:10]) == ("aircraft", tracked)
+    assert queries.resolve_target(case, again.id[:10]) == ("entity", shoigu.id)
+    assert queries.resolve_entity_id(case, again.id[:10]) == shoigu.id
+    claim = add_claim(case, "Shoigu flew on it.", cite=[again.id, hand.id[:10]])
+    assert {c["target_uuid"] for c in queries.citations_of(case, claim["uuid"])} == {shoigu.id, tracked}
+    assert tie_source(case, article_source(case)["uuid"], again.id, "names him")["target_uuid"] == shoigu.id
+    assertion = make_assertion(case, "airborne", aircraft=hand.id, time="2023-09-19T08:00Z")
+    assert assertion["aircraft"] == tracked
+    assert make_assertion(case, "airborne", aircraft=hand.id[:10], time="2023-09-19T08:00Z") == assertion
+
+
+def test_link_and_property_dates_are_dates(case):
+    air_force = add_entity(case, "Organization", "Russian Air Force")
+    plane = queries.resolve_entity_id(case, "RA-86496")
+    before = state(case)
+    with pytest.raises(OsintdeskError, match="--start '2023-09-13T23:30-05:00' is a date, without a time"):
+        add_link(case, air_force.id, plane, "operator", start="2023-09-13T23:30-05:00")
+    with pytest.raises(OsintdeskError, match="--end 2009 is before --start 2010-05"):
+        add_link(case, air_force.id, plane, "operator", start="2010-05", end="2009")
+    with pytest.raises(OsintdeskError, match="--prop birthDate '1952-10-07T10:00' is a date"):
+        add_entity(case, "Person", "Vladimir Putin", [("birthDate", "1952-10-07T10:00")])
+    assert state(case) == before
+    link = add_link(case, air_force.id, plane, "operator", start="2010-05", end="2010")
+    assert (link["start_date"], link["end_date"]) == ("2010-05", "2010")
+
+
+def test_setting_an_aircraft_identity(case):
+    tracked = queries.resolve_entity_id(case, "155abc")
+    hand = add_entity(case, "Airplane", "15AAAA", [("icao24", "15aaaa"), ("model", "Il-62M")])
+    before = state(case)
+    with pytest.raises(InputError, match="an aircraft with registration RA-86496 is already in the case: "
+                                         "`osintdesk entity merge`"):
+        set_properties(case, hand.id, [("registrationNumber", "ra86496")])
+    with pytest.raises(InputError, match="15AAAA already has the Mode-S address 15aaaa"):
+        set_properties(case, hand.id, [("icao24", "155ABC")])
+    with pytest.raises(InputError, match="RA-86496 already has the registration RA-86496: an aircraft's "
+                                         "registration and Mode-S address are not replaced"):
+        set_properties(case, tracked, [("registrationNumber", "RA-86559")])
+    assert state(case) == before
+    plane = set_properties(case, hand.id, [("registrationNumber", "ra-86559")])
+    assert plane.properties["registrationNumber"] == ["RA-86559"]
+    assert case.get_record("aircraft", hand.id)["registration_country"] == "Russia"
+    assert queries.resolve_entity_id(case, "RA-86559") == hand.id
+    other = add_entity(case, "Airplane", "RA-86560")
+    before = state(case)
+    with pytest.raises(InputError, match="an aircraft with Mode-S address 155abc is already in the case"):
+        set_properties(case, other.id, [("icao24", "155ABC")])
+    assert state(case) == before
+    # The type is replaced, audited, and its name follows it.
+    set_properties(case, tracked, [("icaoCode", "IL76")], reason="photo shows an Il-76")
+    assert "76" in case.get_record("aircraft", tracked)["type_name"]
+    assert list(case.audit_entries())[-1].details["reason"] == "photo shows an Il-76"
+    assert verify_case(case).ok
+
+
+def test_an_aircraft_is_not_merged_into_a_vehicle(case):
+    vehicle = add_entity(case, "Vehicle", "The Il-62M")
+    hand = add_entity(case, "Airplane", "RA-86560")
+    before = state(case)
+    with pytest.raises(InputError, match="RA-86560 is an aircraft of the case and The Il-62M is a "
+                                         "Vehicle: an aircraft merges only into another aircraft"):
+        merge_entities(case, vehicle.id, hand.id)
+    assert state(case) == before
+
+
+def test_hand_aircraft_takes_its_registration_from_a_registration(case, tmp_path):
+    putin = add_entity(case, "Airplane", "Putin's Il-96")
+    assert case.get_record("aircraft", putin.id)["registration"] is None
+    assert putin.caption == "Putin's Il-96"
+    named = add_entity(case, "Airplane", "Il-62M of the ministry", [("registrationNumber", "RA86559")])
+    assert case.get_record("aircraft", named.id)["registration"] == "RA86559"
+    # The file spells it RA-86559: one aircraft, which receives the tracks and the hex.
+    points = flight_samples.synthetic_flight("UUWW", "UHWW", OUT_T + 30 * 86400, hex="15aaaa")
+    import_flight_file(case, flight_samples.write_readsb_trace(
+        tmp_path / "trace_full_15aaaa.json", points, hex="15aaaa", registration="RA-86559"))
+    assert len(queries.list_entities(case, "Airplane")) == 3
+    assert queries.get_entity(case, named.id).extra["icao24"] == "15aaaa"
+    with pytest.raises(InputError, match="an aircraft with registration RA-86496 is already in the case"):
+        add_entity(case, "Airplane", "ra86496")
+
+
+def test_country_codes_military_flag_and_airport_ends(case):
+    before = state(case)
+    with pytest.raises(InputError, match=r"--prop country=Russia: not an ISO 3166-1 alpha-2 country code"):
+        add_entity(case, "Organization", "Russian Air Force", [("country", "Russia")])
+    assert state(case) == before
+    air_force = add_entity(case, "Organization", "Russian Air Force", [("country", "RU")])
+    assert air_force.properties["country"] == ["ru"]
+    link = add_link(case, air_force.id, "UUWW", "linked", role="based at")
+    assert queries.get_entity(case, link["target_uuid"]).extra["icao"] == "UUWW"
+    plane = queries.get_entity(case, queries.resolve_entity_id(case, "RA-86496"))
+    assert views.shown_extra(plane)["military address block"] in ("yes", "no")
+
