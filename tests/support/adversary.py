@@ -16,12 +16,16 @@ from osintdesk.store.records import BULK_GROUPS, RECORD_KINDS, group_digest, sta
 
 @contextmanager
 def opened(path):
-    """The file with every trigger dropped; committed on leaving."""
+    """The file with every trigger dropped while it is edited, and put back exactly as it
+    was before committing (verify checks the triggers, so a careful adversary restores them)."""
     conn = sqlite3.connect(path)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    for name, _ in triggers:
         conn.execute(f"DROP TRIGGER [{name}]")
     try:
         yield conn
+        for _, sql in triggers:
+            conn.execute(sql)
         conn.commit()
     finally:
         conn.close()
