@@ -121,14 +121,16 @@ def tie_target_label(case: Case, kind: str, uuid: str) -> str:
 
 def tie_rows(case: Case, uuid: str) -> list[dict]:
     """The ties of a record, seen from either side: the sources tied to an aircraft, a
-    flight, an event or an entity (or its merged ids), or what a source is tied to. Each
-    tie with ``source`` (the source's title or name) and ``target`` (``tie_target_label``)."""
-    rows = []
-    for tie in queries.ties_of(case, uuid):
-        source = source_queries.get_source(case, tie["source_uuid"]) or {}
-        rows.append({**tie, "source": source.get("title") or source.get("name"),
-                     "target": tie_target_label(case, tie["target_kind"], tie["target_uuid"])})
-    return rows
+    flight, an event or an entity (or its merged ids), or what a source is tied to, as
+    ``tie_row`` shows them."""
+    return [tie_row(case, tie) for tie in queries.ties_of(case, uuid)]
+
+
+def tie_row(case: Case, tie: dict) -> dict:
+    """A tie with ``source`` (the source's title or name) and ``target`` (``tie_target_label``)."""
+    source = source_queries.get_source(case, tie["source_uuid"]) or {}
+    return {**tie, "source": source.get("title") or source.get("name"),
+            "target": tie_target_label(case, tie["target_kind"], tie["target_uuid"])}
 
 
 def partial(text: str | None, zone: str) -> dict | None:
