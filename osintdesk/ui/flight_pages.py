@@ -122,15 +122,20 @@ class AircraftPage(TablePage):
 
     def select_aircraft(self, aircraft_uuid: str) -> bool:
         """Select the row of ``aircraft_uuid`` (its detail shows below)."""
-        for row in range(self.proxy.rowCount()):
-            index = self.proxy.index(row, 0)
-            if self.model.row(self.proxy.mapToSource(index).row())["uuid"] == aircraft_uuid:
-                self.view.selectionModel().select(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                self.view.scrollTo(index)
-                return True
-        return False
+        return _select_row(self, aircraft_uuid)
+
+
+def _select_row(page: TablePage, uuid: str) -> bool:
+    """Select (and scroll to) the row of the page's table whose record has this ``uuid``."""
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, 0)
+        if page.model.row(page.proxy.mapToSource(index).row())["uuid"] == uuid:
+            page.view.selectionModel().select(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            page.view.scrollTo(index)
+            return True
+    return False
 
 
 def _sources_html(sources: list[dict], what: str) -> str:
@@ -226,16 +231,7 @@ class FlightsPage(TablePage):
 
     def select_flight(self, flight_uuid: str) -> bool:
         """Select the row of ``flight_uuid`` (e.g. after a click on its track)."""
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row(source.row())["uuid"] == flight_uuid:
-                self.view.selectionModel().select(
-                    self.proxy.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                self.view.scrollTo(self.proxy.index(row, 0))
-                return True
-        return False
+        return _select_row(self, flight_uuid)
 
     def _selection_changed(self, *_args) -> None:
         ids = self.selected_flights()
