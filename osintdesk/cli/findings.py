@@ -703,3 +703,21 @@ def tie_command(ctx: Context, case: str, source: str, target: str, reason: str,
         print_json(row)
     else:
         click.echo(row["uuid"])
+
+
+@cli.command("untie")
+@case_argument
+@click.argument("tie_id", metavar="TIE_ID")
+@reason_option
+@json_option
+@pass_context
+def untie_command(ctx: Context, case: str, tie_id: str, reason: str | None, as_json: bool) -> None:
+    """Take back a tie (the id ``tie`` printed; ``entity show`` lists them): it is deleted,
+    its content kept in the audit log."""
+    from ..findings.ties import untie
+    with open_case(ctx, case) as opened:
+        row = untie(opened, tie_id, reason)
+    if as_json:
+        print_json(row)
+    else:
+        click.echo(f"untied {row['uuid']}")

@@ -304,6 +304,12 @@ def ties_of(case: Case, uuid: str) -> list[dict]:
                        f"IN ({marks}) ORDER BY created_utc, uuid", ids + ids)
 
 
+def get_tie(case: Case, tie_uuid: str) -> dict | None:
+    """One tie by its id, or None (it was removed)."""
+    rows = _rows(case, "SELECT * FROM source_ties WHERE uuid = ?", [tie_uuid])
+    return rows[0] if rows else None
+
+
 # ----------------------------------------------------------------------------- for reading
 
 

@@ -12,6 +12,7 @@ from ..store import Case
 from ..timefmt import PartialTime, display_time
 from . import ftm, queries
 from .queries import Entity
+from .ties import TIE_KINDS
 
 
 def caption_of(case: Case, uuid: str | None) -> str | None:
@@ -80,17 +81,56 @@ def _evidence_label(case: Case, kind: str, uuid: str) -> str | None:
             f"{display_time(row['end_t'], seconds=False)}")
 
 
-def citable(case: Case) -> list[dict]:
+def citable(case: Case, kinds=("source", "flight", "ground-time", "event", "claim", "entity",
+                                "aircraft")) -> list[dict]:
     """What a citation may point at, as ``kind``, ``uuid`` and ``label`` rows: sources (a
-    quote comes from their latest capture), flights, ground stays, events, claims, entities."""
-    found = [("source", s["uuid"]) for s in source_queries.list_sources(case)]
-    found += [("flight", f["uuid"]) for f in flight_queries.select_flights(case)]
-    found += [("ground-time", g["uuid"]) for g in flight_queries.ground_times(case)]
-    found += [("event", e["uuid"]) for e in queries.events(case)]
-    found += [("claim", c["uuid"]) for c in queries.claims(case)]
-    found += [(e.kind, e.id) for e in queries.list_entities(case)]
+    quote comes from their latest capture), flights, ground stays, events, claims, entities
+    (aircraft included); ``kinds`` keeps some of them."""
+    found = []
+    if "source" in kinds:
+        found += [("source", s["uuid"]) for s in source_queries.list_sources(case)]
+    if "flight" in kinds:
+        found += [("flight", f["uuid"]) for f in flight_queries.select_flights(case)]
+    if "ground-time" in kinds:
+        found += [("ground-time", g["uuid"]) for g in flight_queries.ground_times(case)]
+    if "event" in kinds:
+        found += [("event", e["uuid"]) for e in queries.events(case)]
+    if "claim" in kinds:
+        found += [("claim", c["uuid"]) for c in queries.claims(case)]
+    found += [(e.kind, e.id) for e in queries.list_entities(case) if e.kind in kinds]
     return [{"kind": kind, "uuid": uuid, "label": record_label(case, kind, uuid)}
             for kind, uuid in found]
+
+
+def tie_targets(case: Case) -> list[dict]:
+    """What a source may be tied to by hand (``kind``, ``uuid``, ``label`` rows): aircraft,
+    flights, events and entities."""
+    return citable(case, TIE_KINDS)
+
+
+def tie_target_label(case: Case, kind: str, uuid: str) -> str:
+    """What a source is tied to, in words: "RA-86496 (aircraft)", "Kim Jong Un (Person)",
+    "flight RA-86496 UUWW → ZKPY, 2023-09-19 06:05 UTC", "event ..."."""
+    if kind in ("entity", "aircraft"):
+        entity = queries.get_entity(case, uuid)
+        if entity is None:
+            return f"(deleted {kind} {uuid[:8]})"
+        return f"{entity.caption} ({'aircraft' if entity.kind == 'aircraft' else entity.schema})"
+    return record_label(case, kind, uuid)
+
+
+def tie_rows(case: Case, uuid: str) -> list[dict]:
+    """The ties of a record, seen from either side: the sources tied to an aircraft, a
+    flight, an event or an entity (or its merged ids), or what a source is tied to, as
+    ``tie_row`` shows them."""
+    return [tie_row(case, tie) for tie in queries.ties_of(case, uuid)]
+
+
+def tie_row(case: Case, tie: dict) -> dict:
+    """A tie with ``source`` (the source's title or name) and ``target`` (``tie_target_label``)."""
+    source = source_queries.get_source(case, tie["source_uuid"]) or {}
+    return {**tie, "source": source.get("title") or source.get("name"),
+            "target": tie_target_label(case, tie["target_kind"], tie["target_uuid"])}
 
 
 def partial(text: str | None, zone: str) -> dict | None:
@@ -221,10 +261,6 @@ def entity_detail(case: Case, entity_id: str) -> dict:
     it, the sources tied to it and, for an aircraft, how many flights the case holds."""
     entity = queries.get_entity(case, entity_id)
     events = [event_row(case, e) for e in queries.events_of(case, entity.id)]
-    ties = []
-    for tie in queries.ties_of(case, entity.id):
-        source = source_queries.get_source(case, tie["source_uuid"]) or {}
-        ties.append({**tie, "source": source.get("title") or source.get("name")})
     cited_by = [{**c, "label": record_label(case, c["kind"], c["uuid"])}
                 for c in queries.cited_by(case, entity.id)]
     return {"entity": {**entity.as_dict(), "identity": identity_text(entity),
@@ -234,7 +270,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
             "events": events,
             "citations": [citation_row(case, c) for c in queries.citations_of(case, entity.id)],
             "cited_by": cited_by,
-            "ties": ties,
+            "ties": tie_rows(case, entity.id),
             "flights": (len(flight_queries.select_flights(case, aircraft_uuids=[entity.id]))
                         if entity.kind == "aircraft" else None)}
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from .. import timefmt
+from ..findings import views as findings_views
 from ..flights import queries
+from .findings.detail import parse_anchor, record_link
 from .models import PagedQueryModel
 from .pages import TablePage, make_table_view
 
@@ -54,28 +57,41 @@ def _all_rows(rows: list[dict]):
     return fetch, lambda: len(rows)
 
 
+def _detail_label(name: str, open_record: Signal) -> QLabel:
+    """A detail as rich text whose ``record:KIND/ID`` links emit ``open_record``."""
+    label = QLabel(objectName=name)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    label.linkActivated.connect(
+        lambda url: open_record.emit(*parse_anchor(url)) if parse_anchor(url) else None)
+    return label
+
+
 class AircraftPage(TablePage):
-    """The case's aircraft; the selected one's identity, flights and ground times below."""
+    """The case's aircraft; the selected one's identity, flights and ground times below,
+    and the sources naming it or tied to it by hand (a link opens the source)."""
 
     title = "Aircraft"
     columns = AIRCRAFT_COLUMNS
     placeholder = "Filter aircraft by registration, hex, type, operator…"
     model_class = NumberModel
+    open_record = Signal(str, str)   # from a link in the detail
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.detail = QLabel(objectName="aircraft_detail")
-        self.detail.setTextFormat(Qt.TextFormat.RichText)
-        self.detail.setWordWrap(True)
+        self.detail = _detail_label("aircraft_detail", self.open_record)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        scroll = QScrollArea(widgetResizable=True)   # many ground stays and sources: it scrolls
+        scroll.setWidget(self.detail)
         layout = self.layout()
         layout.removeWidget(self.view)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(scroll)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 400])   # the detail's own size hint would leave it two lines
         layout.addWidget(splitter)
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
 
@@ -101,7 +117,25 @@ class AircraftPage(TablePage):
             from ..sources.queries import sources_for_aircraft
             stays = [g["description"] for g in queries.ground_times(self.case, row["uuid"])]
             self.detail.setText(_aircraft_html(row, stays) + _sources_html(
-                sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft"))
+                sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft")
+                + _tied_html(findings_views.tie_rows(self.case, row["uuid"])))
+
+    def select_aircraft(self, aircraft_uuid: str) -> bool:
+        """Select the row of ``aircraft_uuid`` (its detail shows below)."""
+        return _select_row(self, aircraft_uuid)
+
+
+def _select_row(page: TablePage, uuid: str) -> bool:
+    """Select (and scroll to) the row of the page's table whose record has this ``uuid``."""
+    for row in range(page.proxy.rowCount()):
+        index = page.proxy.index(row, 0)
+        if page.model.row(page.proxy.mapToSource(index).row())["uuid"] == uuid:
+            page.view.selectionModel().select(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            page.view.scrollTo(index)
+            return True
+    return False
 
 
 def _sources_html(sources: list[dict], what: str) -> str:
@@ -116,6 +150,19 @@ def _sources_html(sources: list[dict], what: str) -> str:
                      + (f" <span style='color:#555'>(names {e(', '.join(dates))}, when it flew)"
                         "</span>" if dates else "") + "</li>")
     return f"<p><b>Sources {what}:</b></p><ul>{''.join(items)}</ul>"
+
+
+def _tied_html(ties: list[dict]) -> str:
+    """Sources tied by hand to an aircraft or a flight (``findings.views.tie_rows``), each a
+    link to the source, with the reason, who tied it and when."""
+    e = html.escape
+    if not ties:
+        return "<p><b>Sources tied to it by hand:</b> none.</p>"
+    items = [f"<li>{record_link('source', t['source_uuid'], t['source'] or t['source_uuid'])}"
+             f" — {e(t['reason'])} <span style='color:#555'>(by {e(t.get('examiner') or '?')}, "
+             f"{e(timefmt.display_time(t.get('created_utc'), seconds=False) or '')})</span></li>"
+             for t in ties]
+    return f"<p><b>Sources tied to it by hand:</b></p><ul>{''.join(items)}</ul>"
 
 
 def _aircraft_html(a: dict, ground_times: list[str]) -> str:
@@ -184,16 +231,7 @@ class FlightsPage(TablePage):
 
     def select_flight(self, flight_uuid: str) -> bool:
         """Select the row of ``flight_uuid`` (e.g. after a click on its track)."""
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if self.model.row(source.row())["uuid"] == flight_uuid:
-                self.view.selectionModel().select(
-                    self.proxy.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                self.view.scrollTo(self.proxy.index(row, 0))
-                return True
-        return False
+        return _select_row(self, flight_uuid)
 
     def _selection_changed(self, *_args) -> None:
         ids = self.selected_flights()
@@ -202,14 +240,14 @@ class FlightsPage(TablePage):
 
 
 class FlightDetail(QWidget):
-    """One flight: where it went and why we think so, its coverage gaps, its points."""
+    """One flight: where it went and why we think so, the sources naming its aircraft or
+    tied to it by hand (a link opens the source), its coverage gaps, its points."""
+
+    open_record = Signal(str, str)   # from a link in the summary
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.summary = QLabel(objectName="flight_summary")
-        self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = _detail_label("flight_summary", self.open_record)
         self.points_model = NumberModel(POINT_COLUMNS, parent=self)
         self.gaps_model = NumberModel(GAP_COLUMNS, parent=self)
         self.tabs = QTabWidget()
@@ -239,7 +277,8 @@ class FlightDetail(QWidget):
             return
         from ..sources.queries import sources_for_flight
         self.summary.setText(_flight_html(flight) + _sources_html(
-            sources_for_flight(case, flight_uuid), "naming its aircraft"))
+            sources_for_flight(case, flight_uuid), "naming its aircraft")
+            + _tied_html(findings_views.tie_rows(case, flight_uuid)))
         self.points_model.set_source(*_points_source(case, flight))
         if self.points_model.canFetchMore():
             self.points_model.fetchMore()

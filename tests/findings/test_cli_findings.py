@@ -155,6 +155,10 @@ def test_the_il62_story_through_the_command_line(path):
     text = out("entity", "show", path, "RA-86496")
     assert "flights in the case: 2" in text and "the article's photo shows this tail" in text
     assert "UnknownLink (operator): Russian Air Force → RA-86496, 2010 to now" in text
+    other = out("tie", path, "article.html", kim["id"], "--reason", "he is the host it names")
+    assert [t["uuid"] for t in data("entity", "show", path, kim["id"])["ties"]] == [other]
+    assert out("untie", path, other, "--reason", "it never says so") == f"untied {other}"
+    assert data("entity", "show", path, kim["id"])["ties"] == []
     kim_shown = data("entity", "show", path, kim["id"])
     assert [e["uuid"] for e in kim_shown["events"]] == [summit]
 
@@ -270,10 +274,11 @@ FLEW = ["--check", "flew", "--aircraft", "RA-86496", "--from", "UUWW", "--to", "
     (["tie", "{article}", "nothing", "--reason", "why"], "nothing in this case has the id 'nothing'"),
     (["tie", "nosuchsource", "RA-86496", "--reason", "why"], "no source in the case"),
     (["tie", "{article}", "RA-86496", "--reason", " "], "a tie needs a reason"),
+    (["untie", "nosuchtie"], "no tie 'nosuchtie' in this case"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(path, findings, args, message):
     command = [a.format(**findings) for a in args]
-    split = 1 if command[0] == "tie" else 2     # the case comes after the command's name
+    split = 1 if command[0] in ("tie", "untie") else 2     # the case comes after the command's name
     refused(path, *command[:split], path, *command[split:], message=message)
 
 

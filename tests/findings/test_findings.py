@@ -14,7 +14,7 @@ from osintdesk.findings.claims import add_claim, make_assertion
 from osintdesk.findings.entities import add_entity, merge_entities, place_for_airport, set_properties
 from osintdesk.findings.events import add_event
 from osintdesk.findings.links import add_link
-from osintdesk.findings.ties import tie_source
+from osintdesk.findings.ties import tie_source, untie
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.sources import queries as source_queries
 from osintdesk.verification import verify_case
@@ -174,6 +174,27 @@ def test_tie_shows_from_both_sides(case):
     assert [t["uuid"] for t in queries.ties_of(case, source["uuid"])] == [tie["uuid"]]
     with pytest.raises(InputError, match="a tie needs a reason"):
         tie_source(case, source["uuid"], plane, " ")
+    [from_plane] = views.tie_rows(case, plane)
+    [from_source] = views.tie_rows(case, source["uuid"])
+    assert from_plane == from_source and from_plane["target"] == "RA-86496 (aircraft)"
+    assert from_plane["source"] == (source.get("title") or source["name"])
+    assert {t["kind"] for t in views.tie_targets(case)} == {"aircraft", "flight"}
+
+
+def test_untie_keeps_the_tie_in_the_audit_log(case):
+    source = article_source(case)
+    tie = tie_source(case, source["uuid"], "RA-86496", "the article's photo shows this tail")
+    before = state(case)
+    with pytest.raises(InputError, match="no tie 'nosuchtie' in this case"):
+        untie(case, "nosuchtie")
+    assert state(case) == before
+    untie(case, tie["uuid"], "the photo shows another tail")
+    assert queries.ties_of(case, source["uuid"]) == []
+    last = list(case.audit_entries())[-1]
+    assert (last.action, last.object_type, last.object_id) == ("delete", "source-tie", tie["uuid"])
+    assert last.details["record"]["reason"] == "the article's photo shows this tail"
+    assert last.details["reason"] == "the photo shows another tail"
+    assert verify_case(case).ok
 
 
 def test_find_quote_matches_across_layout_whitespace():

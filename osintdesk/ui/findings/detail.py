@@ -19,6 +19,7 @@ GREY = "color:#555"
 STANCE_STYLE = {"supports": "#1b7f3b", "contradicts": "#b00020"}
 RESULT_STYLE = {"supported": "#1b7f3b", "contradicted": "#b00020", "not_covered": "#8a5a00"}
 ANCHOR = "record:"
+UNTIE = "untie:"
 
 
 def record_link(kind: str, uuid: str, text: str) -> str:
@@ -79,7 +80,31 @@ def cited_by_items(case, rows: list[dict]) -> list[str]:
 
 def tie_items(case, ties: list[dict]) -> list[str]:
     return [f"{record_link('source', t['source_uuid'], views.record_label(case, 'source', t['source_uuid']))}"
-            f" <span style='{GREY}'>— {e(t['reason'])} ({_who(t)})</span>" for t in ties]
+            f" <span style='{GREY}'>— {e(t['reason'])} ({_who(t)})</span> {untie_link(t['uuid'])}"
+            for t in ties]
+
+
+def untie_link(tie_uuid: str) -> str:
+    return f"<a href='{UNTIE}{e(tie_uuid)}'>remove…</a>"
+
+
+def parse_untie(url: str) -> str | None:
+    """The tie id of an ``untie:ID`` link; None for anything else."""
+    return url[len(UNTIE):] if url.startswith(UNTIE) and len(url) > len(UNTIE) else None
+
+
+def source_ties_html(ties: list[dict]) -> str:
+    """What a source is tied to by hand (``views.tie_rows`` of the source), each a link to
+    the record with the reason, who tied it and when, and a link that removes the tie."""
+    if not ties:
+        return ""
+    items = [f"{record_link(t['target_kind'], t['target_uuid'], t['target'])}"
+             f" — {e(t['reason'])}, <span style='{GREY}'>by {e(t.get('examiner') or '?')}, "
+             f"{e(display_time(t.get('created_utc'), seconds=False) or '')}</span> "
+             f"{untie_link(t['uuid'])}" for t in ties]
+    if len(items) == 1:
+        return f"<p><b>Tied by hand to:</b> {items[0]}</p>"
+    return "<p><b>Tied by hand to:</b></p><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
 # ----------------------------------------------------------------------------- entities

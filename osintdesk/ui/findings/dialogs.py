@@ -566,6 +566,70 @@ class CitationDialog(FormDialog):
                 "quote": _text(self.quote_edit), "note": _text(self.note_edit)}
 
 
+class TieDialog(FormDialog):
+    """Tie a source by hand to what it is about when its text never names it: an aircraft,
+    a flight, an event or an entity, chosen in a list the filter narrows, and the reason
+    (required: a tie without one is refused)."""
+
+    KIND_WORDS = {"aircraft": "aircraft", "flight": "flight", "event": "event", "entity": "entity"}
+
+    def __init__(self, source_label: str, targets: list[dict], parent=None):
+        super().__init__("Tie to…", "tie_dialog", parent, "Tie")
+        source = QLabel(f"Source: <b>{_escape(source_label)}</b>")
+        source.setWordWrap(True)
+        self.filter_edit = QLineEdit(objectName="tie_filter",
+                                     placeholderText="Filter: a registration, a name, a date, an airport…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.target_list = QListWidget(objectName="tie_targets")
+        for target in targets:
+            item = QListWidgetItem(f"{self.KIND_WORDS.get(target['kind'], target['kind'])}: "
+                                   f"{target['label']}")
+            item.setData(Qt.ItemDataRole.UserRole, target["uuid"])
+            self.target_list.addItem(item)
+        self.target_list.setMinimumHeight(160)
+        self.reason_edit = QLineEdit(objectName="reason",
+                                     placeholderText="why the source is about it, e.g. its photo shows this tail")
+        self.form.addRow(source)
+        self.form.addRow("&Find:", self.filter_edit)
+        self.form.addRow("&Tie to:", self.target_list)
+        self.form.addRow("&Reason:", self.reason_edit)
+        self.filter_edit.textChanged.connect(self._filter)
+        self.target_list.currentItemChanged.connect(self._update)
+        self.reason_edit.textChanged.connect(self._update)
+        self._update()
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        for row in range(self.target_list.count()):
+            item = self.target_list.item(row)
+            item.setHidden(not all(w in item.text().lower() for w in words))
+        current = self.target_list.currentItem()
+        if current is not None and current.isHidden():
+            self.target_list.setCurrentItem(None)
+        self._update()
+
+    def shown(self) -> list[str]:
+        """The targets the filter leaves, as listed."""
+        return [self.target_list.item(r).text() for r in range(self.target_list.count())
+                if not self.target_list.item(r).isHidden()]
+
+    def choose(self, uuid: str) -> None:
+        for row in range(self.target_list.count()):
+            item = self.target_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == uuid:
+                self.target_list.setCurrentItem(item)
+
+    def target(self) -> str | None:
+        item = self.target_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None and not item.isHidden() else None
+
+    def ready(self) -> bool:
+        return self.target() is not None and bool(self.reason_edit.text().strip())
+
+    def values(self) -> tuple[str, str]:
+        return self.target(), self.reason_edit.text().strip()
+
+
 class DeleteDialog(FormDialog):
     """Asks before a deletion, saying what cites or names the record (those references will
     point at nothing) and that the deleted content stays in the audit log."""

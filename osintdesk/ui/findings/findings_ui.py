@@ -1,7 +1,8 @@
 """What findings add to the main window: the Entities, Events and Claims pages, the Findings
 menu (add an entity, a link, an event, a claim; merge; cite; change a claim's status;
 delete), "Cite in a claim…" and "Make an entity…" on a passage selected in the source
-viewer, and "Cite this flight in a claim…" in the flight detail.
+viewer, "Tie to…" on the source shown there (and what it is tied to, each tie removable),
+and "Cite this flight in a claim…" in the flight detail.
 
 Every change runs on the window's task runner with the worker's own writable ``Case``; the
 pages are re-read when it is done, and an error a user caused shows in the window's error
@@ -23,8 +24,9 @@ from ...store import Case
 from ...store.header import is_writable
 from ...timefmt import display_date
 from ..sources.viewer import TextSelection
+from .detail import parse_anchor, parse_untie, source_ties_html
 from .dialogs import (CitationDialog, ClaimDialog, DeleteDialog, EntityDialog, EventDialog,
-                      LinkDialog, MergeDialog, StatusDialog)
+                      LinkDialog, MergeDialog, StatusDialog, TieDialog)
 from .models import entity_rows
 from .pages import ClaimsPage, EntitiesPage, EventsPage, RecordPage, SuggestionsPage
 
@@ -46,6 +48,7 @@ class FindingsUi(QObject):
         for page in self.pages:
             window.add_page(page)
             page.open_record.connect(self.open_record)
+            page.untie_requested.connect(self.untie_dialog)
             page.selection_changed.connect(lambda _row: self._update_actions())
         self.suggestions_page = SuggestionsPage()
         window.add_page(self.suggestions_page)
@@ -96,6 +99,13 @@ class FindingsUi(QObject):
             "Cite in a Claim…", self.cite_selection_dialog, "action_cite_selection")
         self.action_entity_from_selection = viewer.add_selection_action(
             "Make an Entity…", self.entity_from_selection_dialog, "action_entity_from_selection")
+        self.action_tie = viewer.add_source_action("Tie to…", self.tie_dialog, "action_tie_source")
+        self.action_tie.setToolTip("Tie this source by hand to an aircraft, a flight, an event or "
+                                   "an entity it is about when its text never names it")
+        viewer.set_details_provider(lambda case, uuid: source_ties_html(views.tie_rows(case, uuid)))
+        viewer.link_activated.connect(self._link_activated)
+        window.aircraft_page.open_record.connect(self.open_record)
+        window.flights_page.detail.open_record.connect(self.open_record)
         self.cite_flight_button = _button("Cite This Flight in a Claim…",
                                           self.action_cite_flight.trigger, "cite_flight")
         window.flights_page.detail.add_tool(self.cite_flight_button)
@@ -373,6 +383,47 @@ class FindingsUi(QObject):
         from ...findings.suggestions import accept_suggestion
         return self.run_write("Accepting suggestion", lambda case: accept_suggestion(case, suggestion),
                               lambda entity: self.show_record("entity", entity.id))
+
+    # ------------------------------------------------------------ ties
+
+    def tie_dialog(self, source_uuid: str):
+        """Tie the source shown in the viewer to an aircraft, a flight, an event or an entity."""
+        if not self.writable():
+            return None
+        case = self.window.case
+        dialog = TieDialog(views.record_label(case, "source", source_uuid), views.tie_targets(case),
+                           self.window)
+        return self._open(dialog, lambda: self.tie(source_uuid, *dialog.values()))
+
+    def tie(self, source_uuid: str, target: str, reason: str):
+        from ...findings.ties import tie_source
+        return self.run_write("Tying source", lambda case: tie_source(case, source_uuid, target, reason))
+
+    def untie_dialog(self, tie_uuid: str):
+        """Ask before taking a tie back (its content stays in the audit log)."""
+        case = self.window.case
+        found = queries.get_tie(case, tie_uuid) if self.writable() else None
+        if found is None:
+            return None
+        tie = views.tie_row(case, found)
+        label = (f"the tie of {views.record_label(case, 'source', tie['source_uuid'])} to "
+                 f"{tie['target']} ({tie['reason']})")
+        dialog = DeleteDialog(label, [], self.window)
+        dialog.setWindowTitle("Remove tie")
+        dialog.ok_button.setText("Remove tie")
+        return self._open(dialog, lambda: self.untie(tie_uuid, dialog.reason()))
+
+    def untie(self, tie_uuid: str, reason: str | None = None):
+        from ...findings.ties import untie
+        return self.run_write("Removing tie", lambda case: untie(case, tie_uuid, reason))
+
+    def _link_activated(self, url: str) -> None:
+        """A link in the source viewer's details: open the record, or remove a tie."""
+        found = parse_anchor(url)
+        if found is not None:
+            self.open_record(*found)
+        elif parse_untie(url):
+            self.untie_dialog(parse_untie(url))
 
     # ------------------------------------------------------------ jumping to a record
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushB
 from ...findings import ftm, queries, views
 from ...sources import queries as source_queries
 from ..pages import CasePage, make_table_view
-from .detail import claim_html, entity_html, event_html, parse_anchor
+from .detail import claim_html, entity_html, event_html, parse_anchor, parse_untie
 from .models import (CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows,
                      entity_rows, event_rows)
 
@@ -28,6 +28,7 @@ class RecordPage(CasePage):
     placeholder = "Filter…"
     empty_detail = ""
     open_record = Signal(str, str)
+    untie_requested = Signal(str)        # a tie's id, from its "remove…" link
     selection_changed = Signal(object)   # the selected row (a dict) or None
 
     def __init__(self, parent=None):
@@ -141,6 +142,8 @@ class RecordPage(CasePage):
         found = parse_anchor(url.toString())
         if found is not None:
             self.open_record.emit(*found)
+        elif parse_untie(url.toString()):
+            self.untie_requested.emit(parse_untie(url.toString()))
 
 
 class EntitiesPage(RecordPage):

@@ -59,6 +59,7 @@ class SourceViewer(QWidget):
     """
 
     diff_shown = Signal(object)   # CaptureDiff, once its page is in the diff view
+    link_activated = Signal(str)  # a link in the details (under the heading, in Metadata)
 
     def __init__(self, writer: CaseRunner | None = None, reader: CaseRunner | None = None,
                  parent=None):
@@ -72,6 +73,8 @@ class SourceViewer(QWidget):
         self.query: str | None = None
         self.last_diff: CaptureDiff | None = None
         self._diff_generation = 0      # bumped when another source is shown
+        self.details_provider: Callable[[object, str], str] | None = None
+        self.source_actions: list[QAction] = []
 
         self.heading = QLabel(objectName="source_heading")
         self.heading.setTextFormat(Qt.TextFormat.RichText)
@@ -87,7 +90,15 @@ class SourceViewer(QWidget):
         self.export_button.clicked.connect(lambda: self.export_dialog("body"))
         self.export_menu = QMenu(self.export_button)
         self.export_button.setMenu(self.export_menu)
-        top = QHBoxLayout()
+        # What other parts of the window say about the source (what it is tied to); their
+        # actions on the whole source go at the end of the capture row (``source_bar``).
+        self.details = QLabel(objectName="source_details")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.details.linkActivated.connect(self.link_activated)
+        self.details.setVisible(False)
+        top = self.source_bar = QHBoxLayout()
         top.addWidget(QLabel("Capture:"))
         top.addWidget(self.capture_combo, 1)
         top.addWidget(self.export_button)
@@ -102,6 +113,7 @@ class SourceViewer(QWidget):
         self._text = ""
         self.tabs.addTab(self._text_tab(), "Text")
         self.metadata = OfflineBrowser(objectName="source_metadata")
+        self.metadata.anchorClicked.connect(lambda url: self.link_activated.emit(url.toString()))
         self.tabs.addTab(self.metadata, "Metadata")
         self.tabs.addTab(self._captures_tab(), "Captures")
         self.tabs.addTab(self._notes_tab(), "Notes && grading")
@@ -109,6 +121,7 @@ class SourceViewer(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(self.heading)
+        layout.addWidget(self.details)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self.show_source(None, None)
@@ -163,6 +176,39 @@ class SourceViewer(QWidget):
         self._text_selection_changed()
         return action
 
+    def add_source_action(self, text: str, handler: Callable[[str], object],
+                          name: str | None = None) -> QAction:
+        """An action on the source shown (``handler(source_uuid)``): a button in the capture
+        row and an entry of the Text tab's context menu, enabled while a source is shown
+        and can be written to."""
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(
+            lambda _c=False: handler(self.source["uuid"]) if self.source is not None else None)
+        self.source_actions.append(action)
+        button = QToolButton()
+        button.setDefaultAction(action)
+        self.source_bar.addWidget(button)
+        action.setEnabled(self.writer is not None and self.source is not None)
+        return action
+
+    def set_details_provider(self, provider: Callable[[object, str], str] | None) -> None:
+        """``provider(case, source_uuid)`` gives HTML shown under the heading and at the top
+        of the Metadata tab (links there emit ``link_activated``)."""
+        self.details_provider = provider
+        self.show_source(self.case, self.source["uuid"] if self.source else None,
+                         self.capture["uuid"] if self.capture else None, self.query)
+
+    def details_html(self) -> str:
+        if self.details_provider is None or self.case is None or self.source is None:
+            return ""
+        return self.details_provider(self.case, self.source["uuid"])
+
+    def _show_details(self, text: str) -> None:
+        self.details.setText(text)
+        self.details.setVisible(bool(text))
+
     def _run_selection_action(self, handler) -> None:
         selection = self.text_selection()
         if selection is not None:
@@ -197,14 +243,20 @@ class SourceViewer(QWidget):
         for action in self.selection_actions:
             action.setEnabled(enabled)
 
-    def _text_menu(self, position) -> None:
+    def text_menu(self) -> QMenu:
+        """The Text tab's context menu: copy and select, then the actions on the selected
+        passage, then those on the whole source."""
         menu = self.text_view.createStandardContextMenu()
-        if self.selection_actions:
-            menu.addSeparator()
-            for action in self.selection_actions:
-                menu.addAction(action)
+        for actions in (self.selection_actions, self.source_actions):
+            if actions:
+                menu.addSeparator()
+                for action in actions:
+                    menu.addAction(action)
         self._menu = menu
-        menu.popup(self.text_view.viewport().mapToGlobal(position))
+        return menu
+
+    def _text_menu(self, position) -> None:
+        self.text_menu().popup(self.text_view.viewport().mapToGlobal(position))
 
     def _captures_tab(self) -> QWidget:
         widget = QWidget()
@@ -299,6 +351,7 @@ class SourceViewer(QWidget):
             self.captures_model.set_source(None, None)
             self._show_capture(None)
             self._set_writable(False)
+            self._show_details("")
             return
         self.captures = queries.captures_of(case, source_uuid)
         for c in self.captures:
@@ -316,13 +369,15 @@ class SourceViewer(QWidget):
         self.capture_combo.setCurrentIndex(index)
         self.capture_combo.blockSignals(False)
         self.heading.setText(heading_html(self.source))
+        self._show_details(self.details_html())
         self._show_notes()
         self._set_writable(self.writer is not None and case is not None)
         self._show_capture(self.captures[index]["uuid"] if self.captures else None)
 
     def _set_writable(self, enabled: bool) -> None:
         for w in (self.add_note_button, self.add_tag_button, self.remove_tag_button,
-                  self.save_grading_button, self.export_button, self.note_edit, self.tag_edit):
+                  self.save_grading_button, self.export_button, self.note_edit, self.tag_edit,
+                  *self.source_actions):
             w.setEnabled(enabled)
 
     def _capture_chosen(self, index: int) -> None:
@@ -347,7 +402,8 @@ class SourceViewer(QWidget):
         text = queries.capture_text(case, capture_uuid)   # read once: the page and the text tab
         self._render_page(text)
         self._show_text(text)
-        self.metadata.show_page(metadata_html(self.case, self.source, self.capture), None, None)
+        self.metadata.show_page(self.details_html() + metadata_html(self.case, self.source, self.capture),
+                                None, None)
         for role, key, label in (("body", "body_sha256", "Body, exactly as received"),
                                  ("decoded", "decoded_sha256", "Body, decoded (gzip undone)"),
                                  ("warc", "warc_sha256", "WARC file"),
