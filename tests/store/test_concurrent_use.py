@@ -348,3 +348,44 @@ def test_the_writer_s_note_of_a_killed_writer_is_not_believed_and_is_swept(case_
         assert sidecar.read_writer(case_path) is None
         case.record_event("export")   # the dead writer's lock went with it
     assert told == []
+
+
+# ------------------------------------------------------------------ kill -9 mid-write
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_an_import_killed_while_it_writes_leaves_a_valid_case_and_nothing_beside_it(
+        case_path, tmp_path, trial):
+    from osintdesk.flights.ingest import import_flight_file
+    from osintdesk.verification import verify_case
+    big = samples.write_fr24_csv(tmp_path / f"RA-86496-{trial}.csv",
+                                 samples.synthetic_flight("UUEE", "ZKPY", step_s=1.0, seed=trial))
+    importer = cli("import-flights", case_path, big)
+    note = sidecar.work_root(case_path) / sidecar.WRITER_NOTE
+    deadline = time.monotonic() + 60
+    while not note.exists() and importer.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    kill9(importer)
+    with Case.open(case_path, examiner="Bob") as case:
+        assert not sidecar.work_root(case_path).exists()   # the dead writer's note is gone
+        report = verify_case(case)
+        assert report.ok, report.failures
+        imports = case.counts()["flight-import"]
+        assert imports in (0, 1)   # all or nothing, whenever the kill landed
+        result = import_flight_file(case, big)
+        assert result.already_imported == (imports == 1)
+        assert verify_case(case).ok
+    assert not list(tmp_path.glob(".*partial*")) and not Path(f"{case_path}-journal").exists()
+
+
+def test_a_verify_that_cannot_record_its_result_still_gives_it(case_path):
+    holder = hold_lock(case_path)
+    try:
+        verify = cli("--wait", "0.3", "verify", case_path)
+        out, err = verify.communicate(timeout=120)
+    finally:
+        release(holder)
+    assert verify.returncode == 0, out + err
+    assert out.startswith(f"OK: {case_path}: ")
+    assert "Note: this result was not recorded: " in err and "is busy" in err
+    assert "Traceback" not in err
