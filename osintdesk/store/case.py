@@ -43,6 +43,8 @@ DEFAULT_WAIT_S = 60.0
 _SHORT_BUSY_MS = 5000
 #: Each attempt at the write lock waits this long inside SQLite before we look again.
 _LOCK_POLL_MS = 200
+#: A write still going after this long leaves a note saying who writes (seconds).
+_NOTE_DELAY_S = 0.1
 
 WaitNotice = Callable[[str], None]
 
@@ -101,6 +103,7 @@ class Case:
         #: what this process is doing, for the note other processes read ("import")
         self.activity = activity
         self._session: Path | None = None
+        self._note = sidecar.WriterNoteKeeper(path, delay_s=_NOTE_DELAY_S)
 
     # ---------------------------------------------------------------- opening
 
@@ -257,12 +260,15 @@ class Case:
         try:
             if not self.readonly:
                 with contextlib.suppress(sqlite3.Error):
-                    # A reader still open elsewhere keeps the log; the next close folds it in.
-                    self.conn.execute("PRAGMA busy_timeout = 1000")
+                    # Another process reading or writing keeps the log (the next close folds
+                    # it in); only a case this process changed waits a moment for it.
+                    wait_ms = 1000 if self.conn.total_changes else 0
+                    self.conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
                     self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             self.conn.close()
             self.conn = None
+            self._note.stop()
             sidecar.remove_session_dir(self._session)
             self._session = None
 
@@ -299,8 +305,9 @@ class Case:
                 yield self
             return
         self._begin_write()
-        noted = (not self.readonly and sidecar.write_writer(
-            self.path, examiner=self.examiner, activity=self.activity, since_utc=self._now()))
+        if not self.readonly:
+            self._note.begin(examiner=self.examiner, activity=self.activity,
+                             since_utc=self._now())
         try:
             yield self
         except BaseException:
@@ -310,8 +317,7 @@ class Case:
         else:
             self.conn.execute("COMMIT")
         finally:
-            if noted:
-                sidecar.clear_writer(self.path)
+            self._note.end()
 
     def _begin_write(self) -> None:
         """Take the write lock, waiting up to ``wait_s`` for another process to finish.
@@ -319,7 +325,7 @@ class Case:
         Tells ``on_wait`` once that it waits (again when whom it waits for changes);
         past the limit raises :class:`CaseBusyError` with nothing changed.
         """
-        deadline, told = None, None
+        started, told = None, None
         self.conn.execute(f"PRAGMA busy_timeout = {_LOCK_POLL_MS}")
         try:
             while True:
@@ -330,14 +336,17 @@ class Case:
                     if not _is_busy(exc):
                         raise
                 now = time.monotonic()
-                deadline = deadline or now + self.wait_s
+                started = started or now
                 who, doing, key = self._lock_holder()
-                if now >= deadline:
+                if now >= started + self.wait_s:
                     raise CaseBusyError(
                         f"is busy: {who} has been writing to it for more than "
                         f"{self.wait_s:g} s{f' ({doing})' if doing else ''}; nothing was "
                         "changed, try again when it has finished", path=self.path)
-                if self.on_wait is not None and key != told:
+                # A writer's note is written once its write has lasted a moment: an unknown
+                # holder is named only when it stays unknown.
+                settled = key or now >= started + 2 * _NOTE_DELAY_S
+                if self.on_wait is not None and key != told and settled:
                     self.on_wait(f"waiting for {self.path} ({who} is writing"
                                  + (f": {doing})" if doing else " to it)"))
                     told = key

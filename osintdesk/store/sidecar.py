@@ -15,6 +15,8 @@ import json
 import os
 import shutil
 import socket
+import threading
+import time
 import uuid as uuidlib
 from pathlib import Path
 
@@ -146,3 +148,63 @@ def read_writer(case_file: Path) -> dict | None:
     note["alive"] = not (note.get("host") == _host() and isinstance(pid, int)
                          and not process_alive(pid))
     return note
+
+
+class WriterNoteKeeper:
+    """Writes the writer's note for writes that last, from a helper thread.
+
+    A short write (most are a few milliseconds) never touches the disk for it: creating a
+    file costs about as much as the write itself. A write still going after ``delay_s``
+    gets its note, well before a waiting process first looks (it polls for the lock).
+    """
+
+    def __init__(self, case_file: Path, *, delay_s: float = 0.1):
+        self.case_file = case_file
+        self.delay_s = delay_s
+        self._cond = threading.Condition()
+        self._pending: dict | None = None
+        self._started = 0.0
+        self._written = False
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def begin(self, *, examiner: str, activity: str | None, since_utc: str) -> None:
+        """A write has taken the lock."""
+        with self._cond:
+            self._pending = {"examiner": examiner, "activity": activity, "since_utc": since_utc}
+            self._started = time.monotonic()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name=f"writer note {self.case_file.name}")
+                self._thread.start()
+            self._cond.notify()
+
+    def end(self) -> None:
+        """The write has committed or rolled back: its note (if any) goes."""
+        with self._cond:   # the thread writes under this lock: never half a note left
+            self._pending = None
+            written, self._written = self._written, False
+        if written:
+            clear_writer(self.case_file)
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._stopped:
+                if self._pending is None or self._written:
+                    self._cond.wait()
+                    continue
+                remaining = self._started + self.delay_s - time.monotonic()
+                if remaining > 0:
+                    self._cond.wait(remaining)
+                    continue
+                self._written = write_writer(self.case_file, **self._pending)
+                if not self._written:
+                    self._pending = None   # cannot be written: do not try again and again

@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,11 +24,13 @@ from tests.support import flight_samples as samples
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and chmod are POSIX")
 
 HOLD = """
-import sys
-from osintdesk.store import Case
+import sys, time
+from osintdesk.store import Case, sidecar
 case = Case.open(sys.argv[1], examiner="Alice", activity="import-flights")
 with case.transaction():
     {work}
+    while sidecar.read_writer(case.path) is None:   # a write that lasts gets its note
+        time.sleep(0.01)
     print("holding", flush=True)
     sys.stdin.readline()
 case.close()
@@ -46,9 +47,10 @@ def cli(*args, **popen):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
-def python(code: str, *args, stdin=subprocess.PIPE):
+def python(code: str, *args, stdin=subprocess.PIPE, env=None):
     return subprocess.Popen([sys.executable, "-c", code, *map(str, args)], stdin=stdin,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
 
 
 def expect_line(proc, stream, text: str) -> str:
@@ -182,7 +184,7 @@ def test_a_lock_held_by_another_program_is_named_as_such(case_path):
     other.execute("BEGIN IMMEDIATE")
     try:
         told = []
-        with Case.open(case_path, examiner="Bob", wait_s=0.2, on_wait=told.append) as case:
+        with Case.open(case_path, examiner="Bob", wait_s=1, on_wait=told.append) as case:
             with pytest.raises(CaseBusyError, match="is busy: another program has been writing"):
                 case.record_event("export")
         assert told == [f"waiting for {case_path} (another program is writing to it)"]
@@ -294,7 +296,7 @@ def test_old_partial_files_beside_the_case_are_swept_when_it_is_opened_for_writi
 
 
 def test_a_killed_capture_leaves_its_files_beside_the_case_and_they_are_swept(
-        case_path, page_server):
+        case_path, page_server, tmp_path):
     script = """
 import sys, requests
 from osintdesk.store import Case
@@ -304,8 +306,9 @@ case = Case.open(sys.argv[1], examiner="Alice")
 capture_one(case, sys.argv[2], CaptureSettings(), requests.Session())
 """
     page_server.slow_delay_s = 60
-    shared_before = set(Path(tempfile.gettempdir()).glob("capture-*"))
-    capturer = python(script, case_path, page_server.base_url + "/slow")
+    shared = tmp_path / "shared-temp"   # the process's temp folder, watched
+    shared.mkdir()
+    capturer = python(script, case_path, page_server.base_url + "/slow", env={"TMPDIR": str(shared)})
     root = sidecar.work_root(case_path)
     deadline = time.monotonic() + 30
     while not list(root.glob("*/capture-*/*")) and time.monotonic() < deadline:
@@ -315,7 +318,7 @@ capture_one(case, sys.argv[2], CaptureSettings(), requests.Session())
     page_server.slow_delay_s = 2.0
     folders = list(root.glob("*/capture-*"))
     assert folders, "the capture's files were not beside the case"
-    assert set(Path(tempfile.gettempdir()).glob("capture-*")) == shared_before
+    assert list(shared.iterdir()) == []
     assert oct(root.stat().st_mode & 0o777) == "0o700"
     assert oct(folders[0].parent.stat().st_mode & 0o777) == "0o700"
     with Case.open(case_path, examiner="Bob") as case:
