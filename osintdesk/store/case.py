@@ -103,7 +103,8 @@ class Case:
         #: what this process is doing, for the note other processes read ("import")
         self.activity = activity
         self._session: Path | None = None
-        self._note = sidecar.WriterNoteKeeper(path, delay_s=_NOTE_DELAY_S)
+        self._note: sidecar.WriterNoteKeeper | None = sidecar.WriterNoteKeeper(
+            path, delay_s=_NOTE_DELAY_S)
 
     # ---------------------------------------------------------------- opening
 
@@ -135,6 +136,7 @@ class Case:
             try:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 case = cls(partial, conn, examiner=examiner, readonly=False, clock=clock)
+                case._note = None   # nobody else can see the case being made: no note, no thread
                 case._migrate(from_version=0, creating=True)
                 now = case._now()
                 meta = {"uuid": str(uuidlib.uuid4()), "title": title.strip(),
@@ -268,7 +270,8 @@ class Case:
         finally:
             self.conn.close()
             self.conn = None
-            self._note.stop()
+            if self._note is not None:
+                self._note.stop()
             sidecar.remove_session_dir(self._session)
             self._session = None
 
@@ -305,7 +308,7 @@ class Case:
                 yield self
             return
         self._begin_write()
-        if not self.readonly:
+        if not self.readonly and self._note is not None:
             self._note.begin(examiner=self.examiner, activity=self.activity,
                              since_utc=self._now())
         try:
@@ -317,7 +320,8 @@ class Case:
         else:
             self.conn.execute("COMMIT")
         finally:
-            self._note.end()
+            if self._note is not None:
+                self._note.end()
 
     def _begin_write(self) -> None:
         """Take the write lock, waiting up to ``wait_s`` for another process to finish.
