@@ -50,3 +50,7 @@ class NetworkError(OsintdeskError):
 
 class Cancelled(Exception):
     """Raised inside long work when the user cancelled it; nothing was written."""
+
+
+class CaseBusyError(OsintdeskError):
+    """Another process held the case's write lock for longer than we were asked to wait."""

@@ -9,7 +9,7 @@ import click
 from .main import (Context, case_argument, cli, json_option, open_case, open_for_reading,
                    pass_context, print_json, print_table, progress_bar)
 from .. import timefmt
-from ..errors import OsintdeskError
+from ..errors import CaseBusyError, OsintdeskError
 
 @cli.command("import-flights")
 @case_argument
@@ -41,6 +41,8 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
                     result = import_flight_file(opened, name, fmt=found, aircraft=aircraft,
                                                 options=options, progress=progress)
                 results.append(result.as_dict())
+            except CaseBusyError:
+                raise   # the next file would wait as long again
             except OsintdeskError as exc:
                 failed = True
                 results.append({"file": name, "error": str(exc)})

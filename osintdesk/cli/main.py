@@ -7,6 +7,8 @@ Errors a user can cause print one line on stderr and exit non-zero (2 for bad in
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +23,14 @@ from ..settings import resolve_examiner
 from ..timefmt import display_field
 
 EXIT_VERIFY_FAILED = 1
+EXIT_BUSY = 2
 
 
 @dataclass
 class Context:
     examiner: str
     debug: bool
+    wait_s: float = 60.0
 
 
 class OsintdeskGroup(click.Group):
@@ -43,6 +47,13 @@ class OsintdeskGroup(click.Group):
         except Cancelled:
             click.echo("osintdesk: cancelled; nothing was changed", err=True)
             ctx.exit(130)
+        except sqlite3.OperationalError as exc:
+            # A lock met outside the waiting writers do (a checkpoint, a schema upgrade).
+            if _debug_requested(ctx) or not any(w in str(exc).lower() for w in ("locked", "busy")):
+                raise
+            click.echo("osintdesk: error: the case is busy: another program is writing to it; "
+                       "nothing was changed, try again when it has finished", err=True)
+            ctx.exit(EXIT_BUSY)
 
 
 def _debug_requested(ctx: click.Context) -> bool:
@@ -56,13 +67,17 @@ def _debug_requested(ctx: click.Context) -> bool:
 @click.option("--examiner", metavar="NAME",
               help="Who is working (default: $OSINTDESK_EXAMINER, the settings, the login name).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--wait", "wait_s", type=click.FloatRange(min=0), metavar="SECONDS",
+              default=lambda: os.environ.get("OSINTDESK_WAIT", "60"), show_default="60",
+              help="How long to wait for another osintdesk writing to the same case "
+                   "(also $OSINTDESK_WAIT); then exit 2 with nothing changed.")
 @click.pass_context
-def cli(ctx: click.Context, examiner: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, examiner: str | None, debug: bool, wait_s: float) -> None:
     """osintdesk: build an evidentiary case file offline.
 
     With no command, opens the window.
     """
-    ctx.obj = Context(examiner=resolve_examiner(examiner), debug=debug)
+    ctx.obj = Context(examiner=resolve_examiner(examiner), debug=debug, wait_s=wait_s)
     if ctx.invoked_subcommand is None:
         ctx.exit(_run_gui(ctx.obj, None))
 
@@ -76,8 +91,17 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 
 def open_case(ctx: Context, path: str, *, readonly: bool = False):
+    """Open a case for this command; a write waiting for another process says so on stderr."""
     from ..store import Case
-    return Case.open(path, examiner=ctx.examiner, readonly=readonly)
+    return Case.open(path, examiner=ctx.examiner, readonly=readonly, **busy_options(ctx))
+
+
+def busy_options(ctx: Context) -> dict:
+    """How a command waits for another writer: ``wait_s``, ``on_wait`` and its ``activity``."""
+    current = click.get_current_context(silent=True)
+    activity = " ".join(current.command_path.split()[1:]) if current is not None else None
+    return {"wait_s": ctx.wait_s, "activity": activity or None,
+            "on_wait": lambda text: click.echo(f"osintdesk: {text}", err=True)}
 
 
 def open_for_reading(ctx: Context, path: str):

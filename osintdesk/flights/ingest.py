@@ -286,6 +286,18 @@ def _flights_of_import(case: Case, import_id: int) -> int:
         "WHERE f.first_t <= p.t1 AND f.last_t >= p.t0", (import_id,)).fetchone()[0]
 
 
+def _already_imported(case: Case, sha256: str, result: ImportResult) -> bool:
+    """Fill ``result`` and say so when these bytes were imported before."""
+    previous = case.conn.execute(
+        "SELECT uuid, created_utc, original_name FROM flight_imports WHERE sha256 = ?",
+        (sha256,)).fetchone()
+    if previous:
+        result.already_imported = True
+        result.import_uuid = previous[0]
+        result.message = f"already imported on {display_time(previous[1])} as {previous[2]}; nothing added"
+    return bool(previous)
+
+
 def import_flight_file(case: Case, path: str | os.PathLike, *,
                        fmt: ModuleType | None = None, aircraft: str | None = None,
                        options: dict | None = None,
@@ -302,16 +314,12 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
     sha256, _ = sha256_of_file(path, cancelled=cancelled)
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
-    previous = case.conn.execute(
-        "SELECT uuid, created_utc, original_name FROM flight_imports WHERE sha256 = ?",
-        (sha256,)).fetchone()
-    if previous:
-        result.already_imported = True
-        result.import_uuid = previous[0]
-        result.message = f"already imported on {display_time(previous[1])} as {previous[2]}; nothing added"
+    if _already_imported(case, sha256, result):
         return result
 
     with case.transaction():
+        if _already_imported(case, sha256, result):   # the same file, imported meanwhile
+            return result
         evidence, _ = case.add_evidence_file(
             path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
             details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})

@@ -16,7 +16,7 @@ import requests
 
 from .acquire.documents import ExtractedDocument
 from .acquire.web import CaptureSettings, WebCapture, capture_url, read_captured
-from ..errors import Cancelled, NetworkError, OsintdeskError, ReadOnlyCaseError
+from ..errors import CaseBusyError, Cancelled, NetworkError, OsintdeskError, ReadOnlyCaseError
 from ..store import Case
 from ..store.artifacts import ArtifactChanged
 from ..timefmt import record_stamp_or_none
@@ -82,6 +82,8 @@ def capture(case: Case, urls: list[str], settings: CaptureSettings, session: req
         try:
             outcomes.append(capture_one(case, url, settings, session, step, cancelled,
                                         clock=clock))
+        except CaseBusyError:
+            raise   # the next URL would wait as long again: the whole capture stops
         except OsintdeskError as error:
             if not keep_going:
                 raise
@@ -96,8 +98,11 @@ def capture_one(case: Case, url: str, settings: CaptureSettings, session: reques
                 clock: Clock | None = None) -> CaptureOutcome:
     """Capture one URL into the case, all or nothing. Raises the error that stopped it."""
     url = url.strip()
+    # The capture's files stay beside the case (private to the user), never in a shared
+    # temp folder; a killed capture's folder is swept when the case is next opened.
     web = capture_url(url, session=session, settings=settings, examiner=case.examiner,
-                      clock=clock or case.clock, progress=progress, cancelled=cancelled)
+                      work_dir=case.work_dir(), clock=clock or case.clock, progress=progress,
+                      cancelled=cancelled)
     try:
         document = read_captured(web, check_cancel=lambda: _check(cancelled))
         return _store(case, web, document, cancelled)

@@ -12,6 +12,7 @@ import json
 import mimetypes
 import os
 import sqlite3
+import time
 import urllib.parse
 import uuid as uuidlib
 from pathlib import Path
@@ -20,10 +21,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import sqlite_utils
 
 from .. import __version__
-from ..errors import CaseExistsError, InputError, NotACaseError, OsintdeskError, ReadOnlyCaseError
-from ..timefmt import record_stamp
+from ..errors import (CaseBusyError, CaseExistsError, InputError, NotACaseError, OsintdeskError,
+                      ReadOnlyCaseError)
+from ..timefmt import display_time, record_stamp
 from . import artifacts as art
-from . import audit
+from . import audit, sidecar
 from .clock import Clock, utc_now
 from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
@@ -35,6 +37,17 @@ if TYPE_CHECKING:
     from .records import RowDigest
 
 CASE_SUFFIX = ".osintcase"
+
+#: How long a writer waits for another process's write lock before giving up (seconds).
+DEFAULT_WAIT_S = 60.0
+#: SQLite's own wait for short locks (a reader during a checkpoint), milliseconds.
+_SHORT_BUSY_MS = 5000
+#: Each attempt at the write lock waits this long inside SQLite before we look again.
+_LOCK_POLL_MS = 200
+#: A write still going after this long leaves a note saying who writes (seconds).
+_NOTE_DELAY_S = 0.1
+
+WaitNotice = Callable[[str], None]
 
 
 def case_path(path: str | os.PathLike) -> Path:
@@ -48,32 +61,59 @@ def _connect(path: Path, *, readonly: bool, immutable: bool = False) -> sqlite3.
         uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
         if immutable:
             uri += "&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, timeout=10)
+        conn = sqlite3.connect(uri, uri=True, timeout=_SHORT_BUSY_MS / 1000)
     else:
-        conn = sqlite3.connect(str(path), timeout=10)
+        conn = sqlite3.connect(str(path), timeout=_SHORT_BUSY_MS / 1000)
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {_SHORT_BUSY_MS}")
     return conn
+
+
+def _wal_of(path: Path) -> Path:
+    return Path(str(path) + "-wal")
+
+
+def _has_wal(path: Path) -> bool:
+    """A write-ahead log with content beside the case: changes not yet folded into the file."""
+    try:
+        return _wal_of(path).stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 class Case:
     """An open case file. Use ``Case.create`` or ``Case.open``; close it (or use ``with``)."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, examiner: str, readonly: bool,
-                 clock: Clock):
+                 clock: Clock, wait_s: float = DEFAULT_WAIT_S, on_wait: WaitNotice | None = None,
+                 activity: str | None = None):
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.examiner = examiner
         self.readonly = readonly
         self.clock = clock
+        #: how long a write waits for another process's lock, and whom it tells that it waits
+        self.wait_s = wait_s
+        self.on_wait = on_wait
+        #: what this process is doing, for the note other processes read ("import")
+        self.activity = activity
+        self._session: Path | None = None
+        self._note: sidecar.WriterNoteKeeper | None = sidecar.WriterNoteKeeper(
+            path, delay_s=_NOTE_DELAY_S)
 
     # ---------------------------------------------------------------- opening
 
     @classmethod
     def create(cls, path: str | os.PathLike, *, title: str, examiner: str,
                number: str | None = None, description: str | None = None,
-               clock: Clock = utc_now) -> "Case":
+               clock: Clock = utc_now, wait_s: float = DEFAULT_WAIT_S,
+               on_wait: WaitNotice | None = None, activity: str | None = None) -> "Case":
         """Create a new case file at ``path`` (``.osintcase`` is added) and open it."""
         path = case_path(path)
         if not title or not title.strip():
@@ -86,14 +126,18 @@ class Case:
         if not os.access(path.parent, os.W_OK):
             raise ReadOnlyCaseError(f"cannot create a case in {path.parent} (not writable)",
                                     path=path)
-        # Build the case under a temporary name and move it into place when complete,
-        # so an interrupted 'new' never leaves a half-made case behind.
-        partial = path.with_name(f".{path.name}.{uuidlib.uuid4().hex[:8]}.partial")
+        # Build the case in this process's work folder and move it into place when complete,
+        # so an interrupted 'new' never leaves a half-made case behind (and what a killed
+        # one left is swept here and when the case is opened for writing).
+        sidecar.sweep(path)
+        session = sidecar.new_session_dir(path)
+        partial = session / f"{path.name}.partial"
         try:
             conn = sqlite3.connect(str(partial))
             try:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 case = cls(partial, conn, examiner=examiner, readonly=False, clock=clock)
+                case._note = None   # nobody else can see the case being made: no note, no thread
                 case._migrate(from_version=0, creating=True)
                 now = case._now()
                 meta = {"uuid": str(uuidlib.uuid4()), "title": title.strip(),
@@ -111,19 +155,28 @@ class Case:
                 conn.close()
             _move_into_place(partial, path)
         finally:
-            for leftover in (partial, Path(str(partial) + "-wal"), Path(str(partial) + "-shm")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
-        return cls.open(path, examiner=examiner, clock=clock)
+            sidecar.remove_session_dir(session)
+        return cls.open(path, examiner=examiner, clock=clock, wait_s=wait_s, on_wait=on_wait,
+                        activity=activity)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, examiner: str, readonly: bool = False,
-             clock: Clock = utc_now, progress: Callable[[int, int], None] | None = None) -> "Case":
+             clock: Clock = utc_now, progress: Callable[[int, int], None] | None = None,
+             wait_s: float = DEFAULT_WAIT_S, on_wait: WaitNotice | None = None,
+             activity: str | None = None) -> "Case":
         """Open an existing case; upgrade its schema when it is older than this app.
 
         Anything that is not an osintdesk case, or a case from a newer version, is
         refused before SQLite writes a byte to it. An upgrade calls ``progress(done,
-        total)`` after each step (each step is one transaction).
+        total)`` after each step (each step is one transaction). A write waits up to
+        ``wait_s`` seconds for another process's write lock, calling ``on_wait(text)``
+        when it starts waiting (and when whom it waits for changes), then raises
+        :class:`CaseBusyError`. ``activity`` (``"import"``) is what other processes are
+        told this one is doing while it writes.
+
+        A write-protected case is read as committed: through its write-ahead log when a
+        crash (or another program) left one, or refused with a clear message when that
+        log cannot be read.
         """
         path = Path(path)
         version = check_case_header(path)
@@ -131,11 +184,24 @@ class Case:
         if not readonly and not writable:
             raise ReadOnlyCaseError(
                 "is read-only; it can be inspected (info, verify) but not changed", path=path)
+        if not readonly:
+            sidecar.sweep(path)
+        # immutable=1 ignores a write-ahead log, so it is only for a protected file without one.
+        through_wal = readonly and not writable and _has_wal(path)
+        if through_wal and not os.access(_wal_of(path), os.R_OK):
+            raise ReadOnlyCaseError(_UNREADABLE_WAL.format(wal=_wal_of(path).name), path=path)
         try:
-            conn = _connect(path, readonly=readonly, immutable=readonly and not writable)
+            conn = _connect(path, readonly=readonly,
+                            immutable=readonly and not writable and not through_wal)
+            if through_wal:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
+            if through_wal:
+                raise ReadOnlyCaseError(_UNREADABLE_WAL.format(wal=_wal_of(path).name)
+                                        + f" ({exc})", path=path) from None
             raise NotACaseError(f"cannot be opened ({exc})", path=path) from None
-        case = cls(path, conn, examiner=examiner, readonly=readonly, clock=clock)
+        case = cls(path, conn, examiner=examiner, readonly=readonly, clock=clock, wait_s=wait_s,
+                   on_wait=on_wait, activity=activity)
         try:
             case._check_identity()
             version = case.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -195,10 +261,28 @@ class Case:
         try:
             if not self.readonly:
                 with contextlib.suppress(sqlite3.Error):
+                    # Another process reading or writing keeps the log (the next close folds
+                    # it in); only a case this process changed waits a moment for it.
+                    wait_ms = 1000 if self.conn.total_changes else 0
+                    self.conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
                     self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             self.conn.close()
             self.conn = None
+            if self._note is not None:
+                self._note.stop()
+            sidecar.remove_session_dir(self._session)
+            self._session = None
+
+    def work_dir(self) -> Path:
+        """A folder for this process's temporary files, beside the case and private to the user.
+
+        Removed when the case is closed; what a killed process left is swept when the case
+        is next opened for writing.
+        """
+        if self._session is None or not self._session.is_dir():
+            self._session = sidecar.new_session_dir(self.path)
+        return self._session
 
     def __enter__(self) -> "Case":
         return self
@@ -222,7 +306,10 @@ class Case:
             with self.db.atomic():
                 yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin_write()
+        if not self.readonly and self._note is not None:
+            self._note.begin(examiner=self.examiner, activity=self.activity,
+                             since_utc=self._now())
         try:
             yield self
         except BaseException:
@@ -231,6 +318,54 @@ class Case:
             raise
         else:
             self.conn.execute("COMMIT")
+        finally:
+            if self._note is not None:
+                self._note.end()
+
+    def _begin_write(self) -> None:
+        """Take the write lock, waiting up to ``wait_s`` for another process to finish.
+
+        Tells ``on_wait`` once that it waits (again when whom it waits for changes);
+        past the limit raises :class:`CaseBusyError` with nothing changed.
+        """
+        started, told = None, None
+        self.conn.execute(f"PRAGMA busy_timeout = {_LOCK_POLL_MS}")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                now = time.monotonic()
+                started = started or now
+                who, doing, key = self._lock_holder()
+                if now >= started + self.wait_s:
+                    raise CaseBusyError(
+                        f"is busy: {who} has been writing to it for more than "
+                        f"{self.wait_s:g} s{f' ({doing})' if doing else ''}; nothing was "
+                        "changed, try again when it has finished", path=self.path)
+                # A writer's note is written once its write has lasted a moment: an unknown
+                # holder is named only when it stays unknown.
+                settled = key or now >= started + 2 * _NOTE_DELAY_S
+                if self.on_wait is not None and key != told and settled:
+                    self.on_wait(f"waiting for {self.path} ({who} is writing"
+                                 + (f": {doing})" if doing else " to it)"))
+                    told = key
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {_SHORT_BUSY_MS}")
+
+    def _lock_holder(self) -> tuple[str, str, tuple]:
+        """Who holds the write lock and what they do, as far as the writer's note tells."""
+        note = sidecar.read_writer(self.path)
+        if note is None or not note.get("alive", True):
+            return "another program", "", ()
+        what = note.get("activity") or "a change"
+        examiner = note.get("examiner") or "someone"
+        since = note.get("since_utc")
+        doing = f"{what} by {examiner}" + (f" since {display_time(since)}" if since else "")
+        return "another osintdesk", doing, (note.get("pid"), what, examiner)
 
     def _log(self, action: str, object_type: str | None = None, object_id: str | None = None,
              object_hash: str | None = None, details: dict | None = None) -> audit.AuditEntry:
@@ -543,6 +678,12 @@ class Case:
                 "time_utc": last.time_utc, "examiner": last.examiner,
                 "ok": bool(last.details.get("ok"))},
         }
+
+
+_UNREADABLE_WAL = (
+    "is write-protected and has changes in its write-ahead log ({wal}) that cannot be "
+    "read without write access; make the case and its folder writable once and open it "
+    "(osintdesk folds the log in), or copy the case with its {wal} file to a writable folder")
 
 
 def _size_of(source: art.ArtifactSource) -> int | None:

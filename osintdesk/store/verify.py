@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterator, Sequence
 
+from ..errors import CaseBusyError
 from ..filebytes import HashingWriter
 from . import audit
 from .case import Case
@@ -282,7 +283,11 @@ def verify_and_record(case: Case, *, progress: Progress | None = None,
                "failure_count": len(report.failures),
                "failures": [str(f) for f in report.failures[:MAX_RECORDED_FAILURES]],
                "audit_head": report.audit_head}
-    case.record_event("verify", object_type="case", object_id=case.uuid,
-                      details=details)
+    try:
+        case.record_event("verify", object_type="case", object_id=case.uuid,
+                          details=details)
+    except CaseBusyError as busy:   # the result stands; only its record waits for a free case
+        report.recorded_note = f"this result was not recorded: {busy}"
+        return report
     report.recorded = True
     return report
