@@ -19,7 +19,7 @@ from ..store.verify import VerifyReport
 from ..timefmt import record_stamp
 from . import minisign
 from .keys import ExaminerKey, Keyring
-from .minisign import PublicKey, SignatureError
+from .minisign import SignatureError
 
 STATEMENT_TITLE = "osintdesk checkpoint"
 STATEMENT_FIELDS = (("case", "case"), ("entry", "seq"), ("head", "hash"), ("signed", "time"),
