@@ -232,9 +232,13 @@ def get_record(case: Case, kind: str, uuid: str) -> dict | None:
 
 
 def citations_of(case: Case, owner_uuid: str) -> list[dict]:
-    """What backs a claim, a link, an event or an entity, in the order it was cited."""
-    return _rows(case, "SELECT * FROM citations WHERE owner_uuid = ? ORDER BY created_utc, uuid",
-                 [owner_uuid])
+    """What backs a claim, a link, an event or an entity, in the order it was cited; an
+    entity's includes what backed the entities merged into it (their citations keep the id
+    they were made with)."""
+    ids = [owner_uuid, *aliases_of(case, owner_uuid)]
+    marks = ", ".join("?" * len(ids))
+    return _rows(case, f"SELECT * FROM citations WHERE owner_uuid IN ({marks}) "
+                       "ORDER BY created_utc, uuid", ids)
 
 
 def cited_by(case: Case, uuid: str) -> list[dict]:

@@ -99,6 +99,20 @@ def test_merge_keeps_the_merged_id_valid(case):
     assert verify_case(case).ok
 
 
+def test_merge_keeps_what_backed_the_merged_entity(case):
+    """The merged entity's citations keep its id: the one it became lists them as its own."""
+    from osintdesk.findings import views
+    from osintdesk.findings.citations import add_citation
+    shoigu = add_entity(case, "Person", "Sergei Shoigu")
+    again = add_entity(case, "Person", "S. K. Shoigu")
+    add_citation(case, "entity", again.id, article_source(case)["uuid"], quote="Il-62M landed")
+    merge_entities(case, shoigu.id, again.id)
+    [row] = [r for r in views.entity_rows(case, "Person") if r["id"] == shoigu.id]
+    assert row["citations"] == 1
+    [backed] = views.entity_detail(case, shoigu.id)["citations"]
+    assert backed["owner_uuid"] == again.id and backed["quote"] == "Il-62M landed"
+
+
 def test_hand_aircraft_merges_into_the_tracked_one(case):
     tracked = queries.resolve_entity_id(case, "155abc")
     hand = add_entity(case, "Airplane", "RF-86496", [("model", "Il-62M")])
