@@ -70,6 +70,7 @@ def window(qtbot, story):
     win.resize(1400, 900)
     win.show()
     assert win.open_case(str(story))
+    settle(qtbot, win)
     yield win
     win.runner.wait()
 
@@ -79,12 +80,26 @@ def state(window):
     return hashlib.sha256(window.case.path.read_bytes()).hexdigest(), window.case.audit_count()
 
 
+def settle(qtbot, window):
+    """Wait until every task is done: the pages read on the task runner."""
+    qtbot.waitUntil(lambda: not window.runner.active, timeout=20000)
+
+
+def select(qtbot, page, record_id) -> bool:
+    """Select a record and wait for its detail (read on the task runner)."""
+    with qtbot.waitSignal(page.detail_shown, timeout=20000):
+        assert page.select(record_id)
+    return True
+
+
 def run_dialog(qtbot, window, dialog):
-    """Press OK and wait until the write it starts has been handled; returns the task."""
+    """Press OK and wait until the write it starts and the reads after it have been
+    handled; returns the task."""
     with qtbot.waitSignal(window.runner.started, timeout=5000) as started:
         dialog.ok_button.click()
     task = started.args[0]
     qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+    settle(qtbot, window)
     return task
 
 
@@ -104,7 +119,7 @@ def article(case) -> dict:
 # ----------------------------------------------------------------------------- pages
 
 
-def test_entities_page_lists_what_the_domain_returns(window):
+def test_entities_page_lists_what_the_domain_returns(qtbot, window):
     ui = window.findings_ui
     page = window.show_page("Entities")
     assert page is ui.entities_page
@@ -112,7 +127,7 @@ def test_entities_page_lists_what_the_domain_returns(window):
     assert [r["id"] for r in rows(page)] == [e.id for e in expected]
     plane = next(r for r in rows(page) if r["schema"] == "Airplane")
     assert plane["caption"] == "RA-86496" and "Mode-S address: 155abc" in plane["key_properties"]
-    assert page.select(plane["id"])
+    assert select(qtbot, page, plane["id"])
     detail = page.detail.toPlainText()
     for text in ("RA-86496", "Airplane", "Mode-S address", "155abc", "is its operator",
                  "Russian Air Force", "Sources tied to it by hand",
@@ -120,25 +135,28 @@ def test_entities_page_lists_what_the_domain_returns(window):
         assert text in detail, text
     assert "{" not in detail                     # no raw JSON
     kim = next(r for r in rows(page) if r["caption"] == "Kim Jong Un")
-    assert page.select(kim["id"])
+    assert select(qtbot, page, kim["id"])
     assert "Kim-Putin summit at Vostochny" in page.detail.toPlainText()
     assert "2023-09-13 (Asia/Vladivostok)" in page.detail.toPlainText()
 
 
-def test_entities_filter_by_text_and_schema(window):
+def test_entities_filter_by_text_and_schema(qtbot, window):
     page = window.show_page("Entities")
     page.filter_edit.setText("air force")
     assert shown(page) == ["Russian Air Force"]
     page.filter_edit.clear()
-    page.schema_combo.setCurrentIndex(page.schema_combo.findData("Airplane"))
+    with qtbot.waitSignal(page.rows_shown, timeout=20000):
+        page.schema_combo.setCurrentIndex(page.schema_combo.findData("Airplane"))
     assert shown(page) == ["RA-86496"]
-    page.schema_combo.setCurrentIndex(page.schema_combo.findData("Person"))
+    with qtbot.waitSignal(page.rows_shown, timeout=20000):
+        page.schema_combo.setCurrentIndex(page.schema_combo.findData("Person"))
     assert shown(page) == ["Kim Jong Un"]
-    page.schema_combo.setCurrentIndex(0)
+    with qtbot.waitSignal(page.rows_shown, timeout=20000):
+        page.schema_combo.setCurrentIndex(0)
     assert len(shown(page)) == len(queries.list_entities(window.case))
 
 
-def test_events_show_dates_in_their_precision_and_zone(window):
+def test_events_show_dates_in_their_precision_and_zone(qtbot, window):
     page = window.show_page("Events")
     by_title = {r["title"]: r for r in rows(page)}
     summit = by_title["Kim-Putin summit at Vostochny"]
@@ -153,14 +171,14 @@ def test_events_show_dates_in_their_precision_and_zone(window):
     page.filter_edit.setText("July")
     assert shown(page) == ["Defence minister's visit"]
     page.filter_edit.clear()
-    assert page.select(summit["uuid"])
+    assert select(qtbot, page, summit["uuid"])
     detail = page.detail.toPlainText()
     assert "known to the day, given in Asia/Vladivostok" in detail
     assert "2023-09-12 14:00 UTC to 2023-09-13 14:00 UTC" in detail
     assert "supports article.html" in detail
 
 
-def test_claims_page_shows_each_check_result_and_the_corroboration(window):
+def test_claims_page_shows_each_check_result_and_the_corroboration(qtbot, window):
     page = window.show_page("Claims")
     checks = {r["text"]: r["check_text"] for r in rows(page)}
     assert checks == {
@@ -171,14 +189,14 @@ def test_claims_page_shows_each_check_result_and_the_corroboration(window):
     assert shown(page) == ["RA-86496 flew from Pyongyang to Vladivostok on 21 September 2023."]
     page.filter_edit.clear()
     supported = next(r for r in rows(page) if r["check_text"] == "flew: supported")
-    assert page.select(supported["uuid"])
+    assert select(qtbot, page, supported["uuid"])
     detail = page.detail.toPlainText()
     for text in ("Evidence: 1 independent source supports it", "supports", f"“{QUOTE}”",
                  "article.html", "RA-86496 flew UUWW → ZKPY on 2023-09-19: SUPPORTED",
                  "It rests on", "trace_full_155abc.json", "ADS-B receivers", "very likely"):
         assert text in detail, text
     gap = next(r for r in rows(page) if r["check_text"] == "airborne: not covered")
-    assert page.select(gap["uuid"])
+    assert select(qtbot, page, gap["uuid"])
     detail = page.detail.toPlainText()
     assert "NOT COVERED" in detail and "coverage gap" in detail
     assert "No evidence cited yet" in detail
@@ -191,12 +209,12 @@ def test_models_pass_the_modeltester(qtmodeltester, window):
         qtmodeltester.check(page.model)
 
 
-def test_a_link_in_a_detail_opens_the_record(window):
+def test_a_link_in_a_detail_opens_the_record(qtbot, window):
     ui = window.findings_ui
     events = window.show_page("Events")
     summit = next(r for r in rows(events) if r["title"].startswith("Kim"))
     kim = queries.resolve_entity_id(window.case, summit["involved"][0])
-    assert events.select(summit["uuid"])
+    assert select(qtbot, events, summit["uuid"])
     assert f"record:entity/{kim}" in events.detail.toHtml()
     events.detail.anchorClicked.emit(QUrl(f"record:entity/{kim}"))
     assert window.stack.currentWidget() is ui.entities_page
@@ -532,7 +550,8 @@ def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
     note.write_text("Spotted RA-86559 (Il-62M) on the apron at UHWW this morning.", encoding="utf-8")
     task = window.add_files([str(note)])
     qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
-    page = window.show_page("Suggestions")
+    with qtbot.waitSignal(ui.suggestions_page.rows_shown, timeout=20000):
+        page = window.show_page("Suggestions")   # read on the task runner when shown
     assert page is ui.suggestions_page
     labels = [s.label for s in page.suggestions]
     assert any("RA-86559" in label for label in labels), labels
@@ -543,13 +562,14 @@ def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
         page.buttons[row].click()
     task = started.args[0]
     qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+    settle(qtbot, window)
     assert task.error is None, task.error
     entity = queries.get_entity(window.case, queries.resolve_entity_id(window.case, "RA-86559"))
     assert entity.schema == "Airplane" and window.case.audit_count() > before
     [citation] = queries.citations_of(window.case, entity.id)
     assert citation["quote"] == "RA-86559"
     assert ui.entities_page.selected_id() == entity.id
-    window.show_page("Suggestions")
+    window.show_page("Suggestions")   # read again when the write was done (settled above)
     assert all(s.name != "RA-86559" for s in page.suggestions)   # accepted: no longer offered
 
 
@@ -563,3 +583,21 @@ def test_an_aircraft_with_tracks_is_not_deleted(qtbot, window):
     assert ui.dialog is None                          # not even asked
     assert "has flight data from imported files" in window.last_message.text()
     assert state(window) == before
+
+
+def test_pages_and_details_are_read_on_the_task_runner(qtbot, window):
+    """Claims' checks read the tracks: rows and details are read by tasks, and an answer
+    overtaken by a newer read is dropped."""
+    page = window.findings_ui.claims_page
+    titles, shown_rows = [], []
+    window.runner.started.connect(lambda task: titles.append(task.title))
+    page.rows_shown.connect(lambda: shown_rows.append(page.model.rowCount()))
+    page.set_case(window.case)
+    assert page.model.rowCount() == 3 and not shown_rows   # the old rows until the new come
+    page.set_case(window.case)                              # overtakes the first read
+    settle(qtbot, window)
+    assert titles.count("Reading claims") == 2 and shown_rows == [3]
+    claim = queries.claims(window.case)[0]
+    assert select(qtbot, page, claim["uuid"])
+    assert "Reading the claims detail" in titles
+    assert "Evidence" in page.detail.toPlainText()

@@ -49,6 +49,8 @@ class FindingsUi(QObject):
             page.selection_changed.connect(lambda _row: self._update_actions())
         self.suggestions_page = SuggestionsPage()
         window.add_page(self.suggestions_page)
+        for page in (*self.pages, self.suggestions_page):
+            page.reader = self.read
         self.suggestions_page.accept_requested.connect(self.accept_suggestion)
 
         self.action_add_entity = self._action("Add &Entity…", self.entity_dialog, "action_add_entity")
@@ -149,6 +151,14 @@ class FindingsUi(QObject):
             return None
         return window.run_task(title, lambda case, _p, _c: work(case), case="write",
                                on_success=on_success)
+
+    def read(self, title: str, work: Callable[[Case], object], on_success: Callable) -> None:
+        """Run ``work(case)`` on the task runner with the worker's own read-only case, then
+        ``on_success(result)`` on the GUI thread (the pages' reads: nothing heavy runs on
+        the GUI thread)."""
+        if self.window.case is not None:
+            self.window.run_task(title, lambda case, _p, _c: work(case), case="read",
+                                 on_success=on_success)
 
     def _entities(self) -> list[dict]:
         return entity_rows(self.window.case) if self.window.case is not None else []
