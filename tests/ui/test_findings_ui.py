@@ -92,6 +92,13 @@ def select(qtbot, page, record_id) -> bool:
     return True
 
 
+def opened(qtbot, ui, open_it):
+    """Open a dialog whose choices are read on the task runner; returns it once open."""
+    with qtbot.waitSignal(ui.dialog_opened, timeout=20000) as shown:
+        open_it()
+    return shown.args[0]
+
+
 def run_dialog(qtbot, window, dialog):
     """Press OK and wait until the write it starts and the reads after it have been
     handled; returns the task."""
@@ -282,8 +289,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     ui.dialog.name_edit.setText("Vladimir Putin")
     putin = run_dialog(qtbot, window, ui.dialog).result
 
-    ui.action_add_link.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_add_link.trigger)
     dialog.source_picker.choose(putin.id)
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("UnknownLink"))
     dialog.target_picker.choose(plane)
@@ -293,8 +299,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     assert (link["schema"], link["role"], link["start_date"]) == ("UnknownLink", "passenger", "2023-09")
     assert "passenger" in ui.entities_page.detail.toPlainText()
 
-    ui.action_add_event.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_add_event.trigger)
     assert not dialog.ok_button.isEnabled()
     dialog.title_edit.setText("Putin meets Kim in Pyongyang")
     dialog.start_edit.setText("June 2024")
@@ -309,8 +314,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     assert window.stack.currentWidget() is events and events.selected_id() == event["uuid"]
     assert events.selected()["when"] == "June 2024 (Asia/Pyongyang)"
 
-    ui.action_add_claim.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_add_claim.trigger)
     assert isinstance(dialog, ClaimDialog) and not dialog.ok_button.isEnabled()
     dialog.text_edit.setPlainText("RA-86496 was on the ground at Sunan on 20 September 2023.")
     dialog.confidence_combo.setCurrentIndex(dialog.confidence_combo.findData("likely"))
@@ -331,7 +335,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
 def test_a_bad_check_shows_one_clear_message_and_changes_nothing(qtbot, window):
     ui = window.findings_ui
     before = state(window)
-    dialog = ui.claim_dialog()
+    dialog = opened(qtbot, ui, ui.claim_dialog)
     dialog.text_edit.setPlainText("It flew to Wonsan.")
     dialog.check_box.setChecked(True)
     dialog.check_box.from_edit.setText("UUWW")
@@ -346,7 +350,7 @@ def test_a_bad_check_shows_one_clear_message_and_changes_nothing(qtbot, window):
 def test_a_bad_event_date_is_refused(qtbot, window):
     ui = window.findings_ui
     before = state(window)
-    dialog = ui.event_dialog()
+    dialog = opened(qtbot, ui, ui.event_dialog)
     dialog.title_edit.setText("Something")
     dialog.start_edit.setText("last autumn")
     run_dialog(qtbot, window, dialog)
@@ -363,7 +367,7 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
     other = run_dialog(qtbot, window, ui.dialog).result
 
     ui.entities_page.select(kim)
-    dialog = ui.merge_dialog()
+    dialog = opened(qtbot, ui, ui.merge_dialog)
     assert dialog.keep_picker.value() == kim
     dialog.other_picker.choose(other.id)
     merged = run_dialog(qtbot, window, dialog).result
@@ -387,8 +391,7 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
     events = ui.events_page
     visit = next(r for r in rows(events) if r["title"] == "Defence minister's visit")
     events.select(visit["uuid"])
-    ui.cite_buttons["Events"].click()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.cite_buttons["Events"].click)
     dialog.target_combo.setCurrentIndex(dialog.target_combo.findData(article(window.case)["uuid"]))
     dialog.quote_edit.setText("days after the summit at Vostochny")
     citation = run_dialog(qtbot, window, dialog).result
@@ -440,8 +443,7 @@ def test_selection_in_the_viewer_cites_the_quote_in_a_new_claim(qtbot, window):
     start = text.index("left for Moscow two days later")
     viewer.select_text(start, start + len("left for Moscow two days later"))
     assert ui.action_cite_selection.isEnabled()
-    ui.action_cite_selection.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_cite_selection.trigger)
     assert isinstance(dialog, ClaimDialog)
     assert "“left for Moscow two days later”" in dialog.findChild(QLabel, "evidence_label").text()
     dialog.text_edit.setPlainText("RA-86496 left Pyongyang for Moscow on 21 September 2023.")
@@ -462,7 +464,7 @@ def test_the_selected_occurrence_is_the_one_quoted(qtbot, window):
     viewer.select_text(second - 1, second + len("days") + 1)       # with the spaces around it
     selection = viewer.text_selection()
     assert (selection.text, selection.start) == ("days", second)
-    ui.action_cite_selection.trigger()
+    opened(qtbot, ui, ui.action_cite_selection.trigger)
     ui.dialog.text_edit.setPlainText("It stayed two days.")
     claim = run_dialog(qtbot, window, ui.dialog).result
     [citation] = queries.citations_of(window.case, claim["uuid"])
@@ -477,8 +479,7 @@ def test_selection_cites_in_an_existing_claim_as_contradicting(qtbot, window):
     text = viewer.text_view.toPlainText()
     start = text.index(QUOTE)
     viewer.select_text(start, start + len(QUOTE))
-    ui.action_cite_selection.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_cite_selection.trigger)
     dialog.existing_radio.setChecked(True)
     assert not dialog.text_edit.isVisibleTo(dialog) and not dialog.check_box.isVisibleTo(dialog)
     dialog.existing_combo.setCurrentIndex(dialog.existing_combo.findData(target))
@@ -517,8 +518,7 @@ def test_cite_this_flight_in_a_claim(qtbot, window):
     outbound = flights.model.row(0)
     assert flights.select_flight(outbound["uuid"])
     assert ui.cite_flight_button.isEnabled()
-    ui.cite_flight_button.click()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.cite_flight_button.click)
     assert dialog.text_edit.toPlainText() == "RA-86496 flew from UUWW to ZKPY on 2023-09-19."
     assert dialog.check_box.isChecked() and dialog.check_box.values()["origin"] == "UUWW"
     claim = run_dialog(qtbot, window, dialog).result
@@ -601,3 +601,21 @@ def test_pages_and_details_are_read_on_the_task_runner(qtbot, window):
     assert select(qtbot, page, claim["uuid"])
     assert "Reading the claims detail" in titles
     assert "Evidence" in page.detail.toPlainText()
+
+
+def test_dialogs_open_once_what_they_offer_was_read(qtbot, window):
+    """The aircraft list (a point count each) and everything citable are read by a task."""
+    ui = window.findings_ui
+    titles = []
+    window.runner.started.connect(lambda task: titles.append(task.title))
+    with qtbot.waitSignal(ui.dialog_opened, timeout=20000) as shown:
+        assert ui.claim_dialog() is None          # nothing read on the GUI thread
+        assert titles == ["Reading the case"]
+    assert shown.args[0] is ui.dialog and shown.args[0].isVisible()
+    shown.args[0].reject()
+    page = ui.events_page
+    assert select(qtbot, page, queries.events(window.case)[0]["uuid"])
+    titles.clear()
+    dialog = opened(qtbot, ui, ui.cite_buttons["Events"].click)
+    assert titles == ["Reading the case"] and dialog.isVisible()
+    dialog.reject()
