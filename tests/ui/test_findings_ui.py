@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QLabel
 from osintdesk.app import build_window
 from osintdesk.findings import queries
 from osintdesk.findings.claims import add_claim, make_assertion
+from osintdesk.findings.delete import plan_deletion
 from osintdesk.findings.entities import add_entity
 from osintdesk.findings.events import add_event
 from osintdesk.findings.links import add_link
+from osintdesk.findings.suggestions import suggestions
 from osintdesk.findings.ties import tie_source
 from osintdesk.sources import queries as source_queries
 from osintdesk.store import Case
@@ -377,7 +379,8 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
 
     claims = ui.claims_page
     contradicted = next(r for r in rows(claims) if r["check_text"] == "flew: contradicted")
-    assert not ui.action_status.isEnabled() or claims.selected() is not None
+    claims.view.clearSelection()
+    assert claims.selected() is None and not ui.action_status.isEnabled()   # no claim to change
     claims.select(contradicted["uuid"])
     assert ui.action_status.isEnabled()
     ui.action_status.trigger()
@@ -402,10 +405,10 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
 
 
 def test_delete_says_what_cites_the_record_and_asks_first(qtbot, window):
-    pytest.importorskip("osintdesk.findings.delete")
     ui = window.findings_ui
     page = ui.entities_page
     air_force = next(r for r in rows(page) if r["caption"] == "Russian Air Force")
+    assert [c["kind"] for c in plan_deletion(window.case, "entity", air_force["id"]).cited_by] == ["link"]
     page.select(air_force["id"])
     before = state(window)
     ui.delete_buttons["Entities"].click()
@@ -544,7 +547,6 @@ def test_a_read_only_case_offers_no_changes(qtbot, window, story):
 
 
 def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
-    pytest.importorskip("osintdesk.findings.suggestions")
     ui = window.findings_ui
     note = tmp_path / "spotter.txt"
     note.write_text("Spotted RA-86559 (Il-62M) on the apron at UHWW this morning.", encoding="utf-8")
@@ -554,6 +556,7 @@ def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
         page = window.show_page("Suggestions")   # read on the task runner when shown
     assert page is ui.suggestions_page
     labels = [s.label for s in page.suggestions]
+    assert labels == [s.label for s in suggestions(window.case)]   # what the domain suggests
     assert any("RA-86559" in label for label in labels), labels
     row = next(i for i, s in enumerate(page.suggestions) if s.name == "RA-86559")
     assert page.model.row(row)["found_in"] == "Spotted RA-86559 (Il-62M) on the apron at UHWW this morning."
