@@ -24,7 +24,7 @@ from osintdesk.sources import queries as source_queries
 from osintdesk.store import Case
 from osintdesk.ui.findings import FindingsUi
 from osintdesk.ui.findings.dialogs import ClaimDialog, EntityDialog
-from osintdesk.ui.findings.models import FindingsModel
+from osintdesk.ui.findings.models import FindingsModel, property_choices
 from osintdesk.verification import verify_case
 from tests.findings.conftest import OUT_T, story_file  # noqa: F401  (the story, built once)
 
@@ -622,3 +622,10 @@ def test_dialogs_open_once_what_they_offer_was_read(qtbot, window):
     dialog = opened(qtbot, ui, ui.cite_buttons["Events"].click)
     assert titles == ["Reading the case"] and dialog.isVisible()
     dialog.reject()
+
+
+def test_the_entity_dialog_offers_every_field_the_domain_takes():
+    """An aircraft's callsigns (and every other field FtM has no property for) can be given."""
+    from osintdesk.findings.entities import EXTRA_FIELDS
+    for schema, fields in EXTRA_FIELDS.items():
+        assert set(fields) <= {prop for _label, prop in property_choices(schema)}, schema

@@ -9,6 +9,7 @@ import re
 from PySide6.QtCore import Qt
 
 from ...findings import ftm, views
+from ...findings.entities import EXTRA_FIELDS
 from ..sources.models import RecordModel
 
 ENTITY_COLUMNS = [("Name", "caption"), ("Schema", "schema"), ("Key properties", "key_properties"),
@@ -39,7 +40,6 @@ COMMON_PROPERTIES = {
     "Address": ("full", "city", "country", "latitude", "longitude"),
     "Event": ("date", "startDate", "endDate", "location", "country", "summary"),
 }
-EXTRA_PROPERTIES = {"Airplane": ("icao24",), "Address": ("icao", "iata")}
 HIDDEN_IN_SUMMARY = {"name"}
 
 
@@ -53,7 +53,7 @@ def property_label(name: str) -> str:
 def property_choices(schema_name: str) -> list[tuple[str, str]]:
     """(label, property) pairs for a schema: the common ones first, then the rest by name."""
     schema = ftm.entity_schema(schema_name)
-    names = [p for p in schema.properties() if p != "name"] + list(EXTRA_PROPERTIES.get(schema.name, ()))
+    names = [p for p in schema.properties() if p != "name"] + list(EXTRA_FIELDS.get(schema.name, ()))
     common = [p for p in COMMON_PROPERTIES.get(schema.name, ()) if p in names]
     rest = sorted(set(names) - set(common), key=str.lower)
     return [(property_label(p) if property_label(p) == p else f"{property_label(p)} ({p})", p)
