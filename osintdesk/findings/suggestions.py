@@ -16,7 +16,7 @@ from ..sources import queries as source_queries
 from ..sources.text import match_key
 from ..store import Case
 from . import ftm
-from .citations import find_quote
+from .citations import add_citation
 from .entities import add_entity, place_for_airport, set_properties
 from .queries import Entity, airport_place, get_entity
 
@@ -262,15 +262,11 @@ def _first_per_capture(hits: list[dict]) -> list[dict]:
 def _cite_hit(case: Case, entity_id: str, hit: dict) -> dict:
     """Cite the capture for the entity, quoting the hit at its offsets in the capture's text
     (a hit in the title is quoted where the text has it, or not quoted)."""
-    text = source_queries.capture_text(case, hit["capture"])
-    span = None
-    if hit["field"] == "text" and text[hit["start"]:hit["end"]] == hit["text"]:
-        span = (hit["start"], hit["end"])
-    elif hit["text"].strip():
-        span = find_quote(text, hit["text"])
-    fields = {"owner_kind": "entity", "owner_uuid": entity_id, "target_kind": "capture",
-              "target_uuid": hit["capture"], "stance": "supports",
-              "note": f"{hit['kind'].replace('_', ' ')} found in the source"}
-    if span is not None:
-        fields.update(quote=text[span[0]:span[1]], quote_start=span[0], quote_end=span[1])
-    return case.insert_record("citation", fields)
+    note = f"{hit['kind'].replace('_', ' ')} found in the source"
+    if hit["text"].strip():
+        try:
+            return add_citation(case, "entity", entity_id, hit["capture"], quote=hit["text"], note=note,
+                                quote_start=hit["start"] if hit["field"] == "text" else None)
+        except InputError:   # the text does not hold it (a hit in the title): cite unquoted
+            pass
+    return add_citation(case, "entity", entity_id, hit["capture"], note=note)
