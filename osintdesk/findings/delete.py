@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..flights import queries as flight_queries
+from ..sources import queries as source_queries
 from ..store import Case
-from .queries import aliases_of, cited_by, events, get_entity, resolve_entity_id, resolve_target
+from .queries import aliases_of, cited_by, citations_of, events, get_entity, resolve_entity_id, resolve_target
 from .views import record_label
 
 KINDS = ("entity", "link", "event", "claim")
@@ -51,9 +53,7 @@ def plan_deletion(case: Case, kind: str, typed: str) -> Deletion:
                       for c in cited_by(case, uuid)]
     if kind == "entity":
         entity = get_entity(case, uuid)
-        if entity.kind == "aircraft" and case.db.execute(
-                "SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM aircraft "
-                "WHERE uuid = ?) LIMIT 1", [uuid]).fetchone():
+        if entity.kind == "aircraft" and flight_queries.has_track_points(case, uuid):
             found.blocked = (f"{entity.caption} has flight data from imported files; an aircraft "
                              "with tracks is not deleted by hand")
         checking = [c for c in found.cited_by if c["how"] == "checks its flights"]
@@ -133,11 +133,9 @@ def uncite(case: Case, claim_uuid: str, target: str, reason: str | None = None) 
     """Remove the claim's citations of ``target`` (a record id or prefix; a source also
     matches citations of its captures). Returns the citations removed."""
     kind, uuid = resolve_target(case, target)
-    rows = [r for r in case.db.query("SELECT * FROM citations WHERE owner_uuid = ? ORDER BY "
-                                     "created_utc, uuid", [claim_uuid])]
+    rows = citations_of(case, claim_uuid)
     if kind == "source":
-        captures = {c for (c,) in case.conn.execute("SELECT uuid FROM captures WHERE source_uuid = ?",
-                                                     (uuid,))}
+        captures = {c["uuid"] for c in source_queries.captures_of(case, uuid)}
         found = [r for r in rows if r["target_uuid"] == uuid or r["target_uuid"] in captures]
     else:
         found = [r for r in rows if r["target_uuid"] == uuid]

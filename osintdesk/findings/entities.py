@@ -10,6 +10,7 @@ from typing import Iterable
 from ..errors import InputError
 from ..flights import airports
 from ..flights.ingest import describe_aircraft
+from ..flights.queries import has_track_points
 from ..store import Case
 from ..timefmt import parse_partial
 from . import ftm
@@ -209,8 +210,8 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
     if not (keep_schema.is_a(other.schema) or other_schema.is_a(keep.schema)):
         raise InputError(f"cannot merge {_a(other.schema)} ({other.caption}) into "
                          f"{_a(keep.schema)} ({keep.caption})")
-    if other.kind == "aircraft" and _has_tracks(case, other.id):
-        if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
+    if other.kind == "aircraft" and has_track_points(case, other.id):
+        if keep.kind != "aircraft" or not has_track_points(case, keep.id):
             raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "
                              f"{keep.caption} into {other.caption} instead")
         raise InputError(f"both {keep.caption} and {other.caption} have flight data: they cannot "
@@ -244,10 +245,6 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
 def _a(noun: str) -> str:
     return ("an " if noun[0] in "AEIOU" else "a ") + noun
 
-
-def _has_tracks(case: Case, aircraft_uuid: str) -> bool:
-    return case.db.execute("SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM "
-                           "aircraft WHERE uuid = ?) LIMIT 1", [aircraft_uuid]).fetchone() is not None
 
 
 def _merge_aircraft_rows(case: Case, keep: Entity, other: Entity, reason: str) -> None:
