@@ -216,15 +216,5 @@ def entity_detail(case: Case, entity_id: str) -> dict:
 
 
 def citation_row(case: Case, row: dict) -> dict:
-    """A citation with a label for what it cites."""
-    kind, uuid = row["target_kind"], row["target_uuid"]
-    if kind in ("entity", "aircraft"):
-        label = caption_of(case, uuid)
-    elif kind == "capture":
-        capture = queries.get_record(case, "capture", uuid) or {}
-        source = source_queries.get_source(case, capture.get("source_uuid") or "") or {}
-        label = f"{source.get('name') or 'capture'}, captured {display_time(capture.get('captured_utc'), seconds=False)}"
-    else:
-        record = queries.get_record(case, kind, uuid) or {}
-        label = record.get("title") or record.get("text") or record.get("name") or f"{kind} {uuid[:8]}"
-    return {**row, "label": label}
+    """A citation with a label for what it cites (``record_label``'s)."""
+    return {**row, "label": record_label(case, row["target_kind"], row["target_uuid"])}

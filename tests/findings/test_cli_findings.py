@@ -381,7 +381,7 @@ def test_suggestions_are_numbered_and_accepted_with_the_source_cited(with_pages)
     assert cited["target_kind"] == "capture" and cited["quote"] == "RA-86559"
     base = data("entity", "show", path, "UUMU")
     assert base["entity"]["id"] == base_id and base["citations"][0]["quote"] == "UUMU"
-    assert base["citations"][0]["label"].startswith("registry.html")
+    assert base["citations"][0]["label"].startswith("capture of Register of state aircraft")
     assert registry
 
     [left] = data("entity", "suggest", path)

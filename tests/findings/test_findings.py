@@ -201,3 +201,16 @@ def test_merging_aircraft_keeps_the_callsigns_sources_named(case):
         merge_entities(case, tracked, add_entity(case, "Organization", "Rosaviatsiya").id)
     with pytest.raises(InputError, match="'ZZZZ' is neither an entity of this case nor an airport code"):
         add_event(case, "Somewhere", "2023", place="ZZZZ")
+
+
+def test_one_label_for_a_cited_record(case):
+    """A citation's label is record_label's: a flight says whose, from where to where."""
+    from osintdesk.findings import views
+    from osintdesk.findings.citations import add_citation
+    from osintdesk.flights import queries as flight_queries
+    claim = add_claim(case, "RA-86496 flew to Pyongyang.")
+    flight = flight_queries.select_flights(case)[0]
+    add_citation(case, "claim", claim["uuid"], flight["uuid"])
+    [row] = [views.citation_row(case, c) for c in queries.citations_of(case, claim["uuid"])]
+    assert row["label"] == views.record_label(case, "flight", flight["uuid"])
+    assert row["label"].startswith("flight RA-86496 UUWW → ZKPY, 2023-09-19")

@@ -184,7 +184,7 @@ def test_events_show_dates_in_their_precision_and_zone(qtbot, window):
     detail = page.detail.toPlainText()
     assert "known to the day, given in Asia/Vladivostok" in detail
     assert "2023-09-12 14:00 UTC to 2023-09-13 14:00 UTC" in detail
-    assert "supports article.html" in detail
+    assert "supports source Il-62M seen in Pyongyang" in detail
 
 
 def test_claims_page_shows_each_check_result_and_the_corroboration(qtbot, window):
