@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..flights import queries as flight_queries
 from ..sources import queries as source_queries
 from ..store import Case
+from . import queries
 from .queries import aliases_of, cited_by, citations_of, events, get_entity, resolve_entity_id, resolve_target
 from .views import record_label
 
@@ -84,17 +85,12 @@ def delete_finding(case: Case, kind: str, typed: str, reason: str | None = None)
 
 def _delete_citations(case: Case, ids: list[str], why: str) -> None:
     """Citations a record makes and citations that cite it (or its merged ids)."""
-    marks = ", ".join("?" * len(ids))
-    for (uuid,) in case.conn.execute(
-            f"SELECT uuid FROM citations WHERE owner_uuid IN ({marks}) OR target_uuid IN ({marks}) "
-            "ORDER BY created_utc, uuid", ids + ids).fetchall():
+    for uuid in queries.citations_touching(case, ids):
         case.delete_record("citation", uuid, reason=why)
 
 
 def _delete_ties(case: Case, ids: list[str], why: str) -> None:
-    marks = ", ".join("?" * len(ids))
-    for (uuid,) in case.conn.execute(f"SELECT uuid FROM source_ties WHERE target_uuid IN ({marks}) "
-                                     "ORDER BY created_utc, uuid", ids).fetchall():
+    for uuid in queries.ties_naming(case, ids):
         case.delete_record("source-tie", uuid, reason=why)
 
 
@@ -105,11 +101,8 @@ def _delete_with_citations(case: Case, kind: str, uuid: str, why: str) -> None:
 
 def _delete_entity(case: Case, uuid: str, why: str) -> None:
     ids = [uuid, *aliases_of(case, uuid)]
-    marks = ", ".join("?" * len(ids))
-    for (link,) in case.conn.execute(
-            f"SELECT uuid FROM links WHERE source_uuid IN ({marks}) OR target_uuid IN ({marks}) "
-            "ORDER BY created_utc, uuid", ids + ids).fetchall():
-        _delete_with_citations(case, "link", link, why)
+    for link in queries.links(case, uuid):   # at either end of it or of its merged ids
+        _delete_with_citations(case, "link", link["uuid"], why)
     for event in events(case):
         changes = {}
         if event["place_uuid"] in ids:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from ..sources import queries as source_queries
 from ..store import Case
 from ..store.verify import VerifyReport
+from .queries import quoted_citations
 
 
 def check_quotes(case: Case, report: VerifyReport) -> None:
     count = 0
     texts: dict[str, str] = {}
-    for row in case.db.query("SELECT uuid, target_uuid, quote, quote_start, quote_end FROM citations "
-                             "WHERE quote IS NOT NULL ORDER BY uuid"):
+    for row in quoted_citations(case):
         capture = row["target_uuid"]
         if capture not in texts:
             texts[capture] = source_queries.capture_text(case, capture)

@@ -18,7 +18,8 @@ from ..store import Case
 from . import ftm
 from .citations import add_citation
 from .entities import add_entity, place_for_airport, set_properties
-from .queries import Entity, airport_place, get_entity
+from .queries import (Entity, aircraft_callsigns, airport_place, citations_of, get_entity,
+                      identifier_hits)
 
 KINDS = (REGISTRATION, ICAO24, CALLSIGN, AIRCRAFT_TYPE, AIRPORT_ICAO, AIRPORT_IATA)
 # Suggestions are listed aircraft first, then places, then properties of known aircraft.
@@ -66,17 +67,15 @@ def _known_aircraft(case: Case) -> tuple[dict[str, str], dict[str, str], dict[st
     """Registration keys and Mode-S keys of the case's aircraft (to their ids), and each
     aircraft's type code and callsigns (from its flights and from its entity)."""
     by_reg, by_hex, facts = {}, {}, {}
-    for row in case.db.query("SELECT uuid, registration, hex, type_code FROM aircraft"):
+    for row in aircraft_callsigns(case):
         if row["registration"]:
             by_reg[match_key(row["registration"])] = row["uuid"]
         if row["hex"]:
             by_hex[match_key(row["hex"])] = row["uuid"]
         callsigns = set()
-        for (text,) in case.conn.execute("SELECT callsigns FROM flights WHERE aircraft_uuid = ?",
-                                         (row["uuid"],)):
+        for text in row["flight_callsigns"]:
             callsigns |= {match_key(c) for c in (text or "").replace(";", ",").split(",") if c.strip()}
-        beside = case.conn.execute("SELECT extra FROM entities WHERE uuid = ?", (row["uuid"],)).fetchone()
-        callsigns |= {match_key(c) for c in json.loads((beside and beside[0]) or "{}").get("callsigns", [])}
+        callsigns |= {match_key(c) for c in row["named_callsigns"]}
         facts[row["uuid"]] = {"type_code": row["type_code"], "callsigns": callsigns}
     return by_reg, by_hex, facts
 
@@ -96,9 +95,7 @@ def suggestions(case: Case) -> list[Suggestion]:
     places not yet made, then callsigns and types for a known aircraft when the capture names
     that aircraft and no other."""
     by_reg, by_hex, facts = _known_aircraft(case)
-    rows = list(case.db.query(
-        f"SELECT * FROM identifier_hits WHERE kind IN ({', '.join('?' * len(KINDS))}) "
-        "ORDER BY capture_uuid, field, start_offset", list(KINDS)))
+    rows = identifier_hits(case, KINDS)
     per_capture: dict[str, list[dict]] = {}
     for row in rows:
         per_capture.setdefault(row["capture_uuid"], []).append(row)
@@ -241,8 +238,7 @@ def accept_suggestion(case: Case, suggestion: Suggestion) -> Entity:
             entity = place_for_airport(case, suggestion.airport)
         else:
             entity = add_entity(case, suggestion.schema, suggestion.name, suggestion.properties)
-        cited = set(c["target_uuid"] for c in case.db.query(
-            "SELECT target_uuid FROM citations WHERE owner_uuid = ?", [entity.id]))
+        cited = {c["target_uuid"] for c in citations_of(case, entity.id)}
         for hit in _first_per_capture(suggestion.found_at):
             if hit["capture"] not in cited:
                 _cite_hit(case, entity.id, hit)

@@ -214,3 +214,14 @@ def test_one_label_for_a_cited_record(case):
     [row] = [views.citation_row(case, c) for c in queries.citations_of(case, claim["uuid"])]
     assert row["label"] == views.record_label(case, "flight", flight["uuid"])
     assert row["label"].startswith("flight RA-86496 UUWW → ZKPY, 2023-09-19")
+
+
+def test_findings_read_the_case_through_their_query_module():
+    """One query layer: deleting, suggesting, tying and checking quotes write no SQL of their own."""
+    import inspect
+
+    from osintdesk.findings import delete, integrity, suggestions, ties
+    for module in (delete, integrity, suggestions, ties):
+        source = inspect.getsource(module)
+        for sql in ("SELECT ", ".execute(", "db.query("):
+            assert sql not in source, (module.__name__, sql)
