@@ -23,7 +23,7 @@ from .queries import (Entity, aircraft_callsigns, airport_place, citations_of, g
 
 KINDS = (REGISTRATION, ICAO24, CALLSIGN, AIRCRAFT_TYPE, AIRPORT_ICAO, AIRPORT_IATA)
 # Suggestions are listed aircraft first, then places, then properties of known aircraft.
-_ORDER = {"aircraft": 0, "airport": 1, "property": 2, "selection": 3}
+_ORDER = {"aircraft": 0, "airport": 1, "property": 2}
 
 
 @dataclass

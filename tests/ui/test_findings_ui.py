@@ -307,7 +307,9 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     dialog.start_edit.setText("June 2024")
     dialog.zone_combo.setCurrentText("Asia/Pyongyang")
     dialog.place_picker.setCurrentText("ZKPY")             # an airport code: its place is made
-    dialog.check_involved(putin.id)
+    [item] = [dialog.involved_list.item(r) for r in range(dialog.involved_list.count())
+              if dialog.involved_list.item(r).data(Qt.ItemDataRole.UserRole) == putin.id]
+    item.setCheckState(Qt.CheckState.Checked)             # ticked, as a click does
     event = run_dialog(qtbot, window, dialog).result
     assert (event["start_text"], event["zone"]) == ("2024-06", "Asia/Pyongyang")
     assert queries.get_entity(window.case, event["place_uuid"]).extra["icao"] == "ZKPY"
@@ -510,6 +512,7 @@ def test_make_an_entity_from_a_selection(qtbot, window):
     assert entity.schema == "Address"
     [citation] = queries.citations_of(window.case, entity.id)
     assert (citation["quote"], citation["quote_start"]) == ("Pyongyang Sunan", start)
+    assert citation["note"] == "selection found in the source"   # suggest_from_selection's
     assert ui.entities_page.selected_id() == entity.id
     assert "“Pyongyang Sunan”" in ui.entities_page.detail.toPlainText()
 

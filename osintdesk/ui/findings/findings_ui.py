@@ -374,15 +374,13 @@ class FindingsUi(QObject):
 
     def entity_from_selection(self, selection: TextSelection, schema: str, name: str,
                               props: list[tuple[str, str]]):
-        from ...findings.citations import add_citation
-        from ...findings.entities import add_entity
+        from ...findings.suggestions import accept_suggestion, suggest_from_selection
 
         def work(case):
-            with case.transaction():
-                entity = add_entity(case, schema, name, props)
-                add_citation(case, "entity", entity.id, selection.capture_uuid,
-                             quote=selection.text, quote_start=selection.start)
-            return entity
+            suggestion = suggest_from_selection(case, selection.capture_uuid, selection.start,
+                                                selection.end, schema)
+            suggestion.name, suggestion.properties = name, list(props)   # as the dialog has them
+            return accept_suggestion(case, suggestion)
         return self.run_write("Adding entity", work, lambda entity: self.show_record("entity", entity.id))
 
     def cite_flight_dialog(self):
