@@ -5,12 +5,13 @@ with everything that concerns it, one claim with its corroboration and its check
 from __future__ import annotations
 
 import json
+import re
 
 from ..flights import queries as flight_queries
 from ..sources import queries as source_queries
 from ..store import Case
 from ..timefmt import PartialTime, display_time
-from . import queries
+from . import ftm, queries
 from .queries import Entity
 
 
@@ -101,21 +102,52 @@ def partial(text: str | None, zone: str) -> dict | None:
     return {**found.as_dict(), "display": found.display()}
 
 
-def identity_text(entity: Entity) -> str:
-    """The identifiers that tell an entity apart: an aircraft's registration and Mode-S
-    address, an airport's codes."""
+# Our own fields (what FtM has no property for) and a few FtM names, as the investigator
+# reads them.
+EXTRA_LABELS = {"registrationNumber": "registration", "icaoCode": "ICAO type code",
+                "icao24": "Mode-S address", "icao": "ICAO code", "iata": "IATA code",
+                "operator_name": "operator", "registration_country": "registered in",
+                "address_country": "address block of", "address_military": "military address block"}
+HIDDEN_IN_SUMMARY = {"name"}
+
+
+def property_label(name: str) -> str:
+    """``registrationNumber`` as ``registration number``; our own fields by their meaning."""
+    if name in EXTRA_LABELS:
+        return EXTRA_LABELS[name]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def value_text(case: Case, schema_name: str, prop: str, values: list[str]) -> str:
+    """Property values as text; an entity-valued property shows the captions it names."""
+    found = ftm.schema(schema_name).properties().get(prop)
+    if found is not None and found.type == "entity" and case is not None:
+        return ", ".join(caption_of(case, v) or v for v in values)
+    return ", ".join(values)
+
+
+def identity_text(case: Case, entity: Entity) -> str:
+    """Everything an entity is known by beyond its caption, in one line, identifiers first
+    (a Mode-S address, an airport's codes): the CLI's Identifiers and the window's Key
+    properties."""
     parts = []
-    if entity.schema == "Airplane":
-        parts += entity.properties.get("registrationNumber", [])[:1]
-        if entity.extra.get("icao24"):
-            parts.append(f"hex {entity.extra['icao24']}")
-        parts += entity.properties.get("model", [])[:1]
-    parts += [entity.extra[k] for k in ("icao", "iata") if entity.extra.get(k)]
-    return ", ".join(p for p in parts if p and p != entity.caption)
+    for key, value in entity.extra.items():
+        if key == "address_military":
+            if value:
+                parts.append("military address block")
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else value
+        parts.append(f"{property_label(key)}: {shown}")
+    for prop, values in entity.properties.items():
+        shown = [v for v in values if v != entity.caption]
+        if prop in HIDDEN_IN_SUMMARY or not shown:
+            continue
+        parts.append(f"{property_label(prop)}: {value_text(case, entity.schema, prop, shown)}")
+    return " · ".join(parts)
 
 
 def entity_rows(case: Case, schema: str | None = None) -> list[dict]:
-    return [{**e.as_dict(), "identity": identity_text(e),
+    return [{**e.as_dict(), "identity": identity_text(case, e),
              "citations": len(queries.citations_of(case, e.id))}
             for e in queries.list_entities(case, schema)]
 
@@ -204,7 +236,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
         ties.append({**tie, "source": source.get("title") or source.get("name")})
     cited_by = [{**c, "label": record_label(case, c["kind"], c["uuid"])}
                 for c in queries.cited_by(case, entity.id)]
-    return {"entity": {**entity.as_dict(), "identity": identity_text(entity)},
+    return {"entity": {**entity.as_dict(), "identity": identity_text(case, entity)},
             "aliases": queries.aliases_of(case, entity.id),
             "links": link_rows(case, entity.id),
             "events": events,

@@ -182,7 +182,7 @@ def test_entity_set_and_aircraft_added_by_hand(path):
                   "--prop", "icao24=15bbbb")
     assert by_hex["properties"].get("registrationNumber") is None  # an address is no registration
     listed = out("entity", "list", path, "--schema", "Airplane")
-    assert "RA-86559" in listed and "hex 15aaaa" in listed
+    assert "RA-86559" in listed and "Mode-S address: 15aaaa" in listed
     assert invoke("verify", path).stdout.startswith("OK:")
 
 

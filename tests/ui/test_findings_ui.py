@@ -135,7 +135,7 @@ def test_entities_page_lists_what_the_domain_returns(qtbot, window):
     expected = queries.list_entities(window.case)
     assert [r["id"] for r in rows(page)] == [e.id for e in expected]
     plane = next(r for r in rows(page) if r["schema"] == "Airplane")
-    assert plane["caption"] == "RA-86496" and "Mode-S address: 155abc" in plane["key_properties"]
+    assert plane["caption"] == "RA-86496" and "Mode-S address: 155abc" in plane["identity"]
     assert select(qtbot, page, plane["id"])
     detail = page.detail.toPlainText()
     for text in ("RA-86496", "Airplane", "Mode-S address", "155abc", "is its operator",

@@ -25,7 +25,6 @@ from ...timefmt import display_date
 from ..sources.viewer import TextSelection
 from .dialogs import (CitationDialog, ClaimDialog, DeleteDialog, EntityDialog, EventDialog,
                       LinkDialog, MergeDialog, StatusDialog)
-from .models import entity_rows
 from .pages import ClaimsPage, EntitiesPage, EventsPage, RecordPage, SuggestionsPage
 
 # Record kinds the pages show, and the kind their citations are owned by.
@@ -201,7 +200,7 @@ class FindingsUi(QObject):
         def build(entities):
             dialog = LinkDialog(entities, self.window, selected)
             return self._open(dialog, lambda: self.add_link(**dialog.values()))
-        return self._open_after_reading(entity_rows, build)
+        return self._open_after_reading(views.entity_rows, build)
 
     def add_link(self, from_id: str, to_id: str, link_type: str, role: str | None = None,
                  start: str | None = None, end: str | None = None):
@@ -219,7 +218,7 @@ class FindingsUi(QObject):
         def build(entities):
             dialog = MergeDialog(entities, self.window, selected)
             return self._open(dialog, lambda: self.merge(*dialog.values()))
-        return self._open_after_reading(entity_rows, build)
+        return self._open_after_reading(views.entity_rows, build)
 
     def merge(self, keep: str, other: str, reason: str | None = None):
         from ...findings.entities import merge_entities
@@ -235,7 +234,7 @@ class FindingsUi(QObject):
         def build(entities):
             dialog = EventDialog(entities, self.window)
             return self._open(dialog, lambda: self.add_event(**dialog.values()))
-        return self._open_after_reading(entity_rows, build)
+        return self._open_after_reading(views.entity_rows, build)
 
     def add_event(self, title: str, start: str, end: str | None = None, zone: str | None = None,
                   place: str | None = None, involved: list[str] = (), description: str | None = None):

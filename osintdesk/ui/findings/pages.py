@@ -12,8 +12,7 @@ from ...findings import ftm, queries, views
 from ...sources import queries as source_queries
 from ..pages import CasePage, make_table_view
 from .detail import claim_html, entity_html, event_html, parse_anchor
-from .models import (CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows,
-                     entity_rows, event_rows)
+from .models import CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows, event_rows
 
 MAX_COLUMN_PX = 340
 
@@ -207,7 +206,7 @@ class EntitiesPage(RecordPage):
 
     def rows_reader(self):
         schema = self.schema_combo.currentData()
-        return lambda case: entity_rows(case, schema)
+        return lambda case: views.entity_rows(case, schema)
 
     @staticmethod
     def detail_html(case, row: dict) -> str:
