@@ -180,7 +180,7 @@ def _dates(link: dict) -> str:
 
 def _citation_line(c: dict) -> str:
     quote = f" \"{c['quote']}\"" if c.get("quote") else ""
-    return f"{c['stance']}: {c['target_kind']} {_short(c['target_uuid'])} {c['label']}{quote}"
+    return f"{c['stance']}: {_short(c['target_uuid'])} {c['label']}{quote}"   # the label names the kind
 
 
 @entity_group.command("set")

@@ -11,10 +11,13 @@ import json
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..flights import queries as flight_queries
+from ..sources import queries as source_queries
 from ..store import Case
+from . import queries
 from .entities import dumps
-from .queries import (aliases_of, cited_by, entities_naming, events, get_entity, resolve_entity_id,
-                      resolve_target)
+from .queries import (aliases_of, cited_by, citations_of, entities_naming, events, get_entity,
+                      resolve_entity_id, resolve_target)
 from .views import record_label
 
 KINDS = ("entity", "link", "event", "claim")
@@ -54,9 +57,7 @@ def plan_deletion(case: Case, kind: str, typed: str) -> Deletion:
                       for c in cited_by(case, uuid)]
     if kind == "entity":
         entity = get_entity(case, uuid)
-        if entity.kind == "aircraft" and case.db.execute(
-                "SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM aircraft "
-                "WHERE uuid = ?) LIMIT 1", [uuid]).fetchone():
+        if entity.kind == "aircraft" and flight_queries.has_track_points(case, uuid):
             found.blocked = (f"{entity.caption} has flight data from imported files; an aircraft "
                              "with tracks is not deleted by hand")
         checking = [c for c in found.cited_by if c["how"] == "checks its flights"]
@@ -87,17 +88,12 @@ def delete_finding(case: Case, kind: str, typed: str, reason: str | None = None)
 
 def _delete_citations(case: Case, ids: list[str], why: str) -> None:
     """Citations a record makes and citations that cite it (or its merged ids)."""
-    marks = ", ".join("?" * len(ids))
-    for (uuid,) in case.conn.execute(
-            f"SELECT uuid FROM citations WHERE owner_uuid IN ({marks}) OR target_uuid IN ({marks}) "
-            "ORDER BY created_utc, uuid", ids + ids).fetchall():
+    for uuid in queries.citations_touching(case, ids):
         case.delete_record("citation", uuid, reason=why)
 
 
 def _delete_ties(case: Case, ids: list[str], why: str) -> None:
-    marks = ", ".join("?" * len(ids))
-    for (uuid,) in case.conn.execute(f"SELECT uuid FROM source_ties WHERE target_uuid IN ({marks}) "
-                                     "ORDER BY created_utc, uuid", ids).fetchall():
+    for uuid in queries.ties_naming(case, ids):
         case.delete_record("source-tie", uuid, reason=why)
 
 
@@ -108,11 +104,8 @@ def _delete_with_citations(case: Case, kind: str, uuid: str, why: str) -> None:
 
 def _delete_entity(case: Case, uuid: str, why: str) -> None:
     ids = [uuid, *aliases_of(case, uuid)]
-    marks = ", ".join("?" * len(ids))
-    for (link,) in case.conn.execute(
-            f"SELECT uuid FROM links WHERE source_uuid IN ({marks}) OR target_uuid IN ({marks}) "
-            "ORDER BY created_utc, uuid", ids + ids).fetchall():
-        _delete_with_citations(case, "link", link, why)
+    for link in queries.links(case, uuid):   # at either end of it or of its merged ids
+        _delete_with_citations(case, "link", link["uuid"], why)
     for event in events(case):
         changes = {}
         if event["place_uuid"] in ids:
@@ -141,11 +134,9 @@ def uncite(case: Case, claim_uuid: str, target: str, reason: str | None = None) 
     """Remove the claim's citations of ``target`` (a record id or prefix; a source also
     matches citations of its captures). Returns the citations removed."""
     kind, uuid = resolve_target(case, target)
-    rows = [r for r in case.db.query("SELECT * FROM citations WHERE owner_uuid = ? ORDER BY "
-                                     "created_utc, uuid", [claim_uuid])]
+    rows = citations_of(case, claim_uuid)
     if kind == "source":
-        captures = {c for (c,) in case.conn.execute("SELECT uuid FROM captures WHERE source_uuid = ?",
-                                                     (uuid,))}
+        captures = {c["uuid"] for c in source_queries.captures_of(case, uuid)}
         found = [r for r in rows if r["target_uuid"] == uuid or r["target_uuid"] in captures]
     else:
         found = [r for r in rows if r["target_uuid"] == uuid]

@@ -11,6 +11,7 @@ from ..errors import InputError
 from ..flights import airports
 from ..flights.identifiers import find_registrations
 from ..flights.ingest import describe_aircraft, identity_taken, with_learned_facts
+from ..flights.queries import has_track_points
 from ..sources.text import match_key
 from ..store import Case
 from ..timefmt import parse_partial_date
@@ -250,8 +251,8 @@ def merge_entities(case: Case, keep_id: str, other_id: str, reason: str | None =
     if other.kind == "aircraft" and keep.kind != "aircraft":
         raise InputError(f"{other.caption} is an aircraft of the case and {keep.caption} is "
                          f"{with_article(keep.schema)}: an aircraft merges only into another aircraft")
-    if other.kind == "aircraft" and _has_tracks(case, other.id):
-        if keep.kind != "aircraft" or not _has_tracks(case, keep.id):
+    if other.kind == "aircraft" and has_track_points(case, other.id):
+        if keep.kind != "aircraft" or not has_track_points(case, keep.id):
             raise InputError(f"{other.caption} has flight data and {keep.caption} has none: merge "
                              f"{keep.caption} into {other.caption} instead")
         raise InputError(f"both {keep.caption} and {other.caption} have flight data: they cannot "
@@ -286,10 +287,6 @@ def with_article(noun: str) -> str:
     """"an Airplane", "a Vehicle"."""
     return ("an " if noun[0] in "AEIOU" else "a ") + noun
 
-
-def _has_tracks(case: Case, aircraft_uuid: str) -> bool:
-    return case.db.execute("SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM "
-                           "aircraft WHERE uuid = ?) LIMIT 1", [aircraft_uuid]).fetchone() is not None
 
 
 def _merge_aircraft_rows(case: Case, keep: Entity, other: Entity, reason: str) -> None:

@@ -12,8 +12,7 @@ from . import queries
 def check_quotes(case: Case, report: VerifyReport) -> None:
     count = 0
     texts: dict[str, str] = {}
-    for row in case.db.query("SELECT uuid, target_uuid, quote, quote_start, quote_end FROM citations "
-                             "WHERE quote IS NOT NULL ORDER BY uuid"):
+    for row in queries.quoted_citations(case):
         capture = row["target_uuid"]
         if capture not in texts:
             texts[capture] = source_queries.capture_text(case, capture)
@@ -30,7 +29,7 @@ def check_references(case: Case, report: VerifyReport) -> None:
     """Every citation still finds what it cites (a merged entity through its alias, a
     flight re-derived by a later import through the span it cited)."""
     count = 0
-    for row in case.db.query("SELECT * FROM citations ORDER BY uuid"):
+    for row in queries.all_citations(case):
         kind, found = queries.current_target(case, row)
         if found is None:
             report.fail("record", f"citation {row['uuid']}",

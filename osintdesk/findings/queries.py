@@ -251,9 +251,13 @@ def get_record(case: Case, kind: str, uuid: str) -> dict | None:
 
 
 def citations_of(case: Case, owner_uuid: str) -> list[dict]:
-    """What backs a claim, a link, an event or an entity, in the order it was cited."""
-    return _rows(case, "SELECT * FROM citations WHERE owner_uuid = ? ORDER BY created_utc, uuid",
-                 [owner_uuid])
+    """What backs a claim, a link, an event or an entity, in the order it was cited; an
+    entity's includes what backed the entities merged into it (their citations keep the id
+    they were made with)."""
+    ids = [owner_uuid, *aliases_of(case, owner_uuid)]
+    marks = ", ".join("?" * len(ids))
+    return _rows(case, f"SELECT * FROM citations WHERE owner_uuid IN ({marks}) "
+                       "ORDER BY created_utc, uuid", ids)
 
 
 def cited_by(case: Case, uuid: str) -> list[dict]:
@@ -354,3 +358,57 @@ def current_target(case: Case, citation: dict) -> tuple[str, str | None]:
     if kind == "entity" and get_entity(case, uuid) is not None:
         return kind, uuid
     return kind, uuid if get_record(case, kind, uuid) is not None else None
+
+
+# ----------------------------------------------------------------------------- for changing
+
+
+def citations_touching(case: Case, ids: list[str]) -> list[str]:
+    """Ids of the citations these records make or that cite them, oldest first."""
+    marks = ", ".join("?" * len(ids))
+    return [r["uuid"] for r in _rows(
+        case, f"SELECT uuid FROM citations WHERE owner_uuid IN ({marks}) OR target_uuid IN ({marks}) "
+              "ORDER BY created_utc, uuid", ids + ids)]
+
+
+def ties_naming(case: Case, ids: list[str]) -> list[str]:
+    """Ids of the source ties that tie a source to one of these records, oldest first."""
+    marks = ", ".join("?" * len(ids))
+    return [r["uuid"] for r in _rows(
+        case, f"SELECT uuid FROM source_ties WHERE target_uuid IN ({marks}) "
+              "ORDER BY created_utc, uuid", ids)]
+
+
+def is_tied(case: Case, source_uuid: str, target_uuid: str) -> bool:
+    return bool(_rows(case, "SELECT 1 FROM source_ties WHERE source_uuid = ? AND target_uuid = ?",
+                      [source_uuid, target_uuid]))
+
+
+def all_citations(case: Case) -> list[dict]:
+    return _rows(case, "SELECT * FROM citations ORDER BY uuid")
+
+
+def quoted_citations(case: Case) -> list[dict]:
+    """Citations that quote a passage (``target_uuid`` is the capture), by id."""
+    return _rows(case, "SELECT uuid, target_uuid, quote, quote_start, quote_end FROM citations "
+                       "WHERE quote IS NOT NULL ORDER BY uuid")
+
+
+def identifier_hits(case: Case, kinds) -> list[dict]:
+    """Identifiers of these kinds found in the sources, by capture, field and offset."""
+    kinds = list(kinds)
+    return _rows(case, f"SELECT * FROM identifier_hits WHERE kind IN ({', '.join('?' * len(kinds))}) "
+                       "ORDER BY capture_uuid, field, start_offset", kinds)
+
+
+def aircraft_callsigns(case: Case) -> list[dict]:
+    """Each aircraft's ``uuid``, ``registration``, ``hex``, ``type_code`` and ``callsigns``
+    (the raw text of each of its flights' callsigns, and those sources named, kept beside it)."""
+    found = []
+    for row in _rows(case, "SELECT uuid, registration, hex, type_code FROM aircraft"):
+        texts = [r["callsigns"] for r in _rows(case, "SELECT callsigns FROM flights WHERE "
+                                                     "aircraft_uuid = ?", [row["uuid"]])]
+        beside = _rows(case, "SELECT extra FROM entities WHERE uuid = ?", [row["uuid"]])
+        named = _loads(beside[0]["extra"] if beside else None, {}).get("callsigns", [])
+        found.append({**row, "flight_callsigns": texts, "named_callsigns": named})
+    return found

@@ -16,13 +16,14 @@ from ..sources import queries as source_queries
 from ..sources.text import match_key
 from ..store import Case
 from . import ftm
-from .citations import find_quote
+from .citations import add_citation
 from .entities import add_entity, place_for_airport, set_properties
-from .queries import Entity, airport_place, get_entity
+from .queries import (Entity, aircraft_callsigns, airport_place, citations_of, get_entity,
+                      identifier_hits)
 
 KINDS = (REGISTRATION, ICAO24, CALLSIGN, AIRCRAFT_TYPE, AIRPORT_ICAO, AIRPORT_IATA)
 # Suggestions are listed aircraft first, then places, then properties of known aircraft.
-_ORDER = {"aircraft": 0, "airport": 1, "property": 2, "selection": 3}
+_ORDER = {"aircraft": 0, "airport": 1, "property": 2}
 
 
 @dataclass
@@ -66,17 +67,15 @@ def _known_aircraft(case: Case) -> tuple[dict[str, str], dict[str, str], dict[st
     """Registration keys and Mode-S keys of the case's aircraft (to their ids), and each
     aircraft's type code and callsigns (from its flights and from its entity)."""
     by_reg, by_hex, facts = {}, {}, {}
-    for row in case.db.query("SELECT uuid, registration, hex, type_code FROM aircraft"):
+    for row in aircraft_callsigns(case):
         if row["registration"]:
             by_reg[match_key(row["registration"])] = row["uuid"]
         if row["hex"]:
             by_hex[match_key(row["hex"])] = row["uuid"]
         callsigns = set()
-        for (text,) in case.conn.execute("SELECT callsigns FROM flights WHERE aircraft_uuid = ?",
-                                         (row["uuid"],)):
+        for text in row["flight_callsigns"]:
             callsigns |= {match_key(c) for c in (text or "").replace(";", ",").split(",") if c.strip()}
-        beside = case.conn.execute("SELECT extra FROM entities WHERE uuid = ?", (row["uuid"],)).fetchone()
-        callsigns |= {match_key(c) for c in json.loads((beside and beside[0]) or "{}").get("callsigns", [])}
+        callsigns |= {match_key(c) for c in row["named_callsigns"]}
         facts[row["uuid"]] = {"type_code": row["type_code"], "callsigns": callsigns}
     return by_reg, by_hex, facts
 
@@ -96,9 +95,7 @@ def suggestions(case: Case) -> list[Suggestion]:
     places not yet made, then callsigns and types for a known aircraft when the capture names
     that aircraft and no other."""
     by_reg, by_hex, facts = _known_aircraft(case)
-    rows = list(case.db.query(
-        f"SELECT * FROM identifier_hits WHERE kind IN ({', '.join('?' * len(KINDS))}) "
-        "ORDER BY capture_uuid, field, start_offset", list(KINDS)))
+    rows = identifier_hits(case, KINDS)
     per_capture: dict[str, list[dict]] = {}
     for row in rows:
         per_capture.setdefault(row["capture_uuid"], []).append(row)
@@ -241,8 +238,7 @@ def accept_suggestion(case: Case, suggestion: Suggestion) -> Entity:
             entity = place_for_airport(case, suggestion.airport)
         else:
             entity = add_entity(case, suggestion.schema, suggestion.name, suggestion.properties)
-        cited = set(c["target_uuid"] for c in case.db.query(
-            "SELECT target_uuid FROM citations WHERE owner_uuid = ?", [entity.id]))
+        cited = {c["target_uuid"] for c in citations_of(case, entity.id)}
         for hit in _first_per_capture(suggestion.found_at):
             if hit["capture"] not in cited:
                 _cite_hit(case, entity.id, hit)
@@ -262,15 +258,11 @@ def _first_per_capture(hits: list[dict]) -> list[dict]:
 def _cite_hit(case: Case, entity_id: str, hit: dict) -> dict:
     """Cite the capture for the entity, quoting the hit at its offsets in the capture's text
     (a hit in the title is quoted where the text has it, or not quoted)."""
-    text = source_queries.capture_text(case, hit["capture"])
-    span = None
-    if hit["field"] == "text" and text[hit["start"]:hit["end"]] == hit["text"]:
-        span = (hit["start"], hit["end"])
-    elif hit["text"].strip():
-        span = find_quote(text, hit["text"])
-    fields = {"owner_kind": "entity", "owner_uuid": entity_id, "target_kind": "capture",
-              "target_uuid": hit["capture"], "stance": "supports",
-              "note": f"{hit['kind'].replace('_', ' ')} found in the source"}
-    if span is not None:
-        fields.update(quote=text[span[0]:span[1]], quote_start=span[0], quote_end=span[1])
-    return case.insert_record("citation", fields)
+    note = f"{hit['kind'].replace('_', ' ')} found in the source"
+    if hit["text"].strip():
+        try:
+            return add_citation(case, "entity", entity_id, hit["capture"], quote=hit["text"], note=note,
+                                quote_start=hit["start"] if hit["field"] == "text" else None)
+        except InputError:   # the text does not hold it (a hit in the title): cite unquoted
+            pass
+    return add_citation(case, "entity", entity_id, hit["capture"], note=note)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..errors import InputError
 from ..sources import queries as source_queries
 from ..store import Case
-from .queries import canonical_id, resolve_target
+from .queries import canonical_id, is_tied, resolve_target
 
 TIE_KINDS = ("aircraft", "entity", "flight", "event")
 
@@ -19,8 +19,7 @@ def tie_source(case: Case, source: str, target: str, reason: str) -> dict:
     source_uuid = source_queries.resolve_source(case, source)["uuid"]
     kind, uuid = resolve_target(case, target, TIE_KINDS)
     uuid = canonical_id(case, uuid)
-    if case.db.execute("SELECT 1 FROM source_ties WHERE source_uuid = ? AND target_uuid = ?",
-                       [source_uuid, uuid]).fetchone():
+    if is_tied(case, source_uuid, uuid):
         raise InputError(f"source {source_uuid} is already tied to {kind} {uuid}")
     return case.insert_record("source-tie", {"source_uuid": source_uuid, "target_kind": kind,
                                              "target_uuid": uuid, "reason": reason.strip()})

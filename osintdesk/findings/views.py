@@ -5,6 +5,7 @@ with everything that concerns it, one claim with its corroboration and its check
 from __future__ import annotations
 
 import json
+import re
 
 from ..flights import queries as flight_queries
 from ..sources import queries as source_queries
@@ -141,17 +142,48 @@ def partial(text: str | None, zone: str) -> dict | None:
     return {**found.as_dict(), "display": found.display()}
 
 
-def identity_text(entity: Entity) -> str:
-    """The identifiers that tell an entity apart: an aircraft's registration and Mode-S
-    address, an airport's codes."""
+# Our own fields (what FtM has no property for) and a few FtM names, as the investigator
+# reads them.
+EXTRA_LABELS = {"registrationNumber": "registration", "icaoCode": "ICAO type code",
+                "icao24": "Mode-S address", "icao": "ICAO code", "iata": "IATA code",
+                "operator_name": "operator", "registration_country": "registered in",
+                "address_country": "address block of", "address_military": "military address block"}
+HIDDEN_IN_SUMMARY = {"name"}
+
+
+def property_label(name: str) -> str:
+    """``registrationNumber`` as ``registration number``; our own fields by their meaning."""
+    if name in EXTRA_LABELS:
+        return EXTRA_LABELS[name]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
+def value_text(case: Case, schema_name: str, prop: str, values: list[str]) -> str:
+    """Property values as text; an entity-valued property shows the captions it names."""
+    found = ftm.schema(schema_name).properties().get(prop)
+    if found is not None and found.type == "entity" and case is not None:
+        return ", ".join(caption_of(case, v) or v for v in values)
+    return ", ".join(values)
+
+
+def identity_text(case: Case, entity: Entity) -> str:
+    """Everything an entity is known by beyond its caption, in one line, identifiers first
+    (a Mode-S address, an airport's codes): the CLI's Identifiers and the window's Key
+    properties."""
     parts = []
-    if entity.schema == "Airplane":
-        parts += entity.properties.get("registrationNumber", [])[:1]
-        if entity.extra.get("icao24"):
-            parts.append(f"hex {entity.extra['icao24']}")
-        parts += entity.properties.get("model", [])[:1]
-    parts += [entity.extra[k] for k in ("icao", "iata") if entity.extra.get(k)]
-    return ", ".join(p for p in parts if p and p != entity.caption)
+    for key, value in entity.extra.items():
+        if key == "address_military":
+            if value:
+                parts.append("military address block")
+            continue
+        shown = ", ".join(value) if isinstance(value, list) else value
+        parts.append(f"{property_label(key)}: {shown}")
+    for prop, values in entity.properties.items():
+        shown = [v for v in values if v != entity.caption]
+        if prop in HIDDEN_IN_SUMMARY or not shown:
+            continue
+        parts.append(f"{property_label(prop)}: {value_text(case, entity.schema, prop, shown)}")
+    return " · ".join(parts)
 
 
 def shown_properties(case: Case, entity: Entity) -> dict[str, list[str]]:
@@ -163,22 +195,18 @@ def shown_properties(case: Case, entity: Entity) -> dict[str, list[str]]:
             for prop, values in entity.properties.items()}
 
 
-# How our own fields read (the rest read as their names).
-EXTRA_LABELS = {"address_military": "military address block"}
-
-
 def shown_extra(entity: Entity) -> dict[str, str]:
     """The entity's own fields as people read them: lists joined, flags as yes/no."""
     shown = {}
     for key, value in entity.extra.items():
         if key == "address_military":
             value = "yes" if value else "no"
-        shown[EXTRA_LABELS.get(key, key)] = "; ".join(value) if isinstance(value, list) else str(value)
+        shown[property_label(key)] = "; ".join(value) if isinstance(value, list) else str(value)
     return shown
 
 
 def entity_rows(case: Case, schema: str | None = None) -> list[dict]:
-    return [{**e.as_dict(), "identity": identity_text(e), "shown": shown_properties(case, e),
+    return [{**e.as_dict(), "identity": identity_text(case, e), "shown": shown_properties(case, e),
              "citations": len(queries.citations_of(case, e.id))}
             for e in queries.list_entities(case, schema)]
 
@@ -263,7 +291,7 @@ def entity_detail(case: Case, entity_id: str) -> dict:
     events = [event_row(case, e) for e in queries.events_of(case, entity.id)]
     cited_by = [{**c, "label": record_label(case, c["kind"], c["uuid"])}
                 for c in queries.cited_by(case, entity.id)]
-    return {"entity": {**entity.as_dict(), "identity": identity_text(entity),
+    return {"entity": {**entity.as_dict(), "identity": identity_text(case, entity),
                        "shown": shown_properties(case, entity), "shown_extra": shown_extra(entity)},
             "aliases": queries.aliases_of(case, entity.id),
             "links": link_rows(case, entity.id),
@@ -276,15 +304,5 @@ def entity_detail(case: Case, entity_id: str) -> dict:
 
 
 def citation_row(case: Case, row: dict) -> dict:
-    """A citation with a label for what it cites."""
-    kind, uuid = row["target_kind"], row["target_uuid"]
-    if kind in ("entity", "aircraft"):
-        label = caption_of(case, uuid)
-    elif kind == "capture":
-        capture = queries.get_record(case, "capture", uuid) or {}
-        source = source_queries.get_source(case, capture.get("source_uuid") or "") or {}
-        label = f"{source.get('name') or 'capture'}, captured {display_time(capture.get('captured_utc'), seconds=False)}"
-    else:
-        record = queries.get_record(case, kind, uuid) or {}
-        label = record.get("title") or record.get("text") or record.get("name") or f"{kind} {uuid[:8]}"
-    return {**row, "label": label}
+    """A citation with a label for what it cites (``record_label``'s)."""
+    return {**row, "label": record_label(case, row["target_kind"], row["target_uuid"])}

@@ -225,6 +225,13 @@ def track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float, 
         (aircraft_uuid, float(first_t), float(last_t), -1 if limit is None else limit, offset))
 
 
+def has_track_points(case: Case, aircraft_uuid: str) -> bool:
+    """Whether imported files gave this aircraft any track point."""
+    return case.conn.execute(
+        "SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM aircraft WHERE uuid = ?) "
+        "LIMIT 1", (aircraft_uuid,)).fetchone() is not None
+
+
 def count_track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float) -> int:
     """How many points ``track_points`` gives for the same aircraft and times."""
     return case.conn.execute(

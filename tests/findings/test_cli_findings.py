@@ -187,7 +187,7 @@ def test_entity_set_and_aircraft_added_by_hand(path):
                   "--prop", "icao24=15bbbb")
     assert by_hex["properties"].get("registrationNumber") is None  # an address is no registration
     listed = out("entity", "list", path, "--schema", "Airplane")
-    assert "RA-86559" in listed and "hex 15aaaa" in listed
+    assert "RA-86559" in listed and "Mode-S address: 15aaaa" in listed
     assert invoke("verify", path).stdout.startswith("OK:")
 
 
@@ -387,7 +387,7 @@ def test_suggestions_are_numbered_and_accepted_with_the_source_cited(with_pages)
     assert cited["target_kind"] == "capture" and cited["quote"] == "RA-86559"
     base = data("entity", "show", path, "UUMU")
     assert base["entity"]["id"] == base_id and base["citations"][0]["quote"] == "UUMU"
-    assert base["citations"][0]["label"].startswith("registry.html")
+    assert base["citations"][0]["label"].startswith("capture of Register of state aircraft")
     assert registry
 
     [left] = data("entity", "suggest", path)

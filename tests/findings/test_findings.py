@@ -100,6 +100,20 @@ def test_merge_keeps_the_merged_id_valid(case):
     assert verify_case(case).ok
 
 
+def test_merge_keeps_what_backed_the_merged_entity(case):
+    """The merged entity's citations keep its id: the one it became lists them as its own."""
+    from osintdesk.findings import views
+    from osintdesk.findings.citations import add_citation
+    shoigu = add_entity(case, "Person", "Sergei Shoigu")
+    again = add_entity(case, "Person", "S. K. Shoigu")
+    add_citation(case, "entity", again.id, article_source(case)["uuid"], quote="Il-62M landed")
+    merge_entities(case, shoigu.id, again.id)
+    [row] = [r for r in views.entity_rows(case, "Person") if r["id"] == shoigu.id]
+    assert row["citations"] == 1
+    [backed] = views.entity_detail(case, shoigu.id)["citations"]
+    assert backed["owner_uuid"] == again.id and backed["quote"] == "Il-62M landed"
+
+
 def test_hand_aircraft_merges_into_the_tracked_one(case):
     tracked = queries.resolve_entity_id(case, "155abc")
     hand = add_entity(case, "Airplane", "RF-86496", [("model", "Il-62M")])
@@ -326,3 +340,26 @@ def test_country_codes_military_flag_and_airport_ends(case):
     plane = queries.get_entity(case, queries.resolve_entity_id(case, "RA-86496"))
     assert views.shown_extra(plane)["military address block"] in ("yes", "no")
 
+
+def test_one_label_for_a_cited_record(case):
+    """A citation's label is record_label's: a flight says whose, from where to where."""
+    from osintdesk.findings import views
+    from osintdesk.findings.citations import add_citation
+    from osintdesk.flights import queries as flight_queries
+    claim = add_claim(case, "RA-86496 flew to Pyongyang.")
+    flight = flight_queries.select_flights(case)[0]
+    add_citation(case, "claim", claim["uuid"], flight["uuid"])
+    [row] = [views.citation_row(case, c) for c in queries.citations_of(case, claim["uuid"])]
+    assert row["label"] == views.record_label(case, "flight", flight["uuid"])
+    assert row["label"].startswith("flight RA-86496 UUWW → ZKPY, 2023-09-19")
+
+
+def test_findings_read_the_case_through_their_query_module():
+    """One query layer: deleting, suggesting, tying and checking quotes write no SQL of their own."""
+    import inspect
+
+    from osintdesk.findings import delete, integrity, suggestions, ties
+    for module in (delete, integrity, suggestions, ties):
+        source = inspect.getsource(module)
+        for sql in ("SELECT ", ".execute(", "db.query("):
+            assert sql not in source, (module.__name__, sql)

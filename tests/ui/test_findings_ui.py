@@ -14,15 +14,17 @@ from PySide6.QtWidgets import QLabel
 from osintdesk.app import build_window
 from osintdesk.findings import queries
 from osintdesk.findings.claims import add_claim, make_assertion
+from osintdesk.findings.delete import plan_deletion
 from osintdesk.findings.entities import add_entity
 from osintdesk.findings.events import add_event
 from osintdesk.findings.links import add_link
+from osintdesk.findings.suggestions import suggestions
 from osintdesk.findings.ties import tie_source
 from osintdesk.sources import queries as source_queries
 from osintdesk.store import Case
 from osintdesk.ui.findings import FindingsUi
 from osintdesk.ui.findings.dialogs import ClaimDialog, EntityDialog
-from osintdesk.ui.findings.models import FindingsModel
+from osintdesk.ui.findings.models import FindingsModel, property_choices
 from osintdesk.verification import verify_case
 from tests.findings.conftest import OUT_T, story_file  # noqa: F401  (the story, built once)
 
@@ -71,6 +73,7 @@ def window(qtbot, story):
     win.resize(1400, 900)
     win.show()
     assert win.open_case(str(story))
+    settle(qtbot, win)
     yield win
     win.runner.wait()
 
@@ -80,12 +83,33 @@ def state(window):
     return hashlib.sha256(window.case.path.read_bytes()).hexdigest(), window.case.audit_count()
 
 
+def settle(qtbot, window):
+    """Wait until every task is done: the pages read on the task runner."""
+    qtbot.waitUntil(lambda: not window.runner.active, timeout=20000)
+
+
+def select(qtbot, page, record_id) -> bool:
+    """Select a record and wait for its detail (read on the task runner)."""
+    with qtbot.waitSignal(page.detail_shown, timeout=20000):
+        assert page.select(record_id)
+    return True
+
+
+def opened(qtbot, ui, open_it):
+    """Open a dialog whose choices are read on the task runner; returns it once open."""
+    with qtbot.waitSignal(ui.dialog_opened, timeout=20000) as shown:
+        open_it()
+    return shown.args[0]
+
+
 def run_dialog(qtbot, window, dialog):
-    """Press OK and wait until the write it starts has been handled; returns the task."""
+    """Press OK and wait until the write it starts and the reads after it have been
+    handled; returns the task."""
     with qtbot.waitSignal(window.runner.started, timeout=5000) as started:
         dialog.ok_button.click()
     task = started.args[0]
     qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+    settle(qtbot, window)
     return task
 
 
@@ -105,15 +129,15 @@ def article(case) -> dict:
 # ----------------------------------------------------------------------------- pages
 
 
-def test_entities_page_lists_what_the_domain_returns(window):
+def test_entities_page_lists_what_the_domain_returns(qtbot, window):
     ui = window.findings_ui
     page = window.show_page("Entities")
     assert page is ui.entities_page
     expected = queries.list_entities(window.case)
     assert [r["id"] for r in rows(page)] == [e.id for e in expected]
     plane = next(r for r in rows(page) if r["schema"] == "Airplane")
-    assert plane["caption"] == "RA-86496" and "Mode-S address: 155abc" in plane["key_properties"]
-    assert page.select(plane["id"])
+    assert plane["caption"] == "RA-86496" and "Mode-S address: 155abc" in plane["identity"]
+    assert select(qtbot, page, plane["id"])
     detail = page.detail.toPlainText()
     for text in ("RA-86496", "Airplane", "Mode-S address", "155abc", "is its operator",
                  "Russian Air Force", "Sources tied to it by hand",
@@ -121,25 +145,28 @@ def test_entities_page_lists_what_the_domain_returns(window):
         assert text in detail, text
     assert "{" not in detail                     # no raw JSON
     kim = next(r for r in rows(page) if r["caption"] == "Kim Jong Un")
-    assert page.select(kim["id"])
+    assert select(qtbot, page, kim["id"])
     assert "Kim-Putin summit at Vostochny" in page.detail.toPlainText()
     assert "2023-09-13 (Asia/Vladivostok)" in page.detail.toPlainText()
 
 
-def test_entities_filter_by_text_and_schema(window):
+def test_entities_filter_by_text_and_schema(qtbot, window):
     page = window.show_page("Entities")
     page.filter_edit.setText("air force")
     assert shown(page) == ["Russian Air Force"]
     page.filter_edit.clear()
-    page.schema_combo.setCurrentIndex(page.schema_combo.findData("Airplane"))
+    with qtbot.waitSignal(page.rows_shown, timeout=20000):
+        page.schema_combo.setCurrentIndex(page.schema_combo.findData("Airplane"))
     assert shown(page) == ["RA-86496"]
-    page.schema_combo.setCurrentIndex(page.schema_combo.findData("Person"))
+    with qtbot.waitSignal(page.rows_shown, timeout=20000):
+        page.schema_combo.setCurrentIndex(page.schema_combo.findData("Person"))
     assert shown(page) == ["Kim Jong Un"]
-    page.schema_combo.setCurrentIndex(0)
+    with qtbot.waitSignal(page.rows_shown, timeout=20000):
+        page.schema_combo.setCurrentIndex(0)
     assert len(shown(page)) == len(queries.list_entities(window.case))
 
 
-def test_events_show_dates_in_their_precision_and_zone(window):
+def test_events_show_dates_in_their_precision_and_zone(qtbot, window):
     page = window.show_page("Events")
     by_title = {r["title"]: r for r in rows(page)}
     summit = by_title["Kim-Putin summit at Vostochny"]
@@ -154,14 +181,14 @@ def test_events_show_dates_in_their_precision_and_zone(window):
     page.filter_edit.setText("July")
     assert shown(page) == ["Defence minister's visit"]
     page.filter_edit.clear()
-    assert page.select(summit["uuid"])
+    assert select(qtbot, page, summit["uuid"])
     detail = page.detail.toPlainText()
     assert "known to the day, given in Asia/Vladivostok" in detail
     assert "2023-09-12 14:00 UTC to 2023-09-13 14:00 UTC" in detail
-    assert "supports article.html" in detail
+    assert "supports source Il-62M seen in Pyongyang" in detail
 
 
-def test_claims_page_shows_each_check_result_and_the_corroboration(window):
+def test_claims_page_shows_each_check_result_and_the_corroboration(qtbot, window):
     page = window.show_page("Claims")
     checks = {r["text"]: r["check_text"] for r in rows(page)}
     assert checks == {
@@ -172,14 +199,14 @@ def test_claims_page_shows_each_check_result_and_the_corroboration(window):
     assert shown(page) == ["RA-86496 flew from Pyongyang to Vladivostok on 21 September 2023."]
     page.filter_edit.clear()
     supported = next(r for r in rows(page) if r["check_text"] == "flew: supported")
-    assert page.select(supported["uuid"])
+    assert select(qtbot, page, supported["uuid"])
     detail = page.detail.toPlainText()
     for text in ("Evidence: 1 independent source supports it", "supports", f"“{QUOTE}”",
                  "article.html", "RA-86496 flew UUWW → ZKPY on 2023-09-19: SUPPORTED",
                  "It rests on", "trace_full_155abc.json", "ADS-B receivers", "very likely"):
         assert text in detail, text
     gap = next(r for r in rows(page) if r["check_text"] == "airborne: not covered")
-    assert page.select(gap["uuid"])
+    assert select(qtbot, page, gap["uuid"])
     detail = page.detail.toPlainText()
     assert "NOT COVERED" in detail and "coverage gap" in detail
     assert "No evidence cited yet" in detail
@@ -192,12 +219,12 @@ def test_models_pass_the_modeltester(qtmodeltester, window):
         qtmodeltester.check(page.model)
 
 
-def test_a_link_in_a_detail_opens_the_record(window):
+def test_a_link_in_a_detail_opens_the_record(qtbot, window):
     ui = window.findings_ui
     events = window.show_page("Events")
     summit = next(r for r in rows(events) if r["title"].startswith("Kim"))
     kim = queries.resolve_entity_id(window.case, summit["involved"][0])
-    assert events.select(summit["uuid"])
+    assert select(qtbot, events, summit["uuid"])
     assert f"record:entity/{kim}" in events.detail.toHtml()
     events.detail.anchorClicked.emit(QUrl(f"record:entity/{kim}"))
     assert window.stack.currentWidget() is ui.entities_page
@@ -265,8 +292,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     ui.dialog.name_edit.setText("Vladimir Putin")
     putin = run_dialog(qtbot, window, ui.dialog).result
 
-    ui.action_add_link.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_add_link.trigger)
     dialog.source_picker.choose(putin.id)
     dialog.type_combo.setCurrentIndex(dialog.type_combo.findData("UnknownLink"))
     dialog.target_picker.choose(plane)
@@ -276,14 +302,15 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     assert (link["schema"], link["role"], link["start_date"]) == ("UnknownLink", "passenger", "2023-09")
     assert "passenger" in ui.entities_page.detail.toPlainText()
 
-    ui.action_add_event.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_add_event.trigger)
     assert not dialog.ok_button.isEnabled()
     dialog.title_edit.setText("Putin meets Kim in Pyongyang")
     dialog.start_edit.setText("June 2024")
     dialog.zone_combo.setCurrentText("Asia/Pyongyang")
     dialog.place_picker.setCurrentText("ZKPY")             # an airport code: its place is made
-    dialog.check_involved(putin.id)
+    [item] = [dialog.involved_list.item(r) for r in range(dialog.involved_list.count())
+              if dialog.involved_list.item(r).data(Qt.ItemDataRole.UserRole) == putin.id]
+    item.setCheckState(Qt.CheckState.Checked)             # ticked, as a click does
     event = run_dialog(qtbot, window, dialog).result
     assert (event["start_text"], event["zone"]) == ("2024-06", "Asia/Pyongyang")
     assert queries.get_entity(window.case, event["place_uuid"]).extra["icao"] == "ZKPY"
@@ -292,8 +319,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
     assert window.stack.currentWidget() is events and events.selected_id() == event["uuid"]
     assert events.selected()["when"] == "June 2024 (Asia/Pyongyang)"
 
-    ui.action_add_claim.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_add_claim.trigger)
     assert isinstance(dialog, ClaimDialog) and not dialog.ok_button.isEnabled()
     dialog.text_edit.setPlainText("RA-86496 was on the ground at Sunan on 20 September 2023.")
     dialog.confidence_combo.setCurrentIndex(dialog.confidence_combo.findData("likely"))
@@ -315,7 +341,7 @@ def test_add_link_event_and_claim_through_dialogs(qtbot, window):
 def test_a_bad_check_shows_one_clear_message_and_changes_nothing(qtbot, window):
     ui = window.findings_ui
     before = state(window)
-    dialog = ui.claim_dialog()
+    dialog = opened(qtbot, ui, ui.claim_dialog)
     dialog.text_edit.setPlainText("It flew to Wonsan.")
     dialog.check_box.setChecked(True)
     dialog.check_box.from_edit.setText("UUWW")
@@ -330,7 +356,7 @@ def test_a_bad_check_shows_one_clear_message_and_changes_nothing(qtbot, window):
 def test_a_bad_event_date_is_refused(qtbot, window):
     ui = window.findings_ui
     before = state(window)
-    dialog = ui.event_dialog()
+    dialog = opened(qtbot, ui, ui.event_dialog)
     dialog.title_edit.setText("Something")
     dialog.start_edit.setText("last autumn")
     run_dialog(qtbot, window, dialog)
@@ -347,7 +373,7 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
     other = run_dialog(qtbot, window, ui.dialog).result
 
     ui.entities_page.select(kim)
-    dialog = ui.merge_dialog()
+    dialog = opened(qtbot, ui, ui.merge_dialog)
     assert dialog.keep_picker.value() == kim
     dialog.other_picker.choose(other.id)
     merged = run_dialog(qtbot, window, dialog).result
@@ -357,7 +383,8 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
 
     claims = ui.claims_page
     contradicted = next(r for r in rows(claims) if r["check_text"] == "flew: contradicted")
-    assert not ui.action_status.isEnabled() or claims.selected() is not None
+    claims.view.clearSelection()
+    assert claims.selected() is None and not ui.action_status.isEnabled()   # no claim to change
     claims.select(contradicted["uuid"])
     assert ui.action_status.isEnabled()
     ui.action_status.trigger()
@@ -371,8 +398,7 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
     events = ui.events_page
     visit = next(r for r in rows(events) if r["title"] == "Defence minister's visit")
     events.select(visit["uuid"])
-    ui.cite_buttons["Events"].click()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.cite_buttons["Events"].click)
     dialog.target_combo.setCurrentIndex(dialog.target_combo.findData(article(window.case)["uuid"]))
     dialog.quote_edit.setText("days after the summit at Vostochny")
     citation = run_dialog(qtbot, window, dialog).result
@@ -383,10 +409,10 @@ def test_merge_status_and_citation_through_dialogs(qtbot, window):
 
 
 def test_delete_says_what_cites_the_record_and_asks_first(qtbot, window):
-    pytest.importorskip("osintdesk.findings.delete")
     ui = window.findings_ui
     page = ui.entities_page
     air_force = next(r for r in rows(page) if r["caption"] == "Russian Air Force")
+    assert [c["kind"] for c in plan_deletion(window.case, "entity", air_force["id"]).cited_by] == ["link"]
     page.select(air_force["id"])
     before = state(window)
     ui.delete_buttons["Entities"].click()
@@ -424,8 +450,7 @@ def test_selection_in_the_viewer_cites_the_quote_in_a_new_claim(qtbot, window):
     start = text.index("left for Moscow two days later")
     viewer.select_text(start, start + len("left for Moscow two days later"))
     assert ui.action_cite_selection.isEnabled()
-    ui.action_cite_selection.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_cite_selection.trigger)
     assert isinstance(dialog, ClaimDialog)
     assert "“left for Moscow two days later”" in dialog.findChild(QLabel, "evidence_label").text()
     dialog.text_edit.setPlainText("RA-86496 left Pyongyang for Moscow on 21 September 2023.")
@@ -446,7 +471,7 @@ def test_the_selected_occurrence_is_the_one_quoted(qtbot, window):
     viewer.select_text(second - 1, second + len("days") + 1)       # with the spaces around it
     selection = viewer.text_selection()
     assert (selection.text, selection.start) == ("days", second)
-    ui.action_cite_selection.trigger()
+    opened(qtbot, ui, ui.action_cite_selection.trigger)
     ui.dialog.text_edit.setPlainText("It stayed two days.")
     claim = run_dialog(qtbot, window, ui.dialog).result
     [citation] = queries.citations_of(window.case, claim["uuid"])
@@ -461,8 +486,7 @@ def test_selection_cites_in_an_existing_claim_as_contradicting(qtbot, window):
     text = viewer.text_view.toPlainText()
     start = text.index(QUOTE)
     viewer.select_text(start, start + len(QUOTE))
-    ui.action_cite_selection.trigger()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.action_cite_selection.trigger)
     dialog.existing_radio.setChecked(True)
     assert not dialog.text_edit.isVisibleTo(dialog) and not dialog.check_box.isVisibleTo(dialog)
     dialog.existing_combo.setCurrentIndex(dialog.existing_combo.findData(target))
@@ -490,6 +514,7 @@ def test_make_an_entity_from_a_selection(qtbot, window):
     assert entity.schema == "Address"
     [citation] = queries.citations_of(window.case, entity.id)
     assert (citation["quote"], citation["quote_start"]) == ("Pyongyang Sunan", start)
+    assert citation["note"] == "selection found in the source"   # suggest_from_selection's
     assert ui.entities_page.selected_id() == entity.id
     assert "“Pyongyang Sunan”" in ui.entities_page.detail.toPlainText()
 
@@ -501,8 +526,7 @@ def test_cite_this_flight_in_a_claim(qtbot, window):
     outbound = flights.model.row(0)
     assert flights.select_flight(outbound["uuid"])
     assert ui.cite_flight_button.isEnabled()
-    ui.cite_flight_button.click()
-    dialog = ui.dialog
+    dialog = opened(qtbot, ui, ui.cite_flight_button.click)
     assert dialog.text_edit.toPlainText() == "RA-86496 flew from UUWW to ZKPY on 2023-09-19."
     assert dialog.check_box.isChecked() and dialog.check_box.values()["origin"] == "UUWW"
     claim = run_dialog(qtbot, window, dialog).result
@@ -528,15 +552,16 @@ def test_a_read_only_case_offers_no_changes(qtbot, window, story):
 
 
 def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
-    pytest.importorskip("osintdesk.findings.suggestions")
     ui = window.findings_ui
     note = tmp_path / "spotter.txt"
     note.write_text("Spotted RA-86559 (Il-62M) on the apron at UHWW this morning.", encoding="utf-8")
     task = window.add_files([str(note)])
     qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
-    page = window.show_page("Suggestions")
+    with qtbot.waitSignal(ui.suggestions_page.rows_shown, timeout=20000):
+        page = window.show_page("Suggestions")   # read on the task runner when shown
     assert page is ui.suggestions_page
     labels = [s.label for s in page.suggestions]
+    assert labels == [s.label for s in suggestions(window.case)]   # what the domain suggests
     assert any("RA-86559" in label for label in labels), labels
     row = next(i for i, s in enumerate(page.suggestions) if s.name == "RA-86559")
     assert page.model.row(row)["found_in"] == "Spotted RA-86559 (Il-62M) on the apron at UHWW this morning."
@@ -545,13 +570,14 @@ def test_a_suggestion_is_accepted_in_one_click(qtbot, window, tmp_path):
         page.buttons[row].click()
     task = started.args[0]
     qtbot.waitUntil(lambda: task not in window.runner.active, timeout=20000)
+    settle(qtbot, window)
     assert task.error is None, task.error
     entity = queries.get_entity(window.case, queries.resolve_entity_id(window.case, "RA-86559"))
     assert entity.schema == "Airplane" and window.case.audit_count() > before
     [citation] = queries.citations_of(window.case, entity.id)
     assert citation["quote"] == "RA-86559"
     assert ui.entities_page.selected_id() == entity.id
-    window.show_page("Suggestions")
+    window.show_page("Suggestions")   # read again when the write was done (settled above)
     assert all(s.name != "RA-86559" for s in page.suggestions)   # accepted: no longer offered
 
 
@@ -565,3 +591,46 @@ def test_an_aircraft_with_tracks_is_not_deleted(qtbot, window):
     assert ui.dialog is None                          # not even asked
     assert "has flight data from imported files" in window.last_message.text()
     assert state(window) == before
+
+
+def test_pages_and_details_are_read_on_the_task_runner(qtbot, window):
+    """Claims' checks read the tracks: rows and details are read by tasks, and an answer
+    overtaken by a newer read is dropped."""
+    page = window.findings_ui.claims_page
+    titles, shown_rows = [], []
+    window.runner.started.connect(lambda task: titles.append(task.title))
+    page.rows_shown.connect(lambda: shown_rows.append(page.model.rowCount()))
+    page.set_case(window.case)
+    assert page.model.rowCount() == 3 and not shown_rows   # the old rows until the new come
+    page.set_case(window.case)                              # overtakes the first read
+    settle(qtbot, window)
+    assert titles.count("Reading claims") == 2 and shown_rows == [3]
+    claim = queries.claims(window.case)[0]
+    assert select(qtbot, page, claim["uuid"])
+    assert "Reading the claims detail" in titles
+    assert "Evidence" in page.detail.toPlainText()
+
+
+def test_dialogs_open_once_what_they_offer_was_read(qtbot, window):
+    """The aircraft list (a point count each) and everything citable are read by a task."""
+    ui = window.findings_ui
+    titles = []
+    window.runner.started.connect(lambda task: titles.append(task.title))
+    with qtbot.waitSignal(ui.dialog_opened, timeout=20000) as shown:
+        assert ui.claim_dialog() is None          # nothing read on the GUI thread
+        assert titles == ["Reading the case"]
+    assert shown.args[0] is ui.dialog and shown.args[0].isVisible()
+    shown.args[0].reject()
+    page = ui.events_page
+    assert select(qtbot, page, queries.events(window.case)[0]["uuid"])
+    titles.clear()
+    dialog = opened(qtbot, ui, ui.cite_buttons["Events"].click)
+    assert titles == ["Reading the case"] and dialog.isVisible()
+    dialog.reject()
+
+
+def test_the_entity_dialog_offers_every_field_the_domain_takes():
+    """An aircraft's callsigns (and every other field FtM has no property for) can be given."""
+    from osintdesk.findings.entities import EXTRA_FIELDS
+    for schema, fields in EXTRA_FIELDS.items():
+        assert set(fields) <= {prop for _label, prop in property_choices(schema)}, schema

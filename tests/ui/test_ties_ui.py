@@ -122,8 +122,8 @@ def test_removing_a_tie_asks_first_and_keeps_it_in_the_audit_log(qtbot, window):
     assert state(window) == before
     # The entity's detail offers it too.
     entities = window.show_page("Entities")
-    entities.select(tie["target_uuid"])
-    assert f"untie:{tie['uuid']}" in entities.detail.toHtml()
+    entities.select(tie["target_uuid"])   # the detail is read on the task runner
+    qtbot.waitUntil(lambda: f"untie:{tie['uuid']}" in entities.detail.toHtml(), timeout=20000)
     entities.detail.anchorClicked.emit(QUrl(f"untie:{tie['uuid']}"))
     ui.dialog.reason_edit.setText("the photo shows another Il-62M")
     task = run_dialog(qtbot, window, ui.dialog)
@@ -133,7 +133,7 @@ def test_removing_a_tie_asks_first_and_keeps_it_in_the_audit_log(qtbot, window):
     assert (last.action, last.object_type, last.object_id) == ("delete", "source-tie", tie["uuid"])
     assert last.details["record"]["reason"] == tie["reason"]
     assert last.details["reason"] == "the photo shows another Il-62M"
-    assert "No source tied to it." in entities.detail.toPlainText()
+    qtbot.waitUntil(lambda: "No source tied to it." in entities.detail.toPlainText(), timeout=20000)
     viewer = show_article(window)
     assert "Tied by hand" not in viewer.details.text()
     assert verify_case(window.case).ok

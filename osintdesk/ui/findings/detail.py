@@ -11,8 +11,9 @@ from __future__ import annotations
 import html
 
 from ...findings import queries, views
+from ...findings.views import property_label, value_text
 from ...timefmt import display_time
-from .models import check_words, property_label, value_text
+from .models import check_words
 
 e = html.escape
 GREY = "color:#555"

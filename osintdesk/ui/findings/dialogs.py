@@ -315,12 +315,6 @@ class EventDialog(FormDialog):
     def ready(self) -> bool:
         return bool(self.title_edit.text().strip() and self.start_edit.text().strip())
 
-    def check_involved(self, entity_id: str) -> None:
-        for row in range(self.involved_list.count()):
-            item = self.involved_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == entity_id:
-                item.setCheckState(Qt.CheckState.Checked)
-
     def values(self) -> dict:
         involved = [self.involved_list.item(r).data(Qt.ItemDataRole.UserRole)
                     for r in range(self.involved_list.count())

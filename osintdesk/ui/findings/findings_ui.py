@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QPushButton
 
@@ -27,7 +27,6 @@ from ..sources.viewer import TextSelection
 from .detail import parse_anchor, parse_untie, source_ties_html
 from .dialogs import (CitationDialog, ClaimDialog, DeleteDialog, EntityDialog, EventDialog,
                       LinkDialog, MergeDialog, StatusDialog, TieDialog)
-from .models import entity_rows
 from .pages import ClaimsPage, EntitiesPage, EventsPage, RecordPage, SuggestionsPage
 
 # Record kinds the pages show, and the kind their citations are owned by.
@@ -37,6 +36,8 @@ OWNER_KIND = {"Entities": "entity", "Events": "event", "Claims": "claim"}
 class FindingsUi(QObject):
     """The window's findings part; ``MainWindow`` builds one after the sources part, and
     tests reach its pages, actions and dialogs through ``window.findings_ui``."""
+
+    dialog_opened = Signal(object)   # a dialog, once what it offers was read and it is open
 
     def __init__(self, window):
         super().__init__(window)
@@ -52,6 +53,8 @@ class FindingsUi(QObject):
             page.selection_changed.connect(lambda _row: self._update_actions())
         self.suggestions_page = SuggestionsPage()
         window.add_page(self.suggestions_page)
+        for page in (*self.pages, self.suggestions_page):
+            page.reader = self.read
         self.suggestions_page.accept_requested.connect(self.accept_suggestion)
 
         self.action_add_entity = self._action("Add &Entity…", self.entity_dialog, "action_add_entity")
@@ -160,18 +163,27 @@ class FindingsUi(QObject):
         return window.run_task(title, lambda case, _p, _c: work(case), case="write",
                                on_success=on_success)
 
-    def _entities(self) -> list[dict]:
-        return entity_rows(self.window.case) if self.window.case is not None else []
-
-    def _aircraft(self) -> list[dict]:
-        return flight_queries.aircraft(self.window.case) if self.window.case is not None else []
+    def read(self, title: str, work: Callable[[Case], object], on_success: Callable) -> None:
+        """Run ``work(case)`` on the task runner with the worker's own read-only case, then
+        ``on_success(result)`` on the GUI thread (the pages' reads: nothing heavy runs on
+        the GUI thread)."""
+        if self.window.case is not None:
+            self.window.run_task(title, lambda case, _p, _c: work(case), case="read",
+                                 on_success=on_success)
 
     def _open(self, dialog, accepted: Callable[[], object]):
         """Show a dialog (kept as ``self.dialog`` for tests); ``accepted`` runs on OK."""
         self.dialog = dialog
         dialog.accepted.connect(accepted)
         dialog.open()
+        self.dialog_opened.emit(dialog)
         return dialog
+
+    def _open_after_reading(self, read: Callable[[Case], object], build: Callable[[object], object]):
+        """Read what a dialog offers (entities, aircraft with their point counts, everything
+        citable) on the task runner, then ``build(result)`` opens it on the GUI thread;
+        ``dialog_opened`` says when."""
+        self.read("Reading the case", read, build)
 
     def show_record(self, kind: str, uuid: str) -> None:
         """Show a record in its page (after it was written, or from a link in a detail)."""
@@ -193,8 +205,12 @@ class FindingsUi(QObject):
     def link_dialog(self):
         if not self.writable():
             return None
-        dialog = LinkDialog(self._entities(), self.window, self.entities_page.selected_id())
-        return self._open(dialog, lambda: self.add_link(**dialog.values()))
+        selected = self.entities_page.selected_id()
+
+        def build(entities):
+            dialog = LinkDialog(entities, self.window, selected)
+            return self._open(dialog, lambda: self.add_link(**dialog.values()))
+        return self._open_after_reading(views.entity_rows, build)
 
     def add_link(self, from_id: str, to_id: str, link_type: str, role: str | None = None,
                  start: str | None = None, end: str | None = None):
@@ -207,8 +223,12 @@ class FindingsUi(QObject):
     def merge_dialog(self):
         if not self.writable():
             return None
-        dialog = MergeDialog(self._entities(), self.window, self.entities_page.selected_id())
-        return self._open(dialog, lambda: self.merge(*dialog.values()))
+        selected = self.entities_page.selected_id()
+
+        def build(entities):
+            dialog = MergeDialog(entities, self.window, selected)
+            return self._open(dialog, lambda: self.merge(*dialog.values()))
+        return self._open_after_reading(views.entity_rows, build)
 
     def merge(self, keep: str, other: str, reason: str | None = None):
         from ...findings.entities import merge_entities
@@ -221,8 +241,10 @@ class FindingsUi(QObject):
     def event_dialog(self):
         if not self.writable():
             return None
-        dialog = EventDialog(self._entities(), self.window)
-        return self._open(dialog, lambda: self.add_event(**dialog.values()))
+        def build(entities):
+            dialog = EventDialog(entities, self.window)
+            return self._open(dialog, lambda: self.add_event(**dialog.values()))
+        return self._open_after_reading(views.entity_rows, build)
 
     def add_event(self, title: str, start: str, end: str | None = None, zone: str | None = None,
                   place: str | None = None, involved: list[str] = (), description: str | None = None):
@@ -237,8 +259,10 @@ class FindingsUi(QObject):
     def claim_dialog(self):
         if not self.writable():
             return None
-        dialog = ClaimDialog(self._aircraft(), self.window)
-        return self._open(dialog, lambda: self.cite_in_claim(dialog.values()))
+        def build(aircraft):
+            dialog = ClaimDialog(aircraft, self.window)
+            return self._open(dialog, lambda: self.cite_in_claim(dialog.values()))
+        return self._open_after_reading(flight_queries.aircraft, build)
 
     def cite_in_claim(self, values: dict, target: str | None = None, quote: str | None = None,
                       quote_start: int | None = None):
@@ -283,10 +307,15 @@ class FindingsUi(QObject):
         if row is None or not self.writable():
             return None
         kind, uuid = OWNER_KIND[page.title], row[page.key]
-        citable = [c for c in views.citable(self.window.case) if c["uuid"] != uuid]
-        dialog = CitationDialog(views.record_label(self.window.case, kind, uuid), citable,
-                                self.window)
-        return self._open(dialog, lambda: self.add_citation(kind, uuid, **dialog.values()))
+
+        def read(case):
+            return (views.record_label(case, kind, uuid),
+                    [c for c in views.citable(case) if c["uuid"] != uuid])
+
+        def build(found):
+            dialog = CitationDialog(*found, self.window)
+            return self._open(dialog, lambda: self.add_citation(kind, uuid, **dialog.values()))
+        return self._open_after_reading(read, build)
 
     def add_citation(self, owner_kind: str, owner_uuid: str, target: str, stance: str = "supports",
                      quote: str | None = None, note: str | None = None):
@@ -329,11 +358,19 @@ class FindingsUi(QObject):
         """Cite the selected passage in a new claim or in one already in the case."""
         if not self.writable():
             return None
-        dialog = ClaimDialog(self._aircraft(), self.window, claims=queries.claims(self.window.case),
-                             evidence=self._capture_label(selection), quote=selection.text)
         self.last_selection = selection
-        return self._open(dialog, lambda: self.cite_in_claim(
-            dialog.values(), selection.capture_uuid, selection.text, selection.start))
+
+        def read(case):
+            return (flight_queries.aircraft(case), queries.claims(case),
+                    views.record_label(case, "capture", selection.capture_uuid))
+
+        def build(found):
+            aircraft, claims, evidence = found
+            dialog = ClaimDialog(aircraft, self.window, claims=claims, evidence=evidence,
+                                 quote=selection.text)
+            return self._open(dialog, lambda: self.cite_in_claim(
+                dialog.values(), selection.capture_uuid, selection.text, selection.start))
+        return self._open_after_reading(read, build)
 
     def entity_from_selection_dialog(self, selection: TextSelection):
         """Make an entity named by the selected passage, the capture cited with it quoted."""
@@ -346,15 +383,13 @@ class FindingsUi(QObject):
 
     def entity_from_selection(self, selection: TextSelection, schema: str, name: str,
                               props: list[tuple[str, str]]):
-        from ...findings.citations import add_citation
-        from ...findings.entities import add_entity
+        from ...findings.suggestions import accept_suggestion, suggest_from_selection
 
         def work(case):
-            with case.transaction():
-                entity = add_entity(case, schema, name, props)
-                add_citation(case, "entity", entity.id, selection.capture_uuid,
-                             quote=selection.text, quote_start=selection.start)
-            return entity
+            suggestion = suggest_from_selection(case, selection.capture_uuid, selection.start,
+                                                selection.end, schema)
+            suggestion.name, suggestion.properties = name, list(props)   # as the dialog has them
+            return accept_suggestion(case, suggestion)
         return self.run_write("Adding entity", work, lambda entity: self.show_record("entity", entity.id))
 
     def cite_flight_dialog(self):
@@ -363,20 +398,23 @@ class FindingsUi(QObject):
         flights = self.window.flights_page.selected_flights()
         if not flights or not self.writable():
             return None
-        case = self.window.case
-        flight = flight_queries.select_flights(case, flight_uuids=flights[:1])[0]
-        label = views.record_label(case, "flight", flight["uuid"])
-        day = display_date(flight["first_t"])
-        text = ""
-        dialog_claims = queries.claims(case)
-        if flight["origin"] and flight["destination"]:
-            text = f"{flight['aircraft']} flew from {flight['origin']} to {flight['destination']} on {day}."
-        dialog = ClaimDialog(self._aircraft(), self.window, claims=dialog_claims, evidence=label,
-                             text=text)
-        if text:
-            dialog.check_box.prefill("flew", aircraft=flight["aircraft_uuid"], origin=flight["origin"],
-                                     destination=flight["destination"], date=day)
-        return self._open(dialog, lambda: self.cite_in_claim(dialog.values(), flight["uuid"]))
+        def read(case):
+            flight = flight_queries.select_flights(case, flight_uuids=flights[:1])[0]
+            return (flight, views.record_label(case, "flight", flight["uuid"]),
+                    flight_queries.aircraft(case), queries.claims(case))
+
+        def build(found):
+            flight, label, aircraft, claims = found
+            day = display_date(flight["first_t"])
+            text = ""
+            if flight["origin"] and flight["destination"]:
+                text = f"{flight['aircraft']} flew from {flight['origin']} to {flight['destination']} on {day}."
+            dialog = ClaimDialog(aircraft, self.window, claims=claims, evidence=label, text=text)
+            if text:
+                dialog.check_box.prefill("flew", aircraft=flight["aircraft_uuid"], origin=flight["origin"],
+                                         destination=flight["destination"], date=day)
+            return self._open(dialog, lambda: self.cite_in_claim(dialog.values(), flight["uuid"]))
+        return self._open_after_reading(read, build)
 
     def accept_suggestion(self, suggestion):
         """Make the suggested entity (or add the property), citing where it was found."""

@@ -4,14 +4,14 @@ claims with their check against the tracks. Rows come from ``findings.views``.""
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import Qt
 
 from ...findings import ftm, views
+from ...findings.entities import EXTRA_FIELDS
+from ...findings.views import property_label
 from ..sources.models import RecordModel
 
-ENTITY_COLUMNS = [("Name", "caption"), ("Schema", "schema"), ("Key properties", "key_properties"),
+ENTITY_COLUMNS = [("Name", "caption"), ("Schema", "schema"), ("Key properties", "identity"),
                   ("Added (UTC)", "created_utc"), ("Id", "id")]
 EVENT_COLUMNS = [("Event", "title"), ("When", "when"), ("Precision", "precision"),
                  ("Place", "place"), ("Involved", "involved_text"), ("Evidence", "citations"),
@@ -20,12 +20,6 @@ CLAIM_COLUMNS = [("Claim", "text"), ("Status", "status"), ("Check against the tr
                  ("Confidence", "confidence"), ("Evidence", "citations"),
                  ("Added (UTC)", "created_utc"), ("Id", "uuid")]
 
-# Our own fields (what FtM has no property for) and a few FtM names, as the investigator
-# reads them.
-EXTRA_LABELS = {"registrationNumber": "registration", "icaoCode": "ICAO type code",
-                "icao24": "Mode-S address", "icao": "ICAO code", "iata": "IATA code",
-                "operator_name": "operator", "registration_country": "registered in",
-                "address_country": "address block of", "address_military": "military address block"}
 # Properties an investigator gives most often, offered first in the add-entity dialog.
 COMMON_PROPERTIES = {
     "Person": ("alias", "nationality", "birthDate", "position", "country", "idNumber"),
@@ -39,57 +33,16 @@ COMMON_PROPERTIES = {
     "Address": ("full", "city", "country", "latitude", "longitude"),
     "Event": ("date", "startDate", "endDate", "location", "country", "summary"),
 }
-EXTRA_PROPERTIES = {"Airplane": ("icao24",), "Address": ("icao", "iata")}
-HIDDEN_IN_SUMMARY = {"name"}
-
-
-def property_label(name: str) -> str:
-    """``registrationNumber`` as ``registration number``; our own fields by their meaning."""
-    if name in EXTRA_LABELS:
-        return EXTRA_LABELS[name]
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
 
 
 def property_choices(schema_name: str) -> list[tuple[str, str]]:
     """(label, property) pairs for a schema: the common ones first, then the rest by name."""
     schema = ftm.entity_schema(schema_name)
-    names = [p for p in schema.properties() if p != "name"] + list(EXTRA_PROPERTIES.get(schema.name, ()))
+    names = [p for p in schema.properties() if p != "name"] + list(EXTRA_FIELDS.get(schema.name, ()))
     common = [p for p in COMMON_PROPERTIES.get(schema.name, ()) if p in names]
     rest = sorted(set(names) - set(common), key=str.lower)
     return [(property_label(p) if property_label(p) == p else f"{property_label(p)} ({p})", p)
             for p in common + rest]
-
-
-def value_text(case, schema_name: str, prop: str, values: list[str]) -> str:
-    """Property values as text; an entity-valued property shows the captions it names."""
-    found = ftm.schema(schema_name).properties().get(prop)
-    if found is not None and found.type == "entity" and case is not None:
-        return ", ".join(views.caption_of(case, v) or v for v in values)
-    return ", ".join(values)
-
-
-def key_properties(case, entity: dict) -> str:
-    """Everything an entity (a row of ``views.entity_rows``) is known by beyond its caption,
-    in one line."""
-    parts = []
-    for key, value in entity["extra"].items():   # identifiers first: a Mode-S address, codes
-        if key == "address_military":
-            if value:
-                parts.append("military address block")
-            continue
-        shown = ", ".join(value) if isinstance(value, list) else value
-        parts.append(f"{property_label(key)}: {shown}")
-    for prop, values in entity["properties"].items():
-        shown = [v for v in values if v != entity["caption"]]
-        if prop in HIDDEN_IN_SUMMARY or not shown:
-            continue
-        parts.append(f"{property_label(prop)}: {value_text(case, entity['schema'], prop, shown)}")
-    return " · ".join(parts)
-
-
-def entity_rows(case, schema: str | None = None) -> list[dict]:
-    return [{**row, "key_properties": key_properties(case, row)}
-            for row in views.entity_rows(case, schema)]
 
 
 def event_rows(case) -> list[dict]:

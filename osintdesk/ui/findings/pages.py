@@ -12,8 +12,7 @@ from ...findings import ftm, queries, views
 from ...sources import queries as source_queries
 from ..pages import CasePage, make_table_view
 from .detail import claim_html, entity_html, event_html, parse_anchor, parse_untie
-from .models import (CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows,
-                     entity_rows, event_rows)
+from .models import CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows, event_rows
 
 MAX_COLUMN_PX = 340
 
@@ -30,10 +29,20 @@ class RecordPage(CasePage):
     open_record = Signal(str, str)
     untie_requested = Signal(str)        # a tie's id, from its "remove…" link
     selection_changed = Signal(object)   # the selected row (a dict) or None
+    rows_shown = Signal()                # the rows read for the last set_case are on screen
+    detail_shown = Signal()              # the detail of the selected row is on screen
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.case = None
+        # ``reader(title, work, on_success)`` runs ``work(case)`` on the window's task
+        # runner with the worker's own read-only case (the window's findings part gives
+        # it); without one, pages read on the calling thread (a page on its own, in tests).
+        self.reader = None
+        self._rows_read = 0      # which read is the latest: an older answer is dropped
+        self._detail_read = 0
+        self._reading = False    # rows are being read: a selection asked for waits for them
+        self._wanted: str | None = None
         self.model = FindingsModel(self.columns, parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -78,17 +87,39 @@ class RecordPage(CasePage):
 
     # ------------------------------------------------------------ reading
 
-    def rows(self, case) -> list[dict]:  # pragma: no cover - interface
+    def rows_reader(self):  # pragma: no cover - interface
+        """``read(case) -> rows``, made on the GUI thread (it may take what a widget says)
+        and called on a worker."""
         raise NotImplementedError
 
-    def detail_html(self, row: dict) -> str:  # pragma: no cover - interface
+    @staticmethod
+    def detail_html(case, row: dict) -> str:  # pragma: no cover - interface
+        """The detail of ``row`` as HTML, read from ``case`` (called on a worker)."""
         raise NotImplementedError
+
+    def _read(self, title: str, work, apply) -> None:
+        """``work(case)`` on the task runner, ``apply(result)`` on the GUI thread."""
+        if self.reader is None:
+            apply(work(self.case))
+        else:
+            self.reader(title, work, apply)
 
     def set_case(self, case) -> None:
-        """Re-read the records (the selection stays on the same record when it is still there)."""
+        """Re-read the records (the selection stays on the same record when it is still there).
+        The rows are read on the task runner; ``rows_shown`` says when they are on screen."""
         keep = self.selected_id()
         self.case = case
-        rows = self.rows(case) if case is not None else []
+        self._rows_read += 1
+        if case is None:
+            self._set_rows(None, [], keep)
+            return
+        read, number = self.rows_reader(), self._rows_read
+        self._reading = self.reader is not None
+        self._read(f"Reading {self.title.lower()}", lambda c: read(c),
+                   lambda rows: self._set_rows(case, rows, keep) if number == self._rows_read else None)
+
+    def _set_rows(self, case, rows: list[dict], keep: str | None) -> None:
+        keep, self._wanted, self._reading = self._wanted or keep, None, False
         self.model.set_source((lambda o, n: rows[o:o + n]) if case is not None else None,
                               (lambda: len(rows)) if case is not None else None)
         while self.model.canFetchMore():
@@ -99,6 +130,7 @@ class RecordPage(CasePage):
         self.count_label.setText(f"{len(rows)} {self.title.lower()}" if case is not None else "")
         if not self.select(keep):
             self._show(None)
+        self.rows_shown.emit()
 
     # ------------------------------------------------------------ selection
 
@@ -113,8 +145,12 @@ class RecordPage(CasePage):
         return row[self.key] if row else None
 
     def select(self, record_id: str | None) -> bool:
+        """Select a record (when the rows are being read, once they are shown)."""
         if not record_id:
             return False
+        if self._reading:
+            self._wanted = record_id
+            return True
         if self.case is not None and self.key == "id":
             record_id = queries.canonical_id(self.case, record_id)
         for row in range(self.proxy.rowCount()):
@@ -132,11 +168,19 @@ class RecordPage(CasePage):
         self._show(self.selected())
 
     def _show(self, row: dict | None) -> None:
+        """Show the row's detail (read on the task runner; a later selection wins)."""
+        self._detail_read += 1
         if row is None or self.case is None:
-            self.detail.setHtml(f"<p><i>{self.empty_detail}</i></p>" if self.case is not None else "")
+            self._set_detail(f"<p><i>{self.empty_detail}</i></p>" if self.case is not None else "")
         else:
-            self.detail.setHtml(self.detail_html(row))
+            number, make = self._detail_read, self.detail_html
+            self._read(f"Reading the {self.title.lower()} detail", lambda c: make(c, row),
+                       lambda text: self._set_detail(text) if number == self._detail_read else None)
         self.selection_changed.emit(row)
+
+    def _set_detail(self, text: str) -> None:
+        self.detail.setHtml(text)
+        self.detail_shown.emit()
 
     def _anchor_clicked(self, url: QUrl) -> None:
         found = parse_anchor(url.toString())
@@ -163,11 +207,13 @@ class EntitiesPage(RecordPage):
         self.top.addWidget(self.schema_combo)
         self.schema_combo.currentIndexChanged.connect(lambda _i: self.set_case(self.case))
 
-    def rows(self, case) -> list[dict]:
-        return entity_rows(case, self.schema_combo.currentData())
+    def rows_reader(self):
+        schema = self.schema_combo.currentData()
+        return lambda case: views.entity_rows(case, schema)
 
-    def detail_html(self, row: dict) -> str:
-        return entity_html(self.case, views.entity_detail(self.case, row["id"]))
+    @staticmethod
+    def detail_html(case, row: dict) -> str:
+        return entity_html(case, views.entity_detail(case, row["id"]))
 
 
 class EventsPage(RecordPage):
@@ -176,11 +222,12 @@ class EventsPage(RecordPage):
     placeholder = "Filter events by title, date, place, who was involved…"
     empty_detail = "Select an event to see when and where it was, who took part and its evidence."
 
-    def rows(self, case) -> list[dict]:
-        return event_rows(case)
+    def rows_reader(self):
+        return event_rows
 
-    def detail_html(self, row: dict) -> str:
-        return event_html(self.case, row)
+    @staticmethod
+    def detail_html(case, row: dict) -> str:
+        return event_html(case, row)
 
 
 class ClaimsPage(RecordPage):
@@ -190,11 +237,12 @@ class ClaimsPage(RecordPage):
     empty_detail = ("Select a claim to see its evidence, how many independent sources back it "
                     "and its check against the tracks.")
 
-    def rows(self, case) -> list[dict]:
-        return claim_rows(case)
+    def rows_reader(self):
+        return claim_rows
 
-    def detail_html(self, row: dict) -> str:
-        return claim_html(self.case, views.claim_detail(self.case, row["uuid"]))
+    @staticmethod
+    def detail_html(case, row: dict) -> str:
+        return claim_html(case, views.claim_detail(case, row["uuid"]))
 
 
 SUGGESTION_COLUMNS = [("", "accept"), ("Suggestion", "label"), ("Kind", "kind"),
@@ -209,10 +257,13 @@ class SuggestionsPage(CasePage):
 
     title = "Suggestions"
     accept_requested = Signal(object)   # a findings.suggestions.Suggestion
+    rows_shown = Signal()               # the suggestions of the last refresh are on screen
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.case = None
+        self.reader = None    # as RecordPage.reader
+        self._read_number = 0
         self.suggestions: list = []
         self._stale = True
         self.model = FindingsModel(SUGGESTION_COLUMNS, parent=self)
@@ -248,12 +299,19 @@ class SuggestionsPage(CasePage):
             self.refresh()
 
     def refresh(self) -> None:
+        """Read the suggestions on the task runner (they read every identifier the sources
+        name); ``rows_shown`` says when they are on screen."""
         self._stale = False
-        self.suggestions = []
-        if self.case is not None:
-            from ...findings.suggestions import suggestions
-            self.suggestions = suggestions(self.case)
-        rows = [self._row(s) for s in self.suggestions]
+        self._read_number += 1
+        if self.case is None or self.reader is None:
+            self._set_rows(_read_suggestions(self.case) if self.case is not None else ([], []))
+            return
+        number = self._read_number
+        self.reader("Reading suggestions", _read_suggestions,
+                    lambda found: self._set_rows(found) if number == self._read_number else None)
+
+    def _set_rows(self, found: tuple[list, list[dict]]) -> None:
+        self.suggestions, rows = found
         self.model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
         while self.model.canFetchMore():
             self.model.fetchMore()
@@ -277,15 +335,24 @@ class SuggestionsPage(CasePage):
         else:
             self.label.setText("No suggestions: every registration, Mode-S address and airport "
                                "the sources name is already an entity of the case.")
-
-    def _row(self, suggestion) -> dict:
-        sources = [source_queries.get_source(self.case, uuid) or {"name": uuid}
-                   for uuid in dict.fromkeys(h["source"] for h in suggestion.found_at)]
-        return {"label": suggestion.label, "kind": suggestion.kind,
-                "found_in": "; ".join(s.get("title") or s["name"] for s in sources),
-                "as_written": ", ".join(dict.fromkeys(h["text"] for h in suggestion.found_at)),
-                "accept": ""}
+        self.rows_shown.emit()
 
     def accept_row(self, row: int) -> None:
         if self.writable and 0 <= row < len(self.suggestions):
             self.accept_requested.emit(self.suggestions[row])
+
+
+def _read_suggestions(case) -> tuple[list, list[dict]]:
+    """The suggestions for the case and their rows (on a worker)."""
+    from ...findings.suggestions import suggestions
+    found = suggestions(case)
+    return found, [_suggestion_row(case, s) for s in found]
+
+
+def _suggestion_row(case, suggestion) -> dict:
+    sources = [source_queries.get_source(case, uuid) or {"name": uuid}
+               for uuid in dict.fromkeys(h["source"] for h in suggestion.found_at)]
+    return {"label": suggestion.label, "kind": suggestion.kind,
+            "found_in": "; ".join(s.get("title") or s["name"] for s in sources),
+            "as_written": ", ".join(dict.fromkeys(h["text"] for h in suggestion.found_at)),
+            "accept": ""}
