@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import platform
 import sqlite3
 from pathlib import Path
@@ -103,7 +104,11 @@ class VerifyResultDialog(QDialog):
             + f"<br>Audit head #{report.audit_head.get('seq')}: "
               f"<code>{report.audit_head.get('hash')}</code>"
             + (f"<br><i>{report.recorded_note}</i>" if report.recorded_note
-               else "<br>This result was recorded in the audit log."))
+               else "<br>This result was recorded in the audit log.")
+            + (f"<br>Signed checkpoint of entry #{report.checkpoint['audit_seq']} with key "
+               f"<code>{report.checkpoint['key_id']}</code>." if getattr(report, "checkpoint", None)
+               else "")
+            + "".join(f"<br><i>{html.escape(note)}</i>" for note in getattr(report, "notes", [])))
         summary.setTextFormat(Qt.TextFormat.RichText)
         summary.setWordWrap(True)
         summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

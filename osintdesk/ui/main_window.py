@@ -519,7 +519,11 @@ class MainWindow(QMainWindow):
             return None
 
         def work(case, progress, cancelled):
-            return verify_and_record(case, progress=progress, cancelled=cancelled)
+            from ..custody.keys import load_examiner_key
+            # A verification that holds is signed with the examiner's key (unlocked with
+            # $OSINTDESK_KEY_PASSPHRASE when it is encrypted; else the report says why not).
+            return verify_and_record(case, progress=progress, cancelled=cancelled,
+                                     signer=load_examiner_key)
 
         def done(report):
             self.refresh()

@@ -74,6 +74,10 @@ def test_reopen_from_recent_then_verify(qtbot, window, tmp_path):
     assert report.ok and report.recorded
     assert second.verify_dialog.isVisible()
     assert "verified OK" in second.status_verified.text()
+    # The window signs a verification that holds, as the command line does.
+    # It signs the head holding the verification's result; the checkpoint is the next entry.
+    assert report.checkpoint and report.checkpoint["audit_seq"] == second.case.audit_count() - 1
+    assert [e.object_type for e in second.case.audit_entries()][-1] == "checkpoint"
     second.runner.wait()
 
 
