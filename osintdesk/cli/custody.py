@@ -56,8 +56,11 @@ def key() -> None:
 
 
 @key.command("show")
+@click.option("--minisign", "as_minisign", is_flag=True,
+              help="Print only the public key as minisign writes it (save it as KEY.pub; then "
+                   "`minisign -V -m manifest.json -p KEY.pub` checks a bundle's manifest).")
 @json_option
-def key_show(as_json: bool) -> None:
+def key_show(as_json: bool, as_minisign: bool) -> None:
     """Show your public key and its fingerprint (the key is made on first use)."""
     from ..custody import keys
     created = False
@@ -70,6 +73,9 @@ def key_show(as_json: bool) -> None:
             "fingerprint": public.fingerprint, "public_key_file": str(status["public_path"]),
             "private_key_file": str(status["private_path"]), "encrypted": status["encrypted"],
             "protection": status["protection"], "created": created}
+    if as_minisign:
+        click.echo(public.file_text(), nl=False)
+        return
     if as_json:
         print_json(data)
         return

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid as uuidlib
-from dataclasses import dataclass
-from typing import Any, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
 
 from .canonical import canonical_json, sha256_hex
 
@@ -102,3 +102,45 @@ def recompute(entry: AuditEntry, prev_hash: str) -> str:
     body = hashed_body(entry.seq, entry.uuid, entry.time_utc, entry.examiner, entry.action,
                        entry.object_type, entry.object_id, entry.object_hash, entry.details)
     return entry_hash(prev_hash, body)
+
+
+@dataclass
+class ChainWalk:
+    """What walking a chain found: the last logged state of every object (action, hash,
+    seq), the head reached, and each problem as (entry label, problem, expected, found)."""
+
+    states: dict = field(default_factory=dict)
+    head_seq: int = 0
+    head_hash: str = GENESIS_HASH
+    count: int = 0
+    problems: list = field(default_factory=list)
+
+
+def walk_chain(entries: Iterable[AuditEntry], event_actions: frozenset[str]) -> ChainWalk:
+    """Check that ``entries`` (in order, from the first) form one unbroken chain, and
+    collect the last logged state of every object; entries whose action is in
+    ``event_actions`` report on an object without changing it."""
+    walk = ChainWalk()
+    prev = GENESIS_HASH
+    expected_seq = 1
+    for entry in entries:
+        name = f"audit entry {entry.seq}"
+        if entry.seq != expected_seq:
+            walk.problems.append((name, "sequence is broken (an entry was removed or inserted)",
+                                  f"entry {expected_seq}", f"entry {entry.seq}"))
+        if entry.prev_hash != prev:
+            walk.problems.append((name, "does not follow the previous entry (an entry before "
+                                  "it was removed, reordered or altered)", prev, entry.prev_hash))
+        recomputed = recompute(entry, entry.prev_hash)
+        if recomputed != entry.entry_hash:
+            what = f"{entry.action} {entry.object_type or ''} {entry.object_id or ''}".rstrip()
+            walk.problems.append((name, f"content was altered ({what})", recomputed,
+                                  entry.entry_hash))
+        if entry.object_type and entry.object_id and entry.action not in event_actions:
+            walk.states[(entry.object_type, entry.object_id)] = (entry.action, entry.object_hash,
+                                                                 entry.seq)
+        prev = entry.entry_hash
+        expected_seq = entry.seq + 1
+        walk.count += 1
+    walk.head_seq, walk.head_hash = expected_seq - 1, prev
+    return walk

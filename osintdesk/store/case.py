@@ -631,6 +631,10 @@ class Case:
                       ) -> Iterator[audit.AuditEntry]:
         return audit.entries(self.conn, after_seq=after_seq, limit=limit)
 
+    def audit_head(self) -> tuple[int, str]:
+        """The last audit entry's sequence number and hash (0 and the genesis hash if none)."""
+        return audit.head(self.conn)
+
     def audit_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 

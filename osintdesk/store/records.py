@@ -12,6 +12,7 @@ import hashlib
 import io
 import pickle
 from dataclasses import dataclass
+from typing import Iterator
 
 from .canonical import record_hash
 
@@ -182,3 +183,30 @@ FLIGHT_ANALYSIS = register_bulk_group(BulkGroup("flight-analysis", (
              ("uuid", "airport", "start_t", "end_t", "after_flight", "before_flight"),
              "start_t, uuid"),
 )))
+
+
+def kind_rows(conn, kind: RecordKind) -> Iterator[dict]:
+    """Every row of a record kind as a dict of all its columns, in key order."""
+    cursor = conn.execute(f"SELECT * FROM [{kind.table}] ORDER BY [{kind.key}]")
+    names = [d[0] for d in cursor.description]
+    while rows := cursor.fetchmany(1000):
+        for row in rows:
+            yield dict(zip(names, row))
+
+
+def group_part_rows(conn, part: BulkPart, group_id: str) -> Iterator[tuple]:
+    """A bulk group's rows in one table, in the order its digest reads them."""
+    cursor = conn.execute(
+        f"SELECT {', '.join(part.columns)} FROM [{part.table}] "
+        f"WHERE {part.where} ORDER BY {part.order_by}", (group_id,))
+    while rows := cursor.fetchmany(DIGEST_CHUNK):
+        yield from rows
+
+
+def artifact_rows(conn) -> Iterator[dict]:
+    """The stored artifacts' metadata (sha256, uuid, size, created_utc, examiner)."""
+    cursor = conn.execute("SELECT sha256, uuid, size, created_utc, examiner FROM artifacts "
+                          "ORDER BY sha256")
+    names = [d[0] for d in cursor.description]
+    for row in cursor.fetchall():
+        yield dict(zip(names, row))

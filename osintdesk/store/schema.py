@@ -33,18 +33,46 @@ def schema_objects(conn: sqlite3.Connection) -> dict[str, SchemaObject]:
         f"SELECT type, name, tbl_name, sql FROM main.sqlite_master WHERE {_IGNORED}")}
 
 
+@dataclass(frozen=True)
+class ExpectedSchema:
+    objects: dict[str, SchemaObject]
+    columns: dict[str, tuple[str, ...]]             # table -> its columns, in order
+    artifact_references: dict[str, tuple[str, ...]]  # table -> columns naming an artifact
+
+
 @functools.lru_cache(maxsize=1)
-def expected_schema() -> dict[str, SchemaObject]:
-    """The objects a case of this version has: the migrations applied to an empty database."""
+def _expected() -> ExpectedSchema:
+    """The migrations applied to an empty database, and what it then holds."""
     conn = sqlite3.connect(":memory:")
     try:
         create_migrations_table(conn)
         db = sqlite_utils.Database(conn)
         for migration in MIGRATIONS:
             migration(db)
-        return schema_objects(conn)
+        objects = schema_objects(conn)
+        tables = [o.name for o in objects.values() if o.type == "table"]
+        columns = {t: tuple(r[1] for r in conn.execute(f"PRAGMA table_info([{t}])"))
+                   for t in tables}
+        references = {t: tuple(r[3] for r in conn.execute(f"PRAGMA foreign_key_list([{t}])")
+                               if r[2] == "artifacts") for t in tables}
+        return ExpectedSchema(objects, columns, {t: c for t, c in references.items() if c})
     finally:
         conn.close()
+
+
+def expected_schema() -> dict[str, SchemaObject]:
+    """The objects a case of this version has: the migrations applied to an empty database."""
+    return _expected().objects
+
+
+def expected_columns(table: str) -> tuple[str, ...]:
+    """The columns a table of this version has (empty for a table it does not have)."""
+    return _expected().columns.get(table, ())
+
+
+def artifact_references(table: str) -> tuple[str, ...]:
+    """The columns of ``table`` that name a stored artifact by its SHA-256."""
+    return _expected().artifact_references.get(table, ())
 
 
 def _what_it_guards(obj: SchemaObject) -> str:

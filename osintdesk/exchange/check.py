@@ -1,0 +1,316 @@
+"""Verifying a bundle without any case: every member against the manifest, the manifest
+against its digest, the signature and who made it, the audit log's chain, and every
+record and bulk group against its last logged state.
+
+A bundle that cannot be read safely at all (not a ZIP, a forbidden name, a duplicate
+member...) raises :class:`~osintdesk.exchange.archive.BundleError`; everything else found
+wrong is listed in the report, member by member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..custody import minisign
+from ..custody.keys import Keyring
+from ..custody.minisign import SignatureError
+from ..store import audit
+from ..store.canonical import sha256_hex
+from ..store.records import BULK_GROUPS, RECORD_KINDS, RowDigest, state_hash
+from ..store.schema import artifact_references
+from ..store.verify import EVENT_ACTIONS, Failure
+from . import layout
+from .archive import BundleArchive, BundleError
+from .export import trusted_comment
+
+Progress = Callable[[int, int | None], None]
+SIGNER_STATES = ("trusted", "unknown", "invalid", "unsigned")
+
+
+@dataclass
+class Signer:
+    state: str                      # trusted | unknown | invalid | unsigned
+    key_id: str | None = None
+    fingerprint: str | None = None
+    name: str | None = None         # the trusted key's name
+    examiner: str | None = None     # who the manifest says exported it
+    problem: str | None = None
+
+
+@dataclass
+class BundleReport:
+    path: str
+    ok: bool = True
+    failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checked: dict[str, int] = field(default_factory=dict)
+    signer: Signer = field(default_factory=lambda: Signer("unsigned"))
+    case: dict = field(default_factory=dict)
+    audit_head: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+    def fail(self, *args, **kwargs) -> None:
+        self.failures.append(Failure(*args, **kwargs))
+        self.ok = False
+
+    def as_dict(self) -> dict:
+        summary = {k: self.manifest.get(k) for k in ("app_version", "created_utc",
+                                                     "exported_by", "selection", "counts")}
+        return {"path": self.path, "ok": self.ok, "signer": asdict(self.signer),
+                "case": self.case, "audit_head": self.audit_head, "bundle": summary,
+                "checked": self.checked, "failures": [asdict(f) for f in self.failures],
+                "notes": self.notes}
+
+
+def verify_bundle(path: str | Path, *, keyring: Keyring | None = None,
+                  progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> BundleReport:
+    """Check the bundle at ``path`` through and through; reads it once, writes nothing."""
+    with BundleArchive(path) as bundle:
+        return BundleCheck(bundle, keyring, progress, cancelled).run()
+
+
+class BundleCheck:
+    def __init__(self, bundle: BundleArchive, keyring: Keyring | None, progress, cancelled):
+        self.bundle = bundle
+        self.keyring = keyring if keyring is not None else Keyring.load()
+        self.progress = progress
+        self.cancelled = cancelled
+        self.report = BundleReport(path=str(bundle.path), manifest=bundle.manifest,
+                                   case=dict(bundle.manifest.get("case") or {}))
+        self.states: dict = {}
+        self.step = 0
+
+    def tick(self) -> None:
+        if self.cancelled and self.cancelled():
+            from ..errors import Cancelled
+            raise Cancelled()
+        self.step += 1
+        if self.progress:
+            self.progress(self.step, len(self.bundle.files) + 1)
+
+    def run(self) -> BundleReport:
+        self.check_manifest()
+        self.tick()
+        self.check_chain()
+        evidence = self.check_evidence()
+        self.check_records(evidence)
+        self.check_bulk()
+        return self.report
+
+    # ------------------------------------------------------------ manifest and signature
+
+    def check_manifest(self) -> None:
+        bundle, report = self.bundle, self.report
+        digest = sha256_hex(bundle.manifest_bytes)
+        if not bundle.has(layout.MANIFEST_DIGEST):
+            report.fail("manifest", layout.MANIFEST_DIGEST, "is missing")
+        else:
+            written = bundle.read_small(layout.MANIFEST_DIGEST).decode("ascii", "replace").strip()
+            if written != digest:
+                report.fail("manifest", layout.MANIFEST, "does not match its digest "
+                            f"({layout.MANIFEST_DIGEST}): it was altered", written, digest)
+        exported_by = bundle.manifest.get("exported_by") or {}
+        signer = Signer("unsigned", examiner=exported_by.get("examiner"))
+        report.signer = signer
+        if not bundle.has(layout.MANIFEST_SIGNATURE):
+            report.notes.append("the bundle is not signed: nothing shows who made it")
+            return
+        text = bundle.read_small(layout.MANIFEST_SIGNATURE).decode("utf-8", "replace")
+        try:
+            public = minisign.parse_public_key(str(exported_by.get("public_key") or ""))
+        except SignatureError as exc:
+            signer.state, signer.problem = "invalid", f"the manifest names no usable key ({exc})"
+            report.fail("signature", layout.MANIFEST_SIGNATURE, signer.problem)
+            return
+        signer.key_id, signer.fingerprint = public.key_id_hex, public.fingerprint
+        try:
+            sig = minisign.verify(public, bundle.manifest_bytes, text)
+            if sig.trusted_comment != trusted_comment(bundle.manifest):
+                raise SignatureError("its trusted comment does not describe this bundle")
+        except SignatureError as exc:
+            signer.state, signer.problem = "invalid", str(exc)
+            report.fail("signature", layout.MANIFEST_SIGNATURE, f"the signature does not hold: {exc}")
+            return
+        known = self.keyring.find(public)
+        if known is None:
+            signer.state = "unknown"
+            report.notes.append(
+                f"signed by an unknown key {public.key_id_hex} (fingerprint {public.fingerprint}, "
+                f"examiner named {signer.examiner!r}); if it is theirs, 'osintdesk key trust' it")
+        else:
+            signer.state, signer.name = "trusted", known.name
+
+    # ------------------------------------------------------------ members
+
+    def _member_ok(self, name: str, consume) -> bool:
+        """Run ``consume`` over a member; a read or manifest mismatch is one failure."""
+        try:
+            consume()
+        except BundleError as exc:
+            self.report.fail("member", name, str(exc).split(": ", 1)[-1])
+            return False
+        finally:
+            self.tick()
+        return True
+
+    def check_chain(self) -> None:
+        entries: list = []
+
+        def consume():
+            for value in self.bundle.lines(layout.AUDIT_LOG):
+                try:
+                    entries.append(audit.AuditEntry(**value))
+                except TypeError:
+                    raise self.bundle.fail("holds an entry that is not an audit entry",
+                                           layout.AUDIT_LOG) from None
+
+        if layout.AUDIT_LOG not in self.bundle.files:
+            self.report.fail("audit", layout.AUDIT_LOG, "is missing: the bundle has no history")
+            return
+        if not self._member_ok(layout.AUDIT_LOG, consume):
+            return
+        walk = audit.walk_chain(entries, EVENT_ACTIONS)
+        for problem in walk.problems:
+            self.report.fail("audit", *problem)
+        self.states = walk.states
+        self.report.audit_head = {"seq": walk.head_seq, "hash": walk.head_hash}
+        self.report.checked["audit_entries"] = walk.count
+        declared = self.bundle.manifest["audit_head"]
+        if (declared.get("seq"), declared.get("hash")) != (walk.head_seq, walk.head_hash):
+            self.report.fail("audit", "audit log head", "the log does not end where the "
+                             "manifest says (entries were removed or added)",
+                             f"{declared.get('seq')}:{declared.get('hash')}",
+                             f"{walk.head_seq}:{walk.head_hash}")
+
+    def check_evidence(self) -> set[str]:
+        held: set[str] = set()
+        for name in self.bundle.names("evidence/"):
+            sha256 = name.split("/", 1)[1]
+            if self.bundle.files[name].sha256 != sha256:
+                self.report.fail("evidence", name, "is named for other bytes than the "
+                                 "manifest lists", sha256, self.bundle.files[name].sha256)
+                self.tick()
+                continue
+            if self._member_ok(name, lambda: [None for _ in self.bundle.blocks(name)]):
+                held.add(sha256)
+                logged = self.states.get(("artifact", sha256))
+                if logged is None:
+                    self.report.fail("evidence", name, "was never logged in the bundle's "
+                                     "audit log (added outside osintdesk)")
+        self.report.checked["evidence"] = len(held)
+        return held
+
+    def check_records(self, evidence: set[str]) -> None:
+        kinds = {**{k.name: k.key for k in RECORD_KINDS.values()}, "case": "uuid",
+                 "artifact": "sha256"}
+        tables = {k.name: k.table for k in RECORD_KINDS.values()}
+        whole = not (self.bundle.manifest.get("selection") or {}).get("tag")
+        seen: dict[str, set[str]] = {}
+        checked = 0
+        for name in self.bundle.names("records/"):
+            kind = name[len("records/"):-len(".jsonl")]
+            if kind not in kinds:
+                self.report.fail("record", name, f"holds records of a kind this osintdesk "
+                                 f"does not know ({kind!r})")
+                self.tick()
+                continue
+            keys = seen.setdefault(kind, set())
+            rows: list[dict] = []
+            if not self._member_ok(name, lambda: rows.extend(self.bundle.lines(name))):
+                continue
+            for number, row in enumerate(rows, 1):
+                key = row.get(kinds[kind]) if isinstance(row, dict) else None
+                if not isinstance(key, str):
+                    self.report.fail("record", f"{name} line {number}", "is not a record "
+                                     f"with a {kinds[kind]!r}")
+                    continue
+                keys.add(key)
+                checked += 1
+                self._check_references(kind, key, row, artifact_references(
+                    tables.get(kind, "")), evidence)
+                if kind == "artifact":
+                    continue  # logged by its SHA-256, checked with the evidence
+                logged = self.states.get((kind, key))
+                found = state_hash(_decoded(row))
+                if logged is None:
+                    self.report.fail("record", f"{kind} {key}", "is not in the audit log "
+                                     "(added outside osintdesk)")
+                elif logged[0] == "delete":
+                    self.report.fail("record", f"{kind} {key}", f"was deleted (audit entry "
+                                     f"{logged[2]}) but is in the bundle")
+                elif logged[1] != found:
+                    self.report.fail("record", f"{kind} {key}", "differs from its last logged "
+                                     f"state (audit entry {logged[2]})", logged[1], found)
+        if whole:
+            for (otype, oid), (action, _hash, seq) in self.states.items():
+                if otype in RECORD_KINDS and action != "delete" and oid not in seen.get(otype, ()):
+                    self.report.fail("record", f"{otype} {oid}", "is logged (audit entry "
+                                     f"{seq}) but missing from the bundle")
+                if otype == "artifact" and oid not in evidence:
+                    self.report.fail("evidence", f"artifact {oid}", "is logged (audit entry "
+                                     f"{seq}) but its bytes are missing from the bundle")
+        self.report.checked["records"] = checked
+
+    def _check_references(self, kind: str, key: str, row: dict, columns: tuple[str, ...],
+                          evidence: set[str]) -> None:
+        if kind == "artifact":
+            columns = ("sha256",)
+        for column in columns:
+            value = row.get(column)
+            if isinstance(value, str) and value not in evidence:
+                self.report.fail("record", f"{kind} {key}",
+                                 f"cites evidence the bundle lacks ({column} {value})")
+
+    def check_bulk(self) -> None:
+        rows_checked = 0
+        for name in self.bundle.names("bulk/"):
+            _, group_name, file_name = name.split("/")
+            group_id = file_name[:-len(".jsonl")]
+            group = BULK_GROUPS.get(group_name)
+            if group is None:
+                self.report.fail("record", name, f"holds rows of a group this osintdesk does "
+                                 f"not know ({group_name!r})")
+                self.tick()
+                continue
+            digest = RowDigest()
+            problem: list[str] = []
+
+            def consume():
+                for value in self.bundle.lines(name):
+                    if isinstance(value, dict):
+                        tables = [p.table for p in group.parts]
+                        if value.get("table") not in tables:
+                            problem.append(f"names a table {value.get('table')!r} that is not "
+                                           f"part of {group_name}")
+                            return
+                        digest.section(value["table"])
+                    elif isinstance(value, list):
+                        digest.add([tuple(value)])
+                    else:
+                        problem.append("holds a line that is neither a header nor a row")
+                        return
+
+            if not self._member_ok(name, consume):
+                continue
+            if problem:
+                self.report.fail("record", name, problem[0])
+                continue
+            found = digest.hexdigest()
+            rows_checked += digest.count
+            logged = self.states.get((group_name, group_id))
+            if logged is None:
+                self.report.fail("record", f"{group_name} {group_id}", "is not in the audit "
+                                 "log (added outside osintdesk)")
+            elif logged[1] != found:
+                self.report.fail("record", f"{group_name} {group_id}", "rows differ from "
+                                 f"their logged digest (audit entry {logged[2]})", logged[1], found)
+        self.report.checked["bulk_rows"] = rows_checked
+
+
+def _decoded(row: dict) -> dict:
+    """A record line back to the values SQLite gave (blobs travel as {"$hex": ...})."""
+    return {k: bytes.fromhex(v["$hex"]) if isinstance(v, dict) and set(v) == {"$hex"} else v
+            for k, v in row.items()}

@@ -1,0 +1,293 @@
+"""Exchange bundles: export, verify without a case, the stock minisign tool, and hostile
+bundles refused with one message naming the member (issue 12)."""
+
+import hashlib
+import json
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from osintdesk.cli import cli
+from osintdesk.custody.keys import create_examiner_key, load_examiner_key
+from osintdesk.exchange import layout
+from osintdesk.exchange.archive import BundleError
+from osintdesk.exchange.check import verify_bundle
+from osintdesk.exchange.export import export_bundle
+from osintdesk.findings.entities import add_entity
+from osintdesk.store import Case
+from tests.support import bundles
+
+
+@pytest.fixture
+def key():
+    create_examiner_key(None)
+    return load_examiner_key(lambda: None)
+
+
+@pytest.fixture
+def case_path(tmp_path, sample_case_file):
+    """The sample flights, a web page as evidence and an entity: every kind of content."""
+    path = tmp_path / "alice.osintcase"
+    shutil.copyfile(sample_case_file, path)
+    page = tmp_path / "article.html"
+    page.write_text("<html><body><h1>RA-86496 lands in Pyongyang</h1></body></html>")
+    with Case.open(path, examiner="Alice") as case:
+        case.add_evidence_file(page)
+        add_entity(case, "Organization", "Russian Air Force", [("country", "ru")])
+    return path
+
+
+@pytest.fixture
+def bundle(case_path, tmp_path, key):
+    with Case.open(case_path, examiner="Alice") as case:
+        export_bundle(case, tmp_path / "alice.osintbundle", signer=key)
+    return tmp_path / "alice.osintbundle"
+
+
+def run(*args):
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_a_bundle_holds_the_whole_case_and_verifies(bundle, case_path):
+    report = verify_bundle(bundle)
+    assert report.ok, [str(f) for f in report.failures]
+    assert report.signer.state == "trusted" and report.signer.name == "you"
+    members = bundles.read_members(bundle)
+    with Case.open(case_path, examiner="Alice", readonly=True) as case:
+        assert report.audit_head == {"seq": case.audit_head()[0], "hash": case.audit_head()[1]}
+        points = case.counts()["track_points"] if "track_points" in case.counts() else None
+        artifacts = [r[0] for r in case.conn.execute("SELECT sha256 FROM artifacts")]
+    assert {f"evidence/{s}" for s in artifacts} <= set(members)
+    track_rows = sum(len(bundles.read_jsonl(d)) - 1 for n, d in members.items()
+                     if n.startswith("bulk/track-points/"))
+    assert report.checked["bulk_rows"] >= track_rows > 1000
+    if points is not None:
+        assert track_rows == points
+    entities = bundles.read_jsonl(members["records/entity.jsonl"])
+    assert any("Russian Air Force" in e["properties"] for e in entities)
+
+
+def test_the_stock_minisign_tool_checks_the_manifest(bundle, tmp_path):
+    minisign = shutil.which("minisign")
+    if minisign is None:
+        pytest.fail("minisign is not installed (.ci/run installs Debian's minisign)")
+    code, pub = run("key", "show", "--minisign")
+    assert code == 0 and pub.startswith("untrusted comment: minisign public key")
+    (tmp_path / "key.pub").write_text(pub)
+    members = bundles.read_members(bundle)
+    (tmp_path / "manifest.json").write_bytes(members["manifest.json"])
+    (tmp_path / "manifest.json.minisig").write_bytes(members["manifest.json.minisig"])
+    ok = subprocess.run([minisign, "-V", "-m", "manifest.json", "-p", "key.pub"], cwd=tmp_path,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "osintdesk bundle of case" in ok.stdout
+    manifest = json.loads(members["manifest.json"])
+    manifest["case"]["title"] = "Someone else's case"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    bad = subprocess.run([minisign, "-V", "-m", "manifest.json", "-p", "key.pub"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert bad.returncode != 0
+
+
+def test_cli_export_and_verify(case_path, tmp_path):
+    out = tmp_path / "cli.osintbundle"
+    code, text = run("export-bundle", case_path, out, "--json")
+    assert code == 0, text
+    result = json.loads(text)
+    assert result["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert result["signed_by"]
+    code, text = run("verify-bundle", out, "--json")
+    assert code == 0, text
+    report = json.loads(text)
+    assert report["ok"] and report["signer"]["state"] == "trusted"
+    with Case.open(case_path, examiner="Alice", readonly=True) as case:
+        entries = list(case.audit_entries())
+    assert entries[-1].action == "export" and entries[-1].details["sha256"] == result["sha256"]
+    assert entries[-2].action == "checkpoint" or entries[-2].object_type == "checkpoint"
+    code, text = run("export-bundle", case_path, out)
+    assert code == 2 and "exists already" in text
+
+
+def test_an_unknown_signer_is_a_visible_state(bundle, tmp_path, monkeypatch):
+    monkeypatch.setenv("OSINTDESK_CONFIG_DIR", str(tmp_path / "colleague"))  # Bob's machine
+    report = verify_bundle(bundle)
+    assert report.ok and report.signer.state == "unknown"
+    assert report.signer.fingerprint and any("unknown key" in n for n in report.notes)
+    code, text = run("verify-bundle", bundle)
+    assert code == 0 and "UNKNOWN key" in text
+
+
+def test_unsigned_bundle(case_path, tmp_path):
+    out = tmp_path / "u.osintbundle"
+    code, text = run("export-bundle", case_path, out, "--unsigned")
+    assert code == 0, text
+    report = verify_bundle(out)
+    assert report.ok and report.signer.state == "unsigned"
+    assert layout.MANIFEST_SIGNATURE not in bundles.read_members(out)
+
+
+# ------------------------------------------------------------------ tampering (exit 1)
+
+def _failures(path) -> list[str]:
+    report = verify_bundle(path)
+    assert not report.ok
+    return [str(f) for f in report.failures]
+
+
+def test_a_changed_member_fails_against_the_manifest(bundle, tmp_path):
+    members = bundles.read_members(bundle)
+    name = "records/entity.jsonl"
+    members[name] = members[name].replace(b"Russian Air Force", b"Russian Air Farce")  # same size
+    failures = _failures(bundles.write_members(tmp_path / "t.osintbundle", members))
+    assert any(name in f and "does not match the manifest" in f for f in failures)
+
+
+def test_a_resealed_forgery_still_fails_against_the_history(bundle, tmp_path):
+    """The forger recomputes the manifest and signs with their own key: the signer is then
+    not the exporter's, and the record no longer matches its logged state."""
+    members = bundles.read_members(bundle)
+    name = "records/entity.jsonl"
+    members[name] = members[name].replace(b"Russian Air Force", b"Russian Navy")
+    forger = load_examiner_key(lambda: None)  # the same key: the worst case, a trusted signer
+    out = bundles.write_members(tmp_path / "f.osintbundle", bundles.reseal(members, key=forger))
+    report = verify_bundle(out)
+    assert report.signer.state == "trusted"
+    assert not report.ok
+    assert any("differs from its last logged state" in str(f) for f in report.failures)
+
+
+def test_a_changed_track_point_fails_its_group_digest(bundle, tmp_path, key):
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("bulk/track-points/"))
+    lines = bundles.read_jsonl(members[name])
+    lines[5][2] += 0.5          # move one point half a degree north
+    members[name] = bundles.jsonl(lines)
+    out = bundles.write_members(tmp_path / "p.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any("track-points" in f and "logged digest" in f for f in failures)
+
+
+def test_truncated_history_fails(bundle, tmp_path, key):
+    members = bundles.read_members(bundle)
+    lines = bundles.read_jsonl(members[layout.AUDIT_LOG])
+    members[layout.AUDIT_LOG] = bundles.jsonl(lines[:-3])
+    out = bundles.write_members(tmp_path / "h.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any("does not end where the manifest says" in f for f in failures)
+
+
+def test_records_citing_evidence_the_bundle_lacks(bundle, tmp_path, key):
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("evidence/"))
+    del members[name]
+    out = bundles.write_members(tmp_path / "e.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any("cites evidence the bundle lacks" in f for f in failures)
+
+
+def test_a_manifest_that_does_not_match_its_digest(bundle, tmp_path):
+    members = bundles.read_members(bundle)
+    manifest = bundles.manifest_of(members)
+    manifest["case"]["title"] = "Another title"
+    members[layout.MANIFEST] = json.dumps(manifest).encode()
+    failures = _failures(bundles.write_members(tmp_path / "m.osintbundle", members))
+    assert any("does not match its digest" in f for f in failures)
+    assert any("signature" in f.lower() for f in failures)
+
+
+# ------------------------------------------------------------------ hostile (exit 2)
+
+HOSTILE = {
+    "parent path": lambda m: {**m, "../evil.txt": b"x"},
+    "absolute path": lambda m: {**m, "/etc/evil": b"x"},
+    "drive letter": lambda m: {**m, "C:/evil": b"x"},
+    "backslashes": lambda m: {**m, "evidence\\..\\evil": b"x"},
+    "unknown member": lambda m: {**m, "records/../../x.jsonl": b"x"},
+    "folder entry": lambda m: {**m, "evidence/": b""},
+}
+
+
+@pytest.mark.parametrize("what", sorted(HOSTILE))
+def test_hostile_names_are_refused(bundle, tmp_path, what):
+    members = HOSTILE[what](bundles.read_members(bundle))
+    out = bundles.write_members(tmp_path / "x.osintbundle", members)
+    with pytest.raises(BundleError, match="is not a name a bundle holds"):
+        verify_bundle(out)
+    code, text = run("verify-bundle", out)
+    assert code == 2 and str(out) in text and "is not a name a bundle holds" in text
+
+
+def test_duplicate_members_are_refused(bundle, tmp_path):
+    members = list(bundles.read_members(bundle).items())
+    name, data = next((n, d) for n, d in members if n == "records/entity.jsonl")
+    members.append((name, data.replace(b"Russian", b"Forged")))
+    out = bundles.write_members(tmp_path / "d.osintbundle", members)
+    with pytest.raises(BundleError, match="appears twice"):
+        verify_bundle(out)
+
+
+def test_symlinks_are_refused(bundle, tmp_path):
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("evidence/"))
+    members[name] = b"/etc/passwd"
+    out = bundles.write_members(tmp_path / "s.osintbundle", members, symlinks=(name,))
+    with pytest.raises(BundleError, match="link or a special file"):
+        verify_bundle(out)
+
+
+def test_a_compression_bomb_is_cut_at_the_ratio(bundle, tmp_path, key):
+    members = bundles.read_members(bundle)
+    bomb = b"\0" * (64 << 20)
+    sha = hashlib.sha256(bomb).hexdigest()
+    members[f"evidence/{sha}"] = bomb
+    out = bundles.write_members(tmp_path / "b.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any("ratio" in f for f in failures)
+
+
+def test_a_member_longer_than_the_manifest_says(bundle, tmp_path, key):
+    members = bundles.read_members(bundle)
+    sealed = bundles.reseal(members, key=key)
+    name = "records/entity.jsonl"
+    sealed[name] = sealed[name] + b"\n" * 10  # after sealing: longer than listed
+    failures = _failures(bundles.write_members(tmp_path / "l.osintbundle", sealed))
+    assert any(name in f and "longer than" in f for f in failures)
+
+
+def test_a_newer_bundle_format_is_refused(bundle, tmp_path, key):
+    members = bundles.reseal(bundles.read_members(bundle), key=key,
+                             manifest_changes={"format_version": layout.FORMAT_VERSION + 1})
+    out = bundles.write_members(tmp_path / "n.osintbundle", members)
+    code, text = run("verify-bundle", out)
+    assert code == 2 and "newer osintdesk" in text
+
+
+def test_not_a_bundle(tmp_path):
+    path = tmp_path / "notes.osintbundle"
+    path.write_text("just text")
+    code, text = run("verify-bundle", path)
+    assert code == 2 and "not a bundle" in text and str(path) in text
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as zf:
+        zf.writestr("manifest.json", "{}")
+    code, text = run("verify-bundle", tmp_path / "other.zip")
+    assert code == 2 and "not an osintdesk bundle" in text
+
+
+def test_malformed_json_lines_are_named(bundle, tmp_path, key):
+    members = bundles.read_members(bundle)
+    members["records/entity.jsonl"] += b'{"uuid": \n'
+    out = bundles.write_members(tmp_path / "j.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any("records/entity.jsonl" in f and "is not valid JSON" in f for f in failures)
+
+
+def test_a_failed_export_leaves_nothing(case_path, tmp_path, key):
+    from osintdesk.errors import Cancelled
+    out = tmp_path / "c.osintbundle"
+    with Case.open(case_path, examiner="Alice") as case, pytest.raises(Cancelled):
+        export_bundle(case, out, signer=key, cancelled=lambda: True)
+    assert list(tmp_path.glob("*c.osintbundle*")) == []
