@@ -90,3 +90,98 @@ def verify_bundle_command(bundle: str, as_json: bool) -> None:
             for failure in report.failures:
                 click.echo(f"  {failure}")
     sys.exit(0 if report.ok else 1)
+
+
+@cli.command("merge")
+@case_argument
+@click.argument("bundle", type=click.Path())
+@click.option("--dry-run", is_flag=True, help="Only show what would be added and what conflicts.")
+@click.option("--accept-unsigned", is_flag=True, help="Merge a bundle nobody signed.")
+@click.option("--accept-unknown-signer", is_flag=True,
+              help="Merge a bundle signed by a key you have not trusted.")
+@json_option
+@pass_context
+def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_unsigned: bool,
+                  accept_unknown_signer: bool, as_json: bool) -> None:
+    """Merge a colleague's BUNDLE into CASE: verified first, then all or nothing.
+
+    Evidence is added by SHA-256; records are the union of their versions; a record
+    changed differently in both cases becomes a conflict that stays visible until settled
+    with `osintdesk resolve`. The merge is one entry in the audit log naming the bundle."""
+    from ..exchange.merge import merge_bundle
+    from .main import open_case
+
+    with open_case(ctx, case, readonly=dry_run) as opened, \
+            progress_bar("Merging", not as_json) as progress:
+        result = merge_bundle(opened, bundle, accept_unsigned=accept_unsigned,
+                              accept_unknown_signer=accept_unknown_signer, dry_run=dry_run,
+                              progress=progress)
+    data = result.as_dict()
+    if as_json:
+        print_json(data)
+        return
+    verb = "Merged" if result.merged else "Would merge"
+    click.echo(f"{verb} {data['bundle']} from case {data['case'].get('title')!r} "
+               f"(signer: {data['signer']['state']}, {data['signer']['examiner']!r})")
+    click.echo(f"  {data['new_versions']} new record versions, {data['new_evidence']} evidence "
+               f"files, {data['new_flight_files']} flight files")
+    for kind, actions in sorted(data["records"].items()):
+        click.echo(f"  {kind}: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
+    for conflict in data["conflicts"]:
+        click.echo(f"  CONFLICT {conflict['kind']} {conflict['key']}: "
+                   f"{len(conflict['versions'])} versions ('osintdesk conflicts' shows them)")
+    if result.merged:
+        click.echo(f"Logged as audit entry {data['audit_seq']}")
+
+
+@cli.command("conflicts")
+@case_argument
+@json_option
+@pass_context
+def conflicts_command(ctx: Context, case: str, as_json: bool) -> None:
+    """Records changed differently in two merged cases: every version side by side."""
+    from ..exchange.conflicts import list_conflicts
+    with open_for_reading(ctx, case) as opened:
+        found = list_conflicts(opened)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        click.echo("No conflicts.")
+    for conflict in found:
+        click.echo(f"{conflict['kind']} {conflict['key']}:")
+        for head in conflict["heads"]:
+            shown = " (shown)" if head["version"] == conflict["shown"] else ""
+            what = "deleted" if head["deleted"] else _summary(head["state"])
+            click.echo(f"  {head['version'][:12]}{shown}  by {head['examiner']} "
+                       f"{head['created_utc']}: {what}")
+
+
+def _summary(state: dict | None, limit: int = 100) -> str:
+    import json
+    fields = {k: v for k, v in (state or {}).items()
+              if k not in ("uuid", "created_utc", "examiner")}
+    text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+@cli.command("resolve")
+@case_argument
+@click.argument("record")
+@click.option("--keep", required=True, metavar="VERSION",
+              help="The version to keep (its id or first characters; `conflicts` lists them).")
+@click.option("--reason", help="Why (kept in the audit log).")
+@json_option
+@pass_context
+def resolve_command(ctx: Context, case: str, record: str, keep: str, reason: str | None,
+                    as_json: bool) -> None:
+    """Settle a conflict: a new version of RECORD that replaces every version in conflict."""
+    from ..exchange.conflicts import resolve
+    from .main import open_case
+    with open_case(ctx, case) as opened:
+        result = resolve(opened, record, keep, reason=reason)
+    if as_json:
+        print_json(result)
+        return
+    click.echo(f"Settled {result['kind']} {result['key']}: kept {result['kept'][:12]} "
+               f"(new version {result['version'][:12]})")

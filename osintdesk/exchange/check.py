@@ -16,7 +16,7 @@ from typing import Callable
 from ..custody import minisign
 from ..custody.keys import Keyring
 from ..custody.minisign import SignatureError
-from ..store import audit
+from ..store import audit, versions
 from ..store.canonical import sha256_hex
 from ..store.records import BULK_GROUPS, RECORD_KINDS, RowDigest, state_hash
 from ..store.schema import artifact_references
@@ -82,6 +82,8 @@ class BundleCheck:
                                    case=dict(bundle.manifest.get("case") or {}))
         self.states: dict = {}
         self.step = 0
+        self.entries: list[audit.AuditEntry] = []     # the exporter's log, once read
+        self.foreign: dict[str, list | None] = {}     # member -> the merged logs it held
 
     def tick(self) -> None:
         if self.cancelled and self.cancelled():
@@ -96,7 +98,8 @@ class BundleCheck:
         self.tick()
         self.check_chain()
         evidence = self.check_evidence()
-        self.check_records(evidence)
+        heads = self.check_versions()
+        self.check_records(evidence, heads)
         self.check_bulk()
         return self.report
 
@@ -156,28 +159,44 @@ class BundleCheck:
             self.tick()
         return True
 
-    def check_chain(self) -> None:
+    def read_chain(self, name: str) -> list[audit.AuditEntry] | None:
+        """A member's audit entries (None when it cannot be read: reported)."""
         entries: list = []
 
         def consume():
-            for value in self.bundle.lines(layout.AUDIT_LOG):
+            for number, value in enumerate(self.bundle.lines(name), 1):
                 try:
                     entries.append(audit.AuditEntry(**value))
                 except TypeError:
-                    raise self.bundle.fail("holds an entry that is not an audit entry",
-                                           layout.AUDIT_LOG) from None
+                    raise self.bundle.fail(f"line {number} is not an audit entry",
+                                           name) from None
 
+        return entries if self._member_ok(name, consume) else None
+
+    def _chain_of(self, name: str) -> list[audit.AuditEntry] | None:
+        """A merged case's log the exporter held: checked as a chain from its first entry."""
+        entries = self.read_chain(name)
+        if entries is not None:
+            for label, *rest in audit.walk_chain(entries, EVENT_ACTIONS).problems:
+                self.report.fail("audit", f"{name}, {label}", *rest)
+        return entries
+
+    def check_chain(self) -> None:
         if layout.AUDIT_LOG not in self.bundle.files:
             self.report.fail("audit", layout.AUDIT_LOG, "is missing: the bundle has no history")
             return
-        if not self._member_ok(layout.AUDIT_LOG, consume):
+        entries = self.read_chain(layout.AUDIT_LOG)
+        if entries is None:
             return
+        self.entries = entries
         walk = audit.walk_chain(entries, EVENT_ACTIONS)
         for problem in walk.problems:
             self.report.fail("audit", *problem)
         self.states = walk.states
         self.report.audit_head = {"seq": walk.head_seq, "hash": walk.head_hash}
         self.report.checked["audit_entries"] = walk.count
+        for name in self.bundle.names("audit/foreign/"):
+            self.foreign[name] = self._chain_of(name)
         declared = self.bundle.manifest["audit_head"]
         if (declared.get("seq"), declared.get("hash")) != (walk.head_seq, walk.head_hash):
             self.report.fail("audit", "audit log head", "the log does not end where the "
@@ -203,7 +222,28 @@ class BundleCheck:
         self.report.checked["evidence"] = len(held)
         return held
 
-    def check_records(self, evidence: set[str]) -> None:
+    def check_versions(self) -> dict:
+        """Every version's id and state hash; returns each record's heads."""
+        found: list = []
+
+        def consume():
+            for number, value in enumerate(self.bundle.lines(layout.VERSIONS), 1):
+                try:
+                    found.append(versions.from_bundle_line(value))
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    raise self.bundle.fail(f"line {number} is not a record version",
+                                           layout.VERSIONS) from None
+
+        if layout.VERSIONS not in self.bundle.files:
+            self.report.fail("version", layout.VERSIONS, "is missing: the bundle has no "
+                             "record versions")
+            return {}
+        if not self._member_ok(layout.VERSIONS, consume):
+            return {}
+        self.report.checked["record_versions"] = len(found)
+        return versions.check_graph(found, lambda *a: self.report.fail("version", *a))
+
+    def check_records(self, evidence: set[str], heads: dict) -> None:
         kinds = {**{k.name: k.key for k in RECORD_KINDS.values()}, "case": "uuid",
                  "artifact": "sha256"}
         tables = {k.name: k.table for k in RECORD_KINDS.values()}
@@ -244,6 +284,12 @@ class BundleCheck:
                 elif logged[1] != found:
                     self.report.fail("record", f"{kind} {key}", "differs from its last logged "
                                      f"state (audit entry {logged[2]})", logged[1], found)
+            if kind in RECORD_KINDS:
+                said = {f.object for f in self.report.failures}
+                versions.check_rows(kind, kinds[kind], (_decoded(r) for r in rows if isinstance(
+                                        r, dict) and isinstance(r.get(kinds[kind]), str)), heads,
+                                    lambda obj, *a: None if obj in said
+                                    else self.report.fail("version", obj, *a), whole=whole)
         if whole:
             for (otype, oid), (action, _hash, seq) in self.states.items():
                 if otype in RECORD_KINDS and action != "delete" and oid not in seen.get(otype, ()):

@@ -18,10 +18,11 @@ from typing import Callable, Iterator
 
 from .. import __version__
 from ..errors import OsintdeskError
-from ..filebytes import HashingWriter
+from ..filebytes import HashingWriter, sha256_of_file
 from ..store.canonical import canonical_json, sha256_hex
 from ..store.records import (BULK_GROUPS, RECORD_KINDS, artifact_rows, group_ids,
                              group_part_rows, kind_rows)
+from ..store import foreign, versions
 from ..store.verify import read_snapshot
 from ..timefmt import record_stamp
 from . import layout
@@ -156,12 +157,16 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled) -> Expor
         counts["audit_entries"] = writer.json_lines(layout.AUDIT_LOG,
                                                     (e.as_dict() for e in entries))
         writer.json_lines(layout.CASE_RECORD, iter([case.case_record()]))
+        for case_uuid in foreign.case_uuids(conn):
+            writer.json_lines(layout.foreign_member(case_uuid), foreign.as_lines(conn, case_uuid))
         tick()
         for kind in RECORD_KINDS.values():
             counts[kind.name] = writer.json_lines(layout.record_member(kind.name),
                                                   kind_rows(conn, kind))
             tick()
         counts["artifact"] = writer.json_lines(layout.record_member("artifact"), iter(artifacts))
+        counts["versions"] = writer.json_lines(layout.VERSIONS, (
+            versions.bundle_line(v) for v in versions.all_versions(conn)))
         for group, ids in groups:
             rows = 0
             for group_id in ids:
@@ -196,7 +201,7 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled) -> Expor
             signature = signer.sign(manifest_bytes, trusted_comment=trusted_comment(manifest))
             zf.writestr(_small_info(layout.MANIFEST_SIGNATURE), signature.encode("utf-8"))
         tick()
-    sha256, size = _file_digest(partial)
+    sha256, size = sha256_of_file(partial)
     return ExportResult(out, sha256, size, signer.public.key_id_hex if signer else None,
                         manifest["audit_head"], counts)
 
@@ -219,14 +224,6 @@ def _group_lines(conn, group, group_id: str) -> Iterator:
     for part in group.parts:
         yield {"table": part.table, "columns": list(part.columns)}
         yield from (list(row) for row in group_part_rows(conn, part, group_id))
-
-
-def _file_digest(path: Path) -> tuple[str, int]:
-    with open(path, "rb") as handle:
-        writer = HashingWriter()
-        while block := handle.read(1 << 20):
-            writer.write(block)
-    return writer.sha256, writer.size_bytes
 
 
 def log_export(case, result: ExportResult) -> None:

@@ -14,6 +14,7 @@ MANIFEST_DIGEST = "manifest.json.sha256"
 MANIFEST_SIGNATURE = "manifest.json.minisig"
 AUDIT_LOG = "audit/log.jsonl"
 CASE_RECORD = "records/case.jsonl"
+VERSIONS = "versions.jsonl"
 
 
 def record_member(kind: str) -> str:
@@ -37,6 +38,7 @@ _KIND = r"[a-z][a-z0-9-]{0,40}"
 # Exact forms: "..", absolute paths, drive letters, backslashes and upper case cannot match.
 MEMBER_NAMES = re.compile(
     r"(?:manifest\.json|manifest\.json\.sha256|manifest\.json\.minisig|audit/log\.jsonl"
+    r"|versions\.jsonl"
     rf"|audit/foreign/{_UUID}\.jsonl|records/{_KIND}\.jsonl|bulk/{_KIND}/{_UUID}\.jsonl"
     r"|evidence/[0-9a-f]{64})")
 MANIFEST_MEMBERS = (MANIFEST, MANIFEST_DIGEST, MANIFEST_SIGNATURE)

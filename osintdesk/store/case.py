@@ -25,7 +25,7 @@ from ..errors import (CaseBusyError, CaseExistsError, InputError, NotACaseError,
                       ReadOnlyCaseError)
 from ..timefmt import display_time, record_stamp
 from . import artifacts as art
-from . import audit, sidecar
+from . import audit, sidecar, versions
 from .clock import Clock, utc_now
 from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
@@ -104,6 +104,7 @@ class Case:
         #: what this process is doing, for the note other processes read ("import")
         self.activity = activity
         self._session: Path | None = None
+        self._versioned: bool | None = None   # the case keeps record versions (m007)
         self._note: sidecar.WriterNoteKeeper | None = sidecar.WriterNoteKeeper(
             path, delay_s=_NOTE_DELAY_S)
 
@@ -294,6 +295,10 @@ class Case:
 
     def _now(self) -> str:
         return record_stamp(self.clock())
+
+    def now_stamp(self) -> str:
+        """Now, as this case's clock says, in the record form."""
+        return self._now()
 
     def _require_writable(self) -> None:
         if self.readonly:
@@ -542,6 +547,7 @@ class Case:
             self.db[k.table].insert(row)
             stored = self.get_record(kind, row[k.key])
             self._log(action, k.name, stored[k.key], state_hash(stored), details)
+            self._version(k.name, stored[k.key], stored)
         return stored
 
     def update_record(self, kind: str, key: str, changes: dict[str, Any], *,
@@ -565,6 +571,7 @@ class Case:
             if diff:
                 self._log("edit", k.name, key, state_hash(after),
                           {"changes": diff, **({"reason": reason} if reason else {})})
+                self._version(k.name, key, after)
         return after
 
     def delete_record(self, kind: str, key: str, *, reason: str | None = None) -> None:
@@ -578,6 +585,49 @@ class Case:
             self.conn.execute(f"DELETE FROM [{k.table}] WHERE [{k.key}] = ?", (key,))
             self._log("delete", k.name, key, state_hash(before),
                       {"record": before, **({"reason": reason} if reason else {})})
+            self._version(k.name, key, None)
+
+    def merge_record(self, kind: str, key: str, row: dict | None, *, version: str,
+                     details: dict | None = None) -> dict | None:
+        """Make the record hold ``row`` (None: absent), as a merged version says; the version
+        itself was stored by the merge (``versions.store``), so none is made here. Logged as
+        ``merge`` with the row's state, so ``verify`` checks it as any other write."""
+        self._require_writable()
+        k = self.kind(kind)
+        with self.transaction():
+            before = self.get_record(kind, key)
+            if row is None:
+                if before is not None:
+                    self.conn.execute(f"DELETE FROM [{k.table}] WHERE [{k.key}] = ?", (key,))
+                    self._log("delete", k.name, key, state_hash(before),
+                              {"record": before, "version": version, **(details or {})})
+                return None
+            if before is None:
+                self.db[k.table].insert(row)
+            else:
+                changes = {c: v for c, v in row.items() if c != k.key and before.get(c) != v}
+                if changes:
+                    assignments = ", ".join(f"[{column}] = ?" for column in changes)
+                    self.conn.execute(f"UPDATE [{k.table}] SET {assignments} WHERE [{k.key}] = ?",
+                                      (*changes.values(), key))
+            after = self.get_record(kind, key)
+            if after != before:
+                self._log("merge", k.name, key, state_hash(after),
+                          {"version": version, **(details or {})})
+            return after
+
+    def _version(self, kind: str, key: str, row: dict | None) -> None:
+        """The record's new version (a deletion when ``row`` is None), in the write's
+        transaction: merging cases works on versions (docs/exchange.md). A case is at the
+        latest schema before any write; only tests that play an older release write to
+        one without versions."""
+        if self._versioned is None:
+            self._versioned = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'record_versions'").fetchone() is not None
+        if not self._versioned:
+            return
+        versions.record_change(self.conn, kind, key, row, origin_case=self.uuid,
+                               created_utc=self._now(), examiner=self.examiner)
 
     # ---------------------------------------------------------------- evidence files
 

@@ -529,6 +529,67 @@ def m005_checkpoints(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_record_versions(db: sqlite_utils.Database) -> None:
+    """Record versions (docs/exchange.md): every state a record has had, naming the
+    versions it replaces, so that merging cases is a union and a conflict stays visible;
+    and the audit logs of merged cases. Every record already in the case gets a first
+    version. Write-once."""
+    from .records import RECORD_KINDS
+    from .versions import make, store
+    db.executescript(
+        """
+        CREATE TABLE record_versions (
+            version     TEXT PRIMARY KEY,        -- sha256 over kind, key, parents, state hash
+            kind        TEXT NOT NULL,
+            key         TEXT NOT NULL,
+            parents     TEXT NOT NULL,           -- JSON sorted [version]
+            state       TEXT,                    -- canonical JSON of the row; NULL: deleted
+            state_hash  TEXT,
+            origin_case TEXT NOT NULL,           -- the case it was made in
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX record_versions_key ON record_versions(kind, key);
+        CREATE TABLE version_parents (
+            version     TEXT NOT NULL,
+            parent      TEXT NOT NULL,
+            PRIMARY KEY (version, parent)
+        );
+        CREATE INDEX version_parents_parent ON version_parents(parent);
+        -- The audit logs of the cases merged in, verbatim: each is verified as a chain,
+        -- and a later bundle from the same case must extend what is held here.
+        CREATE TABLE foreign_audit (
+            case_uuid   TEXT NOT NULL,
+            seq         INTEGER NOT NULL,
+            uuid        TEXT NOT NULL,
+            time_utc    TEXT NOT NULL,
+            examiner    TEXT NOT NULL,
+            action      TEXT NOT NULL,
+            object_type TEXT,
+            object_id   TEXT,
+            object_hash TEXT,
+            details     TEXT NOT NULL,
+            prev_hash   TEXT NOT NULL,
+            entry_hash  TEXT NOT NULL,
+            PRIMARY KEY (case_uuid, seq)
+        );
+        """
+        + _write_once("record_versions", "a record version")
+        + _write_once("version_parents", "a record version")
+        + _write_once("foreign_audit", "a merged audit log")
+    )
+    conn = db.conn
+    row = conn.execute("SELECT value FROM case_meta WHERE key = 'uuid'").fetchone()
+    origin = row[0] if row else ""
+    for kind in RECORD_KINDS.values():
+        cursor = conn.execute(f"SELECT * FROM [{kind.table}] ORDER BY [{kind.key}]")
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            record = dict(zip(names, values))
+            store(conn, make(kind.name, record[kind.key], [], record, origin_case=origin,
+                             created_utc=record["created_utc"], examiner=record["examiner"]))
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
@@ -537,6 +598,7 @@ MIGRATIONS: list[Migration] = [
     m003_sources,
     m004_findings,
     m005_checkpoints,
+    m007_record_versions,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 
 from ..errors import CaseBusyError
 from ..filebytes import HashingWriter
-from . import audit
+from . import audit, foreign, versions
 from .case import Case
 from .records import BULK_GROUPS, RECORD_KINDS, group_digest, group_ids, state_hash
 from .schema import expected_schema, schema_differences
@@ -122,6 +122,12 @@ def _verify(case: Case, progress: Progress | None, cancelled: Callable[[], bool]
     states = _check_audit_chain(case, report)
     tick()
     _check_records(case, report, states)
+    said = {f.object for f in report.failures}  # a changed row is reported once
+    report.checked["record_versions"] = versions.check(
+        case.conn, RECORD_KINDS.values(),
+        lambda obj, *a: None if obj in said else report.fail("version", obj, *a))
+    report.checked["merged_audit_entries"] = foreign.check(
+        case.conn, EVENT_ACTIONS, lambda *a: report.fail("audit", *a))
     for check in checks:
         check(case, report)
     return report

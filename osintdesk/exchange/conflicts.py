@@ -1,0 +1,70 @@
+"""Records in conflict after a merge (more than one latest version), and settling one:
+a new version that replaces every head, with the value the investigator chose (audited)."""
+
+from __future__ import annotations
+
+from ..errors import OsintdeskError
+from ..store import versions
+from ..store.records import RECORD_KINDS
+
+
+def list_conflicts(case) -> list[dict]:
+    """Each record in conflict with its heads (version, who made it where, when, state)."""
+    out = []
+    for kind, key, _count in versions.conflicts(case.conn):
+        heads = versions.heads(case.conn, kind, key)
+        shown = versions.chosen_head(heads)
+        out.append({"kind": kind, "key": key,
+                    "shown": shown.version if shown else None,
+                    "heads": [{"version": v.version, "examiner": v.examiner,
+                               "created_utc": v.created_utc, "origin_case": v.origin_case,
+                               "deleted": v.deleted, "state": v.state} for v in heads]})
+    return out
+
+
+def _find(case, typed: str) -> tuple[str, str, list]:
+    """A conflicted record by its id (or a unique prefix of it)."""
+    matches = [(k, key) for k, key, _n in versions.conflicts(case.conn)
+               if key == typed or (len(typed) >= 4 and key.startswith(typed))]
+    if not matches:
+        raise OsintdeskError(f"no record in conflict has the id {typed!r} "
+                             "('osintdesk conflicts CASE' lists them)", path=case.path)
+    if len(matches) > 1:
+        raise OsintdeskError(f"{typed!r} names {len(matches)} records in conflict: give more of "
+                             "the id", path=case.path)
+    kind, key = matches[0]
+    return kind, key, versions.heads(case.conn, kind, key)
+
+
+def resolve(case, record: str, keep: str, *, reason: str | None = None) -> dict:
+    """Settle a conflict by keeping the head ``keep`` (a version id or unique prefix): a new
+    version replacing every head, holding that head's state (or the deletion)."""
+    kind, key, heads = _find(case, record)
+    chosen = [v for v in heads if v.version == keep or (len(keep) >= 6
+                                                         and v.version.startswith(keep))]
+    if len(chosen) != 1:
+        listed = ", ".join(v.version[:12] for v in heads)
+        raise OsintdeskError(f"{keep!r} is not one of the versions in conflict for {kind} {key} "
+                             f"({listed})", path=case.path)
+    winner = chosen[0]
+    table = RECORD_KINDS[kind]
+    with case.transaction():
+        row = None
+        if winner.state is not None:
+            current = case.get_record(kind, key)
+            row = dict(winner.state)
+            for column in versions.LOCAL_COLUMNS.get(kind, ()):
+                if current is not None:
+                    row[column] = current[column]
+        version = versions.make(kind, key, [v.version for v in heads], row,
+                                origin_case=case.uuid, created_utc=case.now_stamp(),
+                                examiner=case.examiner)
+        versions.store(case.conn, version)
+        case.merge_record(kind, key, row, version=version.version,
+                          details={"resolved": [v.version for v in heads],
+                                   **({"reason": reason} if reason else {})})
+        case.record_event("resolve", details={"kind": table.name, "key": key,
+                                              "kept": winner.version, "version": version.version,
+                                   "replaced": [v.version for v in heads],
+                                   **({"reason": reason} if reason else {})})
+    return {"kind": kind, "key": key, "kept": winner.version, "version": version.version}

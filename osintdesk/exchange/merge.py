@@ -1,0 +1,336 @@
+"""Merging a colleague's bundle into a case: verify it first, plan what it adds and what
+conflicts, then write everything in one transaction or nothing (docs/exchange.md).
+
+Evidence is a grow-only set keyed by SHA-256 (re-hashed on the way in). Records are the
+union of their versions: a record with one head holds that head's state, a record with
+several is a conflict that stays visible until the investigator settles it
+(``conflicts.resolve``). The bundle's audit logs are kept verbatim as foreign chains; a
+later bundle whose log does not extend what is held raises a fork alarm. The merge itself
+is one entry naming the bundle's SHA-256, its signer and the foreign head; each record it
+changes is logged too, so ``verify`` checks merged rows as any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..custody.keys import Keyring
+from ..filebytes import sha256_of_file
+from ..store import foreign, versions
+from ..store.records import RECORD_KINDS, TRACK_POINTS
+from . import layout
+from .archive import BundleArchive, BundleError
+from .check import BundleReport, verify_bundle
+
+Progress = Callable[[int, int | None], None]
+
+# What makes two records with different ids the same thing (a UNIQUE constraint in the
+# case): merging such pairs needs aliases, which this version does not make yet: refused.
+IDENTITY = {"source": ("identity",), "aircraft": ("hex",), "flight-import": ("sha256",),
+            "selector": ("pattern", "is_regex", "case_sensitive"),
+            "tag": ("source_uuid", "tag"), "source-tie": ("source_uuid", "target_uuid")}
+
+
+@dataclass
+class RecordChange:
+    kind: str
+    key: str
+    action: str                  # add | change | delete
+    version: str
+    state: dict | None
+
+
+@dataclass
+class MergePlan:
+    """What a merge would do, before anything is written (the preview)."""
+
+    bundle: str
+    sha256: str
+    report: BundleReport
+    new_versions: list = field(default_factory=list)
+    changes: list[RecordChange] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    collisions: list[str] = field(default_factory=list)
+    new_evidence: list[str] = field(default_factory=list)
+    new_imports: list[str] = field(default_factory=list)
+    chains: dict = field(default_factory=dict)      # case uuid -> entries to keep
+    forks: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict:
+        out: dict[str, dict[str, int]] = {}
+        for change in self.changes:
+            out.setdefault(change.kind, {}).setdefault(change.action, 0)
+            out[change.kind][change.action] += 1
+        return out
+
+    def as_dict(self) -> dict:
+        signer = self.report.signer
+        return {"bundle": self.bundle, "sha256": self.sha256,
+                "case": self.report.case, "foreign_head": self.report.audit_head,
+                "signer": {"state": signer.state, "key_id": signer.key_id,
+                           "name": signer.name, "examiner": signer.examiner},
+                "new_versions": len(self.new_versions), "records": self.counts(),
+                "new_evidence": len(self.new_evidence), "new_flight_files": len(self.new_imports),
+                "conflicts": self.conflicts, "collisions": self.collisions,
+                "forks": self.forks}
+
+
+def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
+               accept_unsigned: bool = False, accept_unknown_signer: bool = False,
+               progress: Progress | None = None,
+               cancelled: Callable[[], bool] | None = None) -> MergePlan:
+    """Verify the bundle and work out what merging it into ``case`` adds, changes and
+    leaves in conflict. Writes nothing. Raises BundleError when it must not be merged."""
+    path = Path(path)
+    report = verify_bundle(path, keyring=keyring, progress=progress, cancelled=cancelled)
+    if not report.ok:
+        first = "; ".join(str(f) for f in report.failures[:3])
+        raise BundleError(f"does not verify ({len(report.failures)} problem(s): {first}); "
+                          "nothing was merged ('osintdesk verify-bundle' lists them)", path=path)
+    signer = report.signer
+    if signer.state == "unsigned" and not accept_unsigned:
+        raise BundleError("is not signed, so nothing shows who made it; merge it only if you "
+                          "know where it comes from (--accept-unsigned)", path=path)
+    if signer.state == "unknown" and not accept_unknown_signer:
+        raise BundleError(f"is signed by a key you have not trusted ({signer.key_id}, "
+                          f"fingerprint {signer.fingerprint}, examiner {signer.examiner!r}): "
+                          "check the fingerprint with them and 'osintdesk key trust' the key, or "
+                          "merge anyway with --accept-unknown-signer", path=path)
+    plan = MergePlan(str(path), sha256_of_file(path)[0], report)
+    with BundleArchive(path) as bundle:
+        _plan_chains(case, bundle, plan)
+        _plan_records(case, bundle, plan)
+    return plan
+
+
+def _read_chain(bundle: BundleArchive, name: str):
+    from ..store import audit
+    return [audit.AuditEntry(**value) for value in bundle.lines(name)]
+
+
+def _plan_chains(case, bundle: BundleArchive, plan: MergePlan) -> None:
+    own = case.uuid
+    chains = {plan.report.case["uuid"]: _read_chain(bundle, layout.AUDIT_LOG)}
+    for name in bundle.names("audit/foreign/"):
+        chains[name[len("audit/foreign/"):-len(".jsonl")]] = _read_chain(bundle, name)
+    for case_uuid, entries in chains.items():
+        if case_uuid == own:
+            continue  # our own history, as the colleague received it: ours is the original
+        why = foreign.fork(case.conn, case_uuid, entries)
+        if why:
+            plan.forks.append(f"the history of case {case_uuid}: {why}")
+        else:
+            plan.chains[case_uuid] = entries
+
+
+def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
+    conn = case.conn
+    incoming = [versions.from_bundle_line(v) for v in bundle.lines(layout.VERSIONS)]
+    plan.new_versions = [v for v in incoming if not versions.has_version(conn, v.version)]
+    touched = sorted({(v.kind, v.key) for v in plan.new_versions},
+                     key=lambda t: (list(RECORD_KINDS).index(t[0]) if t[0] in RECORD_KINDS
+                                    else len(RECORD_KINDS), t[1]))
+    new_by_record: dict[tuple[str, str], list] = {}
+    for version in plan.new_versions:
+        new_by_record.setdefault((version.kind, version.key), []).append(version)
+    for kind, key in touched:
+        if kind not in RECORD_KINDS:
+            raise BundleError(f"holds versions of records of an unknown kind {kind!r}",
+                              path=bundle.path)
+        held = list(versions.versions_of(conn, kind, key))
+        union = held + new_by_record[(kind, key)]
+        replaced = {p for v in union for p in v.parents}
+        heads = sorted((v for v in union if v.version not in replaced), key=lambda v: v.version)
+        chosen = versions.chosen_head(heads)
+        if len(heads) > 1:
+            plan.conflicts.append({"kind": kind, "key": key,
+                                   "versions": [v.version for v in heads]})
+        row = case.get_record(kind, key)
+        if chosen is None:
+            if row is not None:
+                plan.changes.append(RecordChange(kind, key, "delete", heads[0].version, None))
+            continue
+        if row is not None and versions.portable_hash(kind, row) == chosen.state_hash:
+            continue
+        if row is None:
+            collision = _collision(case, kind, chosen.state)
+            if collision:
+                plan.collisions.append(collision)
+                continue
+        plan.changes.append(RecordChange(kind, key, "add" if row is None else "change",
+                                         chosen.version, chosen.state))
+    held_evidence = set()
+    for name in bundle.names("evidence/"):
+        sha256 = name.split("/", 1)[1]
+        if case.has_artifact(sha256):
+            held_evidence.add(sha256)
+        else:
+            plan.new_evidence.append(sha256)
+    for change in plan.changes:
+        if change.kind == "flight-import" and change.action == "add":
+            plan.new_imports.append(change.key)
+
+
+def _collision(case, kind: str, state: dict) -> str | None:
+    columns = IDENTITY.get(kind)
+    if not columns or any(state.get(c) is None for c in columns):
+        return None
+    table = RECORD_KINDS[kind].table
+    where = " AND ".join(f"[{c}] = ?" for c in columns)
+    held = case.conn.execute(f"SELECT uuid FROM [{table}] WHERE {where}",
+                             [state[c] for c in columns]).fetchone()
+    if held is None:
+        return None
+    what = ", ".join(f"{c} {state[c]}" for c in columns)
+    return (f"{RECORD_KINDS[kind].label.lower()}: {what} is {held[0]} here and "
+            f"{state['uuid']} in the bundle")
+
+
+@dataclass
+class MergeResult:
+    plan: MergePlan
+    merged: bool
+    audit_seq: int | None = None
+    versions_digest: str | None = None
+
+    def as_dict(self) -> dict:
+        return {**self.plan.as_dict(), "merged": self.merged, "audit_seq": self.audit_seq,
+                "versions_digest": self.versions_digest}
+
+
+def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
+                 accept_unsigned: bool = False, accept_unknown_signer: bool = False,
+                 dry_run: bool = False, progress: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> MergeResult:
+    """Merge the bundle at ``path`` into ``case``, all or nothing (``dry_run``: only plan)."""
+    plan = plan_merge(case, path, keyring=keyring, accept_unsigned=accept_unsigned,
+                      accept_unknown_signer=accept_unknown_signer, progress=progress,
+                      cancelled=cancelled)
+    if plan.forks:
+        raise BundleError("FORK: " + "; ".join(plan.forks) + ". Someone holds a history that "
+                          "differs from the one you merged before; nothing was merged",
+                          path=path)
+    if plan.collisions:
+        listed = "; ".join(plan.collisions[:5])
+        more = f" and {len(plan.collisions) - 5} more" if len(plan.collisions) > 5 else ""
+        raise BundleError(f"holds {len(plan.collisions)} record(s) that this case holds under "
+                          f"another id ({listed}{more}); merging records made independently "
+                          "in both cases is not supported yet: nothing was merged", path=path)
+    if dry_run:
+        return MergeResult(plan, False)
+    with BundleArchive(path) as bundle, case.transaction():
+        _write(case, bundle, plan, cancelled)
+        entry = case.record_event("merge", details={
+            "bundle": Path(path).name, "sha256": plan.sha256,
+            "signer": {"state": plan.report.signer.state, "key_id": plan.report.signer.key_id,
+                       "examiner": plan.report.signer.examiner},
+            "case": plan.report.case, "foreign_head": plan.report.audit_head,
+            "records": plan.counts(), "new_versions": len(plan.new_versions),
+            "versions_added": _digest_of(v.version for v in plan.new_versions),
+            "conflicts": len(plan.conflicts), "new_evidence": len(plan.new_evidence)})
+    return MergeResult(plan, True, entry.seq, versions.versions_digest(case.conn))
+
+
+def _digest_of(ids) -> str:
+    digest = hashlib.sha256()
+    for version in sorted(ids):
+        digest.update(version.encode("ascii") + b"\n")
+    return digest.hexdigest()
+
+
+def _check(cancelled) -> None:
+    if cancelled and cancelled():
+        from ..errors import Cancelled
+        raise Cancelled()
+
+
+def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
+    for sha256 in plan.new_evidence:
+        _check(cancelled)
+        data = _spooled(bundle, layout.evidence_member(sha256), case)
+        try:
+            case.put_artifact(data, expected_sha256=sha256)
+        finally:
+            data.close()
+    for version in plan.new_versions:
+        versions.store(case.conn, version)
+    foreign_ids = _foreign_aircraft_ids(bundle)
+    aircraft_touched: set[str] = set()
+    for change in plan.changes:
+        _check(cancelled)
+        row = None if change.state is None else dict(change.state)
+        case.merge_record(change.kind, change.key, row, version=change.version,
+                          details={"bundle": plan.sha256})
+        if change.kind == "aircraft":
+            aircraft_touched.add(change.key)
+    for import_uuid in plan.new_imports:
+        aircraft_touched |= _merge_track_points(case, bundle, import_uuid, foreign_ids, plan)
+    from ..flights.analysis import recompute_flights
+    for aircraft_uuid in sorted(aircraft_touched):
+        if case.get_record("aircraft", aircraft_uuid) is not None:
+            recompute_flights(case, aircraft_uuid)
+    if any(c.kind in ("capture", "note", "tag", "source") for c in plan.changes):
+        from ..sources.search import rebuild_index
+        rebuild_index(case)
+    for case_uuid, entries in plan.chains.items():
+        foreign.append(case.conn, case_uuid, entries)
+
+
+def _spooled(bundle: BundleArchive, name: str, case) -> io.BufferedRandom:
+    """A member's bytes in a temporary file in the case's work folder (checked against
+    the manifest while copied), for put_artifact to re-hash as it stores."""
+    import tempfile
+    spool = tempfile.TemporaryFile(dir=case.work_dir())
+    for block in bundle.blocks(name):
+        spool.write(block)
+    spool.seek(0)
+    return spool
+
+
+def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
+    """The exporting case's integer aircraft ids, to the aircraft uuids they stand for."""
+    member = layout.record_member("aircraft")
+    if member not in bundle.files:
+        return {}
+    return {row["id"]: row["uuid"] for row in bundle.lines(member)}
+
+
+def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
+                        foreign_ids: dict[int, str], plan: MergePlan) -> set[str]:
+    """Insert a new flight file's points with this case's integer ids; log the group."""
+    from ..flights.ingest import INSERT_POINTS
+    member = layout.bulk_member(TRACK_POINTS.name, import_uuid)
+    if member not in bundle.files:
+        return set()
+    import_row = case.get_record("flight-import", import_uuid)
+    local_ids: dict[int, int] = {}
+    touched: set[str] = set()
+    columns: list[str] = []
+    batch: list[tuple] = []
+    for value in bundle.lines(member):
+        if isinstance(value, dict):
+            columns = value["columns"]
+            continue
+        row = dict(zip(columns, value))
+        foreign_id = row["aircraft_id"]
+        if foreign_id not in local_ids:
+            aircraft_uuid = foreign_ids.get(foreign_id)
+            local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
+            if local is None:
+                raise BundleError(f"has track points of an aircraft it does not hold "
+                                  f"(id {foreign_id})", path=bundle.path)
+            local_ids[foreign_id] = local["id"]
+            touched.add(aircraft_uuid)
+        row["aircraft_id"] = local_ids[foreign_id]
+        batch.append((import_row["id"], *(row[c] for c in TRACK_POINTS.parts[0].columns)))
+        if len(batch) >= 10000:
+            case.conn.executemany(INSERT_POINTS, batch)
+            batch.clear()
+    if batch:
+        case.conn.executemany(INSERT_POINTS, batch)
+    case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256})
+    return touched

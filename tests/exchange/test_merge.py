@@ -1,0 +1,256 @@
+"""Merging bundles between colleagues: convergence in every order, re-merge adds nothing,
+conflicts stay visible until settled, forks and unknown signers refused (issue 12)."""
+
+import itertools
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from osintdesk.cli import cli
+from osintdesk.custody.keys import create_examiner_key, load_examiner_key
+from osintdesk.exchange.archive import BundleError
+from osintdesk.exchange.conflicts import list_conflicts, resolve
+from osintdesk.exchange.export import export_bundle
+from osintdesk.exchange.merge import merge_bundle
+from osintdesk.findings.entities import add_entity, set_properties
+from osintdesk.findings.queries import get_entity
+from osintdesk.store import Case, verify_case, versions
+from tests.support import bundles
+
+
+@pytest.fixture
+def key():
+    create_examiner_key(None)
+    return load_examiner_key(lambda: None)
+
+
+class Team:
+    """Cases of several examiners in one folder, exchanging bundles."""
+
+    def __init__(self, folder, key):
+        self.folder = folder
+        self.key = key
+        self.count = 0
+
+    def case(self, name: str, examiner: str):
+        return Case.create(self.folder / name, title=f"Case of {examiner}", examiner=examiner)
+
+    def export(self, path, examiner: str):
+        self.count += 1
+        out = self.folder / f"bundle{self.count}.osintbundle"
+        with Case.open(path, examiner=examiner) as case:
+            export_bundle(case, out, signer=self.key)
+        return out
+
+    def merge(self, path, examiner: str, bundle, **options):
+        with Case.open(path, examiner=examiner) as case:
+            return merge_bundle(case, bundle, **options)
+
+
+def state(path) -> tuple[str, list]:
+    """What must be equal after convergence: the versions, and every record's row."""
+    with Case.open(path, examiner="x", readonly=True) as case:
+        digest = versions.versions_digest(case.conn)
+        rows = [(c["kind"], c["key"], c["shown"]) for c in list_conflicts(case)]
+        entities = sorted((e["uuid"], e["properties"]) for e in
+                          case.db.query("SELECT uuid, properties FROM entities"))
+        report = verify_case(case)
+        assert report.ok, [str(f) for f in report.failures]
+    return digest, rows + entities
+
+
+@pytest.fixture
+def team(tmp_path, key, sample_case_file):
+    """Alice holds flights, a file and an entity; Bob and Carol each start from her bundle
+    and change the same entity differently; Bob also adds an organisation."""
+    t = Team(tmp_path, key)
+    alice = tmp_path / "alice.osintcase"
+    shutil.copyfile(sample_case_file, alice)
+    (tmp_path / "note.txt").write_text("RA-86496 seen at Sunan")
+    with Case.open(alice, examiner="Alice") as case:
+        case.add_evidence_file(tmp_path / "note.txt")
+        entity = add_entity(case, "Organization", "Air Force", [("country", "ru")])
+    t.entity = entity.id
+    t.alice = alice
+    first = t.export(alice, "Alice")
+    for name, examiner in (("bob", "Bob"), ("carol", "Carol")):
+        with t.case(name, examiner) as case:
+            path = case.path
+        t.merge(path, examiner, first)
+        setattr(t, name, path)
+    with Case.open(t.bob, examiner="Bob") as case:
+        set_properties(case, t.entity, [("alias", "VKS")])
+        add_entity(case, "Person", "A. Pilot")
+    with Case.open(t.carol, examiner="Carol") as case:
+        set_properties(case, t.entity, [("alias", "Russian Aerospace Forces")])
+    return t
+
+
+def test_a_merged_bundle_brings_everything_and_verifies(team):
+    with Case.open(team.bob, examiner="Bob", readonly=True) as case:
+        points = case.conn.execute("SELECT count(*) FROM track_points").fetchone()[0]
+        flights = case.conn.execute("SELECT count(*) FROM flights").fetchone()[0]
+        last = list(case.audit_entries())[-1]
+    with Case.open(team.alice, examiner="x", readonly=True) as case:
+        assert points == case.conn.execute("SELECT count(*) FROM track_points").fetchone()[0]
+        assert flights == case.conn.execute("SELECT count(*) FROM flights").fetchone()[0] > 0
+        alice_head = case.audit_head()
+    assert last.action != "merge"  # Bob's later edits come after the merge entry
+    state(team.bob)
+    with Case.open(team.bob, examiner="Bob", readonly=True) as case:
+        merges = [e for e in case.audit_entries() if e.action == "merge" and not e.object_type]
+        held = case.conn.execute("SELECT count(*) FROM foreign_audit").fetchone()[0]
+    assert len(merges) == 1 and merges[0].details["signer"]["state"] == "trusted"
+    assert merges[0].details["foreign_head"]["seq"] <= alice_head[0]
+    assert held == merges[0].details["foreign_head"]["seq"]
+
+
+def test_merging_converges_in_every_order(team):
+    bob_bundle = team.export(team.bob, "Bob")
+    carol_bundle = team.export(team.carol, "Carol")
+    alice_bundle = team.export(team.alice, "Alice")
+    team.merge(team.alice, "Alice", bob_bundle)
+    team.merge(team.alice, "Alice", carol_bundle)
+    team.merge(team.bob, "Bob", carol_bundle)
+    team.merge(team.carol, "Carol", bob_bundle)
+    team.merge(team.bob, "Bob", alice_bundle)
+    team.merge(team.carol, "Carol", alice_bundle)
+    results = [state(p) for p in (team.alice, team.bob, team.carol)]
+    assert results[0] == results[1] == results[2]
+    conflicts = [r for r in results[0][1] if len(r) == 3]
+    assert conflicts == [("entity", team.entity, conflicts[0][2])]
+    with Case.open(team.alice, examiner="x", readonly=True) as case:
+        heads = versions.heads(case.conn, "entity", team.entity)
+        aliases = [json.loads(h.state["properties"]).get("alias") for h in heads]
+    assert sorted(a[0] for a in aliases) == ["Russian Aerospace Forces", "VKS"]
+
+
+def test_every_order_of_four_cases_ends_the_same(tmp_path, key):
+    t = Team(tmp_path, key)
+    paths = []
+    for index, examiner in enumerate(("Ann", "Ben", "Cat", "Dan")):
+        with t.case(f"c{index}", examiner) as case:
+            add_entity(case, "Person", f"Person of {examiner}")
+            paths.append(case.path)
+    exported = [t.export(p, e) for p, e in zip(paths, ("Ann", "Ben", "Cat", "Dan"))]
+    finals = []
+    for order in itertools.permutations(range(4)):
+        if order[0] != 0:
+            continue  # every order of the other three into Ann's copy
+        target = tmp_path / f"order{''.join(map(str, order))}.osintcase"
+        shutil.copyfile(paths[0], target)
+        for index in order[1:]:
+            t.merge(target, "Ann", exported[index])
+        finals.append(state(target))
+    assert all(f == finals[0] for f in finals)
+    assert len([e for e in finals[0][1] if len(e) == 2]) == 4
+
+
+def test_merging_a_bundle_twice_adds_nothing(team):
+    bob_bundle = team.export(team.bob, "Bob")
+    first = team.merge(team.alice, "Alice", bob_bundle)
+    assert first.merged and first.plan.new_versions
+    before = state(team.alice)
+    again = team.merge(team.alice, "Alice", bob_bundle)
+    assert again.plan.new_versions == [] and again.plan.changes == []
+    assert state(team.alice) == before
+
+
+def test_a_conflict_is_settled_with_a_new_version(team):
+    team.merge(team.alice, "Alice", team.export(team.bob, "Bob"))
+    team.merge(team.alice, "Alice", team.export(team.carol, "Carol"))
+    with Case.open(team.alice, examiner="Alice") as case:
+        [conflict] = list_conflicts(case)
+        carol_version = next(h["version"] for h in conflict["heads"]
+                             if "Russian Aerospace Forces" in h["state"]["properties"])
+        result = resolve(case, team.entity[:8], carol_version[:10], reason="Carol's is right")
+        assert list_conflicts(case) == []
+        entity = get_entity(case, team.entity)
+        assert entity.properties["alias"] == ["Russian Aerospace Forces"]
+        assert verify_case(case).ok
+    settled = team.export(team.alice, "Alice")
+    team.merge(team.bob, "Bob", settled)
+    with Case.open(team.bob, examiner="Bob", readonly=True) as case:
+        assert list_conflicts(case) == []
+        assert versions.heads(case.conn, "entity", team.entity)[0].version == result["version"]
+
+
+def test_cli_merge_conflicts_and_resolve(team):
+    runner = CliRunner()
+    bob_bundle = team.export(team.bob, "Bob")
+    carol_bundle = team.export(team.carol, "Carol")
+    preview = runner.invoke(cli, ["merge", str(team.alice), str(bob_bundle), "--dry-run",
+                                  "--json"])
+    assert preview.exit_code == 0, preview.output
+    assert json.loads(preview.output)["merged"] is False
+    for bundle in (bob_bundle, carol_bundle):
+        done = runner.invoke(cli, ["merge", str(team.alice), str(bundle)])
+        assert done.exit_code == 0, done.output
+    assert "CONFLICT entity" in done.output
+    listed = runner.invoke(cli, ["conflicts", str(team.alice), "--json"])
+    [conflict] = json.loads(listed.output)
+    keep = conflict["heads"][0]["version"]
+    settled = runner.invoke(cli, ["resolve", str(team.alice), conflict["key"], "--keep", keep])
+    assert settled.exit_code == 0, settled.output
+    assert runner.invoke(cli, ["conflicts", str(team.alice)]).output.strip() == "No conflicts."
+
+
+def test_a_forked_history_raises_the_alarm(team, tmp_path):
+    """Alice's later bundle whose history was rewritten does not extend what Bob holds."""
+    from tests.support import adversary
+    with Case.open(team.alice, examiner="Alice") as case:
+        add_entity(case, "Person", "Later person")
+    with adversary.opened(team.alice) as conn:
+        removed = adversary.remove_entries_about(conn, "object_type = 'entity'")
+        adversary.remove_rows_logged_by(conn, removed)
+    with Case.open(team.alice, examiner="Alice") as case:
+        add_entity(case, "Person", "Rewritten person")
+    forked = team.export(team.alice, "Alice")
+    size = team.bob.stat().st_size
+    digest = state(team.bob)[0]
+    with pytest.raises(BundleError, match="FORK"):
+        team.merge(team.bob, "Bob", forked)
+    assert state(team.bob)[0] == digest and team.bob.stat().st_size == size
+
+
+def test_unsigned_and_unknown_signers_need_consent(team, tmp_path, monkeypatch):
+    unsigned = tmp_path / "u.osintbundle"
+    with Case.open(team.bob, examiner="Bob") as case:
+        export_bundle(case, unsigned, signer=None)
+    with pytest.raises(BundleError, match="--accept-unsigned"):
+        team.merge(team.alice, "Alice", unsigned)
+    assert team.merge(team.alice, "Alice", unsigned, accept_unsigned=True).merged
+    signed = team.export(team.carol, "Carol")
+    monkeypatch.setenv("OSINTDESK_CONFIG_DIR", str(tmp_path / "elsewhere"))
+    with pytest.raises(BundleError, match="--accept-unknown-signer"):
+        team.merge(team.alice, "Alice", signed)
+    result = team.merge(team.alice, "Alice", signed, accept_unknown_signer=True)
+    with Case.open(team.alice, examiner="x", readonly=True) as case:
+        entry = next(e for e in case.audit_entries() if e.seq == result.audit_seq)
+    assert entry.details["signer"]["state"] == "unknown"
+
+
+def test_a_tampered_bundle_is_not_merged(team, tmp_path):
+    bundle = team.export(team.bob, "Bob")
+    members = bundles.read_members(bundle)
+    name = "records/entity.jsonl"
+    members[name] = members[name].replace(b"VKS", b"XYZ")
+    bad = bundles.write_members(tmp_path / "bad.osintbundle", members)
+    before = team.alice.read_bytes()
+    with pytest.raises(BundleError, match="does not verify"):
+        team.merge(team.alice, "Alice", bad)
+    assert team.alice.read_bytes() == before
+
+
+def test_records_made_independently_in_both_cases_are_refused_for_now(team, tmp_path):
+    """Two cases that imported the same flight file separately: not merged yet, said so."""
+    other = tmp_path / "independent.osintcase"
+    from tests.support.chart_samples import write_sample_case
+    write_sample_case(other, examiner="Dora")
+    bundle = team.export(other, "Dora")
+    before = team.alice.read_bytes()
+    with pytest.raises(BundleError, match="under another id"):
+        team.merge(team.alice, "Alice", bundle)
+    assert team.alice.read_bytes() == before
