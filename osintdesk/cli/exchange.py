@@ -15,10 +15,13 @@ from .main import (Context, case_argument, cli, human_bytes, json_option, open_f
 @click.argument("output", type=click.Path(dir_okay=False))
 @click.option("--unsigned", is_flag=True,
               help="Do not sign (the receiver then cannot tell who made the bundle).")
+@click.option("--tag", metavar="TAG",
+              help="Only the sources carrying TAG and everything that makes them complete "
+                   "(what cites them, what that cites: captures, evidence, aircraft, flights).")
 @json_option
 @pass_context
 def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
-                          as_json: bool) -> None:
+                          tag: str | None, as_json: bool) -> None:
     """Write CASE as one signed bundle file (OUTPUT, .osintbundle) for a colleague.
 
     The bundle holds every record, the evidence bytes, the whole audit log and a manifest
@@ -34,7 +37,7 @@ def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
         if signer is not None and not opened.readonly:
             checkpoints.create(opened, signer, reason="export")
         with progress_bar("Exporting", not as_json) as progress:
-            result = export_bundle(opened, output, signer=signer, progress=progress)
+            result = export_bundle(opened, output, signer=signer, tag=tag, progress=progress)
         if opened.readonly:
             click.echo("osintdesk: note: the case is write-protected: the export is not "
                        "logged in it", err=True)

@@ -20,12 +20,13 @@ from .. import __version__
 from ..errors import OsintdeskError
 from ..filebytes import HashingWriter, sha256_of_file
 from ..store.canonical import canonical_json, sha256_hex
-from ..store.records import (BULK_GROUPS, RECORD_KINDS, artifact_rows, group_ids,
-                             group_part_rows, kind_rows)
+from ..store.records import (BULK_GROUPS, RECORD_KINDS, TRACK_POINTS, artifact_rows,
+                             group_ids, group_part_rows, kind_rows)
 from ..store import foreign, versions
 from ..store.verify import read_snapshot
 from ..timefmt import record_stamp
 from . import layout
+from .selection import Selection, tagged
 
 Progress = Callable[[int, int | None], None]
 # Evidence that deflates by less than this is stored as it is (images, archives, PDFs).
@@ -110,13 +111,14 @@ def _artifact_chunks(case, sha256: str) -> Iterator[bytes]:
             yield block
 
 
-def export_bundle(case, out: str | os.PathLike, *, signer=None,
+def export_bundle(case, out: str | os.PathLike, *, signer=None, tag: str | None = None,
                   progress: Progress | None = None,
                   cancelled: Callable[[], bool] | None = None) -> ExportResult:
     """Write the whole case to ``out`` (a new ``.osintbundle`` file).
 
     ``signer`` is the examiner's unlocked key (``custody.keys.ExaminerKey``) or None for an
-    unsigned bundle. Everything is read in one snapshot of the case, so a concurrent
+    unsigned bundle. With ``tag``, only the sources carrying it and what makes them
+    complete (``selection.tagged``); the audit log travels whole. Everything is read in one snapshot of the case, so a concurrent
     writer cannot make the records and the audit log disagree. Writes nothing to the case
     (the caller logs the export: see ``log_export``).
     """
@@ -129,7 +131,13 @@ def export_bundle(case, out: str | os.PathLike, *, signer=None,
     partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
     try:
         with read_snapshot(case.conn):
-            result = _write(case, partial, out, signer, progress, cancelled)
+            chosen = None
+            if tag is not None:
+                chosen = tagged(case, tag)
+                if not chosen.records.get("source"):
+                    raise OsintdeskError(f"no source carries the tag {tag!r}; nothing to export "
+                                         "('osintdesk sources' shows the tags)", path=case.path)
+            result = _write(case, partial, out, signer, progress, cancelled, chosen)
         os.replace(partial, out)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -137,10 +145,15 @@ def export_bundle(case, out: str | os.PathLike, *, signer=None,
     return result
 
 
-def _write(case, partial: Path, out: Path, signer, progress, cancelled) -> ExportResult:
+def _write(case, partial: Path, out: Path, signer, progress, cancelled,
+           chosen: Selection | None) -> ExportResult:
     conn = case.conn
-    artifacts = list(artifact_rows(conn))
-    groups = [(group, sorted(group_ids(conn, group))) for group in BULK_GROUPS.values()]
+    artifacts = [row for row in artifact_rows(conn)
+                 if chosen is None or row["sha256"] in chosen.artifacts]
+    groups = [(group, sorted(i for i in group_ids(conn, group)
+                             if chosen is None or i in _chosen_groups(chosen, group.name)))
+              for group in BULK_GROUPS.values()]
+    wanted = (lambda kind, key: True) if chosen is None else chosen.has
     total = len(RECORD_KINDS) + sum(len(ids) for _, ids in groups) + len(artifacts) + 2
     step = 0
 
@@ -161,12 +174,14 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled) -> Expor
             writer.json_lines(layout.foreign_member(case_uuid), foreign.as_lines(conn, case_uuid))
         tick()
         for kind in RECORD_KINDS.values():
-            counts[kind.name] = writer.json_lines(layout.record_member(kind.name),
-                                                  kind_rows(conn, kind))
+            counts[kind.name] = writer.json_lines(
+                layout.record_member(kind.name),
+                (r for r in kind_rows(conn, kind) if wanted(kind.name, r[kind.key])))
             tick()
         counts["artifact"] = writer.json_lines(layout.record_member("artifact"), iter(artifacts))
         counts["versions"] = writer.json_lines(layout.VERSIONS, (
-            versions.bundle_line(v) for v in versions.all_versions(conn)))
+            versions.bundle_line(v) for v in versions.all_versions(conn)
+            if wanted(v.kind, v.key)))
         for group, ids in groups:
             rows = 0
             for group_id in ids:
@@ -188,7 +203,7 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled) -> Expor
             "exported_by": {"examiner": case.examiner,
                             "key_id": signer.public.key_id_hex if signer else None,
                             "public_key": signer.public.base64 if signer else None},
-            "selection": {"tag": None},
+            "selection": {"tag": chosen.tag if chosen else None},
             "audit_head": {"seq": seq, "hash": head_hash},
             "counts": counts,
             "files": sorted(writer.files, key=lambda f: f["path"]),
@@ -204,6 +219,10 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled) -> Expor
     sha256, size = sha256_of_file(partial)
     return ExportResult(out, sha256, size, signer.public.key_id_hex if signer else None,
                         manifest["audit_head"], counts)
+
+
+def _chosen_groups(chosen: Selection, group: str) -> set[str]:
+    return chosen.imports if group == TRACK_POINTS.name else chosen.aircraft
 
 
 def trusted_comment(manifest: dict) -> str:

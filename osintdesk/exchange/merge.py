@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -223,7 +224,12 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
     if dry_run:
         return MergeResult(plan, False)
     with BundleArchive(path) as bundle, case.transaction():
-        _write(case, bundle, plan, cancelled)
+        try:
+            _write(case, bundle, plan, cancelled)
+        except sqlite3.IntegrityError as exc:
+            raise BundleError(f"holds records that do not fit this case ({exc}): they refer "
+                              "to records the bundle lacks; nothing was merged",
+                              path=path) from None
         entry = case.record_event("merge", details={
             "bundle": Path(path).name, "sha256": plan.sha256,
             "signer": {"state": plan.report.signer.state, "key_id": plan.report.signer.key_id,

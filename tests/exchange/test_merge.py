@@ -254,3 +254,52 @@ def test_records_made_independently_in_both_cases_are_refused_for_now(team, tmp_
     with pytest.raises(BundleError, match="under another id"):
         team.merge(team.alice, "Alice", bundle)
     assert team.alice.read_bytes() == before
+
+
+def test_a_tagged_bundle_is_complete_in_itself(tmp_path, key, sample_case_file):
+    """Only the tagged source, the claim citing it and what the claim cites (a flight: its
+    aircraft, flight files and points) travel; merged into an empty case, it verifies."""
+    from osintdesk.findings.claims import add_claim
+    from osintdesk.flights import queries as flight_queries
+    from osintdesk.sources.annotations import add_tag
+    from osintdesk.sources.local_files import add_files
+    from osintdesk.sources.queries import list_sources
+    t = Team(tmp_path, key)
+    alice = tmp_path / "alice.osintcase"
+    shutil.copyfile(sample_case_file, alice)
+    for name, text in (("shared.html", "RA-86496 landed at Sunan"),
+                       ("private.html", "An informant's note")):
+        (tmp_path / name).write_text(f"<html><body><p>{text}</p></body></html>")
+    with Case.open(alice, examiner="Alice") as case:
+        add_files(case, [tmp_path / "shared.html", tmp_path / "private.html"])
+        by_name = {s["name"]: s["uuid"] for s in list_sources(case)}
+        add_tag(case, by_name["shared.html"], "for-bob")
+        flight = flight_queries.select_flights(case)[0]["uuid"]
+        claim = add_claim(case, "The Il-62M flew to Pyongyang",
+                          cite=[by_name["shared.html"], flight])
+        add_entity(case, "Person", "Unrelated person")
+        out = tmp_path / "tagged.osintbundle"
+        export_bundle(case, out, signer=key, tag="for-bob")
+    members = bundles.read_members(out)
+    names = json.dumps([s["name"] for s in bundles.read_jsonl(members["records/source.jsonl"])])
+    assert "shared.html" in names and "private.html" not in names
+    assert b"Unrelated person" not in members["records/entity.jsonl"]
+    assert any(n.startswith("bulk/track-points/") for n in members)
+    report = __import__("osintdesk.exchange.check", fromlist=["x"]).verify_bundle(out)
+    assert report.ok, [str(f) for f in report.failures]
+    with t.case("bob", "Bob") as case:
+        bob = case.path
+    t.merge(bob, "Bob", out)
+    with Case.open(bob, examiner="Bob", readonly=True) as case:
+        assert verify_case(case).ok
+        assert case.get_record("claim", claim["uuid"]) is not None
+        assert [s["name"] for s in list_sources(case)] == ["shared.html"]
+        assert flight_queries.select_flights(case)
+
+
+def test_a_tag_no_source_carries(team, tmp_path):
+    from osintdesk.errors import OsintdeskError
+    with Case.open(team.alice, examiner="Alice") as case, \
+            pytest.raises(OsintdeskError, match="no source carries the tag"):
+        export_bundle(case, tmp_path / "none.osintbundle", tag="nothing")
+    assert not (tmp_path / "none.osintbundle").exists()

@@ -1,0 +1,190 @@
+"""What a tagged bundle holds: the sources carrying the tag, the findings that cite or
+tie them, and everything those cite in turn (captures and their evidence, aircraft with
+their flight files and points, the entities of links and events), until nothing is
+added, so that a partial bundle is complete in itself (docs/exchange.md, section 1)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+OWNER_KINDS = {"claim": "claims", "link": "links", "event": "events", "entity": "entities"}
+
+
+@dataclass
+class Selection:
+    tag: str
+    records: dict[str, set[str]] = field(default_factory=dict)   # kind -> keys
+    artifacts: set[str] = field(default_factory=set)
+    imports: set[str] = field(default_factory=set)               # flight-import uuids
+    aircraft: set[str] = field(default_factory=set)
+
+    def has(self, kind: str, key: str) -> bool:
+        return key in self.records.get(kind, ())
+
+    def keep(self, kind: str, key: str | None) -> bool:
+        """Add a record; True when it was not held yet (so its references are followed)."""
+        if not key:
+            return False
+        keys = self.records.setdefault(kind, set())
+        if key in keys:
+            return False
+        keys.add(key)
+        return True
+
+
+class _Walk:
+    def __init__(self, case, selection: Selection):
+        self.conn = case.conn
+        self.sel = selection
+
+    def rows(self, sql: str, params=()) -> list[dict]:
+        cursor = self.conn.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+    # ------------------------------------------------------------ sources
+
+    def source(self, uuid: str, *, whole: bool) -> None:
+        """A source row; ``whole``: with all its captures, notes, tags and ties."""
+        self.sel.keep("source", uuid)
+        if not whole:
+            return
+        for row in self.rows("SELECT uuid FROM captures WHERE source_uuid = ?", (uuid,)):
+            self.capture(row["uuid"])
+        for kind, table in (("note", "source_notes"), ("tag", "source_tags")):
+            for row in self.rows(f"SELECT uuid FROM [{table}] WHERE source_uuid = ?", (uuid,)):
+                self.sel.keep(kind, row["uuid"])
+        for tie in self.rows("SELECT * FROM source_ties WHERE source_uuid = ?", (uuid,)):
+            if self.sel.keep("source-tie", tie["uuid"]):
+                self.target(tie["target_kind"], tie["target_uuid"], None)
+
+    def capture(self, uuid: str) -> None:
+        if not self.sel.keep("capture", uuid):
+            return
+        [row] = self.rows("SELECT * FROM captures WHERE uuid = ?", (uuid,))
+        self.source(row["source_uuid"], whole=False)
+        for column in ("body_sha256", "decoded_sha256", "warc_sha256"):
+            self.artifact(row.get(column))
+        self.evidence(row.get("evidence_uuid"))
+        if row.get("text_uuid"):
+            self.derived(row["text_uuid"])
+        for hit in self.rows("SELECT uuid FROM identifier_hits WHERE capture_uuid = ?", (uuid,)):
+            self.sel.keep("identifier", hit["uuid"])
+        for hit in self.rows("SELECT uuid, selector_uuid FROM selector_hits WHERE "
+                             "capture_uuid = ?", (uuid,)):
+            self.sel.keep("selector-hit", hit["uuid"])
+            self.sel.keep("selector", hit["selector_uuid"])
+
+    def evidence(self, uuid: str | None) -> None:
+        if not uuid or not self.sel.keep("evidence", uuid):
+            return
+        for row in self.rows("SELECT sha256 FROM evidence WHERE uuid = ?", (uuid,)):
+            self.artifact(row["sha256"])
+        for row in self.rows("SELECT uuid, sha256 FROM archive_resources WHERE "
+                             "evidence_uuid = ?", (uuid,)):
+            self.sel.keep("archive-resource", row["uuid"])
+            self.artifact(row["sha256"])
+
+    def derived(self, uuid: str) -> None:
+        if self.sel.keep("derived", uuid):
+            for row in self.rows("SELECT origin_sha256 FROM derived WHERE uuid = ?", (uuid,)):
+                self.artifact(row["origin_sha256"])
+
+    def artifact(self, sha256: str | None) -> None:
+        if sha256 and sha256 not in self.sel.artifacts:
+            self.sel.artifacts.add(sha256)
+            for row in self.rows("SELECT uuid FROM derived WHERE origin_sha256 = ?", (sha256,)):
+                self.sel.keep("derived", row["uuid"])
+
+    # ------------------------------------------------------------ flights
+
+    def aircraft(self, uuid: str | None) -> None:
+        if not uuid or uuid in self.sel.aircraft:
+            return
+        self.sel.aircraft.add(uuid)
+        self.sel.keep("aircraft", uuid)
+        if self.rows("SELECT 1 FROM entities WHERE uuid = ?", (uuid,)):
+            self.owner("entity", uuid)
+        for row in self.rows("SELECT uuid, evidence_uuid, aircraft_uuids FROM flight_imports"):
+            if uuid in json.loads(row["aircraft_uuids"] or "[]") and row["uuid"] not in \
+                    self.sel.imports:
+                self.sel.imports.add(row["uuid"])
+                self.sel.keep("flight-import", row["uuid"])
+                self.evidence(row["evidence_uuid"])
+                for other in json.loads(row["aircraft_uuids"] or "[]"):
+                    self.aircraft(other)  # the file's points need every aircraft it names
+
+    # ------------------------------------------------------------ findings
+
+    def owner(self, kind: str, uuid: str) -> None:
+        """A claim, link, event or entity with everything it cites and names."""
+        if not self.sel.keep(kind, uuid):
+            return
+        table = OWNER_KINDS[kind]
+        rows = self.rows(f"SELECT * FROM [{table}] WHERE uuid = ?", (uuid,))
+        if kind == "entity" and self.rows("SELECT 1 FROM aircraft WHERE uuid = ?", (uuid,)):
+            self.aircraft(uuid)   # an aircraft's further properties share its uuid
+        for row in rows:
+            if kind == "link":
+                self.target("entity", row["source_uuid"], None)
+                self.target("entity", row["target_uuid"], None)
+            elif kind == "event":
+                self.target("entity", row.get("place_uuid"), None)
+                for involved in json.loads(row.get("involved") or "[]"):
+                    self.target("entity", involved, None)
+        if kind == "entity":
+            for alias in self.rows("SELECT uuid FROM entity_aliases WHERE entity_uuid = ?",
+                                   (uuid,)):
+                self.sel.keep("entity-alias", alias["uuid"])
+        for citation in self.rows("SELECT * FROM citations WHERE owner_uuid = ?", (uuid,)):
+            if self.sel.keep("citation", citation["uuid"]):
+                self.target(citation["target_kind"], citation["target_uuid"],
+                            citation.get("target_aircraft"))
+
+    def target(self, kind: str, uuid: str | None, aircraft: str | None) -> None:
+        if not uuid:
+            return
+        if kind == "capture":
+            self.capture(uuid)
+        elif kind == "source":
+            self.source(uuid, whole=False)
+        elif kind in OWNER_KINDS:
+            if kind == "entity" and not self.rows("SELECT 1 FROM entities WHERE uuid = ?",
+                                                  (uuid,)):
+                if self.rows("SELECT 1 FROM aircraft WHERE uuid = ?", (uuid,)):
+                    self.aircraft(uuid)
+                    return
+                alias = self.rows("SELECT entity_uuid FROM entity_aliases WHERE uuid = ?",
+                                  (uuid,))
+                if alias:
+                    self.sel.keep("entity-alias", uuid)
+                    self.target("entity", alias[0]["entity_uuid"], None)
+                return
+            self.owner(kind, uuid)
+        elif kind == "aircraft":
+            self.aircraft(uuid)
+        else:  # flight, ground-time, gap: derived from an aircraft's points
+            flown = self.rows("SELECT aircraft_uuid FROM flights WHERE uuid = ? UNION "
+                              "SELECT aircraft_uuid FROM ground_times WHERE uuid = ?",
+                              (uuid, uuid))
+            self.aircraft(flown[0]["aircraft_uuid"] if flown else aircraft)
+
+
+def tagged(case, tag: str) -> Selection:
+    """Everything a bundle of the sources tagged ``tag`` must hold to be complete."""
+    selection = Selection(tag)
+    walk = _Walk(case, selection)
+    tagged_sources = [r["source_uuid"] for r in walk.rows(
+        "SELECT DISTINCT source_uuid FROM source_tags WHERE tag = ? ORDER BY 1", (tag,))]
+    for uuid in tagged_sources:
+        walk.source(uuid, whole=True)
+    captures = sorted(selection.records.get("capture", ()))
+    for uuid in tagged_sources + captures:
+        for citation in walk.rows("SELECT owner_kind, owner_uuid FROM citations WHERE "
+                                  "target_uuid = ?", (uuid,)):
+            if citation["owner_kind"] in OWNER_KINDS:
+                walk.owner(citation["owner_kind"], citation["owner_uuid"])
+    for row in walk.rows("SELECT uuid FROM checkpoints"):
+        selection.keep("checkpoint", row["uuid"])
+    return selection
