@@ -333,10 +333,10 @@ class BundleCheck:
                                            f"part of {group_name}")
                             return
                         digest.section(value["table"])
-                    elif isinstance(value, list):
-                        digest.add([tuple(value)])
+                    elif isinstance(value, list) and all(isinstance(r, list) for r in value):
+                        digest.add([tuple(r) for r in value])
                     else:
-                        problem.append("holds a line that is neither a header nor a row")
+                        problem.append("holds a line that is neither a header nor rows")
                         return
 
             if not self._member_ok(name, consume):

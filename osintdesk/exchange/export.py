@@ -33,6 +33,7 @@ Progress = Callable[[int, int | None], None]
 STORE_RATIO = 0.9
 PROBE_BYTES = 64 << 10
 DEFLATE_LEVEL = 1
+BULK_LINE_ROWS = 1000
 
 
 @dataclass
@@ -240,9 +241,19 @@ def _small_info(name: str) -> zipfile.ZipInfo:
 
 
 def _group_lines(conn, group, group_id: str) -> Iterator:
+    """Per table of the group: a header naming its columns, then lines of up to
+    ``BULK_LINE_ROWS`` rows each (one JSON array of row arrays: encoding a million points
+    one call per row costs twenty times more)."""
     for part in group.parts:
         yield {"table": part.table, "columns": list(part.columns)}
-        yield from (list(row) for row in group_part_rows(conn, part, group_id))
+        chunk: list[list] = []
+        for row in group_part_rows(conn, part, group_id):
+            chunk.append(list(row))
+            if len(chunk) >= BULK_LINE_ROWS:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
 
 def log_export(case, result: ExportResult) -> None:

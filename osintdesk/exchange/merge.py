@@ -321,18 +321,19 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
         if isinstance(value, dict):
             columns = value["columns"]
             continue
-        row = dict(zip(columns, value))
-        foreign_id = row["aircraft_id"]
-        if foreign_id not in local_ids:
-            aircraft_uuid = foreign_ids.get(foreign_id)
-            local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
-            if local is None:
-                raise BundleError(f"has track points of an aircraft it does not hold "
-                                  f"(id {foreign_id})", path=bundle.path)
-            local_ids[foreign_id] = local["id"]
-            touched.add(aircraft_uuid)
-        row["aircraft_id"] = local_ids[foreign_id]
-        batch.append((import_row["id"], *(row[c] for c in TRACK_POINTS.parts[0].columns)))
+        for values in value:
+            row = dict(zip(columns, values))
+            foreign_id = row["aircraft_id"]
+            if foreign_id not in local_ids:
+                aircraft_uuid = foreign_ids.get(foreign_id)
+                local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
+                if local is None:
+                    raise BundleError(f"has track points of an aircraft it does not hold "
+                                      f"(id {foreign_id})", path=bundle.path)
+                local_ids[foreign_id] = local["id"]
+                touched.add(aircraft_uuid)
+            row["aircraft_id"] = local_ids[foreign_id]
+            batch.append((import_row["id"], *(row[c] for c in TRACK_POINTS.parts[0].columns)))
         if len(batch) >= 10000:
             case.conn.executemany(INSERT_POINTS, batch)
             batch.clear()
