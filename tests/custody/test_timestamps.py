@@ -98,6 +98,15 @@ def test_the_request_is_rfc_3161_over_the_statement(case_path, tsa_server):
     assert len(set(nonces)) == 2 and all(nonces)
 
 
+def test_the_request_goes_through_the_proxy_asked(case_path, tsa_server, counting_proxy):
+    row = sign(case_path)
+    with requests.Session() as session:
+        _, info = timestamps.request_token(row["statement"], tsa_server.url(), session=session,
+                                           proxy=counting_proxy.url)
+    assert counting_proxy.seen == [tsa_server.url()]
+    assert info.imprint_sha256 == hashlib.sha256(row["statement"].encode()).hexdigest()
+
+
 def test_timestamps_are_write_once(case_path, tsa_server):
     stored = stamp(case_path, sign(case_path), tsa_server.url())
     conn = sqlite3.connect(case_path)
