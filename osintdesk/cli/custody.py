@@ -1,5 +1,5 @@
 """Commands on examiner keys, signed checkpoints and their timestamps: key show/trust/list,
-checkpoint, timestamp."""
+checkpoint, timestamp, tsa trust/list."""
 
 from __future__ import annotations
 
@@ -112,6 +112,46 @@ def key_list(as_json: bool) -> None:
     for row in rows:
         who = "you" if row["own"] else row["name"]
         click.echo(f"{row['key_id']}  {row['fingerprint']}  {who}")
+
+
+@cli.group()
+def tsa() -> None:
+    """The RFC 3161 timestamping authorities you trust."""
+
+
+@tsa.command("trust")
+@click.argument("certificate", type=click.Path(dir_okay=False))
+@click.option("--name", required=True, help="Whose it is (shown when it stamped something).")
+@json_option
+def tsa_trust(certificate: str, name: str, as_json: bool) -> None:
+    """Trust a TSA's certificate, or the CA certificate that issued it (PEM or DER): its
+    timestamps are then shown as trusted (a token by any other TSA still verifies, as not
+    trusted)."""
+    from ..custody import tsa_trust as trust_list
+    trusted = trust_list.trust(trust_list.read_certificate(certificate), name)
+    data = trusted.as_dict()
+    if as_json:
+        print_json(data)
+        return
+    click.echo(f"Trusted {data['subject']} as {data['name']}"
+               f"{' (a CA: the TSAs it issued)' if data['is_ca'] else ''}")
+    click.echo(f"  sha256 {data['sha256']} (confirm it with what the TSA publishes)")
+
+
+@tsa.command("list")
+@json_option
+def tsa_list(as_json: bool) -> None:
+    """The TSA certificates you trust."""
+    from ..custody.tsa_trust import TsaTrust
+    rows = [c.as_dict() for c in TsaTrust.load().certificates]
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("(no trusted timestamping authorities: 'osintdesk tsa trust CERT --name N')")
+    for row in rows:
+        click.echo(f"{row['sha256']}  {row['name']}  {row['subject']}"
+                   f"{'  (CA)' if row['is_ca'] else ''}")
 
 
 def tsa_options(func):

@@ -291,6 +291,7 @@ def check_receipt(case, report: VerifyReport, receipt: Receipt,
     _signer_note(report, label, statement, keyring)
     if receipt.token is not None:
         from .timestamps import check_token
+        from .tsa_trust import TsaTrust
         check_token(report, "receipt", label, receipt.token, receipt.statement_text,
-                    statement.time)
+                    statement.time, TsaTrust.load())
     report.checked["receipts"] = report.checked.get("receipts", 0) + 1

@@ -11,9 +11,9 @@ A token is checked offline against the certificate it carries: status granted, i
 nonce as asked, the CMS signature over the signed attributes (RSA PKCS#1 v1.5 or ECDSA),
 the message-digest attribute against the TSTInfo, the signing-certificate attribute against
 the certificate, the timeStamping extended key usage, genTime within the certificate's
-validity. Whether that TSA's certificate deserves trust is shown, not decided here: its
-subject and SHA-256 fingerprint are recorded and printed so they can be compared with what
-the TSA publishes.
+validity. Whether that TSA deserves trust is shown, not decided here: its subject and
+SHA-256 fingerprint are recorded and printed, and a token is shown as trusted when the
+examiner trusted its certificate or the CA that issued it (``tsa_trust``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID
 from ..errors import InputError, NetworkError, OsintdeskError
 from ..timefmt import parse_record, record_stamp
 from .checkpoints import TOKEN_SUFFIX
+from .tsa_trust import TsaTrust
 
 CONTENT_TYPE_QUERY = "application/timestamp-query"
 MAX_RESPONSE_BYTES = 1024 * 1024
@@ -60,6 +61,7 @@ class TokenInfo:
     policy: str
     imprint_sha256: str        # hex: what was stamped
     nonce: int | None
+    certificate: bytes         # the certificate that signed (DER)
 
 
 def statement_digest(statement_text: str) -> bytes:
@@ -202,7 +204,7 @@ def _examine(token_der: bytes, imprint: bytes) -> TokenInfo:
                      tsa_name=tsa_name, cert_subject=subject,
                      cert_sha256=hashlib.sha256(cert_der).hexdigest(),
                      policy=tst["policy"].native, imprint_sha256=imprint.hex(),
-                     nonce=tst["nonce"].native)
+                     nonce=tst["nonce"].native, certificate=cert_der)
 
 
 def _signer_certificate(signed: cms.SignedData, signer: cms.SignerInfo) -> bytes:
@@ -359,27 +361,34 @@ def timestamp_rows(case) -> list[dict]:
 
 
 def check_token(report, check: str, label: str, token: bytes, statement_text: str,
-                signed_utc: str) -> TokenInfo | None:
+                signed_utc: str, trust: TsaTrust) -> TokenInfo | None:
     """One token against the statement it must stamp: a failure naming ``label``, or a
-    note saying what it proves and by whom."""
+    note saying what it proves and by whom, trusted or not."""
     try:
         info = examine(token, statement_digest(statement_text))
     except TokenError as exc:
         report.fail(check, label, f"its timestamp does not hold: {exc}")
         return None
+    vouching = trust.vouching(info.certificate, parse_record(info.gen_time))
+    if vouching is not None:
+        whose = f"the TSA {info.cert_subject}, trusted as {vouching.name!r}"
+    else:
+        whose = (f"the TSA {info.cert_subject}, which you have not trusted (certificate sha256 "
+                 f"{info.cert_sha256}: once it matches what the TSA publishes, 'osintdesk tsa "
+                 "trust' its certificate or its CA's)")
     report.notes.append(f"{label} is timestamped: it existed at {info.gen_time} according to "
-                        f"the TSA {info.cert_subject} (certificate sha256 {info.cert_sha256}; "
-                        "compare it with the fingerprint the TSA publishes)")
+                        f"{whose}")
     note = ordering_note(signed_utc, info.gen_time)
     if note:
         report.notes.append(f"{label}: {note}")
     return info
 
 
-def check_timestamps(case, report) -> None:
+def check_timestamps(case, report, trust: TsaTrust | None = None) -> None:
     """Every stored token again, offline: it stamps its checkpoint's statement, its
     signature and certificate hold, and its record says what the token says."""
     rows = timestamp_rows(case)
+    trust = trust if trust is not None else TsaTrust.load()
     checkpoints = {r["uuid"]: r for r in case.db.query(
         "SELECT uuid, audit_seq, statement, signed_utc FROM checkpoints")} if rows else {}
     for row in rows:
@@ -391,7 +400,7 @@ def check_timestamps(case, report) -> None:
         label = (f"checkpoint {checkpoint['uuid']} (entry {checkpoint['audit_seq']}, "
                  f"signed {checkpoint['signed_utc']})")
         info = check_token(report, "timestamp", label, row["token"], checkpoint["statement"],
-                           checkpoint["signed_utc"])
+                           checkpoint["signed_utc"], trust)
         if info is None:
             continue
         differs = [f for f in TOKEN_FIELDS if str(getattr(info, _info_attr(f))) != str(row[f])]

@@ -115,3 +115,21 @@ def test_tsa_url_from_the_settings(case, tsa_server, tmp_path):
     result = run("timestamp", case, "--json", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["tsa_url"] == tsa_server.url()
+
+
+def test_tsa_trust_and_list(tmp_path, tsa_server):
+    from cryptography.hazmat.primitives import serialization
+    der = tmp_path / "root.der"
+    der.write_bytes(tsa_server.authority.ca_cert.public_bytes(serialization.Encoding.DER))
+    result = run("tsa", "trust", der, "--name", "Test root", "--json")
+    assert result.returncode == 0, result.stderr
+    trusted = json.loads(result.stdout)
+    assert trusted["is_ca"] and trusted["subject"] == "CN=Test Timestamp Root,O=osintdesk tests"
+    listed = json.loads(run("tsa", "list", "--json").stdout)
+    assert [(c["name"], c["sha256"]) for c in listed] == [("Test root", trusted["sha256"])]
+    assert f"{trusted['sha256']}  Test root" in run("tsa", "list").stdout
+    (tmp_path / "junk.pem").write_text("not a certificate")
+    bad = run("tsa", "trust", tmp_path / "junk.pem", "--name", "X")
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == (f"osintdesk: error: {tmp_path / 'junk.pem'}: is not an X.509 "
+                                  "certificate (PEM or DER)")

@@ -240,3 +240,35 @@ def test_bad_answers_are_refused(case_path, tsa_server, path, message):
         timestamps.request_token(row["statement"], tsa_server.url(path), session=session)
     assert str(error.value).startswith(tsa_server.url(path) + ": ")
     assert message in str(error.value)
+
+
+def test_trust_is_shown_not_required(case_path, tsa_server, tmp_path):
+    """A TSA nobody trusted still verifies, shown with its fingerprint; pinning its
+    certificate or trusting the CA that issued it shows it as trusted; another CA does not."""
+    from cryptography.hazmat.primitives import serialization
+    from osintdesk.custody import tsa_trust
+    row = sign(case_path)
+    stored = stamp(case_path, row, tsa_server.url("ec"))
+
+    def stamped_note():
+        report = check(case_path)
+        assert report.ok
+        [note] = [n for n in report.notes if "is timestamped" in n]
+        return note
+
+    assert "which you have not trusted (certificate sha256 " + stored["cert_sha256"] in stamped_note()
+    # A root with the same name but another key (the signature tells them apart).
+    tsa_trust.trust(Authority("Test Timestamp Root").ca_cert, "Another root")
+    tsa_trust.trust(tsa_server.authority.signers["rsa"][1], "The RSA TSA only")
+    assert "which you have not trusted" in stamped_note()
+    tsa_trust.trust(tsa_server.authority.ca_cert, "Test root")
+    assert "CN=Test TSA ec,O=osintdesk tests, trusted as 'Test root'" in stamped_note()
+
+    ec_cert = tsa_server.authority.signers["ec"][1]
+    pem = tmp_path / "ec.pem"
+    pem.write_bytes(ec_cert.public_bytes(serialization.Encoding.PEM))
+    trusted = tsa_trust.trust(tsa_trust.read_certificate(pem), "EC TSA")
+    assert trusted.sha256 == stored["cert_sha256"]
+    assert [c.name for c in tsa_trust.TsaTrust.load().certificates] == [
+        "Another root", "The RSA TSA only", "Test root", "EC TSA"]
+    assert "trusted as 'EC TSA'" in stamped_note()     # the pinned certificate comes first
