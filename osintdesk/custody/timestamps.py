@@ -163,7 +163,8 @@ def examine(token_der: bytes, imprint: bytes) -> TokenInfo:
     except TokenError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise TokenError(f"it is not a well-formed timestamp token ({exc})") from None
+        detail = " ".join(str(exc).split())    # asn1crypto's messages span lines
+        raise TokenError(f"it is not a well-formed timestamp token ({detail})") from None
 
 
 def _examine(token_der: bytes, imprint: bytes) -> TokenInfo:

@@ -153,6 +153,20 @@ def test_tampered_token_fails_naming_the_checkpoint(case_path, tsa_server):
     assert [f.check for f in report.failures] == ["timestamp"]   # the rest still holds
 
 
+@pytest.mark.parametrize("change, problem", [
+    (lambda token: b"\x30\x03\x02\x01\x01", "it is not a well-formed timestamp token"),
+    (lambda token: token[:200], "it is not a well-formed timestamp token"),
+    (lambda token: _rebuilt(token, certificates=None), "it does not include the TSA's certificate"),
+])
+def test_malformed_stored_token_fails_on_one_line(case_path, tsa_server, change, problem):
+    row = sign(case_path)
+    stored = stamp(case_path, row, tsa_server.url())
+    _tamper(case_path, "UPDATE timestamps SET token = ?", (change(stored["token"]),))
+    [failure] = timestamp_failures(check(case_path))
+    assert failure.startswith(f"checkpoint {row['uuid']}") and problem in failure
+    assert "\n" not in failure
+
+
 def test_altered_time_in_the_token_fails(case_path, tsa_server):
     """A TSTInfo with another genTime, the signature kept: the message digest gives it away."""
     row = sign(case_path)
