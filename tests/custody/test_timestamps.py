@@ -193,6 +193,15 @@ def test_record_that_differs_from_its_token_fails(case_path, tsa_server):
     assert "its timestamp record differs from its token (gen_time_utc)" in failure
 
 
+def test_timestamp_row_edited_without_relogging_fails_as_a_record(case_path, tsa_server):
+    """The audit log covers timestamps like any record: a careless edit is caught there."""
+    stored = stamp(case_path, sign(case_path), tsa_server.url())
+    with adversary.opened(case_path) as conn:
+        conn.execute("UPDATE timestamps SET tsa_url = 'http://elsewhere.example/'")
+    report = check(case_path)
+    assert any(f.check == "record" and stored["uuid"] in f.object for f in report.failures)
+
+
 def test_token_moved_to_another_checkpoint_fails(case_path, tsa_server):
     first = sign(case_path)
     stamp(case_path, first, tsa_server.url())
