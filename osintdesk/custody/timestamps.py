@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from ..errors import InputError, NetworkError, OsintdeskError
+from ..errors import Cancelled, InputError, NetworkError, OsintdeskError
 from ..timefmt import parse_record, record_stamp
 from .checkpoints import TOKEN_SUFFIX
 from .tsa_trust import TsaTrust
@@ -93,16 +93,16 @@ def request_token(statement_text: str, url: str, *, session: requests.Session,
             if response.status_code != 200:
                 raise NetworkError(f"the TSA answered HTTP {response.status_code} "
                                    f"{response.reason or ''}".rstrip(), path=url)
-            body = b""
+            received = bytearray()
             for chunk in response.iter_content(65536):
-                body += chunk
-                if len(body) > MAX_RESPONSE_BYTES:
+                received += chunk
+                if len(received) > MAX_RESPONSE_BYTES:
                     raise NetworkError("the TSA's answer is larger than 1 MB: not a timestamp",
                                        path=url)
     except requests.RequestException as exc:
         raise NetworkError(f"the TSA could not be reached: {_reason(exc)}", path=url) from None
     try:
-        token = _token_from_response(body)
+        token = _token_from_response(bytes(received))
         info = examine(token, imprint)
     except TokenError as exc:
         raise NetworkError(f"the TSA's answer was refused: {exc}", path=url) from None
@@ -312,11 +312,15 @@ def add(case, checkpoint: dict, token: bytes, info: TokenInfo, *, tsa_url: str) 
 
 
 def timestamp_checkpoint(case, checkpoint: dict, url: str, *, session: requests.Session,
-                         timeout_s: float = 30.0, proxy: str | None = None) -> dict:
+                         timeout_s: float = 30.0, proxy: str | None = None,
+                         progress=None, cancelled=None) -> dict:
     """Ask the TSA for a token over a stored checkpoint and store it; the case is written
-    only when the token holds (the network is asked outside any transaction)."""
+    only when the token holds (the network is asked outside any transaction). One request
+    bounded by ``timeout_s``: ``cancelled`` is asked before storing, ``progress`` is unused."""
     token, info = request_token(checkpoint["statement"], url, session=session,
                                 timeout_s=timeout_s, proxy=proxy)
+    if cancelled is not None and cancelled():
+        raise Cancelled()
     return add(case, checkpoint, token, info, tsa_url=url)
 
 

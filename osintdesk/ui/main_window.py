@@ -567,7 +567,8 @@ class MainWindow(QMainWindow):
             import requests
             checkpoint = checkpoints.find(case, checkpoint_uuid)
             with requests.Session() as session:
-                return timestamps.timestamp_checkpoint(case, checkpoint, url, session=session)
+                return timestamps.timestamp_checkpoint(case, checkpoint, url, session=session,
+                                                       cancelled=cancelled)
 
         def done(row):
             box = QMessageBox(

@@ -107,6 +107,17 @@ def test_the_request_goes_through_the_proxy_asked(case_path, tsa_server, countin
     assert info.imprint_sha256 == hashlib.sha256(row["statement"].encode()).hexdigest()
 
 
+def test_cancelled_after_the_answer_stores_nothing(case_path, tsa_server):
+    from osintdesk.errors import Cancelled
+    row = sign(case_path)
+    with Case.open(case_path, examiner="Alice") as case, requests.Session() as session:
+        count = case.audit_count()
+        with pytest.raises(Cancelled):
+            timestamps.timestamp_checkpoint(case, row, tsa_server.url(), session=session,
+                                            cancelled=lambda: True)
+        assert case.audit_count() == count and timestamps.timestamp_rows(case) == []
+
+
 def test_timestamps_are_write_once(case_path, tsa_server):
     stored = stamp(case_path, sign(case_path), tsa_server.url())
     conn = sqlite3.connect(case_path)
