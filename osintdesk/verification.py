@@ -1,13 +1,13 @@
 """Verify a whole case: the store's checks (artifacts, audit chain, every record's logged
 state) and what each domain adds (the search index against the records it is made from,
 quoted passages against their captures, citations against what they cite, signed
-checkpoints and receipts). The command line and the window verify through here."""
+checkpoints, their timestamps and receipts). The command line and the window verify through here."""
 
 from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from .custody import checkpoints
+from .custody import checkpoints, timestamps
 from .custody.keys import ExaminerKey, Keyring
 from .errors import OsintdeskError
 from .findings.integrity import check_quotes, check_references
@@ -23,6 +23,7 @@ def _checks(keyring: Keyring | None, receipts: Sequence[checkpoints.Receipt]) ->
     keyring = keyring if keyring is not None else Keyring.load()
     checks = list(CHECKS)
     checks.append(lambda case, report: checkpoints.check_checkpoints(case, report, keyring))
+    checks.append(timestamps.check_timestamps)
     for receipt in receipts:
         checks.append(lambda case, report, r=receipt:
                       checkpoints.check_receipt(case, report, r, keyring))

@@ -26,6 +26,7 @@ STATEMENT_FIELDS = (("case", "case"), ("entry", "seq"), ("head", "hash"), ("sign
                     ("examiner", "examiner"), ("reason", "reason"), ("key", "key_id"),
                     ("public key", "public_key"))
 RECEIPT_SIGNATURE_SUFFIX = ".minisig"
+TOKEN_SUFFIX = ".tsr"           # a receipt's RFC 3161 timestamp token, beside it
 NO_CHECKPOINT = "no signed checkpoint"
 
 
@@ -84,18 +85,29 @@ def create(case, key: ExaminerKey, *, reason: str) -> dict:
     """Sign the case's current chain head with ``key`` and store the checkpoint (one
     transaction: the head cannot move between signing and storing). Returns the record."""
     with case.transaction():
-        seq, head = audit.head(case.conn)
-        statement = Statement(case.uuid, seq, head, record_stamp(case.clock()),
-                              _one_line(case.examiner), reason, key.public.key_id_hex,
-                              key.public.base64)
-        text = statement.text()
-        signature = key.sign(text.encode("utf-8"), trusted_comment=statement.trusted_comment())
-        return case.insert_record("checkpoint", {
-            "audit_seq": seq, "audit_hash": head, "signed_utc": statement.time,
+        return store(case, sign(case, key, reason=reason))
+
+
+def sign(case, key: ExaminerKey, *, reason: str) -> dict:
+    """The fields of a checkpoint of the current head, signed but not stored (``store``
+    stores them; a head that moved in between leaves a checkpoint of an earlier head, which
+    holds all the same)."""
+    seq, head = audit.head(case.conn)
+    statement = Statement(case.uuid, seq, head, record_stamp(case.clock()),
+                          _one_line(case.examiner), reason, key.public.key_id_hex,
+                          key.public.base64)
+    text = statement.text()
+    signature = key.sign(text.encode("utf-8"), trusted_comment=statement.trusted_comment())
+    return {"audit_seq": seq, "audit_hash": head, "signed_utc": statement.time,
             "reason": reason, "key_id": statement.key_id, "public_key": statement.public_key,
-            "statement": text, "signature": signature},
-            details={"audit_seq": seq, "audit_hash": head, "reason": reason,
-                     "key_id": statement.key_id})
+            "statement": text, "signature": signature}
+
+
+def store(case, fields: dict) -> dict:
+    """Store a checkpoint made by ``sign`` with its audit entry."""
+    return case.insert_record("checkpoint", fields, details={
+        "audit_seq": fields["audit_seq"], "audit_hash": fields["audit_hash"],
+        "reason": fields["reason"], "key_id": fields["key_id"]})
 
 
 def checkpoint_rows(case) -> list[dict]:
@@ -105,6 +117,21 @@ def checkpoint_rows(case) -> list[dict]:
 def latest(case) -> dict | None:
     rows = checkpoint_rows(case)
     return rows[-1] if rows else None
+
+
+def find(case, prefix: str | None) -> dict:
+    """The checkpoint whose uuid starts with ``prefix`` (the latest when None)."""
+    if prefix is None:
+        row = latest(case)
+        if row is None:
+            raise InputError("has no checkpoint yet ('osintdesk checkpoint' makes one)",
+                             path=case.path)
+        return row
+    rows = [r for r in checkpoint_rows(case) if r["uuid"].startswith(prefix.strip().lower())]
+    if len(rows) != 1:
+        raise InputError(f"{'no' if not rows else 'more than one'} checkpoint has an id "
+                         f"starting with {prefix!r} ('osintdesk log' lists them)", path=case.path)
+    return rows[0]
 
 
 # ------------------------------------------------------------------ receipts
@@ -141,6 +168,7 @@ class Receipt:
     statement: Statement
     signature: str
     statement_text: str
+    token: bytes | None = None       # its RFC 3161 timestamp (the .tsr beside it), if any
 
 
 def read_receipt(path: str | Path) -> Receipt:
@@ -157,7 +185,9 @@ def read_receipt(path: str | Path) -> Receipt:
         statement = Statement.parse(statement_text)
     except SignatureError as exc:
         raise InputError(str(exc), path=text_path) from None
-    return Receipt(text_path, statement, signature, statement_text)
+    token_path = text_path.with_name(text_path.name + TOKEN_SUFFIX)
+    token = token_path.read_bytes() if token_path.is_file() else None
+    return Receipt(text_path, statement, signature, statement_text, token)
 
 
 # ------------------------------------------------------------------ verification
@@ -231,7 +261,7 @@ def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None
         last = max(r["audit_seq"] for r in rows)
         after = case.conn.execute(
             "SELECT count(*) FROM audit_log WHERE seq > ? AND coalesce(object_type, '') "
-            "!= 'checkpoint'", (last,)).fetchone()[0]
+            "NOT IN ('checkpoint', 'timestamp')", (last,)).fetchone()[0]
         if after:
             report.notes.append(f"{after} audit entr{'y' if after == 1 else 'ies'} after entry "
                                 f"{last} (the latest signed head) are covered by no checkpoint yet")
@@ -259,4 +289,9 @@ def check_receipt(case, report: VerifyReport, receipt: Receipt,
         return
     _check_head(case, report, "receipt", label, statement)
     _signer_note(report, label, statement, keyring)
+    if receipt.token is not None:
+        from .timestamps import check_token
+        from .tsa_trust import TsaTrust
+        check_token(report, "receipt", label, receipt.token, receipt.statement_text,
+                    statement.time, TsaTrust.load())
     report.checked["receipts"] = report.checked.get("receipts", 0) + 1

@@ -529,6 +529,33 @@ def m005_checkpoints(db: sqlite_utils.Database) -> None:
     )
 
 
+def m006_timestamps(db: sqlite_utils.Database) -> None:
+    """RFC 3161 timestamps over checkpoints: the TSA's token (DER) over the SHA-256 of a
+    checkpoint's statement, and what it says. Added beside a checkpoint, never changing
+    it. Write-once."""
+    db.executescript(
+        """
+        CREATE TABLE timestamps (
+            uuid            TEXT PRIMARY KEY,
+            checkpoint_uuid TEXT NOT NULL REFERENCES checkpoints(uuid),
+            tsa_url         TEXT NOT NULL,       -- where it was asked
+            token           BLOB NOT NULL,       -- TimeStampToken (CMS ContentInfo, DER)
+            imprint_sha256  TEXT NOT NULL,       -- SHA-256 of the checkpoint's statement
+            gen_time_utc    TEXT NOT NULL,       -- the TSA's time
+            serial          TEXT NOT NULL,       -- the TSA's serial number of the token
+            tsa_name        TEXT NOT NULL,
+            cert_subject    TEXT NOT NULL,       -- the certificate that signed the token
+            cert_sha256     TEXT NOT NULL,       -- ... and its fingerprint
+            policy          TEXT NOT NULL,
+            created_utc     TEXT NOT NULL,
+            examiner        TEXT NOT NULL
+        );
+        CREATE INDEX timestamps_checkpoint ON timestamps(checkpoint_uuid);
+        """
+        + _write_once("timestamps", "a timestamp")
+    )
+
+
 def m007_record_versions(db: sqlite_utils.Database) -> None:
     """Record versions (docs/exchange.md): every state a record has had, naming the
     versions it replaces, so that merging cases is a union and a conflict stays visible;
@@ -598,6 +625,7 @@ MIGRATIONS: list[Migration] = [
     m003_sources,
     m004_findings,
     m005_checkpoints,
+    m006_timestamps,
     m007_record_versions,
 ]
 

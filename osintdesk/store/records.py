@@ -48,6 +48,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("citation", "citations", "Citations"),
         RecordKind("source-tie", "source_ties", "Sources tied by hand"),
         RecordKind("checkpoint", "checkpoints", "Signed checkpoints"),
+        RecordKind("timestamp", "timestamps", "Timestamps of checkpoints"),
     )
 }
 

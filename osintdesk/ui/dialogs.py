@@ -1,4 +1,4 @@
-"""Dialogs: new case, examiner, verification result, about."""
+"""Dialogs: new case, examiner, verification result, timestamp a checkpoint, about."""
 
 from __future__ import annotations
 
@@ -101,6 +101,8 @@ class VerifyResultDialog(QDialog):
             + f"<br>{checked.get('artifacts', 0)} artifacts re-hashed, "
               f"{checked.get('audit_entries', 0)} audit entries walked, "
               f"{checked.get('records', 0)} records checked, SQLite integrity checked."
+            + f"<br>{checked.get('checkpoints', 0)} signed checkpoints and "
+              f"{checked.get('timestamps', 0)} RFC 3161 timestamps checked (offline)."
             + f"<br>Audit head #{report.audit_head.get('seq')}: "
               f"<code>{report.audit_head.get('hash')}</code>"
             + (f"<br><i>{report.recorded_note}</i>" if report.recorded_note
@@ -122,7 +124,45 @@ class VerifyResultDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(720, 420 if report.failures else 0)
+        # A top-level window ignores height-for-width: ask the layout, or long notes (the
+        # timestamps' fingerprints) are cut off.
+        self.resize(720, 420 if report.failures else layout.totalHeightForWidth(720))
+
+
+class TimestampDialog(QDialog):
+    """Ask for the timestamping authority that stamps the latest checkpoint."""
+
+    def __init__(self, url: str, checkpoint: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Timestamp checkpoint")
+        self.setObjectName("timestamp_dialog")
+        self.url_edit = QLineEdit(url, objectName="tsa_url")
+        self.url_edit.setPlaceholderText("https://… (an RFC 3161 timestamping authority)")
+        self.url_edit.setMinimumWidth(420)
+        explain = QLabel(
+            f"The latest checkpoint ({html.escape(checkpoint)}) is sent, as the SHA-256 of "
+            "its signed statement only, to a timestamping authority. Its token proves that "
+            "the statement existed at the authority's time; it does not say who signed it, "
+            "nor that the case is unchanged since.")
+        explain.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow(explain)
+        form.addRow("&TSA URL:", self.url_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Timestamp")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.url_edit.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            bool(self.url_edit.text().strip()))
+
+    def url(self) -> str:
+        return self.url_edit.text().strip()
 
 
 def versions_html() -> str:

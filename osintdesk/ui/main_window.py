@@ -11,13 +11,15 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
                                QMainWindow, QMessageBox, QProgressBar, QSplitter,
                                QStackedWidget, QToolButton, QWidget)
 
+from ..custody import checkpoints, timestamps
 from ..errors import OsintdeskError
 from ..settings import save_settings
 from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case
 from ..store.header import check_case_header, is_writable
 from ..timefmt import display_time
 from ..verification import verify_and_record
-from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
+from .dialogs import (AboutDialog, ExaminerDialog, NewCaseDialog, TimestampDialog,
+                      VerifyResultDialog)
 from .chart_pane import ChartPane
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
     case_open_failed = Signal(str)  # the message shown
     case_closed = Signal()
     verified = Signal(object)  # VerifyReport
+    timestamped = Signal(dict)  # the stored timestamp record
 
     def __init__(self, *, examiner: str, settings: QSettings, runner: TaskRunner):
         super().__init__()
@@ -150,6 +153,8 @@ class MainWindow(QMainWindow):
                                                   "action_import_flights")
         self.action_verify = self._action("&Verify Case", self.verify_case, "Ctrl+Shift+V",
                                           "action_verify")
+        self.action_timestamp = self._action("&Timestamp Checkpoint…", self.timestamp_dialog,
+                                             name="action_timestamp")
         self.action_examiner = self._action("&Examiner…", self.change_examiner)
         self.action_about = self._action("&About osintdesk", self.show_about)
 
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         case_menu.addAction(self.action_add_files)
         case_menu.addAction(self.action_import_flights)
         case_menu.addAction(self.action_verify)
+        case_menu.addAction(self.action_timestamp)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.action_about)
         toolbar = self.toolbar = self.addToolBar("Case")
@@ -231,6 +237,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_case)
         self.action_add_files.setEnabled(writable)
         self.action_import_flights.setEnabled(writable)
+        self.action_timestamp.setEnabled(writable)
         self.status_examiner.setText(f"Examiner: {self.examiner}")
         if not has_case:
             self.setWindowTitle("osintdesk")
@@ -533,6 +540,49 @@ class MainWindow(QMainWindow):
         # A read-only file is verified all the same; the result is then not recorded.
         return self.run_task("Verifying case", work, on_success=done,
                              case="write" if is_writable(self.case.path) else "read")
+
+    def timestamp_dialog(self) -> TimestampDialog | None:
+        """Case › Timestamp Checkpoint…: an RFC 3161 token over the latest checkpoint."""
+        if self.case is None:
+            return None
+        checkpoint = checkpoints.latest(self.case)
+        if checkpoint is None:
+            self.show_error("This case has no signed checkpoint yet: Verify Case signs one "
+                            "when the verification holds.", "Timestamp checkpoint")
+            return None
+        dialog = self.timestamp_dialog_ = TimestampDialog(
+            str(self.settings.value("custody/tsa_url", "")),
+            f"entry #{checkpoint['audit_seq']}, signed "
+            f"{display_time(checkpoint['signed_utc'], seconds=False)}", self)
+        dialog.accepted.connect(lambda: self.timestamp_checkpoint(dialog.url(), checkpoint["uuid"]))
+        dialog.open()
+        return dialog
+
+    def timestamp_checkpoint(self, url: str, checkpoint_uuid: str) -> Task | None:
+        """Ask the TSA at ``url`` (remembered) on the task runner; the case is written only
+        when its answer holds."""
+        self.settings.setValue("custody/tsa_url", url)
+
+        def work(case, progress, cancelled):
+            import requests
+            checkpoint = checkpoints.find(case, checkpoint_uuid)
+            with requests.Session() as session:
+                return timestamps.timestamp_checkpoint(case, checkpoint, url, session=session,
+                                                       cancelled=cancelled)
+
+        def done(row):
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Checkpoint timestamped",
+                f"Timestamped at {display_time(row['gen_time_utc'])} by {row['tsa_name']}.\n\n"
+                f"TSA certificate: {row['cert_subject']}\nSHA-256 {row['cert_sha256']}\n"
+                "(compare it with the fingerprint the authority publishes)",
+                QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("timestamp_message")
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.last_message = box
+            box.open()
+            self.timestamped.emit(row)
+        return self.run_task("Timestamping checkpoint", work, on_success=done, case="write")
 
     # ------------------------------------------------------------ misc
 

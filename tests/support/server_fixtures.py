@@ -107,3 +107,12 @@ def socks_proxy():
     proxy = servers.Socks5Proxy()
     yield proxy
     proxy.close()
+
+
+@pytest.fixture(scope="module")
+def tsa_server():
+    """A local RFC 3161 timestamping authority (tests/support/tsa.py)."""
+    from tests.support.tsa import TSAServer
+    server = servers.start(TSAServer())
+    yield server
+    servers.stop(server)

@@ -263,6 +263,12 @@ class CountingProxyHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self):
+        self._relay("GET")
+
+    def do_POST(self):  # a timestamp request goes through the proxy too
+        self._relay("POST", self.rfile.read(int(self.headers.get("Content-Length", 0))))
+
+    def _relay(self, method: str, body: bytes | None = None):
         self.server.seen.append(self.path)
         target = urlsplit(self.path)
         if not target.scheme:
@@ -271,7 +277,7 @@ class CountingProxyHandler(BaseHTTPRequestHandler):
         upstream = http.client.HTTPConnection(target.hostname, target.port or 80, timeout=10)
         path = target.path + (f"?{target.query}" if target.query else "")
         headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
-        upstream.request("GET", path, headers=headers)
+        upstream.request(method, path, body=body, headers=headers)
         response = upstream.getresponse()
         body = response.read()
         self.send_response(response.status, response.reason)
