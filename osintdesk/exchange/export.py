@@ -246,9 +246,9 @@ def _group_lines(conn, group, group_id: str) -> Iterator:
     one call per row costs twenty times more)."""
     for part in group.parts:
         yield {"table": part.table, "columns": list(part.columns)}
-        chunk: list[list] = []
+        chunk: list[tuple] = []
         for row in group_part_rows(conn, part, group_id):
-            chunk.append(list(row))
+            chunk.append(row)
             if len(chunk) >= BULK_LINE_ROWS:
                 yield chunk
                 chunk = []

@@ -307,37 +307,44 @@ def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
 
 def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
                         foreign_ids: dict[int, str], plan: MergePlan) -> set[str]:
-    """Insert a new flight file's points with this case's integer ids; log the group."""
+    """Insert a new flight file's points with this case's integer ids; log the group (with
+    the digest of the rows as inserted, when none was a duplicate of a point held)."""
     from ..flights.ingest import INSERT_POINTS
+    from ..store.records import RowDigest
     member = layout.bulk_member(TRACK_POINTS.name, import_uuid)
     if member not in bundle.files:
         return set()
-    import_row = case.get_record("flight-import", import_uuid)
+    import_id = case.get_record("flight-import", import_uuid)["id"]
+    expected = list(TRACK_POINTS.parts[0].columns)
     local_ids: dict[int, int] = {}
     touched: set[str] = set()
-    columns: list[str] = []
-    batch: list[tuple] = []
+    digest: RowDigest | None = RowDigest()
+    digest.section(TRACK_POINTS.parts[0].table)
+
+    def local_id(foreign_id: int) -> int:
+        aircraft_uuid = foreign_ids.get(foreign_id)
+        local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
+        if local is None:
+            raise BundleError(f"has track points of an aircraft it does not hold "
+                              f"(id {foreign_id})", path=bundle.path)
+        touched.add(aircraft_uuid)
+        local_ids[foreign_id] = local["id"]
+        return local["id"]
+
     for value in bundle.lines(member):
         if isinstance(value, dict):
-            columns = value["columns"]
+            if value.get("columns") != expected:
+                raise BundleError(f"member {member}: its columns are not those of track "
+                                  "points", path=bundle.path)
             continue
-        for values in value:
-            row = dict(zip(columns, values))
-            foreign_id = row["aircraft_id"]
-            if foreign_id not in local_ids:
-                aircraft_uuid = foreign_ids.get(foreign_id)
-                local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
-                if local is None:
-                    raise BundleError(f"has track points of an aircraft it does not hold "
-                                      f"(id {foreign_id})", path=bundle.path)
-                local_ids[foreign_id] = local["id"]
-                touched.add(aircraft_uuid)
-            row["aircraft_id"] = local_ids[foreign_id]
-            batch.append((import_row["id"], *(row[c] for c in TRACK_POINTS.parts[0].columns)))
-        if len(batch) >= 10000:
-            case.conn.executemany(INSERT_POINTS, batch)
-            batch.clear()
-    if batch:
-        case.conn.executemany(INSERT_POINTS, batch)
-    case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256})
+        rows = [(local_ids.get(r[0]) or local_id(r[0]), *r[1:]) for r in value]
+        before = case.conn.total_changes
+        case.conn.executemany(INSERT_POINTS, [(import_id, *r) for r in rows])
+        if digest is not None:
+            if case.conn.total_changes - before == len(rows):
+                digest.add(rows)
+            else:
+                digest = None   # a point was held already: digest the stored rows instead
+    case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256},
+                     digest=digest)
     return touched
