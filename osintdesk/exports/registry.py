@@ -1,0 +1,14 @@
+"""The export formats, in the order the CLI and the window list them."""
+
+from __future__ import annotations
+
+from .base import ExportFormat
+
+FORMATS: list[ExportFormat] = []
+
+
+def by_name(name: str) -> ExportFormat:
+    for fmt in FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
