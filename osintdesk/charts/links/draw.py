@@ -12,6 +12,7 @@ from typing import Iterable
 import networkx as nx
 import numpy as np
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -31,6 +32,7 @@ FADED = 0.13
 LABEL_CHARS = 30
 EDGE_LABELS_UP_TO = 150      # more edges than this: their labels would cover the chart
 NODE_LABELS_UP_TO = 600
+HALOS_UP_TO = 120
 
 
 @dataclass
@@ -100,6 +102,12 @@ class LinksInfo:
             parts.append(f"{self.graph.nodes[u]['label']} → {self.graph.nodes[v]['label']}: {words}"
                          + (f" ({', '.join(detail)})" if detail else ""))
         return "; ".join(parts)
+
+
+def _paler(colour: str, strength: float) -> tuple[float, float, float]:
+    """``colour`` mixed with white: 1 is the colour, 0 white."""
+    rgb = np.array(to_rgb(colour))
+    return tuple(float(v) for v in np.round(rgb * strength + (1 - strength), 4))
 
 
 def _edge(graph, a, b, key):
@@ -192,12 +200,15 @@ def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[f
         kind = min((graph.edges[k]["kind"] for k in keys), key=order.index)
         lit = bool(selected) and (a in selected or b in selected)
         by_style.setdefault((kind, lit), []).append((xy[where[a]], xy[where[b]]))
+    dense = 0.45 if len(between) > 300 else 1.0   # thinner, lighter lines in a crowd
     for (kind, lit), segments in sorted(by_style.items(), key=lambda s: (s[0][1], order.index(s[0][0]))):
         colour, dash, width = EDGE_STYLES[kind]
-        alpha = 1.0 if lit or not selected else FADED
-        ax.add_collection(LineCollection(segments, colors=HIGHLIGHT if lit else colour,
+        width *= 1.0 if lit else dense
+        # Faded by mixing with white, not by transparency: Agg draws opaque lines much faster.
+        strength = 1.0 if lit else FADED if selected else dense + (1 - dense) / 3
+        ax.add_collection(LineCollection(segments, colors=[_paler(HIGHLIGHT if lit else colour, strength)],
                                          linestyles=dash, linewidths=width * (1.6 if lit else 1),
-                                         alpha=alpha, zorder=1 if not lit else 2))
+                                         zorder=1 if not lit else 2))
 
     # Nodes: one scatter per group (and faded or not).
     size = 110 if len(nodes) <= 60 else 60 if len(nodes) <= 250 else 34
@@ -216,6 +227,45 @@ def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[f
 
     _labels(fig, ax, graph, info, between, selected, near, size)
     return info
+
+
+class _Room:
+    """Which pixels of the axes are taken (nodes, labels), on a grid of ``cell`` pixels:
+    checking a label's spot costs the same however many labels are placed."""
+
+    CANDIDATES = ((1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
+                  (-1, -1, "right", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
+                  (0, 1, "center", "bottom"), (0, -1, "center", "top"))
+
+    def __init__(self, width_px: float, height_px: float, cell: float = 3.0):
+        self.cell = cell
+        self.taken = np.zeros((int(height_px // cell) + 1, int(width_px // cell) + 1), dtype=bool)
+
+    def _cells(self, x0, y0, x1, y1):
+        c = self.cell
+        return slice(max(0, int(y0 // c)), max(0, int(y1 // c) + 1)), \
+            slice(max(0, int(x0 // c)), max(0, int(x1 // c) + 1))
+
+    def block(self, x0, y0, x1, y1) -> None:
+        self.taken[self._cells(x0, y0, x1, y1)] = True
+
+    def free(self, x0, y0, x1, y1) -> bool:
+        rows, cols = self.taken.shape
+        if x0 < 0 or y0 < 0 or x1 >= cols * self.cell or y1 >= rows * self.cell:
+            return False
+        return not self.taken[self._cells(x0, y0, x1, y1)].any()
+
+    def place(self, x, y, w, h, gap):
+        """(dx, dy, ha, va) of the first free spot around (x, y) for a w x h label, taken;
+        None when none is free."""
+        for sx, sy, ha, va in self.CANDIDATES:
+            dx, dy = sx * gap, sy * gap
+            x0 = x + dx - (w if ha == "right" else w / 2 if ha == "center" else 0)
+            y0 = y + dy - (h if va == "top" else h / 2 if va == "center" else 0)
+            if self.free(x0, y0, x0 + w, y0 + h):
+                self.block(x0, y0, x0 + w, y0 + h)
+                return dx, dy, ha, va
+        return None
 
 
 def _fit(ax, xy: np.ndarray, fig: Figure) -> None:
@@ -238,12 +288,14 @@ def _labels(fig, ax, graph, info: LinksInfo, between, selected, near, size) -> N
     """Node labels where they fit (selected and best-connected nodes first), then edge
     labels at the middle of their line when there are few enough edges and room."""
     box = ax.get_window_extent()
-    placer = style.LabelPlacer(box.width, box.height)
+    placer = _Room(box.width, box.height)
     shown = ax.transData.transform(info.xy) - np.array([box.x0, box.y0])
     radius = np.sqrt(size) / 72 * fig.dpi / 2 + 1
     for x, y in shown:
         placer.block(x - radius, y - radius, x + radius, y + radius)
     dpi = fig.dpi
+    # A white halo keeps a label readable over lines; it costs a few ms a label to draw.
+    halo = style.halo(2.0) if len(info.nodes) <= HALOS_UP_TO else None
     if len(info.nodes) <= NODE_LABELS_UP_TO:
         degree = dict(graph.degree())
         ranked = sorted(range(len(info.nodes)), key=lambda i: (
@@ -262,7 +314,7 @@ def _labels(fig, ax, graph, info: LinksInfo, between, selected, near, size) -> N
             info.node_labels[node] = ax.annotate(
                 text, info.xy[i], xytext=(dx * 72 / dpi, dy * 72 / dpi), textcoords="offset points",
                 ha=ha, va=va, fontsize=style.FONT_SMALL, color=style.TEXT,
-                alpha=0.35 if faded else 1.0, path_effects=style.halo(2.0), zorder=6,
+                alpha=0.35 if faded else 1.0, path_effects=halo, zorder=6,
                 fontweight="bold" if node in selected else "normal", annotation_clip=True)
     if len(between) > EDGE_LABELS_UP_TO:
         return
@@ -276,7 +328,7 @@ def _labels(fig, ax, graph, info: LinksInfo, between, selected, near, size) -> N
         if np.hypot(*(shown[where[a]] - shown[where[b]])) < w * 0.6:
             continue   # too short a line to carry its label
         frame = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-        if not placer.free(frame, lines=False):
+        if not placer.free(*frame):
             continue
         placer.block(*frame)
         mid = (info.xy[where[a]] + info.xy[where[b]]) / 2

@@ -67,19 +67,31 @@ def force_layout(n: int, edges: np.ndarray, iterations: int = ITERATIONS, seed: 
     temperature = 0.1
     cool = temperature / (iterations + 1)
     a, b = edges[:, 0], edges[:, 1]
+    x, y = pos[:, 0].copy(), pos[:, 1].copy()
+    k2 = k * k
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        distance = np.hypot(delta[..., 0], delta[..., 1])
-        np.clip(distance, 0.01, None, out=distance)
-        shift = np.einsum("ijk,ij->ik", delta, k * k / distance ** 2)      # repulsion
-        along = pos[a] - pos[b]
-        pull = along * (np.hypot(along[:, 0], along[:, 1]) / k)[:, None]   # attraction
-        np.add.at(shift, a, -pull)
-        np.add.at(shift, b, pull)
-        length = np.hypot(shift[:, 0], shift[:, 1])
-        np.clip(length, 0.01, None, out=length)
-        pos += shift * (temperature / length)[:, None]
+        # Repulsion between every two nodes (k²/d along the line between them), on (n, n)
+        # arrays of x and y separately: a third of the work of (n, n, 2) arrays and hypot.
+        dx = x[:, None] - x[None, :]
+        dy = y[:, None] - y[None, :]
+        force = dx * dx
+        force += dy * dy
+        np.maximum(force, 1e-4, out=force)
+        np.divide(k2, force, out=force)
+        shift_x = (dx * force).sum(axis=1)
+        shift_y = (dy * force).sum(axis=1)
+        # Attraction along the edges (d²/k).
+        ax, ay = x[a] - x[b], y[a] - y[b]
+        pull = np.sqrt(ax * ax + ay * ay) / k
+        np.add.at(shift_x, a, -ax * pull)
+        np.add.at(shift_x, b, ax * pull)
+        np.add.at(shift_y, a, -ay * pull)
+        np.add.at(shift_y, b, ay * pull)
+        length = np.maximum(np.sqrt(shift_x * shift_x + shift_y * shift_y), 0.01)
+        x += shift_x * (temperature / length)
+        y += shift_y * (temperature / length)
         temperature -= cool
+    pos = np.column_stack([x, y])
     return pos
 
 
