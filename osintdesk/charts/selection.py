@@ -132,7 +132,8 @@ def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = No
         info = draw_activity(fig, data.rows, t_from=data.t_from, t_to=data.t_to,
                              title=activity_title(data.rows) if data.rows else None)
     elif mode == "links":
-        info = draw_links(fig, data.links.graph, data.links.positions, selected=selected)
+        info = draw_links(fig, data.links.graph, data.links.positions, selected=selected,
+                          **({"empty": None} if problem else {}))
     else:
         raise ValueError(f"unknown chart mode {mode!r}")
     show_problem(fig, problem)

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
+        self._connect_link_chart()
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -208,6 +209,23 @@ class MainWindow(QMainWindow):
         self._selecting_from_chart = True
         try:
             self.flights_page.select_flight(flight_id)
+        finally:
+            self._selecting_from_chart = False
+
+    def _connect_link_chart(self) -> None:
+        """The link chart follows the Entities page's selection; a click on one of its nodes
+        or lines selects that record in its page (an aircraft is selected as the entity it
+        is on the Entities page; a link selects the entity it starts from, whose detail
+        lists it; a source opens on the Sources page)."""
+        self.findings_ui.entities_page.selection_changed.connect(
+            lambda row: self.chart_pane.show_entity(row["id"] if row else None,
+                                                    recentre=not self._selecting_from_chart))
+        self.chart_pane.record_clicked.connect(self._chart_record_clicked)
+
+    def _chart_record_clicked(self, kind: str, uuid: str) -> None:
+        self._selecting_from_chart = True   # the chart keeps its view, and highlights
+        try:
+            self.findings_ui.open_record(kind, uuid)
         finally:
             self._selecting_from_chart = False
 

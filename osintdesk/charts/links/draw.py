@@ -28,11 +28,13 @@ EDGE_STYLES = {"link": ("#555555", "solid", 1.2), "event": ("#b08a2e", (0, (2, 2
                "cites": ("#8aa0b5", (0, (4, 2)), 0.9), "tie": ("#8aa0b5", (0, (1, 2)), 0.9),
                "flights": ("#d98c5f", "solid", 1.6)}
 HIGHLIGHT = "#b00020"
+EMPTY = "No entities in this case yet: add some (Findings ▸ Add Entity…)."
 FADED = 0.13
 LABEL_CHARS = 30
 EDGE_LABELS_UP_TO = 150      # more edges than this: their labels would cover the chart
 NODE_LABELS_UP_TO = 600
 HALOS_UP_TO = 120
+STRETCH = 1.8        # how much more one axis may be scaled than the other to fill the chart
 
 
 @dataclass
@@ -146,11 +148,13 @@ def _short(text: str) -> str:
 
 
 def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *,
-               selected: Iterable[str] = (), title: str | None = None) -> LinksInfo:
+               selected: Iterable[str] = (), title: str | None = None,
+               empty: str | None = EMPTY) -> LinksInfo:
     """Draw ``graph`` at ``positions`` (``layout.layout``) on ``fig``.
 
     ``selected``: node ids whose neighbourhood is drawn highlighted and the rest faded
-    (unknown ids are ignored). ``title`` defaults to the graph's own (what is shown).
+    (unknown ids are ignored). ``title`` defaults to the graph's own (what is shown);
+    ``empty`` is what an empty graph says (None: nothing, another message says why).
     """
     fig.clear()
     title = title or graph.graph.get("title") or "Links"
@@ -178,9 +182,10 @@ def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[f
     ax.set_axis_off()
     info = LinksInfo(ax=ax, graph=graph, nodes=nodes, highlighted=near)
     if not nodes:
-        info.message = "No entities in this case yet: add some (Findings ▸ Add Entity…)."
-        ax.text(0.5, 0.5, info.message, ha="center", va="center", transform=ax.transAxes,
-                fontsize=style.FONT, color=style.MUTED)
+        info.message = empty
+        if empty:
+            ax.text(0.5, 0.5, info.message, ha="center", va="center", transform=ax.transAxes,
+                    fontsize=style.FONT, color=style.MUTED)
         return info
     xy = np.array([positions[n] for n in nodes], dtype=float)
     info.xy = xy
@@ -269,17 +274,16 @@ class _Room:
 
 
 def _fit(ax, xy: np.ndarray, fig: Figure) -> None:
-    """Data limits that show every node with a margin, at equal scale on both axes."""
+    """Data limits that show every node with a margin, filling the axes: a layout's axes
+    mean nothing, so one may be stretched up to ``STRETCH`` times the other."""
     lo, hi = xy.min(axis=0), xy.max(axis=0)
-    span = np.maximum(hi - lo, 1.0)
     centre = (lo + hi) / 2
     box = ax.get_position()
-    aspect = (box.height * fig.bbox.height) / max(box.width * fig.bbox.width, 1.0)
-    half = span / 2 * 1.08 + 0.25
-    if half[1] / half[0] < aspect:
-        half[1] = half[0] * aspect
-    else:
-        half[0] = half[1] / aspect
+    w_px, h_px = max(box.width * fig.bbox.width, 1.0), max(box.height * fig.bbox.height, 1.0)
+    half = np.maximum(hi - lo, 1.0) / 2 * 1.08 + 0.25
+    per_px = half / np.array([w_px, h_px])          # data units per pixel, x and y
+    per_px = np.maximum(per_px, per_px.max() / STRETCH)
+    half = per_px * np.array([w_px, h_px])
     ax.set_xlim(centre[0] - half[0], centre[0] + half[0])
     ax.set_ylim(centre[1] - half[1], centre[1] + half[1])
 
