@@ -258,7 +258,10 @@ class _Room:
         rows, cols = self.taken.shape
         if x0 < 0 or y0 < 0 or x1 >= cols * self.cell or y1 >= rows * self.cell:
             return False
-        return not self.taken[self._cells(x0, y0, x1, y1)].any()
+        # One cell in from each side: boxes that only touch (a label beside its node) are
+        # both rounded out to whole cells, and must not count as overlapping.
+        c = self.cell
+        return not self.taken[self._cells(x0 + c, y0 + c, x1 - c, y1 - c)].any()
 
     def place(self, x, y, w, h, gap):
         """(dx, dy, ha, va) of the first free spot around (x, y) for a w x h label, taken;
