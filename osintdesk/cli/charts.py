@@ -19,8 +19,8 @@ def link_options(command):
             click.option("--around", metavar="ID",
                          help="Only this entity's neighbourhood: an id or its first characters, "
                               "a registration, a Mode-S address, an airport code."),
-            click.option("--depth", type=click.IntRange(0, 10), default=2, show_default=True,
-                         help="How many steps from --around."),
+            click.option("--depth", type=click.IntRange(0, 10), metavar="N",
+                         help="How many steps from --around (default 2)."),
             click.option("--sources", "with_sources", is_flag=True,
                          help="Sources as document nodes, tied to what cites them or is tied to them."),
             click.option("--flights", "with_flights", is_flag=True,
@@ -31,7 +31,10 @@ def link_options(command):
 
 def _link_request(around, depth, with_sources, with_flights):
     from ..charts.links import LinkRequest
-    return LinkRequest(around=around, depth=depth, sources=with_sources, flights=with_flights)
+    if depth is not None and not around:
+        raise OsintdeskError("--depth counts steps from an entity: give it with --around ID")
+    return LinkRequest(around=around, depth=2 if depth is None else depth, sources=with_sources,
+                       flights=with_flights)
 
 
 def _activity_height(rows: int) -> int:
@@ -57,7 +60,7 @@ def _activity_height(rows: int) -> int:
 @pass_context
 def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft: str | None,
           t_from: str | None, t_to: str | None, output: str, width: int | None,
-          height: int | None, around: str | None = None, depth: int = 2, with_sources: bool = False,
+          height: int | None, around: str | None = None, depth: int | None = None, with_sources: bool = False,
           with_flights: bool = False) -> None:
     """Draw a map, a flight profile, the aircraft activity or the links of CASE as an image.
 
@@ -75,7 +78,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
         _check_link_only(flights, aircraft, t_from, t_to)
         return _link_chart(ctx, case, output, width, height,
                            _link_request(around, depth, with_sources, with_flights))
-    if around or with_sources or with_flights:
+    if around or depth is not None or with_sources or with_flights:
         raise OsintdeskError("--around, --depth, --sources and --flights are for the link chart: "
                              f"`osintdesk chart CASE links`, not {kind}")
     start = parse_user_time(t_from, "--from") if t_from else None
@@ -142,7 +145,7 @@ def _link_chart(ctx: Context, case: str, output: str, width: int | None, height:
 @link_options
 @json_option
 @pass_context
-def graph(ctx: Context, case: str, around: str | None, depth: int, with_sources: bool,
+def graph(ctx: Context, case: str, around: str | None, depth: int | None, with_sources: bool,
           with_flights: bool, as_json: bool) -> None:
     """The data behind the link chart: its nodes (entities, events, sources, airports) and
     edges (links with their citations, ties, flights), each with the id of its record."""

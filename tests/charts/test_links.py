@@ -278,6 +278,8 @@ def test_graph_text_output(story):
     (["chart", "{case}", "links", "--aircraft", "RA-86496", "-o", "{out}"],
      "osintdesk: error: --aircraft does not apply to the link chart: use --around ID --depth N "
      "to show one entity's neighbourhood"),
+    (["chart", "{case}", "links", "--depth", "1", "-o", "{out}"],
+     "osintdesk: error: --depth counts steps from an entity: give it with --around ID"),
     (["chart", "{case}", "map", "--around", "RA-86496", "-o", "{out}"],
      "osintdesk: error: --around, --depth, --sources and --flights are for the link chart: "
      "`osintdesk chart CASE links`, not map"),

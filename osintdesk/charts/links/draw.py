@@ -30,6 +30,7 @@ EDGE_STYLES = {"link": ("#555555", "solid", 1.2), "event": ("#b08a2e", (0, (2, 2
 HIGHLIGHT = "#b00020"
 EMPTY = "No entities in this case yet: add some (Findings ▸ Add Entity…)."
 FADED = 0.13
+RING = 3.2           # a selected node's ring, in marker areas
 LABEL_CHARS = 30
 EDGE_LABELS_UP_TO = 150      # more edges than this: their labels would cover the chart
 NODE_LABELS_UP_TO = 600
@@ -214,9 +215,11 @@ def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[f
         ax.add_collection(LineCollection(segments, colors=[_paler(HIGHLIGHT if lit else colour, strength)],
                                          linestyles=dash, linewidths=width * (1.6 if lit else 1),
                                          zorder=1 if not lit else 2))
+    size = 110 if len(nodes) <= 60 else 60 if len(nodes) <= 250 else 34
+    if len(between) <= EDGE_LABELS_UP_TO:
+        _arrowheads(ax, graph, between, xy, where, selected, size)
 
     # Nodes: one scatter per group (and faded or not).
-    size = 110 if len(nodes) <= 60 else 60 if len(nodes) <= 250 else 34
     for group in groups:
         for lit in (False, True):
             index = [i for i, n in enumerate(nodes) if graph.nodes[n]["group"] == group
@@ -227,11 +230,32 @@ def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[f
                            linewidths=0.8, alpha=1.0 if lit else FADED, zorder=3 + lit)
     if selected:
         index = [where[n] for n in selected]
-        ax.scatter(xy[index, 0], xy[index, 1], s=size * 3.2, marker="o", facecolors="none",
+        ax.scatter(xy[index, 0], xy[index, 1], s=size * RING, marker="o", facecolors="none",
                    edgecolors=HIGHLIGHT, linewidths=1.8, zorder=5)
 
     _labels(fig, ax, graph, info, between, selected, near, size)
     return info
+
+
+def _arrowheads(ax, graph, between, xy, where, selected, size) -> None:
+    """An arrowhead where each link points (the owner's line ends at what it owns; both
+    ends when links go both ways), stopping at the node's edge at any zoom."""
+    stop = np.sqrt(size) / 2 + 1.5          # points: the node's radius and a little air
+    ringed = np.sqrt(size * RING) / 2 + 1.5  # a selected node's ring
+    for (a, b), keys in between.items():
+        ways = {(u, v) for u, v, key in keys if graph.edges[u, v, key]["kind"] == "link"}
+        if not ways:
+            continue
+        lit = bool(selected) and (a in selected or b in selected)
+        colour = _paler(HIGHLIGHT if lit else EDGE_STYLES["link"][0],
+                        1.0 if lit or not selected else FADED)
+        style = "<|-|>" if len(ways) == 2 else "-|>"
+        u, v = sorted(ways)[0] if len(ways) == 1 else (a, b)
+        ax.annotate("", xy=xy[where[v]], xytext=xy[where[u]], zorder=2 if lit else 1,
+                    arrowprops=dict(arrowstyle=style, color=colour, linewidth=0.01,
+                                    shrinkA=ringed if u in selected else stop,
+                                    shrinkB=ringed if v in selected else stop,
+                                    mutation_scale=9 if lit else 7))
 
 
 class _Room:
