@@ -274,6 +274,8 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_case(self.case)
         self._update_state()
+        if self.case is not None:
+            self.chart_pane.findings_changed()
 
     def _refresh_chart(self) -> None:
         if self.case is not None:

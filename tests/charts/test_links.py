@@ -120,6 +120,14 @@ def test_around_by_icao_code_and_id_prefix(case, story):
     assert build_graph(case, LinkRequest(around=story["owner"][:6], depth=0)).graph["center"] == story["owner"]
 
 
+def test_around_an_airport_with_no_entity_yet_with_flights(case, story):
+    graph = build_graph(case, LinkRequest(around="uuww", depth=1, flights=True))
+    assert graph.graph["center"] == "airport:UUWW"
+    assert set(graph) == {"airport:UUWW", story["plane"]}
+    with pytest.raises(InputError, match="no entity 'uuww' in this case"):
+        build_graph(case, LinkRequest(around="uuww", depth=1))
+
+
 def test_unknown_around_and_bad_depth_are_refused(case):
     with pytest.raises(InputError, match="no entity 'XX-999' in this case"):
         build_graph(case, LinkRequest(around="XX-999"))

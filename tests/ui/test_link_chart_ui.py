@@ -137,6 +137,18 @@ def test_hover_says_what_a_node_and_a_line_are(qtbot, window, story):
     assert pane.status.text() == "Rosimushchestvo → RA-86496: Ownership (1 citation)"
 
 
+def test_a_new_link_is_drawn_once_written(qtbot, window, story):
+    pane = window.chart_pane
+    show_links(qtbot, pane)
+    show_links(qtbot, pane, scope=0)
+    assert pane.info.graph.degree(story["loner"]) == 0
+    with qtbot.waitSignal(pane.redrawn, timeout=20000,
+                          check_params_cb=lambda _mode: pane.info.graph.degree(story["loner"]) == 1):
+        window.findings_ui.add_link(story["loner"], story["owner"], "Directorship")
+    (link,) = [attrs for u, v, attrs in pane.info.graph.edges(data=True) if u == story["loner"]]
+    assert (link["label"], link["citations"]) == ("Directorship", 0)
+
+
 def test_export_of_the_link_chart(qtbot, window, story, tmp_path):
     pane = window.chart_pane
     show_links(qtbot, pane)

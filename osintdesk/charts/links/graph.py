@@ -72,9 +72,6 @@ def build_graph(case, request: LinkRequest = LinkRequest(), progress=None,
     """
     if not 0 <= request.depth <= MAX_DEPTH:
         raise InputError(f"--depth must be between 0 and {MAX_DEPTH}, not {request.depth}")
-    center = queries.resolve_entity_id(case, request.around) if request.around else None
-    if center is not None:
-        center = queries.canonical_id(case, center)
     aliases = queries.alias_targets(case)
 
     def now(uuid):
@@ -111,9 +108,8 @@ def build_graph(case, request: LinkRequest = LinkRequest(), progress=None,
         _report(progress, 2, steps)
     if request.flights:
         _add_flights(case, graph)
+    center = _center(case, graph, request.around) if request.around else None
     if center is not None:
-        if not graph.has_node(center):
-            raise InputError(f"'{request.around}' is not in the link chart")
         near = nx.single_source_shortest_path_length(graph.to_undirected(as_view=True), center,
                                                      cutoff=request.depth)
         graph = graph.subgraph(near).copy()
@@ -121,6 +117,18 @@ def build_graph(case, request: LinkRequest = LinkRequest(), progress=None,
                        title=chart_title(graph, center, request.depth))
     _report(progress, steps, steps)
     return graph
+
+
+def _center(case, graph: nx.MultiDiGraph, typed: str) -> str:
+    """The node ``--around`` names: an entity (``resolve_entity_id``), or with flights an
+    airport no entity stands for yet, by its code."""
+    try:
+        return queries.canonical_id(case, queries.resolve_entity_id(case, typed))
+    except InputError:
+        airport = f"airport:{typed.strip().upper()}"
+        if airport in graph:
+            return airport
+        raise
 
 
 def chart_title(graph: nx.MultiDiGraph, center: str | None, depth: int) -> str:

@@ -68,6 +68,10 @@ class ChartLoader(QObject):
         if self._task is not None:
             self._task.cancel()
 
+    def forget(self, kind: str) -> None:
+        """Forget what was read for one kind of chart ("flights", "activity", "links")."""
+        self._cache.pop(kind, None)
+
     def schedule(self, mode: str, request: ChartRequest | None = None, *, delay: bool = True) -> None:
         """Load ``request`` (default: the current one) for ``mode``; with ``delay``, after
         ``DEBOUNCE_MS`` without another schedule."""

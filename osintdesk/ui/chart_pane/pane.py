@@ -94,9 +94,9 @@ class ChartPane(QWidget):
         self.links_flights.setToolTip("Show flights as lines from each aircraft to its airports")
         for widget in (self.links_scope, self.links_sources, self.links_flights):
             widget.setVisible(False)
-        self.links_scope.currentIndexChanged.connect(lambda _i: self._schedule(delay=False))
-        self.links_sources.toggled.connect(lambda _on: self._schedule(delay=False))
-        self.links_flights.toggled.connect(lambda _on: self._schedule(delay=False))
+        self.links_scope.currentIndexChanged.connect(lambda _i: self._links_options_changed())
+        self.links_sources.toggled.connect(lambda _on: self._links_options_changed())
+        self.links_flights.toggled.connect(lambda _on: self._links_options_changed())
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -161,6 +161,10 @@ class ChartPane(QWidget):
                                               sources=self.links_sources.isChecked(),
                                               flights=self.links_flights.isChecked()))
 
+    def _links_options_changed(self) -> None:
+        if self.mode == "links":
+            self._schedule(delay=False)
+
     def _schedule(self, delay: bool = True) -> None:
         request = self.links_request() if self.mode == "links" else self._flights_request
         self.loader.schedule(self.mode, request, delay=delay)
@@ -180,6 +184,13 @@ class ChartPane(QWidget):
         """Read the case again (after an import) and redraw."""
         self.loader.invalidate()
         self.loader.schedule(self.mode, delay=False)
+
+    def findings_changed(self) -> None:
+        """After a write: the link chart shown is read again, one kept for later forgotten."""
+        if self.mode == "links":
+            self.refresh()
+        else:
+            self.loader.forget("links")
 
     def fit(self) -> None:
         """Redraw the current chart fitted to the selection (the toolbar's Home)."""
