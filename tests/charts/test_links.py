@@ -19,6 +19,9 @@ from osintdesk.charts.links import LinkRequest, build_graph, draw_links, layout,
 from osintdesk.charts.links.graph import group_of
 from osintdesk.cli import cli
 from osintdesk.errors import InputError
+from osintdesk.findings.claims import add_claim, make_assertion
+from osintdesk.findings.ties import tie_source
+from osintdesk.flights.queries import select_flights
 from osintdesk.store import Case
 from tests.support import link_samples
 
@@ -88,6 +91,23 @@ def test_sources_are_document_nodes_tied_to_what_cites_them(case, story):
     ties = edges_of(graph, "tie")
     assert set(ties) == {story["tie"]}
     assert ties[story["tie"]][:2] == (story["article"], story["pilot"])
+
+
+def test_a_claim_about_an_aircraft_and_a_tie_to_a_flight_lead_to_the_aircraft(story, tmp_path):
+    copy = tmp_path / "copy.osintcase"
+    copy.write_bytes(story["path"].read_bytes())
+    with Case.open(copy, examiner="Test Examiner") as case:
+        before = build_graph(case, LinkRequest(sources=True))
+        flight = select_flights(case)[0]["uuid"]
+        add_claim(case, "RA-86496 flew to Pyongyang.", cite=[story["registry"]],
+                  assertion=make_assertion(case, "flew", aircraft="RA-86496", origin="UUWW",
+                                           destination="ZKPY", date="2023-09-19"))
+        tie = tie_source(case, story["registry"], flight, "the extract lists this flight")
+        after = build_graph(case, LinkRequest(sources=True))
+    cites = {(u, v): attrs["citations"] for u, v, attrs in edges_of(after, "cites").values()}
+    old = {(u, v): attrs["citations"] for u, v, attrs in edges_of(before, "cites").values()}
+    assert cites[story["registry"], story["plane"]] == old[story["registry"], story["plane"]] + 1
+    assert edges_of(after, "tie")[tie["uuid"]][:2] == (story["registry"], story["plane"])
 
 
 def test_flights_are_aggregated_aircraft_to_airport_edges(case, story):
