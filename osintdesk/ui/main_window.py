@@ -274,8 +274,6 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             page.set_case(self.case)
         self._update_state()
-        if self.case is not None:
-            self.chart_pane.findings_changed()
 
     def _refresh_chart(self) -> None:
         if self.case is not None:
@@ -311,6 +309,7 @@ class MainWindow(QMainWindow):
         def succeeded(result) -> None:
             if writes and self.case is not None:
                 self.refresh()
+                self.chart_pane.findings_changed()
             if on_success is not None:
                 on_success(result)
 
