@@ -1,5 +1,6 @@
 """The chart of a selection, as the window shows it: what to read from the case for the
-selected flights (or aircraft), and drawing the map, profile or activity chart from it.
+selected flights (or aircraft, or entity), and drawing the map, profile, activity or link
+chart from it.
 
 No Qt: the chart pane draws with ``draw_chart`` on screen, and its export draws the
 same chart on a new Figure on a worker thread (``export_chart``).
@@ -18,10 +19,11 @@ from . import case_data, style
 from .activity import draw_activity
 from .data import ActivityRow
 from .export import chart_format, new_figure, save_figure
+from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
 
-MODES = ("map", "profile", "activity")
+MODES = ("map", "profile", "activity", "links")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class ChartRequest:
     t_from: float | None = None
     t_to: float | None = None
     all_flights: bool = False
+    links: LinkRequest = LinkRequest()   # the link chart's: around whom, how far, with what
 
     def flight_rows(self, case) -> list[dict]:
         """The flights the map and profile show, without their points (instant): pass them
@@ -74,6 +77,9 @@ class ChartRequest:
         """What the chart of ``mode`` needs (see ``load_flights`` and ``load_activity``)."""
         if mode == "activity":
             return self.load_activity(case, progress=progress, cancelled=cancelled)
+        if mode == "links":
+            return ChartData(links=load_link_chart(case, self.links, progress=progress,
+                                                   cancelled=cancelled))
         return self.load_flights(case, progress=progress, cancelled=cancelled, rows=rows)
 
 
@@ -85,6 +91,7 @@ class ChartData:
     flights: list = field(default_factory=list)
     places: list = field(default_factory=list)
     rows: list = field(default_factory=list)
+    links: LinkChart = field(default_factory=LinkChart)
     t_from: float | None = None
     t_to: float | None = None
 
@@ -108,12 +115,13 @@ def profile_note(flights: Sequence) -> str:
 
 
 def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = None, *,
-               projection=None, view=None):
-    """Draw the ``mode`` chart ("map", "profile" or "activity") of ``data`` on ``fig``.
+               projection=None, view=None, selected=()):
+    """Draw the ``mode`` chart ("map", "profile", "activity" or "links") of ``data`` on ``fig``.
 
     ``problem`` is an error to write under the chart; ``projection`` and ``view`` keep a
-    map's zoom (see ``draw_map``). Returns what the chart function returns (MapInfo,
-    ProfileInfo, ActivityInfo).
+    map's zoom (see ``draw_map``); ``selected`` names the nodes whose neighbourhood a link
+    chart highlights. Returns what the chart function returns (MapInfo, ProfileInfo,
+    ActivityInfo, LinksInfo).
     """
     if mode == "map":
         info = draw_map(fig, data.flights, data.places, title=case_data.selection_title(data.flights),
@@ -123,6 +131,9 @@ def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = No
     elif mode == "activity":
         info = draw_activity(fig, data.rows, t_from=data.t_from, t_to=data.t_to,
                              title=activity_title(data.rows) if data.rows else None)
+    elif mode == "links":
+        info = draw_links(fig, data.links.graph, data.links.positions, selected=selected,
+                          **({"empty": None} if problem else {}))
     else:
         raise ValueError(f"unknown chart mode {mode!r}")
     show_problem(fig, problem)
@@ -137,12 +148,12 @@ def show_problem(fig: Figure, problem: str | None) -> None:
 
 
 def export_chart(path, mode: str, data: ChartData, problem: str | None = None, *, width_px: float,
-                 height_px: float, dpi: float, projection=None, view=None) -> Path:
+                 height_px: float, dpi: float, projection=None, view=None, selected=()) -> Path:
     """Draw the chart as ``draw_chart`` does on a new Figure of ``width_px`` x ``height_px``
     at ``dpi`` and save it to ``path`` (.png, .svg or .pdf). For any thread: the window
     exports on a worker, never from the figure on screen.
     """
     chart_format(path)  # refuse a bad file name before any work
     fig = new_figure(width_px, height_px, dpi)
-    draw_chart(fig, mode, data, problem, projection=projection, view=view)
+    draw_chart(fig, mode, data, problem, projection=projection, view=view, selected=selected)
     return save_figure(fig, path)

@@ -412,3 +412,35 @@ def aircraft_callsigns(case: Case) -> list[dict]:
         named = _loads(beside[0]["extra"] if beside else None, {}).get("callsigns", [])
         found.append({**row, "flight_callsigns": texts, "named_callsigns": named})
     return found
+
+
+# ----------------------------------------------------------------------------- for the link chart
+
+
+def alias_targets(case: Case) -> dict[str, str]:
+    """Every merged-away id and the entity it became now (merges of merges followed)."""
+    direct = dict(case.db.execute("SELECT uuid, entity_uuid FROM entity_aliases").fetchall())
+    found = {}
+    for alias in direct:
+        seen, uuid = set(), alias
+        while uuid in direct and uuid not in seen:
+            seen.add(uuid)
+            uuid = direct[uuid]
+        found[alias] = uuid
+    return found
+
+
+def citation_counts(case: Case) -> dict[str, int]:
+    """How many citations each owner (a link, an entity, an event, a claim) has, by its id."""
+    return dict(case.db.execute("SELECT owner_uuid, count(*) FROM citations GROUP BY owner_uuid")
+                .fetchall())
+
+
+def all_ties(case: Case) -> list[dict]:
+    """Every source tie, by id."""
+    return _rows(case, "SELECT * FROM source_ties ORDER BY uuid")
+
+
+def capture_sources(case: Case) -> dict[str, str]:
+    """The source of each capture, by capture id."""
+    return dict(case.db.execute("SELECT uuid, source_uuid FROM captures").fetchall())

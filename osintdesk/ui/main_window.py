@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
+        self._connect_link_chart()
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -217,6 +218,23 @@ class MainWindow(QMainWindow):
         finally:
             self._selecting_from_chart = False
 
+    def _connect_link_chart(self) -> None:
+        """The link chart follows the Entities page's selection; a click on one of its nodes
+        or lines selects that record in its page (an aircraft is selected as the entity it
+        is on the Entities page; a link selects the entity it starts from, whose detail
+        lists it; a source opens on the Sources page)."""
+        self.findings_ui.entities_page.selection_changed.connect(
+            lambda row: self.chart_pane.show_entity(row["id"] if row else None,
+                                                    recentre=not self._selecting_from_chart))
+        self.chart_pane.record_clicked.connect(self._chart_record_clicked)
+
+    def _chart_record_clicked(self, kind: str, uuid: str) -> None:
+        self._selecting_from_chart = True   # the chart keeps its view, and highlights
+        try:
+            self.findings_ui.open_record(kind, uuid)
+        finally:
+            self._selecting_from_chart = False
+
     def _build_status_bar(self) -> None:
         self.status_case = QLabel(objectName="status_case")
         self.status_examiner = QLabel(objectName="status_examiner")
@@ -298,6 +316,7 @@ class MainWindow(QMainWindow):
         def succeeded(result) -> None:
             if writes and self.case is not None:
                 self.refresh()
+                self.chart_pane.findings_changed()
             if on_success is not None:
                 on_success(result)
 

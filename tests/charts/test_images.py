@@ -18,6 +18,9 @@ from osintdesk.charts.activity import draw_activity
 from osintdesk.charts.export import new_figure, save_figure
 from osintdesk.charts.map import draw_map
 from osintdesk.charts.profile import draw_profile
+from osintdesk.charts.links import LinkRequest, draw_links, load_link_chart
+from osintdesk.store import Case
+from tests.support import link_samples
 
 BASELINE = Path(__file__).parent / "baseline"
 # RMS difference (0-255) tolerated: room for font hinting differences, not for a moved line.
@@ -59,7 +62,29 @@ def test_chart_matches_baseline(name, tmp_path):
     draw, width, height = CASES[name]
     fig = new_figure(width, height)
     draw(fig)
-    actual = save_figure(fig, tmp_path / f"{name}.png")
+    compare_with_baseline(save_figure(fig, tmp_path / f"{name}.png"), name)
+
+
+@pytest.fixture(scope="module")
+def link_charts(tmp_path_factory):
+    """The link chart story (generated: an Il-62M, its operator and owner, a merged pilot,
+    an event, two sources), whole with sources and flights, and around the aircraft."""
+    story = link_samples.story_case(tmp_path_factory.mktemp("links"))
+    with Case.open(story["path"], examiner="x", readonly=True) as case:
+        return {"links_story": (load_link_chart(case, LinkRequest(sources=True, flights=True)), ()),
+                "links_around": (load_link_chart(case, LinkRequest(around="RA-86496", depth=1)),
+                                 (story["plane"],))}
+
+
+@pytest.mark.parametrize("name", ["links_story", "links_around"])
+def test_link_chart_matches_baseline(name, link_charts, tmp_path):
+    chart, selected = link_charts[name]
+    fig = new_figure(640, 420)
+    draw_links(fig, chart.graph, chart.positions, selected=selected)
+    compare_with_baseline(save_figure(fig, tmp_path / f"{name}.png"), name)
+
+
+def compare_with_baseline(actual: Path, name: str) -> None:
     expected = BASELINE / f"{name}.png"
     if os.environ.get("OSINTDESK_UPDATE_BASELINES"):
         BASELINE.mkdir(exist_ok=True)

@@ -1,7 +1,8 @@
 """Reading what the chart pane shows: small selections on the GUI thread, big ones on a worker.
 
-Small selections are read on the GUI thread (milliseconds); big ones on a worker with
-its own read-only connection (SQLite connections belong to one thread). Rapid selection
+Small selections are read on the GUI thread (milliseconds); big ones, and every link
+chart (its layout takes seconds for a few hundred nodes), on a worker with its own
+read-only connection (SQLite connections belong to one thread). Rapid selection
 changes are coalesced, what was read is kept per kind (flights, activity) until the case
 changes, and a result that arrives after the selection moved on is dropped.
 """
@@ -67,6 +68,10 @@ class ChartLoader(QObject):
         if self._task is not None:
             self._task.cancel()
 
+    def forget(self, kind: str) -> None:
+        """Forget what was read for one kind of chart ("flights", "activity", "links")."""
+        self._cache.pop(kind, None)
+
     def schedule(self, mode: str, request: ChartRequest | None = None, *, delay: bool = True) -> None:
         """Load ``request`` (default: the current one) for ``mode``; with ``delay``, after
         ``DEBOUNCE_MS`` without another schedule."""
@@ -86,7 +91,7 @@ class ChartLoader(QObject):
         return self._timer.isActive() or self._task is not None
 
     def _kind(self) -> str:
-        return "activity" if self.mode == "activity" else "flights"
+        return self.mode if self.mode in ("activity", "links") else "flights"
 
     def _cached(self) -> ChartData | None:
         hit = self._cache.get(self._kind())
@@ -103,9 +108,9 @@ class ChartLoader(QObject):
         request, mode, kind, generation = self.request, self.mode, self._kind(), self._generation
         try:
             # The flights are read once: their points tell where to load, then they are loaded.
-            rows = None if kind == "activity" else request.flight_rows(self.case)
+            rows = request.flight_rows(self.case) if kind == "flights" else None
             points = 0 if rows is None else estimated_points(rows)
-            if points <= self.SYNC_POINTS:
+            if points <= self.SYNC_POINTS and kind != "links":   # a layout always on a worker
                 self._loaded(self._epoch, generation, request, kind,
                              request.load(mode, self.case, rows=rows))
                 return
@@ -120,15 +125,17 @@ class ChartLoader(QObject):
 
         def progressed(done: int, total: int) -> None:
             if generation == self._generation:
-                self.status.emit(f"Loading {done:,} of {total:,} positions…" if total else "Loading…")
+                unit = "steps" if kind == "links" else "positions"
+                self.status.emit(f"Loading {done:,} of {total:,} {unit}…" if total else "Loading…")
 
         def finished() -> None:
             if self._task is task:
                 self._task = None
 
-        self.status.emit(f"Loading {points:,} positions…")
+        what = "the link chart" if kind == "links" else f"{points:,} positions"
+        self.status.emit(f"Loading {what}…")
         task = self._task = self.runner.run(
-            f"Loading the {mode} ({points:,} positions)",
+            f"Loading the {mode} ({what})",
             lambda own, progress, cancelled: request.load(mode, own, progress=progress,
                                                           cancelled=cancelled, rows=rows),
             case_path=self.case.path, examiner=self.case.examiner, context=self,

@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 
 from matplotlib.backends.backend_qtagg import NavigationToolbar2QT
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from ... import timefmt
 from ...charts import (apply_view, basemap, case_data, draw_map, fit_limits_to_axes, gap_at,
                        nearest_point, plan_map, refresh_basemap, refresh_view, view_request,
                        view_shapes)
 from ...charts.selection import ChartData, draw_chart, show_problem
+from .hover import HoverFollower
 from .loading import single_shot
 
 
@@ -36,7 +37,7 @@ class MapToolbar(NavigationToolbar2QT):
         self._pane.fit()
 
 
-class MapController(QObject):
+class MapController(HoverFollower):
     """Draws the pane's map and follows what the user does with it.
 
     ``pane`` is the ChartPane hosting the canvas: the controller draws on its figure,
@@ -57,12 +58,10 @@ class MapController(QObject):
 
     def __init__(self, pane):
         super().__init__(pane)
-        self.pane = pane
         self.user_view = False         # the user panned or zoomed the map since it was fitted
         self._drawn_view = None
         self._button_down = False
         self._refresh_on_release = False
-        self._hover_xy = None
         self._ignore_limits = False
         self._draw_serial = 0          # bumped by every drawing; a plan for an older one is dropped
         self._plan_task = None
@@ -71,10 +70,8 @@ class MapController(QObject):
 
         self._view_timer = single_shot(self, 0, self._view_changed)
         self._settle_timer = single_shot(self, self.SETTLE_MS, self._view_settled)
-        self._hover_timer = single_shot(self, 30, self._hover)
 
         canvas = pane.canvas
-        canvas.mpl_connect("motion_notify_event", self._on_motion)
         canvas.mpl_connect("button_press_event", self._on_press)
         canvas.mpl_connect("button_release_event", self._on_release)
         canvas.mpl_connect("figure_leave_event", lambda _e: self._show_hover(None))
@@ -307,23 +304,11 @@ class MapController(QObject):
             self._refresh_on_release = False
             self._view_timer.start()
 
-    def _on_motion(self, event) -> None:
-        info = self.info()
-        if info is None or event.inaxes is not info.ax or event.button is not None:
-            self._hover_xy = None
-            if info is not None and event.inaxes is not info.ax:
-                self._show_hover(None)
-            return
-        self._hover_xy = (event.xdata, event.ydata)
-        if not self._hover_timer.isActive():  # at most one search per 30 ms
-            self._hover_timer.start()
+    def hover_point(self, event):
+        return event.xdata, event.ydata
 
-    def _hover(self) -> None:
-        info = self.info()
-        if info is None or self._hover_xy is None:
-            return
-        hit = nearest_point(info, *self._hover_xy, max_distance_px=self.HOVER_PX)
-        self._show_hover(hit)
+    def find(self, info, x, y):
+        return nearest_point(info, x, y, max_distance_px=self.HOVER_PX)
 
     def _show_hover(self, hit) -> None:
         if hit is None:

@@ -2,8 +2,8 @@
 
 The pane hosts the Qt-free chart functions of ``osintdesk.charts`` (through
 ``charts.selection.draw_chart``); ``ChartLoader`` reads what to show, ``MapController``
-draws the map and follows pan, zoom, click and hover, and an export draws the chart
-again on a worker. The GUI thread only makes and updates the artists.
+draws the map and follows pan, zoom, click and hover, ``LinksController`` follows click
+and hover on the link chart, and an export draws the chart again on a worker. The GUI thread only makes and updates the artists.
 """
 
 from __future__ import annotations
@@ -15,16 +15,21 @@ import matplotlib.dates as mdates
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from ... import timefmt
+from ...charts.links import LinkRequest
 from ...charts.selection import MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note
 from ..tasks import Task, TaskRunner
+from .links_view import LinksController
 from .loading import ChartLoader, single_shot
 from .map_view import MapController, MapToolbar
 
-MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity"}
+MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity", "links": "Links"}
+# The link chart's scope: the whole case, or the selected entity to so many steps.
+LINK_SCOPES = (("Whole case", 0), ("Around, 1 step", 1), ("Around, 2 steps", 2),
+               ("Around, 3 steps", 3))
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
@@ -33,11 +38,16 @@ class ChartPane(QWidget):
 
     ``set_case`` takes the window's read-only Case (GUI thread). ``show_flights`` and
     ``show_aircraft`` change what is shown; ``flight_clicked`` says which flight's track
-    the user clicked on the map. ``redrawn`` (the mode) follows every completed drawing;
-    ``exported`` (the path) or ``export_failed`` (a message) every ``export_to``.
+    the user clicked on the map. ``show_entity`` gives the entity selected in its table:
+    the link chart highlights its neighbourhood (and, scoped around the selection, shows
+    it); ``record_clicked`` (kind, id) says which record a click on the link chart names
+    (entity, aircraft, event, source or link). ``redrawn`` (the mode) follows every
+    completed drawing; ``exported`` (the path) or ``export_failed`` (a message) every
+    ``export_to``.
     """
 
     flight_clicked = Signal(str)
+    record_clicked = Signal(str, str)
     redrawn = Signal(str)
     exported = Signal(object)
     export_failed = Signal(str)
@@ -54,6 +64,8 @@ class ChartPane(QWidget):
         self.export_message: QMessageBox | None = None  # the last export error shown
         self._shown: tuple = (ChartData(), None, "map")  # data, problem, mode on the figure
         self._export_task: Task | None = None
+        self._flights_request = ChartRequest()   # what the map, profile and activity show
+        self.selected_entity: str | None = None  # on the Entities page: the link chart's focus
 
         self.figure = Figure(dpi=100)
         self.canvas = FigureCanvasQTAgg(self.figure)
@@ -70,10 +82,27 @@ class ChartPane(QWidget):
         self.export_button.clicked.connect(self.export_dialog)
         self.status = QLabel(objectName="chart_status")
         self.status.setMinimumWidth(10)
+        self.links_scope = QComboBox(objectName="links_scope")
+        for text, depth in LINK_SCOPES:
+            self.links_scope.addItem(text, depth)
+        self.links_scope.setCurrentIndex(2)
+        self.links_scope.setToolTip("The whole case, or the entity selected on the Entities page "
+                                    "and what is linked to it to so many steps")
+        self.links_sources = QCheckBox("Sources", objectName="links_sources")
+        self.links_sources.setToolTip("Show sources as documents tied to what cites them")
+        self.links_flights = QCheckBox("Flights", objectName="links_flights")
+        self.links_flights.setToolTip("Show flights as lines from each aircraft to its airports")
+        for widget in (self.links_scope, self.links_sources, self.links_flights):
+            widget.setVisible(False)
+        self.links_scope.currentIndexChanged.connect(lambda _i: self._links_options_changed())
+        self.links_sources.toggled.connect(lambda _on: self._links_options_changed())
+        self.links_flights.toggled.connect(lambda _on: self._links_options_changed())
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.mode_box)
+        for widget in (self.links_scope, self.links_sources, self.links_flights):
+            top.addWidget(widget)
         top.addWidget(self.toolbar, 1)
         top.addWidget(self.export_button)
         layout = QVBoxLayout(self)
@@ -89,6 +118,8 @@ class ChartPane(QWidget):
         self.loader.status.connect(self.show_status)
         self.map = MapController(self)
         self.map.flight_clicked.connect(self.flight_clicked)
+        self.links = LinksController(self)
+        self.links.record_clicked.connect(self.record_clicked)
         self._resize_timer = single_shot(self, self.RESIZE_MS, self._redraw_same_view)
         self.canvas.mpl_connect("resize_event", self._on_resize)  # the first draw, once shown
 
@@ -97,16 +128,46 @@ class ChartPane(QWidget):
     def set_case(self, case) -> None:
         """Show charts of ``case`` (the window's read-only Case, or None for none)."""
         self.loader.set_case(case)
-        self.loader.schedule(self.mode)
+        self._flights_request, self.selected_entity = ChartRequest(), None
+        self._schedule()
 
     def show_flights(self, flight_ids) -> None:
         """Chart these flights (uuids); an empty list clears the map and profile."""
-        self.loader.schedule(self.mode, ChartRequest(flight_ids=tuple(str(i) for i in flight_ids)))
+        self._flights_request = ChartRequest(flight_ids=tuple(str(i) for i in flight_ids))
+        self._schedule()
 
     def show_aircraft(self, aircraft_uuid: str | None) -> None:
         """Chart every flight of one aircraft (None: nothing selected)."""
-        self.loader.schedule(self.mode, ChartRequest(aircraft=aircraft_uuid) if aircraft_uuid
-                             else ChartRequest())
+        self._flights_request = ChartRequest(aircraft=aircraft_uuid) if aircraft_uuid else ChartRequest()
+        self._schedule()
+
+    def show_entity(self, entity_id: str | None, *, recentre: bool = True) -> None:
+        """The entity selected in its table (None: none). The link chart highlights its
+        neighbourhood; scoped around the selection it shows that neighbourhood, read and
+        laid out again unless ``recentre`` is False (the click came from the chart)."""
+        self.selected_entity = entity_id
+        if self.mode != "links":
+            return
+        if recentre and self.links_scope.currentData():
+            self._schedule()
+        elif self.drawn_mode == "links":
+            self.redraw()
+
+    def links_request(self) -> ChartRequest:
+        """What the link chart shows now: its scope, sources and flights."""
+        depth = self.links_scope.currentData()
+        around = self.selected_entity if depth else None
+        return ChartRequest(links=LinkRequest(around=around, depth=depth or 0,
+                                              sources=self.links_sources.isChecked(),
+                                              flights=self.links_flights.isChecked()))
+
+    def _links_options_changed(self) -> None:
+        if self.mode == "links":
+            self._schedule(delay=False)
+
+    def _schedule(self, delay: bool = True) -> None:
+        request = self.links_request() if self.mode == "links" else self._flights_request
+        self.loader.schedule(self.mode, request, delay=delay)
 
     def set_mode(self, mode: str) -> None:
         if mode not in MODES:
@@ -115,12 +176,21 @@ class ChartPane(QWidget):
             self.mode_box.setCurrentIndex(MODES.index(mode))  # comes back here through the signal
             return
         self.mode = mode
-        self.loader.schedule(mode, delay=False)
+        for widget in (self.links_scope, self.links_sources, self.links_flights):
+            widget.setVisible(mode == "links")
+        self._schedule(delay=False)
 
     def refresh(self) -> None:
         """Read the case again (after an import) and redraw."""
         self.loader.invalidate()
         self.loader.schedule(self.mode, delay=False)
+
+    def findings_changed(self) -> None:
+        """After a write: the link chart shown is read again, one kept for later forgotten."""
+        if self.mode == "links":
+            self.refresh()
+        else:
+            self.loader.forget("links")
 
     def fit(self) -> None:
         """Redraw the current chart fitted to the selection (the toolbar's Home)."""
@@ -146,9 +216,11 @@ class ChartPane(QWidget):
         projection, view = self.map.current_view() if mode == "map" else (None, None)
         width_px, height_px, dpi = self.figure.bbox.width, self.figure.bbox.height, self.figure.dpi
 
+        selected = self.links_selection() if mode == "links" else ()
+
         def work(_progress, _cancelled):
             return export_chart(path, mode, data, problem, width_px=width_px, height_px=height_px,
-                                dpi=dpi, projection=projection, view=view)
+                                dpi=dpi, projection=projection, view=view, selected=selected)
 
         def finished() -> None:
             if self._export_task is task:
@@ -220,10 +292,17 @@ class ChartPane(QWidget):
             _utc_coordinates(info.ax_gs, "kt")
             if not problem:
                 self.message = profile_note(data.flights) or self.message
+        elif mode == "links":
+            info = draw_chart(self.figure, mode, data, problem, selected=self.links_selection())
+            info.ax.format_coord = lambda _x, _y: ""   # positions in a layout mean nothing
         else:
             info = draw_chart(self.figure, mode, data, problem)
             _utc_coordinates(info.ax, None)
         self.drawn(mode, info)
+
+    def links_selection(self) -> tuple[str, ...]:
+        """The nodes the link chart highlights: the selected entity, when it is there."""
+        return (self.selected_entity,) if self.selected_entity else ()
 
     def drawn(self, mode: str, info) -> None:
         """The common end of every drawing: toolbar, paint, status, signal."""
