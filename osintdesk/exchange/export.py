@@ -87,12 +87,15 @@ class _Writer:
         def chunks():
             nonlocal count
             batch: list[bytes] = []
+            size = 0
             for value in values:
-                batch.append(canonical_json(value))
+                line = canonical_json(value)
+                batch.append(line)
+                size += len(line)
                 count += 1
-                if len(batch) >= 2000:
+                if size >= 1 << 20:   # about a megabyte at a time, whatever a line holds
                     yield b"\n".join(batch) + b"\n"
-                    batch = []
+                    batch, size = [], 0
             if batch:
                 yield b"\n".join(batch) + b"\n"
 
