@@ -412,3 +412,21 @@ def aircraft_callsigns(case: Case) -> list[dict]:
         named = _loads(beside[0]["extra"] if beside else None, {}).get("callsigns", [])
         found.append({**row, "flight_callsigns": texts, "named_callsigns": named})
     return found
+
+
+# ----------------------------------------------------------------------------- timeline
+
+
+def all_ties(case: Case) -> list[dict]:
+    """Every tie of a source to a record: ``source_uuid``, ``target_kind``, ``target_uuid``."""
+    return _rows(case, "SELECT source_uuid, target_kind, target_uuid FROM source_ties "
+                       "ORDER BY created_utc, uuid")
+
+
+def cited_sources(case: Case) -> list[dict]:
+    """Which source each citation of a source or a capture points at, and who cites it:
+    ``owner_kind``, ``owner_uuid`` (an event, a claim, a link, an entity), ``source_uuid``."""
+    return _rows(case, "SELECT c.owner_kind, c.owner_uuid, coalesce(p.source_uuid, c.target_uuid) "
+                       "AS source_uuid FROM citations c LEFT JOIN captures p ON "
+                       "c.target_kind = 'capture' AND p.uuid = c.target_uuid "
+                       "WHERE c.target_kind IN ('source', 'capture') ORDER BY c.created_utc, c.uuid")
