@@ -138,7 +138,7 @@ def write_big_timeline_case(path, *, events: int = 5000, flights: int = 2000, so
             for i in range(per_plane if a < aircraft - 1 else flights - per_plane * (aircraft - 1)):
                 dep, arr = airports[(a + i) % 5], airports[(a + i + 1) % 5]
                 points += flight_samples.synthetic_flight(dep, arr, t, hex=hex_code,
-                                                          callsign=f"ZZ{a:02d}{i % 100:02d}", step_s=600)
+                                                          callsign=f"ZZ{a:02d}{i % 100:02d}", step_s=240)
                 t = points[-1].t + 86400 * (0.6 + (i % 3) * 0.3)
             traces.append(flight_samples.write_readsb_trace(
                 files / f"trace_full_{hex_code}.json", points, hex=hex_code,
@@ -158,7 +158,8 @@ def write_big_timeline_case(path, *, events: int = 5000, flights: int = 2000, so
             for trace in traces:
                 import_flight_file(case, trace)
             for i in range(0, len(pages), 250):
-                clock.when = start + timedelta(days=2 + i / 250 * 28)
+                # Captured two days after the last page of the batch was published.
+                clock.when = start + timedelta(hours=2.9 * min(i + 249, len(pages) - 1), days=2)
                 add_files(case, pages[i:i + 250])
             with case.transaction():
                 for i in range(events):

@@ -33,12 +33,15 @@ STAY = "#d9ccb4"
 STAY_EDGE = "#9c8c74"
 GAP_EDGE = "#555555"
 HIGHLIGHT = "#ffb000"
+HATCH_MIN_PX = 6.0       # narrower gaps are a plain white notch
 MIN_MARK_PX = 3.0        # a flight of minutes still shows on a year's axis
 POINT_PX = 4.0           # half the width of a point mark
 LABEL_GAP_PX = 4.0
 MAX_SUBROWS = 8
 MIN_ROW_PX = 19.0        # at 100 dpi: a mark and its label
-COUNT_ROW = 0.7          # the "+N" strip under a lane, in rows
+COUNT_ROW = 1.2          # the overflow strip under a lane (marks, then "+N"), in rows
+OVERFLOW_Y = 0.32        # where its marks sit in it
+OVERFLOW_BAR = 0.55      # their height, as a share of a bar
 BAR = 0.42               # bar height, in rows
 STAY_BAR = 0.26
 
@@ -216,16 +219,9 @@ class _Lane:
                     break
             if done:
                 continue
-            # No room for the label: the mark alone where it fits, else over the least busy row.
-            row = next((r for r, end in enumerate(ends) if end <= x0), None)
-            if row is None:
-                if len(ends) < cap:
-                    ends.append(-math.inf)
-                    row = len(ends) - 1
-                else:
-                    row = int(np.argmin(ends))
-            ends[row] = max(ends[row], x1 + 1)
-            self.placed.append((item, row, None))
+            # No room for its label in any sub-row: the mark goes to the lane's overflow strip,
+            # over the others there (never over a label), and is counted in its "+N".
+            self.placed.append((item, -1, None))
             self.hidden_at.append((max(x0, 0.0) + min(x1, self.width)) / 2)
         self.rows = max(1, len(ends))
         return self.rows
@@ -347,33 +343,36 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
 
     colour_of = {name: style.flight_colour(i) for i, name in
                  enumerate(n for n in lanes if n not in (EVENTS_LANE, SOURCES_LANE))}
-    row_of_flight: dict[str, float] = {}
+    row_of_flight: dict[str, tuple[float, float]] = {}
     min_days = MIN_MARK_PX / px_per_day
     for name in lanes:
         lane = packs[name]
         for item, row, spot in lane.placed:
-            yc = lane_top[name] + row + 0.5
+            if row < 0:
+                yc, bar = lane_top[name] + lane.rows + OVERFLOW_Y, BAR * OVERFLOW_BAR
+            else:
+                yc, bar = lane_top[name] + row + 0.5, BAR
             x0, x1 = d(item.start_t), d(item.end_t)
             if item.kind == "flight":
                 x1 = max(x1, x0 + min_days)
-                flight_verts.append(_box(x0, x1, yc, BAR))
+                flight_verts.append(_box(x0, x1, yc, bar))
                 flight_colours.append(colour_of.get(name, style.flight_colour(0)))
-                row_of_flight[item.record_id] = yc
+                row_of_flight[item.record_id] = (yc, bar)
             elif item.kind == "ground-stay":
                 x1 = max(x1, x0 + min_days)
-                stay_verts.append(_box(x0, x1, yc, STAY_BAR))
+                stay_verts.append(_box(x0, x1, yc, STAY_BAR * bar / BAR))
             elif item.kind == "gap":
                 x1 = max(x1, x0 + min_days)
-                gap_verts.append(_box(x0, x1, yc, BAR))
+                gap_verts.append(_box(x0, x1, yc, bar))
             elif item.kind == "event":
                 c = item.certain_t
                 if c is not None and c[0] == item.start_t and (x1 - x0) * px_per_day < 2 * POINT_PX:
                     point_xy.append((x0, yc))
                     x0, x1 = x0 - POINT_PX / px_per_day, x0 + POINT_PX / px_per_day
                 else:
-                    faded_verts.append(_box(x0, max(x1, x0 + min_days), yc, BAR))
+                    faded_verts.append(_box(x0, max(x1, x0 + min_days), yc, bar))
                     if c is not None:
-                        solid_verts.append(_box(d(c[0]), d(c[1]), yc, BAR))
+                        solid_verts.append(_box(d(c[0]), d(c[1]), yc, bar))
             elif item.kind == "source":
                 xs = [d(t) for t in item.captured_t]
                 if item.published_t is not None:
@@ -390,9 +389,9 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
                     fontsize=small, zorder=7, clip_on=True,
                     **_label_look(item, colour_of, inside=spot[2])))
         for item in lane.attached:
-            yc = row_of_flight.get(item.select_id, lane_top[name] + 0.5)
+            yc, bar = row_of_flight.get(item.select_id, (lane_top[name] + 0.5, BAR))
             x0, x1 = d(item.start_t), max(d(item.end_t), d(item.start_t) + min_days)
-            gap_verts.append(_box(x0, x1, yc, BAR))
+            gap_verts.append(_box(x0, x1, yc, bar))
             info.marks.append(Mark(item, x0, x1, yc, False))
 
     # Stays under flights, gaps over them; events' certain part over their faded span.
@@ -403,8 +402,15 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
         ax.add_collection(PolyCollection(flight_verts, facecolors=flight_colours, edgecolors="none",
                                          zorder=3))
     if gap_verts:
-        ax.add_collection(PolyCollection(gap_verts, facecolors="white", edgecolors=GAP_EDGE,
-                                         linewidths=0.8, linestyles="--", hatch="////", zorder=4))
+        # Hatching costs per polygon: only gaps wide enough to show it are hatched; a narrower
+        # one is a white notch in its flight's bar (never drawn as flown either way).
+        wide = [v for v in gap_verts if (v[1][0] - v[0][0]) * px_per_day >= HATCH_MIN_PX]
+        narrow = [v for v in gap_verts if (v[1][0] - v[0][0]) * px_per_day < HATCH_MIN_PX]
+        if narrow:
+            ax.add_collection(PolyCollection(narrow, facecolors="white", edgecolors="none", zorder=4))
+        if wide:
+            ax.add_collection(PolyCollection(wide, facecolors="white", edgecolors=GAP_EDGE,
+                                             linewidths=0.8, linestyles="--", hatch="////", zorder=4))
     if faded_verts:
         ax.add_collection(PolyCollection(faded_verts, facecolors=EVENT, alpha=0.28, edgecolors="none",
                                          zorder=3))
@@ -430,15 +436,26 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
         if not lane.hidden_at:
             continue
         info.hidden[name] = len(lane.hidden_at)
-        bins: dict[int, int] = {}
-        for x in lane.hidden_at:
-            b = int(min(max(x, 0.0), ax_w - 1) // bin_px)
-            bins[b] = bins.get(b, 0) + 1
-        yc = lane_top[name] + lane.rows + COUNT_ROW / 2
-        for b, n in sorted(bins.items()):
-            info.counts.append(ax.text(x_lo + (b + 0.5) * bin_px / px_per_day, yc, f"+{n}",
-                                       ha="center", va="center", fontsize=small, color=style.MUTED,
-                                       zorder=7, clip_on=True))
+        # Clusters of hidden marks, each at least a count's width from the next.
+        clusters: list[list[float]] = []
+        for x in sorted(min(max(x, 0.0), ax_w) for x in lane.hidden_at):
+            if clusters and x - sum(clusters[-1]) / len(clusters[-1]) < bin_px:
+                clusters[-1].append(x)
+            else:
+                clusters.append([x])
+        placed: list[tuple[float, int]] = []
+        for cluster in clusters:
+            cx = min(max(sum(cluster) / len(cluster), bin_px / 2), ax_w - bin_px / 2)
+            if placed and cx - placed[-1][0] < bin_px:   # too close to the last count: one count
+                px0, n0 = placed.pop()
+                cx = (px0 * n0 + cx * len(cluster)) / (n0 + len(cluster))
+                placed.append((cx, n0 + len(cluster)))
+            else:
+                placed.append((cx, len(cluster)))
+        yc = lane_top[name] + lane.rows + (OVERFLOW_Y + BAR * OVERFLOW_BAR / 2 + COUNT_ROW) / 2
+        for cx, n in placed:
+            info.counts.append(ax.text(x_lo + cx / px_per_day, yc, f"+{n}", ha="center", va="center",
+                                       fontsize=small, color=style.MUTED, zorder=7, clip_on=True))
 
     # Lanes: names on the left, a rule between them.
     ticks, names = [], []
@@ -457,10 +474,11 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
 
 
 def _label_look(item: TimelineItem, colour_of: dict, inside: bool) -> dict:
-    """White on a flight's own bar; elsewhere the item's colour over a white halo."""
+    """White on a flight's own bar; elsewhere the item's colour (labels are packed clear of
+    other marks, so they need no halo, which costs milliseconds a label)."""
     if inside and item.kind == "flight":
         return {"color": "white"}
-    return {"color": _label_colour(item, colour_of), "path_effects": style.halo(2.0)}
+    return {"color": _label_colour(item, colour_of)}
 
 
 def _label_colour(item: TimelineItem, colour_of: dict) -> str:

@@ -2,7 +2,7 @@
 
 Small selections are read on the GUI thread (milliseconds); big ones on a worker with
 its own read-only connection (SQLite connections belong to one thread). Rapid selection
-changes are coalesced, what was read is kept per kind (flights, activity) until the case
+changes are coalesced, what was read is kept per kind (flights, activity, timeline) until the case
 changes, and a result that arrives after the selection moved on is dropped.
 """
 
@@ -86,10 +86,13 @@ class ChartLoader(QObject):
         return self._timer.isActive() or self._task is not None
 
     def _kind(self) -> str:
-        return "activity" if self.mode == "activity" else "flights"
+        return self.mode if self.mode in ("activity", "timeline") else "flights"
 
     def _cached(self) -> ChartData | None:
-        hit = self._cache.get(self._kind())
+        kind = self._kind()
+        hit = self._cache.get(kind)
+        if hit is not None and kind == "timeline":  # selected flights do not change it
+            return hit[1] if hit[0].timeline_filter() == self.request.timeline_filter() else None
         return hit[1] if hit is not None and hit[0] == self.request else None
 
     def _load(self) -> None:
@@ -103,9 +106,10 @@ class ChartLoader(QObject):
         request, mode, kind, generation = self.request, self.mode, self._kind(), self._generation
         try:
             # The flights are read once: their points tell where to load, then they are loaded.
-            rows = None if kind == "activity" else request.flight_rows(self.case)
+            rows = None if kind != "flights" else request.flight_rows(self.case)
             points = 0 if rows is None else estimated_points(rows)
-            if points <= self.SYNC_POINTS:
+            # A timeline reads every event, flight and source: always on a worker.
+            if points <= self.SYNC_POINTS and kind != "timeline":
                 self._loaded(self._epoch, generation, request, kind,
                              request.load(mode, self.case, rows=rows))
                 return
@@ -120,15 +124,17 @@ class ChartLoader(QObject):
 
         def progressed(done: int, total: int) -> None:
             if generation == self._generation:
-                self.status.emit(f"Loading {done:,} of {total:,} positions…" if total else "Loading…")
+                unit = "steps" if kind == "timeline" else "positions"
+                self.status.emit(f"Loading {done:,} of {total:,} {unit}…" if total else "Loading…")
 
         def finished() -> None:
             if self._task is task:
                 self._task = None
 
-        self.status.emit(f"Loading {points:,} positions…")
+        what = "the timeline" if kind == "timeline" else f"{points:,} positions"
+        self.status.emit(f"Loading {what}…")
         task = self._task = self.runner.run(
-            f"Loading the {mode} ({points:,} positions)",
+            f"Loading the {mode} ({what})" if kind != "timeline" else "Loading the timeline",
             lambda own, progress, cancelled: request.load(mode, own, progress=progress,
                                                           cancelled=cancelled, rows=rows),
             case_path=self.case.path, examiner=self.case.examiner, context=self,

@@ -36,7 +36,31 @@ class MapToolbar(NavigationToolbar2QT):
         self._pane.fit()
 
 
-class MapController(QObject):
+class FollowsHover:
+    """Hover for a chart controller: where the mouse is, searched at most once per
+    ``_hover_timer`` interval. The controller gives ``info()`` (None: not its chart),
+    ``_find(info, x, y)`` (what is there, or None) and ``_show_hover(found)``, and sets
+    ``_hover_xy`` and ``_hover_timer`` (connected to ``_hover``)."""
+
+    def _on_motion(self, event) -> None:
+        info = self.info()
+        if info is None or event.inaxes is not info.ax or event.button is not None:
+            self._hover_xy = None
+            if info is not None and event.inaxes is not info.ax:
+                self._show_hover(None)
+            return
+        self._hover_xy = (event.xdata, event.ydata)
+        if not self._hover_timer.isActive():
+            self._hover_timer.start()
+
+    def _hover(self) -> None:
+        info = self.info()
+        if info is None or self._hover_xy is None:
+            return
+        self._show_hover(self._find(info, *self._hover_xy))
+
+
+class MapController(QObject, FollowsHover):
     """Draws the pane's map and follows what the user does with it.
 
     ``pane`` is the ChartPane hosting the canvas: the controller draws on its figure,
@@ -307,23 +331,8 @@ class MapController(QObject):
             self._refresh_on_release = False
             self._view_timer.start()
 
-    def _on_motion(self, event) -> None:
-        info = self.info()
-        if info is None or event.inaxes is not info.ax or event.button is not None:
-            self._hover_xy = None
-            if info is not None and event.inaxes is not info.ax:
-                self._show_hover(None)
-            return
-        self._hover_xy = (event.xdata, event.ydata)
-        if not self._hover_timer.isActive():  # at most one search per 30 ms
-            self._hover_timer.start()
-
-    def _hover(self) -> None:
-        info = self.info()
-        if info is None or self._hover_xy is None:
-            return
-        hit = nearest_point(info, *self._hover_xy, max_distance_px=self.HOVER_PX)
-        self._show_hover(hit)
+    def _find(self, info, x: float, y: float):
+        return nearest_point(info, x, y, max_distance_px=self.HOVER_PX)
 
     def _show_hover(self, hit) -> None:
         if hit is None:

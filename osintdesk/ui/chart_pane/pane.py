@@ -23,8 +23,9 @@ from ...charts.selection import MODES, ChartData, ChartRequest, draw_chart, expo
 from ..tasks import Task, TaskRunner
 from .loading import ChartLoader, single_shot
 from .map_view import MapController, MapToolbar
+from .timeline_view import TimelineController
 
-MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity"}
+MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity", "timeline": "Timeline"}
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
@@ -33,11 +34,13 @@ class ChartPane(QWidget):
 
     ``set_case`` takes the window's read-only Case (GUI thread). ``show_flights`` and
     ``show_aircraft`` change what is shown; ``flight_clicked`` says which flight's track
-    the user clicked on the map. ``redrawn`` (the mode) follows every completed drawing;
+    the user clicked on the map, ``record_clicked`` (kind, id) which row a click on the
+    timeline selects; ``highlight_records`` outlines the timeline marks of selected rows. ``redrawn`` (the mode) follows every completed drawing;
     ``exported`` (the path) or ``export_failed`` (a message) every ``export_to``.
     """
 
     flight_clicked = Signal(str)
+    record_clicked = Signal(str, str)
     redrawn = Signal(str)
     exported = Signal(object)
     export_failed = Signal(str)
@@ -89,6 +92,8 @@ class ChartPane(QWidget):
         self.loader.status.connect(self.show_status)
         self.map = MapController(self)
         self.map.flight_clicked.connect(self.flight_clicked)
+        self.timeline = TimelineController(self)
+        self.timeline.record_clicked.connect(self.record_clicked)
         self._resize_timer = single_shot(self, self.RESIZE_MS, self._redraw_same_view)
         self.canvas.mpl_connect("resize_event", self._on_resize)  # the first draw, once shown
 
@@ -100,8 +105,19 @@ class ChartPane(QWidget):
         self.loader.schedule(self.mode)
 
     def show_flights(self, flight_ids) -> None:
-        """Chart these flights (uuids); an empty list clears the map and profile."""
-        self.loader.schedule(self.mode, ChartRequest(flight_ids=tuple(str(i) for i in flight_ids)))
+        """Chart these flights (uuids); an empty list clears the map and profile. The
+        timeline keeps what it shows (and its zoom) and outlines them."""
+        request = ChartRequest(flight_ids=tuple(str(i) for i in flight_ids))
+        if self.mode == "timeline" and request.timeline_filter() == self.loader.request.timeline_filter():
+            self.loader.request = request  # what the map and profile show when chosen
+            self.highlight_records(("flight", str(i)) for i in flight_ids)
+            return
+        self.loader.schedule(self.mode, request)
+
+    def highlight_records(self, records) -> int:
+        """Outline the timeline marks of these records ((kind, id): flight, event, source,
+        aircraft); returns how many marks (0 when the timeline is not shown)."""
+        return self.timeline.highlight(records)
 
     def show_aircraft(self, aircraft_uuid: str | None) -> None:
         """Chart every flight of one aircraft (None: nothing selected)."""
@@ -220,6 +236,9 @@ class ChartPane(QWidget):
             _utc_coordinates(info.ax_gs, "kt")
             if not problem:
                 self.message = profile_note(data.flights) or self.message
+        elif mode == "timeline":
+            info = draw_chart(self.figure, mode, data, problem)
+            self.timeline.drawn(info)
         else:
             info = draw_chart(self.figure, mode, data, problem)
             _utc_coordinates(info.ax, None)
