@@ -37,7 +37,8 @@ HATCH_MIN_PX = 6.0       # narrower gaps are a plain white notch
 MIN_MARK_PX = 3.0        # a flight of minutes still shows on a year's axis
 POINT_PX = 4.0           # half the width of a point mark
 LABEL_GAP_PX = 4.0
-MAX_SUBROWS = 8
+MAX_SUBROWS = 4
+LABEL_CELL_PX2 = 260 * 48   # at most one label per this much of the axes (at 100 dpi)
 MIN_ROW_PX = 19.0        # at 100 dpi: a mark and its label
 COUNT_ROW = 1.2          # the overflow strip under a lane (marks, then "+N"), in rows
 OVERFLOW_Y = 0.32        # where its marks sit in it
@@ -200,31 +201,47 @@ class _Lane:
         if vx0 - LABEL_GAP_PX - label_px >= 0:
             yield vx0 - 2 * LABEL_GAP_PX - label_px, x1, vx0 - LABEL_GAP_PX, "right", False
 
-    def pack(self, cap: int) -> int:
-        """Place every item in one of at most ``cap`` sub-rows; returns the sub-rows used."""
+    def pack(self, cap: int, spacing: float = 0.0) -> int:
+        """Place every item in one of at most ``cap`` sub-rows, labels at least ``spacing``
+        px apart in a sub-row; returns the sub-rows used."""
         ends: list[float] = []
+        last_label: list[float] = []
         self.placed, self.hidden_at = [], []
         for item, x0, x1, label_px in self.entries:
             spots = list(self._label_spots(x0, x1, label_px, inside=item.kind != "source"))
-            done = False
-            for row in range(min(cap, len(ends) + 1)):
-                end = ends[row] if row < len(ends) else -math.inf
-                spot = next((s for s in spots if s[0] >= end), None)
+            row = None
+            for r in range(min(cap, len(ends) + 1)):
+                end = ends[r] if r < len(ends) else -math.inf
+                last = last_label[r] if r < len(last_label) else -math.inf
+                spot = next((s for s in spots if s[0] >= end and s[2] - last >= spacing), None)
                 if spot is not None:
-                    if row == len(ends):
-                        ends.append(-math.inf)
-                    ends[row] = spot[1]
-                    self.placed.append((item, row, spot[2:]))
-                    done = True
+                    row = r
                     break
-            if done:
+            if row is None:
+                # No room for its label: the mark alone in a sub-row where it fits, else in the
+                # lane's overflow strip (never over a label); counted in the lane's "+N".
+                row = next((r for r in range(len(ends)) if ends[r] <= x0), None)
+                if row is None and len(ends) < cap:
+                    row = len(ends)
+                spot = None
+            if row is not None and row == len(ends):
+                ends.append(-math.inf)
+                last_label.append(-math.inf)
+            if spot is not None:
+                ends[row] = spot[1]
+                last_label[row] = spot[2]
+                self.placed.append((item, row, spot[2:]))
                 continue
-            # No room for its label in any sub-row: the mark goes to the lane's overflow strip,
-            # over the others there (never over a label), and is counted in its "+N".
-            self.placed.append((item, -1, None))
+            if row is not None:
+                ends[row] = x1 + 1
+            self.placed.append((item, -1 if row is None else row, None))
             self.hidden_at.append((max(x0, 0.0) + min(x1, self.width)) / 2)
         self.rows = max(1, len(ends))
         return self.rows
+
+    @property
+    def labelled(self) -> int:
+        return sum(1 for _, _, spot in self.placed if spot is not None)
 
 
 def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[str] | None = None, *,
@@ -318,6 +335,13 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
     for name, lane in packs.items():
         if caps[name] != lane.rows or name not in wanted:
             lane.pack(caps[name])
+    # More labels than a reader can take in (and than draw quickly): space them out evenly
+    # in time, one per LABEL_CELL_PX2 of the axes; the rest are counted in the "+N".
+    most = max(1, int(ax_w * ax_h / (LABEL_CELL_PX2 * k * k)))
+    if sum(lane.labelled for lane in packs.values()) > most:
+        rows = sum(caps.values())
+        for name, lane in packs.items():
+            lane.pack(caps[name], spacing=ax_w * rows / most)
 
     # Lanes top to bottom, in rows (y grows downwards).
     y = 0.0
@@ -430,7 +454,7 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
                 markeredgecolor=SOURCE, markeredgewidth=1.3, zorder=8)
 
     # "+N" under a lane: how many of its labels had no room, by stretch of the axis.
-    bin_px = style.text_size_px("+99999", style.FONT_SMALL, fig.dpi)[0] + 8
+    bin_px = max(90.0 * k, style.text_size_px("+99999", style.FONT_SMALL, fig.dpi)[0] + 8)
     for name in lanes:
         lane = packs[name]
         if not lane.hidden_at:

@@ -22,7 +22,7 @@ from ..case_data import aircraft_label, route_text
 KINDS = ("event", "flight", "ground-stay", "gap", "source")
 EVENTS_LANE = "Events"
 SOURCES_LANE = "Sources"
-LABEL_CHARS = 48
+LABEL_CHARS = 36
 
 
 @dataclass(frozen=True)
