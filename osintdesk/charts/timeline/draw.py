@@ -38,7 +38,8 @@ MIN_MARK_PX = 3.0        # a flight of minutes still shows on a year's axis
 POINT_PX = 4.0           # half the width of a point mark
 LABEL_GAP_PX = 4.0
 MAX_SUBROWS = 4
-LABEL_CELL_PX2 = 260 * 48   # at most one label per this much of the axes (at 100 dpi)
+LABEL_CELL_PX2 = 260 * 48   # at most one label per this much of the axes (at 100 dpi),
+MIN_LABELS = 40             # but always this many where they fit
 MIN_ROW_PX = 19.0        # at 100 dpi: a mark and its label
 COUNT_ROW = 1.2          # the overflow strip under a lane (marks, then "+N"), in rows
 OVERFLOW_Y = 0.32        # where its marks sit in it
@@ -190,12 +191,13 @@ class _Lane:
         self.rows = 1
         self.hidden_at: list[float] = []                                    # px of unlabelled items
 
-    def _label_spots(self, x0: float, x1: float, label_px: float, inside: bool = True):
+    def _label_spots(self, x0: float, x1: float, label_px: float, kind: str):
         """(occupied from, occupied to, label x px, ha): inside a long bar, right of the
         mark, left of it; only spots inside the axes."""
         vx0, vx1 = max(x0, 0.0), min(x1, self.width)
-        if inside and vx1 - vx0 >= label_px + 2 * LABEL_GAP_PX:
-            yield x0, x1, vx0 + LABEL_GAP_PX, "left", True
+        lead = 2 * POINT_PX if kind == "source" else 0.0   # past a source's first mark
+        if vx1 - vx0 >= lead + label_px + 2 * LABEL_GAP_PX + lead:
+            yield x0, x1, vx0 + lead + LABEL_GAP_PX, "left", True
         if vx1 + LABEL_GAP_PX + label_px <= self.width:
             yield x0, vx1 + 2 * LABEL_GAP_PX + label_px, vx1 + LABEL_GAP_PX, "left", False
         if vx0 - LABEL_GAP_PX - label_px >= 0:
@@ -208,7 +210,7 @@ class _Lane:
         last_label: list[float] = []
         self.placed, self.hidden_at = [], []
         for item, x0, x1, label_px in self.entries:
-            spots = list(self._label_spots(x0, x1, label_px, inside=item.kind != "source"))
+            spots = list(self._label_spots(x0, x1, label_px, item.kind))
             row = None
             for r in range(min(cap, len(ends) + 1)):
                 end = ends[r] if r < len(ends) else -math.inf
@@ -235,7 +237,7 @@ class _Lane:
             if row is not None:
                 ends[row] = x1 + 1
             self.placed.append((item, -1 if row is None else row, None))
-            self.hidden_at.append((max(x0, 0.0) + min(x1, self.width)) / 2)
+            self.hidden_at.append(min(max(x0 + POINT_PX, 0.0), self.width))
         self.rows = max(1, len(ends))
         return self.rows
 
@@ -337,7 +339,7 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
             lane.pack(caps[name])
     # More labels than a reader can take in (and than draw quickly): space them out evenly
     # in time, one per LABEL_CELL_PX2 of the axes; the rest are counted in the "+N".
-    most = max(1, int(ax_w * ax_h / (LABEL_CELL_PX2 * k * k)))
+    most = max(MIN_LABELS, int(ax_w * ax_h / (LABEL_CELL_PX2 * k * k)))
     if sum(lane.labelled for lane in packs.values()) > most:
         rows = sum(caps.values())
         for name, lane in packs.items():
@@ -414,7 +416,8 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
                     **_label_look(item, colour_of, inside=spot[2])))
         for item in lane.attached:
             yc, bar = row_of_flight.get(item.select_id, (lane_top[name] + 0.5, BAR))
-            x0, x1 = d(item.start_t), max(d(item.end_t), d(item.start_t) + min_days)
+            # At its true width (no minimum): a gap must not hide the flight around it.
+            x0, x1 = d(item.start_t), d(item.end_t)
             gap_verts.append(_box(x0, x1, yc, bar))
             info.marks.append(Mark(item, x0, x1, yc, False))
 
@@ -498,10 +501,12 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
 
 
 def _label_look(item: TimelineItem, colour_of: dict, inside: bool) -> dict:
-    """White on a flight's own bar; elsewhere the item's colour (labels are packed clear of
-    other marks, so they need no halo, which costs milliseconds a label)."""
+    """White on a flight's own bar; over a source's line, a white halo; elsewhere the item's
+    colour alone (labels are packed clear of other marks: a halo costs milliseconds a label)."""
     if inside and item.kind == "flight":
         return {"color": "white"}
+    if inside and item.kind == "source":
+        return {"color": SOURCE, "path_effects": style.halo(3.0)}
     return {"color": _label_colour(item, colour_of)}
 
 
