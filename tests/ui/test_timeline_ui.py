@@ -5,11 +5,13 @@ selected in the tables outline their marks."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timezone
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from osintdesk.app import build_window
+from osintdesk.charts import style
 from osintdesk.charts.timeline import TimelineInfo
 from osintdesk.store import Case
 from tests.support.pane_samples import shown_pane
@@ -152,3 +154,24 @@ def test_a_click_on_a_mark_selects_its_row_and_a_selected_row_outlines_its_mark(
     with qtbot.waitSignal(events.detail_shown, timeout=20000):
         assert events.select(ids["summit"])
     assert [m.item.record_id for m in pane.info.highlighted] == [ids["summit"]]
+
+
+def test_a_zoom_draws_the_window_again_and_home_the_whole(qtbot, pane, ids):
+    info = show_timeline(qtbot, pane)
+    whole = info.time_range
+    hidden_before = sum(info.hidden.values())
+    # Zoom on 19-22 September as the toolbar does (the limits change; the view settles).
+    start = datetime(2023, 9, 19, tzinfo=timezone.utc).timestamp()
+    end = datetime(2023, 9, 22, tzinfo=timezone.utc).timestamp()
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        info.ax.set_xlim(*style.mpl_days([start, end]))
+    zoomed = pane.info
+    assert zoomed is not info and zoomed.time_range == pytest.approx((start, end), abs=1)
+    # Drawn for the window: the axis, and labels packed for it (nothing hidden there now).
+    assert sum(zoomed.hidden.values()) <= hidden_before
+    assert {m.item.record_id for m in zoomed.marks if m.labelled} >= {ids["flights"][0], ids["flights"][2]}
+    assert pane.timeline.current_view() == pytest.approx((start, end), abs=1)
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.toolbar.home()
+    assert pane.info.time_range == pytest.approx(whole)
+    assert pane.timeline.current_view() is None

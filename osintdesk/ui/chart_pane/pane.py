@@ -9,6 +9,7 @@ again on a worker. The GUI thread only makes and updates the artists.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -160,6 +161,8 @@ class ChartPane(QWidget):
         """
         data, problem, mode = self._shown
         projection, view = self.map.current_view() if mode == "map" else (None, None)
+        if mode == "timeline":
+            data = self.timeline.shown_window(data)
         width_px, height_px, dpi = self.figure.bbox.width, self.figure.bbox.height, self.figure.dpi
 
         def work(_progress, _cancelled):
@@ -201,7 +204,8 @@ class ChartPane(QWidget):
         self._draw(ChartData(), message, mode)
 
     def redraw(self, *, view=None) -> None:
-        """Draw the chart shown again (keeping the map's ``view``, map metres, if given)."""
+        """Draw the chart shown again (keeping the map's ``view``, map metres, or the
+        timeline's, UTC epoch seconds (first, last), if given)."""
         self._draw(*self._shown, view=view, note=self.message)
 
     def redraw_later(self) -> None:
@@ -237,8 +241,11 @@ class ChartPane(QWidget):
             if not problem:
                 self.message = profile_note(data.flights) or self.message
         elif mode == "timeline":
-            info = draw_chart(self.figure, mode, data, problem)
-            self.timeline.drawn(info)
+            # A zoomed or panned timeline is drawn again for its window (labels packed for
+            # it); Home draws the data as read.
+            shown = data if view is None else replace(data, t_from=view[0], t_to=view[1])
+            info = draw_chart(self.figure, mode, shown, problem)
+            self.timeline.drawn(info, view)
         else:
             info = draw_chart(self.figure, mode, data, problem)
             _utc_coordinates(info.ax, None)
@@ -260,6 +267,9 @@ class ChartPane(QWidget):
 
     def _redraw_same_view(self) -> None:
         """After a resize: labels and legend are placed for the size, so draw again."""
+        if self.drawn_mode == "timeline":
+            self.redraw(view=self.timeline.current_view())
+            return
         info = self.map.info()
         self.redraw(view=info.view if info is not None and self.map.user_view else None)
 
