@@ -334,16 +334,15 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
                     grown = True
             if not grown:
                 break
-    for name, lane in packs.items():
-        if caps[name] != lane.rows or name not in wanted:
-            lane.pack(caps[name])
     # More labels than a reader can take in (and than draw quickly): space them out evenly
     # in time, one per LABEL_CELL_PX2 of the axes; the rest are counted in the "+N".
     most = max(MIN_LABELS, int(ax_w * ax_h / (LABEL_CELL_PX2 * k * k)))
+    spacing = 0.0
     if sum(lane.labelled for lane in packs.values()) > most:
-        rows = sum(caps.values())
-        for name, lane in packs.items():
-            lane.pack(caps[name], spacing=ax_w * rows / most)
+        spacing = ax_w * sum(caps.values()) / most
+    for name, lane in packs.items():
+        if spacing or caps[name] != lane.rows:
+            lane.pack(caps[name], spacing=spacing)
 
     # Lanes top to bottom, in rows (y grows downwards).
     y = 0.0
@@ -464,21 +463,21 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
             continue
         info.hidden[name] = len(lane.hidden_at)
         # Clusters of hidden marks, each at least a count's width from the next.
-        clusters: list[list[float]] = []
+        clusters: list[list[float]] = []            # [sum of x, count]
         for x in sorted(min(max(x, 0.0), ax_w) for x in lane.hidden_at):
-            if clusters and x - sum(clusters[-1]) / len(clusters[-1]) < bin_px:
-                clusters[-1].append(x)
+            if clusters and x - clusters[-1][0] / clusters[-1][1] < bin_px:
+                clusters[-1][0] += x
+                clusters[-1][1] += 1
             else:
-                clusters.append([x])
+                clusters.append([x, 1])
         placed: list[tuple[float, int]] = []
-        for cluster in clusters:
-            cx = min(max(sum(cluster) / len(cluster), bin_px / 2), ax_w - bin_px / 2)
+        for total_x, n in clusters:
+            cx = min(max(total_x / n, bin_px / 2), ax_w - bin_px / 2)
             if placed and cx - placed[-1][0] < bin_px:   # too close to the last count: one count
                 px0, n0 = placed.pop()
-                cx = (px0 * n0 + cx * len(cluster)) / (n0 + len(cluster))
-                placed.append((cx, n0 + len(cluster)))
+                placed.append(((px0 * n0 + cx * n) / (n0 + n), n0 + n))
             else:
-                placed.append((cx, len(cluster)))
+                placed.append((cx, n))
         yc = lane_top[name] + lane.rows + (OVERFLOW_Y + BAR * OVERFLOW_BAR / 2 + COUNT_ROW) / 2
         for cx, n in placed:
             info.counts.append(ax.text(x_lo + cx / px_per_day, yc, f"+{n}", ha="center", va="center",
