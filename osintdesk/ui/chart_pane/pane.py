@@ -31,7 +31,8 @@ EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
 class ChartPane(QWidget):
-    """Map, profile and activity of the selected flights (or of one aircraft).
+    """Map, profile and activity of the selected flights (or of one aircraft), and the
+    timeline of the case (or of the selected aircraft).
 
     ``set_case`` takes the window's read-only Case (GUI thread). ``show_flights`` and
     ``show_aircraft`` change what is shown; ``flight_clicked`` says which flight's track
