@@ -253,3 +253,20 @@ def test_describe_a_source_in_a_zone():
                         published_t=t("2023-09-14T07:30:00Z"), captured_t=(t("2023-12-03T09:00:00Z"),))
     assert item.describe("Europe/Berlin") == ("source · Article  ·  published 2023-09-14 09:30 +02:00 "
                                               "Europe/Berlin  ·  captured 2023-12-03 10:00 +01:00 Europe/Berlin")
+
+
+def test_a_flight_label_inside_its_bar_stays_clear_of_its_gap(case, ids):
+    fig, info, _ = drawn(case, t_from=parse_user_time("2023-09-19T05:00Z"),
+                         t_to=parse_user_time("2023-09-19T15:00Z"))
+    gap = next(m for m in info.marks if m.item.kind == "gap")
+    (label,) = [t for t in info.labels if t.get_text() == "UUWW → ZKPY RSD061"]
+    assert label.get_color() == "white"            # inside the bar...
+    assert label.get_position()[0] >= gap.x1       # ...after the gap, not over its hatching
+
+
+def test_empty_event_and_source_lanes_show_only_when_asked_for(case):
+    assert read_timeline(case, TimelineFilter(kinds=("flight",))).lanes == ["N7423C (B738)",
+                                                                            "RA-86496 (IL62)"]
+    later = TimelineFilter(t_from=parse_user_time("2030-01-01"), kinds=("event", "source"))
+    assert read_timeline(case, later).lanes == ["Events", "Sources"]
+    assert read_timeline(case, TimelineFilter(t_from=parse_user_time("2030-01-01"))).lanes == []

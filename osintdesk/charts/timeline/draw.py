@@ -41,6 +41,7 @@ MAX_SUBROWS = 4
 LABEL_CELL_PX2 = 260 * 48   # at most one label per this much of the axes (at 100 dpi),
 MIN_LABELS = 40             # but always this many where they fit
 MIN_ROW_PX = 19.0        # at 100 dpi: a mark and its label
+MAX_ROW_PX = 44.0
 COUNT_ROW = 1.2          # the overflow strip under a lane (marks, then "+N"), in rows
 OVERFLOW_Y = 0.32        # where its marks sit in it
 OVERFLOW_BAR = 0.55      # their height, as a share of a bar
@@ -187,17 +188,23 @@ class _Lane:
         self.width = width_px
         self.entries: list[tuple[TimelineItem, float, float, float]] = []  # item, x0, x1, label px
         self.attached: list[TimelineItem] = []                              # gaps over their flight
+        self.holes: dict[str, list[tuple[float, float]]] = {}               # flight id -> gaps, px
         self.placed: list[tuple[TimelineItem, int, tuple | None]] = []      # item, sub-row, label
         self.rows = 1
         self.hidden_at: list[float] = []                                    # px of unlabelled items
 
-    def _label_spots(self, x0: float, x1: float, label_px: float, kind: str):
-        """(occupied from, occupied to, label x px, ha): inside a long bar, right of the
-        mark, left of it; only spots inside the axes."""
+    def _label_spots(self, x0: float, x1: float, label_px: float, kind: str, holes=()):
+        """(occupied from, occupied to, label x px, ha, inside): inside a long bar (in a
+        stretch without ``holes``: a flight's gaps), right of the mark, left of it; only
+        spots inside the axes."""
         vx0, vx1 = max(x0, 0.0), min(x1, self.width)
         lead = 2 * POINT_PX if kind == "source" else 0.0   # past a source's first mark
-        if vx1 - vx0 >= lead + label_px + 2 * LABEL_GAP_PX + lead:
-            yield x0, x1, vx0 + lead + LABEL_GAP_PX, "left", True
+        cuts = sorted((max(a, vx0), min(b, vx1)) for a, b in holes if b > vx0 and a < vx1)
+        edges = [vx0] + [v for cut in cuts for v in cut] + [vx1]
+        for a, b in zip(edges[::2], edges[1::2]):   # the stretches between gaps
+            if b - a >= lead + label_px + 2 * LABEL_GAP_PX + lead:
+                yield x0, x1, a + lead + LABEL_GAP_PX, "left", True
+                break
         if vx1 + LABEL_GAP_PX + label_px <= self.width:
             yield x0, vx1 + 2 * LABEL_GAP_PX + label_px, vx1 + LABEL_GAP_PX, "left", False
         if vx0 - LABEL_GAP_PX - label_px >= 0:
@@ -210,7 +217,8 @@ class _Lane:
         last_label: list[float] = []
         self.placed, self.hidden_at = [], []
         for item, x0, x1, label_px in self.entries:
-            spots = list(self._label_spots(x0, x1, label_px, item.kind))
+            spots = list(self._label_spots(x0, x1, label_px, item.kind,
+                                           self.holes.get(item.record_id, ())))
             row = None
             for r in range(min(cap, len(ends) + 1)):
                 end = ends[r] if r < len(ends) else -math.inf
@@ -306,6 +314,7 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
         lane = packs[item.lane]
         if item.kind == "gap" and item.select_id in flights_shown:
             lane.attached.append(item)
+            lane.holes.setdefault(item.select_id, []).append((px(item.start_t), px(item.end_t)))
             continue
         x0, x1 = px(item.start_t), px(item.end_t)
         if item.kind == "event" and item.certain_t is not None and item.certain_t[0] == item.start_t \
@@ -353,7 +362,8 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem], lanes: Sequence[st
         height = lane.rows + (COUNT_ROW if lane.hidden_at else 0.0)
         info.lanes.append((name, y, y + height))
         y += height
-    total = max(y, 1.0)
+    # Rows no taller than MAX_ROW_PX: a few lanes stay at the top rather than swell.
+    total = max(y, 1.0, ax_h / (MAX_ROW_PX * k))
     ax.set_ylim(total, 0)
     row_px = ax_h / total
     small = style.FONT_SMALL if row_px >= 15 * k else max(5.0, style.FONT_SMALL * row_px / (15 * k))

@@ -315,8 +315,10 @@ def read_timeline(case, filt: TimelineFilter = TimelineFilter(), *, progress=Non
     aircraft_lanes = sorted({i.lane for i in items if i.lane not in (EVENTS_LANE, SOURCES_LANE)})
     if planes:  # the chosen aircraft keep their lane, even when empty
         aircraft_lanes = sorted(set(aircraft_lanes) | {lane_of[u] for u in planes})
-    lanes = ([EVENTS_LANE] if "event" in kinds else []) + aircraft_lanes + (
-        [SOURCES_LANE] if "source" in kinds else [])
+    # The events and sources lanes show when asked for by --kind, or when they hold something.
+    shown = {i.kind for i in items}
+    lanes = ([EVENTS_LANE] if "event" in shown or "event" in (filt.kinds or ()) else []) + \
+        aircraft_lanes + ([SOURCES_LANE] if "source" in shown or "source" in (filt.kinds or ()) else [])
     order = {lane: i for i, lane in enumerate(lanes)}
     kind_order = {k: i for i, k in enumerate(KINDS)}
     items.sort(key=lambda i: (order[i.lane], i.start_t, kind_order[i.kind], i.end_t, i.label,
