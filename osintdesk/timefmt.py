@@ -170,6 +170,33 @@ def display_clock(moment: Moment | None) -> str:
     return when.strftime("%H:%M UTC") if isinstance(when, datetime) else when
 
 
+def display_in_zone(moment: Moment | None, zone: str = "UTC", *, seconds: bool = False) -> str:
+    """``2023-09-13 10:00 UTC``, or in another zone ``2023-09-13 12:00 +02:00 Europe/Berlin``
+    (the offset of that moment, so a DST change reads right): a chart drawn in a chosen
+    zone labels its marks in it. ``zone``: ``UTC``, an offset or an IANA name."""
+    when = _display_moment(moment)
+    if not isinstance(when, datetime):
+        return when
+    if zone in ("UTC", "Z"):
+        return display_time(when, seconds=seconds)
+    local = when.astimezone(zone_info(zone))
+    text = local.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    offset = _offset_text(local.utcoffset())
+    return f"{text} {offset}" if zone == offset else f"{text} {offset} {zone}"
+
+
+def user_zone(text: str, what: str = "--tz") -> str:
+    """The zone a user typed (``UTC``, an offset such as ``+09:00`` or an IANA name such as
+    ``Europe/Berlin``), checked; one OsintdeskError naming ``what`` otherwise."""
+    value = (text or "").strip()
+    try:
+        zone_info(value)
+    except ValueError:
+        raise OsintdeskError(f"{what} '{text}' is not a time zone (give UTC, an offset such as "
+                             "+09:00 or an IANA name such as Europe/Berlin)") from None
+    return "UTC" if value == "Z" else value
+
+
 # The date under a chart's time axis (matplotlib's ConciseDateFormatter ``offset_formats``,
 # coarsest to finest zoom) in the display date form; the ticks keep matplotlib's compact
 # ``06:00``, ``Jul``, ``10``.

@@ -32,3 +32,11 @@ def sample_case(sample_case_file):
     from osintdesk.store import Case
     with Case.open(sample_case_file, examiner="Test Examiner", readonly=True) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def timeline_case_ids(tmp_path_factory):
+    """The timeline's story case of ``tests.support.timeline_samples``, written once per run,
+    and its records' ids (``path``: the file). Tests copy it before changing it."""
+    from tests.support.timeline_samples import write_timeline_case
+    return write_timeline_case(tmp_path_factory.mktemp("timeline") / "timeline.osintcase")

@@ -22,8 +22,9 @@ from .export import chart_format, new_figure, save_figure
 from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
+from .timeline import Timeline, TimelineFilter, draw_timeline, read_timeline
 
-MODES = ("map", "profile", "activity", "links")
+MODES = ("map", "profile", "activity", "timeline", "links")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,24 @@ class ChartRequest:
     t_to: float | None = None
     all_flights: bool = False
     links: LinkRequest = LinkRequest()   # the link chart's: around whom, how far, with what
+    # The timeline's own filters (see ``charts.timeline.TimelineFilter``) and its zone.
+    entities: tuple[str, ...] = ()
+    kinds: tuple[str, ...] | None = None
+    tag: str | None = None
+    zone: str = "UTC"
+
+    def timeline_filter(self) -> TimelineFilter:
+        """The timeline of this request: its window, aircraft and entities, kinds and tag
+        (flight ids do not narrow it: the window highlights selected flights instead)."""
+        aircraft = (() if self.aircraft is None else (self.aircraft,) if isinstance(self.aircraft, str)
+                    else tuple(self.aircraft))
+        return TimelineFilter(t_from=self.t_from, t_to=self.t_to, aircraft=aircraft,
+                              entities=tuple(self.entities), kinds=self.kinds, tag=self.tag)
+
+    def load_timeline(self, case, progress=None, cancelled=None) -> "ChartData":
+        """Every event, flight, ground stay, gap and source the timeline filter selects."""
+        timeline = read_timeline(case, self.timeline_filter(), progress=progress, cancelled=cancelled)
+        return ChartData(timeline=timeline, t_from=self.t_from, t_to=self.t_to, zone=self.zone)
 
     def flight_rows(self, case) -> list[dict]:
         """The flights the map and profile show, without their points (instant): pass them
@@ -80,13 +99,15 @@ class ChartRequest:
         if mode == "links":
             return ChartData(links=load_link_chart(case, self.links, progress=progress,
                                                    cancelled=cancelled))
+        if mode == "timeline":
+            return self.load_timeline(case, progress=progress, cancelled=cancelled)
         return self.load_flights(case, progress=progress, cancelled=cancelled, rows=rows)
 
 
 @dataclass
 class ChartData:
-    """What was read for a request: flights and places (map, profile) or activity rows,
-    and the UTC window asked for (the activity chart's time axis)."""
+    """What was read for a request: flights and places (map, profile), activity rows or
+    the timeline (and its zone), and the UTC window asked for (the time axis)."""
 
     flights: list = field(default_factory=list)
     places: list = field(default_factory=list)
@@ -94,6 +115,8 @@ class ChartData:
     links: LinkChart = field(default_factory=LinkChart)
     t_from: float | None = None
     t_to: float | None = None
+    timeline: Timeline | None = None
+    zone: str = "UTC"
 
     @property
     def points(self) -> int:
@@ -116,12 +139,13 @@ def profile_note(flights: Sequence) -> str:
 
 def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = None, *,
                projection=None, view=None, selected=()):
-    """Draw the ``mode`` chart ("map", "profile", "activity" or "links") of ``data`` on ``fig``.
+    """Draw the ``mode`` chart ("map", "profile", "activity", "timeline" or "links") of
+    ``data`` on ``fig``.
 
     ``problem`` is an error to write under the chart; ``projection`` and ``view`` keep a
     map's zoom (see ``draw_map``); ``selected`` names the nodes whose neighbourhood a link
     chart highlights. Returns what the chart function returns (MapInfo, ProfileInfo,
-    ActivityInfo, LinksInfo).
+    ActivityInfo, TimelineInfo, LinksInfo).
     """
     if mode == "map":
         info = draw_map(fig, data.flights, data.places, title=case_data.selection_title(data.flights),
@@ -134,6 +158,10 @@ def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = No
     elif mode == "links":
         info = draw_links(fig, data.links.graph, data.links.positions, selected=selected,
                           **({"empty": None} if problem else {}))
+    elif mode == "timeline":
+        timeline = data.timeline or Timeline()
+        info = draw_timeline(fig, timeline.items, timeline.lanes, zone=data.zone, t_from=data.t_from,
+                             t_to=data.t_to)
     else:
         raise ValueError(f"unknown chart mode {mode!r}")
     show_problem(fig, problem)

@@ -436,11 +436,24 @@ def citation_counts(case: Case) -> dict[str, int]:
                 .fetchall())
 
 
-def all_ties(case: Case) -> list[dict]:
-    """Every source tie, by id."""
-    return _rows(case, "SELECT * FROM source_ties ORDER BY uuid")
-
-
 def capture_sources(case: Case) -> dict[str, str]:
     """The source of each capture, by capture id."""
     return dict(case.db.execute("SELECT uuid, source_uuid FROM captures").fetchall())
+
+
+# ----------------------------------------------------------------------------- timeline
+
+
+def all_ties(case: Case) -> list[dict]:
+    """Every tie of a source to a record (all its columns: ``uuid``, ``source_uuid``,
+    ``target_kind``, ``target_uuid``...), in the order they were made."""
+    return _rows(case, "SELECT * FROM source_ties ORDER BY created_utc, uuid")
+
+
+def cited_sources(case: Case) -> list[dict]:
+    """Which source each citation of a source or a capture points at, and who cites it:
+    ``owner_kind``, ``owner_uuid`` (an event, a claim, a link, an entity), ``source_uuid``."""
+    return _rows(case, "SELECT c.owner_kind, c.owner_uuid, coalesce(p.source_uuid, c.target_uuid) "
+                       "AS source_uuid FROM citations c LEFT JOIN captures p ON "
+                       "c.target_kind = 'capture' AND p.uuid = c.target_uuid "
+                       "WHERE c.target_kind IN ('source', 'capture') ORDER BY c.created_utc, c.uuid")

@@ -248,3 +248,28 @@ def files_behind(case: Case, aircraft_uuid: str, first_t: float, last_t: float) 
         "(SELECT DISTINCT import_id FROM track_points WHERE aircraft_id = "
         "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ?) ORDER BY i.id",
         [aircraft_uuid, float(first_t), float(last_t)]))
+
+
+# --------------------------------------------------------------------------- timeline
+
+def coverage_gaps(case: Case, aircraft_uuids: Sequence[str] | None = None,
+                  t_from: float | None = None, t_to: float | None = None) -> list[dict]:
+    """Every coverage gap (of these aircraft, overlapping the UTC window), in time order:
+    ``uuid``, ``flight_uuid``, ``aircraft_uuid``, ``start_t``, ``end_t`` (UTC epoch
+    seconds), ``duration_s``. The timeline draws them inside their flights, never as flown."""
+    sql, params = ("SELECT uuid, flight_uuid, aircraft_uuid, start_t, end_t, duration_s "
+                   "FROM coverage_gaps WHERE 1"), []
+    if aircraft_uuids is not None:
+        if not aircraft_uuids:
+            return []
+        sql += " AND " + _in("aircraft_uuid", aircraft_uuids)
+        params += list(aircraft_uuids)
+    window, extra = _overlapping("start_t", "end_t", t_from, t_to)
+    return list(case.db.query(sql + window + " ORDER BY start_t, uuid", params + extra))
+
+
+def aircraft_names(case: Case) -> list[dict]:
+    """Every aircraft's ``uuid``, ``label``, ``registration``, ``hex`` and ``type_code``, by
+    label (without the counts ``aircraft`` adds, which read every track point)."""
+    return list(case.db.query("SELECT uuid, label, registration, hex, type_code FROM aircraft "
+                              "ORDER BY label, uuid"))

@@ -346,3 +346,45 @@ def aircraft_for_source(case: Case, source_uuid: str) -> list[dict]:
         for flight in flight_queries.select_flights(case, aircraft_uuids=list(flights)):
             flights[flight["aircraft_uuid"]].append(flight)
     return [{**a, "flights": flights[a["uuid"]]} for a in planes]
+
+
+# ----------------------------------------------------------------------------- timeline
+
+
+def timeline_sources(case: Case) -> list[dict]:
+    """Every source with what the timeline marks: ``uuid``, ``name``, ``title`` (of its
+    latest capture), ``published_date`` (the page's own text) and ``published_utc`` (its
+    UTC reading) of the first capture that gave one, ``captured`` (the record form of each
+    capture's time, oldest first) and ``tags`` (a list), in the order of first capture."""
+    rows = {}
+    for row in case.db.query(
+            "SELECT s.uuid, s.name, c.title, c.published_date, c.published_utc, c.captured_utc "
+            "FROM sources s JOIN captures c ON c.source_uuid = s.uuid "
+            "ORDER BY c.captured_utc, c.created_utc, c.uuid"):
+        source = rows.setdefault(row["uuid"], {
+            "uuid": row["uuid"], "name": row["name"], "title": None, "published_date": None,
+            "published_utc": None, "captured": [], "tags": []})
+        source["captured"].append(row["captured_utc"])
+        source["title"] = row["title"] or source["title"]
+        if source["published_utc"] is None and row["published_utc"]:
+            source["published_date"], source["published_utc"] = row["published_date"], row["published_utc"]
+    for source_uuid, tag in case.conn.execute("SELECT source_uuid, tag FROM source_tags ORDER BY tag"):
+        if source_uuid in rows:
+            rows[source_uuid]["tags"].append(tag)
+    return list(rows.values())
+
+
+def aircraft_named_by_sources(case: Case) -> dict[str, set[str]]:
+    """For each source that names aircraft of the case (registration or ICAO 24-bit
+    address), the uuids of those aircraft."""
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for plane in flight_queries.aircraft_names(case):
+        for key in _aircraft_keys(plane):
+            by_key.setdefault(key, []).append(plane["uuid"])
+    found: dict[str, set[str]] = {}
+    for source_uuid, kind, key in case.conn.execute(
+            "SELECT DISTINCT source_uuid, kind, match_key FROM identifier_hits WHERE kind IN (?, ?)",
+            AIRCRAFT_KINDS):
+        for plane in by_key.get((kind, key), ()):
+            found.setdefault(source_uuid, set()).add(plane)
+    return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from pathlib import Path
 from typing import Callable
 
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
-        self._connect_link_chart()
+        self._connect_chart_clicks()
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -202,38 +204,63 @@ class MainWindow(QMainWindow):
     def _flights_selected(self, flight_ids: list[str]) -> None:
         if not self._selecting_from_chart:  # a click on a track keeps the wider map
             self.chart_pane.show_flights(flight_ids)
+        else:
+            self.chart_pane.highlight_records(("flight", i) for i in flight_ids)
 
     def _aircraft_selected(self, *_args) -> None:
         rows = self.aircraft_page.view.selectionModel().selectedRows()
-        if rows:
+        if rows and self._selecting_from_chart:  # a ground stay clicked: the timeline stays whole
+            source = self.aircraft_page.proxy.mapToSource(rows[0])
+            self.chart_pane.highlight_records([("aircraft", self.aircraft_page.model.row(source.row())["uuid"])])
+        elif rows:
             source = self.aircraft_page.proxy.mapToSource(rows[0])
             self.chart_pane.show_aircraft(self.aircraft_page.model.row(source.row())["uuid"])
 
     def _track_clicked(self, flight_id: str) -> None:
         if self.navigator.currentRow() != self.pages.index(self.flights_page):
             self.show_page("Flights")
+        with self._from_chart():
+            self.flights_page.select_flight(flight_id)
+
+    @contextmanager
+    def _from_chart(self):
+        """A row selected because of a click on the chart: the chart keeps what it shows."""
         self._selecting_from_chart = True
         try:
-            self.flights_page.select_flight(flight_id)
+            yield
         finally:
             self._selecting_from_chart = False
 
-    def _connect_link_chart(self) -> None:
-        """The link chart follows the Entities page's selection; a click on one of its nodes
-        or lines selects that record in its page (an aircraft is selected as the entity it
-        is on the Entities page; a link selects the entity it starts from, whose detail
-        lists it; a source opens on the Sources page)."""
+    def _connect_chart_clicks(self) -> None:
+        """A click on a chart selects its record's row; the link chart follows the Entities
+        page's selection, and rows selected in the Events and Sources pages outline their
+        timeline marks (flights and aircraft: see above)."""
         self.findings_ui.entities_page.selection_changed.connect(
             lambda row: self.chart_pane.show_entity(row["id"] if row else None,
                                                     recentre=not self._selecting_from_chart))
         self.chart_pane.record_clicked.connect(self._chart_record_clicked)
+        events = self.findings_ui.events_page
+        events.selection_changed.connect(lambda row: self.chart_pane.highlight_records(
+            [("event", row[events.key])] if row else []))
+        sources = self.sources_ui.sources_page
+        sources.view.selectionModel().selectionChanged.connect(
+            lambda *_a: self.chart_pane.highlight_records([("source", sources.current_source)]
+                                                          if sources.current_source else []))
 
-    def _chart_record_clicked(self, kind: str, uuid: str) -> None:
-        self._selecting_from_chart = True   # the chart keeps its view, and highlights
-        try:
-            self.findings_ui.open_record(kind, uuid)
-        finally:
-            self._selecting_from_chart = False
+    def _chart_record_clicked(self, kind: str, record_id: str) -> None:
+        """The row of what a click on a chart names: a flight (or its gap) in Flights; on
+        the timeline, a ground stay's aircraft in Aircraft; an entity (an aircraft on the
+        link chart is the Airplane entity it is), a link (the entity it starts from), an
+        event or a source on its own page. The chart keeps its view, and highlights."""
+        if kind == "flight":
+            self._track_clicked(record_id)
+        elif kind == "aircraft" and self.chart_pane.drawn_mode == "timeline":
+            self.show_page("Aircraft")
+            with self._from_chart():
+                self.aircraft_page.select_aircraft(record_id)
+        else:
+            with self._from_chart():
+                self.findings_ui.open_record(kind, record_id)
 
     def _build_status_bar(self) -> None:
         self.status_case = QLabel(objectName="status_case")

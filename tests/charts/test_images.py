@@ -93,3 +93,23 @@ def compare_with_baseline(actual: Path, name: str) -> None:
     assert expected.exists(), f"no baseline {expected}; run with OSINTDESK_UPDATE_BASELINES=1"
     result = compare_images(str(expected), str(actual), tol=TOLERANCE)
     assert result is None, result
+
+
+@pytest.mark.parametrize("name, zone, window", [
+    ("timeline", "UTC", None),
+    ("timeline_week_vladivostok", "Asia/Vladivostok", ("2023-09-12", "2023-09-22")),
+])
+def test_timeline_matches_baseline(name, zone, window, timeline_case_ids, tmp_path):
+    """The timeline of the generated case (tests.support.timeline_samples): its drawing
+    depends on the records' contents, never on their ids."""
+    from osintdesk.charts.timeline import TimelineFilter, draw_timeline, read_timeline
+    from osintdesk.store import Case
+    from osintdesk.timefmt import parse_user_time
+
+    t_from, t_to = (None, None) if window is None else (
+        parse_user_time(window[0]), parse_user_time(window[1], end_of_day=True))
+    with Case.open(timeline_case_ids["path"], examiner="x", readonly=True) as case:
+        timeline = read_timeline(case, TimelineFilter(t_from=t_from, t_to=t_to))
+    fig = new_figure(760, 380)
+    draw_timeline(fig, timeline.items, timeline.lanes, zone=zone, t_from=t_from, t_to=t_to)
+    compare_with_baseline(save_figure(fig, tmp_path / f"{name}.png"), name)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from pytestqt.wait_signal import SignalEmittedError
 
 from tests.support.chart_samples import write_sample_case
+from tests.support.pane_samples import shown_pane
 from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo, save_figure, selection
 from osintdesk.charts.selection import ChartRequest
 from osintdesk.store import Case
@@ -23,14 +24,7 @@ def flight_ids(sample_case):
 
 @pytest.fixture
 def pane(qtbot, sample_case):
-    widget = ChartPane()
-    qtbot.addWidget(widget)
-    widget.resize(1000, 700)
-    widget.show()
-    qtbot.waitExposed(widget)
-    with qtbot.waitSignal(widget.redrawn, timeout=5000):
-        widget.set_case(sample_case)
-    qtbot.waitUntil(lambda: not widget._resize_timer.isActive(), timeout=5000)
+    widget = shown_pane(qtbot, sample_case)
     yield widget
     widget.wait()
 

@@ -1,9 +1,10 @@
 """Reading what the chart pane shows: small selections on the GUI thread, big ones on a worker.
 
-Small selections are read on the GUI thread (milliseconds); big ones, and every link
-chart (its layout takes seconds for a few hundred nodes), on a worker with its own
-read-only connection (SQLite connections belong to one thread). Rapid selection
-changes are coalesced, what was read is kept per kind (flights, activity) until the case
+Small selections are read on the GUI thread (milliseconds); big ones, every timeline (it
+reads every event, flight and source) and every link chart (its layout takes seconds for a
+few hundred nodes), on a worker with its own read-only connection (SQLite connections
+belong to one thread). Rapid selection changes are coalesced, what was read is kept per
+kind (flights, activity, timeline, links) until the case
 changes, and a result that arrives after the selection moved on is dropped.
 """
 
@@ -91,10 +92,13 @@ class ChartLoader(QObject):
         return self._timer.isActive() or self._task is not None
 
     def _kind(self) -> str:
-        return self.mode if self.mode in ("activity", "links") else "flights"
+        return self.mode if self.mode in ("activity", "timeline", "links") else "flights"
 
     def _cached(self) -> ChartData | None:
-        hit = self._cache.get(self._kind())
+        kind = self._kind()
+        hit = self._cache.get(kind)
+        if hit is not None and kind == "timeline":  # selected flights do not change it
+            return hit[1] if hit[0].timeline_filter() == self.request.timeline_filter() else None
         return hit[1] if hit is not None and hit[0] == self.request else None
 
     def _load(self) -> None:
@@ -110,7 +114,8 @@ class ChartLoader(QObject):
             # The flights are read once: their points tell where to load, then they are loaded.
             rows = request.flight_rows(self.case) if kind == "flights" else None
             points = 0 if rows is None else estimated_points(rows)
-            if points <= self.SYNC_POINTS and kind != "links":   # a layout always on a worker
+            # A timeline reads every event, flight and source, a link chart lays out: a worker.
+            if points <= self.SYNC_POINTS and kind not in ("timeline", "links"):
                 self._loaded(self._epoch, generation, request, kind,
                              request.load(mode, self.case, rows=rows))
                 return
@@ -125,17 +130,18 @@ class ChartLoader(QObject):
 
         def progressed(done: int, total: int) -> None:
             if generation == self._generation:
-                unit = "steps" if kind == "links" else "positions"
+                unit = "steps" if kind in ("timeline", "links") else "positions"
                 self.status.emit(f"Loading {done:,} of {total:,} {unit}…" if total else "Loading…")
 
         def finished() -> None:
             if self._task is task:
                 self._task = None
 
-        what = "the link chart" if kind == "links" else f"{points:,} positions"
+        what = {"timeline": "the timeline", "links": "the link chart"}.get(
+            kind, f"{points:,} positions")
         self.status.emit(f"Loading {what}…")
         task = self._task = self.runner.run(
-            f"Loading the {mode} ({what})",
+            f"Loading the {mode} ({what})" if kind == "flights" else f"Loading {what}",
             lambda own, progress, cancelled: request.load(mode, own, progress=progress,
                                                           cancelled=cancelled, rows=rows),
             case_path=self.case.path, examiner=self.case.examiner, context=self,

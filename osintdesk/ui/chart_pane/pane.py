@@ -9,6 +9,7 @@ and hover on the link chart, and an export draws the chart again on a worker. Th
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -25,8 +26,10 @@ from ..tasks import Task, TaskRunner
 from .links_view import LinksController
 from .loading import ChartLoader, single_shot
 from .map_view import MapController, MapToolbar
+from .timeline_view import TimelineController
 
-MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity", "links": "Links"}
+MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity", "timeline": "Timeline",
+               "links": "Links"}
 # The link chart's scope: the whole case, or the selected entity to so many steps.
 LINK_SCOPES = (("Whole case", 0), ("Around, 1 step", 1), ("Around, 2 steps", 2),
                ("Around, 3 steps", 3))
@@ -34,16 +37,18 @@ EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
 class ChartPane(QWidget):
-    """Map, profile and activity of the selected flights (or of one aircraft).
+    """Map, profile and activity of the selected flights (or of one aircraft), and the
+    timeline of the case (or of the selected aircraft).
 
     ``set_case`` takes the window's read-only Case (GUI thread). ``show_flights`` and
     ``show_aircraft`` change what is shown; ``flight_clicked`` says which flight's track
     the user clicked on the map. ``show_entity`` gives the entity selected in its table:
     the link chart highlights its neighbourhood (and, scoped around the selection, shows
-    it); ``record_clicked`` (kind, id) says which record a click on the link chart names
-    (entity, aircraft, event, source or link). ``redrawn`` (the mode) follows every
-    completed drawing; ``exported`` (the path) or ``export_failed`` (a message) every
-    ``export_to``.
+    it); ``record_clicked`` (kind, id) says which record a click on the link chart or the
+    timeline names (entity, aircraft, event, source, link, flight);
+    ``highlight_records`` outlines the timeline marks of selected rows. ``redrawn`` (the
+    mode) follows every completed drawing; ``exported`` (the path) or ``export_failed`` (a
+    message) every ``export_to``.
     """
 
     flight_clicked = Signal(str)
@@ -120,6 +125,8 @@ class ChartPane(QWidget):
         self.map.flight_clicked.connect(self.flight_clicked)
         self.links = LinksController(self)
         self.links.record_clicked.connect(self.record_clicked)
+        self.timeline = TimelineController(self)
+        self.timeline.record_clicked.connect(self.record_clicked)
         self._resize_timer = single_shot(self, self.RESIZE_MS, self._redraw_same_view)
         self.canvas.mpl_connect("resize_event", self._on_resize)  # the first draw, once shown
 
@@ -132,9 +139,20 @@ class ChartPane(QWidget):
         self._schedule()
 
     def show_flights(self, flight_ids) -> None:
-        """Chart these flights (uuids); an empty list clears the map and profile."""
-        self._flights_request = ChartRequest(flight_ids=tuple(str(i) for i in flight_ids))
+        """Chart these flights (uuids); an empty list clears the map and profile. The
+        timeline keeps what it shows (and its zoom) and outlines them."""
+        request = ChartRequest(flight_ids=tuple(str(i) for i in flight_ids))
+        self._flights_request = request
+        if self.mode == "timeline" and request.timeline_filter() == self.loader.request.timeline_filter():
+            self.loader.request = request  # what the map and profile show when chosen
+            self.highlight_records(("flight", str(i)) for i in flight_ids)
+            return
         self._schedule()
+
+    def highlight_records(self, records) -> int:
+        """Outline the timeline marks of these records ((kind, id): flight, event, source,
+        aircraft); returns how many marks (0 when the timeline is not shown)."""
+        return self.timeline.highlight(records)
 
     def show_aircraft(self, aircraft_uuid: str | None) -> None:
         """Chart every flight of one aircraft (None: nothing selected)."""
@@ -214,6 +232,8 @@ class ChartPane(QWidget):
         """
         data, problem, mode = self._shown
         projection, view = self.map.current_view() if mode == "map" else (None, None)
+        if mode == "timeline":
+            data = self.timeline.shown_window(data)
         width_px, height_px, dpi = self.figure.bbox.width, self.figure.bbox.height, self.figure.dpi
 
         selected = self.links_selection() if mode == "links" else ()
@@ -257,7 +277,8 @@ class ChartPane(QWidget):
         self._draw(ChartData(), message, mode)
 
     def redraw(self, *, view=None) -> None:
-        """Draw the chart shown again (keeping the map's ``view``, map metres, if given)."""
+        """Draw the chart shown again (keeping the map's ``view``, map metres, or the
+        timeline's, UTC epoch seconds (first, last), if given)."""
         self._draw(*self._shown, view=view, note=self.message)
 
     def redraw_later(self) -> None:
@@ -295,6 +316,12 @@ class ChartPane(QWidget):
         elif mode == "links":
             info = draw_chart(self.figure, mode, data, problem, selected=self.links_selection())
             info.ax.format_coord = lambda _x, _y: ""   # positions in a layout mean nothing
+        elif mode == "timeline":
+            # A zoomed or panned timeline is drawn again for its window (labels packed for
+            # it); Home draws the data as read.
+            shown = data if view is None else replace(data, t_from=view[0], t_to=view[1])
+            info = draw_chart(self.figure, mode, shown, problem)
+            self.timeline.drawn(info, view)
         else:
             info = draw_chart(self.figure, mode, data, problem)
             _utc_coordinates(info.ax, None)
@@ -320,6 +347,9 @@ class ChartPane(QWidget):
 
     def _redraw_same_view(self) -> None:
         """After a resize: labels and legend are placed for the size, so draw again."""
+        if self.drawn_mode == "timeline":
+            self.redraw(view=self.timeline.current_view())
+            return
         info = self.map.info()
         self.redraw(view=info.view if info is not None and self.map.user_view else None)
 

@@ -1,0 +1,128 @@
+"""The timeline in the chart pane: what a mark is under the mouse (the status line), a click
+that selects its record's row, and the marks of the rows selected in the tables outlined.
+
+The chart itself (``charts.timeline``) answers which item is where; this only follows the
+mouse and says so. Zoom and pan are the toolbar's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Iterable
+
+import matplotlib.dates as mdates
+from PySide6.QtCore import Signal
+
+from ... import timefmt
+from ...charts import style
+from .hover import HoverFollower
+from .loading import single_shot
+
+
+class TimelineController(HoverFollower):
+    """Hover and click on the pane's timeline. ``record_clicked`` (kind, id) names the row a
+    click selects: a flight (also for a gap), an event, a source or an aircraft (a ground stay)."""
+
+    record_clicked = Signal(str, str)
+    HOVER_PX = 6.0
+    CLICK_PX = 6.0
+    VIEW_MS = 350          # after the last zoom or pan step: labels packed for the new window
+
+    def __init__(self, pane):
+        super().__init__(pane)   # follows the mouse (HoverFollower)
+        self.highlighted: set[tuple[str, str]] = set()
+        self._view_timer = single_shot(self, self.VIEW_MS, self._view_settled)
+        self._button_down = False
+        self._zoomed: tuple[float, float] | None = None   # the window drawn, when not the data's
+        canvas = pane.canvas
+        canvas.mpl_connect("button_press_event", self._on_press)
+        canvas.mpl_connect("button_release_event", self._on_release)
+        canvas.mpl_connect("figure_leave_event", lambda _e: self._show_hover(None))
+
+    def info(self):
+        return self.pane.info if self.pane.drawn_mode == "timeline" else None
+
+    def drawn(self, info, view: tuple[float, float] | None = None) -> None:
+        """After each drawing of the timeline (for a zoomed or panned ``view``, or the
+        data's own window): the zone under the mouse, the highlight, the zoom followed."""
+        zone = info.zone
+
+        def format_coord(x, _y):
+            try:
+                return timefmt.display_in_zone(mdates.num2date(x, tz=dt.timezone.utc), zone)
+            except (ValueError, OverflowError):
+                return ""
+
+        info.ax.format_coord = format_coord
+        info.highlight(self.highlighted)
+        self._zoomed = view
+        info.ax.callbacks.connect("xlim_changed", lambda _ax: self._view_timer.start())
+
+    def current_view(self) -> tuple[float, float] | None:
+        """The window shown (UTC epoch seconds) when the user zoomed or panned, else None."""
+        info = self.info()
+        if info is None or info.empty:
+            return None
+        x0, x1 = info.ax.get_xlim()
+        epoch = float(style.mpl_days(0.0))
+        view = ((x0 - epoch) * 86400.0, (x1 - epoch) * 86400.0)
+        drawn = info.time_range
+        if self._zoomed is None and drawn and all(abs(a - b) < 1.0 for a, b in zip(view, drawn)):
+            return None
+        return view
+
+    def shown_window(self, data):
+        """``data`` with the window on screen (for an export of the chart as shown)."""
+        view = self.current_view()
+        return data if view is None else replace(data, t_from=view[0], t_to=view[1])
+
+    def _view_settled(self) -> None:
+        """The toolbar zoomed or panned: draw the timeline again for that window."""
+        if self._button_down:
+            self._view_timer.start()
+            return
+        info = self.info()
+        if info is None or info.empty:
+            return
+        view = self.current_view()
+        if view is not None and view != info.time_range:
+            self.pane.redraw(view=view)
+
+    def _on_release(self, _event) -> None:
+        self._button_down = False
+
+    def highlight(self, records: Iterable[tuple[str, str]]) -> int:
+        """Outline the marks of these records ((kind, id)) now and after each redraw."""
+        self.highlighted = set(records)
+        info = self.info()
+        if info is None or info.empty:
+            return 0
+        count = info.highlight(self.highlighted)
+        self.pane.canvas.draw_idle()
+        return count
+
+    def _on_press(self, event) -> None:
+        self._button_down = True
+        info = self.info()
+        if info is None or event.button != 1 or event.inaxes is not info.ax or self.pane.toolbar.mode:
+            return
+        item = info.item_at(event.xdata, event.ydata, self.CLICK_PX)
+        if item is not None:
+            self.record_clicked.emit(item.select_kind, item.select_id)
+
+    def hover_point(self, event):
+        return event.xdata, event.ydata
+
+    def find(self, info, x: float, y: float):
+        return info.item_at(x, y, self.HOVER_PX)
+
+    def _show_hover(self, item) -> None:
+        info = self.info()
+        if item is None or info is None:
+            self.pane.show_status(self.pane.message)
+            self.pane.canvas.setToolTip("")
+            return
+        text = item.describe(info.zone)
+        self.pane.show_status(text)
+        self.pane.canvas.setToolTip(text)

@@ -1,0 +1,177 @@
+"""The timeline in the window, offscreen: read on the task runner, hover says what a mark is,
+a click on a mark selects its row (flight, event, source, a stay's aircraft), and rows
+selected in the tables outline their marks."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from osintdesk.app import build_window
+from osintdesk.charts import style
+from osintdesk.charts.timeline import TimelineInfo
+from osintdesk.store import Case
+from tests.support.pane_samples import shown_pane
+
+
+@pytest.fixture
+def ids(timeline_case_ids):
+    return timeline_case_ids
+
+
+def canvas_point(pane, x, y):
+    """Data coordinates to a widget position on the canvas (Qt's origin is top left)."""
+    px, py = pane.info.ax.transData.transform((x, y))
+    ratio = pane.canvas.device_pixel_ratio
+    return QPoint(round(px / ratio), round(pane.canvas.height() - py / ratio))
+
+
+def mark_of(pane, record_id):
+    return next(m for m in pane.info.marks if m.item.record_id == record_id)
+
+
+def click_mark(qtbot, pane, mark, signal, at=0.5):
+    x = mark.x0 + at * (mark.x1 - mark.x0)
+    with qtbot.waitSignal(signal, timeout=5000) as blocker:
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton, pos=canvas_point(pane, x, mark.y))
+    return blocker.args
+
+
+def show_timeline(qtbot, pane):
+    with qtbot.waitSignal(pane.redrawn, timeout=20000, check_params_cb=lambda mode: mode == "timeline"):
+        pane.set_mode("timeline")
+    qtbot.waitUntil(lambda: not pane.busy() and not pane._resize_timer.isActive(), timeout=20000)
+    assert isinstance(pane.info, TimelineInfo) and not pane.info.empty
+    return pane.info
+
+
+@pytest.fixture
+def pane(qtbot, ids):
+    with Case.open(ids["path"], examiner="x", readonly=True) as case:
+        widget = shown_pane(qtbot, case, 1300, 640)
+        yield widget
+        widget.wait()
+        widget.set_case(None)
+
+
+def test_the_timeline_is_read_on_the_task_runner(qtbot, pane):
+    titles = []
+    pane.runner.started.connect(lambda task: titles.append(task.title))
+    show_timeline(qtbot, pane)
+    assert "Loading the timeline" in titles
+
+
+def test_clicks_name_the_row_of_each_mark_and_hover_tells(qtbot, pane, ids):
+    info = show_timeline(qtbot, pane)
+    # A flight at a scale of months is a few pixels: zoom on 19-21 September first.
+    out, _bering, back = ids["flights"]
+    assert click_mark(qtbot, pane, mark_of(pane, ids["summit"]), pane.record_clicked) == ["event", ids["summit"]]
+    assert click_mark(qtbot, pane, mark_of(pane, ids["article"]), pane.record_clicked, at=0.9) == [
+        "source", ids["article"]]
+    stay = mark_of(pane, ids["stays"][0])
+    assert click_mark(qtbot, pane, stay, pane.record_clicked) == ["aircraft", ids["aircraft"]["RA-86496"]]
+    flight = mark_of(pane, back)
+    assert click_mark(qtbot, pane, flight, pane.record_clicked) == ["flight", back]
+    # The gap selects its flight.
+    gap = mark_of(pane, ids["gaps"][0])
+    assert click_mark(qtbot, pane, gap, pane.record_clicked) == ["flight", out]
+    # Far from every mark: nothing.
+    x_lo, _ = info.ax.get_xlim()
+    with qtbot.assertNotEmitted(pane.record_clicked, wait=200):
+        qtbot.mouseClick(pane.canvas, Qt.MouseButton.LeftButton,
+                         pos=canvas_point(pane, x_lo + 0.99 * (info.ax.get_xlim()[1] - x_lo), 0.2))
+    # Hover: what the mark is, its times in the chart's zone.
+    summit = mark_of(pane, ids["summit"])
+    qtbot.mouseMove(pane.canvas, canvas_point(pane, (summit.x0 + summit.x1) / 2, summit.y))
+    qtbot.waitUntil(lambda: "Summit at Vostochny" in pane.status.text(), timeout=3000)
+    assert pane.status.text() == ("event · Summit at Vostochny  ·  2023-09-12 14:00 UTC – "
+                                  "2023-09-13 14:00 UTC (known to the day)")
+
+
+def test_highlighting_outlines_the_marks_and_survives_a_redraw(qtbot, pane, ids):
+    show_timeline(qtbot, pane)
+    out = ids["flights"][0]
+    assert pane.highlight_records([("flight", out)]) == 2   # the flight and its gap
+    assert {m.item.record_id for m in pane.info.highlighted} == {out, ids["gaps"][0]}
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        pane.fit()
+    assert {m.item.record_id for m in pane.info.highlighted} == {out, ids["gaps"][0]}
+    # Selecting flights keeps the timeline (no new read) and outlines them.
+    with qtbot.assertNotEmitted(pane.redrawn, wait=300):
+        pane.show_flights([ids["flights"][2]])
+    assert {m.item.record_id for m in pane.info.highlighted} == {ids["flights"][2]}
+
+
+# --------------------------------------------------------------------------- the window
+
+
+@pytest.fixture
+def window(qtbot, ids, tmp_path):
+    path = tmp_path / "timeline.osintcase"
+    shutil.copyfile(ids["path"], path)
+    win = build_window("Window Examiner")
+    qtbot.addWidget(win)
+    win.resize(1500, 900)
+    win.show()
+    assert win.open_case(str(path))
+    qtbot.waitUntil(lambda: not win.runner.active, timeout=30000)
+    yield win
+    win.runner.wait()
+
+
+def test_a_click_on_a_mark_selects_its_row_and_a_selected_row_outlines_its_mark(qtbot, window, ids):
+    pane = window.chart_pane
+    show_timeline(qtbot, pane)
+    qtbot.waitUntil(lambda: not window.runner.active, timeout=30000)
+    # An event: the Events page, its row selected; the mark outlined in return.
+    events = window.findings_ui.events_page
+    click_mark(qtbot, pane, mark_of(pane, ids["press"]), pane.record_clicked)
+    qtbot.waitUntil(lambda: events.selected_id() == ids["press"], timeout=10000)
+    assert window.stack.currentWidget() is events
+    qtbot.waitUntil(lambda: [m.item.record_id for m in pane.info.highlighted] == [ids["press"]], timeout=5000)
+    # A flight: the Flights page; the timeline keeps its view and outlines the flight.
+    back = ids["flights"][2]
+    click_mark(qtbot, pane, mark_of(pane, back), pane.record_clicked)
+    qtbot.waitUntil(lambda: window.flights_page.selected_flights() == [back], timeout=10000)
+    assert window.stack.currentWidget() is window.flights_page
+    assert pane.drawn_mode == "timeline"
+    assert [m.item.record_id for m in pane.info.highlighted] == [back]
+    # A source: the Sources page with it selected.
+    click_mark(qtbot, pane, mark_of(pane, ids["note"]), pane.record_clicked)
+    qtbot.waitUntil(lambda: window.sources_ui.sources_page.current_source == ids["note"], timeout=10000)
+    qtbot.waitUntil(lambda: [m.item.record_id for m in pane.info.highlighted] == [ids["note"]], timeout=5000)
+    # A ground stay: its aircraft's row; the timeline stays whole (not narrowed to it).
+    drawn = len(pane.info.marks)
+    click_mark(qtbot, pane, mark_of(pane, ids["stays"][0]), pane.record_clicked)
+    page = window.aircraft_page
+    qtbot.waitUntil(lambda: (page.selected() or {}).get("uuid") == ids["aircraft"]["RA-86496"], timeout=10000)
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=10000)
+    assert len(pane.info.marks) == drawn
+    # A row selected in a table outlines its mark: an event chosen in the Events page.
+    with qtbot.waitSignal(events.detail_shown, timeout=20000):
+        assert events.select(ids["summit"])
+    assert [m.item.record_id for m in pane.info.highlighted] == [ids["summit"]]
+
+
+def test_a_zoom_draws_the_window_again_and_home_the_whole(qtbot, pane, ids):
+    info = show_timeline(qtbot, pane)
+    whole = info.time_range
+    hidden_before = sum(info.hidden.values())
+    # Zoom on 19-22 September as the toolbar does (the limits change; the view settles).
+    start = datetime(2023, 9, 19, tzinfo=timezone.utc).timestamp()
+    end = datetime(2023, 9, 22, tzinfo=timezone.utc).timestamp()
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        info.ax.set_xlim(*style.mpl_days([start, end]))
+    zoomed = pane.info
+    assert zoomed is not info and zoomed.time_range == pytest.approx((start, end), abs=1)
+    # Drawn for the window: the axis, and labels packed for it (nothing hidden there now).
+    assert sum(zoomed.hidden.values()) <= hidden_before
+    assert {m.item.record_id for m in zoomed.marks if m.labelled} >= {ids["flights"][0], ids["flights"][2]}
+    assert pane.timeline.current_view() == pytest.approx((start, end), abs=1)
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):
+        pane.toolbar.home()
+    assert pane.info.time_range == pytest.approx(whole)
+    assert pane.timeline.current_view() is None
