@@ -19,6 +19,7 @@ from ..timefmt import display_time
 from ..verification import verify_and_record
 from .dialogs import AboutDialog, ExaminerDialog, NewCaseDialog, VerifyResultDialog
 from .chart_pane import ChartPane
+from .exchange import ExchangeUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
@@ -107,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
+        self.exchange_ui = ExchangeUi(self)  # File › Export/Merge/Open Bundle; the Conflicts page
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
