@@ -6,6 +6,7 @@ the Conflicts page lists a conflict and keeping a version settles it (audited)."
 import hashlib
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,24 @@ def test_export_from_the_window_writes_a_bundle_that_verifies(qtbot, window, tea
         assert entries[-2].object_type == "checkpoint"
         assert entries[-1].details["sha256"] == result.sha256
         assert verify_case(case).ok
+
+
+def test_a_cancelled_export_leaves_no_bundle_and_no_checkpoint(qtbot, window, team):
+    release = threading.Event()
+    # Hold the writer so the export is queued, and cancelled, before it starts.
+    window.runner.run("Holding the writer", lambda _p, _c: release.wait(10), writes=True)
+    before = case_bytes(team.alice)
+    out = team.folder / "cancelled.osintbundle"
+    task = window.exchange_ui.export(str(out))
+    task.cancel()
+    release.set()
+    with qtbot.waitSignal(task.finished, timeout=20000):
+        pass
+    assert task.result is None and task.error is None  # cancelled, not failed
+    assert "cancelled, nothing was changed" in window.statusBar().currentMessage()
+    assert not out.exists() and not list(team.folder.glob(".cancelled*"))
+    assert case_bytes(team.alice) == before
+    assert "export" not in audit_actions(team.alice)
 
 
 def test_export_of_one_tag_unsigned(qtbot, window, team):

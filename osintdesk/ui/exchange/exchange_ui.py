@@ -125,13 +125,19 @@ class ExchangeUi(QObject):
             from ...custody import checkpoints
             from ...exchange.export import export_bundle, log_export
             key = signer() if signer is not None else None   # before anything is written
-            if key is not None and not case.readonly:
-                checkpoints.create(case, key, reason="export")
-            result = export_bundle(case, path, signer=key, tag=tag, progress=progress,
-                                   cancelled=cancelled)
-            if not case.readonly:
+            if case.readonly:
+                return export_bundle(case, path, signer=key, tag=tag, progress=progress,
+                                     cancelled=cancelled), False
+            # One transaction: an export cancelled or failed leaves no checkpoint and no
+            # entry behind (and no file: export_bundle removes its partial bundle), and
+            # the bundle holds the checkpoint it was made after.
+            with case.transaction():
+                if key is not None:
+                    checkpoints.create(case, key, reason="export")
+                result = export_bundle(case, path, signer=key, tag=tag, progress=progress,
+                                       cancelled=cancelled)
                 log_export(case, result)
-            return result, not case.readonly
+            return result, True
 
         def done(outcome) -> None:
             result, logged = outcome
