@@ -280,6 +280,26 @@ def test_an_unsigned_bundle_needs_the_tick(qtbot, window, team):
         assert merge[0].details["signer"]["state"] == "unsigned"
 
 
+def test_an_unknown_signer_is_named_with_its_fingerprint_and_needs_the_tick(
+        qtbot, window, team, monkeypatch, tmp_path):
+    bob_bundle = team.bundle(team.bob, "Bob", "from-bob")
+    monkeypatch.setenv("OSINTDESK_CONFIG_DIR", str(tmp_path / "elsewhere"))  # key not trusted
+    dialog = preview(qtbot, window, bob_bundle)
+    text = dialog.text.toPlainText()
+    fingerprint = dialog.preview.report.signer.fingerprint
+    assert "a key you have not trusted" in text and fingerprint and fingerprint in text
+    assert team.key.public.key_id_hex in text
+    assert not dialog.consent.isHidden() and not dialog.merge_button.isEnabled()
+    dialog.consent.setChecked(True)
+    assert dialog.accepted_signers() == {"accept_unsigned": False, "accept_unknown_signer": True}
+    with qtbot.waitSignal(window.exchange_ui.merged, timeout=20000) as blocker:
+        dialog.merge_button.click()
+    assert blocker.args[0].plan.report.signer.state == "unknown"
+    with Case.open(team.alice, examiner="x", readonly=True) as case:
+        merge = [e for e in case.audit_entries() if e.action == "merge" and not e.object_type]
+        assert merge[0].details["signer"]["state"] == "unknown"
+
+
 def test_a_tampered_bundle_shows_its_failure_and_offers_no_merge(qtbot, window, team):
     bob_bundle = team.bundle(team.bob, "Bob", "from-bob")
     members = bundles.read_members(bob_bundle)
@@ -353,7 +373,13 @@ def test_open_bundle_shows_its_records_without_merging(qtbot, window, team):
     assert not view.merge_button.isHidden()
     view.resize(1200, 780)
     shot(view, "open_bundle")
-    view.reject()
+    assert case_bytes(team.alice) == before
+    # From the look, "Merge into the Open Case…" leads to the same preview.
+    with qtbot.waitSignal(ui.preview_shown, timeout=20000) as blocker:
+        view.merge_button.click()
+    assert not view.isVisible()
+    assert blocker.args[0].preview.path == str(bob_bundle)
+    blocker.args[0].reject()
     assert case_bytes(team.alice) == before
 
 
