@@ -72,6 +72,19 @@ def verify_bundle(path: str | Path, *, keyring: Keyring | None = None,
         return BundleCheck(bundle, keyring, progress, cancelled).run()
 
 
+def verify_or_reason(path: str | Path, *, keyring: Keyring | None = None,
+                     progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None
+                     ) -> tuple[BundleReport | None, str | None]:
+    """``verify_bundle``, with a bundle that cannot be read at all (not a ZIP, a forbidden
+    name...) given back as its reason instead of raised: (report, None) or (None, why)."""
+    try:
+        return verify_bundle(path, keyring=keyring, progress=progress,
+                             cancelled=cancelled), None
+    except BundleError as exc:
+        return None, str(exc)
+
+
 class BundleCheck:
     def __init__(self, bundle: BundleArchive, keyring: Keyring | None, progress, cancelled):
         self.bundle = bundle

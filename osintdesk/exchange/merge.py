@@ -25,7 +25,7 @@ from ..store import foreign, versions
 from ..store.records import RECORD_KINDS, TRACK_POINTS
 from . import layout
 from .archive import BundleArchive, BundleError
-from .check import BundleReport, verify_bundle
+from .check import BundleReport, verify_bundle, verify_or_reason
 
 Progress = Callable[[int, int | None], None]
 
@@ -68,6 +68,21 @@ class MergePlan:
             out[change.kind][change.action] += 1
         return out
 
+    def refusals(self) -> list[str]:
+        """Why this bundle cannot be merged at all (a fork, records made independently in
+        both cases), each in words; empty when it can."""
+        out = []
+        if self.forks:
+            out.append("FORK: " + "; ".join(self.forks) + ". Someone holds a history that "
+                       "differs from the one you merged before; nothing was merged")
+        if self.collisions:
+            listed = "; ".join(self.collisions[:5])
+            more = f" and {len(self.collisions) - 5} more" if len(self.collisions) > 5 else ""
+            out.append(f"holds {len(self.collisions)} record(s) that this case holds under "
+                       f"another id ({listed}{more}); merging records made independently "
+                       "in both cases is not supported yet: nothing was merged")
+        return out
+
     def as_dict(self) -> dict:
         signer = self.report.signer
         return {"bundle": self.bundle, "sha256": self.sha256,
@@ -83,11 +98,16 @@ class MergePlan:
 def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
                accept_unsigned: bool = False, accept_unknown_signer: bool = False,
                progress: Progress | None = None,
-               cancelled: Callable[[], bool] | None = None) -> MergePlan:
+               cancelled: Callable[[], bool] | None = None,
+               report: BundleReport | None = None) -> MergePlan:
     """Verify the bundle and work out what merging it into ``case`` adds, changes and
-    leaves in conflict. Writes nothing. Raises BundleError when it must not be merged."""
+    leaves in conflict. Writes nothing. Raises BundleError when it must not be merged.
+
+    ``report``: this bundle's ``verify_bundle`` report when the caller made one already
+    (a preview that shows it), so the bundle is not read through twice."""
     path = Path(path)
-    report = verify_bundle(path, keyring=keyring, progress=progress, cancelled=cancelled)
+    if report is None:
+        report = verify_bundle(path, keyring=keyring, progress=progress, cancelled=cancelled)
     if not report.ok:
         first = "; ".join(str(f) for f in report.failures[:3])
         raise BundleError(f"does not verify ({len(report.failures)} problem(s): {first}); "
@@ -106,6 +126,55 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
         _plan_chains(case, bundle, plan)
         _plan_records(case, bundle, plan)
     return plan
+
+
+@dataclass
+class MergePreview:
+    """What the user sees before a merge: the verification, and the plan when it holds.
+
+    ``error``: the bundle cannot be read at all (no report). ``plan`` is None when the
+    bundle does not verify. Consent to an unsigned or unknown signer is asked separately:
+    the preview is made as if it were given."""
+
+    path: str
+    report: BundleReport | None
+    plan: MergePlan | None = None
+    error: str | None = None
+
+    def refusals(self) -> list[str]:
+        """Why nothing can be merged; empty when the merge can go ahead."""
+        if self.error is not None:
+            return [self.error]
+        if not self.report.ok:
+            return [f"it does not verify ({len(self.report.failures)} problem(s)); nothing "
+                    "can be merged from a bundle that changed or was damaged on the way"]
+        return self.plan.refusals() if self.plan is not None else []
+
+    @property
+    def needs_consent(self) -> bool:
+        """Unsigned, or signed by a key not trusted: merged only once the user says so."""
+        return self.report is not None and self.report.signer.state in ("unsigned", "unknown")
+
+
+def preview_merge(case, path: str | Path, *, keyring: Keyring | None = None,
+                  progress: Progress | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> MergePreview:
+    """Verify the bundle and plan its merge into ``case`` (reading the bundle once for the
+    check); writes nothing. A bundle that cannot be read or does not verify comes back
+    with its reason, not as an exception."""
+    path = Path(path)
+    report, why = verify_or_reason(path, keyring=keyring, progress=progress,
+                                   cancelled=cancelled)
+    preview = MergePreview(str(path), report, error=why)
+    if report is None or not report.ok:
+        return preview
+    try:
+        preview.plan = plan_merge(case, path, keyring=keyring, accept_unsigned=True,
+                                  accept_unknown_signer=True, progress=progress,
+                                  cancelled=cancelled, report=report)
+    except BundleError as exc:
+        preview.error = str(exc)
+    return preview
 
 
 def _read_chain(bundle: BundleArchive, name: str):
@@ -206,21 +275,22 @@ class MergeResult:
 def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
                  accept_unsigned: bool = False, accept_unknown_signer: bool = False,
                  dry_run: bool = False, progress: Progress | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> MergeResult:
-    """Merge the bundle at ``path`` into ``case``, all or nothing (``dry_run``: only plan)."""
+                 cancelled: Callable[[], bool] | None = None,
+                 expected_sha256: str | None = None) -> MergeResult:
+    """Merge the bundle at ``path`` into ``case``, all or nothing (``dry_run``: only plan).
+
+    ``expected_sha256``: the bundle the user saw in a preview; a file that changed since
+    is refused, nothing written."""
     plan = plan_merge(case, path, keyring=keyring, accept_unsigned=accept_unsigned,
                       accept_unknown_signer=accept_unknown_signer, progress=progress,
                       cancelled=cancelled)
-    if plan.forks:
-        raise BundleError("FORK: " + "; ".join(plan.forks) + ". Someone holds a history that "
-                          "differs from the one you merged before; nothing was merged",
-                          path=path)
-    if plan.collisions:
-        listed = "; ".join(plan.collisions[:5])
-        more = f" and {len(plan.collisions) - 5} more" if len(plan.collisions) > 5 else ""
-        raise BundleError(f"holds {len(plan.collisions)} record(s) that this case holds under "
-                          f"another id ({listed}{more}); merging records made independently "
-                          "in both cases is not supported yet: nothing was merged", path=path)
+    if expected_sha256 is not None and plan.sha256 != expected_sha256:
+        raise BundleError(f"has changed since it was previewed (SHA-256 {plan.sha256[:16]}…, "
+                          f"previewed {expected_sha256[:16]}…); nothing was merged: open it "
+                          "again to see what it holds now", path=path)
+    refused = plan.refusals()
+    if refused:
+        raise BundleError(refused[0], path=path)
     if dry_run:
         return MergeResult(plan, False)
     with BundleArchive(path) as bundle, case.transaction():

@@ -198,6 +198,12 @@ def tags_of(case: Case, source_uuid: str) -> list[dict]:
                               [source_uuid]))
 
 
+def case_tags(case: Case) -> list[dict]:
+    """Every tag in the case with how many sources carry it (``tag``, ``sources``), by tag."""
+    return list(case.db.query("SELECT tag, count(DISTINCT source_uuid) AS sources "
+                              "FROM source_tags GROUP BY tag ORDER BY tag"))
+
+
 def _url_key(url: str) -> str:
     try:
         return url_identity(url)

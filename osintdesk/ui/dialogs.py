@@ -20,6 +20,16 @@ from ..paths import resource
 from ..store import CASE_SUFFIX, case_path
 
 
+def ok_cancel(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
+    """The dialog's OK (named ``ok_text``) and Cancel buttons, connected to it."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class NewCaseDialog(QDialog):
     """Ask for the case file location, title and number."""
 

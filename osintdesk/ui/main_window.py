@@ -23,6 +23,7 @@ from ..verification import verify_and_record
 from .dialogs import (AboutDialog, ExaminerDialog, NewCaseDialog, TimestampDialog,
                       VerifyResultDialog)
 from .chart_pane import ChartPane
+from .exchange import ExchangeUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.sources_ui = SourcesUi(self)   # the Sources and Selectors pages, capture
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
         self._connect_chart_clicks()
+        self.exchange_ui = ExchangeUi(self)  # File › Export/Merge/Open Bundle; the Conflicts page
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:

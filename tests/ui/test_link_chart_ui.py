@@ -68,7 +68,7 @@ def test_links_mode_is_laid_out_on_the_task_runner(qtbot, window, story):
     tasks = []
     window.runner.started.connect(lambda task: tasks.append(task.title))
     info = show_links(qtbot, pane)
-    assert "Loading the links (the link chart)" in tasks   # read and laid out on a worker
+    assert "Loading the link chart" in tasks   # read and laid out on a worker
     assert isinstance(info, LinksInfo)
     assert story["plane"] in info.nodes and story["owner"] in info.nodes
     assert info.graph.graph["title"] == "Links of the whole case"   # nothing selected yet

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
 
 from ...findings import ftm
 from ...findings.claims import CHECKS, CONFIDENCES, STATUSES
+from ..dialogs import ok_cancel
 from .models import property_choices, property_label
 
 # Link types as the investigator reads them, and what add_link is given.
@@ -26,15 +27,6 @@ ZONES = ("UTC", "Europe/Moscow", "Asia/Pyongyang", "Asia/Vladivostok", "Asia/Sha
          "Europe/London", "America/New_York", "+03:00", "+09:00", "+10:00")
 CHECK_WORDS = {"flew": "flew from one airport to another", "on-ground": "was on the ground at an airport",
                "airborne": "was in the air at a time"}
-
-
-def _ok_cancel(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                               | QDialogButtonBox.StandardButton.Cancel)
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
 
 
 def _text(widget) -> str | None:
@@ -80,7 +72,7 @@ class FormDialog(QDialog):
         self.setObjectName(name)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.buttons = _ok_cancel(self, ok_text)
+        self.buttons = ok_cancel(self, ok_text)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)

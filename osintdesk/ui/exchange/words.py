@@ -1,0 +1,174 @@
+"""What the exchange dialogs say, as HTML: who made a bundle, whether it verifies, what a
+merge would add and what stops it. Plain words; the domain's reports are the facts."""
+
+from __future__ import annotations
+
+import html
+
+from ...store.records import RECORD_KINDS
+from ...timefmt import display_time
+
+e = html.escape
+RED = "#b00020"
+GREEN = "#1b7f3b"
+LISTED = 20   # items of a list shown before "and N more"
+
+
+def kind_label(kind: str) -> str:
+    found = RECORD_KINDS.get(kind)
+    return found.label if found else kind
+
+
+def signer_words(signer) -> str:
+    """The signature in plain words (HTML): trusted, unknown, invalid or unsigned."""
+    if signer.state == "trusted":
+        return (f"<span style='color:{GREEN}'>Signed by <b>{e(signer.name or '')}</b>, a key "
+                f"you trust</span> (key <code>{e(signer.key_id or '')}</code>)")
+    if signer.state == "unknown":
+        return (f"<span style='color:{RED}'>Signed with a key you have <b>not trusted</b></span>: "
+                f"key <code>{e(signer.key_id or '')}</code>, fingerprint "
+                f"<code>{e(signer.fingerprint or '')}</code>. Compare the fingerprint with the "
+                "sender's before you rely on it.")
+    if signer.state == "invalid":
+        return (f"<span style='color:{RED}'><b>The signature does not hold</b></span>: "
+                f"{e(signer.problem or '')}")
+    return (f"<span style='color:{RED}'><b>Not signed</b></span>: nothing shows who made "
+            "this bundle.")
+
+
+def _rows(rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><td style='padding-right:14px;color:#555'>{k}</td><td>{v}</td></tr>"
+                   for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def report_rows(report) -> list[tuple[str, str]]:
+    """Who sent the bundle, when, and whether it verifies, as (label, HTML) rows."""
+    case = report.case or {}
+    manifest = report.manifest or {}
+    title = e(str(case.get("title") or "?"))
+    if case.get("number"):
+        title += f" ({e(str(case['number']))})"
+    checked = report.checked
+    rows = [("From case", f"<b>{title}</b> <span style='color:#555'>{e(str(case.get('uuid')))}"
+                          "</span>"),
+            ("Exported by", e(str(report.signer.examiner or "?"))
+             + (f", {e(display_time(manifest['created_utc']))}"
+                if manifest.get("created_utc") else "")),
+            ("Signature", signer_words(report.signer))]
+    selection = (manifest.get("selection") or {}).get("tag")
+    if selection:
+        rows.append(("Holds", f"only the sources tagged “{e(selection)}” and what they need"))
+    if report.ok:
+        verdict = (f"<span style='color:{GREEN}'><b>OK</b></span>: intact, its records match "
+                   f"their history ({checked.get('records', 0):,} records, "
+                   f"{checked.get('bulk_rows', 0):,} track rows, {checked.get('evidence', 0):,} "
+                   f"evidence files, {checked.get('audit_entries', 0):,} audit entries checked)")
+    else:
+        verdict = (f"<span style='color:{RED}'><b>FAILED</b></span>: "
+                   f"{len(report.failures)} problem(s)")
+    rows.append(("Verification", verdict))
+    return rows
+
+
+def failures_html(report) -> str:
+    items = "".join(f"<li>{e(str(f))}</li>" for f in report.failures[:LISTED])
+    more = len(report.failures) - LISTED
+    return (f"<ul style='color:{RED}'>{items}</ul>"
+            + (f"<p>and {more} more</p>" if more > 0 else ""))
+
+
+def refusal_html(reasons: list[str]) -> str:
+    items = "".join(f"<li>{e(r)}</li>" for r in reasons)
+    return (f"<h3 style='color:{RED}'>Nothing can be merged</h3><ul>{items}</ul>")
+
+
+def preview_html(preview, case_title: str) -> str:
+    """The merge preview: who sent it, whether it verifies, what merging adds and changes,
+    what stays in conflict, and what stops the merge."""
+    name = e(preview.path.replace("\\", "/").rsplit("/", 1)[-1])
+    out = [f"<h2>Merge {name} into “{e(case_title)}”?</h2>"]
+    if preview.report is None:
+        return "".join(out) + refusal_html(preview.refusals())
+    out.append(_rows(report_rows(preview.report)))
+    if not preview.report.ok:
+        out.append(failures_html(preview.report))
+    refused = preview.refusals()
+    if refused:
+        out.append(refusal_html(refused))
+    plan = preview.plan
+    if plan is None:
+        return "".join(out)
+    out.append(f"<p style='color:#555'>SHA-256 <code>{e(plan.sha256)}</code></p>")
+    out.append("<h3>What merging adds</h3>")
+    counts = plan.counts()
+    if counts:
+        head = ("<tr><th align=left style='padding-right:14px'>Records</th>"
+                "<th style='padding-right:14px'>added</th><th style='padding-right:14px'>"
+                "changed</th><th>deleted</th></tr>")
+        body = "".join(
+            f"<tr><td style='padding-right:14px'>{e(kind_label(kind))}</td>"
+            + "".join(f"<td align=center>{actions.get(a, 0) or '—'}</td>"
+                      for a in ("add", "change", "delete")) + "</tr>"
+            for kind, actions in sorted(counts.items(),
+                                        key=lambda item: _kind_order(item[0])))
+        out.append(f"<table>{head}{body}</table>")
+    else:
+        out.append("<p>No record is added or changed: this case already holds what the "
+                   "bundle brings.</p>")
+    out.append(_rows([
+        ("Record versions", f"{len(plan.new_versions):,} new"),
+        ("Evidence files", f"{len(plan.new_evidence):,} new (each re-hashed on the way in)"),
+        ("Flight files", f"{len(plan.new_imports):,} new, with their track points"),
+    ]))
+    if plan.conflicts:
+        items = "".join(f"<li>{e(kind_label(c['kind']))} <code>{e(c['key'])}</code>: "
+                        f"{len(c['versions'])} versions</li>" for c in plan.conflicts[:LISTED])
+        more = len(plan.conflicts) - LISTED
+        out.append(f"<h3 style='color:#8a5a00'>{len(plan.conflicts)} record(s) will be in "
+                   f"conflict</h3><p>They were changed differently in the two cases. Both "
+                   "versions are kept and shown on the Conflicts page until you keep one.</p>"
+                   f"<ul>{items}</ul>" + (f"<p>and {more} more</p>" if more > 0 else ""))
+    if not refused and preview.needs_consent:
+        out.append("<p><b>Merge it only if you know where it comes from.</b> The merge entry "
+                   "in the audit log records that you accepted it.</p>")
+    return "".join(out)
+
+
+def _kind_order(kind: str) -> int:
+    kinds = list(RECORD_KINDS)
+    return kinds.index(kind) if kind in kinds else len(kinds)
+
+
+def contents_html(contents) -> str:
+    """A bundle looked at without merging: the verification, the signer, the case, counts."""
+    name = e(contents.path.replace("\\", "/").rsplit("/", 1)[-1])
+    out = [f"<h2>{name}</h2>"]
+    if contents.report is None:
+        out.append(f"<p style='color:{RED}'><b>This bundle cannot be read</b>: "
+                   f"{e(contents.error or '')}</p>")
+        return "".join(out)
+    rows = report_rows(contents.report)
+    records = sum(k.count for k in contents.kinds)
+    kinds = sum(1 for k in contents.kinds if k.count)
+    rows.append(("Holds", f"{records:,} records of {kinds} kinds, "
+                          f"{contents.evidence:,} evidence files, {contents.bulk_groups:,} "
+                          "bulk groups (track points per flight file)"))
+    out.append(_rows(rows))
+    if not contents.report.ok:
+        out.append(failures_html(contents.report))
+    if contents.error:
+        out.append(f"<p style='color:{RED}'>{e(contents.error)}</p>")
+    out.extend(f"<p><i>{e(note)}</i></p>" for note in contents.report.notes)
+    return "".join(out)
+
+
+def export_result_text(result, *, logged: bool) -> str:
+    """What an export wrote, in plain text (selectable in its dialog)."""
+    who = (f"Signed with your examiner key {result.signed_by}" if result.signed_by
+           else "Unsigned: the receiver cannot tell who made it")
+    lines = [f"Wrote {result.path}", f"Size: {result.size:,} bytes", f"SHA-256: {result.sha256}",
+             who + "."]
+    lines.append("The export is logged in the case's audit log." if logged else
+                 "The case is write-protected: the export is not logged in it.")
+    return "\n".join(lines)
