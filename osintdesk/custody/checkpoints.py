@@ -115,7 +115,9 @@ def checkpoint_rows(case) -> list[dict]:
 
 
 def latest(case) -> dict | None:
-    rows = checkpoint_rows(case)
+    """This case's latest checkpoint (those that came with merged bundles sign other
+    cases' histories)."""
+    rows = [r for r in checkpoint_rows(case) if _statement_case(r) == case.uuid]
     return rows[-1] if rows else None
 
 
@@ -219,7 +221,7 @@ def _signer_note(report: VerifyReport, label: str, statement: Statement,
 def _check_head(case, report: VerifyReport, check: str, label: str,
                 statement: Statement) -> None:
     if statement.case != case.uuid:
-        report.fail(check, label, "was signed for another case", statement.case, case.uuid)
+        _check_merged_head(case, report, check, label, statement)
         return
     row = case.conn.execute("SELECT entry_hash FROM audit_log WHERE seq = ?",
                             (statement.seq,)).fetchone()
@@ -231,6 +233,27 @@ def _check_head(case, report: VerifyReport, check: str, label: str,
         report.fail(check, label,
                     f"the history it signed was rewritten: audit entry {statement.seq} has "
                     "another hash", statement.hash, row[0])
+
+
+def _check_merged_head(case, report: VerifyReport, check: str, label: str,
+                       statement: Statement) -> None:
+    """A checkpoint that came with a merged bundle signs the head of that case's history,
+    which is kept here as a merged log: its signed entry must be there, unchanged."""
+    from ..store import foreign
+    held = foreign.case_uuids(case.conn) if _has_table(case, "foreign_audit") else []
+    if statement.case not in held:
+        report.fail(check, label, "was signed for another case, whose history was never "
+                    "merged into this one", statement.case, case.uuid)
+        return
+    found = foreign.hash_at(case.conn, statement.case, statement.seq)
+    if found is None:
+        report.fail(check, label, f"the merged history of case {statement.case} it signed was "
+                    f"truncated: its entry {statement.seq} is missing", statement.hash,
+                    "(no entry)")
+    elif found != statement.hash:
+        report.fail(check, label, f"the merged history of case {statement.case} it signed was "
+                    f"rewritten: its entry {statement.seq} has another hash", statement.hash,
+                    found)
 
 
 def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None) -> None:
@@ -257,8 +280,9 @@ def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None
         _check_head(case, report, "checkpoint", label, statement)
         _signer_note(report, label, statement, keyring)
     report.checked["checkpoints"] = len(rows)
-    if rows:
-        last = max(r["audit_seq"] for r in rows)
+    own = [r for r in rows if _statement_case(r) == case.uuid]
+    if own:
+        last = max(r["audit_seq"] for r in own)
         after = case.conn.execute(
             "SELECT count(*) FROM audit_log WHERE seq > ? AND coalesce(object_type, '') "
             "NOT IN ('checkpoint', 'timestamp')", (last,)).fetchone()[0]
@@ -271,8 +295,19 @@ def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None
 
 
 def _has_checkpoints_table(case) -> bool:
-    return case.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
-                             "'checkpoints'").fetchone() is not None
+    return _has_table(case, "checkpoints")
+
+
+def _has_table(case, name: str) -> bool:
+    return case.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                             (name,)).fetchone() is not None
+
+
+def _statement_case(row: dict) -> str | None:
+    try:
+        return Statement.parse(row["statement"]).case
+    except SignatureError:
+        return None
 
 
 def check_receipt(case, report: VerifyReport, receipt: Receipt,

@@ -157,7 +157,7 @@ def test_receipt_of_another_case_fails(case_path, tmp_path):
     receipt = tmp_path / "receipt.txt"
     sign(case_path, receipt=receipt)
     report = check(other, receipts=[receipt])
-    assert [f.problem for f in report.failures] == ["was signed for another case"]
+    assert [f.problem.split(",")[0] for f in report.failures] == ["was signed for another case"]
 
 
 def test_altered_receipt_fails(case_path, tmp_path):

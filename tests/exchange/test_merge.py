@@ -17,6 +17,7 @@ from osintdesk.exchange.merge import merge_bundle
 from osintdesk.findings.entities import add_entity, set_properties
 from osintdesk.findings.queries import get_entity
 from osintdesk.store import Case, verify_case, versions
+from osintdesk.verification import verify_case as full_verification
 from tests.support import bundles
 
 
@@ -56,7 +57,7 @@ def state(path) -> tuple[str, list]:
         rows = [(c["kind"], c["key"], c["shown"]) for c in list_conflicts(case)]
         entities = sorted((e["uuid"], e["properties"]) for e in
                           case.db.query("SELECT uuid, properties FROM entities"))
-        report = verify_case(case)
+        report = full_verification(case)   # the store's checks and every domain's, checkpoints too
         assert report.ok, [str(f) for f in report.failures]
     return digest, rows + entities
 
@@ -303,3 +304,35 @@ def test_a_tag_no_source_carries(team, tmp_path):
             pytest.raises(OsintdeskError, match="no source carries the tag"):
         export_bundle(case, tmp_path / "none.osintbundle", tag="nothing")
     assert not (tmp_path / "none.osintbundle").exists()
+
+
+def test_checkpoints_that_came_with_a_bundle_are_checked_against_its_history(team, tmp_path):
+    """Alice's checkpoints travel in her bundle: in Bob's case they sign her merged log,
+    so Bob's full verification holds, and a rewrite of that merged log fails it."""
+    from osintdesk.custody import checkpoints
+    from osintdesk.verification import verify_case as full_verify
+    from tests.support import adversary
+    with Case.open(team.alice, examiner="Alice") as case:
+        checkpoints.create(case, team.key, reason="checkpoint")
+    with t_case(team, "dora", "Dora") as path:
+        team.merge(path, "Dora", team.export(team.alice, "Alice"))
+        with Case.open(path, examiner="Dora", readonly=True) as case:
+            report = full_verify(case)
+            assert report.ok, [str(f) for f in report.failures]
+            assert checkpoints.latest(case) is None   # none of Dora's own yet
+        with adversary.opened(path) as conn:   # a careful adversary reseals the merged log
+            conn.execute("UPDATE foreign_audit SET examiner = 'Mallory' WHERE seq = 1")
+            adversary.reseal_foreign(conn)
+        with Case.open(path, examiner="Dora", readonly=True) as case:
+            failures = [str(f) for f in full_verify(case).failures]
+        assert failures and all("merged history" in f and "rewritten" in f for f in failures)
+
+
+from contextlib import contextmanager  # noqa: E402
+
+
+@contextmanager
+def t_case(team, name, examiner):
+    with team.case(name, examiner) as case:
+        path = case.path
+    yield path

@@ -82,6 +82,18 @@ def reseal(conn) -> None:
     set_head(conn)
 
 
+def reseal_foreign(conn) -> None:
+    """Recompute the hashes of every merged case's log from its first entry."""
+    from osintdesk.store import foreign
+    for case_uuid in foreign.case_uuids(conn):
+        prev = audit.GENESIS_HASH
+        for entry in list(foreign.entries(conn, case_uuid)):
+            digest = audit.recompute(entry, prev)
+            conn.execute("UPDATE foreign_audit SET prev_hash = ?, entry_hash = ? WHERE "
+                         "case_uuid = ? AND seq = ?", (prev, digest, case_uuid, entry.seq))
+            prev = digest
+
+
 def set_head(conn) -> None:
     seq, digest = audit.head(conn)
     conn.execute("UPDATE case_meta SET value = ? WHERE key = 'audit_head'", (f"{seq}:{digest}",))
