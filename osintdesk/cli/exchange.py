@@ -33,16 +33,22 @@ def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
     from .custody import examiner_signer
 
     signer = None if unsigned else examiner_signer()()
-    with open_for_reading(ctx, case) as opened:
-        if signer is not None and not opened.readonly:
-            checkpoints.create(opened, signer, reason="export")
-        with progress_bar("Exporting", not as_json) as progress:
-            result = export_bundle(opened, output, signer=signer, tag=tag, progress=progress)
+    with open_for_reading(ctx, case) as opened, \
+            progress_bar("Exporting", not as_json) as progress:
         if opened.readonly:
+            result = export_bundle(opened, output, signer=signer, tag=tag, progress=progress)
             click.echo("osintdesk: note: the case is write-protected: the export is not "
                        "logged in it", err=True)
         else:
-            log_export(opened, result)
+            # One transaction, as the window does it: an export that fails or is
+            # interrupted leaves no checkpoint and no entry (and no file) behind, and the
+            # bundle holds the checkpoint it was made after.
+            with opened.transaction():
+                if signer is not None:
+                    checkpoints.create(opened, signer, reason="export")
+                result = export_bundle(opened, output, signer=signer, tag=tag,
+                                       progress=progress)
+                log_export(opened, result)
     if as_json:
         print_json(result.as_dict())
         return

@@ -24,6 +24,7 @@ from .dialogs import (AboutDialog, ExaminerDialog, NewCaseDialog, TimestampDialo
                       VerifyResultDialog)
 from .chart_pane import ChartPane
 from .exchange import ExchangeUi
+from .exports_ui import ExportsUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
         self._connect_chart_clicks()
         self.exchange_ui = ExchangeUi(self)  # File › Export/Merge/Open Bundle; the Conflicts page
+        self.exports_ui = ExportsUi(self)    # File › Export…: formats other tools open
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
