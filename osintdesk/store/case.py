@@ -474,7 +474,7 @@ class Case:
         nothing is written. Without it they are hashed first for their key, then stored.
         """
         self._require_writable()
-        src = art._Source(source)
+        src = art._Source(source, spool_dir=self.work_dir)
         try:
             total = _size_of(source)
             one_pass = expected_sha256 is not None and total is not None
