@@ -78,11 +78,13 @@ def verify_case(case: Case, *, progress: Progress | None = None,
     """Check everything the store knows, then run ``checks``; returns the report and
     writes nothing. ``osintdesk.verification`` passes every domain's checks.
 
-    The file's own checks (SQLite's integrity check, the artifacts' hashes) run on a
-    second connection in a second thread while this one walks the chain and hashes the
-    records: SQLite and hashlib leave Python's lock while they work, so on two cores the
-    two halves overlap. Both connections read the same state (see ``_twin_snapshot``);
-    when that cannot be had, everything runs on the case's connection, one after the other.
+    SQLite's own check of the file runs on a second connection in a second thread while
+    this one hashes the artifacts, walks the chain and hashes the records: SQLite leaves
+    Python's lock for the whole of ``PRAGMA integrity_check``, so on two cores the two
+    overlap. (The artifacts stay on this thread: hashing them takes Python's lock for
+    every chunk, which would stall the records' row-by-row reading.) Both connections
+    read the same state (see ``_twin_snapshot``); when that cannot be had, everything runs
+    on the case's connection, one after the other.
     """
     if case.conn.in_transaction:   # the caller's transaction is the snapshot: read within it
         return _verify(case, None, progress, cancelled, checks)
@@ -179,13 +181,12 @@ class _Ticker:
 
 
 class _FileChecks:
-    """SQLite's checks of the file and the artifacts' hashes, on ``conn``: in a thread of
-    their own when ``conn`` is a second connection, else in place (``run`` then ``wait``)."""
+    """SQLite's checks of the file on ``conn``: in a thread of their own when ``conn`` is a
+    second connection, else in place (``run`` then ``wait``)."""
 
     def __init__(self, conn: sqlite3.Connection, path: str, tick):
         self.conn = conn
         self.sqlite = VerifyReport(path=path)
-        self.artifacts = VerifyReport(path=path)
         self._tick = tick
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
@@ -194,7 +195,6 @@ class _FileChecks:
         try:
             _check_file(self.conn, self.sqlite)
             self._tick()
-            _check_artifacts(self.conn, self.artifacts, self._tick)
         except BaseException as exc:   # noqa: BLE001 - handed to the caller by wait()
             self._error = exc
 
@@ -229,6 +229,8 @@ def _verify(case: Case, twin: sqlite3.Connection | None, progress: Progress | No
     try:
         schema = VerifyReport(path=path)
         _check_schema(case.conn, schema)
+        artifacts = VerifyReport(path=path)
+        _check_artifacts(case.conn, artifacts, tick)
         chain = VerifyReport(path=path)
         states = _check_audit_chain(case, chain)
         tick()
@@ -239,7 +241,7 @@ def _verify(case: Case, twin: sqlite3.Connection | None, progress: Progress | No
         raise
     # The same order as one after the other: the file, its schema, artifacts, the chain.
     report = VerifyReport(path=path, audit_head=chain.audit_head)
-    for part in (file_checks.sqlite, schema, file_checks.artifacts, chain):
+    for part in (file_checks.sqlite, schema, artifacts, chain):
         report.failures.extend(part.failures)
         report.checked.update(part.checked)
     report.ok = not report.failures

@@ -183,7 +183,7 @@ def test_file_checks_run_beside_the_records_and_their_failures_keep_their_order(
     with Case.open(path, examiner="Bob", readonly=True) as case:
         report = verify_case(case, progress=lambda *_: seen_threads.add(
             threading.current_thread().name))
-    assert "verify: file" in seen_threads
+    assert "verify: file" in seen_threads   # the file check ticked from its own thread
     checks = [f.check for f in report.failures]
     assert checks == sorted(checks, key=["sqlite", "schema", "artifact", "audit",
                                          "record"].index)
