@@ -77,7 +77,8 @@ def add_file(case: Case, path: Path, progress: Progress | None = None,
         raise InputError("no such file", path=path)
     if not path.is_file():
         raise InputError("is not a file", path=path)
-    read = read_evidence_file(path, progress=progress, cancelled=cancelled)
+    read = read_evidence_file(path, progress=progress, cancelled=cancelled,
+                              spool_dir=case.work_dir())   # beside the case, not in /tmp
     try:
         return _store_file(case, path, read, cancelled)
     finally:

@@ -39,7 +39,9 @@ class Artifact:
 class _Source:
     """A re-readable view of what is to be stored: bytes, a path, or a seekable stream."""
 
-    def __init__(self, source: ArtifactSource):
+    def __init__(self, source: ArtifactSource, spool_dir: Callable[[], Path] | None = None):
+        """``spool_dir()`` gives the folder for a copy of a stream that cannot be re-read
+        (the case's private work folder; asked only when one is needed)."""
         self._spool = None
         if isinstance(source, (bytes, bytearray, memoryview)):
             self._open = lambda: io.BytesIO(bytes(source))
@@ -51,8 +53,9 @@ class _Source:
         else:
             self.name = getattr(source, "name", "<stream>")
             if not source.seekable():
-                self._spool = tempfile.TemporaryFile()
+                self._spool = tempfile.TemporaryFile(dir=spool_dir() if spool_dir else None)
                 shutil.copyfileobj(source, self._spool, CHUNK_SIZE)
+                self._spool.seek(0)   # read back from its start, not from where copying ended
                 source = self._spool
             start = source.tell()
 

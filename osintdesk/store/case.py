@@ -56,12 +56,13 @@ def case_path(path: str | os.PathLike) -> Path:
     return p if p.name.endswith(CASE_SUFFIX) else p.with_name(p.name + CASE_SUFFIX)
 
 
-def _connect(path: Path, *, readonly: bool, immutable: bool = False) -> sqlite3.Connection:
+def _connect(path: Path, *, readonly: bool, immutable: bool = False,
+             **options: Any) -> sqlite3.Connection:
     if readonly:
         uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
         if immutable:
             uri += "&immutable=1"
-        conn = sqlite3.connect(uri, uri=True, timeout=_SHORT_BUSY_MS / 1000)
+        conn = sqlite3.connect(uri, uri=True, timeout=_SHORT_BUSY_MS / 1000, **options)
     else:
         conn = sqlite3.connect(str(path), timeout=_SHORT_BUSY_MS / 1000)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -105,6 +106,7 @@ class Case:
         self.activity = activity
         self._session: Path | None = None
         self._versioned: bool | None = None   # the case keeps record versions (m007)
+        self._immutable = False     # opened with immutable=1 (a write-protected file, no log)
         self._note: sidecar.WriterNoteKeeper | None = sidecar.WriterNoteKeeper(
             path, delay_s=_NOTE_DELAY_S)
 
@@ -203,6 +205,7 @@ class Case:
             raise NotACaseError(f"cannot be opened ({exc})", path=path) from None
         case = cls(path, conn, examiner=examiner, readonly=readonly, clock=clock, wait_s=wait_s,
                    on_wait=on_wait, activity=activity)
+        case._immutable = readonly and not writable and not through_wal
         try:
             case._check_identity()
             version = case.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -274,6 +277,16 @@ class Case:
                 self._note.stop()
             sidecar.remove_session_dir(self._session)
             self._session = None
+
+    def open_reader(self) -> sqlite3.Connection:
+        """A second, read-only connection to this case, usable from another thread.
+
+        For work that reads in parallel (``verify`` checks the file's structure while it
+        hashes the records); the caller makes sure it reads the state it means to read
+        and closes it.
+        """
+        return _connect(self.path, readonly=True, immutable=self._immutable,
+                        check_same_thread=False, isolation_level=None)
 
     def work_dir(self) -> Path:
         """A folder for this process's temporary files, beside the case and private to the user.
@@ -466,7 +479,7 @@ class Case:
         nothing is written. Without it they are hashed first for their key, then stored.
         """
         self._require_writable()
-        src = art._Source(source)
+        src = art._Source(source, spool_dir=self.work_dir)
         try:
             total = _size_of(source)
             one_pass = expected_sha256 is not None and total is not None

@@ -120,8 +120,11 @@ class RowDigest:
         self._hash.update(name.encode())
 
     def add(self, rows: list[tuple]) -> None:
-        self._pending.extend(rows)
         self.count += len(rows)
+        if not self._pending and len(rows) == DIGEST_CHUNK:
+            self._chunk(rows)   # a whole chunk as fetched: hashed without copying the list
+            return
+        self._pending.extend(rows)
         while len(self._pending) >= DIGEST_CHUNK:
             self._chunk(self._pending[:DIGEST_CHUNK])
             del self._pending[:DIGEST_CHUNK]
@@ -131,7 +134,8 @@ class RowDigest:
         pickler = pickle.Pickler(buffer, protocol=4)
         pickler.fast = True  # no memo: identical values give identical bytes
         pickler.dump(rows)
-        self._hash.update(buffer.getvalue())
+        with buffer.getbuffer() as pickled:
+            self._hash.update(pickled)
 
     def _flush_all(self) -> None:
         if self._pending:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Iterator, Sequence
 
@@ -75,9 +76,20 @@ def verify_case(case: Case, *, progress: Progress | None = None,
                 cancelled: Callable[[], bool] | None = None,
                 checks: Sequence[Check] = ()) -> VerifyReport:
     """Check everything the store knows, then run ``checks``; returns the report and
-    writes nothing. ``osintdesk.verification`` passes every domain's checks."""
-    with read_snapshot(case.conn):
-        return _verify(case, progress, cancelled, checks)
+    writes nothing. ``osintdesk.verification`` passes every domain's checks.
+
+    SQLite's own check of the file runs on a second connection in a second thread while
+    this one hashes the artifacts, walks the chain and hashes the records: SQLite leaves
+    Python's lock for the whole of ``PRAGMA integrity_check``, so on two cores the two
+    overlap. (The artifacts stay on this thread: hashing them takes Python's lock for
+    every chunk, which would stall the records' row-by-row reading.) Both connections
+    read the same state (see ``_twin_snapshot``); when that cannot be had, everything runs
+    on the case's connection, one after the other.
+    """
+    if case.conn.in_transaction:   # the caller's transaction is the snapshot: read within it
+        return _verify(case, None, progress, cancelled, checks)
+    with _twin_snapshot(case) as twin:
+        return _verify(case, twin, progress, cancelled, checks)
 
 
 @contextlib.contextmanager
@@ -101,48 +113,163 @@ def read_snapshot(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("ROLLBACK")   # only read: nothing to keep
 
 
-def _verify(case: Case, progress: Progress | None, cancelled: Callable[[], bool] | None,
-            checks: Sequence[Check]) -> VerifyReport:
-    report = VerifyReport(path=str(case.path))
+_START_READ = "SELECT count(*) FROM sqlite_master"   # a read: it fixes a transaction's snapshot
+TWIN_ATTEMPTS = 3
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+@contextlib.contextmanager
+def _twin_snapshot(case: Case) -> Iterator[sqlite3.Connection | None]:
+    """Start a read snapshot on the case's connection and yield a second connection in a
+    read transaction on exactly the same state (or None: then read on one connection).
+
+    SQLite cannot hand a snapshot from one connection to another, so the two are started
+    in a row and checked: the second connection's ``data_version`` is read before the
+    first snapshot starts and again inside its own; equal, no commit landed anywhere in
+    between, so both snapshots are the same state. A writer that committed in between
+    costs a new try; after ``TWIN_ATTEMPTS`` the verification reads on one connection.
+    """
+    try:
+        twin = case.open_reader()
+    except sqlite3.Error:
+        twin = None
+    try:
+        if twin is not None:
+            for _ in range(TWIN_ATTEMPTS):
+                with read_snapshot(case.conn):
+                    before = _data_version(twin)
+                    case.conn.execute(_START_READ).fetchone()
+                    twin.execute("BEGIN DEFERRED")
+                    twin.execute(_START_READ).fetchone()
+                    if _data_version(twin) == before:
+                        try:
+                            yield twin
+                        finally:
+                            if twin.in_transaction:   # an interrupt may have ended it
+                                twin.execute("ROLLBACK")
+                        return
+                    twin.execute("ROLLBACK")
+        with read_snapshot(case.conn):
+            yield None
+    finally:
+        if twin is not None:
+            twin.close()
+
+
+class _Ticker:
+    """Progress and cancel for work done on two threads: one count, called under a lock."""
+
+    def __init__(self, total: int, progress: Progress | None,
+                 cancelled: Callable[[], bool] | None):
+        self.total = total
+        self.step = 0
+        self._progress = progress
+        self._cancelled = cancelled
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.step += 1
+            if self._cancelled and self._cancelled():
+                from ..errors import Cancelled
+                raise Cancelled()
+            if self._progress:
+                self._progress(self.step, self.total)
+
+
+class _FileChecks:
+    """SQLite's checks of the file on ``conn``: in a thread of their own when ``conn`` is a
+    second connection, else in place (``run`` then ``wait``)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, tick):
+        self.conn = conn
+        self.sqlite = VerifyReport(path=path)
+        self._tick = tick
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        try:
+            _check_file(self.conn, self.sqlite)
+            self._tick()
+        except BaseException as exc:   # noqa: BLE001 - handed to the caller by wait()
+            self._error = exc
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, daemon=True, name="verify: file")
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Interrupt the work (the caller failed or was cancelled) and wait for the thread."""
+        if self._thread is not None:
+            self.conn.interrupt()
+            self._thread.join()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def _verify(case: Case, twin: sqlite3.Connection | None, progress: Progress | None,
+            cancelled: Callable[[], bool] | None, checks: Sequence[Check]) -> VerifyReport:
+    path = str(case.path)
     total = case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] + 2
-    step = 0
-
-    def tick():
-        nonlocal step
-        step += 1
-        if cancelled and cancelled():
-            from ..errors import Cancelled
-            raise Cancelled()
-        if progress:
-            progress(step, total)
-
-    _check_sqlite(case, report)
-    tick()
-    _check_artifacts(case, report, tick)
-    states = _check_audit_chain(case, report)
-    tick()
-    _check_records(case, report, states)
+    tick = _Ticker(total, progress, cancelled)
+    file_checks = _FileChecks(twin or case.conn, path, tick)
+    if twin is not None:
+        file_checks.start()
+    else:
+        file_checks.run()
+        file_checks.wait()
+    try:
+        schema = VerifyReport(path=path)
+        _check_schema(case.conn, schema)
+        artifacts = VerifyReport(path=path)
+        _check_artifacts(case.conn, artifacts, tick)
+        chain = VerifyReport(path=path)
+        states = _check_audit_chain(case, chain)
+        tick()
+        _check_records(case, chain, states)
+        file_checks.wait()
+    except BaseException:
+        file_checks.stop()
+        raise
+    # The same order as one after the other: the file, its schema, artifacts, the chain.
+    report = VerifyReport(path=path, audit_head=chain.audit_head)
+    for part in (file_checks.sqlite, schema, artifacts, chain):
+        report.failures.extend(part.failures)
+        report.checked.update(part.checked)
     said = {f.object for f in report.failures}  # a changed row is reported once
     report.checked["record_versions"] = versions.check(
         case.conn, RECORD_KINDS.values(),
         lambda obj, *a: None if obj in said else report.fail("version", obj, *a))
     report.checked["merged_audit_entries"] = foreign.check(
         case.conn, EVENT_ACTIONS, lambda *a: report.fail("audit", *a))
+    report.ok = not report.failures
     for check in checks:
         check(case, report)
     return report
 
 
-def _check_sqlite(case: Case, report: VerifyReport) -> None:
-    rows = [r[0] for r in case.conn.execute("PRAGMA integrity_check")]
+def _check_file(conn: sqlite3.Connection, report: VerifyReport) -> None:
+    """SQLite's own checks: every page, index and constraint, and every foreign key."""
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     if rows != ["ok"]:
         for row in rows[:20]:
             report.fail("sqlite", "database file", f"integrity check: {row}")
-    for table, rowid, parent, _ in case.conn.execute("PRAGMA foreign_key_check"):
+    for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
         report.fail("sqlite", f"{table} row {rowid}", f"refers to a missing {parent} row")
     report.checked["sqlite_integrity"] = 1
+
+
+def _check_schema(conn: sqlite3.Connection, report: VerifyReport) -> None:
     # The triggers and constraints that keep evidence write-once are custody too.
-    for label, problem, expected, found in schema_differences(case.conn):
+    for label, problem, expected, found in schema_differences(conn):
         report.fail("schema", label, problem, _short(expected), _short(found))
     report.checked["schema_objects"] = len(expected_schema())
 
@@ -154,18 +281,22 @@ def _short(sql: str | None, limit: int = 200) -> str | None:
     return sql if len(sql) <= limit else sql[:limit - 1] + "…"
 
 
-def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:
+def _check_artifacts(conn: sqlite3.Connection, report: VerifyReport, tick) -> None:
     count = 0
-    rows = case.conn.execute("SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall()
+    rows = conn.execute("SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall()
     for sha256, size in rows:
         stored = HashingWriter()
         expected_seq = 0
         gap = False
-        for seq, data in case.conn.execute(
+        for seq, data in conn.execute(
                 "SELECT seq, data FROM artifact_chunks WHERE sha256 = ? ORDER BY seq", (sha256,)):
             if seq != expected_seq:
                 gap = True
             expected_seq = seq + 1
+            if not isinstance(data, bytes):   # stored as text or a number behind our back
+                report.fail("artifact", f"artifact {sha256}", f"chunk {seq} is not bytes",
+                            "bytes", type(data).__name__)
+                data = str(data).encode("utf-8", "surrogatepass")
             stored.write(data)
         name = f"artifact {sha256}"
         if gap:
@@ -177,7 +308,7 @@ def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:
             report.fail("artifact", name, "content does not match its SHA-256", sha256, found)
         count += 1
         tick()
-    orphans = case.conn.execute(
+    orphans = conn.execute(
         "SELECT DISTINCT sha256 FROM artifact_chunks WHERE sha256 NOT IN "
         "(SELECT sha256 FROM artifacts)").fetchall()
     for (sha256,) in orphans:
@@ -187,38 +318,18 @@ def _check_artifacts(case: Case, report: VerifyReport, tick) -> None:
 
 def _check_audit_chain(case: Case, report: VerifyReport) -> dict[tuple[str, str], tuple]:
     """Walk the chain; return the last logged state of every object: (action, hash, seq)."""
-    prev = audit.GENESIS_HASH
-    expected_seq = 1
-    states: dict[tuple[str, str], tuple] = {}
-    count = 0
-    for entry in case.audit_entries():
-        name = f"audit entry {entry.seq}"
-        if entry.seq != expected_seq:
-            report.fail("audit", name, "sequence is broken (an entry was removed or inserted)",
-                        f"entry {expected_seq}", f"entry {entry.seq}")
-        if entry.prev_hash != prev:
-            report.fail("audit", name, "does not follow the previous entry "
-                        "(an entry before it was removed, reordered or altered)", prev,
-                        entry.prev_hash)
-        recomputed = audit.recompute(entry, entry.prev_hash)
-        if recomputed != entry.entry_hash:
-            report.fail("audit", name, f"content was altered ({entry.action} "
-                        f"{entry.object_type or ''} {entry.object_id or ''})".rstrip() + ")",
-                        recomputed, entry.entry_hash)
-        if entry.object_type and entry.object_id and entry.action not in EVENT_ACTIONS:
-            states[(entry.object_type, entry.object_id)] = (entry.action, entry.object_hash,
-                                                            entry.seq)
-        prev = entry.entry_hash
-        expected_seq = entry.seq + 1
-        count += 1
+    walk = audit.walk_chain(case.audit_entries(), EVENT_ACTIONS)
+    for problem in walk.problems:
+        report.fail("audit", *problem)
+    head = f"{walk.head_seq}:{walk.head_hash}"
     head_text = case.meta().get("audit_head") or ""
-    report.audit_head = {"seq": expected_seq - 1, "hash": prev}
-    if head_text != f"{expected_seq - 1}:{prev}":
+    report.audit_head = {"seq": walk.head_seq, "hash": walk.head_hash}
+    if head_text != head:
         report.fail("audit", "audit log head",
                     "the last entries of the audit log are missing or were replaced",
-                    head_text or "(none)", f"{expected_seq - 1}:{prev}")
-    report.checked["audit_entries"] = count
-    return states
+                    head_text or "(none)", head)
+    report.checked["audit_entries"] = walk.count
+    return walk.states
 
 
 def _check_records(case: Case, report: VerifyReport, states: dict) -> None:

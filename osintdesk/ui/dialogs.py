@@ -1,4 +1,5 @@
-"""Dialogs: new case, examiner, verification result, timestamp a checkpoint, about."""
+"""Dialogs: new case, examiner, verification result, timestamp a checkpoint, the key's
+passphrase, about."""
 
 from __future__ import annotations
 
@@ -187,6 +188,57 @@ def _dist_version(name: str) -> str:
         return version(name)
     except PackageNotFoundError:
         return "?"
+
+
+class KeyPassphraseDialog(QDialog):
+    """Asks for the passphrase of the examiner's key to sign a checkpoint, with Skip.
+
+    ``unlock(passphrase)`` returns the key or raises an error with a message; a wrong
+    passphrase is said in the dialog, which stays open for another try or Skip. The
+    unlocked key is ``key`` once accepted.
+    """
+
+    def __init__(self, case_name: str, unlock, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("key_passphrase_dialog")
+        self.setWindowTitle("Sign a checkpoint")
+        self._unlock = unlock
+        self.key = None
+        intro = QLabel(
+            f"“{html.escape(case_name)}” changed since its last signed checkpoint. Your key "
+            "signs its history as it stands now: proof that this history existed when you "
+            "signed it (not that the case is sound: Verify says that).<br>"
+            "Your key is protected by a passphrase; it is asked once until osintdesk is "
+            "closed. Skip closes the case without signing and asks no more.")
+        intro.setTextFormat(Qt.TextFormat.RichText)
+        intro.setWordWrap(True)
+        self.passphrase_edit = QLineEdit(objectName="passphrase")
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.problem = QLabel("", objectName="problem")
+        self.problem.setStyleSheet("color: #b00020")
+        self.problem.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.skip_button = buttons.addButton("Skip", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._try_unlock)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        form.addRow("Passphrase", self.passphrase_edit)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def _try_unlock(self) -> None:
+        from ..errors import OsintdeskError
+        try:
+            self.key = self._unlock(self.passphrase_edit.text())
+        except OsintdeskError as exc:
+            self.problem.setText(str(exc))
+            self.passphrase_edit.selectAll()
+            return
+        self.accept()
 
 
 class AboutDialog(QDialog):

@@ -14,14 +14,16 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
                                QStackedWidget, QToolButton, QWidget)
 
 from ..custody import checkpoints, timestamps
+from ..custody import closing
+from ..custody.keys import passphrase_from_env
 from ..errors import OsintdeskError
 from ..settings import save_settings
 from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case
 from ..store.header import check_case_header, is_writable
 from ..timefmt import display_time
 from ..verification import verify_and_record
-from .dialogs import (AboutDialog, ExaminerDialog, NewCaseDialog, TimestampDialog,
-                      VerifyResultDialog)
+from .dialogs import (AboutDialog, ExaminerDialog, KeyPassphraseDialog, NewCaseDialog,
+                      TimestampDialog, VerifyResultDialog)
 from .chart_pane import ChartPane
 from .exchange import ExchangeUi
 from .exports_ui import ExportsUi
@@ -32,6 +34,8 @@ from .sources import SourcesUi
 from .tasks import Task, TaskRunner
 
 MAX_RECENT = 10
+# How long the checkpoint signed on closing waits for another process's write lock.
+CLOSE_WAIT_S = 2.0
 
 
 class TaskProgress(QWidget):
@@ -88,6 +92,13 @@ class MainWindow(QMainWindow):
         self.runner = runner
         self.case: Case | None = None  # the GUI thread's own (read) connection
         self.last_message: QMessageBox | None = None
+        # The examiner's key for checkpoints on closing, unlocked once for the session; a
+        # passphrase is asked at most once (Skip: no more asking until the app restarts).
+        self._close_key = None
+        self._close_key_asked = False
+        self.passphrase_dialog: KeyPassphraseDialog | None = None
+        #: the checkpoint signed when the last case was closed (None: none was due or signed)
+        self.close_checkpoint: dict | None = None
         self.setWindowTitle("osintdesk")
         self.setAcceptDrops(True)
         self.resize(1200, 780)
@@ -445,6 +456,7 @@ class MainWindow(QMainWindow):
             return
         self.chart_pane.set_case(None)  # before the connection it reads goes away
         self.runner.wait()
+        self.sign_on_close()
         self.case.close()
         self.case = None
         self.refresh()
@@ -633,6 +645,68 @@ class MainWindow(QMainWindow):
             box.open()
             self.timestamped.emit(row)
         return self.run_task("Timestamping checkpoint", work, on_success=done, case="write")
+    # ------------------------------------------------------------ checkpoint on closing
+
+    def sign_on_close(self) -> dict | None:
+        """Before the open case is closed: when its history moved since its last signed
+        checkpoint, sign one (reason "close") on the writer, waiting for it.
+
+        Never stops the closing: a write-protected or busy case, a key that cannot be had,
+        or a Skip leave the case unsigned with a word in the status bar.
+        """
+        self.close_checkpoint = None
+        if self.case is None or not is_writable(self.case.path):
+            return None
+        try:
+            if not closing.head_moved_since_checkpoint(self.case):
+                return None
+            key, why_not = self._key_for_closing()
+        except Exception as exc:   # noqa: BLE001 - a damaged case or key never stops closing
+            key, why_not = None, str(exc)
+        name = self.case.path.name
+        if key is None:
+            self.statusBar().showMessage(f"{name} closed without a signed checkpoint: {why_not}",
+                                         15000)
+            return None
+        path, examiner = self.case.path, self.examiner
+
+        def work(progress, cancelled):
+            with Case.open(path, examiner=examiner, wait_s=CLOSE_WAIT_S) as case:
+                return closing.sign_on_close(case, key)
+
+        # Waited for here, its outcome read from the task: the case closes right after.
+        task = self.runner.run(f"Signing a checkpoint of {name}", work, writes=True,
+                               context=self)
+        self.runner.wait()
+        if task.error is not None:
+            self.statusBar().showMessage(
+                f"{name} closed without a signed checkpoint: {task.error}", 15000)
+        elif task.result is not None:
+            self.close_checkpoint = task.result
+            self.statusBar().showMessage(f"{name}: checkpoint of entry "
+                                         f"#{task.result['audit_seq']} signed on closing", 15000)
+        return self.close_checkpoint
+
+    def _key_for_closing(self):
+        """The examiner's key and None, or None and why not; asks the passphrase at most
+        once per session, and only when the key needs one that the environment lacks."""
+        from ..custody.keys import examiner_key_status, has_examiner_key, load_examiner_key
+        if self._close_key is not None:
+            return self._close_key, None
+        if not has_examiner_key() or not examiner_key_status()["encrypted"] or \
+                passphrase_from_env():
+            self._close_key = load_examiner_key()   # made on first use, as Verify does
+            return self._close_key, None
+        if self._close_key_asked:
+            return None, "its passphrase was not given in this session"
+        self._close_key_asked = True
+        self.passphrase_dialog = KeyPassphraseDialog(
+            self.case.path.name, lambda text: load_examiner_key(lambda: text, create=False),
+            self)
+        if self.passphrase_dialog.exec() and self.passphrase_dialog.key is not None:
+            self._close_key = self.passphrase_dialog.key
+            return self._close_key, None
+        return None, "signing was skipped"
 
     # ------------------------------------------------------------ misc
 
@@ -660,6 +734,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         if self.case is not None:
             self.chart_pane.set_case(None)
+            self.sign_on_close()
             self.case.close()
             self.case = None
         super().closeEvent(event)

@@ -2,6 +2,7 @@
 alarm is reported, and none is recorded in the audit log."""
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
@@ -99,3 +100,107 @@ def test_verify_during_imports_raises_no_false_alarm(tmp_path):
     assert len(recorded) == len(reports)
     assert all(details["ok"] for details in recorded), [d["failures"] for d in recorded]
     assert final.ok, final.failures
+
+
+# ----------------------------------------------- the second connection of one verification
+
+
+class _Twin:
+    """A case's second read connection that lets another writer commit just before its
+    read transaction starts, ``commits`` times (the race the snapshot check must see)."""
+
+    def __init__(self, conn, writer_path, commits):
+        self._conn = conn
+        self._writer_path = writer_path
+        self.commits_left = commits
+        self.begins = 0
+
+    def execute(self, sql, *args):
+        if sql.startswith("BEGIN"):
+            self.begins += 1
+            if self.commits_left:
+                self.commits_left -= 1
+                with Case.open(self._writer_path, examiner="Writer") as other:
+                    other.record_event("note", object_type="case", object_id=other.uuid,
+                                       details={"text": f"commit {self.begins}"})
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def _small_case(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"ZS-OAK left Kinshasa" * 1000)
+    with Case.create(tmp_path / "twin", title="Twin", examiner="Alice") as case:
+        case.add_evidence_file(tmp_path / "a.txt")
+        return case.path
+
+
+def _head(conn):
+    return conn.execute("SELECT value FROM case_meta WHERE key = 'audit_head'").fetchone()[0]
+
+
+def test_second_connection_reads_the_state_of_the_first_after_a_commit_in_between(tmp_path):
+    from osintdesk.store import verify as store_verify
+    path = _small_case(tmp_path)
+    with Case.open(path, examiner="Bob") as case:
+        twin = _Twin(case.open_reader(), path, commits=1)
+        case.open_reader = lambda: twin
+        with store_verify._twin_snapshot(case) as second:
+            assert second is twin
+            assert twin.begins == 2       # the first try saw the commit and started again
+            assert _head(twin) == _head(case.conn)
+            assert case.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == \
+                twin.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        assert not case.conn.in_transaction
+
+
+def test_verification_reads_on_one_connection_when_writers_keep_committing(tmp_path):
+    from osintdesk.store import verify as store_verify
+    path = _small_case(tmp_path)
+    seen_threads = set()
+    with Case.open(path, examiner="Bob") as case:
+        twin = _Twin(case.open_reader(), path, commits=store_verify.TWIN_ATTEMPTS)
+        case.open_reader = lambda: twin
+        report = verify_case(case, progress=lambda *_: seen_threads.add(
+            __import__("threading").current_thread().name))
+    assert report.ok, [str(f) for f in report.failures]
+    assert twin.begins == store_verify.TWIN_ATTEMPTS
+    assert seen_threads == {"MainThread"}
+
+
+def test_file_checks_run_beside_the_records_and_their_failures_keep_their_order(tmp_path):
+    import threading
+    path = _small_case(tmp_path)
+    conn = sqlite3.connect(path)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("UPDATE artifact_chunks SET data = CAST(X'00' || substr(data, 2) AS BLOB)")
+    conn.execute("UPDATE evidence SET media_type = 'text/x-edited'")
+    conn.commit()
+    conn.close()
+    seen_threads = set()
+    with Case.open(path, examiner="Bob", readonly=True) as case:
+        report = verify_case(case, progress=lambda *_: seen_threads.add(
+            threading.current_thread().name))
+    assert "verify: file" in seen_threads   # the file check ticked from its own thread
+    checks = [f.check for f in report.failures]
+    assert checks == sorted(checks, key=["sqlite", "schema", "artifact", "audit",
+                                         "record"].index)
+    assert {"schema", "artifact", "record"} <= set(checks)
+
+
+def test_a_cancelled_verification_leaves_no_thread_and_no_transaction(tmp_path):
+    import threading
+
+    import pytest
+
+    from osintdesk.errors import Cancelled
+    path = _small_case(tmp_path)
+    before = set(threading.enumerate())
+    with Case.open(path, examiner="Bob") as case:
+        with pytest.raises(Cancelled):
+            verify_case(case, cancelled=lambda: True)
+        assert not case.conn.in_transaction
+        assert verify_case(case).ok          # the case's connection is usable afterwards
+    assert set(threading.enumerate()) <= before

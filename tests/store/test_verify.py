@@ -189,3 +189,11 @@ def test_added_trigger_and_dropped_unique_index_are_named(case_path):
     assert set(problems) == {"trigger quietly", "index track_points_position"}
     assert "not made by osintdesk" in problems["trigger quietly"]
     assert "duplicates can be written to table track_points" in problems["index track_points_position"]
+
+
+def test_an_artifact_chunk_stored_as_text_is_reported_not_a_crash(case_path):
+    tamper(case_path, ("UPDATE artifact_chunks SET data = CAST(data AS TEXT) WHERE seq = 0",))
+    report = check(case_path)
+    assert not report.ok
+    problems = [str(f) for f in report.failures if f.check == "artifact"]
+    assert any("chunk 0 is not bytes (expected bytes, found str)" in p for p in problems), problems

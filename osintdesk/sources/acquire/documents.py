@@ -54,6 +54,9 @@ class ExtractedDocument:
     resources: list["ArchiveResource"] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     spool: Any = field(default=None, repr=False, compare=False)   # a TemporaryDirectory
+    # Where ``spool`` is made: the caller's private folder (beside the case); None: the
+    # system's temp folder, for use without a case.
+    spool_parent: Path | None = field(default=None, repr=False, compare=False)
 
     def close(self) -> None:
         """Remove the spooled resource payloads (also done when the document is collected)."""

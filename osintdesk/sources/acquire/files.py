@@ -21,18 +21,22 @@ IsCancelled = Callable[[], bool]
 
 
 def read_evidence_file(path: Path, *, progress: Progress | None = None,
-                       cancelled: IsCancelled | None = None) -> EvidenceFile:
+                       cancelled: IsCancelled | None = None,
+                       spool_dir: Path | None = None) -> EvidenceFile:
     """Hash ``path`` and read what it says. Raises :class:`InputError` naming the file.
 
     ``progress(done_bytes, total_bytes)`` follows the hashing; ``cancelled()`` returning True
     raises :class:`Cancelled`. The file is read, never changed; if it changes while being
-    read, that is an error too (the hash would not describe what was parsed).
+    read, that is an error too (the hash would not describe what was parsed). An archive's
+    resources are spooled into ``spool_dir`` (pass the case's private work folder), else
+    into the system's temp folder.
     """
     path = Path(path)
     is_cancelled = cancelled or (lambda: False)
     before = _stat(path)
     sha256, size_bytes = sha256_of_file(path, progress=progress, cancelled=is_cancelled)
-    document = read_document(path, check_cancel=lambda: _raise_if(is_cancelled))
+    document = read_document(path, check_cancel=lambda: _raise_if(is_cancelled),
+                             spool_dir=spool_dir)
     after = _stat(path)
     if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
         raise InputError("the file changed while it was being read; add it again when it is complete", path=path)

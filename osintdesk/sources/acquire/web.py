@@ -222,9 +222,11 @@ def read_captured(web: WebCapture, *, check_cancel: Callable[[], None] = lambda:
                             declared_charset=web.charset)
     try:
         if kind in ("pdf", "image", "text", "markdown"):
-            return read_document_as(body.path, kind, check_cancel=check_cancel)
+            return read_document_as(body.path, kind, check_cancel=check_cancel,
+                                    spool_dir=web.work_dir)
         if kind is None:
-            document = read_document(body.path, check_cancel=check_cancel)
+            document = read_document(body.path, check_cancel=check_cancel,
+                                     spool_dir=web.work_dir)
             if document.kind in ("warc", "wacz"):
                 return ExtractedDocument(kind="other", media_type=web.media_type or "")
             return document

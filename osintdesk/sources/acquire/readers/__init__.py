@@ -73,20 +73,32 @@ def _reader_for_name(path: Path) -> ModuleType | None:
     return None
 
 
-def read_document(path: Path, *, check_cancel: CheckCancel = lambda: None) -> ExtractedDocument:
-    """What the file says, by its sniffed kind."""
+def _read(reader: ModuleType, path: Path, check_cancel: CheckCancel,
+          spool_dir: Path | None) -> ExtractedDocument:
+    """Readers that spool to disk (``SPOOLS``: archives) put their files in ``spool_dir``
+    when the caller gives one (a folder of its own beside the case), else in the system's
+    temp folder."""
+    if getattr(reader, "SPOOLS", False):
+        return reader.read(path, check_cancel, spool_dir=spool_dir)
+    return reader.read(path, check_cancel)
+
+
+def read_document(path: Path, *, check_cancel: CheckCancel = lambda: None,
+                  spool_dir: Path | None = None) -> ExtractedDocument:
+    """What the file says, by its sniffed kind (``spool_dir``: see ``_read``)."""
     kind, warning = sniff(path)
-    document = _BY_KIND[kind].read(path, check_cancel)
+    document = _read(_BY_KIND[kind], path, check_cancel, spool_dir)
     if warning:
         document.warnings.insert(0, warning)
     return document
 
 
-def read_document_as(path: Path, kind: str, *, check_cancel: CheckCancel = lambda: None) -> ExtractedDocument:
+def read_document_as(path: Path, kind: str, *, check_cancel: CheckCancel = lambda: None,
+                     spool_dir: Path | None = None) -> ExtractedDocument:
     """Read ``path`` as ``kind`` (a captured body whose type the server declared).
 
     A declared PDF or image that cannot be read raises :class:`InputError` naming ``path``.
     """
     if kind not in _BY_KIND:
         raise ValueError(f"unknown document kind {kind!r}")
-    return _BY_KIND[kind].read(Path(path), check_cancel)
+    return _read(_BY_KIND[kind], Path(path), check_cancel, spool_dir)

@@ -41,8 +41,13 @@ def _is_warc_member(name: str) -> bool:
     return name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))
 
 
-def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
-    document = ExtractedDocument(kind=KIND, media_type=MEDIA_TYPE, title=path.name)
+SPOOLS = True   # resource payloads go to disk: read_document passes the folder for them
+
+
+def read(path: Path, check_cancel: CheckCancel, *, spool_dir: Path | None = None
+         ) -> ExtractedDocument:
+    document = ExtractedDocument(kind=KIND, media_type=MEDIA_TYPE, title=path.name,
+                                 spool_parent=spool_dir)
     with closed_on_error(document):
         try:
             with zipfile.ZipFile(path) as archive:

@@ -52,8 +52,13 @@ def _gzip_starts_with(path: Path, prefix: bytes) -> bool:
         return False
 
 
-def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
-    document = ExtractedDocument(kind=KIND, media_type=MEDIA_TYPE, title=path.name)
+SPOOLS = True   # resource payloads go to disk: read_document passes the folder for them
+
+
+def read(path: Path, check_cancel: CheckCancel, *, spool_dir: Path | None = None
+         ) -> ExtractedDocument:
+    document = ExtractedDocument(kind=KIND, media_type=MEDIA_TYPE, title=path.name,
+                                 spool_parent=spool_dir)
     with closed_on_error(document):
         try:
             with open(path, "rb") as stream:
@@ -237,7 +242,8 @@ def _resource_from_record(record, offset: int, member: str, label: str, document
     if not served or not url or media_type in html.SERVED_TYPES:
         return None
     if document.spool is None:
-        document.spool = tempfile.TemporaryDirectory(prefix="osintdesk-archive-")
+        document.spool = tempfile.TemporaryDirectory(prefix="osintdesk-archive-",
+                                                     dir=document.spool_parent)
     path = Path(document.spool.name) / f"{len(document.resources):08d}"
     too_large = False
     try:
