@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from . import ftm
 from .base import ExportFormat
 
-FORMATS: list[ExportFormat] = []
+FORMATS: list[ExportFormat] = [
+    ftm.FORMAT,
+]
 
 
 def by_name(name: str) -> ExportFormat:
