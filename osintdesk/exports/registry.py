@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import ftm
+from . import ftm, graphml
 from .base import ExportFormat
 
 FORMATS: list[ExportFormat] = [
     ftm.FORMAT,
+    graphml.FORMAT,
 ]
 
 
