@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import ftm, graphml
+from . import csv_tables, ftm, graphml
 from .base import ExportFormat
 
 FORMATS: list[ExportFormat] = [
     ftm.FORMAT,
     graphml.FORMAT,
+    csv_tables.FORMAT,
 ]
 
 
