@@ -52,14 +52,17 @@ class Content:
         return [c for c in self.citations if c["owner_uuid"] == owner_uuid]
 
 
-def _span_of_partials(start: str | None, end: str | None, zone: str = "UTC"
-                      ) -> tuple[float | None, float | None]:
-    """UTC epoch seconds from a partial start and end (each the whole span it means)."""
-    if not start:
+def _span_of_partials(start: str | None, end: str | None, zone: str = "UTC", *,
+                      open_ended: bool = False) -> tuple[float | None, float | None]:
+    """UTC epoch seconds from a partial start and end (each the whole span it means);
+    ``open_ended``: a missing end or start is open (a link from 2010 still holds)."""
+    if not start and not (open_ended and end):
         return None, None
-    first, last = PartialTime(start, zone).span_utc()
+    first = PartialTime(start, zone).span_utc()[0] if start else EVERYTHING[0]
     if end:
         last = PartialTime(end, zone).span_utc()[1]
+    else:
+        last = EVERYTHING[1] if open_ended else PartialTime(start, zone).span_utc()[1]
     return first, last
 
 
@@ -102,7 +105,8 @@ def select(case, scope) -> Content:
         ends = [finding_queries.canonical_id(case, link["source_uuid"]),
                 finding_queries.canonical_id(case, link["target_uuid"])]
         if (scope.includes("link", link["uuid"]) and all(e in kept for e in ends)
-                and scope.overlaps(*_span_of_partials(link["start_date"], link["end_date"]))):
+                and scope.overlaps(*_span_of_partials(link["start_date"], link["end_date"],
+                                                      open_ended=True))):
             found.links.append({**link, "source_uuid": ends[0], "target_uuid": ends[1]})
     for event in finding_queries.events(case):
         involved = [finding_queries.canonical_id(case, i) for i in event["involved"]]
