@@ -134,31 +134,36 @@ def select(case, scope) -> Content:
     found.flights = [f for f in flight_queries.select_flights(
         case, aircraft_uuids=sorted(chosen_aircraft), t_from=scope.t_from, t_to=scope.t_to)
         if scope.includes_aircraft(f["aircraft_uuid"])]
+    held = _kept_ids(found)
     found.citations = [c for c in finding_queries.all_citations(case)
-                       if scope.includes("citation", c["uuid"])
-                       and _owner_kept(found, c) and _target_kept(case, found, c)]
+                       if scope.includes("citation", c["uuid"]) and _cited(case, held, c)]
     return found
 
 
-def _owner_kept(found: Content, citation: dict) -> bool:
-    owners = {"claim": found.claims, "link": found.links, "event": found.events}
-    if citation["owner_kind"] == "entity":
-        return citation["owner_uuid"] in found.entity_ids()
-    return any(r["uuid"] == citation["owner_uuid"] for r in owners.get(citation["owner_kind"], ()))
+def _kept_ids(found: Content) -> dict[str, set[str]]:
+    """The ids held, by the kind a citation names them with."""
+    held = {kind: {r["uuid"] for r in rows} for kind, rows in (
+        ("claim", found.claims), ("link", found.links), ("event", found.events),
+        ("flight", found.flights), ("source", found.sources))}
+    held["entity"] = held["aircraft"] = found.entity_ids()
+    return held
 
 
-def _target_kept(case, found: Content, citation: dict) -> bool:
+def _cited(case, held: dict[str, set[str]], citation: dict) -> bool:
+    """Whether a citation's owner and its target are both in the export."""
+    owner = citation["owner_uuid"]
+    if citation["owner_kind"] == "entity":     # cited before a merge: the id it became
+        owner = finding_queries.canonical_id(case, owner)
+    if owner not in held.get(citation["owner_kind"], ()):
+        return False
     kind, uuid = finding_queries.current_target(case, citation)
     if uuid is None:
         return False
-    if kind in ("source", "capture"):
-        source = uuid if kind == "source" else source_queries.get_capture(case, uuid)["source_uuid"]
-        return any(s["uuid"] == source for s in found.sources)
-    if kind in ("entity", "aircraft"):
-        return finding_queries.canonical_id(case, uuid) in found.entity_ids()
-    records = {"flight": found.flights, "claim": found.claims, "link": found.links,
-               "event": found.events}.get(kind)
-    return records is not None and any(r["uuid"] == uuid for r in records)
+    if kind == "capture":
+        kind, uuid = "source", source_queries.get_capture(case, uuid)["source_uuid"]
+    elif kind in ("entity", "aircraft"):
+        uuid = finding_queries.canonical_id(case, uuid)
+    return uuid in held.get(kind, ())
 
 
 def cited_source(case, citation: dict) -> str | None:

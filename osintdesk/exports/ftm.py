@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from ..errors import Cancelled
 from ..findings import ftm
 from ..findings import queries as finding_queries
-from ..timefmt import PartialTime, ftm_date
+from ..timefmt import PartialTime, ftm_date, record_date
 from .base import ExportFormat
 from .content import Content, airport, cited_source, select
 
@@ -48,13 +49,14 @@ class _Entities:
                              separators=(",", ":")) + "\n"
 
 
-def _entity_properties(entity, kept: set[str]) -> dict:
+def _entity_properties(case, entity, kept: set[str]) -> dict:
     """An entity's FtM properties, its references to entities outside the export left out,
     and what FtM has no property for (a Mode-S address, an airport's codes) as keywords."""
     spec = ftm.schema(entity.schema).properties()
     properties = {}
     for prop, values in entity.properties.items():
         if prop in spec and spec[prop].type == "entity":
+            values = [finding_queries.canonical_id(case, v) for v in values]
             values = [v for v in values if v in kept]
         if prop in spec:
             properties[prop] = values
@@ -79,6 +81,14 @@ def _partial_date(text: str | None, zone: str) -> str | None:
     return ftm_date(partial.first_local())
 
 
+def _published(capture: dict) -> str | None:
+    """A page's own date as an FtM date: its UTC time when known, else a bare date."""
+    if capture.get("published_utc"):
+        return ftm_date(capture["published_utc"])
+    text = capture.get("published_date") or ""
+    return text if re.fullmatch(r"\d{4}(-\d{2}){0,2}", text) else None
+
+
 class _Writer:
     def __init__(self, case, content: Content):
         self.case = case
@@ -89,7 +99,8 @@ class _Writer:
 
     def entities(self) -> None:
         for entity in self.content.entities:
-            self.out.add(entity.id, entity.schema, _entity_properties(entity, self.kept))
+            self.out.add(entity.id, entity.schema,
+                         _entity_properties(self.case, entity, self.kept))
             if entity.schema == "Address":
                 for key in ("icao", "iata"):
                     if entity.extra.get(key):
@@ -128,7 +139,7 @@ class _Writer:
             start, end = self.place(flight, "origin"), self.place(flight, "destination")
             self.out.add(flight["uuid"], "Trip", {
                 "name": (f"{flight['aircraft']} {flight['origin'] or '?'} → "
-                         f"{flight['destination'] or '?'} {flight['departure_utc'][:10]}"),
+                         f"{flight['destination'] or '?'} {record_date(flight['first_t'])}"),
                 "startLocation": start, "endLocation": end, "vehicle": flight["aircraft_uuid"],
                 "startDate": ftm_date(flight["first_t"]), "endDate": ftm_date(flight["last_t"]),
                 "keywords": [f"callsign:{c}" for c in (flight["callsigns"] or "").split(",")
@@ -144,7 +155,7 @@ class _Writer:
                 "name": source["title"] or source["name"], "title": capture.get("title"),
                 "fileName": capture.get("original_name") or source["name"],
                 "sourceUrl": source["url"], "mimeType": capture.get("media_type"),
-                "publishedAt": capture.get("published_date"),
+                "publishedAt": _published(capture),
                 "retrievedAt": ftm_date(capture["captured_utc"]),
                 "author": capture.get("author"),
                 "keywords": [f"sha256:{sha256}"] if sha256 else [],

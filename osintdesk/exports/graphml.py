@@ -14,7 +14,7 @@ import re
 
 from ..errors import Cancelled
 from ..findings import ftm
-from ..timefmt import PartialTime, record_time
+from ..timefmt import PartialTime, record_date, record_time
 from .base import ExportFormat
 from .content import airport, select
 
@@ -114,7 +114,7 @@ def write(case, scope, provenance, out_path, progress=None, cancelled=None) -> d
                 "longitude": found.lon if found else None})
             ends.append(node)
         edges.append((flight["uuid"], ends[0], ends[1], {
-            "label": f"{flight['aircraft']} {flight['departure_utc'][:10]}", "kind": "flight",
+            "label": f"{flight['aircraft']} {record_date(flight['first_t'])}", "kind": "flight",
             "schema": "Trip", "aircraft": flight["aircraft_uuid"],
             "departure_utc": flight["departure_utc"], "arrival_utc": flight["arrival_utc"],
             "duration_s": flight["duration_s"], "distance_km": flight["distance_km"],
