@@ -90,8 +90,9 @@ def _published(capture: dict) -> str | None:
 
 
 class _Writer:
-    def __init__(self, case, content: Content):
+    def __init__(self, case, content: Content, cancelled=None):
         self.case = case
+        self.cancelled = cancelled
         self.content = content
         self.out = _Entities()
         self.kept = content.entity_ids()
@@ -148,7 +149,9 @@ class _Writer:
                                 f"coverage gaps, {flight['distance_km']:.0f} km")})
 
     def documents(self) -> None:
-        for source in self.content.sources:
+        for source in self.content.sources:    # each hashed whole: cancel between them
+            if self.cancelled and self.cancelled():
+                raise Cancelled()
             capture = source["capture"]
             sha256 = capture.get("evidence_sha256") or capture.get("body_sha256")
             properties = {
@@ -235,7 +238,7 @@ class _Writer:
 def write(case, scope, provenance, out_path, progress=None, cancelled=None) -> dict:
     """The FtM entities of what ``scope`` selects, one JSON object a line."""
     content = select(case, scope)
-    writer = _Writer(case, content)
+    writer = _Writer(case, content, cancelled)
     steps = (writer.entities, writer.trips, writer.documents, writer.links, writer.events,
              writer.notes)
     for n, step in enumerate(steps):

@@ -78,6 +78,16 @@ def test_the_same_case_gives_the_same_bytes_and_carries_its_provenance(plain_sto
     assert f"audit_head:{seq}:{head}" in props(provenance, "keywords")
 
 
+def test_a_cancelled_export_leaves_nothing(plain_story, tmp_path):
+    from osintdesk.errors import Cancelled
+    calls = []
+    with pytest.raises(Cancelled):     # after the entities and the trips
+        run_export(plain_story[0], ftm.FORMAT, tmp_path / "out.ftm",
+                   make_scope(plain_story[0]), progress=lambda n, total: calls.append(n),
+                   cancelled=lambda: len(calls) >= 2)
+    assert calls == [1, 2] and list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("line, fault", [
     ({"schema": "Spaceship", "properties": {"name": ["x"]}}, "unknown or abstract schema"),
     ({"schema": "Thing", "properties": {"name": ["x"]}}, "unknown or abstract schema"),
