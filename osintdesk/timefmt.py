@@ -71,6 +71,14 @@ def record_stamp_or_none(moment: datetime | float | str | None) -> str | None:
     return None if moment is None else record_stamp(moment)
 
 
+def ftm_date(moment: datetime | float | str) -> str:
+    """``2024-01-02T07:41:03``: a UTC time as FollowTheMoney writes dates (no zone, no
+    fraction); from an aware datetime, UTC epoch seconds or a record form."""
+    if isinstance(moment, str):
+        moment = parse_record(moment)
+    return _utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
 def record_date(t: float) -> str:
     """``2024-01-02``: the UTC date of ``t`` (UTC epoch seconds)."""
     return _utc(t).date().isoformat()

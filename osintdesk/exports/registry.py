@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from . import csv_tables, ftm, graphml
 from .base import ExportFormat
 
-FORMATS: list[ExportFormat] = []
+FORMATS: list[ExportFormat] = [
+    ftm.FORMAT,
+    graphml.FORMAT,
+    csv_tables.FORMAT,
+]
 
 
 def by_name(name: str) -> ExportFormat:
