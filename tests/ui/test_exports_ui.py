@@ -5,18 +5,8 @@ import shutil
 
 import pytest
 
-from osintdesk.exports import registry
 from osintdesk.store import Case
-from tests.exports.test_base import LINES
 from tests.ui.test_main_window import wait_for, window  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def lines_format():
-    """A format written for these tests (one flight id per line), listed while they run."""
-    registry.FORMATS.append(LINES)
-    yield LINES
-    registry.FORMATS.remove(LINES)
 
 
 @pytest.fixture
@@ -27,30 +17,37 @@ def opened(qtbot, window, sample_case_file, tmp_path):  # noqa: F811
     return window, path
 
 
-def test_export_from_the_window_is_written_and_logged(qtbot, opened, lines_format, tmp_path):
+def test_export_from_the_window_is_written_and_logged(qtbot, opened, tmp_path):
+    """The CSV tables of one ticked aircraft, read back with the csv module."""
+    import csv
+    import io
+    import zipfile
+    from PySide6.QtCore import Qt
     window, path = opened
     window.exports_ui.action.trigger()
     dialog = window.exports_ui.dialog
-    assert dialog.isVisible() and dialog.format_box.currentData() == "lines"
-    assert dialog.path_edit.text().endswith(".txt")
-    out = tmp_path / "flights.txt"
+    assert dialog.isVisible()
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("csv"))
+    assert dialog.path_edit.text().endswith(".zip")
+    out = tmp_path / "tables.zip"
     dialog.path_edit.setText(str(out))
     first = dialog.aircraft_list.item(0)
-    from PySide6.QtCore import Qt
     first.setCheckState(Qt.CheckState.Checked)
-    with qtbot.waitSignal(window.exports_ui.exported, timeout=20000) as done:
+    with qtbot.waitSignal(window.exports_ui.exported, timeout=30000) as done:
         dialog.accept()
     result = done.args[0]
-    assert out.exists() and result.counts["flights"] == len(out.read_text().splitlines()) - 1
-    assert result.scope["aircraft"] == [first.data(Qt.ItemDataRole.UserRole)]
+    with zipfile.ZipFile(out) as zf:
+        flights = list(csv.DictReader(io.StringIO(zf.read("flights.csv").decode("utf-8-sig"))))
+    ticked = first.data(Qt.ItemDataRole.UserRole)
+    assert flights and {f["aircraft_uuid"] for f in flights} == {ticked}
+    assert result.counts["flights"] == len(flights) and result.scope["aircraft"] == [ticked]
     window.runner.wait()
     with Case.open(path, examiner="x", readonly=True) as case:
         entry = list(case.audit_entries())[-1]
     assert entry.action == "export" and entry.details["sha256"] == result.sha256
 
 
-def test_the_dialog_refuses_an_existing_file_and_backwards_dates(qtbot, opened, lines_format,
-                                                                 tmp_path):
+def test_the_dialog_refuses_an_existing_file_and_backwards_dates(qtbot, opened, tmp_path):
     window, path = opened
     before = path.read_bytes()
     dialog = window.exports_ui.export_dialog()
