@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from osintdesk.store import Case
-from tests.ui.test_main_window import wait_for, window  # noqa: F401  (fixture)
+from tests.ui.test_main_window import window  # noqa: F401  (fixture)
 
 
 @pytest.fixture
