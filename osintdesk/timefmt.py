@@ -96,6 +96,27 @@ def file_stamp(moment: datetime | float) -> str:
     return _utc(moment).strftime("%Y%m%dT%H%M%SZ")
 
 
+# --------------------------------------------------------------------------- export forms
+
+
+def export_time(t: float) -> str:
+    """``2024-01-02T07:41:03Z``, or ``2024-01-02T07:41:03.250Z`` when the UTC epoch seconds
+    have a fraction (to the millisecond): a track point's time in a file another tool reads
+    (KML ``when``, GeoJSON properties), keeping what the data holds."""
+    whole = math.floor(t)
+    millis = round((t - whole) * 1000)
+    if millis == 1000:
+        whole, millis = whole + 1, 0
+    text = _utc(float(whole)).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{text}.{millis:03d}Z" if millis else text + "Z"
+
+
+def warc_timestamp(text: str) -> str:
+    """``20240102074103``: the 14-digit form CDX(J) indexes key records by, from a WARC-Date
+    or a record form (any ISO 8601 date-time; UTC when it has no zone)."""
+    return parse_record(text).strftime("%Y%m%d%H%M%S")
+
+
 # --------------------------------------------------------------------------- reading
 
 

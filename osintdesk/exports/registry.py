@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from . import geojson, kml
 from .base import ExportFormat
 
-FORMATS: list[ExportFormat] = []
+FORMATS: list[ExportFormat] = [
+    kml.FORMAT,
+    geojson.FORMAT,
+]
 
 
 def by_name(name: str) -> ExportFormat:

@@ -1,0 +1,35 @@
+"""Fixtures for the export tests: the sample flights case with hostile text in it and a
+photo with a position (written once per module; the tests read copies of it)."""
+
+from __future__ import annotations
+
+import pytest
+
+# (No slash: it names a file too.) Quotes, markup, an ampersand, a newline and right-to-left text (with an override mark):
+# each format must carry it through its own escaping and give it back unchanged.
+HOSTILE = "Q \"quoted\" 'single' <b>bold<b> & co\nline two \u202eשלום مرحبا"
+
+
+@pytest.fixture(scope="module")
+def map_case_file(tmp_path_factory):
+    """``chart_samples.write_sample_case`` (RA-86496 UUWW → ZKPY with a coverage gap, then
+    ZKPY → UNNT; N7423C PANC → UHPP across the antimeridian) titled with HOSTILE, plus a
+    photo of the apron at Sunan (EXIF position) whose file name is HOSTILE."""
+    from osintdesk.sources.local_files import add_files
+    from osintdesk.store import Case
+    from tests.support.chart_samples import write_sample_case
+    from tests.support.source_samples import make_jpeg_with_exif
+
+    folder = tmp_path_factory.mktemp("exports")
+    path = write_sample_case(folder / "maps.osintcase", title=HOSTILE)
+    photo = make_jpeg_with_exif(folder / f"{HOSTILE}.jpg")
+    with Case.open(path, examiner="Test Examiner") as case:
+        add_files(case, [photo])
+    return path
+
+
+@pytest.fixture
+def map_case(map_case_file):
+    from osintdesk.store import Case
+    with Case.open(map_case_file, examiner="Test Examiner", readonly=True) as opened:
+        yield opened
