@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import geojson, kml
+from . import geojson, kml, wacz
 from .base import ExportFormat
 
 FORMATS: list[ExportFormat] = [
     kml.FORMAT,
     geojson.FORMAT,
+    wacz.FORMAT,
 ]
 
 

@@ -153,11 +153,13 @@ def archived_captures(case: Case) -> list[dict]:
     """Captures whose WARC the case keeps (a web capture's own, or the WARC file a page was
     read from), in capture order: ``uuid``, ``source_uuid``, ``method``, ``requested_url``,
     ``final_url``, ``status``, ``title``, ``captured_utc``, ``warc_sha256``,
-    ``record_offset`` and ``record_id`` (where the page's record is in that WARC)."""
+    ``warc_size`` (bytes), ``record_offset`` and ``record_id`` (where the page's record is
+    in that WARC)."""
     return list(case.db.query(
-        "SELECT uuid, source_uuid, method, requested_url, final_url, status, title, "
-        "captured_utc, warc_sha256, record_offset, record_id FROM captures "
-        "WHERE warc_sha256 IS NOT NULL ORDER BY captured_utc, created_utc, uuid"))
+        "SELECT c.uuid, c.source_uuid, c.method, c.requested_url, c.final_url, c.status, "
+        "c.title, c.captured_utc, c.warc_sha256, a.size AS warc_size, c.record_offset, "
+        "c.record_id FROM captures c JOIN artifacts a ON a.sha256 = c.warc_sha256 "
+        "ORDER BY c.captured_utc, c.created_utc, c.uuid"))
 
 
 def get_capture(case: Case, capture_uuid: str) -> dict:
