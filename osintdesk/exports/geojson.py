@@ -15,7 +15,8 @@ from ..timefmt import export_time, record_duration, record_time_or_none
 from .base import ExportFormat, Provenance, Scope
 from .captures import capture_time
 from .mapdata import (Counter, airports_of, alt_m, flights_in_scope,
-                      places_in_scope, point_total, points_of, stretches)
+                      places_in_scope, point_total, points_of, reduction_step,
+                      reduction_text, stretches)
 
 
 def _json(value) -> str:
@@ -70,14 +71,20 @@ def write_geojson(case, scope: Scope, provenance: Provenance, out_path, progress
     """Write the scope's flights, airports and places as an RFC 7946 FeatureCollection to
     ``out_path``; the counts by kind."""
     flights = flights_in_scope(case, scope)
-    counter = Counter(point_total(case, flights), progress, cancelled)
+    total = point_total(case, flights)
+    step = reduction_step(scope, total)
+    reduced = reduction_text(step, total, scope.max_points) if step > 1 else None
+    counter = Counter(total, progress, cancelled)
     airports, places = airports_of(flights), places_in_scope(case, scope)
     features = crossings = 0
+    about = {**provenance.as_dict(), "description": provenance.line()}
+    if reduced:
+        about["reduced"] = f"Tracks {reduced}"
     with open(out_path, "w", encoding="utf-8", newline="\n") as out:
-        out.write('{"type":"FeatureCollection","osintdesk":' + _json(provenance.as_dict())
+        out.write('{"type":"FeatureCollection","osintdesk":' + _json(about)
                   + ',"features":[\n')
         for flight in flights:
-            crossings += _flight(out, case, flight, counter, first=features == 0)
+            crossings += _flight(out, case, flight, counter, step, first=features == 0)
             features += 1
         for airport in airports:
             _point_feature(out, airport.lat, airport.lon, None, {
@@ -97,11 +104,13 @@ def write_geojson(case, scope: Scope, provenance: Provenance, out_path, progress
                 first=features == 0)
             features += 1
         out.write("\n]}\n")
-    counts = {"flights": len(flights), "points": counter.done, "airports": len(airports),
-              "places": len(places)}
+    counts = {"flights": len(flights), "points": counter.written, "airports": len(airports),
+              "places": len(places), "notes": []}
+    if reduced:
+        counts["notes"].append(f"Tracks {reduced}: {counter.written:,} points written.")
     if crossings:
-        counts["notes"] = [f"{crossings} antimeridian crossings: lines are cut there, at a "
-                           "point interpolated between the two positions either side"]
+        counts["notes"].append(f"{crossings} antimeridian crossings: lines are cut there, at "
+                               "a point interpolated between the two positions either side")
     return counts
 
 
@@ -123,7 +132,8 @@ def _flight_properties(flight: dict, cuts: list[dict]) -> dict:
     }
 
 
-def _flight(out: TextIO, case, flight: dict, counter: Counter, *, first: bool) -> int:
+def _flight(out: TextIO, case, flight: dict, counter: Counter, step: int, *,
+            first: bool) -> int:
     """One flight's Feature (and a MultiPoint Feature for positions left alone in their
     line); the antimeridian crossings drawn."""
     parts, cuts = stretches(case, flight)
@@ -133,7 +143,7 @@ def _flight(out: TextIO, case, flight: dict, counter: Counter, *, first: bool) -
     lines, crossings = _Lines(out), 0
     for stretch in parts:
         previous = None
-        for rows in points_of(case, flight, stretch):
+        for read, rows in points_of(case, flight, stretch, step):
             for _t, lat, lon, alt_ft in rows:
                 alt = alt_m(alt_ft)
                 if previous is not None:
@@ -149,7 +159,7 @@ def _flight(out: TextIO, case, flight: dict, counter: Counter, *, first: bool) -
                         crossings += 1
                 lines.add(_position(lon, lat, alt))
                 previous = (lat, lon, alt)
-            counter.add(len(rows))
+            counter.add(read, len(rows))
         lines.end()
     out.write("]}}")
     if lines.lonely:
@@ -169,4 +179,4 @@ def _point_feature(out: TextIO, lat: float, lon: float, alt: float | None, prope
 
 
 FORMAT = ExportFormat("geojson", "geojson", "GeoJSON for QGIS and geojson.io (RFC 7946)",
-                      write_geojson)
+                      write_geojson, reduces_points=True)

@@ -14,7 +14,8 @@ from ..timefmt import display_time, duration, export_time
 from .base import ExportFormat, Provenance, Scope
 from .captures import capture_time
 from .mapdata import (CHUNK_POINTS, Counter, Stretch, airports_of, alt_m, flights_in_scope,
-                      places_in_scope, point_total, points_of, stretches)
+                      places_in_scope, point_total, points_of, reduction_step,
+                      reduction_text, stretches)
 
 # Google Earth grows slow and may refuse files with more points than this; the file is
 # still written whole (nothing is left out) and the user is told.
@@ -63,21 +64,25 @@ def write_kml(case, scope: Scope, provenance: Provenance, out_path, progress=Non
     extension) to ``out_path``; the counts by kind, and a note when the file holds more
     points than Google Earth handles comfortably."""
     flights = flights_in_scope(case, scope)
-    counter = Counter(point_total(case, flights), progress, cancelled)
+    total = point_total(case, flights)
+    step = reduction_step(scope, total)
+    reduced = reduction_text(step, total, scope.max_points) if step > 1 else None
+    counter = Counter(total, progress, cancelled)
     airports, places = airports_of(flights), places_in_scope(case, scope)
     gaps_drawn = 0
+    description = provenance.line() + (f". Tracks {reduced}." if reduced else "")
     with open(out_path, "w", encoding="utf-8", newline="\n") as out:
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                   '<kml xmlns="http://www.opengis.net/kml/2.2" '
                   'xmlns:gx="http://www.google.com/kml/ext/2.2">\n<Document>'
                   f"{_element('name', provenance.case_title)}<open>1</open>"
-                  f"{_element('description', provenance.line())}{STYLES}"
-                  f"{_extended_data(provenance.as_dict())}\n")
+                  f"{_element('description', description)}{STYLES}"
+                  f"{_extended_data({**provenance.as_dict(), 'reduced': reduced})}\n")
         out.write("<Folder><name>Flights</name>\n")
         all_gaps = []
         for flight in flights:
             parts, cuts = stretches(case, flight)
-            _flight(out, case, flight, parts, counter)
+            _flight(out, case, flight, parts, counter, step)
             all_gaps += [(flight, gap) for gap in cuts]
         out.write("</Folder>\n<Folder><name>Coverage gaps</name>\n")
         for flight, gap in all_gaps:
@@ -97,13 +102,15 @@ def write_kml(case, scope: Scope, provenance: Provenance, out_path, progress=Non
                 when, {"capture_id": place["uuid"], "source_id": place["source_uuid"],
                        "title": place["title"], "taken_utc": place["taken_utc"]}))
         out.write("</Folder>\n</Document>\n</kml>\n")
-    counts = {"flights": len(flights), "points": counter.done, "gaps": gaps_drawn,
-              "airports": len(airports), "places": len(places)}
-    if counter.done > COMFORTABLE_POINTS:
-        counts["notes"] = [
-            f"{counter.done:,} points: Google Earth may be slow or refuse files beyond about "
-            f"{COMFORTABLE_POINTS:,} points. Nothing was left out; export fewer flights "
-            "(--aircraft, --from/--to) for a lighter file."]
+    counts = {"flights": len(flights), "points": counter.written, "gaps": gaps_drawn,
+              "airports": len(airports), "places": len(places), "notes": []}
+    if reduced:
+        counts["notes"].append(f"Tracks {reduced}: {counter.written:,} points written.")
+    if counter.written > COMFORTABLE_POINTS:
+        counts["notes"].append(
+            f"{counter.written:,} points: Google Earth may be slow or refuse files beyond "
+            f"about {COMFORTABLE_POINTS:,} points. Nothing was left out; export fewer flights "
+            "(--aircraft, --from/--to) or ask for fewer points (--max-points).")
     return counts
 
 
@@ -122,7 +129,8 @@ def _flight_text(flight: dict) -> str:
             "without an altitude are drawn on the ground (clampToGround).")
 
 
-def _flight(out: TextIO, case, flight: dict, parts: list[Stretch], counter: Counter) -> None:
+def _flight(out: TextIO, case, flight: dict, parts: list[Stretch], counter: Counter,
+            step: int) -> None:
     out.write(f'<Placemark id="flight-{xml_text(flight["uuid"])}">'
               f"{_element('name', _flight_name(flight))}"
               f"{_element('description', _flight_text(flight))}"
@@ -133,18 +141,18 @@ def _flight(out: TextIO, case, flight: dict, parts: list[Stretch], counter: Coun
               + "<gx:MultiTrack><altitudeMode>absolute</altitudeMode>"
               "<gx:interpolate>0</gx:interpolate>\n")
     for stretch in parts:
-        _stretch_tracks(out, case, flight, stretch, counter)
+        _stretch_tracks(out, case, flight, stretch, counter, step)
     out.write("</gx:MultiTrack></Placemark>\n")
 
 
-def _stretch_tracks(out: TextIO, case, flight: dict, stretch: Stretch,
-                    counter: Counter) -> None:
+def _stretch_tracks(out: TextIO, case, flight: dict, stretch: Stretch, counter: Counter,
+                    step: int) -> None:
     """A covered stretch as gx:Track elements of at most ``CHUNK_POINTS`` points: a new one
     where altitudes start or stop being known (the mode changes) or the chunk is full (the
     next track starts at the same point, so the line stays whole)."""
     chunk: list[tuple] = []
     known = None
-    for rows in points_of(case, flight, stretch):
+    for read, rows in points_of(case, flight, stretch, step):
         for row in rows:
             has_alt = row[3] is not None
             if chunk and (has_alt != known or len(chunk) >= CHUNK_POINTS):
@@ -152,7 +160,7 @@ def _stretch_tracks(out: TextIO, case, flight: dict, stretch: Stretch,
                 chunk = [chunk[-1]] if has_alt == known else []
             known = has_alt
             chunk.append(row)
-        counter.add(len(rows))
+        counter.add(read, len(rows))
     if chunk:
         _track(out, chunk, known)
 
@@ -224,4 +232,4 @@ def _point_placemark(style: str, name, text, lat: float, lon: float, when: float
 
 
 FORMAT = ExportFormat("kml", "kml", "KML for Google Earth (tracks, gaps, airports, places)",
-                      write_kml)
+                      write_kml, reduces_points=True)

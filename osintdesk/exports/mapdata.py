@@ -4,6 +4,7 @@ points keep memory flat), the airports the flights use and the photo places."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -53,13 +54,46 @@ def stretches(case, flight: dict) -> tuple[list[Stretch], list[dict]]:
     return parts, cuts
 
 
-def points_of(case, flight: dict, stretch: Stretch) -> Iterator[list[tuple]]:
+def reduction_step(scope: Scope, total: int) -> int:
+    """Keep every how-many-th point: 1 (all of them) unless the user asked for at most
+    ``scope.max_points`` and the flights have more."""
+    if scope.max_points is None or total <= scope.max_points:
+        return 1
+    return math.ceil(total / scope.max_points)
+
+
+def reduction_text(step: int, total: int, max_points: int | None) -> str:
+    """What a reduced file says about itself (and the screen about it)."""
+    return (f"reduced on request (at most about {max_points:,} points): every {step}th of "
+            f"the {total:,} points kept, with the first and last of each covered stretch")
+
+
+def points_of(case, flight: dict, stretch: Stretch, step: int = 1
+              ) -> Iterator[tuple[int, list[tuple]]]:
     """The stretch's points in chunks of at most ``CHUNK_POINTS`` tuples ``(t, lat, lon,
-    alt_ft)``: UTC epoch seconds, degrees, feet (None when not known)."""
+    alt_ft)`` (UTC epoch seconds, degrees, feet or None when not known), each chunk with
+    how many points were read for it; with ``step`` > 1 only every step-th point and the
+    stretch's first and last."""
     cursor = track_points(case, flight["aircraft_uuid"], stretch.first_t, stretch.last_t,
                           columns=POINT_COLUMNS)
+    index, last, last_kept = 0, None, True
     while rows := cursor.fetchmany(CHUNK_POINTS):
-        yield rows
+        if step == 1:
+            yield len(rows), rows
+            continue
+        kept = []
+        for row in rows:
+            last_kept = index % step == 0
+            if last_kept:
+                kept.append(row)
+            index += 1
+        last = rows[-1]
+        if not last_kept and len(rows) < CHUNK_POINTS:   # the stretch ends in this chunk
+            kept.append(last)
+            last_kept = True
+        yield len(rows), kept
+    if not last_kept:
+        yield 0, [last]
 
 
 def point_total(case, flights: list[dict]) -> int:
@@ -69,16 +103,18 @@ def point_total(case, flights: list[dict]) -> int:
 
 
 class Counter:
-    """Progress over points written, and the user's cancel, checked once a chunk."""
+    """Progress over the points read (``done``), how many were written (``written``), and
+    the user's cancel, checked once a chunk."""
 
     def __init__(self, total: int, progress: Progress | None, cancelled: IsCancelled | None):
-        self.total, self.done = total, 0
+        self.total, self.done, self.written = total, 0, 0
         self.progress, self.cancelled = progress, cancelled
 
-    def add(self, n: int) -> None:
+    def add(self, read: int, written: int) -> None:
         if self.cancelled and self.cancelled():
             raise Cancelled()
-        self.done += n
+        self.done += read
+        self.written += written
         if self.progress:
             self.progress(min(self.done, self.total), self.total)
 

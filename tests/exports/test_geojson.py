@@ -15,7 +15,7 @@ from osintdesk.flights.airports import lookup
 from osintdesk.flights.queries import gaps, select_flights
 from osintdesk.timefmt import parse_user_time
 
-from tests.exports.conftest import HOSTILE
+from tests.exports.case_fixtures import HOSTILE, map_case, map_case_file  # noqa: F401
 
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                   "MultiPolygon", "GeometryCollection"}
@@ -151,3 +151,42 @@ def test_gdal_reads_it(map_case, tmp_path):
     source = ogr.Open(str(tmp_path / "case.geojson"))
     layer = source.GetLayer(0)
     assert layer.GetFeatureCount() == len(document["features"])
+
+
+@pytest.mark.parametrize("chunk", [5000, 7, 1])
+def test_reduced_lines_keep_the_gap_ends_and_say_so(map_case, tmp_path, monkeypatch, chunk):
+    from osintdesk.exports import mapdata
+    monkeypatch.setattr(mapdata, "CHUNK_POINTS", chunk)   # a stretch ending on a full chunk
+    result, document = _export(map_case, tmp_path / "small.geojson", max_points=200)
+    assert document["osintdesk"]["reduced"].startswith("Tracks reduced on request")
+    assert result.notes[0].startswith("Tracks reduced on request")
+    [flight] = [f for f in _kind(document, "flight") if f["properties"]["coverage_gaps"]]
+    [gap] = gaps(map_case, flight["id"])
+    before, after = flight["geometry"]["coordinates"]
+    assert before[-1][:2] == [gap["start_lon"], gap["start_lat"]]
+    assert after[0][:2] == [gap["end_lon"], gap["end_lat"]]
+    assert 180 <= result.counts["points"] <= 200 + 2 * 4   # the ends of the 4 stretches
+
+
+def test_the_cli_says_what_it_wrote_and_logs_it(map_case_file, tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    from osintdesk.store import Case
+    case_path = tmp_path / "c.osintcase"
+    shutil.copyfile(map_case_file, case_path)
+    out = tmp_path / "small.geojson"
+    result = CliRunner().invoke(cli, ["export", str(case_path), "geojson", "-o", str(out),
+                                      "--aircraft", "N7423C", "--max-points", "100"])
+    assert result.exit_code == 0, result.output
+    assert "Note: Tracks reduced on request" in result.output
+    assert "Note: 1 antimeridian crossings" in result.output
+    with Case.open(case_path, examiner="Test Examiner", readonly=True) as case:
+        [entry] = [e for e in case.audit_entries() if e.action == "export"]
+    assert entry.details["scope"]["max_points"] == 100 and entry.details["format"] == "geojson"
+    refused = CliRunner().invoke(cli, ["export", str(case_path), "wacz", "-o",
+                                       str(tmp_path / "x.wacz"), "--max-points", "100"])
+    assert refused.exit_code == 2 and "does not reduce points" in refused.output
+    assert not (tmp_path / "x.wacz").exists()

@@ -18,7 +18,7 @@ from osintdesk.exports.base import make_scope, run_export  # noqa: E402
 from osintdesk.flights.queries import count_track_points, select_flights  # noqa: E402
 from osintdesk.timefmt import parse_user_time  # noqa: E402
 
-from tests.exports.conftest import HOSTILE  # noqa: E402
+from tests.exports.case_fixtures import HOSTILE, map_case, map_case_file  # noqa: E402,F401
 
 GX_SCHEMA = Path(fastkml.__file__).parent / "schema" / "kml22gx.xsd"
 
@@ -137,3 +137,22 @@ def test_dashes_go_the_short_way_across_the_antimeridian():
     dashes = kml.dashes_between(60.0, 170.0, 60.0, -170.0, pieces=5)
     lons = [lon for dash in dashes for _lat, lon in dash]
     assert lons == [170.0, 174.0, 178.0, -178.0, -174.0, -170.0]
+
+
+def test_points_are_reduced_only_on_request_and_the_file_says_so(map_case, tmp_path):
+    whole = _export(map_case, tmp_path / "whole.kml")
+    assert "reduced" not in (tmp_path / "whole.kml").read_text(encoding="utf-8")
+    result = _export(map_case, tmp_path / "small.kml", max_points=300)
+    document, folders = _read(tmp_path / "small.kml")
+    assert "reduced on request" in document.description
+    assert {d.name: d.value for d in document.extended_data.elements}["reduced"]
+    assert any("reduced on request" in note and f"{result.counts['points']:,} points written"
+               in note for note in result.notes)
+    assert 270 <= result.counts["points"] <= 300 + 2 * 4 < whole.counts["points"]
+    # every covered stretch keeps its ends: the flights' ends and the gap's
+    [gap] = folders["Coverage gaps"]
+    kept = {item.when.dt.timestamp() for p in folders["Flights"] for t in _tracks(p)
+            for item in t.track_items}
+    assert {gap.times.begin.dt.timestamp(), gap.times.end.dt.timestamp()} <= kept
+    assert {f["first_t"] for f in select_flights(map_case)} <= kept
+    assert {f["last_t"] for f in select_flights(map_case)} <= kept

@@ -32,7 +32,7 @@ from osintdesk.sources.queries import archived_captures, capture_text  # noqa: E
 from osintdesk.store import Case  # noqa: E402
 from osintdesk.timefmt import parse_user_time, warc_timestamp  # noqa: E402
 
-from tests.exports.conftest import HOSTILE  # noqa: E402
+from tests.exports.case_fixtures import HOSTILE  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.source_samples import write_sample_warc  # noqa: E402
 

@@ -1,5 +1,6 @@
-"""Fixtures for the export tests: the sample flights case with hostile text in it and a
-photo with a position (written once per module; the tests read copies of it)."""
+"""Fixtures for the KML, GeoJSON and WACZ tests (imported by them, so they stay apart from
+the conftest of the other formats): the sample flights case with hostile text in it and a
+photo with a position, written once per module and opened read-only."""
 
 from __future__ import annotations
 
