@@ -12,12 +12,14 @@ Everything is read once before timing, so all steps run from the page cache.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests/support: the sample generators shared with the tests
@@ -64,25 +66,36 @@ def build(folder: Path, points: int, evidence_mb: int) -> tuple[Path, list[Path]
     return path, files + [trace]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def bench_arguments(description: str, *, evidence_mb: int | None = 200) -> argparse.Namespace:
+    """The options the case-building benchmarks share: --points, --evidence-mb, --keep."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--points", type=int, default=1_000_000)
-    parser.add_argument("--evidence-mb", type=int, default=200)
+    if evidence_mb is not None:
+        parser.add_argument("--evidence-mb", type=int, default=evidence_mb)
     parser.add_argument("--keep", type=Path, help="build the case in DIR and keep it")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def bench_folder(keep: Path | None) -> Iterator[Path]:
+    """Where a benchmark builds its case: DIR kept (``--keep DIR``), else a temporary
+    folder removed afterwards."""
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="osintdesk-bench-") as name:
+        yield Path(name)
+
+
+def main() -> None:
+    args = bench_arguments(__doc__.split("\n\n")[0])
 
     from osintdesk.store import Case
     from osintdesk.store import verify as store_verify
     from osintdesk.verification import CHECKS, verify_case
 
-    holder = None
-    if args.keep:
-        folder = args.keep
-        folder.mkdir(parents=True, exist_ok=True)
-    else:
-        holder = tempfile.TemporaryDirectory(prefix="osintdesk-bench-")
-        folder = Path(holder.name)
-    try:
+    with bench_folder(args.keep) as folder:
         (case_path, evidence), build_s = timed(build, folder, args.points, args.evidence_mb)
         case_bytes = case_path.stat().st_size
         evidence_bytes = sum(p.stat().st_size for p in evidence)
@@ -121,9 +134,6 @@ def main() -> None:
             print(f"  {name:<36}: {seconds:6.2f} s")
         print(f"ratio  case-file hash time / verify time: {case_s / verify_s:.2f} (goal >= 0.70)")
         print(f"ratio  evidence hash time / verify time : {evidence_s / verify_s:.2f}")
-    finally:
-        if holder is not None:
-            holder.cleanup()
 
 
 if __name__ == "__main__":
