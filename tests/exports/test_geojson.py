@@ -15,7 +15,8 @@ from osintdesk.flights.airports import lookup
 from osintdesk.flights.queries import gaps, select_flights
 from osintdesk.timefmt import parse_user_time
 
-from tests.exports.case_fixtures import HOSTILE, map_case, map_case_file  # noqa: F401
+from tests.exports.case_fixtures import (HOSTILE, HOSTILE_AIRCRAFT,  # noqa: F401
+                                         HOSTILE_CALLSIGN, map_case, map_case_file)
 
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                   "MultiPolygon", "GeometryCollection"}
@@ -90,6 +91,8 @@ def test_the_whole_case_is_rfc7946(map_case, tmp_path):
     assert uuww["geometry"]["coordinates"] == [airport.lon, airport.lat]
     [place] = _kind(document, "place")
     assert place["properties"]["name"] == f"{HOSTILE}.jpg"
+    [hostile] = [f for f in flights if f["properties"]["aircraft"] == HOSTILE_AIRCRAFT]
+    assert hostile["properties"]["callsigns"] == HOSTILE_CALLSIGN
     assert place["geometry"]["coordinates"][:2] == pytest.approx([125.67, 39.2241], abs=1e-3)
 
 
@@ -165,7 +168,7 @@ def test_reduced_lines_keep_the_gap_ends_and_say_so(map_case, tmp_path, monkeypa
     before, after = flight["geometry"]["coordinates"]
     assert before[-1][:2] == [gap["start_lon"], gap["start_lat"]]
     assert after[0][:2] == [gap["end_lon"], gap["end_lat"]]
-    assert 180 <= result.counts["points"] <= 200 + 2 * 4   # the ends of the 4 stretches
+    assert 180 <= result.counts["points"] <= 200 + 2 * 5   # the ends of the 5 stretches
 
 
 def test_the_cli_says_what_it_wrote_and_logs_it(map_case_file, tmp_path):

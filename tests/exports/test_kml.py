@@ -18,7 +18,8 @@ from osintdesk.exports.base import make_scope, run_export  # noqa: E402
 from osintdesk.flights.queries import count_track_points, select_flights  # noqa: E402
 from osintdesk.timefmt import parse_user_time  # noqa: E402
 
-from tests.exports.case_fixtures import HOSTILE, map_case, map_case_file  # noqa: E402,F401
+from tests.exports.case_fixtures import (HOSTILE, HOSTILE_AIRCRAFT,  # noqa: E402,F401
+                                         HOSTILE_CALLSIGN, map_case, map_case_file)
 
 GX_SCHEMA = Path(fastkml.__file__).parent / "schema" / "kml22gx.xsd"
 
@@ -38,16 +39,20 @@ def _tracks(placemark):
     return placemark.kml_geometry.tracks
 
 
+def _data(feature) -> dict:
+    return {d.name: d.value for d in feature.extended_data.elements}
+
+
 def test_the_whole_case_reads_back_in_fastkml(map_case, tmp_path):
     result = _export(map_case, tmp_path / "case.kml")
     document, folders = _read(tmp_path / "case.kml")
 
     assert document.name == HOSTILE                      # escaped, and given back unchanged
-    data = {d.name: d.value for d in document.extended_data.elements}
+    data = _data(document)
     assert data["case_uuid"] == map_case.uuid and data["audit_head"].startswith(
         f"{map_case.audit_head()[0]}:")
     flights = select_flights(map_case)
-    assert [p.name.split(" ")[0] for p in folders["Flights"]] == [f["aircraft"] for f in flights]
+    assert [_data(p)["flight_id"] for p in folders["Flights"]] == [f["uuid"] for f in flights]
     written = 0
     for placemark, flight in zip(folders["Flights"], flights):
         tracks = _tracks(placemark)
@@ -57,7 +62,10 @@ def test_the_whole_case_reads_back_in_fastkml(map_case, tmp_path):
         assert len(times) == count_track_points(map_case, flight["aircraft_uuid"],
                                                 flight["first_t"], flight["last_t"])
         written += len(times)
-    assert result.counts["points"] == written and result.counts["flights"] == 3
+    assert result.counts["points"] == written and result.counts["flights"] == 4
+    [hostile] = [p for p in folders["Flights"] if _data(p)["aircraft"] == HOSTILE_AIRCRAFT]
+    assert _data(hostile)["callsigns"] == HOSTILE_CALLSIGN
+    assert hostile.name.startswith(HOSTILE_AIRCRAFT + " UUWW → ZKPY")
     assert {p.name for p in folders["Airports"]} == {"UUWW", "ZKPY", "UNNT", "PANC", "UHPP"}
     [place] = folders["Photo places"]
     assert place.name == f"{HOSTILE}.jpg"
@@ -85,7 +93,7 @@ def test_a_coverage_gap_is_dashed_and_never_part_of_a_track(map_case, tmp_path):
 def test_an_aircraft_or_a_date_range_exports_exactly_its_flights(map_case, tmp_path):
     _export(map_case, tmp_path / "n7423c.kml", aircraft=["N7423C"])
     _document, folders = _read(tmp_path / "n7423c.kml")
-    assert [p.name.split(" ")[0] for p in folders["Flights"]] == ["N7423C"]
+    assert [_data(p)["aircraft"] for p in folders["Flights"]] == ["N7423C"]
     assert {p.name for p in folders["Airports"]} == {"PANC", "UHPP"}
     assert folders["Coverage gaps"] == [] and folders["Photo places"] == []
 
@@ -113,7 +121,8 @@ def test_long_stretches_become_several_tracks_that_join(map_case, tmp_path, monk
     monkeypatch.setattr(mapdata, "CHUNK_POINTS", 50)
     _export(map_case, tmp_path / "case.kml")
     _document, folders = _read(tmp_path / "case.kml")
-    tracks = _tracks(folders["Flights"][-1])
+    [bering] = [p for p in folders["Flights"] if _data(p)["aircraft"] == "N7423C"]  # no gap
+    tracks = _tracks(bering)
     assert len(tracks) > 10
     for before, after in zip(tracks, tracks[1:]):
         if before.altitude_mode == after.altitude_mode:   # the line goes on unbroken
@@ -148,7 +157,7 @@ def test_points_are_reduced_only_on_request_and_the_file_says_so(map_case, tmp_p
     assert {d.name: d.value for d in document.extended_data.elements}["reduced"]
     assert any("reduced on request" in note and f"{result.counts['points']:,} points written"
                in note for note in result.notes)
-    assert 270 <= result.counts["points"] <= 300 + 2 * 4 < whole.counts["points"]
+    assert 270 <= result.counts["points"] <= 300 + 2 * 5 < whole.counts["points"]
     # every covered stretch keeps its ends: the flights' ends and the gap's
     [gap] = folders["Coverage gaps"]
     kept = {item.when.dt.timestamp() for p in folders["Flights"] for t in _tracks(p)
