@@ -12,7 +12,6 @@ the size of what it moved.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -77,21 +76,10 @@ def floor(bundle: Path, folder: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--points", type=int, default=1_000_000)
-    parser.add_argument("--evidence-mb", type=int, default=200)
-    parser.add_argument("--keep", type=Path, help="build the case in DIR and keep it")
-    args = parser.parse_args()
-    from bench.verify_case import build
+    from bench.verify_case import bench_arguments, bench_folder, build
+    args = bench_arguments(__doc__.split("\n\n")[0])
 
-    holder = None
-    if args.keep:
-        folder = args.keep
-        folder.mkdir(parents=True, exist_ok=True)
-    else:
-        holder = tempfile.TemporaryDirectory(prefix="osintdesk-bench-")
-        folder = Path(holder.name)
-    try:
+    with bench_folder(args.keep) as folder:
         case_path = folder / "bench.osintcase"
         if not case_path.exists():
             case_path, _ = build(folder, args.points, args.evidence_mb)
@@ -111,9 +99,6 @@ def main() -> None:
               f"{export_s / floor_s:.2f} (goal <= 3)  peak {mib(export_peak):.0f} MiB")
         print(f"merge into an empty case           : {merge_s:6.2f} s  ratio "
               f"{merge_s / floor_s:.2f} (goal <= 3)  peak {mib(merge_peak):.0f} MiB")
-    finally:
-        if holder is not None:
-            holder.cleanup()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ files, the records against hashing as many bytes as the record tables occupy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import shutil
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests/support: the sample generators shared with the tests
@@ -92,28 +94,46 @@ def best(repeat: int, function, *args):
     return runs[-1][0], min(seconds for _, seconds in runs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def bench_arguments(description: str, *, evidence_mb: int | None = 200,
+                    more=None) -> argparse.Namespace:
+    """The options the case-building benchmarks share: --points, --evidence-mb, --keep
+    (``more(parser)`` adds a benchmark's own)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--points", type=int, default=1_000_000)
-    parser.add_argument("--evidence-mb", type=int, default=200)
+    if evidence_mb is not None:
+        parser.add_argument("--evidence-mb", type=int, default=evidence_mb)
     parser.add_argument("--keep", type=Path, help="build the case in DIR and keep it")
+    if more is not None:
+        more(parser)
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def bench_folder(keep: Path | None) -> Iterator[Path]:
+    """Where a benchmark builds its case: DIR kept (``--keep DIR``), else a temporary
+    folder removed afterwards."""
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        yield keep
+        return
+    with tempfile.TemporaryDirectory(prefix="osintdesk-bench-") as name:
+        yield Path(name)
+
+
+def _verify_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--case", type=Path, metavar="DIR",
                         help="measure a case kept by --keep DIR (copied first: never changed)")
     parser.add_argument("--repeat", type=int, default=3, help="best of N runs per measure")
-    args = parser.parse_args()
+
+
+def main() -> None:
+    args = bench_arguments(__doc__.split("\n\n")[0], more=_verify_options)
 
     from osintdesk.store import Case
     from osintdesk.store import verify as store_verify
     from osintdesk.verification import CHECKS, verify_case
 
-    holder = None
-    if args.keep:
-        folder = args.keep
-        folder.mkdir(parents=True, exist_ok=True)
-    else:
-        holder = tempfile.TemporaryDirectory(prefix="osintdesk-bench-")
-        folder = Path(holder.name)
-    try:
+    with bench_folder(args.keep) as folder:
         if args.case:
             case_path = folder / "bench.osintcase"
             shutil.copyfile(args.case / "bench.osintcase", case_path)
@@ -181,9 +201,6 @@ def main() -> None:
               f"with the records: {total / verify_s:.2f}x)")
         print(f"ratio  case-file hash time / verify time: {case_s / verify_s:.2f} (goal >= 0.70)")
         print(f"ratio  evidence hash time / verify time : {evidence_s / verify_s:.2f}")
-    finally:
-        if holder is not None:
-            holder.cleanup()
 
 
 if __name__ == "__main__":

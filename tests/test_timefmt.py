@@ -304,3 +304,11 @@ def test_partial_date_refuses_a_time_of_day_and_orders_by_span():
     timefmt.check_order(day, month, "2023-09-13", "2023-09")    # the month still runs past the day
     with pytest.raises(OsintdeskError, match="--end 2023-08 is before --start 2023-09-13"):
         timefmt.check_order(day, timefmt.parse_partial("2023-08"), "2023-09-13", "2023-08")
+
+
+def test_export_times_keep_the_fraction_the_data_has():
+    assert timefmt.export_time(1704181563.0) == "2024-01-02T07:46:03Z"
+    assert timefmt.export_time(1704181563.25) == "2024-01-02T07:46:03.250Z"
+    assert timefmt.export_time(1704181563.9996) == "2024-01-02T07:46:04Z"
+    assert timefmt.warc_timestamp("2024-01-02T07:46:03.123456Z") == "20240102074603"
+    assert timefmt.warc_timestamp("2024-01-02T10:46:03+03:00") == "20240102074603"

@@ -22,11 +22,14 @@ from ..timefmt import parse_user_time
 @click.option("--from", "t_from", metavar="D", help="Only what overlaps from D (UTC).")
 @click.option("--to", "t_to", metavar="D", help="Only what overlaps until D (a bare date: "
               "the whole day).")
+@click.option("--max-points", type=int, metavar="N", help="Reduce the tracks to about N "
+              "points (kml, geojson): every k-th point, each covered stretch's first and last "
+              "kept; the file and this command say so. Nothing is reduced without it.")
 @json_option
 @pass_context
 def export_command(ctx: Context, case: str, format_name: str, output: str, tag: str | None,
                    aircraft: tuple[str, ...], t_from: str | None, t_to: str | None,
-                   as_json: bool) -> None:
+                   max_points: int | None, as_json: bool) -> None:
     """Write CASE (or the part the filters select) as FORMAT for another tool.
 
     Every export is logged in the case (format, file, counts, SHA-256) and signs a
@@ -52,7 +55,7 @@ def export_command(ctx: Context, case: str, format_name: str, output: str, tag: 
         raise OsintdeskError(f"--to {t_to} is before --from {t_from}")
     with open_for_reading(ctx, case) as opened:
         scope = make_scope(opened, tag=tag, aircraft=list(aircraft) or None, t_from=start,
-                           t_to=end)
+                           t_to=end, max_points=max_points)
         with progress_bar(f"Exporting {fmt.name}", not as_json) as progress:
             result = run_export(opened, fmt, output, scope, progress=progress)
         if not opened.readonly:

@@ -28,13 +28,15 @@ class Scope:
     ``records``: kind -> record ids, when a tag selected them (``exchange.selection``:
     the tagged sources, the findings citing them and what those cite); ``aircraft``:
     aircraft uuids (from ``--aircraft`` and/or the tag's); ``t_from``/``t_to``: UTC epoch
-    seconds, things overlapping the window."""
+    seconds, things overlapping the window; ``max_points``: reduce tracks to about this
+    many points (only on request, only formats that say they can, and the file says so)."""
 
     tag: str | None = None
     records: dict[str, set[str]] | None = None
     aircraft: set[str] | None = None
     t_from: float | None = None
     t_to: float | None = None
+    max_points: int | None = None
 
     def includes(self, kind: str, key: str) -> bool:
         return self.records is None or key in self.records.get(kind, ())
@@ -51,15 +53,21 @@ class Scope:
                 and (self.t_to is None or start_t <= self.t_to))
 
     def describe(self) -> dict:
-        return {"tag": self.tag, "aircraft": sorted(self.aircraft) if self.aircraft is not None
-                else None, "from": self.t_from, "to": self.t_to}
+        described = {"tag": self.tag, "aircraft": sorted(self.aircraft)
+                     if self.aircraft is not None else None, "from": self.t_from,
+                     "to": self.t_to}
+        if self.max_points is not None:
+            described["max_points"] = self.max_points
+        return described
 
 
 def make_scope(case, *, tag: str | None = None, aircraft=None, t_from: float | None = None,
-               t_to: float | None = None) -> Scope:
+               t_to: float | None = None, max_points: int | None = None) -> Scope:
     """The scope for what the user typed (aircraft as registrations, hex codes or ids)."""
     from ..flights.queries import resolve_aircraft
-    scope = Scope(tag=tag, t_from=t_from, t_to=t_to)
+    if max_points is not None and max_points < 2:
+        raise OsintdeskError(f"--max-points {max_points}: a track needs at least 2 points")
+    scope = Scope(tag=tag, t_from=t_from, t_to=t_to, max_points=max_points)
     if tag is not None:
         from ..exchange.selection import tagged
         chosen = tagged(case, tag)
@@ -104,12 +112,14 @@ class ExportFormat:
     """One export format. ``write(case, scope, provenance, out_path, progress, cancelled)``
     writes the file (``out_path`` is a temporary name beside the destination) and returns
     what it wrote, counted by kind ({"flights": 3, "points": 1200}); ``notes`` is what the
-    user must know (points reduced on request...)."""
+    user must know (points reduced on request...); ``reduces_points``: the format honours
+    ``Scope.max_points``."""
 
     name: str
     extension: str
     title: str
     write: Callable[..., dict]
+    reduces_points: bool = False
 
 
 @dataclass
@@ -136,6 +146,9 @@ def run_export(case, fmt: ExportFormat, out: str | os.PathLike, scope: Scope, *,
     (``log_export``), so an export of a write-protected case still works."""
     from ..store.verify import read_snapshot
     out = Path(out)
+    if scope.max_points is not None and not fmt.reduces_points:
+        raise OsintdeskError(f"the {fmt.name} export does not reduce points; --max-points "
+                             "is for the map formats (kml, geojson)")
     if not out.parent.is_dir():
         raise OsintdeskError("its folder does not exist", path=out)
     partial = out.with_name(f".{out.name}.partial-{os.getpid()}")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from . import csv_tables, ftm, graphml
+from . import csv_tables, ftm, geojson, graphml, kml, wacz
 from .base import ExportFormat
 
 FORMATS: list[ExportFormat] = [
     ftm.FORMAT,
     graphml.FORMAT,
     csv_tables.FORMAT,
+    kml.FORMAT,
+    geojson.FORMAT,
+    wacz.FORMAT,
 ]
 
 

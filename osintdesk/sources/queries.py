@@ -139,12 +139,27 @@ def captures_of(case: Case, source_uuid: str) -> list[dict]:
 
 def located_captures(case: Case) -> list[dict]:
     """Captures that carry a position (a photo's EXIF GPS, a file's location), in capture
-    order: the source's ``name``, ``geo_lat``, ``geo_lon`` (degrees), ``document_kind`` and
-    ``taken_utc``."""
+    order: the source's ``name``, ``geo_lat``, ``geo_lon`` (degrees), ``geo_alt_m``,
+    ``document_kind``, ``taken_utc``, ``captured_utc``, ``title`` and the capture's ``uuid``
+    and ``source_uuid``."""
     return list(case.db.query(
-        "SELECT s.name, c.geo_lat, c.geo_lon, c.document_kind, c.taken_utc "
+        "SELECT s.name, c.geo_lat, c.geo_lon, c.geo_alt_m, c.document_kind, c.taken_utc, "
+        "c.captured_utc, c.title, c.uuid, c.source_uuid "
         "FROM captures c JOIN sources s ON s.uuid = c.source_uuid "
         "WHERE c.geo_lat IS NOT NULL AND c.geo_lon IS NOT NULL ORDER BY c.captured_utc"))
+
+
+def archived_captures(case: Case) -> list[dict]:
+    """Captures whose WARC the case keeps (a web capture's own, or the WARC file a page was
+    read from), in capture order: ``uuid``, ``source_uuid``, ``method``, ``requested_url``,
+    ``final_url``, ``status``, ``title``, ``captured_utc``, ``warc_sha256``,
+    ``warc_size`` (bytes), ``record_offset`` and ``record_id`` (where the page's record is
+    in that WARC)."""
+    return list(case.db.query(
+        "SELECT c.uuid, c.source_uuid, c.method, c.requested_url, c.final_url, c.status, "
+        "c.title, c.captured_utc, c.warc_sha256, a.size AS warc_size, c.record_offset, "
+        "c.record_id FROM captures c JOIN artifacts a ON a.sha256 = c.warc_sha256 "
+        "ORDER BY c.captured_utc, c.created_utc, c.uuid"))
 
 
 def get_capture(case: Case, capture_uuid: str) -> dict:
