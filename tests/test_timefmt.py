@@ -304,3 +304,16 @@ def test_partial_date_refuses_a_time_of_day_and_orders_by_span():
     timefmt.check_order(day, month, "2023-09-13", "2023-09")    # the month still runs past the day
     with pytest.raises(OsintdeskError, match="--end 2023-08 is before --start 2023-09-13"):
         timefmt.check_order(day, timefmt.parse_partial("2023-08"), "2023-09-13", "2023-08")
+
+
+# --------------------------------------------------------------------------- for other tools
+
+
+@pytest.mark.parametrize("t, text, micro", [
+    (1704153600, "2024-01-02T00:00:00+00:00", 1704153600000000),
+    (1700086400.5, "2023-11-15T22:13:20.500000+00:00", 1700086400500000),
+    (-1.25, "1969-12-31T23:59:58.750000+00:00", -1250000),
+])
+def test_offset_time_and_its_microseconds_are_the_same_moment(t, text, micro):
+    assert timefmt.offset_time(t) == text and timefmt.epoch_microseconds(t) == micro
+    assert timefmt.parse_iso(text).timestamp() * 1_000_000 == micro

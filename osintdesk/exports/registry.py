@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from . import csv_tables, ftm, graphml
+from . import csv_tables, ftm, graphml, timesketch
 from .base import ExportFormat
 
 FORMATS: list[ExportFormat] = [
     ftm.FORMAT,
     graphml.FORMAT,
     csv_tables.FORMAT,
+    timesketch.FORMAT,
+    timesketch.CSV_FORMAT,
 ]
 
 
