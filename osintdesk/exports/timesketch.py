@@ -158,10 +158,16 @@ def write_csv(case, scope, provenance, out_path, progress=None, cancelled=None) 
     ``.csv``."""
     rows, counts = timesketch_rows(case, scope, provenance, progress, cancelled)
     with open(out_path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv_rows(out, rows)
     return counts
+
+
+def write_csv_rows(out, rows: list[dict]) -> None:
+    """The header and ``rows`` to a text stream opened with ``newline=""`` (RFC 4180
+    quoting keeps commas, quotes and newlines in a cell)."""
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 FORMAT = ExportFormat("timesketch", "jsonl", "Timesketch timeline, JSON lines (one row per "

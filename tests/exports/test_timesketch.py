@@ -4,6 +4,7 @@ timeline, hostile text unchanged, the filters."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -18,6 +19,7 @@ from osintdesk.timefmt import parse_user_time
 
 from .timesketch_rules import Rejected, check_csv, check_jsonl
 
+TITLE = '=HYPERLINK("x"), Refit,\r\n Minsk "\u2028 -2+3'
 BOTH = [(timesketch.FORMAT, check_jsonl), (timesketch.CSV_FORMAT, check_csv)]
 
 
@@ -87,7 +89,7 @@ def test_an_event_with_an_end_and_a_published_page_give_their_rows(plain_story, 
     from osintdesk.exports.base import Provenance
     case, ids = plain_story
     rows = timesketch._Rows(case, Provenance.of(case))
-    rows.events["e"] = {"title": "Refit, Minsk", "start_text": "2023-09", "end_text":
+    rows.events["e"] = {"title": TITLE, "start_text": "2023-09", "end_text":
                         "2023-10-20T10:30", "zone": "Europe/Minsk"}
     event = TimelineItem("event", 0.0, 1.0, "month", "Refit", "Events", "event", "e", "event", "e",
                          zone="Europe/Minsk")
@@ -95,7 +97,7 @@ def test_an_event_with_an_end_and_a_published_page_give_their_rows(plain_story, 
     assert got == [("Event start", "2023-08-31T21:00:00+00:00", "month"),
                    ("Event end", "2023-10-20T07:30:00+00:00", "minute")]
     assert rows.of(event)[0]["message"] == \
-        "Event start: Refit, Minsk (known to the month: September 2023 (Europe/Minsk))"
+        f"Event start: {TITLE} (known to the month: September 2023 (Europe/Minsk))"
     rows.sources["s"] = {"title": "", "name": "page.html", "published_date": "2023-09-13"}
     page = TimelineItem("source", 0.0, 1.0, "day", "page", "Sources", "source", "s", "source", "s",
                         published_t=1694563200.0, published_precision="day",
@@ -105,7 +107,12 @@ def test_an_event_with_an_end_and_a_published_page_give_their_rows(plain_story, 
                    ("Capture", "2023-11-15T22:13:20.500000+00:00", 1700086400500000),
                    ("Publication", "2023-09-13T00:00:00+00:00", 1694563200000000)]
     assert rows.of(page)[2]["message"] == "Publication: page.html (known to the day: 2023-09-13)"
-    check_jsonl("".join(json.dumps(r) + "\n" for r in rows.of(page)))
+    every = rows.of(event) + rows.of(page)
+    assert check_jsonl("".join(json.dumps(r) + "\n" for r in every)) == every
+    table = io.StringIO(newline="")
+    timesketch.write_csv_rows(table, every)
+    read = check_csv(table.getvalue())
+    assert [r["name"] for r in read] == [TITLE, TITLE, "page.html", "page.html", "page.html"]
 
 
 @pytest.mark.parametrize("bad, message", [
