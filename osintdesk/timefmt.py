@@ -7,6 +7,8 @@ Two families of text, kept apart on purpose:
   byte-identical from one version to the next: ``record_stamp``, ``record_time``,
   ``record_date``, ``record_duration``, ``file_stamp`` (and the ``*_or_none`` forms of
   the first two, for times that may be unknown).
+  ``offset_time`` and ``epoch_microseconds`` are the same UTC moments as another tool
+  wants them (Timesketch: ISO 8601 with a numeric offset, epoch microseconds).
 - **Display forms** are what people read: tables, details, CLI text and chart labels.
   One form for a moment (``2023-09-19 05:12:03 UTC``, or ``2023-09-19 05:12 UTC`` where
   seconds do not matter), one for a date (``2023-09-19``), one compact form for labels on
@@ -78,6 +80,21 @@ def ftm_date(moment: datetime | float | str) -> str:
     if isinstance(moment, str):
         moment = parse_record(moment)
     return _utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def offset_time(moment: datetime | float) -> str:
+    """``2024-01-02T07:41:03+00:00``: a UTC time in ISO 8601 with a numeric offset, as
+    Timesketch's importer wants its ``datetime`` (microseconds only when the moment has
+    them); from an aware datetime or UTC epoch seconds."""
+    moment = _utc(moment)
+    return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+
+
+def epoch_microseconds(moment: datetime | float) -> int:
+    """UTC epoch microseconds (Timesketch's ``timestamp``), exact for the moment
+    ``offset_time`` writes."""
+    moment = _utc(moment)
+    return calendar.timegm(moment.timetuple()) * 1_000_000 + moment.microsecond
 
 
 def record_date(t: float) -> str:

@@ -312,3 +312,16 @@ def test_export_times_keep_the_fraction_the_data_has():
     assert timefmt.export_time(1704181563.9996) == "2024-01-02T07:46:04Z"
     assert timefmt.warc_timestamp("2024-01-02T07:46:03.123456Z") == "20240102074603"
     assert timefmt.warc_timestamp("2024-01-02T10:46:03+03:00") == "20240102074603"
+
+
+# --------------------------------------------------------------------------- for other tools
+
+
+@pytest.mark.parametrize("t, text, micro", [
+    (1704153600, "2024-01-02T00:00:00+00:00", 1704153600000000),
+    (1700086400.5, "2023-11-15T22:13:20.500000+00:00", 1700086400500000),
+    (-1.25, "1969-12-31T23:59:58.750000+00:00", -1250000),
+])
+def test_offset_time_and_its_microseconds_are_the_same_moment(t, text, micro):
+    assert timefmt.offset_time(t) == text and timefmt.epoch_microseconds(t) == micro
+    assert timefmt.parse_iso(text).timestamp() * 1_000_000 == micro

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import csv_tables, ftm, geojson, graphml, kml, wacz
+from . import csv_tables, ftm, geojson, graphml, kml, timesketch, wacz
 from .base import ExportFormat
 
 FORMATS: list[ExportFormat] = [
@@ -12,6 +12,8 @@ FORMATS: list[ExportFormat] = [
     kml.FORMAT,
     geojson.FORMAT,
     wacz.FORMAT,
+    timesketch.FORMAT,
+    timesketch.CSV_FORMAT,
 ]
 
 

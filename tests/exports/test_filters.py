@@ -67,7 +67,8 @@ def test_a_filter_selects_the_same_records_in_every_format(plain_story, tmp_path
 
 
 @pytest.mark.parametrize("format_name, suffix", [("ftm", "ftm"), ("graphml", "graphml"),
-                                                 ("csv", "zip")])
+                                                 ("csv", "zip"), ("timesketch", "jsonl"),
+                                                 ("timesketch-csv", "csv")])
 def test_cli_writes_each_format_filtered_and_logs_it(story_files, tmp_path, format_name, suffix):
     import json
     import shutil
