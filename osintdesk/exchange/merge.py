@@ -106,6 +106,9 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
     ``report``: this bundle's ``verify_bundle`` report when the caller made one already
     (a preview that shows it), so the bundle is not read through twice."""
     path = Path(path)
+    # Hashed before it is verified: the merge compares the file with this hash again after
+    # writing (and before committing), so a file replaced meanwhile is never merged.
+    sha256 = sha256_of_file(path)[0] if path.is_file() else None
     if report is None:
         report = verify_bundle(path, keyring=keyring, progress=progress, cancelled=cancelled)
     if not report.ok:
@@ -121,7 +124,7 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
                           f"fingerprint {signer.fingerprint}, examiner {signer.examiner!r}): "
                           "check the fingerprint with them and 'osintdesk key trust' the key, or "
                           "merge anyway with --accept-unknown-signer", path=path)
-    plan = MergePlan(str(path), sha256_of_file(path)[0], report)
+    plan = MergePlan(str(path), sha256 or sha256_of_file(path)[0], report)
     with BundleArchive(path) as bundle:
         _plan_chains(case, bundle, plan)
         _plan_records(case, bundle, plan)
@@ -226,26 +229,30 @@ def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
             continue
         if row is not None and versions.portable_hash(kind, row) == chosen.state_hash:
             continue
-        if row is None:
-            collision = _collision(case, kind, chosen.state)
-            if collision:
-                plan.collisions.append(collision)
-                continue
         plan.changes.append(RecordChange(kind, key, "add" if row is None else "change",
                                          chosen.version, chosen.state))
-    held_evidence = set()
+    # Same thing under two ids: judged against the case as it will be once this merge's
+    # deletions are done (a tag removed and added again is not a second tag).
+    deleted = {(c.kind, c.key) for c in plan.changes if c.action == "delete"}
+    kept = []
+    for change in plan.changes:
+        collision = (_collision(case, change.kind, change.state, deleted)
+                     if change.action == "add" else None)
+        if collision:
+            plan.collisions.append(collision)
+        else:
+            kept.append(change)
+    plan.changes = kept
     for name in bundle.names("evidence/"):
         sha256 = name.split("/", 1)[1]
-        if case.has_artifact(sha256):
-            held_evidence.add(sha256)
-        else:
+        if not case.has_artifact(sha256):
             plan.new_evidence.append(sha256)
     for change in plan.changes:
         if change.kind == "flight-import" and change.action == "add":
             plan.new_imports.append(change.key)
 
 
-def _collision(case, kind: str, state: dict) -> str | None:
+def _collision(case, kind: str, state: dict, deleted: set[tuple[str, str]]) -> str | None:
     columns = IDENTITY.get(kind)
     if not columns or any(state.get(c) is None for c in columns):
         return None
@@ -253,7 +260,7 @@ def _collision(case, kind: str, state: dict) -> str | None:
     where = " AND ".join(f"[{c}] = ?" for c in columns)
     held = case.conn.execute(f"SELECT uuid FROM [{table}] WHERE {where}",
                              [state[c] for c in columns]).fetchone()
-    if held is None:
+    if held is None or (kind, held[0]) in deleted:
         return None
     what = ", ".join(f"{c} {state[c]}" for c in columns)
     return (f"{RECORD_KINDS[kind].label.lower()}: {what} is {held[0]} here and "
@@ -300,6 +307,9 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
             raise BundleError(f"holds records that do not fit this case ({exc}): they refer "
                               "to records the bundle lacks; nothing was merged",
                               path=path) from None
+        if sha256_of_file(path)[0] != plan.sha256:
+            raise BundleError("changed while it was being verified or merged (another program "
+                              "wrote to it); nothing was merged", path=path)
         entry = case.record_event("merge", details={
             "bundle": Path(path).name, "sha256": plan.sha256,
             "signer": {"state": plan.report.signer.state, "key_id": plan.report.signer.key_id,
@@ -336,7 +346,12 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
         versions.store(case.conn, version)
     foreign_ids = _foreign_aircraft_ids(bundle)
     aircraft_touched: set[str] = set()
-    for change in plan.changes:
+    # Deletions first (the latest kinds first: what refers to a record goes before it),
+    # then additions and changes in the order of the kinds (what is referred to first).
+    order = list(RECORD_KINDS)
+    deletions = sorted((c for c in plan.changes if c.action == "delete"),
+                       key=lambda c: -order.index(c.kind))
+    for change in deletions + [c for c in plan.changes if c.action != "delete"]:
         _check(cancelled)
         row = None if change.state is None else dict(change.state)
         case.merge_record(change.kind, change.key, row, version=change.version,

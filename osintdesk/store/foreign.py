@@ -39,11 +39,16 @@ def fork(conn: sqlite3.Connection, case_uuid: str, incoming: list[audit.AuditEnt
     """Why ``incoming`` (a whole chain, from entry 1) does not extend what is held of that
     case's log, or None when it does (or nothing is held)."""
     held_seq, held_hash = head(conn, case_uuid)
-    if held_seq == 0:
+    if held_seq == 0 or not incoming:
         return None
     if len(incoming) < held_seq:
-        return (f"it ends at entry {len(incoming)}, before entry {held_seq} that an earlier "
-                "bundle of the same case showed (its history was cut)")
+        # An older copy of that history (from a bundle made earlier, or passed on by a
+        # colleague who has not merged the later one): fine if it is a prefix of ours.
+        last = incoming[-1]
+        if hash_at(conn, case_uuid, last.seq) == last.entry_hash:
+            return None
+        return (f"its entry {last.seq} differs from the one an earlier bundle of the same case "
+                "showed (its history was rewritten)")
     if incoming[held_seq - 1].entry_hash != held_hash:
         return (f"its entry {held_seq} differs from the one an earlier bundle of the same case "
                 "showed (its history was rewritten)")

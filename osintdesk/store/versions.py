@@ -123,8 +123,12 @@ def store(conn: sqlite3.Connection, version: Version) -> bool:
 
 def record_change(conn: sqlite3.Connection, kind: str, key: str, row: dict | None, *,
                   origin_case: str, created_utc: str, examiner: str) -> Version:
-    """A local write: a new version replacing every current head of the record."""
-    parents = [v.version for v in heads(conn, kind, key)]
+    """A local write: a new version replacing the head the row holds. A record in conflict
+    stays in conflict (only ``exchange.conflicts.resolve`` replaces every head): an edit
+    of what the row shows must not silently drop the other version."""
+    current = heads(conn, kind, key)
+    shown = chosen_head(current) if len(current) > 1 else None
+    parents = [shown.version] if shown is not None else [v.version for v in current]
     version = make(kind, key, parents, row, origin_case=origin_case, created_utc=created_utc,
                    examiner=examiner)
     store(conn, version)

@@ -336,3 +336,73 @@ def t_case(team, name, examiner):
     with team.case(name, examiner) as case:
         path = case.path
     yield path
+
+
+def test_an_older_copy_of_a_history_is_not_a_fork(tmp_path, key):
+    """Ben holds Cat's first bundle, Ann her later one: Ben's bundle (carrying Cat's older
+    history) merges into Ann's case, and Cat's first bundle arriving late adds nothing."""
+    t = Team(tmp_path, key)
+    paths = {}
+    for name, examiner in (("ann", "Ann"), ("ben", "Ben"), ("cat", "Cat")):
+        with t.case(name, examiner) as case:
+            add_entity(case, "Person", f"Person of {examiner}")
+            paths[name] = case.path
+    cat_first = t.export(paths["cat"], "Cat")
+    t.merge(paths["ben"], "Ben", cat_first)
+    with Case.open(paths["cat"], examiner="Cat") as case:
+        add_entity(case, "Person", "Later person of Cat")
+    cat_later = t.export(paths["cat"], "Cat")
+    t.merge(paths["ann"], "Ann", cat_later)
+    assert t.merge(paths["ann"], "Ann", t.export(paths["ben"], "Ben")).merged
+    late = t.merge(paths["ann"], "Ann", cat_first)
+    assert late.merged and late.plan.new_versions == []
+    state(paths["ann"])
+
+
+def test_an_edit_of_a_record_in_conflict_keeps_the_conflict(team):
+    """Editing what the row shows adds to that version; the other stays, until resolve."""
+    team.merge(team.alice, "Alice", team.export(team.bob, "Bob"))
+    team.merge(team.alice, "Alice", team.export(team.carol, "Carol"))
+    with Case.open(team.alice, examiner="Alice") as case:
+        set_properties(case, team.entity, [("weakAlias", "Air Force of the summit")])
+        [conflict] = list_conflicts(case)
+        aliases = sorted(json.loads(h["state"]["properties"])["alias"][0]
+                         for h in conflict["heads"])
+        assert aliases == ["Russian Aerospace Forces", "VKS"]
+        assert verify_case(case).ok
+
+
+def test_a_tag_removed_and_added_again_is_not_a_second_tag(team):
+    from osintdesk.sources.annotations import add_tag, remove_tag
+    from osintdesk.sources.local_files import add_files
+    from osintdesk.sources.queries import list_sources, tags_of
+    page = team.folder / "page.html"
+    page.write_text("<html><body><p>An article</p></body></html>")
+    with Case.open(team.alice, examiner="Alice") as case:
+        add_files(case, [page])
+        source = list_sources(case)[0]["uuid"]
+        add_tag(case, source, "share")
+    team.merge(team.bob, "Bob", team.export(team.alice, "Alice"))
+    with Case.open(team.alice, examiner="Alice") as case:
+        remove_tag(case, source, "share")
+        add_tag(case, source, "share")
+    assert team.merge(team.bob, "Bob", team.export(team.alice, "Alice")).merged
+    with Case.open(team.bob, examiner="Bob", readonly=True) as case:
+        assert [t["tag"] for t in tags_of(case, source)] == ["share"]
+    state(team.bob)
+
+
+def test_a_bundle_replaced_while_it_is_merged_is_refused(team, tmp_path):
+    honest = team.export(team.bob, "Bob")
+    other = team.export(team.carol, "Carol")
+    before = team.alice.read_bytes()
+    swapped = []
+
+    def progress(done, total):
+        if total and done == total and not swapped:   # the last step of its verification
+            swapped.append(True)
+            honest.write_bytes(other.read_bytes())
+
+    with pytest.raises(BundleError, match="changed while"):
+        team.merge(team.alice, "Alice", honest, progress=progress)
+    assert swapped and team.alice.read_bytes() == before
