@@ -5,14 +5,16 @@ selected in the tables outline their marks."""
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 
 from osintdesk.app import build_window
 from osintdesk.charts import style
-from osintdesk.charts.timeline import TimelineInfo
+from osintdesk.charts.selection import ChartData
+from osintdesk.charts.timeline import Timeline, TimelineInfo, TimelineItem
 from osintdesk.store import Case
 from tests.support.pane_samples import shown_pane
 
@@ -62,6 +64,49 @@ def test_the_timeline_is_read_on_the_task_runner(qtbot, pane):
     pane.runner.started.connect(lambda task: titles.append(task.title))
     show_timeline(qtbot, pane)
     assert "Loading the timeline" in titles
+
+
+def big_timeline(events: int = 4000):
+    """A timeline of ``events`` one-hour events, a day apart (made in memory, not read)."""
+    start = datetime(2020, 1, 1, tzinfo=timezone.utc).timestamp()
+    items = [TimelineItem("event", start + i * 86400, start + i * 86400 + 3600, "minute", f"event {i}",
+                          "Events", "event", f"e{i}", "event", f"e{i}",
+                          certain_t=(start + i * 86400, start + i * 86400 + 3600))
+             for i in range(events)]
+    return ChartData(timeline=Timeline(items, ["Events"]))
+
+
+def test_a_big_timeline_is_laid_out_on_the_task_runner_while_the_window_goes_on(qtbot, pane, monkeypatch):
+    """Stacking, labels and the "+N" counts are planned on a worker; the GUI thread only
+    makes the artists. The layout waits for the GUI thread to run an event of its own
+    first: it finishes only because the window is not blocked by it."""
+    from osintdesk.ui.chart_pane import timeline_view
+
+    show_timeline(qtbot, pane)
+    gui = threading.current_thread()
+    threads, titles = [], []
+    gui_ran = threading.Event()
+    real_plan = timeline_view.plan_timeline
+
+    def plan(*args, **kwargs):
+        threads.append(threading.current_thread())
+        QTimer.singleShot(0, pane, gui_ran.set)   # queued to the GUI thread's event loop
+        assert gui_ran.wait(20)
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(timeline_view, "plan_timeline", plan)
+    pane.runner.started.connect(lambda task: titles.append(task.title))
+    with qtbot.waitSignal(pane.redrawn, timeout=30000):
+        pane.loader.loaded.emit(big_timeline(), "")
+    assert titles == ["Laying out the timeline (4,000 items)"]
+    assert threads and threads[0] is not gui
+    assert len(pane.info.marks) == 4000 and sum(pane.info.hidden.values()) > 0
+    # A zoom is laid out there too.
+    x_lo, x_hi = pane.info.ax.get_xlim()
+    with qtbot.waitSignal(pane.redrawn, timeout=30000):
+        pane.info.ax.set_xlim(x_lo, x_lo + (x_hi - x_lo) / 50)
+    assert titles[-1] == "Laying out the timeline (4,000 items)" and len(threads) == 2
+    assert threads[1] is not gui
 
 
 def test_clicks_name_the_row_of_each_mark_and_hover_tells(qtbot, pane, ids):

@@ -17,7 +17,7 @@ from ... import timefmt
 from ...charts import (apply_view, basemap, case_data, draw_map, fit_limits_to_axes, gap_at,
                        nearest_point, plan_map, refresh_basemap, refresh_view, view_request,
                        view_shapes)
-from ...charts.selection import ChartData, draw_chart, show_problem
+from ...charts.selection import ChartData, draw_chart
 from .hover import HoverFollower
 from .loading import single_shot
 
@@ -168,11 +168,9 @@ class MapController(HoverFollower):
     def _plan_done(self, serial: int, problem, plan) -> None:
         if serial != self._draw_serial:
             return  # something else was asked for since
-        if not plan.fits(self.pane.figure):
-            self.pane.redraw_later()  # resized meanwhile: planned again for the new size
-            return
-        info = draw_map(self.pane.figure, plan=plan)
-        show_problem(self.pane.figure, problem)
+        info = self.pane.draw_plan(plan, draw_map, problem)
+        if info is None:
+            return  # resized meanwhile: planned again for the new size
         self._watch(info)
         self.pane.drawn("map", info)
 

@@ -2,14 +2,14 @@
 
 The pane hosts the Qt-free chart functions of ``osintdesk.charts`` (through
 ``charts.selection.draw_chart``); ``ChartLoader`` reads what to show, ``MapController``
-draws the map and follows pan, zoom, click and hover, ``LinksController`` follows click
-and hover on the link chart, and an export draws the chart again on a worker. The GUI thread only makes and updates the artists.
+draws the map and follows pan, zoom, click and hover, ``TimelineController`` lays the
+timeline out on a worker and follows it, ``LinksController`` follows click and hover on
+the link chart, and an export draws the chart again on a worker. The GUI thread only makes and updates the artists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from ... import timefmt
 from ...charts.links import LinkRequest
-from ...charts.selection import MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note
+from ...charts.selection import (MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note,
+                                 show_problem)
 from ..tasks import Task, TaskRunner
 from .links_view import LinksController
 from .loading import ChartLoader, single_shot
@@ -215,7 +216,8 @@ class ChartPane(QWidget):
         self._draw(*self._shown, note=self.message)
 
     def busy(self) -> bool:
-        return self.loader.busy() or self.map.busy() or self._export_task is not None
+        return (self.loader.busy() or self.map.busy() or self.timeline.busy()
+                or self._export_task is not None)
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until background loading is done (closing, tests)."""
@@ -297,6 +299,7 @@ class ChartPane(QWidget):
         """
         mode = mode or self.mode
         self.map.reset()             # pending work on the axes being replaced
+        self.timeline.reset()
         self._shown = (data, problem, mode)
         self.message = problem or note
         if not self._big_enough():
@@ -317,15 +320,25 @@ class ChartPane(QWidget):
             info = draw_chart(self.figure, mode, data, problem, selected=self.links_selection())
             info.ax.format_coord = lambda _x, _y: ""   # positions in a layout mean nothing
         elif mode == "timeline":
-            # A zoomed or panned timeline is drawn again for its window (labels packed for
-            # it); Home draws the data as read.
-            shown = data if view is None else replace(data, t_from=view[0], t_to=view[1])
-            info = draw_chart(self.figure, mode, shown, problem)
-            self.timeline.drawn(info, view)
+            # Planned on a worker; a zoomed or panned timeline is planned again for its
+            # window (labels packed for it); Home draws the data as read.
+            self.timeline.draw(data, problem, view)
+            return
         else:
             info = draw_chart(self.figure, mode, data, problem)
             _utc_coordinates(info.ax, None)
         self.drawn(mode, info)
+
+    def draw_plan(self, plan, draw, problem: str | None):
+        """Draw a chart planned on a worker (``draw(figure, plan=plan)``), ``problem`` under
+        it; None, and a drawing again once the size settles, when the figure was resized
+        meanwhile."""
+        if not plan.fits(self.figure):
+            self.redraw_later()
+            return None
+        info = draw(self.figure, plan=plan)
+        show_problem(self.figure, problem)
+        return info
 
     def links_selection(self) -> tuple[str, ...]:
         """The nodes the link chart highlights: the selected entity, when it is there."""

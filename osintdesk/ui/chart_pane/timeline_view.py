@@ -1,8 +1,12 @@
-"""The timeline in the chart pane: what a mark is under the mouse (the status line), a click
-that selects its record's row, and the marks of the rows selected in the tables outlined.
+"""The timeline in the chart pane: planned on a worker, then drawn; what a mark is under the
+mouse (the status line), a click that selects its record's row, and the marks of the rows
+selected in the tables outlined.
 
-The chart itself (``charts.timeline``) answers which item is where; this only follows the
-mouse and says so. Zoom and pan are the toolbar's.
+Where every mark and label goes (``charts.timeline.plan_timeline``: sub-rows, labels, the
+"+N" counts) is worked out on the task runner, for the whole case and again for each
+window the toolbar zooms or pans to; the GUI thread only makes the artists. A plan that
+arrives after the chart moved on is dropped. The chart itself answers which item is
+where; this only follows the mouse and says so.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from PySide6.QtCore import Signal
 
 from ... import timefmt
 from ...charts import style
+from ...charts.selection import ChartData
+from ...charts.timeline import Timeline, draw_timeline, plan_timeline
 from .hover import HoverFollower
 from .loading import single_shot
 
@@ -35,6 +41,8 @@ class TimelineController(HoverFollower):
         self._view_timer = single_shot(self, self.VIEW_MS, self._view_settled)
         self._button_down = False
         self._zoomed: tuple[float, float] | None = None   # the window drawn, when not the data's
+        self._serial = 0               # bumped by every drawing; a plan for an older one is dropped
+        self._plan_task = None
         canvas = pane.canvas
         canvas.mpl_connect("button_press_event", self._on_press)
         canvas.mpl_connect("button_release_event", self._on_release)
@@ -42,6 +50,55 @@ class TimelineController(HoverFollower):
 
     def info(self):
         return self.pane.info if self.pane.drawn_mode == "timeline" else None
+
+    def busy(self) -> bool:
+        return self._plan_task is not None
+
+    def reset(self) -> None:
+        """Before any drawing: a plan under way is for a chart being replaced."""
+        self._serial += 1
+        if self._plan_task is not None:
+            self._plan_task.cancel()
+
+    def draw(self, data: ChartData, problem: str | None, view: tuple[float, float] | None) -> None:
+        """Plan the timeline of ``data`` on a worker (for the zoomed or panned ``view``, UTC
+        epoch seconds, if given), then draw it; ``pane.drawn`` follows. The chart on the
+        canvas stays until then."""
+        figure = self.pane.figure
+        size, dpi = (figure.bbox.width, figure.bbox.height), figure.dpi
+        timeline = data.timeline or Timeline()
+        t_from, t_to = (data.t_from, data.t_to) if view is None else view
+        items, lanes, zone = timeline.items, timeline.lanes, data.zone
+
+        def work(_progress, cancelled):
+            return plan_timeline(items, lanes, size_px=size, dpi=dpi, zone=zone, t_from=t_from,
+                                 t_to=t_to, cancelled=cancelled)
+
+        serial = self._serial
+
+        def failed(message: str) -> None:
+            if serial == self._serial:
+                self.pane.show_failure(message.splitlines()[0], "timeline")
+
+        def finished() -> None:
+            if self._plan_task is task:
+                self._plan_task = None
+
+        what = f"{len(items):,} item{'s' if len(items) != 1 else ''}"
+        self.pane.show_status(f"Laying out the timeline ({what})…")
+        task = self._plan_task = self.pane.runner.run(
+            f"Laying out the timeline ({what})", work, context=self,
+            on_success=lambda plan: self._plan_done(serial, problem, view, plan),
+            on_failed=failed, on_finished=finished)
+
+    def _plan_done(self, serial: int, problem, view, plan) -> None:
+        if serial != self._serial:
+            return  # something else was asked for since
+        info = self.pane.draw_plan(plan, draw_timeline, problem)
+        if info is None:
+            return  # resized meanwhile: planned again for the new size
+        self.drawn(info, view)
+        self.pane.drawn("timeline", info)
 
     def drawn(self, info, view: tuple[float, float] | None = None) -> None:
         """After each drawing of the timeline (for a zoomed or panned ``view``, or the
