@@ -101,6 +101,8 @@ def pane_stall(path: Path) -> tuple[float, float]:
                 break
             time.sleep(0.001)
         heart.stop()
+        if painted:   # the last paint ends a stall the heartbeat had no chance to record
+            beats.append(painted[-1])
         seconds = (painted[-1] if painted else clock.nsecsElapsed() / 1e9) - start
         stall = max(b - a for a, b in zip(beats, beats[1:])) if len(beats) > 1 else float("nan")
         pane.wait()

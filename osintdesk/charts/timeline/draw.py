@@ -168,29 +168,33 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequen
                            color=colour, **({"path_effects": style.halo(3.0)} if halo else {}))
                    for x, y, text, ha, colour, halo in plan.labels]
 
-    # Stays under flights, gaps over them; events' certain part over their faded span.
+    # Stays under flights, gaps over them; events' certain part over their faded span. The
+    # limits are the plan's: no data limits to work out (autolim) for thousands of boxes.
     if len(plan.stay_verts):
         ax.add_collection(PolyCollection(plan.stay_verts, facecolors=STAY, edgecolors=STAY_EDGE,
-                                         linewidths=0.6, zorder=2))
+                                         linewidths=0.6, zorder=2), autolim=False)
     if len(plan.flight_verts):
         ax.add_collection(PolyCollection(plan.flight_verts, facecolors=plan.flight_colours,
-                                         edgecolors="none", zorder=3))
+                                         edgecolors="none", zorder=3), autolim=False)
     if len(plan.narrow_gap_verts):
         ax.add_collection(PolyCollection(plan.narrow_gap_verts, facecolors="white", edgecolors="none",
-                                         zorder=4))
+                                         zorder=4), autolim=False)
     if len(plan.wide_gap_verts):
         ax.add_collection(PolyCollection(plan.wide_gap_verts, facecolors="white", edgecolors=GAP_EDGE,
-                                         linewidths=0.8, linestyles="--", hatch="////", zorder=4))
+                                         linewidths=0.8, linestyles="--", hatch="////", zorder=4),
+                          autolim=False)
     if len(plan.faded_verts):
         ax.add_collection(PolyCollection(plan.faded_verts, facecolors=EVENT, alpha=0.28,
-                                         edgecolors="none", zorder=3))
+                                         edgecolors="none", zorder=3), autolim=False)
     if len(plan.solid_verts):
-        ax.add_collection(PolyCollection(plan.solid_verts, facecolors=EVENT, edgecolors="none", zorder=4))
+        ax.add_collection(PolyCollection(plan.solid_verts, facecolors=EVENT, edgecolors="none", zorder=4),
+                          autolim=False)
     if plan.point_xy:
         xs, ys = zip(*plan.point_xy)
         ax.plot(xs, ys, linestyle="none", marker="s", markersize=5.5, color=EVENT, zorder=8)
-    if plan.source_lines:
-        ax.add_collection(LineCollection(plan.source_lines, colors=SOURCE_LINE, linewidths=1.2, zorder=3))
+    if len(plan.source_lines):
+        ax.add_collection(LineCollection(plan.source_lines, colors=SOURCE_LINE, linewidths=1.2, zorder=3),
+                          autolim=False)
     if plan.captured_xy:
         xs, ys = zip(*plan.captured_xy)
         ax.plot(xs, ys, linestyle="none", marker="o", markersize=5, color=SOURCE, zorder=8)

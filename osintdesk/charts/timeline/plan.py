@@ -98,7 +98,7 @@ class TimelinePlan:
     faded_verts: np.ndarray = field(default_factory=_no_verts)
     solid_verts: np.ndarray = field(default_factory=_no_verts)
     point_xy: list[tuple[float, float]] = field(default_factory=list)
-    source_lines: list = field(default_factory=list)
+    source_lines: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 2)))
     captured_xy: list[tuple[float, float]] = field(default_factory=list)
     published_xy: list[tuple[float, float]] = field(default_factory=list)
     labels: list[PlannedLabel] = field(default_factory=list)
@@ -361,7 +361,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     """Every mark's vertices, its label's place and its Mark, lane by lane."""
     x_lo = plan.xlim[0]
     flight_verts, flight_colours, stay_verts, gap_verts = [], [], [], []
-    faded_verts, solid_verts = [], []
+    faded_verts, solid_verts, source_lines = [], [], []
     days = float(style.mpl_days(0.0))
 
     def d(t: float) -> float:
@@ -406,7 +406,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
                     xs.append(d(item.published_t))
                 plan.captured_xy += [(x, yc) for x in xs[:len(item.captured_t)]]
                 if len(xs) > 1:
-                    plan.source_lines.append([(min(xs), yc), (max(xs), yc)])
+                    source_lines.append([(min(xs), yc), (max(xs), yc)])
                 x0, x1 = min(xs) - POINT_PX / px_per_day, max(xs) + POINT_PX / px_per_day
             plan.marks.append(Mark(item, x0, x1, yc, spot is not None))
             if spot is not None:
@@ -428,6 +428,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     # one is a white notch in its flight's bar (never drawn as flown either way).
     plan.wide_gap_verts = _verts([v for v in gap_verts if (v[1][0] - v[0][0]) * px_per_day >= HATCH_MIN_PX])
     plan.narrow_gap_verts = _verts([v for v in gap_verts if (v[1][0] - v[0][0]) * px_per_day < HATCH_MIN_PX])
+    plan.source_lines = np.array(source_lines, dtype=float).reshape(-1, 2, 2)
     plan.faded_verts = _verts(faded_verts)
     plan.solid_verts = _verts(solid_verts)
 
