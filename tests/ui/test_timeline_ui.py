@@ -220,3 +220,72 @@ def test_a_zoom_draws_the_window_again_and_home_the_whole(qtbot, pane, ids):
         pane.toolbar.home()
     assert pane.info.time_range == pytest.approx(whole)
     assert pane.timeline.current_view() is None
+
+
+# --------------------------------------------------------------------------- the zone
+
+
+def choose_zone(qtbot, pane, text):
+    """Pick an entry of the zone box as the user does; waits for the timeline drawn in it."""
+    box = pane.timeline_zone
+    index = box.findText(text)
+    assert index >= 0, [box.itemText(i) for i in range(box.count())]
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        box.setCurrentIndex(index)
+        box.activated.emit(index)
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=10000)
+    return pane.info
+
+
+def test_the_zone_box_draws_the_timeline_in_a_zone_and_remembers_it(qtbot, pane, ids):
+    assert not pane.timeline_zone.isVisible()
+    show_timeline(qtbot, pane)
+    box = pane.timeline_zone
+    assert box.isVisible() and box.currentText() == "UTC"
+    texts = [box.itemText(i) for i in range(box.count())]
+    # UTC, the events' own zones, Other… (and this computer's zone when it is not UTC)
+    assert texts[0] == "UTC" and texts[-1] == "Other…"
+    assert {"Asia/Vladivostok", "Europe/Moscow"} <= set(texts)
+    assert pane.info.ax.get_xlabel() == "time (UTC)"
+
+    info = choose_zone(qtbot, pane, "Asia/Vladivostok")
+    assert info.zone == "Asia/Vladivostok" and info.ax.get_xlabel() == "time (Asia/Vladivostok)"
+    # Hover and the toolbar's coordinates speak the zone too.
+    summit = mark_of(pane, ids["summit"])
+    qtbot.mouseMove(pane.canvas, QPoint(1, 1))   # (where an earlier test may have left it)
+    qtbot.mouseMove(pane.canvas, canvas_point(pane, (summit.x0 + summit.x1) / 2, summit.y))
+    qtbot.waitUntil(lambda: "Summit at Vostochny" in pane.status.text(), timeout=3000)
+    assert pane.status.text() == ("event · Summit at Vostochny  ·  2023-09-13 00:00 +10:00 Asia/Vladivostok – "
+                                  "2023-09-14 00:00 +10:00 Asia/Vladivostok (known to the day)")
+    at_two_utc = style.mpl_days(datetime(2023, 9, 13, 2, 0, tzinfo=timezone.utc).timestamp())
+    assert info.ax.format_coord(float(at_two_utc), 0.5) == "2023-09-13 12:00 +10:00 Asia/Vladivostok"
+    # Remembered: a new pane starts in it.
+    assert pane.settings.value("timeline/zone") == "Asia/Vladivostok"
+    from osintdesk.ui.chart_pane import ChartPane
+    other = ChartPane(settings=pane.settings)
+    qtbot.addWidget(other)
+    assert other.timeline_zone.currentText() == "Asia/Vladivostok" and other.timeline.zone == "Asia/Vladivostok"
+
+
+def test_a_zone_typed_under_other_is_checked(qtbot, pane, monkeypatch):
+    from osintdesk.ui.chart_pane import pane as pane_module
+
+    show_timeline(qtbot, pane)
+    start = datetime(2023, 9, 19, tzinfo=timezone.utc).timestamp()
+    end = datetime(2023, 9, 22, tzinfo=timezone.utc).timestamp()
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):   # zoomed: the zone keeps the window
+        pane.info.ax.set_xlim(*style.mpl_days([start, end]))
+    typed = iter([("+09:00", True), ("Mars/Olympus_Mons", True)])
+    monkeypatch.setattr(pane_module.QInputDialog, "getText", lambda *a, **k: next(typed))
+    info = choose_zone(qtbot, pane, "Other…")
+    assert info.zone == "+09:00" and info.ax.get_xlabel() == "time (+09:00)"
+    assert info.time_range == pytest.approx((start, end), abs=1)
+    assert pane.timeline_zone.currentText() == "+09:00"
+    # Not a zone: said in a dialog, nothing changes.
+    with qtbot.assertNotEmitted(pane.redrawn, wait=300):
+        index = pane.timeline_zone.findText("Other…")
+        pane.timeline_zone.activated.emit(index)
+    assert "'Mars/Olympus_Mons' is not a time zone" in pane.zone_message.text()
+    assert pane.info.zone == "+09:00" and pane.timeline_zone.currentText() == "+09:00"
+    assert pane.settings.value("timeline/zone") == "+09:00"
+    pane.zone_message.close()

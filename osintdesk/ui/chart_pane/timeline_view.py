@@ -41,6 +41,7 @@ class TimelineController(HoverFollower):
         self._view_timer = single_shot(self, self.VIEW_MS, self._view_settled)
         self._button_down = False
         self._zoomed: tuple[float, float] | None = None   # the window drawn, when not the data's
+        self.zone = "UTC"              # of the axis, hover texts and coordinates (the pane's picker)
         self._serial = 0               # bumped by every drawing; a plan for an older one is dropped
         self._plan_task = None
         canvas = pane.canvas
@@ -62,13 +63,13 @@ class TimelineController(HoverFollower):
 
     def draw(self, data: ChartData, problem: str | None, view: tuple[float, float] | None) -> None:
         """Plan the timeline of ``data`` on a worker (for the zoomed or panned ``view``, UTC
-        epoch seconds, if given), then draw it; ``pane.drawn`` follows. The chart on the
+        epoch seconds, if given; in ``zone``), then draw it; ``pane.drawn`` follows. The chart on the
         canvas stays until then."""
         figure = self.pane.figure
         size, dpi = (figure.bbox.width, figure.bbox.height), figure.dpi
         timeline = data.timeline or Timeline()
         t_from, t_to = (data.t_from, data.t_to) if view is None else view
-        items, lanes, zone = timeline.items, timeline.lanes, data.zone
+        items, lanes, zone = timeline.items, timeline.lanes, self.zone
 
         def work(_progress, cancelled):
             return plan_timeline(items, lanes, size_px=size, dpi=dpi, zone=zone, t_from=t_from,
@@ -130,8 +131,9 @@ class TimelineController(HoverFollower):
         return view
 
     def shown_window(self, data):
-        """``data`` with the window on screen (for an export of the chart as shown)."""
+        """``data`` with the window and the zone on screen (for an export of the chart as shown)."""
         view = self.current_view()
+        data = replace(data, zone=self.zone)
         return data if view is None else replace(data, t_from=view[0], t_to=view[1])
 
     def _view_settled(self) -> None:
