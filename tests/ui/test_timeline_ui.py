@@ -289,3 +289,45 @@ def test_a_zone_typed_under_other_is_checked(qtbot, pane, monkeypatch):
     assert pane.info.zone == "+09:00" and pane.timeline_zone.currentText() == "+09:00"
     assert pane.settings.value("timeline/zone") == "+09:00"
     pane.zone_message.close()
+
+
+# --------------------------------------------------------------------------- back and forward
+
+
+def test_back_and_forward_walk_through_the_windows_drawn(qtbot, pane):
+    """Each zoom draws the timeline afresh (new axes, matplotlib's history gone): back and
+    forward go through the windows the user went to."""
+    whole = show_timeline(qtbot, pane).time_range
+    toolbar = pane.toolbar
+    back, forward = toolbar._actions["back"], toolbar._actions["forward"]
+    assert not back.isEnabled() and not forward.isEnabled()
+    days = [datetime(2023, 9, d, tzinfo=timezone.utc).timestamp() for d in (10, 25, 19, 22)]
+    first, second = (days[0], days[1]), (days[2], days[3])
+    for window in (first, second):
+        with qtbot.waitSignal(pane.redrawn, timeout=10000):
+            pane.info.ax.set_xlim(*style.mpl_days(window))
+        assert pane.info.time_range == pytest.approx(window, abs=1)
+    assert back.isEnabled() and not forward.isEnabled()
+
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        back.trigger()
+    assert pane.info.time_range == pytest.approx(first, abs=1)
+    assert back.isEnabled() and forward.isEnabled()
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        back.trigger()
+    assert pane.info.time_range == pytest.approx(whole) and pane.timeline.current_view() is None
+    assert not back.isEnabled() and forward.isEnabled()
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        forward.trigger()
+    assert pane.info.time_range == pytest.approx(first, abs=1)
+    # A new zoom from there forgets the window ahead; Home is a window too.
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        pane.info.ax.set_xlim(*style.mpl_days(second))
+    assert not forward.isEnabled()
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        toolbar.home()
+    assert pane.info.time_range == pytest.approx(whole)
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        back.trigger()
+    assert pane.info.time_range == pytest.approx(second, abs=1)
+    assert pane.timeline.history == [None, pytest.approx(first, abs=1), pytest.approx(second, abs=1), None]

@@ -23,7 +23,8 @@ from .loading import single_shot
 
 
 class MapToolbar(NavigationToolbar2QT):
-    """Home, back, forward, pan and zoom; Home fits the selection again (a fresh map)."""
+    """Home, back, forward, pan and zoom; Home fits the selection again (a fresh map); on
+    the timeline, back and forward go through the windows drawn (``TimelineController``)."""
 
     toolitems = [t for t in NavigationToolbar2QT.toolitems if t[0] in ("Home", "Back", "Forward")]
     toolitems += [(None, None, None, None)]
@@ -35,6 +36,28 @@ class MapToolbar(NavigationToolbar2QT):
 
     def home(self, *args) -> None:
         self._pane.fit()
+
+    # A timeline is drawn afresh for each window (matplotlib's history goes with the old
+    # axes): back and forward walk through the windows it remembers.
+
+    def _timeline_shown(self) -> bool:
+        return getattr(self._pane, "drawn_mode", None) == "timeline"
+
+    def back(self, *args) -> None:
+        if not (self._timeline_shown() and self._pane.timeline.step(-1)):
+            super().back(*args)
+
+    def forward(self, *args) -> None:
+        if not (self._timeline_shown() and self._pane.timeline.step(+1)):
+            super().forward(*args)
+
+    def set_history_buttons(self) -> None:
+        super().set_history_buttons()
+        if self._timeline_shown():
+            back, forward = self._pane.timeline.steps()
+            for name, can in (("back", back), ("forward", forward)):
+                if can and name in self._actions:
+                    self._actions[name].setEnabled(True)
 
 
 class MapController(HoverFollower):

@@ -290,6 +290,8 @@ class ChartPane(QWidget):
 
     def fit(self) -> None:
         """Redraw the current chart fitted to the selection (the toolbar's Home)."""
+        if self.drawn_mode == "timeline":
+            self.timeline.remember(None)
         self._draw(*self._shown, note=self.message)
 
     def busy(self) -> bool:

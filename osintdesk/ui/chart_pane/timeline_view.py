@@ -6,7 +6,7 @@ Where every mark and label goes (``charts.timeline.plan_timeline``: sub-rows, la
 "+N" counts) is worked out on the task runner, for the whole case and again for each
 window the toolbar zooms or pans to; the GUI thread only makes the artists. A plan that
 arrives after the chart moved on is dropped. The chart itself answers which item is
-where; this only follows the mouse and says so.
+where; this only follows the mouse and says so. The toolbar's back and forward walk through the windows drawn.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ class TimelineController(HoverFollower):
         self.zone = "UTC"              # of the axis, hover texts and coordinates (the pane's picker)
         self._serial = 0               # bumped by every drawing; a plan for an older one is dropped
         self._plan_task = None
+        # The windows the user went to (UTC epoch seconds; None: the whole), for the toolbar's
+        # back and forward: each is drawn afresh, which clears matplotlib's own history.
+        self.history: list[tuple[float, float] | None] = [None]
+        self.position = 0
+        self._history_of = None        # the data they are windows of
         canvas = pane.canvas
         canvas.mpl_connect("button_press_event", self._on_press)
         canvas.mpl_connect("button_release_event", self._on_release)
@@ -65,6 +70,8 @@ class TimelineController(HoverFollower):
         """Plan the timeline of ``data`` on a worker (for the zoomed or panned ``view``, UTC
         epoch seconds, if given; in ``zone``), then draw it; ``pane.drawn`` follows. The chart on the
         canvas stays until then."""
+        if data is not self._history_of:   # other items: a history of their own
+            self._history_of, self.history, self.position = data, [view], 0
         figure = self.pane.figure
         size, dpi = (figure.bbox.width, figure.bbox.height), figure.dpi
         timeline = data.timeline or Timeline()
@@ -136,6 +143,28 @@ class TimelineController(HoverFollower):
         data = replace(data, zone=self.zone)
         return data if view is None else replace(data, t_from=view[0], t_to=view[1])
 
+    def remember(self, view: tuple[float, float] | None) -> None:
+        """A window the user went to (zoom, pan, Home): back returns here, forward is forgotten."""
+        if self.history[self.position] == view:
+            return
+        del self.history[self.position + 1:]
+        self.history.append(view)
+        self.position += 1
+
+    def steps(self) -> tuple[bool, bool]:
+        """Whether there is a window to go back to, and one to go forward to."""
+        return self.position > 0, self.position < len(self.history) - 1
+
+    def step(self, by: int) -> bool:
+        """Draw the window ``by`` steps back (-1) or forward (+1) in the history; False
+        (nothing done) when the timeline is not shown or there is none."""
+        to = self.position + by
+        if self.info() is None or not 0 <= to < len(self.history):
+            return False
+        self.position = to
+        self.pane.redraw(view=self.history[to])
+        return True
+
     def _view_settled(self) -> None:
         """The toolbar zoomed or panned: draw the timeline again for that window."""
         if self._button_down:
@@ -146,6 +175,7 @@ class TimelineController(HoverFollower):
             return
         view = self.current_view()
         if view is not None and view != info.time_range:
+            self.remember(view)
             self.pane.redraw(view=view)
 
     def _on_release(self, _event) -> None:
