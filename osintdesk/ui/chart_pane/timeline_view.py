@@ -27,8 +27,9 @@ from .loading import single_shot
 
 
 class TimelineController(HoverFollower):
-    """Hover and click on the pane's timeline. ``record_clicked`` (kind, id) names the row a
-    click selects: a flight (also for a gap), an event, a source or an aircraft (a ground stay)."""
+    """The pane's timeline: laid out on a worker and drawn, in ``zone``; hover, click, zoom
+    and the windows back and forward. ``record_clicked`` (kind, id) names the row a click
+    selects: a flight (also for a gap), an event, a source or an aircraft (a ground stay)."""
 
     record_clicked = Signal(str, str)
     HOVER_PX = 6.0
@@ -68,8 +69,8 @@ class TimelineController(HoverFollower):
 
     def draw(self, data: ChartData, problem: str | None, view: tuple[float, float] | None) -> None:
         """Plan the timeline of ``data`` on a worker (for the zoomed or panned ``view``, UTC
-        epoch seconds, if given; in ``zone``), then draw it; ``pane.drawn`` follows. The chart on the
-        canvas stays until then."""
+        epoch seconds, if given; in ``zone``), then draw it; ``pane.drawn`` follows. The chart
+        on the canvas stays until then."""
         if data is not self._history_of:   # other items: a history of their own
             self._history_of, self.history, self.position = data, [view], 0
         figure = self.pane.figure
