@@ -234,6 +234,11 @@ def display_in_zone(moment: Moment | None, zone: str = "UTC", *, seconds: bool =
     return f"{text} {offset}" if zone == offset else f"{text} {offset} {zone}"
 
 
+def local_offset() -> str:
+    """This computer's offset from UTC now, as a zone: ``+02:00``."""
+    return _offset_text(datetime.now().astimezone().utcoffset())
+
+
 def user_zone(text: str, what: str = "--tz") -> str:
     """The zone a user typed (``UTC``, an offset such as ``+09:00`` or an IANA name such as
     ``Europe/Berlin``), checked; one OsintdeskError naming ``what`` otherwise."""

@@ -22,7 +22,7 @@ from .export import chart_format, new_figure, save_figure
 from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
-from .timeline import Timeline, TimelineFilter, draw_timeline, read_timeline
+from .timeline import KINDS, Timeline, TimelineFilter, draw_timeline, read_timeline
 
 MODES = ("map", "profile", "activity", "timeline", "links")
 
@@ -122,6 +122,23 @@ class ChartData:
     def points(self) -> int:
         """Positions of all the flights."""
         return sum(len(f) for f in self.flights)
+
+    def counts(self, mode: str) -> dict[str, int]:
+        """What the ``mode`` chart of this data shows, counted (``chart --json``): flights,
+        positions and places (map, profile); aircraft, flights and ground stays (activity);
+        items and each kind of item (timeline); nodes and edges (links)."""
+        if mode == "activity":
+            return {"aircraft": len(self.rows), "flights": sum(len(r.flights) for r in self.rows),
+                    "ground_stays": sum(len(r.ground_stays) for r in self.rows)}
+        if mode == "timeline":
+            items = self.timeline.items if self.timeline is not None else []
+            kinds = {kind: 0 for kind in KINDS}
+            for item in items:
+                kinds[item.kind] += 1
+            return {"items": len(items), **kinds}
+        if mode == "links":
+            return {"nodes": self.links.graph.number_of_nodes(), "edges": self.links.graph.number_of_edges()}
+        return {"flights": len(self.flights), "positions": self.points, "places": len(self.places)}
 
 
 def activity_title(rows: Sequence[ActivityRow]) -> str:

@@ -145,34 +145,24 @@ class LabelPlacer:
         return None
 
 
-def figure_header(fig, title: str | None, subtitle: str | None = None, handles=(), labels=()) -> float:
-    """Title, subtitle and a one-line legend across the top of a figure.
-
-    The legend sits on the title's line when both fit, else on its own line(s) below.
-    Returns the height in pixels the header takes, for placing the axes under it.
-    """
-    dpi = fig.dpi
+def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str | None = None,
+                  labels=()) -> tuple[float, bool, int]:
+    """The header ``figure_header`` draws on a figure ``width_px`` wide, without a figure:
+    (its height in pixels, whether the legend shares the title's line, legend columns)."""
     k = dpi / 100.0
-    W, H = fig.bbox.width, fig.bbox.height
+    W = width_px
     used = 8 * k
     title_h, sub_h, legend_row_h = 20 * k, 15 * k, 17 * k
     entry_w = [text_size_px(label, FONT_SMALL, dpi)[0] + 40 * k for label in labels]
     title_w = text_size_px(title, FONT_TITLE, dpi)[0] * 1.12 if title else 0.0
     same_row = bool(title) and title_w + sum(entry_w) + 30 * k < W
+    ncols = len(labels)
     if title:
-        fig.text(10 * k / W, 1 - used / H, title, ha="left", va="top", fontsize=FONT_TITLE,
-                 fontweight="bold", color=TEXT)
         used += title_h
     if subtitle:
-        fig.text(10 * k / W, 1 - used / H, subtitle, ha="left", va="top", fontsize=FONT_SMALL,
-                 color=MUTED)
         used += sub_h
-    if handles:
-        common = dict(fontsize=FONT_SMALL, frameon=False, handlelength=1.8, columnspacing=1.2,
-                      borderaxespad=0.0, borderpad=0.0)
+    if labels:
         if same_row or not title:
-            fig.legend(handles, labels, loc="upper right", bbox_to_anchor=(1 - 12 * k / W, 1 - 10 * k / H),
-                       ncols=len(labels), **common)
             used = max(used, 8 * k + legend_row_h)
         else:
             # As many entries per row as fit, rows below the subtitle.
@@ -182,8 +172,36 @@ def figure_header(fig, title: str | None, subtitle: str | None = None, handles=(
                     break
                 width += w
                 ncols += 1
-            nrows = math.ceil(len(labels) / ncols)
+            used += math.ceil(len(labels) / ncols) * legend_row_h
+    return used + 8 * k, same_row, ncols
+
+
+def figure_header(fig, title: str | None, subtitle: str | None = None, handles=(), labels=()) -> float:
+    """Title, subtitle and a one-line legend across the top of a figure.
+
+    The legend sits on the title's line when both fit, else on its own line(s) below.
+    Returns the height in pixels the header takes, for placing the axes under it.
+    """
+    dpi = fig.dpi
+    k = dpi / 100.0
+    W, H = fig.bbox.width, fig.bbox.height
+    height, same_row, ncols = header_layout(W, dpi, title, subtitle, labels if handles else ())
+    used = 8 * k
+    if title:
+        fig.text(10 * k / W, 1 - used / H, title, ha="left", va="top", fontsize=FONT_TITLE,
+                 fontweight="bold", color=TEXT)
+        used += 20 * k
+    if subtitle:
+        fig.text(10 * k / W, 1 - used / H, subtitle, ha="left", va="top", fontsize=FONT_SMALL,
+                 color=MUTED)
+        used += 15 * k
+    if handles:
+        common = dict(fontsize=FONT_SMALL, frameon=False, handlelength=1.8, columnspacing=1.2,
+                      borderaxespad=0.0, borderpad=0.0)
+        if same_row or not title:
+            fig.legend(handles, labels, loc="upper right", bbox_to_anchor=(1 - 12 * k / W, 1 - 10 * k / H),
+                       ncols=len(labels), **common)
+        else:
             fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(8 * k / W, 1 - (used + 2 * k) / H),
                        ncols=ncols, **common)
-            used += nrows * legend_row_h
-    return used + 8 * k
+    return height

@@ -98,13 +98,14 @@ def timeline_options(command):
                    "(Europe/Berlin); the axis names it.")
 @timeline_options
 @link_options
+@json_option
 @pass_context
 def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft: tuple[str, ...],
           t_from: str | None, t_to: str | None, output: str, width: int | None,
           height: int | None, zone: str = "UTC", entities: tuple[str, ...] = (),
           kinds: tuple[str, ...] = (), tag: str | None = None, around: str | None = None,
           depth: int | None = None, with_sources: bool = False,
-          with_flights: bool = False) -> None:
+          with_flights: bool = False, as_json: bool = False) -> None:
     """Draw a map, a flight profile, the aircraft activity, the timeline or the links of CASE
     as an image.
 
@@ -114,7 +115,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     coverage gaps and sources on one time axis (--tz, --entity, --kind and --tag are its
     own); the link chart shows the entities and the links between them with the citations
     behind each (--around, --depth, --sources, --flights are its own). Prints the path of
-    the image written.
+    the image written (--json: its path, kind, format, width and height in pixels, bytes,
+    and what it shows counted: flights, positions, items, nodes...).
     """
     from ..charts.export import DEFAULT_DPI, chart_format
     from ..charts.selection import ChartRequest, export_chart
@@ -123,7 +125,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     if kind == "links":
         _check_link_only(flights, aircraft, t_from, t_to, zone, entities, kinds, tag)
         return _link_chart(ctx, case, output, width, height,
-                           _link_request(around, depth, with_sources, with_flights))
+                           _link_request(around, depth, with_sources, with_flights), as_json)
     if around or depth is not None or with_sources or with_flights:
         raise OsintdeskError("--around, --depth, --sources and --flights are for the link chart: "
                              f"`osintdesk chart CASE links`, not {kind}")
@@ -154,11 +156,22 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
         height = round(width * default_h / default_w)
     elif height and not width:
         width = round(height * default_w / default_h)
-    path = export_chart(output, kind, data, width_px=width or default_w,
-                        height_px=height or default_h, dpi=DEFAULT_DPI)
+    width, height = width or default_w, height or default_h
+    path = export_chart(output, kind, data, width_px=width, height_px=height, dpi=DEFAULT_DPI)
+    _written(path, kind, width, height, data.counts(kind), note, as_json)
+
+
+def _written(path, kind: str, width: int, height: int, counts: dict, note: str | None,
+             as_json: bool) -> None:
+    """The chart written: its path (and a note on stderr), or with --json what it is."""
     if note:
         click.echo(f"osintdesk: note: {note}", err=True)
-    click.echo(str(path))
+    if not as_json:
+        click.echo(str(path))
+        return
+    from ..charts.export import chart_format
+    print_json({"path": str(path), "kind": kind, "format": chart_format(path), "width_px": width,
+                "height_px": height, "bytes": path.stat().st_size, "counts": counts, "note": note})
 
 
 def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), kinds=(),
@@ -173,7 +186,7 @@ def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), k
 
 
 def _link_chart(ctx: Context, case: str, output: str, width: int | None, height: int | None,
-                request) -> None:
+                request, as_json: bool = False) -> None:
     from ..charts.export import DEFAULT_DPI
     from ..charts.selection import ChartData, export_chart
     from ..charts.links import load_link_chart
@@ -184,12 +197,12 @@ def _link_chart(ctx: Context, case: str, output: str, width: int | None, height:
         height = round(width * default_h / default_w)
     elif height and not width:
         width = round(height * default_w / default_h)
-    path = export_chart(output, "links", ChartData(links=chart), width_px=width or default_w,
-                        height_px=height or default_h, dpi=DEFAULT_DPI,
+    width, height = width or default_w, height or default_h
+    data = ChartData(links=chart)
+    path = export_chart(output, "links", data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
                         selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else ())
-    if not len(chart.graph):
-        click.echo("osintdesk: note: no entities in this case; the chart says so", err=True)
-    click.echo(str(path))
+    note = None if len(chart.graph) else "no entities in this case; the chart says so"
+    _written(path, "links", width, height, data.counts("links"), note, as_json)
 
 
 @cli.command("graph")

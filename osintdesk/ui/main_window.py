@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
 
     def _build_chart_dock(self) -> None:
         """The chart pane beside the tables; it follows the flight and aircraft selection."""
-        self.chart_pane = ChartPane(runner=self.runner)
+        self.chart_pane = ChartPane(runner=self.runner, settings=self.settings)
         dock = self.chart_dock = QDockWidget("Chart", self)
         dock.setObjectName("chart_dock")
         dock.setWidget(self.chart_pane)

@@ -127,3 +127,26 @@ def test_the_command_draws_the_chart_the_window_draws(case_file, tmp_path, monke
     [(mode, data)] = drawn
     assert mode == "activity" and [r.aircraft_label for r in data.rows] == ["N7423C (B738)"]
     assert data.t_from is not None and data.t_to is None
+
+
+def test_json_says_what_was_written(case_file, tmp_path):
+    import json
+
+    out = tmp_path / "small.png"
+    result = invoke("chart", case_file, "map", "--aircraft", "N7423C", "-o", out, "--width", 800, "--json")
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    assert written == {"path": str(out), "kind": "map", "format": "png", "width_px": 800,
+                       "height_px": 500, "bytes": out.stat().st_size, "note": None,
+                       "counts": {"flights": 1, "positions": written["counts"]["positions"], "places": 0}}
+    assert png_size(out) == (800, 500) and written["counts"]["positions"] > 0
+    result = invoke("chart", case_file, "timeline", "-o", tmp_path / "t.svg", "--json")
+    counts = json.loads(result.stdout)["counts"]
+    assert counts["flight"] == 3 and counts["items"] == sum(v for k, v in counts.items() if k != "items")
+    result = invoke("chart", case_file, "links", "-o", tmp_path / "l.pdf", "--json")
+    written = json.loads(result.stdout)
+    assert written["format"] == "pdf" and written["counts"] == {"nodes": 2, "edges": 0}  # its two aircraft
+    # An empty selection: the note on stderr and in the JSON.
+    result = invoke("chart", case_file, "activity", "--from", "2030-01-01", "-o", tmp_path / "a.png", "--json")
+    assert json.loads(result.stdout)["counts"] == {"aircraft": 0, "flights": 0, "ground_stays": 0}
+    assert "osintdesk: note:" in result.stderr

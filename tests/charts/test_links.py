@@ -9,6 +9,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -321,3 +322,33 @@ def test_bad_input_is_one_line_exit_2_and_the_case_unchanged(story, tmp_path, ar
     assert result.stdout == ""
     assert not out.exists()
     assert state(story["path"]) == before
+
+
+# ----------------------------------------------------------------------------- dense charts
+
+
+def test_a_label_goes_where_the_fewest_lines_cross_it():
+    from osintdesk.charts.links.draw import _Room
+
+    room = _Room(200, 200)
+    # A node at (100, 100); its first spot (right and above) is crossed by a line.
+    assert room.place(100, 100, 40, 10, gap=5)[:2] == (5, 5)
+    crossed = _Room(200, 200)
+    crossed.block_lines(np.array([[100.0, 110.0]]), np.array([[190.0, 110.0]]))
+    dx, dy, ha, va = crossed.place(100, 100, 40, 10, gap=5)
+    assert (dx, dy) != (5, 5)
+    assert crossed.crossed(100 + dx - (40 if ha == "right" else 0), 100 + dy - (10 if va == "top" else 0),
+                           100 + dx + (0 if ha == "right" else 40), 100 + dy + (0 if va == "top" else 10)) == 0
+
+
+def test_labels_of_a_chart_too_big_for_halos_sit_on_a_pale_box(tmp_path):
+    from osintdesk.charts.links.draw import HALOS_UP_TO
+
+    path = link_samples.synthetic_case(tmp_path / "dense.osintcase", HALOS_UP_TO + 20, 300)
+    with Case.open(path, examiner="x", readonly=True) as opened:
+        chart = load_link_chart(opened, LinkRequest())
+    assert len(chart.graph) > HALOS_UP_TO
+    info = draw_links(new_figure(1200, 900), chart.graph, chart.positions)
+    assert info.node_labels
+    for label in info.node_labels.values():
+        assert not label.get_path_effects() and label.get_bbox_patch() is not None

@@ -5,14 +5,16 @@ selected in the tables outline their marks."""
 from __future__ import annotations
 
 import shutil
+import threading
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 
 from osintdesk.app import build_window
 from osintdesk.charts import style
-from osintdesk.charts.timeline import TimelineInfo
+from osintdesk.charts.selection import ChartData
+from osintdesk.charts.timeline import Timeline, TimelineInfo, TimelineItem
 from osintdesk.store import Case
 from tests.support.pane_samples import shown_pane
 
@@ -62,6 +64,49 @@ def test_the_timeline_is_read_on_the_task_runner(qtbot, pane):
     pane.runner.started.connect(lambda task: titles.append(task.title))
     show_timeline(qtbot, pane)
     assert "Loading the timeline" in titles
+
+
+def big_timeline(events: int = 4000):
+    """A timeline of ``events`` one-hour events, a day apart (made in memory, not read)."""
+    start = datetime(2020, 1, 1, tzinfo=timezone.utc).timestamp()
+    items = [TimelineItem("event", start + i * 86400, start + i * 86400 + 3600, "minute", f"event {i}",
+                          "Events", "event", f"e{i}", "event", f"e{i}",
+                          certain_t=(start + i * 86400, start + i * 86400 + 3600))
+             for i in range(events)]
+    return ChartData(timeline=Timeline(items, ["Events"]))
+
+
+def test_a_big_timeline_is_laid_out_on_the_task_runner_while_the_window_goes_on(qtbot, pane, monkeypatch):
+    """Stacking, labels and the "+N" counts are planned on a worker; the GUI thread only
+    makes the artists. The layout waits for the GUI thread to run an event of its own
+    first: it finishes only because the window is not blocked by it."""
+    from osintdesk.ui.chart_pane import timeline_view
+
+    show_timeline(qtbot, pane)
+    gui = threading.current_thread()
+    threads, titles = [], []
+    gui_ran = threading.Event()
+    real_plan = timeline_view.plan_timeline
+
+    def plan(*args, **kwargs):
+        threads.append(threading.current_thread())
+        QTimer.singleShot(0, pane, gui_ran.set)   # queued to the GUI thread's event loop
+        assert gui_ran.wait(20)
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(timeline_view, "plan_timeline", plan)
+    pane.runner.started.connect(lambda task: titles.append(task.title))
+    with qtbot.waitSignal(pane.redrawn, timeout=30000):
+        pane.loader.loaded.emit(big_timeline(), "")
+    assert titles == ["Laying out the timeline (4,000 items)"]
+    assert threads and threads[0] is not gui
+    assert len(pane.info.marks) == 4000 and sum(pane.info.hidden.values()) > 0
+    # A zoom is laid out there too.
+    x_lo, x_hi = pane.info.ax.get_xlim()
+    with qtbot.waitSignal(pane.redrawn, timeout=30000):
+        pane.info.ax.set_xlim(x_lo, x_lo + (x_hi - x_lo) / 50)
+    assert titles[-1] == "Laying out the timeline (4,000 items)" and len(threads) == 2
+    assert threads[1] is not gui
 
 
 def test_clicks_name_the_row_of_each_mark_and_hover_tells(qtbot, pane, ids):
@@ -175,3 +220,114 @@ def test_a_zoom_draws_the_window_again_and_home_the_whole(qtbot, pane, ids):
         pane.toolbar.home()
     assert pane.info.time_range == pytest.approx(whole)
     assert pane.timeline.current_view() is None
+
+
+# --------------------------------------------------------------------------- the zone
+
+
+def choose_zone(qtbot, pane, text):
+    """Pick an entry of the zone box as the user does; waits for the timeline drawn in it."""
+    box = pane.timeline_zone
+    index = box.findText(text)
+    assert index >= 0, [box.itemText(i) for i in range(box.count())]
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        box.setCurrentIndex(index)
+        box.activated.emit(index)
+    qtbot.waitUntil(lambda: not pane.busy(), timeout=10000)
+    return pane.info
+
+
+def test_the_zone_box_draws_the_timeline_in_a_zone_and_remembers_it(qtbot, pane, ids):
+    assert not pane.timeline_zone.isVisible()
+    show_timeline(qtbot, pane)
+    box = pane.timeline_zone
+    assert box.isVisible() and box.currentText() == "UTC"
+    texts = [box.itemText(i) for i in range(box.count())]
+    # UTC, the events' own zones, Other… (and this computer's zone when it is not UTC)
+    assert texts[0] == "UTC" and texts[-1] == "Other…"
+    assert {"Asia/Vladivostok", "Europe/Moscow"} <= set(texts)
+    assert pane.info.ax.get_xlabel() == "time (UTC)"
+
+    info = choose_zone(qtbot, pane, "Asia/Vladivostok")
+    assert info.zone == "Asia/Vladivostok" and info.ax.get_xlabel() == "time (Asia/Vladivostok)"
+    # Hover and the toolbar's coordinates speak the zone too.
+    summit = mark_of(pane, ids["summit"])
+    qtbot.mouseMove(pane.canvas, QPoint(1, 1))   # (where an earlier test may have left it)
+    qtbot.mouseMove(pane.canvas, canvas_point(pane, (summit.x0 + summit.x1) / 2, summit.y))
+    qtbot.waitUntil(lambda: "Summit at Vostochny" in pane.status.text(), timeout=3000)
+    assert pane.status.text() == ("event · Summit at Vostochny  ·  2023-09-13 00:00 +10:00 Asia/Vladivostok – "
+                                  "2023-09-14 00:00 +10:00 Asia/Vladivostok (known to the day)")
+    at_two_utc = style.mpl_days(datetime(2023, 9, 13, 2, 0, tzinfo=timezone.utc).timestamp())
+    assert info.ax.format_coord(float(at_two_utc), 0.5) == "2023-09-13 12:00 +10:00 Asia/Vladivostok"
+    # Remembered: a new pane starts in it.
+    assert pane.settings.value("timeline/zone") == "Asia/Vladivostok"
+    from osintdesk.ui.chart_pane import ChartPane
+    other = ChartPane(settings=pane.settings)
+    qtbot.addWidget(other)
+    assert other.timeline_zone.currentText() == "Asia/Vladivostok" and other.timeline.zone == "Asia/Vladivostok"
+
+
+def test_a_zone_typed_under_other_is_checked(qtbot, pane, monkeypatch):
+    from osintdesk.ui.chart_pane import pane as pane_module
+
+    show_timeline(qtbot, pane)
+    start = datetime(2023, 9, 19, tzinfo=timezone.utc).timestamp()
+    end = datetime(2023, 9, 22, tzinfo=timezone.utc).timestamp()
+    with qtbot.waitSignal(pane.redrawn, timeout=5000):   # zoomed: the zone keeps the window
+        pane.info.ax.set_xlim(*style.mpl_days([start, end]))
+    typed = iter([("+09:00", True), ("Mars/Olympus_Mons", True)])
+    monkeypatch.setattr(pane_module.QInputDialog, "getText", lambda *a, **k: next(typed))
+    info = choose_zone(qtbot, pane, "Other…")
+    assert info.zone == "+09:00" and info.ax.get_xlabel() == "time (+09:00)"
+    assert info.time_range == pytest.approx((start, end), abs=1)
+    assert pane.timeline_zone.currentText() == "+09:00"
+    # Not a zone: said in a dialog, nothing changes.
+    with qtbot.assertNotEmitted(pane.redrawn, wait=300):
+        index = pane.timeline_zone.findText("Other…")
+        pane.timeline_zone.activated.emit(index)
+    assert "'Mars/Olympus_Mons' is not a time zone" in pane.zone_message.text()
+    assert pane.info.zone == "+09:00" and pane.timeline_zone.currentText() == "+09:00"
+    assert pane.settings.value("timeline/zone") == "+09:00"
+    pane.zone_message.close()
+
+
+# --------------------------------------------------------------------------- back and forward
+
+
+def test_back_and_forward_walk_through_the_windows_drawn(qtbot, pane):
+    """Each zoom draws the timeline afresh (new axes, matplotlib's history gone): back and
+    forward go through the windows the user went to."""
+    whole = show_timeline(qtbot, pane).time_range
+    toolbar = pane.toolbar
+    back, forward = toolbar._actions["back"], toolbar._actions["forward"]
+    assert not back.isEnabled() and not forward.isEnabled()
+    days = [datetime(2023, 9, d, tzinfo=timezone.utc).timestamp() for d in (10, 25, 19, 22)]
+    first, second = (days[0], days[1]), (days[2], days[3])
+    for window in (first, second):
+        with qtbot.waitSignal(pane.redrawn, timeout=10000):
+            pane.info.ax.set_xlim(*style.mpl_days(window))
+        assert pane.info.time_range == pytest.approx(window, abs=1)
+    assert back.isEnabled() and not forward.isEnabled()
+
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        back.trigger()
+    assert pane.info.time_range == pytest.approx(first, abs=1)
+    assert back.isEnabled() and forward.isEnabled()
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        back.trigger()
+    assert pane.info.time_range == pytest.approx(whole) and pane.timeline.current_view() is None
+    assert not back.isEnabled() and forward.isEnabled()
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        forward.trigger()
+    assert pane.info.time_range == pytest.approx(first, abs=1)
+    # A new zoom from there forgets the window ahead; Home is a window too.
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        pane.info.ax.set_xlim(*style.mpl_days(second))
+    assert not forward.isEnabled()
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        toolbar.home()
+    assert pane.info.time_range == pytest.approx(whole)
+    with qtbot.waitSignal(pane.redrawn, timeout=10000):
+        back.trigger()
+    assert pane.info.time_range == pytest.approx(second, abs=1)
+    assert pane.timeline.history == [None, pytest.approx(first, abs=1), pytest.approx(second, abs=1), None]

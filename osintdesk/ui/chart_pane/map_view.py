@@ -17,13 +17,14 @@ from ... import timefmt
 from ...charts import (apply_view, basemap, case_data, draw_map, fit_limits_to_axes, gap_at,
                        nearest_point, plan_map, refresh_basemap, refresh_view, view_request,
                        view_shapes)
-from ...charts.selection import ChartData, draw_chart, show_problem
+from ...charts.selection import ChartData, draw_chart
 from .hover import HoverFollower
 from .loading import single_shot
 
 
 class MapToolbar(NavigationToolbar2QT):
-    """Home, back, forward, pan and zoom; Home fits the selection again (a fresh map)."""
+    """Home, back, forward, pan and zoom; Home fits the selection again (a fresh map); on
+    the timeline, back and forward go through the windows drawn (``TimelineController``)."""
 
     toolitems = [t for t in NavigationToolbar2QT.toolitems if t[0] in ("Home", "Back", "Forward")]
     toolitems += [(None, None, None, None)]
@@ -35,6 +36,28 @@ class MapToolbar(NavigationToolbar2QT):
 
     def home(self, *args) -> None:
         self._pane.fit()
+
+    # A timeline is drawn afresh for each window (matplotlib's history goes with the old
+    # axes): back and forward walk through the windows it remembers.
+
+    def _timeline_shown(self) -> bool:
+        return getattr(self._pane, "drawn_mode", None) == "timeline"
+
+    def back(self, *args) -> None:
+        if not (self._timeline_shown() and self._pane.timeline.step(-1)):
+            super().back(*args)
+
+    def forward(self, *args) -> None:
+        if not (self._timeline_shown() and self._pane.timeline.step(+1)):
+            super().forward(*args)
+
+    def set_history_buttons(self) -> None:
+        super().set_history_buttons()
+        if self._timeline_shown():
+            back, forward = self._pane.timeline.steps()
+            for name, can in (("back", back), ("forward", forward)):
+                if can and name in self._actions:
+                    self._actions[name].setEnabled(True)
 
 
 class MapController(HoverFollower):
@@ -168,11 +191,9 @@ class MapController(HoverFollower):
     def _plan_done(self, serial: int, problem, plan) -> None:
         if serial != self._draw_serial:
             return  # something else was asked for since
-        if not plan.fits(self.pane.figure):
-            self.pane.redraw_later()  # resized meanwhile: planned again for the new size
-            return
-        info = draw_map(self.pane.figure, plan=plan)
-        show_problem(self.pane.figure, problem)
+        info = self.pane.draw_plan(plan, draw_map, problem)
+        if info is None:
+            return  # resized meanwhile: planned again for the new size
         self._watch(info)
         self.pane.drawn("map", info)
 

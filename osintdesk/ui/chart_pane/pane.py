@@ -2,26 +2,29 @@
 
 The pane hosts the Qt-free chart functions of ``osintdesk.charts`` (through
 ``charts.selection.draw_chart``); ``ChartLoader`` reads what to show, ``MapController``
-draws the map and follows pan, zoom, click and hover, ``LinksController`` follows click
-and hover on the link chart, and an export draws the chart again on a worker. The GUI thread only makes and updates the artists.
+draws the map and follows pan, zoom, click and hover, ``TimelineController`` lays the
+timeline out on a worker and follows it, ``LinksController`` follows click and hover on
+the link chart, and an export draws the chart again on a worker. The GUI thread only makes and updates the artists.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.dates as mdates
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
-                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSettings, QTimeZone, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+                               QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from ... import timefmt
+from ...errors import OsintdeskError
+from ...paths import config_dir
 from ...charts.links import LinkRequest
-from ...charts.selection import MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note
+from ...charts.selection import (MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note,
+                                 show_problem)
 from ..tasks import Task, TaskRunner
 from .links_view import LinksController
 from .loading import ChartLoader, single_shot
@@ -34,6 +37,8 @@ MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity", "time
 LINK_SCOPES = (("Whole case", 0), ("Around, 1 step", 1), ("Around, 2 steps", 2),
                ("Around, 3 steps", 3))
 EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+ZONE_SETTING = "timeline/zone"     # the timeline's zone, remembered between sessions
+OTHER_ZONE = "Other…"
 
 
 class ChartPane(QWidget):
@@ -46,7 +51,9 @@ class ChartPane(QWidget):
     the link chart highlights its neighbourhood (and, scoped around the selection, shows
     it); ``record_clicked`` (kind, id) says which record a click on the link chart or the
     timeline names (entity, aircraft, event, source, link, flight);
-    ``highlight_records`` outlines the timeline marks of selected rows. ``redrawn`` (the
+    ``highlight_records`` outlines the timeline marks of selected rows; ``set_timeline_zone``
+    (or the zone box beside the mode) draws the timeline in another zone, remembered in
+    ``settings`` (default: the window's settings file). ``redrawn`` (the
     mode) follows every completed drawing; ``exported`` (the path) or ``export_failed`` (a
     message) every ``export_to``.
     """
@@ -59,9 +66,13 @@ class ChartPane(QWidget):
 
     RESIZE_MS = 250        # after a resize stops: labels and legend are placed again
 
-    def __init__(self, parent=None, *, runner: TaskRunner | None = None):
+    def __init__(self, parent=None, *, runner: TaskRunner | None = None,
+                 settings: QSettings | None = None):
         super().__init__(parent)
         self.runner = runner if runner is not None else TaskRunner(self)
+        self.settings = settings if settings is not None else QSettings(
+            str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+        self.zone_message: QMessageBox | None = None   # the last refused zone
         self.mode = "map"
         self.info = None               # MapInfo, ProfileInfo or ActivityInfo of the last drawing
         self.drawn_mode: str | None = None
@@ -103,9 +114,18 @@ class ChartPane(QWidget):
         self.links_sources.toggled.connect(lambda _on: self._links_options_changed())
         self.links_flights.toggled.connect(lambda _on: self._links_options_changed())
 
+        self.timeline_zone = QComboBox(objectName="timeline_zone")
+        self.timeline_zone.setToolTip("The time zone of the timeline: its axis, what a mark says "
+                                      "under the mouse and the time beside the toolbar")
+        self.timeline_zone.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.timeline_zone.setVisible(False)
+        self.timeline_zone.activated.connect(self._zone_chosen)
+        self._event_zones: list[str] = []
+
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.mode_box)
+        top.addWidget(self.timeline_zone)
         for widget in (self.links_scope, self.links_sources, self.links_flights):
             top.addWidget(widget)
         top.addWidget(self.toolbar, 1)
@@ -127,6 +147,8 @@ class ChartPane(QWidget):
         self.links.record_clicked.connect(self.record_clicked)
         self.timeline = TimelineController(self)
         self.timeline.record_clicked.connect(self.record_clicked)
+        self.timeline.zone = _remembered_zone(self.settings.value(ZONE_SETTING, "UTC"))
+        self._fill_zones()
         self._resize_timer = single_shot(self, self.RESIZE_MS, self._redraw_same_view)
         self.canvas.mpl_connect("resize_event", self._on_resize)  # the first draw, once shown
 
@@ -196,7 +218,63 @@ class ChartPane(QWidget):
         self.mode = mode
         for widget in (self.links_scope, self.links_sources, self.links_flights):
             widget.setVisible(mode == "links")
+        self.timeline_zone.setVisible(mode == "timeline")
         self._schedule(delay=False)
+
+    # ------------------------------------------------------------ the timeline's zone
+
+    def set_timeline_zone(self, text: str) -> str:
+        """Draw the timeline in the zone ``text`` (UTC, an offset such as +09:00 or an IANA
+        name), remembered for the next session; returns the zone. OsintdeskError (nothing
+        changed) when it is not a zone."""
+        zone = timefmt.user_zone(text, "time zone")
+        self.timeline.zone = zone
+        self.settings.setValue(ZONE_SETTING, zone)
+        self._fill_zones()
+        if self.drawn_mode == "timeline" or (self.mode == "timeline" and self.timeline.busy()):
+            self.redraw(view=self.timeline.current_view())
+        return zone
+
+    def zone_choices(self) -> list[tuple[str, str | None]]:
+        """The zone box's entries (text, zone; None for "Other…"): UTC, the local zone, the
+        zones the case's events were given in, the zone in use."""
+        choices = [("UTC", "UTC")]
+        local = local_zone()
+        if local not in (None, "UTC"):
+            choices.append((f"Local: {local}", local))
+        for zone in sorted(set(self._event_zones) | {self.timeline.zone}):
+            if zone not in (z for _, z in choices):
+                choices.append((zone, zone))
+        return choices + [(OTHER_ZONE, None)]
+
+    def _fill_zones(self) -> None:
+        box = self.timeline_zone
+        box.blockSignals(True)
+        box.clear()
+        for text, zone in self.zone_choices():
+            box.addItem(text, zone)
+        box.setCurrentIndex(box.findData(self.timeline.zone))
+        box.blockSignals(False)
+
+    def _zone_chosen(self, index: int) -> None:
+        zone = self.timeline_zone.itemData(index)
+        if zone is None:   # Other…: typed
+            zone, ok = QInputDialog.getText(
+                self, "Time zone of the timeline",
+                "UTC, an offset such as +09:00, or an IANA name such as Europe/Berlin:",
+                text=self.timeline.zone)
+            if not ok:
+                self._fill_zones()
+                return
+        try:
+            self.set_timeline_zone(zone)
+        except OsintdeskError as exc:
+            self._fill_zones()
+            box = QMessageBox(QMessageBox.Icon.Warning, "Not a time zone", str(exc),
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("zone_message")
+            self.zone_message = box
+            box.open()
 
     def refresh(self) -> None:
         """Read the case again (after an import) and redraw."""
@@ -212,10 +290,13 @@ class ChartPane(QWidget):
 
     def fit(self) -> None:
         """Redraw the current chart fitted to the selection (the toolbar's Home)."""
+        if self.drawn_mode == "timeline":
+            self.timeline.remember(None)
         self._draw(*self._shown, note=self.message)
 
     def busy(self) -> bool:
-        return self.loader.busy() or self.map.busy() or self._export_task is not None
+        return (self.loader.busy() or self.map.busy() or self.timeline.busy()
+                or self._export_task is not None)
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until background loading is done (closing, tests)."""
@@ -297,6 +378,7 @@ class ChartPane(QWidget):
         """
         mode = mode or self.mode
         self.map.reset()             # pending work on the axes being replaced
+        self.timeline.reset()
         self._shown = (data, problem, mode)
         self.message = problem or note
         if not self._big_enough():
@@ -317,15 +399,30 @@ class ChartPane(QWidget):
             info = draw_chart(self.figure, mode, data, problem, selected=self.links_selection())
             info.ax.format_coord = lambda _x, _y: ""   # positions in a layout mean nothing
         elif mode == "timeline":
-            # A zoomed or panned timeline is drawn again for its window (labels packed for
-            # it); Home draws the data as read.
-            shown = data if view is None else replace(data, t_from=view[0], t_to=view[1])
-            info = draw_chart(self.figure, mode, shown, problem)
-            self.timeline.drawn(info, view)
+            zones = sorted({i.zone for i in (data.timeline.items if data.timeline else ())
+                            if i.kind == "event"})
+            if zones != self._event_zones:
+                self._event_zones = zones
+                self._fill_zones()
+            # Planned on a worker; a zoomed or panned timeline is planned again for its
+            # window (labels packed for it); Home draws the data as read.
+            self.timeline.draw(data, problem, view)
+            return
         else:
             info = draw_chart(self.figure, mode, data, problem)
             _utc_coordinates(info.ax, None)
         self.drawn(mode, info)
+
+    def draw_plan(self, plan, draw, problem: str | None):
+        """Draw a chart planned on a worker (``draw(figure, plan=plan)``), ``problem`` under
+        it; None, and a drawing again once the size settles, when the figure was resized
+        meanwhile."""
+        if not plan.fits(self.figure):
+            self.redraw_later()
+            return None
+        info = draw(self.figure, plan=plan)
+        show_problem(self.figure, problem)
+        return info
 
     def links_selection(self) -> tuple[str, ...]:
         """The nodes the link chart highlights: the selected entity, when it is there."""
@@ -352,6 +449,25 @@ class ChartPane(QWidget):
             return
         info = self.map.info()
         self.redraw(view=info.view if info is not None and self.map.user_view else None)
+
+
+def local_zone() -> str | None:
+    """This computer's zone (an IANA name, else its offset now), None if unknown."""
+    name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    for zone in (name, timefmt.local_offset()):
+        try:
+            return timefmt.user_zone(zone)
+        except OsintdeskError:
+            continue
+    return None
+
+
+def _remembered_zone(value) -> str:
+    """The zone kept in the settings, UTC if it is no zone (any more)."""
+    try:
+        return timefmt.user_zone(str(value or "UTC"))
+    except OsintdeskError:
+        return "UTC"
 
 
 def _utc_coordinates(ax, unit: str | None) -> None:
