@@ -93,6 +93,7 @@ class BundleCheck:
         self.report = BundleReport(path=str(bundle.path), manifest=bundle.manifest,
                                    case=dict(bundle.manifest.get("case") or {}))
         self.states: dict = {}
+        self.history = False    # the exporter's log was read: what it logged can be compared
         self.step = 0
         self.entries: list[audit.AuditEntry] = []     # the exporter's log, once read
 
@@ -164,7 +165,8 @@ class BundleCheck:
         try:
             consume()
         except BundleError as exc:
-            self.report.fail("member", name, str(exc).split(": ", 1)[-1])
+            problem = str(exc).split(": ", 1)[-1]
+            self.report.fail("member", name, problem.removeprefix(f"member {name}: "))
             return False
         finally:
             self.tick()
@@ -197,7 +199,7 @@ class BundleCheck:
         walk = audit.walk_chain(entries, EVENT_ACTIONS)
         for problem in walk.problems:
             self.report.fail("audit", *problem)
-        self.states = walk.states
+        self.states, self.history = walk.states, True
         self.report.audit_head = {"seq": walk.head_seq, "hash": walk.head_hash}
         self.report.checked["audit_entries"] = walk.count
         for name in self.bundle.names("audit/foreign/"):
@@ -221,15 +223,15 @@ class BundleCheck:
             if self._member_ok(name, lambda: [None for _ in self.bundle.blocks(name)]):
                 held.add(sha256)
                 logged = self.states.get(("artifact", sha256))
-                if logged is None:
+                if self.history and logged is None:
                     self.report.fail("evidence", name, "was never logged in the bundle's "
                                      "audit log (added outside osintdesk)")
         self.report.checked["evidence"] = len(held)
         return held
 
-    def check_versions(self, evidence: set[str]) -> dict:
+    def check_versions(self, evidence: set[str]) -> dict | None:
         """Every version's shape (``validate.version``), id, state hash and the evidence
-        its state cites; returns each record's heads."""
+        its state cites; returns each record's heads (None: the versions are unreadable)."""
         found: list = []
 
         def consume():
@@ -238,9 +240,9 @@ class BundleCheck:
         if layout.VERSIONS not in self.bundle.files:
             self.report.fail("version", layout.VERSIONS, "is missing: the bundle has no "
                              "record versions")
-            return {}
+            return None
         if not self._member_ok(layout.VERSIONS, consume):
-            return {}
+            return None
         self.report.checked["record_versions"] = len(found)
         for version in found:
             if version.state is not None:
@@ -250,7 +252,7 @@ class BundleCheck:
                                        evidence)
         return versions.check_graph(found, lambda *a: self.report.fail("version", *a))
 
-    def check_records(self, evidence: set[str], heads: dict) -> None:
+    def check_records(self, evidence: set[str], heads: dict | None) -> None:
         """Every record line against its kind's columns, its last logged state and its
         record's chosen head. Every record whose chosen head is not a deletion must have
         its line, in a tagged bundle too: each row a merge makes from a version is then
@@ -280,7 +282,7 @@ class BundleCheck:
                     problem = f"its {kinds[kind]!r} is not text"
                 if problem:
                     self.report.fail("record", f"{name} line {number}",
-                                     f"is not a {kind} record ({problem})")
+                                     f"is not a valid {kind} record ({problem})")
                     continue
                 row = decoded(line)
                 key = row[kinds[kind]]
@@ -290,6 +292,8 @@ class BundleCheck:
                     tables.get(kind, "")), evidence)
                 if kind == "artifact":
                     continue  # logged by its SHA-256, checked with the evidence
+                if not self.history:
+                    continue  # an unreadable log is one failure, not one per record
                 logged = self.states.get((kind, key))
                 found = state_hash(row)
                 if logged is None:
@@ -304,11 +308,11 @@ class BundleCheck:
         self._check_case_record(rows_of.get("case"), "case" in unread)
         said = {f.object for f in self.report.failures}
         for kind in RECORD_KINDS.values():
-            if kind.name not in unread:   # an unreadable member is one failure already
+            if heads is not None and kind.name not in unread:   # unreadable: said already
                 versions.check_rows(kind.name, kind.key, rows_of.get(kind.name, []), heads,
                                     lambda obj, *a: None if obj in said
                                     else self.report.fail("version", obj, *a), whole=True)
-        if whole:
+        if whole and self.history:
             seen = {(kind, row[kinds[kind]]) for kind, rows in rows_of.items() for row in rows}
             for (otype, oid), (action, _hash, seq) in self.states.items():
                 if otype in RECORD_KINDS and action != "delete" and (otype, oid) not in seen:
@@ -377,6 +381,8 @@ class BundleCheck:
                 continue
             found = digest.hexdigest()
             rows_checked += digest.count
+            if not self.history:
+                continue
             logged = self.states.get((group_name, group_id))
             if logged is None:
                 self.report.fail("record", f"{group_name} {group_id}", "is not in the audit "

@@ -189,7 +189,7 @@ def version(value: Any) -> versions.Version:
         columns = tuple(c for c in expected_columns(kind.table) if c not in local)
         problem = row_problem(kind.name, state, columns)
         if problem:
-            raise Invalid(f"has a state that is not a {kind.name} record ({problem})")
+            raise Invalid(f"has a state that is not a valid {kind.name} record ({problem})")
         if state[kind.key] != value["key"]:
             raise Invalid(f"has a state of another record ({kind.key} "
                           f"{str(state[kind.key])[:60]}, the version is of {value['key']})")
