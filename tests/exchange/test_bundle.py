@@ -47,6 +47,11 @@ def bundle(case_path, tmp_path, key):
     return tmp_path / "alice.osintbundle"
 
 
+@pytest.fixture
+def receiver(tmp_path):
+    return bundles.receiving_case(tmp_path)
+
+
 def run(*args):
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
     return result.exit_code, result.output
@@ -212,31 +217,34 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("what", sorted(HOSTILE))
-def test_hostile_names_are_refused(bundle, tmp_path, what):
+def test_hostile_names_are_refused(bundle, tmp_path, receiver, what):
     members = HOSTILE[what](bundles.read_members(bundle))
     out = bundles.write_members(tmp_path / "x.osintbundle", members)
     with pytest.raises(BundleError, match="is not a name a bundle holds"):
         verify_bundle(out)
     code, text = run("verify-bundle", out)
     assert code == 2 and str(out) in text and "is not a name a bundle holds" in text
+    bundles.assert_merge_refused(out, receiver, "is not a name a bundle holds")
 
 
-def test_duplicate_members_are_refused(bundle, tmp_path):
+def test_duplicate_members_are_refused(bundle, tmp_path, receiver):
     members = list(bundles.read_members(bundle).items())
     name, data = next((n, d) for n, d in members if n == "records/entity.jsonl")
     members.append((name, data.replace(b"Russian", b"Forged")))
     out = bundles.write_members(tmp_path / "d.osintbundle", members)
     with pytest.raises(BundleError, match="appears twice"):
         verify_bundle(out)
+    bundles.assert_merge_refused(out, receiver, "appears twice")
 
 
-def test_symlinks_are_refused(bundle, tmp_path):
+def test_symlinks_are_refused(bundle, tmp_path, receiver):
     members = bundles.read_members(bundle)
     name = next(n for n in members if n.startswith("evidence/"))
     members[name] = b"/etc/passwd"
     out = bundles.write_members(tmp_path / "s.osintbundle", members, symlinks=(name,))
     with pytest.raises(BundleError, match="link or a special file"):
         verify_bundle(out)
+    bundles.assert_merge_refused(out, receiver, "link or a special file")
 
 
 def test_a_compression_bomb_is_cut_at_the_ratio(bundle, tmp_path, key):
@@ -258,12 +266,13 @@ def test_a_member_longer_than_the_manifest_says(bundle, tmp_path, key):
     assert any(name in f and "longer than" in f for f in failures)
 
 
-def test_a_newer_bundle_format_is_refused(bundle, tmp_path, key):
+def test_a_newer_bundle_format_is_refused(bundle, tmp_path, key, receiver):
     members = bundles.reseal(bundles.read_members(bundle), key=key,
                              manifest_changes={"format_version": layout.FORMAT_VERSION + 1})
     out = bundles.write_members(tmp_path / "n.osintbundle", members)
     code, text = run("verify-bundle", out)
     assert code == 2 and "newer osintdesk" in text
+    bundles.assert_merge_refused(out, receiver, "newer osintdesk")
 
 
 def test_not_a_bundle(tmp_path):
