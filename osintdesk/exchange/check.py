@@ -360,19 +360,28 @@ class BundleCheck:
             problem: list[str] = []
 
             def consume():
-                for value in self.bundle.lines(name):
+                columns: dict[str, list[str]] = {p.table: list(p.columns) for p in group.parts}
+                width = None    # rows before a header have no columns to fit
+                for number, value in enumerate(self.bundle.lines(name), 1):
                     if isinstance(value, dict):
-                        tables = [p.table for p in group.parts]
-                        if value.get("table") not in tables:
-                            problem.append(f"names a table {value.get('table')!r} that is not "
-                                           f"part of {group_name}")
+                        table = value.get("table")
+                        if not isinstance(table, str) or table not in columns:
+                            problem.append(f"line {number} names a table {str(table)[:60]!r} "
+                                           f"that is not part of {group_name}")
                             return
-                        digest.section(value["table"])
-                    elif isinstance(value, list) and all(isinstance(r, list) for r in value):
-                        digest.add([tuple(r) for r in value])
-                    else:
-                        problem.append("holds a line that is neither a header nor rows")
+                        if value.get("columns") != columns[table]:
+                            problem.append(f"line {number}: the columns of {table} are not "
+                                           f"{', '.join(columns[table])}")
+                            return
+                        width = len(columns[table])
+                        digest.section(table)
+                        continue
+                    why = (validate.rows_problem(value, width) if width is not None
+                           else "rows before a header naming their table")
+                    if why:
+                        problem.append(f"line {number}: {why}")
                         return
+                    digest.add([tuple(r) for r in value])
 
             if not self._member_ok(name, consume):
                 continue

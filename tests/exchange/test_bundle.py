@@ -300,3 +300,32 @@ def test_a_failed_export_leaves_nothing(case_path, tmp_path, key):
     with Case.open(case_path, examiner="Alice") as case, pytest.raises(Cancelled):
         export_bundle(case, out, signer=key, cancelled=lambda: True)
     assert list(tmp_path.glob("*c.osintbundle*")) == []
+
+
+BULK_LINES = {   # a change to a track-points member -> what verify-bundle says
+    "short row": (lambda lines: lines[1].__setitem__(0, lines[1][0][:-1]),
+                  "line 2: a row that is not an array of"),
+    "object value": (lambda lines: lines[1][0].__setitem__(1, {"a": 1}),
+                     "line 2: a row holding a value that is not text, a number or null"),
+    "empty row": (lambda lines: lines[1].__setitem__(0, []), "line 2: a row that is not"),
+    "other columns": (lambda lines: lines[0].__setitem__("columns", ["evil"]),
+                      "line 1: the columns of track_points are not"),
+    "table a list": (lambda lines: lines[0].__setitem__("table", ["x"]),
+                     "line 1 names a table"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(BULK_LINES))
+def test_bulk_rows_of_the_wrong_shape(bundle, tmp_path, key, receiver, what):
+    """Bulk rows are the sender's too (they log their own digest): checked before merge
+    binds them to SQL."""
+    change, expected = BULK_LINES[what]
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("bulk/track-points/"))
+    lines = bundles.read_jsonl(members[name])
+    change(lines)
+    members[name] = bundles.jsonl(lines)
+    out = bundles.write_members(tmp_path / "r.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any(name in f and expected in f for f in failures), failures
+    bundles.assert_merge_refused(out, receiver, "does not verify")
