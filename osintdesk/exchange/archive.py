@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import OsintdeskError
+from ..store.canonical import canonical_json
 from . import layout, validate
 
 BLOCK_BYTES = 1 << 20
@@ -115,6 +116,10 @@ class BundleArchive:
             raise self.fail(f"was written by a newer osintdesk (bundle format {version}; this "
                             f"version reads format {layout.FORMAT_VERSION} and older): "
                             "update osintdesk to read it")
+        try:
+            canonical_json(manifest)   # what reports and the trusted comment are made from
+        except (RecursionError, ValueError, TypeError):
+            raise self.fail("is not valid JSON (nested too deeply)", layout.MANIFEST) from None
         problem = validate.manifest_problem(manifest)
         if problem:
             raise self.fail(problem, layout.MANIFEST)

@@ -366,7 +366,7 @@ class BundleCheck:
                     if isinstance(value, dict):
                         table = value.get("table")
                         if not isinstance(table, str) or table not in columns:
-                            problem.append(f"line {number} names a table {str(table)[:60]!r} "
+                            problem.append(f"line {number} names a table {validate.shown(table)} "
                                            f"that is not part of {group_name}")
                             return
                         if value.get("columns") != columns[table]:

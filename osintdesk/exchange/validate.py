@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 from ..store import versions
 from ..store.audit import AUDIT_COLUMNS, AuditEntry
+from ..store.canonical import canonical_json
 from ..store.records import CASE_FIELDS, RECORD_KINDS
 from ..store.schema import expected_columns
 
@@ -46,6 +47,12 @@ def is_uuid(value: Any) -> bool:
 
 def _optional_str(value: Any) -> bool:
     return value is None or isinstance(value, str)
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value someone sent, for a message: text cut short, anything else by its type (a
+    repr of a deeply nested value would itself fail)."""
+    return repr(value[:limit]) if isinstance(value, str) else f"a JSON {_json_type(value)}"
 
 
 # ------------------------------------------------------------------ manifest
@@ -81,11 +88,11 @@ def manifest_problem(manifest: dict) -> str | None:
     files = manifest.get("files")
     if not isinstance(files, list):
         return "its 'files' is not a list"
-    for item in files:
+    for number, item in enumerate(files, 1):
         if (not isinstance(item, dict) or not isinstance(item.get("path"), str)
                 or not is_count(item.get("size")) or not is_sha256(item.get("sha256"))):
             return ("lists a file without a path, a size in whole bytes and a lower-case "
-                    f"SHA-256 ({str(item)[:120]})")
+                    f"SHA-256 (file {number})")
     return None
 
 
@@ -109,6 +116,10 @@ def audit_entry(value: Any) -> AuditEntry:
             raise Invalid(f"is not an audit entry (its '{name}' is not text or null)")
     if not isinstance(value["details"], dict):
         raise Invalid("is not an audit entry (its 'details' is not an object)")
+    try:
+        canonical_json(value["details"])   # what its hash is computed over
+    except (RecursionError, ValueError, TypeError):
+        raise Invalid("is not an audit entry (its 'details' are nested too deeply)") from None
     for name in ("prev_hash", "entry_hash"):
         if not is_sha256(value[name]):
             raise Invalid(f"is not an audit entry (its '{name}' is not a SHA-256)")
@@ -138,7 +149,8 @@ def _value_problem(column: str, value: Any) -> str | None:
 
 
 def _json_type(value: Any) -> str:
-    return {bool: "true/false", list: "array", dict: "object"}.get(type(value), "value")
+    return {bool: "true/false", list: "array", dict: "object", int: "number",
+            float: "number", type(None): "null"}.get(type(value), "value")
 
 
 def row_problem(kind: str, row: Any, columns: tuple[str, ...]) -> str | None:
@@ -175,7 +187,7 @@ def version(value: Any) -> versions.Version:
     kind = RECORD_KINDS.get(value["kind"]) if isinstance(value["kind"], str) else None
     if kind is None:
         raise Invalid(f"is a version of a record kind osintdesk does not know "
-                      f"({str(value['kind'])[:60]!r})")
+                      f"({shown(value['kind'])})")
     if not isinstance(value["key"], str) or not is_sha256(value["version"]):
         raise Invalid("is not a record version (its 'version' or 'key' is wrong)")
     parents = value["parents"]
@@ -193,7 +205,7 @@ def version(value: Any) -> versions.Version:
             raise Invalid(f"has a state that is not a valid {kind.name} record ({problem})")
         if state[kind.key] != value["key"]:
             raise Invalid(f"has a state of another record ({kind.key} "
-                          f"{str(state[kind.key])[:60]}, the version is of {value['key']})")
+                          f"{shown(state[kind.key])}, the version is of {shown(value['key'])})")
         if not is_sha256(state_hash):
             raise Invalid("is not a record version (its 'state_hash' is not a SHA-256)")
     for name in ("origin_case", "created_utc", "examiner"):

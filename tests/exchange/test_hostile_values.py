@@ -273,3 +273,27 @@ def test_a_line_nested_too_deeply(members, receiver, tmp_path):
     found = failures(write(tmp_path, members))
     assert any(name in f and "is not valid JSON (nested too deeply)" in f for f in found)
     bundles.assert_merge_refused(tmp_path / "hostile.osintbundle", receiver, "does not verify")
+
+
+@pytest.mark.parametrize("depth", [900, 980, 995])
+def test_values_nested_almost_too_deeply_for_the_parser(members, receiver, tmp_path, depth):
+    """Parsed, but nested so deep that hashing or printing them would overflow the stack:
+    refused by their shape, never by a RecursionError further on."""
+    nested = b"[" * depth + b"]" * depth
+    name = layout.record_member("entity")
+    rows = bundles.read_jsonl(members[name])
+    members[name] = canonical_json(rows[0])[:-1] + b',"extra":' + nested + b"}\n"
+    audit = bundles.read_jsonl(members[layout.AUDIT_LOG])
+    members[layout.AUDIT_LOG] = b"".join([
+        canonical_json(audit[0])[:-1] + b',"details":' + b'{"x":' + nested + b"}}\n",
+        *(canonical_json(e) + b"\n" for e in audit[1:])])
+    found = failures(write(tmp_path, members))
+    assert any(f.startswith(("audit entry 1:", f"{layout.AUDIT_LOG}: line ")) for f in found), found
+    assert any(name in f for f in found), found
+    bundles.assert_merge_refused(tmp_path / "hostile.osintbundle", receiver, "does not verify")
+    manifest = bundles.manifest_of(members)
+    data = canonical_json({**manifest, "counts": {}})[:-1] + b',"counts":{"x":' + nested + b"}}"
+    bundle = bundles.write_members(tmp_path / "m.osintbundle", raw_manifest(members, data))
+    with pytest.raises(BundleError, match="member manifest.json: "):
+        verify_bundle(bundle)
+    bundles.assert_merge_refused(bundle, receiver, "manifest.json")
