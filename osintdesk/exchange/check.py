@@ -95,7 +95,6 @@ class BundleCheck:
         self.states: dict = {}
         self.history = False    # the exporter's log was read: what it logged can be compared
         self.step = 0
-        self.entries: list[audit.AuditEntry] = []     # the exporter's log, once read
 
     def tick(self) -> None:
         if self.cancelled and self.cancelled():
@@ -195,7 +194,6 @@ class BundleCheck:
         entries = self.read_chain(layout.AUDIT_LOG)
         if entries is None:
             return
-        self.entries = entries
         walk = audit.walk_chain(entries, EVENT_ACTIONS)
         for problem in walk.problems:
             self.report.fail("audit", *problem)
