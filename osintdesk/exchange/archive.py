@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import OsintdeskError
-from . import layout
+from ..store.canonical import canonical_json
+from . import layout, validate
 
 BLOCK_BYTES = 1 << 20
 
@@ -103,35 +104,34 @@ class BundleArchive:
 
     def _parse_manifest(self, data: bytes) -> dict[str, Any]:
         try:
-            manifest = json.loads(data.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise self.fail(f"is not valid JSON ({exc})", layout.MANIFEST) from None
+            manifest = _json(data)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise self.fail(f"is not valid JSON ({_why(exc)})", layout.MANIFEST) from None
         if not isinstance(manifest, dict) or manifest.get("format") != layout.FORMAT:
             raise self.fail("is not an osintdesk bundle manifest", layout.MANIFEST)
         version = manifest.get("format_version")
-        if not isinstance(version, int):
+        if not validate.is_count(version):
             raise self.fail("has no format version", layout.MANIFEST)
         if version > layout.FORMAT_VERSION:
             raise self.fail(f"was written by a newer osintdesk (bundle format {version}; this "
                             f"version reads format {layout.FORMAT_VERSION} and older): "
                             "update osintdesk to read it")
-        for key, kind in (("case", dict), ("files", list), ("audit_head", dict)):
-            if not isinstance(manifest.get(key), kind):
-                raise self.fail(f"has no valid '{key}'", layout.MANIFEST)
+        try:
+            canonical_json(manifest)   # what reports and the trusted comment are made from
+        except (RecursionError, ValueError, TypeError):
+            raise self.fail("is not valid JSON (nested too deeply)", layout.MANIFEST) from None
+        problem = validate.manifest_problem(manifest)
+        if problem:
+            raise self.fail(problem, layout.MANIFEST)
         return manifest
 
     def _check_files(self, manifest: dict) -> dict[str, ManifestFile]:
         files: dict[str, ManifestFile] = {}
         total = 0
-        for item in manifest["files"]:
-            try:
-                entry = ManifestFile(str(item["path"]), int(item["size"]), str(item["sha256"]))
-            except (KeyError, TypeError, ValueError):
-                raise self.fail("lists a file without path, size and sha256",
-                                layout.MANIFEST) from None
+        for item in manifest["files"]:   # each checked by validate.manifest_problem
+            entry = ManifestFile(item["path"], item["size"], item["sha256"])
             if (not layout.MEMBER_NAMES.fullmatch(entry.path)
-                    or entry.path in layout.MANIFEST_MEMBERS or entry.path in files
-                    or entry.size < 0 or len(entry.sha256) != 64):
+                    or entry.path in layout.MANIFEST_MEMBERS or entry.path in files):
                 raise self.fail(f"lists {entry.path!r} wrongly (unknown, repeated or invalid)",
                                 layout.MANIFEST)
             total += entry.size
@@ -222,6 +222,20 @@ class BundleArchive:
 
     def _parse_line(self, name: str, number: int, raw: bytes) -> Any:
         try:
-            return json.loads(raw.decode("utf-8"))
+            return _json(raw)
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise self.fail(f"line {number} is not valid JSON ({exc})", name) from None
+            raise self.fail(f"line {number} is not valid JSON ({_why(exc)})", name) from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _json(raw: bytes) -> Any:
+    """Strict JSON: NaN and Infinity (which Python's json accepts) are refused, since no
+    canonical form or hash can hold them."""
+    return json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+
+
+def _why(exc: BaseException) -> str:
+    return "nested too deeply" if isinstance(exc, RecursionError) else str(exc)

@@ -17,16 +17,15 @@ from ..custody import minisign
 from ..custody.keys import Keyring
 from ..custody.minisign import SignatureError
 from ..store import audit, versions
-from ..store.canonical import sha256_hex
+from ..store.canonical import decoded, sha256_hex
 from ..store.records import BULK_GROUPS, RECORD_KINDS, RowDigest, state_hash
 from ..store.schema import artifact_references
 from ..store.verify import EVENT_ACTIONS, Failure
-from . import layout
+from . import layout, validate
 from .archive import BundleArchive, BundleError
 from .export import trusted_comment
 
 Progress = Callable[[int, int | None], None]
-SIGNER_STATES = ("trusted", "unknown", "invalid", "unsigned")
 
 
 @dataclass
@@ -94,9 +93,8 @@ class BundleCheck:
         self.report = BundleReport(path=str(bundle.path), manifest=bundle.manifest,
                                    case=dict(bundle.manifest.get("case") or {}))
         self.states: dict = {}
+        self.history = False    # the exporter's log was read: what it logged can be compared
         self.step = 0
-        self.entries: list[audit.AuditEntry] = []     # the exporter's log, once read
-        self.foreign: dict[str, list | None] = {}     # member -> the merged logs it held
 
     def tick(self) -> None:
         if self.cancelled and self.cancelled():
@@ -111,7 +109,7 @@ class BundleCheck:
         self.tick()
         self.check_chain()
         evidence = self.check_evidence()
-        heads = self.check_versions()
+        heads = self.check_versions(evidence)
         self.check_records(evidence, heads)
         self.check_bulk()
         return self.report
@@ -128,7 +126,7 @@ class BundleCheck:
             if written != digest:
                 report.fail("manifest", layout.MANIFEST, "does not match its digest "
                             f"({layout.MANIFEST_DIGEST}): it was altered", written, digest)
-        exported_by = bundle.manifest.get("exported_by") or {}
+        exported_by = bundle.manifest["exported_by"]   # an object: archive checked it
         signer = Signer("unsigned", examiner=exported_by.get("examiner"))
         report.signer = signer
         if not bundle.has(layout.MANIFEST_SIGNATURE):
@@ -166,7 +164,8 @@ class BundleCheck:
         try:
             consume()
         except BundleError as exc:
-            self.report.fail("member", name, str(exc).split(": ", 1)[-1])
+            problem = str(exc).split(": ", 1)[-1]
+            self.report.fail("member", name, problem.removeprefix(f"member {name}: "))
             return False
         finally:
             self.tick()
@@ -177,22 +176,16 @@ class BundleCheck:
         entries: list = []
 
         def consume():
-            for number, value in enumerate(self.bundle.lines(name), 1):
-                try:
-                    entries.append(audit.AuditEntry(**value))
-                except TypeError:
-                    raise self.bundle.fail(f"line {number} is not an audit entry",
-                                           name) from None
+            entries.extend(validate.parsed_lines(self.bundle, name, validate.audit_entry))
 
         return entries if self._member_ok(name, consume) else None
 
-    def _chain_of(self, name: str) -> list[audit.AuditEntry] | None:
+    def check_foreign_chain(self, name: str) -> None:
         """A merged case's log the exporter held: checked as a chain from its first entry."""
         entries = self.read_chain(name)
         if entries is not None:
             for label, *rest in audit.walk_chain(entries, EVENT_ACTIONS).problems:
                 self.report.fail("audit", f"{name}, {label}", *rest)
-        return entries
 
     def check_chain(self) -> None:
         if layout.AUDIT_LOG not in self.bundle.files:
@@ -201,15 +194,14 @@ class BundleCheck:
         entries = self.read_chain(layout.AUDIT_LOG)
         if entries is None:
             return
-        self.entries = entries
         walk = audit.walk_chain(entries, EVENT_ACTIONS)
         for problem in walk.problems:
             self.report.fail("audit", *problem)
-        self.states = walk.states
+        self.states, self.history = walk.states, True
         self.report.audit_head = {"seq": walk.head_seq, "hash": walk.head_hash}
         self.report.checked["audit_entries"] = walk.count
         for name in self.bundle.names("audit/foreign/"):
-            self.foreign[name] = self._chain_of(name)
+            self.check_foreign_chain(name)
         declared = self.bundle.manifest["audit_head"]
         if (declared.get("seq"), declared.get("hash")) != (walk.head_seq, walk.head_hash):
             self.report.fail("audit", "audit log head", "the log does not end where the "
@@ -229,39 +221,46 @@ class BundleCheck:
             if self._member_ok(name, lambda: [None for _ in self.bundle.blocks(name)]):
                 held.add(sha256)
                 logged = self.states.get(("artifact", sha256))
-                if logged is None:
+                if self.history and logged is None:
                     self.report.fail("evidence", name, "was never logged in the bundle's "
                                      "audit log (added outside osintdesk)")
         self.report.checked["evidence"] = len(held)
         return held
 
-    def check_versions(self) -> dict:
-        """Every version's id and state hash; returns each record's heads."""
+    def check_versions(self, evidence: set[str]) -> dict | None:
+        """Every version's shape (``validate.version``), id, state hash and the evidence
+        its state cites; returns each record's heads (None: the versions are unreadable)."""
         found: list = []
 
         def consume():
-            for number, value in enumerate(self.bundle.lines(layout.VERSIONS), 1):
-                try:
-                    found.append(versions.from_bundle_line(value))
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    raise self.bundle.fail(f"line {number} is not a record version",
-                                           layout.VERSIONS) from None
+            found.extend(validate.parsed_lines(self.bundle, layout.VERSIONS, validate.version))
 
         if layout.VERSIONS not in self.bundle.files:
             self.report.fail("version", layout.VERSIONS, "is missing: the bundle has no "
                              "record versions")
-            return {}
+            return None
         if not self._member_ok(layout.VERSIONS, consume):
-            return {}
+            return None
         self.report.checked["record_versions"] = len(found)
+        for version in found:
+            if version.state is not None:
+                self._check_references(version.kind, f"version {version.version[:16]} of "
+                                       f"{version.key}", version.state,
+                                       artifact_references(RECORD_KINDS[version.kind].table),
+                                       evidence)
         return versions.check_graph(found, lambda *a: self.report.fail("version", *a))
 
-    def check_records(self, evidence: set[str], heads: dict) -> None:
+    def check_records(self, evidence: set[str], heads: dict | None) -> None:
+        """Every record line against its kind's columns, its last logged state and its
+        record's chosen head. Every record whose chosen head is not a deletion must have
+        its line, in a tagged bundle too: each row a merge makes from a version is then
+        one the exporter's audit log vouches for."""
         kinds = {**{k.name: k.key for k in RECORD_KINDS.values()}, "case": "uuid",
                  "artifact": "sha256"}
         tables = {k.name: k.table for k in RECORD_KINDS.values()}
-        whole = not (self.bundle.manifest.get("selection") or {}).get("tag")
-        seen: dict[str, set[str]] = {}
+        whole = not self.bundle.manifest["selection"]["tag"]
+        rows_of: dict[str, list[dict]] = {}
+        unread: set[str] = set()
         checked = 0
         for name in self.bundle.names("records/"):
             kind = name[len("records/"):-len(".jsonl")]
@@ -270,24 +269,31 @@ class BundleCheck:
                                  f"does not know ({kind!r})")
                 self.tick()
                 continue
-            keys = seen.setdefault(kind, set())
-            rows: list[dict] = []
-            if not self._member_ok(name, lambda: rows.extend(self.bundle.lines(name))):
+            lines: list = []
+            if not self._member_ok(name, lambda: lines.extend(self.bundle.lines(name))):
+                unread.add(kind)
                 continue
-            for number, row in enumerate(rows, 1):
-                key = row.get(kinds[kind]) if isinstance(row, dict) else None
-                if not isinstance(key, str):
-                    self.report.fail("record", f"{name} line {number}", "is not a record "
-                                     f"with a {kinds[kind]!r}")
+            rows = rows_of.setdefault(kind, [])
+            for number, line in enumerate(lines, 1):
+                problem = validate.record_problem(kind, line)
+                if problem is None and not isinstance(line[kinds[kind]], str):
+                    problem = f"its {kinds[kind]!r} is not text"
+                if problem:
+                    self.report.fail("record", f"{name} line {number}",
+                                     f"is not a valid {kind} record ({problem})")
                     continue
-                keys.add(key)
+                row = decoded(line)
+                key = row[kinds[kind]]
+                rows.append(row)
                 checked += 1
                 self._check_references(kind, key, row, artifact_references(
                     tables.get(kind, "")), evidence)
                 if kind == "artifact":
                     continue  # logged by its SHA-256, checked with the evidence
+                if not self.history:
+                    continue  # an unreadable log is one failure, not one per record
                 logged = self.states.get((kind, key))
-                found = state_hash(_decoded(row))
+                found = state_hash(row)
                 if logged is None:
                     self.report.fail("record", f"{kind} {key}", "is not in the audit log "
                                      "(added outside osintdesk)")
@@ -297,21 +303,35 @@ class BundleCheck:
                 elif logged[1] != found:
                     self.report.fail("record", f"{kind} {key}", "differs from its last logged "
                                      f"state (audit entry {logged[2]})", logged[1], found)
-            if kind in RECORD_KINDS:
-                said = {f.object for f in self.report.failures}
-                versions.check_rows(kind, kinds[kind], (_decoded(r) for r in rows if isinstance(
-                                        r, dict) and isinstance(r.get(kinds[kind]), str)), heads,
+        self._check_case_record(rows_of.get("case"), "case" in unread)
+        said = {f.object for f in self.report.failures}
+        for kind in RECORD_KINDS.values():
+            if heads is not None and kind.name not in unread:   # unreadable: said already
+                versions.check_rows(kind.name, kind.key, rows_of.get(kind.name, []), heads,
                                     lambda obj, *a: None if obj in said
-                                    else self.report.fail("version", obj, *a), whole=whole)
-        if whole:
+                                    else self.report.fail("version", obj, *a), whole=True)
+        if whole and self.history:
+            seen = {(kind, row[kinds[kind]]) for kind, rows in rows_of.items() for row in rows}
             for (otype, oid), (action, _hash, seq) in self.states.items():
-                if otype in RECORD_KINDS and action != "delete" and oid not in seen.get(otype, ()):
+                if otype in RECORD_KINDS and action != "delete" and (otype, oid) not in seen:
                     self.report.fail("record", f"{otype} {oid}", "is logged (audit entry "
                                      f"{seq}) but missing from the bundle")
                 if otype == "artifact" and oid not in evidence:
                     self.report.fail("evidence", f"artifact {oid}", "is logged (audit entry "
                                      f"{seq}) but its bytes are missing from the bundle")
         self.report.checked["records"] = checked
+
+    def _check_case_record(self, rows: list[dict] | None, unread: bool) -> None:
+        """The one case record, of the case the manifest names."""
+        if unread:
+            return
+        declared = self.bundle.manifest["case"]["uuid"]
+        if rows is None or len(rows) != 1:
+            self.report.fail("record", layout.CASE_RECORD, "must hold the one case record",
+                             "1 record", f"{len(rows or ())} records")
+        elif rows[0]["uuid"] != declared:
+            self.report.fail("record", layout.CASE_RECORD, "is not the case the manifest "
+                             "names (case.uuid)", declared, rows[0]["uuid"])
 
     def _check_references(self, kind: str, key: str, row: dict, columns: tuple[str, ...],
                           evidence: set[str]) -> None:
@@ -338,19 +358,28 @@ class BundleCheck:
             problem: list[str] = []
 
             def consume():
-                for value in self.bundle.lines(name):
+                columns: dict[str, list[str]] = {p.table: list(p.columns) for p in group.parts}
+                width = None    # rows before a header have no columns to fit
+                for number, value in enumerate(self.bundle.lines(name), 1):
                     if isinstance(value, dict):
-                        tables = [p.table for p in group.parts]
-                        if value.get("table") not in tables:
-                            problem.append(f"names a table {value.get('table')!r} that is not "
-                                           f"part of {group_name}")
+                        table = value.get("table")
+                        if not isinstance(table, str) or table not in columns:
+                            problem.append(f"line {number} names a table {validate.shown(table)} "
+                                           f"that is not part of {group_name}")
                             return
-                        digest.section(value["table"])
-                    elif isinstance(value, list) and all(isinstance(r, list) for r in value):
-                        digest.add([tuple(r) for r in value])
-                    else:
-                        problem.append("holds a line that is neither a header nor rows")
+                        if value.get("columns") != columns[table]:
+                            problem.append(f"line {number}: the columns of {table} are not "
+                                           f"{', '.join(columns[table])}")
+                            return
+                        width = len(columns[table])
+                        digest.section(table)
+                        continue
+                    why = (validate.rows_problem(value, width) if width is not None
+                           else "rows before a header naming their table")
+                    if why:
+                        problem.append(f"line {number}: {why}")
                         return
+                    digest.add([tuple(r) for r in value])
 
             if not self._member_ok(name, consume):
                 continue
@@ -359,6 +388,8 @@ class BundleCheck:
                 continue
             found = digest.hexdigest()
             rows_checked += digest.count
+            if not self.history:
+                continue
             logged = self.states.get((group_name, group_id))
             if logged is None:
                 self.report.fail("record", f"{group_name} {group_id}", "is not in the audit "
@@ -368,8 +399,3 @@ class BundleCheck:
                                  f"their logged digest (audit entry {logged[2]})", logged[1], found)
         self.report.checked["bulk_rows"] = rows_checked
 
-
-def _decoded(row: dict) -> dict:
-    """A record line back to the values SQLite gave (blobs travel as {"$hex": ...})."""
-    return {k: bytes.fromhex(v["$hex"]) if isinstance(v, dict) and set(v) == {"$hex"} else v
-            for k, v in row.items()}

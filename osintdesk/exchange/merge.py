@@ -23,7 +23,7 @@ from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
 from ..store import foreign, versions
 from ..store.records import RECORD_KINDS, TRACK_POINTS
-from . import layout
+from . import layout, validate
 from .archive import BundleArchive, BundleError
 from .check import BundleReport, verify_bundle, verify_or_reason
 
@@ -180,16 +180,16 @@ def preview_merge(case, path: str | Path, *, keyring: Keyring | None = None,
     return preview
 
 
-def _read_chain(bundle: BundleArchive, name: str):
-    from ..store import audit
-    return [audit.AuditEntry(**value) for value in bundle.lines(name)]
+def _chain(bundle: BundleArchive, name: str) -> list:
+    """An audit log member's entries, each checked as verify-bundle checks it."""
+    return list(validate.parsed_lines(bundle, name, validate.audit_entry))
 
 
 def _plan_chains(case, bundle: BundleArchive, plan: MergePlan) -> None:
     own = case.uuid
-    chains = {plan.report.case["uuid"]: _read_chain(bundle, layout.AUDIT_LOG)}
+    chains = {plan.report.case["uuid"]: _chain(bundle, layout.AUDIT_LOG)}
     for name in bundle.names("audit/foreign/"):
-        chains[name[len("audit/foreign/"):-len(".jsonl")]] = _read_chain(bundle, name)
+        chains[name[len("audit/foreign/"):-len(".jsonl")]] = _chain(bundle, name)
     for case_uuid, entries in chains.items():
         if case_uuid == own:
             continue  # our own history, as the colleague received it: ours is the original
@@ -202,7 +202,7 @@ def _plan_chains(case, bundle: BundleArchive, plan: MergePlan) -> None:
 
 def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
     conn = case.conn
-    incoming = [versions.from_bundle_line(v) for v in bundle.lines(layout.VERSIONS)]
+    incoming = list(validate.parsed_lines(bundle, layout.VERSIONS, validate.version))
     plan.new_versions = [v for v in incoming if not versions.has_version(conn, v.version)]
     touched = sorted({(v.kind, v.key) for v in plan.new_versions},
                      key=lambda t: (list(RECORD_KINDS).index(t[0]) if t[0] in RECORD_KINDS

@@ -30,3 +30,9 @@ def sha256_hex(data: bytes) -> str:
 def record_hash(row: dict) -> str:
     """SHA-256 of a record's canonical form (all its columns)."""
     return sha256_hex(canonical_json(row))
+
+
+def decoded(row: dict) -> dict:
+    """A row read back from its canonical JSON: blobs (``{"$hex": ...}``) to bytes again."""
+    return {k: bytes.fromhex(v["$hex"]) if isinstance(v, dict) and set(v) == {"$hex"} else v
+            for k, v in row.items()}

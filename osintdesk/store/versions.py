@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .canonical import canonical_json, record_hash, sha256_hex
+from .canonical import canonical_json, decoded, record_hash, sha256_hex
 
 # Columns that are this case's own row numbers: never part of what travels.
 LOCAL_COLUMNS = {"aircraft": ("id",), "flight-import": ("id",)}
@@ -69,14 +69,8 @@ class Version:
     def from_row(cls, row: dict) -> "Version":
         state = row["state"]
         return cls(row["version"], row["kind"], row["key"], tuple(json.loads(row["parents"])),
-                   None if state is None else _decoded(json.loads(state)), row["state_hash"],
+                   None if state is None else decoded(json.loads(state)), row["state_hash"],
                    row["origin_case"], row["created_utc"], row["examiner"])
-
-
-def _decoded(state: dict) -> dict:
-    """Blobs travel as {"$hex": ...} in canonical JSON: back to bytes."""
-    return {k: bytes.fromhex(v["$hex"]) if isinstance(v, dict) and set(v) == {"$hex"} else v
-            for k, v in state.items()}
 
 
 def make(kind: str, key: str, parents: list[str], row: dict | None, *, origin_case: str,
@@ -262,5 +256,5 @@ def from_bundle_line(value: dict) -> Version:
     if not all(isinstance(v, str) for v in fields.values()):
         raise TypeError("fields")
     return Version(fields["version"], fields["kind"], fields["key"], tuple(parents),
-                   None if state is None else _decoded(state), value["state_hash"],
+                   None if state is None else decoded(state), value["state_hash"],
                    fields["origin_case"], fields["created_utc"], fields["examiner"])

@@ -47,6 +47,11 @@ def bundle(case_path, tmp_path, key):
     return tmp_path / "alice.osintbundle"
 
 
+@pytest.fixture
+def receiver(tmp_path):
+    return bundles.receiving_case(tmp_path)
+
+
 def run(*args):
     result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
     return result.exit_code, result.output
@@ -212,31 +217,34 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("what", sorted(HOSTILE))
-def test_hostile_names_are_refused(bundle, tmp_path, what):
+def test_hostile_names_are_refused(bundle, tmp_path, receiver, what):
     members = HOSTILE[what](bundles.read_members(bundle))
     out = bundles.write_members(tmp_path / "x.osintbundle", members)
     with pytest.raises(BundleError, match="is not a name a bundle holds"):
         verify_bundle(out)
     code, text = run("verify-bundle", out)
     assert code == 2 and str(out) in text and "is not a name a bundle holds" in text
+    bundles.assert_merge_refused(out, receiver, "is not a name a bundle holds")
 
 
-def test_duplicate_members_are_refused(bundle, tmp_path):
+def test_duplicate_members_are_refused(bundle, tmp_path, receiver):
     members = list(bundles.read_members(bundle).items())
     name, data = next((n, d) for n, d in members if n == "records/entity.jsonl")
     members.append((name, data.replace(b"Russian", b"Forged")))
     out = bundles.write_members(tmp_path / "d.osintbundle", members)
     with pytest.raises(BundleError, match="appears twice"):
         verify_bundle(out)
+    bundles.assert_merge_refused(out, receiver, "appears twice")
 
 
-def test_symlinks_are_refused(bundle, tmp_path):
+def test_symlinks_are_refused(bundle, tmp_path, receiver):
     members = bundles.read_members(bundle)
     name = next(n for n in members if n.startswith("evidence/"))
     members[name] = b"/etc/passwd"
     out = bundles.write_members(tmp_path / "s.osintbundle", members, symlinks=(name,))
     with pytest.raises(BundleError, match="link or a special file"):
         verify_bundle(out)
+    bundles.assert_merge_refused(out, receiver, "link or a special file")
 
 
 def test_a_compression_bomb_is_cut_at_the_ratio(bundle, tmp_path, key):
@@ -258,12 +266,13 @@ def test_a_member_longer_than_the_manifest_says(bundle, tmp_path, key):
     assert any(name in f and "longer than" in f for f in failures)
 
 
-def test_a_newer_bundle_format_is_refused(bundle, tmp_path, key):
+def test_a_newer_bundle_format_is_refused(bundle, tmp_path, key, receiver):
     members = bundles.reseal(bundles.read_members(bundle), key=key,
                              manifest_changes={"format_version": layout.FORMAT_VERSION + 1})
     out = bundles.write_members(tmp_path / "n.osintbundle", members)
     code, text = run("verify-bundle", out)
     assert code == 2 and "newer osintdesk" in text
+    bundles.assert_merge_refused(out, receiver, "newer osintdesk")
 
 
 def test_not_a_bundle(tmp_path):
@@ -291,3 +300,32 @@ def test_a_failed_export_leaves_nothing(case_path, tmp_path, key):
     with Case.open(case_path, examiner="Alice") as case, pytest.raises(Cancelled):
         export_bundle(case, out, signer=key, cancelled=lambda: True)
     assert list(tmp_path.glob("*c.osintbundle*")) == []
+
+
+BULK_LINES = {   # a change to a track-points member -> what verify-bundle says
+    "short row": (lambda lines: lines[1].__setitem__(0, lines[1][0][:-1]),
+                  "line 2: a row that is not an array of"),
+    "object value": (lambda lines: lines[1][0].__setitem__(1, {"a": 1}),
+                     "line 2: a row holding a value that is not text, a number or null"),
+    "empty row": (lambda lines: lines[1].__setitem__(0, []), "line 2: a row that is not"),
+    "other columns": (lambda lines: lines[0].__setitem__("columns", ["evil"]),
+                      "line 1: the columns of track_points are not"),
+    "table a list": (lambda lines: lines[0].__setitem__("table", ["x"]),
+                     "line 1 names a table"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(BULK_LINES))
+def test_bulk_rows_of_the_wrong_shape(bundle, tmp_path, key, receiver, what):
+    """Bulk rows are the sender's too (they log their own digest): checked before merge
+    binds them to SQL."""
+    change, expected = BULK_LINES[what]
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("bulk/track-points/"))
+    lines = bundles.read_jsonl(members[name])
+    change(lines)
+    members[name] = bundles.jsonl(lines)
+    out = bundles.write_members(tmp_path / "r.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any(name in f and expected in f for f in failures), failures
+    bundles.assert_merge_refused(out, receiver, "does not verify")

@@ -69,3 +69,42 @@ def jsonl(lines: list) -> bytes:
 
 def read_jsonl(data: bytes) -> list:
     return [json.loads(line) for line in data.splitlines() if line.strip()]
+
+
+def file_sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def receiving_case(folder) -> Path:
+    """Bob's case, with one entity of his own: a refused merge must leave it byte for byte."""
+    from osintdesk.findings.entities import add_entity
+    from osintdesk.store import Case
+    path = Path(folder) / "bob.osintcase"
+    with Case.create(path, title="Bob's case", examiner="Bob") as case:
+        add_entity(case, "Person", "Bob's witness")
+    return path
+
+
+def assert_merge_refused(bundle, case_path, match: str) -> str:
+    """Merging ``bundle`` into the case at ``case_path`` (the domain call, then the CLI) is
+    one BundleError naming the bundle, never a traceback, and the case file is byte for
+    byte what it was (SHA-256 before and after). Returns the domain's message."""
+    import pytest
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    from osintdesk.exchange.archive import BundleError
+    from osintdesk.exchange.merge import merge_bundle
+    from osintdesk.store import Case
+
+    before = file_sha256(case_path)
+    with Case.open(case_path, examiner="Bob") as case, pytest.raises(BundleError,
+                                                                   match=match) as refused:
+        merge_bundle(case, bundle, accept_unsigned=True, accept_unknown_signer=True)
+    assert str(bundle) in str(refused.value)
+    assert file_sha256(case_path) == before
+    result = CliRunner().invoke(cli, ["merge", str(case_path), str(bundle), "--accept-unsigned",
+                                      "--accept-unknown-signer"], catch_exceptions=False)
+    assert result.exit_code == 2 and str(bundle) in result.output, result.output
+    assert file_sha256(case_path) == before
+    return str(refused.value)
