@@ -19,6 +19,7 @@ from ..sources.queries import case_tags
 from ..store.header import is_writable
 from ..timefmt import parse_user_time
 from .dialogs import ok_cancel
+from .exchange.exchange_ui import examiner_signer, key_state
 
 
 class ExportDialog(QDialog):
@@ -154,8 +155,14 @@ class ExportsUi(QObject):
                t_from: float | None = None, t_to: float | None = None):
         """Write the export on the task runner; logged in the case when it can be written."""
         writable = is_writable(self.window.case.path)
+        # The export signs a checkpoint, as the command line's does, when the key needs no
+        # passphrase typed (none, the environment's, or made now, as Verify makes it on
+        # first use); otherwise the checkpoint on closing the case covers it.
+        signs = key_state() in ("plain", "env", "new")
+        signed: list[dict] = []
 
         def work(case, progress, cancelled):
+            from ..custody import checkpoints
             from ..exports.base import log_export, make_scope, run_export
             from ..exports.registry import by_name
             scope = make_scope(case, tag=tag, aircraft=aircraft, t_from=t_from, t_to=t_to)
@@ -163,6 +170,9 @@ class ExportsUi(QObject):
                                 cancelled=cancelled)
             if not case.readonly:
                 log_export(case, result)
+                if signs:
+                    signed.append(checkpoints.create(case, examiner_signer(None)(),
+                                                     reason="export"))
             return result
 
         def done(result) -> None:
@@ -171,7 +181,9 @@ class ExportsUi(QObject):
                     f"SHA-256 {result.sha256}"
                     + "".join(f"\n\nNote: {note}" for note in result.notes)
                     + ("" if writable else "\n\nThe case is write-protected: the export is "
-                       "not logged in it."))
+                       "not logged in it.")
+                    + (f"\n\nSigned a checkpoint of entry {signed[0]['audit_seq']}."
+                       if signed else ""))
             box = QMessageBox(QMessageBox.Icon.Information, "Exported", text,
                               QMessageBox.StandardButton.Ok, self.window)
             box.setObjectName("export_done")

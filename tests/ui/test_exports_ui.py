@@ -43,8 +43,13 @@ def test_export_from_the_window_is_written_and_logged(qtbot, opened, tmp_path):
     assert result.counts["flights"] == len(flights) and result.scope["aircraft"] == [ticked]
     window.runner.wait()
     with Case.open(path, examiner="x", readonly=True) as case:
-        entry = list(case.audit_entries())[-1]
-    assert entry.action == "export" and entry.details["sha256"] == result.sha256
+        entries = list(case.audit_entries())
+        from osintdesk.custody.checkpoints import latest
+        checkpoint = latest(case)
+    export = next(e for e in reversed(entries) if e.action == "export")
+    assert export.details["sha256"] == result.sha256
+    # The export signed a checkpoint (the key needs no passphrase here), after its entry.
+    assert checkpoint["reason"] == "export" and checkpoint["audit_seq"] == export.seq
 
 
 def test_the_dialog_refuses_an_existing_file_and_backwards_dates(qtbot, opened, tmp_path):
