@@ -1,0 +1,222 @@
+"""The report of the story case, in HTML and PDF, read back by an HTML parser and by pypdf:
+every claim, every exhibit's hash, the banner and "Page N of M" on every page, charts as
+vectors, nothing fetched from outside the file; a case that fails verification says so
+on page one."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sqlite3
+from html.parser import HTMLParser
+
+import pytest
+from pypdf import PdfReader
+
+from osintdesk.report.html import render_html
+from osintdesk.report.model import ReportOptions, build_report
+from osintdesk.report.pdf import pdf_svg, render_pdf
+from osintdesk.store import Case
+from tests.support.report_samples import CLAIMS, QUOTE, write_report_case
+
+BANNER = "OFFICIAL-SENSITIVE"
+FAILED = "THE CASE FAILED VERIFICATION"
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    return write_report_case(folder / "story.osintcase")
+
+
+@pytest.fixture(scope="module")
+def report(story):
+    with Case.open(story["path"], examiner="Reader", readonly=True) as case:
+        return build_report(case, ReportOptions(banner=BANNER, appendix=True))
+
+
+@pytest.fixture(scope="module")
+def pdf(report):
+    return PdfReader(io.BytesIO(render_pdf(report)))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Page(HTMLParser):
+    """What an HTML file holds: its text, every element with its attributes, and its styles."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.texts, self.elements, self.styles, self._in_style = [], [], [], False
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        (self.styles if self._in_style else self.texts).append(data)
+
+    @property
+    def text(self) -> str:
+        return flat(" ".join(self.texts))
+
+    def ids(self) -> set[str]:
+        return {attrs["id"] for _, attrs in self.elements if "id" in attrs}
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def test_the_model_holds_every_claim_with_its_check_and_its_exhibits(report, story):
+    texts = [c["text"] for c in report.claims]
+    assert texts == [CLAIMS[k] for k in ("flew", "ground", "flight", "languages")]
+    flew, ground, flight, _ = report.claims
+    assert flew["check"]["result"] == "supported" and flew["citations"][0]["quote"] == QUOTE
+    assert ground["check"]["result"] == "not covered"
+    assert [c["stance"] for c in flight["citations"]] == ["supports", "contradicts"]
+    numbers = {e["number"]: e for e in report.exhibits}
+    # A quote cites the article's capture: its exhibit is the article, which shows the quote.
+    article = numbers[flew["citations"][0]["exhibits"][0]]
+    assert article["title"] == "Il-62M seen in Pyongyang" and QUOTE in article["quotes"]
+    assert "https://news.example/il62" in article["captures"][0]["urls"]
+    # A cited flight leads to the flight file it was derived from.
+    flight_file = numbers[flight["citations"][0]["exhibits"][0]]
+    assert flight_file["kind"] == "flight-file" and flight_file["title"] == "trace_full_155abc.json"
+    assert report.verification["ok"] and report.audit_head["seq"] > 0
+    assert [c.key.split("-")[0] for c in report.charts] == ["timeline", "map", "map", "links"]
+    assert report.log and report.log[-1]["seq"] == report.audit_head["seq"]
+
+
+def test_claims_by_id_or_by_tag_narrow_the_report(story):
+    with Case.open(story["path"], examiner="Reader", readonly=True) as case:
+        by_id = build_report(case, ReportOptions(claims=(story["claims"]["ground"][:8],)))
+        by_tag = build_report(case, ReportOptions(tag="pyongyang"))
+    assert [c["text"] for c in by_id.claims] == [CLAIMS["ground"]]
+    assert [e["title"] for e in by_id.exhibits] == ["Analyst note on RSD062", "trace_full_155abc.json"]
+    assert [c["text"] for c in by_tag.claims] == [CLAIMS["flew"]]
+    assert by_id.log is None and "links" not in [c.key for c in by_id.charts]
+
+
+def test_times_are_shown_in_the_zone_asked_for(story):
+    with Case.open(story["path"], examiner="Reader", readonly=True) as case:
+        moscow = build_report(case, ReportOptions(zone="Europe/Moscow"))
+    departure = moscow.flights[0]["rows"][0]["departure"]
+    assert departure.endswith("+03:00 Europe/Moscow"), departure
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+def test_the_html_says_everything_and_references_nothing_outside_itself(report):
+    text = render_html(report)
+    page = Page(text)
+    for claim in CLAIMS.values():
+        assert claim in page.text
+    for exhibit in report.exhibits:
+        for sha in exhibit["sha256"]:
+            assert sha in page.text, exhibit["title"]
+    assert page.text.count(BANNER) >= 2
+    assert QUOTE in page.text and "What a hash proves" in page.text
+    assert report.audit_head["hash"] in page.text
+    # The banner heads and foots every printed page.
+    assert re.search(r"\.page-head, \.page-foot \{ display: block; position: fixed", text)
+    heads = [a for t, a in page.elements if "page-head" in a.get("class", "")]
+    assert heads and any(BANNER in s for s in page.texts)
+    # Nothing is fetched: no element points outside the file, no style imports anything.
+    assert not [t for t, _ in page.elements if t in ("script", "link", "img", "iframe", "object")]
+    ids = page.ids()
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            assert not re.match(r"\s*(https?:|//|file:|data:)", value or ""), (tag, name, value)
+            if name in ("href", "xlink:href"):
+                assert value.startswith("#") and value[1:] in ids, (tag, value)
+    assert "url(" not in "".join(page.styles)
+    assert not re.search(r"https?://", re.sub(r">[^<]*<", "><", text)), "a URL outside text"
+    # The charts are inline vectors: one <svg> per chart, no bitmap inside.
+    assert sum(t == "svg" for t, _ in page.elements) == len(report.charts) == 4
+    assert not [t for t, _ in page.elements if t == "image"]
+    assert "Самолёт Ил-62М" in page.text
+
+
+def test_citations_link_to_their_exhibits_in_the_html(report):
+    page = Page(render_html(report))
+    links = {a["href"] for t, a in page.elements if t == "a"}
+    for claim in report.claims:
+        for citation in claim["citations"]:
+            for n in citation["exhibits"]:
+                assert f"#exhibit-{n}" in links
+    assert {f"exhibit-{e['number']}" for e in report.exhibits} <= page.ids()
+
+
+# ----------------------------------------------------------------------------- PDF
+
+
+def test_the_pdf_has_the_banner_and_page_n_of_m_on_every_page(pdf):
+    pages = len(pdf.pages)
+    assert pages >= 6
+    for n, page in enumerate(pdf.pages, 1):
+        text = page.extract_text()
+        assert f"Page {n} of {pages}" in text, n
+        assert text.count(BANNER) == 2, n   # head and foot
+
+
+def test_the_pdf_holds_every_claim_every_hash_and_the_explanation(pdf, report):
+    text = flat(" ".join(p.extract_text() for p in pdf.pages))
+    for claim in CLAIMS.values():
+        assert claim in text
+    for exhibit in report.exhibits:
+        for sha in exhibit["sha256"]:
+            assert sha in text, exhibit["title"]
+    assert QUOTE in text and "What it does not prove" in text
+    assert report.audit_head["hash"] in text
+    assert "The case verified" in flat(pdf.pages[0].extract_text())
+
+
+def test_the_pdf_draws_charts_as_vectors_not_images(pdf, report):
+    for page in pdf.pages:
+        assert not page.images, "a bitmap in the PDF"
+        resources = page.get("/Resources") or {}
+        for xobject in (resources.get("/XObject") or {}).values():
+            assert xobject.get_object().get("/Subtype") != "/Image"
+    # The chart pages carry the drawings: thousands of path operators.
+    charts = [p for p in pdf.pages if "Figure 1." in p.extract_text()]
+    assert charts and len(charts[0].get_contents().get_data()) > 50_000
+    fonts = {str(f.get_object()["/BaseFont"]) for p in pdf.pages
+             for f in (p["/Resources"].get("/Font") or {}).values()}
+    assert any("DejaVu" in f for f in fonts)
+
+
+def test_hatching_the_pdf_cannot_draw_becomes_white_never_a_filled_bar():
+    svg = ('<defs><pattern id="h1" width="72"><path d="M 0 0"/></pattern></defs>'
+           '<path style="fill: url(#h1); stroke-dasharray: 3.7,1.6"/>')
+    assert pdf_svg(svg) == '<defs></defs><path style="fill: #ffffff; stroke-dasharray: 3.7,1.6"/>'
+
+
+# ----------------------------------------------------------------------------- a failing case
+
+
+def test_a_case_that_fails_verification_says_so_on_page_one(story, tmp_path):
+    path = tmp_path / "tampered.osintcase"
+    shutil.copy(story["path"], path)
+    with sqlite3.connect(path) as conn:   # an edit behind the app's back
+        conn.execute("UPDATE claims SET text = 'RA-86496 never left Moscow.' WHERE uuid = ?",
+                     [story["claims"]["flew"]])
+    with Case.open(path, examiner="Reader", readonly=True) as case:
+        tampered = build_report(case, ReportOptions())
+    assert not tampered.verification["ok"]
+    first = flat(PdfReader(io.BytesIO(render_pdf(tampered))).pages[0].extract_text())
+    assert FAILED in first and story["claims"]["flew"] in first
+    page = Page(render_html(tampered))
+    verdicts = [a for t, a in page.elements if "verdict" in a.get("class", "")]
+    assert verdicts == [{"class": "verdict failed"}]
+    assert page.text.index(FAILED) < page.text.index("Findings")
