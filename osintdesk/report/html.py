@@ -22,7 +22,7 @@ td.hash, span.hash { font-family: "DejaVu Sans Mono", monospace; font-size: 8.5p
                      word-break: break-all; }
 .banner { text-align: center; font-weight: bold; letter-spacing: 0.1em; color: #8b0000;
           border: 2px solid #8b0000; padding: 2px; margin: 0.4em 0; }
-.verdict { font-size: 22pt; font-weight: bold; padding: 0.4em; margin: 0.6em 0; }
+.verdict { font-size: 17pt; font-weight: bold; padding: 0.4em; margin: 0.6em 0; }
 .verdict.ok { color: #0b5d1e; border: 3px solid #0b5d1e; }
 .verdict.failed { color: #fff; background: #b00020; }
 .claim { border-left: 4px solid #555; padding-left: 0.8em; margin: 1.2em 0; page-break-inside: avoid; }
@@ -58,11 +58,6 @@ def render_html(report: Report) -> str:
         f"<style>{CSS}</style></head><body>",
     ]
     banner = report.options.banner
-    head = _e(f"{report.title} · case {report.case['uuid']} · audit entry "
-              f"{report.audit_head['seq']}")
-    if banner:
-        parts.append(f'<div class="page-head banner">{_e(banner)}</div>')
-    parts.append(f'<div class="page-foot">{(_e(banner) + " · ") if banner else ""}{head}</div>')
     if banner:
         parts.append(f'<div class="banner">{_e(banner)}</div>')
     parts += _cover(report)
@@ -76,6 +71,13 @@ def render_html(report: Report) -> str:
         parts += _appendix(report)
     if banner:
         parts.append(f'<div class="banner">{_e(banner)}</div>')
+    # Printed, these two repeat at the head and foot of every page (fixed boxes); on screen
+    # they are hidden, and a viewer that ignores the styles shows them once, at the end.
+    head = _e(f"{report.title} · case {report.case['uuid']} · audit entry "
+              f"{report.audit_head['seq']}")
+    if banner:
+        parts.append(f'<div class="page-head banner">{_e(banner)}</div>')
+    parts.append(f'<div class="page-foot">{(_e(banner) + " · ") if banner else ""}{head}</div>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
@@ -143,7 +145,7 @@ def _findings(report: Report) -> list[str]:
         if check:
             cls = "result-" + check["result"].replace(" ", "-")
             out.append(f"<p>Flight-data check: {_e(claim['assertion'])}: "
-                       f'<span class="{cls}">{_e(check["result"])}</span>. {_e(check["reason"])}</p>')
+                       f'<span class="{cls}">{_e(check["result"])}</span>: {_e(check["reason"])}</p>')
             if check["rests_on"]:
                 out.append("<ul>" + "".join(
                     f"<li>{_e(item['label'])}"

@@ -78,7 +78,8 @@ class ReportPDF(FPDF):
         self.set_font("DejaVu", "B", 15 if level == 1 else 11.5)
         if link is not None:
             self.set_link(link, y=self.get_y(), page=self.page_no())
-        self.multi_cell(0, 8 if level == 1 else 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 8 if level == 1 else 6, text, align="L", new_x=XPos.LMARGIN,
+                        new_y=YPos.NEXT)
         if level == 1:
             self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
             self.ln(2)
@@ -88,14 +89,14 @@ class ReportPDF(FPDF):
              height: float = 5) -> None:
         self.set_font("DejaVu", style, size)
         self.set_text_color(*color)
-        self.multi_cell(0, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0)
         self.set_font("DejaVu", "", 9.5)
 
     def key_values(self, rows: list[tuple[str, str]], *, mono: set[str] = frozenset()) -> None:
         self.set_font("DejaVu", "", 8.5)
         with self.table(col_widths=(32, 100), first_row_as_headings=False, line_height=4.5,
-                        padding=1) as table:
+                        padding=1, text_align="LEFT") as table:
             for key, value in rows:
                 row = table.row()
                 row.cell(key, style=FontFace(emphasis="BOLD"))
@@ -106,7 +107,7 @@ class ReportPDF(FPDF):
     def grid(self, header: list[str], rows: list[list], widths: tuple, size: float = 7.5) -> None:
         self.set_font("DejaVu", "", size)
         with self.table(col_widths=widths, headings_style=HEADINGS, line_height=size * 0.5,
-                        padding=0.8) as table:
+                        padding=0.8, text_align="LEFT") as table:
             table.row(header)
             for cells in rows:
                 row = table.row()
@@ -159,7 +160,7 @@ def render_pdf(report: Report) -> bytes:
 def _cover(pdf: ReportPDF, report: Report) -> None:
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 20)
-    pdf.multi_cell(0, 10, report.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, 10, report.title, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
     v = report.verification
     if v["ok"]:
@@ -172,8 +173,10 @@ def _cover(pdf: ReportPDF, report: Report) -> None:
         pdf.set_font("DejaVu", "B", 18)
         pdf.multi_cell(0, 9, f"THE CASE FAILED VERIFICATION: {count} problem{'s' if count != 1 else ''} "
                              "found when this report was made. Do not rely on it before they are "
-                             "explained.", fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                             "explained.", fill=True, align="L", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
         pdf.set_text_color(0)
+        pdf.set_fill_color(255)   # the tables below fill with the current colour
         pdf.ln(1)
         for failure in v["failures"]:
             pdf.para(f"• {failure}", size=8.5, color=RED)
@@ -213,7 +216,7 @@ def _findings(pdf: ReportPDF, report: Report, links: dict) -> None:
         check = claim["check"]
         if check:
             color = {"supported": GREEN, "contradicted": RED}.get(check["result"], (138, 90, 0))
-            pdf.para(f"Flight-data check: {claim['assertion']}: {check['result'].upper()}. "
+            pdf.para(f"Flight-data check: {claim['assertion']}: {check['result'].upper()}: "
                      f"{check['reason']}", size=8.5, style="B", color=color)
             for item in check["rests_on"]:
                 files = ", ".join(f["file"] or "" for f in item["files"])
@@ -297,7 +300,8 @@ def _exhibits(pdf: ReportPDF, report: Report, links: dict) -> None:
                      style="B", size=9)
             pdf.set_fill_color(246, 246, 246)
             pdf.set_font("DejaVu", "", 8)
-            pdf.multi_cell(0, 4, ex["text"], fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 4, ex["text"], fill=True, align="L", new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)
             pdf.ln(3)
 
 

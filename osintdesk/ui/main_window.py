@@ -27,6 +27,7 @@ from .exchange import ExchangeUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
+from .report_ui import ReportUi
 from .sources import SourcesUi
 from .tasks import Task, TaskRunner
 
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
         self._connect_chart_clicks()
         self.exchange_ui = ExchangeUi(self)  # File › Export/Merge/Open Bundle; the Conflicts page
+        self.report_ui = ReportUi(self)      # Case › Report…: options, preview, save
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
