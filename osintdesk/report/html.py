@@ -4,6 +4,7 @@ the case's audit head are repeated on every printed page)."""
 
 from __future__ import annotations
 
+import base64
 import re
 from html import escape
 
@@ -240,6 +241,13 @@ def _exhibits(report: Report) -> list[str]:
         if ex["quotes"]:
             out.append("<p><b>Passages quoted in the findings</b></p>")
             out += [f"<blockquote>“{_e(q)}”</blockquote>" for q in ex["quotes"]]
+        for image in ex["images"]:
+            # The picture's own bytes, inline: the file stays self-contained.
+            encoded = base64.b64encode(image["data"]).decode("ascii")
+            out.append(f'<figure><img src="data:{image["media_type"]};base64,{encoded}" '
+                       f'alt="{_e(image["name"])}" style="max-width: 60%; height: auto">'
+                       f'<figcaption class="small">{_e(image["name"])}, SHA-256 '
+                       f'<span class="hash">{_e(image["sha256"])}</span></figcaption></figure>')
         if ex["text"]:
             note = f' <span class="small">({_e(ex["text_note"])})</span>' if ex["text_note"] else ""
             out.append(f"<p><b>The page's text</b>{note}</p><pre class=\"page-text\">{_e(ex['text'])}</pre>")

@@ -23,6 +23,7 @@ from ..findings import views
 from ..flights import queries as flight_queries
 from ..sources import queries as source_queries
 from ..store import Case
+from ..store.canonical import sha256_hex
 from ..timefmt import display_in_zone, duration, record_stamp, user_zone
 from ..verification import verify_case
 
@@ -30,6 +31,10 @@ from ..verification import verify_case
 # capture is in the case (export-original) and its hash is printed beside it.
 PAGE_TEXT_CHARS = 6000
 CHART_SIZE_PX = (1100, 640)
+# Pictures an exhibit shows: what browsers and fpdf2 both draw, a few, not too big.
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif")
+IMAGES_PER_EXHIBIT = 4
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
 
 HASH_EXPLAINED = (
     ("What a SHA-256 hash proves",
@@ -395,6 +400,7 @@ def _source_exhibit(case: Case, source: dict, zone: str, number: int) -> dict:
         })
     latest = source.get("latest_capture")
     text = source_queries.capture_text(case, latest) if latest else ""
+    images = _capture_images(case, latest) if latest else []
     clipped = len(text) > PAGE_TEXT_CHARS
     return {"number": number, "anchor": f"exhibit-{number}", "kind": "source",
             "ids": {source["uuid"], *(c["uuid"] for c in captures)},
@@ -402,10 +408,52 @@ def _source_exhibit(case: Case, source: dict, zone: str, number: int) -> dict:
             "what": f"{source['kind']} source" + (f", {source['url']}" if source.get("url") else ""),
             "grade": source.get("grading") or source_queries.grading(source) or "not assessed",
             "tags": source.get("tags") or "", "captures": captures, "quotes": [],
-            "text": text[:PAGE_TEXT_CHARS],
+            "text": text[:PAGE_TEXT_CHARS], "images": images,
             "text_note": (f"the first {PAGE_TEXT_CHARS:,} of {len(text):,} characters; the whole "
                           "capture is in the case" if clipped else ""),
             "sha256": sorted({h for c in captures for _, h in c["hashes"]})}
+
+
+def _capture_images(case: Case, capture_uuid: str) -> list[dict]:
+    """The images a capture holds: the capture itself when it is a picture, else the
+    pictures its page shows that the case recorded (never fetched); at most
+    ``IMAGES_PER_EXHIBIT``, each with its SHA-256 and media type."""
+    capture = source_queries.get_capture(case, capture_uuid)
+    sha = source_queries.viewable_sha256(capture)
+    media = (capture.get("media_type") or "").split(";")[0].strip().lower()
+    if sha is None:
+        return []
+    if media in IMAGE_TYPES:
+        if (capture.get("body_size") or 0) > MAX_IMAGE_BYTES:
+            return []
+        return [{"name": capture.get("original_name") or capture.get("title") or "",
+                 "media_type": media, "sha256": sha, "data": case.read_artifact(sha)}]
+    if media not in ("text/html", "application/xhtml+xml"):
+        return []
+    import urllib.parse
+
+    import lxml.html
+    try:
+        page = lxml.html.fromstring(case.read_artifact(sha))
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    base = capture.get("final_url") or capture.get("requested_url") or ""
+    found, seen = [], set()
+    for img in page.iter("img"):
+        src = (img.get("src") or "").strip()
+        url = urllib.parse.urljoin(base, src) if src else ""
+        if not url.startswith(("http://", "https://")) or url in seen:
+            continue
+        seen.add(url)
+        held = source_queries.resource_for_url(case, url)
+        media_type = ((held[1] if held else "") or "").split(";")[0].strip().lower()
+        if held is None or media_type not in IMAGE_TYPES or len(held[0]) > MAX_IMAGE_BYTES:
+            continue
+        found.append({"name": url, "media_type": media_type, "sha256": sha256_hex(held[0]),
+                      "data": held[0]})
+        if len(found) == IMAGES_PER_EXHIBIT:
+            break
+    return found
 
 
 def _flight_file_exhibit(row: dict, zone: str, number: int) -> dict:
@@ -418,7 +466,7 @@ def _flight_file_exhibit(row: dict, zone: str, number: int) -> dict:
                     f"positions, {row['skipped']:,} rows skipped",
             "imported": display_in_zone(row["created_utc"], zone, seconds=True),
             "examiner": row["examiner"], "captures": [], "quotes": [], "text": "",
-            "text_note": "", "sha256": [row["sha256"]], "grade": "", "tags": ""}
+            "text_note": "", "sha256": [row["sha256"]], "grade": "", "tags": "", "images": []}
 
 
 def _link_citations(report: Report) -> None:

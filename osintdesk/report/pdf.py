@@ -295,6 +295,8 @@ def _exhibits(pdf: ReportPDF, report: Report, links: dict) -> None:
             pdf.para("Passages quoted in the findings", style="B", size=9)
             for quote in ex["quotes"]:
                 pdf.para(f"“{quote}”", style="I", size=9)
+        for image in ex["images"]:
+            _image(pdf, image)
         if ex["text"]:
             pdf.para("The page's text" + (f" ({ex['text_note']})" if ex["text_note"] else ""),
                      style="B", size=9)
@@ -302,7 +304,28 @@ def _exhibits(pdf: ReportPDF, report: Report, links: dict) -> None:
             pdf.set_font("DejaVu", "", 8)
             pdf.multi_cell(0, 4, ex["text"], fill=True, align="L", new_x=XPos.LMARGIN,
                            new_y=YPos.NEXT)
+            pdf.set_fill_color(255)
             pdf.ln(3)
+
+
+def _image(pdf: ReportPDF, image: dict) -> None:
+    """A picture an exhibit holds, embedded as stored (a JPEG stays the JPEG captured), at
+    most 80 mm wide and 90 mm high, with its SHA-256 under it."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(io.BytesIO(image["data"])) as picture:
+            width_px, height_px = picture.size
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        pdf.para(f"(the picture {image['name']} cannot be drawn here: {exc}; its bytes are in "
+                 "the case)", size=8, color=GREY)
+        return
+    scale = min(80 / width_px, 90 / height_px, 25.4 / 96)   # mm per pixel, never enlarged
+    width, height = width_px * scale, height_px * scale
+    if pdf.will_page_break(height + 8):
+        pdf.add_page()
+    pdf.image(io.BytesIO(image["data"]), x=pdf.l_margin, w=width, h=height)
+    pdf.para(f"{image['name']}, SHA-256 {image['sha256']}", size=7.5, color=GREY)
+    pdf.ln(2)
 
 
 def _custody(pdf: ReportPDF, report: Report) -> None:

@@ -102,7 +102,10 @@ def _write_new(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all, never over an existing file: into a
     temporary file beside it, then linked to its name (which fails if the name was taken
     meanwhile)."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)

@@ -5,6 +5,8 @@ on page one."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import re
 import shutil
@@ -79,8 +81,8 @@ class Page(HTMLParser):
 
 def test_the_model_holds_every_claim_with_its_check_and_its_exhibits(report, story):
     texts = [c["text"] for c in report.claims]
-    assert texts == [CLAIMS[k] for k in ("flew", "ground", "flight", "languages")]
-    flew, ground, flight, _ = report.claims
+    assert texts == [CLAIMS[k] for k in ("flew", "ground", "flight", "languages", "photo")]
+    flew, ground, flight, _, photo = report.claims
     assert flew["check"]["result"] == "supported" and flew["citations"][0]["quote"] == QUOTE
     assert ground["check"]["result"] == "not covered"
     assert [c["stance"] for c in flight["citations"]] == ["supports", "contradicts"]
@@ -92,6 +94,10 @@ def test_the_model_holds_every_claim_with_its_check_and_its_exhibits(report, sto
     # A cited flight leads to the flight file it was derived from.
     flight_file = numbers[flight["citations"][0]["exhibits"][0]]
     assert flight_file["kind"] == "flight-file" and flight_file["title"] == "trace_full_155abc.json"
+    # A photo cited is shown in its exhibit, its bytes as stored.
+    [picture] = numbers[photo["citations"][0]["exhibits"][0]]["images"]
+    assert picture["media_type"] == "image/jpeg" and picture["data"] == story["photo_bytes"]
+    assert picture["sha256"] == hashlib.sha256(story["photo_bytes"]).hexdigest()
     assert report.verification["ok"] and report.audit_head["seq"] > 0
     assert [c.key.split("-")[0] for c in report.charts] == ["timeline", "map", "map", "links"]
     assert report.log and report.log[-1]["seq"] == report.audit_head["seq"]
@@ -133,10 +139,13 @@ def test_the_html_says_everything_and_references_nothing_outside_itself(report):
     heads = [a for t, a in page.elements if "page-head" in a.get("class", "")]
     assert heads and any(BANNER in s for s in page.texts)
     # Nothing is fetched: no element points outside the file, no style imports anything.
-    assert not [t for t, _ in page.elements if t in ("script", "link", "img", "iframe", "object")]
+    assert not [t for t, _ in page.elements if t in ("script", "link", "iframe", "object", "embed")]
     ids = page.ids()
     for tag, attrs in page.elements:
         for name, value in attrs.items():
+            if (tag, name) == ("img", "src"):   # a picture the case holds, inline
+                assert value.startswith("data:image/jpeg;base64,"), value[:40]
+                continue
             assert not re.match(r"\s*(https?:|//|file:|data:)", value or ""), (tag, name, value)
             if name in ("href", "xlink:href"):
                 assert value.startswith("#") and value[1:] in ids, (tag, value)
@@ -146,6 +155,8 @@ def test_the_html_says_everything_and_references_nothing_outside_itself(report):
     assert sum(t == "svg" for t, _ in page.elements) == len(report.charts) == 4
     assert not [t for t, _ in page.elements if t == "image"]
     assert "Самолёт Ил-62М" in page.text
+    [image] = [a["src"] for t, a in page.elements if t == "img"]
+    assert base64.b64decode(image.split(",", 1)[1]) == report.exhibits[2]["images"][0]["data"]
 
 
 def test_citations_link_to_their_exhibits_in_the_html(report):
@@ -182,12 +193,20 @@ def test_the_pdf_holds_every_claim_every_hash_and_the_explanation(pdf, report):
     assert "The case verified" in flat(pdf.pages[0].extract_text())
 
 
-def test_the_pdf_draws_charts_as_vectors_not_images(pdf, report):
+def test_the_pdf_draws_charts_as_vectors_not_images(pdf, report, story):
+    # The one picture in the PDF is the photo exhibit's, the JPEG as captured; the charts
+    # are drawn, never a bitmap.
+    pictures = [(n, image) for n, page in enumerate(pdf.pages) for image in page.images]
+    assert len(pictures) == 1
+    n, image = pictures[0]
+    assert "Exhibit 3. apron.jpg" in pdf.pages[n].extract_text()
+    xobject = image.indirect_reference.get_object()
+    assert xobject["/Filter"] == "/DCTDecode" and xobject._data == story["photo_bytes"]
     for page in pdf.pages:
-        assert not page.images, "a bitmap in the PDF"
-        resources = page.get("/Resources") or {}
-        for xobject in (resources.get("/XObject") or {}).values():
-            assert xobject.get_object().get("/Subtype") != "/Image"
+        if "Figure" in page.extract_text():
+            resources = page.get("/Resources") or {}
+            for xobject in (resources.get("/XObject") or {}).values():
+                assert xobject.get_object().get("/Subtype") != "/Image"
     # The chart pages carry the drawings: thousands of path operators.
     charts = [p for p in pdf.pages if "Figure 1." in p.extract_text()]
     assert charts and len(charts[0].get_contents().get_data()) > 50_000
@@ -220,3 +239,38 @@ def test_a_case_that_fails_verification_says_so_on_page_one(story, tmp_path):
     verdicts = [a for t, a in page.elements if "verdict" in a.get("class", "")]
     assert verdicts == [{"class": "verdict failed"}]
     assert page.text.index(FAILED) < page.text.index("Findings")
+
+
+def write_page_with_pictures(path, photo: bytes):
+    """A WARC of a page showing two pictures, only the first of which was archived with it."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+    page = (b"<html><head><title>Tail seen at Sunan</title></head><body><p>The tail.</p>"
+            b"<img src='/img/tail.jpg'><img src='https://cdn.example/not-archived.jpg'>"
+            b"</body></html>")
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        for url, body, media in (("https://news.example/tail", page, "text/html; charset=utf-8"),
+                                 ("https://news.example/img/tail.jpg", photo, "image/jpeg")):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", media)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers,
+                warc_headers_dict={"WARC-Date": "2024-01-15T16:20:00Z"}))
+    return path
+
+
+def test_a_page_exhibit_shows_the_pictures_the_case_holds_and_fetches_none(story, tmp_path):
+    from osintdesk.findings.claims import add_claim
+    from osintdesk.sources.local_files import add_files
+    from osintdesk.sources.queries import list_sources
+    warc = write_page_with_pictures(tmp_path / "tail.warc.gz", story["photo_bytes"])
+    with Case.create(tmp_path / "pictures", title="Pictures", examiner="Test Examiner") as case:
+        add_files(case, [warc])
+        page = next(s["uuid"] for s in list_sources(case) if s.get("url") == "https://news.example/tail")
+        add_claim(case, "The tail is RA-86496.", cite=[page])
+        built = build_report(case, ReportOptions())
+    [exhibit] = [e for e in built.exhibits if e["title"] == "Tail seen at Sunan"]
+    assert [(i["name"], i["data"]) for i in exhibit["images"]] == \
+        [("https://news.example/img/tail.jpg", story["photo_bytes"])]
+    text = render_html(built)   # the picture not archived is neither shown nor fetched
+    assert "not-archived" not in text and text.count("<img ") == 1
