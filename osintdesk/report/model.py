@@ -117,7 +117,7 @@ def build_report(case: Case, options: ReportOptions, *, progress=None, cancelled
     options = ReportOptions(options.title, options.banner, options.tag, tuple(options.claims),
                             options.appendix, zone)
     claim_ids, scope = _claims_in_scope(case, options)
-    step = _Stepper(progress, cancelled, 5)
+    step = _Stepper(progress, cancelled, 6)
 
     verification = verify_case(case, keyring=keyring, cancelled=cancelled).as_dict()
     step()

@@ -274,3 +274,26 @@ def test_a_page_exhibit_shows_the_pictures_the_case_holds_and_fetches_none(story
         [("https://news.example/img/tail.jpg", story["photo_bytes"])]
     text = render_html(built)   # the picture not archived is neither shown nor fetched
     assert "not-archived" not in text and text.count("<img ") == 1
+
+
+def test_long_work_reports_progress_and_stops_when_cancelled(story, tmp_path):
+    from osintdesk.errors import Cancelled
+    from osintdesk.report.register import make_report, register_rows
+    path = tmp_path / "story.osintcase"
+    shutil.copy(story["path"], path)
+    seen = []
+    with Case.open(path, examiner="Reader", readonly=True) as case:
+        build_report(case, ReportOptions(), progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(n, 6) for n in range(1, 7)]
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 3   # after the verification has begun
+    with Case.open(path, examiner="Reader") as case:
+        before = case.audit_count()
+        with pytest.raises(Cancelled):
+            make_report(case, tmp_path / "report.pdf", ReportOptions(), cancelled=cancelled)
+        assert case.audit_count() == before and register_rows(case) == []
+    assert not (tmp_path / "report.pdf").exists()
+    assert not list(tmp_path.glob(".report.pdf*"))
