@@ -30,11 +30,19 @@ def new_figure(width_px: int = 1200, height_px: int = 800, dpi: float = DEFAULT_
 
 def chart_format(path) -> str:
     """'png', 'svg' or 'pdf' from the file name; an OsintdeskError naming the file otherwise."""
+    return format_by_suffix(path, FORMATS, "save a chart")
+
+
+def format_by_suffix(path, formats: dict[str, str], doing: str) -> str:
+    """The format ``formats`` gives the file name's extension; an OsintdeskError naming the
+    file and the extensions allowed otherwise ("cannot {doing} as '.docx': ...")."""
     suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise OsintdeskError(f"cannot save a chart as '{suffix or 'no extension'}': "
-                             "use a file name ending in .png, .svg or .pdf", path=path)
-    return FORMATS[suffix]
+    if suffix not in formats:
+        allowed = sorted(formats, key=list(formats).index)
+        names = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+        raise OsintdeskError(f"cannot {doing} as '{suffix or 'no extension'}': "
+                             f"use a file name ending in {names}", path=path)
+    return formats[suffix]
 
 
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}

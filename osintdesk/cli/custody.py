@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from .main import Context, case_argument, cli, json_option, open_case, pass_context, print_json
+from .main import (Context, case_argument, cli, json_option, open_case, pass_context, print_json,
+                   print_listing)
 from ..timefmt import display_time
 
 
@@ -150,14 +151,9 @@ def tsa_list(as_json: bool) -> None:
     """The TSA certificates you trust."""
     from ..custody.tsa_trust import TsaTrust
     rows = [c.as_dict() for c in TsaTrust.load().certificates]
-    if as_json:
-        print_json(rows)
-        return
-    if not rows:
-        click.echo("(no trusted timestamping authorities: 'osintdesk tsa trust CERT --name N')")
-    for row in rows:
-        click.echo(f"{row['sha256']}  {row['name']}  {row['subject']}"
-                   f"{'  (CA)' if row['is_ca'] else ''}")
+    print_listing(rows, as_json, "(no trusted timestamping authorities: 'osintdesk tsa trust "
+                  "CERT --name N')", lambda row: f"{row['sha256']}  {row['name']}  "
+                  f"{row['subject']}{'  (CA)' if row['is_ca'] else ''}")
 
 
 def tsa_options(func):

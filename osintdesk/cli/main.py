@@ -114,6 +114,18 @@ def print_json(value) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
+def print_listing(rows: list[dict], as_json: bool, empty: str, lines: Callable[[dict], str]) -> None:
+    """A listing command's output: the rows as JSON, else ``lines(row)`` for each row
+    (``empty`` when there is none)."""
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo(empty)
+    for row in rows:
+        click.echo(lines(row))
+
+
 @contextmanager
 def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int | None], None]]:
     """A progress callback for long work: a bar on a terminal, silent otherwise."""

@@ -273,3 +273,16 @@ def aircraft_names(case: Case) -> list[dict]:
     label (without the counts ``aircraft`` adds, which read every track point)."""
     return list(case.db.query("SELECT uuid, label, registration, hex, type_code FROM aircraft "
                               "ORDER BY label, uuid"))
+
+
+def flight_imports(case: Case, uuids: Sequence[str] | None = None) -> list[dict]:
+    """The flight files imported (all, or those with these import uuids), in import order:
+    uuid, sha256, original_name, importer, points, skipped, created_utc, examiner."""
+    where, params = "", []
+    if uuids is not None:
+        if not uuids:
+            return []
+        where, params = " WHERE " + _in("uuid", uuids), list(uuids)
+    return list(case.db.query(
+        "SELECT uuid, sha256, original_name, importer, importer_version, points, skipped, "
+        f"created_utc, examiner FROM flight_imports{where} ORDER BY id", params))

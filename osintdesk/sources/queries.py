@@ -409,3 +409,9 @@ def aircraft_named_by_sources(case: Case) -> dict[str, set[str]]:
         for plane in by_key.get((kind, key), ()):
             found.setdefault(source_uuid, set()).add(plane)
     return found
+
+
+def sources_tagged(case: Case, tag: str) -> list[str]:
+    """The ids of the sources carrying ``tag``, in id order."""
+    return [r["source_uuid"] for r in case.db.query(
+        "SELECT DISTINCT source_uuid FROM source_tags WHERE tag = ? ORDER BY source_uuid", [tag])]

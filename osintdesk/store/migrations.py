@@ -608,13 +608,42 @@ def m007_record_versions(db: sqlite_utils.Database) -> None:
     conn = db.conn
     row = conn.execute("SELECT value FROM case_meta WHERE key = 'uuid'").fetchone()
     origin = row[0] if row else ""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for kind in RECORD_KINDS.values():
+        if kind.table not in tables:   # a kind added by a later migration: nothing to version yet
+            continue
         cursor = conn.execute(f"SELECT * FROM [{kind.table}] ORDER BY [{kind.key}]")
         names = [d[0] for d in cursor.description]
         for values in cursor.fetchall():
             record = dict(zip(names, values))
             store(conn, make(kind.name, record[kind.key], [], record, origin_case=origin,
                              created_utc=record["created_utc"], examiner=record["examiner"]))
+
+
+def m008_reports(db: sqlite_utils.Database) -> None:
+    """The reports register: each report made from the case (file name, format, SHA-256,
+    size, options), the audit entry it names as the case's head, and whether the case
+    verified when it was made. Write-once: a report made stays made."""
+    db.executescript(
+        """
+        CREATE TABLE reports (
+            uuid        TEXT PRIMARY KEY,
+            file_name   TEXT NOT NULL,           -- as written, without its folder
+            format      TEXT NOT NULL,           -- html | pdf
+            sha256      TEXT NOT NULL,           -- of the file written
+            size        INTEGER NOT NULL,
+            options     TEXT NOT NULL,           -- canonical JSON: title, banner, tag, claims...
+            audit_seq   INTEGER NOT NULL,        -- the head the report names ...
+            audit_hash  TEXT NOT NULL,           -- ... and its hash
+            verified    INTEGER NOT NULL,        -- 1: the case verified just before; 0: it failed
+            made_utc    TEXT NOT NULL,
+            app_version TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        """
+        + _write_once("reports", "a report register entry")
+    )
 
 
 Migration = Callable[[sqlite_utils.Database], None]
@@ -627,6 +656,7 @@ MIGRATIONS: list[Migration] = [
     m005_checkpoints,
     m006_timestamps,
     m007_record_versions,
+    m008_reports,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -49,6 +49,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("source-tie", "source_ties", "Sources tied by hand"),
         RecordKind("checkpoint", "checkpoints", "Signed checkpoints"),
         RecordKind("timestamp", "timestamps", "Timestamps of checkpoints"),
+        RecordKind("report", "reports", "Reports made"),
     )
 }
 

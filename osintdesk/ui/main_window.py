@@ -30,6 +30,7 @@ from .exports_ui import ExportsUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
 from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
+from .report_ui import ReportUi
 from .sources import SourcesUi
 from .tasks import Task, TaskRunner
 
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self._connect_chart_clicks()
         self.exchange_ui = ExchangeUi(self)  # File › Export/Merge/Open Bundle; the Conflicts page
         self.exports_ui = ExportsUi(self)    # File › Export…: formats other tools open
+        self.report_ui = ReportUi(self)      # Case › Report…: options, preview, save
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
