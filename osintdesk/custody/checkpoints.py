@@ -210,10 +210,13 @@ def _signature_problem(statement_text: str, signature: str, public_key: str,
 def _signer_note(report: VerifyReport, label: str, statement: Statement,
                  keyring: Keyring) -> None:
     public = minisign.parse_public_key(statement.public_key)
-    known = keyring.find(public)
-    if known is None:
-        report.notes.append(
-            f"{label} is signed by an unknown key {public.key_id_hex} (fingerprint "
+    if keyring.find(public) is None:
+        report.notes.append(_unknown_signer_text(label, statement, public, 1))
+
+
+def _unknown_signer_text(label: str, statement: Statement, public, count: int) -> str:
+    verb = "are" if count > 1 else "is"
+    return (f"{label} {verb} signed by an unknown key {public.key_id_hex} (fingerprint "
             f"{public.fingerprint}, examiner named {statement.examiner!r}); if it is theirs, "
             "'osintdesk key trust' it")
 
@@ -260,6 +263,7 @@ def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None
     """Every checkpoint's signature holds and its signed head is still in the chain."""
     keyring = keyring if keyring is not None else Keyring.load()
     rows = checkpoint_rows(case) if _has_checkpoints_table(case) else []
+    unknown: dict[str, list] = {}
     for row in rows:
         label = f"checkpoint {row['uuid']}"
         try:
@@ -278,7 +282,14 @@ def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None
             report.fail("checkpoint", label, "its record differs from what was signed")
             continue
         _check_head(case, report, "checkpoint", label, statement)
-        _signer_note(report, label, statement, keyring)
+        public = minisign.parse_public_key(statement.public_key)
+        if keyring.find(public) is None:
+            unknown.setdefault(public.key_id_hex, []).append((label, statement, public))
+    for signed in unknown.values():   # one note per key, however many checkpoints it signed
+        label, statement, public = signed[0]
+        if len(signed) > 1:
+            label = f"{len(signed)} checkpoints (the first: {label})"
+        report.notes.append(_unknown_signer_text(label, statement, public, len(signed)))
     report.checked["checkpoints"] = len(rows)
     own = [r for r in rows if _statement_case(r) == case.uuid]
     if own:

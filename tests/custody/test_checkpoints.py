@@ -202,6 +202,15 @@ def test_unknown_signer_is_a_note_not_a_failure(case_path, monkeypatch, tmp_path
     assert "signed by an unknown key" in note and "'Alice'" in note
 
 
+def test_many_checkpoints_by_one_unknown_key_make_one_note(case_path, monkeypatch, tmp_path):
+    for _ in range(3):
+        sign(case_path)
+    monkeypatch.setenv("OSINTDESK_CONFIG_DIR", str(tmp_path / "colleague"))
+    report = check(case_path)
+    [note] = [n for n in report.notes if "unknown key" in n]
+    assert note.startswith("3 checkpoints (the first: checkpoint ") and "are signed by" in note
+
+
 def test_verification_that_holds_is_signed(case_path):
     with Case.open(case_path, examiner="Alice") as case:
         report = verify_and_record(case, signer=load_examiner_key)
