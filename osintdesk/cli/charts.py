@@ -238,7 +238,7 @@ TIMELINE_COLUMNS = [("kind", "Kind"), ("start", "Start (UTC)"), ("end", "End (UT
                     ("precision", "Precision"), ("lane", "Lane"), ("label", "Label"),
                     ("record_kind", "Record"), ("record_id", "Id")]
 CSV_KEYS = ["kind", "start", "end", "precision", "zone", "label", "lane", "record_kind", "record_id",
-            "published", "captured"]
+            "published", "published_precision", "captured"]
 
 
 @cli.command("timeline")
@@ -258,7 +258,8 @@ def timeline_command(ctx: Context, case: str, aircraft: tuple[str, ...], t_from:
     """The items of CASE's timeline, one row each: kind (event, flight, ground-stay, gap,
     source), start and end (UTC record forms; a partial date's whole span, end exclusive),
     precision, zone (an event's own), label, lane, and the record it comes from. A
-    source also has its publication and capture times."""
+    source also has its publication (the UTC time, or the day when the page gives only
+    its day, with that precision) and capture times."""
     from ..charts.timeline import TimelineFilter, read_timeline
 
     start, end = _window(t_from, t_to)

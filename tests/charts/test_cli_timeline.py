@@ -51,7 +51,7 @@ def test_json_rows_are_the_items(path, ids):
     assert (article["published"], article["captured"]) == (
         "2023-09-14T07:30:00Z", ["2023-12-03T09:00:00Z", "2024-01-15T16:20:00Z"])
     assert set(rows[0]) == {"kind", "start", "end", "precision", "zone", "label", "lane", "record_kind",
-                            "record_id", "published", "captured"}
+                            "record_id", "published", "published_precision", "captured"}
 
 
 def test_csv_with_filters(path, ids):
@@ -133,3 +133,14 @@ def test_bad_input_is_refused_in_one_line(path, tmp_path, args, message):
         assert data.exit_code == 2 and message in data.stderr
         assert len(data.stderr.strip().splitlines()) == 1
     assert state(path) == before
+
+
+def test_json_says_a_publication_known_to_the_day(ids, tmp_path):
+    from tests.charts.test_timeline import _add_dated_pages
+    dated, day_id, timed_id = _add_dated_pages(ids, tmp_path)
+    result = invoke("timeline", dated, "--kind", "source", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {r["record_id"]: r for r in json.loads(result.stdout)}
+    assert (rows[day_id]["published"], rows[day_id]["published_precision"]) == ("2023-09-22", "day")
+    assert (rows[timed_id]["published"], rows[timed_id]["published_precision"]) == (
+        "2023-09-22T08:30:00Z", "second")

@@ -192,6 +192,9 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequen
     if plan.point_xy:
         xs, ys = zip(*plan.point_xy)
         ax.plot(xs, ys, linestyle="none", marker="s", markersize=5.5, color=EVENT, zorder=8)
+    if len(plan.published_verts):
+        ax.add_collection(PolyCollection(plan.published_verts, facecolors=SOURCE, alpha=0.25,
+                                         edgecolors="none", zorder=3), autolim=False)
     if len(plan.source_lines):
         ax.add_collection(LineCollection(plan.source_lines, colors=SOURCE_LINE, linewidths=1.2, zorder=3),
                           autolim=False)

@@ -101,6 +101,7 @@ class TimelinePlan:
     source_lines: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 2)))
     captured_xy: list[tuple[float, float]] = field(default_factory=list)
     published_xy: list[tuple[float, float]] = field(default_factory=list)
+    published_verts: np.ndarray = field(default_factory=_no_verts)   # a day's span, faded
     labels: list[PlannedLabel] = field(default_factory=list)
     counts: list[tuple[float, float, str]] = field(default_factory=list)   # the "+N" texts
     marks: list[Mark] = field(default_factory=list)
@@ -361,7 +362,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     """Every mark's vertices, its label's place and its Mark, lane by lane."""
     x_lo = plan.xlim[0]
     flight_verts, flight_colours, stay_verts, gap_verts = [], [], [], []
-    faded_verts, solid_verts, source_lines = [], [], []
+    faded_verts, solid_verts, source_lines, published_verts = [], [], [], []
     days = float(style.mpl_days(0.0))
 
     def d(t: float) -> float:
@@ -404,6 +405,12 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
                 if item.published_t is not None:
                     plan.published_xy.append((d(item.published_t), yc))
                     xs.append(d(item.published_t))
+                    end = item.published_end_t
+                    if (item.published_precision not in (None, "second") and end is not None
+                            and (d(end) - xs[-1]) * px_per_day >= 2 * POINT_PX):
+                        # Known to the day: the ◇ at its start, the day a faded span.
+                        published_verts.append(box(xs[-1], d(end), yc, STAY_BAR))
+                        xs.append(d(end))
                 plan.captured_xy += [(x, yc) for x in xs[:len(item.captured_t)]]
                 if len(xs) > 1:
                     source_lines.append([(min(xs), yc), (max(xs), yc)])
@@ -430,6 +437,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     plan.narrow_gap_verts = _verts([v for v in gap_verts if (v[1][0] - v[0][0]) * px_per_day < HATCH_MIN_PX])
     plan.source_lines = np.array(source_lines, dtype=float).reshape(-1, 2, 2)
     plan.faded_verts = _verts(faded_verts)
+    plan.published_verts = _verts(published_verts)
     plan.solid_verts = _verts(solid_verts)
 
 
