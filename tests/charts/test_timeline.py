@@ -335,3 +335,16 @@ def test_a_publication_known_to_the_day_has_its_timesketch_row(ids, tmp_path):
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     (published,) = [r for r in rows if r["record_id"] == day_id and r["timestamp_desc"] == "Publication"]
     assert (published["datetime"], published["precision"]) == ("2023-09-22T00:00:00+00:00", "day")
+
+
+def test_a_source_label_on_its_own_line_sits_on_a_white_box(case):
+    """The published→captured line must not show through the label's spaces."""
+    timeline = read_timeline(case, TimelineFilter(kinds=("source",)))
+    fig = new_figure(760, 380)
+    info = draw_timeline(fig, timeline.items, timeline.lanes)
+    (label,) = [x for x in info.labels if x.get_text() == "Il-62M seen in Pyongyang"]
+    patch = label.get_bbox_patch()
+    assert patch is not None and tuple(patch.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    assert label.get_zorder() > 3  # over the source lines
+    (other,) = [x for x in info.labels if x.get_text() == "Analyst note on RSD062"]
+    assert other.get_bbox_patch() is None  # beside its mark: nothing to hide

@@ -56,12 +56,13 @@ class Mark:
 
 
 class PlannedLabel(tuple):
-    """(x in date numbers, y in rows, text, ha, colour, halo): one label to write."""
+    """(x in date numbers, y in rows, text, ha, colour, boxed): one label to write;
+    ``boxed``: on a white box (a label over its own source line)."""
 
     __slots__ = ()
 
-    def __new__(cls, x: float, y: float, text: str, ha: str, colour: str, halo: bool):
-        return super().__new__(cls, (x, y, text, ha, colour, halo))
+    def __new__(cls, x: float, y: float, text: str, ha: str, colour: str, boxed: bool):
+        return super().__new__(cls, (x, y, text, ha, colour, boxed))
 
 
 def _no_verts() -> np.ndarray:
