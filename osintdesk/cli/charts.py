@@ -234,9 +234,11 @@ def graph(ctx: Context, case: str, around: str | None, depth: int | None, with_s
                    f"  [{edge['kind']} {edge['id']}]")
 
 
+# The table shows every row's fields, as --json and --csv do (captures joined by ", ").
 TIMELINE_COLUMNS = [("kind", "Kind"), ("start", "Start (UTC)"), ("end", "End (UTC)"),
-                    ("precision", "Precision"), ("lane", "Lane"), ("label", "Label"),
-                    ("record_kind", "Record"), ("record_id", "Id")]
+                    ("precision", "Precision"), ("zone", "Zone"), ("lane", "Lane"),
+                    ("label", "Label"), ("record_kind", "Record"), ("record_id", "Id"),
+                    ("published", "Published"), ("captured", "Captured (UTC)")]
 CSV_KEYS = ["kind", "start", "end", "precision", "zone", "label", "lane", "record_kind", "record_id",
             "published", "published_precision", "captured"]
 
@@ -275,4 +277,5 @@ def timeline_command(ctx: Context, case: str, aircraft: tuple[str, ...], t_from:
         for row in rows:
             writer.writerow([" ".join(row[k]) if k == "captured" else row[k] for k in CSV_KEYS])
     else:
-        print_table(rows, TIMELINE_COLUMNS)
+        print_table([{**row, "captured": ", ".join(row["captured"])} for row in rows],
+                    TIMELINE_COLUMNS)

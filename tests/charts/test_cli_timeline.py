@@ -144,3 +144,18 @@ def test_json_says_a_publication_known_to_the_day(ids, tmp_path):
     assert (rows[day_id]["published"], rows[day_id]["published_precision"]) == ("2023-09-22", "day")
     assert (rows[timed_id]["published"], rows[timed_id]["published_precision"]) == (
         "2023-09-22T08:30:00Z", "second")
+
+
+def test_the_table_shows_the_columns_of_the_rows(path, ids):
+    """The table has the zone, the publication and the captures, as --json does."""
+    result = invoke("timeline", path)
+    assert result.exit_code == 0, result.output
+    header, *lines = result.stdout.splitlines()
+    assert header.split("  ")[0] == "Kind"
+    for title in ("Precision", "Zone", "Lane", "Label", "Record", "Id", "Published", "Captured (UTC)"):
+        assert title in header
+    (article,) = [line for line in lines if ids["article"] in line]
+    assert "2023-09-14T07:30:00Z" in article
+    assert article.rstrip().endswith("2023-12-03T09:00:00Z, 2024-01-15T16:20:00Z")
+    (summit,) = [line for line in lines if ids["summit"] in line]
+    assert "Asia/Vladivostok" in summit
