@@ -47,8 +47,14 @@ def _activity_height(rows: int) -> int:
     return max(420, min(2400, 170 + 90 * rows))
 
 
-def _timeline_height(lanes: int) -> int:
-    return max(520, min(2400, 200 + 130 * lanes))
+def _timeline_height(data, width: int) -> int:
+    """The timeline's default height at ``width``: as tall as its lanes' rows need (a few
+    lanes make a short figure, not one half white), see ``fitting_height_px``."""
+    from ..charts.export import DEFAULT_DPI
+    from ..charts.timeline import fitting_height_px
+    timeline = data.timeline
+    return fitting_height_px(timeline.items, timeline.lanes, width_px=width, dpi=DEFAULT_DPI,
+                             zone=data.zone, t_from=data.t_from, t_to=data.t_to)
 
 
 def _window(t_from: str | None, t_to: str | None) -> tuple[float | None, float | None]:
@@ -145,7 +151,11 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     elif kind == "timeline":
         if not data.timeline.items:
             note = "nothing matches; the chart says so"
-        default_h = _timeline_height(len(data.timeline.lanes))
+        default_h = _timeline_height(data, width or default_w)
+        if width and not height:
+            height = default_h  # already at this width: no scaling
+        elif height and not width:
+            width = default_w  # a height chosen: the default width, not a scaled one
     elif not data.flights:
         note = "no flights match; the chart says so"
     elif kind == "profile" and len(data.flights) > 1:

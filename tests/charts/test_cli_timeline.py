@@ -79,7 +79,8 @@ def test_png_by_the_real_command(path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out)
     with Image.open(out) as image:
-        assert image.format == "PNG" and image.size == (1600, 720)   # 4 lanes
+        # As tall as its 4 lanes' 10 rows need (no white strip under them), 1600 wide.
+        assert image.format == "PNG" and image.size[0] == 1600 and 480 <= image.size[1] <= 580
         # Not blank: the marks' colours are in it.
         assert len(image.convert("RGB").getcolors(1 << 20)) > 20
     assert state(path) == before
@@ -159,3 +160,21 @@ def test_the_table_shows_the_columns_of_the_rows(path, ids):
     assert article.rstrip().endswith("2023-12-03T09:00:00Z, 2024-01-15T16:20:00Z")
     (summit,) = [line for line in lines if ids["summit"] in line]
     assert "Asia/Vladivostok" in summit
+
+
+def test_the_default_height_follows_the_rows(path, tmp_path):
+    """A few lanes make a short figure, more make a taller one; --width keeps the rows'
+    height, --height alone keeps the default width."""
+    def size(*args):
+        out = tmp_path / "t.png"
+        result = invoke("chart", path, "timeline", "-o", out, "--json", *args)
+        assert result.exit_code == 0, result.output
+        written = json.loads(result.stdout)
+        return written["width_px"], written["height_px"]
+
+    whole = size()
+    one = size("--aircraft", "RA-86496", "--kind", "flight")
+    assert one[0] == whole[0] == 1600 and 200 <= one[1] < whole[1] < 720
+    narrow = size("--width", 1000)
+    assert narrow[0] == 1000 and narrow[1] >= whole[1] - 40   # not shrunk with the width
+    assert size("--height", 900) == (1600, 900)

@@ -348,3 +348,17 @@ def test_a_source_label_on_its_own_line_sits_on_a_white_box(case):
     assert label.get_zorder() > 3  # over the source lines
     (other,) = [x for x in info.labels if x.get_text() == "Analyst note on RSD062"]
     assert other.get_bbox_patch() is None  # beside its mark: nothing to hide
+
+
+def test_fitting_height_leaves_no_white_under_the_lanes(case):
+    from osintdesk.charts.timeline import fitting_height_px, plan_timeline
+    from osintdesk.charts.timeline.plan import MAX_ROW_PX
+    timeline = read_timeline(case)
+    height = fitting_height_px(timeline.items, timeline.lanes, width_px=1600)
+    plan = plan_timeline(timeline.items, timeline.lanes, size_px=(1600, height))
+    used = plan.lanes[-1][2]
+    assert plan.rows == pytest.approx(used, abs=0.1)           # the lanes fill the axes
+    ax_h = plan.rect[3] * height
+    assert ax_h / plan.rows == pytest.approx(MAX_ROW_PX, abs=2)  # rows at their full height
+    # Nothing to show: the smallest figure.
+    assert fitting_height_px([], [], width_px=1600) == 240

@@ -234,6 +234,25 @@ class _Lane:
         return sum(1 for _, _, spot in self.placed if spot is not None)
 
 
+def fitting_height_px(items: Sequence[TimelineItem], lanes: Sequence[str] | None = None, *,
+                      width_px: float, dpi: float = 100.0, zone: str = "UTC",
+                      t_from: float | None = None, t_to: float | None = None,
+                      title: str | None = None, lowest: float = 240.0,
+                      highest: float = 2400.0) -> int:
+    """The figure height (pixels) at which the lanes fill the axes with rows of MAX_ROW_PX:
+    no white strip under a few lanes, no squeezed rows for many (within ``lowest`` and
+    ``highest``). Packed as for the tallest figure, so the rows counted are those shown."""
+    plan = plan_timeline(items, lanes, size_px=(width_px, highest), dpi=dpi, zone=zone,
+                         t_from=t_from, t_to=t_to, title=title)
+    if plan.message is not None or not plan.lanes:
+        return int(lowest)
+    rows = plan.lanes[-1][2]
+    k = dpi / 100
+    # Around the axes: what plan_timeline leaves (the header above, the time axis below).
+    outside = highest * (1 - plan.rect[3])
+    return int(round(min(highest, max(lowest, outside + rows * MAX_ROW_PX * k))))
+
+
 def plan_timeline(items: Sequence[TimelineItem], lanes: Sequence[str] | None = None, *,
                   size_px: tuple[float, float], dpi: float = 100.0, zone: str = "UTC",
                   t_from: float | None = None, t_to: float | None = None,
