@@ -47,8 +47,14 @@ def _activity_height(rows: int) -> int:
     return max(420, min(2400, 170 + 90 * rows))
 
 
-def _timeline_height(lanes: int) -> int:
-    return max(520, min(2400, 200 + 130 * lanes))
+def _timeline_height(data, width: int) -> int:
+    """The timeline's default height at ``width``: as tall as its lanes' rows need (a few
+    lanes make a short figure, not one half white), see ``fitting_height_px``."""
+    from ..charts.export import DEFAULT_DPI
+    from ..charts.timeline import fitting_height_px
+    timeline = data.timeline
+    return fitting_height_px(timeline.items, timeline.lanes, width_px=width, dpi=DEFAULT_DPI,
+                             zone=data.zone, t_from=data.t_from, t_to=data.t_to)
 
 
 def _window(t_from: str | None, t_to: str | None) -> tuple[float | None, float | None]:
@@ -145,7 +151,11 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     elif kind == "timeline":
         if not data.timeline.items:
             note = "nothing matches; the chart says so"
-        default_h = _timeline_height(len(data.timeline.lanes))
+        default_h = _timeline_height(data, width or default_w)
+        if width and not height:
+            height = default_h  # already at this width: no scaling
+        elif height and not width:
+            width = default_w  # a height chosen: the default width, not a scaled one
     elif not data.flights:
         note = "no flights match; the chart says so"
     elif kind == "profile" and len(data.flights) > 1:
@@ -234,11 +244,13 @@ def graph(ctx: Context, case: str, around: str | None, depth: int | None, with_s
                    f"  [{edge['kind']} {edge['id']}]")
 
 
+# The table shows every row's fields, as --json and --csv do (captures joined by ", ").
 TIMELINE_COLUMNS = [("kind", "Kind"), ("start", "Start (UTC)"), ("end", "End (UTC)"),
-                    ("precision", "Precision"), ("lane", "Lane"), ("label", "Label"),
-                    ("record_kind", "Record"), ("record_id", "Id")]
+                    ("precision", "Precision"), ("zone", "Zone"), ("lane", "Lane"),
+                    ("label", "Label"), ("record_kind", "Record"), ("record_id", "Id"),
+                    ("published", "Published"), ("captured", "Captured (UTC)")]
 CSV_KEYS = ["kind", "start", "end", "precision", "zone", "label", "lane", "record_kind", "record_id",
-            "published", "captured"]
+            "published", "published_precision", "captured"]
 
 
 @cli.command("timeline")
@@ -258,7 +270,8 @@ def timeline_command(ctx: Context, case: str, aircraft: tuple[str, ...], t_from:
     """The items of CASE's timeline, one row each: kind (event, flight, ground-stay, gap,
     source), start and end (UTC record forms; a partial date's whole span, end exclusive),
     precision, zone (an event's own), label, lane, and the record it comes from. A
-    source also has its publication and capture times."""
+    source also has its publication (the UTC time, or the day when the page gives only
+    its day, with that precision) and capture times."""
     from ..charts.timeline import TimelineFilter, read_timeline
 
     start, end = _window(t_from, t_to)
@@ -274,4 +287,5 @@ def timeline_command(ctx: Context, case: str, aircraft: tuple[str, ...], t_from:
         for row in rows:
             writer.writerow([" ".join(row[k]) if k == "captured" else row[k] for k in CSV_KEYS])
     else:
-        print_table(rows, TIMELINE_COLUMNS)
+        print_table([{**row, "captured": ", ".join(row["captured"])} for row in rows],
+                    TIMELINE_COLUMNS)

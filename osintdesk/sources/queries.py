@@ -375,7 +375,8 @@ def aircraft_for_source(case: Case, source_uuid: str) -> list[dict]:
 def timeline_sources(case: Case) -> list[dict]:
     """Every source with what the timeline marks: ``uuid``, ``name``, ``title`` (of its
     latest capture), ``published_date`` (the page's own text) and ``published_utc`` (its
-    UTC reading) of the first capture that gave one, ``captured`` (the record form of each
+    UTC reading) of the first capture that gave one (else ``published_date`` alone, of the
+    first capture that gave a day without a time), ``captured`` (the record form of each
     capture's time, oldest first) and ``tags`` (a list), in the order of first capture."""
     rows = {}
     for row in case.db.query(
@@ -389,6 +390,8 @@ def timeline_sources(case: Case) -> list[dict]:
         source["title"] = row["title"] or source["title"]
         if source["published_utc"] is None and row["published_utc"]:
             source["published_date"], source["published_utc"] = row["published_date"], row["published_utc"]
+        elif source["published_date"] is None and row["published_date"]:
+            source["published_date"] = row["published_date"]  # a day alone: no UTC reading
     for source_uuid, tag in case.conn.execute("SELECT source_uuid, tag FROM source_tags ORDER BY tag"):
         if source_uuid in rows:
             rows[source_uuid]["tags"].append(tag)

@@ -51,7 +51,7 @@ def test_json_rows_are_the_items(path, ids):
     assert (article["published"], article["captured"]) == (
         "2023-09-14T07:30:00Z", ["2023-12-03T09:00:00Z", "2024-01-15T16:20:00Z"])
     assert set(rows[0]) == {"kind", "start", "end", "precision", "zone", "label", "lane", "record_kind",
-                            "record_id", "published", "captured"}
+                            "record_id", "published", "published_precision", "captured"}
 
 
 def test_csv_with_filters(path, ids):
@@ -79,7 +79,8 @@ def test_png_by_the_real_command(path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(out)
     with Image.open(out) as image:
-        assert image.format == "PNG" and image.size == (1600, 720)   # 4 lanes
+        # As tall as its 4 lanes' 10 rows need (no white strip under them), 1600 wide.
+        assert image.format == "PNG" and image.size[0] == 1600 and 480 <= image.size[1] <= 580
         # Not blank: the marks' colours are in it.
         assert len(image.convert("RGB").getcolors(1 << 20)) > 20
     assert state(path) == before
@@ -133,3 +134,47 @@ def test_bad_input_is_refused_in_one_line(path, tmp_path, args, message):
         assert data.exit_code == 2 and message in data.stderr
         assert len(data.stderr.strip().splitlines()) == 1
     assert state(path) == before
+
+
+def test_json_says_a_publication_known_to_the_day(ids, tmp_path):
+    from tests.charts.test_timeline import _add_dated_pages
+    dated, day_id, timed_id = _add_dated_pages(ids, tmp_path)
+    result = invoke("timeline", dated, "--kind", "source", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {r["record_id"]: r for r in json.loads(result.stdout)}
+    assert (rows[day_id]["published"], rows[day_id]["published_precision"]) == ("2023-09-22", "day")
+    assert (rows[timed_id]["published"], rows[timed_id]["published_precision"]) == (
+        "2023-09-22T08:30:00Z", "second")
+
+
+def test_the_table_shows_the_columns_of_the_rows(path, ids):
+    """The table has the zone, the publication and the captures, as --json does."""
+    result = invoke("timeline", path)
+    assert result.exit_code == 0, result.output
+    header, *lines = result.stdout.splitlines()
+    assert header.split("  ")[0] == "Kind"
+    for title in ("Precision", "Zone", "Lane", "Label", "Record", "Id", "Published", "Captured (UTC)"):
+        assert title in header
+    (article,) = [line for line in lines if ids["article"] in line]
+    assert "2023-09-14T07:30:00Z" in article
+    assert article.rstrip().endswith("2023-12-03T09:00:00Z, 2024-01-15T16:20:00Z")
+    (summit,) = [line for line in lines if ids["summit"] in line]
+    assert "Asia/Vladivostok" in summit
+
+
+def test_the_default_height_follows_the_rows(path, tmp_path):
+    """A few lanes make a short figure, more make a taller one; --width keeps the rows'
+    height, --height alone keeps the default width."""
+    def size(*args):
+        out = tmp_path / "t.png"
+        result = invoke("chart", path, "timeline", "-o", out, "--json", *args)
+        assert result.exit_code == 0, result.output
+        written = json.loads(result.stdout)
+        return written["width_px"], written["height_px"]
+
+    whole = size()
+    one = size("--aircraft", "RA-86496", "--kind", "flight")
+    assert one[0] == whole[0] == 1600 and 200 <= one[1] < whole[1] < 720
+    narrow = size("--width", 1000)
+    assert narrow[0] == 1000 and narrow[1] >= whole[1] - 40   # not shrunk with the width
+    assert size("--height", 900) == (1600, 900)

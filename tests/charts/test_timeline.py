@@ -48,7 +48,8 @@ def test_every_item_read_one_by_one(case, ids):
     assert strip(rows[ids["summit"]]) == {
         "kind": "event", "start": "2023-09-12T14:00:00Z", "end": "2023-09-13T14:00:00Z",
         "precision": "day", "zone": "Asia/Vladivostok", "label": "Summit at Vostochny",
-        "lane": "Events", "record_kind": "event", "published": None, "captured": []}
+        "lane": "Events", "record_kind": "event", "published": None,
+        "published_precision": None, "captured": []}
     # "September 2023" is the whole month, not its first midnight.
     assert (rows[ids["talks"]]["start"], rows[ids["talks"]]["end"], rows[ids["talks"]]["precision"]) == (
         "2023-09-01T00:00:00Z", "2023-10-01T00:00:00Z", "month")
@@ -60,7 +61,7 @@ def test_every_item_read_one_by_one(case, ids):
     assert strip(rows[out]) == {
         "kind": "flight", "start": "2023-09-19T06:05:00Z", "end": "2023-09-19T13:47:20Z",
         "precision": "second", "zone": "UTC", "label": "UUWW → ZKPY RSD061", "lane": "RA-86496 (IL62)",
-        "record_kind": "flight", "published": None, "captured": []}
+        "record_kind": "flight", "published": None, "published_precision": None, "captured": []}
     assert rows[bering]["label"] == "PANC → UHPP N7423C" and rows[bering]["lane"] == "N7423C (B738)"
     assert rows[back]["label"] == "ZKPY → UUWW RSD062"
     # The coverage gap at cruise, and the stay at ZKPY between the two flights.
@@ -68,7 +69,8 @@ def test_every_item_read_one_by_one(case, ids):
     assert strip(rows[gap]) == {
         "kind": "gap", "start": "2023-09-19T07:05:00Z", "end": "2023-09-19T08:35:10Z",
         "precision": "second", "zone": "UTC", "label": "no data 1 h 30 min", "lane": "RA-86496 (IL62)",
-        "record_kind": "coverage-gap", "published": None, "captured": []}
+        "record_kind": "coverage-gap", "published": None, "published_precision": None,
+        "captured": []}
     (stay,) = ids["stays"]
     assert (rows[stay]["kind"], rows[stay]["label"], rows[stay]["start"], rows[stay]["end"],
             rows[stay]["record_kind"]) == ("ground-stay", "ZKPY 1 d 19 h", "2023-09-19T13:47:20Z",
@@ -78,7 +80,7 @@ def test_every_item_read_one_by_one(case, ids):
         "kind": "source", "start": "2023-09-14T07:30:00Z", "end": "2024-01-15T16:20:00Z",
         "precision": "second", "zone": "UTC", "label": "Il-62M seen in Pyongyang", "lane": "Sources",
         "record_kind": "source", "published": "2023-09-14T07:30:00Z",
-        "captured": ["2023-12-03T09:00:00Z", "2024-01-15T16:20:00Z"]}
+        "published_precision": "second", "captured": ["2023-12-03T09:00:00Z", "2024-01-15T16:20:00Z"]}
     assert (rows[ids["note"]]["published"], rows[ids["note"]]["captured"]) == (None, ["2023-09-25T08:00:00Z"])
     assert timeline.lanes == ["Events", "N7423C (B738)", "RA-86496 (IL62)", "Sources"]
     # What a click selects: a gap its flight, a stay its aircraft.
@@ -270,3 +272,93 @@ def test_empty_event_and_source_lanes_show_only_when_asked_for(case):
     later = TimelineFilter(t_from=parse_user_time("2030-01-01"), kinds=("event", "source"))
     assert read_timeline(case, later).lanes == ["Events", "Sources"]
     assert read_timeline(case, TimelineFilter(t_from=parse_user_time("2030-01-01"))).lanes == []
+
+
+def _add_dated_pages(ids, tmp_path) -> tuple:
+    """The timeline case with two more pages: one dated by its day alone, one by a time with
+    its offset. Returns (path, the day page's id, the date-time page's id)."""
+    from osintdesk.sources.local_files import add_files
+    path = tmp_path / "dated.osintcase"
+    shutil.copyfile(ids["path"], path)
+    day = tmp_path / "day.html"
+    day.write_bytes(b"<html><head><title>Dated by day</title><meta name='date' content='2023-09-22'>"
+                    b"</head><body><article><p>RA-86496 seen.</p></article></body></html>")
+    timed = tmp_path / "timed.html"
+    timed.write_bytes(b"<html><head><title>Dated to the second</title><meta property="
+                      b"'article:published_time' content='2023-09-22T10:30:00+02:00'></head>"
+                      b"<body><article><p>RA-86496 seen.</p></article></body></html>")
+    with Case.open(path, examiner="x") as case:
+        add_files(case, [day, timed])
+        found = dict(case.db.execute("SELECT name, uuid FROM sources WHERE name IN (?, ?)",
+                                     ["day.html", "timed.html"]).fetchall())
+    return path, found["day.html"], found["timed.html"]
+
+
+def test_a_publication_known_to_the_day_is_that_day(ids, tmp_path):
+    path, day_id, timed_id = _add_dated_pages(ids, tmp_path)
+    with Case.open(path, examiner="x", readonly=True) as case:
+        timeline = read_timeline(case, TimelineFilter(kinds=("source",)))
+    items = {i.record_id: i for i in timeline.items}
+    rows = rows_by_record(timeline)
+    # A day alone: the whole of that day (UTC, as the page gives no zone), said to be a day.
+    day = items[day_id]
+    assert (day.published_t, day.published_end_t, day.published_precision, day.published_text) == (
+        t("2023-09-22T00:00:00Z"), t("2023-09-23T00:00:00Z"), "day", "2023-09-22")
+    assert (rows[day_id]["published"], rows[day_id]["published_precision"], rows[day_id]["start"]) == (
+        "2023-09-22", "day", "2023-09-22T00:00:00Z")
+    assert "published 2023-09-22 (known to the day)" in day.describe("Europe/Berlin")
+    # A date-time with its offset: that second, in UTC.
+    timed = items[timed_id]
+    assert (timed.published_t, timed.published_precision) == (t("2023-09-22T08:30:00Z"), "second")
+    assert (rows[timed_id]["published"], rows[timed_id]["published_precision"]) == (
+        "2023-09-22T08:30:00Z", "second")
+    # Drawn: the ◇ at the day's start, and over a few days the day as a faded span.
+    from osintdesk.charts.timeline import plan_timeline
+    plan = plan_timeline(timeline.items, timeline.lanes, size_px=(1600, 520), dpi=100,
+                         t_from=t("2023-09-20T00:00:00Z"), t_to=t("2023-09-26T00:00:00Z"))
+    mark = next(m for m in plan.marks if m.item.record_id == day_id)
+    import matplotlib.dates as mdates
+    start = mdates.date2num(datetime(2023, 9, 22, tzinfo=UTC))
+    assert any(abs(x - start) < 1e-9 and y == mark.y for x, y in plan.published_xy)
+    assert any(abs(v[0][0] - start) < 1e-9 and abs(v[1][0] - start - 1) < 1e-9
+               for v in plan.published_verts)
+
+
+def test_a_publication_known_to_the_day_has_its_timesketch_row(ids, tmp_path):
+    import json
+    from osintdesk.exports import timesketch
+    from osintdesk.exports.base import make_scope, run_export
+    path, day_id, _ = _add_dated_pages(ids, tmp_path)
+    out = tmp_path / "out.jsonl"
+    with Case.open(path, examiner="x", readonly=True) as case:
+        run_export(case, timesketch.FORMAT, out, make_scope(case))
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    (published,) = [r for r in rows if r["record_id"] == day_id and r["timestamp_desc"] == "Publication"]
+    assert (published["datetime"], published["precision"]) == ("2023-09-22T00:00:00+00:00", "day")
+
+
+def test_a_source_label_on_its_own_line_sits_on_a_white_box(case):
+    """The published→captured line must not show through the label's spaces."""
+    timeline = read_timeline(case, TimelineFilter(kinds=("source",)))
+    fig = new_figure(760, 380)
+    info = draw_timeline(fig, timeline.items, timeline.lanes)
+    (label,) = [x for x in info.labels if x.get_text() == "Il-62M seen in Pyongyang"]
+    patch = label.get_bbox_patch()
+    assert patch is not None and tuple(patch.get_facecolor()) == (1.0, 1.0, 1.0, 1.0)
+    assert label.get_zorder() > 3  # over the source lines
+    (other,) = [x for x in info.labels if x.get_text() == "Analyst note on RSD062"]
+    assert other.get_bbox_patch() is None  # beside its mark: nothing to hide
+
+
+def test_fitting_height_leaves_no_white_under_the_lanes(case):
+    from osintdesk.charts.timeline import fitting_height_px, plan_timeline
+    from osintdesk.charts.timeline.plan import MAX_ROW_PX
+    timeline = read_timeline(case)
+    height = fitting_height_px(timeline.items, timeline.lanes, width_px=1600)
+    plan = plan_timeline(timeline.items, timeline.lanes, size_px=(1600, height))
+    used = plan.lanes[-1][2]
+    assert plan.rows == pytest.approx(used, abs=0.1)           # the lanes fill the axes
+    ax_h = plan.rect[3] * height
+    assert ax_h / plan.rows == pytest.approx(MAX_ROW_PX, abs=2)  # rows at their full height
+    # Nothing to show: the smallest figure.
+    assert fitting_height_px([], [], width_px=1600) == 240

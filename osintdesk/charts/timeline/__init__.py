@@ -7,10 +7,11 @@ a ``plan`` of where everything goes (plain data: the window makes it on a worker
 """
 
 from .draw import Mark, TimelineInfo, default_title, draw_timeline
-from .plan import TimelinePlan, plan_timeline
+from .plan import TimelinePlan, fitting_height_px, plan_timeline
 from .items import (KINDS, Timeline, TimelineFilter, TimelineItem, event_item, read_timeline,
                     source_item)
 
 __all__ = ["KINDS", "Mark", "Timeline", "TimelineFilter", "TimelineInfo", "TimelineItem",
-           "TimelinePlan", "default_title", "draw_timeline", "event_item", "plan_timeline", "read_timeline",
+           "TimelinePlan", "default_title", "draw_timeline", "event_item", "fitting_height_px",
+           "plan_timeline", "read_timeline",
            "source_item"]

@@ -164,9 +164,12 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequen
     ax.set_xlim(*plan.xlim)
     ax.set_ylim(plan.rows, 0)
     small = plan.label_size
+    # A label over its own mark (a source's published→captured line) sits on a white box:
+    # a halo alone leaves the line showing through the spaces between words.
+    on_box = {"bbox": {"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none"}}
     info.labels = [ax.text(x, y, text, ha=ha, va="center", fontsize=small, zorder=7, clip_on=True,
-                           color=colour, **({"path_effects": style.halo(3.0)} if halo else {}))
-                   for x, y, text, ha, colour, halo in plan.labels]
+                           color=colour, **(on_box if boxed else {}))
+                   for x, y, text, ha, colour, boxed in plan.labels]
 
     # Stays under flights, gaps over them; events' certain part over their faded span. The
     # limits are the plan's: no data limits to work out (autolim) for thousands of boxes.
@@ -192,6 +195,9 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequen
     if plan.point_xy:
         xs, ys = zip(*plan.point_xy)
         ax.plot(xs, ys, linestyle="none", marker="s", markersize=5.5, color=EVENT, zorder=8)
+    if len(plan.published_verts):
+        ax.add_collection(PolyCollection(plan.published_verts, facecolors=SOURCE, alpha=0.25,
+                                         edgecolors="none", zorder=3), autolim=False)
     if len(plan.source_lines):
         ax.add_collection(LineCollection(plan.source_lines, colors=SOURCE_LINE, linewidths=1.2, zorder=3),
                           autolim=False)

@@ -37,7 +37,10 @@ class TimelineItem:
     ``select_kind``/``select_id``: the row a click selects (a gap selects its flight, a
     ground stay its aircraft). ``certain_t``: for an event, the part of the span it surely
     covers (None: it is known only to the span its dates mean, drawn faded). For a source,
-    ``published_t`` (None when the page gives no date) and ``captured_t`` (each capture).
+    ``published_t`` (the start of its publication date's span; None when the page gives no
+    date), ``published_end_t`` (that span's end, exclusive: a day alone is the whole day),
+    ``published_precision`` (day or second), ``published_text`` (the record form:
+    ``2023-09-22`` for a day, the UTC time otherwise) and ``captured_t`` (each capture).
     """
 
     kind: str
@@ -54,6 +57,8 @@ class TimelineItem:
     certain_t: tuple[float, float] | None = None
     published_t: float | None = None
     published_precision: str | None = None
+    published_end_t: float | None = None
+    published_text: str | None = None
     captured_t: tuple[float, ...] = ()
     aircraft_uuid: str | None = None
 
@@ -64,7 +69,8 @@ class TimelineItem:
             "end": timefmt.record_time(self.end_t), "precision": self.precision,
             "zone": self.zone, "label": self.label, "lane": self.lane,
             "record_kind": self.record_kind, "record_id": self.record_id,
-            "published": timefmt.record_time_or_none(self.published_t),
+            "published": self.published_text or timefmt.record_time_or_none(self.published_t),
+            "published_precision": self.published_precision,
             "captured": [timefmt.record_time(t) for t in self.captured_t],
         }
 
@@ -74,8 +80,10 @@ class TimelineItem:
             return timefmt.display_in_zone(t, zone)
         if self.kind == "source":
             parts = [f"source · {self.label}"]
-            if self.published_t is not None:
+            if self.published_t is not None and self.published_precision in (None, "second"):
                 parts.append(f"published {when(self.published_t)}")
+            elif self.published_t is not None:  # a day (the page's own, in no zone of ours)
+                parts.append(f"published {self.published_text} (known to the {self.published_precision})")
             parts.append("captured " + ", ".join(when(t) for t in self.captured_t))
             return "  ·  ".join(parts)
         span = f"{when(self.start_t)} – {when(self.end_t)}"
@@ -166,23 +174,41 @@ def event_item(row: dict) -> TimelineItem:
                         certain_t=certain)
 
 
+def _published(row: dict) -> tuple[float | None, float | None, str | None, str | None]:
+    """A source's publication as (start, end exclusive, precision, record form): the UTC
+    time when the page gave one with its offset (a second), else the day it gave alone (the
+    whole of that day, a partial time); Nones when it gives neither (or nothing readable)."""
+    day_text = (row.get("published_date") or "").strip()
+    published = _t(row.get("published_utc"))
+    if published is not None:
+        # A page that gives only its day: the UTC reading is that day's midnight.
+        if _DAY.fullmatch(day_text) and published % 86400 == 0:
+            start, end = timefmt.parse_partial(day_text, "publication date").span_utc()
+            return start, end, "day", day_text
+        return published, published + 1, "second", timefmt.record_time(published)
+    if not day_text:
+        return None, None, None, None
+    try:
+        partial = timefmt.parse_partial(day_text, "publication date")
+    except OsintdeskError:
+        return None, None, None, None  # a date the page gave that cannot be read is not drawn
+    start, end = partial.span_utc()
+    return start, end, partial.precision, partial.text
+
+
 def source_item(row: dict) -> TimelineItem | None:
     """A source (``sources.queries.timeline_sources``) as a timeline item: from its
-    publication (or first capture) to its last capture."""
+    publication (or first capture) to its last capture. A publication known only to its
+    day (``published_date`` without ``published_utc``) is that day, precision ``day``."""
     captured = tuple(t for t in (_t(c) for c in row["captured"]) if t is not None)
-    published = _t(row["published_utc"])
+    published, published_end, precision, text = _published(row)
     times = list(captured) + ([published] if published is not None else [])
     if not times:
         return None
-    precision = None
-    if published is not None:
-        # A page that gives only its day: the UTC reading is that day's midnight.
-        bare_day = _DAY.fullmatch((row["published_date"] or "").strip()) and published % 86400 == 0
-        precision = "day" if bare_day else "second"
     return TimelineItem("source", min(times), max(times), precision or "second",
                         _short(row["title"] or row["name"]), SOURCES_LANE, "source", row["uuid"],
                         "source", row["uuid"], published_t=published, published_precision=precision,
-                        captured_t=captured)
+                        published_end_t=published_end, published_text=text, captured_t=captured)
 
 
 def _flight_label(row: dict) -> str:

@@ -56,12 +56,13 @@ class Mark:
 
 
 class PlannedLabel(tuple):
-    """(x in date numbers, y in rows, text, ha, colour, halo): one label to write."""
+    """(x in date numbers, y in rows, text, ha, colour, boxed): one label to write;
+    ``boxed``: on a white box (a label over its own source line)."""
 
     __slots__ = ()
 
-    def __new__(cls, x: float, y: float, text: str, ha: str, colour: str, halo: bool):
-        return super().__new__(cls, (x, y, text, ha, colour, halo))
+    def __new__(cls, x: float, y: float, text: str, ha: str, colour: str, boxed: bool):
+        return super().__new__(cls, (x, y, text, ha, colour, boxed))
 
 
 def _no_verts() -> np.ndarray:
@@ -101,6 +102,7 @@ class TimelinePlan:
     source_lines: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 2)))
     captured_xy: list[tuple[float, float]] = field(default_factory=list)
     published_xy: list[tuple[float, float]] = field(default_factory=list)
+    published_verts: np.ndarray = field(default_factory=_no_verts)   # a day's span, faded
     labels: list[PlannedLabel] = field(default_factory=list)
     counts: list[tuple[float, float, str]] = field(default_factory=list)   # the "+N" texts
     marks: list[Mark] = field(default_factory=list)
@@ -232,6 +234,25 @@ class _Lane:
         return sum(1 for _, _, spot in self.placed if spot is not None)
 
 
+def fitting_height_px(items: Sequence[TimelineItem], lanes: Sequence[str] | None = None, *,
+                      width_px: float, dpi: float = 100.0, zone: str = "UTC",
+                      t_from: float | None = None, t_to: float | None = None,
+                      title: str | None = None, lowest: float = 240.0,
+                      highest: float = 2400.0) -> int:
+    """The figure height (pixels) at which the lanes fill the axes with rows of MAX_ROW_PX:
+    no white strip under a few lanes, no squeezed rows for many (within ``lowest`` and
+    ``highest``). Packed as for the tallest figure, so the rows counted are those shown."""
+    plan = plan_timeline(items, lanes, size_px=(width_px, highest), dpi=dpi, zone=zone,
+                         t_from=t_from, t_to=t_to, title=title)
+    if plan.message is not None or not plan.lanes:
+        return int(lowest)
+    rows = plan.lanes[-1][2]
+    k = dpi / 100
+    # Around the axes: what plan_timeline leaves (the header above, the time axis below).
+    outside = highest * (1 - plan.rect[3])
+    return int(round(min(highest, max(lowest, outside + rows * MAX_ROW_PX * k))))
+
+
 def plan_timeline(items: Sequence[TimelineItem], lanes: Sequence[str] | None = None, *,
                   size_px: tuple[float, float], dpi: float = 100.0, zone: str = "UTC",
                   t_from: float | None = None, t_to: float | None = None,
@@ -361,7 +382,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     """Every mark's vertices, its label's place and its Mark, lane by lane."""
     x_lo = plan.xlim[0]
     flight_verts, flight_colours, stay_verts, gap_verts = [], [], [], []
-    faded_verts, solid_verts, source_lines = [], [], []
+    faded_verts, solid_verts, source_lines, published_verts = [], [], [], []
     days = float(style.mpl_days(0.0))
 
     def d(t: float) -> float:
@@ -404,6 +425,12 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
                 if item.published_t is not None:
                     plan.published_xy.append((d(item.published_t), yc))
                     xs.append(d(item.published_t))
+                    end = item.published_end_t
+                    if (item.published_precision not in (None, "second") and end is not None
+                            and (d(end) - xs[-1]) * px_per_day >= 2 * POINT_PX):
+                        # Known to the day: the ◇ at its start, the day a faded span.
+                        published_verts.append(box(xs[-1], d(end), yc, STAY_BAR))
+                        xs.append(d(end))
                 plan.captured_xy += [(x, yc) for x in xs[:len(item.captured_t)]]
                 if len(xs) > 1:
                     source_lines.append([(min(xs), yc), (max(xs), yc)])
@@ -430,6 +457,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     plan.narrow_gap_verts = _verts([v for v in gap_verts if (v[1][0] - v[0][0]) * px_per_day < HATCH_MIN_PX])
     plan.source_lines = np.array(source_lines, dtype=float).reshape(-1, 2, 2)
     plan.faded_verts = _verts(faded_verts)
+    plan.published_verts = _verts(published_verts)
     plan.solid_verts = _verts(solid_verts)
 
 
