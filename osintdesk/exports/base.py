@@ -138,6 +138,15 @@ class ExportResult:
                 "scope": self.scope}
 
 
+def check_extension(fmt: ExportFormat, out: str | os.PathLike) -> None:
+    """OsintdeskError unless ``out`` ends with the format's extension (a ZIP named
+    ``.csv`` or JSON lines named ``.timesketch`` would open wrongly, or not at all)."""
+    out = Path(out)
+    if out.suffix.lower() != f".{fmt.extension}":
+        raise OsintdeskError(f"the {fmt.name} export is written as .{fmt.extension}: name the "
+                             f"file {out.stem or 'export'}.{fmt.extension}", path=out)
+
+
 def run_export(case, fmt: ExportFormat, out: str | os.PathLike, scope: Scope, *,
                progress: Progress | None = None, cancelled: IsCancelled | None = None
                ) -> ExportResult:
@@ -146,6 +155,7 @@ def run_export(case, fmt: ExportFormat, out: str | os.PathLike, scope: Scope, *,
     (``log_export``), so an export of a write-protected case still works."""
     from ..store.verify import read_snapshot
     out = Path(out)
+    check_extension(fmt, out)
     if scope.max_points is not None and not fmt.reduces_points:
         raise OsintdeskError(f"the {fmt.name} export does not reduce points; --max-points "
                              "is for the map formats (kml, geojson)")

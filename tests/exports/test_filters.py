@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from osintdesk.errors import OsintdeskError
 from osintdesk.exports import csv_tables, ftm, graphml
 from osintdesk.exports.base import make_scope, run_export
 from osintdesk.timefmt import parse_user_time
@@ -91,3 +92,34 @@ def test_cli_writes_each_format_filtered_and_logs_it(story_files, tmp_path, form
     assert entry.details["scope"]["aircraft"] == [b738]
     listed = CliRunner().invoke(cli, ["export-formats"]).output
     assert f"{format_name:<12} .{suffix}" in listed
+
+
+@pytest.mark.parametrize("format_name, wrong, right", [("csv", "all.csv", "zip"),
+                                                       ("timesketch", "x.timesketch", "jsonl"),
+                                                       ("ftm", "noextension", "ftm")])
+def test_an_output_without_the_formats_extension_is_refused(story_files, tmp_path,
+                                                            format_name, wrong, right):
+    """A ZIP named .csv would open as garbage in a spreadsheet: one line naming the
+    extension expected, exit 2, nothing written and nothing logged."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    path = tmp_path / "story.osintcase"
+    shutil.copyfile(story_files[False][0], path)
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["export", str(path), format_name, "-o",
+                                      str(tmp_path / wrong)])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert f"written as .{right}" in line and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.osintcase"]
+    assert path.read_bytes() == before
+
+
+def test_run_export_refuses_an_output_without_the_formats_extension(plain_story, tmp_path):
+    case, _ids = plain_story
+    with pytest.raises(OsintdeskError, match=r"written as \.zip: name the file all\.zip"):
+        run_export(case, csv_tables.FORMAT, tmp_path / "all.csv", make_scope(case))
+    assert not list(tmp_path.iterdir())
