@@ -37,7 +37,7 @@ def export_command(ctx: Context, case: str, format_name: str, output: str, tag: 
     where its format has a place for them. FORMAT: see `osintdesk export-formats`."""
     from pathlib import Path
 
-    from ..exports.base import log_export, make_scope, run_export
+    from ..exports.base import check_extension, log_export, make_scope, run_export
     from ..exports.registry import FORMATS, by_name
     from .custody import sign_after
     try:
@@ -46,6 +46,7 @@ def export_command(ctx: Context, case: str, format_name: str, output: str, tag: 
         names = ", ".join(f.name for f in FORMATS) or "none yet"
         raise OsintdeskError(f"unknown export format {format_name!r} (formats: {names})"
                              ) from None
+    check_extension(fmt, output)
     if Path(output).exists():
         raise OsintdeskError("exists already; choose another name (an export is never "
                              "overwritten)", path=output)

@@ -28,12 +28,15 @@ class Scope:
     ``records``: kind -> record ids, when a tag selected them (``exchange.selection``:
     the tagged sources, the findings citing them and what those cite); ``aircraft``:
     aircraft uuids (from ``--aircraft`` and/or the tag's); ``t_from``/``t_to``: UTC epoch
-    seconds, things overlapping the window; ``max_points``: reduce tracks to about this
+    seconds, things overlapping the window; ``asked_aircraft``: the aircraft ``--aircraft``
+    named (None when it was not given: a tag's aircraft do not narrow its sources and
+    people); ``max_points``: reduce tracks to about this
     many points (only on request, only formats that say they can, and the file says so)."""
 
     tag: str | None = None
     records: dict[str, set[str]] | None = None
     aircraft: set[str] | None = None
+    asked_aircraft: set[str] | None = None
     t_from: float | None = None
     t_to: float | None = None
     max_points: int | None = None
@@ -77,6 +80,7 @@ def make_scope(case, *, tag: str | None = None, aircraft=None, t_from: float | N
         scope.aircraft = set(chosen.aircraft)
     if aircraft:
         wanted = set(resolve_aircraft(case, aircraft))
+        scope.asked_aircraft = wanted
         scope.aircraft = wanted if scope.aircraft is None else scope.aircraft & wanted
     return scope
 
@@ -138,6 +142,15 @@ class ExportResult:
                 "scope": self.scope}
 
 
+def check_extension(fmt: ExportFormat, out: str | os.PathLike) -> None:
+    """OsintdeskError unless ``out`` ends with the format's extension (a ZIP named
+    ``.csv`` or JSON lines named ``.timesketch`` would open wrongly, or not at all)."""
+    out = Path(out)
+    if out.suffix.lower() != f".{fmt.extension}":
+        raise OsintdeskError(f"the {fmt.name} export is written as .{fmt.extension}: name the "
+                             f"file {out.stem or 'export'}.{fmt.extension}", path=out)
+
+
 def run_export(case, fmt: ExportFormat, out: str | os.PathLike, scope: Scope, *,
                progress: Progress | None = None, cancelled: IsCancelled | None = None
                ) -> ExportResult:
@@ -146,6 +159,7 @@ def run_export(case, fmt: ExportFormat, out: str | os.PathLike, scope: Scope, *,
     (``log_export``), so an export of a write-protected case still works."""
     from ..store.verify import read_snapshot
     out = Path(out)
+    check_extension(fmt, out)
     if scope.max_points is not None and not fmt.reduces_points:
         raise OsintdeskError(f"the {fmt.name} export does not reduce points; --max-points "
                              "is for the map formats (kml, geojson)")

@@ -1,13 +1,12 @@
 """Which captures a scope selects, for the exports that carry captures (photo places in
 the map formats, the WARC records of a WACZ): a tag's captures; with aircraft asked for,
-the captures of sources that name one of them (registration or ICAO 24-bit address); in
-a time window, by the photo's time where there is one, else the capture's."""
+the captures of the sources about them; in a time window, the captures of the sources
+whose span overlaps it: the sources every format keeps (``content.select``)."""
 
 from __future__ import annotations
 
 from typing import Callable
 
-from ..sources.queries import sources_for_aircraft
 from ..timefmt import parse_record
 from .base import Scope
 
@@ -25,15 +24,13 @@ def capture_time(capture: dict) -> float | None:
 
 
 def capture_filter(case, scope: Scope) -> Callable[[dict], bool]:
-    """A test for capture rows (with ``uuid``, ``source_uuid`` and their times): does the
-    scope select it?"""
-    naming: set[str] | None = None
-    if scope.records is None and scope.aircraft is not None:
-        naming = {row["uuid"] for aircraft in sorted(scope.aircraft)
-                  for row in sources_for_aircraft(case, aircraft)}
+    """A test for capture rows (with ``uuid`` and ``source_uuid``): does the scope select
+    it? A capture goes with its source, when the scope selects the source as every format
+    does (``content.select``: a tag's, the chosen aircraft's, or overlapping the window),
+    and with a tag only the captures the tag's selection holds."""
+    from .content import select
+    sources = {s["uuid"] for s in select(case, scope).sources}
 
     def selected(capture: dict) -> bool:
-        return (scope.includes("capture", capture["uuid"])
-                and (naming is None or capture["source_uuid"] in naming)
-                and scope.overlaps(capture_time(capture)))
+        return capture["source_uuid"] in sources and scope.includes("capture", capture["uuid"])
     return selected

@@ -193,10 +193,12 @@ class _Writer:
         for link in self.content.links:
             schema = ftm.schema(link["schema"])
             documents, notes = self.proof(link["uuid"])
+            # Associate and Family name the role "relationship"; the rest "role"
+            role = "role" if "role" in schema.properties() else "relationship"
             self.out.add(link["uuid"], schema.name, {
                 schema.edge["source"]: link["source_uuid"],
                 schema.edge["target"]: link["target_uuid"],
-                "role": link["role"], "startDate": link["start_date"],
+                role: link["role"], "startDate": link["start_date"],
                 "endDate": link["end_date"], "proof": documents,
                 "description": notes})     # an edge is an Interval: no notes, a description
 

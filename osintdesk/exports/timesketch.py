@@ -11,9 +11,9 @@ provenance row of its own would show as an event. The moments of each item: a fl
 departure and arrival, a ground stay's arrival and departure, a coverage gap's loss and
 regain of coverage, an event's start (and end when it has one: a partial date is written
 at the start of its span and says its precision), a source's publication and each capture.
-The items are the timeline's (``read_timeline``): ``--from``/``--to`` and ``--aircraft`` are
-its filters; ``--tag`` keeps what the tag selects in every export (the tagged sources, what
-cites them and what that cites, and the flights of the aircraft in it).
+The items are the timeline's (``read_timeline``), kept when the scope selects their record
+as it does in every format (``content.select``: the same sources, events and flights, by
+the same spans, for a tag, aircraft or a window).
 
 Text is written as stored (no spreadsheet neutralising: Timesketch would keep the ``'``);
 for spreadsheets use the ``csv`` format. Column names avoid those Timesketch scrubs or
@@ -30,6 +30,7 @@ from ..findings import queries as finding_queries
 from ..sources import queries as source_queries
 from ..timefmt import PartialTime, epoch_microseconds, offset_time, record_time
 from .base import ExportFormat
+from .content import Content, select
 
 # Required by Timesketch's importer, then ours, in the CSV's column order.
 REQUIRED = ["message", "datetime", "timestamp_desc"]
@@ -46,20 +47,29 @@ MOMENTS = {
 
 
 def timeline_filter(scope) -> TimelineFilter:
-    """The timeline's filter for an export's scope: the window, and the aircraft as the
-    timeline's subjects (their flights, stays and gaps, the events and sources about
-    them). A tag is applied by ``kept``, as every export applies it."""
-    aircraft = tuple(sorted(scope.aircraft)) if scope.aircraft else ()
-    return TimelineFilter(t_from=scope.t_from, t_to=scope.t_to, aircraft=aircraft)
+    """The timeline read for an export: all of it; what is kept is decided by ``kept``,
+    from the records the scope selects in every format (a second filter here could only
+    disagree with it)."""
+    return TimelineFilter()
 
 
-def kept(scope, item: TimelineItem) -> bool:
-    """Is ``item`` in the scope? Flights, stays and gaps by their aircraft; with a tag,
-    events and sources only when the tag's selection holds them (the tagged sources, what
-    cites them and what that cites), as in the other formats."""
-    if item.aircraft_uuid is not None:
-        return scope.includes_aircraft(item.aircraft_uuid)
-    return scope.includes(item.record_kind, item.record_id)
+def kept(scope, held: Content):
+    """A test for timeline items: is the item in the scope? Events, sources and flights
+    when the scope selects them (``content.select``, the one answer every format gives,
+    spans and all); a flight's coverage gaps with it; an aircraft's ground stays when the
+    aircraft is selected and the stay overlaps the window."""
+    ids = {"event": {e["uuid"] for e in held.events},
+           "source": {s["uuid"] for s in held.sources}}
+    flights = {f["uuid"] for f in held.flights}
+    aircraft = set(held.aircraft_ids())
+
+    def selected(item: TimelineItem) -> bool:
+        if item.kind in ids:
+            return item.record_id in ids[item.kind]
+        if item.kind in ("flight", "gap"):
+            return item.select_id in flights
+        return item.aircraft_uuid in aircraft and scope.overlaps(item.start_t, item.end_t)
+    return selected
 
 
 class _Rows:
@@ -127,9 +137,11 @@ class _Rows:
 def timesketch_rows(case, scope, provenance, progress=None, cancelled=None
                     ) -> tuple[list[dict], dict]:
     """The rows of what ``scope`` selects, in time order, and their counts by kind."""
+    held = select(case, scope)
     timeline = read_timeline(case, timeline_filter(scope), progress=progress,
                              cancelled=cancelled)
-    items = [i for i in timeline.items if kept(scope, i)]
+    selected = kept(scope, held)
+    items = [i for i in timeline.items if selected(i)]
     rows_of = _Rows(case, provenance)
     rows = [row for item in items for row in rows_of.of(item)]
     order = {desc: n for n, desc in enumerate(

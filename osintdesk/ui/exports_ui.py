@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
 
 from ..errors import OsintdeskError
 from ..exports import registry
+from ..exports.base import check_extension
 from ..flights.queries import aircraft_names
 from ..sources.queries import case_tags
 from ..store.header import is_writable
@@ -101,6 +102,7 @@ class ExportDialog(QDialog):
         if Path(path).exists():
             raise OsintdeskError("exists already; choose another name (an export is never "
                                  "overwritten)", path=path)
+        check_extension(fmt, path)
         t_from = parse_user_time(self.from_edit.text(), "From") if self.from_edit.text().strip() \
             else None
         t_to = (parse_user_time(self.to_edit.text(), "To", end_of_day=True)

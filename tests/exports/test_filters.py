@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from osintdesk.errors import OsintdeskError
 from osintdesk.exports import csv_tables, ftm, graphml
 from osintdesk.exports.base import make_scope, run_export
 from osintdesk.timefmt import parse_user_time
@@ -18,15 +19,17 @@ FILTERS = {
     # the tagged article, what cites it (a link, an event, a claim) and what they name
     "tag": ({"tag": "pyongyang"}, {"il62", "air_force", "pilot", "sunan", "operator",
                                    "landing", "flew", "article"}, 2),
-    # N7423C and what names it; findings naming only RA-86496 are left out, people stay
-    "aircraft": ({"aircraft": ["N7423C"]}, {"b738", "air_force", "pilot", "airline", "sunan",
-                                            "member", "charter", "crossing", "bering",
-                                            "article", "caption"}, 1),
-    # 4 January: the flight on to UNNT; the links still in force; undated things stay
+    # N7423C and what is about it; findings and sources about RA-86496 only are left out,
+    # and so are the people and places tied only to them (the Air Force, operator of
+    # RA-86496 only, would hang alone)
+    "aircraft": ({"aircraft": ["N7423C"]}, {"b738", "airline", "charter", "crossing", "bering",
+                                            "caption"}, 1),
+    # 4 January: the flight on to UNNT; the links still in force; undated things stay; the
+    # article and the caption, captured when the case was made, are not of that day
     "dates": ({"t_from": parse_user_time("2024-01-04", "--from"),
                "t_to": parse_user_time("2024-01-04", "--to", end_of_day=True)},
               {"il62", "b738", "air_force", "pilot", "airline", "sunan", "operator", "member",
-               "charter", "article", "caption"}, 1),
+               "charter"}, 1),
 }
 
 
@@ -91,3 +94,34 @@ def test_cli_writes_each_format_filtered_and_logs_it(story_files, tmp_path, form
     assert entry.details["scope"]["aircraft"] == [b738]
     listed = CliRunner().invoke(cli, ["export-formats"]).output
     assert f"{format_name:<12} .{suffix}" in listed
+
+
+@pytest.mark.parametrize("format_name, wrong, right", [("csv", "all.csv", "zip"),
+                                                       ("timesketch", "x.timesketch", "jsonl"),
+                                                       ("ftm", "noextension", "ftm")])
+def test_an_output_without_the_formats_extension_is_refused(story_files, tmp_path,
+                                                            format_name, wrong, right):
+    """A ZIP named .csv would open as garbage in a spreadsheet: one line naming the
+    extension expected, exit 2, nothing written and nothing logged."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    path = tmp_path / "story.osintcase"
+    shutil.copyfile(story_files[False][0], path)
+    before = path.read_bytes()
+    result = CliRunner().invoke(cli, ["export", str(path), format_name, "-o",
+                                      str(tmp_path / wrong)])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert f"written as .{right}" in line and "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["story.osintcase"]
+    assert path.read_bytes() == before
+
+
+def test_run_export_refuses_an_output_without_the_formats_extension(plain_story, tmp_path):
+    case, _ids = plain_story
+    with pytest.raises(OsintdeskError, match=r"written as \.zip: name the file all\.zip"):
+        run_export(case, csv_tables.FORMAT, tmp_path / "all.csv", make_scope(case))
+    assert not list(tmp_path.iterdir())

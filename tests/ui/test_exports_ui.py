@@ -52,7 +52,7 @@ def test_export_from_the_window_is_written_and_logged(qtbot, opened, tmp_path):
     assert checkpoint["reason"] == "export" and checkpoint["audit_seq"] == export.seq
 
 
-def test_the_dialog_refuses_an_existing_file_and_backwards_dates(qtbot, opened, tmp_path):
+def test_the_dialog_refuses_an_existing_file_a_wrong_extension_and_backwards_dates(qtbot, opened, tmp_path):
     window, path = opened
     before = path.read_bytes()
     dialog = window.exports_ui.export_dialog()
@@ -61,7 +61,13 @@ def test_the_dialog_refuses_an_existing_file_and_backwards_dates(qtbot, opened, 
     dialog.path_edit.setText(str(taken))
     dialog.accept()
     assert dialog.isVisible() and "exists already" in dialog.problem.text()
+    # a name without the format's extension is refused, naming the one expected
+    fmt = dialog._format()
     dialog.path_edit.setText(str(tmp_path / "new.txt"))
+    dialog.accept()
+    assert dialog.isVisible() and f"written as .{fmt.extension}" in dialog.problem.text()
+    assert f"new.{fmt.extension}" in dialog.problem.text()
+    dialog.path_edit.setText(str(tmp_path / f"new.{fmt.extension}"))
     dialog.from_edit.setText("2024-02-01")
     dialog.to_edit.setText("2024-01-01")
     dialog.accept()
