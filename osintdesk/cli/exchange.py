@@ -149,7 +149,8 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
 @pass_context
 def conflicts_command(ctx: Context, case: str, as_json: bool) -> None:
     """Records changed differently in two merged cases: every version side by side."""
-    from ..exchange.conflicts import list_conflicts
+    from ..exchange.conflicts import differing_fields, flat_state, list_conflicts
+    from ..timefmt import display_time
     with open_for_reading(ctx, case) as opened:
         found = list_conflicts(opened)
     if as_json:
@@ -158,20 +159,25 @@ def conflicts_command(ctx: Context, case: str, as_json: bool) -> None:
     if not found:
         click.echo("No conflicts.")
     for conflict in found:
-        click.echo(f"{conflict['kind']} {conflict['key']}:")
+        _, differing = differing_fields(conflict["heads"])
+        click.echo(f"{conflict['kind']} {conflict['key']}: {len(conflict['heads'])} versions "
+                   f"differ in {', '.join(sorted(differing)) or 'nothing shown'}")
         for head in conflict["heads"]:
             shown = " (shown)" if head["version"] == conflict["shown"] else ""
-            what = "deleted" if head["deleted"] else _summary(head["state"])
-            click.echo(f"  {head['version'][:12]}{shown}  by {head['examiner']} "
-                       f"{head['created_utc']}: {what}")
+            click.echo(f"  {head['version'][:12]}{shown}  by {head['examiner']}, "
+                       f"{display_time(head['created_utc'])}")
+            flat = flat_state(head["state"]) or {}
+            for field in sorted(differing):
+                value = "(deleted)" if head["deleted"] else _value_text(flat.get(field))
+                click.echo(f"      {field}: {value}")
 
 
-def _summary(state: dict | None, limit: int = 100) -> str:
+def _value_text(value) -> str:
+    """A field's value as one line: an FtM property's values joined, anything else as JSON."""
     import json
-    fields = {k: v for k, v in (state or {}).items()
-              if k not in ("uuid", "created_utc", "examiner")}
-    text = json.dumps(fields, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 @cli.command("resolve")

@@ -3,6 +3,9 @@ a new version that replaces every head, with the value the investigator chose (a
 
 from __future__ import annotations
 
+import json
+from typing import Sequence
+
 from ..errors import OsintdeskError
 from ..store import versions
 from ..store.records import RECORD_KINDS
@@ -68,3 +71,38 @@ def resolve(case, record: str, keep: str, *, reason: str | None = None) -> dict:
                                    "replaced": [v.version for v in heads],
                                    **({"reason": reason} if reason else {})})
     return {"kind": kind, "key": key, "kept": winner.version, "version": version.version}
+
+
+# Fields every version of a record shares by construction: never "what differs".
+QUIET_FIELDS = ("uuid",)
+
+
+def flat_state(state: dict | None) -> dict | None:
+    """A record's state with its JSON-object columns (an entity's ``properties``) opened
+    into one field each (``properties.alias``), so that what differs is the property."""
+    if state is None:
+        return None
+    out = {}
+    for key, value in state.items():
+        opened = None
+        if isinstance(value, str) and value.startswith("{"):
+            try:
+                opened = json.loads(value)
+            except ValueError:
+                opened = None
+        if isinstance(opened, dict) and opened:
+            out.update({f"{key}.{sub}": v for sub, v in opened.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def differing_fields(heads: Sequence[dict]) -> tuple[list[str], set[str]]:
+    """The fields of the versions' states, those that differ first (each group sorted),
+    and the set of those that differ. A deletion differs from every field of a state."""
+    states = [None if h["deleted"] else flat_state(h["state"]) for h in heads]
+    keys = sorted({k for s in states if s for k in s} - set(QUIET_FIELDS))
+    differing = {k for k in keys
+                 if len({json.dumps(s.get(k) if s is not None else "\0deleted",
+                                    sort_keys=True) for s in states}) > 1}
+    return sorted(differing) + [k for k in keys if k not in differing], differing

@@ -190,6 +190,10 @@ def test_cli_merge_conflicts_and_resolve(team):
         done = runner.invoke(cli, ["merge", str(team.alice), str(bundle)])
         assert done.exit_code == 0, done.output
     assert "CONFLICT entity" in done.output
+    text = runner.invoke(cli, ["conflicts", str(team.alice)]).output
+    # What differs, value by value, not the rows' JSON.
+    assert "differ in properties.alias" in text
+    assert "properties.alias: VKS" in text and "properties.alias: Russian Aerospace Forces" in text
     listed = runner.invoke(cli, ["conflicts", str(team.alice), "--json"])
     [conflict] = json.loads(listed.output)
     keep = conflict["heads"][0]["version"]

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from ...exchange.conflicts import differing_fields, flat_state
 from ...timefmt import display_field
 
 Index = QModelIndex
@@ -83,7 +84,6 @@ def record_columns(rows: Sequence[dict]) -> list[tuple[str, str]]:
 ABOUT_ROWS = (("Version", "version"), ("Examiner", "examiner"), ("Made", "created_utc"),
               ("In case", "origin"), ("Shown now", "shown"))
 # Fields every version of a record has that say nothing about the disagreement.
-QUIET_FIELDS = ("uuid",)
 
 
 class VersionsModel(QAbstractTableModel):
@@ -163,34 +163,3 @@ class VersionsModel(QAbstractTableModel):
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return "; ".join(value)   # an FtM property's values
         return cell_text(field, value)
-
-
-def flat_state(state: dict | None) -> dict | None:
-    """A record's state with its JSON-object columns (an entity's ``properties``) opened
-    into one field each (``properties.alias``), so that what differs is the property."""
-    if state is None:
-        return None
-    out = {}
-    for key, value in state.items():
-        opened = None
-        if isinstance(value, str) and value.startswith("{"):
-            try:
-                opened = json.loads(value)
-            except ValueError:
-                opened = None
-        if isinstance(opened, dict) and opened:
-            out.update({f"{key}.{sub}": v for sub, v in opened.items()})
-        else:
-            out[key] = value
-    return out
-
-
-def differing_fields(heads: Sequence[dict]) -> tuple[list[str], set[str]]:
-    """The fields of the versions' states, those that differ first (each group sorted),
-    and the set of those that differ. A deletion differs from every field of a state."""
-    states = [None if h["deleted"] else flat_state(h["state"]) for h in heads]
-    keys = sorted({k for s in states if s for k in s} - set(QUIET_FIELDS))
-    differing = {k for k in keys
-                 if len({json.dumps(s.get(k) if s is not None else "\0deleted",
-                                    sort_keys=True) for s in states}) > 1}
-    return sorted(differing) + [k for k in keys if k not in differing], differing
