@@ -14,9 +14,7 @@ from typing import TextIO
 from ..timefmt import export_time, record_duration, record_time_or_none
 from .base import ExportFormat, Provenance, Scope
 from .captures import capture_time
-from .mapdata import (Counter, airports_of, alt_m, flights_in_scope,
-                      places_in_scope, point_total, points_of, reduction_step,
-                      reduction_text, stretches)
+from .mapdata import Counter, alt_m, map_content, points_of, stretches
 
 
 def _json(value) -> str:
@@ -70,12 +68,9 @@ def write_geojson(case, scope: Scope, provenance: Provenance, out_path, progress
                   cancelled=None) -> dict:
     """Write the scope's flights, airports and places as an RFC 7946 FeatureCollection to
     ``out_path``; the counts by kind."""
-    flights = flights_in_scope(case, scope)
-    total = point_total(case, flights)
-    step = reduction_step(scope, total)
-    reduced = reduction_text(step, total, scope.max_points) if step > 1 else None
-    counter = Counter(total, progress, cancelled)
-    airports, places = airports_of(flights), places_in_scope(case, scope)
+    content = map_content(case, scope, progress, cancelled)
+    flights, step, reduced = content.flights, content.step, content.reduced
+    counter, airports, places = content.counter, content.airports, content.places
     features = crossings = 0
     about = {**provenance.as_dict(), "description": provenance.line()}
     if reduced:

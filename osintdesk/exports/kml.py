@@ -13,9 +13,8 @@ from xml.sax.saxutils import escape
 from ..timefmt import display_time, duration, export_time
 from .base import ExportFormat, Provenance, Scope
 from .captures import capture_time
-from .mapdata import (CHUNK_POINTS, Counter, Stretch, airports_of, alt_m, flights_in_scope,
-                      places_in_scope, point_total, points_of, reduction_step,
-                      reduction_text, stretches)
+from .mapdata import (CHUNK_POINTS, Counter, Stretch, alt_m, map_content, points_of,
+                      stretches)
 
 # Google Earth grows slow and may refuse files with more points than this; the file is
 # still written whole (nothing is left out) and the user is told.
@@ -63,12 +62,9 @@ def write_kml(case, scope: Scope, provenance: Provenance, out_path, progress=Non
     """Write the scope's flights, gaps, airports and places as KML 2.2 (with the gx
     extension) to ``out_path``; the counts by kind, and a note when the file holds more
     points than Google Earth handles comfortably."""
-    flights = flights_in_scope(case, scope)
-    total = point_total(case, flights)
-    step = reduction_step(scope, total)
-    reduced = reduction_text(step, total, scope.max_points) if step > 1 else None
-    counter = Counter(total, progress, cancelled)
-    airports, places = airports_of(flights), places_in_scope(case, scope)
+    content = map_content(case, scope, progress, cancelled)
+    flights, step, reduced = content.flights, content.step, content.reduced
+    counter, airports, places = content.counter, content.airports, content.places
     gaps_drawn = 0
     description = provenance.line() + (f". Tracks {reduced}." if reduced else "")
     with open(out_path, "w", encoding="utf-8", newline="\n") as out:

@@ -136,3 +136,28 @@ def places_in_scope(case, scope: Scope) -> list[dict]:
     selects (``captures.capture_filter``)."""
     selected = capture_filter(case, scope)
     return [place for place in located_captures(case) if selected(place)]
+
+
+@dataclass
+class MapContent:
+    """What a map format writes for a scope: the flights, their points counted (``total``),
+    the reduction asked for (every ``step``-th point, said in ``reduced``), the progress
+    counter, and the airports and photo places."""
+
+    flights: list[dict]
+    total: int
+    step: int
+    reduced: str | None
+    counter: Counter
+    airports: list[Airport]
+    places: list[dict]
+
+
+def map_content(case, scope: Scope, progress: Progress | None = None,
+                cancelled: IsCancelled | None = None) -> MapContent:
+    flights = flights_in_scope(case, scope)
+    total = point_total(case, flights)
+    step = reduction_step(scope, total)
+    reduced = reduction_text(step, total, scope.max_points) if step > 1 else None
+    return MapContent(flights, total, step, reduced, Counter(total, progress, cancelled),
+                      airports_of(flights), places_in_scope(case, scope))
