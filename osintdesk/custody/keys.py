@@ -256,3 +256,20 @@ class Keyring:
             if key.public == public:
                 return key
         return None
+
+
+def signing_needs() -> str:
+    """What the examiner key needs before it can sign without a terminal: ``"plain"``
+    (nothing), ``"encrypted"`` (its passphrase typed), ``"new"`` (made on first use),
+    ``"env"`` (its passphrase is in the environment)."""
+    if not has_examiner_key():
+        return "env" if passphrase_from_env() else "new"
+    if not examiner_key_status()["encrypted"]:
+        return "plain"
+    return "env" if passphrase_from_env() else "encrypted"
+
+
+def signer_with(passphrase: str | None):
+    """The examiner's key, unlocked with the passphrase typed (else the environment's),
+    made on first use as Verify makes it: a callable, so the work that signs unlocks it."""
+    return lambda: load_examiner_key(lambda: passphrase or passphrase_from_env())

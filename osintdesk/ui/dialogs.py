@@ -12,7 +12,8 @@ import matplotlib
 import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser,
                                QVBoxLayout, QWidget)
 
@@ -29,6 +30,27 @@ def ok_cancel(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+def path_with_chooser(edit: QLineEdit, choose) -> QHBoxLayout:
+    """A file name field with its Choose… button (``choose`` opens the file dialog)."""
+    browse = QPushButton("Choose…")
+    browse.clicked.connect(lambda _checked=False: choose())
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(browse)
+    return row
+
+
+def tag_choices(tags: list[dict], everything: str, name: str) -> QComboBox:
+    """Everything, or the sources carrying one tag (``tags``: ``tag``, ``sources`` counts
+    as ``sources.queries.case_tags`` gives them) and what they need: the tag as data."""
+    box = QComboBox(objectName=name)
+    box.addItem(everything, None)
+    for tag in tags:
+        box.addItem(f"Sources tagged “{tag['tag']}” ({tag['sources']}) and what they need",
+                    tag["tag"])
+    return box
 
 
 class NewCaseDialog(QDialog):

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+                               QVBoxLayout, QWidget)
 
+from ..custody import keys
 from ..errors import OsintdeskError
 from ..exports import registry
 from ..exports.base import check_extension
@@ -19,8 +20,7 @@ from ..flights.queries import aircraft_names
 from ..sources.queries import case_tags
 from ..store.header import is_writable
 from ..timefmt import parse_user_time
-from .dialogs import ok_cancel
-from .exchange.exchange_ui import examiner_signer, key_state
+from .dialogs import ok_cancel, path_with_chooser, tag_choices
 
 
 class ExportDialog(QDialog):
@@ -37,16 +37,8 @@ class ExportDialog(QDialog):
         for fmt in registry.FORMATS:
             self.format_box.addItem(f"{fmt.title} (.{fmt.extension})", fmt.name)
         self.path_edit = QLineEdit(objectName="export_path")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(browse)
-        self.tag_box = QComboBox(objectName="export_tag")
-        self.tag_box.addItem("Everything (no tag)", None)
-        for tag in tags:
-            self.tag_box.addItem(f"Sources tagged “{tag['tag']}” ({tag['sources']}) and what "
-                                 "they need", tag["tag"])
+        path_row = path_with_chooser(self.path_edit, self._browse)
+        self.tag_box = tag_choices(tags, "Everything (no tag)", "export_tag")
         self.aircraft_list = QListWidget(objectName="export_aircraft")
         for row in aircraft:
             item = QListWidgetItem(row["label"])
@@ -160,7 +152,7 @@ class ExportsUi(QObject):
         # The export signs a checkpoint, as the command line's does, when the key needs no
         # passphrase typed (none, the environment's, or made now, as Verify makes it on
         # first use); otherwise the checkpoint on closing the case covers it.
-        signs = key_state() in ("plain", "env", "new")
+        signs = keys.signing_needs() in ("plain", "env", "new")
         signed: list[dict] = []
 
         def work(case, progress, cancelled):
@@ -173,7 +165,7 @@ class ExportsUi(QObject):
             if not case.readonly:
                 log_export(case, result)
                 if signs:
-                    signed.append(checkpoints.create(case, examiner_signer(None)(),
+                    signed.append(checkpoints.create(case, keys.signer_with(None)(),
                                                      reason="export"))
             return result
 

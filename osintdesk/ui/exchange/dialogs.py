@@ -7,13 +7,12 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QSplitter, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...exchange.layout import EXTENSION
-from ..dialogs import ok_cancel
+from ..dialogs import ok_cancel, path_with_chooser, tag_choices
 from ..pages import make_table_view
 from .models import RowsModel, record_columns
 from .words import contents_html, preview_html
@@ -46,16 +45,8 @@ class ExportBundleDialog(QDialog):
         self.setWindowTitle("Export bundle")
         self.key = key
         self.path_edit = QLineEdit(default_path, objectName="bundle_path")
-        browse = QPushButton("Choose…")
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path_edit, 1)
-        path_row.addWidget(browse)
-        self.tag_box = QComboBox(objectName="bundle_tag")
-        self.tag_box.addItem("The whole case", None)
-        for tag in tags:
-            self.tag_box.addItem(f"Sources tagged “{tag['tag']}” ({tag['sources']}) and what "
-                                 "they need", tag["tag"])
+        path_row = path_with_chooser(self.path_edit, self._browse)
+        self.tag_box = tag_choices(tags, "The whole case", "bundle_tag")
         self.sign_box = QCheckBox("Sign with my examiner key (the receiver can prove it "
                                   "comes from me, unchanged)", objectName="bundle_sign")
         self.sign_box.setChecked(True)

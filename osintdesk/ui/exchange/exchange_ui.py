@@ -27,21 +27,6 @@ from .words import export_result_text
 BUNDLE_FILTER = f"osintdesk bundles (*{EXTENSION});;All files (*)"
 
 
-def key_state() -> str:
-    """What the examiner key needs before it signs (see ExportBundleDialog)."""
-    if not keys.has_examiner_key():
-        return "env" if keys.passphrase_from_env() else "new"
-    if not keys.examiner_key_status()["encrypted"]:
-        return "plain"
-    return "env" if keys.passphrase_from_env() else "encrypted"
-
-
-def examiner_signer(passphrase: str | None):
-    """The examiner's key, unlocked with the passphrase typed (else the environment's),
-    as the window's Verify and the command line load it."""
-    return lambda: keys.load_examiner_key(lambda: passphrase or keys.passphrase_from_env())
-
-
 class ExchangeUi(QObject):
     """The window's exchange part; ``MainWindow`` builds one, tests reach its actions,
     dialogs and page through ``window.exchange_ui``."""
@@ -109,7 +94,7 @@ class ExchangeUi(QObject):
             return None
         default = str(case.path.with_suffix(EXTENSION))
         dialog = ExportBundleDialog(self.window, default_path=default, tags=case_tags(case),
-                                    key=key_state(), readonly=not self._writable())
+                                    key=keys.signing_needs(), readonly=not self._writable())
         dialog.accepted.connect(lambda: self.export(**dialog.values()))
         self.dialog = dialog
         dialog.open()
@@ -119,7 +104,7 @@ class ExchangeUi(QObject):
                passphrase: str | None = None):
         """Export the open case to ``path`` on the task runner: with ``signed``, a
         checkpoint signed first; the export logged (unless the case is write-protected)."""
-        signer = examiner_signer(passphrase) if signed else None
+        signer = keys.signer_with(passphrase) if signed else None
 
         def work(case, progress, cancelled):
             from ...custody import checkpoints
