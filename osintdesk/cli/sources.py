@@ -29,15 +29,20 @@ def _short(uuid: str | None) -> str:
               help="Give up when the server sends nothing for this long.")
 @click.option("--max-size", metavar="SIZE", help="Largest body to keep, e.g. 100M (default 100M).")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates (recorded).")
+@click.option("--keep-error", is_flag=True,
+              help="Keep a page the server answered with an error status (404, 500...).")
 @json_option
 @pass_context
 def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: str | None,
                     proxy: str | None, timeout: float | None, max_size: str | None,
-                    insecure: bool, as_json: bool) -> None:
+                    insecure: bool, keep_error: bool, as_json: bool) -> None:
     """Capture web pages into the case: exact body, WARC file, headers, hashes, text.
 
-    Settings come from the window's capture settings, then these options. A URL that
+    Settings come from the window's capture settings, then these options. The user agent
+    sent by default is a mainstream browser's (recorded with each capture). A URL that
     cannot be captured stores nothing; the others are still captured (exit 2 at the end).
+    A page answered with a status outside 2xx (a mistyped URL's 404) is not kept unless
+    --keep-error: a capture is write-once evidence.
     """
     import requests
 
@@ -53,14 +58,17 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
                    err=True)
     with open_case(ctx, case) as opened, requests.Session() as session:
         with progress_bar("Capturing", not as_json) as progress:
-            outcomes = capture(opened, list(urls), settings, session, progress)
+            outcomes = capture(opened, list(urls), settings, session, progress,
+                               keep_errors=keep_error)
     failed = [o for o in outcomes if not o.ok]
     if as_json:
         print_json([o.as_dict() for o in outcomes])
     else:
         for o in outcomes:
             if not o.ok:
-                click.echo(f"osintdesk: error: {o.error}", err=True)
+                click.echo(f"osintdesk: error: {o.error}"
+                           + ("; to keep it, run again with --keep-error" if o.not_kept else ""),
+                           err=True)
                 continue
             state = "new source" if o.new_source else "new capture of source"
             click.echo(f"{o.url}: captured, {state} {_short(o.source_uuid)} "
@@ -117,13 +125,15 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
 
 @cli.command("sources")
 @case_argument
+@click.option("--retired", "retired", is_flag=True,
+              help="Also list retired sources (marked RETIRED).")
 @json_option
 @pass_context
-def sources_command(ctx: Context, case: str, as_json: bool) -> None:
-    """List the sources in a case with their captures and hashes."""
+def sources_command(ctx: Context, case: str, retired: bool, as_json: bool) -> None:
+    """List the sources in a case with their captures and hashes (retired ones with --retired)."""
     from ..sources.queries import sources_report
     with open_for_reading(ctx, case) as opened:
-        rows = sources_report(opened)
+        rows = sources_report(opened, include_retired=retired)
     if as_json:
         print_json(rows)
         return
@@ -132,6 +142,9 @@ def sources_command(ctx: Context, case: str, as_json: bool) -> None:
     for s in rows:
         grade = f" [{s['grading']}]" if s["grading"] else ""
         click.echo(f"{_short(s['uuid'])}{grade} {s['title']}" + (f"  <{s['url']}>" if s["url"] else ""))
+        if s["retired_utc"]:
+            click.echo(f"  RETIRED {display_time(s['retired_utc'], seconds=False)} by "
+                       f"{s['retired_by']}" + (f": {s['retired_reason']}" if s["retired_reason"] else ""))
         if s["tags"]:
             click.echo(f"  tags: {', '.join(s['tags'])}")
         for c in s["captures"]:
@@ -155,9 +168,11 @@ def sources_command(ctx: Context, case: str, as_json: bool) -> None:
 @case_argument
 @click.argument("query")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many sources.")
+@click.option("--retired", "retired", is_flag=True, help="Search retired sources too.")
 @json_option
 @pass_context
-def search_command(ctx: Context, case: str, query: str, limit: int, as_json: bool) -> None:
+def search_command(ctx: Context, case: str, query: str, limit: int, retired: bool,
+                   as_json: bool) -> None:
     """Full-text search over sources, notes, tags and identifiers.
 
     Words must all appear; "quoted words" form a phrase, word* a prefix, and OR / NOT
@@ -165,7 +180,7 @@ def search_command(ctx: Context, case: str, query: str, limit: int, as_json: boo
     """
     from ..sources.search import search
     with open_for_reading(ctx, case) as opened:
-        hits = search(opened, query, limit=limit)
+        hits = search(opened, query, limit=limit, include_retired=retired)
     if as_json:
         print_json([h.as_dict() for h in hits])
         return
@@ -337,3 +352,48 @@ def assess_command(ctx: Context, case: str, source_id: str, reliability: str | N
     words = [RELIABILITY.get(row["reliability"]), CREDIBILITY.get(row["credibility"])]
     click.echo(f"{source['title']}: {grading(row) or 'not graded'}"
                + (f" ({'; '.join(w for w in words if w)})" if any(words) else ""))
+
+
+# ----------------------------------------------------------------------------- retiring
+
+
+@cli.command("retire")
+@case_argument
+@click.argument("source_id")
+@click.option("--reason", help="Why (kept with the retirement and in the audit log).")
+@json_option
+@pass_context
+def retire_command(ctx: Context, case: str, source_id: str, reason: str | None,
+                   as_json: bool) -> None:
+    """Set a source aside (a mistyped URL, an irrelevant page): it is kept with its evidence,
+    hidden from `sources` and `search` unless --retired. Audited; `unretire` undoes it."""
+    from ..sources.queries import resolve_source
+    from ..sources.retirement import retire_source
+    with open_case(ctx, case) as opened:
+        source = resolve_source(opened, source_id)
+        record = retire_source(opened, source["uuid"], reason=reason)
+    if as_json:
+        print_json(record)
+        return
+    click.echo(f"Retired {source['title']} ({_short(source['uuid'])})"
+               + (f": {record['reason']}" if record["reason"] else ""))
+
+
+@cli.command("unretire")
+@case_argument
+@click.argument("source_id")
+@click.option("--reason", help="Why (kept in the audit log).")
+@json_option
+@pass_context
+def unretire_command(ctx: Context, case: str, source_id: str, reason: str | None,
+                     as_json: bool) -> None:
+    """Bring a retired source back into the lists and searches (audited)."""
+    from ..sources.queries import resolve_source
+    from ..sources.retirement import unretire_source
+    with open_case(ctx, case) as opened:
+        source = resolve_source(opened, source_id)
+        record = unretire_source(opened, source["uuid"], reason=reason)
+    if as_json:
+        print_json({"source_uuid": source["uuid"], "undone": record})
+        return
+    click.echo(f"{source['title']} ({_short(source['uuid'])}) is no longer retired")

@@ -32,13 +32,17 @@ SELECT s.uuid, s.kind, s.name, s.url, s.reliability, s.credibility, s.assessed_u
        (SELECT count(*) FROM source_notes o WHERE o.source_uuid = s.uuid) AS notes,
        (SELECT group_concat(value, ', ') FROM (SELECT DISTINCT value FROM identifier_hits h
             WHERE h.source_uuid = s.uuid AND h.kind IN ('registration', 'icao24', 'callsign')
-            ORDER BY value)) AS identifiers
+            ORDER BY value)) AS identifiers,
+       r.created_utc AS retired_utc, r.reason AS retired_reason, r.examiner AS retired_by
 FROM sources s
 JOIN (SELECT source_uuid, count(*) AS captures, min(captured_utc) AS first_captured_utc,
              max(captured_utc) AS last_captured_utc FROM captures GROUP BY source_uuid) n
      ON n.source_uuid = s.uuid
 JOIN captures c ON c.uuid = (SELECT uuid FROM captures WHERE source_uuid = s.uuid
                              ORDER BY captured_utc DESC, created_utc DESC LIMIT 1)
+LEFT JOIN source_retirements r ON r.uuid = (SELECT uuid FROM source_retirements
+                                            WHERE source_uuid = s.uuid
+                                            ORDER BY created_utc DESC, uuid LIMIT 1)
 """
 
 
@@ -55,19 +59,32 @@ def _with_grading(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def count_sources(case: Case) -> int:
-    return case.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+_NOT_RETIRED = "NOT EXISTS (SELECT 1 FROM source_retirements x WHERE x.source_uuid = s.uuid)"
+
+
+def count_sources(case: Case, *, include_retired: bool = True) -> int:
+    sql = "SELECT count(*) FROM sources s"
+    return case.conn.execute(sql if include_retired else f"{sql} WHERE {_NOT_RETIRED}").fetchone()[0]
 
 
 def list_sources(case: Case, *, offset: int = 0, limit: int | None = None,
-                 source_uuids: list[str] | None = None) -> list[dict]:
-    """Sources, most recently captured first, with their latest capture's title and status."""
-    sql, params = _SOURCE_ROWS, []
+                 source_uuids: list[str] | None = None, include_retired: bool = True
+                 ) -> list[dict]:
+    """Sources, most recently captured first, with their latest capture's title and status.
+
+    A retired source carries ``retired_utc``, ``retired_reason`` and ``retired_by`` (else
+    None); ``include_retired=False`` leaves retired sources out (the lists the investigator
+    reads hide them unless asked)."""
+    sql, params, where = _SOURCE_ROWS, [], []
     if source_uuids is not None:
         if not source_uuids:
             return []
-        sql += f" WHERE s.uuid IN ({', '.join('?' * len(source_uuids))})"
+        where.append(f"s.uuid IN ({', '.join('?' * len(source_uuids))})")
         params += list(source_uuids)
+    if not include_retired:
+        where.append(_NOT_RETIRED)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY n.last_captured_utc DESC, s.uuid"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
@@ -251,10 +268,10 @@ def resource_for_url(case: Case, url: str) -> tuple[bytes, str | None] | None:
 # ----------------------------------------------------------------------------- for the CLI
 
 
-def sources_report(case: Case) -> list[dict]:
+def sources_report(case: Case, *, include_retired: bool = True) -> list[dict]:
     """Every source with its captures and their hashes (``osintdesk sources --json``)."""
     out = []
-    for source in list_sources(case):
+    for source in list_sources(case, include_retired=include_retired):
         captures = []
         for c in captures_of(case, source["uuid"]):
             captures.append({k: c.get(k) for k in (

@@ -20,7 +20,8 @@ from typing import Iterator
 
 from ..errors import InputError
 from ..store import Case
-from .text import match_key
+from .retirement import retired_sources
+from .text import find_word, is_designation, match_key, snippet_around
 
 OPEN, CLOSE = "\x01", "\x02"          # snippet markers; never left in indexed text
 ELLIPSIS = "…"
@@ -67,9 +68,6 @@ class SearchHit:
 # ----------------------------------------------------------------------------- the query
 
 
-_DESIGNATION = re.compile(r"[A-Za-z]+[-/][0-9]+$")
-
-
 def fts_query(text: str) -> str:
     """A safe FTS5 MATCH expression for what the investigator typed.
 
@@ -100,7 +98,7 @@ def fts_query(text: str) -> str:
         prefix = word.endswith("*")
         word = word.rstrip("*")
         # A type or registration typed short finds its variants: Il-62 finds Il-62M.
-        prefix = prefix or bool(_DESIGNATION.search(word))
+        prefix = prefix or is_designation(word)
         if _WORDISH.search(word):
             items.append(("term", _quote(word) + ("*" if prefix else "")))
     parts: list[str] = []
@@ -142,25 +140,31 @@ def _unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
 # ----------------------------------------------------------------------------- searching
 
 
-def search(case: Case, query: str, *, limit: int = 100) -> list[SearchHit]:
+def search(case: Case, query: str, *, limit: int = 100, include_retired: bool = False
+           ) -> list[SearchHit]:
     """Sources matching ``query``, best first, one hit per source with a highlighted snippet.
+    Retired sources are left out unless ``include_retired``.
 
     Rows come from FTS5 in rank order (its own top-N sort, so snippets are made only for
     the rows returned); a source's further matches are counted without ranking them.
+    The snippet is the source's own text (the body column; the title or URL when only they
+    matched), never the identifiers column, which holds index terms no one wrote.
     """
     expression = fts_query(query)
+    hidden = set() if include_retired else retired_sources(case)
     best: dict[str, tuple] = {}          # source -> (rowid, score, snippet, kind, object, folded)
     batch, offset = limit + 25, 0
     try:
         while len(best) < limit:
             rows = case.conn.execute(
-                "SELECT rowid, rank, snippet(source_search, -1, ?, ?, ?, ?) FROM source_search "
+                "SELECT rowid, rank, snippet(source_search, ?, ?, ?, ?, ?) FROM source_search "
                 "WHERE source_search MATCH ? AND rank MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                (OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, expression, RANK, batch, offset)).fetchall()
+                (BODY, OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, expression, RANK, batch,
+                 offset)).fetchall()
             about = _rows_about(case, [row[0] for row in rows])
             for rowid, score, snippet in rows:
                 kind, object_uuid, source_uuid, folded = about[rowid]
-                if source_uuid not in best and len(best) < limit:
+                if source_uuid not in best and len(best) < limit and source_uuid not in hidden:
                     best[source_uuid] = (rowid, score, snippet, kind, object_uuid, folded)
             if len(rows) < batch:
                 break
@@ -175,6 +179,8 @@ def search(case: Case, query: str, *, limit: int = 100) -> list[SearchHit]:
     captured = _capture_times(case, [v[4] for v in best.values() if v[3] == "capture"])
     hits = []
     for source_uuid, (rowid, score, marked, kind, object_uuid, folded) in best.items():
+        if OPEN not in marked:   # the body did not match: the title, the URL or identifiers did
+            marked = _other_snippet(case, rowid, expression, query, kind, object_uuid, marked)
         snippet, spans = _unmark(marked)
         if folded:
             snippet = _restore(snippet, _originals(case, kind, object_uuid))
@@ -185,6 +191,35 @@ def search(case: Case, query: str, *, limit: int = 100) -> list[SearchHit]:
                               score=score, matches=matches.get(source_uuid, 1),
                               captured_utc=captured.get(object_uuid)))
     return hits
+
+
+BODY = COLUMNS.index("body")
+
+
+def _other_snippet(case: Case, rowid: int, expression: str, query: str, kind: str,
+                   object_uuid: str, body_snippet: str) -> str:
+    """A marked snippet for a row whose body did not match: the title's or the URL's when
+    they matched; else (only the identifiers column matched, e.g. "RA86496" written
+    "RA-86496") the passage of the text where a typed word is found under the selectors'
+    rule; else the start of the text, unmarked."""
+    for column in (COLUMNS.index("title"), COLUMNS.index("url")):
+        found = case.conn.execute(
+            "SELECT snippet(source_search, ?, ?, ?, ?, ?) FROM source_search "
+            "WHERE source_search MATCH ? AND rowid = ?",
+            (column, OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, expression, rowid)).fetchone()
+        if found and OPEN in (found[0] or ""):
+            return found[0]
+    if kind == "capture":
+        from .queries import capture_text
+        text = capture_text(case, object_uuid)
+        for word in query.replace('"', " ").split():
+            if word in _OPERATORS:
+                continue
+            spans = find_word(text, word)
+            if spans:
+                passage, (start, end) = snippet_around(text, *spans[0])
+                return passage[:start] + OPEN + passage[start:end] + CLOSE + passage[end:]
+    return body_snippet
 
 
 def _rows_about(case: Case, rowids: list[int]) -> dict[int, tuple]:

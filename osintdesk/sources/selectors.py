@@ -15,14 +15,16 @@ from typing import Iterable
 from ..errors import Cancelled, InputError
 from ..flights.identifiers import plain_dashes
 from ..store import Case
-from .text import extra_title
+from .text import extra_title, snippet_around, word_regex
 
 
 @dataclass(frozen=True)
 class Selector:
     """A word or pattern the investigator watches for.
 
-    A word matches as a whole word (``Sunan`` does not match ``Sunanville``); a regex is a
+    A word matches as the search finds it (``text.word_regex``): a whole word (``Sunan``
+    does not match ``Sunanville``), punctuation between its letters and digits ignored, a
+    designation typed short finding its variants (``Il-62`` matches ``IL-62M``); a regex is a
     Python regular expression. Matching ignores case unless ``case_sensitive``.
     """
 
@@ -46,8 +48,11 @@ def compile_selector(selector: Selector) -> re.Pattern:
         raise InputError("the selector is empty", path=f"selector {selector.name!r}")
     flags = 0 if selector.case_sensitive else re.IGNORECASE
     if not selector.is_regex:
-        word = re.escape(plain_dashes(selector.pattern.strip()))
-        return re.compile(rf"(?<!\w){word}(?!\w)", flags)
+        pattern = word_regex(plain_dashes(selector.pattern.strip()),
+                             case_sensitive=selector.case_sensitive)
+        if pattern is None:   # no letter or digit: the characters as typed
+            pattern = re.compile(re.escape(plain_dashes(selector.pattern.strip())), flags)
+        return pattern
     try:
         return re.compile(selector.pattern, flags)
     except re.error as error:
@@ -179,9 +184,29 @@ def list_selectors(case: Case) -> list[dict]:
 
 
 def selector_hits(case: Case, selector_uuid: str) -> list[dict]:
-    """The hits of one selector with the source they are in, newest capture first."""
-    return list(case.db.query(
+    """The hits of one selector with the source they are in, newest capture first; each
+    with ``snippet`` (the passage around it, on one line) and ``highlights`` (where the hit
+    is in the snippet, a list of one [start, end])."""
+    rows = list(case.db.query(
         "SELECT h.*, c.title, c.captured_utc, s.name AS source_name, s.url "
         "FROM selector_hits h JOIN captures c ON c.uuid = h.capture_uuid "
         "JOIN sources s ON s.uuid = h.source_uuid WHERE h.selector_uuid = ? "
         "ORDER BY c.captured_utc DESC, h.start_offset", [selector_uuid]))
+    texts: dict[str, str] = {}
+    for row in rows:
+        if row["field"] == "title":
+            content = row["title"] or ""
+        else:
+            if row["capture_uuid"] not in texts:
+                texts.clear()   # hits come grouped by capture: keep one text at a time
+                texts[row["capture_uuid"]] = _capture_text(case, row["capture_uuid"])
+            content = texts[row["capture_uuid"]]
+        snippet, span = snippet_around(content, row["start_offset"], row["end_offset"])
+        row["snippet"], row["highlights"] = snippet, [list(span)]
+    return rows
+
+
+def _capture_text(case: Case, capture_uuid: str) -> str:
+    row = case.conn.execute("SELECT text_uuid FROM captures WHERE uuid = ?",
+                            (capture_uuid,)).fetchone()
+    return _text(case, row[0] if row else None)

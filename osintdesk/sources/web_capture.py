@@ -23,6 +23,18 @@ from ..timefmt import record_stamp_or_none
 from .ingest import as_json, ensure_source, store_capture, url_identity
 
 Progress = Callable[[int, "int | None"], None]
+
+
+class ErrorStatusNotKept(OsintdeskError):
+    """The server answered with a status outside 2xx and the investigator did not ask to
+    keep error pages: nothing was stored."""
+
+    def __init__(self, url: str, status: int, reason: str | None):
+        self.status = status
+        super().__init__(f"the server answered HTTP {status}"
+                         + (f" {reason}" if reason else "")
+                         + "; nothing was stored (keep the error page only if it is evidence)",
+                         path=url)
 IsCancelled = Callable[[], bool]
 Clock = Callable[[], datetime]
 UNITS_PER_URL = 1000
@@ -48,6 +60,9 @@ class CaptureOutcome:
     identifiers: int = 0
     selector_hits: int = 0
     warnings: list[str] = field(default_factory=list)
+    # The server answered non-2xx and ``keep_errors`` was off: nothing was stored; asked
+    # again with ``keep_errors`` the error page is kept (it may be evidence of a removal).
+    not_kept: bool = False
 
     @property
     def ok(self) -> bool:
@@ -59,7 +74,8 @@ class CaptureOutcome:
 
 def capture(case: Case, urls: list[str], settings: CaptureSettings, session: requests.Session,
             progress: Progress | None = None, cancelled: IsCancelled | None = None, *,
-            clock: Clock | None = None, keep_going: bool = True) -> list[CaptureOutcome]:
+            clock: Clock | None = None, keep_going: bool = True,
+            keep_errors: bool = True) -> list[CaptureOutcome]:
     """Capture each URL into the case.
 
     A URL that cannot be captured (network, TLS, size, a body that claims to be a PDF or
@@ -67,6 +83,9 @@ def capture(case: Case, urls: list[str], settings: CaptureSettings, session: req
     outcome carries the message and the next URL is tried, otherwise the error is raised.
     ``progress(done, total)`` counts ``UNITS_PER_URL`` per URL; ``cancelled()`` stops the
     capture under way (nothing of it is stored; URLs done before stay).
+    Without ``keep_errors`` an answer outside 2xx (a mistyped URL's 404) is not stored:
+    its outcome has ``not_kept``, the status and the message (the CLI and the window ask
+    the investigator, then capture again with ``keep_errors``).
     """
     if case.readonly:
         raise ReadOnlyCaseError("is open read-only; nothing was captured", path=case.path)
@@ -81,7 +100,12 @@ def capture(case: Case, urls: list[str], settings: CaptureSettings, session: req
                 progress(_base + int(fraction * UNITS_PER_URL * 0.8), total)
         try:
             outcomes.append(capture_one(case, url, settings, session, step, cancelled,
-                                        clock=clock))
+                                        clock=clock, keep_errors=keep_errors))
+        except ErrorStatusNotKept as error:
+            if not keep_going:
+                raise
+            outcomes.append(CaptureOutcome(url=url, error=str(error), status=error.status,
+                                           not_kept=True))
         except CaseBusyError:
             raise   # the next URL would wait as long again: the whole capture stops
         except OsintdeskError as error:
@@ -95,8 +119,9 @@ def capture(case: Case, urls: list[str], settings: CaptureSettings, session: req
 
 def capture_one(case: Case, url: str, settings: CaptureSettings, session: requests.Session,
                 progress: Progress | None = None, cancelled: IsCancelled | None = None, *,
-                clock: Clock | None = None) -> CaptureOutcome:
-    """Capture one URL into the case, all or nothing. Raises the error that stopped it."""
+                clock: Clock | None = None, keep_errors: bool = True) -> CaptureOutcome:
+    """Capture one URL into the case, all or nothing. Raises the error that stopped it
+    (:class:`ErrorStatusNotKept` for an answer outside 2xx without ``keep_errors``)."""
     url = url.strip()
     # The capture's files stay beside the case (private to the user), never in a shared
     # temp folder; a killed capture's folder is swept when the case is next opened.
@@ -104,6 +129,9 @@ def capture_one(case: Case, url: str, settings: CaptureSettings, session: reques
                       work_dir=case.work_dir(), clock=clock or case.clock, progress=progress,
                       cancelled=cancelled)
     try:
+        status = web.final.status
+        if not keep_errors and status is not None and not 200 <= status < 300:
+            raise ErrorStatusNotKept(url, status, web.final.reason)
         document = read_captured(web, check_cancel=lambda: _check(cancelled))
         return _store(case, web, document, cancelled)
     finally:

@@ -646,6 +646,43 @@ def m008_reports(db: sqlite_utils.Database) -> None:
     )
 
 
+def m012_retire_and_annotate(db: sqlite_utils.Database) -> None:
+    """Retiring a source (set aside by the investigator: kept, its evidence untouched, hidden
+    from lists and searches unless asked; un-retiring deletes the retirement, both logged),
+    and notes and tags on flights, aircraft and evidence files (``object_kind``), beside
+    the sources' own notes and tags."""
+    db.executescript(
+        """
+        CREATE TABLE source_retirements (
+            uuid        TEXT PRIMARY KEY,
+            source_uuid TEXT NOT NULL REFERENCES sources(uuid),
+            reason      TEXT,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX source_retirements_source ON source_retirements(source_uuid);
+        CREATE TABLE object_notes (
+            uuid        TEXT PRIMARY KEY,
+            object_kind TEXT NOT NULL,           -- flight | aircraft | evidence
+            object_uuid TEXT NOT NULL,
+            text        TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL
+        );
+        CREATE INDEX object_notes_object ON object_notes(object_kind, object_uuid);
+        CREATE TABLE object_tags (
+            uuid        TEXT PRIMARY KEY,
+            object_kind TEXT NOT NULL,
+            object_uuid TEXT NOT NULL,
+            tag         TEXT NOT NULL,
+            created_utc TEXT NOT NULL,
+            examiner    TEXT NOT NULL,
+            UNIQUE (object_kind, object_uuid, tag)
+        );
+        """
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
@@ -657,6 +694,7 @@ MIGRATIONS: list[Migration] = [
     m006_timestamps,
     m007_record_versions,
     m008_reports,
+    m012_retire_and_annotate,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -50,6 +50,9 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("checkpoint", "checkpoints", "Signed checkpoints"),
         RecordKind("timestamp", "timestamps", "Timestamps of checkpoints"),
         RecordKind("report", "reports", "Reports made"),
+        RecordKind("retirement", "source_retirements", "Retired sources"),
+        RecordKind("object-note", "object_notes", "Notes on flights, aircraft and evidence"),
+        RecordKind("object-tag", "object_tags", "Tags on flights, aircraft and evidence"),
     )
 }
 

@@ -132,7 +132,48 @@ def test_bad_arguments_give_one_line(case, args, message):
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_an_error_page_is_kept_but_said_to_be_one(case, page_server):
-    result = ok("capture", case, page_server.base_url + "/404")
+def test_an_error_page_is_refused_unless_asked_then_kept_and_said_to_be_one(case, page_server):
+    url = page_server.base_url + "/404"
+    before = ok("sources", case, "--json", "--retired").stdout
+    refused = run("capture", case, url)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "HTTP 404" in refused.stderr and "--keep-error" in refused.stderr
+    assert ok("sources", case, "--json", "--retired").stdout == before == "[]\n"
+    [outcome] = json.loads(run("capture", case, url, "--json").stdout)
+    assert outcome["not_kept"] and outcome["status"] == 404 and outcome["capture_uuid"] is None
+
+    result = ok("capture", case, url, "--keep-error")
     assert "captured" in result.stdout
     assert "the server answered HTTP 404" in result.stderr
+    assert len(json.loads(ok("sources", case, "--json").stdout)) == 1
+
+
+def test_retire_hides_a_source_until_asked_and_unretire_brings_it_back(case, page_server):
+    ok("capture", case, page_server.base_url + "/page.html")
+    ok("capture", case, page_server.base_url + "/404", "--keep-error")
+    [gone] = [s for s in json.loads(ok("sources", case, "--json").stdout) if s["status"] == 404]
+    record = json.loads(ok("retire", case, gone["uuid"][:8], "--reason", "mistyped URL",
+                           "--json").stdout)
+    assert record["source_uuid"] == gone["uuid"] and record["reason"] == "mistyped URL"
+
+    listed = json.loads(ok("sources", case, "--json").stdout)
+    assert [s["uuid"] for s in listed] != [] and gone["uuid"] not in [s["uuid"] for s in listed]
+    everything = json.loads(ok("sources", case, "--json", "--retired").stdout)
+    [shown] = [s for s in everything if s["uuid"] == gone["uuid"]]
+    assert shown["retired_reason"] == "mistyped URL" and shown["retired_utc"]
+    assert shown["captures"] == gone["captures"]          # the evidence is untouched
+    assert "RETIRED" in ok("sources", case, "--retired").stdout
+    assert "RETIRED" not in ok("sources", case).stdout
+    assert json.loads(ok("search", case, "here", "--json").stdout) == []
+    assert [h["source_uuid"] for h in json.loads(
+        ok("search", case, "here", "--json", "--retired").stdout)] == [gone["uuid"]]
+
+    again = run("retire", case, gone["uuid"])
+    assert again.returncode == 2 and "retired already" in again.stderr
+    ok("unretire", case, gone["uuid"], "--reason", "needed after all")
+    assert gone["uuid"] in [s["uuid"] for s in json.loads(ok("sources", case, "--json").stdout)]
+    assert run("unretire", case, gone["uuid"]).returncode == 2
+    audit = json.loads(ok("log", case, "--json").stdout)
+    kinds = [(e["action"], e["object_type"]) for e in audit if e["object_type"] == "retirement"]
+    assert kinds == [("retire", "retirement"), ("delete", "retirement")]
+    assert json.loads(ok("verify", case, "--json").stdout)["ok"]

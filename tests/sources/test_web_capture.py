@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from osintdesk.sources.acquire.web import CaptureSettings
+from osintdesk.sources.acquire.web import DEFAULT_USER_AGENT, CaptureSettings
 from osintdesk.errors import Cancelled, InputError, NetworkError
 from osintdesk.sources.web_capture import capture
 from osintdesk.sources.queries import capture_text, captures_of, get_capture, list_sources
@@ -50,7 +50,7 @@ def test_capture_stores_body_warc_metadata_and_text(case, page_server, session, 
     assert row["requested_url"] == row["final_url"] == url
     assert row["server_ip"] == "127.0.0.1" and row["proxy_used"] == 0 and row["tls_verified"] == 1
     assert row["examiner"] == "Test Examiner" and row["app_version"]
-    assert row["user_agent"].startswith("Mozilla/5.0 (compatible; osintdesk/")
+    assert row["user_agent"] == DEFAULT_USER_AGENT and "osintdesk" not in row["user_agent"]
     assert ["Content-Type", "text/html; charset=utf-8"] in row["response_headers"]
     assert row["redirects"] == []
     # The page's own date is kept apart from the capture time.

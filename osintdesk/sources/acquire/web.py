@@ -55,7 +55,13 @@ IsCancelled = Callable[[], bool]
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 PROXY_SCHEMES = ("http", "https", "socks5h")
-DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; {APP_NAME}/{__version__})"
+# OPSEC: what a mainstream browser sends (Firefox ESR on Windows), so the target's logs do
+# not name the tool; the investigator can choose another in the capture settings or with
+# ``--user-agent``, and each capture records the one it sent (and its WARC request record).
+DEFAULT_USER_AGENT = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0"
+# The Accept headers that browser sends with a page request (a lone User-Agent stands out).
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+BROWSER_ACCEPT_LANGUAGE = "en-US,en;q=0.5"
 # We can only undo these codings, so we only offer these.
 ACCEPT_ENCODING = "gzip, deflate"
 
@@ -341,7 +347,9 @@ class _CaptureJob:
 
         try:
             response = self.session.get(
-                url, headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                url, headers={"User-Agent": self.settings.user_agent, "Accept": BROWSER_ACCEPT,
+                         "Accept-Language": BROWSER_ACCEPT_LANGUAGE,
+                         "Accept-Encoding": ACCEPT_ENCODING},
                 proxies=self._proxies(url), timeout=(self.settings.timeout_s, self.settings.timeout_s),
                 verify=None if self.settings.verify_tls else False,
                 allow_redirects=False, stream=True, hooks={"response": [read_before_requests_does]})
