@@ -20,6 +20,7 @@ from .diff import CaptureDiff
 IDENTIFIER_COLOUR = "#fff1a8"
 SELECTOR_COLOUR = "#ffc98a"
 SEARCH_COLOUR = "#a8e6a1"
+CURRENT_HIT_COLOUR = "#ff9ecf"   # the hit a double-click opened
 HIGHLIGHT = "#ffe066"          # the matched words in a search snippet
 EQUAL_CONTEXT_LINES = 3        # unchanged lines kept either side of a change
 
@@ -28,7 +29,8 @@ def legend_html() -> str:
     """What the marks in the text mean."""
     return (f"<span style='background:{IDENTIFIER_COLOUR}'>&nbsp;identifier&nbsp;</span> "
             f"<span style='background:{SELECTOR_COLOUR}'>&nbsp;selector&nbsp;</span> "
-            f"<span style='background:{SEARCH_COLOUR}'>&nbsp;search&nbsp;</span>")
+            f"<span style='background:{SEARCH_COLOUR}'>&nbsp;search&nbsp;</span> "
+            f"<span style='background:{CURRENT_HIT_COLOUR}'>&nbsp;opened hit&nbsp;</span>")
 
 
 def snippet_html(snippet: str, highlights: list) -> str:
@@ -52,7 +54,15 @@ def heading_html(source: dict) -> str:
     where = source["url"] or source["name"]
     tags = (f"<br><span style='color:#555'>Tags: {e(source['tags'])}</span>"
             if source["tags"] else "")
-    return (f"<b>{e(source['title'] or '')}</b>{badge}<br>"
+    retired = ""
+    if source.get("retired_utc"):
+        why = f": {e(source['retired_reason'])}" if source.get("retired_reason") else ""
+        retired = (f"<br><span style='color:#b00020'>Retired {e(display_time(source['retired_utc']))}"
+                   f" by {e(source.get('retired_by') or '')}{why}</span>")
+    title = e(source['title'] or '')
+    if source.get("retired_utc"):
+        title = f"<s>{title}</s>"
+    return (f"<b>{title}</b>{badge}{retired}<br>"
             f"<span style='color:#555'>{e(where)}</span> — "
             f"{source['captures']} capture(s){tags}")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QFont, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...sources.viewer_html import snippet_html
@@ -29,13 +29,24 @@ CAPTURE_COLUMNS = [("Captured (UTC)", "captured_utc"), ("How", "method"), ("Stat
 SELECTOR_COLUMNS = [("Name", "name"), ("Pattern", "pattern"), ("Type", "type"),
                     ("Hits", "hits"), ("Sources", "sources"), ("Added by", "examiner"),
                     ("Added (UTC)", "created_utc")]
-SELECTOR_HIT_COLUMNS = [("Source", "title"), ("Matched", "text"), ("In", "field"),
-                        ("At", "start_offset"), ("Captured (UTC)", "captured_utc"),
+SELECTOR_HIT_COLUMNS = [("Source", "title"), ("Passage", "snippet"), ("Matched", "text"),
+                        ("In", "field"), ("Captured (UTC)", "captured_utc"),
                         ("URL / file", "source_name")]
+SELECTOR_HIT_SNIPPET_COLUMN = 1
 
 
 class RecordModel(PagedQueryModel):
-    """Lists joined with commas (times show as every table shows them)."""
+    """Lists joined with commas (times show as every table shows them); a retired source's
+    row is struck through."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.row() < self.rowCount():
+            if self.row(index.row()).get("retired_utc"):
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
+            return None
+        return super().data(index, role)
 
     def display(self, column: int, value):
         key = self._columns[column][1]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QSplitter,
                                QVBoxLayout)
 
 from ...sources.selectors import list_selectors, selector_hits
 from ..pages import CasePage, make_table_view
-from .models import SELECTOR_COLUMNS, SELECTOR_HIT_COLUMNS, RecordModel
+from .models import (SELECTOR_COLUMNS, SELECTOR_HIT_COLUMNS, SELECTOR_HIT_SNIPPET_COLUMN,
+                     RecordModel, SearchResultsModel, SnippetDelegate)
 from .viewer import CaseRunner
 
 
@@ -16,6 +17,9 @@ class SelectorsPage(CasePage):
     """The selectors the investigator watches, and where each was found."""
 
     title = "Selectors"
+    # A hit was double-clicked: its row (source_uuid, capture_uuid, field, start_offset,
+    # end_offset...); the window opens the source's text there.
+    hit_activated = Signal(dict)
 
     def __init__(self, writer: CaseRunner | None = None, parent=None):
         super().__init__(parent)
@@ -34,9 +38,13 @@ class SelectorsPage(CasePage):
         self.view = make_table_view(self.model)
         self.view.setObjectName("selectors_view")
         self.view.selectionModel().selectionChanged.connect(self._selected)
-        self.hits_model = RecordModel(SELECTOR_HIT_COLUMNS, parent=self)
+        self.hits_model = SearchResultsModel(SELECTOR_HIT_COLUMNS, parent=self)
         self.hits_view = make_table_view(self.hits_model)
         self.hits_view.setObjectName("selector_hits_view")
+        self.hits_view.setToolTip("Double-click a hit to read it in the source's text")
+        self.hits_view.setItemDelegateForColumn(SELECTOR_HIT_SNIPPET_COLUMN,
+                                                SnippetDelegate(self.hits_view))
+        self.hits_view.doubleClicked.connect(self._hit_double_clicked)
         bar = QHBoxLayout()
         bar.addWidget(self.pattern_edit, 1)
         bar.addWidget(self.regex_check)
@@ -78,6 +86,12 @@ class SelectorsPage(CasePage):
         if self.hits_model.canFetchMore():
             self.hits_model.fetchMore()
         self.hits_view.resizeColumnsToContents()
+        self.hits_view.setColumnWidth(0, min(self.hits_view.columnWidth(0), 220))
+        self.hits_view.setColumnWidth(SELECTOR_HIT_SNIPPET_COLUMN, 460)
+
+    def _hit_double_clicked(self, index) -> None:
+        if index.isValid():
+            self.hit_activated.emit(dict(self.hits_model.row(index.row())))
 
     def add_from_fields(self):
         pattern = self.pattern_edit.text()

@@ -8,12 +8,13 @@ a query that is no longer the one in the box are dropped.
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from ...errors import InputError
 from ...flights import queries as flight_queries
 from ...sources import queries
+from ...sources.retirement import retired_sources
 from ...sources.search import search
 from ..pages import CasePage, make_table_view
 from .models import (RESULT_COLUMNS, SNIPPET_COLUMN, SOURCE_COLUMNS, RecordModel,
@@ -46,6 +47,9 @@ class SourcesPage(CasePage):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.aircraft_combo.setMinimumContentsLength(12)
         self.count_label = QLabel(objectName="sources_count")
+        self.retired_check = QCheckBox("Show retired", objectName="show_retired")
+        self.retired_check.setToolTip("Also list and search the sources set aside (struck through)")
+        self.retired_check.toggled.connect(lambda _on: self.refresh_list())
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.refresh_list)
         self.search_edit.textChanged.connect(lambda _t: self._timer.start())
@@ -81,7 +85,10 @@ class SourcesPage(CasePage):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(bar)
         left_layout.addWidget(self.stack, 1)
-        left_layout.addWidget(self.count_label)
+        foot = QHBoxLayout()
+        foot.addWidget(self.count_label, 1)
+        foot.addWidget(self.retired_check)
+        left_layout.addLayout(foot)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.viewer)
@@ -144,12 +151,17 @@ class SourcesPage(CasePage):
             return
         self.stack.setCurrentWidget(self.view)
         only = self.aircraft_sources()
+        retired = self.retired_check.isChecked()
+        if only is not None and not retired:
+            only = [row for row in only if not row.get("retired_utc")]
         if only is not None:
             self.model.set_source(lambda o, n: only[o:o + n], lambda: len(only))
             total_text = f"{len(only)} source(s) name this aircraft"
         else:
-            self.model.set_source(lambda o, n: queries.list_sources(case, offset=o, limit=n),
-                                  lambda: queries.count_sources(case))
+            self.model.set_source(
+                lambda o, n: queries.list_sources(case, offset=o, limit=n,
+                                                  include_retired=retired),
+                lambda: queries.count_sources(case, include_retired=retired))
             total_text = f"{self.model.total} source(s)"
         if self.model.canFetchMore():
             self.model.fetchMore()
@@ -171,12 +183,17 @@ class SourcesPage(CasePage):
             return None
         self._search_generation += 1
         generation = self._search_generation
+        retired = self.retired_check.isChecked()
 
         def work(case):
             try:
-                hits = search(case, query)
+                hits = (search(case, query, include_retired=True) if retired
+                        else search(case, query))
             except InputError as error:
                 return [], str(error)
+            set_aside = retired_sources(case) if retired else set()
+            for hit in hits:
+                hit.retired = hit.source_uuid in set_aside
             if aircraft_uuid:
                 naming = {row["uuid"] for row in queries.sources_for_aircraft(case, aircraft_uuid)}
                 hits = [hit for hit in hits if hit.source_uuid in naming]
@@ -194,7 +211,8 @@ class SourcesPage(CasePage):
             self.search_finished.emit(query)
             return
         self.hits = hits
-        rows = [h.as_dict() for h in hits]
+        rows = [{**h.as_dict(), "retired_utc": getattr(h, "retired", False) or None}
+                for h in hits]
         self.results_model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
         if self.results_model.canFetchMore():
             self.results_model.fetchMore()
@@ -208,6 +226,18 @@ class SourcesPage(CasePage):
         self.search_finished.emit(query)
 
     # ------------------------------------------------------------ selection
+
+    def open_hit(self, hit: dict) -> None:
+        """Show a selector hit's source at its capture, in the Text tab with the hit marked
+        and scrolled to (a hit in the title shows the text from the top)."""
+        self.current_source = hit["source_uuid"]
+        if not self.select_source(hit["source_uuid"]) or (
+                self.viewer.capture or {}).get("uuid") != hit["capture_uuid"]:
+            self.viewer.show_source(self.case, hit["source_uuid"], hit["capture_uuid"])
+        if hit.get("field") == "text":
+            self.viewer.mark_passage(hit["start_offset"], hit["end_offset"])
+        else:
+            self.viewer.tabs.setCurrentIndex(1)
 
     def select_source(self, source_uuid: str | None) -> bool:
         if not source_uuid:

@@ -12,6 +12,7 @@ from typing import Callable
 import requests
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox
 
 from ...errors import OsintdeskError
 from ...sources.acquire.web import CaptureSettings
@@ -36,6 +37,7 @@ class SourcesUi(QObject):
         self.selectors_page = SelectorsPage(writer=self.run_write)
         window.add_page(self.sources_page)
         window.add_page(self.selectors_page)
+        self.selectors_page.hit_activated.connect(self.open_hit)
 
         self.action_capture = QAction("&Capture URL…", window, objectName="action_capture")
         self.action_capture.setShortcut("Ctrl+Shift+U")
@@ -93,8 +95,12 @@ class SourcesUi(QObject):
         return self.window.run_task(f"Adding {len(names)} file(s)", work, case="write",
                                     on_success=done)
 
-    def capture_urls(self, urls: list[str], settings: CaptureSettings | None = None):
-        """Capture URLs in the background (progress and Cancel in the status bar)."""
+    def capture_urls(self, urls: list[str], settings: CaptureSettings | None = None, *,
+                     keep_errors: bool = False):
+        """Capture URLs in the background (progress and Cancel in the status bar).
+
+        A URL answered with a status outside 2xx is not kept: the investigator is asked
+        (``keep_errors_box``) and, if they say so, it is captured again and kept."""
         window = self.window
         if window.case is None:
             window.show_error("Open or create a case first.")
@@ -110,12 +116,14 @@ class SourcesUi(QObject):
         def work(case, progress, cancelled):
             from ...sources.web_capture import capture
             with session_factory() as session:
-                return capture(case, urls, settings, session, progress, cancelled)
+                return capture(case, urls, settings, session, progress, cancelled,
+                               keep_errors=keep_errors)
 
         def done(outcomes):
             self.last_outcomes = outcomes
             good = [o for o in outcomes if o.ok]
-            failed = [o for o in outcomes if not o.ok]
+            refused = [o for o in outcomes if o.not_kept]
+            failed = [o for o in outcomes if not o.ok and not o.not_kept]
             window.statusBar().showMessage(
                 f"Captured {len(good)} of {len(outcomes)} URL(s)", 8000)
             if good:
@@ -124,8 +132,36 @@ class SourcesUi(QObject):
             if failed:
                 window.show_error("\n".join(o.error for o in failed),
                                   f"{len(failed)} URL(s) could not be captured")
+            if refused:
+                self.ask_keep_errors(refused, settings)
         return window.run_task(f"Capturing {len(urls)} URL(s)", work, case="write",
                                on_success=done)
+
+    def ask_keep_errors(self, refused: list, settings: CaptureSettings) -> QMessageBox:
+        """Ask whether to keep pages the server answered with an error status; Keep
+        captures them again and stores them (a capture is write-once evidence)."""
+        lines = "\n".join(f"HTTP {o.status}: {o.url}" for o in refused)
+        box = QMessageBox(QMessageBox.Icon.Question, "Keep the error page?",
+                          f"The server answered with an error status:\n{lines}\n\n"
+                          "Nothing was stored. A capture is write-once evidence: keep the "
+                          "error page only if it is evidence (a removed article, say). "
+                          "Keeping it fetches the page again.",
+                          QMessageBox.StandardButton.Discard, self.window)
+        box.setObjectName("keep_errors_box")
+        keep = box.addButton("Keep as evidence", QMessageBox.ButtonRole.AcceptRole)
+        keep.setObjectName("keep_error_button")
+        box.setDefaultButton(QMessageBox.StandardButton.Discard)
+        urls = [o.url for o in refused]
+        box.buttonClicked.connect(lambda button: button is keep and self.capture_urls(
+            urls, settings, keep_errors=True))
+        self.dialog = box
+        box.open()
+        return box
+
+    def open_hit(self, hit: dict) -> None:
+        """A selector hit double-clicked: the Sources page, the source's text at the hit."""
+        self.window.show_page(SourcesPage.title)
+        self.sources_page.open_hit(hit)
 
     def show_source(self, source_uuid: str) -> None:
         """Select a source in the Sources page (the page was re-read when the task ended)."""

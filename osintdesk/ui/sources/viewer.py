@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMenu, QPlainTextEdit,
-                               QPushButton, QTabWidget, QTextEdit, QToolButton, QVBoxLayout,
+                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
+                               QPlainTextEdit, QPushButton, QTabWidget, QTextEdit, QToolButton, QVBoxLayout,
                                QWidget)
 
 from ...sources import queries
@@ -24,7 +24,8 @@ from ...sources.acquire.decoding import decode_text
 from ...sources.annotations import CREDIBILITY, RELIABILITY
 from ...sources.diff import CaptureDiff, diff_captures
 from ...sources.search import highlight_offsets
-from ...sources.viewer_html import (IDENTIFIER_COLOUR, SEARCH_COLOUR, SELECTOR_COLOUR,
+from ...sources.viewer_html import (CURRENT_HIT_COLOUR, IDENTIFIER_COLOUR, SEARCH_COLOUR,
+                                    SELECTOR_COLOUR,
                                     capture_label, diff_html, heading_html, image_html,
                                     legend_html, metadata_html, notes_html, text_page_html)
 from ..pages import make_table_view
@@ -102,10 +103,19 @@ class SourceViewer(QWidget):
         top.addWidget(QLabel("Capture:"))
         top.addWidget(self.capture_combo, 1)
         top.addWidget(self.export_button)
+        self.retire_button = QPushButton("Retire…", objectName="retire_source")
+        self.retire_button.setToolTip("Set this source aside: kept with its evidence, hidden "
+                                      "from the list and searches unless Show retired is on")
+        self.retire_button.clicked.connect(self.retire_dialog)
+        top.addWidget(self.retire_button)
 
         self.tabs = QTabWidget(objectName="viewer_tabs")
         self.tabs.addTab(self._page_tab(), "Page (offline)")
-        self.text_view = QPlainTextEdit(objectName="source_text", readOnly=True)
+        # A QTextEdit (not QPlainTextEdit, which ignores block margins): each line of the
+        # extracted text is a paragraph, shown with space after it.
+        self.text_view = QTextEdit(objectName="source_text", readOnly=True)
+        self.text_view.setAcceptRichText(False)
+        self.marked_passage: tuple[int, int] | None = None
         self.text_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.text_view.customContextMenuRequested.connect(self._text_menu)
         self.text_view.selectionChanged.connect(self._text_selection_changed)
@@ -377,8 +387,10 @@ class SourceViewer(QWidget):
     def _set_writable(self, enabled: bool) -> None:
         for w in (self.add_note_button, self.add_tag_button, self.remove_tag_button,
                   self.save_grading_button, self.export_button, self.note_edit, self.tag_edit,
-                  *self.source_actions):
+                  self.retire_button, *self.source_actions):
             w.setEnabled(enabled)
+        retired = bool(self.source and self.source.get("retired_utc"))
+        self.retire_button.setText("Un-retire" if retired else "Retire…")
 
     def _capture_chosen(self, index: int) -> None:
         if 0 <= index < len(self.captures):
@@ -450,7 +462,10 @@ class SourceViewer(QWidget):
 
     def _show_text(self, text: str) -> None:
         self._text = text
+        self.marked_passage = None
         self.text_view.setPlainText(text)
+        if "\n\n" not in text:   # one paragraph a line (extracted from HTML): space them
+            _space_paragraphs(self.text_view)
         ranges = []
         for hit in queries.identifier_hits(self.case, self.capture["uuid"], "text"):
             ranges.append((hit["start_offset"], hit["end_offset"], IDENTIFIER_COLOUR))
@@ -462,6 +477,19 @@ class SourceViewer(QWidget):
                 ranges.append((start, end, SEARCH_COLOUR))
         self.text_view.setExtraSelections(_selections(self.text_view, text, ranges))
         self.text_ranges = ranges
+
+    def mark_passage(self, start: int, end: int) -> None:
+        """Show the Text tab with the passage at these offsets (Python characters in the
+        capture's text) marked in the current-hit colour and scrolled into view."""
+        self.tabs.setCurrentIndex(1)
+        self.marked_passage = (start, end)
+        ranges = [*getattr(self, "text_ranges", []), (start, end, CURRENT_HIT_COLOUR)]
+        self.text_view.setExtraSelections(_selections(self.text_view, self._text, ranges))
+        to_qt = _utf16_positions(self._text)
+        cursor = self.text_view.textCursor()
+        cursor.setPosition(to_qt(start))
+        self.text_view.setTextCursor(cursor)
+        self.text_view.ensureCursorVisible()
 
     def _show_notes(self) -> None:
         notes = queries.notes_of(self.case, self.source["uuid"])
@@ -551,6 +579,35 @@ class SourceViewer(QWidget):
         return self._write("Grading source",
                            lambda case: set_assessment(case, source_uuid, reliability, credibility))
 
+    def retire_dialog(self):
+        """Retire the source (asking why) or, if it is retired, bring it back."""
+        if self.source is None:
+            return None
+        if self.source.get("retired_utc"):
+            return self.unretire()
+        reason, ok = QInputDialog.getText(
+            self, "Retire source", "Why is this source set aside? (kept in the audit log; "
+            "the source and its evidence stay in the case)")
+        if not ok:
+            return None
+        return self.retire(reason)
+
+    def retire(self, reason: str | None = None):
+        if self.source is None:
+            return None
+        from ...sources.retirement import retire_source
+        source_uuid = self.source["uuid"]
+        return self._write("Retiring source",
+                           lambda case: retire_source(case, source_uuid, reason=reason))
+
+    def unretire(self, reason: str | None = None):
+        if self.source is None:
+            return None
+        from ...sources.retirement import unretire_source
+        source_uuid = self.source["uuid"]
+        return self._write("Bringing back a retired source",
+                           lambda case: unretire_source(case, source_uuid, reason=reason))
+
     def export_dialog(self, role: str = "body") -> None:
         if self.capture is None:
             return
@@ -608,7 +665,17 @@ def _python_offsets(text: str) -> Callable[[int], int]:
     return lambda i: back.get(i, back.get(i - 1, len(text)))
 
 
-def _selections(editor: QPlainTextEdit, text: str, ranges) -> list:
+def _space_paragraphs(editor: QTextEdit) -> None:
+    """Space after every line of the text: extracted text has one paragraph per line, and
+    without the space they run together (the offsets are those of the text, unchanged)."""
+    cursor = QTextCursor(editor.document())
+    cursor.select(QTextCursor.SelectionType.Document)
+    spaced = QTextBlockFormat()
+    spaced.setBottomMargin(editor.fontMetrics().height() * 0.6)
+    cursor.mergeBlockFormat(spaced)
+
+
+def _selections(editor: QTextEdit, text: str, ranges) -> list:
     """Marks for ``ranges`` of (start, end, colour as ``#rrggbb``), in Python offsets."""
     to_qt = _utf16_positions(text)
     out = []
