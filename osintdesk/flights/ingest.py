@@ -413,6 +413,8 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         from .analysis import recompute_flights
         for aircraft_uuid in book.touched:
             recompute_flights(case, aircraft_uuid, track=collector.track(aircraft_uuid))
+        from ..sources.linking import link_serials
+        link_serials(case)   # an aircraft registered by military serial: the sources naming it
         result.flights = _flights_of_import(case, import_id)
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result

@@ -18,6 +18,7 @@ from .acquire.identifiers import find_identifiers
 from ..flights.identifiers import IdentifierHit
 from ..store import Case
 from ..store.canonical import sha256_hex
+from .linking import case_serials, serial_hits
 from .search import index_capture
 from .selectors import match_capture
 from .text import extra_title, match_key
@@ -147,18 +148,47 @@ def store_capture(case: Case, *, source: dict, new_source: bool, fields: dict[st
 
 def store_identifiers(case: Case, capture: dict, text: str, title: str | None
                       ) -> list[IdentifierHit]:
-    """Find identifiers in the text and the title and keep each hit with its position."""
+    """Find identifiers in the text and the title (and the serials of the case's military
+    aircraft, ``linking``) and keep each hit with its position."""
+    serials = case_serials(case)
     found: list[IdentifierHit] = []
     for field_name, content in (("text", text), ("title", title or "")):
         if not content:
             continue
-        for hit in find_identifiers(content):
-            case.insert_record("identifier", {
-                "capture_uuid": capture["uuid"], "source_uuid": capture["source_uuid"],
-                "field": field_name, "kind": hit.kind, "value": hit.value,
-                "match_key": match_key(hit.value), "start_offset": hit.start,
-                "end_offset": hit.end, "text": hit.text,
-                "details": as_json(dict(hit.details)) if hit.details else None,
-            }, action="find")
+        hits = find_identifiers(content)
+        hits += serial_hits(content, serials, hits)
+        for hit in hits:
+            _insert_identifier(case, capture, field_name, hit)
             found.append(hit)
     return found
+
+
+def _insert_identifier(case: Case, capture: dict, field_name: str, hit: IdentifierHit) -> None:
+    case.insert_record("identifier", {
+        "capture_uuid": capture["uuid"], "source_uuid": capture["source_uuid"],
+        "field": field_name, "kind": hit.kind, "value": hit.value,
+        "match_key": match_key(hit.value), "start_offset": hit.start,
+        "end_offset": hit.end, "text": hit.text,
+        "details": as_json(dict(hit.details)) if hit.details else None,
+    }, action="find")
+
+
+def store_serial_hits(case: Case, capture: dict, text_uuid: str | None, title: str | None,
+                      serials: dict[str, str]) -> int:
+    """Keep the hits of ``serials`` in a stored capture's text and title (those not
+    overlapping an identifier it has already); returns how many."""
+    text = ""
+    if text_uuid:
+        row = case.conn.execute("SELECT content FROM derived WHERE uuid = ?", (text_uuid,)).fetchone()
+        text = bytes(row[0]).decode("utf-8") if row else ""
+    count = 0
+    for field_name, content in (("text", text), ("title", extra_title(title, text) or "")):
+        if not content:
+            continue
+        taken = [IdentifierHit(r[0], r[1], r[2], "", "", {}) for r in case.conn.execute(
+            "SELECT kind, start_offset, end_offset FROM identifier_hits "
+            "WHERE capture_uuid = ? AND field = ?", (capture["uuid"], field_name))]
+        for hit in serial_hits(content, serials, taken):
+            _insert_identifier(case, capture, field_name, hit)
+            count += 1
+    return count

@@ -139,14 +139,15 @@ def _select_row(page: TablePage, uuid: str) -> bool:
 
 
 def _sources_html(sources: list[dict], what: str) -> str:
-    """Sources linked by identifier hits, with the dates they name on which it flew."""
+    """Sources linked by identifier hits (each a link that opens the source), with the
+    dates they name on which it flew."""
     e = html.escape
     if not sources:
         return f"<p><b>Sources {what}:</b> none in the case.</p>"
     items = []
     for s in sources:
         dates = s.get("flight_dates") or []
-        items.append(f"<li>{e(s.get('title') or s.get('uuid'))}"
+        items.append(f"<li>{record_link('source', s['uuid'], s.get('title') or s['uuid'])}"
                      + (f" <span style='color:#555'>(names {e(', '.join(dates))}, when it flew)"
                         "</span>" if dates else "") + "</li>")
     return f"<p><b>Sources {what}:</b></p><ul>{''.join(items)}</ul>"

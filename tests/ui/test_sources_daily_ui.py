@@ -125,3 +125,24 @@ def test_text_tab_spaces_one_paragraph_a_line_text(qtbot, window, tmp_path):  # 
     assert viewer.text_view.toPlainText().startswith("First paragraph")
     block = viewer.text_view.document().firstBlock()
     assert block.blockFormat().bottomMargin() > 0 and block.next().blockFormat().bottomMargin() > 0
+
+
+def test_serial_links_the_article_and_the_detail_link_opens_it(qtbot, window, tmp_path):  # noqa: F811
+    import re
+
+    from tests.sources.test_serials import _article, _trace
+    wait_for(qtbot, window, window.import_flights([str(_trace(tmp_path, "00-9999", "f0a001"))]))
+    wait_for(qtbot, window, window.add_files([str(_article(tmp_path))]))
+    aircraft = window.show_page("Aircraft")
+    aircraft.view.selectRow(0)
+    detail = aircraft.detail.text()
+    [href] = re.findall(r"href='(record:source/[^']+)'", detail)
+    assert "A C-17 of the USAF" in detail
+    shot(window, "aircraft-detail-serial-link.png")
+    aircraft.detail.linkActivated.emit(href)   # what a click on the link sends
+    page = window.sources_ui.sources_page
+    assert window.stack.currentWidget() is page
+    assert page.viewer.source["uuid"] == href.rsplit("/", 1)[1]
+    flights = window.show_page("Flights")
+    assert flights.select_flight(flights.model.row(0)["uuid"])
+    assert href in flights.detail.summary.text()

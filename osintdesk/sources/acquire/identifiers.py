@@ -77,3 +77,53 @@ def _slashed_date(norm, match, year):
     elif readings:
         both = " or ".join(sorted(d.isoformat() for d in readings))
         yield make_hit(DATE, match, norm, match.group(0), style="slashed", ambiguous=both)
+
+
+# ----------------------------------------------------------------------------- military serials
+#
+# Military aircraft carry serials, not civil registrations, and their forms read like any
+# number ("09-0540" is also a score or a part number). So a serial is recognised only when
+# an aircraft of the case carries it as its registration: ``serial_key`` says whether a
+# registration is in one of these forms, ``find_serials`` finds the case's own serials in a
+# text. Each form: the air forces that write it, and its pattern.
+
+from ...flights.identifiers import REGISTRATION  # noqa: E402 - kept with what uses it
+
+SERIAL_FORMS = (
+    # USAF / US Army fiscal-year serials: 09-0540, 62-4125, 86-0026, 96-00001.
+    ("US fiscal-year serial", re.compile(r"(?<![\w-])(\d{2})-(\d{3,5})(?![\w-])")),
+    # RAF and other UK forces: two letters and three digits, ZZ336, ZM415.
+    ("UK military serial", re.compile(r"(?<![\w-])([A-Z]{2})-?(\d{3})(?![\w-])", re.IGNORECASE)),
+    # Luftwaffe: 10+21, 98+08, 15+01.
+    ("German military serial", re.compile(r"(?<![\w+])(\d{2})\+(\d{2})(?![\w+])")),
+)
+
+
+def serial_key(registration: str | None) -> str | None:
+    """The match key (letters and digits, upper case) of a registration written in one of
+    ``SERIAL_FORMS``; None when it is in none of them."""
+    if not registration:
+        return None
+    value = plain_dashes(registration.strip()).upper()
+    for _name, pattern in SERIAL_FORMS:
+        match = pattern.fullmatch(value)
+        if match:
+            return "".join(match.groups())
+    return None
+
+
+def find_serials(text: str, keys: dict[str, str]) -> list[IdentifierHit]:
+    """The serials in ``text`` that are keys of ``keys`` (serial match key -> the
+    aircraft's registration as the case holds it), as registration hits whose value is
+    that registration (so they link to the aircraft), by position."""
+    if not keys:
+        return []
+    norm = plain_dashes(text)
+    hits = []
+    for name, pattern in SERIAL_FORMS:
+        for match in pattern.finditer(norm):
+            registration = keys.get("".join(match.groups()).upper())
+            if registration is not None:
+                hits.append(with_original_text(
+                    make_hit(REGISTRATION, match, norm, registration, serial_form=name), text))
+    return sorted(hits, key=lambda h: (h.start, h.end))
