@@ -1,5 +1,5 @@
 """Command-line commands for sources: capture, add-file, sources, search, selector, note, tag,
-assess and diff."""
+notes, assess, diff, retire, unretire and evidence."""
 
 from __future__ import annotations
 
@@ -290,19 +290,32 @@ def selector_remove(ctx: Context, case: str, selector: str) -> None:
 # ----------------------------------------------------------------------------- annotations
 
 
+_ON = click.option("--on", "on", type=click.Choice(["source", "flight", "aircraft", "evidence"]),
+                   default="source", show_default=True,
+                   help="What ID names: a source (id, URL, file name), a flight (id), an "
+                        "aircraft (registration, hex, id) or an evidence file (id, name, hash).")
+
+
 @cli.command("note")
 @case_argument
 @click.argument("source_id")
 @click.argument("text")
+@_ON
+@json_option
 @pass_context
-def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
-    """Add a note to a source (SOURCE_ID: its id or the start of it, its URL or file name)."""
-    from ..sources.annotations import add_note
-    from ..sources.queries import resolve_source
+def note_command(ctx: Context, case: str, source_id: str, text: str, on: str,
+                 as_json: bool) -> None:
+    """Add a note to a source (SOURCE_ID: its id or the start of it, its URL or file name),
+    or with --on to a flight, an aircraft or an evidence file."""
+    from ..sources.annotations import add_note_on
+    from ..sources.queries import resolve_annotated
     with open_case(ctx, case) as opened:
-        source = resolve_source(opened, source_id)
-        note = add_note(opened, source["uuid"], text)
-    click.echo(f"Note added to {source['title']} by {note['examiner']} "
+        uuid = resolve_annotated(opened, on, source_id)
+        note = add_note_on(opened, on, uuid, text)
+    if as_json:
+        print_json(note)
+        return
+    click.echo(f"Note added to {on} {_short(uuid)} by {note['examiner']} "
                f"at {display_time(note['created_utc'])}")
 
 
@@ -311,22 +324,51 @@ def note_command(ctx: Context, case: str, source_id: str, text: str) -> None:
 @click.argument("source_id")
 @click.argument("tags", nargs=-1, required=True)
 @click.option("--remove", is_flag=True, help="Remove these tags instead.")
+@_ON
 @pass_context
 def tag_command(ctx: Context, case: str, source_id: str, tags: tuple[str, ...],
-                remove: bool) -> None:
-    """Tag a source (or remove tags with --remove)."""
-    from ..sources.annotations import add_tag, remove_tag
-    from ..sources.queries import resolve_source
+                remove: bool, on: str) -> None:
+    """Tag a source (or remove tags with --remove); with --on a flight, an aircraft or an
+    evidence file."""
+    from ..sources.annotations import add_tag_on, remove_tag_on
+    from ..sources.queries import resolve_annotated
     with open_case(ctx, case) as opened:
-        source = resolve_source(opened, source_id)
+        uuid = resolve_annotated(opened, on, source_id)
         with opened.transaction():
             for tag in tags:
                 if remove:
-                    done = remove_tag(opened, source["uuid"], tag)
-                    click.echo(f"{tag}: " + ("removed" if done else "not a tag of this source"))
+                    done = remove_tag_on(opened, on, uuid, tag)
+                    click.echo(f"{tag}: " + ("removed" if done else f"not a tag of this {on}"))
                 else:
-                    _, added = add_tag(opened, source["uuid"], tag)
+                    _, added = add_tag_on(opened, on, uuid, tag)
                     click.echo(f"{tag}: " + ("added" if added else "already there"))
+
+
+@cli.command("notes")
+@case_argument
+@click.argument("kind", type=click.Choice(["source", "flight", "aircraft", "evidence"]))
+@click.argument("ref")
+@json_option
+@pass_context
+def notes_command(ctx: Context, case: str, kind: str, ref: str, as_json: bool) -> None:
+    """The notes and tags on one source, flight, aircraft or evidence file (REF as for
+    `note --on KIND`)."""
+    from ..sources.queries import notes_on, resolve_annotated, tags_on
+    with open_for_reading(ctx, case) as opened:
+        uuid = resolve_annotated(opened, kind, ref)
+        notes, tags = notes_on(opened, kind, uuid), tags_on(opened, kind, uuid)
+    if as_json:
+        print_json({"kind": kind, "uuid": uuid, "tags": [t["tag"] for t in tags],
+                    "notes": [{k: n[k] for k in ("uuid", "text", "created_utc", "examiner")}
+                              for n in notes]})
+        return
+    click.echo(f"{kind} {uuid}")
+    click.echo(f"  tags: {', '.join(t['tag'] for t in tags) or '(none)'}")
+    for n in notes:
+        click.echo(f"  note ({n['examiner']}, {display_time(n['created_utc'], seconds=False)}): "
+                   f"{n['text']}")
+    if not notes:
+        click.echo("  (no notes)")
 
 
 @cli.command("assess")
@@ -397,3 +439,48 @@ def unretire_command(ctx: Context, case: str, source_id: str, reason: str | None
         print_json({"source_uuid": source["uuid"], "undone": record})
         return
     click.echo(f"{source['title']} ({_short(source['uuid'])}) is no longer retired")
+
+
+# ----------------------------------------------------------------------------- evidence
+
+
+@cli.command("evidence")
+@case_argument
+@click.option("--copy", "copy_ref", metavar="SHA256|NAME",
+              help="Save a copy of this artifact (its hash, a unique start of it, or an "
+                   "evidence file's name) to --to, then check the written copy's hash.")
+@click.option("--to", "dest", type=click.Path(dir_okay=False), help="Where --copy writes.")
+@json_option
+@pass_context
+def evidence_command(ctx: Context, case: str, copy_ref: str | None, dest: str | None,
+                     as_json: bool) -> None:
+    """List every artifact of the case (evidence files, web captures and their WARCs,
+    archived resources) with its kind, size, SHA-256 and what it belongs to; or save a
+    checked copy of one (--copy ... --to ...; exit 2 if the copy does not match)."""
+    from ..sources.evidence import export_copy, list_artifacts, resolve_artifact
+    if copy_ref is not None or dest is not None:
+        if not (copy_ref and dest):
+            raise click.UsageError("--copy and --to go together")
+        with open_case(ctx, case) as opened:
+            result = export_copy(opened, resolve_artifact(opened, copy_ref), dest)
+        if as_json:
+            print_json(result)
+        else:
+            click.echo(f"Saved {result['path']} ({human_bytes(result['size'])})")
+            click.echo(f"  SHA-256 in the case  {result['sha256']}")
+            click.echo(f"  SHA-256 of the copy  {result['written_sha256']}  "
+                       + ("matches" if result["matches"] else "DOES NOT MATCH"))
+        if not result["matches"]:
+            sys.exit(2)
+        return
+    with open_for_reading(ctx, case) as opened:
+        rows = list_artifacts(opened)
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        row["hash"] = row["sha256"][:16]
+        row["bytes"] = human_bytes(row["size"])
+        row["what"] = row["name"] or ""
+    print_table(rows, [("hash", "SHA-256 (start)"), ("kind", "Kind"), ("bytes", "Size"),
+                       ("what", "Name / URL"), ("belongs_to", "Belongs to")])

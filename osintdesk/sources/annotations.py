@@ -110,3 +110,70 @@ def set_assessment(case: Case, source_uuid: str, reliability: str | None,
     return case.update_record("source", source_uuid, {
         "reliability": reliability, "credibility": credibility,
         "assessed_utc": record_stamp(case.clock()), "assessed_by": case.examiner}, reason=reason)
+
+
+# ----------------------------------------------------------------------------- other records
+#
+# The same notes and tags on flights, aircraft and evidence files: each kept with the kind
+# and id of what it is about (``object_notes``, ``object_tags``), who wrote it and when,
+# through the audited record API. ``add_note_on`` / ``add_tag_on`` take a source too, so
+# the CLI and the window have one way to annotate anything.
+
+OBJECT_KINDS = ("flight", "aircraft", "evidence")
+ANNOTATED_KINDS = ("source", *OBJECT_KINDS)
+
+
+def _check_object(case: Case, kind: str, uuid: str) -> None:
+    if kind not in OBJECT_KINDS:
+        raise InputError(f"notes and tags go on {', '.join(ANNOTATED_KINDS)}", path=f"{kind} {uuid}")
+    table = {"flight": "flights", "aircraft": "aircraft", "evidence": "evidence"}[kind]
+    if case.conn.execute(f"SELECT 1 FROM [{table}] WHERE uuid = ?", (uuid,)).fetchone() is None:
+        raise InputError(f"no such {kind} in the case", path=f"{kind} {uuid}")
+
+
+def add_note_on(case: Case, kind: str, uuid: str, text: str) -> dict:
+    """Add a note to a source, flight, aircraft or evidence file; returns the note record."""
+    if kind == "source":
+        return add_note(case, uuid, text)
+    text = text.strip()
+    if not text:
+        raise InputError("the note is empty; nothing was added", path=f"{kind} {uuid}")
+    _check_object(case, kind, uuid)
+    with case.transaction():
+        return case.insert_record("object-note", {"object_kind": kind, "object_uuid": uuid,
+                                                  "text": text}, details={kind: uuid})
+
+
+def add_tag_on(case: Case, kind: str, uuid: str, tag: str) -> tuple[dict, bool]:
+    """Tag a source, flight, aircraft or evidence file; a tag it has already adds nothing.
+    Returns (tag record, added)."""
+    if kind == "source":
+        return add_tag(case, uuid, tag)
+    tag = " ".join(tag.split())
+    if not tag:
+        raise InputError("the tag is empty", path=f"{kind} {uuid}")
+    if len(tag) > MAX_TAG_CHARS:
+        raise InputError(f"a tag has at most {MAX_TAG_CHARS} characters", path=f"tag {tag!r}")
+    _check_object(case, kind, uuid)
+    row = case.conn.execute("SELECT uuid FROM object_tags WHERE object_kind = ? AND "
+                            "object_uuid = ? AND tag = ?", (kind, uuid, tag)).fetchone()
+    if row:
+        return case.get_record("object-tag", row[0]), False
+    with case.transaction():
+        record = case.insert_record("object-tag", {"object_kind": kind, "object_uuid": uuid,
+                                                   "tag": tag}, action="tag", details={kind: uuid})
+    return record, True
+
+
+def remove_tag_on(case: Case, kind: str, uuid: str, tag: str) -> bool:
+    """Remove a tag (logged with the removed record); False if it had none."""
+    if kind == "source":
+        return remove_tag(case, uuid, tag)
+    row = case.conn.execute("SELECT uuid FROM object_tags WHERE object_kind = ? AND "
+                            "object_uuid = ? AND tag = ?",
+                            (kind, uuid, " ".join(tag.split()))).fetchone()
+    if row is None:
+        return False
+    with case.transaction():
+        case.delete_record("object-tag", row[0])
+    return True

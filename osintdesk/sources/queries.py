@@ -435,3 +435,55 @@ def sources_tagged(case: Case, tag: str) -> list[str]:
     """The ids of the sources carrying ``tag``, in id order."""
     return [r["source_uuid"] for r in case.db.query(
         "SELECT DISTINCT source_uuid FROM source_tags WHERE tag = ? ORDER BY source_uuid", [tag])]
+
+
+# ----------------------------------------------------------------------------- notes and tags on anything
+
+
+def notes_on(case: Case, kind: str, uuid: str) -> list[dict]:
+    """The notes on a source, flight, aircraft or evidence file, oldest first (``uuid``,
+    ``text``, ``created_utc``, ``examiner``)."""
+    if kind == "source":
+        return notes_of(case, uuid)
+    return list(case.db.query("SELECT * FROM object_notes WHERE object_kind = ? AND "
+                              "object_uuid = ? ORDER BY created_utc, uuid", [kind, uuid]))
+
+
+def tags_on(case: Case, kind: str, uuid: str) -> list[dict]:
+    """The tags on a source, flight, aircraft or evidence file, by tag."""
+    if kind == "source":
+        return tags_of(case, uuid)
+    return list(case.db.query("SELECT * FROM object_tags WHERE object_kind = ? AND "
+                              "object_uuid = ? ORDER BY tag", [kind, uuid]))
+
+
+def resolve_annotated(case: Case, kind: str, ref: str) -> str:
+    """The uuid of the source, flight, aircraft or evidence file the user named: a source
+    by id, URL or name; a flight by id (or its start); an aircraft by registration, hex or
+    id; an evidence file by id (or its start), file name or SHA-256."""
+    ref = ref.strip()
+    if kind == "source":
+        return resolve_source(case, ref)["uuid"]
+    if kind == "flight":
+        return flight_queries.resolve_flights(case, [ref])[0]
+    if kind == "aircraft":
+        found = flight_queries.resolve_aircraft(case, ref)
+        if len(found) != 1:
+            raise InputError("no aircraft in the case has this registration, hex or id"
+                             if not found else f"{len(found)} aircraft match; be more precise",
+                             path=f"aircraft {ref}")
+        return found[0]
+    if kind == "evidence":
+        rows = case.conn.execute(
+            "SELECT uuid FROM evidence WHERE uuid = ? OR original_name = ? OR sha256 = ?",
+            (ref, ref, ref.lower())).fetchall()
+        if not rows and len(ref) >= 4:
+            rows = case.conn.execute("SELECT uuid FROM evidence WHERE uuid LIKE ?",
+                                     (ref.lower() + "%",)).fetchall()
+        if len(rows) != 1:
+            raise InputError("no evidence file has this id, name or hash" if not rows else
+                             f"{len(rows)} evidence files match; give more of the id",
+                             path=f"evidence {ref}")
+        return rows[0][0]
+    raise InputError("notes and tags go on source, flight, aircraft or evidence",
+                     path=f"{kind} {ref}")

@@ -1,0 +1,55 @@
+"""``osintdesk evidence`` lists every artifact (web captures too) and saves a checked copy;
+``note``/``tag --on`` and ``notes`` annotate flights, aircraft and evidence files. Run as a
+user runs them, in a real process, against a real page server."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from tests.sources.test_cli_sources import case, ok, run  # noqa: F401
+from tests.support import flight_samples, servers
+
+
+def test_evidence_lists_a_web_capture_and_saves_a_checked_copy(case, page_server, tmp_path):  # noqa: F811
+    url = page_server.base_url + "/page.html"
+    ok("capture", case, url)
+    rows = json.loads(ok("evidence", case, "--json").stdout)
+    body = hashlib.sha256(servers.PAGE_HTML).hexdigest()
+    [page] = [r for r in rows if r["sha256"] == body]
+    assert page["kind"] == "web capture body" and page["size"] == len(servers.PAGE_HTML)
+    assert page["belongs_to"].startswith("source: ") and page["name"] == url
+    [warc] = [r for r in rows if r["kind"] == "WARC of a web capture"]
+    assert warc["owner_uuid"] == page["owner_uuid"]
+    assert "web capture body" in ok("evidence", case).stdout
+
+    dest = tmp_path / "copy.html"
+    saved = json.loads(ok("evidence", case, "--copy", body[:12], "--to", dest, "--json").stdout)
+    assert saved["matches"] and saved["written_sha256"] == body
+    assert dest.read_bytes() == servers.PAGE_HTML
+    again = run("evidence", case, "--copy", body, "--to", dest)
+    assert again.returncode == 2 and "not overwritten" in again.stderr
+    log = json.loads(ok("log", case, "--json").stdout)
+    assert any(e["action"] == "export" and e["object_id"] == body for e in log)
+
+
+def test_notes_and_tags_on_a_flight_an_aircraft_and_an_evidence_file(case, tmp_path):  # noqa: F811
+    points = flight_samples.synthetic_flight("UUWW", "ZKPY", hex="f0a003")
+    trace = flight_samples.write_readsb_trace(tmp_path / "trace_full_f0a003.json", points,
+                                              hex="f0a003", registration="XX-ABC")
+    ok("import-flights", case, trace)
+    [flight] = json.loads(ok("flights", case, "--json").stdout)
+    note = json.loads(ok("note", case, flight["uuid"][:8], "Left with the transponder on",
+                         "--on", "flight", "--json").stdout)
+    assert note["object_kind"] == "flight" and note["object_uuid"] == flight["uuid"]
+    ok("tag", case, "XX-ABC", "watched", "vip", "--on", "aircraft")
+    ok("tag", case, "XX-ABC", "vip", "--on", "aircraft", "--remove")
+    ok("note", case, trace.name, "as sent by the tracker", "--on", "evidence")
+
+    shown = json.loads(ok("notes", case, "flight", flight["uuid"], "--json").stdout)
+    assert [n["text"] for n in shown["notes"]] == ["Left with the transponder on"]
+    assert json.loads(ok("notes", case, "aircraft", "XX-ABC", "--json").stdout)["tags"] == ["watched"]
+    assert "as sent by the tracker" in ok("notes", case, "evidence", trace.name).stdout
+    bad = run("note", case, "ffffffff", "text", "--on", "flight")
+    assert bad.returncode == 2 and "no flight" in bad.stderr
+    assert json.loads(ok("verify", case, "--json").stdout)["ok"]
