@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSplitter, QTab
 from .. import timefmt
 from ..findings import views as findings_views
 from ..flights import queries
+from .annotations_panel import AnnotationPanel
 from .findings.detail import parse_anchor, record_link
 from .models import PagedQueryModel
 from .pages import TablePage, make_table_view
@@ -89,6 +90,8 @@ class AircraftPage(TablePage):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
         splitter.addWidget(scroll)
+        self.notes = AnnotationPanel()   # the investigator's notes and tags on the aircraft
+        splitter.addWidget(self.notes)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([400, 400])   # the detail's own size hint would leave it two lines
@@ -104,6 +107,7 @@ class AircraftPage(TablePage):
         super().set_case(case)
         self.detail.setText("<i>Select an aircraft to see its flights and ground times.</i>"
                             if case is not None else "")
+        self.notes.show_object(None, None, None)
 
     def selected(self) -> dict | None:
         rows = self.view.selectionModel().selectedRows()
@@ -119,6 +123,7 @@ class AircraftPage(TablePage):
             self.detail.setText(_aircraft_html(row, stays) + _sources_html(
                 sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft")
                 + _tied_html(findings_views.tie_rows(self.case, row["uuid"])))
+            self.notes.show_object(self.case, "aircraft", row["uuid"])
 
     def select_aircraft(self, aircraft_uuid: str) -> bool:
         """Select the row of ``aircraft_uuid`` (its detail shows below)."""
@@ -256,6 +261,8 @@ class FlightDetail(QWidget):
         self.gaps_view = make_table_view(self.gaps_model)
         self.tabs.addTab(self.points_view, "Points")
         self.tabs.addTab(self.gaps_view, "Coverage gaps")
+        self.notes = AnnotationPanel()   # the investigator's notes and tags on the flight
+        self.tabs.addTab(self.notes, "Notes && tags")
         self.tools = QHBoxLayout()   # buttons other parts of the window add (cite this flight)
         self.tools.addStretch(1)
         layout = QVBoxLayout(self)
@@ -273,6 +280,7 @@ class FlightDetail(QWidget):
             flight = next(iter(queries.select_flights(case, flight_uuids=[flight_uuid])), None)
         if flight is None:
             self.summary.setText("<i>Select a flight to see its airports, gaps and points.</i>")
+            self.notes.show_object(None, None, None)
             self.points_model.set_source(None, None)
             self.gaps_model.set_source(None, None)
             return
@@ -280,6 +288,7 @@ class FlightDetail(QWidget):
         self.summary.setText(_flight_html(flight) + _sources_html(
             sources_for_flight(case, flight_uuid), "naming its aircraft")
             + _tied_html(findings_views.tie_rows(case, flight_uuid)))
+        self.notes.show_object(case, "flight", flight_uuid)
         self.points_model.set_source(*_points_source(case, flight))
         if self.points_model.canFetchMore():
             self.points_model.fetchMore()

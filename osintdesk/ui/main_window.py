@@ -29,7 +29,8 @@ from .exchange import ExchangeUi
 from .exports_ui import ExportsUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
-from .pages import AuditPage, CasePage, EvidencePage, OverviewPage
+from .evidence_page import EvidencePage
+from .pages import AuditPage, CasePage, OverviewPage
 from .report_ui import ReportUi
 from .sources import SourcesUi
 from .tasks import Task, TaskRunner

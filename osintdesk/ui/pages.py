@@ -1,4 +1,5 @@
-"""The pages the navigator switches between: overview, evidence, audit log."""
+"""The pages the navigator switches between: overview, audit log (the Evidence page is in
+``evidence_page``)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit
                                QVBoxLayout, QWidget)
 
 from ..timefmt import display_time
-from .models import (AUDIT_COLUMNS, EVIDENCE_COLUMNS, PagedQueryModel, audit_source,
-                     evidence_source)
+from .models import AUDIT_COLUMNS, PagedQueryModel, audit_source
 
 
 class CasePage(QWidget):
@@ -119,13 +119,6 @@ class TablePage(CasePage):
         if self.model.canFetchMore():
             self.model.fetchMore()
         self.view.resizeColumnsToContents()
-
-
-class EvidencePage(TablePage):
-    title = "Evidence"
-    columns = EVIDENCE_COLUMNS
-    source = staticmethod(evidence_source)
-    placeholder = "Filter evidence by name, type, hash…"
 
 
 class AuditPage(TablePage):

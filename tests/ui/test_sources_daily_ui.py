@@ -146,3 +146,59 @@ def test_serial_links_the_article_and_the_detail_link_opens_it(qtbot, window, tm
     flights = window.show_page("Flights")
     assert flights.select_flight(flights.model.row(0)["uuid"])
     assert href in flights.detail.summary.text()
+
+
+def test_evidence_page_lists_a_web_capture_previews_it_and_exports_a_checked_copy(
+        qtbot, window, page_server, tmp_path):  # noqa: F811
+    import hashlib
+
+    from tests.support import servers
+    url = page_server.base_url + "/page.html"
+    capture(qtbot, window, url)
+    page = window.show_page("Evidence")
+    kinds = {page.model.row(r)["kind"] for r in range(page.model.rowCount())}
+    assert {"web capture body", "WARC of a web capture"} <= kinds
+    body = hashlib.sha256(servers.PAGE_HTML).hexdigest()
+    assert page.select(body)
+    assert page.facts["sha256"].text() == body
+    assert page.facts["belongs_to"].text().startswith("source: Il-62M RA-86496")
+    assert page.facts["kind"].text() == "web capture body, HTTP 200"
+    assert page.preview.currentWidget() is page.text
+    assert "Pyongyang" in page.text.toPlainText() and "<html" not in page.text.toPlainText()
+    shot(window, "evidence-page.png")
+    dest = tmp_path / "copy.html"
+    wait_for(qtbot, window, page.export(str(dest)))
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=5000)
+    assert page.last_export["matches"] and dest.read_bytes() == servers.PAGE_HTML
+    assert body in page.result_box.text() and "matches" in page.result_box.text()
+    shot(page.result_box, "evidence-export-checked.png")
+    # The WARC previews as text (its gzip undone).
+    warc = next(page.model.row(r) for r in range(page.model.rowCount())
+                if page.model.row(r)["kind"] == "WARC of a web capture")
+    assert page.select(warc["sha256"]) and "WARC/1" in page.text.toPlainText()
+
+
+def test_note_and_tag_on_a_flight_and_an_aircraft_from_the_window(qtbot, window, tmp_path):  # noqa: F811
+    from tests.sources.test_serials import _trace
+    wait_for(qtbot, window, window.import_flights([str(_trace(tmp_path, "XX-ABD", "f0a004"))]))
+    flights = window.show_page("Flights")
+    flight = flights.model.row(0)["uuid"]
+    assert flights.select_flight(flight)
+    panel = flights.detail.notes
+    assert panel.add_note_button.isEnabled()
+    panel.note_edit.setText("Squawked 7700 over the sea")
+    wait_for(qtbot, window, panel.add_note(panel.note_edit.text()))
+    qtbot.waitUntil(lambda: "Squawked 7700" in panel.shown.text(), timeout=5000)
+    wait_for(qtbot, window, panel.add_tag("diverted"))
+    qtbot.waitUntil(lambda: "diverted" in panel.shown.text(), timeout=5000)
+    flights.detail.tabs.setCurrentWidget(panel)
+    shot(window, "flight-notes.png")
+    aircraft = window.show_page("Aircraft")
+    aircraft.view.selectRow(0)
+    wait_for(qtbot, window, aircraft.notes.add_note("Seen at Sunan twice"))
+    qtbot.waitUntil(lambda: "Seen at Sunan twice" in aircraft.notes.shown.text(), timeout=5000)
+    with Case.open(window.case.path, examiner="x", readonly=True) as case:
+        from osintdesk.sources.queries import notes_on, tags_on
+        assert [n["text"] for n in notes_on(case, "flight", flight)] == ["Squawked 7700 over the sea"]
+        assert [t["tag"] for t in tags_on(case, "flight", flight)] == ["diverted"]
+        assert verify_case(case).ok
