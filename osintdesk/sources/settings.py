@@ -16,6 +16,7 @@ from ..errors import InputError
 from ..settings import load_settings, save_settings
 
 SETTINGS_KEY = "capture"
+_OLD_DEFAULT = re.compile(r"Mozilla/5\.0 \(compatible; osintdesk/[\w.+-]+\)")
 _FIELDS = ("user_agent", "proxy", "timeout_s", "max_bytes", "verify_tls")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b|bytes)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "bytes": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024 ** 2,
@@ -40,6 +41,10 @@ def settings_from(values: dict[str, Any]) -> CaptureSettings:
                          path="capture settings") from None
     if "user_agent" in kwargs:
         kwargs["user_agent"] = str(kwargs["user_agent"]).strip() or DEFAULT_USER_AGENT
+        if _OLD_DEFAULT.fullmatch(kwargs["user_agent"]):
+            # The default of earlier versions, saved with the other settings: it named
+            # the tool to every target. The investigator never chose it; the new one is used.
+            kwargs["user_agent"] = DEFAULT_USER_AGENT
     return CaptureSettings(**kwargs)
 
 

@@ -88,3 +88,10 @@ def test_a_non_2xx_answer_is_not_kept_unless_asked(case, page_server, session):
     assert case.conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 0
     [kept] = capture(case, [url], CaptureSettings(), session, keep_errors=True)
     assert kept.ok and kept.status == 404
+
+
+def test_a_saved_old_default_user_agent_becomes_the_browser_one():
+    from osintdesk.sources.settings import settings_from
+    assert settings_from({"user_agent": "Mozilla/5.0 (compatible; osintdesk/0.1.0)"}).user_agent \
+        == DEFAULT_USER_AGENT
+    assert settings_from({"user_agent": "Investigator/1.0"}).user_agent == "Investigator/1.0"
