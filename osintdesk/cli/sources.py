@@ -275,6 +275,27 @@ def selector_list(ctx: Context, case: str, as_json: bool) -> None:
                         ("created_utc", "Added (UTC)")])
 
 
+@selector_group.command("hits")
+@case_argument
+@click.argument("selector")
+@json_option
+@pass_context
+def selector_hits_command(ctx: Context, case: str, selector: str, as_json: bool) -> None:
+    """Where SELECTOR (id, name or pattern) was found: each hit with the passage around it."""
+    from ..sources.selectors import resolve_selector, selector_hits
+    with open_for_reading(ctx, case) as opened:
+        rows = selector_hits(opened, resolve_selector(opened, selector)["uuid"])
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo("(no hits)")
+    colour = sys.stdout.isatty()
+    for h in rows:
+        click.echo(f"{_short(h['source_uuid'])} {h['title'] or h['source_name']} [{h['field']}]")
+        click.echo(f"  {_mark(h['snippet'], h['highlights'], colour)}")
+
+
 @selector_group.command("remove")
 @case_argument
 @click.argument("selector")

@@ -53,3 +53,16 @@ def test_notes_and_tags_on_a_flight_an_aircraft_and_an_evidence_file(case, tmp_p
     bad = run("note", case, "ffffffff", "text", "--on", "flight")
     assert bad.returncode == 2 and "no flight" in bad.stderr
     assert json.loads(ok("verify", case, "--json").stdout)["ok"]
+
+
+def test_selector_hits_show_their_passage_and_agree_with_search(case, tmp_path):  # noqa: F811
+    article = tmp_path / "arrivals.txt"
+    article.write_text("Arrivals\nAn IL-62M landed at Sunan this morning.\n", encoding="utf-8")
+    ok("add-file", case, article)
+    ok("selector", "add", case, "Il-62")
+    [hit] = json.loads(ok("selector", "hits", case, "Il-62", "--json").stdout)
+    start, end = hit["highlights"][0]
+    assert hit["snippet"][start:end] == "IL-62M" and "landed at Sunan" in hit["snippet"]
+    assert "[IL-62M] landed at Sunan" in ok("selector", "hits", case, "Il-62").stdout
+    [found] = json.loads(ok("search", case, "Il-62", "--json").stdout)
+    assert found["source_uuid"] == hit["source_uuid"]
