@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from osintdesk.sources.viewer_html import CURRENT_HIT_COLOUR
 from osintdesk.store import Case, verify_case
@@ -19,9 +19,19 @@ SHOTS = os.environ.get("OSINTDESK_SHOTS")
 
 
 def shot(widget, name: str) -> None:
-    """Save what the widget shows when OSINTDESK_SHOTS names a folder (to look at)."""
-    if SHOTS:
+    """Save what the widget shows when OSINTDESK_SHOTS names a folder (to look at); a
+    window at each size OSINTDESK_SHOT_SIZES lists (e.g. "1200x780,1600x1000")."""
+    if not SHOTS:
+        return
+    sizes = os.environ.get("OSINTDESK_SHOT_SIZES")
+    if not sizes or widget.parent() is not None:
         widget.grab().save(os.path.join(SHOTS, name))
+        return
+    for size in sizes.split(","):
+        width, height = (int(v) for v in size.split("x"))
+        widget.resize(width, height)
+        QApplication.processEvents()
+        widget.grab().save(os.path.join(SHOTS, name.replace(".png", f"-{size}.png")))
 
 
 def sources_in_case(window) -> int:
