@@ -61,8 +61,8 @@ def list_artifacts(case: Case) -> list[dict]:
     (evidence file, web capture body, ... WARC of a web capture, archived resource),
     ``detail`` (the evidence kind, the HTTP status...), ``name`` (file name or URL),
     ``media_type``, ``belongs_to`` ("source: title", "flight import: file"...),
-    ``owner_kind`` and ``owner_uuid`` (what it belongs to), ``evidence_uuid`` (for an
-    evidence file), ``uses`` (how many uses it has), ``created_utc`` and ``examiner``."""
+    ``owner_kind`` and ``owner_uuid`` (what it belongs to), ``evidence_uuid`` and
+    ``original_name`` (for an evidence file), ``uses`` (how many uses it has), ``created_utc`` and ``examiner``."""
     uses: dict[str, list[dict]] = {}
     for row in case.db.query(f"SELECT * FROM ({_USES}) ORDER BY rank"):
         uses.setdefault(row["sha256"], []).append(row)
@@ -80,6 +80,7 @@ def list_artifacts(case: Case) -> list[dict]:
                     "media_type": first["media_type"], "belongs_to": owner,
                     "owner_kind": first["owner_kind"], "owner_uuid": first["owner_uuid"],
                     "evidence_uuid": first["evidence_uuid"], "uses": len(found),
+                    "original_name": first["name"] if first["evidence_uuid"] else None,
                     "created_utc": created_utc, "examiner": examiner})
     return out
 
