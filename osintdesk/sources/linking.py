@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ..store import Case
 from .acquire.identifiers import find_serials, serial_key
+from .search import reindex_capture
 from .text import match_key
 
 
@@ -56,8 +57,11 @@ def link_serials(case: Case, *, progress=None, cancelled=None) -> int:
                 (capture_uuid,))}
             wanted = {k: r for k, r in serials.items() if match_key(r) not in known}
             if wanted:
-                added += store_serial_hits(case, {"uuid": capture_uuid, "source_uuid": source_uuid},
-                                           text_uuid, title, wanted)
+                found = store_serial_hits(case, {"uuid": capture_uuid, "source_uuid": source_uuid},
+                                          text_uuid, title, wanted)
+                if found:   # the index's identifiers column says what the records say
+                    reindex_capture(case, capture_uuid)
+                added += found
             if progress:
                 progress(done, len(captures))
     return added

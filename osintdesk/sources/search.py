@@ -407,20 +407,33 @@ def unindex(case: Case, object_uuid: str) -> None:
         case.conn.execute("DELETE FROM search_rows WHERE rowid = ?", (row[0],))
 
 
+def _capture_row_from_records(case: Case, capture: dict, source: dict) -> IndexRow:
+    text = ""
+    if capture["text_uuid"]:
+        content = case.conn.execute("SELECT content FROM derived WHERE uuid = ?",
+                                    (capture["text_uuid"],)).fetchone()
+        text = bytes(content[0]).decode("utf-8", "replace") if content else ""
+    hits = list(case.db.query(
+        "SELECT value, text FROM identifier_hits WHERE capture_uuid = ? "
+        "ORDER BY field, start_offset", [capture["uuid"]]))
+    return capture_row(capture, source, text, hits)
+
+
+def reindex_capture(case: Case, capture_uuid: str) -> None:
+    """Index a capture again from its records (after identifiers were added to it later,
+    e.g. a military serial once its aircraft arrived); inside the caller's transaction."""
+    capture = case.get_record("capture", capture_uuid)
+    source = case.get_record("source", capture["source_uuid"]) or {"uuid": capture["source_uuid"]}
+    unindex(case, capture_uuid)
+    _add_row(case, _capture_row_from_records(case, capture, source))
+
+
 def rows_from_records(case: Case) -> Iterator[IndexRow]:
     """The index as the records say it should be: every capture, note and tag."""
     sources = {row["uuid"]: row for row in case.db.query("SELECT * FROM sources")}
     for capture in case.db.query("SELECT * FROM captures ORDER BY created_utc, uuid"):
-        text = ""
-        if capture["text_uuid"]:
-            content = case.conn.execute("SELECT content FROM derived WHERE uuid = ?",
-                                        (capture["text_uuid"],)).fetchone()
-            text = bytes(content[0]).decode("utf-8", "replace") if content else ""
-        hits = list(case.db.query(
-            "SELECT value, text FROM identifier_hits WHERE capture_uuid = ? "
-            "ORDER BY field, start_offset", [capture["uuid"]]))
         source = sources.get(capture["source_uuid"]) or {"uuid": capture["source_uuid"]}
-        yield capture_row(capture, source, text, hits)
+        yield _capture_row_from_records(case, capture, source)
     for note in case.db.query("SELECT * FROM source_notes ORDER BY created_utc, uuid"):
         yield note_row(note)
     for tag in case.db.query("SELECT * FROM source_tags ORDER BY created_utc, uuid"):
