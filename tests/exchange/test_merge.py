@@ -249,18 +249,6 @@ def test_a_tampered_bundle_is_not_merged(team, tmp_path):
     assert team.alice.read_bytes() == before
 
 
-def test_records_made_independently_in_both_cases_are_refused_for_now(team, tmp_path):
-    """Two cases that imported the same flight file separately: not merged yet, said so."""
-    other = tmp_path / "independent.osintcase"
-    from tests.support.chart_samples import write_sample_case
-    write_sample_case(other, examiner="Dora")
-    bundle = team.export(other, "Dora")
-    before = team.alice.read_bytes()
-    with pytest.raises(BundleError, match="under another id"):
-        team.merge(team.alice, "Alice", bundle)
-    assert team.alice.read_bytes() == before
-
-
 def test_a_tagged_bundle_is_complete_in_itself(tmp_path, key, sample_case_file):
     """Only the tagged source, the claim citing it and what the claim cites (a flight: its
     aircraft, flight files and points) travel; merged into an empty case, it verifies."""
