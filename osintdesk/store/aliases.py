@@ -66,6 +66,17 @@ def resolve(kind: str, state: dict | None, aliases: Aliases) -> dict | None:
     return {**state, **changed} if changed else state
 
 
+def referenced(kind: str, state: dict | None) -> set[str]:
+    """The ids of other records that ``state`` refers to."""
+    out: set[str] = set()
+    for column in REFERENCES.get(kind, ()):
+        value = (state or {}).get(column)
+        if value is None:
+            continue
+        out.update(json.loads(value) if column in ID_LISTS else [value])
+    return out
+
+
 def identity(kind: str, state: dict | None) -> tuple | None:
     """The values that make the record the same thing as another of its kind (None: the
     kind has none, or the record leaves one of them empty)."""

@@ -137,6 +137,23 @@ def all_versions(conn: sqlite3.Connection) -> Iterator[Version]:
             yield Version.from_row(dict(zip(VERSION_COLUMNS, r)))
 
 
+def deletions(conn: sqlite3.Connection) -> Iterator[tuple[Version, dict]]:
+    """Records whose latest version is a deletion (and no other head is alive), each with
+    the last state it had before."""
+    cursor = conn.execute(
+        f"SELECT {', '.join(VERSION_COLUMNS)} FROM record_versions v WHERE state IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM version_parents p WHERE p.parent = v.version) "
+        "ORDER BY version")
+    for row in cursor.fetchall():
+        deletion = Version.from_row(dict(zip(VERSION_COLUMNS, row)))
+        if chosen_head(heads(conn, deletion.kind, deletion.key)) is not None:
+            continue
+        before = [v for v in versions_of(conn, deletion.kind, deletion.key)
+                  if v.version in deletion.parents and v.state is not None]
+        if before:
+            yield deletion, before[0].state
+
+
 def versions_digest(conn: sqlite3.Connection) -> str:
     """SHA-256 over the sorted version ids: equal in two cases that hold the same versions."""
     digest = hashlib.sha256()
