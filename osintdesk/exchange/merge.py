@@ -214,8 +214,7 @@ def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
                               path=bundle.path)
         held = list(versions.versions_of(conn, kind, key))
         union = held + new_by_record[(kind, key)]
-        replaced = {p for v in union for p in v.parents}
-        heads = sorted((v for v in union if v.version not in replaced), key=lambda v: v.version)
+        heads = versions.ordered_heads(union)
         if len(heads) > 1:
             plan.conflicts.append({"kind": kind, "key": key,
                                    "versions": [v.version for v in heads]})
