@@ -144,7 +144,7 @@ def registry_html(aircraft: Aircraft, first_flight_year: int) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>Demo Aircraft Registry: {aircraft.registration}</title></head>\n"
             f"<body><p><strong>{DEMO_MARK}: an invented registry for osintdesk training."
-            f"</strong></p>\n<h1>Aircraft {aircraft.registration}</h1>\n<table>\n{cells}\n</table>"
+            f"</strong></p>\n<h1>Demo Aircraft Registry: {aircraft.registration}</h1>\n<table>\n{cells}\n</table>"
             "</body></html>\n")
 
 
