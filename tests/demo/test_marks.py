@@ -42,14 +42,17 @@ def test_the_report_of_a_demo_says_so_on_every_page(bizjet):
     assert f"{DEMO_MARK}; TRAINING ONLY" in render_html(report)
 
 
-def test_the_window_shows_the_banner_while_a_demo_is_open(qtbot, bizjet, sample_case_file):
+def test_the_window_builds_a_demo_and_shows_the_banner_while_it_is_open(qtbot, tmp_path,
+                                                                        sample_case_file):
     window = build_window("Trainee")
     qtbot.addWidget(window)
     window.show()
-    window.open_case(bizjet)
-    qtbot.waitUntil(lambda: window.case is not None and window.demo_banner.isVisible(), timeout=15000)
+    assert window.demo_ui.action_new_demo in window.file_menu.actions()
+    assert not window.demo_ui.banner.isVisible()
+    window.demo_ui.create_demo_case("bizjet", str(tmp_path / "from-window.osintcase"))
+    qtbot.waitUntil(lambda: window.case is not None and window.demo_ui.banner.isVisible(), timeout=15000)
     window.open_case(str(sample_case_file))
     qtbot.waitUntil(lambda: window.case is not None and window.case.path.name == "sample.osintcase",
                     timeout=15000)
-    assert not window.demo_banner.isVisible()
+    assert not window.demo_ui.banner.isVisible()
     window.runner.wait()
