@@ -7,15 +7,15 @@ and the staged files sit at the same path on every machine.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -29,6 +29,7 @@ DEFAULT_SEED = 1
 # The status the demo's examiner gives a claim once its check says this.
 CLAIM_STATUS = {"supported": "supported", "contradicted": "refuted"}
 Progress = Callable[[int, int | None], None]
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class DemoClock:
@@ -40,7 +41,7 @@ class DemoClock:
 
     def __call__(self) -> datetime:
         self.t += 1.0
-        return datetime.fromtimestamp(self.t, timezone.utc)
+        return EPOCH + timedelta(seconds=self.t)
 
 
 def seeded_ids(name: str, seed: int) -> Callable[[], str]:
@@ -74,7 +75,7 @@ def write_flight_file(plan: Plan, spec: FlightFile, folder: Path) -> Path:
     if spec.format == "readsb":
         return flightfiles.write_readsb_trace(
             path, points, hex=a.hex, registration=a.registration, type_code=a.type_code,
-            desc=f"{a.model} ({'DEMO SYNTHETIC'})", own_op=a.operator, compress=False)
+            desc=f"{a.model} (DEMO SYNTHETIC)", own_op=a.operator, compress=False)
     if spec.format == "opensky-csv":
         return flightfiles.write_opensky_csv(path, points)
     raise ValueError(f"unknown flight file format {spec.format}")
@@ -93,12 +94,15 @@ def write_flight_files(plan: Plan, folder: Path) -> list[Path]:
     return paths
 
 
-@contextmanager
+@contextlib.contextmanager
 def _staging(name: str, seed: int) -> Iterator[Path]:
     """The folder the story's files are written to before they go into the case: the same
     path on every machine (the evidence records keep it), one build at a time."""
     root = Path(tempfile.gettempdir()) / "osintdesk-demo"
-    root.mkdir(exist_ok=True)
+    if not root.is_dir():
+        root.mkdir(exist_ok=True)
+        with contextlib.suppress(OSError):   # shared like the temp folder: any user may build
+            root.chmod(0o1777)
     folder = root / f"{name}-seed{seed}"
     lock = root / f"{name}-seed{seed}.lock"
     deadline = time.monotonic() + 300

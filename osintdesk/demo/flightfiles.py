@@ -14,7 +14,6 @@ import math
 import os
 import random
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -25,6 +24,7 @@ from ..flights.airports import lookup
 from ..flights.geo import great_circle_km
 from ..flights.model import TrackPoint
 from ..flights.parsing import FT_PER_M, KT_PER_MS, FPM_PER_MS
+from ..timefmt import offset_time, record_time
 
 T0 = 1704181263.0  # 2024-01-02T07:41:03Z, a fixed start for reproducible samples
 
@@ -35,6 +35,7 @@ def _bearing(lat1, lon1, lat2, lon2):
     x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
     return (math.degrees(math.atan2(y, x)) + 360) % 360
 
+
 def _place(where):
     if isinstance(where, str):
         airport = lookup(where)
@@ -43,15 +44,18 @@ def _place(where):
         return airport.lat, airport.lon
     return where
 
+
 def _legs(origin, destination, via: Sequence = ()) -> tuple[list[tuple[float, float]], list[float]]:
     """The route's places (lat, lon) and the great-circle km of each leg between them."""
     places = [_place(origin), *map(_place, via), _place(destination)]
     return places, [great_circle_km(*a, *b) for a, b in zip(places[:-1], places[1:])]
 
+
 def flight_time_s(origin, destination, *, via: Sequence = (), speed_kt: float = 450.0) -> float:
     """Seconds airborne from ``origin`` to ``destination`` (through ``via``) at ``speed_kt``,
     as ``synthetic_flight`` flies it."""
     return sum(_legs(origin, destination, via)[1]) / (speed_kt * 1.852) * 3600.0
+
 
 def _along(places, legs_km, fractions):
     """Positions (lat, lon arrays) and the end of their leg, at ``fractions`` of the route."""
@@ -72,6 +76,7 @@ def _along(places, legs_km, fractions):
             lat[on], lon[on] = great_circle_at(lat1, lon1, lat2, lon2,
                                                (f[on] - bounds[i]) / (bounds[i + 1] - bounds[i]))
     return lat, lon, [places[i + 1] for i in leg]
+
 
 def synthetic_flight(origin, destination, start_t: float = T0, *, hex: str = "155abc",
                      callsign: str | None = "RSD001", squawk: str | None = "1000",
@@ -126,11 +131,11 @@ def synthetic_flight(origin, destination, start_t: float = T0, *, hex: str = "15
         add(landing_t + k * step_s, lat2, lon2, 0.0, 12.0, heading, 0.0, True)
     return points
 
-def iso_z(t: float, *, millis: bool = False) -> str:
-    moment = datetime.fromtimestamp(t, tz=timezone.utc)
-    if millis:
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+def iso_z(t: float) -> str:
+    """``2024-01-02T07:41:03Z`` (seconds truncated), as the CSV formats write times."""
+    return record_time(t)
+
 
 @contextmanager
 def _text_out(path: str | os.PathLike, compress: bool):
@@ -141,12 +146,15 @@ def _text_out(path: str | os.PathLike, compress: bool):
         with open(path, "w", encoding="utf-8", newline="") as out:
             yield out
 
+
 def _int(value):
     return "" if value is None else str(int(round(value)))
+
 
 def fr24_squawk(squawk: str | None) -> str:
     """FlightRadar24 style: leading zeros dropped, ``0`` for none."""
     return str(int(squawk)) if squawk else "0"
+
 
 def write_fr24_csv(path, points: Iterable[TrackPoint], *, with_utc: bool = True,
                    compress: bool = False) -> Path:
@@ -165,6 +173,7 @@ def write_fr24_csv(path, points: Iterable[TrackPoint], *, with_utc: bool = True,
                 del row[1]
             writer.writerow(row)
     return Path(path)
+
 
 def write_fr24_kml(path, points: Iterable[TrackPoint], *, flight_number: str, callsign: str,
                    registration: str | None, type_code: str | None, type_name: str,
@@ -198,7 +207,7 @@ def write_fr24_kml(path, points: Iterable[TrackPoint], *, flight_number: str, ca
                 f"<div><span><b>Speed:</b></span> <span>{_int(p.gs_kt) or 0} kt</span></div>\n"
                 f"<div><span><b>Heading:</b></span> <span>{_int(p.track_deg) or 0}&deg;</span></div>\n"
                 "</div>")
-            when = datetime.fromtimestamp(p.t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            when = offset_time(float(int(p.t)))   # 2024-01-02T07:41:03+00:00
             out.write(f"<Placemark>\n<name>{when}</name>\n"
                       f"<description><![CDATA[{description}]]></description>\n"
                       f"<TimeStamp><when>{when}</when></TimeStamp>\n"
@@ -213,6 +222,7 @@ def write_fr24_kml(path, points: Iterable[TrackPoint], *, flight_number: str, ca
         out.write("</Folder>\n</Document>\n</kml>\n")
     return Path(path)
 
+
 def trace_row(p: TrackPoint, base_t: float, *, legacy: bool = False, details: bool = False) -> list:
     """One trace_full row: 14 values, or 9 with ``legacy`` (before 2022)."""
     flags = (2 if p.leg_start else 0) | (1 if p.stale else 0)
@@ -224,6 +234,7 @@ def trace_row(p: TrackPoint, base_t: float, *, legacy: bool = False, details: bo
     if not legacy:
         row += ["adsb_icao", None if p.alt_ft is None else int(p.alt_ft) + 150, None, None, None]
     return row
+
 
 def write_readsb_trace(path, points: Iterable[TrackPoint], *, hex: str,
                        registration: str | None, type_code: str | None,
@@ -250,14 +261,17 @@ def write_readsb_trace(path, points: Iterable[TrackPoint], *, hex: str,
         out.write("\n]}\n")
     return Path(path)
 
+
 def _chain(first, rest):
     if first is not None:
         yield first
         yield from rest
 
+
 OPENSKY_COLUMNS = ["time", "icao24", "lat", "lon", "velocity", "heading", "vertrate", "callsign",
                    "onground", "alert", "spi", "squawk", "baroaltitude", "geoaltitude",
                    "lastposupdate", "lastcontact"]
+
 
 def opensky_row(p: TrackPoint, *, vector_t: float | None = None) -> list[str]:
     """A state vector reporting ``p`` (metres, m/s); written at ``vector_t`` (default p.t + 1)."""
@@ -270,6 +284,7 @@ def opensky_row(p: TrackPoint, *, vector_t: float | None = None) -> list[str]:
             "" if p.vrate_fpm is None else f"{p.vrate_fpm / FPM_PER_MS:.3f}",
             (p.callsign or "").ljust(8), "true" if p.on_ground else "false", "false", "false",
             p.squawk or "", "" if p.on_ground else m(p.alt_ft), m(p.alt_ft), f"{p.t:.3f}", f"{p.t + 0.5:.3f}"]
+
 
 def write_opensky_csv(path, points: Iterable[TrackPoint], *, repeats_after_last: int = 3,
                       compress: bool = False) -> Path:

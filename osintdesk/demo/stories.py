@@ -10,6 +10,7 @@ All times are UTC epoch seconds and come from the seed, never from the clock.
 
 from __future__ import annotations
 
+import calendar
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ from html import escape
 from typing import Callable
 
 from ..flights.model import TrackPoint
-from ..timefmt import record_time
+from ..timefmt import offset_time, record_date, record_time
 from . import DEMO_MARK, DEMO_TITLE_PREFIX
 from .flightfiles import flight_time_s, synthetic_flight
 
@@ -104,12 +105,13 @@ class Plan:
 
 
 def _day(t: float) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d")
+    return record_date(t)
 
 
 def _words_day(t: float) -> str:
-    moment = datetime.fromtimestamp(t, timezone.utc)
-    return f"{moment.day} {moment.strftime('%B %Y')}"
+    """``7 June 2023``: how an article writes a UTC day."""
+    year, month, day = (int(part) for part in record_date(t).split("-"))
+    return f"{day} {calendar.month_name[month]} {year}"
 
 
 def _fly(leg: Leg, aircraft: Aircraft, seed: int) -> Leg:
@@ -123,8 +125,7 @@ def article_html(title: str, published_t: float, paragraphs: list[str], *,
                  site: str = "Demo Herald") -> str:
     """A news page written for the demo, its publication date in the page's metadata and
     text, and a visible line saying it is synthetic."""
-    published = datetime.fromtimestamp(published_t, timezone.utc)
-    iso = published.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    iso = offset_time(float(int(published_t)))
     body = "\n".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title>\n"
