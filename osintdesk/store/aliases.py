@@ -26,6 +26,7 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "selector": ("pattern", "is_regex", "case_sensitive"),
     "tag": ("source_uuid", "tag"),
     "source-tie": ("source_uuid", "target_uuid"),
+    "object-tag": ("object_kind", "object_uuid", "tag"),
 }
 # Columns that hold the id of another record (``aircraft_uuids``: a JSON list of ids).
 REFERENCES: dict[str, tuple[str, ...]] = {
@@ -40,6 +41,9 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "event": ("place_uuid",),
     "citation": ("owner_uuid", "target_uuid", "target_aircraft"),
     "source-tie": ("source_uuid", "target_uuid"),
+    "retirement": ("source_uuid",),
+    "object-note": ("object_uuid",),
+    "object-tag": ("object_uuid",),
 }
 ID_LISTS = {"aircraft_uuids"}
 
