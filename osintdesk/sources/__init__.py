@@ -11,6 +11,10 @@ functions with an open ``Case``. This package imports nothing itself, so that im
 - ``diff.diff_captures``: what changed between two captures.
 - ``annotations.add_note`` / ``add_tag`` / ``set_assessment``: notes, tags, Admiralty grading.
 - ``queries.list_sources``, ``sources_for_aircraft``... : reading it all back.
+- ``retirement.retire_source`` / ``unretire_source``: setting a source aside (kept, hidden).
+- ``linking.link_serials``: military serials of the case's aircraft found in the sources.
+- ``evidence.list_artifacts`` / ``preview`` / ``export_copy``: every artifact, a checked copy.
+- ``text.word_regex`` / ``find_word``: the one matching rule of selectors and search.
 
 Every write goes through the case's audited record API inside one transaction, so a
 failure leaves the case exactly as it was.
