@@ -18,7 +18,7 @@ from ..flights import queries
 from . import case_data, style
 from .activity import draw_activity
 from .data import ActivityRow
-from .export import chart_format, new_figure, save_figure
+from .export import add_footer, chart_format, footer_text, new_figure, save_figure
 from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
@@ -193,12 +193,36 @@ def show_problem(fig: Figure, problem: str | None) -> None:
 
 
 def export_chart(path, mode: str, data: ChartData, problem: str | None = None, *, width_px: float,
-                 height_px: float, dpi: float, projection=None, view=None, selected=()) -> Path:
+                 height_px: float, dpi: float, projection=None, view=None, selected=(),
+                 footer: str | None = None) -> Path:
     """Draw the chart as ``draw_chart`` does on a new Figure of ``width_px`` x ``height_px``
-    at ``dpi`` and save it to ``path`` (.png, .svg or .pdf). For any thread: the window
-    exports on a worker, never from the figure on screen.
+    at ``dpi`` and save it to ``path`` (.png, .svg or .pdf), with ``footer`` (the data
+    credit and case number: ``export.footer_text``) on a line at the bottom. For any
+    thread: the window exports on a worker, never from the figure on screen.
     """
     chart_format(path)  # refuse a bad file name before any work
     fig = new_figure(width_px, height_px, dpi)
     draw_chart(fig, mode, data, problem, projection=projection, view=view, selected=selected)
+    add_footer(fig, footer)
     return save_figure(fig, path)
+
+
+def chart_footer(case, mode: str, data: ChartData) -> str | None:
+    """The footer of an exported ``mode`` chart of ``data``: the credit of the files
+    behind the flights it draws (every flight file for the other charts), the case number."""
+    if mode in ("map", "profile"):
+        flights = data.flights[:1] if mode == "profile" else data.flights
+        return footer_text(case, [str(f.id) for f in flights])
+    return footer_text(case)
+
+
+def log_chart_export(case, path, mode: str, width_px: int, height_px: int, dpi: float,
+                     counts: dict) -> None:
+    """The chart written in the case's audit log, as every export is: kind, file, size in
+    pixels, what it shows counted, and the file's SHA-256."""
+    from ..filebytes import sha256_of_file
+    sha256, size = sha256_of_file(path)
+    case.record_event("export", details={
+        "format": f"chart-{mode}", "file": Path(path).name, "sha256": sha256, "size": size,
+        "width_px": int(width_px), "height_px": int(height_px), "dpi": float(dpi),
+        "counts": counts})

@@ -14,9 +14,6 @@ from .main import (Context, case_argument, cli, json_option, open_for_reading, p
 from ..errors import OsintdeskError
 from ..timefmt import parse_user_time, user_zone
 
-# Default image sizes in pixels (at 100 dpi): wide enough for a report page.
-DEFAULT_SIZE = {"map": (1600, 1000), "profile": (1600, 900), "activity": (1600, None),
-                "timeline": (1600, None), "links": (1600, 1100)}
 TIMELINE_KINDS = ("event", "flight", "ground-stay", "gap", "source")  # charts.timeline.KINDS
 
 # What the link chart shows, for ``chart CASE links`` and ``graph CASE``.
@@ -124,8 +121,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     the image written (--json: its path, kind, format, width and height in pixels, bytes,
     and what it shows counted: flights, positions, items, nodes...).
     """
-    from ..charts.export import DEFAULT_DPI, chart_format
-    from ..charts.selection import ChartRequest, export_chart
+    from ..charts.export import DEFAULT_DPI, DEFAULT_SIZE, chart_format
+    from ..charts.selection import ChartRequest, chart_footer, export_chart
 
     chart_format(output)  # refuse a bad file name before any work
     if kind == "links":
@@ -144,6 +141,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     note = None
     with open_for_reading(ctx, case) as opened:
         data = request.load(kind, opened)
+        footer = chart_footer(opened, kind, data)   # the data credit and the case number
     if kind == "activity":
         if not any(r.flights or r.ground_stays for r in data.rows):
             note = "no flights or ground times match; the chart says so"
@@ -167,7 +165,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     elif height and not width:
         width = round(height * default_w / default_h)
     width, height = width or default_w, height or default_h
-    path = export_chart(output, kind, data, width_px=width, height_px=height, dpi=DEFAULT_DPI)
+    path = export_chart(output, kind, data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
+                        footer=footer)
     _written(path, kind, width, height, data.counts(kind), note, as_json)
 
 
@@ -197,12 +196,13 @@ def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), k
 
 def _link_chart(ctx: Context, case: str, output: str, width: int | None, height: int | None,
                 request, as_json: bool = False) -> None:
-    from ..charts.export import DEFAULT_DPI
-    from ..charts.selection import ChartData, export_chart
+    from ..charts.export import DEFAULT_DPI, DEFAULT_SIZE
+    from ..charts.selection import ChartData, chart_footer, export_chart
     from ..charts.links import load_link_chart
     default_w, default_h = DEFAULT_SIZE["links"]
     with open_for_reading(ctx, case) as opened:
         chart = load_link_chart(opened, request)
+        footer = chart_footer(opened, "links", ChartData(links=chart))
     if width and not height:
         height = round(width * default_h / default_w)
     elif height and not width:
@@ -210,7 +210,8 @@ def _link_chart(ctx: Context, case: str, output: str, width: int | None, height:
     width, height = width or default_w, height or default_h
     data = ChartData(links=chart)
     path = export_chart(output, "links", data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
-                        selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else ())
+                        selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else (),
+                        footer=footer)
     note = None if len(chart.graph) else "no entities in this case; the chart says so"
     _written(path, "links", width, height, data.counts("links"), note, as_json)
 

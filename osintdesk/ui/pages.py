@@ -5,10 +5,10 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..timefmt import display_time
+from .tables import filter_box, make_table_view  # noqa: F401 - pages import it from here
 from .models import (AUDIT_COLUMNS, EVIDENCE_COLUMNS, PagedQueryModel, audit_source,
                      evidence_source)
 
@@ -69,20 +69,6 @@ class OverviewPage(CasePage):
         self.label.setText(f"<h2>{e(info['title'])}</h2><table>{body}</table>")
 
 
-def make_table_view(model) -> QTableView:
-    """A read-only table view with the habits every table here shares."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class TablePage(CasePage):
     """A filterable, sortable table over one kind of record, fetched in pages."""
 
@@ -100,8 +86,7 @@ class TablePage(CasePage):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)  # numbers sort as numbers
-        self.filter_edit = QLineEdit(placeholderText=self.placeholder)
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit = filter_box(self.placeholder)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = make_table_view(self.proxy)
         self.view.setSortingEnabled(True)
@@ -118,7 +103,7 @@ class TablePage(CasePage):
         self.model.set_source(*type(self).source(case))
         if self.model.canFetchMore():
             self.model.fetchMore()
-        self.view.resizeColumnsToContents()
+        self.view.fit_columns()
 
 
 class EvidencePage(TablePage):
