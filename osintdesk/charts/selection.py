@@ -50,6 +50,8 @@ class ChartRequest:
     kinds: tuple[str, ...] | None = None
     tag: str | None = None
     zone: str = "UTC"
+    # A source selected in the window: the map shows the airports and places it names.
+    source: str | None = None
 
     def timeline_filter(self) -> TimelineFilter:
         """The timeline of this request: its window, aircraft and entities, kinds and tag
@@ -79,8 +81,9 @@ class ChartRequest:
         if rows is None:
             rows = self.flight_rows(case)
         flights = case_data.read_flights(case, rows, progress=progress, cancelled=cancelled)
-        return ChartData(flights=flights, places=case_data.places(case, self.t_from, self.t_to),
-                         t_from=self.t_from, t_to=self.t_to)
+        places = (case_data.source_places(case, self.source) if self.source
+                  else case_data.places(case, self.t_from, self.t_to))
+        return ChartData(flights=flights, places=places, t_from=self.t_from, t_to=self.t_to)
 
     def load_activity(self, case, progress=None, cancelled=None) -> "ChartData":
         """One row per aircraft concerned (every aircraft with something in the window

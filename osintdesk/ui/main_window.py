@@ -384,9 +384,19 @@ class MainWindow(QMainWindow):
         events.selection_changed.connect(lambda row: self.chart_pane.highlight_records(
             [("event", row[events.key])] if row else []))
         sources = self.sources_ui.sources_page
-        sources.view.selectionModel().selectionChanged.connect(
-            lambda *_a: self.chart_pane.highlight_records([("source", sources.current_source)]
-                                                          if sources.current_source else []))
+        sources.view.selectionModel().selectionChanged.connect(lambda *_a: self._source_selected())
+        # Back on the Flights page, the map shows its flights again (not a source's places).
+        self.navigator.currentRowChanged.connect(
+            lambda row: self._flights_selected(self.flights_page.selected_flights())
+            if self.case is not None and 0 <= row < len(self.pages)
+            and self.pages[row] is self.flights_page else None)
+
+    def _source_selected(self) -> None:
+        """A source selected: its timeline marks outlined, its airports and places mapped."""
+        current = self.sources_ui.sources_page.current_source
+        self.chart_pane.highlight_records([("source", current)] if current else [])
+        if not self._selecting_from_chart:
+            self.chart_pane.show_source(current)
 
     def _chart_record_clicked(self, kind: str, record_id: str) -> None:
         """The row of what a click on a chart names: a flight (or its gap) in Flights; on

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..timefmt import display_time
-from .tables import filter_box, make_table_view  # noqa: F401 - pages import it from here
+from .tables import add_row_actions, filter_box, make_table_view, on_open  # noqa: F401
 from .models import (AUDIT_COLUMNS, EVIDENCE_COLUMNS, PagedQueryModel, audit_source,
                      evidence_source)
 
@@ -70,13 +70,19 @@ class OverviewPage(CasePage):
 
 
 class TablePage(CasePage):
-    """A filterable, sortable table over one kind of record, fetched in pages."""
+    """A filterable, sortable table over one kind of record, fetched in pages.
+
+    A page whose rows open (double-click, Enter, the row menu) names the menu's item in
+    ``open_text`` and defines ``open_row(record)``; ``row_actions(records)`` adds (text,
+    slot) items to the row menu of the selected records (see ``ui.tables``).
+    """
 
     columns: list = []
     source = None
     placeholder = "Filter…"
     model_class = PagedQueryModel
     sort_column = 0
+    open_text = ""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -91,10 +97,24 @@ class TablePage(CasePage):
         self.view = make_table_view(self.proxy)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(self.sort_column, Qt.SortOrder.AscendingOrder)
+        if self.open_text:
+            on_open(self.view, lambda index: self.open_row(self.record_at(index)), self.open_text)
+        add_row_actions(self.view, lambda _view, records: self.row_actions(records))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
+
+    def record_at(self, index) -> dict:
+        """The record of a row of the view (an index of the proxy)."""
+        return self.model.row(self.proxy.mapToSource(index).row())
+
+    def open_row(self, record: dict) -> None:
+        """What opening a row does (pages with ``open_text`` define it)."""
+
+    def row_actions(self, records: list[dict]) -> list:
+        """(text, slot) items the row menu adds for the selected ``records``."""
+        return []
 
     def set_case(self, case) -> None:
         if case is None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLineEdit, QMenu,
 # Widest a column is made by fitting its contents (a long title or URL would push the rest
 # of the columns out of sight); the investigator can still drag it wider.
 MAX_FIT_PX = 320
+MIN_SQUEEZE_PX = 120   # narrowest a column is made so that the others fit beside it
 # Filter boxes never shrink below this (a narrow pane showed only "S…" of the placeholder).
 FILTER_MIN_PX = 180
 # Columns whose value is worth copying on its own: the record's id and hashes.
@@ -142,11 +143,30 @@ class RecordTable(QTableView):
         self.last_menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def fit_columns(self, max_px: int = MAX_FIT_PX) -> None:
-        """Columns as wide as their contents, none wider than ``max_px``."""
+        """Columns as wide as their contents, none wider than ``max_px``, and the widest
+        narrowed (down to MIN_SQUEEZE_PX) so that the columns shown fit the table's width."""
         self.resizeColumnsToContents()
         for column in range(self.model().columnCount()):
             if self.columnWidth(column) > max_px:
                 self.setColumnWidth(column, max_px)
+        self._fitted = self.isVisible()
+        if self._fitted:
+            self.squeeze_columns()
+
+    def squeeze_columns(self) -> None:
+        shown = [c for c in range(self.model().columnCount()) if not self.isColumnHidden(c)]
+        room = self.viewport().width()
+        over = sum(self.columnWidth(c) for c in shown) - room
+        if not shown or room < 200 or over <= 0:
+            return
+        widest = max(shown, key=self.columnWidth)
+        self.setColumnWidth(widest, max(MIN_SQUEEZE_PX, self.columnWidth(widest) - over))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not getattr(self, "_fitted", True):   # fitted while hidden: fit the width now
+            self._fitted = True
+            self.squeeze_columns()
 
     # ------------------------------------------------------------ rows
 

@@ -180,6 +180,14 @@ class ChartPane(QWidget):
             return
         self._schedule()
 
+    def show_source(self, source_uuid: str | None) -> None:
+        """The map of a source selected on the Sources page: the airports and places it
+        names (None: the case's flights again). The timeline and link chart keep theirs."""
+        self._flights_request = (ChartRequest(source=source_uuid) if source_uuid
+                                 else ChartRequest(all_flights=True))
+        if self.mode in ("map", "profile"):
+            self._schedule()
+
     def highlight_records(self, records) -> int:
         """Outline the timeline marks of these records ((kind, id): flight, event, source,
         aircraft); returns how many marks (0 when the timeline is not shown)."""
