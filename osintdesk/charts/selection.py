@@ -18,7 +18,8 @@ from ..flights import queries
 from . import case_data, style
 from .activity import draw_activity
 from .data import ActivityRow
-from .export import add_footer, chart_format, footer_text, new_figure, save_figure
+from .export import (DEFAULT_DPI, DEFAULT_SIZE, add_footer, chart_format, footer_text,
+                     new_figure, save_figure)
 from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
@@ -208,6 +209,21 @@ def export_chart(path, mode: str, data: ChartData, problem: str | None = None, *
     draw_chart(fig, mode, data, problem, projection=projection, view=view, selected=selected)
     add_footer(fig, footer)
     return save_figure(fig, path)
+
+
+def default_height(mode: str, data: ChartData, width_px: int) -> int:
+    """An exported chart's height by default at ``width_px``: the activity chart as tall as
+    its aircraft need, the timeline as its lanes' rows need (a few lanes make a short
+    figure, not one half white: ``fitting_height_px``), the others DEFAULT_SIZE's."""
+    if mode == "activity":
+        return max(420, min(2400, 170 + 90 * len(data.rows)))
+    if mode == "timeline":
+        from .timeline import fitting_height_px
+        timeline = data.timeline or Timeline()
+        return fitting_height_px(timeline.items, timeline.lanes, width_px=width_px,
+                                 dpi=DEFAULT_DPI, zone=data.zone, t_from=data.t_from,
+                                 t_to=data.t_to)
+    return DEFAULT_SIZE[mode][1] or round(width_px * 10 / 16)
 
 
 def chart_footer(case, mode: str, data: ChartData) -> str | None:

@@ -40,20 +40,6 @@ def _link_request(around, depth, with_sources, with_flights):
                        flights=with_flights)
 
 
-def _activity_height(rows: int) -> int:
-    return max(420, min(2400, 170 + 90 * rows))
-
-
-def _timeline_height(data, width: int) -> int:
-    """The timeline's default height at ``width``: as tall as its lanes' rows need (a few
-    lanes make a short figure, not one half white), see ``fitting_height_px``."""
-    from ..charts.export import DEFAULT_DPI
-    from ..charts.timeline import fitting_height_px
-    timeline = data.timeline
-    return fitting_height_px(timeline.items, timeline.lanes, width_px=width, dpi=DEFAULT_DPI,
-                             zone=data.zone, t_from=data.t_from, t_to=data.t_to)
-
-
 def _window(t_from: str | None, t_to: str | None) -> tuple[float | None, float | None]:
     """--from and --to as UTC epoch seconds (a bare --to date includes that day)."""
     start = parse_user_time(t_from, "--from") if t_from else None
@@ -122,7 +108,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     and what it shows counted: flights, positions, items, nodes...).
     """
     from ..charts.export import DEFAULT_DPI, DEFAULT_SIZE, chart_format
-    from ..charts.selection import ChartRequest, chart_footer, export_chart
+    from ..charts.selection import ChartRequest, chart_footer, default_height, export_chart
 
     chart_format(output)  # refuse a bad file name before any work
     if kind == "links":
@@ -145,11 +131,11 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     if kind == "activity":
         if not any(r.flights or r.ground_stays for r in data.rows):
             note = "no flights or ground times match; the chart says so"
-        default_h = _activity_height(len(data.rows))
+        default_h = default_height("activity", data, default_w)
     elif kind == "timeline":
         if not data.timeline.items:
             note = "nothing matches; the chart says so"
-        default_h = _timeline_height(data, width or default_w)
+        default_h = default_height("timeline", data, width or default_w)
         if width and not height:
             height = default_h  # already at this width: no scaling
         elif height and not width:

@@ -396,8 +396,8 @@ class ChartExportDialog(QDialog):
             size_row.addWidget(widget)
         size_row.addStretch(1)
         form = QFormLayout()
-        form.addRow("&File:", path_with_chooser(self.path_edit, self._browse))
-        form.addRow("&Size:", size_row)
+        form.addRow("File:", path_with_chooser(self.path_edit, self._browse))
+        form.addRow("Size:", size_row)
         note = QLabel(f"The {mode} as shown (its zoom kept), with the data credit and the case "
                       "number in the footer; the export is recorded in the audit log.")
         note.setWordWrap(True)

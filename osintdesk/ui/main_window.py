@@ -40,7 +40,7 @@ MAX_RECENT = 10
 NAVIGATOR_PX = 120     # wide enough for the longest page name
 PAGE_MIN_PX = 420      # the page beside it never shrinks below this
 # The chart pane's share of the window's width when it opens, within these bounds.
-CHART_SHARE, CHART_MIN_PX, CHART_MAX_PX = 0.36, 320, 620
+CHART_SHARE, CHART_MIN_PX, CHART_MAX_PX = 0.33, 320, 620
 # How long the checkpoint signed on closing waits for another process's write lock.
 CLOSE_WAIT_S = 2.0
 

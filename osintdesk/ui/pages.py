@@ -83,6 +83,7 @@ class TablePage(CasePage):
     model_class = PagedQueryModel
     sort_column = 0
     open_text = ""
+    hidden_columns: tuple[str, ...] = ()   # shown once chosen (the header's menu)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -94,7 +95,7 @@ class TablePage(CasePage):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)  # numbers sort as numbers
         self.filter_edit = filter_box(self.placeholder)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = make_table_view(self.proxy)
+        self.view = make_table_view(self.proxy, hidden=self.hidden_columns)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(self.sort_column, Qt.SortOrder.AscendingOrder)
         if self.open_text:
@@ -138,3 +139,4 @@ class AuditPage(TablePage):
     columns = AUDIT_COLUMNS
     source = staticmethod(audit_source)
     placeholder = "Filter the audit log…"
+    hidden_columns = ("Entry hash",)   # long; the row menu copies it

@@ -53,6 +53,7 @@ class RecordTable(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.setDefaultSectionSize(80)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.setToolTip("Right-click to choose the columns shown")
@@ -62,6 +63,7 @@ class RecordTable(QTableView):
         self.default_hidden: set[str] = set()   # column titles hidden until chosen
         self.row_actions: list[RowActionProvider] = []
         self.open_text = ""   # the row menu's item that opens the row (see ``on_open``)
+        self.squeeze_column: int | None = None   # see ``fit_columns``
         self.settings: QSettings | None = None
         self.settings_key: str | None = None
         self.last_menu: QMenu | None = None    # the last menu shown (tests look at it)
@@ -143,30 +145,47 @@ class RecordTable(QTableView):
         self.last_menu.popup(self.horizontalHeader().mapToGlobal(pos))
 
     def fit_columns(self, max_px: int = MAX_FIT_PX) -> None:
-        """Columns as wide as their contents, none wider than ``max_px``, and the widest
-        narrowed (down to MIN_SQUEEZE_PX) so that the columns shown fit the table's width."""
+        """Columns as wide as their contents, none wider than ``max_px``; the column
+        ``squeeze_column`` names (a long text such as a title), when set, is narrowed
+        (down to MIN_SQUEEZE_PX) so that the columns shown fit the table's width."""
         self.resizeColumnsToContents()
         for column in range(self.model().columnCount()):
             if self.columnWidth(column) > max_px:
                 self.setColumnWidth(column, max_px)
-        self._fitted = self.isVisible()
-        if self._fitted:
+        self._squeeze_pending = True
+        if self.isVisible():
             self.squeeze_columns()
 
     def squeeze_columns(self) -> None:
         shown = [c for c in range(self.model().columnCount()) if not self.isColumnHidden(c)]
-        room = self.viewport().width()
-        over = sum(self.columnWidth(c) for c in shown) - room
-        if not shown or room < 200 or over <= 0:
+        if self.squeeze_column is None or self.squeeze_column not in shown:
+            self._squeeze_pending = False
             return
-        widest = max(shown, key=self.columnWidth)
-        self.setColumnWidth(widest, max(MIN_SQUEEZE_PX, self.columnWidth(widest) - over))
+        room = self.viewport().width()
+        header = self.horizontalHeader()
+        # The last column stretches to the edge: what it needs is its contents, not that.
+        # (at least the default section size, which it keeps when the others overflow).
+        needs = [max(header.sectionSizeHint(c), header.defaultSectionSize())
+                 if c == shown[-1] and header.stretchLastSection()
+                 else self.columnWidth(c) for c in shown] if shown else []
+        over = sum(needs) - room
+        if not shown or room < 200:
+            return        # not laid out yet: when it is (resizeEvent)
+        self._squeeze_pending = False
+        if over <= 0:
+            return
+        column = self.squeeze_column
+        self.setColumnWidth(column, max(MIN_SQUEEZE_PX, self.columnWidth(column) - over))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if getattr(self, "_squeeze_pending", False) and self.isVisible():
+            self.squeeze_columns()   # fitted before its layout: fit now
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        if not getattr(self, "_fitted", True):   # fitted while hidden: fit the width now
-            self._fitted = True
-            self.squeeze_columns()
+        if getattr(self, "_squeeze_pending", False):
+            self.squeeze_columns()   # fitted while hidden: fit now
 
     # ------------------------------------------------------------ rows
 

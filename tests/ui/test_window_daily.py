@@ -70,6 +70,7 @@ def test_sources_show_their_columns_at_1200x780(qtbot, window):
     right = max(view.columnViewportPosition(c) + view.columnWidth(c)
                 for c in range(view.model().columnCount()) if not view.isColumnHidden(c))
     assert right <= view.viewport().width()             # every default column in sight
+    assert view.columnWidth(view.column_titles().index("Title")) >= 150
     assert page.search_edit.width() >= FILTER_MIN_PX     # no "S…"
     site = view.shown_titles().index("Site")
     assert view.model().index(0, site).data() in ("news.example", "")
@@ -178,6 +179,10 @@ def test_the_map_shows_the_case_follows_the_filter_and_maps_a_sources_airports(q
     assert {p.label for p in places} == {"UUWW", "ZKPY"}
     assert flights_on_map(window) == set()
     assert len(window.chart_pane.info.place_artists) == 2 and not window.chart_pane.info.empty
+    assert sources.select_source(timeline_case_ids["note"])    # names no place: the flights
+    wait_idle(qtbot, window)
+    assert flights_on_map(window) == everything
+    assert sources.select_source(timeline_case_ids["article"]) or True
     window.show_page("Flights")                          # back: the flights again
     wait_idle(qtbot, window)
     assert flights_on_map(window) == everything
@@ -277,6 +282,13 @@ def test_chart_export_size_footer_and_audit(qtbot, window, tmp_path):
     assert entry.details["counts"]["flights"] == 3
     assert str(out) in window.statusBar().currentMessage()
     assert dialogs.last_folder(window.settings) == str(tmp_path)
+    # The timeline's height by default: as tall as its rows need, as the command line draws it.
+    with qtbot.waitSignal(window.chart_pane.redrawn, timeout=20000):
+        window.chart_pane.set_mode("timeline")
+    wait_idle(qtbot, window)
+    dialog = window.chart_pane.export_dialog()
+    assert dialog.width_box.value() == 1600 and 300 < dialog.height_box.value() < 1000
+    dialog.reject()
 
 
 def test_footer_credits_the_files_and_names_the_case(story, timeline_case_ids):

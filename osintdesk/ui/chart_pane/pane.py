@@ -23,9 +23,10 @@ from ... import timefmt
 from ...errors import OsintdeskError
 from ...paths import config_dir
 from ...charts.links import LinkRequest
+from ...charts.case_data import source_places
 from ...charts.export import DEFAULT_SIZE, chart_format
-from ...charts.selection import (MODES, ChartData, ChartRequest, chart_footer, draw_chart,
-                                 export_chart, profile_note, show_problem)
+from ...charts.selection import (MODES, ChartData, ChartRequest, chart_footer, default_height,
+                                 draw_chart, export_chart, profile_note, show_problem)
 from ..dialogs import ChartExportDialog, last_folder
 from ..tasks import Task, TaskRunner
 from .links_view import LinksController
@@ -182,7 +183,11 @@ class ChartPane(QWidget):
 
     def show_source(self, source_uuid: str | None) -> None:
         """The map of a source selected on the Sources page: the airports and places it
-        names (None: the case's flights again). The timeline and link chart keep theirs."""
+        names (None, or a source naming none: the case's flights). The timeline and link
+        chart keep theirs."""
+        case = self.loader.case
+        if source_uuid and case is not None and not source_places(case, source_uuid):
+            source_uuid = None
         self._flights_request = (ChartRequest(source=source_uuid) if source_uuid
                                  else ChartRequest(all_flights=True))
         if self.mode in ("map", "profile"):
@@ -366,12 +371,15 @@ class ChartPane(QWidget):
 
     def export_dialog(self) -> ChartExportDialog:
         """Ask where and how big (the command line's size by default); Export exports."""
-        mode = self._shown[2]
-        width, height = DEFAULT_SIZE.get(mode, (1600, 1000))
+        data, _problem, mode = self._shown
+        if mode == "timeline":
+            data = self.timeline.shown_window(data)
+        width = DEFAULT_SIZE[mode][0]
+        height = default_height(mode, data, width)
         screen = (round(self.figure.bbox.width), round(self.figure.bbox.height))
         dialog = self.export_dialog_ = ChartExportDialog(
             MODE_TITLES[mode].lower(), str(Path(last_folder(self.settings)) / f"{mode}.png"),
-            (width, height or 1000), screen, self)
+            (width, height), screen, self)
         dialog.accepted.connect(lambda: self._export_chosen(*dialog.values()))
         dialog.open()
         return dialog

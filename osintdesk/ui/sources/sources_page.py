@@ -62,6 +62,7 @@ class SourcesPage(CasePage):
         self.view = make_table_view(self.proxy)
         self.view.setObjectName("sources_view")
         set_default_columns(self.view, shown=SOURCE_DEFAULT_COLUMNS)
+        self.view.squeeze_column = 0   # the title gives way so the other columns show
         self.view.setSortingEnabled(True)
         # Newest capture first (the query's order) until the investigator sorts by a column.
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
