@@ -87,6 +87,10 @@ def timeline_options(command):
                    "(Europe/Berlin); the axis names it.")
 @timeline_options
 @link_options
+@click.option("--record", is_flag=True,
+              help="Record the image in the case's audit log (kind, file, size, what it shows, "
+                   "SHA-256), as the window records its chart exports; without it the case is "
+                   "only read.")
 @json_option
 @pass_context
 def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft: tuple[str, ...],
@@ -94,7 +98,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
           height: int | None, zone: str = "UTC", entities: tuple[str, ...] = (),
           kinds: tuple[str, ...] = (), tag: str | None = None, around: str | None = None,
           depth: int | None = None, with_sources: bool = False,
-          with_flights: bool = False, as_json: bool = False) -> None:
+          with_flights: bool = False, record: bool = False, as_json: bool = False) -> None:
     """Draw a map, a flight profile, the aircraft activity, the timeline or the links of CASE
     as an image.
 
@@ -114,7 +118,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     if kind == "links":
         _check_link_only(flights, aircraft, t_from, t_to, zone, entities, kinds, tag)
         return _link_chart(ctx, case, output, width, height,
-                           _link_request(around, depth, with_sources, with_flights), as_json)
+                           _link_request(around, depth, with_sources, with_flights), as_json,
+                           record)
     if around or depth is not None or with_sources or with_flights:
         raise OsintdeskError("--around, --depth, --sources and --flights are for the link chart: "
                              f"`osintdesk chart CASE links`, not {kind}")
@@ -153,6 +158,8 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     width, height = width or default_w, height or default_h
     path = export_chart(output, kind, data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
                         footer=footer)
+    if record:
+        _record(ctx, case, path, kind, width, height, data.counts(kind))
     _written(path, kind, width, height, data.counts(kind), note, as_json)
 
 
@@ -169,6 +176,16 @@ def _written(path, kind: str, width: int, height: int, counts: dict, note: str |
                 "height_px": height, "bytes": path.stat().st_size, "counts": counts, "note": note})
 
 
+def _record(ctx: Context, case: str, path, kind: str, width: int, height: int,
+            counts: dict) -> None:
+    """--record: the image in the case's audit log, as every export is."""
+    from ..charts.export import DEFAULT_DPI
+    from ..charts.selection import log_chart_export
+    from .main import open_case
+    with open_case(ctx, case) as opened:
+        log_chart_export(opened, path, kind, width, height, DEFAULT_DPI, counts)
+
+
 def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), kinds=(),
                      tag=None) -> None:
     given = [name for name, value in (("--flight", flights), ("--aircraft", aircraft),
@@ -181,7 +198,7 @@ def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), k
 
 
 def _link_chart(ctx: Context, case: str, output: str, width: int | None, height: int | None,
-                request, as_json: bool = False) -> None:
+                request, as_json: bool = False, record: bool = False) -> None:
     from ..charts.export import DEFAULT_DPI, DEFAULT_SIZE
     from ..charts.selection import ChartData, chart_footer, export_chart
     from ..charts.links import load_link_chart
@@ -198,6 +215,8 @@ def _link_chart(ctx: Context, case: str, output: str, width: int | None, height:
     path = export_chart(output, "links", data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
                         selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else (),
                         footer=footer)
+    if record:
+        _record(ctx, case, path, "links", width, height, data.counts("links"))
     note = None if len(chart.graph) else "no entities in this case; the chart says so"
     _written(path, "links", width, height, data.counts("links"), note, as_json)
 
