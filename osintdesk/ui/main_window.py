@@ -271,9 +271,22 @@ class MainWindow(QMainWindow):
             ("Cite in Claim…", self.findings_ui.cite_flight_dialog)] if rows else [])
         aircraft = self.aircraft_page
         on_open(aircraft.view, lambda _i: self._show_aircraft_flights(), "Show Its Flights")
+        audit = next(p for p in self.pages if isinstance(p, AuditPage))
+        on_open(audit.view, lambda index: self._open_audit_object(audit.record_at(index)),
+                "Open Record")
         sources = self.sources_ui.sources_page
         add_row_actions(sources.view, lambda _v, rows: [
             ("Export Original…", lambda: sources.viewer.export_dialog("body"))] if rows else [])
+
+    # Audit entries whose object a page shows (findings_ui.open_record opens them).
+    OPENABLE = ("entity", "link", "event", "claim", "source", "capture", "flight")
+
+    def _open_audit_object(self, entry: dict) -> None:
+        if entry.get("object_type") in self.OPENABLE and entry.get("object_id"):
+            self.findings_ui.open_record(entry["object_type"], entry["object_id"])
+        elif entry.get("object_type") == "aircraft" and entry.get("object_id"):
+            self.show_page("Aircraft")
+            self.aircraft_page.select_aircraft(entry["object_id"])
 
     def _show_aircraft_flights(self) -> None:
         row = self.aircraft_page.selected()

@@ -345,3 +345,14 @@ def test_a_flight_has_one_colour_in_every_view(qtbot, window, story, timeline_ca
         window.chart_pane.set_mode("profile")        # its legend: the flight's colour
     handle = window.chart_pane.figure.legends[0].legend_handles[0]
     assert tuple(handle.get_facecolor()) == to_rgba(swatch[one])
+
+
+def test_an_audit_entry_opens_its_record(qtbot, window, timeline_case_ids):
+    audit = window.show_page("Audit log")
+    row = next(r for r in range(audit.proxy.rowCount())
+               if audit.record_at(audit.proxy.index(r, 0))["object_type"] == "source"
+               and audit.record_at(audit.proxy.index(r, 0))["object_id"] == timeline_case_ids["article"])
+    assert "Open Record" in [a.text() for a in audit.view.row_menu(audit.proxy.index(row, 0)).actions()]
+    audit.view.open_requested.emit(audit.proxy.index(row, 0))     # a double-click
+    assert window.stack.currentWidget() is window.sources_ui.sources_page
+    assert window.sources_ui.sources_page.current_source == timeline_case_ids["article"]
