@@ -62,3 +62,18 @@ def verify_and_record(case, *, progress=None, cancelled=None, keyring: Keyring |
     report.checkpoint = {"uuid": row["uuid"], "audit_seq": row["audit_seq"],
                          "audit_hash": row["audit_hash"], "key_id": row["key_id"]}
     return report
+
+
+def verification_state(case) -> dict | None:
+    """Where the case stands against its last recorded verification (None: never verified):
+    ``ok``, ``seq`` (the audit entry the verification walked to), ``time_utc``, and
+    ``changes``: entries written since, besides verifications and checkpoints' own."""
+    last = case.last_verification()
+    if last is None:
+        return None
+    head = (last.details or {}).get("audit_head") or {}
+    seq = int(head.get("seq") or last.seq - 1)
+    changes = sum(1 for entry in case.audit_entries(after_seq=seq)
+                  if entry.action != "verify" and entry.object_type != "checkpoint")
+    return {"ok": bool((last.details or {}).get("ok")), "seq": seq, "time_utc": last.time_utc,
+            "changes": changes}

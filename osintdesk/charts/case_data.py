@@ -231,3 +231,22 @@ def places(case, t_from: float | None = None, t_to: float | None = None) -> list
                                if row["document_kind"] == "image" else "file location")
             found.setdefault((place.label, place.lat, place.lon), place)
     return [p for p in found.values() if -90 <= p.lat <= 90 and -180 <= p.lon <= 360]
+
+
+def source_places(case, source_uuid: str) -> list[ChartPlace]:
+    """What one source puts on the map: the airports its text names (ICAO or IATA codes
+    the reference table knows) and where its captures were taken (EXIF GPS)."""
+    from ..flights.identifiers import AIRPORT_IATA, AIRPORT_ICAO
+    found: dict[tuple, ChartPlace] = {}
+    for hit in source_queries.identifiers_of_source(case, source_uuid):
+        if hit["kind"] in (AIRPORT_ICAO, AIRPORT_IATA):
+            airport = airports.lookup(hit["normalised"] or hit["value"])
+            if airport is not None:
+                place = ChartPlace(airport.code, airport.lat, airport.lon, "airport named by the source")
+                found.setdefault((place.label, place.lat, place.lon), place)
+    for row in source_queries.located_captures(case):
+        if row["source_uuid"] == source_uuid:
+            place = ChartPlace(_short_name(row["name"]), float(row["geo_lat"]), float(row["geo_lon"]),
+                               "photo (EXIF)" if row["document_kind"] == "image" else "file location")
+            found.setdefault((place.label, place.lat, place.lon), place)
+    return [p for p in found.values() if -90 <= p.lat <= 90 and -180 <= p.lon <= 360]

@@ -13,6 +13,10 @@ from ..errors import OsintdeskError
 
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 DEFAULT_DPI = 100.0
+# Default image sizes in pixels (at 100 dpi): wide enough for a report page. No height: as
+# tall as the chart needs (``chart`` works it out; the window starts from 1000).
+DEFAULT_SIZE = {"map": (1600, 1000), "profile": (1600, 900), "activity": (1600, None),
+                "timeline": (1600, None), "links": (1600, 1100)}
 
 
 def new_figure(width_px: int = 1200, height_px: int = 800, dpi: float = DEFAULT_DPI) -> Figure:
@@ -74,3 +78,57 @@ def save_figure(fig: Figure, path, width_px: int | None = None, height_px: int |
     except OSError as exc:
         raise OsintdeskError(f"cannot write the chart: {exc.strerror or exc}", path=path) from exc
     return path
+
+
+# ------------------------------------------------------------------ footer: credit, case
+
+# Who supplied the tracks each importer reads (the credit their terms ask for).
+DATA_CREDITS = {
+    "fr24-csv": "Flightradar24", "fr24-adsb-csv": "Flightradar24", "fr24-json": "Flightradar24",
+    "fr24-kml": "Flightradar24", "opensky-csv": "OpenSky Network",
+    "opensky-json": "OpenSky Network", "readsb-aircraft": "ADS-B (readsb)",
+    "readsb-trace": "ADS-B (readsb)", "gpx": "GPX files", "kml-track": "KML tracks",
+    "csv-mapping": "CSV files",
+}
+FOOTER_PX = 16         # the band the footer takes at the bottom of an exported chart
+
+
+def data_credit(importers) -> str | None:
+    """``Data: Flightradar24, OpenSky Network`` from the importers that read the tracks
+    (in their order, each provider once); None without any."""
+    names = list(dict.fromkeys(DATA_CREDITS.get(i, i) for i in importers if i))
+    return f"Data: {', '.join(names)}" if names else None
+
+
+def footer_text(case, flight_ids=None) -> str | None:
+    """The footer of a chart exported from ``case``: the credit of the files behind these
+    flights (uuids; None: every flight file of the case) and the case number."""
+    from ..flights import queries
+    if flight_ids is None:
+        importers = [row["importer"] for row in queries.flight_imports(case)]
+    else:
+        importers = []
+        rows = queries.select_flights(case, flight_uuids=list(flight_ids)) if flight_ids else []
+        for row in rows:
+            importers += [f["importer"] for f in queries.files_behind(
+                case, row["aircraft_uuid"], row["first_t"], row["last_t"])]
+    number = case.info().get("number")
+    parts = [data_credit(importers), f"Case {number}" if number else None]
+    return "  ·  ".join(p for p in parts if p) or None
+
+
+def add_footer(fig: Figure, text: str | None) -> None:
+    """Make room for a line of ``text`` under everything drawn on ``fig`` (its axes and
+    figure texts move up by FOOTER_PX) and write it there, at the left."""
+    if not text:
+        return
+    band = FOOTER_PX * fig.dpi / 100 / fig.bbox.height
+    for ax in fig.axes:
+        box = ax.get_position(original=True)
+        ax.set_position([box.x0, band + box.y0 * (1 - band), box.width, box.height * (1 - band)])
+    for artist in fig.texts:
+        if artist.get_transform() == fig.transFigure:
+            x, y = artist.get_position()
+            artist.set_position((x, band + y * (1 - band)))
+    fig.text(8 * fig.dpi / 100 / fig.bbox.width, 3 * fig.dpi / 100 / fig.bbox.height, text,
+             fontsize=7, color="#555555", ha="left", va="bottom")

@@ -120,6 +120,9 @@ def draw_profile(fig: Figure, flight: ChartFlight | None, *, title: str | None =
                Line2D([], [], color="#333333", linewidth=0.9, linestyle=(0, (4, 2)))]
     labels = ["altitude", "ground speed", "on the ground", "coverage gap (no positions)",
               "take-off / landing"]
+    # The flight's own colour, as its track on the map and its bar on the timeline.
+    handles.insert(0, Patch(facecolor=style.colour_of_flight(flight.id)))
+    labels.insert(0, "this flight (map, timeline)")
     subtitle = (f"{timefmt.display_time(t[0], seconds=False)} – "
                 f"{timefmt.display_time(t[-1], seconds=False)}  ·  {len(t):,} positions")
     header_px = style.figure_header(fig, title, subtitle, handles, labels)

@@ -19,7 +19,8 @@ from ..flights import queries
 from . import case_data, style
 from .activity import draw_activity
 from .data import ActivityRow
-from .export import chart_format, new_figure, save_figure
+from .export import (DEFAULT_DPI, DEFAULT_SIZE, add_footer, chart_format, footer_text,
+                     new_figure, save_figure)
 from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
@@ -51,6 +52,8 @@ class ChartRequest:
     kinds: tuple[str, ...] | None = None
     tag: str | None = None
     zone: str = "UTC"
+    # A source selected in the window: the map shows the airports and places it names.
+    source: str | None = None
 
     def timeline_filter(self) -> TimelineFilter:
         """The timeline of this request: its window, aircraft and entities, kinds and tag
@@ -80,8 +83,9 @@ class ChartRequest:
         if rows is None:
             rows = self.flight_rows(case)
         flights = case_data.read_flights(case, rows, progress=progress, cancelled=cancelled)
-        return ChartData(flights=flights, places=case_data.places(case, self.t_from, self.t_to),
-                         t_from=self.t_from, t_to=self.t_to)
+        places = (case_data.source_places(case, self.source) if self.source
+                  else case_data.places(case, self.t_from, self.t_to))
+        return ChartData(flights=flights, places=places, t_from=self.t_from, t_to=self.t_to)
 
     def load_activity(self, case, progress=None, cancelled=None) -> "ChartData":
         """One row per aircraft concerned (every aircraft with something in the window
@@ -209,12 +213,51 @@ def show_problem(fig: Figure, problem: str | None) -> None:
 
 
 def export_chart(path, mode: str, data: ChartData, problem: str | None = None, *, width_px: float,
-                 height_px: float, dpi: float, projection=None, view=None, selected=()) -> Path:
+                 height_px: float, dpi: float, projection=None, view=None, selected=(),
+                 footer: str | None = None) -> Path:
     """Draw the chart as ``draw_chart`` does on a new Figure of ``width_px`` x ``height_px``
-    at ``dpi`` and save it to ``path`` (.png, .svg or .pdf). For any thread: the window
-    exports on a worker, never from the figure on screen.
+    at ``dpi`` and save it to ``path`` (.png, .svg or .pdf), with ``footer`` (the data
+    credit and case number: ``export.footer_text``) on a line at the bottom. For any
+    thread: the window exports on a worker, never from the figure on screen.
     """
     chart_format(path)  # refuse a bad file name before any work
     fig = new_figure(width_px, height_px, dpi)
     draw_chart(fig, mode, data, problem, projection=projection, view=view, selected=selected)
+    add_footer(fig, footer)
     return save_figure(fig, path)
+
+
+def default_height(mode: str, data: ChartData, width_px: int) -> int:
+    """An exported chart's height by default at ``width_px``: the activity chart as tall as
+    its aircraft need, the timeline as its lanes' rows need (a few lanes make a short
+    figure, not one half white: ``fitting_height_px``), the others DEFAULT_SIZE's."""
+    if mode == "activity":
+        return max(420, min(2400, 170 + 90 * len(data.rows)))
+    if mode == "timeline":
+        from .timeline import fitting_height_px
+        timeline = data.timeline or Timeline()
+        return fitting_height_px(timeline.items, timeline.lanes, width_px=width_px,
+                                 dpi=DEFAULT_DPI, zone=data.zone, t_from=data.t_from,
+                                 t_to=data.t_to)
+    return DEFAULT_SIZE[mode][1] or round(width_px * 10 / 16)
+
+
+def chart_footer(case, mode: str, data: ChartData) -> str | None:
+    """The footer of an exported ``mode`` chart of ``data``: the credit of the files
+    behind the flights it draws (every flight file for the other charts), the case number."""
+    if mode in ("map", "profile"):
+        flights = data.flights[:1] if mode == "profile" else data.flights
+        return footer_text(case, [str(f.id) for f in flights])
+    return footer_text(case)
+
+
+def log_chart_export(case, path, mode: str, width_px: int, height_px: int, dpi: float,
+                     counts: dict) -> None:
+    """The chart written in the case's audit log, as every export is: kind, file, size in
+    pixels, what it shows counted, and the file's SHA-256."""
+    from ..filebytes import sha256_of_file
+    sha256, size = sha256_of_file(path)
+    case.record_event("export", details={
+        "format": f"chart-{mode}", "file": Path(path).name, "sha256": sha256, "size": size,
+        "width_px": int(width_px), "height_px": int(height_px), "dpi": float(dpi),
+        "counts": counts})

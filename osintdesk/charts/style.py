@@ -7,6 +7,7 @@ rcParams, so drawing a chart never changes how another one looks.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 
 import matplotlib.dates as mdates
@@ -42,7 +43,16 @@ UTC = dt.timezone.utc
 
 
 def flight_colour(i: int) -> str:
+    """The ``i``-th colour of the palette (rows, legends: not a flight's own colour)."""
     return FLIGHT_COLOURS[i % len(FLIGHT_COLOURS)]
+
+
+def colour_of_flight(flight_id) -> str:
+    """A flight's own colour, the same in every view and every session (map, timeline,
+    the tables' swatches): chosen by its id (the flight's uuid), not by its place in a
+    list, so selecting other flights never recolours it."""
+    digest = hashlib.sha256(str(flight_id).encode("utf-8")).digest()
+    return FLIGHT_COLOURS[int.from_bytes(digest[:4], "big") % len(FLIGHT_COLOURS)]
 
 
 def halo(width: float = 2.5, colour: str = "white"):

@@ -14,9 +14,6 @@ from .main import (Context, case_argument, cli, json_option, open_for_reading, p
 from ..errors import OsintdeskError
 from ..timefmt import parse_user_time, user_zone
 
-# Default image sizes in pixels (at 100 dpi): wide enough for a report page.
-DEFAULT_SIZE = {"map": (1600, 1000), "profile": (1600, 900), "activity": (1600, None),
-                "timeline": (1600, None), "links": (1600, 1100)}
 TIMELINE_KINDS = ("event", "flight", "ground-stay", "gap", "source")  # charts.timeline.KINDS
 
 # What the link chart shows, for ``chart CASE links`` and ``graph CASE``.
@@ -41,20 +38,6 @@ def _link_request(around, depth, with_sources, with_flights):
         raise OsintdeskError("--depth counts steps from an entity: give it with --around ID")
     return LinkRequest(around=around, depth=2 if depth is None else depth, sources=with_sources,
                        flights=with_flights)
-
-
-def _activity_height(rows: int) -> int:
-    return max(420, min(2400, 170 + 90 * rows))
-
-
-def _timeline_height(data, width: int) -> int:
-    """The timeline's default height at ``width``: as tall as its lanes' rows need (a few
-    lanes make a short figure, not one half white), see ``fitting_height_px``."""
-    from ..charts.export import DEFAULT_DPI
-    from ..charts.timeline import fitting_height_px
-    timeline = data.timeline
-    return fitting_height_px(timeline.items, timeline.lanes, width_px=width, dpi=DEFAULT_DPI,
-                             zone=data.zone, t_from=data.t_from, t_to=data.t_to)
 
 
 def _window(t_from: str | None, t_to: str | None) -> tuple[float | None, float | None]:
@@ -104,6 +87,10 @@ def timeline_options(command):
                    "(Europe/Berlin); the axis names it.")
 @timeline_options
 @link_options
+@click.option("--record", is_flag=True,
+              help="Record the image in the case's audit log (kind, file, size, what it shows, "
+                   "SHA-256), as the window records its chart exports; without it the case is "
+                   "only read.")
 @json_option
 @pass_context
 def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft: tuple[str, ...],
@@ -111,7 +98,7 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
           height: int | None, zone: str = "UTC", entities: tuple[str, ...] = (),
           kinds: tuple[str, ...] = (), tag: str | None = None, around: str | None = None,
           depth: int | None = None, with_sources: bool = False,
-          with_flights: bool = False, as_json: bool = False) -> None:
+          with_flights: bool = False, record: bool = False, as_json: bool = False) -> None:
     """Draw a map, a flight profile, the aircraft activity, the timeline or the links of CASE
     as an image.
 
@@ -124,14 +111,15 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     the image written (--json: its path, kind, format, width and height in pixels, bytes,
     and what it shows counted: flights, positions, items, nodes...).
     """
-    from ..charts.export import DEFAULT_DPI, chart_format
-    from ..charts.selection import ChartRequest, export_chart
+    from ..charts.export import DEFAULT_DPI, DEFAULT_SIZE, chart_format
+    from ..charts.selection import ChartRequest, chart_footer, default_height, export_chart
 
     chart_format(output)  # refuse a bad file name before any work
     if kind == "links":
         _check_link_only(flights, aircraft, t_from, t_to, zone, entities, kinds, tag)
         return _link_chart(ctx, case, output, width, height,
-                           _link_request(around, depth, with_sources, with_flights), as_json)
+                           _link_request(around, depth, with_sources, with_flights), as_json,
+                           record)
     if around or depth is not None or with_sources or with_flights:
         raise OsintdeskError("--around, --depth, --sources and --flights are for the link chart: "
                              f"`osintdesk chart CASE links`, not {kind}")
@@ -144,14 +132,15 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     note = None
     with open_for_reading(ctx, case) as opened:
         data = request.load(kind, opened)
+        footer = chart_footer(opened, kind, data)   # the data credit and the case number
     if kind == "activity":
         if not any(r.flights or r.ground_stays for r in data.rows):
             note = "no flights or ground times match; the chart says so"
-        default_h = _activity_height(len(data.rows))
+        default_h = default_height("activity", data, default_w)
     elif kind == "timeline":
         if not data.timeline.items:
             note = "nothing matches; the chart says so"
-        default_h = _timeline_height(data, width or default_w)
+        default_h = default_height("timeline", data, width or default_w)
         if width and not height:
             height = default_h  # already at this width: no scaling
         elif height and not width:
@@ -167,7 +156,10 @@ def chart(ctx: Context, case: str, kind: str, flights: tuple[str, ...], aircraft
     elif height and not width:
         width = round(height * default_w / default_h)
     width, height = width or default_w, height or default_h
-    path = export_chart(output, kind, data, width_px=width, height_px=height, dpi=DEFAULT_DPI)
+    path = export_chart(output, kind, data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
+                        footer=footer)
+    if record:
+        _record(ctx, case, path, kind, width, height, data.counts(kind))
     _written(path, kind, width, height, data.counts(kind), note, as_json)
 
 
@@ -184,6 +176,16 @@ def _written(path, kind: str, width: int, height: int, counts: dict, note: str |
                 "height_px": height, "bytes": path.stat().st_size, "counts": counts, "note": note})
 
 
+def _record(ctx: Context, case: str, path, kind: str, width: int, height: int,
+            counts: dict) -> None:
+    """--record: the image in the case's audit log, as every export is."""
+    from ..charts.export import DEFAULT_DPI
+    from ..charts.selection import log_chart_export
+    from .main import open_case
+    with open_case(ctx, case) as opened:
+        log_chart_export(opened, path, kind, width, height, DEFAULT_DPI, counts)
+
+
 def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), kinds=(),
                      tag=None) -> None:
     given = [name for name, value in (("--flight", flights), ("--aircraft", aircraft),
@@ -196,12 +198,13 @@ def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), k
 
 
 def _link_chart(ctx: Context, case: str, output: str, width: int | None, height: int | None,
-                request, as_json: bool = False) -> None:
-    from ..charts.export import DEFAULT_DPI
-    from ..charts.selection import ChartRequest, export_chart
+                request, as_json: bool = False, record: bool = False) -> None:
+    from ..charts.export import DEFAULT_DPI, DEFAULT_SIZE
+    from ..charts.selection import ChartRequest, chart_footer, export_chart
     default_w, default_h = DEFAULT_SIZE["links"]
     with open_for_reading(ctx, case) as opened:
         data = ChartRequest(links=request).load("links", opened)   # with a demo's footer mark
+        footer = chart_footer(opened, "links", data)
     chart = data.links
     if width and not height:
         height = round(width * default_h / default_w)
@@ -209,7 +212,10 @@ def _link_chart(ctx: Context, case: str, output: str, width: int | None, height:
         width = round(height * default_w / default_h)
     width, height = width or default_w, height or default_h
     path = export_chart(output, "links", data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
-                        selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else ())
+                        selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else (),
+                        footer=footer)
+    if record:
+        _record(ctx, case, path, "links", width, height, data.counts("links"))
     note = None if len(chart.graph) else "no entities in this case; the chart says so"
     _written(path, "links", width, height, data.counts("links"), note, as_json)
 

@@ -53,9 +53,17 @@ def grading(row: dict) -> str:
     return f"{row.get('reliability') or '-'}{row.get('credibility') or '-'}"
 
 
+def site(url: str | None) -> str:
+    """The site a web source comes from (``news.example``), empty for a file."""
+    from urllib.parse import urlsplit
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
 def _with_grading(rows: list[dict]) -> list[dict]:
     for row in rows:
         row["grading"] = grading(row)
+        row["site"] = site(row.get("url"))
     return rows
 
 

@@ -5,21 +5,88 @@ from __future__ import annotations
 
 import html
 import platform
+import re
 import sqlite3
 from pathlib import Path
 
 import matplotlib
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QSettings, Qt, qVersion
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser,
+                               QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
+                               QTextBrowser,
                                QVBoxLayout, QWidget)
 
 from .. import __version__
-from ..paths import resource
+from ..paths import config_dir, resource
 from ..store import CASE_SUFFIX, case_path
+
+
+# ------------------------------------------------------------ file dialogs
+
+FOLDER_SETTING = "paths/last_folder"
+CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+
+
+def window_settings() -> QSettings:
+    """The window's settings file (``build_window`` and the chart pane use the same one)."""
+    return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+def last_folder(settings: QSettings | None = None) -> str:
+    """The folder the last file dialog was left in (the home folder at first)."""
+    settings = settings if settings is not None else window_settings()
+    folder = str(settings.value(FOLDER_SETTING, "") or "")
+    return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+
+def remember_folder(path, settings: QSettings | None = None) -> None:
+    """The next file dialog opens in ``path``'s folder (``path`` a file, or a folder)."""
+    if not path:
+        return
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    (settings if settings is not None else window_settings()).setValue(FOLDER_SETTING, str(folder))
+
+
+def _start(name: str | None, settings) -> str:
+    """Where a dialog starts: ``name`` (a file name alone goes in the last folder)."""
+    if not name:
+        return last_folder(settings)
+    return name if Path(name).parent != Path(".") else str(Path(last_folder(settings)) / name)
+
+
+def open_file_name(parent, caption: str, filters: str = "", *, settings=None) -> str:
+    """One file to open ("" for Cancel), starting in the last folder, which it remembers."""
+    name, _ = QFileDialog.getOpenFileName(parent, caption, last_folder(settings), filters)
+    remember_folder(name, settings)
+    return name
+
+
+def open_file_names(parent, caption: str, filters: str = "", *, settings=None) -> list[str]:
+    """Files to open ([] for Cancel), as ``open_file_name``."""
+    names, _ = QFileDialog.getOpenFileNames(parent, caption, last_folder(settings), filters)
+    if names:
+        remember_folder(names[0], settings)
+    return names
+
+
+def save_file_name(parent, caption: str, name: str | None = None, filters: str = "", *,
+                   settings=None) -> str:
+    """Where to save ("" for Cancel): ``name`` suggested (a bare file name in the last
+    folder), and the folder chosen remembered."""
+    chosen, _ = QFileDialog.getSaveFileName(parent, caption, _start(name, settings), filters)
+    remember_folder(chosen, settings)
+    return chosen
+
+
+def file_name_for(title: str, suffix: str = "") -> str:
+    """A file name made from a title: ``Il-62M RA-86496 flights`` -> ``Il-62M_RA-86496_flights``
+    (letters, digits, dot, dash and underscore kept; at most 80 characters)."""
+    stem = re.sub(r"[^\w.\-]+", "_", title.strip(), flags=re.UNICODE).strip("._")[:80]
+    return (stem or "case") + suffix
 
 
 def ok_cancel(dialog: QDialog, ok_text: str = "OK") -> QDialogButtonBox:
@@ -66,7 +133,8 @@ class NewCaseDialog(QDialog):
         self.number_edit.setPlaceholderText("optional reference number")
         self.path_edit = QLineEdit(objectName="path")
         self.path_edit.setPlaceholderText(f"file name ending in {CASE_SUFFIX}")
-        self._folder = folder or str(Path.home())
+        self._folder = folder or last_folder()
+        self._suggested = ""     # the file name last suggested from the title
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -82,6 +150,7 @@ class NewCaseDialog(QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.title_edit.textChanged.connect(lambda _t: self._suggest_path())
         self.title_edit.textChanged.connect(self._update)
         self.path_edit.textChanged.connect(self._update)
         layout = QVBoxLayout(self)
@@ -91,10 +160,22 @@ class NewCaseDialog(QDialog):
         self._update()
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "New case file", self._folder,
-                                              f"osintdesk cases (*{CASE_SUFFIX})")
+        suggested = self.path_edit.text().strip() or str(
+            Path(self._folder) / file_name_for(self.title_edit.text() or "case", CASE_SUFFIX))
+        name = save_file_name(self, "New case file", suggested,
+                              f"osintdesk cases (*{CASE_SUFFIX})")
         if name:
             self.path_edit.setText(str(case_path(name)))
+
+    def _suggest_path(self) -> None:
+        """The file name follows the title until the investigator types or chooses one."""
+        current = self.path_edit.text().strip()
+        if current and current != self._suggested:
+            return
+        title = self.title_edit.text().strip()
+        self._suggested = (str(Path(self._folder) / file_name_for(title, CASE_SUFFIX))
+                           if title else "")
+        self.path_edit.setText(self._suggested)
 
     def _update(self) -> None:
         ok = bool(self.title_edit.text().strip() and self.path_edit.text().strip())
@@ -289,3 +370,61 @@ class AboutDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 520)
+
+
+class ChartExportDialog(QDialog):
+    """Where to save a chart and at what size: the command line's size by default
+    (1600 x 1000 pixels at 100 dpi for a map), or the pane's."""
+
+    def __init__(self, mode: str, name: str, size: tuple[int, int], screen: tuple[int, int],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Export chart")
+        self.setObjectName("chart_export_dialog")
+        self.path_edit = QLineEdit(name, objectName="chart_path")
+        self.path_edit.setMinimumWidth(380)
+        self.width_box = _pixels(size[0], "chart_width")
+        self.height_box = _pixels(size[1], "chart_height")
+        self.dpi_box = QSpinBox(objectName="chart_dpi", minimum=50, maximum=600, value=100,
+                                suffix=" dpi")
+        self.dpi_box.setToolTip("Text and lines grow with the dpi; 100 draws as the command line")
+        as_shown = QPushButton(f"As on screen ({screen[0]} × {screen[1]})")
+        as_shown.clicked.connect(lambda _c=False: (self.width_box.setValue(screen[0]),
+                                                   self.height_box.setValue(screen[1])))
+        size_row = QHBoxLayout()
+        for widget in (self.width_box, QLabel("×"), self.height_box, self.dpi_box, as_shown):
+            size_row.addWidget(widget)
+        size_row.addStretch(1)
+        form = QFormLayout()
+        form.addRow("File:", path_with_chooser(self.path_edit, self._browse))
+        form.addRow("Size:", size_row)
+        note = QLabel(f"The {mode} as shown (its zoom kept), with the data credit and the case "
+                      "number in the footer; the export is recorded in the audit log.")
+        note.setWordWrap(True)
+        self.buttons = ok_cancel(self, "Export")
+        self.path_edit.textChanged.connect(self._update)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def _browse(self) -> None:
+        name = save_file_name(self, "Export chart", self.path_edit.text(), CHART_FILTERS)
+        if name:
+            self.path_edit.setText(name)
+
+    def _update(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+            bool(self.path_edit.text().strip()))
+
+    def values(self) -> tuple[str, int, int, int]:
+        """The file, width and height in pixels, dpi."""
+        path = self.path_edit.text().strip()
+        remember_folder(path)
+        return path, self.width_box.value(), self.height_box.value(), self.dpi_box.value()
+
+
+def _pixels(value: int, name: str) -> QSpinBox:
+    return QSpinBox(objectName=name, minimum=150, maximum=20000, value=int(value), suffix=" px",
+                    singleStep=100)

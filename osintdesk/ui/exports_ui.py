@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
                                QVBoxLayout, QWidget)
 
@@ -20,7 +20,7 @@ from ..flights.queries import aircraft_names
 from ..sources.queries import case_tags
 from ..store.header import is_writable
 from ..timefmt import parse_user_time
-from .dialogs import ok_cancel, path_with_chooser, tag_choices
+from .dialogs import ok_cancel, path_with_chooser, save_file_name, tag_choices
 
 
 class ExportDialog(QDialog):
@@ -79,7 +79,7 @@ class ExportDialog(QDialog):
             self.path_edit.setText(f"{stem}.{fmt.extension}")
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export to", self.path_edit.text())
+        name = save_file_name(self, "Export to", self.path_edit.text())
         if name:
             self.path_edit.setText(name)
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from .. import timefmt
+from ..charts import style
 from ..findings import views as findings_views
 from ..flights import queries
 from .annotations_panel import AnnotationPanel
 from .findings.detail import parse_anchor, record_link
 from .models import PagedQueryModel
 from .pages import TablePage, make_table_view
+from .tables import steady_splitter
 
 AIRCRAFT_COLUMNS = [("Aircraft", "label"), ("Hex", "hex"), ("Registration", "registration"),
                     ("Type", "type_code"), ("Type name", "type_name"), ("Operator", "operator"),
@@ -50,6 +53,16 @@ class NumberModel(PagedQueryModel):
         if isinstance(value, float):
             return f"{value:.{self.decimals.get(key, 0)}f}"
         return super().display(column, value)
+
+
+class FlightModel(NumberModel):
+    """Flights, the first column with a swatch of the flight's colour on every chart."""
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DecorationRole and index.isValid() and index.column() == 0 \
+                and 0 <= index.row() < self.rowCount():
+            return QColor(style.colour_of_flight(self.row(index.row())["uuid"]))
+        return super().data(index, role)
 
 
 def _all_rows(rows: list[dict]):
@@ -92,8 +105,7 @@ class AircraftPage(TablePage):
         splitter.addWidget(scroll)
         self.notes = AnnotationPanel()   # the investigator's notes and tags on the aircraft
         splitter.addWidget(self.notes)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        steady_splitter(splitter, minimums=(120, 100, 80), stretch=(1, 1, 0))
         splitter.setSizes([400, 400])   # the detail's own size hint would leave it two lines
         layout.addWidget(splitter)
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
@@ -203,7 +215,7 @@ class FlightsPage(TablePage):
     title = "Flights"
     columns = FLIGHT_COLUMNS
     placeholder = "Filter flights by aircraft, callsign, airport, date…"
-    model_class = NumberModel
+    model_class = FlightModel
     sort_column = 4  # departure time
     selection_changed = Signal(list)  # flight uuids
 
@@ -216,8 +228,7 @@ class FlightsPage(TablePage):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(self.view)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        steady_splitter(self.splitter, minimums=(120, 160), stretch=(2, 3))
         layout.addWidget(self.splitter)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 

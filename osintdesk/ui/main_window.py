@@ -9,8 +9,8 @@ from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QListWidget,
-                               QMainWindow, QMessageBox, QProgressBar, QSplitter,
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QLineEdit,
+                               QListWidget, QMainWindow, QMenu, QMessageBox, QProgressBar, QSplitter,
                                QStackedWidget, QToolButton, QWidget)
 
 from ..custody import checkpoints, timestamps
@@ -21,9 +21,10 @@ from ..settings import save_settings
 from ..store import CASE_SUFFIX, SCHEMA_VERSION, Case
 from ..store.header import check_case_header, is_writable
 from ..timefmt import display_time
-from ..verification import verify_and_record
+from ..verification import verification_state, verify_and_record
 from .dialogs import (AboutDialog, ExaminerDialog, KeyPassphraseDialog, NewCaseDialog,
-                      TimestampDialog, VerifyResultDialog)
+                      TimestampDialog, VerifyResultDialog, last_folder, open_file_name,
+                      open_file_names, remember_folder)
 from .chart_pane import ChartPane
 from .exchange import ExchangeUi
 from .demo_ui import DemoUi
@@ -34,9 +35,14 @@ from .evidence_page import EvidencePage
 from .pages import AuditPage, CasePage, OverviewPage
 from .report_ui import ReportUi
 from .sources import SourcesUi
+from .tables import add_row_actions, on_open, remember_columns, steady_splitter
 from .tasks import Task, TaskRunner
 
 MAX_RECENT = 10
+NAVIGATOR_PX = 120     # wide enough for the longest page name
+PAGE_MIN_PX = 420      # the page beside it never shrinks below this
+# The chart pane's share of the window's width when it opens, within these bounds.
+CHART_SHARE, CHART_MIN_PX, CHART_MAX_PX = 0.33, 320, 620
 # How long the checkpoint signed on closing waits for another process's write lock.
 CLOSE_WAIT_S = 2.0
 
@@ -116,11 +122,14 @@ class MainWindow(QMainWindow):
             self.add_page(page)
         self.navigator.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.navigator.setCurrentRow(0)
-        splitter = QSplitter()
+        self.navigator.setMinimumWidth(NAVIGATOR_PX)
+        self.stack.setMinimumWidth(PAGE_MIN_PX)
+        splitter = self.central_splitter = steady_splitter(QSplitter())
         splitter.addWidget(self.navigator)
         splitter.addWidget(self.stack)
+        splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([190, 1010])
+        splitter.setSizes([NAVIGATOR_PX, 1200 - NAVIGATOR_PX])
         self.setCentralWidget(splitter)
 
         self._build_chart_dock()
@@ -133,10 +142,16 @@ class MainWindow(QMainWindow):
         self.demo_ui = DemoUi(self)   # File › New Demo Case…; the banner while a demo is open
         self.exports_ui = ExportsUi(self)    # File › Export…: formats other tools open
         self.report_ui = ReportUi(self)      # Case › Report…: options, preview, save
+        self._build_view_menu()
+        self._wire_tables()
+        remember_columns(self, settings)   # every table's column choice, kept
         self._update_state()
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
 
     # ------------------------------------------------------------ construction
 
@@ -206,6 +221,82 @@ class MainWindow(QMainWindow):
             toolbar.addAction(action)
         self._rebuild_recent_menu()
 
+    def _build_view_menu(self) -> None:
+        """View: every page (Ctrl+1…9 for the first nine), the chart pane and the toolbar
+        shown or hidden, and Ctrl+F to the current page's filter."""
+        menu = self.view_menu = QMenu("&View", self)
+        menu.setObjectName("view_menu")
+        self.page_actions: list[QAction] = []
+        for row, page in enumerate(self.pages):
+            action = self._action(page.title, lambda r=row: self.navigator.setCurrentRow(r),
+                                  f"Ctrl+{row + 1}" if row < 9 else None)
+            self.page_actions.append(action)
+            menu.addAction(action)
+        menu.addSeparator()
+        self.action_find = self._action("&Find in Page", self.focus_filter,
+                                        QKeySequence.StandardKey.Find, "action_find")
+        menu.addAction(self.action_find)
+        menu.addSeparator()
+        chart = self.action_show_chart = self.chart_dock.toggleViewAction()
+        chart.setText("&Chart Pane")
+        chart.setShortcut("Ctrl+Shift+C")
+        toolbar = self.action_show_toolbar = self.toolbar.toggleViewAction()
+        toolbar.setText("&Toolbar")
+        menu.addAction(chart)
+        menu.addAction(toolbar)
+        for action in [*self.page_actions, self.action_find]:
+            self.addAction(action)   # shortcuts work even with the menu bar hidden
+        self.menuBar().insertMenu(self.case_menu.menuAction(), menu)
+
+    def page_filter(self, page: QWidget | None = None) -> QLineEdit | None:
+        """The filter (or search) box of ``page`` (default: the page shown), if it has one."""
+        page = page if page is not None else self.stack.currentWidget()
+        for name in ("filter_edit", "search_edit"):
+            edit = getattr(page, name, None)
+            if isinstance(edit, QLineEdit):
+                return edit
+        return next((e for e in page.findChildren(QLineEdit) if e.isVisibleTo(page)), None)
+
+    def focus_filter(self) -> QLineEdit | None:
+        """Ctrl+F: the cursor to the current page's filter, its text selected."""
+        edit = self.page_filter()
+        if edit is not None:
+            edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            edit.selectAll()
+        return edit
+
+    def _wire_tables(self) -> None:
+        """Double-click and context menus of the tables the window itself knows."""
+        flights = self.flights_page
+        on_open(flights.view, lambda _i: self.chart_pane.show_flights(flights.selected_flights()),
+                "Show on Map")
+        add_row_actions(flights.view, lambda _v, rows: [
+            ("Cite in Claim…", self.findings_ui.cite_flight_dialog)] if rows else [])
+        aircraft = self.aircraft_page
+        on_open(aircraft.view, lambda _i: self._show_aircraft_flights(), "Show Its Flights")
+        audit = next(p for p in self.pages if isinstance(p, AuditPage))
+        on_open(audit.view, lambda index: self._open_audit_object(audit.record_at(index)),
+                "Open Record")
+        sources = self.sources_ui.sources_page
+        add_row_actions(sources.view, lambda _v, rows: [
+            ("Export Original…", lambda: sources.viewer.export_dialog("body"))] if rows else [])
+
+    # Audit entries whose object a page shows (findings_ui.open_record opens them).
+    OPENABLE = ("entity", "link", "event", "claim", "source", "capture", "flight")
+
+    def _open_audit_object(self, entry: dict) -> None:
+        if entry.get("object_type") in self.OPENABLE and entry.get("object_id"):
+            self.findings_ui.open_record(entry["object_type"], entry["object_id"])
+        elif entry.get("object_type") == "aircraft" and entry.get("object_id"):
+            self.show_page("Aircraft")
+            self.aircraft_page.select_aircraft(entry["object_id"])
+
+    def _show_aircraft_flights(self) -> None:
+        row = self.aircraft_page.selected()
+        if row is not None:
+            self.show_page("Flights")
+            self.flights_page.filter_edit.setText(row.get("registration") or row.get("hex") or "")
+
     def _build_chart_dock(self) -> None:
         """The chart pane beside the tables; it follows the flight and aircraft selection."""
         self.chart_pane = ChartPane(runner=self.runner, settings=self.settings)
@@ -213,17 +304,63 @@ class MainWindow(QMainWindow):
         dock.setObjectName("chart_dock")
         dock.setWidget(self.chart_pane)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.resizeDocks([dock], [560], Qt.Orientation.Horizontal)
+        self._size_chart_dock(self.width())
         self._selecting_from_chart = False
         self.flights_page.selection_changed.connect(self._flights_selected)
+        self.flights_page.filter_edit.textChanged.connect(
+            lambda _t: self._flights_selected(self.flights_page.selected_flights()))
         self.aircraft_page.view.selectionModel().selectionChanged.connect(self._aircraft_selected)
         self.chart_pane.flight_clicked.connect(self._track_clicked)
+        self.chart_pane.exported.connect(self._chart_exported)
         self.case_opened.connect(lambda _path: self.chart_pane.set_case(self.case))
         self.case_closed.connect(lambda: self.chart_pane.set_case(None))
 
+    def _size_chart_dock(self, window_px: int) -> None:
+        width = max(CHART_MIN_PX, min(CHART_MAX_PX, int(window_px * CHART_SHARE)))
+        self.resizeDocks([self.chart_dock], [width], Qt.Orientation.Horizontal)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not getattr(self, "_dock_sized", False):
+            # Once the window has its size: the chart's share of it (a kept layout wins).
+            self._dock_sized = True
+            if self.settings.value("window/state") is None:
+                self._size_chart_dock(self.width())
+
+    def chart_flights(self) -> list[str] | None:
+        """What the map shows from the Flights page: the selected flights; with none
+        selected, those the filter leaves in the table (None: no filter, every flight)."""
+        page = self.flights_page
+        selected = page.selected_flights()
+        if selected or not page.filter_edit.text().strip():
+            return selected or None
+        return [page.model.row(page.proxy.mapToSource(page.proxy.index(r, 0)).row())["uuid"]
+                for r in range(page.proxy.rowCount())]
+
+    def _chart_exported(self, path) -> Task | None:
+        """A chart saved from the pane: say where, and record it in the audit log as every
+        export is (a read-only case: said, not recorded)."""
+        done = self.chart_pane.last_export
+        if self.case is None or done is None:
+            return None
+        where = f"Chart saved to {path} ({done['width_px']} × {done['height_px']} px)"
+        if not is_writable(self.case.path):
+            self.statusBar().showMessage(where + "; the case is read-only, so the export "
+                                         "is not in its audit log", 15000)
+            return None
+
+        def work(case, progress, cancelled):
+            from ..charts.selection import log_chart_export
+            log_chart_export(case, path, done["mode"], done["width_px"], done["height_px"],
+                             done["dpi"], done["counts"])
+            return path
+        return self.run_task("Recording the chart export", work, case="write",
+                             on_success=lambda _p: self.statusBar().showMessage(
+                                 where + ", recorded in the audit log", 15000))
+
     def _flights_selected(self, flight_ids: list[str]) -> None:
         if not self._selecting_from_chart:  # a click on a track keeps the wider map
-            self.chart_pane.show_flights(flight_ids)
+            self.chart_pane.show_flights(flight_ids or self.chart_flights())
         else:
             self.chart_pane.highlight_records(("flight", i) for i in flight_ids)
 
@@ -263,9 +400,19 @@ class MainWindow(QMainWindow):
         events.selection_changed.connect(lambda row: self.chart_pane.highlight_records(
             [("event", row[events.key])] if row else []))
         sources = self.sources_ui.sources_page
-        sources.view.selectionModel().selectionChanged.connect(
-            lambda *_a: self.chart_pane.highlight_records([("source", sources.current_source)]
-                                                          if sources.current_source else []))
+        sources.view.selectionModel().selectionChanged.connect(lambda *_a: self._source_selected())
+        # Back on the Flights page, the map shows its flights again (not a source's places).
+        self.navigator.currentRowChanged.connect(
+            lambda row: self._flights_selected(self.flights_page.selected_flights())
+            if self.case is not None and 0 <= row < len(self.pages)
+            and self.pages[row] is self.flights_page else None)
+
+    def _source_selected(self) -> None:
+        """A source selected: its timeline marks outlined, its airports and places mapped."""
+        current = self.sources_ui.sources_page.current_source
+        self.chart_pane.highlight_records([("source", current)] if current else [])
+        if not self._selecting_from_chart:
+            self.chart_pane.show_source(current)
 
     def _chart_record_clicked(self, kind: str, record_id: str) -> None:
         """The row of what a click on a chart names: a flight (or its gap) in Flights; on
@@ -286,6 +433,8 @@ class MainWindow(QMainWindow):
         self.status_case = QLabel(objectName="status_case")
         self.status_examiner = QLabel(objectName="status_examiner")
         self.status_verified = QLabel(objectName="status_verified")
+        self.status_verified.setTextFormat(Qt.TextFormat.RichText)
+        self.status_verified.linkActivated.connect(lambda _link: self.verify_case())
         self.task_progress = TaskProgress(self.runner)
         bar = self.statusBar()
         bar.addWidget(self.status_case, 1)
@@ -313,15 +462,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {self.case.path.name} — osintdesk")
         self.status_case.setText(f"Case: {title} ({self.case.path})"
                                  + ("" if writable else "  [read-only]"))
-        last = self.case.last_verification()
-        if last is None:
-            self.status_verified.setText("Not yet verified")
-        else:
-            state = "verified OK" if last.details.get("ok") else "verification FAILED"
-            when = display_time(last.time_utc, seconds=False)
-            self.status_verified.setText(f"Last check: {state} {when}")
-            self.status_verified.setStyleSheet("" if last.details.get("ok")
-                                               else "color: #b00020; font-weight: bold")
+        state = verification_state(self.case)
+        self.status_verified.setText(verification_text(state))
+        self.status_verified.setToolTip(
+            "" if state is None else
+            f"Last verified {display_time(state['time_utc'], seconds=False)}: Case › Verify Case "
+            "(Ctrl+Shift+V) checks again")
 
     def refresh(self) -> None:
         """Re-read the case into every page (after a write task finished)."""
@@ -382,8 +528,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ cases
 
     def new_case(self) -> NewCaseDialog:
-        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
-        dialog = NewCaseDialog(self, folder)
+        dialog = NewCaseDialog(self, last_folder(self.settings))
         dialog.accepted.connect(lambda: self.create_case(*dialog.values()))
         dialog.open()
         return dialog
@@ -397,9 +542,8 @@ class MainWindow(QMainWindow):
         return self.run_task("Creating case", work, on_success=self.open_case)
 
     def open_case_dialog(self) -> None:
-        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
-        name, _ = QFileDialog.getOpenFileName(self, "Open case", folder,
-                                              f"osintdesk cases (*{CASE_SUFFIX});;All files (*)")
+        name = open_file_name(self, "Open case", f"osintdesk cases (*{CASE_SUFFIX});;All files (*)",
+                              settings=self.settings)
         if name:
             self.open_case(name)
 
@@ -452,7 +596,7 @@ class MainWindow(QMainWindow):
         self.close_case()
         self.case = case
         self._remember_recent(path)
-        self.settings.setValue("paths/last_folder", str(Path(path).parent))
+        remember_folder(path, self.settings)
         self.refresh()
         self.case_opened.emit(path)
 
@@ -499,8 +643,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ evidence
 
     def add_files_dialog(self) -> None:
-        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
-        names, _ = QFileDialog.getOpenFileNames(self, "Add evidence files", folder)
+        names = open_file_names(self, "Add evidence files", settings=self.settings)
         if names:
             self.add_files(names)
 
@@ -511,10 +654,10 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ flights
 
     def import_flights_dialog(self) -> None:
-        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Import flight files", folder,
-            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt);;All files (*)")
+        names = open_file_names(
+            self, "Import flight files",
+            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt);;All files (*)",
+            settings=self.settings)
         if names:
             self.import_flights(names)
 
@@ -737,9 +880,26 @@ class MainWindow(QMainWindow):
         self.runner.cancel_all()
         self.runner.wait()
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
         if self.case is not None:
             self.chart_pane.set_case(None)
             self.sign_on_close()
             self.case.close()
             self.case = None
         super().closeEvent(event)
+
+
+def verification_text(state: dict | None) -> str:
+    """The status bar's word on verification (rich text): never, or the result at the entry
+    it walked to, how many changes followed, and a link to verify again when any did."""
+    if state is None:
+        return "Not yet verified"
+    word = "Verified OK" if state["ok"] else "<b style='color:#b00020'>Verification FAILED</b>"
+    text = f"{word} at entry #{state['seq']}"
+    changes = state["changes"]
+    if changes:
+        text += (f"; {changes} change{'s' if changes != 1 else ''} since "
+                 "<a href='verify'>Verify again</a>")
+    elif not state["ok"]:
+        text += " <a href='verify'>Verify again</a>"
+    return text

@@ -134,19 +134,9 @@ AUDIT_COLUMNS = [("#", "seq"), ("Time (UTC)", "time_utc"), ("Examiner", "examine
                  ("Action", "action"), ("Object", "object_type"), ("Object id", "object_id"),
                  ("Details", "details"), ("Entry hash", "entry_hash")]
 
-EVIDENCE_COLUMNS = [("Original name", "original_name"), ("Kind", "kind"),
-                    ("Type", "media_type"), ("Size (bytes)", "size"),
-                    ("Added (UTC)", "created_utc"), ("Examiner", "examiner"),
-                    ("SHA-256", "sha256")]
-
-
 def audit_source(case) -> tuple[Callable, Callable]:
     def fetch(offset: int, limit: int) -> list[dict]:
         return [e.as_dict() for e in case.audit_entries(after_seq=offset, limit=limit)]
     return fetch, case.audit_count
 
 
-def evidence_source(case) -> tuple[Callable, Callable]:
-    def fetch(offset: int, limit: int) -> list[dict]:
-        return case.evidence_rows(offset=offset, limit=limit)
-    return fetch, case.evidence_count

@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..timefmt import display_time
+from .tables import add_row_actions, filter_box, make_table_view, on_open  # noqa: F401
 from .models import AUDIT_COLUMNS, PagedQueryModel, audit_source
 
 
@@ -69,28 +69,21 @@ class OverviewPage(CasePage):
         self.label.setText(f"<h2>{e(info['title'])}</h2><table>{body}</table>")
 
 
-def make_table_view(model) -> QTableView:
-    """A read-only table view with the habits every table here shares."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
-
-
 class TablePage(CasePage):
-    """A filterable, sortable table over one kind of record, fetched in pages."""
+    """A filterable, sortable table over one kind of record, fetched in pages.
+
+    A page whose rows open (double-click, Enter, the row menu) names the menu's item in
+    ``open_text`` and defines ``open_row(record)``; ``row_actions(records)`` adds (text,
+    slot) items to the row menu of the selected records (see ``ui.tables``).
+    """
 
     columns: list = []
     source = None
     placeholder = "Filter…"
     model_class = PagedQueryModel
     sort_column = 0
+    open_text = ""
+    hidden_columns: tuple[str, ...] = ()   # shown once chosen (the header's menu)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -100,16 +93,29 @@ class TablePage(CasePage):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)  # numbers sort as numbers
-        self.filter_edit = QLineEdit(placeholderText=self.placeholder)
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit = filter_box(self.placeholder)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = make_table_view(self.proxy)
+        self.view = make_table_view(self.proxy, hidden=self.hidden_columns)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(self.sort_column, Qt.SortOrder.AscendingOrder)
+        if self.open_text:
+            on_open(self.view, lambda index: self.open_row(self.record_at(index)), self.open_text)
+        add_row_actions(self.view, lambda _view, records: self.row_actions(records))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
+
+    def record_at(self, index) -> dict:
+        """The record of a row of the view (an index of the proxy)."""
+        return self.model.row(self.proxy.mapToSource(index).row())
+
+    def open_row(self, record: dict) -> None:
+        """What opening a row does (pages with ``open_text`` define it)."""
+
+    def row_actions(self, records: list[dict]) -> list:
+        """(text, slot) items the row menu adds for the selected ``records``."""
+        return []
 
     def set_case(self, case) -> None:
         if case is None:
@@ -118,7 +124,7 @@ class TablePage(CasePage):
         self.model.set_source(*type(self).source(case))
         if self.model.canFetchMore():
             self.model.fetchMore()
-        self.view.resizeColumnsToContents()
+        self.view.fit_columns()
 
 
 class AuditPage(TablePage):
@@ -126,3 +132,4 @@ class AuditPage(TablePage):
     columns = AUDIT_COLUMNS
     source = staticmethod(audit_source)
     placeholder = "Filter the audit log…"
+    hidden_columns = ("Entry hash",)   # long; the row menu copies it

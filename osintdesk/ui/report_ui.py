@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTextBrowser, QVBoxLayout, QWidget)
 
@@ -16,6 +16,7 @@ from ..errors import OsintdeskError
 from ..report.model import ReportOptions
 from ..sources.queries import case_tags
 from ..store.header import is_writable
+from .dialogs import save_file_name
 
 EVERY_CLAIM = "(every claim)"
 
@@ -98,8 +99,8 @@ class ReportDialog(QDialog):
             button.setEnabled(True)
 
     def ask_path(self, suffix: str) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the report", str(Path(self.folder) / f"report{suffix}"),
-                                              f"Report (*{suffix})")
+        path = save_file_name(self, "Save the report", str(Path(self.folder) / f"report{suffix}"),
+                              f"Report (*{suffix})")
         if path:
             self.save_requested.emit(self.options(), path)
 

@@ -150,3 +150,29 @@ def test_json_says_what_was_written(case_file, tmp_path):
     result = invoke("chart", case_file, "activity", "--from", "2030-01-01", "-o", tmp_path / "a.png", "--json")
     assert json.loads(result.stdout)["counts"] == {"aircraft": 0, "flights": 0, "ground_stays": 0}
     assert "osintdesk: note:" in result.stderr
+
+
+def test_the_footer_credits_the_data_and_record_logs_the_export(tmp_path):
+    path = write_sample_case(tmp_path / "numbered.osintcase")
+    with Case.open(path, examiner="x") as case:
+        case.update_case(number="2024-17")
+    before = audit_count(path)
+    out = tmp_path / "map.png"
+    result = invoke("chart", str(path), "map", "--aircraft", "N7423C", "-o", str(out), "--width", 800)
+    assert result.exit_code == 0, result.output
+    assert audit_count(path) == before               # drawn only: the case is read
+    result = invoke("chart", str(path), "map", "--aircraft", "N7423C", "-o", str(out), "--width", 800,
+                    "--record")
+    assert result.exit_code == 0, result.output
+    with Case.open(path, examiner="x", readonly=True) as case:
+        entry = list(case.audit_entries())[-1]
+        from osintdesk.charts.selection import ChartRequest, chart_footer
+        data = ChartRequest(aircraft="N7423C").load("map", case)
+        assert chart_footer(case, "map", data) == "Data: ADS-B (readsb)  ·  Case 2024-17"
+    import hashlib
+    assert entry.action == "export" and entry.details["format"] == "chart-map"
+    assert entry.details["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert (entry.details["width_px"], entry.details["height_px"]) == (800, 500)
+    assert entry.details["counts"]["flights"] == 1
+    result = invoke("verify", str(path))
+    assert result.exit_code == 0, result.output      # the entry holds in the chain

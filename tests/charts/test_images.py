@@ -101,7 +101,9 @@ def compare_with_baseline(actual: Path, name: str) -> None:
 ])
 def test_timeline_matches_baseline(name, zone, window, timeline_case_ids, tmp_path):
     """The timeline of the generated case (tests.support.timeline_samples): its drawing
-    depends on the records' contents, never on their ids."""
+    depends on the records' contents, never on their ids, except for each flight's colour
+    (its own on every chart, from its id: the generated flights get fixed ids here)."""
+    from dataclasses import replace
     from osintdesk.charts.timeline import TimelineFilter, draw_timeline, read_timeline
     from osintdesk.store import Case
     from osintdesk.timefmt import parse_user_time
@@ -110,6 +112,9 @@ def test_timeline_matches_baseline(name, zone, window, timeline_case_ids, tmp_pa
         parse_user_time(window[0]), parse_user_time(window[1], end_of_day=True))
     with Case.open(timeline_case_ids["path"], examiner="x", readonly=True) as case:
         timeline = read_timeline(case, TimelineFilter(t_from=t_from, t_to=t_to))
+    named = {uuid: f"flight-{n}" for n, uuid in enumerate(timeline_case_ids["flights"])}
+    items = [replace(i, record_id=named[i.record_id]) if i.kind == "flight" else i
+             for i in timeline.items]
     fig = new_figure(760, 380)
-    draw_timeline(fig, timeline.items, timeline.lanes, zone=zone, t_from=t_from, t_to=t_to)
+    draw_timeline(fig, items, timeline.lanes, zone=zone, t_from=t_from, t_to=t_to)
     compare_with_baseline(save_figure(fig, tmp_path / f"{name}.png"), name)

@@ -10,7 +10,8 @@ from pytestqt.wait_signal import SignalEmittedError
 
 from tests.support.chart_samples import write_sample_case
 from tests.support.pane_samples import shown_pane
-from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo, save_figure, selection
+from osintdesk.charts import ActivityInfo, MapInfo, ProfileInfo, save_figure, selection, style
+from osintdesk.charts import export as export_module
 from osintdesk.charts.selection import ChartRequest
 from osintdesk.store import Case
 from osintdesk.ui.chart_pane import ChartPane
@@ -54,12 +55,18 @@ def track_point(info, flight_id, fraction=0.5):
 
 
 def test_selecting_flights_redraws_the_map(qtbot, pane, flight_ids):
-    assert isinstance(pane.info, MapInfo) and pane.info.empty  # nothing selected yet
+    # Nothing selected yet: the case's flights, each in its own colour.
+    assert isinstance(pane.info, MapInfo) and set(pane.info.tracks) == set(flight_ids)
+    assert [t.colour for t in pane.info.tracks.values()] == [
+        style.colour_of_flight(i) for i in pane.info.tracks]
+    assert show(qtbot, pane, []).empty          # a filter that leaves no flight: none
     info = show(qtbot, pane, flight_ids[:1])
     assert list(info.tracks) == flight_ids[:1]
     info = show(qtbot, pane, flight_ids)
     assert isinstance(info, MapInfo) and set(info.tracks) == set(flight_ids)
     assert all(t.line is not None for t in info.tracks.values())
+    info = show(qtbot, pane, None)               # nothing selected again: every flight
+    assert set(info.tracks) == set(flight_ids)
     info = show(qtbot, pane, [])
     assert info.tracks == {} and info.empty
 
@@ -411,6 +418,10 @@ def test_export_draws_a_new_figure_on_a_worker_that_looks_like_the_pane(qtbot, p
     path = export(qtbot, pane, tmp_path / f"{mode}.png")
     assert [fig is pane.figure for _, fig in drawn_on] == [False]
     assert drawn_on[0][0] is not threading.main_thread()
+    # The export is the pane's chart with a footer: the credit of the flights' files.
+    footer = selection.chart_footer(pane.loader.case, mode, pane.shown_data())
+    assert footer.startswith("Data: Flightradar24")
+    export_module.add_footer(pane.figure, footer)
     screen = save_figure(pane.figure, tmp_path / f"{mode}-screen.png")
     assert compare_images(str(screen), str(path), tol=1) is None
 

@@ -73,7 +73,7 @@ def test_reopen_from_recent_then_verify(qtbot, window, tmp_path):
     report = blocker.args[0]
     assert report.ok and report.recorded
     assert second.verify_dialog.isVisible()
-    assert "verified OK" in second.status_verified.text()
+    assert f"Verified OK at entry #{report.audit_head['seq']}" in second.status_verified.text()
     # The window signs a verification that holds, as the command line does.
     # It signs the head holding the verification's result; the checkpoint is the next entry.
     assert report.checkpoint and report.checkpoint["audit_seq"] == second.case.audit_count() - 1

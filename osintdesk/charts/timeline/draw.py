@@ -104,7 +104,7 @@ def _legend(kinds):
     if "event" in kinds:
         handles.append(Patch(facecolor=EVENT, alpha=0.28))
     if "flight" in kinds:
-        handles.append(Patch(facecolor=style.flight_colour(0)))
+        handles.append(Patch(facecolor=style.MUTED))   # each flight has its own colour
     if "ground-stay" in kinds:
         handles.append(Patch(facecolor=STAY, edgecolor=STAY_EDGE))
     if "gap" in kinds:

@@ -18,7 +18,7 @@ from matplotlib.colors import to_rgba_array
 from ... import timefmt
 from ...errors import Cancelled
 from .. import style
-from .items import EVENTS_LANE, SOURCES_LANE, TimelineItem
+from .items import TimelineItem
 
 EVENT = "#6a3d9a"
 SOURCE = "#2b6f8f"
@@ -388,8 +388,6 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
     def d(t: float) -> float:
         return t / 86400.0 + days
 
-    colour_of = {name: style.flight_colour(i) for i, name in
-                 enumerate(n for n in lanes if n not in (EVENTS_LANE, SOURCES_LANE))}
     row_of_flight: dict[str, tuple[float, float]] = {}
     min_days = MIN_MARK_PX / px_per_day
     for name in lanes:
@@ -403,7 +401,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
             if item.kind == "flight":
                 x1 = max(x1, x0 + min_days)
                 flight_verts.append(box(x0, x1, yc, bar))
-                flight_colours.append(colour_of.get(name, style.flight_colour(0)))
+                flight_colours.append(style.colour_of_flight(item.record_id))
                 row_of_flight[item.record_id] = (yc, bar)
             elif item.kind == "ground-stay":
                 x1 = max(x1, x0 + min_days)
@@ -440,7 +438,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
                 inside = spot[2]
                 plan.labels.append(PlannedLabel(
                     x_lo + spot[0] / px_per_day, yc, item.label, spot[1],
-                    "white" if inside and item.kind == "flight" else _label_colour(item, colour_of),
+                    "white" if inside and item.kind == "flight" else _label_colour(item),
                     inside and item.kind == "source"))
         for item in lane.attached:
             yc, bar = row_of_flight.get(item.select_id, (lane_top[name] + 0.5, BAR))
@@ -491,11 +489,11 @@ def _place_counts(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: d
         plan.counts += [(x_lo + cx / px_per_day, yc, f"+{n}") for cx, n in placed]
 
 
-def _label_colour(item: TimelineItem, colour_of: dict) -> str:
+def _label_colour(item: TimelineItem) -> str:
     if item.kind == "event":
         return EVENT
     if item.kind == "source":
         return SOURCE
     if item.kind == "ground-stay":
         return "#5a4a33"
-    return colour_of.get(item.lane, style.TEXT)
+    return style.colour_of_flight(item.record_id) if item.kind == "flight" else style.TEXT

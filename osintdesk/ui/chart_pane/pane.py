@@ -16,15 +16,18 @@ import matplotlib.dates as mdates
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QSettings, QTimeZone, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLabel,
                                QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from ... import timefmt
 from ...errors import OsintdeskError
 from ...paths import config_dir
 from ...charts.links import LinkRequest
-from ...charts.selection import (MODES, ChartData, ChartRequest, draw_chart, export_chart, profile_note,
-                                 show_problem)
+from ...charts.case_data import source_places
+from ...charts.export import DEFAULT_SIZE, chart_format
+from ...charts.selection import (MODES, ChartData, ChartRequest, chart_footer, default_height,
+                                 draw_chart, export_chart, profile_note, show_problem)
+from ..dialogs import ChartExportDialog, last_folder
 from ..tasks import Task, TaskRunner
 from .links_view import LinksController
 from .loading import ChartLoader, single_shot
@@ -36,7 +39,6 @@ MODE_TITLES = {"map": "Map", "profile": "Profile", "activity": "Activity", "time
 # The link chart's scope: the whole case, or the selected entity to so many steps.
 LINK_SCOPES = (("Whole case", 0), ("Around, 1 step", 1), ("Around, 2 steps", 2),
                ("Around, 3 steps", 3))
-EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 ZONE_SETTING = "timeline/zone"     # the timeline's zone, remembered between sessions
 OTHER_ZONE = "Other…"
 
@@ -80,6 +82,7 @@ class ChartPane(QWidget):
         self.export_message: QMessageBox | None = None  # the last export error shown
         self._shown: tuple = (ChartData(), None, "map")  # data, problem, mode on the figure
         self._export_task: Task | None = None
+        self.last_export: dict | None = None      # what the last export wrote (see export_to)
         self._flights_request = ChartRequest()   # what the map, profile and activity show
         self.selected_entity: str | None = None  # on the Entities page: the link chart's focus
 
@@ -157,13 +160,20 @@ class ChartPane(QWidget):
     def set_case(self, case) -> None:
         """Show charts of ``case`` (the window's read-only Case, or None for none)."""
         self.loader.set_case(case)
-        self._flights_request, self.selected_entity = ChartRequest(), None
+        # Nothing selected yet: the case's flights (an empty case shows an empty map).
+        self._flights_request, self.selected_entity = ChartRequest(all_flights=True), None
         self._schedule()
 
     def show_flights(self, flight_ids) -> None:
-        """Chart these flights (uuids); an empty list clears the map and profile. The
-        timeline keeps what it shows (and its zoom) and outlines them."""
-        request = ChartRequest(flight_ids=tuple(str(i) for i in flight_ids))
+        """Chart these flights (uuids); None charts every flight of the case, an empty
+        list none (a filter that matches nothing). The timeline keeps what it shows (and
+        its zoom) and outlines them."""
+        if flight_ids is None:
+            request = ChartRequest(all_flights=True)
+            flight_ids = ()
+        else:
+            flight_ids = [str(i) for i in flight_ids]
+            request = ChartRequest(flight_ids=tuple(flight_ids))
         self._flights_request = request
         if self.mode == "timeline" and request.timeline_filter() == self.loader.request.timeline_filter():
             self.loader.request = request  # what the map and profile show when chosen
@@ -171,14 +181,27 @@ class ChartPane(QWidget):
             return
         self._schedule()
 
+    def show_source(self, source_uuid: str | None) -> None:
+        """The map of a source selected on the Sources page: the airports and places it
+        names (None, or a source naming none: the case's flights). The timeline and link
+        chart keep theirs."""
+        case = self.loader.case
+        if source_uuid and case is not None and not source_places(case, source_uuid):
+            source_uuid = None
+        self._flights_request = (ChartRequest(source=source_uuid) if source_uuid
+                                 else ChartRequest(all_flights=True))
+        if self.mode in ("map", "profile"):
+            self._schedule()
+
     def highlight_records(self, records) -> int:
         """Outline the timeline marks of these records ((kind, id): flight, event, source,
         aircraft); returns how many marks (0 when the timeline is not shown)."""
         return self.timeline.highlight(records)
 
     def show_aircraft(self, aircraft_uuid: str | None) -> None:
-        """Chart every flight of one aircraft (None: nothing selected)."""
-        self._flights_request = ChartRequest(aircraft=aircraft_uuid) if aircraft_uuid else ChartRequest()
+        """Chart every flight of one aircraft (None: nothing selected, every flight)."""
+        self._flights_request = (ChartRequest(aircraft=aircraft_uuid) if aircraft_uuid
+                                 else ChartRequest(all_flights=True))
         self._schedule()
 
     def show_entity(self, entity_id: str | None, *, recentre: bool = True) -> None:
@@ -304,24 +327,38 @@ class ChartPane(QWidget):
 
     # ------------------------------------------------------------ export
 
-    def export_to(self, path) -> Task:
+    def export_to(self, path, width_px: float | None = None, height_px: float | None = None,
+                  dpi: float | None = None) -> Task:
         """Save the chart as shown to ``path`` (.png, .svg or .pdf), drawn again on a worker
-        on a new figure of the canvas' size (and the map's pan or zoom).
+        on a new figure of ``width_px`` x ``height_px`` at ``dpi`` (default: the canvas'
+        size), keeping the map's pan or zoom, the data credit and case number in its footer.
 
         ``exported`` (the path written) or ``export_failed`` (the message, also shown in
-        a dialog) follow on the GUI thread.
+        a dialog) follow on the GUI thread; ``last_export`` then says what was written
+        (mode, path, width_px, height_px, dpi, counts).
         """
         data, problem, mode = self._shown
         projection, view = self.map.current_view() if mode == "map" else (None, None)
         if mode == "timeline":
             data = self.timeline.shown_window(data)
-        width_px, height_px, dpi = self.figure.bbox.width, self.figure.bbox.height, self.figure.dpi
-
+        width_px = width_px or self.figure.bbox.width
+        height_px = height_px or self.figure.bbox.height
+        dpi = dpi or self.figure.dpi
+        case = self.loader.case
+        footer = chart_footer(case, mode, data) if case is not None else None
         selected = self.links_selection() if mode == "links" else ()
+        self.last_export = None
 
         def work(_progress, _cancelled):
             return export_chart(path, mode, data, problem, width_px=width_px, height_px=height_px,
-                                dpi=dpi, projection=projection, view=view, selected=selected)
+                                dpi=dpi, projection=projection, view=view, selected=selected,
+                                footer=footer)
+
+        def written(result) -> None:
+            self.last_export = {"mode": mode, "path": result, "width_px": round(width_px),
+                                "height_px": round(height_px), "dpi": dpi,
+                                "counts": data.counts(mode)}
+            self.exported.emit(result)
 
         def finished() -> None:
             if self._export_task is task:
@@ -329,12 +366,31 @@ class ChartPane(QWidget):
 
         task = self._export_task = self.runner.run(
             f"Exporting the {mode} to {Path(path).name}", work, context=self,
-            on_success=self.exported.emit, on_failed=self._export_failed, on_finished=finished)
+            on_success=written, on_failed=self._export_failed, on_finished=finished)
         return task
 
-    def export_dialog(self) -> Task | None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export chart", f"{self.mode}.png", EXPORT_FILTERS)
-        return self.export_to(name) if name else None
+    def export_dialog(self) -> ChartExportDialog:
+        """Ask where and how big (the command line's size by default); Export exports."""
+        data, _problem, mode = self._shown
+        if mode == "timeline":
+            data = self.timeline.shown_window(data)
+        width = DEFAULT_SIZE[mode][0]
+        height = default_height(mode, data, width)
+        screen = (round(self.figure.bbox.width), round(self.figure.bbox.height))
+        dialog = self.export_dialog_ = ChartExportDialog(
+            MODE_TITLES[mode].lower(), str(Path(last_folder(self.settings)) / f"{mode}.png"),
+            (width, height), screen, self)
+        dialog.accepted.connect(lambda: self._export_chosen(*dialog.values()))
+        dialog.open()
+        return dialog
+
+    def _export_chosen(self, path: str, width: int, height: int, dpi: int) -> Task | None:
+        try:
+            chart_format(path)
+        except OsintdeskError as exc:
+            self._export_failed(str(exc))
+            return None
+        return self.export_to(path, width, height, dpi)
 
     def _export_failed(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "Cannot export the chart", message,

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QHeaderView, QHBoxLayout, QLabel, QPushButton, QS
 from ...exchange.conflicts import list_conflicts
 from ...timefmt import display_time
 from ..pages import CasePage, make_table_view
+from ..tables import steady_splitter
 from .models import RowsModel, VersionsModel
 from .words import kind_label
 
@@ -56,6 +57,7 @@ class ConflictsPage(CasePage):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.view)
         split.addWidget(detail)
+        steady_splitter(split, minimums=(80, 160))
         split.setSizes([160, 540])
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)

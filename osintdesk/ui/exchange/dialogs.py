@@ -7,12 +7,12 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox,
                                QFormLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...exchange.layout import EXTENSION
-from ..dialogs import ok_cancel, path_with_chooser, tag_choices
+from ..dialogs import ok_cancel, path_with_chooser, save_file_name, tag_choices
 from ..pages import make_table_view
 from .models import RowsModel, record_columns
 from .words import contents_html, preview_html
@@ -82,8 +82,8 @@ class ExportBundleDialog(QDialog):
         self._update()
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export bundle", self.path_edit.text(),
-                                              f"osintdesk bundles (*{EXTENSION})")
+        name = save_file_name(self, "Export bundle", self.path_edit.text(),
+                              f"osintdesk bundles (*{EXTENSION})")
         if name:
             self.path_edit.setText(bundle_path(name))
 

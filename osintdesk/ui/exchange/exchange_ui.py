@@ -14,13 +14,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from ...custody import keys
 from ...exchange.layout import EXTENSION
 from ...sources.queries import case_tags
 from ...store.header import is_writable
 from .conflicts_page import ConflictsPage
+from ..dialogs import open_file_name
 from .dialogs import BundleViewDialog, ExportBundleDialog, KeepVersionDialog, MergePreviewDialog
 from .words import export_result_text
 
@@ -78,9 +79,6 @@ class ExchangeUi(QObject):
         row = self.window.pages.index(self.conflicts_page)
         title = self.conflicts_page.title
         self.window.navigator.item(row).setText(f"{title} ({count})" if count else title)
-
-    def _folder(self) -> str:
-        return str(self.window.settings.value("paths/last_folder", str(Path.home())))
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 20000)
@@ -143,8 +141,8 @@ class ExchangeUi(QObject):
     # ------------------------------------------------------------ merge
 
     def merge_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "Merge bundle", self._folder(),
-                                              BUNDLE_FILTER)
+        name = open_file_name(self.window, "Merge bundle", BUNDLE_FILTER,
+                              settings=self.window.settings)
         if name:
             self.preview(name)
 
@@ -200,8 +198,8 @@ class ExchangeUi(QObject):
     # ------------------------------------------------------------ open (read-only)
 
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "Open bundle (read-only)",
-                                              self._folder(), BUNDLE_FILTER)
+        name = open_file_name(self.window, "Open bundle (read-only)", BUNDLE_FILTER,
+                              settings=self.window.settings)
         if name:
             self.open_bundle(name)
 

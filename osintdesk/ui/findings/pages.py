@@ -5,12 +5,13 @@ check against the tracks). Links in a detail jump to the record they name."""
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QUrl, Signal
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ...findings import ftm, queries, views
 from ...sources import queries as source_queries
 from ..pages import CasePage, make_table_view
+from ..tables import filter_box, steady_splitter
 from .detail import claim_html, entity_html, event_html, parse_anchor, parse_untie
 from .models import CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows, event_rows
 
@@ -49,8 +50,7 @@ class RecordPage(CasePage):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
-        self.filter_edit = QLineEdit(placeholderText=self.placeholder)
-        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit = filter_box(self.placeholder)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = make_table_view(self.proxy)
         self.view.setSortingEnabled(True)
@@ -74,8 +74,7 @@ class RecordPage(CasePage):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(upper)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        steady_splitter(self.splitter, minimums=(140, 120), stretch=(1, 1))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -124,9 +123,7 @@ class RecordPage(CasePage):
                               (lambda: len(rows)) if case is not None else None)
         while self.model.canFetchMore():
             self.model.fetchMore()
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column), MAX_COLUMN_PX))
+        self.view.fit_columns(MAX_COLUMN_PX)
         self.count_label.setText(f"{len(rows)} {self.title.lower()}" if case is not None else "")
         if not self.select(keep):
             self._show(None)

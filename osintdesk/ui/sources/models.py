@@ -14,7 +14,7 @@ from ..models import PagedQueryModel
 
 SNIPPET_HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 
-SOURCE_COLUMNS = [("Title", "title"), ("Grade", "grading"), ("Captures", "captures"),
+SOURCE_COLUMNS = [("Title", "title"), ("Site", "site"), ("Grade", "grading"), ("Captures", "captures"),
                   ("Last captured (UTC)", "last_captured_utc"), ("Published", "published_date"),
                   ("Status", "status"), ("Identifiers", "identifiers"), ("Tags", "tags"),
                   ("Notes", "notes"), ("Type", "document_kind"), ("URL / file", "name"),
@@ -22,6 +22,8 @@ SOURCE_COLUMNS = [("Title", "title"), ("Grade", "grading"), ("Captures", "captur
 RESULT_COLUMNS = [("Source", "title"), ("Snippet", "snippet"), ("Found in", "kind"),
                   ("Captured (UTC)", "captured_utc"), ("Matches", "matches"), ("URL", "url")]
 SNIPPET_COLUMN = 1
+# What the sources list shows until the investigator chooses other columns (header menu).
+SOURCE_DEFAULT_COLUMNS = ("Title", "Site", "Published", "Last captured (UTC)", "Grade", "Status")
 CAPTURE_COLUMNS = [("Captured (UTC)", "captured_utc"), ("How", "method"), ("Status", "status"),
                    ("Title", "title"), ("Published", "published_date"),
                    ("Body SHA-256", "body_sha256"), ("Examiner", "examiner"),

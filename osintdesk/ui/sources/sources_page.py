@@ -8,7 +8,7 @@ a query that is no longer the one in the box are dropped.
 from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from ...errors import InputError
@@ -17,7 +17,9 @@ from ...sources import queries
 from ...sources.retirement import retired_sources
 from ...sources.search import search
 from ..pages import CasePage, make_table_view
-from .models import (RESULT_COLUMNS, SNIPPET_COLUMN, SOURCE_COLUMNS, RecordModel,
+from ..tables import FILTER_MIN_PX, AdaptiveSplitter, set_default_columns
+from .models import (RESULT_COLUMNS, SNIPPET_COLUMN, SOURCE_COLUMNS, SOURCE_DEFAULT_COLUMNS,
+                     RecordModel,
                      SearchResultsModel, SnippetDelegate)
 from .viewer import CaseRunner, SourceViewer
 
@@ -41,6 +43,7 @@ class SourcesPage(CasePage):
         self.search_edit = QLineEdit(objectName="source_search")
         self.search_edit.setPlaceholderText("Search text, titles, URLs, notes, tags, identifiers…")
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(FILTER_MIN_PX)
         self.aircraft_combo = QComboBox(objectName="aircraft_filter")
         self.aircraft_combo.setToolTip("Only sources that name this aircraft (registration or hex)")
         self.aircraft_combo.setSizeAdjustPolicy(
@@ -62,6 +65,8 @@ class SourcesPage(CasePage):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = make_table_view(self.proxy)
         self.view.setObjectName("sources_view")
+        set_default_columns(self.view, shown=SOURCE_DEFAULT_COLUMNS)
+        self.view.squeeze_column = 0   # the title gives way so the other columns show
         self.view.setSortingEnabled(True)
         # Newest capture first (the query's order) until the investigator sorts by a column.
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -89,22 +94,14 @@ class SourcesPage(CasePage):
         foot.addWidget(self.count_label, 1)
         foot.addWidget(self.retired_check)
         left_layout.addLayout(foot)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # Side by side when the page is wide, the list above the viewer when not: the list
+        # keeps room for its columns either way, and neither pane collapses.
+        self.splitter = AdaptiveSplitter(wide_px=1100, minimums=(240, 240), stretch=(2, 3))
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.viewer)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self._sized and self.width() > 0:
-            # Two fifths for the list, the rest for the viewer, once the page has its size.
-            self._sized = True
-            self.splitter.setSizes([self.width() * 2 // 5, self.width() * 3 // 5])
 
     # ------------------------------------------------------------ case
 
@@ -165,8 +162,7 @@ class SourcesPage(CasePage):
             total_text = f"{self.model.total} source(s)"
         if self.model.canFetchMore():
             self.model.fetchMore()
-        self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(0, min(self.view.columnWidth(0), 360))
+        self.view.fit_columns()
         self.count_label.setText(total_text)
         if not self.select_source(self.current_source):
             exists = bool(self.current_source) and queries.source_exists(case, self.current_source)
@@ -216,8 +212,7 @@ class SourcesPage(CasePage):
         self.results_model.set_source(lambda o, n: rows[o:o + n], lambda: len(rows))
         if self.results_model.canFetchMore():
             self.results_model.fetchMore()
-        self.results_view.resizeColumnsToContents()
-        self.results_view.setColumnWidth(0, min(self.results_view.columnWidth(0), 200))
+        self.results_view.fit_columns(200)
         self.results_view.setColumnWidth(SNIPPET_COLUMN, 520)
         self.count_label.setText(f"{len(hits)} source(s) match")
         current = next((i for i, h in enumerate(hits) if h.source_uuid == self.current_source), None)

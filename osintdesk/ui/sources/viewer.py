@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QTextBlockFormat, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout,
+from PySide6.QtGui import QAction, QColor, QTextBlockFormat, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout,
                                QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPlainTextEdit, QPushButton, QTabWidget, QTextEdit, QToolButton, QVBoxLayout,
                                QWidget)
 
 from ...sources import queries
+from ..dialogs import save_file_name
 from ...sources.acquire.decoding import decode_text
 from ...sources.annotations import CREDIBILITY, RELIABILITY
 from ...sources.diff import CaptureDiff, diff_captures
@@ -612,7 +613,7 @@ class SourceViewer(QWidget):
         if self.capture is None:
             return
         name = _export_name(self.capture, role)
-        dest, _ = QFileDialog.getSaveFileName(self, "Export original", name)
+        dest = save_file_name(self, "Export original", name)
         if dest:
             self.export(role, dest)
 
