@@ -1,9 +1,9 @@
 """Chart inputs from a case: flights with their track points, activity rows, places.
 
 The bridge between the query layers (``flights.queries``, ``sources.queries``) and the
-chart functions (which only know ``charts.data``); no SQL of its own. Track points are
-read in chunks straight into numpy arrays, so a million positions cost about a second and
-a few tens of megabytes, not a Python object per value. Times are UTC epoch seconds
+chart functions (which only know ``charts.data``); no SQL of its own. Track points come
+as numpy arrays from the case's packed blocks (``flights.queries.point_arrays``), so a
+million positions cost a fraction of a second, not a Python object per value. Times are UTC epoch seconds
 throughout.
 """
 
@@ -19,10 +19,6 @@ from ..flights import airports, queries
 from ..sources import queries as source_queries
 from .data import (ActivityFlight, ActivityRow, ChartAirport, ChartFlight, ChartPlace, CoverageGap,
                    GroundStay)
-
-# Rows fetched from SQLite per numpy conversion: large enough to be quick, small enough
-# that the temporary Python tuples stay at a few megabytes.
-CHUNK_ROWS = 65_536
 
 Progress = Callable[[int, int | None], None]
 
@@ -104,23 +100,17 @@ def load_points(case, aircraft_uuid: str, first_t: float, last_t: float, *,
                 on_rows: Callable[[int], None] | None = None) -> np.ndarray:
     """One aircraft's points between two UTC times (inclusive), time-ordered, as an (n, 6)
     float array: t, lat, lon, alt_ft, gs_kt, on_ground (NaN where the case has NULL)."""
-    cursor = queries.track_points(case, aircraft_uuid, first_t, last_t, columns=_POINT_COLUMNS)
-    chunks = []
-    try:
-        while True:
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            rows = cursor.fetchmany(CHUNK_ROWS)
-            if not rows:
-                break
-            chunks.append(np.array(rows, dtype=float).reshape(len(rows), 6))
-            if on_rows is not None:
-                on_rows(len(rows))
-    finally:
-        cursor.close()
-    if not chunks:
-        return np.empty((0, 6))
-    return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+    columns = queries.point_arrays(case, aircraft_uuid, first_t, last_t, columns=_POINT_COLUMNS)
+    points = np.empty((len(columns["t"]), len(_POINT_COLUMNS)))
+    for k, name in enumerate(_POINT_COLUMNS):
+        points[:, k] = columns[name]
+    if len(points):
+        points[points[:, 5] < 0, 5] = np.nan   # on_ground unknown
+        if on_rows is not None:
+            on_rows(len(points))
+    return points
 
 
 def _gaps(case, flight_uuid: str) -> list[CoverageGap]:

@@ -139,8 +139,8 @@ class AircraftTrack:
 class _Track:
     """One aircraft's points as parallel numpy arrays, sorted by time, exact repeats dropped.
 
-    Build it from TrackPoints (``_Track(points)``) or, faster, from columns
-    (``_Track.from_columns``) as the case store reads them.
+    Build it from TrackPoints (``_Track(points)``) or, faster, from the case's stored
+    columns (``track_of_points``).
     """
 
     def __init__(self, points: Iterable = ()):
@@ -149,44 +149,6 @@ class _Track:
         self._labels: dict[str | None, int] = {None: 0}
         self._names: list[str | None] = [None]
         self._finish(*self._load(points))
-
-    @classmethod
-    def from_columns(cls, hex_code: str | None, chunks: Iterable[Sequence[tuple]]) -> "_Track":
-        """A track from ``chunks`` of rows, already in time order:
-        (t, lat, lon, alt_ft, gs_kt, ground_state, leg_start, callsign, squawk), where a
-        missing altitude or speed is ``inf`` and ground_state is 2 on the ground, 1
-        airborne, 0 unknown. Holds about 45 bytes per point (callsigns only where they change)."""
-        track = cls.__new__(cls)
-        track.hex, track.duplicates = hex_code, 0
-        track._labels, track._names = {None: 0}, [None]
-        floats = [array("d") for _ in range(5)]
-        state, leg = array("b"), array("b")
-        callsign_runs: list[tuple[int, str | None]] = []
-        squawk_runs: list[tuple[int, str | None]] = []
-        n = 0
-        for rows in chunks:
-            if not rows:
-                continue
-            columns = list(zip(*rows))
-            for target, values in zip(floats, columns[:5]):
-                target.extend(values)
-            state.extend(columns[5])
-            leg.extend(columns[6])
-            for runs, values in ((callsign_runs, columns[7]), (squawk_runs, columns[8])):
-                column = np.empty(len(values) + 1, dtype=object)
-                column[0] = runs[-1][1] if runs else _NO_VALUE
-                column[1:] = values
-                for offset in np.flatnonzero(column[1:] != column[:-1]).tolist():
-                    runs.append((n + offset, values[offset]))
-            n += len(rows)
-        t, lat, lon, alt, gs = (np.frombuffer(a, dtype=float) if len(a) else np.zeros(0)
-                                for a in floats)
-        alt, gs = np.where(np.isinf(alt), np.nan, alt), np.where(np.isinf(gs), np.nan, gs)
-        track.t, track.lat, track.lon, track.alt_ft, track.gs_kt = t, lat, lon, alt, gs
-        track.state = np.frombuffer(state, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
-        track.leg = np.frombuffer(leg, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
-        track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
-        return track
 
     @classmethod
     def from_sorted(cls, hex_code: str | None, t, lat, lon, alt_ft, gs_kt, state, leg, *,
@@ -289,18 +251,6 @@ class _Track:
             if value and value not in found:
                 found.append(value)
         return found
-
-
-def _ties_ordered(t, lat, lon) -> bool:
-    """Points with the same time are in (lat, lon) order (the case store's order)."""
-    tie = np.flatnonzero(t[1:] == t[:-1])
-    if not len(tie):
-        return True
-    a, b = tie, tie + 1
-    return bool(np.all((lat[a] < lat[b]) | ((lat[a] == lat[b]) & (lon[a] <= lon[b]))))
-
-
-# --------------------------------------------------------------------------- rules
 
 
 def _airport_elevation_ft(lat: float, lon: float, radius_km: float) -> float:
@@ -538,7 +488,7 @@ def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
     """Split one aircraft's points into flights and the ground times between them.
 
     ``points``: TrackPoints (or anything with the same attributes) of one aircraft, in any
-    order, or a track built with ``track_from_columns``; exact repeats (same time,
+    order, or a track built with ``track_of_points``; exact repeats (same time,
     position and altitude) are dropped.
     ``file_flights``: the FileFlights the file(s) gave, whose airports are kept.
     ``single_flight``: the file describes one flight (FlightRadar24 export): never split.
@@ -563,13 +513,27 @@ def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
                          point_count=len(track), duplicates_dropped=track.duplicates)
 
 
-def track_from_columns(hex_code: str | None, chunks: Iterable[Sequence[tuple]],
-                       leg_times: Iterable[float] = ()) -> _Track:
-    """A track from row chunks (t, lat, lon, alt_ft, gs_kt, on_ground, leg_start, callsign,
-    squawk), e.g. ``cursor.fetchmany`` results; ``leg_times`` mark extra leg starts."""
-    track = _Track.from_columns(hex_code, chunks)
-    for t in leg_times:
-        i = int(np.searchsorted(track.t, t))
-        if i < len(track):
-            track.leg[i] = 1
-    return track
+def track_of_points(hex_code: str | None, points: dict, leg_imports: Iterable[int] = ()) -> _Track:
+    """A track from one aircraft's stored points (``trackblocks.read_points`` columns t,
+    lat, lon, alt_ft, gs_kt, on_ground, leg_start, callsign, squawk and import_id, in
+    (t, lat, lon) order): the first point of each import in ``leg_imports`` starts a leg."""
+    ground = points["on_ground"]
+    state = np.where(ground == 1, _GROUND, np.where(ground == 0, _AIR, _UNKNOWN)).astype(np.uint8)
+    leg = np.array(points["leg_start"], dtype=np.uint8)   # a copy: leg starts are added
+    imports = points["import_id"]
+    for import_id in leg_imports:
+        found = np.flatnonzero(imports == import_id)
+        if len(found):
+            leg[found[0]] = 1
+    runs = []
+    for name in ("callsign", "squawk"):
+        values = points[name]
+        starts = (np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+                  if len(values) else np.zeros(0, dtype=int))
+        runs.append([(int(i), values[i]) for i in starts])
+    return _Track.from_sorted(hex_code, np.asarray(points["t"], dtype=float),
+                              np.asarray(points["lat"], dtype=float),
+                              np.asarray(points["lon"], dtype=float),
+                              np.asarray(points["alt_ft"], dtype=float),
+                              np.asarray(points["gs_kt"], dtype=float), state, leg,
+                              callsign_runs=runs[0], squawk_runs=runs[1])

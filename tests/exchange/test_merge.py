@@ -91,11 +91,11 @@ def team(tmp_path, key, sample_case_file):
 
 def test_a_merged_bundle_brings_everything_and_verifies(team):
     with Case.open(team.bob, examiner="Bob", readonly=True) as case:
-        points = case.conn.execute("SELECT count(*) FROM track_points").fetchone()[0]
+        points = case.conn.execute("SELECT sum(count) FROM track_blocks").fetchone()[0]
         flights = case.conn.execute("SELECT count(*) FROM flights").fetchone()[0]
         last = list(case.audit_entries())[-1]
     with Case.open(team.alice, examiner="x", readonly=True) as case:
-        assert points == case.conn.execute("SELECT count(*) FROM track_points").fetchone()[0]
+        assert points == case.conn.execute("SELECT sum(count) FROM track_blocks").fetchone()[0]
         assert flights == case.conn.execute("SELECT count(*) FROM flights").fetchone()[0] > 0
         alice_head = case.audit_head()
     assert last.action != "merge"  # Bob's later edits come after the merge entry
@@ -373,7 +373,8 @@ def test_an_edit_of_a_record_in_conflict_keeps_the_conflict(team):
         aliases = sorted(json.loads(h["state"]["properties"])["alias"][0]
                          for h in conflict["heads"])
         assert aliases == ["Russian Aerospace Forces", "VKS"]
-        assert verify_case(case).ok
+        report = verify_case(case)
+        assert report.ok, [str(f) for f in report.failures]
 
 
 def test_a_tag_removed_and_added_again_is_not_a_second_tag(team):

@@ -70,6 +70,8 @@ def test_a_case_from_before_versions_gets_first_versions(case_path):
     first version (audited as a migration) and it verifies."""
     path, uuid = case_path
     import sqlite3
+    from tests.support.old_cases import points_as_rows
+    points_as_rows(path)
     conn = sqlite3.connect(path)
     # That release had the migrations before m007; later ones (the reports register) too
     # are taken away, and come back on open after m007.
@@ -83,8 +85,8 @@ def test_a_case_from_before_versions_gets_first_versions(case_path):
         heads = versions.heads(case.conn, "evidence", uuid)
         assert len(heads) == 1 and heads[0].parents == ()
         assert heads[0].state["media_type"] == "text/x-notes"
-        assert [e.details.get("migration") for e in case.audit_entries()][-2:] == \
-            ["m007_record_versions", "m008_reports"]
+        assert [e.details.get("migration") for e in case.audit_entries()][-3:] == \
+            ["m007_record_versions", "m008_reports", "m009_track_blocks"]
         report = verify_case(case)
         assert report.ok, [str(f) for f in report.failures]
 
