@@ -269,15 +269,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                     points.add(aircraft_id, batch)
                     batch = []
                     last_hex, aircraft_id = item.hex, book.for_point(item.hex, file_label)
-                alt, gs, trk, vs, gnd = (item.alt_ft, item.gs_kt, item.track_deg,
-                                         item.vrate_fpm, item.on_ground)
-                batch.append((float(item.t), float(item.lat), float(item.lon),
-                              None if alt is None else float(alt),
-                              None if gs is None else float(gs),
-                              None if trk is None else float(trk),
-                              None if vs is None else float(vs),
-                              None if gnd is None else int(gnd), item.callsign, item.squawk,
-                              int(item.leg_start), int(item.stale), item.record))
+                batch.append(item)   # its fields are the stored columns, and its hex
                 attempted += 1
                 if len(batch) >= BATCH:
                     points.add(aircraft_id, batch)

@@ -96,21 +96,25 @@ def unpack(data: bytes, names: Sequence[str] = POINT_COLUMNS) -> dict[str, np.nd
 
 
 def columns_from_rows(rows: Sequence[tuple]) -> dict[str, np.ndarray]:
-    """Point columns from rows of ``POINT_COLUMNS`` values (None where missing)."""
-    values = list(zip(*rows)) if rows else [()] * len(POINT_COLUMNS)
+    """Point columns from rows whose first values are ``POINT_COLUMNS`` (None where
+    missing; a TrackPoint's fields in its order but for its hex, which is skipped)."""
+    values = list(zip(*rows)) if rows else [()] * (len(POINT_COLUMNS) + 1)
+    if len(values) > len(POINT_COLUMNS):   # TrackPoints: hex sits before leg_start
+        values = values[:10] + values[11:]
     out: dict[str, np.ndarray] = {}
     for name, column in zip(POINT_COLUMNS, values):
         if name in _FLOATS:
             out[name] = np.array(column, dtype=float)   # None becomes NaN
         elif name in _TEXT_COLUMNS:
             array = np.empty(len(column), dtype=object)
-            array[:] = [None if v is None else str(v) for v in column]
+            array[:] = column
             out[name] = array
-        elif name == "on_ground":
-            out[name] = np.array([-1 if v is None else int(v) for v in column], dtype=np.int8)
-        elif name == "record":
-            out[name] = np.array([NO_RECORD if v is None else int(v) for v in column],
-                                 dtype=np.int64)
+        elif name in ("on_ground", "record"):
+            numbers = np.array(column, dtype=float)     # None becomes NaN
+            missing = -1 if name == "on_ground" else NO_RECORD
+            dtype = np.int8 if name == "on_ground" else np.int64
+            out[name] = np.where(np.isnan(numbers), 0, numbers).astype(dtype)
+            out[name][np.isnan(numbers)] = missing
         else:
             out[name] = np.array(column, dtype=np.uint8)
     return out
