@@ -48,18 +48,31 @@ def _track(case: Case, aircraft_uuid: str, leg_imports: set[int]):
         with_import=True), leg_imports)
 
 
+def _spans(case: Case, aircraft_uuid: str, import_ids: set[int]) -> list[tuple[float, float]]:
+    """(first t, last t) of the aircraft's points from each of these imports."""
+    return [r for r in case.conn.execute(
+        f"SELECT min(b.first_t), max(b.last_t) FROM {trackblocks.TABLE} b JOIN aircraft a "
+        "ON a.id = b.aircraft_id WHERE a.uuid = ? AND b.import_id IN "
+        f"({', '.join('?' * len(import_ids))}) GROUP BY b.import_id",
+        (aircraft_uuid, *sorted(import_ids)))] if import_ids else []
+
+
 def recompute_flights(case: Case, aircraft_uuid: str) -> int:
     """Recompute and store the aircraft's flights, gaps and ground times; return the flight count.
 
-    A file that describes one flight (a FlightRadar24 export) stays one flight; several
-    such files for one aircraft each start a new flight.
+    A file that describes one flight (a FlightRadar24 export) starts a new flight and is
+    not split at gaps at altitude; landings seen in it split it like any other file.
     """
     imports = _imports_of(case, aircraft_uuid)
+    # One rule whatever the order files came in: each one-flight file starts a leg at its
+    # first point and holds no split at altitude; landings split it (segment's rule 4).
     single_flight = len(imports) == 1 and imports[0][1]
-    leg_imports = {uuid for uuid, single, _ in imports if single} if len(imports) > 1 else set()
+    leg_imports = {uuid for uuid, single, _ in imports if single}
     file_flights = [f for _, _, flights in imports for f in flights]
     track = _track(case, aircraft_uuid, leg_imports)
-    track = split_track(track, file_flights=file_flights, single_flight=single_flight)
+    spans = _spans(case, aircraft_uuid, leg_imports)
+    track = split_track(track, file_flights=file_flights, single_flight=single_flight,
+                        one_flight_spans=spans)
     with case.transaction():
         previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",
                                      (aircraft_uuid,)).fetchone()[0]

@@ -11,7 +11,10 @@ every inferred airport carries the reason for it. The rules, in order:
    ends near the ground and lasts longer than flying between the two positions plus a
    turnaround, or (at altitude) lasts far longer than flying that distance would take.
    Any other gap, e.g. at cruise over an ocean, is a coverage gap inside the flight;
-4. ``single_flight=True`` (a file that describes one flight) never splits.
+4. inside the time span of a file that describes one flight (a FlightRadar24 export), a
+   gap at altitude never ends a flight (the export says it is one flight across oceanic
+   gaps); its first point starts a leg. Landings seen on the ground still split it: an
+   export of a hundred flights is a hundred flights, whatever order files came in.
 
 Points are held in compact arrays (about 45 bytes each), so a year of one aircraft fits.
 """
@@ -280,8 +283,10 @@ def _flying_time_s(track: _Track, i: int, j: int, distance_km: float, settings: 
     return distance_km / (speed_kt * KM_PER_NM) * 3600.0
 
 
-def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str | None:
-    """Why the gap before point ``i`` must contain a landing, or None if it need not."""
+def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings,
+                        one_flight: bool = False) -> str | None:
+    """Why the gap before point ``i`` must contain a landing, or None if it need not
+    (``one_flight``: a file says the gap is inside one flight, so at altitude it is)."""
     j = i - 1
     duration = float(track.t[i] - track.t[j])
     if duration < settings.coverage_gap_s:
@@ -295,20 +300,23 @@ def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str |
             return (f"a {timefmt.duration(duration)} gap that {end} near the ground, longer than "
                     f"flying {distance:,.0f} km takes (about {timefmt.duration(flying)}) plus a turnaround")
         return None
-    if duration > settings.far_longer_factor * flying + settings.far_longer_margin_s:
+    if not one_flight and duration > settings.far_longer_factor * flying + settings.far_longer_margin_s:
         return (f"a {timefmt.duration(duration)} gap at altitude, far longer than flying "
                 f"{distance:,.0f} km takes (about {timefmt.duration(flying)}): it must have landed")
     return None
 
 
-def _sections(track: _Track, single_flight: bool, settings: SplitSettings):
-    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason, end_reason)."""
+def _sections(track: _Track, spans: Sequence[tuple[float, float]], settings: SplitSettings):
+    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason,
+    end_reason). ``spans``: (first t, last t) of files that each describe one flight."""
     n = len(track)
     start, start_reason = 0, "start of the data"
-    candidates = () if single_flight or n < 2 else (np.flatnonzero(
+    candidates = () if n < 2 else (np.flatnonzero(
         (track.leg[1:] != 0) | (np.diff(track.t) >= settings.coverage_gap_s)) + 1).tolist()
     for i in candidates:
-        reason = "leg flag in the file" if track.leg[i] else _landing_gap_reason(track, i, settings)
+        inside = any(a <= track.t[i - 1] and track.t[i] <= b for a, b in spans)
+        reason = ("leg flag in the file" if track.leg[i] else
+                  _landing_gap_reason(track, i, settings, one_flight=inside))
         if reason:
             yield start, i - 1, start_reason, reason
             start, start_reason = i, reason
@@ -327,7 +335,7 @@ def _runs(track: _Track, a: int, b: int) -> list[tuple[bool, int, int]]:
 
 
 def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason: str,
-                   single_flight: bool, settings: SplitSettings):
+                   settings: SplitSettings):
     """Flights inside one section: (first, last, start_reason, end_reason).
 
     A flight spans its airborne points plus the last ground point before them (where the
@@ -336,7 +344,7 @@ def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason:
     runs = _runs(track, a, b)
     stays = [k for k, (g, first, last) in enumerate(runs) if g and (
         k == 0 or k == len(runs) - 1 or
-        (not single_flight and track.t[last] - track.t[first] >= settings.min_ground_stay_s))]
+        track.t[last] - track.t[first] >= settings.min_ground_stay_s)]
     bounds = [-1] + stays + [len(runs)]
     for left, right in zip(bounds, bounds[1:]):
         inner = runs[left + 1:right]
@@ -483,7 +491,7 @@ def _ground_time(track: _Track, flights: list[Flight], k: int, observed_run: boo
 
 
 def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
-                single_flight: bool = False,
+                single_flight: bool = False, one_flight_spans: Sequence[tuple[float, float]] = (),
                 settings: SplitSettings = SplitSettings()) -> AircraftTrack:
     """Split one aircraft's points into flights and the ground times between them.
 
@@ -491,15 +499,21 @@ def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
     order, or a track built with ``track_of_points``; exact repeats (same time,
     position and altitude) are dropped.
     ``file_flights``: the FileFlights the file(s) gave, whose airports are kept.
-    ``single_flight``: the file describes one flight (FlightRadar24 export): never split.
+    ``single_flight``: the points are one file that describes one flight (a FlightRadar24
+    export): its file flight names this flight when one results, and no gap at altitude
+    splits it (rule 4).
+    ``one_flight_spans``: (first t, last t) of each such file among several (rule 4).
     """
     track = points if isinstance(points, _Track) else _Track(points)
     flights: list[Flight] = []
     observed_between: list[bool] = []  # a ground run separates flight k-1 and k in one section
-    for a, b, start_reason, end_reason in _sections(track, single_flight, settings):
+    spans = list(one_flight_spans)
+    if single_flight and len(track):
+        spans.append((float(track.t[0]), float(track.t[-1])))
+    for a, b, start_reason, end_reason in _sections(track, spans, settings):
         first_in_section = True
         for first, last, reason_in, reason_out in _flight_ranges(
-                track, a, b, start_reason, end_reason, single_flight, settings):
+                track, a, b, start_reason, end_reason, settings):
             flights.append(_summarise(track, first, last, reason_in, reason_out, settings))
             observed_between.append(not first_in_section)
             first_in_section = False
