@@ -134,7 +134,7 @@ def read_flights(case, rows: Sequence[dict], *, progress: Progress | None = None
                  cancelled: Callable[[], bool] | None = None) -> list[ChartFlight]:
     """The flights of ``rows`` (from ``select``) with their track points, coverage gaps and
     airports. ``progress(done, total)`` counts points; ``cancelled()`` is checked between
-    chunks (raises Cancelled)."""
+    flights (raises Cancelled)."""
     total = estimated_points(rows)
     done = 0
 
@@ -144,10 +144,26 @@ def read_flights(case, rows: Sequence[dict], *, progress: Progress | None = None
         if progress is not None:
             progress(done, total)
 
+    # Each aircraft's points are read once, over the span of its selected flights: a
+    # block of stored points holds many flights, so reading per flight reads it again.
+    spans: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        first, last = spans.get(row["aircraft_uuid"], (row["first_t"], row["last_t"]))
+        spans[row["aircraft_uuid"]] = (min(first, row["first_t"]), max(last, row["last_t"]))
+    held: dict[str, np.ndarray] = {}
     flights = []
     for row in rows:
-        pts = load_points(case, row["aircraft_uuid"], row["first_t"], row["last_t"],
-                          cancelled=cancelled, on_rows=counted)
+        aircraft_uuid = row["aircraft_uuid"]
+        if aircraft_uuid not in held:
+            held[aircraft_uuid] = load_points(case, aircraft_uuid, *spans[aircraft_uuid],
+                                              cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        every = held[aircraft_uuid]
+        t = every[:, 0]
+        pts = every[np.searchsorted(t, row["first_t"], "left"):
+                    np.searchsorted(t, row["last_t"], "right")]
+        counted(len(pts))
         flights.append(ChartFlight(
             id=row["uuid"],
             label=flight_label(row),

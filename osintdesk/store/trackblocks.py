@@ -239,7 +239,7 @@ def sorted_points(parts: list[dict[str, np.ndarray]], names: Sequence[str]
     joined = {name: (parts[0][name] if len(parts) == 1 else
                      np.concatenate([p[name] for p in parts])) for name in parts[0]}
     t = joined["t"]
-    if len(parts) > 1 or not np.all(t[1:] > t[:-1]):
+    if not np.all(t[1:] > t[:-1]):   # blocks of a file in time order need no sort
         order = np.lexsort((joined["lon"], joined["lat"], t))
         joined = {name: values[order] for name, values in joined.items()}
     return {name: joined[name] for name in names}
