@@ -213,25 +213,43 @@ POINT_COLUMNS = ("t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
 
 class PointRows:
     """Track point rows read like a sqlite3 cursor: ``fetchmany``, ``fetchone``,
-    ``fetchall``, iteration and ``close``; values as SQLite gives them (None when missing)."""
+    ``fetchall``, iteration and ``close``; values as SQLite gives them (None when missing).
+    The numpy columns become Python values a chunk at a time, as they are read."""
 
-    def __init__(self, columns: list[list]):
-        self._rows: Iterator[tuple] = zip(*columns) if columns else iter(())
+    CHUNK = 65536
+
+    def __init__(self, columns: dict[str, np.ndarray], names: Sequence[str]):
+        self._columns, self._names = columns, tuple(names)
+        self._n = len(columns[self._names[0]]) if self._names else 0
+        self._next = 0
+        self._rows: Iterator[tuple] = iter(())
+
+    def _chunks(self) -> Iterator[tuple]:
+        while True:
+            yield from self._rows
+            if self._next >= self._n:
+                return
+            end = min(self._n, self._next + self.CHUNK)
+            part = {name: self._columns[name][self._next:end] for name in self._names}
+            self._rows = zip(*trackblocks.rows_from_columns(part, self._names))
+            self._next = end
 
     def fetchmany(self, size: int = 1) -> list[tuple]:
-        return list(islice(self._rows, size))
+        return list(islice(self, size))
 
     def fetchone(self) -> tuple | None:
-        return next(self._rows, None)
+        return next(iter(self), None)
 
     def fetchall(self) -> list[tuple]:
-        return list(self._rows)
+        return list(self)
 
     def __iter__(self) -> Iterator[tuple]:
-        return self._rows
+        if not hasattr(self, "_iter"):
+            self._iter = self._chunks()
+        return self._iter
 
     def close(self) -> None:
-        self._rows = iter(())
+        self._next, self._rows, self._iter = self._n, iter(()), iter(())
 
 
 def _aircraft_id(case: Case, aircraft_uuid: str) -> int | None:
@@ -264,7 +282,7 @@ def track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float, 
     end = None if limit is None else offset + limit
     if offset or end is not None:
         points = {name: values[offset:end] for name, values in points.items()}
-    return PointRows(trackblocks.rows_from_columns(points, columns))
+    return PointRows(points, columns)
 
 
 def has_track_points(case: Case, aircraft_uuid: str) -> bool:

@@ -198,8 +198,9 @@ def _track_point_rows(conn, import_uuid: str) -> Iterator[tuple]:
 # ``columns`` under the table name track_points, hashed block by block.
 TRACK_POINTS = register_bulk_group(BulkGroup("track-points", (
     BulkPart(trackblocks.SECTION, "",
-             "SELECT i.uuid FROM flight_imports i WHERE EXISTS "
-             f"(SELECT 1 FROM {trackblocks.TABLE} b WHERE b.import_id = i.id)",
+             # a block of no import shows as a group of its own, never logged
+             "SELECT DISTINCT coalesce(i.uuid, 'import id ' || b.import_id) FROM "
+             f"{trackblocks.TABLE} b LEFT JOIN flight_imports i ON i.id = b.import_id",
              trackblocks.ROW_COLUMNS, "", rows=_track_point_rows),
 ), digester=trackblocks.BlockDigest, stored_digest=_track_point_digest))
 

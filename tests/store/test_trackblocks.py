@@ -133,3 +133,18 @@ def test_points_read_back_in_time_order_across_imports(tmp_path):
         assert rows == [(v,) for v in t[5:8].tolist()]
         assert [f["original_name"] for f in
                 queries.files_behind(case, aircraft["uuid"], t[0], t[1])] == ["a.json"]
+
+
+def test_a_block_added_behind_the_apps_back_fails_verify(tmp_path):
+    points = samples.synthetic_flight("UUWW", "ZKPY")
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        import_flight_file(case, samples.write_fr24_csv(tmp_path / "a.csv", points))
+        path = case.path
+    with adversary.opened(path) as conn:
+        conn.execute("INSERT INTO track_blocks (import_id, aircraft_id, count, first_t, last_t, "
+                     "data) SELECT 99, aircraft_id, count, first_t, last_t, data "
+                     "FROM track_blocks LIMIT 1")
+    with Case.open(path, examiner="Bob", readonly=True) as case:
+        failures = [str(f) for f in verify_case(case).failures]
+    assert failures == ["track-points import id 99: is not in the audit log (added outside "
+                        "osintdesk)"]
