@@ -24,7 +24,7 @@ from ..store import trackblocks
 from ..store.records import TRACK_POINTS
 from ..sources.text import match_key
 from ..timefmt import display_time
-from . import importers
+from . import columnar, importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
 
 BATCH = 20000
@@ -261,8 +261,16 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
 
         file_label = path.name
         last_hex, aircraft_id = None, None
-        items = importers.parse_path(path, importer, display_name=str(path), options=options,
-                                     progress=progress, cancelled=cancelled)
+        reader = columnar.READERS.get(importer.NAME)   # a regular file, column by column
+        read = reader(path, options=options, progress=progress,
+                      cancelled=cancelled) if reader else None
+        if read is not None:
+            hex_code, columns = read
+            points.add_columns(book.for_point(hex_code, file_label), columns)
+            attempted = len(columns["t"])
+        items = () if read is not None else importers.parse_path(
+            path, importer, display_name=str(path), options=options, progress=progress,
+            cancelled=cancelled)
         for item in items:
             if type(item) is TrackPoint:
                 if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft

@@ -309,6 +309,10 @@ class PointColumns:
         if rows:
             self._parts.setdefault(aircraft_id, []).append(columns_from_rows(rows))
 
+    def add_columns(self, aircraft_id: int, columns: dict[str, np.ndarray]) -> None:
+        """Points already as numpy columns (``POINT_COLUMNS``, conventions as ``pack``)."""
+        self._parts.setdefault(aircraft_id, []).append(columns)
+
     def aircraft(self) -> list[int]:
         return list(self._parts)
 
