@@ -67,7 +67,7 @@ def fr24_csv(path: Path, *, options: dict | None = None,
     except UnicodeDecodeError:
         return None
     lines = text.split("\n")
-    del text
+    del text, data
     if lines and lines[-1] == "":
         lines.pop()
     if len(lines) < 2 or lines[0] != FR24_HEADER or "" in lines:
@@ -83,6 +83,7 @@ def fr24_csv(path: Path, *, options: dict | None = None,
         parts.append(part)
         if progress is not None:
             progress(min(len(lines), start + CHUNK_ROWS) - 1, len(lines) - 1)
+        lines[start:start + CHUNK_ROWS] = [""] * len(lines[start:start + CHUNK_ROWS])
     columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     return options_hex(options, str(path)), columns
 
