@@ -1,9 +1,12 @@
 """Import a flight file into a case: the file as evidence, its aircraft and points, all or nothing.
 
 The file is stored write-once and every track point points back to its import; points
-go in with ``executemany`` in batches inside one transaction, so a file that fails
-halfway leaves the case exactly as it was. Exact duplicates (same aircraft, time and
-position) are dropped, within a file and across files.
+are collected as numpy columns per aircraft (straight from the file when
+``columnar`` can read it whole, else from the importer's TrackPoints) and stored packed
+in blocks (``store/trackblocks.py``) inside one transaction, so a file that fails halfway
+leaves the case exactly as it was. Exact duplicates (same aircraft, time and position)
+are dropped, within a file and across files. Flights are then split from the stored
+points, one way whatever the order files came in (``analysis.recompute_flights``).
 """
 
 from __future__ import annotations
