@@ -75,9 +75,10 @@ def pack(columns: dict[str, np.ndarray]) -> bytes:
     return b"".join(parts)
 
 
-def unpack(data: bytes, names: Sequence[str] = POINT_COLUMNS) -> dict[str, np.ndarray]:
-    """The columns ``names`` of one block (read-only numpy views of ``data``)."""
-    magic, n, text_len = _HEADER.unpack_from(data)
+def _columns(head: bytes, read_at, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """The columns ``names`` of a block whose first bytes are ``head``; ``read_at(offset,
+    size)`` gives any other bytes of it."""
+    magic, n, text_len = _HEADER.unpack_from(head)
     if magic != MAGIC:
         raise ValueError("not a block of track points")
     out: dict[str, np.ndarray] = {}
@@ -85,14 +86,29 @@ def unpack(data: bytes, names: Sequence[str] = POINT_COLUMNS) -> dict[str, np.nd
     for name, dtype in _NUMBER_COLUMNS:
         size = np.dtype(dtype).itemsize * n
         if name in names:
-            out[name] = np.frombuffer(data, dtype=dtype, count=n, offset=offset)
+            out[name] = np.frombuffer(read_at(offset, size), dtype=dtype, count=n)
         offset += size
     if any(name in names for name in _TEXT_COLUMNS):
-        runs = json.loads(bytes(data[offset:offset + text_len]).decode("utf-8"))
+        runs = json.loads(bytes(read_at(offset, text_len)).decode("utf-8"))
         for name in _TEXT_COLUMNS:
             if name in names:
                 out[name] = _expand(runs[name], n)
     return out
+
+
+def unpack(data: bytes, names: Sequence[str] = POINT_COLUMNS) -> dict[str, np.ndarray]:
+    """The columns ``names`` of one block (read-only numpy views of ``data``)."""
+    view = memoryview(data)
+    return _columns(data, lambda offset, size: view[offset:offset + size], names)
+
+
+def _read_columns(conn, block_id: int, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """The columns ``names`` of one stored block, reading only their bytes."""
+    with conn.blobopen(TABLE, "data", block_id, readonly=True) as blob:
+        def read_at(offset: int, size: int) -> bytes:
+            blob.seek(offset)
+            return blob.read(size)
+        return _columns(blob.read(_HEADER.size), read_at, names)
 
 
 def columns_from_rows(rows: Sequence[tuple]) -> dict[str, np.ndarray]:
@@ -252,10 +268,10 @@ def read_points(conn, aircraft_id: int, first_t: float = -np.inf, last_t: float 
     order, as numpy columns ``names`` (plus ``import_id`` when ``with_import``)."""
     wanted = tuple(dict.fromkeys(("t", "lat", "lon", *names)))
     parts = []
-    for import_id, data in conn.execute(
-            f"SELECT import_id, data FROM {TABLE} WHERE aircraft_id = ? AND first_t <= ? "
-            "AND last_t >= ? ORDER BY id", (aircraft_id, float(last_t), float(first_t))):
-        part = unpack(data, wanted)
+    for block_id, import_id in conn.execute(
+            f"SELECT id, import_id FROM {TABLE} WHERE aircraft_id = ? AND first_t <= ? "
+            "AND last_t >= ? ORDER BY id", (aircraft_id, float(last_t), float(first_t))).fetchall():
+        part = _read_columns(conn, block_id, wanted)
         t = part["t"]
         inside = (t >= first_t) & (t <= last_t)
         if not inside.all():
