@@ -61,7 +61,7 @@ class _AircraftBook:
         self.case = case
         self.by_hex: dict[str, str] = {}
         self.touched: dict[str, None] = {}  # aircraft uuids with new points, in order
-        self.row_ids: dict[str, int] = {}   # aircraft uuid -> integer id used by track_points
+        self.row_ids: dict[str, int] = {}   # aircraft uuid -> integer id the points are stored under
         self.file_identity: AircraftInfo | None = None
         self.hint = hint
         self.no_hex_uuid: str | None = None
