@@ -8,7 +8,13 @@ the pre-parsed tuples into a table shaped like track_points, in one transaction)
 alone; ``sqlite-utils insert --csv`` on the same CSV; and each step's peak RSS.
 Each step runs in its own process so that one step's peak memory cannot hide another's.
 
-    python bench/import_flights.py [--points 1000000] [--keep DIR]
+Then the measure the issue sets, as users meet it: the whole ``osintdesk import-flights``
+command on the CSV (a new process: Python start, parsing, validation, storage, flight
+analysis; the case made beforehand) against the floor run the same way, a new process
+doing ``csv.reader``, ``float()`` on each field and one ``executemany`` of tuples into a
+plain table without indexes, in one transaction. Goal: within 2.0x.
+
+    python bench/import_flights.py [--points 1000000] [--keep DIR] [--cli-only]
 """
 
 from __future__ import annotations
@@ -126,11 +132,11 @@ def _import(path: str, analyse: bool) -> tuple[int, float]:
     from osintdesk.store import Case
 
     if not analyse:
-        analysis.recompute_flights = lambda case, aircraft_uuid, track=None: 0
+        analysis.recompute_flights = lambda case, aircraft_uuid: 0
     with tempfile.TemporaryDirectory() as temp:
         case = Case.create(Path(temp) / "bench", title="bench", examiner="bench")
         start = time.perf_counter()
-        result = ingest.import_flight_file(case, path, aircraft="RA-86496")
+        result = ingest.import_flight_file(case, path, aircraft="155abc")
         seconds = time.perf_counter() - start
         case.close()
     return result.points, seconds
@@ -160,6 +166,60 @@ STEPS = {"parse": step_parse, "floor-csv": step_floor_csv, "floor-json": step_fl
          "sqlite-utils": step_sqlite_utils}
 
 
+FLOOR_SCRIPT = """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[2])
+conn.execute("CREATE TABLE points (t REAL, utc TEXT, callsign TEXT, lat REAL, lon REAL, "
+             "alt REAL, speed REAL, direction REAL)")
+def rows():
+    with open(sys.argv[1], newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for ts, utc, callsign, position, alt, speed, direction in reader:
+            lat, lon = position.split(",")
+            yield (float(ts), utc, callsign, float(lat), float(lon), float(alt), float(speed),
+                   float(direction))
+with conn:
+    conn.executemany("INSERT INTO points VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows())
+conn.close()
+"""
+
+
+def _wall(command: list[str], repeat: int, before=None) -> float:
+    """The best wall time of ``repeat`` runs of a command (``before()`` runs untimed first)."""
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def bench_cli(path: Path, repeat: int) -> None:
+    """The whole import-flights command against the floor, both as new processes."""
+    import shutil
+    with tempfile.TemporaryDirectory() as temp:
+        floor_db = Path(temp) / "floor.db"
+        case = Path(temp) / "cli.osintcase"
+        floor = _wall([sys.executable, "-c", FLOOR_SCRIPT, str(path), str(floor_db)], repeat,
+                      lambda: floor_db.unlink(missing_ok=True))
+        osintdesk = [sys.executable, "-m", "osintdesk", "--examiner", "bench"]
+
+        def new_case():
+            for leftover in Path(temp).glob("cli.osintcase*"):
+                leftover.unlink() if leftover.is_file() else shutil.rmtree(leftover)
+            subprocess.run([*osintdesk, "new", str(case), "--title", "bench"], check=True,
+                           capture_output=True)
+        command = _wall([*osintdesk, "import-flights", str(case), str(path),
+                         "--aircraft", "155abc"], repeat, new_case)
+    print(f"whole command, new processes (best of {repeat}):")
+    print(f"  floor: python -c csv.reader + float() + executemany  {floor:7.2f} s")
+    print(f"  osintdesk import-flights CASE FILE                   {command:7.2f} s  "
+          f"ratio {command / floor:.2f}x (goal <= 2.0x)")
+
+
 def run_step(step: str, path: Path) -> dict:
     """Run one step in a fresh interpreter; returns points, seconds and peak RSS."""
     output = subprocess.run([sys.executable, __file__, "--step", step, str(path)],
@@ -175,6 +235,9 @@ def generate(directory: Path, points: int) -> tuple[Path, Path]:
 
     csv_path = directory / "fr24_bench.csv"
     trace_path = directory / "trace_full_155abc.json"
+    if csv_path.exists() and trace_path.exists():
+        print(f"reusing {csv_path} and {trace_path}")
+        return csv_path, trace_path
     started = time.perf_counter()
     samples.write_fr24_csv(csv_path, samples.iter_bench_points(points))
     samples.write_readsb_trace(trace_path, samples.iter_bench_points(points), compress=True)
@@ -213,6 +276,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--keep", type=Path, help="write the sample files here and keep them")
+    parser.add_argument("--cli-only", action="store_true",
+                        help="only the whole-command measure against its floor")
+    parser.add_argument("--repeat", type=int, default=2, help="best of N for the command")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("path", nargs="?", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -224,6 +290,9 @@ def main(argv=None) -> None:
         directory = args.keep or Path(temp)
         directory.mkdir(parents=True, exist_ok=True)
         csv_path, trace_path = generate(directory, args.points)
+        bench_cli(csv_path, args.repeat)
+        if args.cli_only:
+            return
         print("ratio = seconds / floor seconds (goal: import within 2x); "
               "parse-only ratio is against the module read alone")
         bench_file("FlightRadar24 CSV", csv_path, "floor-csv-insert", "floor-csv", True)

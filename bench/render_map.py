@@ -16,8 +16,12 @@ every flight of the case's busiest aircraft, then zooms and pans that map, while
 heartbeat timer on the GUI thread records the longest time it was kept waiting: the
 longest freeze a user would feel.
 
+With ``--command`` (and ``--case``), the measure the issue sets: the whole ``osintdesk
+chart CASE map`` command (a new process: Python start, reading the points, drawing, writing
+the PNG) on the case, against the same command on an empty case. Goal: within 1.5x.
+
     python bench/render_map.py [--points N] [--flights N] [--repeat N] [--out DIR]
-    python bench/render_map.py --case big.osintcase [--points N] [--pane]
+    python bench/render_map.py --case big.osintcase [--points N] [--pane] [--command]
 """
 
 from __future__ import annotations
@@ -63,6 +67,29 @@ def make_case(path: Path, points: int) -> None:
         samples.write_readsb_trace(trace, samples.iter_bench_points(points))
         with Case.create(path, title="Benchmark: a million positions", examiner="bench") as case:
             import_flight_file(case, trace)
+
+
+def command_ratio(case: Path, out: Path, repeat: int) -> None:
+    """The whole ``osintdesk chart CASE map`` command on ``case`` and on an empty case."""
+    import subprocess
+    osintdesk = [sys.executable, "-m", "osintdesk", "--examiner", "bench"]
+    empty = out / "empty.osintcase"
+    if not empty.exists():
+        subprocess.run([*osintdesk, "new", str(empty), "--title", "empty"], check=True,
+                       capture_output=True)
+
+    def best(path: Path) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            subprocess.run([*osintdesk, "chart", str(path), "map", "-o", str(out / "cmd.png")],
+                           check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        return min(times)
+    full, floor = best(case), best(empty)
+    print(f"whole command, new processes (best of {repeat}):")
+    print(f"  osintdesk chart EMPTY map  : {floor:.2f} s")
+    print(f"  osintdesk chart CASE map   : {full:.2f} s  ratio {full / floor:.2f}x (goal <= 1.5x)")
 
 
 def load_case(path: Path):
@@ -200,9 +227,16 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="keep the PNGs in this folder")
     parser.add_argument("--pane", action="store_true",
                         help="with --case: the longest GUI-thread stall of the window's chart pane")
+    parser.add_argument("--command", action="store_true",
+                        help="with --case: only the whole chart command against an empty case")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="osintdesk-bench-"))
     out.mkdir(parents=True, exist_ok=True)
+    if args.command and args.case is not None:
+        if not args.case.exists():
+            make_case(args.case, args.points)
+        command_ratio(args.case, out, args.repeat)
+        return 0
 
     load_line = None
     if args.case is not None:

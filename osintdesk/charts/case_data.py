@@ -1,9 +1,9 @@
 """Chart inputs from a case: flights with their track points, activity rows, places.
 
 The bridge between the query layers (``flights.queries``, ``sources.queries``) and the
-chart functions (which only know ``charts.data``); no SQL of its own. Track points are
-read in chunks straight into numpy arrays, so a million positions cost about a second and
-a few tens of megabytes, not a Python object per value. Times are UTC epoch seconds
+chart functions (which only know ``charts.data``); no SQL of its own. Track points come
+as numpy arrays from the case's packed blocks (``flights.queries.point_arrays``), so a
+million positions cost a fraction of a second, not a Python object per value. Times are UTC epoch seconds
 throughout.
 """
 
@@ -19,10 +19,6 @@ from ..flights import airports, queries
 from ..sources import queries as source_queries
 from .data import (ActivityFlight, ActivityRow, ChartAirport, ChartFlight, ChartPlace, CoverageGap,
                    GroundStay)
-
-# Rows fetched from SQLite per numpy conversion: large enough to be quick, small enough
-# that the temporary Python tuples stay at a few megabytes.
-CHUNK_ROWS = 65_536
 
 Progress = Callable[[int, int | None], None]
 
@@ -104,23 +100,17 @@ def load_points(case, aircraft_uuid: str, first_t: float, last_t: float, *,
                 on_rows: Callable[[int], None] | None = None) -> np.ndarray:
     """One aircraft's points between two UTC times (inclusive), time-ordered, as an (n, 6)
     float array: t, lat, lon, alt_ft, gs_kt, on_ground (NaN where the case has NULL)."""
-    cursor = queries.track_points(case, aircraft_uuid, first_t, last_t, columns=_POINT_COLUMNS)
-    chunks = []
-    try:
-        while True:
-            if cancelled is not None and cancelled():
-                raise Cancelled()
-            rows = cursor.fetchmany(CHUNK_ROWS)
-            if not rows:
-                break
-            chunks.append(np.array(rows, dtype=float).reshape(len(rows), 6))
-            if on_rows is not None:
-                on_rows(len(rows))
-    finally:
-        cursor.close()
-    if not chunks:
-        return np.empty((0, 6))
-    return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+    columns = queries.point_arrays(case, aircraft_uuid, first_t, last_t, columns=_POINT_COLUMNS)
+    points = np.empty((len(columns["t"]), len(_POINT_COLUMNS)))
+    for k, name in enumerate(_POINT_COLUMNS):
+        points[:, k] = columns[name]
+    if len(points):
+        points[points[:, 5] < 0, 5] = np.nan   # on_ground unknown
+        if on_rows is not None:
+            on_rows(len(points))
+    return points
 
 
 def _gaps(case, flight_uuid: str) -> list[CoverageGap]:
@@ -144,7 +134,7 @@ def read_flights(case, rows: Sequence[dict], *, progress: Progress | None = None
                  cancelled: Callable[[], bool] | None = None) -> list[ChartFlight]:
     """The flights of ``rows`` (from ``select``) with their track points, coverage gaps and
     airports. ``progress(done, total)`` counts points; ``cancelled()`` is checked between
-    chunks (raises Cancelled)."""
+    flights (raises Cancelled)."""
     total = estimated_points(rows)
     done = 0
 
@@ -154,10 +144,26 @@ def read_flights(case, rows: Sequence[dict], *, progress: Progress | None = None
         if progress is not None:
             progress(done, total)
 
+    # Each aircraft's points are read once, over the span of its selected flights: a
+    # block of stored points holds many flights, so reading per flight reads it again.
+    spans: dict[str, tuple[float, float]] = {}
+    for row in rows:
+        first, last = spans.get(row["aircraft_uuid"], (row["first_t"], row["last_t"]))
+        spans[row["aircraft_uuid"]] = (min(first, row["first_t"]), max(last, row["last_t"]))
+    held: dict[str, np.ndarray] = {}
     flights = []
     for row in rows:
-        pts = load_points(case, row["aircraft_uuid"], row["first_t"], row["last_t"],
-                          cancelled=cancelled, on_rows=counted)
+        aircraft_uuid = row["aircraft_uuid"]
+        if aircraft_uuid not in held:
+            held[aircraft_uuid] = load_points(case, aircraft_uuid, *spans[aircraft_uuid],
+                                              cancelled=cancelled)
+        if cancelled is not None and cancelled():
+            raise Cancelled()
+        every = held[aircraft_uuid]
+        t = every[:, 0]
+        pts = every[np.searchsorted(t, row["first_t"], "left"):
+                    np.searchsorted(t, row["last_t"], "right")]
+        counted(len(pts))
         flights.append(ChartFlight(
             id=row["uuid"],
             label=flight_label(row),

@@ -19,7 +19,7 @@ from ..custody.minisign import SignatureError
 from ..store import audit, versions
 from ..store.aliases import of_rows
 from ..store.canonical import decoded, sha256_hex
-from ..store.records import BULK_GROUPS, RECORD_KINDS, RowDigest, state_hash
+from ..store.records import BULK_GROUPS, RECORD_KINDS, state_hash
 from ..store.schema import artifact_references
 from ..store.verify import EVENT_ACTIONS, Failure
 from . import layout, validate
@@ -357,7 +357,7 @@ class BundleCheck:
                                  f"not know ({group_name!r})")
                 self.tick()
                 continue
-            digest = RowDigest()
+            digest = group.new_digest()
             problem: list[str] = []
 
             def consume():

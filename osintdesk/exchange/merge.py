@@ -379,10 +379,9 @@ def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
 
 def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
                         foreign_ids: dict[int, str], plan: MergePlan) -> set[str]:
-    """Insert a new flight file's points with this case's integer ids; log the group (with
-    the digest of the rows as inserted, when none was a duplicate of a point held)."""
-    from ..flights.ingest import INSERT_POINTS
-    from ..store.records import RowDigest
+    """Store a new flight file's points with this case's integer aircraft ids (points held
+    already are left out, as an import does); log the group with the digest of its blocks."""
+    from ..store.trackblocks import PointColumns
     member = layout.bulk_member(TRACK_POINTS.name, import_uuid)
     if member not in bundle.files:
         return set()
@@ -390,8 +389,7 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
     expected = list(TRACK_POINTS.parts[0].columns)
     local_ids: dict[int, int] = {}
     touched: set[str] = set()
-    digest: RowDigest | None = RowDigest()
-    digest.section(TRACK_POINTS.parts[0].table)
+    points = PointColumns()
 
     def local_id(foreign_id: int) -> int:
         aircraft_uuid = foreign_ids.get(foreign_id)
@@ -410,14 +408,13 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
                 raise BundleError(f"member {member}: its columns are not those of track "
                                   "points", path=bundle.path)
             continue
-        rows = [(local_ids.get(r[0]) or local_id(r[0]), *r[1:]) for r in value]
-        before = case.conn.total_changes
-        case.conn.executemany(INSERT_POINTS, [(import_id, *r) for r in rows])
-        if digest is not None:
-            if case.conn.total_changes - before == len(rows):
-                digest.add(rows)
-            else:
-                digest = None   # a point was held already: digest the stored rows instead
+        by_aircraft: dict[int, list] = {}
+        for row in value:
+            aircraft_id = local_ids.get(row[0]) or local_id(row[0])
+            by_aircraft.setdefault(aircraft_id, []).append(row[1:])
+        for aircraft_id, rows in by_aircraft.items():
+            points.add(aircraft_id, rows)
+    _, digest = points.write(case.conn, import_id)
     case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256},
                      digest=digest)
     return touched

@@ -14,14 +14,10 @@ import uuid as uuidlib
 from ..store import Case
 from . import importers
 from .model import FileFlight
-from .segment import AircraftTrack, split_track, track_from_columns
+from ..store import trackblocks
+from .segment import AircraftTrack, split_track, track_of_points
 
 NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
-# Rows as segment.track_from_columns wants them: no None in the number columns.
-POINT_QUERY = """
-    SELECT t, lat, lon, ifnull(alt_ft, 1e999), ifnull(gs_kt, 1e999),
-           CASE on_ground WHEN 1 THEN 2 WHEN 0 THEN 1 ELSE 0 END, leg_start, callsign, squawk
-    FROM track_points WHERE aircraft_id = ? ORDER BY t"""
 
 
 def _stable_id(*parts: object) -> str:
@@ -44,30 +40,39 @@ def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[int, bool, list[Fi
 
 
 def _track(case: Case, aircraft_uuid: str, leg_imports: set[int]):
-    """The aircraft's points as a track (read in chunks, never as a million objects)."""
+    """The aircraft's points as a track, read from the case's blocks as numpy columns."""
     aircraft_id, hex_code = case.conn.execute("SELECT id, hex FROM aircraft WHERE uuid = ?",
                                               (aircraft_uuid,)).fetchone()
-    leg_times = [case.conn.execute("SELECT min(t) FROM track_points WHERE import_id = ? AND "
-                                   "aircraft_id = ?", (i, aircraft_id)).fetchone()[0]
-                 for i in sorted(leg_imports)]
-    cursor = case.conn.execute(POINT_QUERY, (aircraft_id,))
-    chunks = iter(lambda: cursor.fetchmany(50000), [])
-    return track_from_columns(hex_code, chunks, [t for t in leg_times if t is not None])
+    return track_of_points(hex_code, trackblocks.read_points(case.conn, aircraft_id, names=(
+        "t", "lat", "lon", "alt_ft", "gs_kt", "on_ground", "leg_start", "callsign", "squawk"),
+        with_import=True), leg_imports)
 
 
-def recompute_flights(case: Case, aircraft_uuid: str, *, track=None) -> int:
+def _spans(case: Case, aircraft_uuid: str, import_ids: set[int]) -> list[tuple[float, float]]:
+    """(first t, last t) of the aircraft's points from each of these imports."""
+    return [r for r in case.conn.execute(
+        f"SELECT min(b.first_t), max(b.last_t) FROM {trackblocks.TABLE} b JOIN aircraft a "
+        "ON a.id = b.aircraft_id WHERE a.uuid = ? AND b.import_id IN "
+        f"({', '.join('?' * len(import_ids))}) GROUP BY b.import_id",
+        (aircraft_uuid, *sorted(import_ids)))] if import_ids else []
+
+
+def recompute_flights(case: Case, aircraft_uuid: str) -> int:
     """Recompute and store the aircraft's flights, gaps and ground times; return the flight count.
 
-    A file that describes one flight (a FlightRadar24 export) stays one flight; several
-    such files for one aircraft each start a new flight.
+    A file that describes one flight (a FlightRadar24 export) starts a new flight and is
+    not split at gaps at altitude; landings seen in it split it like any other file.
     """
     imports = _imports_of(case, aircraft_uuid)
+    # One rule whatever the order files came in: each one-flight file starts a leg at its
+    # first point and holds no split at altitude; landings split it (segment's rule 4).
     single_flight = len(imports) == 1 and imports[0][1]
-    leg_imports = {uuid for uuid, single, _ in imports if single} if len(imports) > 1 else set()
+    leg_imports = {uuid for uuid, single, _ in imports if single}
     file_flights = [f for _, _, flights in imports for f in flights]
-    if track is None or len(imports) != 1:  # ``track``: the points just imported, if all
-        track = _track(case, aircraft_uuid, leg_imports)
-    track = split_track(track, file_flights=file_flights, single_flight=single_flight)
+    track = _track(case, aircraft_uuid, leg_imports)
+    spans = _spans(case, aircraft_uuid, leg_imports)
+    track = split_track(track, file_flights=file_flights, single_flight=single_flight,
+                        one_flight_spans=spans)
     with case.transaction():
         previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",
                                      (aircraft_uuid,)).fetchone()[0]

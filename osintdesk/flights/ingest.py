@@ -1,9 +1,12 @@
 """Import a flight file into a case: the file as evidence, its aircraft and points, all or nothing.
 
 The file is stored write-once and every track point points back to its import; points
-go in with ``executemany`` in batches inside one transaction, so a file that fails
-halfway leaves the case exactly as it was. Exact duplicates (same aircraft, time and
-position) are dropped, within a file and across files.
+are collected as numpy columns per aircraft (straight from the file when
+``columnar`` can read it whole, else from the importer's TrackPoints) and stored packed
+in blocks (``store/trackblocks.py``) inside one transaction, so a file that fails halfway
+leaves the case exactly as it was. Exact duplicates (same aircraft, time and position)
+are dropped, within a file and across files. Flights are then split from the stored
+points, one way whatever the order files came in (``analysis.recompute_flights``).
 """
 
 from __future__ import annotations
@@ -19,18 +22,14 @@ from typing import Callable, Iterable
 from ..errors import InputError
 from ..store import Case
 from ..filebytes import sha256_of_file
-from ..store.records import TRACK_POINTS, RowDigest
+from ..store import trackblocks
+from ..store.records import TRACK_POINTS
 from ..sources.text import match_key
 from ..timefmt import display_time
-from . import importers
+from . import columnar, importers
 from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
 
 BATCH = 20000
-POINT_COLUMNS = ("import_id", "aircraft_id", "t", "lat", "lon", "alt_ft", "gs_kt",
-                 "track_deg", "vrate_fpm", "on_ground", "callsign", "squawk", "leg_start",
-                 "stale", "record")
-INSERT_POINTS = (f"INSERT OR IGNORE INTO track_points ({', '.join(POINT_COLUMNS)}) "
-                 f"VALUES ({', '.join('?' * len(POINT_COLUMNS))})")
 
 
 @dataclass
@@ -55,79 +54,6 @@ class ImportResult:
         return asdict(self)
 
 
-class _TrackCollector:
-    """Keeps compact columns of the points just inserted (about 45 bytes a point), so that
-    an aircraft new to the case is split into flights without reading its rows back.
-    Gives up, and the analysis reads from the case, when a batch mixes aircraft, a row was
-    a duplicate, or the file is not in time order."""
-
-    def __init__(self, book: "_AircraftBook"):
-        self.book = book
-        self.aircraft_id: int | None = None
-        self.numbers: list[tuple] = []   # per batch: t, lat, lon, alt_ft, gs_kt, state, leg arrays
-        self.runs: tuple[list, list] = ([], [])  # callsign and squawk changes
-        self.count = 0
-        self.last_key: tuple | None = None
-        self.active = True
-
-    def _stop(self) -> None:
-        self.active, self.numbers, self.runs = False, [], ([], [])
-
-    def add(self, batch: list[tuple], all_inserted: bool) -> None:
-        if not self.active:
-            return
-        import numpy as np
-        first, last = batch[0], batch[-1]
-        if not all_inserted or first[1] != last[1] or self.aircraft_id not in (None, first[1]):
-            return self._stop()
-        columns = list(zip(*batch))
-        if len(set(columns[1])) != 1:
-            return self._stop()
-        t, lat, lon = (np.array(columns[i], dtype=float) for i in (2, 3, 4))
-        keys_sorted = np.all(t[1:] > t[:-1]) or _sorted_like_the_case(t, lat, lon)
-        if not keys_sorted or (self.last_key is not None and
-                               self.last_key > (t[0], lat[0], lon[0])):
-            return self._stop()
-        if self.aircraft_id is None:
-            self.aircraft_id = first[1]
-            if self.book.case.conn.execute(  # points of earlier imports: read from the case
-                    "SELECT 1 FROM track_points WHERE aircraft_id = ? AND import_id != ? LIMIT 1",
-                    (self.aircraft_id, first[0])).fetchone():
-                return self._stop()
-        ground = np.array(columns[9], dtype=object)
-        state = np.where(ground == True, 2, np.where(ground == False, 1, 0))  # noqa: E712
-        self.numbers.append((t, lat, lon, np.array(columns[5], dtype=float),
-                             np.array(columns[6], dtype=float), state.astype(np.uint8),
-                             np.array(columns[12], dtype=np.uint8)))
-        for runs, values in zip(self.runs, (columns[10], columns[11])):
-            previous = runs[-1][1] if runs else object()
-            for offset, value in enumerate(values):
-                if value != previous:
-                    runs.append((self.count + offset, value))
-                    previous = value
-        self.count += len(batch)
-        self.last_key = (t[-1], lat[-1], lon[-1])
-
-    def track(self, aircraft_uuid: str):
-        """The segment track of ``aircraft_uuid`` when this import holds all its points."""
-        if not (self.active and self.numbers and
-                self.book.row_ids.get(aircraft_uuid) == self.aircraft_id):
-            return None
-        import numpy as np
-        from .segment import _Track
-        hex_code = self.book.case.conn.execute("SELECT hex FROM aircraft WHERE id = ?",
-                                               (self.aircraft_id,)).fetchone()[0]
-        columns = [np.concatenate(parts) for parts in zip(*self.numbers)]
-        return _Track.from_sorted(hex_code, *columns, callsign_runs=self.runs[0],
-                                  squawk_runs=self.runs[1])
-
-
-def _sorted_like_the_case(t, lat, lon) -> bool:
-    """In (t, lat, lon) order, the order the case's index gives the same points."""
-    from .segment import _ties_ordered
-    return bool((t[1:] >= t[:-1]).all()) and _ties_ordered(t, lat, lon)
-
-
 class _AircraftBook:
     """Finds or creates the case's aircraft for the hex codes and identities a file names."""
 
@@ -135,7 +61,7 @@ class _AircraftBook:
         self.case = case
         self.by_hex: dict[str, str] = {}
         self.touched: dict[str, None] = {}  # aircraft uuids with new points, in order
-        self.row_ids: dict[str, int] = {}   # aircraft uuid -> integer id used by track_points
+        self.row_ids: dict[str, int] = {}   # aircraft uuid -> integer id the points are stored under
         self.file_identity: AircraftInfo | None = None
         self.hint = hint
         self.no_hex_uuid: str | None = None
@@ -280,7 +206,7 @@ def _flights_of_import(case: Case, import_id: int) -> int:
     """How many flights hold positions from this import (including ones already known)."""
     return case.conn.execute(
         "SELECT count(*) FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid "
-        "JOIN (SELECT aircraft_id, min(t) AS t0, max(t) AS t1 FROM track_points "
+        f"JOIN (SELECT aircraft_id, min(first_t) AS t0, max(last_t) AS t1 FROM {trackblocks.TABLE} "
         "      WHERE import_id = ? GROUP BY aircraft_id) p ON p.aircraft_id = a.id "
         "WHERE f.first_t <= p.t1 AND f.last_t >= p.t0", (import_id,)).fetchone()[0]
 
@@ -331,60 +257,42 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         skipped: Counter = Counter()
         first_record: dict[str, int | None] = {}
         file_flights: list[dict] = []
+        points = trackblocks.PointColumns()   # per aircraft, in file order
         batch: list[tuple] = []
         attempted = 0
-        # Digest the rows as they go in (values typed as SQLite returns them); if any
-        # row is refused as a duplicate, the digest is taken from the stored rows instead.
-        digest: RowDigest | None = RowDigest()
-        digest.section("track_points")
-
-        collector = _TrackCollector(book)
-
-        def flush() -> None:
-            nonlocal digest
-            if batch:
-                before = case.conn.total_changes
-                case.conn.executemany(INSERT_POINTS, batch)
-                all_inserted = case.conn.total_changes - before == len(batch)
-                if digest is not None:
-                    if all_inserted:
-                        digest.add([row[1:] for row in batch])
-                    else:
-                        digest = None
-                collector.add(batch, all_inserted)
-                batch.clear()
 
         file_label = path.name
         last_hex, aircraft_id = None, None
-        items = importers.parse_path(path, importer, display_name=str(path), options=options,
-                                     progress=progress, cancelled=cancelled)
+        reader = columnar.READERS.get(importer.NAME)   # a regular file, column by column
+        read = reader(path, options=options, progress=progress,
+                      cancelled=cancelled) if reader else None
+        if read is not None:
+            hex_code, columns = read
+            points.add_columns(book.for_point(hex_code, file_label), columns)
+            attempted = len(columns["t"])
+        items = () if read is not None else importers.parse_path(
+            path, importer, display_name=str(path), options=options, progress=progress,
+            cancelled=cancelled)
         for item in items:
             if type(item) is TrackPoint:
                 if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft
+                    points.add(aircraft_id, batch)
+                    batch = []
                     last_hex, aircraft_id = item.hex, book.for_point(item.hex, file_label)
-                alt, gs, trk, vs, gnd = (item.alt_ft, item.gs_kt, item.track_deg,
-                                         item.vrate_fpm, item.on_ground)
-                batch.append((import_id, aircraft_id, float(item.t), float(item.lat),
-                              float(item.lon), None if alt is None else float(alt),
-                              None if gs is None else float(gs),
-                              None if trk is None else float(trk),
-                              None if vs is None else float(vs),
-                              None if gnd is None else int(gnd), item.callsign, item.squawk,
-                              int(item.leg_start), int(item.stale), item.record))
+                batch.append(item)   # its fields are the stored columns, and its hex
                 attempted += 1
                 if len(batch) >= BATCH:
-                    flush()
+                    points.add(aircraft_id, batch)
+                    batch = []
             elif isinstance(item, AircraftInfo):
-                flush()
                 book.learn(item)
             elif isinstance(item, FileFlight):
                 file_flights.append(item.to_dict())
             elif isinstance(item, Skipped):
                 skipped[item.reason] += 1
                 first_record.setdefault(item.reason, item.record)
-        flush()
-        inserted = case.conn.execute("SELECT count(*) FROM track_points WHERE import_id = ?",
-                                     (import_id,)).fetchone()[0]
+        points.add(aircraft_id, batch)
+        inserted, digest = points.write(case.conn, import_id)
         if attempted == 0:
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
             raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
@@ -411,7 +319,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import recompute_flights
         for aircraft_uuid in book.touched:
-            recompute_flights(case, aircraft_uuid, track=collector.track(aircraft_uuid))
+            recompute_flights(case, aircraft_uuid)
         from ..sources.linking import link_serials
         link_serials(case)   # an aircraft registered by military serial: the sources naming it
         result.flights = _flights_of_import(case, import_id)

@@ -4,11 +4,13 @@ SQL), and the one resolver from what the user typed to an aircraft or a flight."
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Iterable, Sequence
+from itertools import islice
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
 
 from ..errors import OsintdeskError
-from ..store import Case
+from ..store import Case, trackblocks
 from ..timefmt import record_duration, record_time_or_none
 
 # An id typed in part must give at least this many characters.
@@ -27,7 +29,8 @@ def aircraft(case: Case, uuids: Sequence[str] | None = None) -> list[dict]:
     rows = list(case.db.query(
         "SELECT a.*, count(f.uuid) AS flights, min(f.first_t) AS first_t, "
         "max(f.last_t) AS last_t, "
-        "(SELECT count(*) FROM track_points p WHERE p.aircraft_id = a.id) AS points "
+        f"(SELECT ifnull(sum(count), 0) FROM {trackblocks.TABLE} p "
+        "WHERE p.aircraft_id = a.id) AS points "
         f"FROM aircraft a LEFT JOIN flights f ON f.aircraft_uuid = a.uuid{where} "
         "GROUP BY a.id ORDER BY a.label, a.uuid", params))
     for row in rows:
@@ -208,46 +211,106 @@ POINT_COLUMNS = ("t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
                  "callsign", "squawk", "leg_start", "stale", "record")
 
 
+class PointRows:
+    """Track point rows read like a sqlite3 cursor: ``fetchmany``, ``fetchone``,
+    ``fetchall``, iteration and ``close``; values as SQLite gives them (None when missing).
+    The numpy columns become Python values a chunk at a time, as they are read."""
+
+    CHUNK = 65536
+
+    def __init__(self, columns: dict[str, np.ndarray], names: Sequence[str]):
+        self._columns, self._names = columns, tuple(names)
+        self._n = len(columns[self._names[0]]) if self._names else 0
+        self._next = 0
+        self._rows: Iterator[tuple] = iter(())
+
+    def _chunks(self) -> Iterator[tuple]:
+        while True:
+            yield from self._rows
+            if self._next >= self._n:
+                return
+            end = min(self._n, self._next + self.CHUNK)
+            part = {name: self._columns[name][self._next:end] for name in self._names}
+            self._rows = zip(*trackblocks.rows_from_columns(part, self._names))
+            self._next = end
+
+    def fetchmany(self, size: int = 1) -> list[tuple]:
+        return list(islice(self, size))
+
+    def fetchone(self) -> tuple | None:
+        return next(iter(self), None)
+
+    def fetchall(self) -> list[tuple]:
+        return list(self)
+
+    def __iter__(self) -> Iterator[tuple]:
+        if not hasattr(self, "_iter"):
+            self._iter = self._chunks()
+        return self._iter
+
+    def close(self) -> None:
+        self._next, self._rows, self._iter = self._n, iter(()), iter(())
+
+
+def _aircraft_id(case: Case, aircraft_uuid: str) -> int | None:
+    row = case.conn.execute("SELECT id FROM aircraft WHERE uuid = ?", (aircraft_uuid,)).fetchone()
+    return row[0] if row else None
+
+
+def point_arrays(case: Case, aircraft_uuid: str, first_t: float, last_t: float, *,
+                 columns: Sequence[str] = POINT_COLUMNS) -> dict[str, np.ndarray]:
+    """One aircraft's points between two UTC epoch times (inclusive), in time order (then
+    position), as numpy arrays per column of ``POINT_COLUMNS`` (read-only; NaN for a
+    missing number, -1 for an unknown on_ground): the fast way for charts and maps."""
+    unknown = [c for c in columns if c not in POINT_COLUMNS]
+    if unknown:
+        raise ValueError(f"not a track point column: {', '.join(unknown)}")
+    aircraft_id = _aircraft_id(case, aircraft_uuid)
+    if aircraft_id is None:
+        return trackblocks.sorted_points([], columns)
+    return trackblocks.read_points(case.conn, aircraft_id, float(first_t), float(last_t), columns)
+
+
 def track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float, *,
                  columns: Sequence[str] = POINT_COLUMNS, offset: int = 0,
-                 limit: int | None = None) -> sqlite3.Cursor:
+                 limit: int | None = None) -> PointRows:
     """A cursor over one aircraft's points between two UTC epoch times (inclusive), in time
     order: the ``columns`` named (of ``POINT_COLUMNS``; units in the names), from the
     ``offset``-th point, at most ``limit`` points. Read it a page at a time (a table) or in
     chunks with ``fetchmany`` (a chart)."""
-    unknown = [c for c in columns if c not in POINT_COLUMNS]
-    if unknown:
-        raise ValueError(f"not a track point column: {', '.join(unknown)}")
-    return case.conn.execute(
-        f"SELECT {', '.join(columns)} FROM track_points WHERE aircraft_id = "
-        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ? ORDER BY t "
-        "LIMIT ? OFFSET ?",
-        (aircraft_uuid, float(first_t), float(last_t), -1 if limit is None else limit, offset))
+    points = point_arrays(case, aircraft_uuid, first_t, last_t, columns=columns)
+    end = None if limit is None else offset + limit
+    if offset or end is not None:
+        points = {name: values[offset:end] for name, values in points.items()}
+    return PointRows(points, columns)
 
 
 def has_track_points(case: Case, aircraft_uuid: str) -> bool:
     """Whether imported files gave this aircraft any track point."""
     return case.conn.execute(
-        "SELECT 1 FROM track_points WHERE aircraft_id = (SELECT id FROM aircraft WHERE uuid = ?) "
-        "LIMIT 1", (aircraft_uuid,)).fetchone() is not None
+        f"SELECT 1 FROM {trackblocks.TABLE} WHERE aircraft_id = "
+        "(SELECT id FROM aircraft WHERE uuid = ?) LIMIT 1", (aircraft_uuid,)).fetchone() is not None
 
 
 def count_track_points(case: Case, aircraft_uuid: str, first_t: float, last_t: float) -> int:
     """How many points ``track_points`` gives for the same aircraft and times."""
-    return case.conn.execute(
-        "SELECT count(*) FROM track_points WHERE aircraft_id = "
-        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ?",
-        (aircraft_uuid, float(first_t), float(last_t))).fetchone()[0]
+    return len(point_arrays(case, aircraft_uuid, first_t, last_t, columns=("t",))["t"])
 
 
 def files_behind(case: Case, aircraft_uuid: str, first_t: float, last_t: float) -> list[dict]:
     """The flight files whose points of this aircraft fall between two UTC epoch times:
     uuid, original_name and importer of each import, in the order they were imported."""
+    aircraft_id = _aircraft_id(case, aircraft_uuid)
+    if aircraft_id is None:
+        return []
+    found = trackblocks.read_points(case.conn, aircraft_id, float(first_t), float(last_t),
+                                    ("t",), with_import=True)
+    ids = sorted(set(found["import_id"].tolist()))
+    if not ids:
+        return []
     return list(case.db.query(
-        "SELECT i.uuid, i.original_name, i.importer FROM flight_imports i WHERE i.id IN "
-        "(SELECT DISTINCT import_id FROM track_points WHERE aircraft_id = "
-        "(SELECT id FROM aircraft WHERE uuid = ?) AND t BETWEEN ? AND ?) ORDER BY i.id",
-        [aircraft_uuid, float(first_t), float(last_t)]))
+        f"SELECT uuid, original_name, importer FROM flight_imports WHERE {_in('id', ids)} "
+        "ORDER BY id", ids))
 
 
 # --------------------------------------------------------------------------- timeline

@@ -11,7 +11,10 @@ every inferred airport carries the reason for it. The rules, in order:
    ends near the ground and lasts longer than flying between the two positions plus a
    turnaround, or (at altitude) lasts far longer than flying that distance would take.
    Any other gap, e.g. at cruise over an ocean, is a coverage gap inside the flight;
-4. ``single_flight=True`` (a file that describes one flight) never splits.
+4. inside the time span of a file that describes one flight (a FlightRadar24 export), a
+   gap at altitude never ends a flight (the export says it is one flight across oceanic
+   gaps); its first point starts a leg. Landings seen on the ground still split it: an
+   export of a hundred flights is a hundred flights, whatever order files came in.
 
 Points are held in compact arrays (about 45 bytes each), so a year of one aircraft fits.
 """
@@ -139,8 +142,8 @@ class AircraftTrack:
 class _Track:
     """One aircraft's points as parallel numpy arrays, sorted by time, exact repeats dropped.
 
-    Build it from TrackPoints (``_Track(points)``) or, faster, from columns
-    (``_Track.from_columns``) as the case store reads them.
+    Build it from TrackPoints (``_Track(points)``) or, faster, from the case's stored
+    columns (``track_of_points``).
     """
 
     def __init__(self, points: Iterable = ()):
@@ -149,44 +152,6 @@ class _Track:
         self._labels: dict[str | None, int] = {None: 0}
         self._names: list[str | None] = [None]
         self._finish(*self._load(points))
-
-    @classmethod
-    def from_columns(cls, hex_code: str | None, chunks: Iterable[Sequence[tuple]]) -> "_Track":
-        """A track from ``chunks`` of rows, already in time order:
-        (t, lat, lon, alt_ft, gs_kt, ground_state, leg_start, callsign, squawk), where a
-        missing altitude or speed is ``inf`` and ground_state is 2 on the ground, 1
-        airborne, 0 unknown. Holds about 45 bytes per point (callsigns only where they change)."""
-        track = cls.__new__(cls)
-        track.hex, track.duplicates = hex_code, 0
-        track._labels, track._names = {None: 0}, [None]
-        floats = [array("d") for _ in range(5)]
-        state, leg = array("b"), array("b")
-        callsign_runs: list[tuple[int, str | None]] = []
-        squawk_runs: list[tuple[int, str | None]] = []
-        n = 0
-        for rows in chunks:
-            if not rows:
-                continue
-            columns = list(zip(*rows))
-            for target, values in zip(floats, columns[:5]):
-                target.extend(values)
-            state.extend(columns[5])
-            leg.extend(columns[6])
-            for runs, values in ((callsign_runs, columns[7]), (squawk_runs, columns[8])):
-                column = np.empty(len(values) + 1, dtype=object)
-                column[0] = runs[-1][1] if runs else _NO_VALUE
-                column[1:] = values
-                for offset in np.flatnonzero(column[1:] != column[:-1]).tolist():
-                    runs.append((n + offset, values[offset]))
-            n += len(rows)
-        t, lat, lon, alt, gs = (np.frombuffer(a, dtype=float) if len(a) else np.zeros(0)
-                                for a in floats)
-        alt, gs = np.where(np.isinf(alt), np.nan, alt), np.where(np.isinf(gs), np.nan, gs)
-        track.t, track.lat, track.lon, track.alt_ft, track.gs_kt = t, lat, lon, alt, gs
-        track.state = np.frombuffer(state, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
-        track.leg = np.frombuffer(leg, dtype=np.int8).astype(np.uint8) if n else np.zeros(0, np.uint8)
-        track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
-        return track
 
     @classmethod
     def from_sorted(cls, hex_code: str | None, t, lat, lon, alt_ft, gs_kt, state, leg, *,
@@ -291,18 +256,6 @@ class _Track:
         return found
 
 
-def _ties_ordered(t, lat, lon) -> bool:
-    """Points with the same time are in (lat, lon) order (the case store's order)."""
-    tie = np.flatnonzero(t[1:] == t[:-1])
-    if not len(tie):
-        return True
-    a, b = tie, tie + 1
-    return bool(np.all((lat[a] < lat[b]) | ((lat[a] == lat[b]) & (lon[a] <= lon[b]))))
-
-
-# --------------------------------------------------------------------------- rules
-
-
 def _airport_elevation_ft(lat: float, lon: float, radius_km: float) -> float:
     hit = nearest(lat, lon, radius_km)
     return (hit.airport.elevation_ft or 0.0) if hit else 0.0
@@ -330,8 +283,10 @@ def _flying_time_s(track: _Track, i: int, j: int, distance_km: float, settings: 
     return distance_km / (speed_kt * KM_PER_NM) * 3600.0
 
 
-def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str | None:
-    """Why the gap before point ``i`` must contain a landing, or None if it need not."""
+def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings,
+                        one_flight: bool = False) -> str | None:
+    """Why the gap before point ``i`` must contain a landing, or None if it need not
+    (``one_flight``: a file says the gap is inside one flight, so at altitude it is)."""
     j = i - 1
     duration = float(track.t[i] - track.t[j])
     if duration < settings.coverage_gap_s:
@@ -345,20 +300,23 @@ def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings) -> str |
             return (f"a {timefmt.duration(duration)} gap that {end} near the ground, longer than "
                     f"flying {distance:,.0f} km takes (about {timefmt.duration(flying)}) plus a turnaround")
         return None
-    if duration > settings.far_longer_factor * flying + settings.far_longer_margin_s:
+    if not one_flight and duration > settings.far_longer_factor * flying + settings.far_longer_margin_s:
         return (f"a {timefmt.duration(duration)} gap at altitude, far longer than flying "
                 f"{distance:,.0f} km takes (about {timefmt.duration(flying)}): it must have landed")
     return None
 
 
-def _sections(track: _Track, single_flight: bool, settings: SplitSettings):
-    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason, end_reason)."""
+def _sections(track: _Track, spans: Sequence[tuple[float, float]], settings: SplitSettings):
+    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason,
+    end_reason). ``spans``: (first t, last t) of files that each describe one flight."""
     n = len(track)
     start, start_reason = 0, "start of the data"
-    candidates = () if single_flight or n < 2 else (np.flatnonzero(
+    candidates = () if n < 2 else (np.flatnonzero(
         (track.leg[1:] != 0) | (np.diff(track.t) >= settings.coverage_gap_s)) + 1).tolist()
     for i in candidates:
-        reason = "leg flag in the file" if track.leg[i] else _landing_gap_reason(track, i, settings)
+        inside = any(a <= track.t[i - 1] and track.t[i] <= b for a, b in spans)
+        reason = ("leg flag in the file" if track.leg[i] else
+                  _landing_gap_reason(track, i, settings, one_flight=inside))
         if reason:
             yield start, i - 1, start_reason, reason
             start, start_reason = i, reason
@@ -377,7 +335,7 @@ def _runs(track: _Track, a: int, b: int) -> list[tuple[bool, int, int]]:
 
 
 def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason: str,
-                   single_flight: bool, settings: SplitSettings):
+                   settings: SplitSettings):
     """Flights inside one section: (first, last, start_reason, end_reason).
 
     A flight spans its airborne points plus the last ground point before them (where the
@@ -386,7 +344,7 @@ def _flight_ranges(track: _Track, a: int, b: int, start_reason: str, end_reason:
     runs = _runs(track, a, b)
     stays = [k for k, (g, first, last) in enumerate(runs) if g and (
         k == 0 or k == len(runs) - 1 or
-        (not single_flight and track.t[last] - track.t[first] >= settings.min_ground_stay_s))]
+        track.t[last] - track.t[first] >= settings.min_ground_stay_s)]
     bounds = [-1] + stays + [len(runs)]
     for left, right in zip(bounds, bounds[1:]):
         inner = runs[left + 1:right]
@@ -533,23 +491,29 @@ def _ground_time(track: _Track, flights: list[Flight], k: int, observed_run: boo
 
 
 def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
-                single_flight: bool = False,
+                single_flight: bool = False, one_flight_spans: Sequence[tuple[float, float]] = (),
                 settings: SplitSettings = SplitSettings()) -> AircraftTrack:
     """Split one aircraft's points into flights and the ground times between them.
 
     ``points``: TrackPoints (or anything with the same attributes) of one aircraft, in any
-    order, or a track built with ``track_from_columns``; exact repeats (same time,
+    order, or a track built with ``track_of_points``; exact repeats (same time,
     position and altitude) are dropped.
     ``file_flights``: the FileFlights the file(s) gave, whose airports are kept.
-    ``single_flight``: the file describes one flight (FlightRadar24 export): never split.
+    ``single_flight``: the points are one file that describes one flight (a FlightRadar24
+    export): its file flight names this flight when one results, and no gap at altitude
+    splits it (rule 4).
+    ``one_flight_spans``: (first t, last t) of each such file among several (rule 4).
     """
     track = points if isinstance(points, _Track) else _Track(points)
     flights: list[Flight] = []
     observed_between: list[bool] = []  # a ground run separates flight k-1 and k in one section
-    for a, b, start_reason, end_reason in _sections(track, single_flight, settings):
+    spans = list(one_flight_spans)
+    if single_flight and len(track):
+        spans.append((float(track.t[0]), float(track.t[-1])))
+    for a, b, start_reason, end_reason in _sections(track, spans, settings):
         first_in_section = True
         for first, last, reason_in, reason_out in _flight_ranges(
-                track, a, b, start_reason, end_reason, single_flight, settings):
+                track, a, b, start_reason, end_reason, settings):
             flights.append(_summarise(track, first, last, reason_in, reason_out, settings))
             observed_between.append(not first_in_section)
             first_in_section = False
@@ -563,13 +527,27 @@ def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
                          point_count=len(track), duplicates_dropped=track.duplicates)
 
 
-def track_from_columns(hex_code: str | None, chunks: Iterable[Sequence[tuple]],
-                       leg_times: Iterable[float] = ()) -> _Track:
-    """A track from row chunks (t, lat, lon, alt_ft, gs_kt, on_ground, leg_start, callsign,
-    squawk), e.g. ``cursor.fetchmany`` results; ``leg_times`` mark extra leg starts."""
-    track = _Track.from_columns(hex_code, chunks)
-    for t in leg_times:
-        i = int(np.searchsorted(track.t, t))
-        if i < len(track):
-            track.leg[i] = 1
-    return track
+def track_of_points(hex_code: str | None, points: dict, leg_imports: Iterable[int] = ()) -> _Track:
+    """A track from one aircraft's stored points (``trackblocks.read_points`` columns t,
+    lat, lon, alt_ft, gs_kt, on_ground, leg_start, callsign, squawk and import_id, in
+    (t, lat, lon) order): the first point of each import in ``leg_imports`` starts a leg."""
+    ground = points["on_ground"]
+    state = np.where(ground == 1, _GROUND, np.where(ground == 0, _AIR, _UNKNOWN)).astype(np.uint8)
+    leg = np.array(points["leg_start"], dtype=np.uint8)   # a copy: leg starts are added
+    imports = points["import_id"]
+    for import_id in leg_imports:
+        found = np.flatnonzero(imports == import_id)
+        if len(found):
+            leg[found[0]] = 1
+    runs = []
+    for name in ("callsign", "squawk"):
+        values = points[name]
+        starts = (np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+                  if len(values) else np.zeros(0, dtype=int))
+        runs.append([(int(i), values[i]) for i in starts])
+    return _Track.from_sorted(hex_code, np.asarray(points["t"], dtype=float),
+                              np.asarray(points["lat"], dtype=float),
+                              np.asarray(points["lon"], dtype=float),
+                              np.asarray(points["alt_ft"], dtype=float),
+                              np.asarray(points["gs_kt"], dtype=float), state, leg,
+                              callsign_runs=runs[0], squawk_runs=runs[1])

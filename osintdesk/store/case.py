@@ -249,7 +249,7 @@ class Case:
         for index in range(from_version, SCHEMA_VERSION):
             migration = MIGRATIONS[index]
             with self.transaction():
-                migration(self.db)
+                entries = migration(self.db) or ()   # what the change did to records
                 self.conn.execute("INSERT INTO _migrations (id, name, applied_utc, app_version)"
                                   " VALUES (?,?,?,?)",
                                   (index + 1, migration.__name__, self._now(), __version__))
@@ -257,6 +257,8 @@ class Case:
                 if not creating:
                     self._log("migrate", "case", self.meta().get("uuid"), None,
                               {"migration": migration.__name__, "app_version": __version__})
+                    for entry in entries:
+                        self._log(*entry)
             if progress is not None:
                 progress(index + 1 - from_version, SCHEMA_VERSION - from_version)
 

@@ -646,6 +646,65 @@ def m008_reports(db: sqlite_utils.Database) -> None:
     )
 
 
+def m009_track_blocks(db: sqlite_utils.Database) -> list[tuple]:
+    """Track points packed in blocks (store/trackblocks.py) instead of a row each: a
+    million points are then a few inserts to write, a few reads to chart, and hashed at
+    hashlib speed by verify. Write-once like the rows were. Each import's points move over
+    in file order; the import's new digest is logged by a ``convert`` entry naming the
+    digest of the rows it came from (``from_digest``) and whether that matched the logged
+    one: a point changed before the move keeps failing verify. Returns those entries
+    (action, object type, id, hash, details) for ``Case._migrate`` to log."""
+    from . import trackblocks
+    from .records import RowDigest
+    db.executescript(
+        f"""
+        CREATE TABLE {trackblocks.TABLE} (
+            id          INTEGER PRIMARY KEY,
+            import_id   INTEGER NOT NULL,
+            aircraft_id INTEGER NOT NULL,
+            count       INTEGER NOT NULL,       -- points in the block
+            first_t     REAL NOT NULL,          -- earliest and latest time in it
+            last_t      REAL NOT NULL,
+            data        BLOB NOT NULL           -- the packed columns (trackblocks.pack)
+        );
+        CREATE INDEX track_blocks_aircraft ON {trackblocks.TABLE}(aircraft_id, first_t);
+        CREATE INDEX track_blocks_import ON {trackblocks.TABLE}(import_id);
+        CREATE TRIGGER track_blocks_no_update BEFORE UPDATE ON {trackblocks.TABLE}
+        BEGIN SELECT RAISE(ABORT, 'track points are observations and cannot be changed'); END;
+        """)
+    conn = db.conn
+    entries = []
+    columns = ", ".join(trackblocks.ROW_COLUMNS)
+    imports = conn.execute("SELECT id, uuid FROM flight_imports ORDER BY id").fetchall()
+    for import_id, import_uuid in imports:
+        old = RowDigest()
+        old.section("track_points")
+        points = trackblocks.PointColumns()
+        cursor = conn.execute(f"SELECT {columns} FROM track_points WHERE import_id = ? "
+                              "ORDER BY id", (import_id,))
+        while rows := cursor.fetchmany(20000):
+            old.add(rows)
+            by_aircraft: dict[int, list[tuple]] = {}
+            for row in rows:
+                by_aircraft.setdefault(row[0], []).append(row[1:])
+            for aircraft_id, part in by_aircraft.items():
+                points.add(aircraft_id, part)
+        if not old.count:
+            continue
+        _, new = points.write(conn, import_id)
+        logged = conn.execute(
+            "SELECT object_hash FROM audit_log WHERE object_type = 'track-points' AND "
+            "object_id = ? ORDER BY seq DESC LIMIT 1", (import_uuid,)).fetchone()
+        from_digest = old.hexdigest()
+        matched = bool(logged) and logged[0] == from_digest
+        entries.append(("convert", "track-points", import_uuid,
+                        new.hexdigest() if matched else f"unverified:{from_digest}",
+                        {"rows": new.count, "from_digest": from_digest,
+                         "from_digest_matched_log": matched}))
+    db.executescript("DROP TABLE track_points;")
+    return entries
+
+
 def m012_retire_and_annotate(db: sqlite_utils.Database) -> None:
     """Retiring a source (set aside by the investigator: kept, its evidence untouched, hidden
     from lists and searches unless asked; un-retiring deletes the retirement, both logged),
@@ -683,7 +742,7 @@ def m012_retire_and_annotate(db: sqlite_utils.Database) -> None:
     )
 
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[[sqlite_utils.Database], list | None]
 
 MIGRATIONS: list[Migration] = [
     m001_case_file,
@@ -694,6 +753,7 @@ MIGRATIONS: list[Migration] = [
     m006_timestamps,
     m007_record_versions,
     m008_reports,
+    m009_track_blocks,
     m012_retire_and_annotate,
 ]
 

@@ -12,8 +12,9 @@ import hashlib
 import io
 import pickle
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
+from . import trackblocks
 from .canonical import record_hash
 
 
@@ -76,6 +77,9 @@ class BulkPart:
     ids: str
     columns: tuple[str, ...]
     order_by: str
+    # Rows not kept one per table row (track points, packed in blocks): (conn, group id)
+    # -> the rows in digest order, instead of a SELECT with ``where`` and ``order_by``.
+    rows: Callable | None = None
 
     @classmethod
     def by_column(cls, table: str, column: str, columns: tuple[str, ...], order_by: str):
@@ -93,6 +97,13 @@ class BulkGroup:
 
     name: str
     parts: tuple[BulkPart, ...]
+    # How the group's rows are hashed (RowDigest's interface: section, add, hexdigest, count),
+    # and, when they are not read row by row, (conn, group id) -> (digest, rows) from storage.
+    digester: Callable = None   # type: ignore[assignment]  # RowDigest, set below
+    stored_digest: Callable | None = None
+
+    def new_digest(self):
+        return (self.digester or RowDigest)()
 
 
 BULK_GROUPS: dict[str, BulkGroup] = {}
@@ -153,6 +164,8 @@ class RowDigest:
 
 def group_digest(conn, group: BulkGroup, group_id: str) -> tuple[str, int]:
     """SHA-256 over the group's rows in a fixed order, and how many rows there are."""
+    if group.stored_digest is not None:
+        return group.stored_digest(conn, group_id)
     digest = RowDigest()
     for part in group.parts:
         digest.section(part.table)
@@ -171,13 +184,28 @@ def group_ids(conn, group: BulkGroup) -> set[str]:
     return ids
 
 
+def _import_id(conn, import_uuid: str) -> int | None:
+    row = conn.execute("SELECT id FROM flight_imports WHERE uuid = ?", (import_uuid,)).fetchone()
+    return row[0] if row else None
+
+
+def _track_point_digest(conn, import_uuid: str) -> tuple[str, int]:
+    return trackblocks.import_digest(conn, _import_id(conn, import_uuid))
+
+
+def _track_point_rows(conn, import_uuid: str) -> Iterator[tuple]:
+    return trackblocks.import_rows(conn, _import_id(conn, import_uuid))
+
+
+# An import's track points, packed in blocks (see trackblocks): exchanged as rows of
+# ``columns`` under the table name track_points, hashed block by block.
 TRACK_POINTS = register_bulk_group(BulkGroup("track-points", (
-    BulkPart("track_points", "import_id = (SELECT id FROM flight_imports WHERE uuid = ?)",
-             "SELECT i.uuid FROM flight_imports i WHERE EXISTS "
-             "(SELECT 1 FROM track_points p WHERE p.import_id = i.id)",
-             ("aircraft_id", "t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
-              "on_ground", "callsign", "squawk", "leg_start", "stale", "record"), "id"),
-)))
+    BulkPart(trackblocks.SECTION, "",
+             # a block of no import shows as a group of its own, never logged
+             "SELECT DISTINCT coalesce(i.uuid, 'import id ' || b.import_id) FROM "
+             f"{trackblocks.TABLE} b LEFT JOIN flight_imports i ON i.id = b.import_id",
+             trackblocks.ROW_COLUMNS, "", rows=_track_point_rows),
+), digester=trackblocks.BlockDigest, stored_digest=_track_point_digest))
 
 FLIGHT_ANALYSIS = register_bulk_group(BulkGroup("flight-analysis", (
     BulkPart.by_column("flights", "aircraft_uuid",
@@ -205,6 +233,9 @@ def kind_rows(conn, kind: RecordKind) -> Iterator[dict]:
 
 def group_part_rows(conn, part: BulkPart, group_id: str) -> Iterator[tuple]:
     """A bulk group's rows in one table, in the order its digest reads them."""
+    if part.rows is not None:
+        yield from part.rows(conn, group_id)
+        return
     cursor = conn.execute(
         f"SELECT {', '.join(part.columns)} FROM [{part.table}] "
         f"WHERE {part.where} ORDER BY {part.order_by}", (group_id,))

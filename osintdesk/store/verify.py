@@ -78,11 +78,11 @@ def verify_case(case: Case, *, progress: Progress | None = None,
     """Check everything the store knows, then run ``checks``; returns the report and
     writes nothing. ``osintdesk.verification`` passes every domain's checks.
 
-    SQLite's own check of the file runs on a second connection in a second thread while
-    this one hashes the artifacts, walks the chain and hashes the records: SQLite leaves
-    Python's lock for the whole of ``PRAGMA integrity_check``, so on two cores the two
-    overlap. (The artifacts stay on this thread: hashing them takes Python's lock for
-    every chunk, which would stall the records' row-by-row reading.) Both connections
+    SQLite's own check of the file, then the digests of the bulk groups (track point
+    blocks), run on a second connection in a second thread while this one hashes the
+    artifacts, walks the chain and checks the records: SQLite leaves Python's lock for the
+    whole of ``PRAGMA integrity_check`` and hashlib for each big buffer, so on two cores
+    the two overlap. Both connections
     read the same state (see ``_twin_snapshot``); when that cannot be had, everything runs
     on the case's connection, one after the other.
     """
@@ -190,11 +190,16 @@ class _FileChecks:
         self._tick = tick
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        # Digests of the bulk groups, {(group, id): (digest, rows)}, when hashed on this
+        # thread: hashlib leaves Python's lock for big buffers, so they overlap the artifacts.
+        self.bulk: dict | None = None
 
     def run(self) -> None:
         try:
             _check_file(self.conn, self.sqlite)
             self._tick()
+            if self._thread is not None:   # a second connection: hash the bulk rows here too
+                self.bulk = bulk_digests(self.conn)
         except BaseException as exc:   # noqa: BLE001 - handed to the caller by wait()
             self._error = exc
 
@@ -234,8 +239,8 @@ def _verify(case: Case, twin: sqlite3.Connection | None, progress: Progress | No
         chain = VerifyReport(path=path)
         states = _check_audit_chain(case, chain)
         tick()
-        _check_records(case, chain, states)
         file_checks.wait()
+        _check_records(case, chain, states, file_checks.bulk)
     except BaseException:
         file_checks.stop()
         raise
@@ -332,7 +337,16 @@ def _check_audit_chain(case: Case, report: VerifyReport) -> dict[tuple[str, str]
     return walk.states
 
 
-def _check_records(case: Case, report: VerifyReport, states: dict) -> None:
+def bulk_digests(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, int]]:
+    """The digest and row count of every bulk group present, by (group name, group id)."""
+    return {(group.name, gid): group_digest(conn, group, gid)
+            for group in BULK_GROUPS.values() for gid in group_ids(conn, group)}
+
+
+def _check_records(case: Case, report: VerifyReport, states: dict,
+                   bulk: dict[tuple[str, str], tuple[str, int]] | None = None) -> None:
+    """Every record's state against its last logged one; ``bulk``: the bulk groups'
+    digests computed already on the same snapshot (``bulk_digests``), else read here."""
     checked = 0
     # The case's own metadata.
     record = case.case_record()
@@ -360,10 +374,12 @@ def _check_records(case: Case, report: VerifyReport, states: dict) -> None:
                 report.fail("record", f"{kind.name} {oid}",
                             f"is missing, but no deletion was logged (last entry {seq}: {action})")
     # Bulk groups (track points of an import, flights of an aircraft): one digest each.
+    if bulk is None:
+        bulk = bulk_digests(case.conn)
     for group in BULK_GROUPS.values():
-        present_ids = group_ids(case.conn, group)
+        present_ids = {gid for name, gid in bulk if name == group.name}
         for gid in present_ids:
-            found, rows = group_digest(case.conn, group, gid)
+            found, rows = bulk[(group.name, gid)]
             _compare(report, states, group.name, gid, found, f"{group.name} {gid}")
             checked += rows
         for (otype, oid), (action, logged, seq) in states.items():

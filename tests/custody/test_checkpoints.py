@@ -71,10 +71,7 @@ def rewrite_whole_chain(path) -> None:
     """Move a track point, change the page's publication date and an examiner's name, log
     the new states and recompute the whole chain from the first entry."""
     with adversary.opened(path) as conn:
-        point_id, import_uuid = conn.execute(
-            "SELECT p.id, i.uuid FROM track_points p JOIN flight_imports i ON i.id = p.import_id "
-            "ORDER BY p.id LIMIT 1 OFFSET 50").fetchone()
-        conn.execute("UPDATE track_points SET lat = lat + 0.5 WHERE id = ?", (point_id,))
+        import_uuid = adversary.move_point(conn, 50)
         adversary.relog_group(conn, "track-points", import_uuid)
         capture, = conn.execute("SELECT uuid FROM captures").fetchone()
         conn.execute("UPDATE captures SET published_date = '2023-09-01' WHERE uuid = ?", (capture,))

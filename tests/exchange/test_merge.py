@@ -92,11 +92,11 @@ def team(tmp_path, key, sample_case_file):
 
 def test_a_merged_bundle_brings_everything_and_verifies(team):
     with Case.open(team.bob, examiner="Bob", readonly=True) as case:
-        points = case.conn.execute("SELECT count(*) FROM track_points").fetchone()[0]
+        points = case.conn.execute("SELECT sum(count) FROM track_blocks").fetchone()[0]
         flights = case.conn.execute("SELECT count(*) FROM flights").fetchone()[0]
         last = list(case.audit_entries())[-1]
     with Case.open(team.alice, examiner="x", readonly=True) as case:
-        assert points == case.conn.execute("SELECT count(*) FROM track_points").fetchone()[0]
+        assert points == case.conn.execute("SELECT sum(count) FROM track_blocks").fetchone()[0]
         assert flights == case.conn.execute("SELECT count(*) FROM flights").fetchone()[0] > 0
         alice_head = case.audit_head()
     assert last.action != "merge"  # Bob's later edits come after the merge entry

@@ -44,7 +44,7 @@ def counts(path) -> dict:
         report = verify_case(case)
         assert report.ok, [str(f) for f in report.failures]
         one = lambda sql: case.conn.execute(sql).fetchone()[0]   # noqa: E731
-        return {"points": one("SELECT count(*) FROM track_points"),
+        return {"points": one("SELECT sum(count) FROM track_blocks"),
                 "aircraft": one("SELECT count(*) FROM aircraft"),
                 "imports": one("SELECT count(*) FROM flight_imports"),
                 "sources": one("SELECT count(*) FROM sources"),
@@ -123,7 +123,7 @@ def test_another_file_of_an_aircraft_held_here_joins_it(tmp_path, key):
                                  ).fetchone()[0]
         imported = case.conn.execute("SELECT aircraft_uuids FROM flight_imports ORDER BY id "
                                      "DESC LIMIT 1").fetchone()[0]
-        owners = {r[0] for r in case.conn.execute("SELECT DISTINCT aircraft_id FROM track_points")}
+        owners = {r[0] for r in case.conn.execute("SELECT DISTINCT aircraft_id FROM track_blocks")}
     assert json.loads(imported) == [held]
     assert len(owners) == 2   # RA-86496 and N7423C: no third aircraft
 

@@ -92,12 +92,17 @@ def test_leg_flags_split_even_without_ground_points():
     assert flights[1].start_t == back[0].t
 
 
-def test_single_flight_file_never_splits():
+def test_one_flight_file_holds_across_a_gap_at_altitude_but_splits_where_it_landed():
     there = outbound()
-    back = inbound(there[-1].t + 2 * DAY)
-    track = split_track(there + back, single_flight=True)
-    assert len(track.flights) == 1
-    assert len(track.flights[0].gaps) == 1 and track.flights[0].gaps[0].duration_s > DAY
+    half = len(there) // 2   # a 12 h hole at cruise: alone, "far longer than flying"
+    late = there[:half] + [p._replace(t=p.t + 12 * 3600) for p in there[half:]]
+    assert len(split_track(late).flights) == 2
+    [flight] = split_track(late, single_flight=True).flights
+    assert len(flight.gaps) == 1 and flight.gaps[0].duration_s > 12 * 3600
+    back = inbound(late[-1].t + 2 * DAY)   # landed, two days on the ground, flew back
+    track = split_track(late + back, single_flight=True)
+    assert len(track.flights) == 2 and len(track.ground_times) == 1
+    assert track.flights[1].start_reason == "take-off seen (on the ground before)"
 
 
 def test_gap_that_begins_near_the_ground_and_is_too_long_means_it_landed():

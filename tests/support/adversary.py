@@ -143,3 +143,21 @@ def remove_checkpoints(conn) -> None:
     """What an adversary who knows about checkpoints does: remove them and their entries."""
     conn.execute("DELETE FROM checkpoints")
     remove_entries_about(conn, "object_type = 'checkpoint'")
+
+
+def move_point(conn, offset: int, dlat: float = 0.5) -> str:
+    """Move the ``offset``-th stored track point (in block order) north by ``dlat``
+    degrees, rewriting its packed block with the store's own code; returns its import's
+    uuid. Triggers must be out of the way (``opened``)."""
+    from osintdesk.store import trackblocks
+    for block_id, count, data, import_uuid in conn.execute(
+            "SELECT b.id, b.count, b.data, i.uuid FROM track_blocks b "
+            "JOIN flight_imports i ON i.id = b.import_id ORDER BY b.id").fetchall():
+        if offset < count:
+            columns = {k: v.copy() for k, v in trackblocks.unpack(data).items()}
+            columns["lat"][offset] += dlat
+            conn.execute("UPDATE track_blocks SET data = ? WHERE id = ?",
+                         (trackblocks.pack(columns), block_id))
+            return import_uuid
+        offset -= count
+    raise IndexError("the case holds fewer points")

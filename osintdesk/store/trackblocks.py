@@ -1,0 +1,349 @@
+"""Track points stored packed: blocks of one import's points of one aircraft.
+
+A million positions as a million SQLite rows cost seconds to write, to read back and to
+verify (and SQLite's integrity check walks two indexes over them). Stored as blocks of
+up to ``BLOCK_POINTS`` points, each a byte string of columns (little-endian numpy
+arrays), they are written with a few inserts, read with a few ``frombuffer`` calls, and
+``verify`` hashes them at hashlib speed.
+
+A block's bytes: ``MAGIC``, the point count and the length of the text part (two
+little-endian uint32), then the columns in ``_NUMBER_COLUMNS`` order, then the callsign
+and squawk changes as canonical JSON (``{"callsign": [[index, value], ...], "squawk":
+...}``). A missing number is NaN (floats), -1 (on_ground) or ``NO_RECORD`` (record).
+Points are kept in the order the file gave them; readers sort by (t, lat, lon).
+
+The digest of an import's points (audit object ``track-points``) is SHA-256 over the
+table name, then per block in id order its aircraft id, count, first and last time and
+bytes. ``BlockDigest`` computes the same from rows (an exchange bundle's lines), cutting
+them into blocks as ``pack_rows`` does: runs of one aircraft, ``BLOCK_POINTS`` at most.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+TABLE = "track_blocks"
+SECTION = "track_points"   # the digest's (and exchange bundles') name for the points
+BLOCK_POINTS = 65536
+MAGIC = b"OTP1"
+NO_RECORD = -(2 ** 63)
+# The columns of a point row (as exchange bundles and the digest see them).
+ROW_COLUMNS = ("aircraft_id", "t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm",
+               "on_ground", "callsign", "squawk", "leg_start", "stale", "record")
+POINT_COLUMNS = ROW_COLUMNS[1:]
+_NUMBER_COLUMNS = (("t", "<f8"), ("lat", "<f8"), ("lon", "<f8"), ("alt_ft", "<f8"),
+                   ("gs_kt", "<f8"), ("track_deg", "<f8"), ("vrate_fpm", "<f8"),
+                   ("record", "<i8"), ("on_ground", "i1"), ("leg_start", "u1"), ("stale", "u1"))
+_TEXT_COLUMNS = ("callsign", "squawk")
+_HEADER = struct.Struct("<4sII")
+_BLOCK_HEADER = struct.Struct("<qqdd")   # aircraft id, count, first t, last t (digest only)
+_FLOATS = {"t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm"}
+
+
+def _runs(values: np.ndarray) -> list[list]:
+    """[[index, value], ...] wherever an object column changes (None included)."""
+    if not len(values):
+        return []
+    changed = np.flatnonzero(values[1:] != values[:-1]) + 1
+    starts = [0, *changed.tolist()]
+    return [[i, values[i]] for i in starts]
+
+
+def _expand(runs: list, n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    bounds = [r[0] for r in runs] + [n]
+    for (start, value), end in zip(runs, bounds[1:]):
+        out[start:end] = value
+    return out
+
+
+def pack(columns: dict[str, np.ndarray]) -> bytes:
+    """One block's bytes from its point columns (``POINT_COLUMNS``; numbers as numpy arrays
+    with the missing-value conventions above, callsign and squawk as object arrays)."""
+    n = len(columns["t"])
+    text = json.dumps({name: _runs(columns[name]) for name in _TEXT_COLUMNS},
+                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    parts = [_HEADER.pack(MAGIC, n, len(text))]
+    parts += [np.ascontiguousarray(columns[name], dtype=dtype).tobytes()
+              for name, dtype in _NUMBER_COLUMNS]
+    parts.append(text)
+    return b"".join(parts)
+
+
+def _columns(head: bytes, read_at, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """The columns ``names`` of a block whose first bytes are ``head``; ``read_at(offset,
+    size)`` gives any other bytes of it."""
+    magic, n, text_len = _HEADER.unpack_from(head)
+    if magic != MAGIC:
+        raise ValueError("not a block of track points")
+    out: dict[str, np.ndarray] = {}
+    offset = _HEADER.size
+    for name, dtype in _NUMBER_COLUMNS:
+        size = np.dtype(dtype).itemsize * n
+        if name in names:
+            out[name] = np.frombuffer(read_at(offset, size), dtype=dtype, count=n)
+        offset += size
+    if any(name in names for name in _TEXT_COLUMNS):
+        runs = json.loads(bytes(read_at(offset, text_len)).decode("utf-8"))
+        for name in _TEXT_COLUMNS:
+            if name in names:
+                out[name] = _expand(runs[name], n)
+    return out
+
+
+def unpack(data: bytes, names: Sequence[str] = POINT_COLUMNS) -> dict[str, np.ndarray]:
+    """The columns ``names`` of one block (read-only numpy views of ``data``)."""
+    view = memoryview(data)
+    return _columns(data, lambda offset, size: view[offset:offset + size], names)
+
+
+def _read_columns(conn, block_id: int, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """The columns ``names`` of one stored block, reading only their bytes."""
+    with conn.blobopen(TABLE, "data", block_id, readonly=True) as blob:
+        def read_at(offset: int, size: int) -> bytes:
+            blob.seek(offset)
+            return blob.read(size)
+        return _columns(blob.read(_HEADER.size), read_at, names)
+
+
+def columns_from_rows(rows: Sequence[tuple]) -> dict[str, np.ndarray]:
+    """Point columns from rows whose first values are ``POINT_COLUMNS`` (None where
+    missing; a TrackPoint's fields in its order but for its hex, which is skipped)."""
+    values = list(zip(*rows)) if rows else [()] * (len(POINT_COLUMNS) + 1)
+    if len(values) > len(POINT_COLUMNS):   # TrackPoints: hex sits before leg_start
+        values = values[:10] + values[11:]
+    out: dict[str, np.ndarray] = {}
+    for name, column in zip(POINT_COLUMNS, values):
+        if name in _FLOATS:
+            out[name] = np.array(column, dtype=float)   # None becomes NaN
+        elif name in _TEXT_COLUMNS:
+            array = np.empty(len(column), dtype=object)
+            array[:] = column
+            out[name] = array
+        elif name in ("on_ground", "record"):
+            numbers = np.array(column, dtype=float)     # None becomes NaN
+            missing = -1 if name == "on_ground" else NO_RECORD
+            dtype = np.int8 if name == "on_ground" else np.int64
+            out[name] = np.where(np.isnan(numbers), 0, numbers).astype(dtype)
+            out[name][np.isnan(numbers)] = missing
+        else:
+            out[name] = np.array(column, dtype=np.uint8)
+    return out
+
+
+def rows_from_columns(columns: dict[str, np.ndarray], names: Sequence[str] = POINT_COLUMNS
+                      ) -> list[list]:
+    """Python values per column (as SQLite would return them: None where missing)."""
+    out = []
+    for name in names:
+        array = columns[name]
+        if name in _FLOATS:
+            values = array.tolist()
+            if name not in ("t", "lat", "lon") and np.isnan(array).any():
+                values = [None if v != v else v for v in values]
+        elif name == "on_ground":
+            values = [None if v < 0 else v for v in array.tolist()]
+        elif name == "record":
+            values = [None if v == NO_RECORD else v for v in array.tolist()]
+        elif name in _TEXT_COLUMNS:
+            values = list(array)
+        else:
+            values = array.tolist()
+        out.append(values)
+    return out
+
+
+def _cut(n: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, BLOCK_POINTS):
+        yield start, min(n, start + BLOCK_POINTS)
+
+
+def blocks_of(aircraft_id: int, columns: dict[str, np.ndarray]
+              ) -> Iterator[tuple[int, int, float, float, bytes]]:
+    """(aircraft id, count, first t, last t, bytes) of each block of one aircraft's points."""
+    for a, b in _cut(len(columns["t"])):
+        part = {name: columns[name][a:b] for name in POINT_COLUMNS}
+        t = part["t"]
+        yield aircraft_id, b - a, float(t.min()), float(t.max()), pack(part)
+
+
+class BlockDigest:
+    """The digest of an import's points, from the blocks as stored (``add_block``) or from
+    rows of ``ROW_COLUMNS`` in block order (``add``, as an exchange bundle holds them):
+    the same interface as ``records.RowDigest``."""
+
+    def __init__(self):
+        self._hash = hashlib.sha256()
+        self._rows: list[tuple] = []
+        self.count = 0
+
+    def section(self, name: str) -> None:
+        self._flush()
+        self._hash.update(name.encode())
+
+    def add_block(self, aircraft_id: int, count: int, first_t: float, last_t: float,
+                  data: bytes) -> None:
+        self._hash.update(_BLOCK_HEADER.pack(aircraft_id, count, first_t, last_t))
+        self._hash.update(data)
+        self.count += count
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        for row in rows:
+            if self._rows and (row[0] != self._rows[-1][0] or len(self._rows) >= BLOCK_POINTS):
+                self._flush()
+            self._rows.append(row)
+
+    def _flush(self) -> None:
+        if self._rows:
+            aircraft_id = self._rows[0][0]
+            columns = columns_from_rows([r[1:] for r in self._rows])
+            self._rows = []
+            for block in blocks_of(aircraft_id, columns):
+                self.add_block(*block)
+
+    def hexdigest(self) -> str:
+        self._flush()
+        return self._hash.hexdigest()
+
+
+def import_digest(conn, import_id: int) -> tuple[str, int]:
+    """The digest of one import's stored points, and how many there are."""
+    digest = BlockDigest()
+    digest.section(SECTION)
+    for row in conn.execute(f"SELECT aircraft_id, count, first_t, last_t, data FROM {TABLE} "
+                            "WHERE import_id = ? ORDER BY id", (import_id,)):
+        digest.add_block(*row)
+    return digest.hexdigest(), digest.count
+
+
+def import_rows(conn, import_id: int) -> Iterator[tuple]:
+    """One import's points as rows of ``ROW_COLUMNS``, in block order."""
+    for aircraft_id, data in conn.execute(
+            f"SELECT aircraft_id, data FROM {TABLE} WHERE import_id = ? ORDER BY id",
+            (import_id,)):
+        columns = rows_from_columns(unpack(data))
+        yield from zip([aircraft_id] * len(columns[0]), *columns)
+
+
+def first_wins(existing: dict[str, np.ndarray] | None, new: dict[str, np.ndarray]) -> np.ndarray:
+    """A mask over ``new``'s points: True for each (t, lat, lon) seen neither in
+    ``existing`` nor earlier in ``new`` (exact repeats of a position are kept once)."""
+    keys = [new[c] for c in ("t", "lat", "lon")]
+    held = 0
+    if existing is not None and len(existing["t"]):
+        held = len(existing["t"])
+        keys = [np.concatenate((existing[c], k)) for c, k in zip(("t", "lat", "lon"), keys)]
+    t, lat, lon = (k + 0.0 for k in keys)   # -0.0 and 0.0 are one position, as in SQLite
+    order = np.lexsort((lon, lat, t))      # stable: the first of equal points comes first
+    st, sa, so = t[order], lat[order], lon[order]
+    repeat = np.zeros(len(t), dtype=bool)
+    repeat[order[1:]] = (st[1:] == st[:-1]) & (sa[1:] == sa[:-1]) & (so[1:] == so[:-1])
+    return ~repeat[held:]
+
+
+def sorted_points(parts: list[dict[str, np.ndarray]], names: Sequence[str]
+                  ) -> dict[str, np.ndarray]:
+    """Blocks' columns joined and put in (t, lat, lon) order."""
+    if not parts:
+        return {name: np.empty(0, dtype=object if name in _TEXT_COLUMNS else
+                               dict(_NUMBER_COLUMNS)[name]) for name in names}
+    joined = {name: (parts[0][name] if len(parts) == 1 else
+                     np.concatenate([p[name] for p in parts])) for name in parts[0]}
+    t = joined["t"]
+    if not np.all(t[1:] > t[:-1]):   # blocks of a file in time order need no sort
+        order = np.lexsort((joined["lon"], joined["lat"], t))
+        joined = {name: values[order] for name, values in joined.items()}
+    return {name: joined[name] for name in names}
+
+
+def read_points(conn, aircraft_id: int, first_t: float = -np.inf, last_t: float = np.inf,
+                names: Sequence[str] = POINT_COLUMNS, *, with_import: bool = False
+                ) -> dict[str, np.ndarray]:
+    """One aircraft's points between two UTC epoch times (inclusive), in (t, lat, lon)
+    order, as numpy columns ``names`` (plus ``import_id`` when ``with_import``)."""
+    wanted = tuple(dict.fromkeys(("t", "lat", "lon", *names)))
+    parts = []
+    for block_id, import_id in conn.execute(
+            f"SELECT id, import_id FROM {TABLE} WHERE aircraft_id = ? AND first_t <= ? "
+            "AND last_t >= ? ORDER BY id", (aircraft_id, float(last_t), float(first_t))).fetchall():
+        part = _read_columns(conn, block_id, wanted)
+        t = part["t"]
+        inside = (t >= first_t) & (t <= last_t)
+        if not inside.all():
+            part = {name: values[inside] for name, values in part.items()}
+        if with_import:
+            part["import_id"] = np.full(len(part["t"]), import_id, dtype=np.int64)
+        parts.append(part)
+    names = tuple(names) + (("import_id",) if with_import else ())
+    if not parts and with_import:
+        out = sorted_points([], tuple(names[:-1]))
+        out["import_id"] = np.empty(0, dtype=np.int64)
+        return out
+    return sorted_points(parts, names)
+
+
+def write_points(conn, import_id: int, aircraft_id: int, columns: dict[str, np.ndarray]
+                 ) -> tuple[int, list[tuple]]:
+    """Store an import's points of one aircraft (``POINT_COLUMNS`` as numpy columns, in
+    file order), leaving out exact repeats of a position (same t, lat, lon) held already
+    or given earlier; returns how many were stored and the blocks written (aircraft id,
+    count, first t, last t, bytes), for the import's digest."""
+    t = columns["t"]
+    if not len(t):
+        return 0, []
+    existing = read_points(conn, aircraft_id, float(t.min()), float(t.max()), ("t", "lat", "lon"))
+    keep = first_wins(existing, columns)
+    if not keep.all():
+        columns = {name: values[keep] for name, values in columns.items()}
+    blocks = list(blocks_of(aircraft_id, columns))
+    conn.executemany(f"INSERT INTO {TABLE} (import_id, aircraft_id, count, first_t, last_t, data)"
+                     " VALUES (?, ?, ?, ?, ?, ?)", [(import_id, *b) for b in blocks])
+    return int(keep.sum()), blocks
+
+
+def digest_of_blocks(blocks: Iterable[tuple]) -> BlockDigest:
+    digest = BlockDigest()
+    digest.section(SECTION)
+    for block in blocks:
+        digest.add_block(*block)
+    return digest
+
+
+class PointColumns:
+    """Collects one import's points per aircraft as numpy columns, a batch of row tuples
+    (``POINT_COLUMNS`` values) at a time, in the order the aircraft first appear."""
+
+    def __init__(self):
+        self._parts: dict[int, list[dict[str, np.ndarray]]] = {}
+
+    def add(self, aircraft_id: int, rows: Sequence[tuple]) -> None:
+        if rows:
+            self._parts.setdefault(aircraft_id, []).append(columns_from_rows(rows))
+
+    def add_columns(self, aircraft_id: int, columns: dict[str, np.ndarray]) -> None:
+        """Points already as numpy columns (``POINT_COLUMNS``, conventions as ``pack``)."""
+        self._parts.setdefault(aircraft_id, []).append(columns)
+
+    def aircraft(self) -> list[int]:
+        return list(self._parts)
+
+    def pop(self, aircraft_id: int) -> dict[str, np.ndarray]:
+        parts = self._parts.pop(aircraft_id)
+        if len(parts) == 1:
+            return parts[0]
+        return {name: np.concatenate([p[name] for p in parts]) for name in POINT_COLUMNS}
+
+    def write(self, conn, import_id: int) -> tuple[int, BlockDigest]:
+        """Store every aircraft's points (see ``write_points``): how many were stored and
+        the digest of the import's blocks."""
+        stored, blocks = 0, []
+        for aircraft_id in self.aircraft():
+            count, written = write_points(conn, import_id, aircraft_id, self.pop(aircraft_id))
+            stored += count
+            blocks += written
+        return stored, digest_of_blocks(blocks)

@@ -1,0 +1,150 @@
+"""Track points packed in blocks: the bytes, the digest, and the move from rows (m009)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from osintdesk.flights import queries
+from osintdesk.flights.ingest import import_flight_file
+from osintdesk.store import Case, trackblocks
+from osintdesk.store.records import TRACK_POINTS, group_digest
+from osintdesk.verification import verify_case
+from tests.support import adversary, flight_samples as samples
+from tests.support.old_cases import points_as_rows
+
+ROWS = [  # t, lat, lon, alt_ft, gs_kt, track_deg, vrate_fpm, on_ground, callsign, squawk, leg, stale, record
+    (10.0, 55.5, 37.25, None, 12.0, 66.5, 0.0, 1, "RSD001", "1000", 1, 0, 2),
+    (11.0, 55.5, -0.0, 1200.0, None, None, None, None, "RSD001", None, 0, 1, None),
+    (9.0, -3.25, 180.0, 35000.0, 450.0, 359.9, -64.0, 0, None, "7700", 0, 0, 4),
+]
+
+
+def test_a_block_gives_back_the_values_it_was_made_from():
+    columns = trackblocks.columns_from_rows(ROWS)
+    data = trackblocks.pack(columns)
+    back = trackblocks.rows_from_columns(trackblocks.unpack(data))
+    assert list(zip(*back)) == ROWS
+    assert trackblocks.pack(trackblocks.unpack(data)) == data
+    with pytest.raises(ValueError, match="not a block"):
+        trackblocks.unpack(b"XXXX" + data[4:])
+
+
+def test_repeats_of_a_position_are_kept_once_first_wins():
+    new = trackblocks.columns_from_rows(ROWS + [ROWS[0][:3] + (1.0,) + ROWS[0][4:]])
+    assert trackblocks.first_wins(None, new).tolist() == [True, True, True, False]
+    held = trackblocks.columns_from_rows(ROWS[1:2])
+    assert trackblocks.first_wins(held, new).tolist() == [True, False, True, False]
+
+
+def test_the_digest_from_rows_equals_the_digest_of_the_stored_blocks(tmp_path, monkeypatch):
+    monkeypatch.setattr(trackblocks, "BLOCK_POINTS", 500)   # several blocks per aircraft
+    points = samples.synthetic_flight("UUWW", "ZKPY")
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        result = import_flight_file(case, samples.write_readsb_trace(tmp_path / "t.json", points))
+        import_id = case.get_record("flight-import", result.import_uuid)["id"]
+        blocks = case.conn.execute("SELECT count(*) FROM track_blocks WHERE import_id = ?",
+                                   (import_id,)).fetchone()[0]
+        assert blocks == -(-result.points // 500) > 1
+        stored, count = group_digest(case.conn, TRACK_POINTS, result.import_uuid)
+        from_rows = trackblocks.BlockDigest()
+        from_rows.section(trackblocks.SECTION)
+        from_rows.add(list(trackblocks.import_rows(case.conn, import_id)))
+        assert (from_rows.hexdigest(), from_rows.count) == (stored, count) == \
+            (stored, result.points)
+        logged = [e for e in case.audit_entries() if e.object_type == "track-points"][-1]
+        assert logged.object_hash == stored
+
+
+@pytest.fixture
+def old_case(tmp_path):
+    """A case with two imports of one aircraft, stored as releases before m009 did."""
+    out = samples.synthetic_flight("UUWW", "ZKPY", callsign="RSD062")
+    back = samples.synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 86400, squawk="0412")
+    with Case.create(tmp_path / "old", title="Old", examiner="Alice") as case:
+        import_flight_file(case, samples.write_fr24_csv(tmp_path / "a.csv", out), aircraft="155abc")
+        import_flight_file(case, samples.write_readsb_trace(tmp_path / "b.json", back))
+        [aircraft] = queries.aircraft(case)
+        before = queries.track_points(case, aircraft["uuid"], 0, 2e9).fetchall()
+        flights = [(f["uuid"], f["point_count"]) for f in queries.select_flights(case)]
+        path = case.path
+    points_as_rows(path)
+    return path, aircraft["uuid"], before, flights
+
+
+def test_an_old_case_opens_with_its_points_moved_and_verifies(old_case):
+    path, aircraft_uuid, before, flights = old_case
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM track_points").fetchone()[0] == len(before)
+    with Case.open(path, examiner="Bob") as case:
+        assert queries.track_points(case, aircraft_uuid, 0, 2e9).fetchall() == before
+        assert [(f["uuid"], f["point_count"]) for f in queries.select_flights(case)] == flights
+        converted = [e for e in case.audit_entries() if e.action == "convert"]
+        assert len(converted) == 2 and all(e.details["from_digest_matched_log"]
+                                           for e in converted)
+        assert "track_points" not in {r[0] for r in case.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        report = verify_case(case)
+        assert report.ok, [str(f) for f in report.failures]
+
+
+def test_a_point_changed_before_the_move_still_fails_verify(old_case):
+    path, *_ = old_case
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TRIGGER track_points_no_update")
+        conn.execute("UPDATE track_points SET lat = lat + 0.5 WHERE id = 40")
+    with Case.open(path, examiner="Bob") as case:
+        report = verify_case(case)
+    assert not report.ok
+    assert any(f.object.startswith("track-points ") and "changed outside osintdesk" in f.problem
+               for f in report.failures)
+
+
+def test_a_moved_point_fails_verify_and_blocks_refuse_updates(tmp_path):
+    points = samples.synthetic_flight("UUWW", "ZKPY")
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        import_flight_file(case, samples.write_fr24_csv(tmp_path / "a.csv", points))
+        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+            case.conn.execute("UPDATE track_blocks SET first_t = 0")
+        path = case.path
+    with adversary.opened(path) as conn:
+        adversary.move_point(conn, 7, 1e-9)
+    with Case.open(path, examiner="Bob", readonly=True) as case:
+        failures = [str(f) for f in verify_case(case).failures]
+    assert len(failures) == 1 and failures[0].startswith("track-points ")
+
+
+def test_points_read_back_in_time_order_across_imports(tmp_path):
+    points = samples.synthetic_flight("UUWW", "ZKPY")
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        # the second half first, then the whole file: only the first half is new
+        half = len(points) // 2
+        import_flight_file(case, samples.write_readsb_trace(tmp_path / "b.json", points[half:]))
+        second = import_flight_file(case, samples.write_readsb_trace(tmp_path / "a.json", points))
+        assert second.points == half and second.duplicates == len(points) - half
+        [aircraft] = queries.aircraft(case)
+        t = queries.point_arrays(case, aircraft["uuid"], 0, 2e9, columns=("t",))["t"]
+        assert len(t) == aircraft["points"] == len(points) and np.all(np.diff(t) > 0)
+        assert queries.count_track_points(case, aircraft["uuid"], t[10], t[20]) == 11
+        rows = queries.track_points(case, aircraft["uuid"], 0, 2e9, columns=("t",),
+                                    offset=5, limit=3).fetchall()
+        assert rows == [(v,) for v in t[5:8].tolist()]
+        assert [f["original_name"] for f in
+                queries.files_behind(case, aircraft["uuid"], t[0], t[1])] == ["a.json"]
+
+
+def test_a_block_added_behind_the_apps_back_fails_verify(tmp_path):
+    points = samples.synthetic_flight("UUWW", "ZKPY")
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        import_flight_file(case, samples.write_fr24_csv(tmp_path / "a.csv", points))
+        path = case.path
+    with adversary.opened(path) as conn:
+        conn.execute("INSERT INTO track_blocks (import_id, aircraft_id, count, first_t, last_t, "
+                     "data) SELECT 99, aircraft_id, count, first_t, last_t, data "
+                     "FROM track_blocks LIMIT 1")
+    with Case.open(path, examiner="Bob", readonly=True) as case:
+        failures = [str(f) for f in verify_case(case).failures]
+    assert failures == ["track-points import id 99: is not in the audit log (added outside "
+                        "osintdesk)"]
