@@ -61,6 +61,8 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
                     f"aircraft {', '.join(r['aircraft'])}")
             if r["duplicates"]:
                 line += f"; {r['duplicates']} duplicate(s) dropped"
+            if r.get("sightings"):
+                line += f"; {r['sightings']} aircraft seen without a position (kept as sightings)"
             if r["skipped"]:
                 line += f"; {r['skipped']} record(s) skipped"
             click.echo(line)
@@ -116,21 +118,30 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
 @json_option
 @pass_context
 def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
-    """List the aircraft in a case, with their flights and ground times.
+    """List the aircraft in a case, with their flights, ground times and sightings.
 
     With --json, ``ground_times`` holds each stay as a sentence in the record forms
     (``... from 2024-01-02T15:28:23Z to 2024-01-04T18:38:23Z, 2 d 3 h``), a data contract;
-    the text shows the sentence people read.
+    the text shows the sentence people read. ``sightings`` lists the times the aircraft
+    was heard without a position (``t`` in the record form, callsign, squawk, file).
     """
     from ..flights import queries
+    from ..flights.sightings import sentence, sightings
     with open_for_reading(ctx, case) as opened:
         rows = queries.aircraft(opened)
         stays: dict[str, list[dict]] = {}
         for g in queries.ground_times(opened):
             stays.setdefault(g["aircraft_uuid"], []).append(g)
+        heard: dict[str, list[dict]] = {}
+        for s in sightings(opened):
+            heard.setdefault(s["aircraft_uuid"], []).append(s)
     if as_json:
         for row in rows:
             row["ground_times"] = [queries.record_sentence(g) for g in stays.get(row["uuid"], [])]
+            row["sightings"] = [
+                {"t": timefmt.record_time(s["t"]), "hex": s["hex"], "callsign": s["callsign"],
+                 "squawk": s["squawk"], "file": s["file"], "uuid": s["uuid"]}
+                for s in heard.get(row["uuid"], [])]
         print_json(rows)
         return
     for row in rows:
@@ -148,6 +159,8 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
                    f"{timefmt.display_time(row['last_t']) or '-'}")
         for stay in stays.get(row["uuid"], []):
             click.echo(f"  {stay['description']}")
+        for s in heard.get(row["uuid"], []):
+            click.echo(f"  {sentence(s)}")
 
 
 @cli.command("formats")

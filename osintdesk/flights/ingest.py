@@ -24,7 +24,7 @@ from ..store.records import TRACK_POINTS, RowDigest
 from ..sources.text import match_key
 from ..timefmt import display_time
 from . import importers
-from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
+from .model import AircraftInfo, FileFlight, Sighting, Skipped, TrackPoint
 
 BATCH = 20000
 POINT_COLUMNS = ("import_id", "aircraft_id", "t", "lat", "lon", "alt_ft", "gs_kt",
@@ -48,6 +48,7 @@ class ImportResult:
     duplicates: int = 0
     skipped: int = 0
     skipped_reasons: dict[str, dict] = field(default_factory=dict)
+    sightings: int = 0          # aircraft heard without a position (kept, not on the map)
     aircraft: list[str] = field(default_factory=list)
     flights: int = 0
     message: str = ""
@@ -277,6 +278,12 @@ def _hint_identity(hint: str | None) -> AircraftInfo | None:
     return AircraftInfo(registration=text.upper())
 
 
+def _aircraft_uuid(book: _AircraftBook, hex_code: str | None, file_label: str) -> str:
+    """The uuid of the aircraft a record with this address belongs to (created if new)."""
+    row_id = book.for_point(hex_code, file_label)
+    return next(uuid for uuid, known in book.row_ids.items() if known == row_id)
+
+
 def _flights_of_import(case: Case, import_id: int) -> int:
     """How many flights hold positions from this import (including ones already known)."""
     return case.conn.execute(
@@ -334,6 +341,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         file_flights: list[dict] = []
         batch: list[tuple] = []
         attempted = 0
+        seen: list[Sighting] = []
         # Digest the rows as they go in (values typed as SQLite returns them); if any
         # row is refused as a duplicate, the digest is taken from the stored rows instead.
         digest: RowDigest | None = RowDigest()
@@ -383,10 +391,12 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
             elif isinstance(item, Skipped):
                 skipped[item.reason] += 1
                 first_record.setdefault(item.reason, item.record)
+            elif isinstance(item, Sighting):
+                seen.append(item)
         flush()
         inserted = case.conn.execute("SELECT count(*) FROM track_points WHERE import_id = ?",
                                      (import_id,)).fetchone()[0]
-        if attempted == 0:
+        if attempted == 0 and not seen:
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
             raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
                              path=path)
@@ -408,6 +418,11 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         case.insert_record("flight-import", record, action="import",
                            details={"file": path.name, "format": importer.NAME,
                                     "points": inserted})
+        if seen:
+            from .sightings import store_sightings
+            result.sightings = store_sightings(
+                case, import_uuid, seen, lambda hex_code: _aircraft_uuid(book, hex_code, file_label),
+                path.name)
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import recompute_flights

@@ -646,6 +646,32 @@ def m008_reports(db: sqlite_utils.Database) -> None:
     )
 
 
+def m010_sightings(db: sqlite_utils.Database) -> None:
+    """Aircraft heard without a position (a snapshot lists them, no position was decoded):
+    address, callsign and squawk at a time, from a flight import. Shown on the aircraft
+    and the timeline, never on the map. Write-once, like the points they stand beside."""
+    db.executescript(
+        """
+        CREATE TABLE sightings (
+            uuid          TEXT PRIMARY KEY,
+            import_uuid   TEXT NOT NULL REFERENCES flight_imports(uuid),
+            aircraft_uuid TEXT NOT NULL REFERENCES aircraft(uuid),
+            t             REAL NOT NULL,          -- UTC epoch seconds: when it was heard
+            hex           TEXT,
+            callsign      TEXT,
+            squawk        TEXT,
+            record        INTEGER,                -- entry number in the file
+            details       TEXT,                   -- canonical JSON: other facts the file gave
+            created_utc   TEXT NOT NULL,
+            examiner      TEXT NOT NULL
+        );
+        CREATE INDEX sightings_aircraft ON sightings(aircraft_uuid, t);
+        CREATE INDEX sightings_import ON sightings(import_uuid);
+        """
+        + _write_once("sightings", "a sighting")
+    )
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 MIGRATIONS: list[Migration] = [
@@ -657,6 +683,7 @@ MIGRATIONS: list[Migration] = [
     m006_timestamps,
     m007_record_versions,
     m008_reports,
+    m010_sightings,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -50,6 +50,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("checkpoint", "checkpoints", "Signed checkpoints"),
         RecordKind("timestamp", "timestamps", "Timestamps of checkpoints"),
         RecordKind("report", "reports", "Reports made"),
+        RecordKind("sighting", "sightings", "Sightings without a position"),
     )
 }
 

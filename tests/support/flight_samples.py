@@ -458,3 +458,55 @@ def write_json(path, document, *, compress: bool = False) -> Path:
     with _text_out(path, compress) as out:
         json.dump(document, out)
     return Path(path)
+
+
+# --------------------------------------------------------------------------- messy files (issue 15)
+
+JUNK_RECEIVER_TIME = "1970-01-01 00:00:00Z.000"
+
+
+def write_granular_with_junk(path, points: Sequence[TrackPoint], *, junk_time_every: int = 7,
+                             bad_altitude_rows: Sequence[int] = (),
+                             short_rows: Sequence[int] = ()) -> Path:
+    """A granular ADS-B CSV as real exports come: every ``junk_time_every``-th row has the
+    receiver clock never set (``1970-01-01 00:00:00Z.000``) while ``network_time`` is valid;
+    rows at the indexes ``bad_altitude_rows`` have an altitude that is not a number, rows at
+    ``short_rows`` are cut short. The other rows are ordinary."""
+    with _text_out(path, False) as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(GRANULAR_HEADER)
+        for index, p in enumerate(points):
+            row = granular_row(p, trailing=[f"squawk:{fr24_squawk(p.squawk)}"])
+            if junk_time_every and index % junk_time_every == junk_time_every - 1:
+                row[1] = JUNK_RECEIVER_TIME
+            if index in bad_altitude_rows:
+                row[6] = "n/a"
+            if index in short_rows:
+                row = row[:4]
+            writer.writerow(row)
+    return Path(path)
+
+
+def positionless_entry(hex_code: str, *, callsign: str | None = None, squawk: str | None = None,
+                       seen: float = 1.5, alt_ft: float | None = None) -> dict:
+    """An aircraft.json entry heard without a position (an older dump1090 file: Mode S only)."""
+    entry = {"hex": hex_code, "seen": seen, "messages": 42, "rssi": -30.1}
+    if callsign is not None:
+        entry["flight"] = callsign.ljust(8)
+    if squawk is not None:
+        entry["squawk"] = squawk
+    if alt_ft is not None:
+        entry["altitude"] = alt_ft
+    return entry
+
+
+# Invented addresses (not allocated to real aircraft) in the style of the issue's snapshot.
+POSITIONLESS_HEXES = ("15f0a1", "15f0a2", "15f0a3", "15f0a4")
+
+
+def positionless_snapshot(now: float = T0) -> dict:
+    """A dump1090 snapshot of four aircraft, none with a position; one has a callsign."""
+    entries = [positionless_entry(POSITIONLESS_HEXES[0], callsign="XXS7101", squawk="2261",
+                                  alt_ft=33000)]
+    entries += [positionless_entry(h, seen=3.0 + i) for i, h in enumerate(POSITIONLESS_HEXES[1:])]
+    return {"now": now, "messages": 1000, "aircraft": entries}
