@@ -82,10 +82,10 @@ def wrong_width(name: str, line: int, width: int, found: int):
                                  f"found {found}")
 
 
-def read_or_skip(read: Callable, record: int | None, *args):
-    """``read(*args)`` for one record, or its ``Skipped`` when the record cannot be read."""
+def read_or_skip(read: Callable, record: int | None, *args, **kwargs):
+    """``read(*args, **kwargs)`` for one record, or its ``Skipped`` when it cannot be read."""
     try:
-        return read(*args)
+        return read(*args, **kwargs)
     except BadRecord as exc:
         return skipped_record(exc, record)
 

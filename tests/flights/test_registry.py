@@ -12,7 +12,7 @@ from tests.support import flight_samples as samples
 
 
 def test_every_importer_has_the_interface():
-    assert len(set(importers.names())) == len(importers.IMPORTERS) == 11
+    assert len(set(importers.names())) == len(importers.IMPORTERS) == 14
     for importer in importers.IMPORTERS:
         assert importer.NAME and importer.VERSION and importer.DESCRIPTION
         assert isinstance(importer.EXTENSIONS, tuple) and isinstance(importer.SINGLE_FLIGHT, bool)

@@ -510,3 +510,66 @@ def positionless_snapshot(now: float = T0) -> dict:
                                   alt_ft=33000)]
     entries += [positionless_entry(h, seen=3.0 + i) for i, h in enumerate(POSITIONLESS_HEXES[1:])]
     return {"now": now, "messages": 1000, "aircraft": entries}
+
+
+# --------------------------------------------------------------------------- traffic (the library)
+
+TRAFFIC_COLUMNS = ("timestamp", "icao24", "callsign", "latitude", "longitude", "altitude",
+                   "groundspeed", "track", "vertical_rate", "onground", "squawk")
+
+
+def traffic_records(points: Sequence[TrackPoint], *, gap_rows: Sequence[int] = (),
+                    bad_hex_rows: Sequence[int] = ()) -> list[dict]:
+    """The flight table as ``traffic`` keeps it (feet, knots, ft/min, ``timestamp`` a UTC
+    time, here epoch milliseconds). Rows at ``gap_rows`` lost their position (pandas
+    writes NaN as null or an empty cell); rows at ``bad_hex_rows`` carry a junk icao24."""
+    records = []
+    for index, p in enumerate(points):
+        records.append({
+            "timestamp": int(round(p.t * 1000)), "icao24": p.hex, "callsign": p.callsign,
+            "latitude": None if index in gap_rows else p.lat,
+            "longitude": None if index in gap_rows else p.lon,
+            "altitude": p.alt_ft, "groundspeed": p.gs_kt, "track": p.track_deg,
+            "vertical_rate": p.vrate_fpm, "onground": bool(p.on_ground), "squawk": p.squawk,
+            "icao24_bad": None})
+        if index in bad_hex_rows:
+            records[-1]["icao24"] = "zz-junk"
+        del records[-1]["icao24_bad"]
+    return records
+
+
+def write_traffic_json(path, records: list[dict], *, lines: bool = False,
+                       columns_form: bool = False) -> Path:
+    """``orient="records"`` (a list), ``lines=True`` (one a line) or pandas' default column form."""
+    with open(path, "w", encoding="utf-8") as out:
+        if lines:
+            out.writelines(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+        elif columns_form:
+            json.dump({c: {str(i): r[c] for i, r in enumerate(records)} for c in TRAFFIC_COLUMNS},
+                      out, separators=(",", ":"))
+        else:
+            json.dump(records, out, separators=(",", ":"))
+    return Path(path)
+
+
+def write_traffic_csv(path, records: list[dict]) -> Path:
+    """pandas ``to_csv``: an unnamed index column, ISO times with their offset, empty NaNs."""
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["", *TRAFFIC_COLUMNS])
+        for index, r in enumerate(records):
+            moment = datetime.fromtimestamp(r["timestamp"] / 1000, timezone.utc)
+            cells = {**r, "timestamp": moment.isoformat(sep=" ")}
+            writer.writerow([index, *("" if cells[c] is None else cells[c] for c in TRAFFIC_COLUMNS)])
+    return Path(path)
+
+
+def write_traffic_parquet(path, records: list[dict]) -> Path:
+    """Parquet as pandas writes traffic's table: ``timestamp`` a timestamp[ns, UTC] column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    columns = {c: [r[c] for r in records] for c in TRAFFIC_COLUMNS}
+    columns["timestamp"] = pa.array([r["timestamp"] * 1_000_000 for r in records],
+                                    type=pa.timestamp("ns", tz="UTC"))
+    pq.write_table(pa.table(columns), path)
+    return Path(path)
