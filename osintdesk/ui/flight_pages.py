@@ -114,9 +114,11 @@ class AircraftPage(TablePage):
     def _show_selected(self, *_args) -> None:
         row = self.selected()
         if row is not None and self.case is not None:
+            from ..flights.sightings import sightings
             from ..sources.queries import sources_for_aircraft
             stays = [g["description"] for g in queries.ground_times(self.case, row["uuid"])]
-            self.detail.setText(_aircraft_html(row, stays) + _sources_html(
+            self.detail.setText(_aircraft_html(row, stays)
+                                + _sightings_html(sightings(self.case, [row["uuid"]])) + _sources_html(
                 sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft")
                 + _tied_html(findings_views.tie_rows(self.case, row["uuid"])))
 
@@ -189,6 +191,16 @@ def _aircraft_html(a: dict, ground_times: list[str]) -> str:
             f"{e(timefmt.display_time(a['last_t']) or '—')}</p>"
             + (f"<p><b>Ground time between flights</b></p><ul>{stays}</ul>" if stays
                else "<p>No ground time between flights recorded.</p>"))
+
+
+def _sightings_html(rows: list[dict]) -> str:
+    """The times the aircraft was heard without a position (not on the map)."""
+    if not rows:
+        return ""
+    from ..flights.sightings import sentence
+    items = "".join(f"<li>{html.escape(sentence(r))} — {html.escape(r['file'] or '')}</li>"
+                    for r in rows)
+    return f"<p><b>Heard without a position ({len(rows)})</b></p><ul>{items}</ul>"
 
 
 class FlightsPage(TablePage):

@@ -534,7 +534,9 @@ class MainWindow(QMainWindow):
                 else:
                     lines.append(f"{name}: {r.format}, {r.points:,} points, {r.flights} flight(s)"
                                  + (f", {r.duplicates:,} duplicates dropped" if r.duplicates else "")
-                                 + (f", {r.skipped:,} records skipped" if r.skipped else ""))
+                                 + (f", {r.skipped:,} records skipped" if r.skipped else "")
+                                 + (f", {r.sightings:,} aircraft heard without a position"
+                                    if r.sightings else ""))
             self.last_import = results
             self.statusBar().showMessage("; ".join(lines), 15000)
             self.show_page("Flights")

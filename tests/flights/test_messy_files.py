@@ -15,6 +15,7 @@ from osintdesk.flights.ingest import import_flight_file
 from osintdesk.flights.sightings import sightings
 from osintdesk.store import Case, verify_case
 from tests.support import flight_samples as samples
+from tests.ui.test_flight_pages import wait_for, window  # noqa: F401 (the window fixture)
 
 
 @pytest.fixture
@@ -139,3 +140,46 @@ def test_cli_reports_counts_and_the_aircraft_shows_its_sightings(tmp_path):
         ("2024-01-02T07:42:01Z", "XXS7101", "2261")]
     listing = run("aircraft", case_path).stdout
     assert "callsign XXS7101, squawk 2261 (no position)" in listing
+
+
+def test_sightings_are_on_the_timeline_not_the_map(case, tmp_path):
+    from matplotlib.figure import Figure
+
+    from osintdesk.charts.timeline.draw import draw_timeline
+    from osintdesk.charts.timeline.items import TimelineFilter, read_timeline
+    flight = samples.synthetic_flight("UUWW", "ZKPY", step_s=600, hex="15f0a1")
+    import_flight_file(case, samples.write_readsb_trace(tmp_path / "trace_full_15f0a1.json",
+                                                        flight, hex="15f0a1"))
+    import_flight_file(case, samples.write_json(tmp_path / "aircraft.json",
+                                                samples.positionless_snapshot(flight[-1].t + 3600)))
+    timeline = read_timeline(case, TimelineFilter(aircraft=("15f0a1",)))
+    heard = [i for i in timeline.items if i.kind == "sighting"]
+    assert [(i.label, i.record_kind, i.select_kind) for i in heard] == [
+        ("XXS7101 sq 2261", "sighting", "aircraft")]
+    assert heard[0].lane == next(i.lane for i in timeline.items if i.kind == "flight")
+    assert heard[0].describe().startswith("heard without a position")
+    only = read_timeline(case, TimelineFilter(kinds=("sighting",)))
+    assert len(only.items) == 4
+    fig = Figure(figsize=(8, 3), dpi=100)
+    info = draw_timeline(fig, timeline.items, timeline.lanes)
+    assert any(m.item.kind == "sighting" for m in info.marks)
+    fig.savefig(tmp_path / "timeline.png")
+    # Not on the map: no track point was made from a sighting.
+    assert case.conn.execute("SELECT count(*) FROM track_points p JOIN aircraft a ON "
+                             "a.id = p.aircraft_id WHERE a.hex = '15f0a2'").fetchone()[0] == 0
+
+
+def test_window_imports_a_positionless_snapshot_and_lists_the_sightings(qtbot, window, tmp_path):
+    path = samples.write_json(tmp_path / "aircraft.json", samples.positionless_snapshot())
+    task = window.import_flights([str(path)])
+    wait_for(qtbot, window, task)
+    assert task.error is None, task.error
+    assert "4 aircraft heard without a position" in window.statusBar().currentMessage()
+    page = window.show_page("Aircraft")
+    assert page.model.rowCount() == 4
+    row = next(i for i in range(4) if page.model.row(i)["hex"] == "15f0a1")
+    assert page.select_aircraft(page.model.row(row)["uuid"])
+    text = page.detail.text()
+    assert "Heard without a position (1)" in text
+    assert "callsign XXS7101, squawk 2261 (no position)" in text and "aircraft.json" in text
+    page.grab().save(str(tmp_path / "aircraft_page.png"))
