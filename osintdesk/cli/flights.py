@@ -17,23 +17,36 @@ from ..errors import CaseBusyError, OsintdeskError
 @click.option("--format", "fmt", metavar="NAME",
               help="Read the files as this format (see `osintdesk formats`); default: detect.")
 @click.option("--aircraft", metavar="REG_OR_HEX",
-              help="The aircraft, for files that do not name it (e.g. RA-86496 or 155abc).")
+              help="The aircraft, for files that do not name it (e.g. RA-86496 or 155abc); "
+                   "for daily tar archives (adsb.lol globe_history), the aircraft whose "
+                   "traces to read from them.")
 @click.option("--mapping", metavar="PRESET",
               help="Column-mapping preset for --format csv-mapped.")
 @json_option
 @pass_context
 def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | None,
                    aircraft: str | None, mapping: str | None, as_json: bool) -> None:
-    """Import flight-tracking files (FlightRadar24, ADS-B Exchange/readsb, OpenSky, KML, GPX...).
+    """Import flight-tracking files (FlightRadar24, ADS-B Exchange/readsb, OpenSky, KML, GPX,
+    traffic...) and daily trace archives (tar, with --aircraft).
 
-    Each file is all or nothing; a file imported before adds nothing.
+    Each file is all or nothing; a file imported before adds nothing. Rows that cannot be
+    read are skipped and counted by reason.
     """
+    from ..flights.archives import is_archive
     from ..flights.ingest import import_flight_file, import_order
     if mapping and fmt is None:
         fmt = "csv-mapping"
+    archives = [f for f in files if is_archive(f)]
+    files = tuple(f for f in files if f not in archives)
+    if archives and not aircraft:
+        click.echo(f"osintdesk: error: {archives[0]}: is a tar archive; name the aircraft to "
+                   "read from it with --aircraft HEX_OR_REGISTRATION", err=True)
+        sys.exit(2)
     planned, options = import_order(files, fmt, {"preset": mapping} if mapping else None)
     results, failed = [], False
     with open_case(ctx, case) as opened:
+        if archives:
+            failed = _import_archives(opened, archives, aircraft, results, as_json)
         for path, found in planned:
             name = str(path)
             try:
@@ -52,7 +65,7 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
         print_json(results)
     else:
         for r in results:
-            if "error" in r:
+            if "error" in r or "archive_sha256" in r:
                 continue
             if r["already_imported"]:
                 click.echo(f"{r['file']}: {r['message']}")
@@ -71,6 +84,31 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
                            f"{reason}")
     if failed:
         sys.exit(2)
+
+
+def _import_archives(opened, archives: list[str], aircraft: str, results: list,
+                     as_json: bool) -> bool:
+    """Read one aircraft's traces from daily archives; True when an archive failed."""
+    from ..flights.archives import import_aircraft_from_archives
+    with progress_bar(f"Reading {len(archives)} archive(s)", not as_json) as progress:
+        found = import_aircraft_from_archives(opened, archives, aircraft, progress=progress)
+    failed = False
+    for r in found:
+        results.append(r.as_dict())
+        if r.error:
+            failed = True
+            if not as_json:
+                click.echo(f"osintdesk: error: {r.error}", err=True)
+        elif not as_json:
+            names = ", ".join(m["member"] for m in r.members) or r.message
+            line = f"{r.file}: {r.points} points from {names}"
+            if r.skipped:
+                line += f"; {r.skipped} record(s) skipped"
+            already = sum(1 for m in r.members if m["already_imported"])
+            if already:
+                line += f"; {already} member(s) imported before"
+            click.echo(line)
+    return failed
 
 
 FLIGHT_COLUMNS = [("aircraft", "Aircraft"), ("callsigns", "Callsigns"), ("origin", "From"),

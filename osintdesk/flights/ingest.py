@@ -309,16 +309,21 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                        fmt: ModuleType | None = None, aircraft: str | None = None,
                        options: dict | None = None,
                        progress: Callable[[int, int | None], None] | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> ImportResult:
+                       cancelled: Callable[[], bool] | None = None,
+                       member=None, analyse: bool = True) -> ImportResult:
     """Import one flight file into ``case``; the same bytes imported again add nothing.
 
     ``fmt``: the importer ``import_order`` chose for the file, or None to detect it here.
+    ``member``: an archive member (``archives.ArchiveMember``) to import instead of a
+    file; ``path`` then names it. ``analyse=False`` leaves the flight analysis to the
+    caller (``analysis.recompute_flights`` once after several imports of one aircraft).
     """
     path = Path(path)
-    if not path.is_file():
+    if member is None and not path.is_file():
         raise InputError("no such file" if not path.exists() else "is not a file", path=path)
-    importer = fmt or importers.detect(path)
-    sha256, _ = sha256_of_file(path, cancelled=cancelled)
+    data = None if member is None else member.data
+    importer = fmt or importers.detect(path, data=data)
+    sha256 = member.sha256 if member is not None else sha256_of_file(path, cancelled=cancelled)[0]
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
     if _already_imported(case, sha256, result):
@@ -327,9 +332,12 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
     with case.transaction():
         if _already_imported(case, sha256, result):   # the same file, imported meanwhile
             return result
-        evidence, _ = case.add_evidence_file(
-            path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
-            details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
+        if member is not None:
+            evidence = member.add_evidence(case, importer)
+        else:
+            evidence, _ = case.add_evidence_file(
+                path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
+                details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
         import_uuid = str(uuidlib.uuid4())
         # Points reference the import by integer id; the import record (with its counts)
         # is written after them with this id, inside the same transaction.
@@ -366,7 +374,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         file_label = path.name
         last_hex, aircraft_id = None, None
         items = importers.parse_path(path, importer, display_name=str(path), options=options,
-                                     progress=progress, cancelled=cancelled)
+                                     progress=progress, cancelled=cancelled, data=data)
         for item in items:
             if type(item) is TrackPoint:
                 if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft
@@ -426,9 +434,9 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import recompute_flights
-        for aircraft_uuid in book.touched:
+        for aircraft_uuid in book.touched if analyse else ():
             recompute_flights(case, aircraft_uuid, track=collector.track(aircraft_uuid))
-        result.flights = _flights_of_import(case, import_id)
+        result.flights = _flights_of_import(case, import_id) if analyse else 0
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result
 

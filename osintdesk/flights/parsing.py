@@ -95,15 +95,22 @@ class SourceStream(io.RawIOBase):
     with the gzip magic bytes. It knows how far through the *file* it is (for progress)
     and turns damaged compressed data into a ``DamagedFileError`` naming the file."""
 
-    def __init__(self, path: str | os.PathLike, display_name: str | None = None):
+    def __init__(self, path: str | os.PathLike, display_name: str | None = None, *,
+                 data: bytes | None = None):
         super().__init__()
         self.path = Path(path)
         self.name = display_name or str(path)
-        try:
-            self._raw = open(self.path, "rb")
-        except OSError as exc:
-            raise InputError(f"cannot open the file ({exc.strerror or exc})", path=self.name) from None
-        self.size_bytes = os.fstat(self._raw.fileno()).st_size
+        self.data = data   # the content itself (an archive member) instead of a file
+        if data is not None:
+            self._raw = io.BytesIO(data)
+            self.size_bytes = len(data)
+        else:
+            try:
+                self._raw = open(self.path, "rb")
+            except OSError as exc:
+                raise InputError(f"cannot open the file ({exc.strerror or exc})",
+                                 path=self.name) from None
+            self.size_bytes = os.fstat(self._raw.fileno()).st_size
         self.compressed = self._raw.read(2) == GZIP_MAGIC
         self._raw.seek(0)
         self._inner: Any = gzip.GzipFile(fileobj=self._raw, mode="rb") if self.compressed else self._raw
@@ -150,13 +157,16 @@ class SourceStream(io.RawIOBase):
         super().close()
 
 
-def open_maybe_gzip(path: str | os.PathLike, display_name: str | None = None) -> io.BufferedReader:
+def open_maybe_gzip(path: str | os.PathLike, display_name: str | None = None, *,
+                    data: bytes | None = None) -> io.BufferedReader:
     """Open ``path`` for binary reading, gunzipping it when its first bytes are the gzip magic.
 
-    The result is buffered; ``stream.raw`` is the ``SourceStream`` (file size, position).
-    Truncated or corrupt gzip data raises ``DamagedFileError`` (an ``InputError``) when read.
+    ``data``: read these bytes (an archive member) instead of the file; ``path`` then only
+    names them. The result is buffered; ``stream.raw`` is the ``SourceStream`` (size,
+    position). Truncated or corrupt gzip data raises ``DamagedFileError`` (an
+    ``InputError``) when read.
     """
-    return io.BufferedReader(SourceStream(path, display_name), buffer_size=READ_CHUNK)
+    return io.BufferedReader(SourceStream(path, display_name, data=data), buffer_size=READ_CHUNK)
 
 
 def read_head(path: str | os.PathLike, size: int = HEAD_BYTES) -> bytes:
@@ -294,7 +304,7 @@ def undecodable_line(stream) -> int | None:
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 1
-    with open_maybe_gzip(source.path) as again:
+    with open_maybe_gzip(source.path, data=source.data) as again:
         while True:
             chunk = again.read(READ_CHUNK)
             try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QScrollArea, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from .. import timefmt
 from ..findings import views as findings_views
@@ -191,6 +191,23 @@ def _aircraft_html(a: dict, ground_times: list[str]) -> str:
             f"{e(timefmt.display_time(a['last_t']) or '—')}</p>"
             + (f"<p><b>Ground time between flights</b></p><ul>{stays}</ul>" if stays
                else "<p>No ground time between flights recorded.</p>"))
+
+
+def ask_archive_aircraft(parent, count: int) -> str | None:
+    """Ask which aircraft to read from daily archives (a hex, or a registration in the case)."""
+    text, ok = QInputDialog.getText(
+        parent, "Read daily archives",
+        f"{count} tar archive(s): which aircraft's traces to read?\n"
+        "Mode-S hex (e.g. f0beef), or a registration already in the case:")
+    return text.strip() if ok and text.strip() else None
+
+
+def archive_summary(results) -> tuple[str, str]:
+    """The status line for archives read, and the errors (one line per archive that failed)."""
+    points = sum(r.points for r in results)
+    read = [r for r in results if r.error is None]
+    line = f"{len(read)} of {len(results)} archive(s) read: {points:,} points"
+    return line, "\n".join(r.error for r in results if r.error)
 
 
 def _sightings_html(rows: list[dict]) -> str:

@@ -511,9 +511,37 @@ class MainWindow(QMainWindow):
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
         names, _ = QFileDialog.getOpenFileNames(
             self, "Import flight files", folder,
-            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt);;All files (*)")
+            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt *.parquet *.tar);;All files (*)")
+        from ..flights.archives import is_archive
+        archives = [n for n in names if is_archive(n)]
+        names = [n for n in names if n not in archives]
+        if archives:
+            from .flight_pages import ask_archive_aircraft
+            aircraft = ask_archive_aircraft(self, len(archives))
+            if aircraft:
+                self.import_archives(archives, aircraft)
         if names:
             self.import_flights(names)
+
+    def import_archives(self, names: list[str], aircraft: str) -> Task | None:
+        """Read one aircraft's traces from daily tar archives in the background."""
+        from .flight_pages import archive_summary
+
+        def work(case, progress, cancelled):
+            from ..flights.archives import import_aircraft_from_archives
+            return import_aircraft_from_archives(case, names, aircraft, progress=progress,
+                                                 cancelled=cancelled)
+
+        def done(results):
+            self.last_import = results
+            text, errors = archive_summary(results)
+            self.statusBar().showMessage(text, 15000)
+            if errors:
+                self.show_error(errors)
+            self.show_page("Flights")
+            self._refresh_chart()
+        return self.run_task(f"Reading {len(names)} archive(s) for {aircraft}", work,
+                             case="write", on_success=done)
 
     def import_flights(self, names: list[str], fmt: str | None = None,
                        options: dict | None = None) -> Task | None:

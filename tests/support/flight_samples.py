@@ -345,7 +345,7 @@ def write_readsb_trace(path, points: Iterable[TrackPoint], *, hex: str = "155abc
                                                                            details=details),
                                                                  separators=(",", ":")))
         out.write("\n]}\n")
-    return Path(path)
+    return Path(path) if isinstance(path, (str, os.PathLike)) else path
 
 
 def _chain(first, rest):
@@ -573,3 +573,75 @@ def write_traffic_parquet(path, records: list[dict]) -> Path:
                                     type=pa.timestamp("ns", tz="UTC"))
     pq.write_table(pa.table(columns), path)
     return Path(path)
+
+
+# --------------------------------------------------------------------------- daily archives
+
+ARCHIVE_TARGET_HEX = "f0beef"   # invented, in a block no aircraft is registered to
+
+
+def _archive_hex(index: int) -> str:
+    return f"f1{index:04x}"
+
+
+def trace_bytes(points: Sequence[TrackPoint], **kwargs) -> bytes:
+    """A gzip-compressed ``trace_full_<hex>.json`` as bytes (as it sits in a daily tar)."""
+    import io
+    buffer = io.BytesIO()
+    write_readsb_trace(buffer, points, **kwargs)
+    return buffer.getvalue()
+
+
+def _other_rows(rows: int, rng: random.Random) -> str:
+    """The trace rows of an ordinary aircraft's day, as JSON text (shared by an archive's
+    aircraft, each under its own header, so that thousands are written quickly)."""
+    lat, lon = rng.uniform(-60, 60), rng.uniform(-170, 170)
+    trace = [[i * 30.0, round(lat + i * 0.01, 5), round(lon + i * 0.013, 5), 30000 + (i % 7) * 25,
+              420.0 + i % 5, 45.0, 0, 0, None, "adsb_icao", 30150, None, None, None]
+             for i in range(rows)]
+    return json.dumps(trace, separators=(",", ":"))
+
+
+def _other_trace(hex_code: str, day_t: float, rows_text: str) -> bytes:
+    base = {"icao": hex_code, "r": f"XX-{hex_code[-4:].upper()}", "t": "A320", "dbFlags": 0,
+            "timestamp": day_t}
+    text = json.dumps(base)[:-1] + ',"trace":' + rows_text + "}"
+    return gzip.compress(text.encode(), compresslevel=1, mtime=0)
+
+
+def write_daily_archive(path, day_t: float, target_points: Sequence[TrackPoint], *,
+                        aircraft: int = 2000, other_rows: int = 20, target_hex: str = ARCHIVE_TARGET_HEX,
+                        cut_target_member: bool = False, seed: int = 0) -> Path:
+    """A daily globe_history-style tar: ``traces/<last two hex digits>/trace_full_<hex>.json``
+    for ``aircraft`` invented aircraft (gzip under .json), the target's member holding
+    ``target_points`` (or no member when there are none). ``cut_target_member``: the
+    target's gzip data stops halfway (a damaged member in a sound tar)."""
+    import io
+    import tarfile
+    rows_text = _other_rows(other_rows, random.Random(seed))
+    members: dict[str, bytes] = {}
+    for index in range(aircraft - (1 if target_points else 0)):
+        hex_code = _archive_hex(index)
+        members[f"traces/{hex_code[-2:]}/trace_full_{hex_code}.json"] = _other_trace(
+            hex_code, day_t, rows_text)
+    if target_points:
+        data = trace_bytes(target_points, hex=target_hex, registration="XX-BEEF",
+                           type_code="IL62", desc="ILYUSHIN Il-62", own_op=None)
+        if cut_target_member:
+            data = data[: len(data) // 2]
+        members[f"traces/{target_hex[-2:]}/trace_full_{target_hex}.json"] = data
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in sorted(members):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(members[name]), int(day_t), 0o644
+            tar.addfile(info, io.BytesIO(members[name]))
+    return Path(path)
+
+
+def archive_day_points(day: int, *, start_t: float = T0, hex: str = ARCHIVE_TARGET_HEX,
+                       step_s: float = 10.0) -> list[TrackPoint]:
+    """The target aircraft's day ``day``: out to Pyongyang and back, with a stay between."""
+    day_t = start_t + day * 86400
+    out = synthetic_flight("UUWW", "ZKPY", start_t=day_t, hex=hex, step_s=step_s)
+    back = synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 2 * 3600, hex=hex, step_s=step_s)
+    return out + back

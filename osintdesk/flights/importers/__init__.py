@@ -88,27 +88,29 @@ def detect_from_head(head: bytes, path: str | os.PathLike) -> ModuleType:
                      f"{first_line!r}){hint}", path=str(path))
 
 
-def detect(path: str | os.PathLike) -> ModuleType:
-    """The importer for the file at ``path``: by content first, by extension second.
+def detect(path: str | os.PathLike, *, data: bytes | None = None) -> ModuleType:
+    """The importer for the file at ``path`` (or for ``data``, the bytes of an archive
+    member that ``path`` names): by content first, by extension second.
 
     Raises InputError naming the file when it is empty, binary, damaged or unknown.
     """
-    with open_maybe_gzip(path) as stream:
+    with open_maybe_gzip(path, data=data) as stream:
         head = stream.read(HEAD_BYTES)
     return detect_from_head(head, path)
 
 
 def parse_path(path: str | os.PathLike, importer: ModuleType | None = None, *,
                display_name: str | None = None, options: dict | None = None,
-               progress=None, cancelled=None) -> Iterator:
+               progress=None, cancelled=None, data: bytes | None = None) -> Iterator:
     """Open ``path`` (gunzipping by magic bytes) and yield what the importer reads from it.
 
-    ``importer``: the module (``get`` names one), or None to detect it. The file is
-    closed when the generator finishes or is closed.
+    ``importer``: the module (``get`` names one), or None to detect it. ``data``: read
+    these bytes (an archive member) instead of the file. The file is closed when the
+    generator finishes or is closed.
     """
     if importer is None:
-        importer = detect(path)
+        importer = detect(path, data=data)
     name = display_name or str(path)
-    with open_maybe_gzip(path, name) as stream:
+    with open_maybe_gzip(path, name, data=data) as stream:
         yield from importer.parse(stream, name, options=options, progress=progress,
                                   cancelled=cancelled)

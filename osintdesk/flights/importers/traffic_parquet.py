@@ -42,7 +42,8 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     pa, pq = _pyarrow(name)
     check = Validator(name, clock_from(options))
     source = source_of(stream)
-    where = source.path if source is not None and not source.compressed else io.BytesIO(stream.read())
+    on_disk = source is not None and not source.compressed and source.data is None
+    where = source.path if on_disk else io.BytesIO(stream.read())
     try:
         table_file = pq.ParquetFile(where)
     except (pa.ArrowException, OSError) as exc:
