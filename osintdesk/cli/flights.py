@@ -274,3 +274,57 @@ def csv_mapping_delete(name: str) -> None:
     from ..flights.mapping import delete_preset
     delete_preset(name)
     click.echo(f"Deleted column mapping {name!r}")
+
+
+@cli.command("fetch-flights")
+@case_argument
+@click.option("--aircraft", required=True, metavar="HEX_OR_REG",
+              help="The aircraft: its Mode-S hex, or a registration already in the case.")
+@click.option("--from", "t_from", required=True, metavar="D",
+              help="From this date or date-time (ISO 8601, UTC).")
+@click.option("--to", "t_to", required=True, metavar="D",
+              help="To this date or date-time (a bare date includes that whole day).")
+@click.option("--source", default="opensky", show_default=True, type=click.Choice(["opensky"]),
+              help="Where to ask.")
+@click.option("--user", metavar="U",
+              help="OpenSky user name; the password is asked (or read from "
+                   "$OSINTDESK_OPENSKY_PASSWORD) and both are kept in your settings, never "
+                   "in the case.")
+@click.option("--proxy", metavar="URL",
+              help="http://, https:// or socks5h:// proxy (socks5h://127.0.0.1:9050 for Tor).")
+@click.option("--api", "api_url", metavar="URL", hidden=True,
+              help="The API's base URL (default: OpenSky's).")
+@json_option
+@pass_context
+def fetch_flights_command(ctx: Context, case: str, aircraft: str, t_from: str, t_to: str,
+                          source: str, user: str | None, proxy: str | None, api_url: str | None,
+                          as_json: bool) -> None:
+    """Ask OpenSky for an aircraft's flights and tracks; each answer is captured as evidence
+    (body, WARC, URL, time, proxy) and the tracks are imported."""
+    import os
+
+    import requests
+
+    from ..flights.fetch import OPENSKY_API, fetch_flights, save_credentials, saved_credentials
+    from ..sources.settings import load_capture_settings, with_overrides
+    start = timefmt.parse_user_time(t_from, "--from")
+    end = timefmt.parse_user_time(t_to, "--to", end_of_day=True)
+    settings = with_overrides(load_capture_settings(), proxy=proxy)
+    if user:
+        password = os.environ.get("OSINTDESK_OPENSKY_PASSWORD") or click.prompt(
+            f"OpenSky password for {user}", hide_input=True, err=True)
+        save_credentials(user, password)
+    credentials = saved_credentials()
+    with open_case(ctx, case) as opened, requests.Session() as session:
+        if credentials:
+            session.auth = credentials
+        with progress_bar("Fetching", not as_json) as progress:
+            result = fetch_flights(opened, aircraft, start, end, session=session,
+                                   settings=settings, source=source,
+                                   base_url=api_url or OPENSKY_API, progress=progress)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    click.echo(f"{result.aircraft_hex}: {result.flights_listed} flight(s) listed by {source}, "
+               f"{len(result.imports)} track(s) imported, {result.points} points; "
+               f"{len(result.captures)} answer(s) captured")
