@@ -69,22 +69,33 @@ class ArchiveMember:
 
     def add_evidence(self, case: Case, importer) -> dict:
         """Store the member's bytes as evidence naming the archive it came from."""
-        case.put_artifact(self.data, expected_sha256=self.sha256)
-        existing = case.conn.execute(
-            "SELECT uuid FROM evidence WHERE sha256 = ? AND kind = 'flight-file' "
-            "ORDER BY created_utc", (self.sha256,)).fetchone()
-        if existing:
-            return case.get_record("evidence", existing[0])
-        details = {"importer": importer.NAME, "importer_version": str(importer.VERSION),
-                   "archive": self.archive.name, "archive_sha256": self.archive_sha256,
-                   "member": self.name}
-        return case.insert_record("evidence", {
-            "sha256": self.sha256, "kind": "flight-file",
-            "original_name": PurePosixPath(self.name).name,
-            "original_path": f"{self.archive.absolute()}:{self.name}",
-            "original_mtime_utc": record_stamp(self.mtime) if self.mtime else None,
-            "media_type": "application/json", "size": len(self.data),
-            "details": json.dumps(details, sort_keys=True)}, action="add")
+        return add_bytes_evidence(
+            case, self.data, importer, original_name=PurePosixPath(self.name).name,
+            original_path=f"{self.archive.absolute()}:{self.name}",
+            original_mtime_utc=record_stamp(self.mtime) if self.mtime else None,
+            details={"archive": self.archive.name, "archive_sha256": self.archive_sha256,
+                     "member": self.name})
+
+
+def add_bytes_evidence(case: Case, data: bytes, importer, *, original_name: str,
+                       original_path: str, details: dict,
+                       original_mtime_utc: str | None = None) -> dict:
+    """Flight-file evidence for bytes that are not a file of their own (an archive member,
+    a captured answer): stored write-once, the same bytes added again give the existing
+    record. ``details`` say where they came from."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    case.put_artifact(data, expected_sha256=sha256)
+    existing = case.conn.execute(
+        "SELECT uuid FROM evidence WHERE sha256 = ? AND kind = 'flight-file' "
+        "ORDER BY created_utc", (sha256,)).fetchone()
+    if existing:
+        return case.get_record("evidence", existing[0])
+    details = {"importer": importer.NAME, "importer_version": str(importer.VERSION), **details}
+    return case.insert_record("evidence", {
+        "sha256": sha256, "kind": "flight-file", "original_name": original_name,
+        "original_path": original_path, "original_mtime_utc": original_mtime_utc,
+        "media_type": "application/json", "size": len(data),
+        "details": json.dumps(details, sort_keys=True)}, action="add")
 
 
 @dataclass

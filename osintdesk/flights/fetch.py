@@ -51,18 +51,10 @@ class CapturedBody:
 
     def add_evidence(self, case: Case, importer) -> dict:
         """The body (already stored by the capture) as flight-file evidence naming its capture."""
-        case.put_artifact(self.data, expected_sha256=self.sha256)
-        existing = case.conn.execute(
-            "SELECT uuid FROM evidence WHERE sha256 = ? AND kind = 'flight-file' "
-            "ORDER BY created_utc", (self.sha256,)).fetchone()
-        if existing:
-            return case.get_record("evidence", existing[0])
-        details = {"importer": importer.NAME, "importer_version": str(importer.VERSION),
-                   "url": self.url, "capture_uuid": self.capture_uuid}
-        return case.insert_record("evidence", {
-            "sha256": self.sha256, "kind": "flight-file", "original_name": "tracks-all.json",
-            "original_path": self.url, "media_type": "application/json",
-            "size": len(self.data), "details": json.dumps(details, sort_keys=True)}, action="add")
+        from .archives import add_bytes_evidence
+        return add_bytes_evidence(case, self.data, importer, original_name="tracks-all.json",
+                                  original_path=self.url,
+                                  details={"url": self.url, "capture_uuid": self.capture_uuid})
 
 
 @dataclass
