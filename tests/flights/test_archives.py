@@ -169,3 +169,28 @@ def test_window_import_dialog_accepts_tars_and_asks_for_the_aircraft(qtbot, wind
     assert window.statusBar().currentMessage().startswith(
         f"2 of 2 archive(s) read: {len(days[0]) + len(days[1]):,} points")
     assert window.show_page("Flights").model.rowCount() == 4
+
+
+@pytest.mark.parametrize("fmt", [tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT])
+def test_members_are_found_in_every_tar_format_as_tarfile_finds_them(tmp_path, fmt):
+    import io
+    long_dir = "globe_history/" + "d" * 120 + "/"
+    names = [long_dir + member_name(HEX), "./" + member_name("f10001"), member_name(HEX)]
+    path = tmp_path / f"f{fmt}.tar"
+    with tarfile.open(path, "w", format=fmt) as tar:
+        for index, name in enumerate(names):
+            data = f"member {index}".encode() * (index + 50)
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(data), 1704067200 + index
+            tar.addfile(info, io.BytesIO(data))
+    wanted = {long_dir + member_name(HEX), member_name("f10001")}
+    if fmt == tarfile.USTAR_FORMAT:
+        wanted.discard(long_dir + member_name(HEX))   # too long for ustar: stored split
+    import hashlib
+    sha256, members = read_members(path, wanted | {member_name(HEX)})
+    assert sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    with tarfile.open(path) as tar:
+        expected = [(m.name[2:] if m.name.startswith("./") else m.name, tar.extractfile(m).read())
+                    for m in tar if (m.name[2:] if m.name.startswith("./") else m.name)
+                    in wanted | {member_name(HEX)}]
+    assert [(m.name, m.data) for m in members] == expected and len(expected) >= 2
