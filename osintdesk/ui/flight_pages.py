@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QScrollArea, QSplitter,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QInputDialog, QLabel, QLineEdit, QScrollArea, QSplitter,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from .. import timefmt
@@ -200,6 +201,48 @@ def ask_archive_aircraft(parent, count: int) -> str | None:
         f"{count} tar archive(s): which aircraft's traces to read?\n"
         "Mode-S hex (e.g. f0beef), or a registration already in the case:")
     return text.strip() if ok and text.strip() else None
+
+
+class FetchFlightsDialog(QDialog):
+    """Case › Fetch Flight History: which aircraft, which days, and the OpenSky account
+    (optional; kept in the user's settings, never in the case)."""
+
+    def __init__(self, parent=None, *, user: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Fetch flight history")
+        self.setObjectName("fetch_flights_dialog")
+        form = QFormLayout(self)
+        self.aircraft = QLineEdit(placeholderText="Mode-S hex (f0beef) or a registration in the case")
+        self.t_from = QLineEdit(placeholderText="2024-01-01")
+        self.t_to = QLineEdit(placeholderText="2024-01-31")
+        self.source = QComboBox()
+        self.source.addItem("OpenSky Network", "opensky")
+        self.user = QLineEdit(user, placeholderText="optional")
+        self.password = QLineEdit(placeholderText="optional, kept in your settings")
+        self.password.setToolTip("Kept in your settings, never in the case or its captures")
+        self.setMinimumWidth(420)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget in (("Aircraft", self.aircraft), ("From (UTC)", self.t_from),
+                              ("To (UTC)", self.t_to), ("Source", self.source),
+                              ("OpenSky user", self.user), ("Password", self.password)):
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        return {"aircraft": self.aircraft.text().strip(), "t_from": self.t_from.text().strip(),
+                "t_to": self.t_to.text().strip(), "source": self.source.currentData(),
+                "user": self.user.text().strip(), "password": self.password.text()}
+
+
+def fetch_summary(result) -> str:
+    """The status line after fetching."""
+    return (f"{result.aircraft_hex}: {result.flights_listed} flight(s) listed, "
+            f"{len(result.imports)} track(s) imported, {result.points:,} points; "
+            f"{len(result.captures)} answer(s) captured")
 
 
 def archive_summary(results) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from osintdesk.store import Case, verify_case
 from tests.support import flight_samples as samples
 from tests.support.opensky_server import OpenSkyServer
 from tests.support.servers import start, stop
+from tests.ui.test_flight_pages import wait_for, window  # noqa: F401 (the window fixture)
 
 HEX = "f0beef"
 DAY = 86400.0
@@ -130,3 +131,24 @@ def test_cli_fetch_flights(tmp_path, api, flights):
     assert limited.returncode == 2
     lines = limited.stderr.strip().splitlines()
     assert len(lines) == 1 and "rate limit was reached (HTTP 429); try again in 3600 s" in lines[0]
+
+
+def test_window_fetches_flights_and_reports_a_rate_limit(qtbot, window, api, flights):
+    dialog = window.fetch_flights_dialog()
+    assert window.action_fetch_flights in window.case_menu.actions()
+    dialog.aircraft.setText(HEX)
+    dialog.t_from.setText("2024-01-01")
+    dialog.t_to.setText("2024-01-06")
+    values = dialog.values()
+    assert values["source"] == "opensky"
+    dialog.grab().save(str(window.case.path.parent / "fetch_dialog.png"))
+    dialog.reject()
+    task = window.fetch_flights(**values, base_url=api.api_url)
+    wait_for(qtbot, window, task)
+    assert task.error is None, task.error
+    assert window.statusBar().currentMessage().startswith(f"{HEX}: 2 flight(s) listed, 2 track(s)")
+    assert window.show_page("Flights").model.rowCount() == 2
+    api.fail_with = 429
+    task = window.fetch_flights(**values, base_url=api.api_url)
+    wait_for(qtbot, window, task)
+    assert "rate limit was reached (HTTP 429); try again in 3600 s" in window.last_message.text()
