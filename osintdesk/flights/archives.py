@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable
@@ -286,31 +287,50 @@ def import_aircraft_from_archives(case: Case, archives: Iterable[str | os.PathLi
     total = sum(p.stat().st_size for p in paths if p.is_file()) or None
     done = 0
 
-    def read(count: int) -> None:
+    def read(count: int) -> None:   # called by the reading thread only
         nonlocal done
         done += count
         if progress is not None and count:
             progress(done, total)
 
-    results: list[ArchiveResult] = []
-    for path in paths:
-        result = ArchiveResult(file=str(path), aircraft_hex=hex_code)
-        results.append(result)
-        start = done
+    def read_one(path: Path):
         try:
-            sha256, members = read_members(path, wanted, on_read=read, cancelled=cancelled)
-            result.archive_sha256 = sha256
-            if not members:
-                result.message = f"no trace of {hex_code} in this archive"
-            for member in members:
-                imported = import_flight_file(case, member.label, fmt=readsb_trace,
-                                              member=member, cancelled=cancelled, analyse=False)
-                result.members.append({"member": member.name, **imported.as_dict()})
-                result.points += imported.points
-                result.skipped += imported.skipped
+            return read_members(path, wanted, on_read=read, cancelled=cancelled)
         except InputError as exc:
-            result.error = str(exc)
-            done = start + (path.stat().st_size if path.is_file() else 0)
+            return exc
+
+    results: list[ArchiveResult] = []
+    # The next archive is read (and hashed: hashlib lets go of the GIL) while the members
+    # of this one are imported.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-reader") as reader:
+        ahead = reader.submit(read_one, paths[0]) if paths else None
+        for index, path in enumerate(paths):
+            result = ArchiveResult(file=str(path), aircraft_hex=hex_code)
+            results.append(result)
+            outcome = ahead.result()
+            ahead = reader.submit(read_one, paths[index + 1]) if index + 1 < len(paths) else None
+            try:
+                if isinstance(outcome, InputError):
+                    raise outcome
+                sha256, members = outcome
+                result.archive_sha256 = sha256
+                if not members:
+                    result.message = f"no trace of {hex_code} in this archive"
+                for member in members:
+                    imported = import_flight_file(case, member.label, fmt=readsb_trace,
+                                                  member=member, cancelled=cancelled,
+                                                  analyse=False)
+                    result.members.append({"member": member.name, **imported.as_dict()})
+                    result.points += imported.points
+                    result.skipped += imported.skipped
+            except InputError as exc:
+                result.error = str(exc)
+            except BaseException:
+                if ahead is not None:
+                    ahead.cancel()
+                raise
+    if progress is not None and total:
+        progress(total, total)
     _analyse(case, hex_code, recompute_flights)
     return results
 
