@@ -29,7 +29,16 @@ def build_window(examiner: str):
 
 
 def run(case: str | None = None, *, examiner: str | None = None) -> int:
-    from PySide6.QtWidgets import QApplication
+    from .qt_check import qt_import_problem, why_qt_cannot_start
+    problem = why_qt_cannot_start()   # one line instead of Qt's plugin dump and abort
+    if problem is None:
+        try:
+            from PySide6.QtWidgets import QApplication
+        except ImportError as exc:
+            problem = qt_import_problem(exc)
+    if problem is not None:
+        print(f"osintdesk: error: {problem}", file=sys.stderr)
+        return 2
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)

@@ -14,6 +14,7 @@ from typing import Sequence
 
 from matplotlib.figure import Figure
 
+from ..demo import demo_footer
 from ..flights import queries
 from . import case_data, style
 from .activity import draw_activity
@@ -94,6 +95,11 @@ class ChartRequest:
 
     def load(self, mode: str, case, progress=None, cancelled=None, rows=None) -> "ChartData":
         """What the chart of ``mode`` needs (see ``load_flights`` and ``load_activity``)."""
+        data = self._load(mode, case, progress, cancelled, rows)
+        data.mark = demo_footer(case.meta())   # a demo case's charts say so
+        return data
+
+    def _load(self, mode: str, case, progress, cancelled, rows) -> "ChartData":
         if mode == "activity":
             return self.load_activity(case, progress=progress, cancelled=cancelled)
         if mode == "links":
@@ -117,6 +123,7 @@ class ChartData:
     t_to: float | None = None
     timeline: Timeline | None = None
     zone: str = "UTC"
+    mark: str | None = None   # "DEMO, synthetic data" in the footer of a demo case's chart
 
     @property
     def points(self) -> int:
@@ -182,7 +189,16 @@ def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = No
     else:
         raise ValueError(f"unknown chart mode {mode!r}")
     show_problem(fig, problem)
+    show_mark(fig, data.mark)
     return info
+
+
+def show_mark(fig: Figure, mark: str | None) -> None:
+    """Say in the footer that the chart shows a demo's synthetic data."""
+    if mark:
+        fig.text(0.5, 0.004, mark, ha="center", va="bottom", fontsize=style.FONT, color="#b00020",
+                 fontweight="bold", bbox={"facecolor": "white", "edgecolor": "#b00020",
+                                          "boxstyle": "round,pad=0.2", "linewidth": 0.6})
 
 
 def show_problem(fig: Figure, problem: str | None) -> None:

@@ -5,3 +5,4 @@ from .main import cli, main
 from . import case, charts, custody, exchange, exports, findings, flights, report, sources  # noqa: F401,E402  (register the commands)
 
 __all__ = ["cli", "main"]
+from . import demo  # noqa: F401,E402  (the trainers' commands)

@@ -198,17 +198,16 @@ def _check_link_only(flights, aircraft, t_from, t_to, zone="UTC", entities=(), k
 def _link_chart(ctx: Context, case: str, output: str, width: int | None, height: int | None,
                 request, as_json: bool = False) -> None:
     from ..charts.export import DEFAULT_DPI
-    from ..charts.selection import ChartData, export_chart
-    from ..charts.links import load_link_chart
+    from ..charts.selection import ChartRequest, export_chart
     default_w, default_h = DEFAULT_SIZE["links"]
     with open_for_reading(ctx, case) as opened:
-        chart = load_link_chart(opened, request)
+        data = ChartRequest(links=request).load("links", opened)   # with a demo's footer mark
+    chart = data.links
     if width and not height:
         height = round(width * default_h / default_w)
     elif height and not width:
         width = round(height * default_w / default_h)
     width, height = width or default_w, height or default_h
-    data = ChartData(links=chart)
     path = export_chart(output, "links", data, width_px=width, height_px=height, dpi=DEFAULT_DPI,
                         selected=[chart.graph.graph["center"]] if chart.graph.graph["center"] else ())
     note = None if len(chart.graph) else "no entities in this case; the chart says so"

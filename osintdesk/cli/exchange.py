@@ -139,6 +139,9 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
     for conflict in data["conflicts"]:
         click.echo(f"  CONFLICT {conflict['kind']} {conflict['key']}: "
                    f"{len(conflict['versions'])} versions ('osintdesk conflicts' shows them)")
+    for same in data["same_as"]:
+        click.echo(f"  SAME {same['kind']} {same['key']} is {same['same_as']} here "
+                   f"({same['identity']}): kept once, its versions kept too")
     if result.merged:
         click.echo(f"Logged as audit entry {data['audit_seq']}")
 

@@ -17,6 +17,7 @@ from ..custody import minisign
 from ..custody.keys import Keyring
 from ..custody.minisign import SignatureError
 from ..store import audit, versions
+from ..store.aliases import of_rows
 from ..store.canonical import decoded, sha256_hex
 from ..store.records import BULK_GROUPS, RECORD_KINDS, RowDigest, state_hash
 from ..store.schema import artifact_references
@@ -305,11 +306,13 @@ class BundleCheck:
                                      f"state (audit entry {logged[2]})", logged[1], found)
         self._check_case_record(rows_of.get("case"), "case" in unread)
         said = {f.object for f in self.report.failures}
+        aliases = of_rows(rows_of, heads) if heads is not None else {}
         for kind in RECORD_KINDS.values():
             if heads is not None and kind.name not in unread:   # unreadable: said already
                 versions.check_rows(kind.name, kind.key, rows_of.get(kind.name, []), heads,
                                     lambda obj, *a: None if obj in said
-                                    else self.report.fail("version", obj, *a), whole=True)
+                                    else self.report.fail("version", obj, *a), whole=True,
+                                    aliases=aliases)
         if whole and self.history:
             seen = {(kind, row[kinds[kind]]) for kind, rows in rows_of.items() for row in rows}
             for (otype, oid), (action, _hash, seq) in self.states.items():

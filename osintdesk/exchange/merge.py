@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,20 +22,13 @@ from typing import Callable
 
 from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
-from ..store import foreign, versions
+from ..store import aliases as same, foreign, versions
 from ..store.records import RECORD_KINDS, TRACK_POINTS
 from . import layout, validate
 from .archive import BundleArchive, BundleError
 from .check import BundleReport, verify_bundle, verify_or_reason
 
 Progress = Callable[[int, int | None], None]
-
-# What makes two records with different ids the same thing (a UNIQUE constraint in the
-# case): merging such pairs needs aliases, which this version does not make yet: refused.
-IDENTITY = {"source": ("identity",), "aircraft": ("hex",), "flight-import": ("sha256",),
-            "selector": ("pattern", "is_regex", "case_sensitive"),
-            "tag": ("source_uuid", "tag"), "source-tie": ("source_uuid", "target_uuid")}
-
 
 @dataclass
 class RecordChange:
@@ -55,7 +49,10 @@ class MergePlan:
     new_versions: list = field(default_factory=list)
     changes: list[RecordChange] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
-    collisions: list[str] = field(default_factory=list)
+    # Records the bundle holds under another id than this case (made in both cases
+    # independently): kept as versions, the row held here stands for both (docs §3).
+    same_as: list[dict] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)   # every alias, held and new
     new_evidence: list[str] = field(default_factory=list)
     new_imports: list[str] = field(default_factory=list)
     chains: dict = field(default_factory=dict)      # case uuid -> entries to keep
@@ -69,18 +66,11 @@ class MergePlan:
         return out
 
     def refusals(self) -> list[str]:
-        """Why this bundle cannot be merged at all (a fork, records made independently in
-        both cases), each in words; empty when it can."""
+        """Why this bundle cannot be merged at all (a fork), in words; empty when it can."""
         out = []
         if self.forks:
             out.append("FORK: " + "; ".join(self.forks) + ". Someone holds a history that "
                        "differs from the one you merged before; nothing was merged")
-        if self.collisions:
-            listed = "; ".join(self.collisions[:5])
-            more = f" and {len(self.collisions) - 5} more" if len(self.collisions) > 5 else ""
-            out.append(f"holds {len(self.collisions)} record(s) that this case holds under "
-                       f"another id ({listed}{more}); merging records made independently "
-                       "in both cases is not supported yet: nothing was merged")
         return out
 
     def as_dict(self) -> dict:
@@ -91,7 +81,7 @@ class MergePlan:
                            "name": signer.name, "examiner": signer.examiner},
                 "new_versions": len(self.new_versions), "records": self.counts(),
                 "new_evidence": len(self.new_evidence), "new_flight_files": len(self.new_imports),
-                "conflicts": self.conflicts, "collisions": self.collisions,
+                "conflicts": self.conflicts, "same_as": self.same_as,
                 "forks": self.forks}
 
 
@@ -204,45 +194,54 @@ def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
     conn = case.conn
     incoming = list(validate.parsed_lines(bundle, layout.VERSIONS, validate.version))
     plan.new_versions = [v for v in incoming if not versions.has_version(conn, v.version)]
+    order = list(RECORD_KINDS)
     touched = sorted({(v.kind, v.key) for v in plan.new_versions},
-                     key=lambda t: (list(RECORD_KINDS).index(t[0]) if t[0] in RECORD_KINDS
+                     key=lambda t: (order.index(t[0]) if t[0] in RECORD_KINDS
                                     else len(RECORD_KINDS), t[1]))
     new_by_record: dict[tuple[str, str], list] = {}
     for version in plan.new_versions:
         new_by_record.setdefault((version.kind, version.key), []).append(version)
+    holders = same.Holders.of_case(conn)
+    plan.aliases = same.of_case(conn, holders)
+    # First what each record's heads will be, then (deletions known) what each row holds:
+    # a record held here under another id (the same thing, made in both cases) gets no
+    # second row, and what refers to it is written referring to the row held here.
+    chosen: list[tuple[str, str, object, dict | None]] = []
+    deleted: set[tuple[str, str]] = set()
     for kind, key in touched:
         if kind not in RECORD_KINDS:
             raise BundleError(f"holds versions of records of an unknown kind {kind!r}",
                               path=bundle.path)
         held = list(versions.versions_of(conn, kind, key))
         union = held + new_by_record[(kind, key)]
-        replaced = {p for v in union for p in v.parents}
-        heads = sorted((v for v in union if v.version not in replaced), key=lambda v: v.version)
-        chosen = versions.chosen_head(heads)
+        heads = versions.ordered_heads(union)
         if len(heads) > 1:
             plan.conflicts.append({"kind": kind, "key": key,
                                    "versions": [v.version for v in heads]})
         row = case.get_record(kind, key)
-        if chosen is None:
+        head = versions.chosen_head(heads)
+        if head is None:
             if row is not None:
                 plan.changes.append(RecordChange(kind, key, "delete", heads[0].version, None))
+                deleted.add((kind, key))
             continue
-        if row is not None and versions.portable_hash(kind, row) == chosen.state_hash:
+        chosen.append((kind, key, head, row))
+    for kind, key, head, row in sorted(chosen, key=lambda c: (same.order(c[0]), c[1])):
+        if row is None and key in plan.aliases:
+            continue   # the same thing as a row held here: its new version is kept, no row
+        state = same.resolve(kind, head.state, plan.aliases)
+        if row is not None and versions.portable_hash(kind, row) == versions.portable_hash(
+                kind, state):
             continue
+        if row is None:
+            held_as = holders.find(kind, state)
+            if held_as is not None and (kind, held_as) not in deleted:
+                plan.aliases[key] = held_as
+                plan.same_as.append({"kind": kind, "key": key, "same_as": held_as,
+                                     "identity": same.describe(kind, state)})
+                continue
         plan.changes.append(RecordChange(kind, key, "add" if row is None else "change",
-                                         chosen.version, chosen.state))
-    # Same thing under two ids: judged against the case as it will be once this merge's
-    # deletions are done (a tag removed and added again is not a second tag).
-    deleted = {(c.kind, c.key) for c in plan.changes if c.action == "delete"}
-    kept = []
-    for change in plan.changes:
-        collision = (_collision(case, change.kind, change.state, deleted)
-                     if change.action == "add" else None)
-        if collision:
-            plan.collisions.append(collision)
-        else:
-            kept.append(change)
-    plan.changes = kept
+                                         head.version, state))
     for name in bundle.names("evidence/"):
         sha256 = name.split("/", 1)[1]
         if not case.has_artifact(sha256):
@@ -250,21 +249,6 @@ def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
     for change in plan.changes:
         if change.kind == "flight-import" and change.action == "add":
             plan.new_imports.append(change.key)
-
-
-def _collision(case, kind: str, state: dict, deleted: set[tuple[str, str]]) -> str | None:
-    columns = IDENTITY.get(kind)
-    if not columns or any(state.get(c) is None for c in columns):
-        return None
-    table = RECORD_KINDS[kind].table
-    where = " AND ".join(f"[{c}] = ?" for c in columns)
-    held = case.conn.execute(f"SELECT uuid FROM [{table}] WHERE {where}",
-                             [state[c] for c in columns]).fetchone()
-    if held is None or (kind, held[0]) in deleted:
-        return None
-    what = ", ".join(f"{c} {state[c]}" for c in columns)
-    return (f"{RECORD_KINDS[kind].label.lower()}: {what} is {held[0]} here and "
-            f"{state['uuid']} in the bundle")
 
 
 @dataclass
@@ -317,7 +301,8 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
             "case": plan.report.case, "foreign_head": plan.report.audit_head,
             "records": plan.counts(), "new_versions": len(plan.new_versions),
             "versions_added": _digest_of(v.version for v in plan.new_versions),
-            "conflicts": len(plan.conflicts), "new_evidence": len(plan.new_evidence)})
+            "conflicts": len(plan.conflicts), "same_as": len(plan.same_as),
+            "new_evidence": len(plan.new_evidence)})
     return MergeResult(plan, True, entry.seq, versions.versions_digest(case.conn))
 
 
@@ -358,6 +343,8 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
                           details={"bundle": plan.sha256})
         if change.kind == "aircraft":
             aircraft_touched.add(change.key)
+        elif change.kind == "flight-import" and change.state is not None:
+            aircraft_touched.update(json.loads(change.state.get("aircraft_uuids") or "[]"))
     for import_uuid in plan.new_imports:
         aircraft_touched |= _merge_track_points(case, bundle, import_uuid, foreign_ids, plan)
     from ..flights.analysis import recompute_flights
@@ -408,6 +395,7 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
 
     def local_id(foreign_id: int) -> int:
         aircraft_uuid = foreign_ids.get(foreign_id)
+        aircraft_uuid = plan.aliases.get(aircraft_uuid, aircraft_uuid)
         local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
         if local is None:
             raise BundleError(f"has track points of an aircraft it does not hold "

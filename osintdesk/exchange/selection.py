@@ -187,4 +187,27 @@ def tagged(case, tag: str) -> Selection:
                 walk.owner(citation["owner_kind"], citation["owner_uuid"])
     for row in walk.rows("SELECT uuid FROM checkpoints"):
         selection.keep("checkpoint", row["uuid"])
+    _deletions(case, selection)
     return selection
+
+
+def _deletions(case, selection: Selection) -> None:
+    """Records deleted since a colleague may have received them with this tag: those whose
+    last state referred to a record the bundle holds (a note or tag of a tagged source, a
+    citation of one of its captures), and what those referred to that is deleted too (the
+    claim of a deleted citation). Their versions travel, so the receiver deletes them."""
+    from ..store.aliases import referenced
+    from ..store.versions import deletions
+    pending = {(d.kind, d.key): state for d, state in deletions(case.conn)}
+    held = {key for keys in selection.records.values() for key in keys}
+    wanted_by_deleted: set[str] = set()
+    added = True
+    while added and pending:
+        added = False
+        for (kind, key), state in list(pending.items()):
+            if key in wanted_by_deleted or referenced(kind, state) & held:
+                selection.keep(kind, key)
+                held.add(key)
+                wanted_by_deleted |= referenced(kind, state)
+                del pending[(kind, key)]
+                added = True

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid as uuidlib
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -338,7 +337,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
             evidence, _ = case.add_evidence_file(
                 path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
                 details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
-        import_uuid = str(uuidlib.uuid4())
+        import_uuid = case.new_uuid()
         # Points reference the import by integer id; the import record (with its counts)
         # is written after them with this id, inside the same transaction.
         import_id = (case.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM flight_imports")

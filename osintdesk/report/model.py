@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import matplotlib
 
 from .. import __version__
 from ..charts.export import new_figure
 from ..charts.selection import ChartRequest, draw_chart
+from ..demo import DEMO_MARK, demo_footer
 from ..errors import Cancelled, InputError
 from ..findings import queries as finding_queries
 from ..findings import views
@@ -123,6 +124,8 @@ def build_report(case: Case, options: ReportOptions, *, progress=None, cancelled
     step()
     seq, head = case.audit_head()
     meta = case.case_record()
+    if demo_footer(meta) and not (options.banner or "").startswith(DEMO_MARK):   # on every page
+        options = replace(options, banner=DEMO_MARK + (f"; {options.banner}" if options.banner else ""))
     now = case.clock()
     report = Report(
         options=options, title=options.title or meta["title"],

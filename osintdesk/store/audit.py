@@ -66,12 +66,14 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
 
 def append(conn: sqlite3.Connection, *, time_utc: str, examiner: str, action: str,
            object_type: str | None = None, object_id: str | None = None,
-           object_hash: str | None = None, details: dict | None = None) -> AuditEntry:
-    """Append one entry (the caller holds the write transaction)."""
+           object_hash: str | None = None, details: dict | None = None,
+           entry_uuid: str | None = None) -> AuditEntry:
+    """Append one entry (the caller holds the write transaction); ``entry_uuid`` from the
+    case's id source (random unless a demo seeds it)."""
     details = details or {}
     last_seq, prev = head(conn)
     seq = last_seq + 1
-    entry_uuid = str(uuidlib.uuid4())
+    entry_uuid = entry_uuid or str(uuidlib.uuid4())
     body = hashed_body(seq, entry_uuid, time_utc, examiner, action, object_type, object_id,
                        object_hash, details)
     digest = entry_hash(prev, body)

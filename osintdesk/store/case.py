@@ -14,7 +14,6 @@ import os
 import sqlite3
 import time
 import urllib.parse
-import uuid as uuidlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -26,7 +25,7 @@ from ..errors import (CaseBusyError, CaseExistsError, InputError, NotACaseError,
 from ..timefmt import display_time, record_stamp
 from . import artifacts as art
 from . import audit, sidecar, versions
-from .clock import Clock, utc_now
+from .clock import Clock, Ids, random_uuid, utc_now
 from .canonical import sha256_hex
 from .header import check_case_header, check_schema_version, is_writable
 from .migrations import (APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, create_migrations_table,
@@ -92,13 +91,14 @@ class Case:
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, examiner: str, readonly: bool,
                  clock: Clock, wait_s: float = DEFAULT_WAIT_S, on_wait: WaitNotice | None = None,
-                 activity: str | None = None):
+                 activity: str | None = None, ids: Ids = random_uuid):
         self.path = path
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.examiner = examiner
         self.readonly = readonly
         self.clock = clock
+        self.new_uuid = ids   # a new record id; seeded for a demo case
         #: how long a write waits for another process's lock, and whom it tells that it waits
         self.wait_s = wait_s
         self.on_wait = on_wait
@@ -116,7 +116,8 @@ class Case:
     def create(cls, path: str | os.PathLike, *, title: str, examiner: str,
                number: str | None = None, description: str | None = None,
                clock: Clock = utc_now, wait_s: float = DEFAULT_WAIT_S,
-               on_wait: WaitNotice | None = None, activity: str | None = None) -> "Case":
+               on_wait: WaitNotice | None = None, activity: str | None = None,
+               ids: Ids = random_uuid) -> "Case":
         """Create a new case file at ``path`` (``.osintcase`` is added) and open it."""
         path = case_path(path)
         if not title or not title.strip():
@@ -139,11 +140,11 @@ class Case:
             conn = sqlite3.connect(str(partial))
             try:
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                case = cls(partial, conn, examiner=examiner, readonly=False, clock=clock)
+                case = cls(partial, conn, examiner=examiner, readonly=False, clock=clock, ids=ids)
                 case._note = None   # nobody else can see the case being made: no note, no thread
                 case._migrate(from_version=0, creating=True)
                 now = case._now()
-                meta = {"uuid": str(uuidlib.uuid4()), "title": title.strip(),
+                meta = {"uuid": case.new_uuid(), "title": title.strip(),
                         "number": (number or "").strip() or None,
                         "description": description, "created_utc": now,
                         "created_by": examiner, "app_version": __version__}
@@ -160,13 +161,13 @@ class Case:
         finally:
             sidecar.remove_session_dir(session)
         return cls.open(path, examiner=examiner, clock=clock, wait_s=wait_s, on_wait=on_wait,
-                        activity=activity)
+                        activity=activity, ids=ids)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, examiner: str, readonly: bool = False,
              clock: Clock = utc_now, progress: Callable[[int, int], None] | None = None,
              wait_s: float = DEFAULT_WAIT_S, on_wait: WaitNotice | None = None,
-             activity: str | None = None) -> "Case":
+             activity: str | None = None, ids: Ids = random_uuid) -> "Case":
         """Open an existing case; upgrade its schema when it is older than this app.
 
         Anything that is not an osintdesk case, or a case from a newer version, is
@@ -204,7 +205,7 @@ class Case:
                                         + f" ({exc})", path=path) from None
             raise NotACaseError(f"cannot be opened ({exc})", path=path) from None
         case = cls(path, conn, examiner=examiner, readonly=readonly, clock=clock, wait_s=wait_s,
-                   on_wait=on_wait, activity=activity)
+                   on_wait=on_wait, activity=activity, ids=ids)
         case._immutable = readonly and not writable and not through_wal
         try:
             case._check_identity()
@@ -390,7 +391,7 @@ class Case:
         if not self.conn.in_transaction:
             raise RuntimeError("audit entries are written inside the change's transaction")
         return audit.append(self.conn, time_utc=self._now(), examiner=self.examiner,
-                            action=action, object_type=object_type, object_id=object_id,
+                            entry_uuid=self.new_uuid(), action=action, object_type=object_type, object_id=object_id,
                             object_hash=object_hash, details=details)
 
     def record_event(self, action: str, *, object_type: str | None = None,
@@ -426,7 +427,7 @@ class Case:
 
     def new_record_fields(self) -> dict[str, str]:
         """uuid, created_utc and examiner for a record about to be inserted."""
-        return {"uuid": str(uuidlib.uuid4()), "created_utc": self._now(),
+        return {"uuid": self.new_uuid(), "created_utc": self._now(),
                 "examiner": self.examiner}
 
     # ---------------------------------------------------------------- metadata

@@ -82,12 +82,39 @@ def make(kind: str, key: str, parents: list[str], row: dict | None, *, origin_ca
 
 
 def heads(conn: sqlite3.Connection, kind: str, key: str) -> list[Version]:
-    """The record's latest versions (more than one: a conflict), by version id."""
-    cursor = conn.execute(
-        f"SELECT {', '.join(VERSION_COLUMNS)} FROM record_versions v WHERE kind = ? AND key = ? "
-        "AND NOT EXISTS (SELECT 1 FROM version_parents p WHERE p.parent = v.version) "
-        "ORDER BY version", (kind, key))
-    return [Version.from_row(dict(zip(VERSION_COLUMNS, r))) for r in cursor]
+    """The record's latest versions (more than one: a conflict), the one its row shows
+    first (``ordered_heads``)."""
+    return ordered_heads(versions_of(conn, kind, key))
+
+
+def ordered_heads(items: Iterable[Version]) -> list[Version]:
+    """The heads among one record's versions, latest generation first (a version's
+    generation is one more than its parents'), then by version id: derived from the
+    graph alone, so every case that holds the same versions orders them alike, and an
+    edit of what a record in conflict shows stays what it shows."""
+    items = list(items)
+    by_id = {v.version: v for v in items}
+    generation: dict[str, int] = {}
+
+    def gen(version_id: str) -> int:
+        stack = [version_id]
+        while stack:
+            top = stack[-1]
+            if top in generation:
+                stack.pop()
+                continue
+            parents = [p for p in by_id[top].parents if p in by_id]
+            missing = [p for p in parents if p not in generation]
+            if missing:
+                stack.extend(missing)
+                continue
+            generation[top] = 1 + max((generation[p] for p in parents), default=0)
+            stack.pop()
+        return generation[version_id]
+
+    replaced = {p for v in items for p in v.parents}
+    found = [v for v in items if v.version not in replaced]
+    return sorted(found, key=lambda v: (-gen(v.version), v.version))
 
 
 def versions_of(conn: sqlite3.Connection, kind: str, key: str) -> list[Version]:
@@ -137,6 +164,23 @@ def all_versions(conn: sqlite3.Connection) -> Iterator[Version]:
             yield Version.from_row(dict(zip(VERSION_COLUMNS, r)))
 
 
+def deletions(conn: sqlite3.Connection) -> Iterator[tuple[Version, dict]]:
+    """Records whose latest version is a deletion (and no other head is alive), each with
+    the last state it had before."""
+    cursor = conn.execute(
+        f"SELECT {', '.join(VERSION_COLUMNS)} FROM record_versions v WHERE state IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM version_parents p WHERE p.parent = v.version) "
+        "ORDER BY version")
+    for row in cursor.fetchall():
+        deletion = Version.from_row(dict(zip(VERSION_COLUMNS, row)))
+        if chosen_head(heads(conn, deletion.kind, deletion.key)) is not None:
+            continue
+        before = [v for v in versions_of(conn, deletion.kind, deletion.key)
+                  if v.version in deletion.parents and v.state is not None]
+        if before:
+            yield deletion, before[0].state
+
+
 def versions_digest(conn: sqlite3.Connection) -> str:
     """SHA-256 over the sorted version ids: equal in two cases that hold the same versions."""
     digest = hashlib.sha256()
@@ -154,9 +198,10 @@ def conflicts(conn: sqlite3.Connection) -> list[tuple[str, str, int]]:
 
 
 def chosen_head(candidates: list[Version]) -> Version | None:
-    """What the row holds when a record has several heads: the smallest version id that is
-    not a deletion (None: every head is a deletion, the row is absent)."""
-    alive = sorted((v for v in candidates if not v.deleted), key=lambda v: v.version)
+    """What the row holds when a record has several heads (given as ``ordered_heads``
+    orders them): the first that is not a deletion (None: every head is a deletion, the
+    row is absent)."""
+    alive = [v for v in candidates if not v.deleted]
     return alive[0] if alive else None
 
 
@@ -164,7 +209,6 @@ def check_graph(items: Iterable[Version], fail, edges: dict[str, set[str]] | Non
                 ) -> dict[tuple[str, str], list[Version]]:
     """Check that every version's id and state hash recompute (and, given the parent
     ``edges`` a case keeps, that they match); returns each record's heads."""
-    parents_of_any: set[str] = set()
     by_record: dict[tuple[str, str], list[Version]] = {}
     for version in items:
         label = f"record version {version.version[:16]} ({version.kind} {version.key})"
@@ -176,19 +220,19 @@ def check_graph(items: Iterable[Version], fail, edges: dict[str, set[str]] | Non
                  version.expected_id(), version.version)
         if edges is not None and edges.pop(version.version, set()) != set(version.parents):
             fail(label, "its parents do not match the version graph")
-        parents_of_any.update(version.parents)
         by_record.setdefault((version.kind, version.key), []).append(version)
     for orphan in edges or ():
         fail(f"record version {orphan[:16]}", "has parent edges but no version")
-    return {key: [v for v in items if v.version not in parents_of_any]
-            for key, items in by_record.items()}
+    return {key: ordered_heads(items) for key, items in by_record.items()}
 
 
 def check_rows(kind: str, key_column: str, rows: Iterable[dict],
                heads_by_record: dict[tuple[str, str], list[Version]], fail, *,
-               whole: bool = True) -> None:
-    """Every row of ``kind`` holds its chosen head's state; with ``whole``, every record
-    whose head is not a deletion has its row."""
+               whole: bool = True, aliases: dict[str, str] | None = None) -> None:
+    """Every row of ``kind`` holds its chosen head's state (its references to ``aliases``
+    resolved, as a merge writes them); with ``whole``, every record whose head is not a
+    deletion has its row, or is an alias of one that has."""
+    from .aliases import resolve
     present = set()
     for row in rows:
         key = row[key_column]
@@ -199,12 +243,14 @@ def check_rows(kind: str, key_column: str, rows: Iterable[dict],
         if chosen is None:
             fail(f"{kind} {key}", "has no record version (written outside osintdesk)"
                  if not candidates else "is present though its versions say it was deleted")
-        elif chosen.state_hash != found:
+        elif chosen.state_hash != found and (
+                not aliases or portable_hash(kind, resolve(kind, chosen.state, aliases)) != found):
             fail(f"{kind} {key}", "differs from its latest record version",
                  chosen.state_hash, found)
     if whole:
         for (name, key), candidates in heads_by_record.items():
-            if name == kind and key not in present and chosen_head(candidates) is not None:
+            if (name == kind and key not in present and (not aliases or key not in aliases)
+                    and chosen_head(candidates) is not None):
                 fail(f"{kind} {key}", "is missing, but its latest version is not a deletion")
 
 
@@ -216,11 +262,13 @@ def check(conn: sqlite3.Connection, record_kinds, fail) -> int:
         edges.setdefault(version, set()).add(parent)
     counted = _Counted(all_versions(conn))
     heads_by_record = check_graph(counted, fail, edges)
+    from .aliases import of_case
+    aliases = of_case(conn)
     for kind in record_kinds:
         cursor = conn.execute(f"SELECT * FROM [{kind.table}]")
         names = [d[0] for d in cursor.description]
         check_rows(kind.name, kind.key, (dict(zip(names, v)) for v in cursor), heads_by_record,
-                   fail)
+                   fail, aliases=aliases)
     return counted.count
 
 

@@ -26,6 +26,7 @@ from .dialogs import (AboutDialog, ExaminerDialog, KeyPassphraseDialog, NewCaseD
                       TimestampDialog, VerifyResultDialog)
 from .chart_pane import ChartPane
 from .exchange import ExchangeUi
+from .demo_ui import DemoUi
 from .exports_ui import ExportsUi
 from .findings import FindingsUi
 from .flight_pages import AircraftPage, FlightsPage
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.findings_ui = FindingsUi(self)  # Entities, Events, Claims; citing from sources, flights
         self._connect_chart_clicks()
         self.exchange_ui = ExchangeUi(self)  # File › Export/Merge/Open Bundle; the Conflicts page
+        self.demo_ui = DemoUi(self)   # File › New Demo Case…; the banner while a demo is open
         self.exports_ui = ExportsUi(self)    # File › Export…: formats other tools open
         self.report_ui = ReportUi(self)      # Case › Report…: options, preview, save
         self._update_state()

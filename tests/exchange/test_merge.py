@@ -18,6 +18,7 @@ from osintdesk.findings.entities import add_entity, set_properties
 from osintdesk.findings.queries import get_entity
 from osintdesk.store import Case, verify_case, versions
 from osintdesk.verification import verify_case as full_verification
+from osintdesk.exchange import layout
 from tests.support import bundles
 
 
@@ -249,18 +250,6 @@ def test_a_tampered_bundle_is_not_merged(team, tmp_path):
     assert team.alice.read_bytes() == before
 
 
-def test_records_made_independently_in_both_cases_are_refused_for_now(team, tmp_path):
-    """Two cases that imported the same flight file separately: not merged yet, said so."""
-    other = tmp_path / "independent.osintcase"
-    from tests.support.chart_samples import write_sample_case
-    write_sample_case(other, examiner="Dora")
-    bundle = team.export(other, "Dora")
-    before = team.alice.read_bytes()
-    with pytest.raises(BundleError, match="under another id"):
-        team.merge(team.alice, "Alice", bundle)
-    assert team.alice.read_bytes() == before
-
-
 def test_a_tagged_bundle_is_complete_in_itself(tmp_path, key, sample_case_file):
     """Only the tagged source, the claim citing it and what the claim cites (a flight: its
     aircraft, flight files and points) travel; merged into an empty case, it verifies."""
@@ -300,6 +289,53 @@ def test_a_tagged_bundle_is_complete_in_itself(tmp_path, key, sample_case_file):
         assert case.get_record("claim", claim["uuid"]) is not None
         assert [s["name"] for s in list_sources(case)] == ["shared.html"]
         assert flight_queries.select_flights(case)
+
+
+def test_a_tagged_bundle_carries_what_was_deleted_since(tmp_path, key):
+    """Alice sent Bob her tagged source with a second tag and a claim citing it; she then
+    removes the tag and deletes the claim. Her next bundle of the same tag makes Bob's
+    copies go too; a source never tagged still does not travel."""
+    from osintdesk.findings.claims import add_claim
+    from osintdesk.findings.delete import delete_finding
+    from osintdesk.sources.annotations import add_tag, remove_tag
+    from osintdesk.sources.local_files import add_files
+    from osintdesk.sources.queries import list_sources
+    t = Team(tmp_path, key)
+    for name in ("shared.html", "private.html"):
+        (tmp_path / name).write_text(f"<html><body><p>{name}</p></body></html>")
+    with t.case("alice", "Alice") as case:
+        alice = case.path
+        add_files(case, [tmp_path / "shared.html", tmp_path / "private.html"])
+        by_name = {s["name"]: s["uuid"] for s in list_sources(case)}
+        shared = by_name["shared.html"]
+        add_tag(case, shared, "for-bob")
+        add_tag(case, shared, "unconfirmed")
+        add_tag(case, by_name["private.html"], "mine")
+        claim = add_claim(case, "It landed", cite=[shared])["uuid"]
+    with t.case("bob", "Bob") as case:
+        bob = case.path
+    first = tmp_path / "first.osintbundle"
+    with Case.open(alice, examiner="Alice") as case:
+        export_bundle(case, first, signer=key, tag="for-bob")
+    t.merge(bob, "Bob", first)
+    with Case.open(alice, examiner="Alice") as case:
+        remove_tag(case, shared, "unconfirmed")
+        delete_finding(case, "claim", claim)
+        remove_tag(case, by_name["private.html"], "mine")
+        second = tmp_path / "second.osintbundle"
+        export_bundle(case, second, signer=key, tag="for-bob")
+    tags = bundles.read_jsonl(bundles.read_members(second)[layout.VERSIONS])
+    assert not any(v["kind"] == "tag" and v["state"] and v["state"]["tag"] == "mine"
+                   for v in tags)
+    result = t.merge(bob, "Bob", second)
+    assert result.plan.counts().get("claim") == {"delete": 1}
+    with Case.open(bob, examiner="Bob", readonly=True) as case:
+        report = full_verification(case)
+        assert report.ok, [str(f) for f in report.failures]
+        assert case.get_record("claim", claim) is None
+        held = [r[0] for r in case.conn.execute("SELECT tag FROM source_tags")]
+        assert held == ["for-bob"]
+        assert [s["name"] for s in list_sources(case)] == ["shared.html"]
 
 
 def test_a_tag_no_source_carries(team, tmp_path):
@@ -373,7 +409,8 @@ def test_an_edit_of_a_record_in_conflict_keeps_the_conflict(team):
         aliases = sorted(json.loads(h["state"]["properties"])["alias"][0]
                          for h in conflict["heads"])
         assert aliases == ["Russian Aerospace Forces", "VKS"]
-        assert verify_case(case).ok
+        report = verify_case(case)
+        assert report.ok, [str(f) for f in report.failures]
 
 
 def test_a_tag_removed_and_added_again_is_not_a_second_tag(team):

@@ -93,3 +93,28 @@ def test_a_case_from_before_versions_gets_first_versions(case_path):
 def versions_free_migrations():
     names = [m.__name__ for m in MIGRATIONS]
     return MIGRATIONS[:names.index("m007_record_versions")]
+
+
+def test_an_edit_of_the_shown_head_stays_shown_whatever_its_id():
+    """A record in conflict (heads a and b); the shown one is edited (c replaces it). The
+    row must show c, also when c's id sorts after b's: a later generation comes first."""
+    from osintdesk.store.versions import chosen_head, make, ordered_heads
+
+    def version(parents, value):
+        return make("note", "n1", parents, {"uuid": "n1", "text": value}, origin_case="x",
+                    created_utc="2026-01-01T00:00:00Z", examiner="x")
+
+    root = version([], "root")
+    tried = 0
+    for i in range(200):
+        a, b = version([root.version], f"a{i}"), version([root.version], f"b{i}")
+        shown = chosen_head(ordered_heads([root, a, b]))
+        other = b if shown is a else a
+        edit = version([shown.version], f"edit{i}")
+        if edit.version < other.version:
+            continue   # the old rule (smallest id) would have got this one right by chance
+        tried += 1
+        heads = ordered_heads([root, a, b, edit])
+        assert {h.version for h in heads} == {edit.version, other.version}
+        assert chosen_head(heads) == edit
+    assert tried > 10

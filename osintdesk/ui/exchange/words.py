@@ -129,6 +129,15 @@ def preview_html(preview, case_title: str) -> str:
                    f"conflict</h3><p>They were changed differently in the two cases. Both "
                    "versions are kept and shown on the Conflicts page until you keep one.</p>"
                    f"<ul>{items}</ul>" + (f"<p>and {more} more</p>" if more > 0 else ""))
+    if plan.same_as:
+        items = "".join(f"<li>{e(kind_label(a['kind']))} {e(a['identity'])}</li>"
+                        for a in plan.same_as[:LISTED])
+        more = len(plan.same_as) - LISTED
+        out.append(f"<h3>{len(plan.same_as)} record(s) are already here under another id</h3>"
+                   "<p>Made in both cases independently (the same aircraft, page or file): "
+                   "this case keeps its own record, and what the bundle holds about them "
+                   "refers to it.</p>"
+                   f"<ul>{items}</ul>" + (f"<p>and {more} more</p>" if more > 0 else ""))
     if not refused and preview.needs_consent:
         out.append("<p><b>Merge it only if you know where it comes from.</b> The merge entry "
                    "in the audit log records that you accepted it.</p>")
