@@ -26,6 +26,7 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "selector": ("pattern", "is_regex", "case_sensitive"),
     "tag": ("source_uuid", "tag"),
     "source-tie": ("source_uuid", "target_uuid"),
+    "sighting": ("import_uuid", "record", "hex"),
 }
 # Columns that hold the id of another record (``aircraft_uuids``: a JSON list of ids).
 REFERENCES: dict[str, tuple[str, ...]] = {

@@ -663,7 +663,8 @@ def m010_sightings(db: sqlite_utils.Database) -> None:
             record        INTEGER,                -- entry number in the file
             details       TEXT,                   -- canonical JSON: other facts the file gave
             created_utc   TEXT NOT NULL,
-            examiner      TEXT NOT NULL
+            examiner      TEXT NOT NULL,
+            UNIQUE (import_uuid, record, hex)     -- one entry of one file: one sighting
         );
         CREATE INDEX sightings_aircraft ON sightings(aircraft_uuid, t);
         CREATE INDEX sightings_import ON sightings(import_uuid);

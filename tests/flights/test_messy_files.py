@@ -93,7 +93,7 @@ def test_verify_catches_a_sighting_added_behind_the_apps_back(case, tmp_path):
     import_flight_file(case, path)
     row = case.conn.execute("SELECT * FROM sightings LIMIT 1").fetchone()
     names = [d[0] for d in case.conn.execute("SELECT * FROM sightings LIMIT 1").description]
-    forged = dict(zip(names, row), uuid="00000000-0000-4000-8000-000000000000")
+    forged = dict(zip(names, row), uuid="00000000-0000-4000-8000-000000000000", record=99)
     with case.conn:
         case.conn.execute(f"INSERT INTO sightings ({', '.join(forged)}) "
                           f"VALUES ({', '.join('?' * len(forged))})", list(forged.values()))
@@ -183,3 +183,40 @@ def test_window_imports_a_positionless_snapshot_and_lists_the_sightings(qtbot, w
     assert "Heard without a position (1)" in text
     assert "callsign XXS7101, squawk 2261 (no position)" in text and "aircraft.json" in text
     page.grab().save(str(tmp_path / "aircraft_page.png"))
+
+
+def test_sightings_travel_in_bundles_and_merge(tmp_path):
+    from osintdesk.custody.keys import create_examiner_key, load_examiner_key
+    from tests.exchange.test_same_thing import export, merge
+    create_examiner_key(None)
+    key = load_examiner_key(lambda: None)
+    snapshot = samples.write_json(tmp_path / "aircraft.json", samples.positionless_snapshot())
+    alice, bob = tmp_path / "alice.osintcase", tmp_path / "bob.osintcase"
+    with Case.create(alice, title="Alice", examiner="Alice"):
+        pass
+    with Case.create(bob, title="Bob", examiner="Bob") as case:
+        import_flight_file(case, snapshot)
+    assert merge(alice, export(bob, tmp_path / "b.osintbundle", key)).merged
+    with Case.open(alice, examiner="x", readonly=True) as case:
+        assert verify_case(case).ok
+        rows = sightings(case)
+        assert sorted(r["hex"] for r in rows) == sorted(samples.POSITIONLESS_HEXES)
+        assert {r["file"] for r in rows} == {"aircraft.json"}
+
+
+def test_the_same_snapshot_imported_in_two_cases_merges_its_sightings_once(tmp_path):
+    from osintdesk.custody.keys import create_examiner_key, load_examiner_key
+    from tests.exchange.test_same_thing import export, merge
+    create_examiner_key(None)
+    key = load_examiner_key(lambda: None)
+    snapshot = samples.write_json(tmp_path / "aircraft.json", samples.positionless_snapshot())
+    alice, bob = tmp_path / "alice.osintcase", tmp_path / "bob.osintcase"
+    for path, examiner in ((alice, "Alice"), (bob, "Bob")):
+        with Case.create(path, title=examiner, examiner=examiner) as case:
+            import_flight_file(case, snapshot)
+    result = merge(alice, export(bob, tmp_path / "b.osintbundle", key))
+    assert result.merged
+    assert {s["kind"] for s in result.plan.same_as} >= {"flight-import", "sighting"}
+    with Case.open(alice, examiner="x", readonly=True) as case:
+        assert verify_case(case).ok
+        assert len(sightings(case)) == 4
