@@ -17,23 +17,36 @@ from ..errors import CaseBusyError, OsintdeskError
 @click.option("--format", "fmt", metavar="NAME",
               help="Read the files as this format (see `osintdesk formats`); default: detect.")
 @click.option("--aircraft", metavar="REG_OR_HEX",
-              help="The aircraft, for files that do not name it (e.g. RA-86496 or 155abc).")
+              help="The aircraft, for files that do not name it (e.g. RA-86496 or 155abc); "
+                   "for daily tar archives (adsb.lol globe_history), the aircraft whose "
+                   "traces to read from them.")
 @click.option("--mapping", metavar="PRESET",
               help="Column-mapping preset for --format csv-mapped.")
 @json_option
 @pass_context
 def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | None,
                    aircraft: str | None, mapping: str | None, as_json: bool) -> None:
-    """Import flight-tracking files (FlightRadar24, ADS-B Exchange/readsb, OpenSky, KML, GPX...).
+    """Import flight-tracking files (FlightRadar24, ADS-B Exchange/readsb, OpenSky, KML, GPX,
+    traffic...) and daily trace archives (tar, with --aircraft).
 
-    Each file is all or nothing; a file imported before adds nothing.
+    Each file is all or nothing; a file imported before adds nothing. Rows that cannot be
+    read are skipped and counted by reason.
     """
+    from ..flights.archives import is_archive
     from ..flights.ingest import import_flight_file, import_order
     if mapping and fmt is None:
         fmt = "csv-mapping"
+    archives = [f for f in files if is_archive(f)]
+    files = tuple(f for f in files if f not in archives)
+    if archives and not aircraft:
+        click.echo(f"osintdesk: error: {archives[0]}: is a tar archive; name the aircraft to "
+                   "read from it with --aircraft HEX_OR_REGISTRATION", err=True)
+        sys.exit(2)
     planned, options = import_order(files, fmt, {"preset": mapping} if mapping else None)
     results, failed = [], False
     with open_case(ctx, case) as opened:
+        if archives:
+            failed = _import_archives(opened, archives, aircraft, results, as_json)
         for path, found in planned:
             name = str(path)
             try:
@@ -52,7 +65,7 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
         print_json(results)
     else:
         for r in results:
-            if "error" in r:
+            if "error" in r or "archive_sha256" in r:
                 continue
             if r["already_imported"]:
                 click.echo(f"{r['file']}: {r['message']}")
@@ -61,6 +74,8 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
                     f"aircraft {', '.join(r['aircraft'])}")
             if r["duplicates"]:
                 line += f"; {r['duplicates']} duplicate(s) dropped"
+            if r.get("sightings"):
+                line += f"; {r['sightings']} aircraft seen without a position (kept as sightings)"
             if r["skipped"]:
                 line += f"; {r['skipped']} record(s) skipped"
             click.echo(line)
@@ -69,6 +84,31 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
                            f"{reason}")
     if failed:
         sys.exit(2)
+
+
+def _import_archives(opened, archives: list[str], aircraft: str, results: list,
+                     as_json: bool) -> bool:
+    """Read one aircraft's traces from daily archives; True when an archive failed."""
+    from ..flights.archives import import_aircraft_from_archives
+    with progress_bar(f"Reading {len(archives)} archive(s)", not as_json) as progress:
+        found = import_aircraft_from_archives(opened, archives, aircraft, progress=progress)
+    failed = False
+    for r in found:
+        results.append(r.as_dict())
+        if r.error:
+            failed = True
+            if not as_json:
+                click.echo(f"osintdesk: error: {r.error}", err=True)
+        elif not as_json:
+            names = ", ".join(m["member"] for m in r.members) or r.message
+            line = f"{r.file}: {r.points} points from {names}"
+            if r.skipped:
+                line += f"; {r.skipped} record(s) skipped"
+            already = sum(1 for m in r.members if m["already_imported"])
+            if already:
+                line += f"; {already} member(s) imported before"
+            click.echo(line)
+    return failed
 
 
 FLIGHT_COLUMNS = [("aircraft", "Aircraft"), ("callsigns", "Callsigns"), ("origin", "From"),
@@ -116,21 +156,30 @@ def flights_command(ctx: Context, case: str, aircraft: str | None, as_json: bool
 @json_option
 @pass_context
 def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
-    """List the aircraft in a case, with their flights and ground times.
+    """List the aircraft in a case, with their flights, ground times and sightings.
 
     With --json, ``ground_times`` holds each stay as a sentence in the record forms
     (``... from 2024-01-02T15:28:23Z to 2024-01-04T18:38:23Z, 2 d 3 h``), a data contract;
-    the text shows the sentence people read.
+    the text shows the sentence people read. ``sightings`` lists the times the aircraft
+    was heard without a position (``t`` in the record form, callsign, squawk, file).
     """
     from ..flights import queries
+    from ..flights.sightings import sentence, sightings
     with open_for_reading(ctx, case) as opened:
         rows = queries.aircraft(opened)
         stays: dict[str, list[dict]] = {}
         for g in queries.ground_times(opened):
             stays.setdefault(g["aircraft_uuid"], []).append(g)
+        heard: dict[str, list[dict]] = {}
+        for s in sightings(opened):
+            heard.setdefault(s["aircraft_uuid"], []).append(s)
     if as_json:
         for row in rows:
             row["ground_times"] = [queries.record_sentence(g) for g in stays.get(row["uuid"], [])]
+            row["sightings"] = [
+                {"t": timefmt.record_time(s["t"]), "hex": s["hex"], "callsign": s["callsign"],
+                 "squawk": s["squawk"], "file": s["file"], "uuid": s["uuid"]}
+                for s in heard.get(row["uuid"], [])]
         print_json(rows)
         return
     for row in rows:
@@ -148,6 +197,8 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
                    f"{timefmt.display_time(row['last_t']) or '-'}")
         for stay in stays.get(row["uuid"], []):
             click.echo(f"  {stay['description']}")
+        for s in heard.get(row["uuid"], []):
+            click.echo(f"  {sentence(s)}")
 
 
 @cli.command("formats")
@@ -223,3 +274,57 @@ def csv_mapping_delete(name: str) -> None:
     from ..flights.mapping import delete_preset
     delete_preset(name)
     click.echo(f"Deleted column mapping {name!r}")
+
+
+@cli.command("fetch-flights")
+@case_argument
+@click.option("--aircraft", required=True, metavar="HEX_OR_REG",
+              help="The aircraft: its Mode-S hex, or a registration already in the case.")
+@click.option("--from", "t_from", required=True, metavar="D",
+              help="From this date or date-time (ISO 8601, UTC).")
+@click.option("--to", "t_to", required=True, metavar="D",
+              help="To this date or date-time (a bare date includes that whole day).")
+@click.option("--source", default="opensky", show_default=True, type=click.Choice(["opensky"]),
+              help="Where to ask.")
+@click.option("--user", metavar="U",
+              help="OpenSky user name; the password is asked (or read from "
+                   "$OSINTDESK_OPENSKY_PASSWORD) and both are kept in your settings, never "
+                   "in the case.")
+@click.option("--proxy", metavar="URL",
+              help="http://, https:// or socks5h:// proxy (socks5h://127.0.0.1:9050 for Tor).")
+@click.option("--api", "api_url", metavar="URL", hidden=True,
+              help="The API's base URL (default: OpenSky's).")
+@json_option
+@pass_context
+def fetch_flights_command(ctx: Context, case: str, aircraft: str, t_from: str, t_to: str,
+                          source: str, user: str | None, proxy: str | None, api_url: str | None,
+                          as_json: bool) -> None:
+    """Ask OpenSky for an aircraft's flights and tracks; each answer is captured as evidence
+    (body, WARC, URL, time, proxy) and the tracks are imported."""
+    import os
+
+    import requests
+
+    from ..flights.fetch import OPENSKY_API, fetch_flights, save_credentials, saved_credentials
+    from ..sources.settings import load_capture_settings, with_overrides
+    start = timefmt.parse_user_time(t_from, "--from")
+    end = timefmt.parse_user_time(t_to, "--to", end_of_day=True)
+    settings = with_overrides(load_capture_settings(), proxy=proxy)
+    if user:
+        password = os.environ.get("OSINTDESK_OPENSKY_PASSWORD") or click.prompt(
+            f"OpenSky password for {user}", hide_input=True, err=True)
+        save_credentials(user, password)
+    credentials = saved_credentials()
+    with open_case(ctx, case) as opened, requests.Session() as session:
+        if credentials:
+            session.auth = credentials
+        with progress_bar("Fetching", not as_json) as progress:
+            result = fetch_flights(opened, aircraft, start, end, session=session,
+                                   settings=settings, source=source,
+                                   base_url=api_url or OPENSKY_API, progress=progress)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    click.echo(f"{result.aircraft_hex}: {result.flights_listed} flight(s) listed by {source}, "
+               f"{len(result.imports)} track(s) imported, {result.points} points; "
+               f"{len(result.captures)} answer(s) captured")

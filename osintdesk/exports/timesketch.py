@@ -116,6 +116,8 @@ class _Rows:
                                      self.sources[item.record_id]["published_date"] if day
                                      else None))
             return rows
+        if item.kind == "sighting":
+            return [self.row(item, item.start_t, "Heard without a position", "second")]
         start_desc, end_desc = MOMENTS[item.kind]
         if item.kind != "event":
             return [self.row(item, item.start_t, start_desc, item.precision),

@@ -27,7 +27,7 @@ from ..store.records import TRACK_POINTS
 from ..sources.text import match_key
 from ..timefmt import display_time
 from . import columnar, importers
-from .model import AircraftInfo, FileFlight, Skipped, TrackPoint
+from .model import AircraftInfo, FileFlight, Sighting, Skipped, TrackPoint
 
 BATCH = 20000
 
@@ -46,6 +46,7 @@ class ImportResult:
     duplicates: int = 0
     skipped: int = 0
     skipped_reasons: dict[str, dict] = field(default_factory=dict)
+    sightings: int = 0          # aircraft heard without a position (kept, not on the map)
     aircraft: list[str] = field(default_factory=list)
     flights: int = 0
     message: str = ""
@@ -202,6 +203,12 @@ def _hint_identity(hint: str | None) -> AircraftInfo | None:
     return AircraftInfo(registration=text.upper())
 
 
+def _aircraft_uuid(book: _AircraftBook, hex_code: str | None, file_label: str) -> str:
+    """The uuid of the aircraft a record with this address belongs to (created if new)."""
+    row_id = book.for_point(hex_code, file_label)
+    return next(uuid for uuid, known in book.row_ids.items() if known == row_id)
+
+
 def _flights_of_import(case: Case, import_id: int) -> int:
     """How many flights hold positions from this import (including ones already known)."""
     return case.conn.execute(
@@ -227,16 +234,21 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                        fmt: ModuleType | None = None, aircraft: str | None = None,
                        options: dict | None = None,
                        progress: Callable[[int, int | None], None] | None = None,
-                       cancelled: Callable[[], bool] | None = None) -> ImportResult:
+                       cancelled: Callable[[], bool] | None = None,
+                       member=None, analyse: bool = True) -> ImportResult:
     """Import one flight file into ``case``; the same bytes imported again add nothing.
 
     ``fmt``: the importer ``import_order`` chose for the file, or None to detect it here.
+    ``member``: an archive member (``archives.ArchiveMember``) to import instead of a
+    file; ``path`` then names it. ``analyse=False`` leaves the flight analysis to the
+    caller (``analysis.recompute_flights`` once after several imports of one aircraft).
     """
     path = Path(path)
-    if not path.is_file():
+    if member is None and not path.is_file():
         raise InputError("no such file" if not path.exists() else "is not a file", path=path)
-    importer = fmt or importers.detect(path)
-    sha256, _ = sha256_of_file(path, cancelled=cancelled)
+    data = None if member is None else member.data
+    importer = fmt or importers.detect(path, data=data)
+    sha256 = member.sha256 if member is not None else sha256_of_file(path, cancelled=cancelled)[0]
     result = ImportResult(file=str(path), format=importer.NAME,
                           importer_version=str(importer.VERSION), sha256=sha256)
     if _already_imported(case, sha256, result):
@@ -245,9 +257,12 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
     with case.transaction():
         if _already_imported(case, sha256, result):   # the same file, imported meanwhile
             return result
-        evidence, _ = case.add_evidence_file(
-            path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
-            details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
+        if member is not None:
+            evidence = member.add_evidence(case, importer)
+        else:
+            evidence, _ = case.add_evidence_file(
+                path, kind="flight-file", cancelled=cancelled, expected_sha256=sha256,
+                details={"importer": importer.NAME, "importer_version": str(importer.VERSION)})
         import_uuid = case.new_uuid()
         # Points reference the import by integer id; the import record (with its counts)
         # is written after them with this id, inside the same transaction.
@@ -260,19 +275,20 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         points = trackblocks.PointColumns()   # per aircraft, in file order
         batch: list[tuple] = []
         attempted = 0
+        seen: list[Sighting] = []
 
         file_label = path.name
         last_hex, aircraft_id = None, None
         reader = columnar.READERS.get(importer.NAME)   # a regular file, column by column
         read = reader(path, options=options, progress=progress,
-                      cancelled=cancelled) if reader else None
+                      cancelled=cancelled) if reader and data is None else None
         if read is not None:
             hex_code, columns = read
             points.add_columns(book.for_point(hex_code, file_label), columns)
             attempted = len(columns["t"])
         items = () if read is not None else importers.parse_path(
             path, importer, display_name=str(path), options=options, progress=progress,
-            cancelled=cancelled)
+            cancelled=cancelled, data=data)
         for item in items:
             if type(item) is TrackPoint:
                 if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft
@@ -291,9 +307,11 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
             elif isinstance(item, Skipped):
                 skipped[item.reason] += 1
                 first_record.setdefault(item.reason, item.record)
+            elif isinstance(item, Sighting):
+                seen.append(item)
         points.add(aircraft_id, batch)
         inserted, digest = points.write(case.conn, import_id)
-        if attempted == 0:
+        if attempted == 0 and not seen:
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
             raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
                              path=path)
@@ -315,14 +333,19 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         case.insert_record("flight-import", record, action="import",
                            details={"file": path.name, "format": importer.NAME,
                                     "points": inserted})
+        if seen:
+            from .sightings import store_sightings
+            result.sightings = store_sightings(
+                case, import_uuid, seen, lambda hex_code: _aircraft_uuid(book, hex_code, file_label),
+                path.name)
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import recompute_flights
-        for aircraft_uuid in book.touched:
+        for aircraft_uuid in book.touched if analyse else ():
             recompute_flights(case, aircraft_uuid)
         from ..sources.linking import link_serials
         link_serials(case)   # an aircraft registered by military serial: the sources naming it
-        result.flights = _flights_of_import(case, import_id)
+        result.flights = _flights_of_import(case, import_id) if analyse else 0
         result.aircraft = [case.get_record("aircraft", a)["label"] for a in book.touched]
     return result
 

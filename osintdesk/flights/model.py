@@ -106,3 +106,18 @@ class Skipped:
 
     record: int | None
     reason: str
+    detail: str = ""   # the record's own error (file, line, value), when it could not be read
+
+
+@dataclass
+class Sighting:
+    """An aircraft seen without a position (a snapshot lists it, but no position was
+    decoded): its address, callsign and squawk at a time. It belongs on the aircraft and
+    on the timeline, never on the map."""
+
+    t: float                    # UTC epoch seconds: when it was last heard
+    hex: str | None             # ICAO 24-bit address, lower-case; "~abcdef" for non-ICAO
+    callsign: str | None = None
+    squawk: str | None = None
+    record: int | None = None   # entry number in the file (provenance)
+    extra: dict = field(default_factory=dict)  # other facts (alt_ft, category, messages...)

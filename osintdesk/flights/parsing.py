@@ -42,6 +42,9 @@ KT_PER_MPH = 1609.344 / 1852
 # milliseconds read as seconds).
 EARLIEST_T = 315964800.0  # 1980-01-06T00:00:00Z
 FUTURE_SLACK_S = 2 * 86400
+REASON_IMPOSSIBLE_TIME = "time impossible for tracking data (before 1980 or in the future)"
+REASON_SHORT_ROW = "fewer cells than the header"
+REASON_LONG_ROW = "more cells than the header"
 
 ProgressFn = Callable[[int, "int | None"], None]
 CancelledFn = Callable[[], bool]
@@ -54,20 +57,60 @@ class DamagedFileError(InputError):
     """The compressed data of a file is truncated or corrupt."""
 
 
+class BadRecord(InputError):
+    """One row or record of a file cannot be read (a value that is not a number, an
+    impossible time...). Importers skip that record and count it by ``reason`` (a short
+    phrase without the record's own values, so that like failures add up); only a file
+    wrong as a whole is refused."""
+
+    def __init__(self, message: str, *, reason: str, path: object = None, line: int | None = None):
+        super().__init__(message, path=path, line=line)
+        self.reason = reason
+
+
+def skipped_record(exc: BadRecord, record: int | None):
+    """The ``Skipped`` an importer yields for a record that raised ``exc``."""
+    from .model import Skipped
+    return Skipped(record, exc.reason, str(exc))
+
+
+def wrong_width(name: str, line: int, width: int, found: int):
+    """The ``Skipped`` for a CSV row with more or fewer cells than its header."""
+    from .model import Skipped
+    reason = REASON_SHORT_ROW if found < width else REASON_LONG_ROW
+    return Skipped(line, reason, f"{name}, line {line}: expected {width} cells as in the header, "
+                                 f"found {found}")
+
+
+def read_or_skip(read: Callable, record: int | None, *args, **kwargs):
+    """``read(*args, **kwargs)`` for one record, or its ``Skipped`` when it cannot be read."""
+    try:
+        return read(*args, **kwargs)
+    except BadRecord as exc:
+        return skipped_record(exc, record)
+
+
 class SourceStream(io.RawIOBase):
     """A read-only binary stream over a file, transparently gunzipped when the file starts
     with the gzip magic bytes. It knows how far through the *file* it is (for progress)
     and turns damaged compressed data into a ``DamagedFileError`` naming the file."""
 
-    def __init__(self, path: str | os.PathLike, display_name: str | None = None):
+    def __init__(self, path: str | os.PathLike, display_name: str | None = None, *,
+                 data: bytes | None = None):
         super().__init__()
         self.path = Path(path)
         self.name = display_name or str(path)
-        try:
-            self._raw = open(self.path, "rb")
-        except OSError as exc:
-            raise InputError(f"cannot open the file ({exc.strerror or exc})", path=self.name) from None
-        self.size_bytes = os.fstat(self._raw.fileno()).st_size
+        self.data = data   # the content itself (an archive member) instead of a file
+        if data is not None:
+            self._raw = io.BytesIO(data)
+            self.size_bytes = len(data)
+        else:
+            try:
+                self._raw = open(self.path, "rb")
+            except OSError as exc:
+                raise InputError(f"cannot open the file ({exc.strerror or exc})",
+                                 path=self.name) from None
+            self.size_bytes = os.fstat(self._raw.fileno()).st_size
         self.compressed = self._raw.read(2) == GZIP_MAGIC
         self._raw.seek(0)
         self._inner: Any = gzip.GzipFile(fileobj=self._raw, mode="rb") if self.compressed else self._raw
@@ -114,13 +157,16 @@ class SourceStream(io.RawIOBase):
         super().close()
 
 
-def open_maybe_gzip(path: str | os.PathLike, display_name: str | None = None) -> io.BufferedReader:
+def open_maybe_gzip(path: str | os.PathLike, display_name: str | None = None, *,
+                    data: bytes | None = None) -> io.BufferedReader:
     """Open ``path`` for binary reading, gunzipping it when its first bytes are the gzip magic.
 
-    The result is buffered; ``stream.raw`` is the ``SourceStream`` (file size, position).
-    Truncated or corrupt gzip data raises ``DamagedFileError`` (an ``InputError``) when read.
+    ``data``: read these bytes (an archive member) instead of the file; ``path`` then only
+    names them. The result is buffered; ``stream.raw`` is the ``SourceStream`` (size,
+    position). Truncated or corrupt gzip data raises ``DamagedFileError`` (an
+    ``InputError``) when read.
     """
-    return io.BufferedReader(SourceStream(path, display_name), buffer_size=READ_CHUNK)
+    return io.BufferedReader(SourceStream(path, display_name, data=data), buffer_size=READ_CHUNK)
 
 
 def read_head(path: str | os.PathLike, size: int = HEAD_BYTES) -> bytes:
@@ -245,6 +291,8 @@ def with_line(exc: InputError, name: str, line: int | None) -> InputError:
     """The same error, naming the line when it did not yet."""
     if exc.line is not None or line is None:
         return exc
+    if isinstance(exc, BadRecord):
+        return BadRecord(_strip_where(exc, name), reason=exc.reason, path=name, line=line)
     return type(exc)(_strip_where(exc, name), path=name, line=line)
 
 
@@ -256,7 +304,7 @@ def undecodable_line(stream) -> int | None:
         return None
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines = 1
-    with open_maybe_gzip(source.path) as again:
+    with open_maybe_gzip(source.path, data=source.data) as again:
         while True:
             chunk = again.read(READ_CHUNK)
             try:
@@ -562,7 +610,8 @@ def cell_float(row: list[str], index: int | None, column: str, name: str, line: 
 
 def _bad_value(what: str, value: Any, name: str, line: int | None, where: str) -> InputError:
     shown = value if isinstance(value, str) else json.dumps(value)[:40]
-    return InputError(f"{where}{what} {shown!r} is not a number", path=name, line=line)
+    return BadRecord(f"{where}{what} {shown!r} is not a number", reason=f"{what} is not a number",
+                     path=name, line=line)
 
 
 def parse_bool(value: Any, what: str, name: str, line: int | None, where: str = "") -> bool | None:
@@ -576,7 +625,8 @@ def parse_bool(value: Any, what: str, name: str, line: int | None, where: str = 
         return True
     if text in ("false", "0", "no", "f", "n"):
         return False
-    raise InputError(f"{where}{what} {value!r} is not true/false", path=name, line=line)
+    raise BadRecord(f"{where}{what} {value!r} is not true/false", reason=f"{what} is not true/false",
+                    path=name, line=line)
 
 
 # --------------------------------------------------------------------------- units
@@ -617,8 +667,9 @@ def normalise_hex(value: Any, name: str = "", line: int | None = None, where: st
     if text.startswith("0x"):
         text = text[2:]
     if not _HEX_RE.fullmatch(text):
-        raise InputError(f"{where}aircraft address {value!r} is not a 24-bit hex code",
-                         path=name or None, line=line)
+        raise BadRecord(f"{where}aircraft address {value!r} is not a 24-bit hex code",
+                        reason="aircraft address is not a 24-bit hex code",
+                        path=name or None, line=line)
     return ("~" if tilde else "") + text.rjust(6, "0")
 
 
@@ -652,7 +703,8 @@ def normalise_squawk(value: Any, name: str = "", line: int | None = None, *,
     if zero_is_none and text.strip("0") == "":
         return None
     if len(text) > 4 or not set(text) <= _OCTAL:
-        raise InputError(f"{where}squawk {value!r} is not 4 octal digits", path=name or None, line=line)
+        raise BadRecord(f"{where}squawk {value!r} is not 4 octal digits",
+                        reason="squawk is not 4 octal digits", path=name or None, line=line)
     return text.rjust(4, "0")
 
 
@@ -678,7 +730,8 @@ def parse_iso_time(text: str, name: str, line: int | None, *, assume_utc: bool =
         moment = _iso_slow(text, name, line, where)
     if moment.tzinfo is None:
         if not assume_utc:
-            raise InputError(f"{where}time {text!r} has no time zone", path=name, line=line)
+            raise BadRecord(f"{where}time {text!r} has no time zone",
+                            reason="time has no time zone", path=name, line=line)
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.timestamp()
 
@@ -690,8 +743,9 @@ def _iso_slow(text: str, name: str, line: int | None, where: str) -> datetime:
             raise ValueError  # a date alone is not a time of observation
         return timefmt.parse_iso(fixed)
     except ValueError:
-        raise InputError(f"{where}time {text!r} is not an ISO 8601 date and time",
-                         path=name, line=line) from None
+        raise BadRecord(f"{where}time {text!r} is not an ISO 8601 date and time",
+                        reason="time is not an ISO 8601 date and time", path=name,
+                        line=line) from None
 
 
 def parse_time_with_format(text: str, fmt: str, name: str, line: int | None, *,
@@ -704,12 +758,12 @@ def parse_time_with_format(text: str, fmt: str, name: str, line: int | None, *,
     if fmt == "epoch_s":
         value = to_float(text, "time", name, line, where)
         if value is None:
-            raise InputError(f"{where}time is empty", path=name, line=line)
+            raise BadRecord(f"{where}time is empty", reason="time is empty", path=name, line=line)
         return value
     if fmt == "epoch_ms":
         value = to_float(text, "time", name, line, where)
         if value is None:
-            raise InputError(f"{where}time is empty", path=name, line=line)
+            raise BadRecord(f"{where}time is empty", reason="time is empty", path=name, line=line)
         return value / 1000.0
     if fmt == "iso":
         t = parse_iso_time(text, name, line, assume_utc=True, where=where)
@@ -719,8 +773,9 @@ def parse_time_with_format(text: str, fmt: str, name: str, line: int | None, *,
     try:
         moment = datetime.strptime(text.strip(), fmt)
     except ValueError:
-        raise InputError(f"{where}time {text!r} does not match the format {fmt!r}",
-                         path=name, line=line) from None
+        raise BadRecord(f"{where}time {text!r} does not match the format {fmt!r}",
+                        reason=f"time does not match the format {fmt!r}", path=name,
+                        line=line) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone(timedelta(seconds=utc_offset_s)))
     return moment.timestamp()
@@ -747,20 +802,24 @@ class Validator:
 
     def time(self, t: float | None, line: int | None, where: str = "") -> float:
         if t is None:
-            raise InputError(f"{where}the time is missing", path=self.name, line=line)
+            raise BadRecord(f"{where}the time is missing", reason="the time is missing",
+                            path=self.name, line=line)
         if not (EARLIEST_T <= t <= self.latest_t) or t != t:
-            raise InputError(f"{where}time {_describe_time(t)} is impossible for tracking data "
-                             f"(before 1980 or in the future)", path=self.name, line=line)
+            raise BadRecord(f"{where}time {_describe_time(t)} is impossible for tracking data "
+                            f"(before 1980 or in the future)", reason=REASON_IMPOSSIBLE_TIME,
+                            path=self.name, line=line)
         return t
 
     def position(self, lat: float | None, lon: float | None, line: int | None, where: str = "") -> None:
         if lat is None or lon is None:
-            raise InputError(f"{where}the position is incomplete (latitude {lat}, longitude {lon})",
-                             path=self.name, line=line)
+            raise BadRecord(f"{where}the position is incomplete (latitude {lat}, longitude {lon})",
+                            reason="the position is incomplete", path=self.name, line=line)
         if not -90.0 <= lat <= 90.0:
-            raise InputError(f"{where}latitude {lat} is outside -90..90", path=self.name, line=line)
+            raise BadRecord(f"{where}latitude {lat} is outside -90..90",
+                            reason="latitude is outside -90..90", path=self.name, line=line)
         if not -180.0 <= lon <= 180.0:
-            raise InputError(f"{where}longitude {lon} is outside -180..180", path=self.name, line=line)
+            raise BadRecord(f"{where}longitude {lon} is outside -180..180",
+                            reason="longitude is outside -180..180", path=self.name, line=line)
 
 
 def _describe_time(t: float) -> str:

@@ -27,6 +27,7 @@ IDENTITY: dict[str, tuple[str, ...]] = {
     "tag": ("source_uuid", "tag"),
     "source-tie": ("source_uuid", "target_uuid"),
     "object-tag": ("object_kind", "object_uuid", "tag"),
+    "sighting": ("import_uuid", "record", "hex"),
 }
 # Columns that hold the id of another record (``aircraft_uuids``: a JSON list of ids).
 REFERENCES: dict[str, tuple[str, ...]] = {
@@ -44,6 +45,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "retirement": ("source_uuid",),
     "object-note": ("object_uuid",),
     "object-tag": ("object_uuid",),
+    "sighting": ("import_uuid", "aircraft_uuid"),
 }
 ID_LISTS = {"aircraft_uuids"}
 

@@ -705,6 +705,33 @@ def m009_track_blocks(db: sqlite_utils.Database) -> list[tuple]:
     return entries
 
 
+def m010_sightings(db: sqlite_utils.Database) -> None:
+    """Aircraft heard without a position (a snapshot lists them, no position was decoded):
+    address, callsign and squawk at a time, from a flight import. Shown on the aircraft
+    and the timeline, never on the map. Write-once, like the points they stand beside."""
+    db.executescript(
+        """
+        CREATE TABLE sightings (
+            uuid          TEXT PRIMARY KEY,
+            import_uuid   TEXT NOT NULL REFERENCES flight_imports(uuid),
+            aircraft_uuid TEXT NOT NULL REFERENCES aircraft(uuid),
+            t             REAL NOT NULL,          -- UTC epoch seconds: when it was heard
+            hex           TEXT,
+            callsign      TEXT,
+            squawk        TEXT,
+            record        INTEGER,                -- entry number in the file
+            details       TEXT,                   -- canonical JSON: other facts the file gave
+            created_utc   TEXT NOT NULL,
+            examiner      TEXT NOT NULL,
+            UNIQUE (import_uuid, record, hex)     -- one entry of one file: one sighting
+        );
+        CREATE INDEX sightings_aircraft ON sightings(aircraft_uuid, t);
+        CREATE INDEX sightings_import ON sightings(import_uuid);
+        """
+        + _write_once("sightings", "a sighting")
+    )
+
+
 def m012_retire_and_annotate(db: sqlite_utils.Database) -> None:
     """Retiring a source (set aside by the investigator: kept, its evidence untouched, hidden
     from lists and searches unless asked; un-retiring deletes the retirement, both logged),
@@ -754,6 +781,7 @@ MIGRATIONS: list[Migration] = [
     m007_record_versions,
     m008_reports,
     m009_track_blocks,
+    m010_sightings,
     m012_retire_and_annotate,
 ]
 

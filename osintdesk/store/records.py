@@ -54,6 +54,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("retirement", "source_retirements", "Retired sources"),
         RecordKind("object-note", "object_notes", "Notes on flights, aircraft and evidence"),
         RecordKind("object-tag", "object_tags", "Tags on flights, aircraft and evidence"),
+        RecordKind("sighting", "sightings", "Sightings without a position"),
     )
 }
 

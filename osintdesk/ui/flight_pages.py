@@ -6,8 +6,9 @@ import html
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSplitter, QTabWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QInputDialog, QLabel, QLineEdit, QScrollArea, QSplitter,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from .. import timefmt
 from ..charts import style
@@ -130,9 +131,11 @@ class AircraftPage(TablePage):
     def _show_selected(self, *_args) -> None:
         row = self.selected()
         if row is not None and self.case is not None:
+            from ..flights.sightings import sightings
             from ..sources.queries import sources_for_aircraft
             stays = [g["description"] for g in queries.ground_times(self.case, row["uuid"])]
-            self.detail.setText(_aircraft_html(row, stays) + _sources_html(
+            self.detail.setText(_aircraft_html(row, stays)
+                                + _sightings_html(sightings(self.case, [row["uuid"]])) + _sources_html(
                 sources_for_aircraft(self.case, row["uuid"]), "naming this aircraft")
                 + _tied_html(findings_views.tie_rows(self.case, row["uuid"])))
             self.notes.show_object(self.case, "aircraft", row["uuid"])
@@ -207,6 +210,75 @@ def _aircraft_html(a: dict, ground_times: list[str]) -> str:
             f"{e(timefmt.display_time(a['last_t']) or '—')}</p>"
             + (f"<p><b>Ground time between flights</b></p><ul>{stays}</ul>" if stays
                else "<p>No ground time between flights recorded.</p>"))
+
+
+def ask_archive_aircraft(parent, count: int) -> str | None:
+    """Ask which aircraft to read from daily archives (a hex, or a registration in the case)."""
+    text, ok = QInputDialog.getText(
+        parent, "Read daily archives",
+        f"{count} tar archive(s): which aircraft's traces to read?\n"
+        "Mode-S hex (e.g. f0beef), or a registration already in the case:")
+    return text.strip() if ok and text.strip() else None
+
+
+class FetchFlightsDialog(QDialog):
+    """Case › Fetch Flight History: which aircraft, which days, and the OpenSky account
+    (optional; kept in the user's settings, never in the case)."""
+
+    def __init__(self, parent=None, *, user: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle("Fetch flight history")
+        self.setObjectName("fetch_flights_dialog")
+        form = QFormLayout(self)
+        self.aircraft = QLineEdit(placeholderText="Mode-S hex (f0beef) or a registration in the case")
+        self.t_from = QLineEdit(placeholderText="2024-01-01")
+        self.t_to = QLineEdit(placeholderText="2024-01-31")
+        self.source = QComboBox()
+        self.source.addItem("OpenSky Network", "opensky")
+        self.user = QLineEdit(user, placeholderText="optional")
+        self.password = QLineEdit(placeholderText="optional, kept in your settings")
+        self.password.setToolTip("Kept in your settings, never in the case or its captures")
+        self.setMinimumWidth(420)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget in (("Aircraft", self.aircraft), ("From (UTC)", self.t_from),
+                              ("To (UTC)", self.t_to), ("Source", self.source),
+                              ("OpenSky user", self.user), ("Password", self.password)):
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        return {"aircraft": self.aircraft.text().strip(), "t_from": self.t_from.text().strip(),
+                "t_to": self.t_to.text().strip(), "source": self.source.currentData(),
+                "user": self.user.text().strip(), "password": self.password.text()}
+
+
+def fetch_summary(result) -> str:
+    """The status line after fetching."""
+    return (f"{result.aircraft_hex}: {result.flights_listed} flight(s) listed, "
+            f"{len(result.imports)} track(s) imported, {result.points:,} points; "
+            f"{len(result.captures)} answer(s) captured")
+
+
+def archive_summary(results) -> tuple[str, str]:
+    """The status line for archives read, and the errors (one line per archive that failed)."""
+    points = sum(r.points for r in results)
+    read = [r for r in results if r.error is None]
+    line = f"{len(read)} of {len(results)} archive(s) read: {points:,} points"
+    return line, "\n".join(r.error for r in results if r.error)
+
+
+def _sightings_html(rows: list[dict]) -> str:
+    """The times the aircraft was heard without a position (not on the map)."""
+    if not rows:
+        return ""
+    from ..flights.sightings import sentence
+    items = "".join(f"<li>{html.escape(sentence(r))} — {html.escape(r['file'] or '')}</li>"
+                    for r in rows)
+    return f"<p><b>Heard without a position ({len(rows)})</b></p><ul>{items}</ul>"
 
 
 class FlightsPage(TablePage):

@@ -189,6 +189,9 @@ class MainWindow(QMainWindow):
         self.action_import_flights = self._action("&Import Flight Files…",
                                                   self.import_flights_dialog, "Ctrl+I",
                                                   "action_import_flights")
+        self.action_fetch_flights = self._action("&Fetch Flight History…",
+                                                 self.fetch_flights_dialog,
+                                                 name="action_fetch_flights")
         self.action_verify = self._action("&Verify Case", self.verify_case, "Ctrl+Shift+V",
                                           "action_verify")
         self.action_timestamp = self._action("&Timestamp Checkpoint…", self.timestamp_dialog,
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         case_menu = self.case_menu = self.menuBar().addMenu("&Case")
         case_menu.addAction(self.action_add_files)
         case_menu.addAction(self.action_import_flights)
+        case_menu.addAction(self.action_fetch_flights)
         case_menu.addAction(self.action_verify)
         case_menu.addAction(self.action_timestamp)
         help_menu = self.menuBar().addMenu("&Help")
@@ -656,10 +660,86 @@ class MainWindow(QMainWindow):
     def import_flights_dialog(self) -> None:
         names = open_file_names(
             self, "Import flight files",
-            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt);;All files (*)",
+            "Flight data (*.csv *.json *.gz *.kml *.gpx *.txt *.parquet *.tar);;All files (*)",
             settings=self.settings)
+        from ..flights.archives import is_archive
+        archives = [n for n in names if is_archive(n)]
+        names = [n for n in names if n not in archives]
+        if archives:
+            from .flight_pages import ask_archive_aircraft
+            aircraft = ask_archive_aircraft(self, len(archives))
+            if aircraft:
+                self.import_archives(archives, aircraft)
         if names:
             self.import_flights(names)
+
+    def fetch_flights_dialog(self):
+        """Ask which aircraft and days, then fetch their history (``fetch_flights``)."""
+        from ..flights.fetch import saved_credentials
+        from .flight_pages import FetchFlightsDialog
+        saved = saved_credentials()
+        dialog = FetchFlightsDialog(self, user=saved[0] if saved else "")
+        dialog.accepted.connect(lambda: self.fetch_flights(**dialog.values()))
+        dialog.open()
+        return dialog
+
+    def fetch_flights(self, aircraft: str, t_from: str, t_to: str, source: str = "opensky",
+                      user: str = "", password: str = "", base_url: str | None = None
+                      ) -> Task | None:
+        """Fetch an aircraft's history online in the background (each answer a capture)."""
+        from .. import timefmt
+        from ..flights.fetch import OPENSKY_API, save_credentials, saved_credentials
+        from ..sources.settings import load_capture_settings
+        from .flight_pages import fetch_summary
+        try:
+            start = timefmt.parse_user_time(t_from, "From")
+            end = timefmt.parse_user_time(t_to, "To", end_of_day=True)
+            settings = load_capture_settings()
+        except OsintdeskError as error:
+            self.show_error(str(error))
+            return None
+        if user and password:
+            save_credentials(user, password)
+        credentials = saved_credentials()
+
+        def work(case, progress, cancelled):
+            import requests
+
+            from ..flights.fetch import fetch_flights
+            with requests.Session() as session:
+                if credentials:
+                    session.auth = credentials
+                return fetch_flights(case, aircraft, start, end, session=session,
+                                     settings=settings, source=source,
+                                     base_url=base_url or OPENSKY_API, progress=progress,
+                                     cancelled=cancelled)
+
+        def done(result):
+            self.statusBar().showMessage(fetch_summary(result), 15000)
+            self.show_page("Flights")
+            self._refresh_chart()
+        return self.run_task(f"Fetching flights of {aircraft}", work, case="write",
+                             on_success=done)
+
+    def import_archives(self, names: list[str], aircraft: str) -> Task | None:
+        """Read one aircraft's traces from daily tar archives in the background."""
+        from .flight_pages import archive_summary
+
+        def work(case, progress, cancelled):
+            from ..flights.archives import import_aircraft_from_archives
+            return import_aircraft_from_archives(case, names, aircraft, progress=progress,
+                                                 cancelled=cancelled)
+
+        def done(results):
+            self.last_import = results
+            text, errors = archive_summary(results)
+            self.statusBar().showMessage(text, 15000)
+            if errors:
+                self.show_error(errors)
+            self.show_page("Flights")
+            self._refresh_chart()
+        return self.run_task(f"Reading {len(names)} archive(s) for {aircraft}", work,
+                             case="write", on_success=done)
 
     def import_flights(self, names: list[str], fmt: str | None = None,
                        options: dict | None = None) -> Task | None:
@@ -680,7 +760,9 @@ class MainWindow(QMainWindow):
                 else:
                     lines.append(f"{name}: {r.format}, {r.points:,} points, {r.flights} flight(s)"
                                  + (f", {r.duplicates:,} duplicates dropped" if r.duplicates else "")
-                                 + (f", {r.skipped:,} records skipped" if r.skipped else ""))
+                                 + (f", {r.skipped:,} records skipped" if r.skipped else "")
+                                 + (f", {r.sightings:,} aircraft heard without a position"
+                                    if r.sightings else ""))
             self.last_import = results
             self.statusBar().showMessage("; ".join(lines), 15000)
             self.show_page("Flights")

@@ -12,7 +12,7 @@ import pytest
 from osintdesk.errors import InputError
 from osintdesk.flights import importers
 from tests.support import flight_samples as samples
-from osintdesk.flights.model import AircraftInfo, FileFlight, Skipped, TrackPoint
+from osintdesk.flights.model import AircraftInfo, FileFlight, Sighting, Skipped, TrackPoint
 
 
 class Items(list):
@@ -29,6 +29,10 @@ class Items(list):
     @property
     def aircraft(self):
         return [i for i in self if isinstance(i, AircraftInfo)]
+
+    @property
+    def sightings(self):
+        return [i for i in self if isinstance(i, Sighting)]
 
     @property
     def file_flights(self):
@@ -60,6 +64,29 @@ def expect_error():
         for text in ([contains] if isinstance(contains, str) else contains):
             assert text in message, message
         return message
+
+    return _check
+
+
+@pytest.fixture
+def expect_skip():
+    """expect_skip(call, path, line=None, contains=()) -> the Skipped of the one bad record:
+    the file still reads (its good records give points), the bad record is skipped and its
+    detail names the file, the line and the problem."""
+
+    def _check(call, path, *, line=None, contains=()):
+        items = call()
+        bad = [s for s in items.skipped if s.detail]
+        assert len(bad) == 1, items.skipped
+        assert items.points, "the good records are still read"
+        message = bad[0].detail
+        assert message.startswith(f"{path}"), message
+        if line is not None:
+            assert f"{path}, line {line}: " in message, message
+        for text in ([contains] if isinstance(contains, str) else contains):
+            assert text in message, message
+        assert bad[0].reason and not bad[0].reason.startswith(str(path)), bad[0]
+        return bad[0]
 
     return _check
 

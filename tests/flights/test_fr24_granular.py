@@ -66,19 +66,37 @@ def test_fr24_zero_squawk_means_none(tmp_path, read, flight):
     assert read(write_rows(tmp_path, [row])).points[0].squawk is None
 
 
+def test_junk_receiver_time_falls_back_to_network_time(tmp_path, read, flight):
+    """A receiver clock never set (1970) must not cost the row: network_time is used."""
+    rows = [samples.granular_row(p) for p in flight[:3]]
+    rows[1][1] = "1970-01-01 00:00:00Z.000"
+    rows[2][1] = ""
+    items = read(write_rows(tmp_path, rows))
+    assert items.skipped == []
+    assert [p.t for p in items.points] == [flight[0].t, flight[1].t + 0.4, flight[2].t + 0.4]
+
+
+def test_row_with_no_readable_time_is_skipped_with_the_receiver_times_error(tmp_path, read,
+                                                                            expect_skip, flight):
+    bad = samples.granular_row(flight[1])
+    bad[0], bad[1] = "1970-01-01 00:00:00Z.000", "2024-02-30 07:41:03Z.515"
+    path = write_rows(tmp_path, [samples.granular_row(flight[0]), bad])
+    skipped = expect_skip(lambda: read(path), path, line=3, contains="not an ISO 8601")
+    assert skipped.reason == "time is not an ISO 8601 date and time"
+
+
 @pytest.mark.parametrize("column, value, message", [
     (4, "north", "latitude 'north' is not a number"),
     (4, "-95", "latitude -95.0 is outside"),
-    (1, "2024-02-30 07:41:03Z.515", "not an ISO 8601"),
     (2, "0xGG0000", "aircraft address '0xGG0000'"),
     (6, "12,000", "altitude '12,000' is not a number"),
     (10, "maybe", "on_ground 'maybe' is not true/false"),
 ])
-def test_bad_cells_name_the_line(tmp_path, read, expect_error, flight, column, value, message):
+def test_bad_cells_name_the_line(tmp_path, read, expect_skip, flight, column, value, message):
     bad = samples.granular_row(flight[1])
     bad[column] = value
     path = write_rows(tmp_path, [samples.granular_row(flight[0]), bad])
-    expect_error(lambda: read(path, "fr24-adsb-csv"), path, line=3, contains=message)
+    expect_skip(lambda: read(path, "fr24-adsb-csv"), path, line=3, contains=message)
 
 
 def test_missing_columns(tmp_path, read, expect_error):

@@ -48,11 +48,11 @@ def test_gzip_playback(tmp_path, read, flight):
     (lambda t: t[1].update(altitude={"feet": "x"}), "track entry 2: altitude.feet 'x'"),
     (lambda t: t.__setitem__(1, [1, 2]), "track entry 2: not an object"),
 ])
-def test_bad_track_entries_name_the_record(tmp_path, read, expect_error, flight, change, message):
+def test_bad_track_entries_name_the_record(tmp_path, read, expect_skip, flight, change, message):
     document = samples.fr24_playback(flight[:3])
     change(document["result"]["response"]["data"]["flight"]["track"])
     path = samples.write_json(tmp_path / "p.json", document)
-    expect_error(lambda: read(path, "fr24-json"), path, contains=message)
+    expect_skip(lambda: read(path, "fr24-json"), path, contains=message)
 
 
 def test_wrong_document(tmp_path, read, expect_error):

@@ -43,12 +43,12 @@ def test_times_and_positions_must_pair(tmp_path, read, expect_error, flight):
     ("<gx:coord>37.261501 55.591499 0.0<", "<gx:coord>37.261501<", "track 1, position 1: gx:coord"),
     ("<when>2024-01-02T07:41:03Z", "<when>yesterday", "track 1, time 1: time 'yesterday'"),
 ])
-def test_bad_values_name_the_track_and_point(tmp_path, read, expect_error, flight, old, new, message):
+def test_bad_values_name_the_track_and_point(tmp_path, read, expect_skip, flight, old, new, message):
     path = samples.write_kml_gx_track(tmp_path / "t.kml", flight[:5])
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new, 1))
-    expect_error(lambda: read(path, "kml-track"), path, contains=message)
+    expect_skip(lambda: read(path, "kml-track"), path, contains=message)
 
 
 def test_kml_without_track(tmp_path, read, expect_error):

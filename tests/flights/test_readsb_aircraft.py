@@ -46,7 +46,10 @@ def test_ground_non_icao_and_aircraft_without_position(tmp_path, read):
                                            {"hex": "4b1a2c", "flight": "SWR1  ", "seen": 1.0}]))
     point = items.points[0]
     assert point.on_ground is True and point.alt_ft is None and point.hex == "~2cd4e1"
-    assert [(s.record, s.reason) for s in items.skipped] == [(2, readsb_aircraft.REASON_NO_POSITION)]
+    assert items.skipped == []
+    [sighting] = items.sightings   # heard without a position: kept, dated now - seen
+    assert (sighting.record, sighting.hex, sighting.callsign, sighting.t) == (
+        2, "4b1a2c", "SWR1", NOW - 1.0)
 
 
 def test_database_fields_become_aircraft_info(tmp_path, read):
@@ -66,7 +69,7 @@ def test_last_position_is_stale_and_rough_estimates_are_never_positions(tmp_path
     assert len(items.points) == 1
     point = items.points[0]
     assert (point.lat, point.t, point.stale) == (54.0, NOW - 75.0, True)
-    assert items.skipped[0].reason == readsb_aircraft.REASON_NO_POSITION
+    assert [s.hex for s in items.sightings] == ["4b1a2c"]   # rr_lat/rr_lon: no position
 
 
 def test_position_without_seen_pos_is_reported_not_dated(tmp_path, read):
@@ -118,10 +121,10 @@ def test_now_after_the_aircraft_list(tmp_path, read):
     (entry(alt_baro="high"), "aircraft entry 2: alt_baro 'high' is not a number"),
     ("not an object", "aircraft entry 2: not an object"),
 ])
-def test_bad_entries_name_the_record(tmp_path, read, expect_error, bad, message):
+def test_bad_entries_name_the_record(tmp_path, read, expect_skip, bad, message):
     path = tmp_path / "aircraft.json"
     path.write_text('{"now": %s,\n"aircraft": [\n%s,\n%s\n]}' % (NOW, json.dumps(entry()), json.dumps(bad)))
-    expect_error(lambda: read(path, "readsb-aircraft"), path, line=4, contains=message)
+    expect_skip(lambda: read(path, "readsb-aircraft"), path, line=4, contains=message)
 
 
 def test_not_a_snapshot(tmp_path, read, expect_error):

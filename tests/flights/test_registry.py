@@ -12,7 +12,7 @@ from tests.support import flight_samples as samples
 
 
 def test_every_importer_has_the_interface():
-    assert len(set(importers.names())) == len(importers.IMPORTERS) == 11
+    assert len(set(importers.names())) == len(importers.IMPORTERS) == 14
     for importer in importers.IMPORTERS:
         assert importer.NAME and importer.VERSION and importer.DESCRIPTION
         assert isinstance(importer.EXTENSIONS, tuple) and isinstance(importer.SINGLE_FLIGHT, bool)
@@ -72,11 +72,11 @@ def test_progress_and_cancel(tmp_path, flight):
 
 def test_display_name_is_used_in_errors(tmp_path, expect_error):
     path = tmp_path / "x.csv"
-    path.write_text("Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction\n1,2,3\n")
+    path.write_text("Timestamp,UTC,Callsign,Altitude,Speed,Direction\n1,2,3,4,5,6\n")
     fr24_csv = importers.get("fr24-csv")
     expect_error(lambda: list(importers.parse_path(path, fr24_csv,
                                                    display_name="evidence/AFL100.csv")),
-                 "evidence/AFL100.csv", line=2)
+                 "evidence/AFL100.csv", line=1, contains="missing column(s) position")
 
 
 def test_flights_package_is_qt_free():

@@ -7,6 +7,7 @@ import pytest
 
 from osintdesk.store.migrations import MIGRATIONS
 from osintdesk.store import Case, verify_case, versions
+from osintdesk.store.migrations import MIGRATIONS
 from tests.store.test_verify import tamper
 
 

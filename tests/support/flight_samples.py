@@ -7,7 +7,9 @@ so they must never be mistaken for evidence.
 from __future__ import annotations
 
 import csv
+import gzip
 import json
+import random
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -182,3 +184,189 @@ def write_json(path, document, *, compress: bool = False) -> Path:
     with _text_out(path, compress) as out:
         json.dump(document, out)
     return Path(path)
+
+
+# --------------------------------------------------------------------------- messy files (issue 15)
+
+JUNK_RECEIVER_TIME = "1970-01-01 00:00:00Z.000"
+
+
+def write_granular_with_junk(path, points: Sequence[TrackPoint], *, junk_time_every: int = 7,
+                             bad_altitude_rows: Sequence[int] = (),
+                             short_rows: Sequence[int] = ()) -> Path:
+    """A granular ADS-B CSV as real exports come: every ``junk_time_every``-th row has the
+    receiver clock never set (``1970-01-01 00:00:00Z.000``) while ``network_time`` is valid;
+    rows at the indexes ``bad_altitude_rows`` have an altitude that is not a number, rows at
+    ``short_rows`` are cut short. The other rows are ordinary."""
+    with _text_out(path, False) as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(GRANULAR_HEADER)
+        for index, p in enumerate(points):
+            row = granular_row(p, trailing=[f"squawk:{fr24_squawk(p.squawk)}"])
+            if junk_time_every and index % junk_time_every == junk_time_every - 1:
+                row[1] = JUNK_RECEIVER_TIME
+            if index in bad_altitude_rows:
+                row[6] = "n/a"
+            if index in short_rows:
+                row = row[:4]
+            writer.writerow(row)
+    return Path(path)
+
+
+def positionless_entry(hex_code: str, *, callsign: str | None = None, squawk: str | None = None,
+                       seen: float = 1.5, alt_ft: float | None = None) -> dict:
+    """An aircraft.json entry heard without a position (an older dump1090 file: Mode S only)."""
+    entry = {"hex": hex_code, "seen": seen, "messages": 42, "rssi": -30.1}
+    if callsign is not None:
+        entry["flight"] = callsign.ljust(8)
+    if squawk is not None:
+        entry["squawk"] = squawk
+    if alt_ft is not None:
+        entry["altitude"] = alt_ft
+    return entry
+
+
+# Invented addresses (not allocated to real aircraft) in the style of the issue's snapshot.
+POSITIONLESS_HEXES = ("15f0a1", "15f0a2", "15f0a3", "15f0a4")
+
+
+def positionless_snapshot(now: float = T0) -> dict:
+    """A dump1090 snapshot of four aircraft, none with a position; one has a callsign."""
+    entries = [positionless_entry(POSITIONLESS_HEXES[0], callsign="XXS7101", squawk="2261",
+                                  alt_ft=33000)]
+    entries += [positionless_entry(h, seen=3.0 + i) for i, h in enumerate(POSITIONLESS_HEXES[1:])]
+    return {"now": now, "messages": 1000, "aircraft": entries}
+
+
+# --------------------------------------------------------------------------- traffic (the library)
+
+TRAFFIC_COLUMNS = ("timestamp", "icao24", "callsign", "latitude", "longitude", "altitude",
+                   "groundspeed", "track", "vertical_rate", "onground", "squawk")
+
+
+def traffic_records(points: Sequence[TrackPoint], *, gap_rows: Sequence[int] = (),
+                    bad_hex_rows: Sequence[int] = ()) -> list[dict]:
+    """The flight table as ``traffic`` keeps it (feet, knots, ft/min, ``timestamp`` a UTC
+    time, here epoch milliseconds). Rows at ``gap_rows`` lost their position (pandas
+    writes NaN as null or an empty cell); rows at ``bad_hex_rows`` carry a junk icao24."""
+    records = []
+    for index, p in enumerate(points):
+        records.append({
+            "timestamp": int(round(p.t * 1000)), "icao24": p.hex, "callsign": p.callsign,
+            "latitude": None if index in gap_rows else p.lat,
+            "longitude": None if index in gap_rows else p.lon,
+            "altitude": p.alt_ft, "groundspeed": p.gs_kt, "track": p.track_deg,
+            "vertical_rate": p.vrate_fpm, "onground": bool(p.on_ground), "squawk": p.squawk,
+            "icao24_bad": None})
+        if index in bad_hex_rows:
+            records[-1]["icao24"] = "zz-junk"
+        del records[-1]["icao24_bad"]
+    return records
+
+
+def write_traffic_json(path, records: list[dict], *, lines: bool = False,
+                       columns_form: bool = False) -> Path:
+    """``orient="records"`` (a list), ``lines=True`` (one a line) or pandas' default column form."""
+    with open(path, "w", encoding="utf-8") as out:
+        if lines:
+            out.writelines(json.dumps(r, separators=(",", ":")) + "\n" for r in records)
+        elif columns_form:
+            json.dump({c: {str(i): r[c] for i, r in enumerate(records)} for c in TRAFFIC_COLUMNS},
+                      out, separators=(",", ":"))
+        else:
+            json.dump(records, out, separators=(",", ":"))
+    return Path(path)
+
+
+def write_traffic_csv(path, records: list[dict]) -> Path:
+    """pandas ``to_csv``: an unnamed index column, ISO times with their offset, empty NaNs."""
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["", *TRAFFIC_COLUMNS])
+        for index, r in enumerate(records):
+            moment = datetime.fromtimestamp(r["timestamp"] / 1000, timezone.utc)
+            cells = {**r, "timestamp": moment.isoformat(sep=" ")}
+            writer.writerow([index, *("" if cells[c] is None else cells[c] for c in TRAFFIC_COLUMNS)])
+    return Path(path)
+
+
+def write_traffic_parquet(path, records: list[dict]) -> Path:
+    """Parquet as pandas writes traffic's table: ``timestamp`` a timestamp[ns, UTC] column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    columns = {c: [r[c] for r in records] for c in TRAFFIC_COLUMNS}
+    columns["timestamp"] = pa.array([r["timestamp"] * 1_000_000 for r in records],
+                                    type=pa.timestamp("ns", tz="UTC"))
+    pq.write_table(pa.table(columns), path)
+    return Path(path)
+
+
+# --------------------------------------------------------------------------- daily archives
+
+ARCHIVE_TARGET_HEX = "f0beef"   # invented, in a block no aircraft is registered to
+
+
+def _archive_hex(index: int) -> str:
+    return f"f1{index:04x}"
+
+
+def trace_bytes(points: Sequence[TrackPoint], **kwargs) -> bytes:
+    """A gzip-compressed ``trace_full_<hex>.json`` as bytes (as it sits in a daily tar)."""
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="osintdesk-trace-") as folder:
+        return write_readsb_trace(Path(folder) / "trace.json", points, **kwargs).read_bytes()
+
+
+def _other_rows(rows: int, rng: random.Random) -> str:
+    """The trace rows of an ordinary aircraft's day, as JSON text (shared by an archive's
+    aircraft, each under its own header, so that thousands are written quickly)."""
+    lat, lon = rng.uniform(-60, 60), rng.uniform(-170, 170)
+    trace = [[i * 30.0, round(lat + i * 0.01, 5), round(lon + i * 0.013, 5), 30000 + (i % 7) * 25,
+              420.0 + i % 5, 45.0, 0, 0, None, "adsb_icao", 30150, None, None, None]
+             for i in range(rows)]
+    return json.dumps(trace, separators=(",", ":"))
+
+
+def _other_trace(hex_code: str, day_t: float, rows_text: str) -> bytes:
+    base = {"icao": hex_code, "r": f"XX-{hex_code[-4:].upper()}", "t": "A320", "dbFlags": 0,
+            "timestamp": day_t}
+    text = json.dumps(base)[:-1] + ',"trace":' + rows_text + "}"
+    return gzip.compress(text.encode(), compresslevel=1, mtime=0)
+
+
+def write_daily_archive(path, day_t: float, target_points: Sequence[TrackPoint], *,
+                        aircraft: int = 2000, other_rows: int = 20, target_hex: str = ARCHIVE_TARGET_HEX,
+                        cut_target_member: bool = False, seed: int = 0) -> Path:
+    """A daily globe_history-style tar: ``traces/<last two hex digits>/trace_full_<hex>.json``
+    for ``aircraft`` invented aircraft (gzip under .json), the target's member holding
+    ``target_points`` (or no member when there are none). ``cut_target_member``: the
+    target's gzip data stops halfway (a damaged member in a sound tar)."""
+    import io
+    import tarfile
+    rows_text = _other_rows(other_rows, random.Random(seed))
+    members: dict[str, bytes] = {}
+    for index in range(aircraft - (1 if target_points else 0)):
+        hex_code = _archive_hex(index)
+        members[f"traces/{hex_code[-2:]}/trace_full_{hex_code}.json"] = _other_trace(
+            hex_code, day_t, rows_text)
+    if target_points:
+        data = trace_bytes(target_points, hex=target_hex, registration="XX-BEEF",
+                           type_code="IL62", desc="ILYUSHIN Il-62", own_op=None)
+        if cut_target_member:
+            data = data[: len(data) // 2]
+        members[f"traces/{target_hex[-2:]}/trace_full_{target_hex}.json"] = data
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tar:
+        for name in sorted(members):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(members[name]), int(day_t), 0o644
+            tar.addfile(info, io.BytesIO(members[name]))
+    return Path(path)
+
+
+def archive_day_points(day: int, *, start_t: float = T0, hex: str = ARCHIVE_TARGET_HEX,
+                       step_s: float = 10.0) -> list[TrackPoint]:
+    """The target aircraft's day ``day``: out to Pyongyang and back, with a stay between."""
+    day_t = start_t + day * 86400
+    out = synthetic_flight("UUWW", "ZKPY", start_t=day_t, hex=hex, step_s=step_s)
+    back = synthetic_flight("ZKPY", "UUWW", start_t=out[-1].t + 2 * 3600, hex=hex, step_s=step_s)
+    return out + back

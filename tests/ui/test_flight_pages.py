@@ -86,7 +86,7 @@ def test_bad_flight_file_shows_message_and_changes_nothing(qtbot, window, tmp_pa
     task = window.import_flights([str(bad)])
     wait_for(qtbot, window, task)
     assert "broken.csv" in window.last_message.text()
-    assert "line 2" in window.last_message.text()
+    assert "no track positions: latitude is outside -90..90" in window.last_message.text()
     assert window.case.audit_count() == before
 
 

@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from ... import timefmt
 from .. import style
 from .items import TimelineItem
-from .plan import (BAR, EVENT, GAP_EDGE, HIGHLIGHT, SOURCE, SOURCE_LINE, STAY, STAY_EDGE, Mark,
+from .plan import (BAR, EVENT, GAP_EDGE, HIGHLIGHT, SIGHTING, SOURCE, SOURCE_LINE, STAY, STAY_EDGE, Mark,
                    TimelinePlan, box, default_title, legend_labels, plan_timeline)
 
 __all__ = ["Mark", "TimelineInfo", "TimelinePlan", "default_title", "draw_timeline", "plan_timeline",
@@ -113,6 +113,8 @@ def _legend(kinds):
         handles.append(Line2D([], [], marker="D", markersize=5, markerfacecolor="white",
                               markeredgecolor=SOURCE, linestyle="none"))
         handles.append(Line2D([], [], marker="o", markersize=5, color=SOURCE, linestyle="none"))
+    if "sighting" in kinds:
+        handles.append(Line2D([], [], marker="x", markersize=5, color=SIGHTING, linestyle="none"))
     return handles, legend_labels(kinds)
 
 
@@ -201,6 +203,10 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequen
     if len(plan.source_lines):
         ax.add_collection(LineCollection(plan.source_lines, colors=SOURCE_LINE, linewidths=1.2, zorder=3),
                           autolim=False)
+    if plan.sighting_xy:
+        xs, ys = zip(*plan.sighting_xy)
+        ax.plot(xs, ys, linestyle="none", marker="x", markersize=5.5, markeredgewidth=1.4,
+                color=SIGHTING, zorder=8)
     if plan.captured_xy:
         xs, ys = zip(*plan.captured_xy)
         ax.plot(xs, ys, linestyle="none", marker="o", markersize=5, color=SOURCE, zorder=8)

@@ -15,11 +15,12 @@ from ... import timefmt
 from ...errors import Cancelled, OsintdeskError
 from ...findings import queries as finding_queries
 from ...flights import queries as flight_queries
+from ...flights import sightings as flight_sightings
 from ...sources import queries as source_queries
 from ..case_data import aircraft_label, route_text
 
 # The kinds of item, in the order the lanes and the legend show them.
-KINDS = ("event", "flight", "ground-stay", "gap", "source")
+KINDS = ("event", "flight", "ground-stay", "gap", "source", "sighting")
 EVENTS_LANE = "Events"
 SOURCES_LANE = "Sources"
 LABEL_CHARS = 36
@@ -89,7 +90,8 @@ class TimelineItem:
         span = f"{when(self.start_t)} – {when(self.end_t)}"
         extra = "" if self.precision in ("minute", "second") else f" (known to the {self.precision})"
         where = "" if self.lane == EVENTS_LANE else f"{self.lane} · "
-        name = {"ground-stay": "on the ground", "gap": "coverage gap, not seen"}.get(self.kind, self.kind)
+        name = {"ground-stay": "on the ground", "gap": "coverage gap, not seen",
+                "sighting": "heard without a position"}.get(self.kind, self.kind)
         return f"{name} · {where}{self.label}  ·  {span}{extra}"
 
 
@@ -317,6 +319,17 @@ def read_timeline(case, filt: TimelineFilter = TimelineFilter(), *, progress=Non
             items.append(TimelineItem("ground-stay", g["start_t"], g["end_t"], "second", label,
                                       lane_of[g["aircraft_uuid"]], "ground-time", g["uuid"], "aircraft",
                                       g["aircraft_uuid"], aircraft_uuid=g["aircraft_uuid"]))
+    if "sighting" in kinds:   # heard without a position: a mark on the aircraft's lane
+        for s in flight_sightings.sightings(case, planes):
+            if not in_window(s["t"], s["t"]):
+                continue
+            if tagged is not None and s["aircraft_uuid"] not in tag_aircraft:
+                continue
+            label = " ".join(x for x in (s["callsign"], s["squawk"] and f"sq {s['squawk']}") if x)
+            items.append(TimelineItem("sighting", s["t"], s["t"] + 1, "second",
+                                      _short(label or "heard"), lane_of[s["aircraft_uuid"]],
+                                      "sighting", s["uuid"], "aircraft", s["aircraft_uuid"],
+                                      aircraft_uuid=s["aircraft_uuid"]))
     step(3)
 
     # Sources.

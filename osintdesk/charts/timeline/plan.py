@@ -27,6 +27,7 @@ STAY = "#d9ccb4"
 STAY_EDGE = "#9c8c74"
 GAP_EDGE = "#555555"
 HIGHLIGHT = "#ffb000"
+SIGHTING = "#555555"
 HATCH_MIN_PX = 6.0       # narrower gaps are a plain white notch
 MIN_MARK_PX = 3.0        # a flight of minutes still shows on a year's axis
 POINT_PX = 4.0           # half the width of a point mark
@@ -99,6 +100,7 @@ class TimelinePlan:
     faded_verts: np.ndarray = field(default_factory=_no_verts)
     solid_verts: np.ndarray = field(default_factory=_no_verts)
     point_xy: list[tuple[float, float]] = field(default_factory=list)
+    sighting_xy: list[tuple[float, float]] = field(default_factory=list)   # heard, no position
     source_lines: np.ndarray = field(default_factory=lambda: np.empty((0, 2, 2)))
     captured_xy: list[tuple[float, float]] = field(default_factory=list)
     published_xy: list[tuple[float, float]] = field(default_factory=list)
@@ -157,6 +159,8 @@ def legend_labels(kinds) -> list[str]:
         texts.append("coverage gap (not seen)")
     if "source" in kinds:
         texts += ["published", "captured"]
+    if "sighting" in kinds:
+        texts.append("heard without a position")
     return texts
 
 
@@ -418,6 +422,9 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
                     faded_verts.append(box(x0, max(x1, x0 + min_days), yc, bar))
                     if c is not None:
                         solid_verts.append(box(d(c[0]), d(c[1]), yc, bar))
+            elif item.kind == "sighting":
+                plan.sighting_xy.append((x0, yc))
+                x0, x1 = x0 - POINT_PX / px_per_day, x0 + POINT_PX / px_per_day
             elif item.kind == "source":
                 xs = [d(t) for t in item.captured_t]
                 if item.published_t is not None:

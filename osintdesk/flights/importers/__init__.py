@@ -4,7 +4,10 @@ them), and how to pick one: by content first, by file extension second.
 Every importer module exposes ``NAME``, ``VERSION``, ``DESCRIPTION``, ``EXTENSIONS``,
 ``SINGLE_FLIGHT`` (one file describes one flight), ``sniff(head, name) -> bool`` and
 ``parse(stream, name, *, options=None, progress=None, cancelled=None)``, a generator of
-``TrackPoint``, ``AircraftInfo``, ``FileFlight`` and ``Skipped``.
+``TrackPoint``, ``AircraftInfo``, ``FileFlight``, ``Sighting`` and ``Skipped``. A record
+that cannot be read is a ``Skipped`` with its reason, never a reason to refuse the file.
+A module with ``BINARY = True`` reads a binary format and is sniffed before binary
+content is refused.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from typing import Iterator
 from ...errors import InputError
 from ..parsing import HEAD_BYTES, looks_binary, open_maybe_gzip
 from . import (fr24_csv, fr24_granular, fr24_json, fr24_kml, generic_csv, gpx, kml_track,
-               opensky_csv, opensky_json, readsb_aircraft, readsb_trace)
+               opensky_csv, opensky_json, readsb_aircraft, readsb_trace, traffic_csv,
+               traffic_json, traffic_parquet)
 
 # Order matters only where two sniffs could both match: specific formats come first.
 IMPORTERS: list[ModuleType] = [
@@ -31,6 +35,9 @@ IMPORTERS: list[ModuleType] = [
     readsb_trace,
     readsb_aircraft,
     opensky_json,
+    traffic_json,
+    traffic_csv,
+    traffic_parquet,
     generic_csv,
 ]
 
@@ -59,6 +66,9 @@ def detect_from_head(head: bytes, path: str | os.PathLike) -> ModuleType:
     path = Path(path)
     if not head.strip():
         raise InputError("the file is empty", path=str(path))
+    for importer in IMPORTERS:
+        if getattr(importer, "BINARY", False) and importer.sniff(head, path.name):
+            return importer
     if looks_binary(head):
         raise InputError("this is a binary file, not a flight-data format osintdesk can read",
                          path=str(path))
@@ -78,27 +88,29 @@ def detect_from_head(head: bytes, path: str | os.PathLike) -> ModuleType:
                      f"{first_line!r}){hint}", path=str(path))
 
 
-def detect(path: str | os.PathLike) -> ModuleType:
-    """The importer for the file at ``path``: by content first, by extension second.
+def detect(path: str | os.PathLike, *, data: bytes | None = None) -> ModuleType:
+    """The importer for the file at ``path`` (or for ``data``, the bytes of an archive
+    member that ``path`` names): by content first, by extension second.
 
     Raises InputError naming the file when it is empty, binary, damaged or unknown.
     """
-    with open_maybe_gzip(path) as stream:
+    with open_maybe_gzip(path, data=data) as stream:
         head = stream.read(HEAD_BYTES)
     return detect_from_head(head, path)
 
 
 def parse_path(path: str | os.PathLike, importer: ModuleType | None = None, *,
                display_name: str | None = None, options: dict | None = None,
-               progress=None, cancelled=None) -> Iterator:
+               progress=None, cancelled=None, data: bytes | None = None) -> Iterator:
     """Open ``path`` (gunzipping by magic bytes) and yield what the importer reads from it.
 
-    ``importer``: the module (``get`` names one), or None to detect it. The file is
-    closed when the generator finishes or is closed.
+    ``importer``: the module (``get`` names one), or None to detect it. ``data``: read
+    these bytes (an archive member) instead of the file. The file is closed when the
+    generator finishes or is closed.
     """
     if importer is None:
-        importer = detect(path)
+        importer = detect(path, data=data)
     name = display_name or str(path)
-    with open_maybe_gzip(path, name) as stream:
+    with open_maybe_gzip(path, name, data=data) as stream:
         yield from importer.parse(stream, name, options=options, progress=progress,
                                   cancelled=cancelled)

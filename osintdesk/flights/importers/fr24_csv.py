@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ... import timefmt
 from ...errors import InputError
-from ..parsing import (EARLIEST_T, Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+from ..parsing import (EARLIEST_T, BadRecord, Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
                        header_cells, header_index, make_point, options_hex, parse_iso_time,
-                       stripped_text)
+                       skipped_record, stripped_text, wrong_width)
 
 NAME = "fr24-csv"
 VERSION = "1"
@@ -52,8 +52,12 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
             point = fast(row, line) if len(row) == width else None
         except (ValueError, TypeError):
             point = None
-        yield point if point is not None else _checked_row(row, line, width, columns, hex_code,
-                                                           check, name)
+        if point is None:
+            try:
+                point = _checked_row(row, line, width, columns, hex_code, check, name)
+            except BadRecord as exc:
+                point = skipped_record(exc, line)
+        yield point
         ticker.tick()
     ticker.finish()
 
@@ -95,10 +99,9 @@ def _fast_row(columns, hex_code, check):
 
 
 def _checked_row(row, line, width, columns, hex_code, check, name):
-    """Parse one row with every check, raising InputError naming the line and the column."""
+    """Parse one row with every check, raising BadRecord naming the line and the column."""
     if len(row) != width:
-        raise InputError(f"expected {width} cells as in the header, found {len(row)}",
-                         path=name, line=line)
+        return wrong_width(name, line, width, len(row))
     t = _row_time(row, columns.get("timestamp"), columns.get("utc"), name, line)
     check.time(t, line)
     lat, lon = _position(row[columns["position"]], name, line)
@@ -130,22 +133,26 @@ def _row_time(row, i_ts, i_utc, name, line):
         try:
             t = float(cell)
         except ValueError:
-            raise InputError(f"Timestamp {cell!r} is not a number", path=name, line=line) from None
+            raise BadRecord(f"Timestamp {cell!r} is not a number", reason="Timestamp is not a number",
+                            path=name, line=line) from None
     if i_utc is not None and row[i_utc].strip():
         t_utc = parse_iso_time(row[i_utc], name, line, where="UTC ")
         if t is None:
             t = t_utc
         elif abs(t - t_utc) > _CLOCK_TOLERANCE_S:
-            raise InputError(f"Timestamp {row[i_ts].strip()} and UTC {row[i_utc].strip()} "
-                             f"disagree by {abs(t - t_utc):g} s", path=name, line=line)
+            raise BadRecord(f"Timestamp {row[i_ts].strip()} and UTC {row[i_utc].strip()} "
+                            f"disagree by {abs(t - t_utc):g} s",
+                            reason="Timestamp and UTC disagree", path=name, line=line)
     return t
 
 
 def _position(cell, name, line):
     parts = cell.split(",")
     if len(parts) != 2:
-        raise InputError(f"Position {cell!r} is not \"latitude,longitude\"", path=name, line=line)
+        raise BadRecord(f"Position {cell!r} is not \"latitude,longitude\"",
+                        reason="Position is not \"latitude,longitude\"", path=name, line=line)
     try:
         return float(parts[0]), float(parts[1])
     except ValueError:
-        raise InputError(f"Position {cell!r} is not two numbers", path=name, line=line) from None
+        raise BadRecord(f"Position {cell!r} is not two numbers",
+                        reason="Position is not two numbers", path=name, line=line) from None

@@ -5,15 +5,19 @@ Times are written like ``2024-01-02 07:41:03Z.515`` (fraction after the Z), addr
 or ``network_time`` when a row has no receiver time. Rows flagged ``no_position`` carry
 0,0 and are not positions: they are reported as skipped. Cells past the header are
 ``KEY:value`` pairs; the known keys (squawk, no_position, ...) are read, others ignored.
+A ``receiver_time`` that cannot be a time of observation (``1970-01-01 00:00:00Z.000``, a
+receiver clock never set) falls back to ``network_time``. Rows that still cannot be read
+are skipped and counted by reason.
 """
 
 from __future__ import annotations
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, clock_from, csv_header, csv_rows, header_cells,
+from ..parsing import (BadRecord, Ticker, Validator, clock_from, csv_header, csv_rows, header_cells,
                        header_index, make_point, normalise_hex, normalise_squawk, options_hex,
-                       parse_bool, parse_iso_time, stripped_text, to_float)
+                       parse_bool, parse_iso_time, skipped_record, stripped_text, to_float,
+                       wrong_width)
 
 NAME = "fr24-adsb-csv"
 VERSION = "1"
@@ -67,11 +71,12 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     width = len(header)
     for line, row in rows:
         if len(row) < width:
-            raise InputError(f"expected at least {width} cells as in the header, found {len(row)}",
-                             path=name, line=line)
-        cells = _cells(row, width, columns)
-        item = _row(cells, name, line, check, default_hex)
-        yield item
+            yield wrong_width(name, line, width, len(row))
+            continue
+        try:
+            yield _row(_cells(row, width, columns), name, line, check, default_hex)
+        except BadRecord as exc:
+            yield skipped_record(exc, line)
         ticker.tick()
     ticker.finish()
 
@@ -89,6 +94,24 @@ def _cells(row: list[str], width: int, columns: dict[str, int]) -> dict[str, str
     return cells
 
 
+def _row_time(cells: dict[str, str], name: str, line: int, check: Validator) -> float:
+    """``receiver_time``, or ``network_time`` when the receiver's time is absent or cannot
+    be right; the receiver time's error when neither can be read."""
+    first_error = None
+    for column in ("receiver_time", "network_time"):
+        text = cells.get(column, "").strip()
+        if not text:
+            continue
+        try:
+            return check.time(parse_iso_time(text, name, line, where=f"{column} "), line)
+        except BadRecord as exc:
+            first_error = first_error or exc
+    if first_error is not None:
+        raise first_error
+    raise BadRecord("both receiver_time and network_time are empty", reason="no time",
+                    path=name, line=line)
+
+
 def _row(cells: dict[str, str], name: str, line: int, check: Validator, default_hex):
     if cells.get("no_position", "").strip().lower() not in _NOT_FLAGGED:
         return Skipped(line, REASON_NO_POSITION)
@@ -97,10 +120,7 @@ def _row(cells: dict[str, str], name: str, line: int, check: Validator, default_
     if lat == 0 and lon == 0:
         return Skipped(line, REASON_NULL_ISLAND)
     check.position(lat, lon, line)
-    time_text = cells.get("receiver_time", "").strip() or cells.get("network_time", "").strip()
-    if not time_text:
-        raise InputError("both receiver_time and network_time are empty", path=name, line=line)
-    t = check.time(parse_iso_time(time_text, name, line), line)
+    t = _row_time(cells, name, line, check)
     hex_code = normalise_hex(cells["hex"], name, line) or default_hex
     on_ground = parse_bool(cells.get("on_ground", "").strip(), "on_ground", name, line)
     return make_point(

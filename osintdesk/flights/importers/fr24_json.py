@@ -14,8 +14,8 @@ import re
 
 from ...errors import InputError
 from ..model import AircraftInfo, FileFlight
-from ..parsing import (Ticker, Validator, clock_from, load_json_whole, make_point, normalise_hex,
-                       normalise_squawk, stripped_text, to_float)
+from ..parsing import (BadRecord, Ticker, Validator, clock_from, load_json_whole, make_point, normalise_hex,
+                       normalise_squawk, read_or_skip, stripped_text, to_float)
 
 NAME = "fr24-json"
 VERSION = "1"
@@ -53,7 +53,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     yield _file_flight(flight, flight_ident, hex_code, registration, callsign, track)
     ticker = Ticker(stream, progress, cancelled, total_records=len(track))
     for index, entry in enumerate(track):
-        yield _point(entry, index + 1, hex_code, name, check)
+        yield read_or_skip(_point, index + 1, entry, index + 1, hex_code, name, check)
         ticker.tick()
     ticker.finish()
 
@@ -98,7 +98,7 @@ def _file_flight(flight, flight_ident, hex_code, registration, callsign, track) 
 def _point(entry, record, hex_code, name, check):
     where = f"track entry {record}: "
     if not isinstance(entry, dict):
-        raise InputError(f"{where}not an object", path=name)
+        raise BadRecord(f"{where}not an object", reason="track entry is not an object", path=name)
     t = check.time(to_float(entry.get("timestamp"), "timestamp", name, None, where), None, where)
     lat = to_float(entry.get("latitude"), "latitude", name, None, where)
     lon = to_float(entry.get("longitude"), "longitude", name, None, where)

@@ -14,9 +14,10 @@ import html
 import re
 
 from ...errors import InputError
-from ..model import AircraftInfo, FileFlight
-from ..parsing import (Ticker, Validator, clock_from, find_local, local_name, m_to_ft, make_point,
-                       options_hex, parse_iso_time, stripped_text, to_float, xml_events, xml_text)
+from ..model import AircraftInfo, FileFlight, Skipped
+from ..parsing import (BadRecord, Ticker, Validator, clock_from, find_local, local_name, m_to_ft,
+                       make_point, options_hex, parse_iso_time, read_or_skip, stripped_text,
+                       to_float, xml_events, xml_text)
 
 NAME = "fr24-kml"
 VERSION = "1"
@@ -73,9 +74,10 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
         elif tag == "Placemark" and parent_tag == "Folder":
             if folder_names.get(id(parent)) == "Route":
                 record += 1
-                point = _placemark(element, record, hex_code, name, check)
-                first_t = point.t if first_t is None else min(first_t, point.t)
-                last_t = point.t if last_t is None else max(last_t, point.t)
+                point = read_or_skip(_placemark, record, element, record, hex_code, name, check)
+                if not isinstance(point, Skipped):
+                    first_t = point.t if first_t is None else min(first_t, point.t)
+                    last_t = point.t if last_t is None else max(last_t, point.t)
                 yield point
                 ticker.tick()
             del parent[:]  # processed (or Trail): free it, the folder name is kept above
@@ -89,13 +91,14 @@ def _placemark(placemark, record, hex_code, name, check):
     where = f"Route placemark {record}: "
     when = find_local(placemark, "TimeStamp", "when")
     if when is None or not xml_text(when):
-        raise InputError(f"{where}no TimeStamp/when", path=name)
+        raise BadRecord(f"{where}no TimeStamp/when", reason="Route placemark without a "
+                        "TimeStamp/when", path=name)
     t = check.time(parse_iso_time(xml_text(when), name, None, where=where), None, where)
     coordinates = find_local(placemark, "Point", "coordinates")
     parts = xml_text(coordinates).split(",")
     if len(parts) not in (2, 3):
-        raise InputError(f"{where}Point/coordinates {xml_text(coordinates)!r} is not lon,lat,alt",
-                         path=name)
+        raise BadRecord(f"{where}Point/coordinates {xml_text(coordinates)!r} is not lon,lat,alt",
+                        reason="Point/coordinates is not lon,lat,alt", path=name)
     lon = to_float(parts[0], "longitude", name, None, where)
     lat = to_float(parts[1], "latitude", name, None, where)
     check.position(lat, lon, None, where)

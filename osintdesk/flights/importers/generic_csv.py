@@ -10,10 +10,11 @@ import os
 
 from ...errors import InputError
 from ..mapping import ALTITUDE_UNITS, SPEED_UNITS, VRATE_UNITS, ColumnMapping, load_preset
-from ..parsing import (Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+from ..parsing import (BadRecord, Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
                        header_index, header_line, make_point, normalise_header, normalise_hex,
                        normalise_squawk, open_maybe_gzip, options_hex, parse_bool,
-                       parse_time_with_format, read_head, stripped_text)
+                       parse_time_with_format, read_head, skipped_record, stripped_text,
+                       wrong_width)
 
 NAME = "csv-mapping"
 VERSION = "1"
@@ -83,9 +84,12 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     width = len(header)
     for line, row in rows:
         if len(row) != width:
-            raise InputError(f"expected {width} cells as in the header, found {len(row)}",
-                             path=name, line=line)
-        yield _row(row, col, mapping, scale, name, line, check, default_hex)
+            yield wrong_width(name, line, width, len(row))
+            continue
+        try:
+            yield _row(row, col, mapping, scale, name, line, check, default_hex)
+        except BadRecord as exc:
+            yield skipped_record(exc, line)
         ticker.tick()
     ticker.finish()
 

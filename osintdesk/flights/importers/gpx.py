@@ -9,7 +9,7 @@ import re
 
 from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, clock_from, local_name, m_to_ft, make_point, ms_to_kt,
+from ..parsing import (Ticker, read_or_skip, Validator, clock_from, local_name, m_to_ft, make_point, ms_to_kt,
                        options_hex, parse_iso_time, to_float, xml_events, xml_text)
 
 NAME = "gpx"
@@ -42,7 +42,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
         if local_name(element.tag) != "trkpt":
             continue
         record += 1
-        yield _trackpoint(element, record, hex_code, name, check)
+        yield read_or_skip(_trackpoint, record, element, record, hex_code, name, check)
         ticker.tick()
         if parents:
             del parents[-1][:]  # the segment keeps nothing it has yielded

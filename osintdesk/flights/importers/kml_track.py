@@ -13,8 +13,9 @@ from array import array
 
 from ...errors import InputError
 from ..model import FileFlight
-from ..parsing import (Ticker, Validator, clock_from, local_name, m_to_ft, make_point, options_hex,
-                       parse_iso_time, stripped_text, to_float, xml_events, xml_text)
+from ..parsing import (BadRecord, Ticker, Validator, clock_from, local_name, m_to_ft, make_point,
+                       options_hex, parse_iso_time, skipped_record, stripped_text, to_float,
+                       xml_events, xml_text)
 
 NAME = "kml-track"
 VERSION = "1"
@@ -40,6 +41,7 @@ class _Track:
         self.lons = array("d")
         self.alts = array("d")  # NaN when absent
         self.absolute = False
+        self.bad: dict[int, BadRecord] = {}  # point index -> why its time or position is unreadable
 
 
 def parse(stream, name, *, options=None, progress=None, cancelled=None):
@@ -61,10 +63,21 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
         parents.pop()
         if track is not None and tag == "when":
             where = f"track {track_number}, time {len(track.times) + 1}: "
-            track.times.append(parse_iso_time(xml_text(element), name, None, where=where))
+            try:
+                track.times.append(parse_iso_time(xml_text(element), name, None, where=where))
+            except BadRecord as exc:
+                track.bad.setdefault(len(track.times), exc)
+                track.times.append(float("nan"))
             element.clear()
         elif track is not None and tag == "coord":
-            _coord(track, xml_text(element), track_number, name)
+            try:
+                _coord(track, xml_text(element), track_number, name)
+            except BadRecord as exc:
+                done = len(track.alts)   # altitude is appended last: the coords read whole
+                track.bad.setdefault(done, exc)
+                for column in (track.lats, track.lons, track.alts):
+                    del column[done:]    # a half-read coord leaves no values
+                    column.append(float("nan"))
             element.clear()
         elif track is not None and tag == "altitudeMode":
             track.absolute = xml_text(element) == "absolute"
@@ -72,8 +85,9 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
             for point in _points(track, track_number, ticker.count, hex_code, name, check):
                 yield point
                 ticker.tick()
-            if track.times:
-                placemark_tracks.append((min(track.times), max(track.times)))
+            times = [t for t in track.times if t == t]
+            if times:
+                placemark_tracks.append((min(times), max(times)))
             track = None
             del element[:]
         elif tag == "Placemark":
@@ -89,7 +103,8 @@ def _coord(track: _Track, text: str, track_number: int, name: str) -> None:
     where = f"track {track_number}, position {len(track.lats) + 1}: "
     parts = text.split()
     if len(parts) not in (2, 3):
-        raise InputError(f"{where}gx:coord {text!r} is not 'lon lat alt'", path=name)
+        raise BadRecord(f"{where}gx:coord {text!r} is not 'lon lat alt'",
+                        reason="gx:coord is not 'lon lat alt'", path=name)
     track.lons.append(to_float(parts[0], "longitude", name, None, where))
     track.lats.append(to_float(parts[1], "latitude", name, None, where))
     altitude = to_float(parts[2], "altitude", name, None, where) if len(parts) == 3 else None
@@ -103,14 +118,22 @@ def _points(track: _Track, track_number: int, earlier: int, hex_code, name, chec
         raise InputError(f"track {track_number} has {len(track.times)} times but "
                          f"{len(track.lats)} positions", path=name)
     for index, t in enumerate(track.times):
+        record = earlier + index + 1
+        if index in track.bad:
+            yield skipped_record(track.bad[index], record)
+            continue
         where = f"track {track_number}, point {index + 1}: "
-        check.time(t, None, where)
-        lat, lon = track.lats[index], track.lons[index]
-        check.position(lat, lon, None, where)
+        try:
+            check.time(t, None, where)
+            lat, lon = track.lats[index], track.lons[index]
+            check.position(lat, lon, None, where)
+        except BadRecord as exc:
+            yield skipped_record(exc, record)
+            continue
         alt = track.alts[index]
         alt_ft = m_to_ft(alt) if track.absolute and alt == alt else None
         yield make_point(t, lat, lon, alt_ft, None, None, None, None, None, None, hex_code,
-                         False, False, earlier + index + 1)
+                         False, False, record)
 
 
 def _file_flight(placemark, tracks, hex_code):

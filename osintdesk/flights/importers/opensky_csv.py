@@ -9,11 +9,11 @@ previous one for that aircraft is the same position again and is reported as ski
 
 from __future__ import annotations
 
-from ...errors import InputError
 from ..model import Skipped
-from ..parsing import (Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
+from ..parsing import (BadRecord, Ticker, Validator, cell_float, clock_from, csv_header, csv_rows,
                        header_cells, header_index, m_to_ft, make_point, ms_to_fpm, ms_to_kt,
-                       normalise_hex, normalise_squawk, parse_bool, stripped_text)
+                       normalise_hex, normalise_squawk, parse_bool, skipped_record,
+                       stripped_text, wrong_width)
 
 NAME = "opensky-csv"
 VERSION = "1"
@@ -47,9 +47,12 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     last_update: dict[str, float] = {}  # per aircraft: lastposupdate of its previous position
     for line, row in rows:
         if len(row) != width:
-            raise InputError(f"expected {width} cells as in the header, found {len(row)}",
-                             path=name, line=line)
-        yield _row(row, col, name, line, check, last_update)
+            yield wrong_width(name, line, width, len(row))
+            continue
+        try:
+            yield _row(row, col, name, line, check, last_update)
+        except BadRecord as exc:
+            yield skipped_record(exc, line)
         ticker.tick()
     ticker.finish()
 
@@ -57,7 +60,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
 def _row(row, col, name, line, check, last_update):
     hex_code = normalise_hex(row[col["icao24"]], name, line)
     if hex_code is None:
-        raise InputError("icao24 is empty", path=name, line=line)
+        raise BadRecord("icao24 is empty", reason="icao24 is empty", path=name, line=line)
     lat = cell_float(row, col["lat"], "lat", name, line)
     lon = cell_float(row, col["lon"], "lon", name, line)
     t = cell_float(row, col["lastposupdate"], "lastposupdate", name, line)

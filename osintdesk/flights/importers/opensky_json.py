@@ -10,8 +10,8 @@ import re
 from ...errors import InputError
 from ...filebytes import without_bom
 from ..model import AircraftInfo, FileFlight, Skipped
-from ..parsing import (Ticker, Validator, clock_from, load_json_whole, m_to_ft, make_point,
-                       normalise_hex, parse_bool, stripped_text, to_float)
+from ..parsing import (BadRecord, Ticker, Validator, clock_from, load_json_whole, m_to_ft, make_point,
+                       normalise_hex, parse_bool, read_or_skip, stripped_text, to_float)
 
 NAME = "opensky-json"
 VERSION = "1"
@@ -63,7 +63,7 @@ def _track(document, name, check, stream, progress, cancelled):
                      last_seen_t=to_float(end, "endTime", name, None))
     ticker = Ticker(stream, progress, cancelled, total_records=len(path))
     for index, waypoint in enumerate(path):
-        yield _waypoint(waypoint, index + 1, hex_code, name, check)
+        yield read_or_skip(_waypoint, index + 1, waypoint, index + 1, hex_code, name, check)
         ticker.tick()
     ticker.finish()
 
@@ -71,8 +71,9 @@ def _track(document, name, check, stream, progress, cancelled):
 def _waypoint(waypoint, record, hex_code, name, check):
     where = f"path waypoint {record}: "
     if not isinstance(waypoint, list) or len(waypoint) != 6:
-        raise InputError(f"{where}expected [time, lat, lon, baro_altitude, true_track, on_ground]",
-                         path=name)
+        raise BadRecord(f"{where}expected [time, lat, lon, baro_altitude, true_track, on_ground]",
+                        reason="path waypoint is not [time, lat, lon, baro_altitude, true_track, "
+                        "on_ground]", path=name)
     time_s, lat, lon, alt_m, track, on_ground = waypoint
     if lat is None or lon is None:
         return Skipped(record, REASON_NO_POSITION)

@@ -5,7 +5,9 @@ Each aircraft's position time is ``now - seen_pos``. Legacy dump1090 key names (
 ``speed``, ``vert_rate``) are accepted; ``alt_baro: "ground"`` marks the ground; a ``~`` before
 the hex marks a non-ICAO address. ``lastPosition`` (a position older than 60 s) is taken
 with its own age and marked stale; ``rr_lat``/``rr_lon`` are receiver-range *estimates* and
-are never imported. A snapshot whose ``now`` is implausible is refused, naming the file:
+are never imported. An aircraft without any position is kept as a ``Sighting`` (address,
+callsign, squawk, heard at ``now - seen``). An entry that cannot be read is skipped and
+counted by reason. A snapshot whose ``now`` is implausible is refused, naming the file:
 every position time in it would be wrong. The ADS-B Exchange / adsb.lol API form
 (``ac`` list, ``now`` in milliseconds) is read too.
 
@@ -20,10 +22,10 @@ import re
 
 from ...errors import InputError
 from ...filebytes import without_bom
-from ..model import AircraftInfo, Skipped
-from ..parsing import (JsonStream, Ticker, Validator, clock_from, make_point, normalise_hex,
-                       normalise_squawk, open_maybe_gzip, release_text, stripped_text, text_stream,
-                       to_float, with_line)
+from ..model import AircraftInfo, Sighting, Skipped
+from ..parsing import (BadRecord, JsonStream, Ticker, Validator, clock_from, make_point, normalise_hex,
+                       normalise_squawk, open_maybe_gzip, release_text, skipped_record, stripped_text,
+                       text_stream, to_float, with_line)
 
 NAME = "readsb-aircraft"
 VERSION = "1"
@@ -90,7 +92,8 @@ def sniff(head: bytes, name: str) -> bool:
 
 
 def parse(stream, name, *, options=None, progress=None, cancelled=None):
-    """Yield AircraftInfo and TrackPoint per aircraft with a position; Skipped for the rest."""
+    """Yield AircraftInfo and TrackPoint per aircraft with a position, a Sighting per
+    aircraft without one, and Skipped for entries that cannot be read."""
     options = options or {}
     check = Validator(name, clock_from(options))
     repeats = options.get("repeat_filter") or RepeatFilter()
@@ -107,15 +110,13 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
             if "now" not in header:
                 pending.append((key, index, value))  # "now" after the list: keep until known
                 continue
-            try:
-                yield from _aircraft(value, index, _now(header, key, name, check), name, check, repeats)
-            except InputError as exc:
-                raise with_line(exc, name, doc.current_line()) from None
+            yield from _entry(value, index, _now(header, key, name, check), name, check, repeats,
+                              doc.current_line())
             ticker.tick()
         if not ({"aircraft", "ac"} & doc.seen_keys):
             raise InputError('no "aircraft" list: not a readsb aircraft.json snapshot', path=name)
         for key, index, value in pending:
-            yield from _aircraft(value, index, _now(header, key, name, check), name, check, repeats)
+            yield from _entry(value, index, _now(header, key, name, check), name, check, repeats)
             ticker.tick()
     finally:
         release_text(text)
@@ -125,7 +126,10 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
 def _now(header: dict, list_key: str, name: str, check: Validator) -> float:
     if "now" not in header:
         raise InputError('the snapshot time "now" is missing', path=name)
-    now = to_float(header["now"], '"now"', name, None)
+    try:
+        now = to_float(header["now"], '"now"', name, None)
+    except BadRecord as exc:
+        raise InputError(f"the snapshot time: {exc.reason}", path=name) from None
     if now is None:
         raise InputError('the snapshot time "now" is empty', path=name)
     if list_key == "ac" and now > 1e11:
@@ -138,14 +142,27 @@ def _now(header: dict, list_key: str, name: str, check: Validator) -> float:
     return now
 
 
+def _entry(entry, index, now, name, check, repeats, line=None):
+    """What one aircraft entry gives; a Skipped in place of what it could not give."""
+    items = []
+    try:
+        for item in _aircraft(entry, index, now, name, check, repeats):
+            items.append(item)
+    except BadRecord as exc:
+        items = [item for item in items if isinstance(item, AircraftInfo)]
+        items.append(skipped_record(with_line(exc, name, line), index + 1))
+    return items
+
+
 def _aircraft(entry, index, now, name, check, repeats):
     record = index + 1
     where = f"aircraft entry {record}: "
     if not isinstance(entry, dict):
-        raise InputError(f"{where}not an object", path=name)
+        raise BadRecord(f"{where}not an object", reason="aircraft entry is not an object", path=name)
     hex_code = normalise_hex(entry.get("hex"), name, None, where)
     if hex_code is None:
-        raise InputError(f"{where}the hex address is missing", path=name)
+        raise BadRecord(f"{where}the hex address is missing", reason="the hex address is missing",
+                        path=name)
     info = _info(entry, hex_code)
     if info is not None:
         yield info
@@ -154,7 +171,7 @@ def _aircraft(entry, index, now, name, check, repeats):
         last = entry["lastPosition"]
         lat, lon, age, stale = last.get("lat"), last.get("lon"), last.get("seen_pos"), True
     if lat is None and lon is None:
-        yield Skipped(record, REASON_NO_POSITION)
+        yield _sighting(entry, record, hex_code, now, name, check, where)
         return
     lat = to_float(lat, "lat", name, None, where)
     lon = to_float(lon, "lon", name, None, where)
@@ -164,7 +181,8 @@ def _aircraft(entry, index, now, name, check, repeats):
         yield Skipped(record, REASON_NO_AGE)
         return
     if age < 0:
-        raise InputError(f"{where}seen_pos {age:g} is negative", path=name)
+        raise BadRecord(f"{where}seen_pos {age:g} is negative", reason="seen_pos is negative",
+                        path=name)
     t = check.time(round(now - age, 3), None, where)
     alt = entry.get("alt_baro", entry.get("altitude"))
     if alt == "ground":
@@ -183,6 +201,26 @@ def _aircraft(entry, index, now, name, check, repeats):
         on_ground, stripped_text(entry.get("flight")),
         normalise_squawk(entry.get("squawk"), name, None, where=where),
         hex_code, False, stale, record)
+
+
+def _sighting(entry: dict, record: int, hex_code: str, now: float, name, check, where) -> Sighting:
+    """The aircraft as heard without a position, at ``now - seen`` (``now`` without ``seen``)."""
+    seen = to_float(entry.get("seen"), "seen", name, None, where)
+    if seen is not None and seen < 0:
+        raise BadRecord(f"{where}seen {seen:g} is negative", reason="seen is negative", path=name)
+    t = check.time(round(now - (seen or 0.0), 3), None, where)
+    alt = entry.get("alt_baro", entry.get("altitude"))
+    extra = {}
+    if alt == "ground":
+        extra["on_ground"] = True
+    elif alt is not None:
+        extra["alt_ft"] = to_float(alt, "alt_baro", name, None, where)
+    for key in ("category", "messages", "rssi", "type"):
+        if entry.get(key) is not None:
+            extra[key] = entry[key]
+    return Sighting(t=t, hex=hex_code, callsign=stripped_text(entry.get("flight")),
+                    squawk=normalise_squawk(entry.get("squawk"), name, None, where=where),
+                    record=record, extra=extra)
 
 
 def _info(entry: dict, hex_code: str) -> AircraftInfo | None:

@@ -17,9 +17,9 @@ import re
 from ...errors import InputError
 from ...filebytes import without_bom
 from ..model import AircraftInfo
-from ..parsing import (EARLIEST_T, JsonStream, Ticker, Validator, clock_from, make_point,
+from ..parsing import (EARLIEST_T, BadRecord, JsonStream, Ticker, Validator, clock_from, make_point,
                        normalise_hex, normalise_squawk, release_text, stripped_text, text_stream,
-                       to_float, with_line)
+                       skipped_record, to_float, with_line)
 
 NAME = "readsb-trace"
 VERSION = "1"
@@ -71,8 +71,8 @@ def _parse(doc: JsonStream, name, check, ticker):
         if point is None:
             try:
                 point = _point(value, index, *ready, name, check)
-            except InputError as exc:
-                raise with_line(exc, name, doc.current_line()) from None
+            except BadRecord as exc:
+                point = skipped_record(with_line(exc, name, doc.current_line()), index + 1)
         yield point
         ticker.tick()
     if "trace" not in doc.seen_keys:
@@ -81,7 +81,10 @@ def _parse(doc: JsonStream, name, check, ticker):
         ready = _header(header, name)
         yield _aircraft(header, ready[1])
         for index, value in pending:
-            yield _point(value, index, *ready, name, check)
+            try:
+                yield _point(value, index, *ready, name, check)
+            except BadRecord as exc:
+                yield skipped_record(exc, index + 1)
             ticker.tick()
 
 
@@ -145,7 +148,8 @@ def _point(row, index, base_t, hex_code, name, check):
     where = f"trace entry {record}: "
     if not isinstance(row, list) or len(row) < 9:
         found = f"{len(row)} values" if isinstance(row, list) else type(row).__name__
-        raise InputError(f"{where}expected a row of 9 or 14 values, found {found}", path=name)
+        raise BadRecord(f"{where}expected a row of 9 or 14 values, found {found}",
+                        reason="trace row is not a list of 9 or 14 values", path=name)
     dt = to_float(row[0], "time offset", name, None, where)
     t = check.time(None if dt is None else base_t + dt, None, where)
     lat = to_float(row[1], "latitude", name, None, where)
@@ -159,14 +163,16 @@ def _point(row, index, base_t, hex_code, name, check):
         on_ground = None if alt_ft is None else False
     flags = row[6] or 0
     if not isinstance(flags, int) or isinstance(flags, bool):
-        raise InputError(f"{where}flags {flags!r} are not an integer", path=name)
+        raise BadRecord(f"{where}flags {flags!r} are not an integer",
+                        reason="flags are not an integer", path=name)
     details = row[8]
     callsign = squawk = None
     if isinstance(details, dict):
         callsign = stripped_text(details.get("flight"))
         squawk = normalise_squawk(details.get("squawk"), name, None, where=where)
     elif details is not None:
-        raise InputError(f"{where}details are not an object", path=name)
+        raise BadRecord(f"{where}details are not an object", reason="details are not an object",
+                        path=name)
     return make_point(t, lat, lon, alt_ft,
                       to_float(row[4], "ground speed", name, None, where),
                       to_float(row[5], "track", name, None, where),

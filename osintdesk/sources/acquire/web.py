@@ -570,7 +570,9 @@ def _request_headers(response: requests.Response, url: str) -> list[tuple[str, s
     if ":" in host:
         host = f"[{host}]"
     host_header = host if parts.port in (None, default_port) else f"{host}:{parts.port}"
-    sent = [(k, v) for k, v in response.request.headers.items() if k.lower() != "proxy-authorization"]
+    # Credentials are sent, never recorded: not in the capture record, not in the WARC.
+    sent = [(k, v) for k, v in response.request.headers.items()
+            if k.lower() not in ("proxy-authorization", "authorization")]
     return [("Host", host_header)] + sent
 
 
