@@ -18,6 +18,7 @@ LABEL = "image"
 TEXTUAL = False
 EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp")
 
+MAX_READER_NOTES = 20
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 
 
@@ -40,7 +41,9 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():
+        # Pillow's own warnings (a corrupt EXIF block...) become the document's notes, never stderr.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 image.load()  # decode fully: a truncated image must fail here, not in the viewer
@@ -54,6 +57,8 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as error:
         raise InputError(f"not a readable image ({error})", path=path) from None
+    notes = dict.fromkeys(" ".join(str(w.message).split())[:200] for w in caught)
+    document.warnings.extend(f"image reader: {note}" for note in list(notes)[:MAX_READER_NOTES])
     return document
 
 

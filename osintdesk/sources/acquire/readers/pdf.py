@@ -22,6 +22,8 @@ TEXTUAL = False
 EXTENSIONS = (".pdf",)
 SERVED_TYPES = ("application/pdf",)
 MAX_READER_NOTES = 20
+# Text read from one PDF: the pages after it are not read (memory and time stay bounded).
+MAX_TEXT_CHARS = 8 * 1024 * 1024
 
 
 def served_as(media_type: str) -> bool:
@@ -67,12 +69,18 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
             reader = PdfReader(path, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise InputError("the PDF is encrypted with a password; its text cannot be read", path=path)
-            texts = []
+            texts, chars, cut = [], 0, []
+            page_count = len(reader.pages)
             for page in reader.pages:
                 check_cancel()
+                if chars >= MAX_TEXT_CHARS:
+                    cut.append(f"the text was read from the first {len(texts):,} of "
+                               f"{page_count:,} pages only (a bounded {MAX_TEXT_CHARS:,} "
+                               "characters); the whole file is kept as evidence")
+                    break
                 texts.append(page.extract_text() or "")
+                chars += len(texts[-1])
             info = reader.metadata or {}
-            page_count = len(reader.pages)
     except InputError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -91,8 +99,8 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
     title = _pdf_str(info.get("/Title")) or first_line(text)
     return ExtractedDocument(kind="pdf", media_type="application/pdf", title=title, text=text,
                              author=_pdf_str(info.get("/Author")), metadata=metadata,
-                             warnings=[f"PDF reader: {note}" for note in
-                                       list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
+                             warnings=cut + [f"PDF reader: {note}" for note in
+                                             list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
 
 
 def _pdf_str(value) -> str | None:
