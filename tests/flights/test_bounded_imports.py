@@ -77,7 +77,8 @@ def test_deep_json_on_the_command_line_is_one_line_and_leaves_the_case(tmp_path)
 # ----------------------------------------------------------------------------- a gzip'd giant
 
 GIANT_SCRIPT = textwrap.dedent("""
-    import json, resource, sys
+    import json, sys
+    from tests.support.bounded_samples import peak_rss_kb
     from pathlib import Path
     from osintdesk.errors import InputError
     from osintdesk.flights.ingest import import_flight_file
@@ -85,13 +86,13 @@ GIANT_SCRIPT = textwrap.dedent("""
     from tests.support.source_server import case_state
     with Case.create(Path(sys.argv[1]), title="giant", examiner="t") as case:
         before = case_state(case)
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        baseline = peak_rss_kb()
         try:
             import_flight_file(case, sys.argv[2])
             message = None
         except InputError as error:
             message = str(error)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = peak_rss_kb()
         print(json.dumps({"message": message, "growth_kb": peak - baseline,
                           "untouched": case_state(case) == before}))
 """)

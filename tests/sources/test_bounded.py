@@ -64,16 +64,17 @@ def refused_once(case_path: Path, bad: Path, *words: str) -> str:
 # ----------------------------------------------------------------------------- huge files
 
 PEAK_SCRIPT = textwrap.dedent("""
-    import json, resource, sys
+    import json, sys
+    from tests.support.bounded_samples import peak_rss_kb
     from pathlib import Path
     from osintdesk.sources.local_files import add_files
     from osintdesk.store import Case
     from osintdesk.sources.acquire import extract  # the parsers loaded before the baseline
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_kb()
     with Case.create(Path(sys.argv[1]), title="big", examiner="t") as case:
         [outcome] = add_files(case, [sys.argv[2]])
         text = case.conn.execute("SELECT text_chars FROM captures").fetchone()[0]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_rss_kb()
     print(json.dumps({"growth_kb": peak - baseline, "warnings": outcome.warnings,
                       "size": outcome.size, "text_chars": text}))
 """)
@@ -227,6 +228,7 @@ def test_archive_text_budget_keeps_later_pages_without_text(tmp_path, monkeypatc
         without = [p for p in document.pages if not p.document.text]
         assert with_text and without and document.pages.index(without[0]) == len(with_text)
         assert "text budget" in without[0].document.warnings[0]
+        assert document.warnings == [without[0].document.warnings[0]]   # said once for the archive
     finally:
         document.close()
 
@@ -257,3 +259,22 @@ def test_pillow_exif_warning_becomes_a_note_of_the_source(tmp_path, cli_case):
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
     assert "note: image reader: Corrupt EXIF data" in result.stdout
+
+
+@pytest.mark.parametrize("fmt, note", [("JPEG", "decoded at a reduced scale"),
+                                       ("PNG", "checked by its format's verification")])
+def test_a_huge_image_is_read_in_bounded_memory_and_says_so(tmp_path, fmt, note):
+    from PIL import Image
+    from osintdesk.sources.acquire.readers import image as image_reader
+    side = (5000, 4000)
+    assert side[0] * side[1] > image_reader.MAX_DECODE_PIXELS
+    path = tmp_path / f"huge.{fmt.lower()}"
+    Image.new("RGB", side, (90, 120, 150)).save(path, fmt)
+    document = read_document(path)
+    assert document.metadata["width_px"] == "5000" and document.metadata["height_px"] == "4000"
+    assert any(note in w for w in document.warnings), document.warnings
+    cut = tmp_path / f"cut.{fmt.lower()}"
+    cut.write_bytes(path.read_bytes()[:path.stat().st_size * 2 // 3])
+    with pytest.raises(InputError) as caught:
+        read_document(cut)
+    assert "not a readable image" in str(caught.value)

@@ -20,6 +20,22 @@ MB = 1024 * 1024
 DEEP_LEVELS = 100_000
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB. On Linux from /proc/self/status (VmHWM,
+    reset by exec): ``ru_maxrss`` would keep the size of the parent that forked it."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    import sys
+    scale = 1024 if sys.platform == "darwin" else 1   # bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale
+
+
 # --------------------------------------------------------------------------- streamed writing
 
 

@@ -258,9 +258,11 @@ def _page_from_record(record, offset: int, member: str, label: str,
     path, kept, head = spooled
     declared = charset_from_content_type(content_type)
     if document.text_chars >= MAX_ARCHIVE_TEXT_CHARS:
-        extracted = ExtractedDocument(kind="html", media_type="text/html", warnings=[
-            f"text not extracted: the archive's text budget ({MAX_ARCHIVE_TEXT_CHARS:,} "
-            "characters) is spent; the page is kept"])
+        note = (f"pages past the archive's text budget ({MAX_ARCHIVE_TEXT_CHARS:,} characters) "
+                "are kept without their text")
+        if note not in document.warnings:
+            document.warnings.append(note)   # said once for the archive, and on each page
+        extracted = ExtractedDocument(kind="html", media_type="text/html", warnings=[note])
     else:
         extracted = extract_html(cut_prefix(head, html.EXTRACT_BYTES), url=url,
                                  declared_charset=declared)
