@@ -141,6 +141,8 @@ class DensePages(servers.PageHandler):
     def do_GET(self):  # noqa: N802
         if self.path == "/dense.html":
             self._send(200, big.identifier_dense_html(MAX_IDENTIFIERS * 20), "text/html; charset=utf-8")
+        elif self.path == "/long.html":
+            self._send(200, self.server.long_page, "text/html; charset=utf-8")
         else:
             super().do_GET()
 
@@ -150,6 +152,15 @@ def dense_server():
     server = servers.start(servers.PageServer(DensePages))
     yield server
     servers.stop(server)
+
+
+def test_a_captured_page_is_read_from_a_bounded_prefix(case, dense_server, session, tmp_path):
+    dense_server.long_page = big.write_big_html(tmp_path / "long.html", 6 * MB).read_bytes()
+    [outcome] = capture(case, [dense_server.base_url + "/long.html"], CaptureSettings(), session)
+    assert outcome.ok, outcome
+    assert case.read_artifact(outcome.body_sha256) == dense_server.long_page   # stored whole
+    metadata = json.loads(case.conn.execute("SELECT metadata FROM captures").fetchone()[0])
+    assert "bounded prefix" in metadata["warnings"][0]
 
 
 def test_a_page_dense_with_identifiers_keeps_a_bounded_number_and_says_so(case, dense_server, session):

@@ -71,6 +71,8 @@ def cut_prefix(data: bytes, limit: int = EXTRACT_BYTES) -> bytes:
     """``data`` cut to at most ``limit`` bytes at a line break, tag end or space when one is
     near the end."""
     data = data[:limit]
+    if data.startswith(_UTF16_BOMS):   # two bytes a character: cut between two of them
+        return data[:len(data) - len(data) % 2]
     floor = max(0, len(data) - 65536)
     cut = max(data.rfind(sep, floor) for sep in _CUT_AT)
     return data[:cut + 1] if cut >= 0 else data
