@@ -9,6 +9,7 @@ The record walk is shared with the WACZ reader (a WACZ is a zip of WARC files).
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import tempfile
@@ -136,40 +137,36 @@ def iter_warc_records(stream: BinaryIO, label: str, warnings_out: list[str],
 MAX_HEADER_LINE_BYTES = 256 * 1024
 
 
+@functools.cache
 def _bounded_reader_class():
-    """warcio's reader with a bound on the length of every line it reads."""
+    """warcio's reader with a bound on the length of every line it reads (made on first use:
+    warcio is imported only when a WARC is read)."""
     from warcio.bufferedreaders import DecompressingBufferedReader
     from warcio.exceptions import ArchiveLoadFailed
 
-    global _BoundedReader
-    if _BoundedReader is None:
-        class Bounded(DecompressingBufferedReader):
-            def readline(self, length=None):
-                """warcio's readline, gathering the pieces of a line once (not by repeated
-                concatenation) and refusing a line without end past the bound."""
-                if length == 0:
-                    return b""
-                bound = MAX_HEADER_LINE_BYTES if not length or length > MAX_HEADER_LINE_BYTES else length
-                pieces, size = [], 0
-                while size < bound:
-                    self._fillbuff()
-                    if self.empty():
-                        break
-                    piece = self.buff.readline(bound - size)
-                    pieces.append(piece)
-                    size += len(piece)
-                    if piece.endswith(b"\n"):
-                        break
-                line = b"".join(pieces)
-                if bound == MAX_HEADER_LINE_BYTES and size >= bound and not line.endswith(b"\n"):
-                    raise ArchiveLoadFailed(f"a header line longer than {MAX_HEADER_LINE_BYTES:,} "
-                                            "bytes: not a WARC record")
-                return line
-        _BoundedReader = Bounded
-    return _BoundedReader
-
-
-_BoundedReader = None
+    class Bounded(DecompressingBufferedReader):
+        def readline(self, length=None):
+            """warcio's readline, gathering the pieces of a line once (not by repeated
+            concatenation) and refusing a line without end past the bound."""
+            if length == 0:
+                return b""
+            bound = MAX_HEADER_LINE_BYTES if not length or length > MAX_HEADER_LINE_BYTES else length
+            pieces, size = [], 0
+            while size < bound:
+                self._fillbuff()
+                if self.empty():
+                    break
+                piece = self.buff.readline(bound - size)
+                pieces.append(piece)
+                size += len(piece)
+                if piece.endswith(b"\n"):
+                    break
+            line = b"".join(pieces)
+            if bound == MAX_HEADER_LINE_BYTES and size >= bound and not line.endswith(b"\n"):
+                raise ArchiveLoadFailed(f"a header line longer than {MAX_HEADER_LINE_BYTES:,} "
+                                        "bytes: not a WARC record")
+            return line
+    return Bounded
 
 
 def _has_valid_length(record) -> bool:
