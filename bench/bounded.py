@@ -64,16 +64,15 @@ def _snapshot(points):
                                    for i, p in enumerate(points)])
 
 
-def _archive(writer):
-    def make(path: Path, size: int) -> Path:
-        from tests.support import bounded_samples as samples
-        warc = samples.write_big_warc(path.with_suffix(".member.warc"), size)
-        try:
-            return samples.write_wacz(path, [("archive/data.warc", warc)],
-                                      compression=zipfile.ZIP_STORED)
-        finally:
-            warc.unlink()
-    return make if writer == "wacz" else None
+def _wacz(path: Path, size: int) -> Path:
+    """A WACZ holding one WARC of ``size`` bytes, stored (WARC members are usually gzip'd)."""
+    from tests.support import bounded_samples as samples
+    warc = samples.write_big_warc(path.with_suffix(".member.warc"), size)
+    try:
+        return samples.write_wacz(path, [("archive/data.warc", warc)],
+                                  compression=zipfile.ZIP_STORED)
+    finally:
+        warc.unlink()
 
 
 def _image(path: Path, size: int) -> Path:
@@ -114,7 +113,7 @@ def inputs() -> dict[str, tuple[str, str, object]]:
         "text": ("reader", ".txt", samples.write_big_text),
         "markdown": ("reader", ".md", lambda p, n: samples.write_big_text(p, n, markdown=True)),
         "warc": ("reader", ".warc", samples.write_big_warc),
-        "wacz": ("reader", ".wacz", _archive("wacz")),
+        "wacz": ("reader", ".wacz", _wacz),
         "image": ("reader", ".jpg", _image),
         "pdf": ("reader", ".pdf", _pdf),
         "fr24-csv": ("importer", ".csv", _points_writer(fs.write_fr24_csv, 75)),

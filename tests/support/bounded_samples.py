@@ -12,9 +12,8 @@ import io
 import json
 import random
 import zipfile
-import zlib
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 MB = 1024 * 1024
 DEEP_LEVELS = 100_000
@@ -258,10 +257,3 @@ def gzipped(data: bytes) -> bytes:
     with gzip.GzipFile(fileobj=out, mode="wb") as stream:
         stream.write(data)
     return out.getvalue()
-
-
-def deflate_ratio(data: bytes) -> float:
-    return len(data) / max(1, len(zlib.compress(data)))
-
-
-Writer = Callable[[Path, int], Path]
