@@ -64,9 +64,10 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
 
     notes: list[str] = []
     try:
-        with warnings.catch_warnings(), _collected_log("pypdf", notes):
+        # An open file, not the path: given a path pypdf reads the whole file into memory.
+        with warnings.catch_warnings(), _collected_log("pypdf", notes), open(path, "rb") as stream:
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            reader = PdfReader(stream, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise InputError("the PDF is encrypted with a password; its text cannot be read", path=path)
             texts, chars, cut = [], 0, []
@@ -80,7 +81,8 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
                     break
                 texts.append(page.extract_text() or "")
                 chars += len(texts[-1])
-            info = reader.metadata or {}
+            meta = reader.metadata or {}   # read now: the file closes after this block
+            info = {key: meta[key] for key in _INFO_KEYS if key in meta}
     except InputError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -101,6 +103,9 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
                              author=_pdf_str(info.get("/Author")), metadata=metadata,
                              warnings=cut + [f"PDF reader: {note}" for note in
                                              list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
+
+
+_INFO_KEYS = ("/Title", "/Author", "/Creator", "/Producer", "/CreationDate", "/ModDate")
 
 
 def _pdf_str(value) -> str | None:
