@@ -289,3 +289,20 @@ def test_a_huge_image_is_read_in_bounded_memory_and_says_so(tmp_path, fmt, note)
     with pytest.raises(InputError) as caught:
         read_document(cut)
     assert "not a readable image" in str(caught.value)
+
+
+def test_a_long_pdf_is_read_up_to_a_bounded_amount_of_text(tmp_path, monkeypatch):
+    from fpdf import FPDF
+    from osintdesk.sources.acquire.readers import pdf as pdf_reader
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=12)
+    for number in range(1, 6):
+        pdf.add_page()
+        pdf.cell(0, 10, f"Page {number}: the aircraft left at dawn")
+    path = tmp_path / "five.pdf"
+    pdf.output(str(path))
+    monkeypatch.setattr(pdf_reader, "MAX_TEXT_CHARS", 60)
+    document = read_document(path)
+    assert document.metadata["pages"] == "5"
+    assert "Page 2" in document.text and "Page 3" not in document.text
+    assert document.warnings[0].startswith("the text was read from the first 2 of 5 pages only")

@@ -14,7 +14,7 @@ from pathlib import Path
 from .... import timefmt
 from ....errors import InputError
 from ..documents import ExtractedDocument
-from .common import CheckCancel, Head, first_line
+from .common import EXTRACT_BYTES, CheckCancel, Head, first_line
 
 KIND = "pdf"
 LABEL = "PDF"
@@ -22,8 +22,9 @@ TEXTUAL = False
 EXTENSIONS = (".pdf",)
 SERVED_TYPES = ("application/pdf",)
 MAX_READER_NOTES = 20
-# Text read from one PDF: the pages after it are not read (memory and time stay bounded).
-MAX_TEXT_CHARS = 8 * 1024 * 1024
+# Text read from one PDF, as much as the textual readers' prefix: the pages after it are not
+# read (memory and time stay bounded).
+MAX_TEXT_CHARS = EXTRACT_BYTES
 
 
 def served_as(media_type: str) -> bool:
