@@ -86,24 +86,6 @@ def _image(path: Path, size: int) -> Path:
     return path
 
 
-def _pdf(path: Path, size: int) -> Path:
-    """A PDF of text pages (fpdf2), about ``size`` bytes (uncompressed page streams)."""
-    from fpdf import FPDF
-    from tests.support.bounded_samples import _paragraphs
-    pdf = FPDF()
-    pdf.set_compression(False)
-    pdf.set_font("helvetica", size=9)
-    paragraphs = _paragraphs()
-    pdf.add_page()
-    estimate = 0
-    while estimate < size:
-        text = next(paragraphs)
-        pdf.multi_cell(0, 4, text, new_x="LMARGIN", new_y="NEXT")
-        estimate += len(text) * 1.4   # text operators and positions around each character
-    pdf.output(str(path))
-    return path
-
-
 def inputs() -> dict[str, tuple[str, str, object]]:
     """name -> (what runs it: "reader" or "importer", file suffix, writer(path, size))."""
     from tests.support import bounded_samples as samples
@@ -115,15 +97,17 @@ def inputs() -> dict[str, tuple[str, str, object]]:
         "warc": ("reader", ".warc", samples.write_big_warc),
         "wacz": ("reader", ".wacz", _wacz),
         "image": ("reader", ".jpg", _image),
-        "pdf": ("reader", ".pdf", _pdf),
+        "pdf": ("reader", ".pdf", samples.write_big_pdf),
         "fr24-csv": ("importer", ".csv", _points_writer(fs.write_fr24_csv, 75)),
-        "fr24-granular": ("importer", ".csv", _points_writer(fs.write_fr24_granular_csv, 90)),
+        "fr24-adsb-csv": ("importer", ".csv", _points_writer(fs.write_fr24_granular_csv, 90)),
         "opensky-csv": ("importer", ".csv", _points_writer(
             lambda p, pts: fs.write_opensky_csv(p, pts), 150)),
         "kml-track": ("importer", ".kml", lambda p, n: fs.write_kml_gx_track(
             p, list(fs.iter_bench_points(max(10, n // 90))))),
         "fr24-kml": ("importer", ".kml", _points_writer(fs.write_fr24_kml, 400)),
         "gpx": ("importer", ".gpx", _points_writer(fs.write_gpx, 110)),
+        "csv-mapping": ("importer", ".csv", _points_writer(
+            lambda p, pts: fs.write_opensky_csv(p, pts), 150)),
         "readsb-trace": ("importer", ".json", _points_writer(
             lambda p, pts: fs.write_readsb_trace(p, pts, compress=False), 110)),
         "readsb-aircraft": ("importer", ".json", _json_writer(_snapshot, 330)),
@@ -154,7 +138,13 @@ def child(kind: str, name: str, path: str, folder: str) -> dict:
         start = time.perf_counter()
         count = 0
         try:
-            for _ in importers.parse_path(path, importers.get(name)):
+            options = None
+            if name == "csv-mapping":   # an OpenSky CSV read through a column mapping
+                from osintdesk.flights.mapping import ColumnMapping
+                options = {"mapping": ColumnMapping(time="time", lat="lat", lon="lon",
+                                                    time_format="epoch_s", hex="icao24",
+                                                    alt="baroaltitude", alt_unit="m")}
+            for _ in importers.parse_path(path, importers.get(name), options=options):
                 count += 1
             outcome = f"{count:,} items"
         except InputError as error:

@@ -151,6 +151,39 @@ def write_zero_member_wacz(path: Path, member_bytes: int, *,
     return Path(path)
 
 
+def write_big_pdf(path: Path, size: int) -> Path:
+    """A PDF of text pages, about ``size`` bytes, written object by object (no PDF library
+    holds it): a catalog, one Helvetica font, then each page and its content stream; the
+    page tree and the cross-reference table at the end."""
+    offsets: dict[int, int] = {}
+    paragraphs = _paragraphs(12)
+    with open(path, "wb") as out:
+        def obj(number: int, body: bytes) -> None:
+            offsets[number] = out.tell()
+            out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+        out.write(b"%PDF-1.4\n")
+        obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+        obj(3, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+        pages, number = [], 4
+        while out.tell() < size - 4096 or not pages:
+            lines = " ".join(f"({next(paragraphs)}) '" for _ in range(40))
+            stream = f"BT /F1 9 Tf 40 800 Td 11 TL {lines} ET".encode("latin-1")
+            obj(number + 1, b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+            obj(number, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
+                        b"<< /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (number + 1))
+            pages.append(number)
+            number += 2
+        kids = b" ".join(b"%d 0 R" % page for page in pages)
+        obj(2, b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % len(pages))
+        xref = out.tell()
+        out.write(b"xref\n0 %d\n0000000000 65535 f \n" % number)
+        for n in range(1, number):
+            out.write(b"%010d 00000 n \n" % offsets[n])
+        out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (number, xref))
+    return Path(path)
+
+
 # --------------------------------------------------------------------------- JSON
 
 
