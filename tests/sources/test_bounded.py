@@ -306,3 +306,14 @@ def test_a_long_pdf_is_read_up_to_a_bounded_amount_of_text(tmp_path, monkeypatch
     assert document.metadata["pages"] == "5"
     assert "Page 2" in document.text and "Page 3" not in document.text
     assert document.warnings[0].startswith("the text was read from the first 2 of 5 pages only")
+
+
+def test_a_pdf_of_too_many_pages_is_kept_without_text_and_says_so(tmp_path, monkeypatch):
+    from osintdesk.sources.acquire.readers import pdf as pdf_reader
+    path = big.write_big_pdf(tmp_path / "many.pdf", 200 * 1024)
+    pages = int(read_document(path).metadata["pages"])
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", pages - 1)
+    document = read_document(path)
+    assert document.text == "" and document.metadata["pages"] == str(pages)
+    assert document.warnings[0] == (f"the PDF declares {pages:,} pages, more than the {pages - 1:,} "
+                                    "osintdesk reads text from (bounded work); kept as evidence without text")

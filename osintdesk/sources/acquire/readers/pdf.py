@@ -25,6 +25,9 @@ MAX_READER_NOTES = 20
 # Text read from one PDF, as much as the textual readers' prefix: the pages after it are not
 # read (memory and time stay bounded).
 MAX_TEXT_CHARS = EXTRACT_BYTES
+# A PDF declaring more pages than this is not read for text: pypdf builds all the pages'
+# objects before the first is read, memory growing with their number.
+MAX_PAGES = 10_000
 
 
 def served_as(media_type: str) -> bool:
@@ -72,8 +75,14 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
             if reader.is_encrypted and not reader.decrypt(""):
                 raise InputError("the PDF is encrypted with a password; its text cannot be read", path=path)
             texts, chars, cut = [], 0, []
-            page_count = len(reader.pages)
-            for page in reader.pages:
+            declared = _declared_pages(reader)
+            if declared > MAX_PAGES:   # pypdf would build every page's object first
+                page_count = declared
+                cut.append(f"the PDF declares {declared:,} pages, more than the {MAX_PAGES:,} "
+                           "osintdesk reads text from (bounded work); kept as evidence without text")
+            else:
+                page_count = len(reader.pages)
+            for page in (reader.pages if not cut else ()):
                 check_cancel()
                 if chars >= MAX_TEXT_CHARS:
                     cut.append(f"the text was read from the first {len(texts):,} of "
@@ -104,6 +113,16 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
                              author=_pdf_str(info.get("/Author")), metadata=metadata,
                              warnings=cut + [f"PDF reader: {note}" for note in
                                              list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
+
+
+def _declared_pages(reader) -> int:
+    """The page count the document's page tree declares (``/Count``), read without building
+    the pages; 0 when it cannot be read (then the pages themselves are counted)."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        return int(count) if isinstance(count, int) else 0
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return 0
 
 
 _INFO_KEYS = ("/Title", "/Author", "/Creator", "/Producer", "/CreationDate", "/ModDate")
