@@ -480,7 +480,7 @@ class JsonStream:
 # A format read in one piece (FR24 and OpenSky JSON: one flight each, a few MB at most) is
 # refused above this much content, read in chunks so a gzip'd giant is refused after reading
 # this much, not after inflating all of it; what json.loads builds is a few times this size.
-MAX_WHOLE_JSON_BYTES = 48 * 1024 * 1024
+MAX_WHOLE_JSON_BYTES = 32 * 1024 * 1024
 # A single JSON value in a streamed file (one trace row, one aircraft, one header member)
 # larger than this is refused: the stream holds one value at a time, so this bounds memory.
 MAX_JSON_VALUE_CHARS = 32 * 1024 * 1024
