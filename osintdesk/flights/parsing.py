@@ -416,6 +416,10 @@ class JsonStream:
             self.buf = self.buf[self.pos:]
             self.pos = 0
         self.buf += data
+        if len(self.buf) - self.pos > MAX_JSON_VALUE_CHARS:
+            raise InputError(f"a single JSON value is larger than {MAX_JSON_VALUE_CHARS // 2**20} "
+                             "MB; the file is damaged or not this format", path=self.name,
+                             line=self._line())
         return True
 
     def _line(self, pos: int | None = None) -> int:
@@ -446,6 +450,8 @@ class JsonStream:
             except NonFiniteNumber as exc:
                 raise InputError(f"invalid JSON: {exc} is not a number JSON allows", path=self.name,
                                  line=self._line()) from None
+            except RecursionError:
+                raise InputError(TOO_DEEP, path=self.name, line=self._line()) from None
             except json.JSONDecodeError as exc:
                 near_end = len(self.buf) - exc.pos < 4096 or exc.msg.startswith("Unterminated")
                 if near_end and self._fill():
@@ -508,7 +514,7 @@ class JsonStream:
                     index += 1
                     if match.group(1) == "]":
                         return
-            except (json.JSONDecodeError, NonFiniteNumber):
+            except (json.JSONDecodeError, NonFiniteNumber, RecursionError):
                 pass  # the careful path below reports it with its line
             yield key, index, self._value()
             index += 1
@@ -519,17 +525,35 @@ class JsonStream:
         return self._line()
 
 
-def load_json_whole(stream, name: str, *, max_bytes: int = 512 * 1024 * 1024) -> Any:
+# A format read in one piece (FR24 and OpenSky JSON: one flight each, a few MB at most) is
+# refused above this much content, read in chunks so a gzip'd giant is refused after reading
+# this much, not after inflating all of it; what json.loads builds is a few times this size.
+MAX_WHOLE_JSON_BYTES = 32 * 1024 * 1024
+# A single JSON value in a streamed file (one trace row, one aircraft, one header member)
+# larger than this is refused: the stream holds one value at a time, so this bounds memory.
+MAX_JSON_VALUE_CHARS = 32 * 1024 * 1024
+TOO_DEEP = "invalid JSON: nested too deeply to read (over a thousand levels of arrays or objects)"
+
+
+def load_json_whole(stream, name: str, *, max_bytes: int = MAX_WHOLE_JSON_BYTES) -> Any:
     """``json.loads`` the whole (decompressed) stream, refusing content over ``max_bytes``
-    with an InputError rather than exhausting memory."""
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputError(f"the file is too large to load whole (over {max_bytes // 2**20} MB of "
-                         "content); this format has to be read in one piece", path=name)
+    (read in chunks, refused as soon as it is passed) and JSON nested too deeply with an
+    InputError naming the file, rather than exhausting memory or the stack."""
+    chunks, size = [], 0
+    while chunk := stream.read(min(READ_CHUNK, max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(f"the file is too large to load whole (over {max_bytes // 2**20} MB "
+                             "of content); this format has to be read in one piece", path=name)
+    data = b"".join(chunks)
+    del chunks
     if not data.strip():
         raise InputError("the file is empty", path=name, line=1)
     try:
         return json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except RecursionError:
+        raise InputError(TOO_DEEP, path=name) from None
     except NonFiniteNumber as exc:
         raise InputError(f"invalid JSON: {exc} is not a number JSON allows", path=name) from None
     except UnicodeDecodeError:

@@ -8,6 +8,7 @@ together or not at all. Every record goes through the case's audited record API.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit, urlunsplit
@@ -25,6 +26,9 @@ from .text import extra_title, match_key
 
 TEXT_KIND = "text"
 PRODUCER = f"osintdesk/{__version__} extract"
+
+# Identifier records kept per capture; more are counted in the capture's warnings.
+MAX_IDENTIFIERS = 1000
 
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
@@ -129,6 +133,10 @@ def store_capture(case: Case, *, source: dict, new_source: bool, fields: dict[st
     times...). Call inside a transaction.
     """
     text = document.text or ""
+    title = extra_title(document.title, text)
+    found = find_capped(text, title, serials=case_serials(case))
+    if found.summary:
+        document.warnings.append(found.summary)
     text_record = store_text(case, text_origin_sha256, text) if text_origin_sha256 else None
     row = {**fields, **document_fields(document), "source_uuid": source["uuid"],
            "app_version": __version__,
@@ -136,8 +144,7 @@ def store_capture(case: Case, *, source: dict, new_source: bool, fields: dict[st
            "text_chars": len(text) if text_record else 0}
     capture = case.insert_record("capture", row, action=action, details={
         "source": source["uuid"], **(details or {})})
-    title = extra_title(document.title, text)
-    hits = store_identifiers(case, capture, text, title)
+    hits = store_identifiers(case, capture, found.kept)
     matched = match_capture(case, capture, text, title)
     index_capture(case, capture, source, text, hits)
     return StoredCapture(source_uuid=source["uuid"], capture_uuid=capture["uuid"],
@@ -146,21 +153,50 @@ def store_capture(case: Case, *, source: dict, new_source: bool, fields: dict[st
                          warnings=list(document.warnings))
 
 
-def store_identifiers(case: Case, capture: dict, text: str, title: str | None
-                      ) -> list[IdentifierHit]:
-    """Find identifiers in the text and the title (and the serials of the case's military
-    aircraft, ``linking``) and keep each hit with its position."""
-    serials = case_serials(case)
-    found: list[IdentifierHit] = []
-    for field_name, content in (("text", text), ("title", title or "")):
+@dataclass
+class FoundIdentifiers:
+    """The identifiers of one capture: those kept as records (field, hit), at most
+    :data:`MAX_IDENTIFIERS` of them, and when more were found, a summary saying so."""
+
+    kept: list[tuple[str, IdentifierHit]]
+    total: int
+    summary: str | None
+
+
+def find_capped(text: str, title: str | None, limit: int | None = None,
+                serials: dict[str, str] | None = None) -> FoundIdentifiers:
+    """Identifiers in the title, then the text, by position (and the serials of the
+    case's military aircraft, ``linking``); past ``limit`` (default
+    :data:`MAX_IDENTIFIERS`) they are counted by kind, not kept: a page dense with
+    identifiers must not become hundreds of thousands of records."""
+    limit = MAX_IDENTIFIERS if limit is None else limit
+    kept: list[tuple[str, IdentifierHit]] = []
+    by_kind: Counter = Counter()
+    for field_name, content in (("title", title or ""), ("text", text)):
         if not content:
             continue
         hits = find_identifiers(content)
-        hits += serial_hits(content, serials, hits)
+        if serials:
+            hits += serial_hits(content, serials, hits)
         for hit in hits:
-            _insert_identifier(case, capture, field_name, hit)
-            found.append(hit)
-    return found
+            by_kind[hit.kind] += 1
+            if len(kept) < limit:
+                kept.append((field_name, hit))
+    total = sum(by_kind.values())
+    summary = None
+    if total > len(kept):
+        kinds = ", ".join(f"{kind} {count:,}" for kind, count in by_kind.most_common())
+        summary = (f"{total:,} identifiers found ({kinds}); only the first {len(kept):,} are "
+                   "kept as records, the rest are counted here")
+    return FoundIdentifiers(kept, total, summary)
+
+
+def store_identifiers(case: Case, capture: dict, found: list[tuple[str, IdentifierHit]]
+                      ) -> list[IdentifierHit]:
+    """Keep each hit (from :func:`find_capped`) with its position."""
+    for field_name, hit in found:
+        _insert_identifier(case, capture, field_name, hit)
+    return [hit for _, hit in found]
 
 
 def _insert_identifier(case: Case, capture: dict, field_name: str, hit: IdentifierHit) -> None:

@@ -57,6 +57,8 @@ class ExtractedDocument:
     # Where ``spool`` is made: the caller's private folder (beside the case); None: the
     # system's temp folder, for use without a case.
     spool_parent: Path | None = field(default=None, repr=False, compare=False)
+    spooled: int = field(default=0, repr=False, compare=False)      # files in ``spool`` so far
+    text_chars: int = field(default=0, repr=False, compare=False)   # archives: text extracted so far
 
     def close(self) -> None:
         """Remove the spooled resource payloads (also done when the document is collected)."""
@@ -71,7 +73,7 @@ class ArchivePage:
 
     ``record_offset`` is the byte offset of its response record in ``member`` (the WARC
     file itself, or the WARC's path inside the WACZ). ``content`` is the HTML with any
-    Content-Encoding undone; ``payload_digest`` is the record's own WARC-Payload-Digest
+    Content-Encoding undone (a file in the archive document's spool); ``payload_digest`` is the record's own WARC-Payload-Digest
     (checked while reading: a mismatch is reported in the archive document's warnings).
     """
 
@@ -83,7 +85,7 @@ class ArchivePage:
     member: str
     record_id: str | None
     payload_digest: str | None
-    content: bytes
+    content: Path | bytes                  # the page's bytes, spooled to disk by the readers
     content_sha256: str
     document: ExtractedDocument
 

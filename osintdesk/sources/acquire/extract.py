@@ -173,9 +173,10 @@ def _json_ld_values(tree, key: str):
     for script in tree.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text_content())
-        except (ValueError, TypeError):
+            found = list(_walk_for(data, key))
+        except (ValueError, TypeError, RecursionError):   # a page's JSON may be anything
             continue
-        yield from _walk_for(data, key)
+        yield from found
 
 
 def _walk_for(data, key: str):

@@ -44,9 +44,8 @@ from .artifacts import CHUNK_BYTES, Artifact, artifact_for
 from .decoding import (DecodedTooLarge, UnsupportedCoding, charset_from_content_type, decode_content,
                        media_type_from_content_type, needs_decoding, parse_content_codings)
 from .documents import ExtractedDocument
-from .extract import extract_html
 from .readers import kind_for_media_type, read_document, read_document_as
-from .readers.html import MAX_PAGE_BYTES
+from .readers.html import extract_file
 from .warc_writer import CaptureWarcWriter, WarcExchange, warc_date
 
 Clock = Callable[[], datetime]
@@ -220,12 +219,8 @@ def read_captured(web: WebCapture, *, check_cancel: Callable[[], None] = lambda:
                                  warnings=[web.decode_error])
     kind = kind_for_media_type(web.media_type)
     strict = 200 <= web.status < 300
-    if kind == "html":
-        if body.size_bytes > MAX_PAGE_BYTES:
-            return ExtractedDocument(kind="html", media_type=web.media_type, warnings=[
-                f"the page is larger than {MAX_PAGE_BYTES:,} bytes; its text was not extracted"])
-        return extract_html(body.path.read_bytes(), url=web.final_url,
-                            declared_charset=web.charset)
+    if kind == "html":   # read from a bounded prefix: any page costs the same memory
+        return extract_file(body.path, url=web.final_url, declared_charset=web.charset)
     try:
         if kind in ("pdf", "image", "text", "markdown"):
             return read_document_as(body.path, kind, check_cancel=check_cancel,

@@ -134,14 +134,14 @@ def test_warc_pages_become_sources(tmp_path):
     sunan = document.pages[0]
     assert sunan.captured_utc == "2023-09-14T08:00:00Z" and sunan.status == 200
     assert record_at(path, sunan.record_offset).rec_headers.get_header("WARC-Target-URI") == sunan.url
-    assert sunan.content == samples.ARTICLE_HTML
+    assert sunan.content.read_bytes() == samples.ARTICLE_HTML   # spooled to disk, not held
     assert sunan.content_sha256 == hashlib.sha256(samples.ARTICLE_HTML).hexdigest()
     assert sunan.document.title == "Sunan arrivals"
     assert sunan.document.published_utc == "2023-09-13T06:00:00Z"   # the page's own date...
     assert sunan.captured_utc != sunan.document.published_utc         # ...kept apart from capture time
     assert sunan.payload_digest.startswith("sha1:") and sunan.member == "crawl.warc.gz"
     assert document.pages[1].document.title == "Второй"
-    assert document.pages[2].content == samples.CHUNKED_PAGE           # de-chunked for viewing
+    assert document.pages[2].content.read_bytes() == samples.CHUNKED_PAGE           # de-chunked for viewing
     assert document.pages[3].status is None                           # a resource record
     offsets = [p.record_offset for p in document.pages]
     assert offsets == sorted(offsets) and len(set(offsets)) == 4
@@ -170,7 +170,7 @@ def test_captured_warc_reads_back_as_a_page(page_server, tmp_path):
                              settings=CaptureSettings(), work_dir=tmp_path)
     document = read_evidence_file(result.warc.path).document
     assert [p.url for p in document.pages] == [result.final_url]
-    assert document.pages[0].content == servers.PAGE_HTML and document.warnings == []
+    assert document.pages[0].content.read_bytes() == servers.PAGE_HTML and document.warnings == []
 
 
 def test_wacz_pages(tmp_path):

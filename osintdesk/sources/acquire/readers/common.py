@@ -18,6 +18,12 @@ from ..documents import ExtractedDocument
 
 # How much of a file sniffing reads.
 SNIFF_BYTES = 8192
+# How much of a textual file (HTML, text, Markdown) is read for its text: memory stays
+# bounded by a constant whatever the file's size (the HTML parsers need about forty times
+# what they read; finding identifiers about three seconds a MB); the whole file is kept as
+# evidence.
+EXTRACT_BYTES = 4 * 1024 * 1024
+_CUT_AT = (b"\n", b">", b" ")
 CheckCancel = Callable[[], None]
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -47,6 +53,35 @@ class Head:
     def readable(self) -> bool:
         """Whether the head decodes as text with at most one bad character in a hundred."""
         return self.text.count("\ufffd") <= len(self.text) // 100 + 1
+
+
+def read_prefix(path: Path, limit: int = EXTRACT_BYTES) -> tuple[bytes, str | None]:
+    """(the first ``limit`` bytes of ``path``, a note saying so when the file is longer, else
+    None). The cut falls after the last line break, tag end or space in the last 64 KiB, so
+    no character or tag is cut in two when the text allows it."""
+    with open(path, "rb") as stream:
+        data = stream.read(limit + 1)
+        if len(data) <= limit:
+            return data, None
+        size = stream.seek(0, 2)
+    return cut_prefix(data, limit), extract_note(limit, size)
+
+
+def cut_prefix(data: bytes, limit: int = EXTRACT_BYTES) -> bytes:
+    """``data`` cut to at most ``limit`` bytes at a line break, tag end or space when one is
+    near the end."""
+    data = data[:limit]
+    if data.startswith(_UTF16_BOMS):   # two bytes a character: cut between two of them
+        return data[:len(data) - len(data) % 2]
+    floor = max(0, len(data) - 65536)
+    cut = max(data.rfind(sep, floor) for sep in _CUT_AT)
+    return data[:cut + 1] if cut >= 0 else data
+
+
+def extract_note(limit: int, size: int) -> str:
+    """The note a document carries when its text was read from a prefix only."""
+    return (f"the text was read from the first {limit / 2**20:g} MiB of {size:,} bytes only "
+            "(a bounded prefix); the whole file is kept as evidence")
 
 
 def first_line(text: str) -> str | None:

@@ -18,6 +18,9 @@ LABEL = "image"
 TEXTUAL = False
 EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".webp", ".bmp")
 
+MAX_READER_NOTES = 20
+# Images larger than this are not decoded at full size (memory grows with the pixels).
+MAX_DECODE_PIXELS = 16_000_000
 _IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 
 
@@ -40,21 +43,57 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with warnings.catch_warnings():
+        # Pillow's own warnings (a corrupt EXIF block...) become the document's notes, never stderr.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as image:
-                image.load()  # decode fully: a truncated image must fail here, not in the viewer
                 media_type = Image.MIME.get(image.format or "", "application/octet-stream")
                 size = image.size
-                exif = image.getexif()
+                exif = _exif(image)
                 document = ExtractedDocument(kind="image", media_type=media_type,
                                              metadata={"width_px": str(size[0]), "height_px": str(size[1]),
                                                        "format": image.format or ""})
                 _apply_exif(document, exif)
+                _decode(image, path, document)   # a truncated image must fail here, not in the viewer
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
             Image.DecompressionBombWarning) as error:
         raise InputError(f"not a readable image ({error})", path=path) from None
+    notes = dict.fromkeys(" ".join(str(w.message).split())[:200] for w in caught)
+    document.warnings.extend(f"image reader: {note}" for note in list(notes)[:MAX_READER_NOTES])
     return document
+
+
+def _exif(image):
+    """The image's EXIF. Pillow decodes a whole PNG to look for an EXIF chunk after the
+    pixels; past :data:`MAX_DECODE_PIXELS` only one found before them is read."""
+    from PIL import Image
+    if (image.size[0] * image.size[1] > MAX_DECODE_PIXELS and image.format != "JPEG"
+            and "exif" not in image.info):
+        return Image.Exif()
+    return image.getexif()
+
+
+def _decode(image, path: Path, document: ExtractedDocument) -> None:
+    """Decode the whole image, in bounded memory: up to :data:`MAX_DECODE_PIXELS` at full
+    size; a larger JPEG at a reduced scale (every byte still decoded), any other larger
+    image checked by its format's own verification without decoding (and the note says so)."""
+    width, height = image.size
+    if width * height <= MAX_DECODE_PIXELS:
+        image.load()
+        return
+    megapixels = f"{width * height / 1e6:.0f} megapixels"
+    if image.format == "JPEG":
+        image.draft(image.mode, (width // 8 + 1, height // 8 + 1))
+        image.load()
+        document.warnings.append(f"the image ({megapixels}) was decoded at a reduced scale "
+                                 "to bound memory")
+    else:
+        from PIL import Image
+        with Image.open(path) as fresh:   # verify() must come straight after opening
+            fresh.verify()
+        document.warnings.append(f"the image ({megapixels}) was checked by its format's "
+                                 "verification, not decoded, to bound memory")
 
 
 # EXIF tag numbers (EXIF 2.32): IFD0, the Exif sub-IFD and the GPS sub-IFD.

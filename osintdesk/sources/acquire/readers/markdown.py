@@ -9,7 +9,7 @@ from pathlib import Path
 from ..decoding import decode_text
 from ..documents import ExtractedDocument
 from . import text as plain_text
-from .common import CheckCancel, Head
+from .common import CheckCancel, Head, read_prefix
 
 KIND = "markdown"
 LABEL = "markdown"
@@ -31,8 +31,10 @@ def sniff(head: Head) -> bool:
 
 
 def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
-    text, encoding = decode_text(path.read_bytes())
-    return plain_text.document(text, encoding, kind=KIND, media_type=MEDIA_TYPE, title=_title(text))
+    data, note = read_prefix(path)
+    text, encoding = decode_text(data)
+    return plain_text.noted(plain_text.document(text, encoding, kind=KIND, media_type=MEDIA_TYPE,
+                                                title=_title(text)), note)
 
 
 def _title(text: str) -> str | None:

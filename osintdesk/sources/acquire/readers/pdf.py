@@ -14,7 +14,7 @@ from pathlib import Path
 from .... import timefmt
 from ....errors import InputError
 from ..documents import ExtractedDocument
-from .common import CheckCancel, Head, first_line
+from .common import EXTRACT_BYTES, CheckCancel, Head, first_line
 
 KIND = "pdf"
 LABEL = "PDF"
@@ -22,6 +22,12 @@ TEXTUAL = False
 EXTENSIONS = (".pdf",)
 SERVED_TYPES = ("application/pdf",)
 MAX_READER_NOTES = 20
+# Text read from one PDF, as much as the textual readers' prefix: the pages after it are not
+# read (memory and time stay bounded).
+MAX_TEXT_CHARS = EXTRACT_BYTES
+# A PDF declaring more pages than this is not read for text: pypdf builds all the pages'
+# objects before the first is read, memory growing with their number.
+MAX_PAGES = 10_000
 
 
 def served_as(media_type: str) -> bool:
@@ -62,17 +68,31 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
 
     notes: list[str] = []
     try:
-        with warnings.catch_warnings(), _collected_log("pypdf", notes):
+        # An open file, not the path: given a path pypdf reads the whole file into memory.
+        with warnings.catch_warnings(), _collected_log("pypdf", notes), open(path, "rb") as stream:
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            reader = PdfReader(stream, strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise InputError("the PDF is encrypted with a password; its text cannot be read", path=path)
-            texts = []
-            for page in reader.pages:
+            texts, chars, cut = [], 0, []
+            declared = _declared_pages(reader)
+            if declared > MAX_PAGES:   # pypdf would build every page's object first
+                page_count = declared
+                cut.append(f"the PDF declares {declared:,} pages, more than the {MAX_PAGES:,} "
+                           "osintdesk reads text from (bounded work); kept as evidence without text")
+            else:
+                page_count = len(reader.pages)
+            for page in (reader.pages if not cut else ()):
                 check_cancel()
+                if chars >= MAX_TEXT_CHARS:
+                    cut.append(f"the text was read from the first {len(texts):,} of "
+                               f"{page_count:,} pages only (a bounded {MAX_TEXT_CHARS:,} "
+                               "characters); the whole file is kept as evidence")
+                    break
                 texts.append(page.extract_text() or "")
-            info = reader.metadata or {}
-            page_count = len(reader.pages)
+                chars += len(texts[-1])
+            meta = reader.metadata or {}   # read now: the file closes after this block
+            info = {key: meta[key] for key in _INFO_KEYS if key in meta}
     except InputError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
@@ -91,8 +111,21 @@ def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
     title = _pdf_str(info.get("/Title")) or first_line(text)
     return ExtractedDocument(kind="pdf", media_type="application/pdf", title=title, text=text,
                              author=_pdf_str(info.get("/Author")), metadata=metadata,
-                             warnings=[f"PDF reader: {note}" for note in
-                                       list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
+                             warnings=cut + [f"PDF reader: {note}" for note in
+                                             list(dict.fromkeys(notes))[:MAX_READER_NOTES]])
+
+
+def _declared_pages(reader) -> int:
+    """The page count the document's page tree declares (``/Count``), read without building
+    the pages; 0 when it cannot be read (then the pages themselves are counted)."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        return int(count) if isinstance(count, int) else 0
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return 0
+
+
+_INFO_KEYS = ("/Title", "/Author", "/Creator", "/Producer", "/CreationDate", "/ModDate")
 
 
 def _pdf_str(value) -> str | None:

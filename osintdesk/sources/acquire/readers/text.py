@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..decoding import decode_text
 from ..documents import ExtractedDocument
-from .common import CheckCancel, Head, first_line
+from .common import CheckCancel, Head, first_line, read_prefix
 
 KIND = "text"
 LABEL = "text"
@@ -25,8 +25,16 @@ def sniff(head: Head) -> bool:
 
 
 def read(path: Path, check_cancel: CheckCancel) -> ExtractedDocument:
-    text, encoding = decode_text(path.read_bytes())
-    return document(text, encoding)
+    data, note = read_prefix(path)
+    text, encoding = decode_text(data)
+    return noted(document(text, encoding), note)
+
+
+def noted(document: ExtractedDocument, note: str | None) -> ExtractedDocument:
+    """``document`` with ``note`` (read from a prefix only) first among its warnings."""
+    if note:
+        document.warnings.insert(0, note)
+    return document
 
 
 def document(text: str, encoding: str, *, kind: str = KIND, media_type: str = MEDIA_TYPE,

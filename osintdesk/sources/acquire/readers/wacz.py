@@ -41,6 +41,35 @@ def _is_warc_member(name: str) -> bool:
     return name.startswith("archive/") and name.endswith((".warc", ".warc.gz"))
 
 
+# Bounds per archive: what its WARC members may expand to, in all and per compressed byte
+# (a member of zeros deflates a thousand to one; real WARCs, mostly gzip already, rarely 10).
+MAX_CONTENT_BYTES = 64 * 1024 ** 3
+MAX_EXPANSION = 200
+_EXPANSION_FLOOR = 1024 * 1024   # members smaller than this expand as they like
+
+
+def _check_members(archive: zipfile.ZipFile, path: Path) -> None:
+    """Refuse, before reading anything, a WACZ whose members are ambiguous or too costly:
+    two members of one name (a reader would see only one of them), WARC members that
+    would expand past :data:`MAX_CONTENT_BYTES` or by more than :data:`MAX_EXPANSION`."""
+    seen: set[str] = set()
+    for info in archive.infolist():
+        if info.filename in seen:
+            raise InputError(f"two members are named {info.filename!r}; a WACZ with duplicate "
+                             "member names is ambiguous and was not read", path=path)
+        seen.add(info.filename)
+    members = [archive.getinfo(n) for n in seen if _is_warc_member(n)]
+    total = sum(info.file_size for info in members)
+    if total > MAX_CONTENT_BYTES:
+        raise InputError(f"its WARC members expand to {total:,} bytes, more than the "
+                         f"{MAX_CONTENT_BYTES:,} osintdesk reads from one archive", path=path)
+    for info in members:
+        if info.file_size > max(_EXPANSION_FLOOR, info.compress_size * MAX_EXPANSION):
+            raise InputError(f"member {info.filename} expands {info.file_size:,} bytes from "
+                             f"{info.compress_size:,} (over {MAX_EXPANSION} to 1): not a real WARC "
+                             "(a compression bomb?); nothing was read", path=path)
+
+
 SPOOLS = True   # resource payloads go to disk: read_document passes the folder for them
 
 
@@ -51,6 +80,7 @@ def read(path: Path, check_cancel: CheckCancel, *, spool_dir: Path | None = None
     with closed_on_error(document):
         try:
             with zipfile.ZipFile(path) as archive:
+                _check_members(archive, path)
                 for name in sorted(n for n in archive.namelist() if _is_warc_member(n)):
                     with archive.open(name) as stream:
                         warc.collect_pages(stream, name, f"{path}!{name}", document, check_cancel,

@@ -8,8 +8,10 @@ The record walk is shared with the WACZ reader (a WACZ is a zip of WARC files).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gzip
-import hashlib
+import io
 import tempfile
 import zlib
 from pathlib import Path
@@ -22,7 +24,7 @@ from ..decoding import GZIP_MAGIC, charset_from_content_type, media_type_from_co
 from ..documents import ArchivePage, ArchiveResource, ExtractedDocument
 from ..extract import extract_html
 from . import html
-from .common import CheckCancel, Head, closed_on_error
+from .common import CheckCancel, Head, closed_on_error, cut_prefix, extract_note
 
 KIND = "warc"
 LABEL = "WARC"
@@ -32,6 +34,8 @@ SERVED_TYPES = ("application/warc",)
 MEDIA_TYPE = "application/warc"
 # Images, stylesheets... in a WARC/WACZ larger than this are not kept for the offline viewer.
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+# The text extracted from all the pages of one archive: past it, pages are kept without text.
+MAX_ARCHIVE_TEXT_CHARS = 16 * 1024 * 1024
 
 
 def served_as(media_type: str) -> bool:
@@ -78,7 +82,7 @@ def collect_pages(stream: BinaryIO, member: str, label: str, document: Extracted
     for offset, record in iter_warc_records(stream, label, document.warnings, total_bytes):
         check_cancel()
         records += 1
-        page = _page_from_record(record, offset, member, label, document)
+        page = _page_from_record(record, offset, member, label, document, check_cancel)
         if page is not None:
             document.pages.append(page)
             continue
@@ -102,11 +106,13 @@ def iter_warc_records(stream: BinaryIO, label: str, warnings_out: list[str],
     from warcio.archiveiterator import ArchiveIterator
 
     iterator = ArchiveIterator(stream, check_digests=True)
+    iterator.reader.__class__ = _bounded_reader_class()
     previous_offset = None
     while True:
         errors_before = iterator.err_count
         try:
-            record = next(iterator)
+            with contextlib.redirect_stderr(io.StringIO()):   # warcio prints its warnings;
+                record = next(iterator)                       # err_count reports them here
         except StopIteration:
             _check_length_errors(iterator, errors_before, previous_offset, label)
             _check_consumed_all(iterator, total_bytes, label)
@@ -124,6 +130,43 @@ def iter_warc_records(stream: BinaryIO, label: str, warnings_out: list[str],
                              "no valid Content-Length)", path=label)
         yield offset, record
         _finish_record(record, offset, label, warnings_out)
+
+
+# A WARC header line or HTTP header line longer than this is damage, not a header: warcio
+# would otherwise gather it by repeated concatenation (quadratic time on a member of zeros).
+MAX_HEADER_LINE_BYTES = 256 * 1024
+
+
+@functools.cache
+def _bounded_reader_class():
+    """warcio's reader with a bound on the length of every line it reads (made on first use:
+    warcio is imported only when a WARC is read)."""
+    from warcio.bufferedreaders import DecompressingBufferedReader
+    from warcio.exceptions import ArchiveLoadFailed
+
+    class Bounded(DecompressingBufferedReader):
+        def readline(self, length=None):
+            """warcio's readline, gathering the pieces of a line once (not by repeated
+            concatenation) and refusing a line without end past the bound."""
+            if length == 0:
+                return b""
+            bound = MAX_HEADER_LINE_BYTES if not length or length > MAX_HEADER_LINE_BYTES else length
+            pieces, size = [], 0
+            while size < bound:
+                self._fillbuff()
+                if self.empty():
+                    break
+                piece = self.buff.readline(bound - size)
+                pieces.append(piece)
+                size += len(piece)
+                if piece.endswith(b"\n"):
+                    break
+            line = b"".join(pieces)
+            if bound == MAX_HEADER_LINE_BYTES and size >= bound and not line.endswith(b"\n"):
+                raise ArchiveLoadFailed(f"a header line longer than {MAX_HEADER_LINE_BYTES:,} "
+                                        "bytes: not a WARC record")
+            return line
+    return Bounded
 
 
 def _has_valid_length(record) -> bool:
@@ -178,8 +221,13 @@ def _short(error: Exception) -> str:
 
 
 def _page_from_record(record, offset: int, member: str, label: str,
-                      document: ExtractedDocument) -> ArchivePage | None:
-    """The record as an :class:`ArchivePage` if it is an HTML page that was served (2xx)."""
+                      document: ExtractedDocument, check_cancel) -> ArchivePage | None:
+    """The record as an :class:`ArchivePage` if it is an HTML page that was served (2xx).
+
+    The page's bytes are spooled to disk (up to :data:`html.MAX_PAGE_BYTES`); its text is
+    read from their first :data:`html.EXTRACT_BYTES`, and only while the archive's text budget
+    (:data:`MAX_ARCHIVE_TEXT_CHARS`) lasts: memory stays bounded per page and per archive.
+    """
     if record.rec_type not in ("response", "resource"):
         return None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -198,22 +246,64 @@ def _page_from_record(record, offset: int, member: str, label: str,
         content_type = record.rec_headers.get_header("Content-Type")
     if media_type_from_content_type(content_type) not in html.SERVED_TYPES:
         return None
-    try:
-        content = record.content_stream().read(html.MAX_PAGE_BYTES + 1)
-    except Exception as error:
-        raise InputError(f"bad WARC record at byte offset {offset} ({_short(error)})", path=label) from None
-    if len(content) > html.MAX_PAGE_BYTES:
+    spooled = _spool_payload(record, offset, label, document, html.MAX_PAGE_BYTES, check_cancel,
+                             head_bytes=html.EXTRACT_BYTES + 1)
+    if spooled is None:
         document.warnings.append(f"page {url} at byte offset {offset} is larger than "
                                  f"{html.MAX_PAGE_BYTES:,} bytes; not extracted")
         return None
-    captured = record.rec_headers.get_header("WARC-Date")
+    path, kept, head = spooled
+    declared = charset_from_content_type(content_type)
+    if document.text_chars >= MAX_ARCHIVE_TEXT_CHARS:
+        note = (f"pages past the archive's text budget ({MAX_ARCHIVE_TEXT_CHARS:,} characters) "
+                "are kept without their text")
+        if note not in document.warnings:
+            document.warnings.append(note)   # said once for the archive, and on each page
+        extracted = ExtractedDocument(kind="html", media_type="text/html", warnings=[note])
+    else:
+        extracted = extract_html(cut_prefix(head, html.EXTRACT_BYTES), url=url,
+                                 declared_charset=declared)
+        if kept.size_bytes > html.EXTRACT_BYTES:
+            extracted.warnings.insert(0, extract_note(html.EXTRACT_BYTES, kept.size_bytes))
+        document.text_chars += len(extracted.text)
     return ArchivePage(
-        url=url, captured_utc=captured, status=status,
+        url=url, captured_utc=record.rec_headers.get_header("WARC-Date"), status=status,
         media_type=media_type_from_content_type(content_type) or "text/html",
         record_offset=offset, member=member, record_id=record.rec_headers.get_header("WARC-Record-ID"),
         payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
-        content=content, content_sha256=hashlib.sha256(content).hexdigest(),
-        document=extract_html(content, url=url, declared_charset=charset_from_content_type(content_type)))
+        content=path, content_sha256=kept.sha256, document=extracted)
+
+
+def _spool_payload(record, offset: int, label: str, document: ExtractedDocument, limit: int,
+                   check_cancel, head_bytes: int = 0) -> tuple[Path, HashingWriter, bytes] | None:
+    """The record's payload (Content-Encoding undone) spooled to a file in the document's
+    spool folder: (path, its hash and size, its first ``head_bytes``), or None (nothing
+    kept) when it is larger than ``limit``."""
+    if document.spool is None:
+        document.spool = tempfile.TemporaryDirectory(prefix="osintdesk-archive-",
+                                                     dir=document.spool_parent)
+    path = Path(document.spool.name) / f"{document.spooled:08d}"
+    document.spooled += 1
+    head = bytearray()
+    try:
+        stream = record.content_stream()
+        with open(path, "wb") as out:
+            kept = HashingWriter(out)
+            while chunk := stream.read(CHUNK_BYTES):
+                if kept.size_bytes + len(chunk) > limit:
+                    path.unlink(missing_ok=True)
+                    return None
+                if len(head) < head_bytes:
+                    head += chunk[:head_bytes - len(head)]
+                kept.write(chunk)
+                check_cancel()
+    except (Cancelled, OSError):
+        path.unlink(missing_ok=True)
+        raise
+    except Exception as error:
+        path.unlink(missing_ok=True)
+        raise InputError(f"bad WARC record at byte offset {offset} ({_short(error)})", path=label) from None
+    return path, kept, bytes(head)
 
 
 def _served(record) -> tuple[bool, int | None, str | None]:
@@ -241,32 +331,12 @@ def _resource_from_record(record, offset: int, member: str, label: str, document
     media_type = media_type_from_content_type(content_type)
     if not served or not url or media_type in html.SERVED_TYPES:
         return None
-    if document.spool is None:
-        document.spool = tempfile.TemporaryDirectory(prefix="osintdesk-archive-",
-                                                     dir=document.spool_parent)
-    path = Path(document.spool.name) / f"{len(document.resources):08d}"
-    too_large = False
-    try:
-        stream = record.content_stream()
-        with open(path, "wb") as out:
-            kept = HashingWriter(out)
-            while chunk := stream.read(CHUNK_BYTES):
-                if kept.size_bytes + len(chunk) > MAX_RESOURCE_BYTES:
-                    too_large = True
-                    break
-                kept.write(chunk)
-                check_cancel()
-    except (Cancelled, OSError):
-        path.unlink(missing_ok=True)
-        raise
-    except Exception as error:
-        path.unlink(missing_ok=True)
-        raise InputError(f"bad WARC record at byte offset {offset} ({_short(error)})", path=label) from None
-    if too_large:
-        path.unlink(missing_ok=True)
+    spooled = _spool_payload(record, offset, label, document, MAX_RESOURCE_BYTES, check_cancel)
+    if spooled is None:
         document.warnings.append(f"resource {url} at byte offset {offset} is larger than "
                                  f"{MAX_RESOURCE_BYTES:,} bytes; not kept for the offline view")
         return None
+    path, kept, _ = spooled
     return ArchiveResource(
         url=url, captured_utc=record.rec_headers.get_header("WARC-Date"), status=status,
         media_type=media_type, record_offset=offset, member=member,
