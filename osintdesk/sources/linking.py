@@ -1,4 +1,5 @@
-"""Linking the case's sources to its military aircraft by serial (``09-0540``, ``ZZ336``).
+"""Linking the case's sources to its military aircraft by serial (``09-0540``, ``ZZ336``),
+and to aircraft whose registration no civil register prefix explains (``XX-62001``).
 
 A serial reads like any number, so it is looked for only once an aircraft of the case
 carries it as its registration (``acquire.identifiers.serial_key``). A capture stored after

@@ -73,3 +73,18 @@ def test_aircraft_first_then_the_article_is_linked_as_it_is_stored(case, tmp_pat
     add_files(case, [_article(tmp_path, "Serial 00-9999 and XQ902 were elsewhere.", "b.txt")])
     assert len(sources_for_aircraft(case, _aircraft(case, "XQ901"))) == 1
     assert verify_case(case).ok
+
+
+def test_a_registration_no_register_knows_is_linked_once_an_aircraft_carries_it(case, tmp_path):
+    """A made-up training registration (XX-...) or one from a register the prefixes do not
+    list: found in text only once an aircraft of the case carries it, with its dash."""
+    assert serial_key("XX-62001") == "XX62001"
+    assert serial_key("RA-86496") is None   # a known civil prefix: the usual finder has it
+    text = "The Il-62M XX-62001 flew again; XX62001 without its dash is not taken.\n"
+    [outcome] = add_files(case, [_article(tmp_path, text)])
+    source = outcome.sources[0]["uuid"]
+    import_flight_file(case, _trace(tmp_path, "XX-62001", "fff0a9"))
+    [linked] = sources_for_aircraft(case, _aircraft(case, "XX-62001"))
+    assert linked["uuid"] == source
+    assert [m["text"] for m in linked["mentions"]] == ["XX-62001"]
+    assert verify_case(case, keyring=None).ok

@@ -96,6 +96,11 @@ SERIAL_FORMS = (
     ("UK military serial", re.compile(r"(?<![\w-])([A-Z]{2})-?(\d{3})(?![\w-])", re.IGNORECASE)),
     # Luftwaffe: 10+21, 98+08, 15+01.
     ("German military serial", re.compile(r"(?<![\w+])(\d{2})\+(\d{2})(?![\w+])")),
+    # Any other registration an aircraft of the case carries that the civil prefixes do not
+    # know (a prefix from no register, a made-up training registration): written with its
+    # dash, so a plain word or number is never one.
+    ("registration held by the case",
+     re.compile(r"(?<![\w-])([A-Z0-9]{1,3})-([A-Z0-9]{2,6})(?![\w-])", re.IGNORECASE)),
 )
 
 
@@ -105,11 +110,17 @@ def serial_key(registration: str | None) -> str | None:
     if not registration:
         return None
     value = plain_dashes(registration.strip()).upper()
-    for _name, pattern in SERIAL_FORMS:
+    for name, pattern in SERIAL_FORMS:
         match = pattern.fullmatch(value)
-        if match:
+        if match and (name != SERIAL_FORMS[-1][0] or not _known_registration(value)):
             return "".join(match.groups())
     return None
+
+
+def _known_registration(value: str) -> bool:
+    """Whether the civil-register finder recognises ``value`` whole as a registration."""
+    return any(h.kind == REGISTRATION and h.start == 0 and h.end == len(value)
+               for h in find_identifiers(value))
 
 
 def find_serials(text: str, keys: dict[str, str]) -> list[IdentifierHit]:
@@ -120,10 +131,12 @@ def find_serials(text: str, keys: dict[str, str]) -> list[IdentifierHit]:
         return []
     norm = plain_dashes(text)
     hits = []
+    spans: set[tuple[int, int]] = set()
     for name, pattern in SERIAL_FORMS:
         for match in pattern.finditer(norm):
             registration = keys.get("".join(match.groups()).upper())
-            if registration is not None:
+            if registration is not None and match.span() not in spans:   # first form wins
+                spans.add(match.span())
                 hits.append(with_original_text(
                     make_hit(REGISTRATION, match, norm, registration, serial_form=name), text))
     return sorted(hits, key=lambda h: (h.start, h.end))
