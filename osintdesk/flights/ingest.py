@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Callable, Iterable
@@ -124,6 +124,26 @@ class _AircraftBook:
                 "SELECT id FROM aircraft WHERE uuid = ?", (aircraft_uuid,)).fetchone()[0]
         return self.row_ids[aircraft_uuid]
 
+    def _with_hint(self, info: AircraftInfo) -> AircraftInfo:
+        """What the file names, with what it does not name taken from ``--aircraft`` (a
+        registration for a file that names only the address, and the reverse)."""
+        hint = _hint_identity(self.hint)
+        if hint is None:
+            return info
+        if hint.hex and info.hex and hint.hex != info.hex.lower():
+            return info   # the file names another aircraft than the hint: the file wins
+        return replace(info, hex=info.hex or hint.hex,
+                       registration=info.registration or hint.registration)
+
+    def _hinted(self, hex_code: str, registration: str | None) -> str | None:
+        """The aircraft of the case that ``--aircraft`` (with the registration the file
+        names) points to, when it has no address yet: the file's address is then its."""
+        found = self._find(None, registration) if registration else None
+        if found is None or self.case.get_record("aircraft", found)["hex"]:
+            return None
+        self._fill(found, AircraftInfo(hex=hex_code))
+        return found
+
     def for_point(self, hex_code: str | None, file_label: str) -> int:
         """The integer id of the aircraft a point belongs to (created on first sight)."""
         if hex_code:
@@ -131,13 +151,17 @@ class _AircraftBook:
             if known is None:
                 info = (self.file_identity if self.file_identity and
                         self.file_identity.hex == hex_code else AircraftInfo(hex=hex_code))
-                known = self._find(hex_code, info.registration) or self._create(info, hex_code)
+                info = self._with_hint(info)
+                known = (self._find(hex_code, info.registration)
+                         or (self._hinted(hex_code, info.registration)
+                             if info.hex == hex_code else None)
+                         or self._create(info, hex_code))
                 self.by_hex[hex_code] = known
                 self._row_id(known)
             self.touched[known] = None
             return self.row_ids[known]
         if self.no_hex_uuid is None:
-            info = self.file_identity or _hint_identity(self.hint) or AircraftInfo()
+            info = self._with_hint(self.file_identity or AircraftInfo())
             found = self._find(info.hex, info.registration)
             self.no_hex_uuid = found or self._create(info, f"unidentified ({file_label})")
             self._row_id(self.no_hex_uuid)
