@@ -193,6 +193,11 @@ class _FileChecks:
         # Digests of the bulk groups, {(group, id): (digest, rows)}, when hashed on this
         # thread: hashlib leaves Python's lock for big buffers, so they overlap the artifacts.
         self.bulk: dict | None = None
+        # Then artifacts from the queue the main thread hashes from too (a second
+        # connection on the same snapshot: two cores hash the evidence).
+        self.artifacts = VerifyReport(path=path)
+        self.queue: _ArtifactQueue | None = None
+        self.hashed = 0
 
     def run(self) -> None:
         try:
@@ -200,6 +205,9 @@ class _FileChecks:
             self._tick()
             if self._thread is not None:   # a second connection: hash the bulk rows here too
                 self.bulk = bulk_digests(self.conn)
+                if self.queue is not None:
+                    self.hashed = _hash_artifacts(self.conn, self.artifacts, self._tick,
+                                                  self.queue)
         except BaseException as exc:   # noqa: BLE001 - handed to the caller by wait()
             self._error = exc
 
@@ -226,7 +234,10 @@ def _verify(case: Case, twin: sqlite3.Connection | None, progress: Progress | No
     total = case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] + 2
     tick = _Ticker(total, progress, cancelled)
     file_checks = _FileChecks(twin or case.conn, path, tick)
+    queue = _ArtifactQueue(case.conn.execute(
+        "SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall())
     if twin is not None:
+        file_checks.queue = queue
         file_checks.start()
     else:
         file_checks.run()
@@ -235,11 +246,15 @@ def _verify(case: Case, twin: sqlite3.Connection | None, progress: Progress | No
         schema = VerifyReport(path=path)
         _check_schema(case.conn, schema)
         artifacts = VerifyReport(path=path)
-        _check_artifacts(case.conn, artifacts, tick)
+        _check_artifacts(case.conn, artifacts, tick, queue)
         chain = VerifyReport(path=path)
         states = _check_audit_chain(case, chain)
         tick()
         file_checks.wait()
+        # What each thread found of the artifacts, in one order whichever thread hashed what.
+        artifacts.failures = sorted(artifacts.failures + file_checks.artifacts.failures,
+                                    key=lambda f: (f.object, f.problem))
+        artifacts.checked["artifacts"] += file_checks.hashed
         _check_records(case, chain, states, file_checks.bulk)
     except BaseException:
         file_checks.stop()
@@ -286,10 +301,43 @@ def _short(sql: str | None, limit: int = 200) -> str | None:
     return sql if len(sql) <= limit else sql[:limit - 1] + "…"
 
 
-def _check_artifacts(conn: sqlite3.Connection, report: VerifyReport, tick) -> None:
+class _ArtifactQueue:
+    """The artifacts to hash, taken one at a time by the threads that hash them."""
+
+    def __init__(self, rows: list[tuple[str, int]]):
+        self._rows = rows
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self) -> tuple[str, int] | None:
+        with self._lock:
+            if self._next >= len(self._rows):
+                return None
+            self._next += 1
+            return self._rows[self._next - 1]
+
+
+def _check_artifacts(conn: sqlite3.Connection, report: VerifyReport, tick,
+                     queue: _ArtifactQueue | None = None) -> None:
+    """Every artifact's chunks against its size and SHA-256 (those ``queue`` hands out,
+    when another thread takes some too), and chunks without an artifact."""
+    own = queue is None
+    if own:
+        queue = _ArtifactQueue(conn.execute(
+            "SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall())
+    report.checked["artifacts"] = _hash_artifacts(conn, report, tick, queue)
+    orphans = conn.execute(
+        "SELECT DISTINCT sha256 FROM artifact_chunks WHERE sha256 NOT IN "
+        "(SELECT sha256 FROM artifacts)").fetchall()
+    for (sha256,) in orphans:
+        report.fail("artifact", f"artifact {sha256}", "content present without its artifact record")
+
+
+def _hash_artifacts(conn: sqlite3.Connection, report: VerifyReport, tick,
+                    queue: _ArtifactQueue) -> int:
     count = 0
-    rows = conn.execute("SELECT sha256, size FROM artifacts ORDER BY sha256").fetchall()
-    for sha256, size in rows:
+    while (row := queue.take()) is not None:
+        sha256, size = row
         stored = HashingWriter()
         expected_seq = 0
         gap = False
@@ -313,12 +361,7 @@ def _check_artifacts(conn: sqlite3.Connection, report: VerifyReport, tick) -> No
             report.fail("artifact", name, "content does not match its SHA-256", sha256, found)
         count += 1
         tick()
-    orphans = conn.execute(
-        "SELECT DISTINCT sha256 FROM artifact_chunks WHERE sha256 NOT IN "
-        "(SELECT sha256 FROM artifacts)").fetchall()
-    for (sha256,) in orphans:
-        report.fail("artifact", f"artifact {sha256}", "content present without its artifact record")
-    report.checked["artifacts"] = count
+    return count
 
 
 def _check_audit_chain(case: Case, report: VerifyReport) -> dict[tuple[str, str], tuple]:
