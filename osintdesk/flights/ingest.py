@@ -227,6 +227,26 @@ def _hint_identity(hint: str | None) -> AircraftInfo | None:
     return AircraftInfo(registration=text.upper())
 
 
+def _refuse_cut_file(path: Path, data: bytes | None, last) -> None:
+    """A file whose last row is short and has no line end was cut while it was written or
+    copied (a download stopped, ``head -c``): refused whole, not imported as a shorter
+    flight whose end is missing."""
+    from .parsing import REASON_SHORT_ROW
+    if not isinstance(last, Skipped) or last.reason != REASON_SHORT_ROW:
+        return
+    if data is not None:
+        tail = data[-1:]
+    else:
+        with open(path, "rb") as handle:
+            if handle.read(2) == b"\x1f\x8b":
+                return   # compressed: a cut shows as damaged data
+            handle.seek(-1, os.SEEK_END)
+            tail = handle.read(1)
+    if tail not in (b"\n", b"\r"):
+        raise InputError(f"ends in the middle of a row (line {last.record}): the file looks "
+                         "cut short; nothing was imported", path=path)
+
+
 def _aircraft_uuid(book: _AircraftBook, hex_code: str | None, file_label: str) -> str:
     """The uuid of the aircraft a record with this address belongs to (created if new)."""
     row_id = book.for_point(hex_code, file_label)
@@ -313,6 +333,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         items = () if read is not None else importers.parse_path(
             path, importer, display_name=str(path), options=options, progress=progress,
             cancelled=cancelled, data=data)
+        item = None
         for item in items:
             if type(item) is TrackPoint:
                 if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft
@@ -334,6 +355,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
             elif isinstance(item, Sighting):
                 seen.append(item)
         points.add(aircraft_id, batch)
+        _refuse_cut_file(path, data, item if read is None else None)
         inserted, digest = points.write(case.conn, import_id)
         if attempted == 0 and not seen:
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))

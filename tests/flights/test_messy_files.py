@@ -220,3 +220,23 @@ def test_the_same_snapshot_imported_in_two_cases_merges_its_sightings_once(tmp_p
     with Case.open(alice, examiner="x", readonly=True) as case:
         assert verify_case(case).ok
         assert len(sightings(case)) == 4
+
+
+def test_a_csv_cut_in_the_middle_of_a_row_is_refused(case, tmp_path):
+    """`head -c` of an FR24 export: its last row is short and has no line end. Refused
+    whole, the case untouched; the same file whose short row ends its line imports."""
+    flight = samples.synthetic_flight("UUWW", "ZKPY", step_s=60)
+    whole = tmp_path / "whole.csv"
+    samples.write_fr24_csv(whole, flight)
+    data = whole.read_bytes()
+    middle = data.index(b"\n", len(data) // 2) + 1          # a row's start
+    cut = tmp_path / "cut.csv"                               # cut after its position
+    cut.write_bytes(data[:data.index(b'",', middle) + 3])
+    before = counts(case)
+    with pytest.raises(InputError, match="ends in the middle of a row"):
+        import_flight_file(case, cut, aircraft="XX-00001")
+    assert counts(case) == before
+    kept = tmp_path / "short-row.csv"
+    kept.write_bytes(cut.read_bytes() + b"\n")
+    result = import_flight_file(case, kept, aircraft="XX-00001")
+    assert result.skipped == 1 and result.points > 0
