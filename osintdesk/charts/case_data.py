@@ -165,7 +165,7 @@ def read_flights(case, rows: Sequence[dict], *, progress: Progress | None = None
                     np.searchsorted(t, row["last_t"], "right")]
         counted(len(pts))
         flights.append(ChartFlight(
-            id=row["uuid"],
+            id=row["uuid"], ordinal=row.get("ordinal"),
             label=flight_label(row),
             aircraft_label=aircraft_label(row["aircraft"], row["type_code"]),
             t_utc=pts[:, 0], lat=pts[:, 1], lon=pts[:, 2], alt_ft=pts[:, 3], gs_kt=pts[:, 4],

@@ -55,6 +55,12 @@ class ChartFlight:
     gaps: Sequence[CoverageGap] = ()
     departure: ChartAirport | None = None
     arrival: ChartAirport | None = None
+    ordinal: int | None = None      # among the case's flights in time order: its colour
+
+    @property
+    def colour(self) -> str:
+        from .style import colour_of_flight
+        return colour_of_flight(self.id, self.ordinal)
 
     def __post_init__(self):
         self.t_utc = np.asarray(self.t_utc, dtype=float).ravel()

@@ -121,7 +121,7 @@ def draw_profile(fig: Figure, flight: ChartFlight | None, *, title: str | None =
     labels = ["altitude", "ground speed", "on the ground", "coverage gap (no positions)",
               "take-off / landing"]
     # The flight's own colour, as its track on the map and its bar on the timeline.
-    handles.insert(0, Patch(facecolor=style.colour_of_flight(flight.id)))
+    handles.insert(0, Patch(facecolor=flight.colour))
     labels.insert(0, "this flight (map, timeline)")
     subtitle = (f"{timefmt.display_time(t[0], seconds=False)} – "
                 f"{timefmt.display_time(t[-1], seconds=False)}  ·  {len(t):,} positions")

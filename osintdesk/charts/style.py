@@ -47,10 +47,14 @@ def flight_colour(i: int) -> str:
     return FLIGHT_COLOURS[i % len(FLIGHT_COLOURS)]
 
 
-def colour_of_flight(flight_id) -> str:
-    """A flight's own colour, the same in every view and every session (map, timeline,
-    the tables' swatches): chosen by its id (the flight's uuid), not by its place in a
-    list, so selecting other flights never recolours it."""
+def colour_of_flight(flight_id, ordinal: int | None = None) -> str:
+    """A flight's own colour, the same in every view (map, timeline, profile, the tables'
+    swatches): by its ``ordinal`` among all the case's flights in time order
+    (``flights.queries.select_flights`` gives it), so that neighbouring flights differ and
+    selecting or filtering others never recolours it; by its id when no ordinal is known
+    (a chart of flights given by hand)."""
+    if ordinal is not None:
+        return FLIGHT_COLOURS[int(ordinal) % len(FLIGHT_COLOURS)]
     digest = hashlib.sha256(str(flight_id).encode("utf-8")).digest()
     return FLIGHT_COLOURS[int.from_bytes(digest[:4], "big") % len(FLIGHT_COLOURS)]
 

@@ -168,7 +168,9 @@ def select_flights(case: Case, flight_uuids: Sequence[str] | None = None,
                    aircraft_uuids: Sequence[str] | None = None, t_from: float | None = None,
                    t_to: float | None = None) -> list[dict]:
     """Flights with their aircraft's label (``aircraft``), hex, registration and type code
-    and the record forms ``departure_utc``, ``arrival_utc`` and ``duration``, in time order.
+    and the record forms ``departure_utc``, ``arrival_utc`` and ``duration``, in time order;
+    ``ordinal``: the flight's place among all the case's flights in time order (whatever
+    the filters), which gives it its colour in every view (``charts.style``).
 
     ``flight_uuids``, ``aircraft_uuids``: ids as the case holds them (``resolve_flights``
     and ``resolve_aircraft`` turn what the user typed into them, once); ``t_from``/``t_to``:
@@ -186,7 +188,8 @@ def select_flights(case: Case, flight_uuids: Sequence[str] | None = None,
     window, extra = _overlapping("f.first_t", "f.last_t", t_from, t_to)
     rows = list(case.db.query(
         "SELECT f.*, a.label AS aircraft, a.hex, a.registration, a.type_code "
-        "FROM flights f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1"
+        "FROM (SELECT *, row_number() OVER (ORDER BY first_t, uuid) - 1 AS ordinal "
+        "FROM flights) f JOIN aircraft a ON a.uuid = f.aircraft_uuid WHERE 1"
         + "".join(" AND " + w for w in where) + window + " ORDER BY f.first_t, f.uuid",
         params + extra))
     for row in rows:

@@ -62,7 +62,8 @@ class FlightModel(NumberModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DecorationRole and index.isValid() and index.column() == 0 \
                 and 0 <= index.row() < self.rowCount():
-            return QColor(style.colour_of_flight(self.row(index.row())["uuid"]))
+            row = self.row(index.row())
+            return QColor(style.colour_of_flight(row["uuid"], row.get("ordinal")))
         return super().data(index, role)
 
 

@@ -57,8 +57,10 @@ def track_point(info, flight_id, fraction=0.5):
 def test_selecting_flights_redraws_the_map(qtbot, pane, flight_ids):
     # Nothing selected yet: the case's flights, each in its own colour.
     assert isinstance(pane.info, MapInfo) and set(pane.info.tracks) == set(flight_ids)
+    # (by their place among the case's flights in time order: neighbours differ)
     assert [t.colour for t in pane.info.tracks.values()] == [
-        style.colour_of_flight(i) for i in pane.info.tracks]
+        style.colour_of_flight(i, n) for n, i in enumerate(pane.info.tracks)]
+    assert len({t.colour for t in pane.info.tracks.values()}) == len(pane.info.tracks)
     assert show(qtbot, pane, []).empty          # a filter that leaves no flight: none
     info = show(qtbot, pane, flight_ids[:1])
     assert list(info.tracks) == flight_ids[:1]

@@ -340,7 +340,8 @@ def test_a_flight_has_one_colour_in_every_view(qtbot, window, story, timeline_ca
     one = timeline_case_ids["flights"][2]
     window.chart_pane.show_flights([one])
     wait_idle(qtbot, window)
-    assert window.chart_pane.info.tracks[one].colour == style.colour_of_flight(one) == swatch[one]
+    assert window.chart_pane.info.tracks[one].colour == style.colour_of_flight(one, 2) == swatch[one]
+    assert len(set(swatch.values())) == 3   # three flights, three colours
     with qtbot.waitSignal(window.chart_pane.redrawn, timeout=20000):
         window.chart_pane.set_mode("profile")        # its legend: the flight's colour
     handle = window.chart_pane.figure.legends[0].legend_handles[0]

@@ -167,7 +167,7 @@ def plan_map(flights: Iterable[ChartFlight], places: Iterable[ChartPlace] = (), 
     for i, (f, fg) in enumerate(zip(flights, gaps)):
         a, b = bounds[i], bounds[i + 1]
         x, y = px_all[a:b], py_all[a:b]
-        drawn[f.id] = DrawnTrack(f, style.colour_of_flight(f.id), x, y, breaks=_breaks(f, fg, proj),
+        drawn[f.id] = DrawnTrack(f, f.colour, x, y, breaks=_breaks(f, fg, proj),
                                  has_positions=bool((np.isfinite(x) & np.isfinite(y)).any()),
                                  gaps=fg, gap_paths=[_gap_path(g, proj) for g in fg])
 

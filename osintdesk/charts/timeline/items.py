@@ -62,6 +62,7 @@ class TimelineItem:
     published_text: str | None = None
     captured_t: tuple[float, ...] = ()
     aircraft_uuid: str | None = None
+    ordinal: int | None = None      # a flight's place among the case's flights: its colour
 
     def as_row(self) -> dict:
         """The row ``osintdesk timeline`` prints: times in the record form (UTC)."""
@@ -300,7 +301,8 @@ def read_timeline(case, filt: TimelineFilter = TimelineFilter(), *, progress=Non
         for f in flights:
             items.append(TimelineItem("flight", f["first_t"], f["last_t"], "second", _flight_label(f),
                                       lane_of[f["aircraft_uuid"]], "flight", f["uuid"], "flight",
-                                      f["uuid"], aircraft_uuid=f["aircraft_uuid"]))
+                                      f["uuid"], aircraft_uuid=f["aircraft_uuid"],
+                                      ordinal=f.get("ordinal")))
     if "gap" in kinds:
         for g in flight_queries.coverage_gaps(case, planes, filt.t_from, filt.t_to):
             if g["flight_uuid"] not in shown_flights:

@@ -405,7 +405,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
             if item.kind == "flight":
                 x1 = max(x1, x0 + min_days)
                 flight_verts.append(box(x0, x1, yc, bar))
-                flight_colours.append(style.colour_of_flight(item.record_id))
+                flight_colours.append(style.colour_of_flight(item.record_id, item.ordinal))
                 row_of_flight[item.record_id] = (yc, bar)
             elif item.kind == "ground-stay":
                 x1 = max(x1, x0 + min_days)
@@ -503,4 +503,5 @@ def _label_colour(item: TimelineItem) -> str:
         return SOURCE
     if item.kind == "ground-stay":
         return "#5a4a33"
-    return style.colour_of_flight(item.record_id) if item.kind == "flight" else style.TEXT
+    return (style.colour_of_flight(item.record_id, item.ordinal) if item.kind == "flight"
+            else style.TEXT)
