@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 
+from ..errors import InputError
 from ..timefmt import record_time
 from . import DEMO_MARK
 from .build import DEFAULT_SEED, plan_for
@@ -114,11 +115,17 @@ def _key_text(key: dict) -> str:
 
 
 def write_exercises(name: str, out_dir: str | os.PathLike, *, seed: int = DEFAULT_SEED,
-                    port: int = DEFAULT_PORT) -> dict:
-    """Write the trainee sheet, the answer key (Markdown) and its JSON into ``out_dir``."""
+                    port: int = DEFAULT_PORT, force: bool = False) -> dict:
+    """Write the trainee sheet, the answer key (Markdown) and its JSON into ``out_dir``;
+    an existing sheet or key is refused (nothing written) unless ``force``."""
+    out = Path(out_dir)
+    if not force:
+        for existing in (out / SHEET, out / KEY, out / KEY_JSON):
+            if existing.exists():
+                raise InputError("already exists: exercises are never written over another "
+                                 "file; choose another folder or use --force", path=existing)
     plan = plan_for(name, seed)
     key = answers(plan, port)
-    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     (out / SHEET).write_text(_sheet(plan, key), encoding="utf-8")
     (out / KEY).write_text(_key_text(key), encoding="utf-8")

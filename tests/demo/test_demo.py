@@ -195,3 +195,24 @@ def test_cli_lists_and_refuses_an_unknown_demo(tmp_path):
     refused = run("demo", "create", "nothing", tmp_path / "x")
     assert refused.returncode == 2 and "no demo called 'nothing'" in refused.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_exercises_are_not_written_over_unless_forced(tmp_path):
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    out = tmp_path / "ex"
+    runner = CliRunner()
+    first = runner.invoke(cli, ["demo", "exercises", "il62", "-o", str(out), "--json"])
+    assert first.exit_code == 0, first.output
+    sheet = out / "trainee-sheet.md"
+    sheet.write_text("the trainer's own notes")
+    refused = runner.invoke(cli, ["demo", "exercises", "il62", "-o", str(out)])
+    assert refused.exit_code == 2
+    assert refused.output.strip().splitlines() == [
+        f"osintdesk: error: {sheet}: already exists: exercises are never written over another file; "
+        "choose another folder or use --force"]
+    assert sheet.read_text() == "the trainer's own notes"
+    forced = runner.invoke(cli, ["demo", "exercises", "il62", "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert sheet.read_text().startswith("# Exercises:")
