@@ -126,6 +126,9 @@ def add_footer(fig: Figure, text: str | None) -> None:
     for ax in fig.axes:
         box = ax.get_position(original=True)
         ax.set_position([box.x0, band + box.y0 * (1 - band), box.width, box.height * (1 - band)])
+        if ax.get_aspect() != "auto":   # a map: its view takes the axes' new shape
+            from .map.interaction import fit_limits_to_axes
+            fit_limits_to_axes(ax, shrink=True)
     for artist in fig.texts:
         if artist.get_transform() == fig.transFigure:
             x, y = artist.get_position()
