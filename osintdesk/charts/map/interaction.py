@@ -120,11 +120,14 @@ def refresh_basemap(info: MapInfo) -> str:
     metres_per_px = (x1 - x0) / ax.bbox.width
     geo = view_to_geo_extent(info.projection, x0, x1, y0, y1)
     scale = basemap.scale_for(metres_per_px / 1000.0)
+    footer_y = [artist.get_position()[1] for artist in info._footer_artists]
     for artist in info._basemap_artists + info._footer_artists:
         artist.remove()
     info._basemap_artists = layers.draw_basemap(ax, info.projection, (x0, x1, y0, y1), geo, scale,
                                                 metres_per_px)
     info._footer_artists = decorations.footer(ax.figure, scale, info.projection)
+    for artist in info._footer_artists[:len(footer_y)]:   # where the line was (over a footer)
+        artist.set_y(footer_y[0])
     info.geo_extent = geo
     info.basemap_scale = scale
     return scale
