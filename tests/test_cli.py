@@ -218,3 +218,12 @@ def test_a_case_named_without_its_extension_is_found(tmp_path, page_server, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my-case.osintcase"]
     missing = runner.invoke(cli, ["info", "other-case"])
     assert missing.exit_code == 2 and "other-case: no such case file" in missing.output
+
+
+def test_counts_agree_with_their_nouns():
+    from osintdesk.words import counted
+    assert counted(1, "evidence file") == "1 evidence file"
+    assert counted(0, "evidence file") == "0 evidence files"
+    assert counted(1, "audit entry", "audit entries") == "1 audit entry"
+    assert counted(2, "audit entry", "audit entries") == "2 audit entries"
+    assert counted(12345, "record", thousands=True) == "12,345 records"
