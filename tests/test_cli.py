@@ -199,3 +199,31 @@ def test_a_folder_given_as_the_case_is_one_clear_line(tmp_path):
     result = run("info", folder)
     assert result.returncode == 2
     assert result.stderr.strip() == f"osintdesk: error: {folder}: is a folder, not a case file"
+
+
+def test_a_case_named_without_its_extension_is_found(tmp_path, page_server, monkeypatch):
+    """``new my-case`` makes my-case.osintcase; later commands may name it as ``my-case``."""
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["new", "my-case", "--title", "T"]).exit_code == 0
+    result = runner.invoke(cli, ["capture", "my-case", page_server.base_url + "/page.html"])
+    assert result.exit_code == 0, result.output
+    info = runner.invoke(cli, ["info", "my-case", "--json"])
+    assert info.exit_code == 0, info.output
+    data = json.loads(info.output)
+    assert data["path"].endswith("my-case.osintcase") and data["counts"]["artifacts"] >= 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my-case.osintcase"]
+    missing = runner.invoke(cli, ["info", "other-case"])
+    assert missing.exit_code == 2 and "other-case: no such case file" in missing.output
+
+
+def test_counts_agree_with_their_nouns():
+    from osintdesk.words import counted
+    assert counted(1, "evidence file") == "1 evidence file"
+    assert counted(0, "evidence file") == "0 evidence files"
+    assert counted(1, "audit entry", "audit entries") == "1 audit entry"
+    assert counted(2, "audit entry", "audit entries") == "2 audit entries"
+    assert counted(12345, "record", thousands=True) == "12,345 records"

@@ -117,18 +117,35 @@ def footer_text(case, flight_ids=None) -> str | None:
     return "  ·  ".join(p for p in parts if p) or None
 
 
-def add_footer(fig: Figure, text: str | None) -> None:
-    """Make room for a line of ``text`` under everything drawn on ``fig`` (its axes and
-    figure texts move up by FOOTER_PX) and write it there, at the left."""
-    if not text:
+#: The gid of the texts on the footer line (the data credit, a demo's mark): a figure that
+#: has one has made room for the line already.
+FOOTER_GID = "osintdesk-footer"
+
+
+def footer_room(fig: Figure) -> None:
+    """Make room for the footer line under everything drawn on ``fig``: its axes and figure
+    texts move up by FOOTER_PX (once: a figure with a footer text has its line already). A
+    map's view takes its axes' new shape."""
+    if any(artist.get_gid() == FOOTER_GID for artist in fig.texts):
         return
     band = FOOTER_PX * fig.dpi / 100 / fig.bbox.height
     for ax in fig.axes:
         box = ax.get_position(original=True)
         ax.set_position([box.x0, band + box.y0 * (1 - band), box.width, box.height * (1 - band)])
+        if ax.get_aspect() != "auto":   # a map: its view takes the axes' new shape
+            from .map.interaction import fit_limits_to_axes
+            fit_limits_to_axes(ax, shrink=True)
     for artist in fig.texts:
         if artist.get_transform() == fig.transFigure:
             x, y = artist.get_position()
             artist.set_position((x, band + y * (1 - band)))
+
+
+def add_footer(fig: Figure, text: str | None) -> None:
+    """Make room for a line of ``text`` under everything drawn on ``fig`` (``footer_room``)
+    and write it there, at the left."""
+    if not text:
+        return
+    footer_room(fig)
     fig.text(8 * fig.dpi / 100 / fig.bbox.width, 3 * fig.dpi / 100 / fig.bbox.height, text,
-             fontsize=7, color="#555555", ha="left", va="bottom")
+             fontsize=7, color="#555555", ha="left", va="bottom", gid=FOOTER_GID)

@@ -19,8 +19,8 @@ from ..flights import queries
 from . import case_data, style
 from .activity import draw_activity
 from .data import ActivityRow
-from .export import (DEFAULT_DPI, DEFAULT_SIZE, add_footer, chart_format, footer_text,
-                     new_figure, save_figure)
+from .export import (DEFAULT_DPI, DEFAULT_SIZE, FOOTER_GID, add_footer, chart_format,
+                     footer_room, footer_text, new_figure, save_figure)
 from .links import LinkChart, LinkRequest, draw_links, load_link_chart
 from .map import draw_map
 from .profile import draw_profile
@@ -198,11 +198,15 @@ def draw_chart(fig: Figure, mode: str, data: ChartData, problem: str | None = No
 
 
 def show_mark(fig: Figure, mark: str | None) -> None:
-    """Say in the footer that the chart shows a demo's synthetic data."""
+    """Say in the footer line, at the right, that the chart shows a demo's synthetic data
+    (the line has its own room: the mark covers no axis label, credit or data)."""
     if mark:
-        fig.text(0.5, 0.004, mark, ha="center", va="bottom", fontsize=style.FONT, color="#b00020",
-                 fontweight="bold", bbox={"facecolor": "white", "edgecolor": "#b00020",
-                                          "boxstyle": "round,pad=0.2", "linewidth": 0.6})
+        footer_room(fig)
+        px = fig.dpi / 100
+        fig.text(1 - 10 * px / fig.bbox.width, 3 * px / fig.bbox.height, mark, ha="right",
+                 va="bottom", fontsize=style.FONT_SMALL, color="#b00020", fontweight="bold",
+                 gid=FOOTER_GID, bbox={"facecolor": "white", "edgecolor": "#b00020",
+                                       "boxstyle": "round,pad=0.15", "linewidth": 0.6})
 
 
 def show_problem(fig: Figure, problem: str | None) -> None:

@@ -90,12 +90,14 @@ def demo_serve(name: str, port: int, files_dir: str | None, seed: int) -> None:
               help="Folder for the trainee sheet and the answer key.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8718, show_default=True,
               help="The port `demo serve` uses in class.")
+@click.option("--force", is_flag=True, help="Write over an existing sheet and answer key.")
 @seed_option
 @json_option
-def demo_exercises(name: str, out_dir: str, port: int, seed: int, as_json: bool) -> None:
+def demo_exercises(name: str, out_dir: str, port: int, force: bool, seed: int,
+                   as_json: bool) -> None:
     """Write the trainee sheet and a separate answer key for the demo NAME."""
     from ..demo.exercises import write_exercises
-    result = write_exercises(name, out_dir, seed=seed, port=port)
+    result = write_exercises(name, out_dir, seed=seed, port=port, force=force)
     if as_json:
         print_json(result)
         return

@@ -8,6 +8,7 @@ import click
 
 from .main import (Context, case_argument, cli, human_bytes, json_option, open_for_reading,
                    pass_context, print_json, progress_bar)
+from ..words import counted
 
 
 @cli.command("export-bundle")
@@ -87,9 +88,9 @@ def verify_bundle_command(bundle: str, as_json: bool) -> None:
         else:
             who = "unsigned"
         click.echo(f"Signer   {who} (exported by {signer.examiner!r})")
-        click.echo(f"Checked  {report.checked.get('records', 0)} records, "
-                   f"{report.checked.get('bulk_rows', 0)} bulk rows, "
-                   f"{report.checked.get('evidence', 0)} evidence files")
+        click.echo(f"Checked  {counted(report.checked.get('records', 0), 'record')}, "
+                   f"{counted(report.checked.get('bulk_rows', 0), 'bulk row')}, "
+                   f"{counted(report.checked.get('evidence', 0), 'evidence file')}")
         for note in report.notes:
             click.echo(f"Note: {note}")
         if report.ok:

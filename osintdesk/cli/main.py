@@ -90,9 +90,19 @@ case_argument = click.argument("case", type=click.Path())  # the case file repor
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
+def existing_case_path(path: str) -> str:
+    """The case file a command names: ``my-case`` also finds ``my-case.osintcase`` (as ``new``
+    adds the suffix) when no file of the bare name exists."""
+    from ..store import case_path
+    if not os.path.exists(path) and case_path(path).is_file():
+        return str(case_path(path))
+    return path
+
+
 def open_case(ctx: Context, path: str, *, readonly: bool = False):
     """Open a case for this command; a write waiting for another process says so on stderr."""
     from ..store import Case
+    path = existing_case_path(path)
     return Case.open(path, examiner=ctx.examiner, readonly=readonly, **busy_options(ctx))
 
 
@@ -107,6 +117,7 @@ def busy_options(ctx: Context) -> dict:
 def open_for_reading(ctx: Context, path: str):
     """Inspecting commands also work on a write-protected case."""
     from ..store.header import is_writable
+    path = existing_case_path(path)
     return open_case(ctx, path, readonly=not is_writable(Path(path)))
 
 

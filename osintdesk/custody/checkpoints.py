@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..store import audit
 from ..store.verify import VerifyReport
 from ..timefmt import record_stamp
+from ..words import counted
 from . import minisign
 from .keys import ExaminerKey, Keyring
 from .minisign import SignatureError
@@ -298,8 +299,9 @@ def check_checkpoints(case, report: VerifyReport, keyring: Keyring | None = None
             "SELECT count(*) FROM audit_log WHERE seq > ? AND coalesce(object_type, '') "
             "NOT IN ('checkpoint', 'timestamp')", (last,)).fetchone()[0]
         if after:
-            report.notes.append(f"{after} audit entr{'y' if after == 1 else 'ies'} after entry "
-                                f"{last} (the latest signed head) are covered by no checkpoint yet")
+            report.notes.append(f"{counted(after, 'audit entry', 'audit entries')} after entry "
+                                f"{last} (the latest signed head) {'is' if after == 1 else 'are'} "
+                                "covered by no checkpoint yet")
     else:
         report.notes.append(f"{NO_CHECKPOINT}: nothing outside this file vouches for its "
                             "history ('osintdesk checkpoint' makes one)")

@@ -1,17 +1,22 @@
-"""Exercises for a demo: a trainee sheet and a separate answer key for the trainer, both
-made from the story's plan (what was invented), so the tests can hold every answer
-against the case the app builds from it.
+"""Exercises for a demo: a trainee sheet and a separate answer key for the trainer. The
+pages, files and claims come from the story's plan (what was invented); the flights, stays
+and coverage gap from the demo case built from it (what the app derives, to the second),
+so the tests can hold every answer against that case.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
+from ..errors import InputError
+from ..flights import queries
+from ..store import Case
 from ..timefmt import record_time
 from . import DEMO_MARK
-from .build import DEFAULT_SEED, plan_for
+from .build import DEFAULT_SEED, DEMO_EXAMINER, create_demo, plan_for
 from .classroom import CHANGING_PAGE, DEFAULT_PORT, redirect_chain
 from .stories import Plan
 
@@ -20,10 +25,14 @@ KEY = "answer-key.md"
 KEY_JSON = "answer-key.json"
 
 
-def answers(plan: Plan, port: int = DEFAULT_PORT) -> dict:
-    """What the exercises ask for, from the plan: pages, files, flights, stays, gaps, claims."""
+def answers(plan: Plan, case, port: int = DEFAULT_PORT) -> dict:
+    """What the exercises ask for: pages, files and claims from the plan; flights, stays
+    and the coverage gap as ``case`` (the demo built from the plan) derives them from its
+    tracks, to the second the trainee will see."""
     base = f"http://127.0.0.1:{port}"
-    first_gap = next(((leg, gap) for leg in plan.legs for gap in leg.gaps), None)
+    flights = queries.select_flights(case)
+    gaps = queries.coverage_gaps(case)
+    gap_flight = next((f for f in flights if gaps and f["uuid"] == gaps[0]["flight_uuid"]), None)
     return {
         "demo": plan.name,
         "title": plan.title,
@@ -34,16 +43,15 @@ def answers(plan: Plan, port: int = DEFAULT_PORT) -> dict:
         "changing_page": base + CHANGING_PAGE,
         "redirect_chain": [base + path for path in redirect_chain(plan)],
         "files": [{"name": f.name, "format": f.format, "flights": len(f.legs)} for f in plan.files],
-        "flights": [{"origin": leg.origin, "destination": leg.destination,
-                     "takeoff_utc": record_time(leg.takeoff_t),
-                     "landing_utc": record_time(leg.landing_t), "callsign": leg.callsign}
-                    for leg in plan.legs],
-        "stays": [{"airport": s["airport"], "from_utc": record_time(s["from_t"]),
-                   "to_utc": record_time(s["to_t"])} for s in plan.stays()],
-        "coverage_gap": None if first_gap is None else {
-            "flight": f"{first_gap[0].origin}-{first_gap[0].destination}",
-            "from_utc": record_time(first_gap[0].takeoff_t + first_gap[1][0]),
-            "to_utc": record_time(first_gap[0].takeoff_t + first_gap[1][1])},
+        "flights": [{"origin": f["origin"], "destination": f["destination"],
+                     "takeoff_utc": f["departure_utc"], "landing_utc": f["arrival_utc"],
+                     "callsign": f["callsigns"]} for f in flights],
+        "stays": [{"airport": s["airport"], "from_utc": s["from_utc"], "to_utc": s["to_utc"]}
+                  for s in queries.ground_times(case)],
+        "coverage_gap": None if not gaps else {
+            "flight": f"{gap_flight['origin']}-{gap_flight['destination']}" if gap_flight else None,
+            "from_utc": record_time(gaps[0]["start_t"]),
+            "to_utc": record_time(gaps[0]["end_t"])},
         "claims": [{"text": c["text"], "check": c["expect"]} for c in plan.claims],
     }
 
@@ -114,11 +122,20 @@ def _key_text(key: dict) -> str:
 
 
 def write_exercises(name: str, out_dir: str | os.PathLike, *, seed: int = DEFAULT_SEED,
-                    port: int = DEFAULT_PORT) -> dict:
-    """Write the trainee sheet, the answer key (Markdown) and its JSON into ``out_dir``."""
-    plan = plan_for(name, seed)
-    key = answers(plan, port)
+                    port: int = DEFAULT_PORT, force: bool = False) -> dict:
+    """Write the trainee sheet, the answer key (Markdown) and its JSON into ``out_dir``;
+    an existing sheet or key is refused (nothing written) unless ``force``."""
     out = Path(out_dir)
+    if not force:
+        for existing in (out / SHEET, out / KEY, out / KEY_JSON):
+            if existing.exists():
+                raise InputError("already exists: exercises are never written over another "
+                                 "file; choose another folder or use --force", path=existing)
+    plan = plan_for(name, seed)
+    with tempfile.TemporaryDirectory(prefix="osintdesk-exercises-") as folder:
+        built = create_demo(name, Path(folder) / name, seed=seed)
+        with Case.open(built.path, examiner=DEMO_EXAMINER, readonly=True) as case:
+            key = answers(plan, case, port)
     out.mkdir(parents=True, exist_ok=True)
     (out / SHEET).write_text(_sheet(plan, key), encoding="utf-8")
     (out / KEY).write_text(_key_text(key), encoding="utf-8")

@@ -56,3 +56,50 @@ def test_the_window_builds_a_demo_and_shows_the_banner_while_it_is_open(qtbot, t
                     timeout=15000)
     assert not window.demo_ui.banner.isVisible()
     window.runner.wait()
+
+
+@pytest.mark.parametrize("mode", ["map", "timeline"])
+@pytest.mark.parametrize("footer", [None, "Data: Flightradar24  ·  Case DEMO-1"])
+def test_the_mark_covers_no_label_credit_or_data(bizjet, mode, footer):
+    """The mark has its own room on the footer line: on screen and in the report (no
+    footer), and in an exported chart beside the data credit (the axis label "time (UTC)"
+    and the map's basemap credit stay clear)."""
+    from matplotlib.text import Text
+
+    from osintdesk.charts.export import add_footer
+    with Case.open(bizjet, examiner="Trainee", readonly=True) as case:
+        data = ChartRequest(all_flights=True).load(mode, case)
+    fig = new_figure(1000, 620)
+    draw_chart(fig, mode, data)
+    add_footer(fig, footer)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    [mark] = [t for t in fig.texts if t.get_text() == DEMO_MARK]
+    box = mark.get_bbox_patch().get_window_extent(renderer)
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.width and 0 <= box.y0
+    others = [t for t in fig.findobj(Text) if t is not mark and t.get_visible() and t.get_text()]
+    texts = [t.get_text() for t in others]
+    assert "time (UTC)" in texts if mode == "timeline" else any("Natural Earth" in t for t in texts)
+    assert footer is None or footer in texts
+    for other in others:
+        assert not box.overlaps(other.get_window_extent(renderer)), other.get_text()
+    for ax in fig.axes:
+        assert not box.overlaps(ax.get_window_extent(renderer))
+
+
+def test_a_zoomed_map_keeps_its_credit_above_the_mark(bizjet):
+    """A zoom draws the basemap and its credit again: on the credit's line, not the mark's."""
+    from osintdesk.charts.map.interaction import refresh_basemap
+    with Case.open(bizjet, examiner="Trainee", readonly=True) as case:
+        data = ChartRequest(all_flights=True).load("map", case)
+    fig = new_figure(1000, 620)
+    info = draw_chart(fig, "map", data)
+    lines = {t.get_text(): t.get_position()[1] for t in fig.texts}
+    credit = next(text for text in lines if text.startswith("Basemap"))
+    assert lines[credit] > lines[DEMO_MARK]
+    (x0, x1), (y0, y1) = info.ax.get_xlim(), info.ax.get_ylim()
+    info.ax.set_xlim(x0 + 0.45 * (x1 - x0), x1 - 0.45 * (x1 - x0))
+    info.ax.set_ylim(y0 + 0.45 * (y1 - y0), y1 - 0.45 * (y1 - y0))
+    refresh_basemap(info)
+    after = {t.get_text(): t.get_position()[1] for t in fig.texts}
+    assert [y for text, y in after.items() if "Natural Earth" in text] == [lines[credit]]

@@ -3,6 +3,7 @@ bundles refused with one message naming the member (issue 12)."""
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -133,6 +134,26 @@ def test_unsigned_bundle(case_path, tmp_path):
     report = verify_bundle(out)
     assert report.ok and report.signer.state == "unsigned"
     assert layout.MANIFEST_SIGNATURE not in bundles.read_members(out)
+    code, text = run("verify-bundle", out)
+    assert code == 0, text
+    [checked] = [line for line in text.splitlines() if line.startswith("Checked")]
+    counts = re.findall(r"(\d+) (records?|bulk rows?|evidence files?)\b", checked)
+    assert len(counts) == 3, checked
+    for n, noun in counts:   # "1 evidence file", "2 evidence files", "0 bulk rows"
+        assert noun.endswith("s") == (n != "1"), checked
+    assert checked.endswith(f", {report.checked['evidence']} evidence files")
+
+
+def test_one_evidence_file_is_one(tmp_path):
+    with Case.create(tmp_path / "one", title="One", examiner="Alice") as case:
+        (tmp_path / "page.html").write_text("<html><body>one page</body></html>")
+        case.add_evidence_file(tmp_path / "page.html")
+    out = tmp_path / "one.osintbundle"
+    assert run("export-bundle", tmp_path / "one.osintcase", out, "--unsigned")[0] == 0
+    code, text = run("verify-bundle", out)
+    assert code == 0, text
+    [checked] = [line for line in text.splitlines() if line.startswith("Checked")]
+    assert checked.endswith(" 0 bulk rows, 1 evidence file"), checked
 
 
 # ------------------------------------------------------------------ tampering (exit 1)

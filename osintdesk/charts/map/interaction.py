@@ -82,11 +82,13 @@ def _distance_to_polyline(px: np.ndarray, py: np.ndarray, x: float, y: float) ->
     return float(d.min()) if len(d) else math.inf
 
 
-def fit_limits_to_axes(ax) -> None:
+def fit_limits_to_axes(ax, *, shrink: bool = False) -> None:
     """Widen the x or the y limits so the view has the axes' shape (the map's aspect is equal).
 
     After a zoom to a rectangle or a resize, matplotlib would otherwise adjust the limits
-    itself at the next draw and log that it ignores the fixed limits.
+    itself at the next draw and log that it ignores the fixed limits. ``shrink`` narrows
+    the other limits instead, so the view shows nothing the drawn basemap does not cover
+    (an exported map whose axes made room for a footer after it was drawn).
     """
     w_px, h_px = ax.bbox.width, ax.bbox.height
     if w_px <= 0 or h_px <= 0:
@@ -96,7 +98,7 @@ def fit_limits_to_axes(ax) -> None:
     w, h = x1 - x0, y1 - y0
     if w <= 0 or h <= 0 or math.isclose(w / h, w_px / h_px, rel_tol=1e-9):
         return
-    if w / h < w_px / h_px:
+    if (w / h < w_px / h_px) != shrink:
         w = h * w_px / h_px
     else:
         h = w * h_px / w_px
@@ -118,11 +120,14 @@ def refresh_basemap(info: MapInfo) -> str:
     metres_per_px = (x1 - x0) / ax.bbox.width
     geo = view_to_geo_extent(info.projection, x0, x1, y0, y1)
     scale = basemap.scale_for(metres_per_px / 1000.0)
+    footer_y = [artist.get_position()[1] for artist in info._footer_artists]
     for artist in info._basemap_artists + info._footer_artists:
         artist.remove()
     info._basemap_artists = layers.draw_basemap(ax, info.projection, (x0, x1, y0, y1), geo, scale,
                                                 metres_per_px)
     info._footer_artists = decorations.footer(ax.figure, scale, info.projection)
+    for artist in info._footer_artists[:len(footer_y)]:   # where the line was (over a footer)
+        artist.set_y(footer_y[0])
     info.geo_extent = geo
     info.basemap_scale = scale
     return scale

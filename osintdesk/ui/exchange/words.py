@@ -7,6 +7,7 @@ import html
 
 from ...store.records import RECORD_KINDS
 from ...timefmt import display_time
+from ...words import counted
 
 e = html.escape
 RED = "#b00020"
@@ -60,10 +61,13 @@ def report_rows(report) -> list[tuple[str, str]]:
     if selection:
         rows.append(("Holds", f"only the sources tagged “{e(selection)}” and what they need"))
     if report.ok:
+        entries = counted(checked.get("audit_entries", 0), "audit entry", "audit entries",
+                          thousands=True)
         verdict = (f"<span style='color:{GREEN}'><b>OK</b></span>: intact, its records match "
-                   f"their history ({checked.get('records', 0):,} records, "
-                   f"{checked.get('bulk_rows', 0):,} track rows, {checked.get('evidence', 0):,} "
-                   f"evidence files, {checked.get('audit_entries', 0):,} audit entries checked)")
+                   f"their history ({counted(checked.get('records', 0), 'record', thousands=True)}, "
+                   f"{counted(checked.get('bulk_rows', 0), 'track row', thousands=True)}, "
+                   f"{counted(checked.get('evidence', 0), 'evidence file', thousands=True)}, "
+                   f"{entries} checked)")
     else:
         verdict = (f"<span style='color:{RED}'><b>FAILED</b></span>: "
                    f"{len(report.failures)} problem(s)")
@@ -160,9 +164,11 @@ def contents_html(contents) -> str:
     rows = report_rows(contents.report)
     records = sum(k.count for k in contents.kinds)
     kinds = sum(1 for k in contents.kinds if k.count)
-    rows.append(("Holds", f"{records:,} records of {kinds} kinds, "
-                          f"{contents.evidence:,} evidence files, {contents.bulk_groups:,} "
-                          "bulk groups (track points per flight file)"))
+    rows.append(("Holds", f"{counted(records, 'record', thousands=True)} of "
+                          f"{counted(kinds, 'kind')}, "
+                          f"{counted(contents.evidence, 'evidence file', thousands=True)}, "
+                          f"{counted(contents.bulk_groups, 'bulk group', thousands=True)} "
+                          "(track points per flight file)"))
     out.append(_rows(rows))
     if not contents.report.ok:
         out.append(failures_html(contents.report))
