@@ -79,7 +79,9 @@ Your trainer runs `osintdesk demo serve {plan.name}`; the pages below are on tha
 4. **Import.** Import the flight files the trainer hands out (or download them from the
    server's front page):
 {files}
-   How many flights does the case hold afterwards?
+   Some of them do not name the aircraft, so say which one it is:
+   `osintdesk import-flights my-case FILE... --aircraft {reg}` (or the window's Import
+   Flight Files). How many aircraft and flights does the case hold afterwards?
 5. **On the ground.** When was {reg} on the ground at {home}? Give each stay's start
    and end in UTC.
 6. **Coverage.** Where does the data lose the aircraft in flight, and for how long?
