@@ -116,6 +116,10 @@ class BundleArchive:
             raise self.fail(f"was written by a newer osintdesk (bundle format {version}; this "
                             f"version reads format {layout.FORMAT_VERSION} and older): "
                             "update osintdesk to read it")
+        if version < layout.FORMAT_VERSION:
+            raise self.fail(f"was written by an older osintdesk (bundle format {version}; this "
+                            f"version reads format {layout.FORMAT_VERSION}): export it again "
+                            "with this version")
         try:
             canonical_json(manifest)   # what reports and the trusted comment are made from
         except (RecursionError, ValueError, TypeError):

@@ -379,17 +379,17 @@ def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
 
 def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
                         foreign_ids: dict[int, str], plan: MergePlan) -> set[str]:
-    """Store a new flight file's points with this case's integer aircraft ids (points held
-    already are left out, as an import does); log the group with the digest of its blocks."""
-    from ..store.trackblocks import PointColumns
+    """Store a new flight file's points, block by block as the bundle carries them, with
+    this case's integer aircraft ids (points held already are left out, as an import does);
+    log the group with the digest of the blocks written. Each block is checked again
+    (``trackblocks.block_problem``) before it is stored."""
+    from ..store import trackblocks
     member = layout.bulk_member(TRACK_POINTS.name, import_uuid)
     if member not in bundle.files:
         return set()
     import_id = case.get_record("flight-import", import_uuid)["id"]
-    expected = list(TRACK_POINTS.parts[0].columns)
     local_ids: dict[int, int] = {}
     touched: set[str] = set()
-    points = PointColumns()
 
     def local_id(foreign_id: int) -> int:
         aircraft_uuid = foreign_ids.get(foreign_id)
@@ -402,19 +402,18 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
         local_ids[foreign_id] = local["id"]
         return local["id"]
 
-    for value in bundle.lines(member):
-        if isinstance(value, dict):
-            if value.get("columns") != expected:
-                raise BundleError(f"member {member}: its columns are not those of track "
-                                  "points", path=bundle.path)
-            continue
-        by_aircraft: dict[int, list] = {}
-        for row in value:
-            aircraft_id = local_ids.get(row[0]) or local_id(row[0])
-            by_aircraft.setdefault(aircraft_id, []).append(row[1:])
-        for aircraft_id, rows in by_aircraft.items():
-            points.add(aircraft_id, rows)
-    _, digest = points.write(case.conn, import_id)
+    digest = trackblocks.BlockDigest()
+    digest.section(trackblocks.SECTION)
+    try:
+        for foreign_id, *block in trackblocks.read_frames(bundle.blocks(member)):
+            why = trackblocks.block_problem(*block)
+            if why:
+                raise BundleError(f"member {member}: {why}", path=bundle.path)
+            aircraft_id = local_ids.get(foreign_id) or local_id(foreign_id)
+            for written in trackblocks.write_block(case.conn, import_id, aircraft_id, *block):
+                digest.add_block(*written)
+    except ValueError as exc:
+        raise BundleError(f"member {member}: {exc}", path=bundle.path) from None
     case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256},
                      digest=digest)
     return touched
