@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,6 +24,7 @@ from typing import Callable
 from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
 from ..store import aliases as same, foreign, versions
+from ..store.artifacts import ArtifactChanged
 from ..store.records import RECORD_KINDS, TRACK_POINTS
 from . import layout, validate
 from .archive import BundleArchive, BundleError
@@ -96,11 +98,15 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
     ``report``: this bundle's ``verify_bundle`` report when the caller made one already
     (a preview that shows it), so the bundle is not read through twice."""
     path = Path(path)
-    # Hashed before it is verified: the merge compares the file with this hash again after
-    # writing (and before committing), so a file replaced meanwhile is never merged.
-    sha256 = sha256_of_file(path)[0] if path.is_file() else None
-    if report is None:
-        report = verify_bundle(path, keyring=keyring, progress=progress, cancelled=cancelled)
+    # Hashed as it is verified (a second thread: hashlib and file reads let the verifier
+    # run meanwhile): the merge compares the file with this hash again after writing (and
+    # before committing), so a file changed from the moment hashing began is never merged.
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(sha256_of_file, path) if path.is_file() else None
+        if report is None:
+            report = verify_bundle(path, keyring=keyring, progress=progress,
+                                   cancelled=cancelled)
+        sha256 = hashing.result()[0] if hashing is not None else None
     if not report.ok:
         first = "; ".join(str(f) for f in report.failures[:3])
         raise BundleError(f"does not verify ({len(report.failures)} problem(s): {first}); "
@@ -322,11 +328,19 @@ def _check(cancelled) -> None:
 def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
     for sha256 in plan.new_evidence:
         _check(cancelled)
-        data = _spooled(bundle, layout.evidence_member(sha256), case)
+        name = layout.evidence_member(sha256)
+        if bundle.files[name].sha256 != sha256:   # as verified: named for its own bytes
+            raise BundleError(f"member {name}: is named for other bytes than the manifest "
+                              "lists; nothing was merged", path=bundle.path)
+        # Read once: the store hashes the bytes against the manifest's SHA-256 as it
+        # writes them (so the archive need not hash them too)
         try:
-            case.put_artifact(data, expected_sha256=sha256)
-        finally:
-            data.close()
+            case.put_artifact(_MemberStream(bundle.blocks(name, hashed=False)),
+                              expected_sha256=sha256, expected_size=bundle.files[name].size)
+        except ArtifactChanged:
+            raise BundleError(f"member {name}: does not match the manifest (its SHA-256 "
+                              "differs: the bundle changed while it was being merged); "
+                              "nothing was merged", path=bundle.path) from None
     for version in plan.new_versions:
         versions.store(case.conn, version)
     foreign_ids = _foreign_aircraft_ids(bundle)
@@ -358,15 +372,39 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
         foreign.append(case.conn, case_uuid, entries)
 
 
-def _spooled(bundle: BundleArchive, name: str, case) -> io.BufferedRandom:
-    """A member's bytes in a temporary file in the case's work folder (checked against
-    the manifest while copied), for put_artifact to re-hash as it stores."""
-    import tempfile
-    spool = tempfile.TemporaryFile(dir=case.work_dir())
-    for block in bundle.blocks(name):
-        spool.write(block)
-    spool.seek(0)
-    return spool
+class _MemberStream(io.RawIOBase):
+    """A member's bytes (``BundleArchive.blocks``: capped at the manifest's size) as a
+    stream read once, each read giving all it asks but at the end (the store's chunks are
+    whole) and the archive's blocks as they are when they fit."""
+
+    def __init__(self, blocks):
+        self._blocks = blocks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        parts: list[bytes] = []
+        wanted = size
+        while wanted:
+            if not self._pending:
+                self._pending = next(self._blocks, b"")
+                if not self._pending:
+                    break
+            if wanted < 0 or len(self._pending) <= wanted:
+                part, self._pending = self._pending, b""
+            else:
+                part, self._pending = self._pending[:wanted], self._pending[wanted:]
+            parts.append(part)
+            if wanted > 0:
+                wanted -= len(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import struct
 from typing import Iterable, Iterator, Sequence
 
@@ -409,21 +410,24 @@ def _no_constant(name: str):
 
 
 def _runs_problem(runs, n: int) -> str | None:
+    """What is wrong with a block's callsign and squawk changes (checked in C loops: a
+    block may hold one change per point)."""
     if not isinstance(runs, dict) or list(runs) != list(_TEXT_COLUMNS):
         return "its callsign and squawk changes are not the two lists a block holds"
     for name in _TEXT_COLUMNS:
         column = runs[name]
         if not isinstance(column, list) or not column:
             return f"its {name} changes are not a list starting at the first point"
-        previous_index, previous_value = -1, object()
-        for run in column:
-            if (not isinstance(run, list) or len(run) != 2 or type(run[0]) is not int
-                    or not (run[1] is None or isinstance(run[1], str))):
-                return f"a {name} change that is not [index, text or null]"
-            if (run[0] <= previous_index or run[0] >= n or run[1] == previous_value
-                    or (previous_index < 0 and run[0] != 0)):
-                return f"its {name} changes are not in order within its points"
-            previous_index, previous_value = run
+        if set(map(type, column)) != {list} or set(map(len, column)) != {2}:
+            return f"a {name} change that is not [index, text or null]"
+        indexes, values = zip(*column)
+        if (not set(map(type, indexes)) <= {int}
+                or not set(map(type, values)) <= {str, type(None)}):
+            return f"a {name} change that is not [index, text or null]"
+        if (indexes[0] != 0 or indexes[-1] >= n
+                or any(map(operator.ge, indexes, indexes[1:]))
+                or any(map(operator.eq, values, values[1:]))):
+            return f"its {name} changes are not in order within its points"
     return None
 
 

@@ -409,3 +409,25 @@ def test_a_bundle_of_the_older_format_is_refused(bundle, tmp_path, key, receiver
     with pytest.raises(BundleError, match="older osintdesk.*export it again"):
         verify_bundle(out)
     bundles.assert_merge_refused(out, receiver, "older osintdesk")
+
+
+def test_a_block_of_an_aircraft_the_bundle_lacks_is_refused(case_path, tmp_path, key,
+                                                             receiver):
+    """A sender whose own log vouches for a block of an aircraft it never held (resealed):
+    the bundle verifies, the merge refuses it with nothing written."""
+    from tests.support import adversary
+    with adversary.opened(case_path) as conn:
+        import_uuid = conn.execute(
+            "SELECT i.uuid FROM track_blocks b JOIN flight_imports i ON i.id = b.import_id "
+            "ORDER BY b.id").fetchone()[0]
+        conn.execute("UPDATE track_blocks SET aircraft_id = 987654 WHERE id = "
+                     "(SELECT min(id) FROM track_blocks)")
+        adversary.relog_group(conn, "track-points", import_uuid)
+        adversary.reseal(conn)
+    out = tmp_path / "lacks.osintbundle"
+    with Case.open(case_path, examiner="Alice") as case:
+        export_bundle(case, out, signer=key)
+    report = verify_bundle(out)
+    assert report.ok, [str(f) for f in report.failures]
+    message = bundles.assert_merge_refused(out, receiver, "aircraft it does not hold")
+    assert "987654" in message
