@@ -31,6 +31,20 @@ from .archive import BundleArchive, BundleError
 from .check import BundleReport, verify_bundle, verify_or_reason
 
 Progress = Callable[[int, int | None], None]
+# The bundle file is hashed in a second thread in blocks this large: hashlib and reads let
+# go of the interpreter for each, so the thread rarely waits on the one verifying or merging.
+HASH_BLOCK_BYTES = 4 << 20
+
+
+def _file_sha256(path: Path) -> str:
+    """The file's SHA-256, read into one buffer again and again (a thread that allocated a
+    block per read would leave its memory arena grown while the merge needs memory)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(HASH_BLOCK_BYTES)
+    with memoryview(buffer) as view, open(path, "rb", buffering=0) as stream:
+        while read := stream.readinto(buffer):
+            digest.update(view[:read])
+    return digest.hexdigest()
 
 @dataclass
 class RecordChange:
@@ -102,11 +116,11 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
     # run meanwhile): the merge compares the file with this hash again after writing (and
     # before committing), so a file changed from the moment hashing began is never merged.
     with ThreadPoolExecutor(1) as pool:
-        hashing = pool.submit(sha256_of_file, path) if path.is_file() else None
+        hashing = pool.submit(_file_sha256, path) if path.is_file() else None
         if report is None:
             report = verify_bundle(path, keyring=keyring, progress=progress,
                                    cancelled=cancelled)
-        sha256 = hashing.result()[0] if hashing is not None else None
+        sha256 = hashing.result() if hashing is not None else None
     if not report.ok:
         first = "; ".join(str(f) for f in report.failures[:3])
         raise BundleError(f"does not verify ({len(report.failures)} problem(s): {first}); "
@@ -290,14 +304,18 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
         raise BundleError(refused[0], path=path)
     if dry_run:
         return MergeResult(plan, False)
-    with BundleArchive(path) as bundle, case.transaction():
+    with BundleArchive(path) as bundle, case.transaction(), ThreadPoolExecutor(1) as pool:
         try:
-            _write(case, bundle, plan, cancelled)
+            touched = _write(case, bundle, plan, cancelled)
+            # Nothing more is read from the bundle: it is hashed again while what derives
+            # from the merged rows is computed
+            hashing = pool.submit(_file_sha256, path)
+            _derive(case, plan, touched)
         except sqlite3.IntegrityError as exc:
             raise BundleError(f"holds records that do not fit this case ({exc}): they refer "
                               "to records the bundle lacks; nothing was merged",
                               path=path) from None
-        if sha256_of_file(path)[0] != plan.sha256:
+        if hashing.result() != plan.sha256:
             raise BundleError("changed while it was being verified or merged (another program "
                               "wrote to it); nothing was merged", path=path)
         entry = case.record_event("merge", details={
@@ -325,7 +343,8 @@ def _check(cancelled) -> None:
         raise Cancelled()
 
 
-def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
+def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
+    """Everything merged from the bundle's members; returns the aircraft touched."""
     for sha256 in plan.new_evidence:
         _check(cancelled)
         name = layout.evidence_member(sha256)
@@ -361,6 +380,12 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
             aircraft_touched.update(json.loads(change.state.get("aircraft_uuids") or "[]"))
     for import_uuid in plan.new_imports:
         aircraft_touched |= _merge_track_points(case, bundle, import_uuid, foreign_ids, plan)
+    return aircraft_touched
+
+
+def _derive(case, plan: MergePlan, aircraft_touched: set[str]) -> None:
+    """What the merged rows imply, computed here (never taken from the bundle): each
+    touched aircraft's flights once, the search index, the foreign chains kept."""
     from ..flights.analysis import recompute_flights
     for aircraft_uuid in sorted(aircraft_touched):
         if case.get_record("aircraft", aircraft_uuid) is not None:

@@ -398,7 +398,9 @@ def read_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, int, float, floa
             end = start + FRAME.size + size
             if len(buffer) < end:
                 break
-            yield aircraft_id, count, first_t, last_t, bytes(buffer[start + FRAME.size:end])
+            with memoryview(buffer) as view:   # one copy, and released before the del
+                data = bytes(view[start + FRAME.size:end])
+            yield aircraft_id, count, first_t, last_t, data
             start = end
         del buffer[:start]
     if buffer:
