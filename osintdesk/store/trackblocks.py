@@ -65,9 +65,11 @@ def _runs(values: np.ndarray) -> list[list]:
 
 def _expand(runs: list, n: int) -> np.ndarray:
     out = np.empty(n, dtype=object)
-    bounds = [r[0] for r in runs] + [n]
-    for (start, value), end in zip(runs, bounds[1:]):
-        out[start:end] = value
+    if runs:   # one numpy repeat, not a slice per run (a block may change at every point)
+        starts = [r[0] for r in runs]
+        values = np.empty(len(runs), dtype=object)
+        values[:] = [r[1] for r in runs]
+        out[starts[0]:] = np.repeat(values, np.diff(starts + [n]))
     return out
 
 
