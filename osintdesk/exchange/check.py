@@ -16,7 +16,7 @@ from typing import Callable
 from ..custody import minisign
 from ..custody.keys import Keyring
 from ..custody.minisign import SignatureError
-from ..store import audit, versions
+from ..store import audit, trackblocks, versions
 from ..store.aliases import of_rows
 from ..store.canonical import decoded, sha256_hex
 from ..store.records import BULK_GROUPS, RECORD_KINDS, state_hash
@@ -350,15 +350,33 @@ class BundleCheck:
         rows_checked = 0
         for name in self.bundle.names("bulk/"):
             _, group_name, file_name = name.split("/")
-            group_id = file_name[:-len(".jsonl")]
+            group_id = file_name.rsplit(".", 1)[0]
             group = BULK_GROUPS.get(group_name)
             if group is None:
                 self.report.fail("record", name, f"holds rows of a group this osintdesk does "
                                  f"not know ({group_name!r})")
                 self.tick()
                 continue
+            if name != layout.bulk_member(group_name, group_id):
+                self.report.fail("record", name, f"is not how a bundle carries {group_name} "
+                                 f"({layout.bulk_member(group_name, group_id)})")
+                self.tick()
+                continue
             digest = group.new_digest()
             problem: list[str] = []
+
+            def consume_blocks():
+                digest.section(trackblocks.SECTION)
+                try:
+                    for number, block in enumerate(
+                            trackblocks.read_frames(self.bundle.blocks(name)), 1):
+                        why = trackblocks.block_problem(*block[1:])
+                        if why:
+                            problem.append(f"block {number}: {why}")
+                            return
+                        digest.add_block(*block)
+                except ValueError as exc:
+                    problem.append(str(exc))
 
             def consume():
                 columns: dict[str, list[str]] = {p.table: list(p.columns) for p in group.parts}
@@ -384,7 +402,8 @@ class BundleCheck:
                         return
                     digest.add([tuple(r) for r in value])
 
-            if not self._member_ok(name, consume):
+            if not self._member_ok(name, consume_blocks if group_name == layout.BLOCKS_GROUP
+                                   else consume):
                 continue
             if problem:
                 self.report.fail("record", name, problem[0])

@@ -22,7 +22,7 @@ from ..filebytes import HashingWriter, sha256_of_file
 from ..store.canonical import canonical_json, sha256_hex
 from ..store.records import (BULK_GROUPS, RECORD_KINDS, TRACK_POINTS, artifact_rows,
                              group_ids, group_part_rows, kind_rows)
-from ..store import foreign, versions
+from ..store import foreign, trackblocks, versions
 from ..store.verify import read_snapshot
 from ..timefmt import record_stamp
 from . import layout
@@ -98,6 +98,21 @@ class _Writer:
                     batch, size = [], 0
             if batch:
                 yield b"\n".join(batch) + b"\n"
+
+        self.member(name, chunks())
+        return count
+
+
+    def blocks(self, name: str, conn, import_uuid: str) -> int:
+        """An import's track points as stored: its blocks, framed (``trackblocks.frame``),
+        never decoded; returns how many points they hold."""
+        count = 0
+
+        def chunks():
+            nonlocal count
+            for block in trackblocks.import_blocks(conn, import_uuid):
+                count += block[1]
+                yield from trackblocks.frame(*block)
 
         self.member(name, chunks())
         return count
@@ -189,8 +204,11 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled,
         for group, ids in groups:
             rows = 0
             for group_id in ids:
-                rows += writer.json_lines(layout.bulk_member(group.name, group_id),
-                                          _group_lines(conn, group, group_id))
+                name = layout.bulk_member(group.name, group_id)
+                if group.name == layout.BLOCKS_GROUP:
+                    rows += writer.blocks(name, conn, group_id)
+                else:
+                    rows += writer.json_lines(name, _group_lines(conn, group, group_id))
                 tick()
             counts[group.name] = rows
         for row in artifacts:

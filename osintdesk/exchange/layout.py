@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 FORMAT = "osintdesk-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2   # 2: track points travel as their stored blocks (bulk/track-points/ID.blocks)
 EXTENSION = ".osintbundle"
 
 MANIFEST = "manifest.json"
@@ -21,8 +21,11 @@ def record_member(kind: str) -> str:
     return f"records/{kind}.jsonl"
 
 
+BLOCKS_GROUP = "track-points"   # the bulk group carried as framed blocks, not JSON lines
+
+
 def bulk_member(group: str, group_id: str) -> str:
-    return f"bulk/{group}/{group_id}.jsonl"
+    return f"bulk/{group}/{group_id}.{'blocks' if group == BLOCKS_GROUP else 'jsonl'}"
 
 
 def evidence_member(sha256: str) -> str:
@@ -40,6 +43,7 @@ MEMBER_NAMES = re.compile(
     r"(?:manifest\.json|manifest\.json\.sha256|manifest\.json\.minisig|audit/log\.jsonl"
     r"|versions\.jsonl"
     rf"|audit/foreign/{_UUID}\.jsonl|records/{_KIND}\.jsonl|bulk/{_KIND}/{_UUID}\.jsonl"
+    rf"|bulk/{BLOCKS_GROUP}/{_UUID}\.blocks"
     r"|evidence/[0-9a-f]{64})")
 MANIFEST_MEMBERS = (MANIFEST, MANIFEST_DIGEST, MANIFEST_SIGNATURE)
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,12 +24,27 @@ from typing import Callable
 from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
 from ..store import aliases as same, foreign, versions
+from ..store.artifacts import ArtifactChanged
 from ..store.records import RECORD_KINDS, TRACK_POINTS
 from . import layout, validate
 from .archive import BundleArchive, BundleError
 from .check import BundleReport, verify_bundle, verify_or_reason
 
 Progress = Callable[[int, int | None], None]
+# The bundle file is hashed in a second thread in blocks this large: hashlib and reads let
+# go of the interpreter for each, so the thread rarely waits on the one verifying or merging.
+HASH_BLOCK_BYTES = 4 << 20
+
+
+def _file_sha256(path: Path) -> str:
+    """The file's SHA-256, read into one buffer again and again (a thread that allocated a
+    block per read would leave its memory arena grown while the merge needs memory)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(HASH_BLOCK_BYTES)
+    with memoryview(buffer) as view, open(path, "rb", buffering=0) as stream:
+        while read := stream.readinto(buffer):
+            digest.update(view[:read])
+    return digest.hexdigest()
 
 @dataclass
 class RecordChange:
@@ -96,11 +112,15 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
     ``report``: this bundle's ``verify_bundle`` report when the caller made one already
     (a preview that shows it), so the bundle is not read through twice."""
     path = Path(path)
-    # Hashed before it is verified: the merge compares the file with this hash again after
-    # writing (and before committing), so a file replaced meanwhile is never merged.
-    sha256 = sha256_of_file(path)[0] if path.is_file() else None
-    if report is None:
-        report = verify_bundle(path, keyring=keyring, progress=progress, cancelled=cancelled)
+    # Hashed as it is verified (a second thread: hashlib and file reads let the verifier
+    # run meanwhile): the merge compares the file with this hash again after writing (and
+    # before committing), so a file changed from the moment hashing began is never merged.
+    with ThreadPoolExecutor(1) as pool:
+        hashing = pool.submit(_file_sha256, path) if path.is_file() else None
+        if report is None:
+            report = verify_bundle(path, keyring=keyring, progress=progress,
+                                   cancelled=cancelled)
+        sha256 = hashing.result() if hashing is not None else None
     if not report.ok:
         first = "; ".join(str(f) for f in report.failures[:3])
         raise BundleError(f"does not verify ({len(report.failures)} problem(s): {first}); "
@@ -284,14 +304,18 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
         raise BundleError(refused[0], path=path)
     if dry_run:
         return MergeResult(plan, False)
-    with BundleArchive(path) as bundle, case.transaction():
+    with BundleArchive(path) as bundle, case.transaction(), ThreadPoolExecutor(1) as pool:
         try:
-            _write(case, bundle, plan, cancelled)
+            touched = _write(case, bundle, plan, cancelled)
+            # Nothing more is read from the bundle: it is hashed again while what derives
+            # from the merged rows is computed
+            hashing = pool.submit(_file_sha256, path)
+            _derive(case, plan, touched)
         except sqlite3.IntegrityError as exc:
             raise BundleError(f"holds records that do not fit this case ({exc}): they refer "
                               "to records the bundle lacks; nothing was merged",
                               path=path) from None
-        if sha256_of_file(path)[0] != plan.sha256:
+        if hashing.result() != plan.sha256:
             raise BundleError("changed while it was being verified or merged (another program "
                               "wrote to it); nothing was merged", path=path)
         entry = case.record_event("merge", details={
@@ -319,14 +343,23 @@ def _check(cancelled) -> None:
         raise Cancelled()
 
 
-def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
+def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
+    """Everything merged from the bundle's members; returns the aircraft touched."""
     for sha256 in plan.new_evidence:
         _check(cancelled)
-        data = _spooled(bundle, layout.evidence_member(sha256), case)
+        name = layout.evidence_member(sha256)
+        if bundle.files[name].sha256 != sha256:   # as verified: named for its own bytes
+            raise BundleError(f"member {name}: is named for other bytes than the manifest "
+                              "lists; nothing was merged", path=bundle.path)
+        # Read once: the store hashes the bytes against the manifest's SHA-256 as it
+        # writes them (so the archive need not hash them too)
         try:
-            case.put_artifact(data, expected_sha256=sha256)
-        finally:
-            data.close()
+            case.put_artifact(_MemberStream(bundle.blocks(name, hashed=False)),
+                              expected_sha256=sha256, expected_size=bundle.files[name].size)
+        except ArtifactChanged:
+            raise BundleError(f"member {name}: does not match the manifest (its SHA-256 "
+                              "differs: the bundle changed while it was being merged); "
+                              "nothing was merged", path=bundle.path) from None
     for version in plan.new_versions:
         versions.store(case.conn, version)
     foreign_ids = _foreign_aircraft_ids(bundle)
@@ -347,6 +380,12 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
             aircraft_touched.update(json.loads(change.state.get("aircraft_uuids") or "[]"))
     for import_uuid in plan.new_imports:
         aircraft_touched |= _merge_track_points(case, bundle, import_uuid, foreign_ids, plan)
+    return aircraft_touched
+
+
+def _derive(case, plan: MergePlan, aircraft_touched: set[str]) -> None:
+    """What the merged rows imply, computed here (never taken from the bundle): each
+    touched aircraft's flights once, the search index, the foreign chains kept."""
     from ..flights.analysis import recompute_flights
     for aircraft_uuid in sorted(aircraft_touched):
         if case.get_record("aircraft", aircraft_uuid) is not None:
@@ -358,15 +397,39 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> None:
         foreign.append(case.conn, case_uuid, entries)
 
 
-def _spooled(bundle: BundleArchive, name: str, case) -> io.BufferedRandom:
-    """A member's bytes in a temporary file in the case's work folder (checked against
-    the manifest while copied), for put_artifact to re-hash as it stores."""
-    import tempfile
-    spool = tempfile.TemporaryFile(dir=case.work_dir())
-    for block in bundle.blocks(name):
-        spool.write(block)
-    spool.seek(0)
-    return spool
+class _MemberStream(io.RawIOBase):
+    """A member's bytes (``BundleArchive.blocks``: capped at the manifest's size) as a
+    stream read once, each read giving all it asks but at the end (the store's chunks are
+    whole) and the archive's blocks as they are when they fit."""
+
+    def __init__(self, blocks):
+        self._blocks = blocks
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        parts: list[bytes] = []
+        wanted = size
+        while wanted:
+            if not self._pending:
+                self._pending = next(self._blocks, b"")
+                if not self._pending:
+                    break
+            if wanted < 0 or len(self._pending) <= wanted:
+                part, self._pending = self._pending, b""
+            else:
+                part, self._pending = self._pending[:wanted], self._pending[wanted:]
+            parts.append(part)
+            if wanted > 0:
+                wanted -= len(part)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
@@ -379,17 +442,17 @@ def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
 
 def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
                         foreign_ids: dict[int, str], plan: MergePlan) -> set[str]:
-    """Store a new flight file's points with this case's integer aircraft ids (points held
-    already are left out, as an import does); log the group with the digest of its blocks."""
-    from ..store.trackblocks import PointColumns
+    """Store a new flight file's points, block by block as the bundle carries them, with
+    this case's integer aircraft ids (points held already are left out, as an import does);
+    log the group with the digest of the blocks written. Each block is checked again
+    (``trackblocks.block_problem``) before it is stored."""
+    from ..store import trackblocks
     member = layout.bulk_member(TRACK_POINTS.name, import_uuid)
     if member not in bundle.files:
         return set()
     import_id = case.get_record("flight-import", import_uuid)["id"]
-    expected = list(TRACK_POINTS.parts[0].columns)
     local_ids: dict[int, int] = {}
     touched: set[str] = set()
-    points = PointColumns()
 
     def local_id(foreign_id: int) -> int:
         aircraft_uuid = foreign_ids.get(foreign_id)
@@ -402,19 +465,18 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
         local_ids[foreign_id] = local["id"]
         return local["id"]
 
-    for value in bundle.lines(member):
-        if isinstance(value, dict):
-            if value.get("columns") != expected:
-                raise BundleError(f"member {member}: its columns are not those of track "
-                                  "points", path=bundle.path)
-            continue
-        by_aircraft: dict[int, list] = {}
-        for row in value:
-            aircraft_id = local_ids.get(row[0]) or local_id(row[0])
-            by_aircraft.setdefault(aircraft_id, []).append(row[1:])
-        for aircraft_id, rows in by_aircraft.items():
-            points.add(aircraft_id, rows)
-    _, digest = points.write(case.conn, import_id)
+    digest = trackblocks.BlockDigest()
+    digest.section(trackblocks.SECTION)
+    try:
+        for foreign_id, *block in trackblocks.read_frames(bundle.blocks(member)):
+            why = trackblocks.block_problem(*block)
+            if why:
+                raise BundleError(f"member {member}: {why}", path=bundle.path)
+            aircraft_id = local_ids.get(foreign_id) or local_id(foreign_id)
+            for written in trackblocks.write_block(case.conn, import_id, aircraft_id, *block):
+                digest.add_block(*written)
+    except ValueError as exc:
+        raise BundleError(f"member {member}: {exc}", path=bundle.path) from None
     case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256},
                      digest=digest)
     return touched

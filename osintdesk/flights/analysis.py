@@ -88,11 +88,12 @@ def recompute_flights(case: Case, aircraft_uuid: str) -> int:
 
 def _store(case: Case, aircraft_uuid: str, track: AircraftTrack) -> list[str]:
     ids = []
+    flights, gaps, stays = [], [], []   # inserted a table at a time (hundreds of rows)
     for flight in track.flights:
         fid = _stable_id(aircraft_uuid, flight.start_t)
         ids.append(fid)
         dep, arr = flight.departure, flight.arrival
-        case.db["flights"].insert({
+        flights.append({
             "uuid": fid, "aircraft_uuid": aircraft_uuid, "first_t": flight.start_t,
             "last_t": flight.end_t, "duration_s": flight.duration_s,
             "distance_km": flight.distance_km, "max_alt_ft": flight.max_alt_ft,
@@ -118,7 +119,7 @@ def _store(case: Case, aircraft_uuid: str, track: AircraftTrack) -> list[str]:
             "last_lon": flight.last_lon, "last_alt_ft": flight.last_alt_ft,
         })
         for gap in flight.gaps:
-            case.db["coverage_gaps"].insert({
+            gaps.append({
                 "uuid": _stable_id(fid, gap.start_t), "flight_uuid": fid,
                 "aircraft_uuid": aircraft_uuid, "start_t": gap.start_t, "end_t": gap.end_t,
                 "duration_s": gap.duration_s, "start_lat": gap.start_lat,
@@ -126,7 +127,7 @@ def _store(case: Case, aircraft_uuid: str, track: AircraftTrack) -> list[str]:
                 "end_lat": gap.end_lat, "end_lon": gap.end_lon,
                 "end_alt_ft": gap.end_alt_ft, "distance_km": gap.distance_km})
     for stay in track.ground_times:
-        case.db["ground_times"].insert({
+        stays.append({
             "uuid": _stable_id(aircraft_uuid, "ground", stay.start_t),
             "aircraft_uuid": aircraft_uuid, "airport": stay.airport_code,
             "airport_name": stay.airport_name, "start_t": stay.start_t, "end_t": stay.end_t,
@@ -134,4 +135,7 @@ def _store(case: Case, aircraft_uuid: str, track: AircraftTrack) -> list[str]:
             "distance_km": stay.distance_km, "observed": int(stay.observed),
             "description": stay.describe(),
             "after_flight": ids[stay.after_flight], "before_flight": ids[stay.before_flight]})
+    for table, rows in (("flights", flights), ("coverage_gaps", gaps), ("ground_times", stays)):
+        if rows:
+            case.db[table].insert_all(rows)
     return ids

@@ -245,15 +245,20 @@ class _Track:
 
     def values_in(self, runs: list[tuple[int, str | None]], a: int, b: int) -> list[str]:
         """Distinct non-empty values of ``runs`` over points a..b, in order of appearance."""
-        starts = [start for start, _ in runs]
-        first = max(0, bisect_right(starts, a) - 1)
+        # bisect on the runs themselves and no slice: a flight costs its own runs, not all
+        first = max(0, bisect_right(runs, a, key=_run_start) - 1)
         found: list[str] = []
-        for start, value in runs[first:]:
+        for index in range(first, len(runs)):
+            start, value = runs[index]
             if start > b:
                 break
             if value and value not in found:
                 found.append(value)
         return found
+
+
+def _run_start(run: tuple[int, str | None]) -> int:
+    return run[0]
 
 
 def _airport_elevation_ft(lat: float, lon: float, radius_km: float) -> float:

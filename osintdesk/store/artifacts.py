@@ -39,10 +39,14 @@ class Artifact:
 class _Source:
     """A re-readable view of what is to be stored: bytes, a path, or a seekable stream."""
 
-    def __init__(self, source: ArtifactSource, spool_dir: Callable[[], Path] | None = None):
+    def __init__(self, source: ArtifactSource, spool_dir: Callable[[], Path] | None = None,
+                 *, once: bool = False):
         """``spool_dir()`` gives the folder for a copy of a stream that cannot be re-read
-        (the case's private work folder; asked only when one is needed)."""
+        (the case's private work folder; asked only when one is needed). ``once``: the
+        stream is read once (its hash and size are known), so it is never copied; opening
+        it a second time is an error."""
         self._spool = None
+        self._opened = False
         if isinstance(source, (bytes, bytearray, memoryview)):
             self._open = lambda: io.BytesIO(bytes(source))
             self.name = "<bytes>"
@@ -52,6 +56,14 @@ class _Source:
             self._open = lambda: open(path, "rb")
         else:
             self.name = getattr(source, "name", "<stream>")
+            if once and not source.seekable():
+                def read_once(stream=source):
+                    if self._opened:
+                        raise OSError("a stream read once cannot be read again")
+                    self._opened = True
+                    return _NoClose(stream)
+                self._open = read_once
+                return
             if not source.seekable():
                 self._spool = tempfile.TemporaryFile(dir=spool_dir() if spool_dir else None)
                 shutil.copyfileobj(source, self._spool, CHUNK_SIZE)

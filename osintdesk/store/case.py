@@ -473,19 +473,22 @@ class Case:
 
     def put_artifact(self, source: art.ArtifactSource, *, progress: art.Progress | None = None,
                      cancelled: Callable[[], bool] | None = None,
-                     expected_sha256: str | None = None) -> art.Artifact:
+                     expected_sha256: str | None = None,
+                     expected_size: int | None = None) -> art.Artifact:
         """Store bytes write-once under their SHA-256; the same bytes are stored once.
 
         With ``expected_sha256`` (the caller hashed the bytes already) they are read once,
         hashed while they are stored (or, when already stored, hashed to check); bytes that
         do not hash to it raise :class:`~osintdesk.store.artifacts.ArtifactChanged` and
         nothing is written. Without it they are hashed first for their key, then stored.
+        ``expected_size`` (with ``expected_sha256``): the size of a stream, which is then
+        read once and never copied to a spool (checked as it is stored, like the hash).
         """
         self._require_writable()
-        src = art._Source(source, spool_dir=self.work_dir)
+        total = expected_size if expected_size is not None else _size_of(source)
+        one_pass = expected_sha256 is not None and total is not None
+        src = art._Source(source, spool_dir=self.work_dir, once=one_pass)
         try:
-            total = _size_of(source)
-            one_pass = expected_sha256 is not None and total is not None
             if one_pass:
                 sha256, size, store_progress = expected_sha256, total, progress
             else:

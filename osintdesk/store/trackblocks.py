@@ -14,14 +14,20 @@ Points are kept in the order the file gave them; readers sort by (t, lat, lon).
 
 The digest of an import's points (audit object ``track-points``) is SHA-256 over the
 table name, then per block in id order its aircraft id, count, first and last time and
-bytes. ``BlockDigest`` computes the same from rows (an exchange bundle's lines), cutting
-them into blocks as ``pack_rows`` does: runs of one aircraft, ``BLOCK_POINTS`` at most.
+bytes. ``BlockDigest`` computes the same from rows, cutting them into blocks as
+``blocks_of`` does: runs of one aircraft, ``BLOCK_POINTS`` at most.
+
+Exchange bundles carry an import's blocks as stored, framed (``frame``/``read_frames``):
+per block its aircraft id, count, first and last time (as the digest hashes them) and its
+byte length (``FRAME``: little-endian int64, int64, float64, float64, uint64), then its
+bytes. A receiver checks each block (``block_problem``) before it believes or stores it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import struct
 from typing import Iterable, Iterator, Sequence
 
@@ -42,6 +48,9 @@ _NUMBER_COLUMNS = (("t", "<f8"), ("lat", "<f8"), ("lon", "<f8"), ("alt_ft", "<f8
 _TEXT_COLUMNS = ("callsign", "squawk")
 _HEADER = struct.Struct("<4sII")
 _BLOCK_HEADER = struct.Struct("<qqdd")   # aircraft id, count, first t, last t (digest only)
+FRAME = struct.Struct("<qqddQ")           # the same and the block's length (bundles)
+MAX_BLOCK_BYTES = 64 << 20                # a framed block a reader accepts
+_POINT_BYTES = sum(np.dtype(dtype).itemsize for _, dtype in _NUMBER_COLUMNS)
 _FLOATS = {"t", "lat", "lon", "alt_ft", "gs_kt", "track_deg", "vrate_fpm"}
 
 
@@ -56,9 +65,11 @@ def _runs(values: np.ndarray) -> list[list]:
 
 def _expand(runs: list, n: int) -> np.ndarray:
     out = np.empty(n, dtype=object)
-    bounds = [r[0] for r in runs] + [n]
-    for (start, value), end in zip(runs, bounds[1:]):
-        out[start:end] = value
+    if runs:   # one numpy repeat, not a slice per run (a block may change at every point)
+        starts = [r[0] for r in runs]
+        values = np.empty(len(runs), dtype=object)
+        values[:] = [r[1] for r in runs]
+        out[starts[0]:] = np.repeat(values, np.diff(starts + [n]))
     return out
 
 
@@ -221,6 +232,17 @@ def import_digest(conn, import_id: int) -> tuple[str, int]:
     return digest.hexdigest(), digest.count
 
 
+def import_blocks(conn, import_uuid: str) -> Iterator[tuple[int, int, float, float, bytes]]:
+    """One import's blocks as stored (aircraft id, count, first t, last t, bytes), in id
+    order (the digest's), one at a time."""
+    cursor = conn.execute(
+        f"SELECT b.aircraft_id, b.count, b.first_t, b.last_t, b.data FROM {TABLE} b "
+        "JOIN flight_imports i ON i.id = b.import_id WHERE i.uuid = ? ORDER BY b.id",
+        (import_uuid,))
+    while row := cursor.fetchone():
+        yield row
+
+
 def import_rows(conn, import_id: int) -> Iterator[tuple]:
     """One import's points as rows of ``ROW_COLUMNS``, in block order."""
     for aircraft_id, data in conn.execute(
@@ -301,9 +323,13 @@ def write_points(conn, import_id: int, aircraft_id: int, columns: dict[str, np.n
     if not keep.all():
         columns = {name: values[keep] for name, values in columns.items()}
     blocks = list(blocks_of(aircraft_id, columns))
+    _insert(conn, import_id, blocks)
+    return int(keep.sum()), blocks
+
+
+def _insert(conn, import_id: int, blocks: list[tuple]) -> None:
     conn.executemany(f"INSERT INTO {TABLE} (import_id, aircraft_id, count, first_t, last_t, data)"
                      " VALUES (?, ?, ?, ?, ?, ?)", [(import_id, *b) for b in blocks])
-    return int(keep.sum()), blocks
 
 
 def digest_of_blocks(blocks: Iterable[tuple]) -> BlockDigest:
@@ -347,3 +373,125 @@ class PointColumns:
             stored += count
             blocks += written
         return stored, digest_of_blocks(blocks)
+
+
+# ------------------------------------------------------------------ blocks in bundles
+
+def frame(aircraft_id: int, count: int, first_t: float, last_t: float, data: bytes
+          ) -> Iterator[bytes]:
+    """One stored block as a bundle carries it: its frame header, then its bytes."""
+    yield FRAME.pack(aircraft_id, count, first_t, last_t, len(data))
+    yield data
+
+
+def read_frames(chunks: Iterable[bytes]) -> Iterator[tuple[int, int, float, float, bytes]]:
+    """The framed blocks of a byte stream (``frame``), each as (aircraft id, count, first t,
+    last t, bytes); ValueError (a short reason) for a stream that is not such frames.
+    Holds at most one block and one chunk in memory."""
+    buffer = bytearray()
+    for chunk in chunks:
+        buffer += chunk
+        start = 0
+        while len(buffer) - start >= FRAME.size:
+            aircraft_id, count, first_t, last_t, size = FRAME.unpack_from(buffer, start)
+            if size > MAX_BLOCK_BYTES:
+                raise ValueError(f"a block of {size:,} bytes, more than a block may have "
+                                 f"({MAX_BLOCK_BYTES:,})")
+            end = start + FRAME.size + size
+            if len(buffer) < end:
+                break
+            with memoryview(buffer) as view:   # one copy, and released before the del
+                data = bytes(view[start + FRAME.size:end])
+            yield aircraft_id, count, first_t, last_t, data
+            start = end
+        del buffer[:start]
+    if buffer:
+        raise ValueError("it ends inside a block (cut short)")
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _runs_problem(runs, n: int) -> str | None:
+    """What is wrong with a block's callsign and squawk changes (checked in C loops: a
+    block may hold one change per point)."""
+    if not isinstance(runs, dict) or list(runs) != list(_TEXT_COLUMNS):
+        return "its callsign and squawk changes are not the two lists a block holds"
+    for name in _TEXT_COLUMNS:
+        column = runs[name]
+        if not isinstance(column, list) or not column:
+            return f"its {name} changes are not a list starting at the first point"
+        if set(map(type, column)) != {list} or set(map(len, column)) != {2}:
+            return f"a {name} change that is not [index, text or null]"
+        indexes, values = zip(*column)
+        if (not set(map(type, indexes)) <= {int}
+                or not set(map(type, values)) <= {str, type(None)}):
+            return f"a {name} change that is not [index, text or null]"
+        if (indexes[0] != 0 or indexes[-1] >= n
+                or any(map(operator.ge, indexes, indexes[1:]))
+                or any(map(operator.eq, values, values[1:]))):
+            return f"its {name} changes are not in order within its points"
+    return None
+
+
+def block_problem(count: int, first_t: float, last_t: float, data: bytes) -> str | None:
+    """What is wrong with a block someone sent (with what its frame says of it), or None:
+    its layout, its count, its time span, the values of its flags, and that its bytes are
+    exactly what ``pack`` makes of its points (so nothing hides in them)."""
+    if not 0 < count <= BLOCK_POINTS:
+        return f"a block said to hold {count} points (1 to {BLOCK_POINTS} may be)"
+    if len(data) < _HEADER.size:
+        return "a block shorter than its header"
+    magic, n, text_len = _HEADER.unpack_from(data)
+    if magic != MAGIC:
+        return "a block that is not one of track points"
+    if n != count:
+        return f"a block of {n} points said to hold {count}"
+    numbers = _HEADER.size + n * _POINT_BYTES
+    if len(data) != numbers + text_len:
+        return "a block whose length does not fit its points"
+    text = bytes(data[numbers:])
+    try:
+        runs = json.loads(text.decode("utf-8"), parse_constant=_no_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return "a block whose callsigns and squawks are not valid JSON"
+    problem = _runs_problem(runs, n)
+    if problem:
+        return f"a block with {problem}"
+    try:
+        canonical = json.dumps(runs, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        canonical = None
+    if canonical != text:
+        return "a block whose callsigns and squawks are not written as osintdesk writes them"
+    columns = unpack(data, ("t", "on_ground", "leg_start", "stale"))
+    t = columns["t"]
+    if not np.isfinite(t).all():
+        return "a block with a time that is not a number"
+    if float(t.min()) != first_t or float(t.max()) != last_t:
+        return "a block whose first or last time is not what its frame says"
+    if ((columns["on_ground"] < -1) | (columns["on_ground"] > 1)).any() or \
+            (columns["leg_start"] > 1).any() or (columns["stale"] > 1).any():
+        return "a block with a flag (on ground, leg start, stale) that is not 0 or 1"
+    return None
+
+
+def write_block(conn, import_id: int, aircraft_id: int, count: int, first_t: float,
+                last_t: float, data: bytes) -> list[tuple]:
+    """Store one block of an import's points (checked by ``block_problem``) under this
+    case's ``aircraft_id``, as ``write_points`` would: points held already (or given
+    earlier) are left out; a block that keeps all its points is stored as it is, else the
+    rest is packed again. Returns the blocks written (for the import's digest)."""
+    new = unpack(data, ("t", "lat", "lon"))
+    existing = read_points(conn, aircraft_id, first_t, last_t, ("t", "lat", "lon"))
+    keep = first_wins(existing, new)
+    if keep.all():
+        blocks = [(aircraft_id, count, first_t, last_t, data)]
+    elif not keep.any():
+        return []
+    else:
+        blocks = list(blocks_of(aircraft_id, {name: values[keep] for name, values
+                                              in unpack(data).items()}))
+    _insert(conn, import_id, blocks)
+    return blocks

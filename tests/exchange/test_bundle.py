@@ -68,8 +68,8 @@ def test_a_bundle_holds_the_whole_case_and_verifies(bundle, case_path):
         points = case.counts()["track_points"] if "track_points" in case.counts() else None
         artifacts = [r[0] for r in case.conn.execute("SELECT sha256 FROM artifacts")]
     assert {f"evidence/{s}" for s in artifacts} <= set(members)
-    track_rows = sum(len(rows) for n, d in members.items() if n.startswith("bulk/track-points/")
-                     for rows in bundles.read_jsonl(d)[1:])
+    track_rows = sum(block[1] for n, d in members.items() if n.startswith("bulk/track-points/")
+                     for block in bundles.read_blocks(d))
     assert report.checked["bulk_rows"] >= track_rows > 1000
     if points is not None:
         assert track_rows == points
@@ -186,12 +186,22 @@ def test_a_resealed_forgery_still_fails_against_the_history(bundle, tmp_path):
     assert any("differs from its last logged state" in str(f) for f in report.failures)
 
 
+def _moved_north(block: list) -> list:
+    """The block with its first point half a degree further north, packed as osintdesk
+    packs (a valid block, other bytes)."""
+    from osintdesk.store import trackblocks
+    columns = {name: values.copy() for name, values in trackblocks.unpack(block[4]).items()}
+    columns["lat"][0] += 0.5
+    return [*block[:4], trackblocks.pack(columns)]
+
+
 def test_a_changed_track_point_fails_its_group_digest(bundle, tmp_path, key):
     members = bundles.read_members(bundle)
     name = next(n for n in members if n.startswith("bulk/track-points/"))
-    lines = bundles.read_jsonl(members[name])
-    lines[1][5][2] += 0.5       # move one point half a degree north (line 1: the first rows)
-    members[name] = bundles.jsonl(lines)
+    assert name.endswith(".blocks")
+    blocks = bundles.read_blocks(members[name])
+    blocks[0] = _moved_north(blocks[0])
+    members[name] = bundles.framed(blocks)
     out = bundles.write_members(tmp_path / "p.osintbundle", bundles.reseal(members, key=key))
     failures = _failures(out)
     assert any("track-points" in f and "logged digest" in f for f in failures)
@@ -323,30 +333,122 @@ def test_a_failed_export_leaves_nothing(case_path, tmp_path, key):
     assert list(tmp_path.glob("*c.osintbundle*")) == []
 
 
-BULK_LINES = {   # a change to a track-points member -> what verify-bundle says
-    "short row": (lambda lines: lines[1].__setitem__(0, lines[1][0][:-1]),
-                  "line 2: a row that is not an array of"),
-    "object value": (lambda lines: lines[1][0].__setitem__(1, {"a": 1}),
-                     "line 2: a row holding a value that is not text, a number or null"),
-    "empty row": (lambda lines: lines[1].__setitem__(0, []), "line 2: a row that is not"),
-    "other columns": (lambda lines: lines[0].__setitem__("columns", ["evil"]),
-                      "line 1: the columns of track_points are not"),
-    "table a list": (lambda lines: lines[0].__setitem__("table", ["x"]),
-                     "line 1 names a table"),
+def _with_text(block: list, text: bytes) -> list:
+    """The block with other callsign/squawk bytes (its header's text length adjusted)."""
+    import struct
+    data = block[4]
+    n, text_len = struct.unpack_from("<II", data, 4)
+    body = data[12:len(data) - text_len]
+    return [*block[:4], data[:4] + struct.pack("<II", n, len(text)) + body + text]
+
+
+def _with_flag(block: list) -> list:
+    from osintdesk.store import trackblocks
+    columns = {name: values.copy() for name, values in trackblocks.unpack(block[4]).items()}
+    columns["stale"][0] = 7
+    return [*block[:4], trackblocks.pack(columns)]
+
+
+def _with_time(block: list, value: float) -> list:
+    from osintdesk.store import trackblocks
+    columns = {name: values.copy() for name, values in trackblocks.unpack(block[4]).items()}
+    columns["t"][0] = value
+    return [*block[:4], trackblocks.pack(columns)]
+
+
+# a change to the first block of a track-points member -> what verify-bundle says
+BLOCK_CHANGES = {
+    "not a block": (lambda b: [*b[:4], b"XXXX" + b[4][4:]], "not one of track points"),
+    "count lies": (lambda b: [b[0], b[1] + 1, *b[2:]], "points said to hold"),
+    "no points": (lambda b: [b[0], 0, *b[2:]], "said to hold 0 points"),
+    "span lies": (lambda b: [b[0], b[1], b[2] - 60, *b[3:]], "first or last time is not"),
+    "bytes cut": (lambda b: [*b[:4], b[4][:-3]], "length does not fit its points"),
+    "header only": (lambda b: [*b[:4], b[4][:5]], "shorter than its header"),
+    "text not json": (lambda b: _with_text(b, b'{"callsign":[[0,'), "not valid JSON"),
+    "text not utf-8": (lambda b: _with_text(b, b'{"callsign":[[0,"\xff"]]}'), "not valid JSON"),
+    "runs out of range": (lambda b: _with_text(
+        b, b'{"callsign":[[0,"A"],[99999999,"B"]],"squawk":[[0,null]]}'), "not in order"),
+    "runs a number": (lambda b: _with_text(b, b'{"callsign":[[0,7]],"squawk":[[0,null]]}'),
+                      "not [index, text or null]"),
+    "runs missing": (lambda b: _with_text(b, b'{"callsign":[[0,"A"]]}'),
+                     "not the two lists"),
+    "text spaced": (lambda b: _with_text(b, b'{"callsign": [[0, null]], "squawk": [[0, null]]}'),
+                    "not written as osintdesk writes them"),
+    "lone surrogate": (lambda b: _with_text(
+        b, b'{"callsign":[[0,"\\ud800"]],"squawk":[[0,null]]}'), "not written as"),
+    "flag of 7": (_with_flag, "that is not 0 or 1"),
+    "time not a number": (lambda b: _with_time(b, float("nan")), "time that is not a number"),
 }
 
 
-@pytest.mark.parametrize("what", sorted(BULK_LINES))
-def test_bulk_rows_of_the_wrong_shape(bundle, tmp_path, key, receiver, what):
-    """Bulk rows are the sender's too (they log their own digest): checked before merge
-    binds them to SQL."""
-    change, expected = BULK_LINES[what]
+@pytest.mark.parametrize("what", sorted(BLOCK_CHANGES))
+def test_track_blocks_that_do_not_hold(bundle, tmp_path, key, receiver, what):
+    """Track points are the sender's bytes too (they log their own digest): every block is
+    checked (layout, count, span, text, flags) before merge believes or stores it."""
+    change, expected = BLOCK_CHANGES[what]
     members = bundles.read_members(bundle)
     name = next(n for n in members if n.startswith("bulk/track-points/"))
-    lines = bundles.read_jsonl(members[name])
-    change(lines)
-    members[name] = bundles.jsonl(lines)
+    blocks = bundles.read_blocks(members[name])
+    blocks[0] = change(blocks[0])
+    members[name] = bundles.framed(blocks)
     out = bundles.write_members(tmp_path / "r.osintbundle", bundles.reseal(members, key=key))
+    failures = _failures(out)
+    assert any(name in f and "block 1: " in f and expected in f for f in failures), failures
+    bundles.assert_merge_refused(out, receiver, "does not verify")
+
+
+FRAME_CHANGES = {   # the member's framing -> what verify-bundle says
+    "cut short": (lambda data: data[:-10], "ends inside a block"),
+    "oversized block": (lambda data: data[:32] + (1 << 40).to_bytes(8, "little") + data[40:],
+                        "more than a block may have"),
+    "json lines instead": (None, "is not how a bundle carries track-points"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(FRAME_CHANGES))
+def test_track_members_that_are_not_frames(bundle, tmp_path, key, receiver, what):
+    change, expected = FRAME_CHANGES[what]
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("bulk/track-points/"))
+    if change is None:   # the rows as format 1 carried them, under format 1's name
+        data = members.pop(name)
+        name = name.replace(".blocks", ".jsonl")
+        members[name] = bundles.jsonl([{"table": "track_points", "columns": []}])
+        assert data
+    else:
+        members[name] = change(members[name])
+    out = bundles.write_members(tmp_path / "f.osintbundle", bundles.reseal(members, key=key))
     failures = _failures(out)
     assert any(name in f and expected in f for f in failures), failures
     bundles.assert_merge_refused(out, receiver, "does not verify")
+
+
+def test_a_bundle_of_the_older_format_is_refused(bundle, tmp_path, key, receiver):
+    members = bundles.read_members(bundle)
+    out = bundles.write_members(tmp_path / "o.osintbundle", bundles.reseal(
+        members, key=key, manifest_changes={"format_version": layout.FORMAT_VERSION - 1}))
+    with pytest.raises(BundleError, match="older osintdesk.*export it again"):
+        verify_bundle(out)
+    bundles.assert_merge_refused(out, receiver, "older osintdesk")
+
+
+def test_a_block_of_an_aircraft_the_bundle_lacks_is_refused(case_path, tmp_path, key,
+                                                             receiver):
+    """A sender whose own log vouches for a block of an aircraft it never held (resealed):
+    the bundle verifies, the merge refuses it with nothing written."""
+    from tests.support import adversary
+    with adversary.opened(case_path) as conn:
+        import_uuid = conn.execute(
+            "SELECT i.uuid FROM track_blocks b JOIN flight_imports i ON i.id = b.import_id "
+            "ORDER BY b.id").fetchone()[0]
+        conn.execute("UPDATE track_blocks SET aircraft_id = 987654 WHERE id = "
+                     "(SELECT min(id) FROM track_blocks)")
+        adversary.relog_group(conn, "track-points", import_uuid)
+        adversary.reseal(conn)
+    out = tmp_path / "lacks.osintbundle"
+    with Case.open(case_path, examiner="Alice") as case:
+        export_bundle(case, out, signer=key)
+    report = verify_bundle(out)
+    assert report.ok, [str(f) for f in report.failures]
+    message = bundles.assert_merge_refused(out, receiver, "aircraft it does not hold")
+    assert "987654" in message

@@ -93,6 +93,43 @@ def test_bytes_that_do_not_match_the_known_hash_are_refused(case, tmp_path, stor
     assert case.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0] == int(stored_before)
 
 
+class _OneWayStream:
+    """A stream that cannot seek (a pipe, a member of an archive)."""
+
+    def __init__(self, data: bytes):
+        self._data, self.read_bytes = data, 0
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, n=-1) -> bytes:
+        n = len(self._data) - self.read_bytes if n < 0 else n
+        out = self._data[self.read_bytes:self.read_bytes + n]
+        self.read_bytes += len(out)
+        return out
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_a_stream_of_known_hash_and_size_is_stored_without_a_spool(case, tmp_path,
+                                                                    monkeypatch, right):
+    data = bytes(range(256)) * 12_000   # a little over 3 chunks
+    sha256 = hashlib.sha256(data if right else data[:-1] + b"?").hexdigest()
+    spools = []
+    real = artifacts.tempfile.TemporaryFile
+    monkeypatch.setattr(artifacts.tempfile, "TemporaryFile",
+                        lambda *a, **k: spools.append(1) or real(*a, **k))
+    stream = _OneWayStream(data)
+    if right:
+        stored = case.put_artifact(stream, expected_sha256=sha256, expected_size=len(data))
+        assert (stored.sha256, stored.size) == (sha256, len(data))
+        assert case.read_artifact(sha256) == data
+    else:
+        with pytest.raises(ArtifactChanged):
+            case.put_artifact(stream, expected_sha256=sha256, expected_size=len(data))
+        assert case.conn.execute("SELECT count(*) FROM artifact_chunks").fetchone()[0] == 0
+    assert spools == [] and stream.read_bytes == len(data)   # read once, never copied
+
+
 def test_export_original_gives_identical_bytes_and_is_logged(case, tmp_path):
     art = case.put_artifact(b"\x00\x01binary\xff")
     out = case.export_artifact(art.sha256, tmp_path / "out.bin")

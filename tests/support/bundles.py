@@ -108,3 +108,16 @@ def assert_merge_refused(bundle, case_path, match: str) -> str:
     assert result.exit_code == 2 and str(bundle) in result.output, result.output
     assert file_sha256(case_path) == before
     return str(refused.value)
+
+
+def read_blocks(data: bytes) -> list[list]:
+    """A track-points member's framed blocks, each [aircraft id, count, first t, last t,
+    bytes] (read by the package's own reader)."""
+    from osintdesk.store.trackblocks import read_frames
+    return [list(block) for block in read_frames([data])]
+
+
+def framed(blocks: list[list]) -> bytes:
+    """Blocks ([aircraft id, count, first t, last t, bytes]) framed as a bundle holds them."""
+    from osintdesk.store.trackblocks import frame
+    return b"".join(part for block in blocks for part in frame(*block))
