@@ -14,7 +14,7 @@ from . import traffic_records
 NAME = "traffic-parquet"
 VERSION = "1"
 DESCRIPTION = ("Parquet from the traffic library (same columns as its CSV; needs pyarrow: "
-               "pip install pyarrow)")
+               "pip install 'osintdesk[parquet]')")
 EXTENSIONS = (".parquet",)
 SINGLE_FLIGHT = False
 BINARY = True   # sniffed before the registry refuses binary content
@@ -33,7 +33,7 @@ def _pyarrow(name: str):
         import pyarrow.parquet
     except ImportError:
         raise InputError("is a Parquet file; reading Parquet needs pyarrow, which is not "
-                         "installed (pip install pyarrow)", path=name) from None
+                         "installed (pip install 'osintdesk[parquet]', or pyarrow)", path=name) from None
     return pyarrow, pyarrow.parquet
 
 
