@@ -74,6 +74,10 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
             click.echo(f"{o.url}: captured, {state} {_short(o.source_uuid)} "
                        f"(capture {_short(o.capture_uuid)}), HTTP {o.status}"
                        + (f", final URL {o.final_url}" if o.final_url != o.url else ""))
+            if o.redirect_chain:
+                click.echo(f"  Redirected: {' → '.join(o.redirect_chain)}")
+            if o.server_ip:
+                click.echo(f"  server IP {o.server_ip}")
             if o.title:
                 click.echo(f"  title: {o.title}")
             click.echo(f"  body SHA-256 {o.body_sha256}")
