@@ -9,7 +9,7 @@ import click
 
 from .main import (Context, case_argument, cli, human_bytes, json_option, open_case,
                    open_for_reading, pass_context, print_json, print_table, progress_bar)
-from ..timefmt import display_time
+from ..timefmt import display_date, display_time
 
 
 def _short(uuid: str | None) -> str:
@@ -153,8 +153,11 @@ def sources_command(ctx: Context, case: str, retired: bool, as_json: bool) -> No
             click.echo(f"  tags: {', '.join(s['tags'])}")
         for c in s["captures"]:
             what = c["method"] + (f" HTTP {c['status']}" if c["status"] is not None else "")
-            click.echo(f"  {display_time(c['captured_utc'])}  {what}  capture {_short(c['uuid'])} "
-                       f"by {c['examiner']}")
+            # The page's own date beside the capture's: "captured in December, published in
+            # September" reads at a glance.
+            published = display_date(c["published_date"]) or "not stated"
+            click.echo(f"  {display_time(c['captured_utc'])}  published {published:<10}  {what}  "
+                       f"capture {_short(c['uuid'])} by {c['examiner']}")
             click.echo(f"    body {c['body_sha256']}"
                        + (f" ({human_bytes(c['body_size'])})" if c["body_size"] is not None else ""))
             if c["decoded_sha256"]:
