@@ -64,7 +64,8 @@ def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
 def verify_bundle_command(bundle: str, as_json: bool) -> None:
     """Check a bundle without any case: every member against the manifest, the manifest
     against its digest and signature, the audit chain, every record against its logged
-    state. Exit 0 when all holds, 1 when something does not (each failure listed)."""
+    state. Exit 0 when all holds, 1 when something does not (each failure listed), 2 when
+    BUNDLE cannot be read as a bundle (an ordinary ZIP, another file)."""
     from ..exchange.check import verify_bundle
 
     with progress_bar("Verifying", not as_json) as progress:
