@@ -112,9 +112,9 @@ def test_a_case_that_fails_verification_gets_its_report_saying_so_and_exit_1(pat
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--claims", "ffffffff"], "nothing in this case has the id 'ffffffff'"),
+    (["--claims", "ffffffff"], "story.osintcase: --claims: nothing in this case has the id 'ffffffff'"),
     (["--tz", "Mars/Olympus"], "--tz 'Mars/Olympus' is not a time zone"),
-    (["--tag", "nowhere"], "no source carries the tag 'nowhere'"),
+    (["--tag", "nowhere"], "story.osintcase: no source carries the tag 'nowhere'"),
     (["--tag", "pyongyang", "--claims", "abcd"], "give --claims or --tag, not both"),
 ])
 def test_bad_options_are_refused_with_the_case_unchanged(path, tmp_path, args, message):
@@ -126,6 +126,16 @@ def test_bad_options_are_refused_with_the_case_unchanged(path, tmp_path, args, m
     assert len(lines) == 1 and lines[0].startswith("osintdesk: error: ") and message in lines[0]
     assert state(path) == before
     assert left_beside(tmp_path) == []
+
+
+def test_an_unknown_claim_id_names_the_case_file_and_the_id(path, story_file, tmp_path):
+    ground = story_file["claims"]["ground"]
+    before = state(path)
+    result = invoke("report", path, "-o", tmp_path / "r.html", "--claims", f"{ground[:8]},0000dead")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"osintdesk: error: {path}: --claims: nothing in this case has the id '0000dead'"]
+    assert state(path) == before and left_beside(tmp_path) == []
 
 
 @pytest.mark.parametrize("name, message", [
