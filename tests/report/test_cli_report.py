@@ -153,3 +153,21 @@ def test_a_bad_output_is_refused_before_any_work(path, tmp_path, name, message):
     assert state(path) == before
     assert (tmp_path / "exists.pdf").read_bytes() == b"someone's file"
     assert left_beside(tmp_path) == ["exists.pdf"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_report_file_gets_the_mode_an_export_gets(path, tmp_path, umask):
+    """Files made for a reader are readable alike: the mode any new file of the user's gets."""
+    import os
+    import stat
+    old = os.umask(umask)
+    try:
+        exported = invoke("export", path, "geojson", "-o", tmp_path / "map.geojson")
+        reported = invoke("report", path, "-o", tmp_path / "report.html")
+    finally:
+        os.umask(old)
+    assert exported.exit_code == 0, exported.output + exported.stderr
+    assert reported.exit_code == 0, reported.output + reported.stderr
+    mode = stat.S_IMODE((tmp_path / "report.html").stat().st_mode)
+    assert mode == stat.S_IMODE((tmp_path / "map.geojson").stat().st_mode) == 0o666 & ~umask
+    assert left_beside(tmp_path) == ["map.geojson", "report.html"]
