@@ -474,9 +474,10 @@ def unretire_command(ctx: Context, case: str, source_id: str, reason: str | None
 
 @cli.command("evidence")
 @case_argument
-@click.option("--copy", "copy_ref", metavar="SHA256|NAME",
-              help="Save a copy of this artifact (its hash, a unique start of it, or an "
-                   "evidence file's name) to --to, then check the written copy's hash.")
+@click.option("--copy", "copy_ref", metavar="REF",
+              help="Save a copy of this artifact (its SHA-256 or a unique start of it, an "
+                   "evidence file's id or start of it, or its file name) to --to, then check "
+                   "the written copy's hash.")
 @click.option("--to", "dest", type=click.Path(dir_okay=False), help="Where --copy writes.")
 @json_option
 @pass_context
@@ -485,12 +486,12 @@ def evidence_command(ctx: Context, case: str, copy_ref: str | None, dest: str | 
     """List every artifact of the case (evidence files, web captures and their WARCs,
     archived resources) with its kind, size, SHA-256 and what it belongs to; or save a
     checked copy of one (--copy ... --to ...; exit 2 if the copy does not match)."""
-    from ..sources.evidence import export_copy, list_artifacts, resolve_artifact
+    from ..sources.evidence import export_copy, list_artifacts, resolve_evidence
     if copy_ref is not None or dest is not None:
         if not (copy_ref and dest):
             raise click.UsageError("--copy and --to go together")
         with open_case(ctx, case) as opened:
-            result = export_copy(opened, resolve_artifact(opened, copy_ref), dest)
+            result = export_copy(opened, resolve_evidence(opened, copy_ref).sha256, dest)
         if as_json:
             print_json(result)
         else:
