@@ -730,6 +730,8 @@ class Case:
         out = {"artifacts": self.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0]}
         for kind in RECORD_KINDS.values():
             out[kind.name] = self.conn.execute(f"SELECT count(*) FROM [{kind.table}]").fetchone()[0]
+        # kept per capture as a bulk group (records.IDENTIFIERS), counted as before
+        out["identifier"] = self.conn.execute("SELECT count(*) FROM identifier_hits").fetchone()[0]
         out["audit_entries"] = self.audit_count()
         return out
 
