@@ -278,10 +278,12 @@ class MergeResult:
     merged: bool
     audit_seq: int | None = None
     versions_digest: str | None = None
+    # identifiers added to captures: {"captures": how many captures, "added": how many}
+    identifiers: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {**self.plan.as_dict(), "merged": self.merged, "audit_seq": self.audit_seq,
-                "versions_digest": self.versions_digest}
+                "versions_digest": self.versions_digest, "identifiers": self.identifiers}
 
 
 def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
@@ -317,6 +319,7 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
             raise BundleError(f"holds records that do not fit this case ({exc}): they refer "
                               "to records the bundle lacks; nothing was merged",
                               path=path) from None
+        identifiers = {"captures": len(found), "added": sum(found.values())}
         if hashing.result() != plan.sha256:
             raise BundleError("changed while it was being verified or merged (another program "
                               "wrote to it); nothing was merged", path=path)
@@ -328,9 +331,8 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
             "records": plan.counts(), "new_versions": len(plan.new_versions),
             "versions_added": _digest_of(v.version for v in plan.new_versions),
             "conflicts": len(plan.conflicts), "same_as": len(plan.same_as),
-            "new_evidence": len(plan.new_evidence),
-            "identifiers": {"captures": len(found), "added": sum(found.values())}})
-    return MergeResult(plan, True, entry.seq, versions.versions_digest(case.conn))
+            "new_evidence": len(plan.new_evidence), "identifiers": identifiers})
+    return MergeResult(plan, True, entry.seq, versions.versions_digest(case.conn), identifiers)
 
 
 def _digest_of(ids) -> str:

@@ -4,6 +4,9 @@ entry per capture, never twice for a capture both cases hold, and what a later s
 follows in the next bundle."""
 
 import pytest
+from click.testing import CliRunner
+
+from osintdesk.cli import cli
 
 from osintdesk.custody.keys import create_examiner_key, load_examiner_key
 from osintdesk.exchange.check import verify_bundle
@@ -82,7 +85,8 @@ def test_identifiers_travel_per_capture_and_merge_as_one_entry(tmp_path, key, pa
     assert report.ok, [str(f) for f in report.failures]
     assert report.checked["bulk_rows"] >= len(held)
 
-    merge(bob, bundle, "Bob")
+    done = merge(bob, bundle, "Bob")
+    assert done.as_dict()["identifiers"] == {"captures": 2, "added": len(held)}
     assert identifiers(bob) == held   # the same rows, ids and all
     merged = entries(bob)
     assert sorted((e.action, e.object_id) for e in merged) == sorted(
@@ -92,6 +96,7 @@ def test_identifiers_travel_per_capture_and_merge_as_one_entry(tmp_path, key, pa
     # Merged again, or sent back: no identifier twice, no new entry.
     again = merge(bob, bundle, "Bob")
     assert again.plan.changes == [] and len(entries(bob)) == len(merged)
+    assert again.identifiers == {"captures": 0, "added": 0}
     merge(alice, export(bob, tmp_path / "b.osintbundle", key), "Alice")
     assert identifiers(alice) == held
     assert [e.action for e in entries(alice)] == ["find", "find"]
@@ -147,8 +152,11 @@ def test_a_tagged_bundle_carries_the_identifiers_of_its_captures(tmp_path, key, 
     assert [n for n in bundles.read_members(bundle) if n.startswith("bulk/identifiers/")] == [
         f"bulk/identifiers/{capture}.jsonl"]
     bob = new_case(tmp_path / "bob.osintcase", "Bob")
-    merge(bob, bundle)
-    assert identifiers(bob) == [r for r in identifiers(alice) if r[1] == capture]
+    out = CliRunner().invoke(cli, ["merge", str(bob), str(bundle)])
+    assert out.exit_code == 0, out.output
+    kept = [r for r in identifiers(alice) if r[1] == capture]
+    assert f"identifiers: {len(kept)} add, in 1 capture(s)" in out.output
+    assert identifiers(bob) == kept
 
 
 def _member(bundle):

@@ -192,6 +192,12 @@ def test_an_old_case_with_identifier_records_is_converted_and_verifies(busy, tmp
                                      "'identifier'").fetchone()[0] == 0
         report = full_verify(upgraded)
         assert report.ok, [str(f) for f in report.failures]
+        # Its bundle carries each capture's identifiers as a group its log vouches for.
+        from osintdesk.exchange.check import verify_bundle
+        from osintdesk.exchange.export import export_bundle
+        export_bundle(upgraded, tmp_path / "old.osintbundle")
+        checked = verify_bundle(tmp_path / "old.osintbundle")
+        assert checked.ok and checked.checked["bulk_rows"] >= count, checked.failures
         # Identifiers found from now on are one entry per capture, beside the converted ones.
         page = tmp_path / "later.html"
         page.write_bytes(servers.PAGE_HTML.replace(b"RA-86496", b"RA-86497"))
