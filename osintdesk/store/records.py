@@ -89,7 +89,8 @@ class BulkPart:
 
 @dataclass(frozen=True)
 class BulkGroup:
-    """Rows too many to log one by one (track points, derived flights), hashed per group.
+    """Rows too many to log one by one (track points, derived flights, identifiers found),
+    hashed per group.
 
     The audit entry that wrote a group (object_type = ``name``, object_id = the group id)
     carries the digest of its rows; ``verify`` recomputes it.
