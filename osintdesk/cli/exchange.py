@@ -138,6 +138,9 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
                f"files, {data['new_flight_files']} flight files")
     for kind, actions in sorted(data["records"].items()):
         click.echo(f"  {kind}: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
+    if data["identifiers"].get("added"):
+        click.echo(f"  identifiers: {data['identifiers']['added']} add, in "
+                   f"{data['identifiers']['captures']} capture(s)")
     for conflict in data["conflicts"]:
         click.echo(f"  CONFLICT {conflict['kind']} {conflict['key']}: "
                    f"{len(conflict['versions'])} versions ('osintdesk conflicts' shows them)")
