@@ -46,6 +46,7 @@ def seeds(folder: Path) -> dict[str, Path]:
 
 CASES_PER_SEED = 200            # 10 seeds: 2,000 files
 SECONDS_PER_SEED = 25.0         # a bound on the test's time, not an assertion
+MIN_CASES = 40                  # tried whatever the machine's load: the bound applies past them
 ADD_EVERY = 25                  # every 25th also goes through add-file into a real case
 
 
@@ -70,7 +71,7 @@ def test_fuzzing_a_reader_gives_a_document_or_one_line(case, tmp_path, capfd, se
     tried = 0
     kind = seed.split("-")[0]
     for index, content in enumerate(inputs):
-        if time.monotonic() - started > SECONDS_PER_SEED:
+        if tried >= MIN_CASES and time.monotonic() - started > SECONDS_PER_SEED:
             break
         path = tmp_path / f"fuzz-{index}{seed_path.suffix}"
         path.write_bytes(content)
@@ -90,4 +91,4 @@ def test_fuzzing_a_reader_gives_a_document_or_one_line(case, tmp_path, capfd, se
         assert capfd.readouterr().err == "", f"{seed} case {index} printed to stderr"
         path.unlink()
         tried += 1
-    assert tried >= 40, f"only {tried} cases in the time bound"
+    assert tried >= MIN_CASES
