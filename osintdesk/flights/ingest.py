@@ -29,6 +29,7 @@ from ..sources.text import match_key
 from ..timefmt import display_time
 from . import columnar, importers
 from .model import AircraftInfo, FileFlight, Sighting, Skipped, TrackPoint
+from .parsing import ObjectSpool
 
 BATCH = 20000
 
@@ -268,8 +269,8 @@ def _read_columns(case: Case, book: _AircraftBook, file_label: str, read: tuple,
 
 def _aircraft_uuid(book: _AircraftBook, hex_code: str | None, file_label: str) -> str:
     """The uuid of the aircraft a record with this address belongs to (created if new)."""
-    row_id = book.for_point(hex_code, file_label)
-    return next(uuid for uuid, known in book.row_ids.items() if known == row_id)
+    book.for_point(hex_code, file_label)
+    return book.by_hex[hex_code] if hex_code else book.no_hex_uuid
 
 
 def _flights_of_import(case: Case, import_id: int) -> int:
@@ -338,7 +339,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         points = trackblocks.BlockWriter(case.conn, import_id)   # stored as blocks fill
         batch: list[tuple] = []
         attempted = 0
-        seen: list[Sighting] = []
+        seen = ObjectSpool()   # sightings: stored after the import record they cite
 
         file_label = path.name
         last_hex, aircraft_id = None, None
@@ -374,7 +375,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         points.add(aircraft_id, batch)
         _refuse_cut_file(path, data, item if read is None else None)
         inserted, digest = points.finish()
-        if attempted == 0 and not seen:
+        if attempted == 0 and not len(seen):
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
             raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
                              path=path)
@@ -396,11 +397,12 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         case.insert_record("flight-import", record, action="import",
                            details={"file": path.name, "format": importer.NAME,
                                     "points": inserted})
-        if seen:
+        if len(seen):
             from .sightings import store_sightings
             result.sightings = store_sightings(
                 case, import_uuid, seen, lambda hex_code: _aircraft_uuid(book, hex_code, file_label),
                 path.name)
+            seen.close()
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import recompute_flights

@@ -619,6 +619,48 @@ class NumberSpool:
             self._file = None
 
 
+class ObjectSpool:
+    """Objects kept for later in the order they came, in bounded memory: the first ``limit``
+    in a list, the rest pickled to a temporary file (what a file gives that can be stored
+    only at its end, such as a snapshot's aircraft listed before its time, or sightings).
+    Iterate once to have them back; ``close`` deletes the file."""
+
+    def __init__(self, limit: int = 10000):
+        self.limit = limit
+        self._memory: list = []
+        self._file = None
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, item) -> None:
+        self._count += 1
+        if len(self._memory) < self.limit:
+            self._memory.append(item)
+            return
+        import pickle
+        import tempfile
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="osintdesk-spool-")
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self):
+        import pickle
+        yield from self._memory
+        if self._file is not None:
+            self._file.flush()
+            self._file.seek(0)
+            for _ in range(self._count - len(self._memory)):
+                yield pickle.load(self._file)
+
+    def close(self) -> None:
+        self._memory = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
 def xml_events(stream, name: str, events: tuple[str, ...] = ("start", "end")) -> Iterator:
     """``(event, element)`` pairs from an XML stream, parsed safely: DTDs, entity
     declarations and external references are refused (defusedxml). Malformed XML raises

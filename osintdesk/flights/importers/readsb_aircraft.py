@@ -23,9 +23,10 @@ import re
 from ...errors import InputError
 from ...filebytes import without_bom
 from ..model import AircraftInfo, Sighting, Skipped
-from ..parsing import (BadRecord, JsonStream, Ticker, Validator, clock_from, make_point, normalise_hex,
-                       normalise_squawk, open_maybe_gzip, release_text, skipped_record, stripped_text,
-                       text_stream, to_float, with_line)
+from ..parsing import (BadRecord, JsonStream, ObjectSpool, Ticker, Validator, clock_from,
+                       make_point, normalise_hex, normalise_squawk, open_maybe_gzip,
+                       release_text, skipped_record, stripped_text, text_stream, to_float,
+                       with_line)
 
 NAME = "readsb-aircraft"
 VERSION = "1"
@@ -100,9 +101,9 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     ticker = Ticker(stream, progress, cancelled)
     text = text_stream(stream)
     doc = JsonStream(text, name, stream_keys=("aircraft", "ac"))
+    pending = ObjectSpool()   # "now" after the list: entries wait on disk until it comes
     try:
         header: dict = {}
-        pending: list = []
         for key, index, value in doc.members():
             if index is None:
                 header[key] = value
@@ -120,6 +121,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
             ticker.tick()
     finally:
         release_text(text)
+        pending.close()
     ticker.finish()
 
 
