@@ -6,8 +6,9 @@ are gathered as numpy columns per aircraft (straight from the file, a chunk at a
 in blocks (``store/trackblocks.py``) inside one transaction, so a file that fails halfway
 leaves the case exactly as it was. Exact duplicates (same aircraft, time and position)
 are dropped, within a file and across files. Blocks are stored as each aircraft's points
-fill one (``trackblocks.BlockWriter``), so memory does not grow with the file. Flights are then split from the stored
-points, one way whatever the order files came in (``analysis.recompute_flights``).
+fill one (``trackblocks.BlockWriter``), so memory does not grow with the file. Flights are
+then split from the stored points, one way whatever the order files came in
+(``analysis.recompute_flights``).
 """
 
 from __future__ import annotations
