@@ -50,7 +50,7 @@ def _utc_seconds(cells) -> np.ndarray | None:
     return (days * 86400 + hours * 3600 + minutes * 60 + seconds).astype(float)
 
 
-CHUNK_BYTES = 8 << 20   # read this much at a time, cut at the last line end in it
+CHUNK_BYTES = 1 << 20   # read this much at a time, cut at the last line end in it
 
 
 class Irregular(Exception):
