@@ -402,7 +402,7 @@ def unseen_points(conn, aircraft_id: int, columns: dict[str, np.ndarray]) -> np.
 
 class BlockWriter:
     """Stores one import's points as they come, in bounded memory. Rows wait as they came
-    until ``BLOCK_POINTS`` of them (all aircraft together) are turned into numpy columns;
+    until ``ROWS_AT_ONCE`` of them (all aircraft together) are turned into numpy columns;
     each aircraft's columns wait until they make a block (``BLOCK_POINTS``), then the full
     blocks are stored and the remainder waits for more. When the aircraft together have
     more than ``MAX_WAITING`` points waiting (a receiver's file of thousands of aircraft),
@@ -414,7 +414,8 @@ class BlockWriter:
     the caller's transaction, so a file refused midway rolls the blocks back with it; the
     import's digest is taken block by block as they are written, in id order."""
 
-    MAX_WAITING = 4 * BLOCK_POINTS
+    MAX_WAITING = 2 * BLOCK_POINTS
+    ROWS_AT_ONCE = 16384   # a TrackPoint row costs about four times its columns
 
     def __init__(self, conn, import_id: int):
         self.conn = conn
@@ -432,7 +433,7 @@ class BlockWriter:
         if rows:
             self._rows.setdefault(aircraft_id, []).extend(rows)
             self._row_count += len(rows)
-            if self._row_count >= BLOCK_POINTS:
+            if self._row_count >= self.ROWS_AT_ONCE:
                 self._convert()
 
     def add_columns(self, aircraft_id: int, columns: dict[str, np.ndarray]) -> None:
