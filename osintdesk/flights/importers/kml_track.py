@@ -76,12 +76,11 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
                     track = _Track(tracks, records)
                 continue
             parents.pop()
-            if track is not None and tag == "when":
-                yield from _when(track, xml_text(element), hex_code, name, check, ticker)
-                element.clear()
-            elif track is not None and tag == "coord":
-                yield from _coord(track, xml_text(element), hex_code, name, check, ticker)
-                element.clear()
+            if track is not None and tag in ("when", "coord"):
+                read = _when if tag == "when" else _coord
+                yield from read(track, xml_text(element), hex_code, name, check, ticker)
+                if parents:   # the track keeps none of its read elements
+                    parents[-1].remove(element)
             elif track is not None and tag == "altitudeMode":
                 track.absolute = xml_text(element) == "absolute"
             elif tag == "Track":
