@@ -14,6 +14,10 @@ every position time in it would be wrong. The ADS-B Exchange / adsb.lol API form
 To drop a position repeated by consecutive snapshots, import a batch of files in the order
 ``order_snapshots(paths)`` gives and pass them the same
 ``options["repeat_filter"] = RepeatFilter()``.
+
+Memory: entries listed before ``now`` wait on disk (``ObjectSpool``); what grows with the
+number of distinct aircraft (not with the file's size) is inherent: the repeat filter's last
+position per address, and the import's aircraft, each a record of the case.
 """
 
 from __future__ import annotations
