@@ -1,5 +1,5 @@
-"""Whole-file, column-at-a-time reading of regular flight files: the same points their
-importer gives, without a Python object per point.
+"""Column-at-a-time reading of regular flight files, a chunk of lines at a time: the same
+points their importer gives, without a Python object per point.
 
 A FlightRadar24 CSV export of a million rows costs seconds row by row (a TrackPoint, a
 UTC check and a range check each). When every row of the file is regular (the exact
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from operator import methodcaller
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -50,42 +50,83 @@ def _utc_seconds(cells) -> np.ndarray | None:
     return (days * 86400 + hours * 3600 + minutes * 60 + seconds).astype(float)
 
 
-CHUNK_ROWS = 100_000
+CHUNK_BYTES = 1 << 20   # read this much at a time, cut at the last line end in it
+
+
+class Irregular(Exception):
+    """A part of the file is not regular: the importer must read the whole file row by row
+    (the caller drops what it stored of the earlier parts)."""
 
 
 def fr24_csv(path: Path, *, options: dict | None = None,
              progress: Callable[[int, int | None], None] | None = None,
              cancelled: Callable[[], bool] | None = None
-             ) -> tuple[str | None, dict[str, np.ndarray]] | None:
-    """The points of a regular FlightRadar24 CSV export as (hex, ``trackblocks`` point
-    columns in file order), or None when the importer must read it row by row."""
-    data = Path(path).read_bytes()
-    if data[:2] == b"\x1f\x8b" or b"\x00" in data or b"\r" in data:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    lines = text.split("\n")
-    del text, data
-    if lines and lines[-1] == "":
-        lines.pop()
-    if len(lines) < 2 or lines[0] != FR24_HEADER or "" in lines:
+             ) -> tuple[str | None, Iterator[dict[str, np.ndarray]]] | None:
+    """The points of a regular FlightRadar24 CSV export as (hex, an iterator of
+    ``trackblocks`` point columns, one chunk of the file's lines after another, in file
+    order), or None when the importer must read it row by row: the header is not the
+    export's. A later part that is not regular raises ``Irregular`` from the iterator:
+    the file is read a chunk at a time (``CHUNK_BYTES``), in memory bounded by a chunk."""
+    path = Path(path)
+    with open(path, "rb") as handle:
+        head = handle.read(len(FR24_HEADER) + 1)
+    if head != FR24_HEADER.encode() + b"\n":
         return None
     latest = Validator(str(path), clock_from(options)).latest_t
-    parts = []
-    for start in range(1, len(lines), CHUNK_ROWS):
-        if cancelled is not None and cancelled():
-            raise Cancelled()
-        part = _fr24_rows(lines[start:start + CHUNK_ROWS], start + 1, latest)
-        if part is None:
-            return None
-        parts.append(part)
-        if progress is not None:
-            progress(min(len(lines), start + CHUNK_ROWS) - 1, len(lines) - 1)
-        lines[start:start + CHUNK_ROWS] = [""] * len(lines[start:start + CHUNK_ROWS])
-    columns = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
-    return options_hex(options, str(path)), columns
+    return options_hex(options, str(path)), _fr24_chunks(path, latest, progress, cancelled)
+
+
+def _fr24_chunks(path: Path, latest: float, progress, cancelled
+                 ) -> Iterator[dict[str, np.ndarray]]:
+    size = path.stat().st_size
+    line_number = 2   # the first data line
+    rows = 0
+    with open(path, "rb") as handle:
+        handle.readline()
+        done = handle.tell()
+        rest = b""
+        while True:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            data = handle.read(CHUNK_BYTES)
+            chunk = rest + data
+            if not data:   # the end: a last line without a line end is a line too
+                rest = b""
+            else:
+                cut = chunk.rfind(b"\n") + 1
+                chunk, rest = chunk[:cut], chunk[cut:]
+                if len(rest) > CHUNK_BYTES:   # a line longer than a chunk: not an export's
+                    raise Irregular()
+            if chunk:
+                lines = _lines(chunk)
+                part = _fr24_rows(lines, line_number, latest) if lines else None
+                if part is None:
+                    raise Irregular()
+                line_number += len(lines)
+                rows += len(lines)
+                done += len(chunk)
+                del chunk, lines
+                yield part
+                if progress is not None:
+                    progress(done, size)
+            if not data:
+                break
+    if not rows:
+        raise Irregular()
+
+
+def _lines(chunk: bytes) -> list[str] | None:
+    """The lines of a chunk that ends at a line end (or the file's end), or None when the
+    chunk is not plain UTF-8 lines without blank ones."""
+    if b"\x00" in chunk or b"\r" in chunk:
+        return None
+    try:
+        lines = chunk.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return None
+    if lines[-1] == "":
+        lines.pop()
+    return None if "" in lines else lines
 
 
 def _fr24_rows(lines: list[str], first_line: int, latest: float) -> dict[str, np.ndarray] | None:

@@ -1,12 +1,14 @@
 """Import a flight file into a case: the file as evidence, its aircraft and points, all or nothing.
 
 The file is stored write-once and every track point points back to its import; points
-are collected as numpy columns per aircraft (straight from the file when
-``columnar`` can read it whole, else from the importer's TrackPoints) and stored packed
+are gathered as numpy columns per aircraft (straight from the file, a chunk at a time, when
+``columnar`` can read it, else from the importer's TrackPoints) and stored packed
 in blocks (``store/trackblocks.py``) inside one transaction, so a file that fails halfway
 leaves the case exactly as it was. Exact duplicates (same aircraft, time and position)
-are dropped, within a file and across files. Flights are then split from the stored
-points, one way whatever the order files came in (``analysis.recompute_flights``).
+are dropped, within a file and across files. Blocks are stored as each aircraft's points
+fill one (``trackblocks.BlockWriter``), so memory does not grow with the file. Flights are
+then split from the stored points, one way whatever the order files came in
+(``analysis.recompute_flights``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..sources.text import match_key
 from ..timefmt import display_time
 from . import columnar, importers
 from .model import AircraftInfo, FileFlight, Sighting, Skipped, TrackPoint
+from .parsing import ObjectSpool
 
 BATCH = 20000
 
@@ -247,10 +250,28 @@ def _refuse_cut_file(path: Path, data: bytes | None, last) -> None:
                          "cut short; nothing was imported", path=path)
 
 
+def _read_columns(case: Case, book: _AircraftBook, file_label: str, read: tuple,
+                  points: trackblocks.BlockWriter) -> tuple:
+    """Store the points a column reader gives, chunk by chunk, under a savepoint: a chunk
+    found irregular midway (``columnar.Irregular``) drops what the earlier ones stored and
+    the file is read by its importer. Returns (the read or None, the writer, the count)."""
+    hex_code, chunks = read
+    aircraft_id = book.for_point(hex_code, file_label)   # outside the savepoint: kept
+    attempted = 0
+    try:
+        with case.transaction():   # nested: a savepoint
+            for columns in chunks:
+                points.add_columns(aircraft_id, columns)
+                attempted += len(columns["t"])
+    except columnar.Irregular:
+        return None, trackblocks.BlockWriter(case.conn, points.import_id), 0
+    return read, points, attempted
+
+
 def _aircraft_uuid(book: _AircraftBook, hex_code: str | None, file_label: str) -> str:
     """The uuid of the aircraft a record with this address belongs to (created if new)."""
-    row_id = book.for_point(hex_code, file_label)
-    return next(uuid for uuid, known in book.row_ids.items() if known == row_id)
+    book.for_point(hex_code, file_label)
+    return book.by_hex[hex_code] if hex_code else book.no_hex_uuid
 
 
 def _flights_of_import(case: Case, import_id: int) -> int:
@@ -316,10 +337,10 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         skipped: Counter = Counter()
         first_record: dict[str, int | None] = {}
         file_flights: list[dict] = []
-        points = trackblocks.PointColumns()   # per aircraft, in file order
+        points = trackblocks.BlockWriter(case.conn, import_id)   # stored as blocks fill
         batch: list[tuple] = []
         attempted = 0
-        seen: list[Sighting] = []
+        seen = ObjectSpool()   # sightings: stored after the import record they cite
 
         file_label = path.name
         last_hex, aircraft_id = None, None
@@ -327,9 +348,7 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         read = reader(path, options=options, progress=progress,
                       cancelled=cancelled) if reader and data is None else None
         if read is not None:
-            hex_code, columns = read
-            points.add_columns(book.for_point(hex_code, file_label), columns)
-            attempted = len(columns["t"])
+            read, points, attempted = _read_columns(case, book, file_label, read, points)
         items = () if read is not None else importers.parse_path(
             path, importer, display_name=str(path), options=options, progress=progress,
             cancelled=cancelled, data=data)
@@ -356,8 +375,8 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
                 seen.append(item)
         points.add(aircraft_id, batch)
         _refuse_cut_file(path, data, item if read is None else None)
-        inserted, digest = points.write(case.conn, import_id)
-        if attempted == 0 and not seen:
+        inserted, digest = points.finish()
+        if attempted == 0 and not len(seen):
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
             raise InputError("contains no track positions" + (f": {reasons}" if reasons else ""),
                              path=path)
@@ -379,11 +398,12 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         case.insert_record("flight-import", record, action="import",
                            details={"file": path.name, "format": importer.NAME,
                                     "points": inserted})
-        if seen:
+        if len(seen):
             from .sightings import store_sightings
             result.sightings = store_sightings(
                 case, import_uuid, seen, lambda hex_code: _aircraft_uuid(book, hex_code, file_label),
                 path.name)
+            seen.close()
         case.record_bulk("import", TRACK_POINTS.name, import_uuid,
                          {"file": path.name, "duplicates": result.duplicates}, digest=digest)
         from .analysis import recompute_flights

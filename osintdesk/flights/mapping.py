@@ -99,8 +99,15 @@ def list_presets() -> dict[str, ColumnMapping]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InputError(f"the column-mapping presets cannot be read ({exc})", path=path) from None
+    except RecursionError:   # JSON nested deeper than Python's stack
+        raise InputError("the column-mapping presets cannot be read (JSON nested too deep)",
+                         path=path) from None
     if not isinstance(data, dict):
         raise InputError("the column-mapping presets file is not a JSON object", path=path)
+    for name, value in data.items():
+        if not isinstance(value, dict):
+            raise InputError(f"the column-mapping preset {name!r} is not a JSON object",
+                             path=path)
     return {name: ColumnMapping.from_dict(value) for name, value in data.items()}
 
 

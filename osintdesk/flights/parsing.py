@@ -565,6 +565,102 @@ def load_json_whole(stream, name: str, *, max_bytes: int = MAX_WHOLE_JSON_BYTES)
 # --------------------------------------------------------------------------- XML
 
 
+class NumberSpool:
+    """Tuples of ``width`` floats, appended and taken back first in first out, in bounded
+    memory: past ``limit`` tuples waiting in memory they go to a temporary file (a KML
+    track's thousands of times that wait for their positions)."""
+
+    def __init__(self, width: int = 1, limit: int = 65536):
+        from array import array
+        self._array = array
+        self.width, self.limit = width, limit
+        self._memory = array("d")      # the newest, not yet spilled
+        self._ahead = array("d")       # the oldest, taken next
+        self._ahead_at = 0
+        self._file = None
+        self._written = self._read = 0   # floats in the file, and read back from it
+
+    def __len__(self) -> int:
+        return ((len(self._ahead) - self._ahead_at) + (self._written - self._read)
+                + len(self._memory)) // self.width
+
+    def append(self, *values: float) -> None:
+        self._memory.extend(values)
+        if len(self._memory) >= self.limit * self.width:
+            if self._file is None:
+                import tempfile
+                self._file = tempfile.TemporaryFile(prefix="osintdesk-spool-")
+            self._file.seek(0, os.SEEK_END)
+            self._memory.tofile(self._file)
+            self._written += len(self._memory)
+            self._memory = self._array("d")
+
+    def take(self) -> tuple[float, ...] | None:
+        """The oldest tuple waiting, or None when none waits."""
+        if self._ahead_at >= len(self._ahead):
+            if self._read < self._written:
+                count = min(self.limit * self.width, self._written - self._read)
+                self._file.seek(self._read * 8)
+                self._ahead = self._array("d")
+                self._ahead.fromfile(self._file, count)
+                self._read += count
+            elif self._memory:
+                self._ahead, self._memory = self._memory, self._array("d")
+            else:
+                return None
+            self._ahead_at = 0
+        at = self._ahead_at
+        self._ahead_at += self.width
+        return tuple(self._ahead[at:at + self.width])
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class ObjectSpool:
+    """Objects kept for later in the order they came, in bounded memory: the first ``limit``
+    in a list, the rest pickled to a temporary file (what a file gives that can be stored
+    only at its end, such as a snapshot's aircraft listed before its time, or sightings).
+    Iterate once to have them back; ``close`` deletes the file."""
+
+    def __init__(self, limit: int = 10000):
+        self.limit = limit
+        self._memory: list = []
+        self._file = None
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def append(self, item) -> None:
+        self._count += 1
+        if len(self._memory) < self.limit:
+            self._memory.append(item)
+            return
+        import pickle
+        import tempfile
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="osintdesk-spool-")
+        pickle.dump(item, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self):
+        import pickle
+        yield from self._memory
+        if self._file is not None:
+            self._file.flush()
+            self._file.seek(0)
+            for _ in range(self._count - len(self._memory)):
+                yield pickle.load(self._file)
+
+    def close(self) -> None:
+        self._memory = []
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
 def xml_events(stream, name: str, events: tuple[str, ...] = ("start", "end")) -> Iterator:
     """``(event, element)`` pairs from an XML stream, parsed safely: DTDs, entity
     declarations and external references are refused (defusedxml). Malformed XML raises

@@ -10,12 +10,16 @@ A block's bytes: ``MAGIC``, the point count and the length of the text part (two
 little-endian uint32), then the columns in ``_NUMBER_COLUMNS`` order, then the callsign
 and squawk changes as canonical JSON (``{"callsign": [[index, value], ...], "squawk":
 ...}``). A missing number is NaN (floats), -1 (on_ground) or ``NO_RECORD`` (record).
-Points are kept in the order the file gave them; readers sort by (t, lat, lon).
+Points are kept in the order the file gave them; readers sort by (t, lat, lon). An import
+stores an aircraft's blocks as its points fill them (``BlockWriter``): all but the last
+hold ``BLOCK_POINTS`` unless many aircraft wait at once, and the spans of one import's
+blocks may overlap (a file not in time order); nothing assumes otherwise.
 
 The digest of an import's points (audit object ``track-points``) is SHA-256 over the
 table name, then per block in id order its aircraft id, count, first and last time and
 bytes. ``BlockDigest`` computes the same from rows, cutting them into blocks as
-``blocks_of`` does: runs of one aircraft, ``BLOCK_POINTS`` at most.
+``blocks_of`` does: runs of one aircraft, ``BLOCK_POINTS`` at most (the same when the
+blocks were cut so; verify and bundles hash the stored blocks themselves).
 
 Exchange bundles carry an import's blocks as stored, framed (``frame``/``read_frames``):
 per block its aircraft id, count, first and last time (as the digest hashes them) and its
@@ -373,6 +377,121 @@ class PointColumns:
             stored += count
             blocks += written
         return stored, digest_of_blocks(blocks)
+
+
+def unseen_points(conn, aircraft_id: int, columns: dict[str, np.ndarray]) -> np.ndarray:
+    """A mask over ``columns``' points (as ``first_wins``): True for each (t, lat, lon)
+    neither stored for this aircraft nor earlier in ``columns``. Reads the stored blocks
+    whose span overlaps the points one at a time (memory: one block and the points)."""
+    keep = first_wins(None, columns)
+    t = columns["t"]
+    if not len(t):
+        return keep
+    first_t, last_t = float(t.min()), float(t.max())
+    ids = conn.execute(f"SELECT id FROM {TABLE} WHERE aircraft_id = ? AND first_t <= ? "
+                       "AND last_t >= ? ORDER BY id", (aircraft_id, last_t, first_t)).fetchall()
+    for (block_id,) in ids:
+        held = _read_columns(conn, block_id, ("t", "lat", "lon"))
+        inside = (held["t"] >= first_t) & (held["t"] <= last_t)
+        if not inside.all():
+            held = {name: values[inside] for name, values in held.items()}
+        if len(held["t"]):
+            keep &= first_wins(held, columns)
+    return keep
+
+
+class BlockWriter:
+    """Stores one import's points as they come, in bounded memory. Rows wait as they came
+    until ``ROWS_AT_ONCE`` of them (all aircraft together) are turned into numpy columns;
+    each aircraft's columns wait until they make a block (``BLOCK_POINTS``), then the full
+    blocks are stored and the remainder waits for more. When the aircraft together have
+    more than ``MAX_WAITING`` points waiting (a receiver's file of thousands of aircraft),
+    the largest are stored as they are (a block of fewer points). ``finish`` stores the rest.
+
+    As ``write_points``: exact repeats of a position (same t, lat, lon) stored already, by
+    this import or an earlier one, or given earlier, are left out. Blocks keep the points
+    in the file's order (readers sort by time). Everything is written on ``conn`` inside
+    the caller's transaction, so a file refused midway rolls the blocks back with it; the
+    import's digest is taken block by block as they are written, in id order."""
+
+    MAX_WAITING = 2 * BLOCK_POINTS
+    ROWS_AT_ONCE = 16384   # a TrackPoint row costs about four times its columns
+
+    def __init__(self, conn, import_id: int):
+        self.conn = conn
+        self.import_id = import_id
+        self.stored = 0
+        self.digest = BlockDigest()
+        self.digest.section(SECTION)
+        self._rows: dict[int, list[tuple]] = {}
+        self._row_count = 0
+        self._parts: dict[int, dict[str, np.ndarray]] = {}
+        self._waiting = 0
+
+    def add(self, aircraft_id: int, rows: Sequence[tuple]) -> None:
+        """Rows of ``POINT_COLUMNS`` values (TrackPoints too: see ``columns_from_rows``)."""
+        if rows:
+            self._rows.setdefault(aircraft_id, []).extend(rows)
+            self._row_count += len(rows)
+            if self._row_count >= self.ROWS_AT_ONCE:
+                self._convert()
+
+    def add_columns(self, aircraft_id: int, columns: dict[str, np.ndarray]) -> None:
+        """Points already as numpy columns (``POINT_COLUMNS``, conventions as ``pack``)."""
+        if aircraft_id in self._rows:   # rows given before these come first
+            self._convert()
+        self._add_part(aircraft_id, columns)
+
+    def _convert(self) -> None:
+        rows, self._rows, self._row_count = self._rows, {}, 0
+        while rows:
+            aircraft_id, part = rows.popitem()
+            self._add_part(aircraft_id, columns_from_rows(part))
+
+    def _add_part(self, aircraft_id: int, columns: dict[str, np.ndarray]) -> None:
+        n = len(columns["t"])
+        if not n:
+            return
+        held = self._parts.get(aircraft_id)
+        if held is not None:
+            columns = {name: np.concatenate((held[name], columns[name])) for name in POINT_COLUMNS}
+        self._parts[aircraft_id] = columns
+        self._waiting += n
+        if len(columns["t"]) >= BLOCK_POINTS:
+            self._store(aircraft_id, whole=False)
+        if self._waiting > self.MAX_WAITING:
+            by_size = sorted(self._parts, key=lambda a: len(self._parts[a]["t"]), reverse=True)
+            for largest in by_size:
+                self._store(largest, whole=True)
+                if self._waiting <= self.MAX_WAITING // 2:
+                    break
+
+    def _store(self, aircraft_id: int, whole: bool) -> None:
+        columns = self._parts.pop(aircraft_id)
+        self._waiting -= len(columns["t"])
+        keep = unseen_points(self.conn, aircraft_id, columns)
+        if not keep.all():
+            columns = {name: values[keep] for name, values in columns.items()}
+        n = len(columns["t"])
+        full = n if whole else n - n % BLOCK_POINTS
+        if full < n:   # not a block's worth yet: waits (checked again with what follows)
+            self._parts[aircraft_id] = {name: values[full:] for name, values in columns.items()}
+            self._waiting += n - full
+        if full:
+            blocks = list(blocks_of(aircraft_id, {name: values[:full]
+                                                  for name, values in columns.items()}))
+            _insert(self.conn, self.import_id, blocks)
+            for block in blocks:
+                self.digest.add_block(*block)
+                self.stored += block[1]
+
+    def finish(self) -> tuple[int, BlockDigest]:
+        """Store what waits: how many points the import stored and the digest of its
+        blocks (the import's audit digest, as ``import_digest`` reads it back)."""
+        self._convert()
+        for aircraft_id in list(self._parts):
+            self._store(aircraft_id, whole=True)
+        return self.stored, self.digest
 
 
 # ------------------------------------------------------------------ blocks in bundles

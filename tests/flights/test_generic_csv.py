@@ -62,12 +62,18 @@ def test_mapping_from_a_dict_is_checked():
         ColumnMapping.from_dict({"time": "t"})
 
 
-def test_damaged_presets_file(tmp_path):
+@pytest.mark.parametrize("text, message", [
+    ("{not json", "cannot be read"),
+    ('{"deep": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deep"),
+    ('{"odd": 5}', "preset 'odd' is not a JSON object"),
+])
+def test_damaged_presets_file(tmp_path, text, message):
     mapping.presets_path().parent.mkdir(parents=True, exist_ok=True)
-    mapping.presets_path().write_text("{not json")
-    with pytest.raises(InputError) as info:
+    mapping.presets_path().write_text(text)
+    with pytest.raises(InputError, match=message) as info:
         mapping.list_presets()
     assert str(mapping.presets_path()) in str(info.value)
+    assert "\n" not in str(info.value)
 
 
 @pytest.mark.parametrize("row, message", [

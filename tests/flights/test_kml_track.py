@@ -65,3 +65,48 @@ def test_several_tracks_number_points_across_the_file(tmp_path, read, flight):
     items = read(path)
     assert [p.record for p in items.points] == [1, 2, 3, 4, 5, 6]
     assert len(items.file_flights) == 2
+
+
+def test_a_spool_gives_back_what_it_was_given_in_order_past_its_memory():
+    from osintdesk.flights.parsing import NumberSpool
+    spool = NumberSpool(2, limit=4)
+    taken = []
+    for k in range(30):                  # appends and takes mixed, spilling to its file
+        spool.append(float(k), -float(k))
+        if k % 3 == 2:
+            taken.append(spool.take())
+    assert spool._file is not None and len(spool) == 20
+    while (pair := spool.take()) is not None:
+        taken.append(pair)
+    assert taken == [(float(k), -float(k)) for k in range(30)]
+    spool.close()
+
+
+def _reordered(text: str, order: str) -> str:
+    """A gx:Track's whens and coords all whens first (as written), all coords first, or
+    each when followed by its coord."""
+    import re
+    whens = re.findall(r"<when>.*?</when>\n?", text)
+    coords = re.findall(r"<gx:coord>.*?</gx:coord>\n?", text)
+    body = {"coords-first": coords + whens,
+            "pairs": [x for pair in zip(whens, coords) for x in pair]}[order]
+    start = text.index(whens[0])
+    end = text.rindex(coords[-1]) + len(coords[-1])
+    return text[:start] + "".join(body) + text[end:]
+
+
+@pytest.mark.parametrize("order", ["coords-first", "pairs"])
+def test_times_and_positions_pair_in_any_order_and_any_length(tmp_path, read, flight, order,
+                                                              monkeypatch):
+    from functools import partial
+    from osintdesk.flights.parsing import NumberSpool
+    monkeypatch.setattr(kml_track, "NumberSpool", partial(NumberSpool, limit=64))  # spills
+    path = samples.write_kml_gx_track(tmp_path / "t.kml", flight)
+    expected = read(path).points
+    assert len(expected) == len(flight) > 200
+    text = path.read_text()
+    text = text.replace("<when>2024-01-02T07:41:03Z", "<when>yesterday", 1)
+    path.write_text(_reordered(text, order))
+    items = read(path)
+    assert items.points == expected[1:]
+    assert [s.record for s in items.skipped] == [1]

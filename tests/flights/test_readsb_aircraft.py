@@ -107,10 +107,33 @@ def test_history_files_share_a_repeat_filter(tmp_path, read, flight):
     assert len(read(second).points) == 1
 
 
-def test_now_after_the_aircraft_list(tmp_path, read):
+def test_now_after_the_aircraft_list(tmp_path, read, monkeypatch):
+    """The entries wait for "now" on disk past the spool's memory (a list of any length)."""
+    from functools import partial
+    from osintdesk.flights.parsing import ObjectSpool
+    monkeypatch.setattr(readsb_aircraft, "ObjectSpool", partial(ObjectSpool, limit=3))
+    entries = [entry(hex=f"f0a{k:03x}", seen_pos=k / 10) for k in range(10)]
     path = tmp_path / "aircraft.json"
-    path.write_text('{"aircraft": [' + json.dumps(entry()) + '], "now": %s}' % NOW)
-    assert read(path, "readsb-aircraft").points[0].t == NOW - 2.5
+    path.write_text('{"aircraft": [' + ",".join(map(json.dumps, entries)) + '], "now": %s}' % NOW)
+    points = read(path, "readsb-aircraft").points
+    assert [(p.hex, p.t) for p in points] == [(f"f0a{k:03x}", round(NOW - k / 10, 3))
+                                              for k in range(10)]
+
+
+def test_sightings_of_many_aircraft_are_stored_past_the_spool_memory(tmp_path, monkeypatch):
+    from functools import partial
+    from osintdesk.flights import ingest, sightings
+    from osintdesk.flights.parsing import ObjectSpool
+    from osintdesk.store import Case
+    monkeypatch.setattr(ingest, "ObjectSpool", partial(ObjectSpool, limit=5))
+    heard = [samples.positionless_entry(f"f0b{k:03x}", callsign=f"XXA{k}") for k in range(40)]
+    path = write_snapshot(tmp_path, heard + [entry()])
+    with Case.create(tmp_path / "c", title="Heard", examiner="Alice") as case:
+        result = ingest.import_flight_file(case, path)
+        assert (result.sightings, result.points) == (40, 1)
+        stored = sightings.sightings(case)
+        assert sorted(s["callsign"] for s in stored) == sorted(f"XXA{k}" for k in range(40))
+        assert {s["aircraft"] for s in stored} == {f"F0B{k:03X}" for k in range(40)}
 
 
 @pytest.mark.parametrize("bad, message", [

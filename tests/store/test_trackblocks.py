@@ -7,6 +7,7 @@ import sqlite3
 import numpy as np
 import pytest
 
+from osintdesk.errors import InputError
 from osintdesk.flights import queries
 from osintdesk.flights.ingest import import_flight_file
 from osintdesk.store import Case, trackblocks
@@ -148,3 +149,74 @@ def test_a_block_added_behind_the_apps_back_fails_verify(tmp_path):
         failures = [str(f) for f in verify_case(case).failures]
     assert failures == ["track-points import id 99: is not in the audit log (added outside "
                         "osintdesk)"]
+
+
+def _interleaved_points(count: int = 3):
+    """Three invented aircraft flying at once (their points interleaved in time order), with
+    exact repeats of positions: next to the first and a thousand rows later."""
+    flights = [samples.synthetic_flight("UUWW", "ZKPY", start_t=samples.T0 + 7 * k,
+                                        hex=f"f0a{k:03x}") for k in range(count)]
+    points = sorted((p for flight in flights for p in flight), key=lambda p: p.t)
+    repeats = points[::97]
+    for offset, p in enumerate(repeats):
+        points.insert(min(len(points), (offset + 1) * 97 + 1000), p)
+    return points, len(points) - len(set((p.hex, p.t, p.lat, p.lon) for p in points))
+
+
+def test_an_import_of_many_aircraft_is_stored_as_its_blocks_fill(tmp_path, monkeypatch):
+    monkeypatch.setattr(trackblocks, "BLOCK_POINTS", 500)
+    monkeypatch.setattr(trackblocks.BlockWriter, "MAX_WAITING", 1200)
+    monkeypatch.setattr(trackblocks.BlockWriter, "ROWS_AT_ONCE", 250)
+    points, repeats = _interleaved_points()
+    path = samples.write_traffic_json(tmp_path / "t.jsonl", samples.traffic_records(points),
+                                      lines=True)
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        result = import_flight_file(case, path)
+        assert (result.points, result.duplicates) == (len(points) - repeats, repeats)
+        import_id = case.get_record("flight-import", result.import_uuid)["id"]
+        blocks = case.conn.execute("SELECT aircraft_id, count FROM track_blocks "
+                                   "WHERE import_id = ? ORDER BY id", (import_id,)).fetchall()
+        assert len(blocks) > 3 and max(n for _, n in blocks) <= 500
+        assert len({a for a, _ in blocks}) == 3
+        for aircraft in queries.aircraft(case):   # each aircraft's points, each once
+            hex_code = aircraft["hex"]
+            stored = trackblocks.read_points(case.conn, aircraft["id"], names=("t", "lat", "lon"))
+            got = list(zip(stored["t"].tolist(), stored["lat"].tolist(), stored["lon"].tolist()))
+            assert got == sorted({(p.t, p.lat, p.lon) for p in points if p.hex == hex_code})
+        logged = [e for e in case.audit_entries() if e.object_type == "track-points"][-1]
+        assert logged.object_hash == group_digest(case.conn, TRACK_POINTS, result.import_uuid)[0]
+        assert verify_case(case).ok
+
+
+def test_the_block_writer_holds_a_bounded_number_of_points(tmp_path, monkeypatch):
+    monkeypatch.setattr(trackblocks, "BLOCK_POINTS", 300)
+    monkeypatch.setattr(trackblocks.BlockWriter, "MAX_WAITING", 1000)
+    monkeypatch.setattr(trackblocks.BlockWriter, "ROWS_AT_ONCE", 100)
+    points, _ = _interleaved_points(count=8)
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        with case.transaction():
+            writer = trackblocks.BlockWriter(case.conn, 1)
+            ids = {}
+            for start in range(0, len(points), 50):
+                for p in points[start:start + 50]:
+                    writer.add(ids.setdefault(p.hex, len(ids) + 1), [p])
+                assert writer._waiting <= 1000 + 300 and writer._row_count < 100
+            stored, digest = writer.finish()
+            assert stored == len({(p.hex, p.t, p.lat, p.lon) for p in points})
+            assert (digest.hexdigest(), digest.count) == trackblocks.import_digest(case.conn, 1)
+
+
+def test_a_file_refused_after_blocks_were_stored_leaves_the_case_as_it_was(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setattr(trackblocks, "BLOCK_POINTS", 200)
+    points = samples.synthetic_flight("UUWW", "ZKPY")
+    path = samples.write_fr24_granular_csv(tmp_path / "g.csv", points)
+    with open(path, "ab") as out:   # cut in the middle of its last row
+        out.write(b"1704186000,F0A0B2")
+    with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
+        before = case.conn.execute("SELECT count(*) FROM track_blocks").fetchone()[0]
+        head = list(case.audit_entries())[-1].seq
+        with pytest.raises(InputError, match="cut short"):
+            import_flight_file(case, path, aircraft="XX-ABC")
+        assert case.conn.execute("SELECT count(*) FROM track_blocks").fetchone()[0] == before
+        assert list(case.audit_entries())[-1].seq == head

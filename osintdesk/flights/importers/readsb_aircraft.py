@@ -14,6 +14,10 @@ every position time in it would be wrong. The ADS-B Exchange / adsb.lol API form
 To drop a position repeated by consecutive snapshots, import a batch of files in the order
 ``order_snapshots(paths)`` gives and pass them the same
 ``options["repeat_filter"] = RepeatFilter()``.
+
+Memory: entries listed before ``now`` wait on disk (``ObjectSpool``); what grows with the
+number of distinct aircraft (not with the file's size) is inherent: the repeat filter's last
+position per address, and the import's aircraft, each a record of the case.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ import re
 from ...errors import InputError
 from ...filebytes import without_bom
 from ..model import AircraftInfo, Sighting, Skipped
-from ..parsing import (BadRecord, JsonStream, Ticker, Validator, clock_from, make_point, normalise_hex,
-                       normalise_squawk, open_maybe_gzip, release_text, skipped_record, stripped_text,
-                       text_stream, to_float, with_line)
+from ..parsing import (BadRecord, JsonStream, ObjectSpool, Ticker, Validator, clock_from,
+                       make_point, normalise_hex, normalise_squawk, open_maybe_gzip,
+                       release_text, skipped_record, stripped_text, text_stream, to_float,
+                       with_line)
 
 NAME = "readsb-aircraft"
 VERSION = "1"
@@ -100,9 +105,9 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     ticker = Ticker(stream, progress, cancelled)
     text = text_stream(stream)
     doc = JsonStream(text, name, stream_keys=("aircraft", "ac"))
+    pending = ObjectSpool()   # "now" after the list: entries wait on disk until it comes
     try:
         header: dict = {}
-        pending: list = []
         for key, index, value in doc.members():
             if index is None:
                 header[key] = value
@@ -120,6 +125,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
             ticker.tick()
     finally:
         release_text(text)
+        pending.close()
     ticker.finish()
 
 

@@ -41,7 +41,7 @@ def extract_html(html: bytes, *, url: str | None = None, declared_charset: str |
     ``declared_charset`` is the charset from the HTTP Content-Type, if any.
     """
     text_html, encoding = decode_text(html, declared_charset)
-    tree = _parse(text_html)
+    tree, too_deep = _parse(text_html)
     found = _trafilatura(text_html, url)
     document = ExtractedDocument(
         kind="html", media_type="text/html", title=_clean(found.get("title") or _title_from_tree(tree)),
@@ -51,21 +51,33 @@ def extract_html(html: bytes, *, url: str | None = None, declared_charset: str |
     document.text = found.get("text") or _visible_text(tree)  # last: it prunes the tree
     if not found.get("text") and document.text:
         document.warnings.append("main-text extraction found nothing; the page's visible text is used")
+    if too_deep:
+        document.warnings.append(
+            f"the page nests its elements more than {MAX_DEPTH} deep: its text past that depth "
+            "could not be read")
     return document
 
 
 # ----------------------------------------------------------------------------- text and metadata
 
 
+MAX_DEPTH = 256   # libxml2's nesting limit (without XML_PARSE_HUGE): deeper text is dropped
+
+
 def _parse(text_html: str):
+    """The page's tree (None when there is none), and whether it was nested past
+    ``MAX_DEPTH`` (the parser then drops what lies deeper, trafilatura too)."""
     if not text_html.strip():
-        return None
+        return None, False
+    parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
         # lxml refuses str input that declares an encoding; bytes of our decoded text are safe.
-        return lxml.html.document_fromstring(text_html.encode("utf-8"),
-                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(text_html.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError):
-        return None
+        tree = None
+    too_deep = any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT and "depth" in e.message
+                   for e in parser.error_log)
+    return tree, too_deep
 
 
 def _trafilatura(text_html: str, url: str | None) -> dict:

@@ -54,3 +54,16 @@ def test_only_a_whole_byte_order_mark_is_dropped_before_sniffing(tmp_path, bom):
     page = tmp_path / "page.html"
     page.write_bytes(bom + b"<html><head><title>T</title></head><body>RA-86496</body></html>")
     assert readers.sniff(page) == ("html", None)
+
+
+@pytest.mark.parametrize("depth, noted", [(200, False), (100_000, True)])
+def test_a_page_nested_past_the_parser_depth_says_its_deep_text_was_not_read(tmp_path, depth,
+                                                                              noted):
+    """libxml2 stops at 256 levels: what lies deeper is dropped, and the source says so."""
+    path = tmp_path / "deep.html"
+    path.write_text("<!DOCTYPE html><html><body>" + "<div>" * depth + "words down the well"
+                    + "</div>" * depth + "</body></html>")
+    document = readers.read_document(path)
+    deep_note = [w for w in document.warnings if "nests its elements more than 256 deep" in w]
+    assert bool(deep_note) == noted
+    assert ("words down the well" in document.text) == (not noted)
