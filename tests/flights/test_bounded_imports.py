@@ -143,6 +143,7 @@ def seeds(folder: Path) -> dict[str, Path]:
 
 CASES_PER_IMPORTER = 220          # 11 importers: about 2,400 files in all
 SECONDS_PER_IMPORTER = 20.0       # a bound on the test's time, not an assertion
+MIN_CASES = 50                    # tried whatever the machine's load: the bound applies past them
 IMPORT_EVERY = 20                 # of these, every 20th also goes through a real import
 
 
@@ -166,7 +167,7 @@ def test_fuzzing_an_importer_gives_data_or_one_line(case, tmp_path, name):
     started = time.monotonic()
     tried = 0
     for index, content in enumerate(inputs):
-        if time.monotonic() - started > SECONDS_PER_IMPORTER:
+        if tried >= MIN_CASES and time.monotonic() - started > SECONDS_PER_IMPORTER:
             break
         if index % 7 == 3:
             content = big.gzipped(content)   # the importers read gzip by its magic bytes
@@ -185,4 +186,4 @@ def test_fuzzing_an_importer_gives_data_or_one_line(case, tmp_path, name):
                 assert case_state(case) == before, f"{name} case {index}: a refused file wrote"
         path.unlink()
         tried += 1
-    assert tried >= 50, f"only {tried} cases in the time bound"
+    assert tried >= MIN_CASES
