@@ -93,6 +93,78 @@ def text_size_px(text: str, fontsize_pt: float, dpi: float) -> tuple[float, floa
     return max(len(line) for line in lines) * 0.62 * px + 2, len(lines) * 1.25 * px
 
 
+# Advance widths (points, at 1 pt) of the characters met so far in the charts' font,
+# read from the font itself: a label's width is then what the renderer draws (kerning
+# aside), not a guess per character. Any thread (matplotlib keeps a font per thread).
+_ADVANCE: dict[str, float] = {}
+_SCALE_PT = 100.0
+HINTING_SLACK = 1.05
+
+
+def _advance_pt(ch: str) -> float:
+    width = _ADVANCE.get(ch)
+    if width is None:
+        from matplotlib import font_manager
+        from matplotlib.ft2font import LoadFlags
+        font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
+        font.set_size(_SCALE_PT, 72)
+        glyph = font.load_char(ord(ch), flags=LoadFlags.NO_HINTING)
+        width = _ADVANCE[ch] = glyph.linearHoriAdvance / 65536 / _SCALE_PT
+    return width
+
+
+def text_width_px(text: str, fontsize_pt: float, dpi: float) -> float:
+    """The width in pixels of one line of ``text`` as the renderer draws it in the charts'
+    font (DejaVu Sans) at ``fontsize_pt`` and ``dpi``, measured from the font's advances."""
+    # Hinting draws small text up to ~5 % wider than the font's own advances say.
+    return sum(_advance_pt(ch) for ch in text) * fontsize_pt * dpi / 72.0 * HINTING_SLACK
+
+
+def fit_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
+             min_chars: int = 4) -> str | None:
+    """``text`` whole when it fits in ``width_px``, else cut at a word (or a character) with
+    "…" to fit; None when not even ``min_chars`` characters and "…" fit."""
+    text = " ".join(str(text).split())
+    if text_width_px(text, fontsize_pt, dpi) <= width_px:
+        return text
+    room = width_px - text_width_px("…", fontsize_pt, dpi)
+    used, cut = 0.0, 0
+    for n, ch in enumerate(text):
+        used += _advance_pt(ch) * fontsize_pt * dpi / 72.0 * HINTING_SLACK
+        if used > room:
+            break
+        cut = n + 1
+    if cut < min(min_chars, len(text)):
+        return None
+    head = text[:cut]
+    space = head.rfind(" ")
+    if space >= max(min_chars, int(cut * 0.6)):   # a word's end, unless it wastes much room
+        head = head[:space]
+    return head.rstrip(" ,;:-–") + "…"
+
+
+def wrap_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
+              max_lines: int = 2) -> str:
+    """``text`` broken at spaces onto at most ``max_lines`` lines of ``width_px``; the last
+    line shortened with "…" when the rest does not fit (see ``fit_text``)."""
+    words = " ".join(str(text).split()).split(" ")
+    lines: list[str] = []
+    while words and len(lines) < max_lines - 1:
+        line = words[0]
+        rest = 1
+        while rest < len(words) and text_width_px(f"{line} {words[rest]}", fontsize_pt, dpi) <= width_px:
+            line = f"{line} {words[rest]}"
+            rest += 1
+        if text_width_px(line, fontsize_pt, dpi) > width_px:
+            break   # one word wider than the line: shortened on the last line
+        lines.append(line)
+        words = words[rest:]
+    if words:
+        last = fit_text(" ".join(words), width_px, fontsize_pt, dpi, min_chars=1)
+        lines.append(last or "…")
+    return "\n".join(lines)
+
+
 class LabelPlacer:
     """Greedy placement of labels so they overlap neither each other nor the drawn tracks.
 
@@ -159,6 +231,35 @@ class LabelPlacer:
         return None
 
 
+def legend_columns(entry_w: list[float], room_px: float) -> int:
+    """The most columns a legend of entries ``entry_w`` px wide can have in ``room_px``,
+    its entries filled down the columns (matplotlib's order); at least one."""
+    n = len(entry_w)
+    for ncols in range(n, 1, -1):
+        rows, big = divmod(n, ncols)
+        heights = [rows + 1] * big + [rows] * (ncols - big)
+        if 0 in heights:
+            continue
+        start, width = 0, 0.0
+        for h in heights:
+            width += max(entry_w[start:start + h])
+            start += h
+        if width <= room_px:
+            return ncols
+    return 1
+
+
+def header_title(title: str | None, width_px: float, dpi: float) -> str | None:
+    """The title as the header writes it on a figure ``width_px`` wide: on one line when it
+    fits, else broken onto two (the second shortened with "…" if it must be)."""
+    if not title:
+        return title
+    room = width_px - 20 * dpi / 100.0
+    if text_width_px(title, FONT_TITLE, dpi) * 1.08 <= room:   # bold: a little wider
+        return title
+    return wrap_text(title, room / 1.08, FONT_TITLE, dpi)
+
+
 def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str | None = None,
                   labels=()) -> tuple[float, bool, int]:
     """The header ``figure_header`` draws on a figure ``width_px`` wide, without a figure:
@@ -166,9 +267,12 @@ def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str 
     k = dpi / 100.0
     W = width_px
     used = 8 * k
-    title_h, sub_h, legend_row_h = 20 * k, 15 * k, 17 * k
+    title = header_title(title, W, dpi)
+    title_h, sub_h, legend_row_h = 20 * k * (title or "").count("\n") + 20 * k, 15 * k, 17 * k
     entry_w = [text_size_px(label, FONT_SMALL, dpi)[0] + 40 * k for label in labels]
     title_w = text_size_px(title, FONT_TITLE, dpi)[0] * 1.12 if title else 0.0
+    if title and "\n" in title:
+        title_w = W   # a title on two lines leaves no room for the legend beside it
     same_row = bool(title) and title_w + sum(entry_w) + 30 * k < W
     ncols = len(labels)
     if title:
@@ -179,13 +283,9 @@ def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str 
         if same_row or not title:
             used = max(used, 8 * k + legend_row_h)
         else:
-            # As many entries per row as fit, rows below the subtitle.
-            ncols, width = 0, 0.0
-            for w in entry_w:
-                if width + w > W - 20 * k and ncols:
-                    break
-                width += w
-                ncols += 1
+            # As many columns as fit (each as wide as its widest entry, filled top to bottom
+            # as matplotlib fills them), rows below the subtitle.
+            ncols = legend_columns(entry_w, W - 20 * k)
             used += math.ceil(len(labels) / ncols) * legend_row_h
     return used + 8 * k, same_row, ncols
 
@@ -201,10 +301,11 @@ def figure_header(fig, title: str | None, subtitle: str | None = None, handles=(
     W, H = fig.bbox.width, fig.bbox.height
     height, same_row, ncols = header_layout(W, dpi, title, subtitle, labels if handles else ())
     used = 8 * k
+    title = header_title(title, W, dpi)
     if title:
         fig.text(10 * k / W, 1 - used / H, title, ha="left", va="top", fontsize=FONT_TITLE,
-                 fontweight="bold", color=TEXT)
-        used += 20 * k
+                 fontweight="bold", color=TEXT, **({"linespacing": 1.25} if "\n" in title else {}))
+        used += 20 * k * (title.count("\n") + 1)
     if subtitle:
         fig.text(10 * k / W, 1 - used / H, subtitle, ha="left", va="top", fontsize=FONT_SMALL,
                  color=MUTED)
