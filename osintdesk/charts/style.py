@@ -38,6 +38,10 @@ GAP = "#9a9a9a"
 FONT_SMALL = 7.5
 FONT = 8.5
 FONT_TITLE = 11
+# A legend entry beside its text: the handle (1.8 em), the pad to the text (0.8 em) and
+# the spacing to the next column (1.2 em), in ems of FONT_SMALL (``figure_header``'s legend).
+LEGEND_ENTRY_EM = 1.8 + 0.8 + 1.2
+LEGEND_SPACING_EM = 1.2
 
 UTC = dt.timezone.utc
 
@@ -93,47 +97,40 @@ def text_size_px(text: str, fontsize_pt: float, dpi: float) -> tuple[float, floa
     return max(len(line) for line in lines) * 0.62 * px + 2, len(lines) * 1.25 * px
 
 
-# Advance widths (points, at 1 pt) of the characters met so far in the charts' font,
-# read from the font itself: a label's width is then what the renderer draws (kerning
-# aside), not a guess per character. Any thread (matplotlib keeps a font per thread).
-_ADVANCE: dict[str, float] = {}
-_SCALE_PT = 100.0
-HINTING_SLACK = 1.05
-
-
-def _advance_pt(ch: str) -> float:
-    width = _ADVANCE.get(ch)
-    if width is None:
-        from matplotlib import font_manager
-        from matplotlib.ft2font import LoadFlags
-        font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
-        font.set_size(_SCALE_PT, 72)
-        glyph = font.load_char(ord(ch), flags=LoadFlags.NO_HINTING)
-        width = _ADVANCE[ch] = glyph.linearHoriAdvance / 65536 / _SCALE_PT
-    return width
-
-
-def text_width_px(text: str, fontsize_pt: float, dpi: float) -> float:
-    """The width in pixels of one line of ``text`` as the renderer draws it in the charts'
-    font (DejaVu Sans) at ``fontsize_pt`` and ``dpi``, measured from the font's advances."""
-    # Hinting draws small text up to ~5 % wider than the font's own advances say.
-    return sum(_advance_pt(ch) for ch in text) * fontsize_pt * dpi / 72.0 * HINTING_SLACK
+def text_width_px(text: str, fontsize_pt: float, dpi: float, bold: bool = False) -> float:
+    """The width in pixels of one line of ``text`` as the Agg renderer draws it in the
+    charts' font (DejaVu Sans) at ``fontsize_pt`` and ``dpi``: measured by the font with
+    the renderer's hinting, as ``Text.get_window_extent`` measures it. Any thread
+    (matplotlib keeps a font object per thread)."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    prop = font_manager.FontProperties(weight="bold" if bold else "normal")
+    font = font_manager.get_font(font_manager.findfont(prop))
+    font.clear()
+    font.set_size(fontsize_pt, dpi)
+    font.set_text(text, 0.0, flags=get_hinting_flag())
+    return font.get_width_height()[0] / 64.0 + 1.0
 
 
 def fit_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
-             min_chars: int = 4) -> str | None:
+             min_chars: int = 4, bold: bool = False) -> str | None:
     """``text`` whole when it fits in ``width_px``, else cut at a word (or a character) with
     "…" to fit; None when not even ``min_chars`` characters and "…" fit."""
     text = " ".join(str(text).split())
-    if text_width_px(text, fontsize_pt, dpi) <= width_px:
+
+    def fits(candidate: str) -> bool:
+        return text_width_px(candidate, fontsize_pt, dpi, bold) <= width_px
+
+    if fits(text):
         return text
-    room = width_px - text_width_px("…", fontsize_pt, dpi)
-    used, cut = 0.0, 0
-    for n, ch in enumerate(text):
-        used += _advance_pt(ch) * fontsize_pt * dpi / 72.0 * HINTING_SLACK
-        if used > room:
-            break
-        cut = n + 1
+    lo, hi = 0, len(text)          # the longest head that fits with its "…", by halving
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[:mid].rstrip() + "…"):
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = lo
     if cut < min(min_chars, len(text)):
         return None
     head = text[:cut]
@@ -144,7 +141,7 @@ def fit_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
 
 
 def wrap_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
-              max_lines: int = 2) -> str:
+              max_lines: int = 2, bold: bool = False) -> str:
     """``text`` broken at spaces onto at most ``max_lines`` lines of ``width_px``; the last
     line shortened with "…" when the rest does not fit (see ``fit_text``)."""
     words = " ".join(str(text).split()).split(" ")
@@ -152,15 +149,16 @@ def wrap_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
     while words and len(lines) < max_lines - 1:
         line = words[0]
         rest = 1
-        while rest < len(words) and text_width_px(f"{line} {words[rest]}", fontsize_pt, dpi) <= width_px:
+        while rest < len(words) and text_width_px(f"{line} {words[rest]}", fontsize_pt, dpi,
+                                                  bold) <= width_px:
             line = f"{line} {words[rest]}"
             rest += 1
-        if text_width_px(line, fontsize_pt, dpi) > width_px:
+        if text_width_px(line, fontsize_pt, dpi, bold) > width_px:
             break   # one word wider than the line: shortened on the last line
         lines.append(line)
         words = words[rest:]
     if words:
-        last = fit_text(" ".join(words), width_px, fontsize_pt, dpi, min_chars=1)
+        last = fit_text(" ".join(words), width_px, fontsize_pt, dpi, min_chars=1, bold=bold)
         lines.append(last or "…")
     return "\n".join(lines)
 
@@ -255,9 +253,9 @@ def header_title(title: str | None, width_px: float, dpi: float) -> str | None:
     if not title:
         return title
     room = width_px - 20 * dpi / 100.0
-    if text_width_px(title, FONT_TITLE, dpi) * 1.08 <= room:   # bold: a little wider
+    if text_width_px(title, FONT_TITLE, dpi, bold=True) <= room:
         return title
-    return wrap_text(title, room / 1.08, FONT_TITLE, dpi)
+    return wrap_text(title, room, FONT_TITLE, dpi, bold=True)
 
 
 def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str | None = None,
@@ -269,7 +267,9 @@ def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str 
     used = 8 * k
     title = header_title(title, W, dpi)
     title_h, sub_h, legend_row_h = 20 * k * (title or "").count("\n") + 20 * k, 15 * k, 17 * k
-    entry_w = [text_size_px(label, FONT_SMALL, dpi)[0] + 40 * k for label in labels]
+    # An entry: its handle and the space around it (~40 px at 100 dpi), and its text.
+    em = FONT_SMALL * dpi / 72.0
+    entry_w = [text_width_px(label, FONT_SMALL, dpi) + LEGEND_ENTRY_EM * em for label in labels]
     title_w = text_size_px(title, FONT_TITLE, dpi)[0] * 1.12 if title else 0.0
     if title and "\n" in title:
         title_w = W   # a title on two lines leaves no room for the legend beside it
@@ -285,7 +285,8 @@ def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str 
         else:
             # As many columns as fit (each as wide as its widest entry, filled top to bottom
             # as matplotlib fills them), rows below the subtitle.
-            ncols = legend_columns(entry_w, W - 20 * k)
+            # (the legend starts 8 px in; its last column needs no spacing after it)
+            ncols = legend_columns(entry_w, W - 10 * k + LEGEND_SPACING_EM * em)
             used += math.ceil(len(labels) / ncols) * legend_row_h
     return used + 8 * k, same_row, ncols
 

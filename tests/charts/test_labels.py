@@ -29,7 +29,7 @@ def test_the_measured_width_is_the_renderers_or_a_little_more(text, size):
     fig = new_figure(1600, 100)
     drawn = extent(fig, fig.text(0, 0.5, text, fontsize=size)).width
     measured = style.text_width_px(text, size, fig.dpi)
-    assert drawn <= measured <= drawn * 1.12
+    assert drawn <= measured <= drawn + 2
 
 
 def test_fit_text_keeps_what_fits_and_cuts_at_a_word_what_does_not():
@@ -130,3 +130,25 @@ def test_a_link_chart_label_without_the_room_is_shortened_not_dropped():
     box = extent(fig, info.node_labels["a"])
     assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1
     assert LONG in info.describe_node("a")         # the hover line says it whole
+
+
+@pytest.mark.parametrize("width", [330, 390, 460, 560])
+def test_a_legend_below_the_title_uses_as_many_columns_as_fit_inside_the_figure(width):
+    items = [event("One", T0), event("Two", T0 + 40 * DAY),
+             TimelineItem("flight", T0, T0 + 3600, "second", "UUWW → ZKPY", "XX-1", "flight", "f",
+                          "flight", "f"),
+             TimelineItem("ground-stay", T0 + 3600, T0 + DAY, "second", "ZKPY 1 d", "XX-1",
+                          "ground-time", "g", "aircraft", "a")]
+    fig = new_figure(width, 500)
+    draw_timeline(fig, items)
+    fig.canvas.draw()
+    legend = fig.legends[0]
+    renderer = fig.canvas.get_renderer()
+    assert legend.get_window_extent(renderer).x1 <= fig.bbox.x1
+    n = len(legend.get_texts())
+    if legend._ncols < n:       # one column more would not have fitted
+        handles, texts = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        wider = fig.legend(handles, texts, ncols=legend._ncols + 1, fontsize=style.FONT_SMALL,
+                           frameon=False, handlelength=1.8, columnspacing=1.2, borderpad=0.0,
+                           loc="upper left", bbox_to_anchor=(8 / width, 0.5))
+        assert wider.get_window_extent(renderer).x1 > fig.bbox.x1 - 2

@@ -195,3 +195,25 @@ def test_the_link_charts_hover_says_a_shortened_label_whole_in_the_tooltip(qtbot
         finally:
             pane.wait()
             pane.set_case(None)
+
+
+def test_the_empty_selector_hits_table_shows_its_column_titles_whole(qtbot, open_window):
+    page = open_window((1200, 780)).show_page("Selectors")
+    view, header = page.hits_view, page.hits_view.horizontalHeader()
+    shown = [c for c in range(view.model().columnCount()) if not view.isColumnHidden(c)]
+    assert view.model().rowCount() == 0
+    for column in shown[:-1]:      # (the last stretches to the edge)
+        assert view.columnWidth(column) >= header.sectionSizeHint(column), column
+
+
+def test_the_aircraft_notes_show_their_tags_line_and_boxes_whole(qtbot, open_window):
+    page = open_window((1200, 780)).show_page("Aircraft")
+    page.view.selectRow(0)
+    notes = page.notes
+    qtbot.waitUntil(lambda: notes.uuid is not None, timeout=5000)
+    assert notes.height() >= notes.needed_height()
+    # The heading and the tags line show (two lines of the label), above both rows of boxes.
+    two_lines = 2 * notes.shown.fontMetrics().lineSpacing()
+    qtbot.waitUntil(lambda: notes.shown.height() >= two_lines, timeout=3000)
+    for widget in (notes.shown, notes.note_edit, notes.tag_edit, notes.remove_button):
+        assert inside(widget, notes), widget.objectName()

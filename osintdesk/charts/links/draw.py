@@ -33,7 +33,6 @@ FADED = 0.13
 RING = 3.2           # a selected node's ring, in marker areas
 SHORTER = (0.75, 0.55, 0.4)   # the shares of its width a label too long for its spot is cut to
 SHORTEST_PX = 60              # (at 100 dpi) no shorter than this
-BOLD = 1.12                   # how much wider a bold label (the selection's) is drawn
 EDGE_LABELS_UP_TO = 150      # more edges than this: their labels would cover the chart
 NODE_LABELS_UP_TO = 600
 HALOS_UP_TO = 120
@@ -390,8 +389,7 @@ def _labels(fig, ax, graph, info: LinksInfo, between, selected, near, size) -> N
             # Whole where it fits, else shortened to the room around the node.
             spot = text = None
             for text in _shorter(graph.nodes[node]["label"], style.FONT_SMALL, dpi):
-                w = style.text_width_px(text, style.FONT_SMALL, dpi) * (
-                    BOLD if node in selected else 1.0) + 2
+                w = style.text_width_px(text, style.FONT_SMALL, dpi, bold=node in selected) + 2
                 spot = placer.place(shown[i, 0], shown[i, 1], w, h, gap=radius + 1)
                 if spot is not None:
                     break
