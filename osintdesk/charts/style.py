@@ -38,6 +38,10 @@ GAP = "#9a9a9a"
 FONT_SMALL = 7.5
 FONT = 8.5
 FONT_TITLE = 11
+# A legend entry beside its text: the handle (1.8 em), the pad to the text (0.8 em) and
+# the spacing to the next column (1.2 em), in ems of FONT_SMALL (``figure_header``'s legend).
+LEGEND_ENTRY_EM = 1.8 + 0.8 + 1.2
+LEGEND_SPACING_EM = 1.2
 
 UTC = dt.timezone.utc
 
@@ -86,18 +90,77 @@ def utc_time_axis(axis) -> None:
     axis.get_offset_text().set_color(MUTED)
 
 
-def shortened(text: str, chars: int) -> str:
-    """``text`` on one line, cut to at most ``chars`` characters with "…": for drawing only
-    (the records, tables and JSON keep the whole label)."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= chars else text[:chars - 1] + "…"
-
-
 def text_size_px(text: str, fontsize_pt: float, dpi: float) -> tuple[float, float]:
     """A quick estimate of a label's width and height in pixels (DejaVu Sans)."""
     px = fontsize_pt * dpi / 72.0
     lines = text.split("\n")
     return max(len(line) for line in lines) * 0.62 * px + 2, len(lines) * 1.25 * px
+
+
+def text_width_px(text: str, fontsize_pt: float, dpi: float, bold: bool = False) -> float:
+    """The width in pixels of one line of ``text`` as the Agg renderer draws it in the
+    charts' font (DejaVu Sans) at ``fontsize_pt`` and ``dpi``: measured by the font with
+    the renderer's hinting, as ``Text.get_window_extent`` measures it. Any thread
+    (matplotlib keeps a font object per thread)."""
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import get_hinting_flag
+    prop = font_manager.FontProperties(weight="bold" if bold else "normal")
+    font = font_manager.get_font(font_manager.findfont(prop))
+    font.clear()
+    font.set_size(fontsize_pt, dpi)
+    font.set_text(text, 0.0, flags=get_hinting_flag())
+    return font.get_width_height()[0] / 64.0 + 1.0
+
+
+def fit_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
+             min_chars: int = 4, bold: bool = False) -> str | None:
+    """``text`` whole when it fits in ``width_px``, else cut at a word (or a character) with
+    "…" to fit; None when not even ``min_chars`` characters and "…" fit."""
+    text = " ".join(str(text).split())
+
+    def fits(candidate: str) -> bool:
+        return text_width_px(candidate, fontsize_pt, dpi, bold) <= width_px
+
+    if fits(text):
+        return text
+    lo, hi = 0, len(text)          # the longest head that fits with its "…", by halving
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[:mid].rstrip() + "…"):
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = lo
+    if cut < min(min_chars, len(text)):
+        return None
+    head = text[:cut]
+    space = head.rfind(" ")
+    if space >= max(min_chars, int(cut * 0.6)):   # a word's end, unless it wastes much room
+        head = head[:space]
+    return head.rstrip(" ,;:-–") + "…"
+
+
+def wrap_text(text: str, width_px: float, fontsize_pt: float, dpi: float,
+              max_lines: int = 2, bold: bool = False) -> str:
+    """``text`` broken at spaces onto at most ``max_lines`` lines of ``width_px``; the last
+    line shortened with "…" when the rest does not fit (see ``fit_text``)."""
+    words = " ".join(str(text).split()).split(" ")
+    lines: list[str] = []
+    while words and len(lines) < max_lines - 1:
+        line = words[0]
+        rest = 1
+        while rest < len(words) and text_width_px(f"{line} {words[rest]}", fontsize_pt, dpi,
+                                                  bold) <= width_px:
+            line = f"{line} {words[rest]}"
+            rest += 1
+        if text_width_px(line, fontsize_pt, dpi, bold) > width_px:
+            break   # one word wider than the line: shortened on the last line
+        lines.append(line)
+        words = words[rest:]
+    if words:
+        last = fit_text(" ".join(words), width_px, fontsize_pt, dpi, min_chars=1, bold=bold)
+        lines.append(last or "…")
+    return "\n".join(lines)
 
 
 class LabelPlacer:
@@ -166,6 +229,35 @@ class LabelPlacer:
         return None
 
 
+def legend_columns(entry_w: list[float], room_px: float) -> int:
+    """The most columns a legend of entries ``entry_w`` px wide can have in ``room_px``,
+    its entries filled down the columns (matplotlib's order); at least one."""
+    n = len(entry_w)
+    for ncols in range(n, 1, -1):
+        rows, big = divmod(n, ncols)
+        heights = [rows + 1] * big + [rows] * (ncols - big)
+        if 0 in heights:
+            continue
+        start, width = 0, 0.0
+        for h in heights:
+            width += max(entry_w[start:start + h])
+            start += h
+        if width <= room_px:
+            return ncols
+    return 1
+
+
+def header_title(title: str | None, width_px: float, dpi: float) -> str | None:
+    """The title as the header writes it on a figure ``width_px`` wide: on one line when it
+    fits, else broken onto two (the second shortened with "…" if it must be)."""
+    if not title:
+        return title
+    room = width_px - 20 * dpi / 100.0
+    if text_width_px(title, FONT_TITLE, dpi, bold=True) <= room:
+        return title
+    return wrap_text(title, room, FONT_TITLE, dpi, bold=True)
+
+
 def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str | None = None,
                   labels=()) -> tuple[float, bool, int]:
     """The header ``figure_header`` draws on a figure ``width_px`` wide, without a figure:
@@ -173,9 +265,14 @@ def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str 
     k = dpi / 100.0
     W = width_px
     used = 8 * k
-    title_h, sub_h, legend_row_h = 20 * k, 15 * k, 17 * k
-    entry_w = [text_size_px(label, FONT_SMALL, dpi)[0] + 40 * k for label in labels]
+    title = header_title(title, W, dpi)
+    title_h, sub_h, legend_row_h = 20 * k * (title or "").count("\n") + 20 * k, 15 * k, 17 * k
+    # An entry: its handle and the space around it (~40 px at 100 dpi), and its text.
+    em = FONT_SMALL * dpi / 72.0
+    entry_w = [text_width_px(label, FONT_SMALL, dpi) + LEGEND_ENTRY_EM * em for label in labels]
     title_w = text_size_px(title, FONT_TITLE, dpi)[0] * 1.12 if title else 0.0
+    if title and "\n" in title:
+        title_w = W   # a title on two lines leaves no room for the legend beside it
     same_row = bool(title) and title_w + sum(entry_w) + 30 * k < W
     ncols = len(labels)
     if title:
@@ -186,13 +283,10 @@ def header_layout(width_px: float, dpi: float, title: str | None, subtitle: str 
         if same_row or not title:
             used = max(used, 8 * k + legend_row_h)
         else:
-            # As many entries per row as fit, rows below the subtitle.
-            ncols, width = 0, 0.0
-            for w in entry_w:
-                if width + w > W - 20 * k and ncols:
-                    break
-                width += w
-                ncols += 1
+            # As many columns as fit (each as wide as its widest entry, filled top to bottom
+            # as matplotlib fills them), rows below the subtitle.
+            # (the legend starts 8 px in; its last column needs no spacing after it)
+            ncols = legend_columns(entry_w, W - 10 * k + LEGEND_SPACING_EM * em)
             used += math.ceil(len(labels) / ncols) * legend_row_h
     return used + 8 * k, same_row, ncols
 
@@ -208,10 +302,11 @@ def figure_header(fig, title: str | None, subtitle: str | None = None, handles=(
     W, H = fig.bbox.width, fig.bbox.height
     height, same_row, ncols = header_layout(W, dpi, title, subtitle, labels if handles else ())
     used = 8 * k
+    title = header_title(title, W, dpi)
     if title:
         fig.text(10 * k / W, 1 - used / H, title, ha="left", va="top", fontsize=FONT_TITLE,
-                 fontweight="bold", color=TEXT)
-        used += 20 * k
+                 fontweight="bold", color=TEXT, **({"linespacing": 1.25} if "\n" in title else {}))
+        used += 20 * k * (title.count("\n") + 1)
     if subtitle:
         fig.text(10 * k / W, 1 - used / H, subtitle, ha="left", va="top", fontsize=FONT_SMALL,
                  color=MUTED)

@@ -68,6 +68,13 @@ class AnnotationPanel(QWidget):
         layout.addLayout(tag_row)
         self.show_object(None, None, None)
 
+    def needed_height(self) -> int:
+        """The least height that shows the heading, the tags line, the first note's line
+        and both rows of boxes (more notes scroll out of sight: the owner may give more)."""
+        layout = self.layout()
+        rows = sum(layout.itemAt(i).sizeHint().height() for i in (1, 2))
+        return rows + 2 * layout.spacing() + 3 * self.shown.fontMetrics().lineSpacing() + 4
+
     def show_object(self, case, kind: str | None, uuid: str | None) -> None:
         self.case, self.kind, self.uuid = case, kind, uuid
         enabled = case is not None and uuid is not None and is_writable(case.path)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
+                               QPlainTextEdit, QPushButton, QScrollArea,
                                QStackedWidget, QVBoxLayout, QWidget)
 
 from ..errors import OsintdeskError
 from ..sources import evidence
 from .annotations_panel import AnnotationPanel
 from .pages import CasePage, make_table_view
+from .tables import FILTER_MIN_PX, AdaptiveSplitter
 from .sources.models import RecordModel
 
 ARTIFACT_COLUMNS = [("Name / URL", "name"), ("Kind", "kind"), ("Size (bytes)", "size"),
@@ -39,6 +40,7 @@ class EvidencePage(CasePage):
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.filter_edit = QLineEdit(placeholderText="Filter evidence by name, kind, hash, source…")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMinimumWidth(FILTER_MIN_PX)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = make_table_view(self.proxy)
         self.view.setObjectName("evidence_view")
@@ -88,12 +90,12 @@ class EvidencePage(CasePage):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.filter_edit)
         left_layout.addWidget(self.view, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        # Side by side when the page is wide, the list above the details when not (as on
+        # the Sources page): beside the chart pane, the hash's line squeezed the list to a
+        # sliver of its names.
+        self.splitter = AdaptiveSplitter(wide_px=1000, minimums=(240, 240), stretch=(1, 1))
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

@@ -107,7 +107,9 @@ class AircraftPage(TablePage):
         splitter.addWidget(scroll)
         self.notes = AnnotationPanel()   # the investigator's notes and tags on the aircraft
         splitter.addWidget(self.notes)
-        steady_splitter(splitter, minimums=(120, 100, 80), stretch=(1, 1, 0))
+        # The notes' heading, tags line and boxes whole (80 px cut the tags line at 1200x780).
+        steady_splitter(splitter, minimums=(120, 100, self.notes.needed_height()),
+                        stretch=(1, 1, 0))
         splitter.setSizes([400, 400])   # the detail's own size hint would leave it two lines
         layout.addWidget(splitter)
         self.view.selectionModel().selectionChanged.connect(self._show_selected)

@@ -380,7 +380,7 @@ def test_a_long_label_is_whole_in_the_rows_and_cut_only_where_it_would_not_fit(i
     window = {"t_from": parse_user_time("2023-09-19T05:50Z"), "t_to": parse_user_time("2023-09-19T07:00Z")}
     wide = draw_timeline(new_figure(1000, 300), timeline.items, timeline.lanes, **window)
     assert LONG_TITLE in [x.get_text() for x in wide.labels]
-    narrow = draw_timeline(new_figure(500, 300), timeline.items, timeline.lanes, **window)
+    narrow = draw_timeline(new_figure(400, 300), timeline.items, timeline.lanes, **window)
     texts = [x.get_text() for x in narrow.labels]
     assert LONG_TITLE not in texts
     (cut,) = [x for x in texts if x.startswith("Delegation")]

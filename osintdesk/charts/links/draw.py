@@ -31,7 +31,8 @@ HIGHLIGHT = "#b00020"
 EMPTY = "No entities in this case yet: add some (Findings ▸ Add Entity…)."
 FADED = 0.13
 RING = 3.2           # a selected node's ring, in marker areas
-LABEL_CHARS = 30
+SHORTER = (0.75, 0.55, 0.4)   # the shares of its width a label too long for its spot is cut to
+SHORTEST_PX = 60              # (at 100 dpi) no shorter than this
 EDGE_LABELS_UP_TO = 150      # more edges than this: their labels would cover the chart
 NODE_LABELS_UP_TO = 600
 HALOS_UP_TO = 120
@@ -143,8 +144,21 @@ def neighbourhood(graph: nx.MultiDiGraph, selected: Iterable[str]) -> set[str]:
     return found
 
 
-def _short(text: str) -> str:
-    return style.shortened(text, LABEL_CHARS)
+def _shorter(text: str, fontsize: float, dpi: float):
+    """A label to try at a node or a line: whole, then shortened with "…" to ever less
+    width (down to ``SHORTEST_PX``) for a spot that has less room; the hover line says
+    it whole."""
+    text = " ".join(str(text).split())
+    yield text
+    width = style.text_width_px(text, fontsize, dpi)
+    seen = {text}
+    for share in SHORTER:
+        if width * share < SHORTEST_PX * dpi / 100:
+            break
+        short = style.fit_text(text, width * share, fontsize, dpi, min_chars=6)
+        if short is not None and short not in seen:
+            seen.add(short)
+            yield short
 
 
 def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *,
@@ -369,11 +383,16 @@ def _labels(fig, ax, graph, info: LinksInfo, between, selected, near, size) -> N
         degree = dict(graph.degree())
         ranked = sorted(range(len(info.nodes)), key=lambda i: (
             info.nodes[i] not in selected, info.nodes[i] not in near, -degree[info.nodes[i]], i))
+        h = style.text_size_px("Ag", style.FONT_SMALL, dpi)[1]
         for i in ranked:
             node = info.nodes[i]
-            text = _short(graph.nodes[node]["label"])
-            w, h = style.text_size_px(text, style.FONT_SMALL, dpi)
-            spot = placer.place(shown[i, 0], shown[i, 1], w, h, gap=radius + 1)
+            # Whole where it fits, else shortened to the room around the node.
+            spot = text = None
+            for text in _shorter(graph.nodes[node]["label"], style.FONT_SMALL, dpi):
+                w = style.text_width_px(text, style.FONT_SMALL, dpi, bold=node in selected) + 2
+                spot = placer.place(shown[i, 0], shown[i, 1], w, h, gap=radius + 1)
+                if spot is not None:
+                    break
             if spot is None and node in selected:
                 spot = (radius + 1, radius + 1, "left", "bottom")   # a selection is always named
             elif spot is None:
@@ -391,13 +410,16 @@ def _labels(fig, ax, graph, info: LinksInfo, between, selected, near, size) -> N
     for (a, b), keys in between.items():
         if selected and not (a in selected or b in selected):
             continue   # faded lines keep quiet
-        text = _short(edge_text(graph, keys))
-        w, h = style.text_size_px(text, style.FONT_SMALL - 1, dpi)
         x, y = (shown[where[a]] + shown[where[b]]) / 2
-        if np.hypot(*(shown[where[a]] - shown[where[b]])) < w * 0.6:
-            continue   # too short a line to carry its label
-        frame = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-        if not placer.free(*frame):
+        length = np.hypot(*(shown[where[a]] - shown[where[b]]))
+        h = style.text_size_px("Ag", style.FONT_SMALL - 1, dpi)[1]
+        for text in _shorter(edge_text(graph, keys), style.FONT_SMALL - 1, dpi):
+            w = style.text_width_px(text, style.FONT_SMALL - 1, dpi) + 2
+            frame = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+            # Not much longer than its line (too short a line carries no label), and free.
+            if length >= w * 0.6 and placer.free(*frame):
+                break
+        else:
             continue
         placer.block(*frame)
         mid = (info.xy[where[a]] + info.xy[where[b]]) / 2

@@ -423,5 +423,7 @@ def draw_message(ax, info: MapInfo, flights: Sequence[ChartFlight], has_content:
 def draw_title(fig, title: str | None) -> None:
     """The title at the figure's top left."""
     if title:
+        title = style.header_title(title, fig.bbox.width, fig.dpi)   # two lines if need be
         fig.text(8 / fig.bbox.width * fig.dpi / 100, 1 - 9 / fig.bbox.height * fig.dpi / 100, title,
-                 ha="left", va="top", fontsize=style.FONT_TITLE, fontweight="bold", color=style.TEXT)
+                 ha="left", va="top", fontsize=style.FONT_TITLE, fontweight="bold", color=style.TEXT,
+                 **({"linespacing": 1.25} if "\n" in title else {}))

@@ -36,7 +36,9 @@ def layout_px(width_px: float, height_px: float, dpi: float, title: str | None):
     """Axes rectangle (figure fraction) leaving room for the title and the footer."""
     w, h = width_px, height_px
     px = dpi / 100.0
-    top = (34 if title else 8) * px
+    # A title too long for the width takes two lines (``style.header_title``).
+    lines = (style.header_title(title, w, dpi) or "").count("\n")
+    top = (34 + 20 * lines if title else 8) * px
     bottom = 18 * px
     side = 8 * px
     return [side / w, bottom / h, 1 - 2 * side / w, 1 - (top + bottom) / h]

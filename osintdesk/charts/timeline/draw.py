@@ -221,7 +221,7 @@ def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequen
     ticks, names = [], []
     for name, y0, y1 in info.lanes:
         ticks.append((y0 + y1) / 2)
-        names.append(name)
+        names.append(plan.lane_texts.get(name, name))
         if y0 > 0:
             ax.axhline(y0, color="#d5d5d5", linewidth=0.8, zorder=0.5)
     ax.set_yticks(ticks)

@@ -23,7 +23,6 @@ from ..case_data import aircraft_label, route_text
 KINDS = ("event", "flight", "ground-stay", "gap", "source", "sighting")
 EVENTS_LANE = "Events"
 SOURCES_LANE = "Sources"
-LABEL_CHARS = 36       # a label longer than this is cut on the chart where it would not fit
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from matplotlib.colors import to_rgba_array
 from ... import timefmt
 from ...errors import Cancelled
 from .. import style
-from .items import LABEL_CHARS, TimelineItem
+from .items import TimelineItem
 
 EVENT = "#6a3d9a"
 SOURCE = "#2b6f8f"
@@ -32,6 +32,10 @@ HATCH_MIN_PX = 6.0       # narrower gaps are a plain white notch
 MIN_MARK_PX = 3.0        # a flight of minutes still shows on a year's axis
 POINT_PX = 4.0           # half the width of a point mark
 LABEL_GAP_PX = 4.0
+MIN_LABEL_PX = 48.0      # at 100 dpi: the least room a shortened label is written in
+MIN_LABEL_CHARS = 6      # ... and the fewest characters it keeps before its "…"
+LANE_SHARE = 0.24        # the lane names' column: at most this share of a narrow figure,
+LANE_MIN_PX = 72.0       # but never narrower than this (at 100 dpi); longer names wrap
 MAX_SUBROWS = 4
 LABEL_CELL_PX2 = 260 * 48   # at most one label per this much of the axes (at 100 dpi),
 MIN_LABELS = 40             # but always this many where they fit
@@ -91,6 +95,7 @@ class TimelinePlan:
     xlim: tuple[float, float] = (0.0, 1.0)            # date numbers
     rows: float = 1.0                                 # the y axis, top to bottom
     lanes: list[tuple[str, float, float]] = field(default_factory=list)
+    lane_texts: dict[str, str] = field(default_factory=dict)   # each lane's name as written
     label_size: float = style.FONT_SMALL
     flight_verts: np.ndarray = field(default_factory=_no_verts)
     flight_colours: np.ndarray = field(default_factory=lambda: np.empty((0, 4)))
@@ -167,14 +172,15 @@ def legend_labels(kinds) -> list[str]:
 class _Lane:
     """One lane's items packed into sub-rows, in pixels from the left of the axes."""
 
-    def __init__(self, name: str, width_px: float):
+    def __init__(self, name: str, width_px: float, dpi: float = 100.0):
         self.name = name
         self.width = width_px
-        # item, x0, x1, the label's texts to try (whole, then cut) with their widths in px
-        self.entries: list[tuple[TimelineItem, float, float, list[tuple[str, float]]]] = []
+        self.dpi = dpi
+        self.entries: list[tuple[TimelineItem, float, float, float]] = []  # item, x0, x1, label px
         self.attached: list[TimelineItem] = []                              # gaps over their flight
         self.holes: dict[str, list[tuple[float, float]]] = {}               # flight id -> gaps, px
-        self.placed: list[tuple[TimelineItem, int, tuple | None]] = []      # item, sub-row, label
+        # item, sub-row, label (x px, ha, inside its mark, the text written) or None
+        self.placed: list[tuple[TimelineItem, int, tuple | None]] = []
         self.rows = 1
         self.hidden_at: list[float] = []                                    # px of unlabelled items
 
@@ -195,26 +201,53 @@ class _Lane:
         if vx0 - LABEL_GAP_PX - label_px >= 0:
             yield vx0 - 2 * LABEL_GAP_PX - label_px, x1, vx0 - LABEL_GAP_PX, "right", False
 
+    def _room(self, x0: float, x1: float, kind: str, end: float, holes=()) -> float:
+        """The widest label (px) that would fit beside or inside the mark in a sub-row
+        taken up to ``end``: what a label too long for every spot is shortened to."""
+        vx0, vx1 = max(x0, 0.0), min(x1, self.width)
+        room = 0.0
+        if x0 >= end:
+            room = self.width - vx1 - 2 * LABEL_GAP_PX
+            lead = 2 * POINT_PX if kind == "source" else 0.0
+            cuts = sorted((max(a, vx0), min(b, vx1)) for a, b in holes if b > vx0 and a < vx1)
+            edges = [vx0] + [v for cut in cuts for v in cut] + [vx1]
+            for a, b in zip(edges[::2], edges[1::2]):
+                room = max(room, b - a - 2 * lead - 2 * LABEL_GAP_PX)
+        return max(room, vx0 - 2 * LABEL_GAP_PX - max(end, 0.0))
+
+    def _find_row(self, spots, cap, ends, last_label, spacing):
+        for r in range(min(cap, len(ends) + 1)):
+            end = ends[r] if r < len(ends) else -math.inf
+            last = last_label[r] if r < len(last_label) else -math.inf
+            spot = next((s for s in spots if s[0] >= end and s[2] - last >= spacing), None)
+            if spot is not None:
+                return r, spot
+        return None, None
+
     def pack(self, cap: int, spacing: float = 0.0) -> int:
         """Place every item in one of at most ``cap`` sub-rows, labels at least ``spacing``
-        px apart in a sub-row; returns the sub-rows used."""
+        px apart in a sub-row; returns the sub-rows used. A label is written whole where
+        it fits, else shortened to the widest room it has (if that holds a few words)."""
         ends: list[float] = []
         last_label: list[float] = []
         self.placed, self.hidden_at = [], []
-        for item, x0, x1, texts in self.entries:
+        for item, x0, x1, label_px in self.entries:
             holes = self.holes.get(item.record_id, ())
-            tries = [(text, list(self._label_spots(x0, x1, label_px, item.kind, holes)))
-                     for text, label_px in texts]
-            row = spot = None
-            for r in range(min(cap, len(ends) + 1)):
-                end = ends[r] if r < len(ends) else -math.inf
-                last = last_label[r] if r < len(last_label) else -math.inf
-                # The whole label where it fits, else cut; the same sub-rows either way.
-                spot = next(((*s, text) for text, spots in tries for s in spots
-                             if s[0] >= end and s[2] - last >= spacing), None)
-                if spot is not None:
-                    row = r
-                    break
+            text = " ".join(item.label.split())
+            row, spot = self._find_row(list(self._label_spots(x0, x1, label_px, item.kind, holes)),
+                                       cap, ends, last_label, spacing)
+            if row is None:
+                rows = range(min(cap, len(ends) + 1))
+                room = max(self._room(x0, x1, item.kind, ends[r] if r < len(ends) else -math.inf,
+                                      holes) for r in rows)
+                short = (style.fit_text(text, room - 1, style.FONT_SMALL, self.dpi, MIN_LABEL_CHARS)
+                         if room >= MIN_LABEL_PX * self.dpi / 100 else None)
+                if short is not None and short != text:
+                    short_px = style.text_width_px(short, style.FONT_SMALL, self.dpi)
+                    row, spot = self._find_row(
+                        list(self._label_spots(x0, x1, short_px, item.kind, holes)),
+                        cap, ends, last_label, spacing)
+                    text = short
             if row is None:
                 # No room for its label: the mark alone in a sub-row where it fits, else in the
                 # lane's overflow strip (never over a label); counted in the lane's "+N".
@@ -228,7 +261,7 @@ class _Lane:
             if spot is not None:
                 ends[row] = spot[1]
                 last_label[row] = spot[2]
-                self.placed.append((item, row, spot[2:]))
+                self.placed.append((item, row, spot[2:] + (text,)))
                 continue
             if row is not None:
                 ends[row] = x1 + 1
@@ -284,13 +317,18 @@ def plan_timeline(items: Sequence[TimelineItem], lanes: Sequence[str] | None = N
     if title is None:
         title = default_title(items, zone, (t_from, t_to) if t_from is not None and t_to is not None else None)
     header_px = style.header_layout(w_px, dpi, title, None, legend_labels(kinds))[0]
-    label_w = max([style.text_size_px(lane, style.FONT, dpi)[0] for lane in lanes] + [60])
-    left = min(0.35, (label_w + 20 * k) / w_px)
+    # The lane names' column: as wide as the longest name, up to a share of the figure;
+    # a longer name goes onto two lines (then is shortened), so a narrow chart keeps its plot.
+    column = max(LANE_MIN_PX * k, LANE_SHARE * w_px)
+    lane_texts = [style.wrap_text(lane, column, style.FONT, dpi) for lane in lanes]
+    label_w = max([style.text_width_px(line, style.FONT, dpi) for text in lane_texts
+                   for line in text.split("\n")] + [40 * k])
+    left = min(0.35, (label_w + 16 * k) / w_px)
     bottom = 46 * k / h_px
     top = 1 - (header_px + 4 * k) / h_px
     rect = (left, bottom, 1 - left - 16 * k / w_px, max(0.05, top - bottom))
     plan = TimelinePlan(size_px=(w_px, h_px), dpi=float(dpi), zone=zone, title=title, kinds=kinds,
-                        rect=rect)
+                        rect=rect, lane_texts=dict(zip(lanes, lane_texts)))
 
     found = time_range(items)
     if found is None and (t_from is None or t_to is None):
@@ -313,7 +351,7 @@ def plan_timeline(items: Sequence[TimelineItem], lanes: Sequence[str] | None = N
         return (float(style.mpl_days(t)) - x_lo) * px_per_day
 
     # Pack each lane's items into sub-rows.
-    packs = {name: _Lane(name, ax_w) for name in lanes}
+    packs = {name: _Lane(name, ax_w, dpi) for name in lanes}
     flights_shown = {i.record_id for i in items if i.kind == "flight"}
     for n, item in enumerate(items):
         if n % CANCEL_EVERY == 0:
@@ -333,9 +371,8 @@ def plan_timeline(items: Sequence[TimelineItem], lanes: Sequence[str] | None = N
             x1 = max(x1, x0 + MIN_MARK_PX)
         if x1 < -50 or x0 > ax_w + 50:
             continue  # outside a fixed window
-        texts = dict.fromkeys((item.label, style.shortened(item.label, LABEL_CHARS)))
-        lane.entries.append((item, x0, x1, [(text, style.text_size_px(text, style.FONT_SMALL, dpi)[0])
-                                            for text in texts]))
+        label_px = style.text_width_px(" ".join(item.label.split()), style.FONT_SMALL, dpi)
+        lane.entries.append((item, x0, x1, label_px))
     budget = max(len(lanes), int(ax_h / (MIN_ROW_PX * k) - COUNT_ROW * len(lanes)))
     wanted = {}
     for name, lane in packs.items():

@@ -82,10 +82,14 @@ class LinksController(HoverFollower):
             self.record_clicked.emit(*record)
 
     def _show_hover(self, found) -> None:
+        """The status line and the canvas' tooltip say what is under the mouse, its label
+        whole (the chart may have shortened it to fit)."""
         info = self.info()
         if found is None or info is None:
             self.pane.show_status(self.pane.message)
-        elif found[0] == "node":
-            self.pane.show_status(info.describe_node(found[1]))
-        else:
-            self.pane.show_status(info.describe_edge(found[1]))
+            self.pane.canvas.setToolTip("")
+            return
+        text = (info.describe_node(found[1]) if found[0] == "node"
+                else info.describe_edge(found[1]))
+        self.pane.show_status(text)
+        self.pane.canvas.setToolTip(text)

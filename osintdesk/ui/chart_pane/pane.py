@@ -16,7 +16,7 @@ import matplotlib.dates as mdates
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QSettings, QTimeZone, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QInputDialog, QLabel,
                                QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
 from ... import timefmt
@@ -28,6 +28,8 @@ from ...charts.export import DEFAULT_SIZE, chart_format
 from ...charts.selection import (MODES, ChartData, ChartRequest, chart_footer, default_height,
                                  draw_chart, export_chart, profile_note, show_problem)
 from ..dialogs import ChartExportDialog, last_folder
+from ..elided import ElidedLabel
+from ..flow import FlowLayout
 from ..tasks import Task, TaskRunner
 from .links_view import LinksController
 from .loading import ChartLoader, single_shot
@@ -99,8 +101,8 @@ class ChartPane(QWidget):
         self.export_button = QPushButton("Export…", objectName="chart_export")
         self.export_button.setToolTip("Save this chart as PNG, SVG or PDF")
         self.export_button.clicked.connect(self.export_dialog)
-        self.status = QLabel(objectName="chart_status")
-        self.status.setMinimumWidth(10)
+        # One line, shortened with "…" to the pane's width (the whole in its tooltip).
+        self.status = ElidedLabel(objectName="chart_status")
         self.links_scope = QComboBox(objectName="links_scope")
         for text, depth in LINK_SCOPES:
             self.links_scope.addItem(text, depth)
@@ -125,14 +127,15 @@ class ChartPane(QWidget):
         self.timeline_zone.activated.connect(self._zone_chosen)
         self._event_zones: list[str] = []
 
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
+        # The controls wrap onto a second line in a narrow pane (the toolbar's buttons then
+        # get a line of their own) rather than being cut or hidden in its overflow menu.
+        top = self.controls = FlowLayout(spacing=4)
         top.addWidget(self.mode_box)
         top.addWidget(self.timeline_zone)
         for widget in (self.links_scope, self.links_sources, self.links_flights):
             top.addWidget(widget)
-        top.addWidget(self.toolbar, 1)
         top.addWidget(self.export_button)
+        top.addWidget(self.toolbar, stretch=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

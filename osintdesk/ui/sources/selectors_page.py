@@ -73,6 +73,7 @@ class SelectorsPage(CasePage):
             self.model.fetchMore()
         self.view.resizeColumnsToContents()
         self.hits_model.set_source(None, None)
+        self.hits_view.resizeColumnsToContents()   # empty: each column as wide as its title
 
     def _selected(self, *_args) -> None:
         rows = self.view.selectionModel().selectedRows()

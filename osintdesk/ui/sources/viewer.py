@@ -29,6 +29,7 @@ from ...sources.viewer_html import (CURRENT_HIT_COLOUR, IDENTIFIER_COLOUR, SEARC
                                     SELECTOR_COLOUR,
                                     capture_label, diff_html, heading_html, image_html,
                                     legend_html, metadata_html, notes_html, text_page_html)
+from ..flow import FlowLayout
 from ..pages import make_table_view
 from .models import CAPTURE_COLUMNS, RecordModel
 from .offline_browser import OfflineBrowser
@@ -83,9 +84,11 @@ class SourceViewer(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.capture_combo = QComboBox(objectName="capture_combo")
-        self.capture_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        # Asks for the room its longest capture needs; the row wraps to give it that room
+        # and, narrower still, the combo box elides rather than being cut.
+        self.capture_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.capture_combo.setMinimumContentsLength(12)
+        self.capture_combo.setMinimumWidth(120)
         self.capture_combo.currentIndexChanged.connect(self._capture_chosen)
         self.export_button = QToolButton(text="Export original", objectName="export_original")
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
@@ -100,9 +103,15 @@ class SourceViewer(QWidget):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self.details.linkActivated.connect(self.link_activated)
         self.details.setVisible(False)
-        top = self.source_bar = QHBoxLayout()
-        top.addWidget(QLabel("Capture:"))
-        top.addWidget(self.capture_combo, 1)
+        # The capture row wraps in a narrow viewer: its buttons go onto the next line
+        # rather than out of sight (the label stays with its combo box).
+        capture = QWidget(objectName="capture_box")
+        capture_layout = QHBoxLayout(capture)
+        capture_layout.setContentsMargins(0, 0, 0, 0)
+        capture_layout.addWidget(QLabel("Capture:"))
+        capture_layout.addWidget(self.capture_combo, 1)
+        top = self.source_bar = FlowLayout()
+        top.addWidget(capture, stretch=True)
         top.addWidget(self.export_button)
         self.retire_button = QPushButton("Retire…", objectName="retire_source")
         self.retire_button.setToolTip("Set this source aside: kept with its evidence, hidden "
@@ -177,6 +186,9 @@ class SourceViewer(QWidget):
         entry of its context menu), enabled while a passage is selected in a capture that
         can be written to."""
         action = QAction(text, self)
+        # A tool button drops an action's "…" unless its icon text is set: keep the "…"
+        # that says a dialog follows (and that the word is not cut).
+        action.setIconText(text)
         if name:
             action.setObjectName(name)
         action.triggered.connect(lambda _c=False: self._run_selection_action(handler))
@@ -193,6 +205,9 @@ class SourceViewer(QWidget):
         row and an entry of the Text tab's context menu, enabled while a source is shown
         and can be written to."""
         action = QAction(text, self)
+        # A tool button drops an action's "…" unless its icon text is set: keep the "…"
+        # that says a dialog follows (and that the word is not cut).
+        action.setIconText(text)
         if name:
             action.setObjectName(name)
         action.triggered.connect(
