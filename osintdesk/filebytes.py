@@ -1,5 +1,5 @@
 """A file's bytes as every package reads them: SHA-256 in one streaming pass, and the UTF-8
-byte-order mark; and the hidden file beside a name that a report or an export is written
+byte-order mark; what reading a ZIP archive may raise; and the hidden file beside a name that a report or an export is written
 into before it takes that name. Nothing here imports the store, sources or flights, so all
 of them use it.
 """
@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import zipfile
+import zlib
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
@@ -16,6 +18,11 @@ from .errors import Cancelled, InputError
 
 READ_BYTES = 1 << 20   # 1 MiB a read: a file of any size is hashed in constant memory
 UTF8_BOM = b"\xef\xbb\xbf"
+# What Python's zipfile raises on a damaged or hostile archive: besides BadZipFile, a
+# version it cannot extract or an unknown compression method (NotImplementedError), an
+# encrypted member (RuntimeError), a cut or lying stream (EOFError, zlib.error, ValueError).
+ZIP_READ_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError,
+                   OSError, EOFError, ValueError, zlib.error)
 Progress = Callable[[int, "int | None"], None]
 IsCancelled = Callable[[], bool]
 

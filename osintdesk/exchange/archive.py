@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import OsintdeskError
+from ..filebytes import ZIP_READ_ERRORS
 from ..store.canonical import canonical_json
 from . import layout, validate
 
@@ -49,7 +50,7 @@ class BundleArchive:
             raise BundleError("no such file", path=self.path) from None
         except IsADirectoryError:
             raise BundleError("is a folder, not a bundle", path=self.path) from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except ZIP_READ_ERRORS as exc:
             raise BundleError(f"is not a bundle (not a readable ZIP file: {exc})",
                               path=self.path) from None
         try:
@@ -186,9 +187,7 @@ class BundleArchive:
                         raise self.fail("decompresses beyond the ratio a bundle allows "
                                         f"({layout.MAX_RATIO}:1): a compression bomb?", name)
                     yield block
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
-            raise self.fail(f"cannot be read ({exc})", name) from None
-        except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
+        except ZIP_READ_ERRORS as exc:
             raise self.fail(f"cannot be read ({exc})", name) from None
 
     def read_small(self, name: str, limit: int = layout.MAX_SMALL_MEMBER_BYTES) -> bytes:

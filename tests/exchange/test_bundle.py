@@ -330,6 +330,17 @@ def test_an_ordinary_zip_is_said_not_to_be_a_bundle(tmp_path, receiver):
                                  re.escape("not an osintdesk bundle (no manifest.json)"))
 
 
+@pytest.mark.parametrize("patch", [{"version": 160}, {"encrypted": True}],
+                         ids=["zip-version-16", "encrypted"])
+def test_a_bundle_zipfile_cannot_read_is_one_line(bundle, tmp_path, receiver, patch):
+    from tests.support.bounded_samples import patch_zip_entries
+    out = patch_zip_entries(bundles.write_members(tmp_path / "z.osintbundle",
+                                                  bundles.read_members(bundle)), **patch)
+    code, text = run("verify-bundle", out)
+    assert code == 2 and str(out) in text and len(text.strip().splitlines()) == 1, text
+    bundles.assert_merge_refused(out, receiver, re.escape(str(out)))
+
+
 def test_malformed_json_lines_are_named(bundle, tmp_path, key):
     members = bundles.read_members(bundle)
     members["records/entity.jsonl"] += b'{"uuid": \n'

@@ -235,6 +235,28 @@ def test_wacz_with_two_members_of_one_name_is_refused(tmp_path, case):
     assert case_state(case) == before
 
 
+@pytest.mark.parametrize("patch", [{"version": 160}, {"encrypted": True}],
+                         ids=["zip-version-16", "encrypted"])
+def test_a_wacz_zipfile_cannot_read_is_one_line(tmp_path, case, patch):
+    """Python's zipfile raises NotImplementedError for a version it cannot extract and
+    RuntimeError for an encrypted member: each is the one-line error, the case untouched."""
+    warc = samples.make_warc(tmp_path / "a.warc.gz")
+    path = big.patch_zip_entries(big.write_wacz(tmp_path / "odd.wacz",
+                                                [("archive/data.warc.gz", warc)]), **patch)
+    before = case_state(case)
+    try:
+        add_files(case, [path])   # read as another kind of file, or refused in one line
+    except InputError as error:
+        assert "\n" not in str(error) and str(path) in str(error)
+    else:
+        assert case_state(case) != before
+    code = run_cli("add-file", case.path, path)
+    assert code.returncode in (0, 2) and "Traceback" not in code.stderr, code.stderr
+    with pytest.raises(InputError) as caught:
+        wacz_reader.read(path, lambda: None)
+    assert "not a readable WACZ" in str(caught.value) and str(path) in str(caught.value)
+
+
 def test_wacz_expanding_past_the_archive_bound_is_refused(tmp_path, monkeypatch):
     path = big.write_wacz(tmp_path / "two.wacz", [("archive/a.warc", samples.ARTICLE_HTML * 40),
                                                   ("archive/b.warc", samples.ARTICLE_HTML * 40)])

@@ -137,6 +137,22 @@ def write_wacz(path: Path, members: list[tuple[str, bytes | Path]], *,
     return Path(path)
 
 
+def patch_zip_entries(path: Path, *, version: int | None = None, encrypted: bool = False) -> Path:
+    """Rewrite every central directory entry of the ZIP at ``path`` in place: the version
+    needed to extract (e.g. 160 for "16.0", past what Python's zipfile reads) and the
+    encrypted flag. Python's zipfile raises NotImplementedError and RuntimeError on these."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        if version is not None:
+            data[at + 6:at + 8] = version.to_bytes(2, "little")
+        if encrypted:
+            data[at + 8] |= 0x01
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
 def write_zero_member_wacz(path: Path, member_bytes: int, *,
                            compression: int = zipfile.ZIP_DEFLATED) -> Path:
     """A WACZ whose one WARC member is ``member_bytes`` zero bytes, written as a stream."""

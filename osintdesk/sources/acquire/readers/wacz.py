@@ -4,10 +4,10 @@ and resources of every WARC inside, read as the WARC reader reads them, each nam
 from __future__ import annotations
 
 import zipfile
-import zlib
 from pathlib import Path
 
 from ....errors import InputError
+from ....filebytes import ZIP_READ_ERRORS
 from ..documents import ExtractedDocument
 from . import warc
 from .common import CheckCancel, Head, closed_on_error
@@ -32,7 +32,7 @@ def _is_wacz(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, OSError):
+    except ZIP_READ_ERRORS:
         return False
     return "datapackage.json" in names and any(_is_warc_member(n) for n in names)
 
@@ -85,6 +85,6 @@ def read(path: Path, check_cancel: CheckCancel, *, spool_dir: Path | None = None
                     with archive.open(name) as stream:
                         warc.collect_pages(stream, name, f"{path}!{name}", document, check_cancel,
                                            archive.getinfo(name).file_size)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error) as error:
+        except ZIP_READ_ERRORS as error:
             raise InputError(f"not a readable WACZ (zip) file ({error})", path=path) from None
     return document
