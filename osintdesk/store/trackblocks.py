@@ -314,7 +314,7 @@ def _joined(parts: list[dict[str, np.ndarray]], names: Sequence[str], with_impor
     return sorted_points(parts, _names_of(names, with_import))
 
 
-WINDOW_POINTS = 4 * BLOCK_POINTS
+WINDOW_POINTS = BLOCK_POINTS
 
 
 def read_points_in_windows(conn, aircraft_id: int, names: Sequence[str] = POINT_COLUMNS, *,
