@@ -325,6 +325,9 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
     if dry_run:
         return MergeResult(plan, False)
     with BundleArchive(path) as bundle, case.transaction(), ThreadPoolExecutor(1) as pool:
+        if plan.new_imports or any(c.kind == "aircraft" for c in plan.changes):
+            # Loaded while evidence is stored (hashing and SQLite let go of the interpreter)
+            pool.submit(_prepare_flight_analysis)
         try:
             touched = _write(case, bundle, plan, cancelled)
             # Nothing more is read from the bundle: it is hashed again while what derives
@@ -418,6 +421,11 @@ def _unverified(bundle: BundleArchive, name: str, why: str) -> BundleError:
     it: said as a bundle that does not verify is (``plan_merge``)."""
     return BundleError(f"does not verify (1 problem(s): member {name}: {why}); nothing was "
                        "merged ('osintdesk verify-bundle' lists them)", path=bundle.path)
+
+
+def _prepare_flight_analysis() -> None:
+    from ..flights import analysis
+    analysis.prepare()
 
 
 def _derive(case, plan: MergePlan, aircraft_touched: set[str]) -> None:

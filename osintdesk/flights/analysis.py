@@ -15,12 +15,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..store import Case
-from . import importers
+from . import airports, importers
 from .model import FileFlight
 from ..store import trackblocks
 from .segment import AircraftTrack, TrackSplitter, track_of_points
 
 NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
+
+
+def prepare() -> None:
+    """Load the airports' tables the analysis looks positions and codes up in (once per
+    process; a caller with a thread to spare runs it ahead of ``recompute_flights``)."""
+    airports.nearest(0.0, 0.0)
+    airports.lookup("ZZZZ")
 
 
 def _stable_id(*parts: object) -> str:
