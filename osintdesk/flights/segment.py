@@ -22,7 +22,6 @@ Points are held in compact arrays (about 45 bytes each), so a year of one aircra
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -174,8 +173,8 @@ class _Track:
         return _Track.from_sorted(
             self.hex, *(a[first:].copy() for a in (self.t, self.lat, self.lon, self.alt_ft,
                                                    self.gs_kt, self.state, self.leg)),
-            callsign_runs=_runs_from(self.callsign_runs, first),
-            squawk_runs=_runs_from(self.squawk_runs, first))
+            callsign_runs=self.callsign_runs.tail(first),
+            squawk_runs=self.squawk_runs.tail(first))
 
     def joined(self, later: "_Track") -> "_Track":
         """This track followed by ``later`` (whose points all come after these)."""
@@ -186,8 +185,8 @@ class _Track:
                 (self.t, self.lat, self.lon, self.alt_ft, self.gs_kt, self.state, self.leg),
                 (later.t, later.lat, later.lon, later.alt_ft, later.gs_kt, later.state,
                  later.leg))),
-            callsign_runs=_runs_joined(self.callsign_runs, later.callsign_runs, n),
-            squawk_runs=_runs_joined(self.squawk_runs, later.squawk_runs, n))
+            callsign_runs=self.callsign_runs.joined(later.callsign_runs, n),
+            squawk_runs=self.squawk_runs.joined(later.squawk_runs, n))
 
     def _label(self, value: str | None) -> int:
         index = self._labels.get(value)
@@ -239,12 +238,10 @@ class _Track:
         self.callsign_runs = self._runs_of(callsign)
         self.squawk_runs = self._runs_of(squawk)
 
-    def _runs_of(self, labels) -> list[tuple[int, str | None]]:
-        """(first index, value) wherever the value changes."""
-        if not len(labels):
-            return []
-        starts = np.concatenate(([0], np.flatnonzero(labels[1:] != labels[:-1]) + 1))
-        return [(int(i), self._names[int(labels[i])]) for i in starts]
+    def _runs_of(self, labels) -> "_Runs":
+        """Where the value changes."""
+        starts = _changes(labels)
+        return _Runs(starts, [self._names[i] for i in labels[starts].tolist()])
 
     def __len__(self) -> int:
         return len(self.t)
@@ -266,38 +263,46 @@ class _Track:
         return great_circle_km(self.lat[a:b], self.lon[a:b], self.lat[a + 1:b + 1],
                                self.lon[a + 1:b + 1])
 
-    def values_in(self, runs: list[tuple[int, str | None]], a: int, b: int) -> list[str]:
+    def values_in(self, runs: "_Runs", a: int, b: int) -> list[str]:
         """Distinct non-empty values of ``runs`` over points a..b, in order of appearance."""
-        # bisect on the runs themselves and no slice: a flight costs its own runs, not all
-        first = max(0, bisect_right(runs, a, key=_run_start) - 1)
-        found: list[str] = []
-        for index in range(first, len(runs)):
-            start, value = runs[index]
-            if start > b:
-                break
-            if value and value not in found:
-                found.append(value)
-        return found
+        return runs.values_in(a, b)
 
 
-def _run_start(run: tuple[int, str | None]) -> int:
-    return run[0]
+def _changes(values: np.ndarray) -> np.ndarray:
+    """The indexes where a column's value changes (the first point included)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
 
 
-def _runs_from(runs: list[tuple[int, str | None]], first: int) -> list[tuple[int, str | None]]:
-    """Value runs of the points from index ``first`` on, indexed from there."""
-    if not runs:
-        return []
-    k = max(0, bisect_right(runs, first, key=_run_start) - 1)
-    return [(0, runs[k][1])] + [(start - first, value) for start, value in runs[k + 1:]]
+class _Runs:
+    """A callsign or squawk column as its changes: the index of each change (numpy) and
+    the value from there on (a list), so that a flight costs its own changes only."""
 
+    __slots__ = ("starts", "values")
 
-def _runs_joined(runs: list, later: list, offset: int) -> list[tuple[int, str | None]]:
-    """Value runs of two tracks one after the other (the first ``offset`` points long)."""
-    shifted = [(start + offset, value) for start, value in later]
-    if runs and shifted and runs[-1][1] == shifted[0][1]:
-        shifted = shifted[1:]
-    return runs + shifted
+    def __init__(self, starts, values: list):
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.values = values
+
+    def values_in(self, a: int, b: int) -> list[str]:
+        """Distinct non-empty values over points a..b, in order of appearance."""
+        first = max(0, int(np.searchsorted(self.starts, a, side="right")) - 1)
+        end = int(np.searchsorted(self.starts, b, side="right"))
+        return [value for value in dict.fromkeys(self.values[first:end]) if value]
+
+    def tail(self, first: int) -> "_Runs":
+        """The runs of the points from index ``first`` on, indexed from there."""
+        if not self.values:
+            return self
+        k = max(0, int(np.searchsorted(self.starts, first, side="right")) - 1)
+        return _Runs(np.concatenate(([0], self.starts[k + 1:] - first)), self.values[k:])
+
+    def joined(self, later: "_Runs", offset: int) -> "_Runs":
+        """These runs followed by ``later``'s (of points from index ``offset`` on)."""
+        skip = int(bool(self.values and later.values and self.values[-1] == later.values[0]))
+        return _Runs(np.concatenate((self.starts, later.starts[skip:] + offset)),
+                     self.values + later.values[skip:])
 
 
 def _airport_elevation_ft(lat: float, lon: float, radius_km: float) -> float:
@@ -688,9 +693,8 @@ def track_of_points(hex_code: str | None, points: dict, leg_imports: Iterable[in
     runs = []
     for name in ("callsign", "squawk"):
         values = points[name]
-        starts = (np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-                  if len(values) else np.zeros(0, dtype=int))
-        runs.append([(int(i), values[i]) for i in starts])
+        starts = _changes(values)
+        runs.append(_Runs(starts, values[starts].tolist()))
     return _Track.from_sorted(hex_code, np.asarray(points["t"], dtype=float),
                               np.asarray(points["lat"], dtype=float),
                               np.asarray(points["lon"], dtype=float),
