@@ -101,12 +101,14 @@ def member_problem(exc: BundleError, name: str) -> str:
     return str(exc).split(": ", 1)[-1].removeprefix(f"member {name}: ")
 
 
-def blocks_problem(bundle: BundleArchive, name: str, digest) -> str | None:
+def blocks_problem(bundle: BundleArchive, name: str, digest, chunks=None) -> str | None:
     """Read a member of framed blocks into ``digest``, checking each block: what is wrong
-    with them, or None (BundleError when the member cannot be read)."""
+    with them, or None (BundleError when the member cannot be read). ``chunks``: the
+    member's bytes as ``bundle.blocks(name)`` gives them, when the caller reads them."""
     digest.section(trackblocks.SECTION)
     try:
-        for number, block in enumerate(trackblocks.read_frames(bundle.blocks(name)), 1):
+        for number, block in enumerate(trackblocks.read_frames(
+                bundle.blocks(name) if chunks is None else chunks), 1):
             why = trackblocks.block_problem(*block[1:])
             if why:
                 return f"block {number}: {why}"

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import queue
 import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
@@ -380,7 +382,7 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
         # Read once: the store hashes the bytes against the manifest's SHA-256 as it
         # writes them (so the archive need not hash them too)
         try:
-            case.put_artifact(_MemberStream(bundle.blocks(name, hashed=False)),
+            case.put_artifact(_MemberStream(_read_ahead(bundle.blocks(name, hashed=False))),
                               expected_sha256=sha256, expected_size=bundle.files[name].size)
         except ArtifactChanged:
             raise _unverified(bundle, name, "does not match the manifest (its SHA-256 "
@@ -477,6 +479,53 @@ class _MemberStream(io.RawIOBase):
         return len(data)
 
 
+READ_AHEAD_BLOCKS = 4
+
+
+def _read_ahead(blocks: Iterator[bytes], depth: int = READ_AHEAD_BLOCKS) -> Iterator[bytes]:
+    """``blocks`` (a member's bytes) read on a second thread, at most ``depth`` blocks
+    ahead: reading, inflating and hashing a member let go of the interpreter, so they run
+    beside the checking and storing of the blocks before. What the reader raises (a
+    member that does not match the manifest) is raised here, in its place."""
+    handed: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def hand(item) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for block in blocks:
+                if not hand((True, block)):
+                    return
+            hand((False, None))
+        except BaseException as exc:   # handed over, raised by the reader of the blocks
+            hand((False, exc))
+        finally:
+            blocks.close()
+
+    thread = threading.Thread(target=read, name="bundle read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, value = handed.get()
+            if more:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        thread.join()
+
+
 class _NotHeld(BundleError):
     """Track points of an aircraft the bundle does not hold."""
 
@@ -541,7 +590,8 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
         sent.add_block(foreign_id, *block)
 
     try:
-        why = blocks_problem(bundle, member, _Storing(sent, store))
+        why = blocks_problem(bundle, member, _Storing(sent, store),
+                             _read_ahead(bundle.blocks(member)))
     except _NotHeld:
         raise
     except BundleError as exc:   # the member's size or SHA-256 (at its end)
