@@ -548,7 +548,11 @@ def write_block(conn, import_id: int, aircraft_id: int, count: int, first_t: flo
     rest is packed again. Returns the blocks written (for the import's digest)."""
     new = unpack(data, ("t", "lat", "lon"))
     existing = read_points(conn, aircraft_id, first_t, last_t, ("t", "lat", "lon"))
-    keep = first_wins(existing, new)
+    t = new["t"]
+    if not len(existing["t"]) and bool(np.all(t[1:] > t[:-1])):
+        keep = np.ones(len(t), dtype=bool)   # nothing held there, no time twice: no repeat
+    else:
+        keep = first_wins(existing, new)
     if keep.all():
         blocks = [(aircraft_id, count, first_t, last_t, data)]
     elif not keep.any():
