@@ -425,6 +425,37 @@ def test_moved_track_points_are_not_merged(bundle, tmp_path, key, receiver, rese
     assert name in message and expected in message
 
 
+def test_a_deferred_member_is_checked_as_verify_bundle_checks_it(bundle, tmp_path, key):
+    """What verify-bundle leaves to a merge (``defer``) is not believed: the merge checks
+    each deferred member it does not store with ``deferred_problem``, which finds what
+    verify-bundle itself finds, and nothing in an honest bundle."""
+    from osintdesk.exchange.archive import BundleArchive
+    from osintdesk.exchange.check import deferred_problem
+    members = bundles.read_members(bundle)
+    track = next(n for n in members if n.startswith("bulk/track-points/"))
+    evidence = next(n for n in members if n.startswith("evidence/"))
+    blocks = bundles.read_blocks(members[track])
+    blocks[0] = _moved(blocks[0])
+    members[track] = bundles.framed(blocks)
+    moved = bundles.write_members(tmp_path / "d.osintbundle", bundles.reseal(members, key=key))
+    members = bundles.read_members(bundle)
+    data = bytearray(members[evidence])
+    data[0] ^= 1
+    members[evidence] = bytes(data)
+    changed = bundles.write_members(tmp_path / "c.osintbundle", members)
+    deferred = {track, evidence}
+    for path, bad, expected in ((bundle, None, None), (moved, track, "logged digest"),
+                                (changed, evidence, "does not match the manifest")):
+        assert verify_bundle(path).ok == (bad is None)
+        report = verify_bundle(path, defer=deferred.__contains__)
+        assert report.ok and set(report.deferred) == deferred   # what fails is deferred
+        with BundleArchive(path) as archive:
+            problems = {name: deferred_problem(archive, report, name) for name in deferred}
+        assert {name for name, why in problems.items() if why} == ({bad} if bad else set())
+        if bad:
+            assert expected in problems[bad], problems
+
+
 def test_changed_evidence_is_not_merged(bundle, tmp_path, receiver):
     """Evidence a case lacks is read once, as it is stored and re-hashed: bytes that are
     not those the manifest names are refused, nothing written."""
