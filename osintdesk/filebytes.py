@@ -1,11 +1,15 @@
 """A file's bytes as every package reads them: SHA-256 in one streaming pass, and the UTF-8
-byte-order mark. Nothing here imports the store, sources or flights, so all of them use it.
+byte-order mark; and the hidden file beside a name that a report or an export is written
+into before it takes that name. Nothing here imports the store, sources or flights, so all
+of them use it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
+from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import Cancelled, InputError
@@ -82,3 +86,19 @@ def without_bom(data: bytes) -> bytes:
     """``data`` without a leading UTF-8 byte-order mark. Only the mark as a whole goes: a
     first character whose bytes begin like it (``\\xef...``) stays."""
     return data.removeprefix(UTF8_BOM)
+
+
+def partial_beside(path: str | os.PathLike) -> tuple[int, Path]:
+    """(open descriptor, path) of a new hidden file beside ``path`` (``.NAME.XXXXXXXX.partial``)
+    to write a report or an export into, whole, before it takes its name. Its mode is what
+    any new file of the user's gets (0666 less the umask: 0644 as a rule), so every file
+    made for a reader is readable alike; ``tempfile.mkstemp`` would make it 0600. OSError
+    when the folder cannot take it."""
+    path = Path(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue   # another writer's: draw another name

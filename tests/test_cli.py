@@ -79,9 +79,11 @@ def test_add_file_verify_and_log(case, tmp_path):
     assert report["ok"] is True and report["recorded"] is True
 
     log = json.loads(run("log", case, "--json").stdout)
-    # A verification that holds is followed by its signed checkpoint (a 'create').
+    # A verification that holds is followed by its signed checkpoint (a 'create'); the
+    # identifiers found (two) are one entry with their digest.
     assert [e["action"] for e in log] == ["create", "store", "add", "create", "derive", "add",
-                                          "find", "find", "verify", "create", "verify", "create"]
+                                          "find", "verify", "create", "verify", "create"]
+    assert (log[6]["object_type"], log[6]["details"]["rows"]) == ("identifiers", 2)
     assert [e["object_type"] for e in log][-3:] == ["checkpoint", "case", "checkpoint"]
 
     out = tmp_path / "original.html"

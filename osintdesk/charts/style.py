@@ -86,6 +86,13 @@ def utc_time_axis(axis) -> None:
     axis.get_offset_text().set_color(MUTED)
 
 
+def shortened(text: str, chars: int) -> str:
+    """``text`` on one line, cut to at most ``chars`` characters with "…": for drawing only
+    (the records, tables and JSON keep the whole label)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= chars else text[:chars - 1] + "…"
+
+
 def text_size_px(text: str, fontsize_pt: float, dpi: float) -> tuple[float, float]:
     """A quick estimate of a label's width and height in pixels (DejaVu Sans)."""
     px = fontsize_pt * dpi / 72.0

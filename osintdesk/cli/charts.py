@@ -239,8 +239,9 @@ def graph(ctx: Context, case: str, around: str | None, depth: int | None, with_s
     click.echo(found["title"])
     labels = {node["id"]: node["label"] for node in found["nodes"]}
     click.echo(f"{len(found['nodes'])} nodes")
+    kind_width = max((len(node["schema"]) for node in found["nodes"]), default=0)
     for node in found["nodes"]:
-        click.echo(f"  {node['id']}  {node['schema']}  {node['label']}")
+        click.echo(f"  {node['id']}  {node['schema']:<{kind_width}}  {node['label']}")
     click.echo(f"{len(found['edges'])} edges")
     for edge in found["edges"]:
         count = (f" ({edge['citations']} citation{'s' if edge['citations'] != 1 else ''})"

@@ -64,7 +64,8 @@ def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
 def verify_bundle_command(bundle: str, as_json: bool) -> None:
     """Check a bundle without any case: every member against the manifest, the manifest
     against its digest and signature, the audit chain, every record against its logged
-    state. Exit 0 when all holds, 1 when something does not (each failure listed)."""
+    state. Exit 0 when all holds, 1 when something does not (each failure listed), 2 when
+    BUNDLE cannot be read as a bundle (an ordinary ZIP, another file)."""
     from ..exchange.check import verify_bundle
 
     with progress_bar("Verifying", not as_json) as progress:
@@ -137,6 +138,9 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
                f"files, {data['new_flight_files']} flight files")
     for kind, actions in sorted(data["records"].items()):
         click.echo(f"  {kind}: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
+    if data["identifiers"].get("added"):
+        click.echo(f"  identifiers: {data['identifiers']['added']} add, in "
+                   f"{data['identifiers']['captures']} capture(s)")
     for conflict in data["conflicts"]:
         click.echo(f"  CONFLICT {conflict['kind']} {conflict['key']}: "
                    f"{len(conflict['versions'])} versions ('osintdesk conflicts' shows them)")

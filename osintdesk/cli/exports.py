@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .main import (Context, case_argument, cli, human_bytes, json_option, open_for_reading,
-                   pass_context, print_json, progress_bar)
+                   pass_context, print_json, print_table, progress_bar)
 from ..errors import OsintdeskError
 from ..timefmt import parse_user_time
 
@@ -80,5 +80,5 @@ def export_formats_command(as_json: bool) -> None:
     if as_json:
         print_json(rows)
         return
-    for row in rows:
-        click.echo(f"{row['name']:<12} .{row['extension']:<8} {row['title']}")
+    print_table([{**row, "extension": f".{row['extension']}"} for row in rows],
+                [("name", "Format"), ("extension", "File"), ("title", "What it is for")])

@@ -9,7 +9,7 @@ import click
 
 from .main import (Context, case_argument, cli, human_bytes, json_option, open_case,
                    open_for_reading, pass_context, print_json, print_table, progress_bar)
-from ..timefmt import display_time
+from ..timefmt import display_date, display_time
 
 
 def _short(uuid: str | None) -> str:
@@ -74,6 +74,10 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
             click.echo(f"{o.url}: captured, {state} {_short(o.source_uuid)} "
                        f"(capture {_short(o.capture_uuid)}), HTTP {o.status}"
                        + (f", final URL {o.final_url}" if o.final_url != o.url else ""))
+            if o.redirect_chain:
+                click.echo(f"  Redirected: {' → '.join(o.redirect_chain)}")
+            if o.server_ip:
+                click.echo(f"  server IP {o.server_ip}")
             if o.title:
                 click.echo(f"  title: {o.title}")
             click.echo(f"  body SHA-256 {o.body_sha256}")
@@ -149,8 +153,11 @@ def sources_command(ctx: Context, case: str, retired: bool, as_json: bool) -> No
             click.echo(f"  tags: {', '.join(s['tags'])}")
         for c in s["captures"]:
             what = c["method"] + (f" HTTP {c['status']}" if c["status"] is not None else "")
-            click.echo(f"  {display_time(c['captured_utc'])}  {what}  capture {_short(c['uuid'])} "
-                       f"by {c['examiner']}")
+            # The page's own date beside the capture's: "captured in December, published in
+            # September" reads at a glance.
+            published = display_date(c["published_date"]) or "not stated"
+            click.echo(f"  {display_time(c['captured_utc'])}  published {published:<10}  {what}  "
+                       f"capture {_short(c['uuid'])} by {c['examiner']}")
             click.echo(f"    body {c['body_sha256']}"
                        + (f" ({human_bytes(c['body_size'])})" if c["body_size"] is not None else ""))
             if c["decoded_sha256"]:
@@ -467,9 +474,10 @@ def unretire_command(ctx: Context, case: str, source_id: str, reason: str | None
 
 @cli.command("evidence")
 @case_argument
-@click.option("--copy", "copy_ref", metavar="SHA256|NAME",
-              help="Save a copy of this artifact (its hash, a unique start of it, or an "
-                   "evidence file's name) to --to, then check the written copy's hash.")
+@click.option("--copy", "copy_ref", metavar="REF",
+              help="Save a copy of this artifact (its SHA-256 or a unique start of it, an "
+                   "evidence file's id or start of it, or its file name) to --to, then check "
+                   "the written copy's hash.")
 @click.option("--to", "dest", type=click.Path(dir_okay=False), help="Where --copy writes.")
 @json_option
 @pass_context
@@ -478,12 +486,12 @@ def evidence_command(ctx: Context, case: str, copy_ref: str | None, dest: str | 
     """List every artifact of the case (evidence files, web captures and their WARCs,
     archived resources) with its kind, size, SHA-256 and what it belongs to; or save a
     checked copy of one (--copy ... --to ...; exit 2 if the copy does not match)."""
-    from ..sources.evidence import export_copy, list_artifacts, resolve_artifact
+    from ..sources.evidence import export_copy, list_artifacts, resolve_evidence
     if copy_ref is not None or dest is not None:
         if not (copy_ref and dest):
             raise click.UsageError("--copy and --to go together")
         with open_case(ctx, case) as opened:
-            result = export_copy(opened, resolve_artifact(opened, copy_ref), dest)
+            result = export_copy(opened, resolve_evidence(opened, copy_ref).sha256, dest)
         if as_json:
             print_json(result)
         else:

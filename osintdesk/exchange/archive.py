@@ -81,6 +81,10 @@ class BundleArchive:
         if len(infos) > layout.MAX_MEMBERS:
             raise self.fail(f"holds {len(infos)} members, more than a bundle may "
                             f"({layout.MAX_MEMBERS})")
+        if not any(info.orig_filename == layout.MANIFEST for info in infos):
+            # An ordinary ZIP (photos, a download): say what it is not, not which member
+            # a bundle would not hold.
+            raise self.fail(f"not an osintdesk bundle (no {layout.MANIFEST})")
         seen: dict[str, zipfile.ZipInfo] = {}
         for info in infos:
             name = info.orig_filename  # before zipfile's own rewriting of the name
@@ -98,8 +102,6 @@ class BundleArchive:
                 raise self.fail(f"uses compression method {info.compress_type}, which a "
                                 "bundle does not", name)
             seen[name] = info
-        if layout.MANIFEST not in seen:
-            raise self.fail("has no manifest.json: it is not an osintdesk bundle")
         return seen
 
     def _parse_manifest(self, data: bytes) -> dict[str, Any]:

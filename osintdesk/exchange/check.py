@@ -19,7 +19,7 @@ from ..custody.minisign import SignatureError
 from ..store import audit, trackblocks, versions
 from ..store.aliases import of_rows
 from ..store.canonical import decoded, sha256_hex
-from ..store.records import BULK_GROUPS, RECORD_KINDS, state_hash
+from ..store.records import BULK_GROUPS, RECORD_KINDS, empty_digest, state_hash
 from ..store.schema import artifact_references
 from ..store.verify import EVENT_ACTIONS, Failure
 from . import layout, validate
@@ -477,4 +477,20 @@ class BundleCheck:
                 self.report.fail("record", f"{group_name} {group_id}", "rows differ from "
                                  f"their logged digest (audit entry {logged[2]})", logged[1], found)
         self.report.checked["bulk_rows"] = rows_checked
+        self._check_bulk_whole()
+
+    def _check_bulk_whole(self) -> None:
+        """A whole bundle carries every group of rows its log says the case holds (a
+        capture's identifiers, an aircraft's flights; not yet checked for the track
+        points, whose digest is read from stored blocks)."""
+        if self.bundle.manifest["selection"]["tag"] or not self.history:
+            return
+        for (otype, oid), (action, logged, seq) in self.states.items():
+            group = BULK_GROUPS.get(otype)
+            if (group is None or otype == layout.BLOCKS_GROUP or action == "delete"
+                    or layout.bulk_member(otype, oid) in self.bundle.files
+                    or logged == empty_digest(group)):
+                continue
+            self.report.fail("record", f"{otype} {oid}", f"rows are logged (audit entry "
+                             f"{seq}) but missing from the bundle")
 

@@ -20,7 +20,7 @@ from .. import __version__
 from ..errors import OsintdeskError
 from ..filebytes import HashingWriter, sha256_of_file
 from ..store.canonical import canonical_json, sha256_hex
-from ..store.records import (BULK_GROUPS, RECORD_KINDS, TRACK_POINTS, artifact_rows,
+from ..store.records import (BULK_GROUPS, IDENTIFIERS, RECORD_KINDS, TRACK_POINTS, artifact_rows,
                              group_ids, group_part_rows, kind_rows)
 from ..store import foreign, trackblocks, versions
 from ..store.verify import read_snapshot
@@ -244,7 +244,13 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled,
 
 
 def _chosen_groups(chosen: Selection, group: str) -> set[str]:
-    return chosen.imports if group == TRACK_POINTS.name else chosen.aircraft
+    """The ids of a bulk group's members a tagged bundle carries: the flight files' points,
+    the captures' identifiers, the aircraft's flights."""
+    if group == TRACK_POINTS.name:
+        return chosen.imports
+    if group == IDENTIFIERS.name:
+        return chosen.records.get("capture", set())
+    return chosen.aircraft
 
 
 def trusted_comment(manifest: dict) -> str:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 FORMAT = "osintdesk-bundle"
-FORMAT_VERSION = 2   # 2: track points travel as their stored blocks (bulk/track-points/ID.blocks)
+FORMAT_VERSION = 3   # 2: track points travel as their stored blocks (bulk/track-points/ID.blocks)
+#                      3: a capture's identifiers travel as its bulk group (bulk/identifiers/ID.jsonl)
 EXTENSION = ".osintbundle"
 
 MANIFEST = "manifest.json"

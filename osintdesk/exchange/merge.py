@@ -27,7 +27,8 @@ from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
 from ..store import aliases as same, foreign, versions
 from ..store.artifacts import ArtifactChanged
-from ..store.records import RECORD_KINDS, TRACK_POINTS
+from ..store.records import (IDENTIFIER_COLUMNS, IDENTIFIER_INSERT, IDENTIFIERS, RECORD_KINDS,
+                             TRACK_POINTS)
 from . import layout, validate
 from .archive import BundleArchive, BundleError
 from .check import (BundleReport, blocks_problem, deferred_problem, digest_problem,
@@ -299,10 +300,12 @@ class MergeResult:
     merged: bool
     audit_seq: int | None = None
     versions_digest: str | None = None
+    # identifiers added to captures: {"captures": how many captures, "added": how many}
+    identifiers: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {**self.plan.as_dict(), "merged": self.merged, "audit_seq": self.audit_seq,
-                "versions_digest": self.versions_digest}
+                "versions_digest": self.versions_digest, "identifiers": self.identifiers}
 
 
 def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
@@ -332,14 +335,16 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
             pool.submit(_prepare_flight_analysis)
         try:
             touched = _write(case, bundle, plan, cancelled)
+            found = _merge_identifiers(case, bundle, plan, cancelled)
             # Nothing more is read from the bundle: it is hashed again while what derives
             # from the merged rows is computed
             hashing = pool.submit(_file_sha256, path)
-            _derive(case, plan, touched)
+            _derive(case, plan, touched, found)
         except sqlite3.IntegrityError as exc:
             raise BundleError(f"holds records that do not fit this case ({exc}): they refer "
                               "to records the bundle lacks; nothing was merged",
                               path=path) from None
+        identifiers = {"captures": len(found), "added": sum(found.values())}
         if hashing.result() != plan.sha256:
             raise BundleError("changed while it was being verified or merged (another program "
                               "wrote to it); nothing was merged", path=path)
@@ -351,8 +356,8 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
             "records": plan.counts(), "new_versions": len(plan.new_versions),
             "versions_added": _digest_of(v.version for v in plan.new_versions),
             "conflicts": len(plan.conflicts), "same_as": len(plan.same_as),
-            "new_evidence": len(plan.new_evidence)})
-    return MergeResult(plan, True, entry.seq, versions.versions_digest(case.conn))
+            "new_evidence": len(plan.new_evidence), "identifiers": identifiers})
+    return MergeResult(plan, True, entry.seq, versions.versions_digest(case.conn), identifiers)
 
 
 def _digest_of(ids) -> str:
@@ -430,7 +435,8 @@ def _prepare_flight_analysis() -> None:
     analysis.prepare()
 
 
-def _derive(case, plan: MergePlan, aircraft_touched: set[str]) -> None:
+def _derive(case, plan: MergePlan, aircraft_touched: set[str],
+            identifiers_found: dict[str, int]) -> None:
     """What the merged rows imply, computed here (never taken from the bundle): each
     touched aircraft's flights once, the search index, the foreign chains kept."""
     from ..flights.analysis import recompute_flights
@@ -440,6 +446,10 @@ def _derive(case, plan: MergePlan, aircraft_touched: set[str]) -> None:
     if any(c.kind in ("capture", "note", "tag", "source") for c in plan.changes):
         from ..sources.search import rebuild_index
         rebuild_index(case)
+    elif identifiers_found:   # identifiers found later in captures held already
+        from ..sources.search import reindex_capture
+        for capture_uuid in sorted(identifiers_found):
+            reindex_capture(case, capture_uuid)
     for case_uuid, entries in plan.chains.items():
         foreign.append(case.conn, case_uuid, entries)
 
@@ -606,3 +616,58 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
     case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256},
                      digest=digest)
     return touched
+
+
+def _merge_identifiers(case, bundle: BundleArchive, plan: MergePlan, cancelled
+                       ) -> dict[str, int]:
+    """Each capture's identifiers the bundle carries (``bulk/identifiers/CAPTURE.jsonl``),
+    added to the capture as this case holds it: those it lacks (the same position in the
+    same field, or the same id, is held already: a capture both cases hold gets no second
+    copy), referring to this case's source of the capture. Each capture that gains some is
+    logged as one ``merge`` entry with its group's digest as it then is. Returns how many
+    were added per capture."""
+    prefix = f"bulk/{IDENTIFIERS.name}/"
+    columns = list(IDENTIFIER_COLUMNS)
+    source_at = columns.index("source_uuid")
+    key_at = [columns.index(c) for c in ("field", "kind", "start_offset", "end_offset")]
+    added: dict[str, int] = {}
+    for member in bundle.names(prefix):
+        _check(cancelled)
+        capture_uuid = member[len(prefix):-len(".jsonl")]
+        capture = case.get_record("capture", capture_uuid)
+        if capture is None:
+            raise BundleError(f"member {member}: holds identifiers of a capture the bundle "
+                              "does not carry; nothing was merged", path=bundle.path)
+        held = case.conn.execute(
+            "SELECT uuid, field, kind, start_offset, end_offset FROM identifier_hits "
+            "WHERE capture_uuid = ?", (capture_uuid,)).fetchall()
+        held_ids = {r[0] for r in held}
+        held_at = {tuple(r[1:]) for r in held}
+        new_rows = []
+        width = None
+        for number, value in enumerate(bundle.lines(member), 1):
+            if isinstance(value, dict):   # the table's header, as verify-bundle checked it
+                if value != {"table": "identifier_hits", "columns": columns}:
+                    raise BundleError(f"member {member}: line {number} is not the header of "
+                                      "the identifiers; nothing was merged", path=bundle.path)
+                width = len(columns)
+                continue
+            why = validate.rows_problem(value, width) if width else "rows before their header"
+            if why:
+                raise BundleError(f"member {member}: line {number}: {why}; nothing was "
+                                  "merged", path=bundle.path)
+            for row in value:
+                at = tuple(row[i] for i in key_at)
+                if row[0] in held_ids or at in held_at:
+                    continue
+                held_ids.add(row[0])
+                held_at.add(at)
+                row[source_at] = capture["source_uuid"]
+                new_rows.append((row[0], capture_uuid, *row[1:]))
+        if not new_rows:
+            continue
+        case.conn.executemany(IDENTIFIER_INSERT, new_rows)
+        case.record_bulk("merge", IDENTIFIERS.name, capture_uuid,
+                         {"bundle": plan.sha256, "added": len(new_rows)})
+        added[capture_uuid] = len(new_rows)
+    return added

@@ -1,7 +1,8 @@
 """What a tagged bundle holds: the sources carrying the tag, the findings that cite or
-tie them, and everything those cite in turn (captures and their evidence, aircraft with
-their flight files and points, the entities of links and events), until nothing is
-added, so that a partial bundle is complete in itself (docs/exchange.md, section 1)."""
+tie them, and everything those cite in turn (captures with their evidence and their
+identifiers' bulk group, aircraft with their flight files and points, the entities of
+links and events), until nothing is added, so that a partial bundle is complete in itself
+(docs/exchange.md, section 1)."""
 
 from __future__ import annotations
 
@@ -69,8 +70,6 @@ class _Walk:
         self.evidence(row.get("evidence_uuid"))
         if row.get("text_uuid"):
             self.derived(row["text_uuid"])
-        for hit in self.rows("SELECT uuid FROM identifier_hits WHERE capture_uuid = ?", (uuid,)):
-            self.sel.keep("identifier", hit["uuid"])
         for hit in self.rows("SELECT uuid, selector_uuid FROM selector_hits WHERE "
                              "capture_uuid = ?", (uuid,)):
             self.sel.keep("selector-hit", hit["uuid"])

@@ -15,7 +15,7 @@ from typing import Callable
 
 from .. import __version__
 from ..errors import OsintdeskError
-from ..filebytes import sha256_of_file
+from ..filebytes import partial_beside, sha256_of_file
 
 Progress = Callable[[int, int | None], None]
 IsCancelled = Callable[[], bool]
@@ -165,7 +165,11 @@ def run_export(case, fmt: ExportFormat, out: str | os.PathLike, scope: Scope, *,
                              "is for the map formats (kml, geojson)")
     if not out.parent.is_dir():
         raise OsintdeskError("its folder does not exist", path=out)
-    partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
+    try:
+        fd, partial = partial_beside(out)
+    except OSError as exc:
+        raise OsintdeskError(f"cannot write the export: {exc.strerror or exc}", path=out) from exc
+    os.close(fd)   # each format opens it by name (the same mode as the report files)
     try:
         with read_snapshot(case.conn):
             provenance = Provenance.of(case)

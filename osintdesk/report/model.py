@@ -191,7 +191,7 @@ def _claims_in_scope(case: Case, options: ReportOptions) -> tuple[list[str], str
     if options.claims:
         chosen = []
         for typed in options.claims:
-            _, uuid = finding_queries.resolve_target(case, typed, kinds=("claim",))
+            _, uuid = _chosen_claim(case, typed)
             if uuid not in chosen:
                 chosen.append(uuid)
         ordered = [u for u in every if u in chosen]
@@ -199,12 +199,20 @@ def _claims_in_scope(case: Case, options: ReportOptions) -> tuple[list[str], str
     if options.tag:
         tagged = set(source_queries.sources_tagged(case, options.tag))
         if not tagged:
-            raise InputError(f"no source carries the tag '{options.tag}'")
+            raise InputError(f"no source carries the tag '{options.tag}'", path=case.path)
         citing = {row["owner_uuid"] for row in finding_queries.cited_sources(case)
                   if row["owner_kind"] == "claim" and row["source_uuid"] in tagged}
         ordered = [u for u in every if u in citing]
         return ordered, f"the claims citing sources tagged '{options.tag}'"
     return every, "every claim in the case"
+
+
+def _chosen_claim(case: Case, typed: str) -> tuple[str, str]:
+    """(kind, id) of the claim ``--claims`` names; InputError naming the case file and the id."""
+    try:
+        return finding_queries.resolve_target(case, typed, kinds=("claim",))
+    except InputError as error:   # unknown or ambiguous: which case it was looked for in
+        raise InputError(f"--claims: {error}", path=case.path) from None
 
 
 def _claim(case: Case, uuid: str, zone: str) -> dict:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..charts.export import format_by_suffix
 from ..errors import InputError
+from ..filebytes import partial_beside
 from ..store import Case
 from ..store.canonical import canonical_json, sha256_hex
 from .html import render_html
@@ -103,7 +103,7 @@ def _write_new(path: Path, data: bytes) -> None:
     temporary file beside it, then linked to its name (which fails if the name was taken
     meanwhile)."""
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        fd, temp = partial_beside(path)
     except OSError as exc:
         raise InputError(f"cannot write the report: {exc.strerror or exc}", path=path) from exc
     try:

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
@@ -85,22 +86,82 @@ def list_artifacts(case: Case) -> list[dict]:
     return out
 
 
-def resolve_artifact(case: Case, ref: str) -> str:
-    """An artifact's SHA-256 from its hash (or a unique start of it, 8+ characters) or an
-    evidence file's name or id."""
-    ref = ref.strip()
-    rows = case.conn.execute("SELECT sha256 FROM artifacts WHERE sha256 = ?", (ref.lower(),)).fetchall()
-    if not rows:
-        rows = case.conn.execute("SELECT DISTINCT sha256 FROM evidence WHERE uuid = ? OR "
-                                 "original_name = ?", (ref, ref)).fetchall()
-    if not rows and len(ref) >= 8 and all(c in "0123456789abcdef" for c in ref.lower()):
-        rows = case.conn.execute("SELECT sha256 FROM artifacts WHERE sha256 LIKE ?",
-                                 (ref.lower() + "%",)).fetchall()
-    if len(rows) != 1:
-        raise InputError("no artifact has this hash or name" if not rows else
-                         f"{len(rows)} artifacts match; give more of the hash",
-                         path=f"artifact {ref}")
-    return rows[0][0]
+SHA256_PREFIX_MIN = 8     # a hash's start names an artifact from this many characters
+ID_PREFIX_MIN = 4         # an evidence id's start, from this many
+CANDIDATES_SHOWN = 8
+HEX = "0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class EvidenceMatch:
+    """What a reference the user typed names: an artifact (``sha256``) and, when it is an
+    evidence file, that file (``evidence_uuid``, ``name``)."""
+
+    sha256: str
+    evidence_uuid: str | None = None
+    name: str | None = None
+
+    def describe(self) -> str:
+        named = f" ({self.name})" if self.name else ""
+        if self.evidence_uuid:
+            return f"evidence {self.evidence_uuid[:8]} {self.sha256[:12]}…{named}"
+        return f"artifact {self.sha256[:12]}…{named}"
+
+
+def resolve_evidence(case: Case, ref: str, *, files_only: bool = False) -> EvidenceMatch:
+    """The one resolver from what the user typed to an artifact or evidence file: an
+    artifact's SHA-256 (or its start, ``SHA256_PREFIX_MIN`` hex characters or more), an
+    evidence file's id (or its start, ``ID_PREFIX_MIN`` or more) or its file name. Whole
+    references win over starts. ``files_only``: only evidence files (what notes and tags go
+    on), so a web capture's body is not one. InputError naming the reference when nothing
+    matches; when several do, one line listing them."""
+    text = ref.strip()
+    low = text.lower()
+    matches = _evidence_matches(case, "e.uuid = ? OR e.original_name = ? OR e.sha256 = ?",
+                                (text, text, low))
+    if not files_only:
+        matches += _artifact_matches(case, "a.sha256 = ?", (low,))
+    if not matches:
+        # Starts are hex (and an id's dashes): no LIKE wildcard can come through.
+        if len(low) >= ID_PREFIX_MIN and set(low) <= set(HEX + "-"):
+            matches += _evidence_matches(case, "e.uuid LIKE ?", (low + "%",))
+        if len(low) >= SHA256_PREFIX_MIN and set(low) <= set(HEX):
+            matches += (_evidence_matches(case, "e.sha256 LIKE ?", (low + "%",)) if files_only
+                        else _artifact_matches(case, "a.sha256 LIKE ?", (low + "%",)))
+    found = _distinct(matches, by_file=files_only)
+    what = "evidence file" if files_only else "artifact"
+    if not found:
+        raise InputError(f"no {what} has this hash, id or name", path=f"evidence {text}")
+    if len(found) > 1:
+        shown = "; ".join(m.describe() for m in found[:CANDIDATES_SHOWN])
+        more = f"; and {len(found) - CANDIDATES_SHOWN} more" if len(found) > CANDIDATES_SHOWN else ""
+        raise InputError(f"{len(found)} {what}s match: {shown}{more}; give more of it",
+                         path=f"evidence {text}")
+    return found[0]
+
+
+def _evidence_matches(case: Case, where: str, params: tuple) -> list[EvidenceMatch]:
+    return [EvidenceMatch(sha, uuid, name) for sha, uuid, name in case.conn.execute(
+        f"SELECT e.sha256, e.uuid, e.original_name FROM evidence e WHERE {where} "
+        "ORDER BY e.created_utc, e.uuid", params)]
+
+
+def _artifact_matches(case: Case, where: str, params: tuple) -> list[EvidenceMatch]:
+    # An artifact that is an evidence file is named as that file (its first, if several).
+    return [EvidenceMatch(sha, uuid, name) for sha, uuid, name in case.conn.execute(
+        "SELECT a.sha256, e.uuid, e.original_name FROM artifacts a LEFT JOIN evidence e "
+        "ON e.uuid = (SELECT uuid FROM evidence WHERE sha256 = a.sha256 "
+        "ORDER BY created_utc, uuid LIMIT 1) "
+        f"WHERE {where} ORDER BY a.created_utc, a.uuid", params)]
+
+
+def _distinct(matches: list[EvidenceMatch], *, by_file: bool) -> list[EvidenceMatch]:
+    """One match per evidence file (``by_file``) or per artifact (a copy needs only the
+    bytes: two files with the same bytes are one artifact)."""
+    seen: dict[str, EvidenceMatch] = {}
+    for match in matches:
+        seen.setdefault(match.evidence_uuid if by_file else match.sha256, match)
+    return list(seen.values())
 
 
 def preview(case: Case, sha256: str, media_type: str | None = None) -> tuple[str, object]:

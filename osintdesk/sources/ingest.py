@@ -1,8 +1,10 @@
 """Storing one capture of a source: the source record, the capture record, its extracted text,
-the identifiers and selector hits found in it, and its rows in the search index.
+the identifiers found in it (one bulk group per capture, one audit entry), the selector hits,
+and its rows in the search index.
 
 Called inside the caller's transaction (web capture, file import): everything here lands
-together or not at all. Every record goes through the case's audited record API.
+together or not at all. Every record goes through the case's audited record API (the
+identifiers through its bulk one, ``Case.record_bulk``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .acquire.identifiers import find_identifiers
 from ..flights.identifiers import IdentifierHit
 from ..store import Case
 from ..store.canonical import sha256_hex
+from ..store.records import IDENTIFIER_INSERT, IDENTIFIERS
 from .linking import case_serials, serial_hits
 from .search import index_capture
 from .selectors import match_capture
@@ -193,20 +196,29 @@ def find_capped(text: str, title: str | None, limit: int | None = None,
 
 def store_identifiers(case: Case, capture: dict, found: list[tuple[str, IdentifierHit]]
                       ) -> list[IdentifierHit]:
-    """Keep each hit (from :func:`find_capped`) with its position."""
-    for field_name, hit in found:
-        _insert_identifier(case, capture, field_name, hit)
+    """Keep each hit (from :func:`find_capped`) with its position: the capture's
+    identifiers, written together and logged as one entry with their digest."""
+    _insert_identifiers(case, capture, found)
     return [hit for _, hit in found]
 
 
-def _insert_identifier(case: Case, capture: dict, field_name: str, hit: IdentifierHit) -> None:
-    case.insert_record("identifier", {
-        "capture_uuid": capture["uuid"], "source_uuid": capture["source_uuid"],
-        "field": field_name, "kind": hit.kind, "value": hit.value,
-        "match_key": match_key(hit.value), "start_offset": hit.start,
-        "end_offset": hit.end, "text": hit.text,
-        "details": as_json(dict(hit.details)) if hit.details else None,
-    }, action="find")
+def _insert_identifiers(case: Case, capture: dict,
+                        found: list[tuple[str, IdentifierHit]]) -> None:
+    """Insert the hits as rows of the capture's identifier group (records.IDENTIFIERS) and
+    log the group as it now is: one audit entry, however many hits. Call inside the
+    capture's transaction."""
+    if not found:
+        return
+    now = case.now_stamp()
+    rows = [(case.new_uuid(), capture["uuid"], capture["source_uuid"], field_name, hit.kind,
+             hit.value, match_key(hit.value), hit.start, hit.end, hit.text,
+             as_json(dict(hit.details)) if hit.details else None, now, case.examiner)
+            for field_name, hit in found]
+    with case.transaction():
+        case.conn.executemany(IDENTIFIER_INSERT, rows)
+        case.record_bulk("find", IDENTIFIERS.name, capture["uuid"], {
+            "source": capture["source_uuid"], "added": len(rows),
+            "kinds": dict(sorted(Counter(hit.kind for _, hit in found).items()))})
 
 
 def store_serial_hits(case: Case, capture: dict, text_uuid: str | None, title: str | None,
@@ -217,14 +229,13 @@ def store_serial_hits(case: Case, capture: dict, text_uuid: str | None, title: s
     if text_uuid:
         row = case.conn.execute("SELECT content FROM derived WHERE uuid = ?", (text_uuid,)).fetchone()
         text = bytes(row[0]).decode("utf-8") if row else ""
-    count = 0
+    found: list[tuple[str, IdentifierHit]] = []
     for field_name, content in (("text", text), ("title", extra_title(title, text) or "")):
         if not content:
             continue
         taken = [IdentifierHit(r[0], r[1], r[2], "", "", {}) for r in case.conn.execute(
             "SELECT kind, start_offset, end_offset FROM identifier_hits "
             "WHERE capture_uuid = ? AND field = ?", (capture["uuid"], field_name))]
-        for hit in serial_hits(content, serials, taken):
-            _insert_identifier(case, capture, field_name, hit)
-            count += 1
-    return count
+        found += [(field_name, hit) for hit in serial_hits(content, serials, taken)]
+    _insert_identifiers(case, capture, found)
+    return len(found)

@@ -468,7 +468,8 @@ def tags_on(case: Case, kind: str, uuid: str) -> list[dict]:
 def resolve_annotated(case: Case, kind: str, ref: str) -> str:
     """The uuid of the source, flight, aircraft or evidence file the user named: a source
     by id, URL or name; a flight by id (or its start); an aircraft by registration, hex or
-    id; an evidence file by id (or its start), file name or SHA-256."""
+    id; an evidence file as ``evidence.resolve_evidence`` finds it (id, file name, SHA-256,
+    or the start of the id or hash)."""
     ref = ref.strip()
     if kind == "source":
         return resolve_source(case, ref)["uuid"]
@@ -482,16 +483,7 @@ def resolve_annotated(case: Case, kind: str, ref: str) -> str:
                              path=f"aircraft {ref}")
         return found[0]
     if kind == "evidence":
-        rows = case.conn.execute(
-            "SELECT uuid FROM evidence WHERE uuid = ? OR original_name = ? OR sha256 = ?",
-            (ref, ref, ref.lower())).fetchall()
-        if not rows and len(ref) >= 4:
-            rows = case.conn.execute("SELECT uuid FROM evidence WHERE uuid LIKE ?",
-                                     (ref.lower() + "%",)).fetchall()
-        if len(rows) != 1:
-            raise InputError("no evidence file has this id, name or hash" if not rows else
-                             f"{len(rows)} evidence files match; give more of the id",
-                             path=f"evidence {ref}")
-        return rows[0][0]
+        from .evidence import resolve_evidence
+        return resolve_evidence(case, ref, files_only=True).evidence_uuid
     raise InputError("notes and tags go on source, flight, aircraft or evidence",
                      path=f"{kind} {ref}")

@@ -51,6 +51,10 @@ class CaptureOutcome:
     new_source: bool = False
     status: int | None = None
     final_url: str | None = None
+    # Every address the request went through when it was redirected: the URL asked for,
+    # each hop, the final URL (empty when the page answered straight away).
+    redirect_chain: list[str] = field(default_factory=list)
+    server_ip: str | None = None
     title: str | None = None
     published_date: str | None = None
     captured_utc: str | None = None
@@ -182,8 +186,16 @@ def _store(case: Case, web: WebCapture, document: ExtractedDocument,
     return CaptureOutcome(
         url=web.requested_url, source_uuid=result.source_uuid, capture_uuid=result.capture_uuid,
         new_source=new_source, status=final.status, final_url=web.final_url,
+        redirect_chain=redirect_chain(web), server_ip=web.server_ip,
         title=document.title, published_date=document.published_date,
         captured_utc=fields["captured_utc"], body_sha256=fields["body_sha256"],
         decoded_sha256=fields["decoded_sha256"], warc_sha256=fields["warc_sha256"],
         identifiers=result.identifiers, selector_hits=result.selector_hits,
         warnings=result.warnings)
+
+
+def redirect_chain(web: WebCapture) -> list[str]:
+    """The addresses a redirected request went through, the final URL last ([] if none)."""
+    if not web.redirects:
+        return []
+    return [hop.url for hop in web.redirects] + [web.final_url]

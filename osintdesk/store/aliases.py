@@ -33,7 +33,6 @@ IDENTITY: dict[str, tuple[str, ...]] = {
 REFERENCES: dict[str, tuple[str, ...]] = {
     "flight-import": ("aircraft_uuids",),
     "capture": ("source_uuid",),
-    "identifier": ("capture_uuid", "source_uuid"),
     "selector-hit": ("selector_uuid", "capture_uuid", "source_uuid"),
     "note": ("source_uuid",),
     "tag": ("source_uuid",),

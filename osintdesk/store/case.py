@@ -407,7 +407,8 @@ class Case:
     def record_bulk(self, action: str, group_name: str, group_id: str,
                     details: dict | None = None, *, digest: RowDigest | None = None
                     ) -> audit.AuditEntry:
-        """Log that a bulk group (an import's track points, an aircraft's flights) was written.
+        """Log that a bulk group (an import's track points, an aircraft's flights, a
+        capture's identifiers) was written.
 
         The entry carries the digest of the group's rows as they are now; ``verify``
         recomputes it. Call inside the transaction that wrote the rows. A writer that
@@ -730,6 +731,8 @@ class Case:
         out = {"artifacts": self.conn.execute("SELECT count(*) FROM artifacts").fetchone()[0]}
         for kind in RECORD_KINDS.values():
             out[kind.name] = self.conn.execute(f"SELECT count(*) FROM [{kind.table}]").fetchone()[0]
+        # kept per capture as a bulk group (records.IDENTIFIERS), counted as before
+        out["identifier"] = self.conn.execute("SELECT count(*) FROM identifier_hits").fetchone()[0]
         out["audit_entries"] = self.audit_count()
         return out
 

@@ -8,6 +8,7 @@ Append new migrations at the end; never edit one that has shipped.
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 import sqlite_utils
@@ -769,6 +770,64 @@ def m012_retire_and_annotate(db: sqlite_utils.Database) -> None:
     )
 
 
+def m013_identifiers_per_capture(db: sqlite_utils.Database) -> list[tuple]:
+    """Identifiers found in a capture become one bulk group per capture (records.IDENTIFIERS),
+    logged as one entry with the digest of its rows instead of one entry and one record
+    version per identifier (issue 16). The rows stay as they are. Each capture's group is
+    logged by a ``convert`` entry; when a row of it no longer hashes to its last logged
+    state, or a logged one is gone, the entry's hash is ``unverified:DIGEST`` so a change
+    made before the move keeps failing verify. The per-identifier versions are removed
+    (identifiers no longer travel or merge as records; the audit log keeps every entry
+    that made them). Returns the entries for ``Case._migrate`` to log."""
+    from .canonical import decoded
+    from .records import IDENTIFIERS, group_digest, state_hash
+    conn = db.conn
+    logged: dict[str, tuple[str, str | None]] = {}
+    for object_id, action, object_hash in conn.execute(
+            "SELECT object_id, action, object_hash FROM audit_log WHERE object_type = "
+            "'identifier' ORDER BY seq"):
+        logged[object_id] = (action, object_hash)
+    rows_of: dict[str, int] = {}
+    altered: set[str] = set()
+    cursor = conn.execute("SELECT * FROM identifier_hits ORDER BY capture_uuid")
+    names = [d[0] for d in cursor.description]
+    while chunk := cursor.fetchmany(20000):
+        for values in chunk:
+            row = dict(zip(names, values))
+            group = row["capture_uuid"]
+            rows_of[group] = rows_of.get(group, 0) + 1
+            action, logged_hash = logged.pop(row["uuid"], ("", None))
+            if action == "delete" or logged_hash != state_hash(row):
+                altered.add(group)
+    # Logged, not deleted, and gone: the capture its last version named (else its own id).
+    for uuid, (action, _) in logged.items():
+        if action == "delete":
+            continue
+        version = conn.execute("SELECT state FROM record_versions WHERE kind = 'identifier' "
+                               "AND key = ? AND state IS NOT NULL LIMIT 1", (uuid,)).fetchone()
+        state = decoded(json.loads(version[0])) if version else {}
+        altered.add(state.get("capture_uuid") or uuid)
+    entries = []
+    for group in sorted(set(rows_of) | altered):
+        digest, count = group_digest(conn, IDENTIFIERS, group)
+        matched = group not in altered
+        entries.append(("convert", IDENTIFIERS.name, group,
+                        digest if matched else f"unverified:{digest}",
+                        {"rows": count, "from": "one entry per identifier",
+                         "matched_log": matched}))
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+                            "tbl_name IN ('record_versions', 'version_parents') AND "
+                            "name LIKE '%_no_delete'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER [{name}]")
+    conn.execute("DELETE FROM version_parents WHERE version IN (SELECT version FROM "
+                 "record_versions WHERE kind = 'identifier')")
+    conn.execute("DELETE FROM record_versions WHERE kind = 'identifier'")
+    for _, sql in triggers:
+        conn.execute(sql)
+    return entries
+
+
 Migration = Callable[[sqlite_utils.Database], list | None]
 
 MIGRATIONS: list[Migration] = [
@@ -783,6 +842,7 @@ MIGRATIONS: list[Migration] = [
     m009_track_blocks,
     m010_sightings,
     m012_retire_and_annotate,
+    m013_identifiers_per_capture,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -36,7 +36,6 @@ RECORD_KINDS: dict[str, RecordKind] = {
         RecordKind("source", "sources", "Sources"),
         RecordKind("capture", "captures", "Captures"),
         RecordKind("archive-resource", "archive_resources", "Archive resources"),
-        RecordKind("identifier", "identifier_hits", "Identifiers found"),
         RecordKind("selector", "selectors", "Selectors"),
         RecordKind("selector-hit", "selector_hits", "Selector hits"),
         RecordKind("note", "source_notes", "Notes"),
@@ -90,7 +89,8 @@ class BulkPart:
 
 @dataclass(frozen=True)
 class BulkGroup:
-    """Rows too many to log one by one (track points, derived flights), hashed per group.
+    """Rows too many to log one by one (track points, derived flights, identifiers found),
+    hashed per group.
 
     The audit entry that wrote a group (object_type = ``name``, object_id = the group id)
     carries the digest of its rows; ``verify`` recomputes it.
@@ -221,6 +221,31 @@ FLIGHT_ANALYSIS = register_bulk_group(BulkGroup("flight-analysis", (
              ("uuid", "airport", "start_t", "end_t", "after_flight", "before_flight"),
              "start_t, uuid"),
 )))
+
+
+# The identifiers found in a capture's text and title: one group per capture, logged as
+# one entry when they are found (and again, with the group as it is then, when a later
+# scan adds some), never one entry per identifier (issue 16: a page dense with them
+# became hundreds of thousands of entries). Their uuid travels with them.
+IDENTIFIER_COLUMNS = ("uuid", "source_uuid", "field", "kind", "value", "match_key",
+                      "start_offset", "end_offset", "text", "details", "created_utc",
+                      "examiner")
+IDENTIFIERS = register_bulk_group(BulkGroup("identifiers", (
+    BulkPart.by_column("identifier_hits", "capture_uuid", IDENTIFIER_COLUMNS,
+                       "field, start_offset, end_offset, kind, uuid"),
+)))
+# Rows of (uuid, capture_uuid, then IDENTIFIER_COLUMNS after uuid).
+IDENTIFIER_INSERT = (f"INSERT INTO identifier_hits (uuid, capture_uuid, "
+                     f"{', '.join(IDENTIFIER_COLUMNS[1:])}) "
+                     f"VALUES ({', '.join('?' * (len(IDENTIFIER_COLUMNS) + 1))})")
+
+
+def empty_digest(group: BulkGroup) -> str:
+    """The digest of a group without rows (as ``group_digest`` reads its tables)."""
+    digest = group.new_digest()
+    for part in group.parts:
+        digest.section(part.table)
+    return digest.hexdigest()
 
 
 def kind_rows(conn, kind: RecordKind) -> Iterator[dict]:

@@ -178,3 +178,18 @@ def test_the_default_height_follows_the_rows(path, tmp_path):
     narrow = size("--width", 1000)
     assert narrow[0] == 1000 and narrow[1] >= whole[1] - 40   # not shrunk with the width
     assert size("--height", 900) == (1600, 900)
+
+
+def test_json_and_csv_carry_a_long_label_whole(ids, tmp_path):
+    import shutil
+
+    from osintdesk.findings.events import add_event
+    path = tmp_path / "long.osintcase"
+    shutil.copyfile(ids["path"], path)
+    title = "Delegation of the defence ministry lands at Sunan International Airport"
+    with Case.open(path, examiner="x") as case:
+        add_event(case, title, "2023-09-19T06:00Z")
+    rows = json.loads(invoke("timeline", path, "--json", "--kind", "event").stdout)
+    assert title in [r["label"] for r in rows]
+    table = list(csv.DictReader(io.StringIO(invoke("timeline", path, "--csv", "--kind", "event").stdout)))
+    assert title in [r["label"] for r in table]

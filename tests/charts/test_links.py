@@ -297,6 +297,11 @@ def test_graph_text_output(story):
     result = CliRunner().invoke(cli, ["graph", str(story["path"])])
     assert result.exit_code == 0, result.output
     assert "Russian Air Force → RA-86496: operator (2 citations)" in result.output
+    lines = result.output.splitlines()
+    nodes = lines[2:2 + int(lines[1].split()[0])]
+    found = json.loads(CliRunner().invoke(cli, ["graph", str(story["path"]), "--json"]).output)
+    starts = {line.index(node["label"], 40) for line, node in zip(nodes, found["nodes"])}
+    assert len(starts) == 1 and len({n["schema"] for n in found["nodes"]}) > 1   # one column
 
 
 @pytest.mark.parametrize("args, message", [

@@ -362,3 +362,26 @@ def test_fitting_height_leaves_no_white_under_the_lanes(case):
     assert ax_h / plan.rows == pytest.approx(MAX_ROW_PX, abs=2)  # rows at their full height
     # Nothing to show: the smallest figure.
     assert fitting_height_px([], [], width_px=1600) == 240
+
+
+LONG_TITLE = "Delegation of the defence ministry lands at Sunan International Airport"
+
+
+def test_a_long_label_is_whole_in_the_rows_and_cut_only_where_it_would_not_fit(ids, tmp_path):
+    path = tmp_path / "long.osintcase"
+    shutil.copyfile(ids["path"], path)
+    with Case.open(path, examiner="x") as case:
+        add_event(case, LONG_TITLE, "2023-09-19T06:00Z")
+        timeline = read_timeline(case, TimelineFilter(kinds=("event",)))
+    (item,) = [i for i in timeline.items if i.label.startswith("Delegation")]
+    assert item.label == LONG_TITLE and item.as_row()["label"] == LONG_TITLE
+    assert LONG_TITLE in item.describe()
+    # The event near the axis' left end: its label goes right of it, whole when there is room.
+    window = {"t_from": parse_user_time("2023-09-19T05:50Z"), "t_to": parse_user_time("2023-09-19T07:00Z")}
+    wide = draw_timeline(new_figure(1000, 300), timeline.items, timeline.lanes, **window)
+    assert LONG_TITLE in [x.get_text() for x in wide.labels]
+    narrow = draw_timeline(new_figure(500, 300), timeline.items, timeline.lanes, **window)
+    texts = [x.get_text() for x in narrow.labels]
+    assert LONG_TITLE not in texts
+    (cut,) = [x for x in texts if x.startswith("Delegation")]
+    assert cut.endswith("…") and LONG_TITLE.startswith(cut[:-1])

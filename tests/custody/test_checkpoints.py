@@ -68,14 +68,19 @@ def remove_newest_records(path) -> None:
 
 
 def rewrite_whole_chain(path) -> None:
-    """Move a track point, change the page's publication date and an examiner's name, log
-    the new states and recompute the whole chain from the first entry."""
+    """Move a track point, change the page's publication date, a registration it names
+    and an examiner's name, log the new states and recompute the whole chain from the
+    first entry."""
     with adversary.opened(path) as conn:
         import_uuid = adversary.move_point(conn, 50)
         adversary.relog_group(conn, "track-points", import_uuid)
         capture, = conn.execute("SELECT uuid FROM captures").fetchone()
         conn.execute("UPDATE captures SET published_date = '2023-09-01' WHERE uuid = ?", (capture,))
         adversary.relog_record(conn, "capture", capture)
+        assert conn.execute("UPDATE identifier_hits SET value = 'RA-00000' WHERE capture_uuid "
+                            "= ? AND kind = 'registration'", (capture,)).rowcount
+        adversary.relog_group(conn, "identifiers", capture)
+        adversary.reindex_identifiers(conn, capture)
         entity, = conn.execute("SELECT uuid FROM entities WHERE schema = 'Person'").fetchone()
         conn.execute("UPDATE entities SET examiner = 'Mallory' WHERE uuid = ?", (entity,))
         conn.execute("UPDATE audit_log SET examiner = 'Mallory' WHERE object_id = ?", (entity,))

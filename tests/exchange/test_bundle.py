@@ -317,6 +317,19 @@ def test_not_a_bundle(tmp_path):
     assert code == 2 and "not an osintdesk bundle" in text
 
 
+def test_an_ordinary_zip_is_said_not_to_be_a_bundle(tmp_path, receiver):
+    photos = tmp_path / "photos.zip"
+    with zipfile.ZipFile(photos, "w") as zf:
+        zf.writestr("hello.txt", "hi")
+        zf.writestr("holiday/beach.jpg", b"\xff\xd8\xff")
+    code, text = run("verify-bundle", photos)
+    assert code == 2
+    assert text.strip().splitlines() == [
+        f"osintdesk: error: {photos}: not an osintdesk bundle (no manifest.json)"]
+    bundles.assert_merge_refused(photos, receiver,
+                                 re.escape("not an osintdesk bundle (no manifest.json)"))
+
+
 def test_malformed_json_lines_are_named(bundle, tmp_path, key):
     members = bundles.read_members(bundle)
     members["records/entity.jsonl"] += b'{"uuid": \n'

@@ -93,7 +93,21 @@ def test_cli_writes_each_format_filtered_and_logs_it(story_files, tmp_path, form
     assert entry.details["format"] == format_name and entry.details["sha256"] == printed["sha256"]
     assert entry.details["scope"]["aircraft"] == [b738]
     listed = CliRunner().invoke(cli, ["export-formats"]).output
-    assert f"{format_name:<12} .{suffix}" in listed
+    assert [format_name, f".{suffix}"] in [line.split()[:2] for line in listed.splitlines()]
+
+
+def test_export_formats_columns_line_up():
+    from click.testing import CliRunner
+
+    from osintdesk.cli import cli
+    from osintdesk.exports.registry import FORMATS
+    lines = CliRunner().invoke(cli, ["export-formats"]).output.splitlines()
+    assert lines[0].split() == ["Format", "File", "What", "it", "is", "for"]
+    assert len(lines) == len(FORMATS) + 1
+    for fmt, line in zip(FORMATS, lines[1:]):
+        # Each column starts where its title does, whatever the longest name.
+        assert line.index(f".{fmt.extension} ") == lines[0].index("File")
+        assert line.index(fmt.title) == lines[0].index("What")
 
 
 @pytest.mark.parametrize("format_name, wrong, right", [("csv", "all.csv", "zip"),

@@ -112,9 +112,9 @@ def test_a_case_that_fails_verification_gets_its_report_saying_so_and_exit_1(pat
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--claims", "ffffffff"], "nothing in this case has the id 'ffffffff'"),
+    (["--claims", "ffffffff"], "story.osintcase: --claims: nothing in this case has the id 'ffffffff'"),
     (["--tz", "Mars/Olympus"], "--tz 'Mars/Olympus' is not a time zone"),
-    (["--tag", "nowhere"], "no source carries the tag 'nowhere'"),
+    (["--tag", "nowhere"], "story.osintcase: no source carries the tag 'nowhere'"),
     (["--tag", "pyongyang", "--claims", "abcd"], "give --claims or --tag, not both"),
 ])
 def test_bad_options_are_refused_with_the_case_unchanged(path, tmp_path, args, message):
@@ -126,6 +126,16 @@ def test_bad_options_are_refused_with_the_case_unchanged(path, tmp_path, args, m
     assert len(lines) == 1 and lines[0].startswith("osintdesk: error: ") and message in lines[0]
     assert state(path) == before
     assert left_beside(tmp_path) == []
+
+
+def test_an_unknown_claim_id_names_the_case_file_and_the_id(path, story_file, tmp_path):
+    ground = story_file["claims"]["ground"]
+    before = state(path)
+    result = invoke("report", path, "-o", tmp_path / "r.html", "--claims", f"{ground[:8]},0000dead")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"osintdesk: error: {path}: --claims: nothing in this case has the id '0000dead'"]
+    assert state(path) == before and left_beside(tmp_path) == []
 
 
 @pytest.mark.parametrize("name, message", [
@@ -143,3 +153,21 @@ def test_a_bad_output_is_refused_before_any_work(path, tmp_path, name, message):
     assert state(path) == before
     assert (tmp_path / "exists.pdf").read_bytes() == b"someone's file"
     assert left_beside(tmp_path) == ["exists.pdf"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_report_file_gets_the_mode_an_export_gets(path, tmp_path, umask):
+    """Files made for a reader are readable alike: the mode any new file of the user's gets."""
+    import os
+    import stat
+    old = os.umask(umask)
+    try:
+        exported = invoke("export", path, "geojson", "-o", tmp_path / "map.geojson")
+        reported = invoke("report", path, "-o", tmp_path / "report.html")
+    finally:
+        os.umask(old)
+    assert exported.exit_code == 0, exported.output + exported.stderr
+    assert reported.exit_code == 0, reported.output + reported.stderr
+    mode = stat.S_IMODE((tmp_path / "report.html").stat().st_mode)
+    assert mode == stat.S_IMODE((tmp_path / "map.geojson").stat().st_mode) == 0o666 & ~umask
+    assert left_beside(tmp_path) == ["map.geojson", "report.html"]

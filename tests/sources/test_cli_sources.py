@@ -60,6 +60,30 @@ def test_capture_sources_search_export_and_verify(case, page_server, tmp_path):
     assert ok("verify", case).stdout.startswith("OK:")
 
 
+def test_capture_names_every_redirect_and_the_server_ip(case, page_server):
+    base = page_server.base_url
+    chain = [base + "/redirect/3", base + "/redirect/2", base + "/redirect/1",
+             base + "/redirect/0", base + "/page.html"]
+    result = ok("capture", case, chain[0])
+    assert f"  Redirected: {' → '.join(chain)}" in result.stdout.splitlines()
+    assert "  server IP 127.0.0.1" in result.stdout.splitlines()
+    [redirected, closing] = json.loads(ok("capture", case, chain[0], base + "/close.html",
+                                          "--json").stdout)
+    assert redirected["redirect_chain"] == chain and redirected["server_ip"] == "127.0.0.1"
+    # A server that hangs up after answering still shows where the page came from.
+    assert closing["redirect_chain"] == [] and closing["server_ip"] == "127.0.0.1"
+    assert "Redirected" not in ok("capture", case, base + "/page.html").stdout
+
+
+def test_sources_listing_shows_each_capture_s_publication_date(case, page_server):
+    ok("capture", case, page_server.base_url + "/page.html", page_server.base_url + "/nodate.html")
+    lines = [line for line in ok("sources", case).stdout.splitlines() if " capture " in line]
+    assert len(lines) == 2
+    dated = next(line for line in lines if "published 2023-09-14" in line)
+    undated = next(line for line in lines if "published not stated" in line)
+    assert dated.index(" web HTTP 200 ") == undated.index(" web HTTP 200 ")   # one column
+
+
 def test_capture_options_and_errors(case, page_server, closed_port_url):
     url = page_server.base_url + "/page.html"
     [outcome] = json.loads(ok("capture", case, url, "--user-agent", "Investigator/1.0",

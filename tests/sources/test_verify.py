@@ -44,7 +44,11 @@ def test_verify_passes_after_everything(busy):
 
 
 @pytest.mark.parametrize("sql,what", [
-    ("UPDATE identifier_hits SET value = 'RA-00000' WHERE kind = 'registration'", "identifier"),
+    ("UPDATE identifier_hits SET value = 'RA-00000' WHERE kind = 'registration'", "identifiers"),
+    ("DELETE FROM identifier_hits WHERE kind = 'registration'", "identifiers"),
+    ("INSERT INTO identifier_hits SELECT 'planted-' || uuid, capture_uuid, source_uuid, field, "
+     "kind, value, match_key, start_offset + 1, end_offset + 1, text, details, created_utc, "
+     "examiner FROM identifier_hits LIMIT 1", "identifiers"),
     ("UPDATE sources SET reliability = 'A'", "source"),
     ("DELETE FROM source_notes", "note"),
     ("UPDATE selector_hits SET text = 'x'", "selector-hit"),
@@ -159,3 +163,61 @@ def test_a_case_from_before_sources_is_upgraded(tmp_path, monkeypatch, page_serv
         assert search(upgraded, "Vnukovo")
         assert verify_case(upgraded).ok
         assert full_verify(upgraded).ok
+
+
+def _old_case_with_identifier_records(busy, tmp_path):
+    """``busy`` closed and turned back into a case made before m013 (one entry and one
+    record version per identifier); returns its path and how many identifiers it holds."""
+    from tests.support.old_cases import identifiers_as_records
+    path, count = busy.path, busy.counts()["identifier"]
+    busy.close()
+    identifiers_as_records(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT count(*) FROM audit_log WHERE object_type = 'identifier'"
+                        ).fetchone()[0] == count > 10
+    conn.close()
+    return path, count
+
+
+def test_an_old_case_with_identifier_records_is_converted_and_verifies(busy, tmp_path):
+    path, count = _old_case_with_identifier_records(busy, tmp_path)
+    with Case.open(path, examiner="B") as upgraded:
+        converted = [e for e in upgraded.audit_entries() if e.action == "convert"]
+        captures = {r[0] for r in upgraded.conn.execute(
+            "SELECT DISTINCT capture_uuid FROM identifier_hits")}
+        assert {e.object_id for e in converted} == captures
+        assert all(e.object_type == "identifiers" and e.details["matched_log"] for e in converted)
+        assert sum(e.details["rows"] for e in converted) == count
+        assert upgraded.conn.execute("SELECT count(*) FROM record_versions WHERE kind = "
+                                     "'identifier'").fetchone()[0] == 0
+        report = full_verify(upgraded)
+        assert report.ok, [str(f) for f in report.failures]
+        # Its bundle carries each capture's identifiers as a group its log vouches for.
+        from osintdesk.exchange.check import verify_bundle
+        from osintdesk.exchange.export import export_bundle
+        export_bundle(upgraded, tmp_path / "old.osintbundle")
+        checked = verify_bundle(tmp_path / "old.osintbundle")
+        assert checked.ok and checked.checked["bulk_rows"] >= count, checked.failures
+        # Identifiers found from now on are one entry per capture, beside the converted ones.
+        page = tmp_path / "later.html"
+        page.write_bytes(servers.PAGE_HTML.replace(b"RA-86496", b"RA-86497"))
+        add_files(upgraded, [page])
+        assert full_verify(upgraded).ok
+
+
+@pytest.mark.parametrize("where,change", [
+    ("kind = 'registration'", "UPDATE identifier_hits SET value = 'RA-00000' WHERE {where}"),
+    ("rowid = (SELECT max(rowid) FROM identifier_hits)", "DELETE FROM identifier_hits WHERE {where}"),
+])
+def test_an_identifier_changed_before_the_conversion_still_fails_verify(busy, tmp_path, where,
+                                                                        change):
+    path, _ = _old_case_with_identifier_records(busy, tmp_path)
+    conn = sqlite3.connect(path)
+    changed = {f"identifiers {c}" for (c,) in conn.execute(
+        f"SELECT DISTINCT capture_uuid FROM identifier_hits WHERE {where}")}
+    conn.execute(change.format(where=where))
+    conn.commit()
+    conn.close()
+    with Case.open(path, examiner="B") as upgraded:
+        report = verify_case(upgraded)
+    assert changed and {f.object for f in report.failures} == changed

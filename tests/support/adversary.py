@@ -71,6 +71,18 @@ def relog_group(conn, group: str, group_id: str) -> None:
     relog(conn, group, group_id, group_digest(conn, BULK_GROUPS[group], group_id)[0])
 
 
+def reindex_identifiers(conn, capture_uuid: str) -> None:
+    """Make the search index's identifiers column of a capture say what its identifier rows
+    now say (the index is checked against them), with the store's own functions."""
+    from osintdesk.sources.search import _clean, identifier_terms
+    hits = [{"value": v, "text": t} for v, t in conn.execute(
+        "SELECT value, text FROM identifier_hits WHERE capture_uuid = ? "
+        "ORDER BY field, start_offset", (capture_uuid,))]
+    conn.execute("UPDATE source_search SET identifiers = ? WHERE rowid = (SELECT rowid FROM "
+                 "search_rows WHERE object_uuid = ?)", (_clean(identifier_terms(hits)),
+                                                        capture_uuid))
+
+
 def reseal(conn) -> None:
     """Recompute every entry's hashes from the first one and set the recorded head."""
     prev = audit.GENESIS_HASH
@@ -115,6 +127,8 @@ def remove_rows_logged_by(conn, entries) -> None:
         if entry.object_type == "artifact":
             conn.execute("DELETE FROM artifact_chunks WHERE sha256 = ?", (entry.object_id,))
             conn.execute("DELETE FROM artifacts WHERE sha256 = ?", (entry.object_id,))
+        elif entry.object_type == "identifiers":   # a capture's identifiers (a bulk group)
+            conn.execute("DELETE FROM identifier_hits WHERE capture_uuid = ?", (entry.object_id,))
         elif entry.object_type in RECORD_KINDS:
             kind = RECORD_KINDS[entry.object_type]
             conn.execute(f"DELETE FROM [{kind.table}] WHERE [{kind.key}] = ?", (entry.object_id,))

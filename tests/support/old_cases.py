@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from osintdesk.store import trackblocks
+from osintdesk.store import audit, trackblocks
 from osintdesk.store.migrations import m009_track_blocks
 from osintdesk.store.records import RowDigest
 from tests.support import adversary
@@ -73,6 +73,42 @@ def points_as_rows(path) -> None:
         for _, sql, table in triggers:
             if table not in _later_tables():
                 conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def identifiers_as_records(path) -> None:
+    """Turn a case of this release back into one made before m013: each identifier a
+    record of its own, with its own ``find`` entry and record version, as those releases
+    logged them (the capture's one ``identifiers`` entry removed)."""
+    from osintdesk.store import versions
+    from osintdesk.store.records import state_hash
+    conn = sqlite3.connect(path)
+    try:
+        triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                                ).fetchall()
+        for name, _ in triggers:
+            conn.execute(f"DROP TRIGGER [{name}]")
+        adversary.remove_entries_about(conn, "object_type = 'identifiers'")
+        origin = conn.execute("SELECT value FROM case_meta WHERE key = 'uuid'").fetchone()[0]
+        cursor = conn.execute("SELECT * FROM identifier_hits ORDER BY created_utc, uuid")
+        names = [d[0] for d in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            audit.append(conn, time_utc=row["created_utc"], examiner=row["examiner"],
+                         action="find", object_type="identifier", object_id=row["uuid"],
+                         object_hash=state_hash(row))
+            versions.store(conn, versions.make("identifier", row["uuid"], [], row,
+                                               origin_case=origin,
+                                               created_utc=row["created_utc"],
+                                               examiner=row["examiner"]))
+        from osintdesk.store.migrations import MIGRATIONS, m013_identifiers_per_capture
+        conn.executescript("DELETE FROM _migrations WHERE name >= 'm013'; PRAGMA user_version "
+                           f"= {MIGRATIONS.index(m013_identifiers_per_capture)};")
+        adversary.set_head(conn)
+        for _, sql in triggers:
+            conn.execute(sql)
         conn.commit()
     finally:
         conn.close()

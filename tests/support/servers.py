@@ -88,6 +88,9 @@ class PageHandler(BaseHTTPRequestHandler):
         elif path == "/latin1-header":
             self._send(200, b"ok", "text/plain", [("X-Note", LATIN1_HEADER_VALUE), ("Set-Cookie", "a=1"),
                                                   ("Set-Cookie", "b=2")])
+        elif path == "/close.html":  # answers, then hangs up (as HTTP/1.0 servers do)
+            self._send(200, PAGE_HTML, "text/html; charset=utf-8", [("Connection", "close")])
+            self.close_connection = True
         elif path == "/404":
             self._send(404, b"<html><title>Not here</title></html>", "text/html")
         else:

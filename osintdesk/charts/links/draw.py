@@ -144,8 +144,7 @@ def neighbourhood(graph: nx.MultiDiGraph, selected: Iterable[str]) -> set[str]:
 
 
 def _short(text: str) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+    return style.shortened(text, LABEL_CHARS)
 
 
 def draw_links(fig: Figure, graph: nx.MultiDiGraph, positions: dict[str, tuple[float, float]], *,

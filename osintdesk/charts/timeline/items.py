@@ -23,7 +23,7 @@ from ..case_data import aircraft_label, route_text
 KINDS = ("event", "flight", "ground-stay", "gap", "source", "sighting")
 EVENTS_LANE = "Events"
 SOURCES_LANE = "Sources"
-LABEL_CHARS = 36
+LABEL_CHARS = 36       # a label longer than this is cut on the chart where it would not fit
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,8 @@ class Timeline:
 
 
 def _short(text: str | None) -> str:
-    text = " ".join((text or "").split()) or "?"
-    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+    """The label on one line, whole: the rows and JSON carry it all; only the chart cuts it."""
+    return " ".join((text or "").split()) or "?"
 
 
 def _t(record: str | None) -> float | None:

@@ -18,7 +18,7 @@ from matplotlib.colors import to_rgba_array
 from ... import timefmt
 from ...errors import Cancelled
 from .. import style
-from .items import TimelineItem
+from .items import LABEL_CHARS, TimelineItem
 
 EVENT = "#6a3d9a"
 SOURCE = "#2b6f8f"
@@ -170,7 +170,8 @@ class _Lane:
     def __init__(self, name: str, width_px: float):
         self.name = name
         self.width = width_px
-        self.entries: list[tuple[TimelineItem, float, float, float]] = []  # item, x0, x1, label px
+        # item, x0, x1, the label's texts to try (whole, then cut) with their widths in px
+        self.entries: list[tuple[TimelineItem, float, float, list[tuple[str, float]]]] = []
         self.attached: list[TimelineItem] = []                              # gaps over their flight
         self.holes: dict[str, list[tuple[float, float]]] = {}               # flight id -> gaps, px
         self.placed: list[tuple[TimelineItem, int, tuple | None]] = []      # item, sub-row, label
@@ -200,14 +201,17 @@ class _Lane:
         ends: list[float] = []
         last_label: list[float] = []
         self.placed, self.hidden_at = [], []
-        for item, x0, x1, label_px in self.entries:
-            spots = list(self._label_spots(x0, x1, label_px, item.kind,
-                                           self.holes.get(item.record_id, ())))
-            row = None
+        for item, x0, x1, texts in self.entries:
+            holes = self.holes.get(item.record_id, ())
+            tries = [(text, list(self._label_spots(x0, x1, label_px, item.kind, holes)))
+                     for text, label_px in texts]
+            row = spot = None
             for r in range(min(cap, len(ends) + 1)):
                 end = ends[r] if r < len(ends) else -math.inf
                 last = last_label[r] if r < len(last_label) else -math.inf
-                spot = next((s for s in spots if s[0] >= end and s[2] - last >= spacing), None)
+                # The whole label where it fits, else cut; the same sub-rows either way.
+                spot = next(((*s, text) for text, spots in tries for s in spots
+                             if s[0] >= end and s[2] - last >= spacing), None)
                 if spot is not None:
                     row = r
                     break
@@ -329,8 +333,9 @@ def plan_timeline(items: Sequence[TimelineItem], lanes: Sequence[str] | None = N
             x1 = max(x1, x0 + MIN_MARK_PX)
         if x1 < -50 or x0 > ax_w + 50:
             continue  # outside a fixed window
-        label_px = style.text_size_px(item.label, style.FONT_SMALL, dpi)[0]
-        lane.entries.append((item, x0, x1, label_px))
+        texts = dict.fromkeys((item.label, style.shortened(item.label, LABEL_CHARS)))
+        lane.entries.append((item, x0, x1, [(text, style.text_size_px(text, style.FONT_SMALL, dpi)[0])
+                                            for text in texts]))
     budget = max(len(lanes), int(ax_h / (MIN_ROW_PX * k) - COUNT_ROW * len(lanes)))
     wanted = {}
     for name, lane in packs.items():
@@ -444,7 +449,7 @@ def _place_marks(plan: TimelinePlan, packs: dict, lanes: list[str], lane_top: di
             if spot is not None:
                 inside = spot[2]
                 plan.labels.append(PlannedLabel(
-                    x_lo + spot[0] / px_per_day, yc, item.label, spot[1],
+                    x_lo + spot[0] / px_per_day, yc, spot[3], spot[1],
                     "white" if inside and item.kind == "flight" else _label_colour(item),
                     inside and item.kind == "source"))
         for item in lane.attached:

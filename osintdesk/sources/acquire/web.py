@@ -540,12 +540,29 @@ def _announced_length(response: requests.Response) -> int | None:
 
 
 def _peer_ip(response: requests.Response) -> str | None:
-    """The server's IP address from the connection's socket, if it can still be seen."""
-    try:
-        sock = response.raw.connection.sock
-        return sock.getpeername()[0]
-    except (AttributeError, OSError, IndexError, TypeError):
-        return None
+    """The server's IP address from the connection's socket, if it can still be seen.
+
+    A server that closes after its answer (HTTP/1.0, ``Connection: close``: the classroom
+    server, many small sites) makes http.client drop the connection's socket as soon as
+    the headers are read; the response still reads from that socket's file, so the peer
+    is asked there when the connection no longer has it.
+    """
+    for sock in (_connection_socket(response), _response_file_socket(response)):
+        try:
+            return sock.getpeername()[0]
+        except (AttributeError, OSError, IndexError, TypeError):
+            continue
+    return None
+
+
+def _connection_socket(response: requests.Response):
+    return getattr(getattr(response.raw, "connection", None), "sock", None)
+
+
+def _response_file_socket(response: requests.Response):
+    # urllib3 HTTPResponse -> http.client.HTTPResponse -> BufferedReader -> SocketIO.
+    reader = getattr(getattr(response.raw, "_fp", None), "fp", None)
+    return getattr(getattr(reader, "raw", None), "_sock", None)
 
 
 def _raw_headers(response: requests.Response) -> tuple[str, str, list[tuple[str, str]]]:

@@ -134,6 +134,15 @@ def test_redirect_chain_every_hop_in_the_warc(page_server, session, work):
     assert page_server.requests_seen[-1][1]["User-Agent"] == result.user_agent
 
 
+def test_server_ip_of_a_server_that_closes_after_answering(page_server, session, work):
+    # http.client lets go of the connection's socket once the headers say "close"; the
+    # address must still be read (from the socket the body is read from).
+    result = capture(page_server.base_url + "/close.html", session, work)
+    assert result.status == 200 and result.server_ip == "127.0.0.1"
+    responses = [r for r in warc_records(result.warc.path) if r["type"] == "response"]
+    assert responses[0]["warc"]["WARC-IP-Address"] == "127.0.0.1"
+
+
 def test_gzip_body_kept_raw_with_decoded_copy(page_server, session, work):
     result = capture(page_server.base_url + "/gzip", session, work)
 
