@@ -50,6 +50,10 @@ class BundleReport:
     case: dict = field(default_factory=dict)
     audit_head: dict = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
+    # Members whose bytes a merge checks as it stores them (``verify_bundle``'s ``defer``):
+    # evidence (None: stored under, and re-hashed against, the manifest's SHA-256) and
+    # blocks of track points (the digest their log holds). Not part of what is shown.
+    deferred: dict[str, str | None] = field(default_factory=dict)
 
     def fail(self, *args, **kwargs) -> None:
         self.failures.append(Failure(*args, **kwargs))
@@ -66,10 +70,59 @@ class BundleReport:
 
 def verify_bundle(path: str | Path, *, keyring: Keyring | None = None,
                   progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> BundleReport:
-    """Check the bundle at ``path`` through and through; reads it once, writes nothing."""
+                  cancelled: Callable[[], bool] | None = None,
+                  defer: Callable[[str], bool] | None = None) -> BundleReport:
+    """Check the bundle at ``path`` through and through; reads it once, writes nothing.
+
+    ``defer``: for a merge that reads some members once, to store them: evidence and
+    blocks of track points for which ``defer(name)`` is true are checked here by name and
+    log only, and listed in ``report.deferred``; the merge must check each one's bytes as
+    this would (``deferred_problem``, or as it stores them) before it commits anything."""
     with BundleArchive(path) as bundle:
-        return BundleCheck(bundle, keyring, progress, cancelled).run()
+        return BundleCheck(bundle, keyring, progress, cancelled, defer).run()
+
+
+def deferred_problem(bundle: BundleArchive, report: BundleReport, name: str) -> str | None:
+    """What is wrong with the bytes of a member ``verify_bundle`` deferred, or None."""
+    try:
+        if name.startswith("evidence/"):
+            for _ in bundle.blocks(name):
+                pass
+            return None
+        digest = BULK_GROUPS[layout.BLOCKS_GROUP].new_digest()
+        problem = blocks_problem(bundle, name, digest)
+    except BundleError as exc:
+        return member_problem(exc, name)
+    return problem or digest_problem(digest.hexdigest(), report.deferred.get(name))
+
+
+def member_problem(exc: BundleError, name: str) -> str:
+    """What a BundleError about member ``name`` says is wrong with it."""
+    return str(exc).split(": ", 1)[-1].removeprefix(f"member {name}: ")
+
+
+def blocks_problem(bundle: BundleArchive, name: str, digest, chunks=None) -> str | None:
+    """Read a member of framed blocks into ``digest``, checking each block: what is wrong
+    with them, or None (BundleError when the member cannot be read). ``chunks``: the
+    member's bytes as ``bundle.blocks(name)`` gives them, when the caller reads them."""
+    digest.section(trackblocks.SECTION)
+    try:
+        for number, block in enumerate(trackblocks.read_frames(
+                bundle.blocks(name) if chunks is None else chunks), 1):
+            why = trackblocks.block_problem(*block[1:])
+            if why:
+                return f"block {number}: {why}"
+            digest.add_block(*block)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def digest_problem(found: str, logged: str | None) -> str | None:
+    """A deferred member's blocks against the digest its log holds."""
+    if logged is None or found != logged:
+        return f"rows differ from their logged digest ({logged}, found {found})"
+    return None
 
 
 def verify_or_reason(path: str | Path, *, keyring: Keyring | None = None,
@@ -86,8 +139,10 @@ def verify_or_reason(path: str | Path, *, keyring: Keyring | None = None,
 
 
 class BundleCheck:
-    def __init__(self, bundle: BundleArchive, keyring: Keyring | None, progress, cancelled):
+    def __init__(self, bundle: BundleArchive, keyring: Keyring | None, progress, cancelled,
+                 defer: Callable[[str], bool] | None = None):
         self.bundle = bundle
+        self.defer = defer or (lambda name: False)
         self.keyring = keyring if keyring is not None else Keyring.load()
         self.progress = progress
         self.cancelled = cancelled
@@ -165,8 +220,7 @@ class BundleCheck:
         try:
             consume()
         except BundleError as exc:
-            problem = str(exc).split(": ", 1)[-1]
-            self.report.fail("member", name, problem.removeprefix(f"member {name}: "))
+            self.report.fail("member", name, member_problem(exc, name))
             return False
         finally:
             self.tick()
@@ -219,7 +273,11 @@ class BundleCheck:
                                  "manifest lists", sha256, self.bundle.files[name].sha256)
                 self.tick()
                 continue
-            if self._member_ok(name, lambda: [None for _ in self.bundle.blocks(name)]):
+            if self.defer(name):
+                self.report.deferred[name] = None
+                self.tick()
+            if name in self.report.deferred or self._member_ok(
+                    name, lambda: [None for _ in self.bundle.blocks(name)]):
                 held.add(sha256)
                 logged = self.states.get(("artifact", sha256))
                 if self.history and logged is None:
@@ -364,19 +422,12 @@ class BundleCheck:
                 continue
             digest = group.new_digest()
             problem: list[str] = []
+            deferred = group_name == layout.BLOCKS_GROUP and self.defer(name)
 
             def consume_blocks():
-                digest.section(trackblocks.SECTION)
-                try:
-                    for number, block in enumerate(
-                            trackblocks.read_frames(self.bundle.blocks(name)), 1):
-                        why = trackblocks.block_problem(*block[1:])
-                        if why:
-                            problem.append(f"block {number}: {why}")
-                            return
-                        digest.add_block(*block)
-                except ValueError as exc:
-                    problem.append(str(exc))
+                why = blocks_problem(self.bundle, name, digest)
+                if why:
+                    problem.append(why)
 
             def consume():
                 columns: dict[str, list[str]] = {p.table: list(p.columns) for p in group.parts}
@@ -402,20 +453,26 @@ class BundleCheck:
                         return
                     digest.add([tuple(r) for r in value])
 
-            if not self._member_ok(name, consume_blocks if group_name == layout.BLOCKS_GROUP
-                                   else consume):
-                continue
-            if problem:
-                self.report.fail("record", name, problem[0])
-                continue
-            found = digest.hexdigest()
-            rows_checked += digest.count
+            if deferred:
+                self.tick()
+                found = None
+            else:
+                if not self._member_ok(name, consume_blocks if group_name == layout.BLOCKS_GROUP
+                                       else consume):
+                    continue
+                if problem:
+                    self.report.fail("record", name, problem[0])
+                    continue
+                found = digest.hexdigest()
+                rows_checked += digest.count
             if not self.history:
                 continue
             logged = self.states.get((group_name, group_id))
             if logged is None:
                 self.report.fail("record", f"{group_name} {group_id}", "is not in the audit "
                                  "log (added outside osintdesk)")
+            elif found is None:
+                self.report.deferred[name] = logged[1]
             elif logged[1] != found:
                 self.report.fail("record", f"{group_name} {group_id}", "rows differ from "
                                  f"their logged digest (audit entry {logged[2]})", logged[1], found)

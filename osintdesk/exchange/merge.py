@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import queue
 import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
@@ -29,7 +31,8 @@ from ..store.records import (IDENTIFIER_COLUMNS, IDENTIFIER_INSERT, IDENTIFIERS,
                              TRACK_POINTS)
 from . import layout, validate
 from .archive import BundleArchive, BundleError
-from .check import BundleReport, verify_bundle, verify_or_reason
+from .check import (BundleReport, blocks_problem, deferred_problem, digest_problem,
+                    member_problem, verify_bundle, verify_or_reason)
 
 Progress = Callable[[int, int | None], None]
 # The bundle file is hashed in a second thread in blocks this large: hashlib and reads let
@@ -106,12 +109,15 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
                accept_unsigned: bool = False, accept_unknown_signer: bool = False,
                progress: Progress | None = None,
                cancelled: Callable[[], bool] | None = None,
-               report: BundleReport | None = None) -> MergePlan:
+               report: BundleReport | None = None, defer: bool = False) -> MergePlan:
     """Verify the bundle and work out what merging it into ``case`` adds, changes and
     leaves in conflict. Writes nothing. Raises BundleError when it must not be merged.
 
     ``report``: this bundle's ``verify_bundle`` report when the caller made one already
-    (a preview that shows it), so the bundle is not read through twice."""
+    (a preview that shows it), so the bundle is not read through twice.
+    ``defer``: the members the merge will store (evidence and track points this case
+    lacks) are read once, by the merge, which checks their bytes as verify-bundle does as
+    it stores them (``report.deferred``); only for a plan that is then merged."""
     path = Path(path)
     # Hashed as it is verified (a second thread: hashlib and file reads let the verifier
     # run meanwhile): the merge compares the file with this hash again after writing (and
@@ -120,7 +126,9 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
         hashing = pool.submit(_file_sha256, path) if path.is_file() else None
         if report is None:
             report = verify_bundle(path, keyring=keyring, progress=progress,
-                                   cancelled=cancelled)
+                                   cancelled=cancelled,
+                                   defer=(lambda name: _stored_by_merge(case, name))
+                                   if defer else None)
         sha256 = hashing.result() if hashing is not None else None
     if not report.ok:
         first = "; ".join(str(f) for f in report.failures[:3])
@@ -140,6 +148,20 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
         _plan_chains(case, bundle, plan)
         _plan_records(case, bundle, plan)
     return plan
+
+
+def _stored_by_merge(case, name: str) -> bool:
+    """Whether merging will read this member to store it: evidence this case lacks, the
+    track points of a flight file it lacks (a guess: ``_write`` checks any deferred member
+    it did not store)."""
+    if name.startswith("evidence/"):
+        return not case.has_artifact(name.split("/", 1)[1])
+    prefix = f"bulk/{TRACK_POINTS.name}/"
+    if name.startswith(prefix):
+        import_uuid = name[len(prefix):].rsplit(".", 1)[0]
+        return name == layout.bulk_member(TRACK_POINTS.name, import_uuid) and \
+            case.get_record("flight-import", import_uuid) is None
+    return False
 
 
 @dataclass
@@ -297,7 +319,7 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
     is refused, nothing written."""
     plan = plan_merge(case, path, keyring=keyring, accept_unsigned=accept_unsigned,
                       accept_unknown_signer=accept_unknown_signer, progress=progress,
-                      cancelled=cancelled)
+                      cancelled=cancelled, defer=not dry_run)
     if expected_sha256 is not None and plan.sha256 != expected_sha256:
         raise BundleError(f"has changed since it was previewed (SHA-256 {plan.sha256[:16]}…, "
                           f"previewed {expected_sha256[:16]}…); nothing was merged: open it "
@@ -308,6 +330,9 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
     if dry_run:
         return MergeResult(plan, False)
     with BundleArchive(path) as bundle, case.transaction(), ThreadPoolExecutor(1) as pool:
+        if plan.new_imports or any(c.kind == "aircraft" for c in plan.changes):
+            # Loaded while evidence is stored (hashing and SQLite let go of the interpreter)
+            pool.submit(_prepare_flight_analysis)
         try:
             touched = _write(case, bundle, plan, cancelled)
             found = _merge_identifiers(case, bundle, plan, cancelled)
@@ -349,7 +374,10 @@ def _check(cancelled) -> None:
 
 
 def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
-    """Everything merged from the bundle's members; returns the aircraft touched."""
+    """Everything merged from the bundle's members; returns the aircraft touched. Every
+    member whose check verify-bundle left to the merge is checked here (as it is stored,
+    or read for the check alone)."""
+    checked: set[str] = set()
     for sha256 in plan.new_evidence:
         _check(cancelled)
         name = layout.evidence_member(sha256)
@@ -359,12 +387,12 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
         # Read once: the store hashes the bytes against the manifest's SHA-256 as it
         # writes them (so the archive need not hash them too)
         try:
-            case.put_artifact(_MemberStream(bundle.blocks(name, hashed=False)),
+            case.put_artifact(_MemberStream(_read_ahead(bundle.blocks(name, hashed=False))),
                               expected_sha256=sha256, expected_size=bundle.files[name].size)
         except ArtifactChanged:
-            raise BundleError(f"member {name}: does not match the manifest (its SHA-256 "
-                              "differs: the bundle changed while it was being merged); "
-                              "nothing was merged", path=bundle.path) from None
+            raise _unverified(bundle, name, "does not match the manifest (its SHA-256 "
+                              "differs: altered after export)") from None
+        checked.add(name)
     for version in plan.new_versions:
         versions.store(case.conn, version)
     foreign_ids = _foreign_aircraft_ids(bundle)
@@ -384,8 +412,27 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
         elif change.kind == "flight-import" and change.state is not None:
             aircraft_touched.update(json.loads(change.state.get("aircraft_uuids") or "[]"))
     for import_uuid in plan.new_imports:
-        aircraft_touched |= _merge_track_points(case, bundle, import_uuid, foreign_ids, plan)
+        aircraft_touched |= _merge_track_points(case, bundle, import_uuid, foreign_ids, plan,
+                                                checked)
+    for name in plan.report.deferred:
+        if name not in checked:
+            _check(cancelled)
+            why = deferred_problem(bundle, plan.report, name)
+            if why:
+                raise _unverified(bundle, name, why)
     return aircraft_touched
+
+
+def _unverified(bundle: BundleArchive, name: str, why: str) -> BundleError:
+    """A member whose check verify-bundle left to the merge (``report.deferred``) fails
+    it: said as a bundle that does not verify is (``plan_merge``)."""
+    return BundleError(f"does not verify (1 problem(s): member {name}: {why}); nothing was "
+                       "merged ('osintdesk verify-bundle' lists them)", path=bundle.path)
+
+
+def _prepare_flight_analysis() -> None:
+    from ..flights import analysis
+    analysis.prepare()
 
 
 def _derive(case, plan: MergePlan, aircraft_touched: set[str],
@@ -442,6 +489,71 @@ class _MemberStream(io.RawIOBase):
         return len(data)
 
 
+READ_AHEAD_BLOCKS = 4
+
+
+def _read_ahead(blocks: Iterator[bytes], depth: int = READ_AHEAD_BLOCKS) -> Iterator[bytes]:
+    """``blocks`` (a member's bytes) read on a second thread, at most ``depth`` blocks
+    ahead: reading, inflating and hashing a member let go of the interpreter, so they run
+    beside the checking and storing of the blocks before. What the reader raises (a
+    member that does not match the manifest) is raised here, in its place."""
+    handed: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+
+    def hand(item) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for block in blocks:
+                if not hand((True, block)):
+                    return
+            hand((False, None))
+        except BaseException as exc:   # handed over, raised by the reader of the blocks
+            hand((False, exc))
+        finally:
+            blocks.close()
+
+    thread = threading.Thread(target=read, name="bundle read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, value = handed.get()
+            if more:
+                yield value
+            elif value is None:
+                return
+            else:
+                raise value
+    finally:
+        stop.set()
+        thread.join()
+
+
+class _NotHeld(BundleError):
+    """Track points of an aircraft the bundle does not hold."""
+
+
+class _Storing:
+    """A block digest for ``check.blocks_problem`` that stores each checked block as it
+    is added (``store``), so the member is read, checked and stored in one pass."""
+
+    def __init__(self, digest, store):
+        self._digest, self._store = digest, store
+
+    def section(self, name: str) -> None:
+        self._digest.section(name)
+
+    def add_block(self, *block) -> None:
+        self._store(*block)
+
+
 def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
     """The exporting case's integer aircraft ids, to the aircraft uuids they stand for."""
     member = layout.record_member("aircraft")
@@ -451,11 +563,13 @@ def _foreign_aircraft_ids(bundle: BundleArchive) -> dict[int, str]:
 
 
 def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
-                        foreign_ids: dict[int, str], plan: MergePlan) -> set[str]:
+                        foreign_ids: dict[int, str], plan: MergePlan, checked: set[str]
+                        ) -> set[str]:
     """Store a new flight file's points, block by block as the bundle carries them, with
     this case's integer aircraft ids (points held already are left out, as an import does);
-    log the group with the digest of the blocks written. Each block is checked again
-    (``trackblocks.block_problem``) before it is stored."""
+    log the group with the digest of the blocks written. Each block is checked
+    (``trackblocks.block_problem``) before it is stored, and when verify-bundle left the
+    member to the merge, the blocks as sent against the digest the bundle's log holds."""
     from ..store import trackblocks
     member = layout.bulk_member(TRACK_POINTS.name, import_uuid)
     if member not in bundle.files:
@@ -469,24 +583,36 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
         aircraft_uuid = plan.aliases.get(aircraft_uuid, aircraft_uuid)
         local = case.get_record("aircraft", aircraft_uuid) if aircraft_uuid else None
         if local is None:
-            raise BundleError(f"has track points of an aircraft it does not hold "
-                              f"(id {foreign_id})", path=bundle.path)
+            raise _NotHeld(f"has track points of an aircraft it does not hold "
+                           f"(id {foreign_id})", path=bundle.path)
         touched.add(aircraft_uuid)
         local_ids[foreign_id] = local["id"]
         return local["id"]
 
     digest = trackblocks.BlockDigest()
     digest.section(trackblocks.SECTION)
+    sent = trackblocks.BlockDigest()      # of the blocks as the bundle's log has them
+
+    def store(foreign_id, *block) -> None:
+        aircraft_id = local_ids.get(foreign_id) or local_id(foreign_id)
+        for written in trackblocks.write_block(case.conn, import_id, aircraft_id, *block):
+            digest.add_block(*written)
+        sent.add_block(foreign_id, *block)
+
     try:
-        for foreign_id, *block in trackblocks.read_frames(bundle.blocks(member)):
-            why = trackblocks.block_problem(*block)
-            if why:
-                raise BundleError(f"member {member}: {why}", path=bundle.path)
-            aircraft_id = local_ids.get(foreign_id) or local_id(foreign_id)
-            for written in trackblocks.write_block(case.conn, import_id, aircraft_id, *block):
-                digest.add_block(*written)
-    except ValueError as exc:
-        raise BundleError(f"member {member}: {exc}", path=bundle.path) from None
+        why = blocks_problem(bundle, member, _Storing(sent, store),
+                             _read_ahead(bundle.blocks(member)))
+    except _NotHeld:
+        raise
+    except BundleError as exc:   # the member's size or SHA-256 (at its end)
+        if member not in plan.report.deferred:
+            raise
+        why = member_problem(exc, member)
+    if why is None and member in plan.report.deferred:
+        why = digest_problem(sent.hexdigest(), plan.report.deferred[member])
+        checked.add(member)
+    if why:
+        raise _unverified(bundle, member, why)
     case.record_bulk("merge", TRACK_POINTS.name, import_uuid, {"bundle": plan.sha256},
                      digest=digest)
     return touched

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
+from dataclasses import dataclass
+
+import numpy as np
 
 from ..store import Case
-from . import importers
+from . import airports, importers
 from .model import FileFlight
 from ..store import trackblocks
-from .segment import AircraftTrack, split_track, track_of_points
+from .segment import AircraftTrack, TrackSplitter, track_of_points
 
 NAMESPACE = uuidlib.UUID("6f1c5a52-3c1e-4d7e-9a53-2b8f0e4f7a11")
+
+
+def prepare() -> None:
+    """Load the airports' tables the analysis looks positions and codes up in (once per
+    process; a caller with a thread to spare runs it ahead of ``recompute_flights``)."""
+    airports.nearest(0.0, 0.0)
+    airports.lookup("ZZZZ")
 
 
 def _stable_id(*parts: object) -> str:
@@ -39,13 +49,57 @@ def _imports_of(case: Case, aircraft_uuid: str) -> list[tuple[int, bool, list[Fi
     return out
 
 
-def _track(case: Case, aircraft_uuid: str, leg_imports: set[int]):
-    """The aircraft's points as a track, read from the case's blocks as numpy columns."""
+_COLUMNS = ("t", "lat", "lon", "alt_ft", "gs_kt", "on_ground", "leg_start", "callsign", "squawk")
+
+
+@dataclass
+class SplitInputs:
+    """What splitting an aircraft's track takes besides its points (segment's rules 1, 4)."""
+
+    aircraft_id: int
+    hex: str | None
+    leg_imports: set[int]          # one-flight files: the first point of each starts a leg
+    spans: list[tuple[float, float]]   # their (first t, last t)
+    file_flights: list[FileFlight]
+    single_flight: bool            # the aircraft's one file describes one flight
+
+
+def split_inputs(case: Case, aircraft_uuid: str) -> SplitInputs:
+    imports = _imports_of(case, aircraft_uuid)
     aircraft_id, hex_code = case.conn.execute("SELECT id, hex FROM aircraft WHERE uuid = ?",
                                               (aircraft_uuid,)).fetchone()
-    return track_of_points(hex_code, trackblocks.read_points(case.conn, aircraft_id, names=(
-        "t", "lat", "lon", "alt_ft", "gs_kt", "on_ground", "leg_start", "callsign", "squawk"),
-        with_import=True), leg_imports)
+    # One rule whatever the order files came in: each one-flight file starts a leg at its
+    # first point and holds no split at altitude; landings split it (segment's rule 4).
+    single_flight = len(imports) == 1 and imports[0][1]
+    leg_imports = {uuid for uuid, single, _ in imports if single}
+    return SplitInputs(aircraft_id, hex_code, leg_imports,
+                       _spans(case, aircraft_uuid, leg_imports),
+                       [f for _, _, flights in imports for f in flights], single_flight)
+
+
+def split_aircraft(case: Case, aircraft_uuid: str, *,
+                   window_points: int = trackblocks.WINDOW_POINTS,
+                   given: SplitInputs | None = None) -> AircraftTrack:
+    """The aircraft's flights, gaps and ground times from its stored points, read
+    ``window_points`` at a time in time order (``TrackSplitter``: the same as splitting
+    the whole track at once, without holding it)."""
+    given = given or split_inputs(case, aircraft_uuid)
+    spans = given.spans
+    if given.single_flight:   # the one file's span is the whole track's (split_track's)
+        first, last = case.conn.execute(
+            f"SELECT min(first_t), max(last_t) FROM {trackblocks.TABLE} WHERE aircraft_id = ?",
+            (given.aircraft_id,)).fetchone()
+        if first is not None:
+            spans = [*spans, (first, last)]
+    splitter = TrackSplitter(given.hex, one_flight_spans=spans)
+    legs_to_find = set(given.leg_imports)   # one-flight files whose first point is to come
+    for window in trackblocks.read_points_in_windows(case.conn, given.aircraft_id, _COLUMNS,
+                                                     window_points=window_points,
+                                                     with_import=True):
+        splitter.add(track_of_points(given.hex, window, legs_to_find))
+        if legs_to_find:
+            legs_to_find -= set(np.unique(window["import_id"]).tolist())
+    return splitter.finish(file_flights=given.file_flights, single_flight=given.single_flight)
 
 
 def _spans(case: Case, aircraft_uuid: str, import_ids: set[int]) -> list[tuple[float, float]]:
@@ -57,22 +111,17 @@ def _spans(case: Case, aircraft_uuid: str, import_ids: set[int]) -> list[tuple[f
         (aircraft_uuid, *sorted(import_ids)))] if import_ids else []
 
 
-def recompute_flights(case: Case, aircraft_uuid: str) -> int:
+def recompute_flights(case: Case, aircraft_uuid: str, *,
+                      window_points: int = trackblocks.WINDOW_POINTS) -> int:
     """Recompute and store the aircraft's flights, gaps and ground times; return the flight count.
 
     A file that describes one flight (a FlightRadar24 export) starts a new flight and is
     not split at gaps at altitude; landings seen in it split it like any other file.
+    The points are read ``window_points`` at a time (about 130 bytes each), so memory
+    holds a window and the longest flight or stay on the ground, not the whole track.
     """
-    imports = _imports_of(case, aircraft_uuid)
-    # One rule whatever the order files came in: each one-flight file starts a leg at its
-    # first point and holds no split at altitude; landings split it (segment's rule 4).
-    single_flight = len(imports) == 1 and imports[0][1]
-    leg_imports = {uuid for uuid, single, _ in imports if single}
-    file_flights = [f for _, _, flights in imports for f in flights]
-    track = _track(case, aircraft_uuid, leg_imports)
-    spans = _spans(case, aircraft_uuid, leg_imports)
-    track = split_track(track, file_flights=file_flights, single_flight=single_flight,
-                        one_flight_spans=spans)
+    given = split_inputs(case, aircraft_uuid)
+    track = split_aircraft(case, aircraft_uuid, window_points=window_points, given=given)
     with case.transaction():
         previous = case.conn.execute("SELECT count(*) FROM flights WHERE aircraft_uuid = ?",
                                      (aircraft_uuid,)).fetchone()[0]
@@ -82,7 +131,7 @@ def recompute_flights(case: Case, aircraft_uuid: str) -> int:
         case.record_bulk("analyse", "flight-analysis", aircraft_uuid,
                          {"flights": len(flight_ids), "previous_flights": previous,
                           "ground_times": len(track.ground_times),
-                          "single_flight": single_flight})
+                          "single_flight": given.single_flight})
     return len(flight_ids)
 
 

@@ -22,7 +22,6 @@ Points are held in compact arrays (about 45 bytes each), so a year of one aircra
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -166,6 +165,29 @@ class _Track:
         track.callsign_runs, track.squawk_runs = callsign_runs, squawk_runs
         return track
 
+    def tail(self, first: int) -> "_Track":
+        """The points from index ``first`` on, as a track of their own (copied, so the
+        rest can be freed)."""
+        if first == 0:
+            return self
+        return _Track.from_sorted(
+            self.hex, *(a[first:].copy() for a in (self.t, self.lat, self.lon, self.alt_ft,
+                                                   self.gs_kt, self.state, self.leg)),
+            callsign_runs=self.callsign_runs.tail(first),
+            squawk_runs=self.squawk_runs.tail(first))
+
+    def joined(self, later: "_Track") -> "_Track":
+        """This track followed by ``later`` (whose points all come after these)."""
+        n = len(self)
+        return _Track.from_sorted(
+            self.hex if self.hex is not None else later.hex,
+            *(np.concatenate((a, b)) for a, b in zip(
+                (self.t, self.lat, self.lon, self.alt_ft, self.gs_kt, self.state, self.leg),
+                (later.t, later.lat, later.lon, later.alt_ft, later.gs_kt, later.state,
+                 later.leg))),
+            callsign_runs=self.callsign_runs.joined(later.callsign_runs, n),
+            squawk_runs=self.squawk_runs.joined(later.squawk_runs, n))
+
     def _label(self, value: str | None) -> int:
         index = self._labels.get(value)
         if index is None:
@@ -216,12 +238,10 @@ class _Track:
         self.callsign_runs = self._runs_of(callsign)
         self.squawk_runs = self._runs_of(squawk)
 
-    def _runs_of(self, labels) -> list[tuple[int, str | None]]:
-        """(first index, value) wherever the value changes."""
-        if not len(labels):
-            return []
-        starts = np.concatenate(([0], np.flatnonzero(labels[1:] != labels[:-1]) + 1))
-        return [(int(i), self._names[int(labels[i])]) for i in starts]
+    def _runs_of(self, labels) -> "_Runs":
+        """Where the value changes."""
+        starts = _changes(labels)
+        return _Runs(starts, [self._names[i] for i in labels[starts].tolist()])
 
     def __len__(self) -> int:
         return len(self.t)
@@ -243,22 +263,46 @@ class _Track:
         return great_circle_km(self.lat[a:b], self.lon[a:b], self.lat[a + 1:b + 1],
                                self.lon[a + 1:b + 1])
 
-    def values_in(self, runs: list[tuple[int, str | None]], a: int, b: int) -> list[str]:
+    def values_in(self, runs: "_Runs", a: int, b: int) -> list[str]:
         """Distinct non-empty values of ``runs`` over points a..b, in order of appearance."""
-        # bisect on the runs themselves and no slice: a flight costs its own runs, not all
-        first = max(0, bisect_right(runs, a, key=_run_start) - 1)
-        found: list[str] = []
-        for index in range(first, len(runs)):
-            start, value = runs[index]
-            if start > b:
-                break
-            if value and value not in found:
-                found.append(value)
-        return found
+        return runs.values_in(a, b)
 
 
-def _run_start(run: tuple[int, str | None]) -> int:
-    return run[0]
+def _changes(values: np.ndarray) -> np.ndarray:
+    """The indexes where a column's value changes (the first point included)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
+
+
+class _Runs:
+    """A callsign or squawk column as its changes: the index of each change (numpy) and
+    the value from there on (a list), so that a flight costs its own changes only."""
+
+    __slots__ = ("starts", "values")
+
+    def __init__(self, starts, values: list):
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.values = values
+
+    def values_in(self, a: int, b: int) -> list[str]:
+        """Distinct non-empty values over points a..b, in order of appearance."""
+        first = max(0, int(np.searchsorted(self.starts, a, side="right")) - 1)
+        end = int(np.searchsorted(self.starts, b, side="right"))
+        return [value for value in dict.fromkeys(self.values[first:end]) if value]
+
+    def tail(self, first: int) -> "_Runs":
+        """The runs of the points from index ``first`` on, indexed from there."""
+        if not self.values:
+            return self
+        k = max(0, int(np.searchsorted(self.starts, first, side="right")) - 1)
+        return _Runs(np.concatenate(([0], self.starts[k + 1:] - first)), self.values[k:])
+
+    def joined(self, later: "_Runs", offset: int) -> "_Runs":
+        """These runs followed by ``later``'s (of points from index ``offset`` on)."""
+        skip = int(bool(self.values and later.values and self.values[-1] == later.values[0]))
+        return _Runs(np.concatenate((self.starts, later.starts[skip:] + offset)),
+                     self.values + later.values[skip:])
 
 
 def _airport_elevation_ft(lat: float, lon: float, radius_km: float) -> float:
@@ -311,11 +355,11 @@ def _landing_gap_reason(track: _Track, i: int, settings: SplitSettings,
     return None
 
 
-def _sections(track: _Track, spans: Sequence[tuple[float, float]], settings: SplitSettings):
-    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason,
-    end_reason). ``spans``: (first t, last t) of files that each describe one flight."""
+def _section_cuts(track: _Track, spans: Sequence[tuple[float, float]], settings: SplitSettings):
+    """Where leg flags and landing gaps cut the track: yields (index of the first point
+    after the cut, reason). ``spans``: (first t, last t) of files that each describe one
+    flight. A cut depends on the two points around it only."""
     n = len(track)
-    start, start_reason = 0, "start of the data"
     candidates = () if n < 2 else (np.flatnonzero(
         (track.leg[1:] != 0) | (np.diff(track.t) >= settings.coverage_gap_s)) + 1).tolist()
     for i in candidates:
@@ -323,10 +367,18 @@ def _sections(track: _Track, spans: Sequence[tuple[float, float]], settings: Spl
         reason = ("leg flag in the file" if track.leg[i] else
                   _landing_gap_reason(track, i, settings, one_flight=inside))
         if reason:
-            yield start, i - 1, start_reason, reason
-            start, start_reason = i, reason
-    if n:
-        yield start, n - 1, start_reason, "end of the data"
+            yield i, reason
+
+
+def _sections(track: _Track, spans: Sequence[tuple[float, float]], settings: SplitSettings):
+    """Cut the track at leg flags and landing gaps: yields (first, last, start_reason,
+    end_reason)."""
+    start, start_reason = 0, "start of the data"
+    for i, reason in _section_cuts(track, spans, settings):
+        yield start, i - 1, start_reason, reason
+        start, start_reason = i, reason
+    if len(track):
+        yield start, len(track) - 1, start_reason, "end of the data"
 
 
 def _runs(track: _Track, a: int, b: int) -> list[tuple[bool, int, int]]:
@@ -468,7 +520,7 @@ def _match_file_flights(flights: list[Flight], file_flights: Sequence[FileFlight
 # --------------------------------------------------------------------------- ground times
 
 
-def _ground_time(track: _Track, flights: list[Flight], k: int, observed_run: bool,
+def _ground_time(flights: list[Flight], k: int, observed_run: bool,
                  settings: SplitSettings) -> GroundTime | None:
     before, after = flights[k], flights[k + 1]
     arrival, departure = before.arrival, after.departure
@@ -522,14 +574,108 @@ def split_track(points: Iterable, *, file_flights: Sequence[FileFlight] = (),
             flights.append(_summarise(track, first, last, reason_in, reason_out, settings))
             observed_between.append(not first_in_section)
             first_in_section = False
+    return _concluded(track.hex, flights, observed_between, file_flights, single_flight,
+                      settings, len(track), track.duplicates)
+
+
+def _concluded(hex_code: str | None, flights: list[Flight], observed_between: list[bool],
+               file_flights: Sequence[FileFlight], single_flight: bool,
+               settings: SplitSettings, point_count: int, duplicates: int) -> AircraftTrack:
+    """The aircraft's track from its flights in time order: the file flights matched to
+    them and the ground times between them."""
     _match_file_flights(flights, file_flights, single_flight, settings)
     ground_times = []
     for k in range(len(flights) - 1):
-        stay = _ground_time(track, flights, k, observed_between[k + 1], settings)
+        stay = _ground_time(flights, k, observed_between[k + 1], settings)
         if stay is not None:
             ground_times.append(stay)
-    return AircraftTrack(hex=track.hex, flights=flights, ground_times=ground_times,
-                         point_count=len(track), duplicates_dropped=track.duplicates)
+    return AircraftTrack(hex=hex_code, flights=flights, ground_times=ground_times,
+                         point_count=point_count, duplicates_dropped=duplicates)
+
+
+class TrackSplitter:
+    """``split_track`` for a track given a window at a time (``add``, windows in time
+    order: every point of a window comes after those of the windows before), so that
+    one aircraft's points never have to sit in memory at once. ``finish`` gives exactly
+    what ``split_track`` gives for the whole track.
+
+    After each window, what later points cannot change is settled: each section that a
+    leg flag or a landing gap closed (a cut depends on the two points around it only),
+    and in the open section everything up to its last complete ground stay (a ground run
+    of ``min_ground_stay_s`` followed by a point in the air: the flights before it land
+    there and the next one takes off from it, whatever follows). The rest is carried into
+    the next window. So memory holds a window plus the longest stretch without such a
+    stay (one flight, or one stay on the ground), and the flights found so far (small
+    summaries: the rows the caller stores).
+
+    ``one_flight_spans``: as ``split_track`` takes them; when the points are one file that
+    describes one flight (``single_flight`` in ``split_track``), its span must be among
+    them."""
+
+    def __init__(self, hex_code: str | None = None, *,
+                 one_flight_spans: Sequence[tuple[float, float]] = (),
+                 settings: SplitSettings = SplitSettings()):
+        self.hex = hex_code
+        self.settings = settings
+        self._spans = list(one_flight_spans)
+        self._open: _Track | None = None      # the points not settled yet
+        self._open_reason = "start of the data"   # why the open section started
+        self._section_flights = 0             # flights settled in the open section
+        self._flights: list[Flight] = []
+        self._observed_between: list[bool] = []
+        self._points = 0
+
+    def add(self, window: _Track) -> None:
+        """The next points (a track built with ``track_of_points``)."""
+        if not len(window):
+            return
+        self._points += len(window)
+        self._open = window if self._open is None else self._open.joined(window)
+        self._settle(final=False)
+
+    def finish(self, *, file_flights: Sequence[FileFlight] = (),
+               single_flight: bool = False) -> AircraftTrack:
+        if self._open is not None:
+            self._settle(final=True)
+        return _concluded(self.hex, self._flights, self._observed_between, file_flights,
+                          single_flight, self.settings, self._points, 0)
+
+    def _settle(self, final: bool) -> None:
+        track = self._open
+        start, reason = 0, self._open_reason
+        for i, cut_reason in _section_cuts(track, self._spans, self.settings):
+            self._flights_of(track, start, i - 1, reason, cut_reason)
+            self._section_flights = 0
+            start, reason = i, cut_reason
+        last = len(track) - 1
+        if final:
+            self._flights_of(track, start, last, reason, "end of the data")
+            self._open = None
+            return
+        stay = self._last_stay(track, start, last)
+        if stay is not None:
+            # Ends on the stay: its last flight lands there (the end reason goes unused)
+            self._flights_of(track, start, stay[1], reason, "")
+            start = stay[0]
+        self._open, self._open_reason = track.tail(start), reason
+
+    def _last_stay(self, track: _Track, a: int, b: int) -> tuple[int, int] | None:
+        """(first, last) of the last ground run in a..b after its first run that lasts a
+        ground stay and is followed by a point off the ground, or None."""
+        runs = _runs(track, a, b)
+        for ground, first, last in reversed(runs[1:-1]):
+            if ground and track.t[last] - track.t[first] >= self.settings.min_ground_stay_s:
+                return first, last
+        return None
+
+    def _flights_of(self, track: _Track, a: int, b: int, start_reason: str,
+                    end_reason: str) -> None:
+        for first, last, reason_in, reason_out in _flight_ranges(
+                track, a, b, start_reason, end_reason, self.settings):
+            self._flights.append(_summarise(track, first, last, reason_in, reason_out,
+                                            self.settings))
+            self._observed_between.append(self._section_flights > 0)
+            self._section_flights += 1
 
 
 def track_of_points(hex_code: str | None, points: dict, leg_imports: Iterable[int] = ()) -> _Track:
@@ -547,9 +693,8 @@ def track_of_points(hex_code: str | None, points: dict, leg_imports: Iterable[in
     runs = []
     for name in ("callsign", "squawk"):
         values = points[name]
-        starts = (np.concatenate(([0], np.flatnonzero(values[1:] != values[:-1]) + 1))
-                  if len(values) else np.zeros(0, dtype=int))
-        runs.append([(int(i), values[i]) for i in starts])
+        starts = _changes(values)
+        runs.append(_Runs(starts, values[starts].tolist()))
     return _Track.from_sorted(hex_code, np.asarray(points["t"], dtype=float),
                               np.asarray(points["lat"], dtype=float),
                               np.asarray(points["lon"], dtype=float),

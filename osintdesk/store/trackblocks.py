@@ -305,12 +305,75 @@ def read_points(conn, aircraft_id: int, first_t: float = -np.inf, last_t: float 
         if with_import:
             part["import_id"] = np.full(len(part["t"]), import_id, dtype=np.int64)
         parts.append(part)
-    names = tuple(names) + (("import_id",) if with_import else ())
+    return _joined(parts, names, with_import)
+
+
+def _joined(parts: list[dict[str, np.ndarray]], names: Sequence[str], with_import: bool
+            ) -> dict[str, np.ndarray]:
+    """``sorted_points`` of blocks' parts, with their ``import_id`` column when asked."""
     if not parts and with_import:
-        out = sorted_points([], tuple(names[:-1]))
+        out = sorted_points([], names)
         out["import_id"] = np.empty(0, dtype=np.int64)
         return out
-    return sorted_points(parts, names)
+    return sorted_points(parts, _names_of(names, with_import))
+
+
+WINDOW_POINTS = BLOCK_POINTS
+
+
+def read_points_in_windows(conn, aircraft_id: int, names: Sequence[str] = POINT_COLUMNS, *,
+                           window_points: int = WINDOW_POINTS, with_import: bool = False
+                           ) -> Iterator[dict[str, np.ndarray]]:
+    """One aircraft's points in (t, lat, lon) order, as ``read_points`` gives them all at
+    once, but a window at a time: each window's columns (``names``, plus ``import_id``
+    when ``with_import``) follow the previous window's points in that order.
+
+    Blocks are read in the order of their first time, blocks of every import alike (the
+    imports of one aircraft overlap in time), at least ``window_points`` points at a time;
+    a window holds the points earlier than the next unread block's first time and the
+    rest waits for the next. So memory holds a window and the blocks that overlap its end
+    in time (for files in time order, one block per import), never the whole track.
+    Windows are cut to ``window_points`` at most."""
+    if window_points < 1:
+        raise ValueError("a window holds at least one point")
+    wanted = tuple(dict.fromkeys(("t", "lat", "lon", *names)))
+    blocks = conn.execute(
+        f"SELECT id, import_id, first_t, count FROM {TABLE} WHERE aircraft_id = ? "
+        "ORDER BY first_t, id", (aircraft_id,)).fetchall()
+    pending: dict[str, np.ndarray] | None = None
+    index = 0
+    while index < len(blocks):
+        parts = [] if pending is None else [pending]
+        held = 0 if pending is None else len(pending["t"])
+        first = index
+        while index < len(blocks) and (held < window_points or index == first):
+            block_id, import_id, _, count = blocks[index]
+            part = _read_columns(conn, block_id, wanted)
+            if with_import:
+                part["import_id"] = np.full(count, import_id, dtype=np.int64)
+            parts.append(part)
+            held += count
+            index += 1
+        joined = sorted_points(parts, _names_of(wanted, with_import))
+        before = (np.searchsorted(joined["t"], blocks[index][2], side="left")
+                  if index < len(blocks) else len(joined["t"]))
+        pending = {name: values[before:].copy() for name, values in joined.items()}
+        yield from _windows(joined, before, names, with_import, window_points)
+        del parts, joined
+    if pending is not None:
+        yield from _windows(pending, len(pending["t"]), names, with_import, window_points)
+
+
+def _windows(columns: dict[str, np.ndarray], end: int, names: Sequence[str],
+             with_import: bool, window_points: int) -> Iterator[dict[str, np.ndarray]]:
+    """The first ``end`` points of ``columns``, ``window_points`` at most at a time."""
+    for start in range(0, end, window_points):
+        yield {name: columns[name][start:min(end, start + window_points)]
+               for name in _names_of(names, with_import)}
+
+
+def _names_of(names: Sequence[str], with_import: bool) -> tuple[str, ...]:
+    return tuple(names) + (("import_id",) if with_import else ())
 
 
 def write_points(conn, import_id: int, aircraft_id: int, columns: dict[str, np.ndarray]
@@ -604,7 +667,11 @@ def write_block(conn, import_id: int, aircraft_id: int, count: int, first_t: flo
     rest is packed again. Returns the blocks written (for the import's digest)."""
     new = unpack(data, ("t", "lat", "lon"))
     existing = read_points(conn, aircraft_id, first_t, last_t, ("t", "lat", "lon"))
-    keep = first_wins(existing, new)
+    t = new["t"]
+    if not len(existing["t"]) and bool(np.all(t[1:] > t[:-1])):
+        keep = np.ones(len(t), dtype=bool)   # nothing held there, no time twice: no repeat
+    else:
+        keep = first_wins(existing, new)
     if keep.all():
         blocks = [(aircraft_id, count, first_t, last_t, data)]
     elif not keep.any():

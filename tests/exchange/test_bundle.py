@@ -421,6 +421,79 @@ def test_track_blocks_that_do_not_hold(bundle, tmp_path, key, receiver, what):
     bundles.assert_merge_refused(out, receiver, "does not verify")
 
 
+def _moved(block: list) -> list:
+    """The block with its first point moved: a block that holds together, other points."""
+    from osintdesk.store import trackblocks
+    columns = {name: values.copy() for name, values in trackblocks.unpack(block[4]).items()}
+    columns["lat"][0] += 0.001
+    return [*block[:4], trackblocks.pack(columns)]
+
+
+@pytest.mark.parametrize("resealed", [True, False], ids=["resealed", "against the manifest"])
+def test_moved_track_points_are_not_merged(bundle, tmp_path, key, receiver, resealed):
+    """Merge reads the points it stores once (verify-bundle leaves their bytes to it):
+    points moved by someone, in blocks that hold together, are still refused, whether the
+    manifest was made again to fit them (their log's digest differs) or not (the member's
+    SHA-256 differs), and nothing is written."""
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("bulk/track-points/"))
+    blocks = bundles.read_blocks(members[name])
+    blocks[-1] = _moved(blocks[-1])
+    members[name] = bundles.framed(blocks)
+    if resealed:
+        members = bundles.reseal(members, key=key)
+    out = bundles.write_members(tmp_path / "m.osintbundle", members)
+    expected = "logged digest" if resealed else "does not match the manifest"
+    assert any(expected in f for f in _failures(out)), _failures(out)
+    message = bundles.assert_merge_refused(out, receiver, "does not verify")
+    assert name in message and expected in message
+
+
+def test_a_deferred_member_is_checked_as_verify_bundle_checks_it(bundle, tmp_path, key):
+    """What verify-bundle leaves to a merge (``defer``) is not believed: the merge checks
+    each deferred member it does not store with ``deferred_problem``, which finds what
+    verify-bundle itself finds, and nothing in an honest bundle."""
+    from osintdesk.exchange.archive import BundleArchive
+    from osintdesk.exchange.check import deferred_problem
+    members = bundles.read_members(bundle)
+    track = next(n for n in members if n.startswith("bulk/track-points/"))
+    evidence = next(n for n in members if n.startswith("evidence/"))
+    blocks = bundles.read_blocks(members[track])
+    blocks[0] = _moved(blocks[0])
+    members[track] = bundles.framed(blocks)
+    moved = bundles.write_members(tmp_path / "d.osintbundle", bundles.reseal(members, key=key))
+    members = bundles.read_members(bundle)
+    data = bytearray(members[evidence])
+    data[0] ^= 1
+    members[evidence] = bytes(data)
+    changed = bundles.write_members(tmp_path / "c.osintbundle", members)
+    deferred = {track, evidence}
+    for path, bad, expected in ((bundle, None, None), (moved, track, "logged digest"),
+                                (changed, evidence, "does not match the manifest")):
+        assert verify_bundle(path).ok == (bad is None)
+        report = verify_bundle(path, defer=deferred.__contains__)
+        assert report.ok and set(report.deferred) == deferred   # what fails is deferred
+        with BundleArchive(path) as archive:
+            problems = {name: deferred_problem(archive, report, name) for name in deferred}
+        assert {name for name, why in problems.items() if why} == ({bad} if bad else set())
+        if bad:
+            assert expected in problems[bad], problems
+
+
+def test_changed_evidence_is_not_merged(bundle, tmp_path, receiver):
+    """Evidence a case lacks is read once, as it is stored and re-hashed: bytes that are
+    not those the manifest names are refused, nothing written."""
+    members = bundles.read_members(bundle)
+    name = next(n for n in members if n.startswith("evidence/"))
+    data = bytearray(members[name])
+    data[len(data) // 2] ^= 1
+    members[name] = bytes(data)
+    out = bundles.write_members(tmp_path / "e.osintbundle", members)
+    assert any(name in f for f in _failures(out))
+    message = bundles.assert_merge_refused(out, receiver, "does not verify")
+    assert name in message and "does not match the manifest" in message
+
+
 FRAME_CHANGES = {   # the member's framing -> what verify-bundle says
     "cut short": (lambda data: data[:-10], "ends inside a block"),
     "oversized block": (lambda data: data[:32] + (1 << 40).to_bytes(8, "little") + data[40:],
