@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from .main import (Context, case_argument, cli, human_bytes, json_option, open_for_reading,
-                   pass_context, print_json, progress_bar)
+from .main import (Context, case_argument, cli, human_bytes, json_option, json_refusals,
+                   open_for_reading, pass_context, print_json, progress_bar)
 from ..words import counted
 
 
@@ -33,8 +33,9 @@ def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
     from ..exchange.export import export_bundle, log_export
     from .custody import examiner_signer
 
-    signer = None if unsigned else examiner_signer()()
-    with open_for_reading(ctx, case) as opened, \
+    with json_refusals(as_json, output):
+        signer = None if unsigned else examiner_signer()()
+    with json_refusals(as_json, output), open_for_reading(ctx, case) as opened, \
             progress_bar("Exporting", not as_json) as progress:
         if opened.readonly:
             result = export_bundle(opened, output, signer=signer, tag=tag, progress=progress)
@@ -68,7 +69,7 @@ def verify_bundle_command(bundle: str, as_json: bool) -> None:
     BUNDLE cannot be read as a bundle (an ordinary ZIP, another file)."""
     from ..exchange.check import verify_bundle
 
-    with progress_bar("Verifying", not as_json) as progress:
+    with json_refusals(as_json, bundle), progress_bar("Verifying", not as_json) as progress:
         report = verify_bundle(bundle, progress=progress)
     if as_json:
         print_json(report.as_dict())
@@ -122,7 +123,7 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
     from ..exchange.merge import merge_bundle
     from .main import open_case
 
-    with open_case(ctx, case, readonly=dry_run) as opened, \
+    with json_refusals(as_json, bundle), open_case(ctx, case, readonly=dry_run) as opened, \
             progress_bar("Merging", not as_json) as progress:
         result = merge_bundle(opened, bundle, accept_unsigned=accept_unsigned,
                               accept_unknown_signer=accept_unknown_signer, dry_run=dry_run,

@@ -125,6 +125,19 @@ def print_json(value) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
+@contextmanager
+def json_refusals(as_json: bool, file) -> Iterator[None]:
+    """With --json, a refusal (an OsintdeskError) also prints one JSON object on stdout,
+    ``{"file": ..., "error": ..., "exit": 2}``, before the usual line on stderr and exit."""
+    try:
+        yield
+    except OsintdeskError as exc:
+        if as_json:
+            print_json({"file": str(exc.path if exc.path is not None else file),
+                        "error": str(exc), "exit": exc.exit_code})
+        raise
+
+
 def print_listing(rows: list[dict], as_json: bool, empty: str, lines: Callable[[dict], str]) -> None:
     """A listing command's output: the rows as JSON, else ``lines(row)`` for each row
     (``empty`` when there is none)."""

@@ -56,6 +56,9 @@ class _Walk:
         for kind, table in (("note", "source_notes"), ("tag", "source_tags")):
             for row in self.rows(f"SELECT uuid FROM [{table}] WHERE source_uuid = ?", (uuid,)):
                 self.sel.keep(kind, row["uuid"])
+        for row in self.rows("SELECT uuid FROM source_retirements WHERE source_uuid = ?",
+                             (uuid,)):
+            self.sel.keep("retirement", row["uuid"])
         for tie in self.rows("SELECT * FROM source_ties WHERE source_uuid = ?", (uuid,)):
             if self.sel.keep("source-tie", tie["uuid"]):
                 self.target(tie["target_kind"], tie["target_uuid"], None)
@@ -132,6 +135,10 @@ class _Walk:
                 self.target("entity", row.get("place_uuid"), None)
                 for involved in json.loads(row.get("involved") or "[]"):
                     self.target("entity", involved, None)
+            elif kind == "claim" and row.get("assertion"):
+                # The check is evaluated against the aircraft's flight data: without it
+                # the receiver's claim says "aircraft ... is no longer in the case".
+                self.target("entity", json.loads(row["assertion"]).get("aircraft"), None)
         if kind == "entity":
             for alias in self.rows("SELECT uuid FROM entity_aliases WHERE entity_uuid = ?",
                                    (uuid,)):
@@ -184,10 +191,24 @@ def tagged(case, tag: str) -> Selection:
                                   "target_uuid = ?", (uuid,)):
             if citation["owner_kind"] in OWNER_KINDS:
                 walk.owner(citation["owner_kind"], citation["owner_uuid"])
+    _object_annotations(walk)
     for row in walk.rows("SELECT uuid FROM checkpoints"):
         selection.keep("checkpoint", row["uuid"])
     _deletions(case, selection)
     return selection
+
+
+def _object_annotations(walk: _Walk) -> None:
+    """The notes and tags on the aircraft, flights and evidence files the bundle holds."""
+    sel = walk.sel
+    flights = {r["uuid"] for r in walk.rows("SELECT uuid, aircraft_uuid FROM flights")
+               if r["aircraft_uuid"] in sel.aircraft}
+    held = {"aircraft": sel.aircraft, "flight": flights,
+            "evidence": sel.records.get("evidence", set())}
+    for kind, table in (("object-note", "object_notes"), ("object-tag", "object_tags")):
+        for row in walk.rows(f"SELECT uuid, object_kind, object_uuid FROM [{table}]"):
+            if row["object_uuid"] in held.get(row["object_kind"], ()):
+                sel.keep(kind, row["uuid"])
 
 
 def _deletions(case, selection: Selection) -> None:
