@@ -121,9 +121,20 @@ def log_command(ctx: Context, case: str, as_json: bool, limit: int | None) -> No
         print_json(entries)
         return
     for e in entries:
-        obj = f"{e['object_type']} {e['object_id']}" if e["object_type"] else ""
         click.echo(f"#{e['seq']:<5} {display_time(e['time_utc'])}  {e['examiner']:<16} "
-                   f"{e['action']:<8} {obj}")
+                   f"{e['action']:<8} {_entry_object(e)}")
+
+
+def _entry_object(entry: dict) -> str:
+    """What an entry is about, for the text log: its object, else the file it wrote or
+    read (a bundle merged or exported: its name and short SHA-256)."""
+    if entry["object_type"]:
+        return f"{entry['object_type']} {entry['object_id']}"
+    details = entry.get("details") or {}
+    name = details.get("bundle") or details.get("file") if isinstance(details, dict) else None
+    if name and details.get("sha256"):
+        return f"{name} {str(details['sha256'])[:12]}"
+    return ""
 
 
 @cli.command("export-original")

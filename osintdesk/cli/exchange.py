@@ -30,10 +30,11 @@ def export_bundle_command(ctx: Context, case: str, output: str, unsigned: bool,
     key first signs a checkpoint of the case (reason: export), and the export is logged.
     """
     from ..custody import checkpoints
-    from ..exchange.export import export_bundle, log_export
+    from ..exchange.export import check_bundle_name, export_bundle, log_export
     from .custody import examiner_signer
 
     with json_refusals(as_json, output):
+        check_bundle_name(output)
         signer = None if unsigned else examiner_signer()()
     with json_refusals(as_json, output), open_for_reading(ctx, case) as opened, \
             progress_bar("Exporting", not as_json) as progress:
@@ -132,6 +133,10 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
     if as_json:
         print_json(data)
         return
+    if data["nothing_new"] and not dry_run:
+        click.echo(f"Nothing new: the case already holds everything in {data['bundle']} "
+                   "(nothing was written or logged)")
+        return
     verb = "Merged" if result.merged else "Would merge"
     click.echo(f"{verb} {data['bundle']} from case {data['case'].get('title')!r} "
                f"(signer: {data['signer']['state']}, {data['signer']['examiner']!r})")
@@ -173,8 +178,11 @@ def conflicts_command(ctx: Context, case: str, as_json: bool) -> None:
                    f"differ in {', '.join(sorted(differing)) or 'nothing shown'}")
         for head in conflict["heads"]:
             shown = " (shown)" if head["version"] == conflict["shown"] else ""
-            click.echo(f"  {head['version'][:12]}{shown}  by {head['examiner']}, "
+            where = f" in “{head['origin_title']}”" if head.get("origin_title") else ""
+            click.echo(f"  {head['version'][:12]}{shown}  by {head['examiner']}{where}, "
                        f"{display_time(head['created_utc'])}")
+            if head.get("reason"):
+                click.echo(f"      reason given: {head['reason']}")
             flat = flat_state(head["state"]) or {}
             for field in sorted(differing):
                 value = "(deleted)" if head["deleted"] else _value_text(flat.get(field))

@@ -12,17 +12,55 @@ from ..store.records import RECORD_KINDS
 
 
 def list_conflicts(case) -> list[dict]:
-    """Each record in conflict with its heads (version, who made it where, when, state)."""
+    """Each record in conflict with its heads (version, who made it where, when, state;
+    the title of the case it was made in when this case knows it, and the reason its
+    examiner gave for the change, if any)."""
     out = []
+    titles = None
     for kind, key, _count in versions.conflicts(case.conn):
+        if titles is None:
+            titles = case_titles(case)
         heads = versions.heads(case.conn, kind, key)
         shown = versions.chosen_head(heads)
         out.append({"kind": kind, "key": key,
                     "shown": shown.version if shown else None,
                     "heads": [{"version": v.version, "examiner": v.examiner,
                                "created_utc": v.created_utc, "origin_case": v.origin_case,
+                               "origin_title": titles.get(v.origin_case),
+                               "reason": _reason(case, v),
                                "deleted": v.deleted, "state": v.state} for v in heads]})
     return out
+
+
+def case_titles(case) -> dict[str, str]:
+    """The title of each case this case knows: its own, and those of the bundles merged
+    here or into a case merged here (their merge entries name the bundle's case)."""
+    titles = {case.uuid: case.title}
+    rows = case.conn.execute(
+        "SELECT details FROM audit_log WHERE action = 'merge' AND object_type IS NULL "
+        "UNION ALL SELECT details FROM foreign_audit WHERE action = 'merge' AND "
+        "object_type IS NULL").fetchall()
+    for (details,) in rows:
+        merged = json.loads(details).get("case") if details else None
+        if isinstance(merged, dict) and merged.get("uuid") and merged.get("title"):
+            titles.setdefault(merged["uuid"], merged["title"])
+    return titles
+
+
+def _reason(case, version) -> str | None:
+    """The ``--reason`` given for the change that made ``version``: the details of its
+    audit entry (in this case's log or the merged log of the case it was made in), the
+    last entry of that examiner on the record logged no later than the version."""
+    where = "FROM audit_log WHERE" if version.origin_case == case.uuid else \
+        "FROM foreign_audit WHERE case_uuid = ? AND"
+    params = () if version.origin_case == case.uuid else (version.origin_case,)
+    row = case.conn.execute(
+        f"SELECT details {where} object_type = ? AND object_id = ? AND examiner = ? AND "
+        "time_utc <= ? ORDER BY seq DESC LIMIT 1",
+        (*params, version.kind, version.key, version.examiner, version.created_utc)).fetchone()
+    details = json.loads(row[0]) if row and row[0] else {}
+    reason = details.get("reason") if isinstance(details, dict) else None
+    return reason if isinstance(reason, str) and reason else None
 
 
 def _find(case, typed: str) -> tuple[str, str, list]:

@@ -130,6 +130,15 @@ def _artifact_chunks(case, sha256: str) -> Iterator[bytes]:
             yield block
 
 
+def check_bundle_name(out: str | os.PathLike) -> None:
+    """OsintdeskError unless ``out`` ends with .osintbundle (as ``export`` refuses a file
+    named for another format; the window adds the extension itself)."""
+    out = Path(out)
+    if out.suffix.lower() != layout.EXTENSION:
+        raise OsintdeskError(f"a bundle is written as {layout.EXTENSION}: name the file "
+                             f"{out.stem or 'bundle'}{layout.EXTENSION}", path=out)
+
+
 def export_bundle(case, out: str | os.PathLike, *, signer=None, tag: str | None = None,
                   progress: Progress | None = None,
                   cancelled: Callable[[], bool] | None = None) -> ExportResult:
@@ -208,7 +217,9 @@ def _write(case, partial: Path, out: Path, signer, progress, cancelled,
                 if group.name == layout.BLOCKS_GROUP:
                     rows += writer.blocks(name, conn, group_id)
                 else:
-                    rows += writer.json_lines(name, _group_lines(conn, group, group_id))
+                    tally = [0]   # rows, not lines (a header and chunks of rows)
+                    writer.json_lines(name, _group_lines(conn, group, group_id, tally))
+                    rows += tally[0]
                 tick()
             counts[group.name] = rows
         for row in artifacts:
@@ -267,14 +278,15 @@ def _small_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _group_lines(conn, group, group_id: str) -> Iterator:
+def _group_lines(conn, group, group_id: str, tally: list[int]) -> Iterator:
     """Per table of the group: a header naming its columns, then lines of up to
     ``BULK_LINE_ROWS`` rows each (one JSON array of row arrays: encoding a million points
-    one call per row costs twenty times more)."""
+    one call per row costs twenty times more). ``tally[0]`` counts the rows."""
     for part in group.parts:
         yield {"table": part.table, "columns": list(part.columns)}
         chunk: list[tuple] = []
         for row in group_part_rows(conn, part, group_id):
+            tally[0] += 1
             chunk.append(row)
             if len(chunk) >= BULK_LINE_ROWS:
                 yield chunk

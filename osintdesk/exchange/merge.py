@@ -77,6 +77,15 @@ class MergePlan:
     new_imports: list[str] = field(default_factory=list)
     chains: dict = field(default_factory=dict)      # case uuid -> entries to keep
     forks: list[str] = field(default_factory=list)
+    # identifiers the merge would add: {"captures": how many captures, "added": how many}
+    identifiers: dict = field(default_factory=dict)
+    new_chain_entries: int = 0                      # foreign audit entries not held yet
+
+    def nothing_new(self) -> bool:
+        """Whether merging would bring nothing this case lacks (a bundle merged before,
+        one's own bundle back): no version, evidence, flight file, identifier or history."""
+        return not (self.new_versions or self.new_evidence or self.new_imports
+                    or self.identifiers.get("added") or self.new_chain_entries)
 
     def counts(self) -> dict:
         out: dict[str, dict[str, int]] = {}
@@ -102,7 +111,8 @@ class MergePlan:
                 "new_versions": len(self.new_versions), "records": self.counts(),
                 "new_evidence": len(self.new_evidence), "new_flight_files": len(self.new_imports),
                 "conflicts": self.conflicts, "same_as": self.same_as,
-                "forks": self.forks}
+                "forks": self.forks, "identifiers": self.identifiers,
+                "nothing_new": self.nothing_new()}
 
 
 def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
@@ -147,6 +157,9 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
     with BundleArchive(path) as bundle:
         _plan_chains(case, bundle, plan)
         _plan_records(case, bundle, plan)
+        found = _new_identifiers(case, bundle, cancelled, planning=True)
+        plan.identifiers = {"captures": len(found),
+                            "added": sum(len(rows) for rows in found.values())}
     return plan
 
 
@@ -231,6 +244,8 @@ def _plan_chains(case, bundle: BundleArchive, plan: MergePlan) -> None:
             plan.forks.append(f"the history of case {case_uuid}: {why}")
         else:
             plan.chains[case_uuid] = entries
+            held_seq, _ = foreign.head(case.conn, case_uuid)
+            plan.new_chain_entries += sum(1 for e in entries if e.seq > held_seq)
 
 
 def _plan_records(case, bundle: BundleArchive, plan: MergePlan) -> None:
@@ -304,6 +319,7 @@ class MergeResult:
     identifiers: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
+        # plan.as_dict's "nothing_new" says it: merged False, nothing written or logged
         return {**self.plan.as_dict(), "merged": self.merged, "audit_seq": self.audit_seq,
                 "versions_digest": self.versions_digest, "identifiers": self.identifiers}
 
@@ -328,7 +344,9 @@ def merge_bundle(case, path: str | Path, *, keyring: Keyring | None = None,
     if refused:
         raise BundleError(refused[0], path=path)
     if dry_run:
-        return MergeResult(plan, False)
+        return MergeResult(plan, False, identifiers=plan.identifiers)
+    if plan.nothing_new():
+        return MergeResult(plan, False, identifiers=plan.identifiers)
     with BundleArchive(path) as bundle, case.transaction(), ThreadPoolExecutor(1) as pool:
         if plan.new_imports or any(c.kind == "aircraft" for c in plan.changes):
             # Loaded while evidence is stored (hashing and SQLite let go of the interpreter)
@@ -620,22 +638,36 @@ def _merge_track_points(case, bundle: BundleArchive, import_uuid: str,
 
 def _merge_identifiers(case, bundle: BundleArchive, plan: MergePlan, cancelled
                        ) -> dict[str, int]:
-    """Each capture's identifiers the bundle carries (``bulk/identifiers/CAPTURE.jsonl``),
-    added to the capture as this case holds it: those it lacks (the same position in the
-    same field, or the same id, is held already: a capture both cases hold gets no second
-    copy), referring to this case's source of the capture. Each capture that gains some is
-    logged as one ``merge`` entry with its group's digest as it then is. Returns how many
-    were added per capture."""
+    """Each capture's identifiers the bundle carries that this case lacks
+    (``_new_identifiers``), added to the capture. Each capture that gains some is logged as
+    one ``merge`` entry with its group's digest as it then is. Returns how many were added
+    per capture."""
+    added: dict[str, int] = {}
+    for capture_uuid, new_rows in _new_identifiers(case, bundle, cancelled).items():
+        case.conn.executemany(IDENTIFIER_INSERT, new_rows)
+        case.record_bulk("merge", IDENTIFIERS.name, capture_uuid,
+                         {"bundle": plan.sha256, "added": len(new_rows)})
+        added[capture_uuid] = len(new_rows)
+    return added
+
+
+def _new_identifiers(case, bundle: BundleArchive, cancelled, *, planning: bool = False
+                     ) -> dict[str, list[tuple]]:
+    """Each capture's identifiers the bundle carries (``bulk/identifiers/CAPTURE.jsonl``)
+    that the capture as this case holds it lacks (the same position in the same field, or
+    the same id, is held already: a capture both cases hold gets no second copy), as rows
+    to insert referring to this case's source of the capture. ``planning``: before the
+    merge, a capture the case does not hold yet (the bundle brings it) lacks them all."""
     prefix = f"bulk/{IDENTIFIERS.name}/"
     columns = list(IDENTIFIER_COLUMNS)
     source_at = columns.index("source_uuid")
     key_at = [columns.index(c) for c in ("field", "kind", "start_offset", "end_offset")]
-    added: dict[str, int] = {}
+    found: dict[str, list[tuple]] = {}
     for member in bundle.names(prefix):
         _check(cancelled)
         capture_uuid = member[len(prefix):-len(".jsonl")]
         capture = case.get_record("capture", capture_uuid)
-        if capture is None:
+        if capture is None and not planning:
             raise BundleError(f"member {member}: holds identifiers of a capture the bundle "
                               "does not carry; nothing was merged", path=bundle.path)
         held = case.conn.execute(
@@ -662,12 +694,9 @@ def _merge_identifiers(case, bundle: BundleArchive, plan: MergePlan, cancelled
                     continue
                 held_ids.add(row[0])
                 held_at.add(at)
-                row[source_at] = capture["source_uuid"]
+                if capture is not None:
+                    row[source_at] = capture["source_uuid"]
                 new_rows.append((row[0], capture_uuid, *row[1:]))
-        if not new_rows:
-            continue
-        case.conn.executemany(IDENTIFIER_INSERT, new_rows)
-        case.record_bulk("merge", IDENTIFIERS.name, capture_uuid,
-                         {"bundle": plan.sha256, "added": len(new_rows)})
-        added[capture_uuid] = len(new_rows)
-    return added
+        if new_rows:
+            found[capture_uuid] = new_rows
+    return found

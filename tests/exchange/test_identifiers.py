@@ -186,3 +186,59 @@ def test_a_changed_or_missing_identifier_group_fails_verify_bundle(tmp_path, key
     failures = verify_bundle(missing).failures
     assert [(f.object, "missing from the bundle" in f.problem) for f in failures] == [
         (f"identifiers {capture}", True)]
+
+
+def test_counts_and_the_dry_run_name_identifiers_not_lines(tmp_path, key, pages):
+    """export-bundle counts identifiers (not the header and chunk lines of their groups),
+    and merge --dry-run says how many identifiers the merge would add."""
+    import json
+    alice = new_case(tmp_path / "alice.osintcase", "Alice", *pages)
+    bob = new_case(tmp_path / "bob.osintcase", "Bob")
+    held = identifiers(alice)
+    out = tmp_path / "a.osintbundle"
+    result = CliRunner().invoke(cli, ["--examiner", "Alice", "export-bundle", str(alice),
+                                      str(out), "--unsigned", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["counts"]["identifiers"] == len(held)
+    manifest = json.loads(bundles.read_members(out)["manifest.json"])
+    assert manifest["counts"]["identifiers"] == len(held)
+    dry = CliRunner().invoke(cli, ["--examiner", "Bob", "merge", str(bob), str(out),
+                                   "--dry-run", "--accept-unsigned"])
+    assert dry.exit_code == 0, dry.output
+    assert f"identifiers: {len(held)} add, in 2 capture(s)" in dry.stdout
+    assert identifiers(bob) == []
+
+
+def test_a_merge_that_brings_nothing_writes_nothing(tmp_path, key, pages):
+    """A bundle merged a second time, or one's own bundle merged back: no audit entry,
+    and the merge says so (text and JSON)."""
+    import json
+    alice = new_case(tmp_path / "alice.osintcase", "Alice", *pages)
+    bob = new_case(tmp_path / "bob.osintcase", "Bob")
+    bundle = export(alice, tmp_path / "a.osintbundle", key)
+    own = export(bob, tmp_path / "b.osintbundle", key)
+    merge(bob, bundle, "Bob")
+    with Case.open(bob, examiner="x", readonly=True) as case:
+        head = case.audit_head()
+    for again in (bundle, own):
+        text = CliRunner().invoke(cli, ["--examiner", "Bob", "merge", str(bob), str(again)])
+        assert text.exit_code == 0, text.output
+        assert text.stdout.strip() == (f"Nothing new: the case already holds everything in "
+                                       f"{again} (nothing was written or logged)")
+        data = CliRunner().invoke(cli, ["--examiner", "Bob", "merge", str(bob), str(again),
+                                        "--json"])
+        found = json.loads(data.stdout)
+        assert found["nothing_new"] is True and found["merged"] is False
+        assert found["audit_seq"] is None
+    with Case.open(bob, examiner="x", readonly=True) as case:
+        assert case.audit_head() == head
+
+
+def test_the_text_log_names_the_merged_bundle(tmp_path, key, pages):
+    alice = new_case(tmp_path / "alice.osintcase", "Alice", *pages)
+    bob = new_case(tmp_path / "bob.osintcase", "Bob")
+    bundle = export(alice, tmp_path / "a.osintbundle", key)
+    merged = merge(bob, bundle, "Bob")
+    text = CliRunner().invoke(cli, ["log", str(bob)])
+    [line] = [l for l in text.stdout.splitlines() if l.startswith(f"#{merged.audit_seq} ")]
+    assert line.split()[-2:] == ["a.osintbundle", merged.plan.sha256[:12]]

@@ -395,7 +395,8 @@ def test_an_older_copy_of_a_history_is_not_a_fork(tmp_path, key):
     t.merge(paths["ann"], "Ann", cat_later)
     assert t.merge(paths["ann"], "Ann", t.export(paths["ben"], "Ben")).merged
     late = t.merge(paths["ann"], "Ann", cat_first)
-    assert late.merged and late.plan.new_versions == []
+    # Not a fork, and nothing new: nothing written, not even an audit entry.
+    assert not late.merged and late.plan.nothing_new() and late.plan.new_versions == []
     state(paths["ann"])
 
 

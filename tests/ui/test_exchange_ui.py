@@ -406,6 +406,13 @@ def test_conflicts_page_lists_a_conflict_and_keep_settles_it(qtbot, window, team
     assert versions.columnCount() == 2
     examiners = {versions.index(1, c).data() for c in range(2)}
     assert examiners == {"Alice", "Bob"}
+    # One record: its kind in the singular; where each version was made, in words.
+    assert page.model.index(0, 0).data() == "Entity"
+    bob = next(c for c in range(2) if versions.index(1, c).data() == "Bob")
+    assert versions.index(3, bob).data() == "“Bob's copy” (Bob)"
+    with Case.open(team.bob, examiner="x", readonly=True) as case:
+        assert versions.index(3, bob).data(Qt.ItemDataRole.ToolTipRole) == f"case {case.uuid}"
+    assert versions.index(3, 1 - bob).data() == "this case"
     # Only the alias differs (the entity's properties opened one by one), and comes first.
     assert versions.headerData(5, Qt.Orientation.Vertical) == "properties.alias (differs)"
     assert sorted(versions.index(5, c).data() for c in range(2)) == [

@@ -13,7 +13,7 @@ from ...timefmt import display_time
 from ..pages import CasePage, make_table_view
 from ..tables import steady_splitter
 from .models import RowsModel, VersionsModel
-from .words import kind_label
+from .words import kind_label_one
 
 CONFLICT_COLUMNS = [("Kind", "label"), ("Record", "key"), ("Versions", "count"),
                     ("Shown now", "shown_text")]
@@ -82,7 +82,7 @@ class ConflictsPage(CasePage):
         for conflict in self.conflicts:
             shown = next((h for h in conflict["heads"] if h["version"] == conflict["shown"]),
                          None)
-            rows.append({**conflict, "label": kind_label(conflict["kind"]),
+            rows.append({**conflict, "label": kind_label_one(conflict["kind"]),
                          "count": len(conflict["heads"]),
                          "shown_text": "none (deleted)" if shown is None else
                          f"{shown['version'][:12]}… by {shown['examiner']}"})

@@ -183,6 +183,11 @@ class ExchangeUi(QObject):
             plan = result.plan
             title = plan.report.case.get("title")
             conflicts = len(plan.conflicts)
+            if not result.merged:
+                self._status(f"Nothing new: the case already holds everything in "
+                             f"{Path(plan.bundle).name} (nothing was written or logged)")
+                self.merged.emit(result)
+                return
             self._status(f"Merged {Path(plan.bundle).name} from “{title}”: "
                          f"{len(plan.changes)} record(s) added or changed, "
                          f"{len(plan.new_evidence)} evidence file(s), "

@@ -86,6 +86,17 @@ ABOUT_ROWS = (("Version", "version"), ("Examiner", "examiner"), ("Made", "create
 # Fields every version of a record has that say nothing about the disagreement.
 
 
+def origin_words(head: dict, case_uuid: str | None) -> str:
+    """The case a version was made in: "this case", else its title and the version's
+    examiner when the case knows the title (merges record it), else its short id."""
+    origin = head["origin_case"]
+    if origin == case_uuid:
+        return "this case"
+    if head.get("origin_title"):
+        return f"“{head['origin_title']}” ({head['examiner']})"
+    return f"case {origin[:8]}… ({head['examiner']})"
+
+
 class VersionsModel(QAbstractTableModel):
     """One conflicted record: a column per version, a row per field; the fields that
     differ first, highlighted, then the ones all versions agree on."""
@@ -104,8 +115,7 @@ class VersionsModel(QAbstractTableModel):
             for head in conflict["heads"]:
                 origin = head["origin_case"]
                 self.heads.append({**head, "shown": "yes" if head["version"] == conflict["shown"]
-                                   else "", "origin": "this case" if origin == case_uuid
-                                   else f"case {origin}",
+                                   else "", "origin": origin_words(head, case_uuid),
                                    "flat": flat_state(head["state"]) or {}})
             self.fields, self.differing = differing_fields(conflict["heads"])
         self.endResetModel()
@@ -156,6 +166,8 @@ class VersionsModel(QAbstractTableModel):
             value = head[key]
             if key == "version" and role == Qt.ItemDataRole.DisplayRole:
                 return value[:16] + "…"
+            if key == "origin" and role == Qt.ItemDataRole.ToolTipRole:
+                return f"case {head['origin_case']}"
             return cell_text(key, value)
         if head["deleted"]:
             return "(deleted)"

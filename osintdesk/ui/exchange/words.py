@@ -20,6 +20,21 @@ def kind_label(kind: str) -> str:
     return found.label if found else kind
 
 
+# One record of a kind, where its label (a set of them) does not read as one: "Claim".
+KIND_ONE = {"evidence": "Evidence file", "derived": "Derived data", "flight-import": "Flight file",
+            "entity": "Entity", "entity-alias": "Merged entity id",
+            "source-tie": "Source tied by hand", "checkpoint": "Signed checkpoint",
+            "timestamp": "Timestamp of a checkpoint", "retirement": "Retired source",
+            "object-note": "Note on a flight, aircraft or evidence file",
+            "object-tag": "Tag on a flight, aircraft or evidence file",
+            "sighting": "Sighting without a position"}
+
+
+def kind_label_one(kind: str) -> str:
+    """What one record of ``kind`` is called (kind_label names a set of them)."""
+    return KIND_ONE.get(kind) or kind.replace("-", " ").capitalize()
+
+
 def signer_words(signer) -> str:
     """The signature in plain words (HTML): trusted, unknown, invalid or unsigned."""
     if signer.state == "trusted":
@@ -124,6 +139,8 @@ def preview_html(preview, case_title: str) -> str:
         ("Record versions", f"{len(plan.new_versions):,} new"),
         ("Evidence files", f"{len(plan.new_evidence):,} new (each re-hashed on the way in)"),
         ("Flight files", f"{len(plan.new_imports):,} new, with their track points"),
+        ("Identifiers", f"{plan.identifiers.get('added', 0):,} new, in "
+                        f"{counted(plan.identifiers.get('captures', 0), 'capture')}"),
     ]))
     if plan.conflicts:
         items = "".join(f"<li>{e(kind_label(c['kind']))} <code>{e(c['key'])}</code>: "
