@@ -236,6 +236,8 @@ def test_the_preview_lists_the_conflict_and_cancel_writes_nothing(qtbot, window,
     assert "Signed by" in text and "a key you trust" in text
     assert "1 record(s) will be in conflict" in text and team.entity in text
     assert "Entities" in text  # A. Pilot added
+    assert f"Entity {team.entity}: 2 versions" in text   # one record: in the singular
+    assert "0 new, in 0 captures" in text   # the identifiers the merge would add
     assert dialog.consent.isHidden()  # a trusted signer needs no tick
     assert dialog.merge_button.isEnabled()
     shot(dialog, "merge_preview")

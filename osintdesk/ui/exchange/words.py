@@ -143,7 +143,7 @@ def preview_html(preview, case_title: str) -> str:
                         f"{counted(plan.identifiers.get('captures', 0), 'capture')}"),
     ]))
     if plan.conflicts:
-        items = "".join(f"<li>{e(kind_label(c['kind']))} <code>{e(c['key'])}</code>: "
+        items = "".join(f"<li>{e(kind_label_one(c['kind']))} <code>{e(c['key'])}</code>: "
                         f"{len(c['versions'])} versions</li>" for c in plan.conflicts[:LISTED])
         more = len(plan.conflicts) - LISTED
         out.append(f"<h3 style='color:#8a5a00'>{len(plan.conflicts)} record(s) will be in "
