@@ -162,6 +162,22 @@ def test_scale_bar_in_km_and_nm(fig, outbound):
     assert f"{nm:g} nm" in texts
 
 
+@pytest.mark.parametrize("size", [(500, 700), (900, 600)])
+def test_the_scale_bar_is_true_at_the_middle_of_the_route(size):
+    """On a tall pane the view reaches far south of a route at 40-56°N: the bar is
+    measured at the middle of the drawn route and its label names that latitude, never
+    the map's southern edge."""
+    flights = [samples.moscow_pyongyang(), samples.alaska_kamchatka()]
+    lats = np.concatenate([f.lat for f in flights])
+    info = draw_map(new_figure(*size), flights)
+    label = next(t for t in _texts(info.ax) if " km" in t)
+    assert "(at " in label, label
+    named = float(label.split("(at ")[1].split("°")[0])
+    assert lats.min() <= named <= lats.max(), (label, lats.min(), lats.max())
+    south = float(info.projection.inverse(np.array([info.view[0]]), np.array([info.view[2]]))[1][0])
+    assert named > south + 5
+
+
 @pytest.mark.parametrize("flights, places, message", [
     ([], [], "No flights or places selected"),
     ("no positions", [], "The selected flights have no positions"),

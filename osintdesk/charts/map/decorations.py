@@ -327,8 +327,25 @@ def _fmt_lat_label(lat: float) -> str:
     return f"{abs(lat):g}°{'N' if lat > 0 else 'S'}"
 
 
-def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: list) -> tuple[float, float] | None:
-    """Two bars, kilometres above nautical miles, true at the bar's position.
+def measured_y(view, tracks=()) -> float:
+    """Where a scale bar is measured, in map metres north: the middle of what the tracks
+    draw in ``view`` (``DrawnTrack``s), else the middle of the view; never the map's edge,
+    which on a tall pane lies far south of a route."""
+    x0, x1, y0, y1 = view
+    low, high = math.inf, -math.inf
+    for track in tracks:
+        x, y = np.asarray(track.x), np.asarray(track.y)
+        inside = y[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
+        if len(inside):
+            low, high = min(low, float(inside.min())), max(high, float(inside.max()))
+    return (low + high) / 2 if low <= high else (y0 + y1) / 2
+
+
+def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: list,
+                   tracks=()) -> tuple[float, float] | None:
+    """Two bars, kilometres above nautical miles, true at the middle of what is drawn
+    (``measured_y``); where the scale varies across the view the km bar names that
+    latitude.
 
     The artists drawn are appended to ``artists`` (so a zoom can replace them).
     """
@@ -338,9 +355,9 @@ def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: lis
     k = dpi / 100.0
     pad = 14 * k
     left = corner.endswith("left")
-    # Ground metres per map metre along x, where the bar is drawn.
-    bx = x0 + (pad + 60 * k) / W * (x1 - x0) if left else x1 - (pad + 60 * k) / W * (x1 - x0)
-    by = y0 + 24 * k / H * (y1 - y0)
+    # Ground metres per map metre along x, at the middle of what is drawn.
+    bx = (x0 + x1) / 2
+    by = measured_y(view, tracks)
     delta = (x1 - x0) * 0.01
     lon_a, lat_a = proj.inverse(np.array([bx - delta / 2]), np.array([by]))
     lon_b, lat_b = proj.inverse(np.array([bx + delta / 2]), np.array([by]))
