@@ -507,3 +507,18 @@ def test_a_plan_made_elsewhere_draws_the_same_map(outbound, inbound):
     small = plan_map([outbound, inbound], size_px=(400, 300), title="t")
     again = draw_map(fig, plan=small)
     assert again.view == pytest.approx(direct.view)
+
+
+@pytest.mark.parametrize("width", [220, 280])
+def test_the_empty_maps_message_wraps_inside_a_narrow_pane(width):
+    """"No flights or places selected" ran past a narrow chart pane's edge: it is broken
+    onto lines, its box inside the axes."""
+    fig = new_figure(width, 400)
+    info = draw_map(fig, [], [])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    shown = next(t for t in info.ax.texts if t.get_text().replace("\n", " ") == info.message)
+    assert "\n" in shown.get_text()
+    box = shown.get_bbox_patch().get_window_extent(renderer)
+    axes = info.ax.get_window_extent(renderer)
+    assert axes.x0 <= box.x0 and box.x1 <= axes.x1, (box, axes)
