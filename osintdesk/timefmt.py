@@ -251,10 +251,15 @@ def user_zone(text: str, what: str = "--tz") -> str:
     return "UTC" if value == "Z" else value
 
 
-# The date under a chart's time axis (matplotlib's ConciseDateFormatter ``offset_formats``,
-# coarsest to finest zoom) in the display date form; the ticks keep matplotlib's compact
-# ``06:00``, ``Jul``, ``10``.
-AXIS_OFFSET_FORMATS = ("", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M")
+# A chart's time axis (matplotlib's ConciseDateFormatter, coarsest to finest zoom: years,
+# months, days, hours, minutes, seconds). A day tick names its month (``08 Jun``,
+# ``01 Jul``), so a range that crosses months never reads ``08`` as a day of the month in
+# the corner; an hour tick at midnight names its day the same way. The date under the
+# axis (``offset_formats``) is in the display date form and never repeats what the ticks
+# say: the year alone under day ticks.
+AXIS_FORMATS = ("%Y", "%b", "%d %b", "%H:%M", "%H:%M", "%S.%f")
+AXIS_ZERO_FORMATS = ("", "%Y", "%d %b", "%d %b", "%H:%M", "%H:%M")
+AXIS_OFFSET_FORMATS = ("", "%Y", "%Y", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M")
 
 
 def duration(seconds: float | None) -> str:

@@ -79,15 +79,25 @@ def mpl_days(t_utc) -> np.ndarray:
     return np.asarray(t_utc, dtype=float) / 86400.0 + _EPOCH_DAYS
 
 
-def utc_time_axis(axis) -> None:
-    """Concise UTC date ticks on a matplotlib axis (``ax.xaxis``)."""
-    locator = mdates.AutoDateLocator(tz=UTC, minticks=4, maxticks=9)
-    formatter = mdates.ConciseDateFormatter(locator, tz=UTC, show_offset=True,
+def time_axis(axis, zone: str = "UTC") -> None:
+    """Concise date ticks in ``zone`` (years down to minutes as the range asks) on a
+    matplotlib axis (``ax.xaxis``): the one place a chart's date axis is formatted
+    (``timefmt.AXIS_FORMATS``: a day tick names its month)."""
+    tz = timefmt.zone_info(zone)
+    locator = mdates.AutoDateLocator(tz=tz, minticks=4, maxticks=9)
+    formatter = mdates.ConciseDateFormatter(locator, tz=tz, show_offset=True,
+                                            formats=list(timefmt.AXIS_FORMATS),
+                                            zero_formats=list(timefmt.AXIS_ZERO_FORMATS),
                                             offset_formats=list(timefmt.AXIS_OFFSET_FORMATS))
     axis.set_major_locator(locator)
     axis.set_major_formatter(formatter)
     axis.get_offset_text().set_fontsize(FONT_SMALL)
     axis.get_offset_text().set_color(MUTED)
+
+
+def utc_time_axis(axis) -> None:
+    """``time_axis`` in UTC."""
+    time_axis(axis, "UTC")
 
 
 def text_size_px(text: str, fontsize_pt: float, dpi: float) -> tuple[float, float]:

@@ -82,6 +82,8 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
             for reason, info in r["skipped_reasons"].items():
                 click.echo(f"  skipped {info['count']}× (first at record {info['first_record']}): "
                            f"{reason}")
+            for warning in r.get("warnings", ()):
+                click.echo(f"osintdesk: warning: {r['file']}: {warning}", err=True)
     if failed:
         sys.exit(2)
 

@@ -12,6 +12,7 @@ is tested on generated files (tests/flights/test_columnar.py).
 
 from __future__ import annotations
 
+import csv
 from operator import methodcaller
 from pathlib import Path
 from typing import Callable, Iterator
@@ -19,7 +20,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from ..errors import Cancelled
-from .parsing import EARLIEST_T, Validator, clock_from, options_hex
+from .parsing import EARLIEST_T, Validator, clock_from, cut_row, options_hex
 
 FR24_HEADER = "Timestamp,UTC,Callsign,Position,Altitude,Speed,Direction"
 _CLOCK_TOLERANCE_S = 1.0   # as the importer allows between Timestamp and UTC
@@ -66,7 +67,9 @@ def fr24_csv(path: Path, *, options: dict | None = None,
     ``trackblocks`` point columns, one chunk of the file's lines after another, in file
     order), or None when the importer must read it row by row: the header is not the
     export's. A later part that is not regular raises ``Irregular`` from the iterator:
-    the file is read a chunk at a time (``CHUNK_BYTES``), in memory bounded by a chunk."""
+    the file is read a chunk at a time (``CHUNK_BYTES``), in memory bounded by a chunk.
+    A last line the file's end cut gives a ``Skipped`` (``parsing.REASON_CUT_ROW``) after
+    the columns of the lines before it."""
     path = Path(path)
     with open(path, "rb") as handle:
         head = handle.read(len(FR24_HEADER) + 1)
@@ -97,6 +100,9 @@ def _fr24_chunks(path: Path, latest: float, progress, cancelled
                 chunk, rest = chunk[:cut], chunk[cut:]
                 if len(rest) > CHUNK_BYTES:   # a line longer than a chunk: not an export's
                     raise Irregular()
+            if chunk and not data and _cut_short(chunk):
+                yield cut_row(str(path), line_number)   # parsing.REASON_CUT_ROW
+                break
             if chunk:
                 lines = _lines(chunk)
                 part = _fr24_rows(lines, line_number, latest) if lines else None
@@ -113,6 +119,17 @@ def _fr24_chunks(path: Path, latest: float, progress, cancelled
                 break
     if not rows:
         raise Irregular()
+
+
+def _cut_short(last: bytes) -> bool:
+    """Whether the file's last line, which has no line end, is a row its end cut: inside
+    a quoted cell or with fewer cells than the header (the rule ``parsing.csv_rows``
+    follows for the importer)."""
+    try:
+        cells = next(csv.reader([last.decode("utf-8", "replace")], strict=True), [])
+    except csv.Error:
+        return True
+    return 0 < len(cells) < FR24_HEADER.count(",") + 1
 
 
 def _lines(chunk: bytes) -> list[str] | None:

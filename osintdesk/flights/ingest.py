@@ -30,7 +30,7 @@ from ..sources.text import match_key
 from ..timefmt import display_time
 from . import columnar, importers
 from .model import AircraftInfo, FileFlight, Sighting, Skipped, TrackPoint
-from .parsing import ObjectSpool
+from .parsing import REASON_CUT_ROW, ObjectSpool
 
 BATCH = 20000
 
@@ -53,6 +53,7 @@ class ImportResult:
     aircraft: list[str] = field(default_factory=list)
     flights: int = 0
     message: str = ""
+    warnings: list[str] = field(default_factory=list)   # what the reader must not miss
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -230,28 +231,8 @@ def _hint_identity(hint: str | None) -> AircraftInfo | None:
     return AircraftInfo(registration=text.upper())
 
 
-def _refuse_cut_file(path: Path, data: bytes | None, last) -> None:
-    """A file whose last row is short and has no line end was cut while it was written or
-    copied (a download stopped, ``head -c``): refused whole, not imported as a shorter
-    flight whose end is missing."""
-    from .parsing import REASON_SHORT_ROW
-    if not isinstance(last, Skipped) or last.reason != REASON_SHORT_ROW:
-        return
-    if data is not None:
-        tail = data[-1:]
-    else:
-        with open(path, "rb") as handle:
-            if handle.read(2) == b"\x1f\x8b":
-                return   # compressed: a cut shows as damaged data
-            handle.seek(-1, os.SEEK_END)
-            tail = handle.read(1)
-    if tail not in (b"\n", b"\r"):
-        raise InputError(f"ends in the middle of a row (line {last.record}): the file looks "
-                         "cut short; nothing was imported", path=path)
-
-
 def _read_columns(case: Case, book: _AircraftBook, file_label: str, read: tuple,
-                  points: trackblocks.BlockWriter) -> tuple:
+                  points: trackblocks.BlockWriter, skip: Callable[[Skipped], None]) -> tuple:
     """Store the points a column reader gives, chunk by chunk, under a savepoint: a chunk
     found irregular midway (``columnar.Irregular``) drops what the earlier ones stored and
     the file is read by its importer. Returns (the read or None, the writer, the count)."""
@@ -261,6 +242,9 @@ def _read_columns(case: Case, book: _AircraftBook, file_label: str, read: tuple,
     try:
         with case.transaction():   # nested: a savepoint
             for columns in chunks:
+                if isinstance(columns, Skipped):   # the file's end cut its last row
+                    skip(columns)
+                    continue
                 points.add_columns(aircraft_id, columns)
                 attempted += len(columns["t"])
     except columnar.Irregular:
@@ -347,12 +331,15 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         reader = columnar.READERS.get(importer.NAME)   # a regular file, column by column
         read = reader(path, options=options, progress=progress,
                       cancelled=cancelled) if reader and data is None else None
+        def skip(item: Skipped) -> None:
+            skipped[item.reason] += 1
+            first_record.setdefault(item.reason, item.record)
+
         if read is not None:
-            read, points, attempted = _read_columns(case, book, file_label, read, points)
+            read, points, attempted = _read_columns(case, book, file_label, read, points, skip)
         items = () if read is not None else importers.parse_path(
             path, importer, display_name=str(path), options=options, progress=progress,
             cancelled=cancelled, data=data)
-        item = None
         for item in items:
             if type(item) is TrackPoint:
                 if item.hex != last_hex or aircraft_id is None:  # most files: one aircraft
@@ -369,12 +356,10 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
             elif isinstance(item, FileFlight):
                 file_flights.append(item.to_dict())
             elif isinstance(item, Skipped):
-                skipped[item.reason] += 1
-                first_record.setdefault(item.reason, item.record)
+                skip(item)
             elif isinstance(item, Sighting):
                 seen.append(item)
         points.add(aircraft_id, batch)
-        _refuse_cut_file(path, data, item if read is None else None)
         inserted, digest = points.finish()
         if attempted == 0 and not len(seen):
             reasons = "; ".join(f"{r} ({n}×)" for r, n in skipped.most_common(3))
@@ -386,6 +371,10 @@ def import_flight_file(case: Case, path: str | os.PathLike, *,
         result.skipped = sum(skipped.values())
         result.skipped_reasons = {reason: {"count": n, "first_record": first_record[reason]}
                                   for reason, n in skipped.most_common()}
+        if REASON_CUT_ROW in skipped:
+            result.warnings.append(
+                f"the file ends in the middle of a row (line {first_record[REASON_CUT_ROW]}): "
+                "it looks cut short; the rows before it were imported, that row was skipped")
         record = {
             "id": import_id, "uuid": import_uuid, "evidence_uuid": evidence["uuid"], "sha256": sha256,
             "original_name": path.name, "importer": importer.NAME,

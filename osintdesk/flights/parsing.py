@@ -45,6 +45,10 @@ FUTURE_SLACK_S = 2 * 86400
 REASON_IMPOSSIBLE_TIME = "time impossible for tracking data (before 1980 or in the future)"
 REASON_SHORT_ROW = "fewer cells than the header"
 REASON_LONG_ROW = "more cells than the header"
+# The one rule for a file whose last row was cut (a download stopped, ``head -c``): the
+# rows before it are imported, that row is skipped and counted under this reason, and
+# the import says so (``ImportResult.warnings``), whichever reader read the file.
+REASON_CUT_ROW = "the file ends in the middle of a row (cut short)"
 
 ProgressFn = Callable[[int, "int | None"], None]
 CancelledFn = Callable[[], bool]
@@ -74,9 +78,25 @@ def skipped_record(exc: BadRecord, record: int | None):
     return Skipped(record, exc.reason, str(exc))
 
 
-def wrong_width(name: str, line: int, width: int, found: int):
-    """The ``Skipped`` for a CSV row with more or fewer cells than its header."""
+def cut_row(name: str, line: int):
+    """The ``Skipped`` for the last row of a file that ends in the middle of it."""
     from .model import Skipped
+    return Skipped(line, REASON_CUT_ROW, f"{name}, line {line}: the file ends in the middle "
+                                         "of this row (cut short)")
+
+
+class CutRow(list):
+    """What ``csv_rows`` yields in place of a last row the file's end cut: no cells, so
+    every importer's width check hands it to ``wrong_width`` (a real row is never empty:
+    blank rows are not yielded)."""
+
+
+def wrong_width(name: str, line: int, width: int, found: int):
+    """The ``Skipped`` for a CSV row with more or fewer cells than its header (or, with no
+    cells, for the ``CutRow`` that stands for a last row the file's end cut)."""
+    from .model import Skipped
+    if found == 0:
+        return cut_row(name, line)
     reason = REASON_SHORT_ROW if found < width else REASON_LONG_ROW
     return Skipped(line, reason, f"{name}, line {line}: expected {width} cells as in the header, "
                                  f"found {found}")
@@ -115,6 +135,7 @@ class SourceStream(io.RawIOBase):
         self._raw.seek(0)
         self._inner: Any = gzip.GzipFile(fileobj=self._raw, mode="rb") if self.compressed else self._raw
         self.decompressed_bytes = 0
+        self.last_byte = b""   # the content's last byte read so far (does it end a line?)
 
     def readable(self) -> bool:
         return True
@@ -139,12 +160,16 @@ class SourceStream(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         count = self._guard(self._inner.readinto, buffer)
-        self.decompressed_bytes += count or 0
+        if count:
+            self.decompressed_bytes += count
+            self.last_byte = bytes(buffer[count - 1:count])
         return count
 
     def read(self, size: int = -1) -> bytes:
         data = self._guard(self._inner.read, size)
         self.decompressed_bytes += len(data)
+        if data:
+            self.last_byte = data[-1:]
         return data
 
     def close(self) -> None:
@@ -269,22 +294,48 @@ def csv_header(rows: Iterator[tuple[int, list[str]]], name: str) -> tuple[int, l
 def csv_rows(stream, name: str, *, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """Yield ``(line_number, cells)`` for each non-blank CSV row; the line number is the
     physical line in the file where the row ends. Undecodable, NUL-bearing or malformed
-    content raises ``InputError`` naming the file and the line."""
+    content raises ``InputError`` naming the file and the line.
+
+    A file that ends in the middle of a row (inside a quoted cell, or a last row with fewer
+    cells than the first row and no line end) gives a ``CutRow`` for that row: the rows
+    before it are read as usual (``REASON_CUT_ROW``)."""
     text = text_stream(stream)
     reader = csv.reader(text, delimiter=delimiter, strict=True)
+    held = None   # one row behind: the last row is checked for a cut before it is given
+    width = None
     try:
         for row in reader:
             if row and (len(row) > 1 or row[0].strip()):
-                yield reader.line_num, row
+                if held is not None:
+                    yield held
+                if width is None:
+                    width = len(row)
+                held = reader.line_num, row
     except UnicodeDecodeError:
         raise InputError("the file is not UTF-8 text (is it a binary file?)",
                          path=name, line=undecodable_line(stream) or reader.line_num + 1) from None
     except csv.Error as exc:
-        raise InputError(f"malformed CSV ({exc})", path=name, line=max(1, reader.line_num)) from None
+        if str(exc) != "unexpected end of data":   # the end came inside a quoted cell
+            raise InputError(f"malformed CSV ({exc})", path=name,
+                             line=max(1, reader.line_num)) from None
+        if held is not None:
+            yield held
+        held = reader.line_num, CutRow()
     except DamagedFileError as exc:
         raise DamagedFileError(_strip_where(exc, name), path=name, line=reader.line_num + 1) from None
     finally:
         release_text(text)
+    if held is not None:
+        line, row = held
+        if width is not None and 0 < len(row) < width and not _ends_a_line(stream):
+            row = CutRow()
+        yield line, row
+
+
+def _ends_a_line(stream) -> bool:
+    """Whether the content read from ``stream`` ended with a line end (True when unknown)."""
+    source = source_of(stream)
+    return source is None or source.last_byte in (b"\n", b"\r", b"")
 
 
 def with_line(exc: InputError, name: str, line: int | None) -> InputError:

@@ -35,6 +35,12 @@ class FlowLayout(QLayout):
             self._stretch.add(id(item))
         self.invalidate()
 
+    def insertWidget(self, index: int, widget, stretch: bool = False) -> None:  # noqa: N802
+        """``addWidget`` at ``index`` (as QBoxLayout's): before the item there."""
+        self.addWidget(widget, stretch)
+        self._items.insert(index, self._items.pop())
+        self.invalidate()
+
     def count(self) -> int:
         return len(self._items)
 

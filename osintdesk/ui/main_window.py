@@ -763,6 +763,7 @@ class MainWindow(QMainWindow):
                                  + (f", {r.skipped:,} records skipped" if r.skipped else "")
                                  + (f", {r.sightings:,} aircraft heard without a position"
                                     if r.sightings else ""))
+                    lines += [f"{name}: warning: {warning}" for warning in r.warnings]
             self.last_import = results
             self.statusBar().showMessage("; ".join(lines), 15000)
             self.show_page("Flights")

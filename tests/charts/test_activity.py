@@ -77,3 +77,22 @@ def test_a_stay_cut_by_the_time_axis_keeps_its_whole_length(fig):
     (stay,) = info.stay_bars
     assert stay[1].get_x() + stay[1].get_width() == pytest.approx(mpl_days([utc(2025, 7, 11)])[0])
     assert [t.get_text() for _, t in info.stay_labels] == ["ZKPY 2 d 4 h"]
+
+
+@pytest.mark.parametrize("t_from, t_to", [
+    (utc(2023, 6, 25), utc(2023, 7, 20)),    # day ticks across June and July
+    (utc(2023, 6, 30, 6), utc(2023, 7, 1, 18)),   # hour ticks across midnight into July
+])
+def test_day_ticks_name_their_month_when_the_range_crosses_months(fig, t_from, t_to):
+    """Across months, a tick never reads "08" with "2023-07" in the corner (a June date
+    taken for 8 July): every tick that names a day names its month, and the corner
+    never names a month the ticks do not all share."""
+    info = draw_activity(fig, samples.activity_rows(), t_from=t_from, t_to=t_to)
+    fig.canvas.draw()
+    ticks = [t.get_text() for t in info.ax.get_xticklabels() if t.get_text()]
+    offset = info.ax.xaxis.get_offset_text().get_text()
+    day_ticks = [t for t in ticks if ":" not in t]
+    assert day_ticks and all(t.split()[-1] in ("Jun", "Jul") for t in day_ticks), ticks
+    if t_to - t_from > 2 * 86400:
+        assert "Jun" in " ".join(ticks) and "Jul" in " ".join(ticks)
+        assert offset == "2023", offset

@@ -162,6 +162,22 @@ def test_scale_bar_in_km_and_nm(fig, outbound):
     assert f"{nm:g} nm" in texts
 
 
+@pytest.mark.parametrize("size", [(500, 700), (900, 600)])
+def test_the_scale_bar_is_true_at_the_middle_of_the_route(size):
+    """On a tall pane the view reaches far south of a route at 40-56°N: the bar is
+    measured at the middle of the drawn route and its label names that latitude, never
+    the map's southern edge."""
+    flights = [samples.moscow_pyongyang(), samples.alaska_kamchatka()]
+    lats = np.concatenate([f.lat for f in flights])
+    info = draw_map(new_figure(*size), flights)
+    label = next(t for t in _texts(info.ax) if " km" in t)
+    assert "(at " in label, label
+    named = float(label.split("(at ")[1].split("°")[0])
+    assert lats.min() <= named <= lats.max(), (label, lats.min(), lats.max())
+    south = float(info.projection.inverse(np.array([info.view[0]]), np.array([info.view[2]]))[1][0])
+    assert named > south + 5
+
+
 @pytest.mark.parametrize("flights, places, message", [
     ([], [], "No flights or places selected"),
     ("no positions", [], "The selected flights have no positions"),
@@ -491,3 +507,18 @@ def test_a_plan_made_elsewhere_draws_the_same_map(outbound, inbound):
     small = plan_map([outbound, inbound], size_px=(400, 300), title="t")
     again = draw_map(fig, plan=small)
     assert again.view == pytest.approx(direct.view)
+
+
+@pytest.mark.parametrize("width", [220, 280])
+def test_the_empty_maps_message_wraps_inside_a_narrow_pane(width):
+    """"No flights or places selected" ran past a narrow chart pane's edge: it is broken
+    onto lines, its box inside the axes."""
+    fig = new_figure(width, 400)
+    info = draw_map(fig, [], [])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    shown = next(t for t in info.ax.texts if t.get_text().replace("\n", " ") == info.message)
+    assert "\n" in shown.get_text()
+    box = shown.get_bbox_patch().get_window_extent(renderer)
+    axes = info.ax.get_window_extent(renderer)
+    assert axes.x0 <= box.x0 and box.x1 <= axes.x1, (box, axes)

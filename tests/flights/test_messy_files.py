@@ -2,6 +2,7 @@
 fallback column is used, aircraft heard without a position are kept as sightings; only a
 file wrong as a whole is refused."""
 
+import gzip
 import json
 import os
 import subprocess
@@ -222,21 +223,86 @@ def test_the_same_snapshot_imported_in_two_cases_merges_its_sightings_once(tmp_p
         assert len(sightings(case)) == 4
 
 
-def test_a_csv_cut_in_the_middle_of_a_row_is_refused(case, tmp_path):
-    """`head -c` of an FR24 export: its last row is short and has no line end. Refused
-    whole, the case untouched; the same file whose short row ends its line imports."""
+def _export(tmp_path) -> tuple[bytes, int]:
+    """An FR24 export's bytes and the start of a row in its middle."""
+    whole = tmp_path / "whole.csv"
+    samples.write_fr24_csv(whole, samples.synthetic_flight("UUWW", "ZKPY", step_s=60))
+    data = whole.read_bytes()
+    return data, data.index(b"\n", len(data) // 2) + 1
+
+
+def _cut_copies(tmp_path, data: bytes, middle: int) -> dict:
+    """An FR24 export cut three ways at the row starting at ``middle``: after the
+    position's closing quote, inside the quoted position, and after its first cell."""
+    quote = data.index(b'"', middle)
+    return {name: data[:end] for name, end in (
+        ("after-position", data.index(b'",', middle) + 3),
+        ("inside-quotes", quote + 4),
+        ("first-cell", data.index(b",", middle) + 1))}
+
+
+@pytest.mark.parametrize("how", ["after-position", "inside-quotes", "first-cell"])
+@pytest.mark.parametrize("size", ["small", "columnar"])
+def test_a_csv_cut_in_the_middle_of_a_row_keeps_the_rows_before_it(case, tmp_path, how, size):
+    """`head -c` of an FR24 export: the rows before the cut are imported, the cut row is
+    skipped under one reason whichever reader read the file (the row reader for a file
+    with an irregular row, the column reader otherwise) and wherever the cut fell, and
+    the import warns; the same rows with the cut row left out import the same points."""
     flight = samples.synthetic_flight("UUWW", "ZKPY", step_s=60)
     whole = tmp_path / "whole.csv"
     samples.write_fr24_csv(whole, flight)
     data = whole.read_bytes()
+    if size == "small":   # a row the column reader refuses: the importer reads the file
+        first = data.index(b"\n") + 1
+        data = data[:first] + b"not a row\n" + data[first:]
     middle = data.index(b"\n", len(data) // 2) + 1          # a row's start
-    cut = tmp_path / "cut.csv"                               # cut after its position
-    cut.write_bytes(data[:data.index(b'",', middle) + 3])
-    before = counts(case)
-    with pytest.raises(InputError, match="ends in the middle of a row"):
-        import_flight_file(case, cut, aircraft="XX-00001")
-    assert counts(case) == before
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(_cut_copies(tmp_path, data, middle)[how])
+    result = import_flight_file(case, cut, aircraft="XX-00001")
+    reason = "the file ends in the middle of a row (cut short)"
+    lines = data[:middle].count(b"\n")
+    assert result.skipped_reasons[reason] == {"count": 1, "first_record": lines + 1}
+    assert result.points == lines - 1 - (size == "small")
+    assert any("ends in the middle of a row" in w for w in result.warnings)
+    stored = case.conn.execute("SELECT skipped_reasons FROM flight_imports").fetchone()[0]
+    assert reason in json.loads(stored)
+    kept = tmp_path / "kept.csv"
+    kept.write_bytes(data[:middle])
+    with Case.create(tmp_path / "other.osintcase", title="t", examiner="x") as other:
+        again = import_flight_file(other, kept, aircraft="XX-00001")
+    assert again.points == result.points and not again.warnings
+
+
+def test_a_gzip_csv_cut_in_the_middle_of_a_row_keeps_the_rows_before_it(case, tmp_path):
+    """A whole gzip stream of a cut file: the same rule as the plain file."""
+    data, middle = _export(tmp_path)
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(gzip.compress(_cut_copies(tmp_path, data, middle)["inside-quotes"]))
+    result = import_flight_file(case, cut, aircraft="XX-00001")
+    assert result.skipped == 1 and result.points == data[:middle].count(b"\n") - 1
+    assert result.warnings
+
+
+def test_a_csv_whose_last_row_is_short_but_ends_its_line_is_not_cut(case, tmp_path):
+    """A short last row with its line end is an ordinary short row, no warning."""
+    data, middle = _export(tmp_path)
     kept = tmp_path / "short-row.csv"
-    kept.write_bytes(cut.read_bytes() + b"\n")
+    kept.write_bytes(data[:data.index(b'",', middle) + 3] + b"\n")
     result = import_flight_file(case, kept, aircraft="XX-00001")
-    assert result.skipped == 1 and result.points > 0
+    assert result.skipped == 1 and result.points > 0 and not result.warnings
+    assert "fewer cells than the header" in result.skipped_reasons
+
+
+def test_the_cli_warns_of_a_cut_file(tmp_path):
+    from click.testing import CliRunner
+    from osintdesk.cli import cli
+    data, middle = _export(tmp_path)
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(_cut_copies(tmp_path, data, middle)["inside-quotes"])
+    path = tmp_path / "c.osintcase"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--examiner", "x", "new", str(path), "--title", "t"]).exit_code == 0
+    out = runner.invoke(cli, ["--examiner", "x", "import-flights", str(path), str(cut),
+                              "--aircraft", "XX-00001"])
+    assert out.exit_code == 0, out.output
+    assert "warning" in out.output and "cut short" in out.output

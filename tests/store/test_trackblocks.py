@@ -211,12 +211,12 @@ def test_a_file_refused_after_blocks_were_stored_leaves_the_case_as_it_was(tmp_p
     monkeypatch.setattr(trackblocks, "BLOCK_POINTS", 200)
     points = samples.synthetic_flight("UUWW", "ZKPY")
     path = samples.write_fr24_granular_csv(tmp_path / "g.csv", points)
-    with open(path, "ab") as out:   # cut in the middle of its last row
-        out.write(b"1704186000,F0A0B2")
+    with open(path, "ab") as out:   # a last row that is not CSV (a file cut short is not
+        out.write(b'1704186000,"F0A0"B2\n')   # refused: its rows before the cut import)
     with Case.create(tmp_path / "c", title="Blocks", examiner="Alice") as case:
         before = case.conn.execute("SELECT count(*) FROM track_blocks").fetchone()[0]
         head = list(case.audit_entries())[-1].seq
-        with pytest.raises(InputError, match="cut short"):
+        with pytest.raises(InputError, match="malformed CSV"):
             import_flight_file(case, path, aircraft="XX-ABC")
         assert case.conn.execute("SELECT count(*) FROM track_blocks").fetchone()[0] == before
         assert list(case.audit_entries())[-1].seq == head

@@ -217,3 +217,24 @@ def test_the_aircraft_notes_show_their_tags_line_and_boxes_whole(qtbot, open_win
     qtbot.waitUntil(lambda: notes.shown.height() >= two_lines, timeout=3000)
     for widget in (notes.shown, notes.note_edit, notes.tag_edit, notes.remove_button):
         assert inside(widget, notes), widget.objectName()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_findings_pages_buttons_show_their_whole_text(qtbot, open_window, size):
+    """"Merge Entities…" read "erge Entities." at 1024x700: the buttons of the Entities,
+    Events and Claims pages wrap onto another line rather than being squeezed."""
+    from PySide6.QtCore import Qt
+    win = open_window(size)
+    # The chart pane widened by hand: the page gets narrower than its row of buttons.
+    win.resizeDocks([win.chart_dock], [size[0] - 520], Qt.Orientation.Horizontal)
+    for title in ("Entities", "Events", "Claims"):
+        page = win.show_page(title)
+        qtbot.waitUntil(lambda: page.view.width() > 0, timeout=5000)
+        qtbot.wait(50)
+        assert page.width() <= 440, page.width()
+        buttons = [page.tools.itemAt(i).widget() for i in range(page.tools.count())]
+        buttons = [b for b in buttons if isinstance(b, QPushButton)]
+        assert len(buttons) >= 3, title
+        for button in buttons:
+            assert button.width() >= button.sizeHint().width(), (title, button.text())
+            assert inside(button, page), (title, button.text())

@@ -327,8 +327,31 @@ def _fmt_lat_label(lat: float) -> str:
     return f"{abs(lat):g}°{'N' if lat > 0 else 'S'}"
 
 
-def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: list) -> tuple[float, float] | None:
-    """Two bars, kilometres above nautical miles, true at the bar's position.
+def measured_at(proj: Projection, view, tracks=()) -> tuple[float, float]:
+    """Where a scale bar is measured, in map metres: on the view's middle meridian at the
+    middle latitude of what the tracks draw in ``view`` (``DrawnTrack``s), else at the
+    view's middle; never the map's edge, which on a tall pane lies far south of a route."""
+    x0, x1, y0, y1 = view
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    low, high = math.inf, -math.inf
+    for track in tracks:
+        x, y = np.asarray(track.x), np.asarray(track.y)
+        lat = np.asarray(track.flight.lat, dtype=float)
+        inside = lat[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
+        if len(inside):
+            low, high = min(low, float(inside.min())), max(high, float(inside.max()))
+    if low > high:
+        return cx, cy
+    lon_c = proj.inverse(np.array([cx]), np.array([cy]))[0]
+    mx, my = proj.forward(lon_c, np.array([(low + high) / 2]))
+    return (float(mx[0]), float(my[0])) if np.isfinite(mx[0]) and np.isfinite(my[0]) else (cx, cy)
+
+
+def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: list,
+                   tracks=()) -> tuple[float, float] | None:
+    """Two bars, kilometres above nautical miles, true at the middle of what is drawn
+    (``measured_at``); where the scale varies across the view the km bar names that
+    latitude.
 
     The artists drawn are appended to ``artists`` (so a zoom can replace them).
     """
@@ -338,9 +361,8 @@ def draw_scale_bar(ax, proj: Projection, view, corner: str, placer, artists: lis
     k = dpi / 100.0
     pad = 14 * k
     left = corner.endswith("left")
-    # Ground metres per map metre along x, where the bar is drawn.
-    bx = x0 + (pad + 60 * k) / W * (x1 - x0) if left else x1 - (pad + 60 * k) / W * (x1 - x0)
-    by = y0 + 24 * k / H * (y1 - y0)
+    # Ground metres per map metre along x, at the middle of what is drawn.
+    bx, by = measured_at(proj, view, tracks)
     delta = (x1 - x0) * 0.01
     lon_a, lat_a = proj.inverse(np.array([bx - delta / 2]), np.array([by]))
     lon_b, lat_b = proj.inverse(np.array([bx + delta / 2]), np.array([by]))
@@ -409,8 +431,12 @@ def draw_message(ax, info: MapInfo, flights: Sequence[ChartFlight], has_content:
     """Say why the map is empty, or how many selected flights it cannot show."""
     if not has_content:
         info.message = "No flights or places selected" if not flights else "The selected flights have no positions"
-        ax.text(0.5, 0.5, info.message, transform=ax.transAxes, ha="center", va="center",
-                fontsize=style.FONT_TITLE + 1, color="#444444", zorder=30,
+        size = style.FONT_TITLE + 1
+        # Broken onto lines that fit a narrow pane, its box's padding included.
+        room = ax.bbox.width - 2 * (0.8 + 1.0) * size * ax.figure.dpi / 72.0
+        shown = style.wrap_text(info.message, room, size, ax.figure.dpi, max_lines=3)
+        ax.text(0.5, 0.5, shown, transform=ax.transAxes, ha="center", va="center",
+                multialignment="center", fontsize=size, color="#444444", zorder=30,
                 bbox=dict(boxstyle="round,pad=0.8", facecolor="white", edgecolor="#bbbbbb", alpha=0.95))
     elif info.without_positions:
         n = len(info.without_positions)

@@ -90,7 +90,7 @@ def draw_map(fig: Figure, flights: Iterable[ChartFlight] = (), places: Iterable[
         info._scale_corner = next((c for c in corners if c != legend_corner and c.startswith("lower")),
                                   "lower left")
         info.scale_bar = decorations.draw_scale_bar(ax, proj, view, info._scale_corner, placer,
-                                                    info._scale_artists)
+                                                    info._scale_artists, info.tracks.values())
 
     # Airports, places, then the less important gap, country and graticule labels.
     layers.draw_airports(ax, info, airports)

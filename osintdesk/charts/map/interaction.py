@@ -187,7 +187,7 @@ def apply_view(info: MapInfo, view: tuple[float, float, float, float], shapes: S
     if info.scale_bar is not None or not info.empty:
         placer = style.LabelPlacer(ax.bbox.width, ax.bbox.height)
         info.scale_bar = decorations.draw_scale_bar(ax, info.projection, info.view, info._scale_corner,
-                                                    placer, info._scale_artists)
+                                                    placer, info._scale_artists, info.tracks.values())
     return info.vertices_drawn
 
 

@@ -119,15 +119,8 @@ def _legend(kinds):
 
 
 def time_axis(axis, zone: str) -> None:
-    """Concise date ticks in ``zone`` (years down to minutes as the range asks)."""
-    tz = timefmt.zone_info(zone)
-    locator = mdates.AutoDateLocator(tz=tz, minticks=4, maxticks=9)
-    formatter = mdates.ConciseDateFormatter(locator, tz=tz, show_offset=True,
-                                            offset_formats=list(timefmt.AXIS_OFFSET_FORMATS))
-    axis.set_major_locator(locator)
-    axis.set_major_formatter(formatter)
-    axis.get_offset_text().set_fontsize(style.FONT_SMALL)
-    axis.get_offset_text().set_color(style.MUTED)
+    """Concise date ticks in ``zone`` (``style.time_axis``)."""
+    style.time_axis(axis, zone)
 
 
 def draw_timeline(fig: Figure, items: Sequence[TimelineItem] = (), lanes: Sequence[str] | None = None, *,

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton,
 
 from ...findings import ftm, queries, views
 from ...sources import queries as source_queries
+from ..flow import FlowLayout
 from ..pages import CasePage, make_table_view
 from ..tables import filter_box, steady_splitter
 from .detail import claim_html, entity_html, event_html, parse_anchor, parse_untie
@@ -62,8 +63,8 @@ class RecordPage(CasePage):
         self.detail.anchorClicked.connect(self._anchor_clicked)
         self.top = QHBoxLayout()
         self.top.addWidget(self.filter_edit, 1)
-        self.tools = QHBoxLayout()
-        self.tools.addStretch(1)
+        # The buttons wrap onto a second line in a narrow pane rather than being cut.
+        self.tools = FlowLayout()
         self.tools.addWidget(self.count_label)
         upper = QWidget()
         upper_layout = QVBoxLayout(upper)
@@ -82,7 +83,7 @@ class RecordPage(CasePage):
 
     def add_tool(self, widget: QWidget) -> None:
         """A button of the findings part, before the count."""
-        self.tools.insertWidget(self.tools.count() - 2, widget)
+        self.tools.insertWidget(self.tools.count() - 1, widget)
 
     # ------------------------------------------------------------ reading
 
