@@ -88,7 +88,7 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
                 click.echo(f"  note: the server answered HTTP {o.status}; this capture is its "
                            "error page, not the content that was asked for", err=True)
             for warning in o.warnings:
-                click.echo(f"  note: {warning}")
+                click.echo(f"  warning: {warning}")
     if failed:
         sys.exit(2)
 
@@ -121,7 +121,7 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
                 click.echo(f"  source {_short(s['uuid'])}: {s['title'] or s['name']}"
                            f" ({s['identifiers']} identifier(s))")
         for warning in o.warnings:
-            click.echo(f"  note: {warning}")
+            click.echo(f"  warning: {warning}")
 
 
 # ----------------------------------------------------------------------------- reading
@@ -166,6 +166,8 @@ def sources_command(ctx: Context, case: str, retired: bool, as_json: bool) -> No
                 click.echo(f"    WARC {c['warc_sha256']}")
             if c["evidence_sha256"] and c["evidence_sha256"] not in (c["body_sha256"], c["warc_sha256"]):
                 click.echo(f"    file {c['evidence_sha256']} ({c['original_name']})")
+            for warning in c["warnings"]:
+                click.echo(f"    warning: {warning}")
         for n in s["notes"]:
             click.echo(f"  note ({n['examiner']}, {display_time(n['created_utc'], seconds=False)}): "
                        f"{n['text']}")

@@ -67,10 +67,16 @@ def heading_html(source: dict) -> str:
             f"{source['captures']} capture(s){tags}")
 
 
-def notes_html(source: dict, notes: list[dict], tags: list[dict]) -> str:
-    """The notes, who tagged the source with what and when, and its grading."""
+def notes_html(source: dict, notes: list[dict], tags: list[dict],
+               warnings: list[tuple[dict, str]] = ()) -> str:
+    """What reading the captures could not do (``queries.source_warnings``, the program's
+    words, apart from the notes), the notes, who tagged the source with what and when, and
+    its grading."""
     e = html.escape
     parts = []
+    for capture, warning in warnings:
+        parts.append(f"<p style='color:#8a5a00'><b>Capture warning</b> "
+                     f"({display_time(capture['captured_utc'])}): {e(warning)}</p>")
     for n in notes:
         parts.append(f"<p><span style='color:#555'>{e(n['examiner'])}, {display_time(n['created_utc'])}"
                      f"</span><br>{e(n['text']).replace(chr(10), '<br>')}</p>")
