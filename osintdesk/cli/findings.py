@@ -10,6 +10,7 @@ import click
 from .main import (Context, case_argument, cli, json_option, open_case, open_for_reading,
                    pass_context, print_json, print_table)
 from ..errors import Cancelled, InputError
+from ..words import counted
 
 
 def _short(uuid: str | None) -> str:
@@ -54,14 +55,14 @@ def _delete(ctx: Context, case: str, kind: str, typed: str, yes: bool, reason: s
             else:
                 click.echo(f"{plan.label} is cited by:", err=True)
                 click.echo("\n".join(listing), err=True)
-                raise InputError(f"{plan.label} is cited by {len(plan.cited_by)} record(s); "
+                raise InputError(f"{plan.label} is cited by {counted(len(plan.cited_by), 'record')}; "
                                  "nothing was deleted (give --yes to delete it anyway)")
         delete_finding(opened, kind, plan.id, reason)
     if as_json:
         print_json({"deleted": plan.as_dict()})
     else:
         click.echo(f"Deleted {plan.label} ({plan.id})"
-                   + (f"; {len(plan.cited_by)} reference(s) to it removed" if plan.cited_by else ""))
+                   + (f"; {counted(len(plan.cited_by), 'reference')} to it removed" if plan.cited_by else ""))
 
 
 # ----------------------------------------------------------------------------- entities
@@ -593,7 +594,7 @@ def claim_show(ctx: Context, case: str, claim_id: str, as_json: bool) -> None:
             click.echo(f"  - {item['kind']} {_short(item.get('id'))}: {item['label']}")
             for f in item.get("files", []):
                 click.echo(f"      file {f['file']} ({f['provider']})")
-    click.echo(f"Evidence: {corroboration['independent_sources']} independent source(s)")
+    click.echo(f"Evidence: {counted(corroboration['independent_sources'], 'independent source')}")
     for c in corroboration["citations"]:
         grade = f" [{c['grade']}]" if c.get("grade") else ""
         click.echo(f"  {c['stance']}: {c['kind']} {_short(c['id'])}{grade} {c['label']}")
@@ -665,7 +666,7 @@ def claim_uncite(ctx: Context, case: str, claim_id: str, target: str, reason: st
     if as_json:
         print_json(rows)
     else:
-        click.echo(f"Removed {len(rows)} citation(s)")
+        click.echo(f"Removed {counted(len(rows), 'citation')}")
 
 
 @claim_group.command("delete")

@@ -139,7 +139,7 @@ def test_the_il62_story_through_the_command_line(path):
     assert "contradicted: RA-86496 flew UUWW → ZKPY in that time instead" in shown
     assert "contradicts: flight" in shown
     shown = out("claim", "show", path, flew["claim"]["uuid"][:8])
-    assert "Evidence: 2 independent source(s)" in shown and '"landed at Pyongyang Sunan' in shown
+    assert "Evidence: 2 independent sources" in shown and '"landed at Pyongyang Sunan' in shown
 
     assert out("claim", "status", path, wrong_way[:8], "refuted", "--reason",
                "the tracks show the other direction").endswith("refuted")
@@ -290,7 +290,7 @@ def test_deleting_a_cited_record_lists_what_cites_it_and_refuses_without_yes(pat
     summit = out("event", "add", path, "--title", "Summit", "--start", "2023-09-13",
                  "--involved", findings["kim"], "--place", "UHWW", "--cite", article)
     result = refused(path, "entity", "delete", path, findings["kim"][:8],
-                     message="is cited by 2 record(s); nothing was deleted (give --yes")
+                     message="is cited by 2 records; nothing was deleted (give --yes")
     assert "Kim met Putin." in result.stderr and "Summit" in result.stderr
 
     before = state(path)[1]
@@ -319,11 +319,11 @@ def test_link_and_claim_deletion(path, findings):
     link = out("link", "add", path, air_force, "RA-86496", "--type", "operator",
                "--cite", findings["article"])
     other = out("claim", "add", path, "The air force operates it.", "--cite", link)
-    refused(path, "link", "delete", path, link[:8], message="is cited by 1 record(s)")
+    refused(path, "link", "delete", path, link[:8], message="is cited by 1 record;")
     assert out("link", "delete", path, link[:8], "--yes").startswith("Deleted UnknownLink link")
     assert data("link", "list", path) == []
     assert data("claim", "show", path, other)["corroboration"]["citations"] == []
-    assert out("claim", "uncite", path, findings["claim"], findings["kim"]) == "Removed 1 citation(s)"
+    assert out("claim", "uncite", path, findings["claim"], findings["kim"]) == "Removed 1 citation"
     assert out("claim", "delete", path, findings["claim"]).startswith('Deleted claim "Kim met Putin."')
     assert [c["uuid"] for c in data("claim", "list", path)] == [other]
     assert invoke("verify", path).stdout.startswith("OK:")
@@ -454,7 +454,7 @@ def test_deleting_an_entity_named_by_a_property_removes_the_value(path, findings
     [row] = [r for r in data("entity", "list", path) if r["caption"] == "RA-86496"]
     assert row["shown"]["operator"] == ["Russian Air Force"]
     result = refused(path, "entity", "delete", path, air_force[:8],
-                     message="is cited by 1 record(s); nothing was deleted (give --yes")
+                     message="is cited by 1 record; nothing was deleted (give --yes")
     assert "names it as its operator" in result.stderr
     before = state(path)[1]
     data("entity", "delete", path, air_force[:8], "--yes")
