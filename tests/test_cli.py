@@ -47,6 +47,15 @@ def test_new_and_info(case):
     assert len(data["audit_head"]["hash"]) == 64
 
 
+def test_new_as_json_names_the_case_it_made(tmp_path):
+    result = run("new", tmp_path / "j", "--title", "Il-62M", "--number", "7", "--json")
+    assert result.returncode == 0, result.stderr
+    made = json.loads(result.stdout)
+    info = json.loads(run("info", tmp_path / "j.osintcase", "--json").stdout)
+    assert made == {"uuid": info["uuid"], "path": info["path"], "title": "Il-62M",
+                    "number": "7", "examiner": "Test Examiner"}
+
+
 def test_examiner_flag_wins_over_environment(tmp_path):
     result = run("--examiner", "Alice Analyst", "new", tmp_path / "c", "--title", "T")
     assert result.returncode == 0

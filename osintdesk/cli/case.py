@@ -17,13 +17,20 @@ from ..words import counted
 @click.option("--title", required=True, help="The case title.")
 @click.option("--number", help="Case or reference number.")
 @click.option("--description", help="What the case is about.")
+@json_option
 @pass_context
-def new(ctx: Context, case: str, title: str, number: str | None, description: str | None) -> None:
+def new(ctx: Context, case: str, title: str, number: str | None, description: str | None,
+        as_json: bool) -> None:
     """Create a new case file CASE (.osintcase is added when missing)."""
     from ..store import Case
     with Case.create(case, title=title, number=number, description=description,
                      examiner=ctx.examiner) as created:
-        click.echo(f"Created {created.path} ({created.title}), examiner {ctx.examiner}")
+        meta = created.case_record()
+        if as_json:
+            print_json({"uuid": meta["uuid"], "path": str(created.path), "title": meta["title"],
+                        "number": meta["number"], "examiner": ctx.examiner})
+        else:
+            click.echo(f"Created {created.path} ({created.title}), examiner {ctx.examiner}")
 
 
 @cli.command()
