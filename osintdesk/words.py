@@ -8,3 +8,10 @@ def counted(n: int, noun: str, plural: str | None = None, *, thousands: bool = F
     (``plural``, default noun + "s", unless n is 1); ``thousands`` writes 1,234."""
     number = f"{n:,}" if thousands else str(n)
     return f"{number} {noun if n == 1 else plural or noun + 's'}"
+
+
+def listed(noun: str, names, plural: str | None = None) -> str:
+    """``column lat``, ``columns lat, lon``: ``noun`` agreeing with how many ``names``
+    follow it, then the names joined with commas."""
+    names = list(names)
+    return f"{noun if len(names) == 1 else plural or noun + 's'} {', '.join(names)}"

@@ -39,11 +39,21 @@ def test_new_and_info(case):
     assert result.returncode == 0
     assert "Il-62M flights (2024-17)" in result.stdout
     assert "Test Examiner" in result.stdout  # from OSINTDESK_EXAMINER (conftest)
+    assert "Audit log  1 entry, head #1 " in result.stdout   # not "1 entries"
     data = json.loads(run("info", case, "--json").stdout)
     assert data["title"] == "Il-62M flights"
     assert data["counts"]["audit_entries"] == 1
     assert data["examiners"] == ["Test Examiner"]
     assert len(data["audit_head"]["hash"]) == 64
+
+
+def test_new_as_json_names_the_case_it_made(tmp_path):
+    result = run("new", tmp_path / "j", "--title", "Il-62M", "--number", "7", "--json")
+    assert result.returncode == 0, result.stderr
+    made = json.loads(result.stdout)
+    info = json.loads(run("info", tmp_path / "j.osintcase", "--json").stdout)
+    assert made == {"uuid": info["uuid"], "path": info["path"], "title": "Il-62M",
+                    "number": "7", "examiner": "Test Examiner"}
 
 
 def test_examiner_flag_wins_over_environment(tmp_path):
@@ -91,6 +101,16 @@ def test_add_file_verify_and_log(case, tmp_path):
     assert result.returncode == 0 and out.read_bytes() == evidence.read_bytes()
 
 
+def test_verify_counts_agree_with_their_nouns(case, tmp_path):
+    first = run("verify", case)
+    assert "0 artifacts re-hashed, 1 audit entry, 1 record checked" in first.stdout
+    (tmp_path / "a.txt").write_text("hi")
+    assert run("add-file", case, tmp_path / "a.txt").returncode == 0
+    second = run("verify", case)
+    assert "1 artifact re-hashed, 8 audit entries, 6 records checked" in second.stdout
+    assert "(s)" not in first.stdout + second.stdout
+
+
 def test_verify_reports_tampering_and_exits_1(case, tmp_path):
     evidence = tmp_path / "a.txt"
     evidence.write_text("the aircraft landed at Sunan")
@@ -102,6 +122,7 @@ def test_verify_reports_tampering_and_exits_1(case, tmp_path):
     result = run("verify", case)
     assert result.returncode == 1
     assert "FAILED" in result.stdout and "changed outside osintdesk" in result.stdout
+    assert ": 1 problem; " in result.stdout   # not "1 problem(s)"
     data = json.loads(run("verify", case, "--json").stdout)
     assert data["ok"] is False and data["failures"][0]["check"] == "record"
     info = json.loads(run("info", case, "--json").stdout)
@@ -229,3 +250,6 @@ def test_counts_agree_with_their_nouns():
     assert counted(1, "audit entry", "audit entries") == "1 audit entry"
     assert counted(2, "audit entry", "audit entries") == "2 audit entries"
     assert counted(12345, "record", thousands=True) == "12,345 records"
+    from osintdesk.words import listed
+    assert listed("column", ["lat"]) == "column lat"
+    assert listed("column", ["lat", "lon"]) == "columns lat, lon"

@@ -9,6 +9,7 @@ import click
 from .main import (EXIT_VERIFY_FAILED, Context, case_argument, cli, human_bytes, json_option,
                    open_for_reading, pass_context, print_json, progress_bar)
 from ..timefmt import display_time
+from ..words import counted
 
 
 @cli.command()
@@ -16,13 +17,20 @@ from ..timefmt import display_time
 @click.option("--title", required=True, help="The case title.")
 @click.option("--number", help="Case or reference number.")
 @click.option("--description", help="What the case is about.")
+@json_option
 @pass_context
-def new(ctx: Context, case: str, title: str, number: str | None, description: str | None) -> None:
+def new(ctx: Context, case: str, title: str, number: str | None, description: str | None,
+        as_json: bool) -> None:
     """Create a new case file CASE (.osintcase is added when missing)."""
     from ..store import Case
     with Case.create(case, title=title, number=number, description=description,
                      examiner=ctx.examiner) as created:
-        click.echo(f"Created {created.path} ({created.title}), examiner {ctx.examiner}")
+        meta = created.case_record()
+        if as_json:
+            print_json({"uuid": meta["uuid"], "path": str(created.path), "title": meta["title"],
+                        "number": meta["number"], "examiner": ctx.examiner})
+        else:
+            click.echo(f"Created {created.path} ({created.title}), examiner {ctx.examiner}")
 
 
 @cli.command()
@@ -50,7 +58,7 @@ def info(ctx: Context, case: str, as_json: bool) -> None:
     artifacts = counts.pop("artifacts")
     rows.append(("Records", ", ".join(f"{k} {v}" for k, v in counts.items())))
     rows.append(("Artifacts", f"{artifacts} ({human_bytes(data['artifact_bytes'])})"))
-    rows.append(("Audit log", f"{audit_entries} entries, head #{data['audit_head']['seq']} "
+    rows.append(("Audit log", f"{counted(audit_entries, 'entry', 'entries')}, head #{data['audit_head']['seq']} "
                               f"{data['audit_head']['hash']}"))
     last = data["last_verification"]
     rows.append(("Verified", "never" if last is None else
@@ -87,13 +95,13 @@ def verify(ctx: Context, case: str, as_json: bool, receipts: tuple[str, ...]) ->
         print_json(report.as_dict())
     else:
         checked = report.checked
-        summary = (f"{checked.get('artifacts', 0)} artifacts re-hashed, "
-                   f"{checked.get('audit_entries', 0)} audit entries, "
-                   f"{checked.get('records', 0)} records checked")
+        summary = (f"{counted(checked.get('artifacts', 0), 'artifact')} re-hashed, "
+                   f"{counted(checked.get('audit_entries', 0), 'audit entry', 'audit entries')}, "
+                   f"{counted(checked.get('records', 0), 'record')} checked")
         if report.ok:
             click.echo(f"OK: {report.path}: {summary}")
         else:
-            click.echo(f"FAILED: {report.path}: {len(report.failures)} problem(s); {summary}")
+            click.echo(f"FAILED: {report.path}: {counted(len(report.failures), 'problem')}; {summary}")
             for failure in report.failures:
                 click.echo(f"  - {failure}")
         for note in report.notes:

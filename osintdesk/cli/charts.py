@@ -13,6 +13,7 @@ from .main import (Context, case_argument, cli, json_option, open_for_reading, p
                    print_json, print_table)
 from ..errors import OsintdeskError
 from ..timefmt import parse_user_time, user_zone
+from ..words import counted
 
 TIMELINE_KINDS = ("event", "flight", "ground-stay", "gap", "source")  # charts.timeline.KINDS
 
@@ -238,11 +239,11 @@ def graph(ctx: Context, case: str, around: str | None, depth: int | None, with_s
         return
     click.echo(found["title"])
     labels = {node["id"]: node["label"] for node in found["nodes"]}
-    click.echo(f"{len(found['nodes'])} nodes")
+    click.echo(counted(len(found['nodes']), 'node'))
     kind_width = max((len(node["schema"]) for node in found["nodes"]), default=0)
     for node in found["nodes"]:
         click.echo(f"  {node['id']}  {node['schema']:<{kind_width}}  {node['label']}")
-    click.echo(f"{len(found['edges'])} edges")
+    click.echo(counted(len(found['edges']), 'edge'))
     for edge in found["edges"]:
         count = (f" ({edge['citations']} citation{'s' if edge['citations'] != 1 else ''})"
                  if edge["kind"] in ("link", "cites", "event") else "")

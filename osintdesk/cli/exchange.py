@@ -80,7 +80,7 @@ def verify_bundle_command(bundle: str, as_json: bool) -> None:
         click.echo(f"Bundle   {report.path}")
         click.echo(f"Case     {case.get('title')} ({case.get('uuid')})")
         head = report.audit_head
-        click.echo(f"History  {report.checked.get('audit_entries', 0)} audit entries, head "
+        click.echo(f"History  {counted(report.checked.get('audit_entries', 0), 'audit entry', 'audit entries')}, head "
                    f"#{head.get('seq')} {str(head.get('hash'))[:16]}")
         if signer.state == "trusted":
             who = f"trusted: {signer.name} (key {signer.key_id})"
@@ -99,7 +99,7 @@ def verify_bundle_command(bundle: str, as_json: bool) -> None:
         if report.ok:
             click.echo("OK: the bundle is intact and its records match their history")
         else:
-            click.echo(f"FAILED: {len(report.failures)} problem(s)")
+            click.echo(f"FAILED: {counted(len(report.failures), 'problem')}")
             for failure in report.failures:
                 click.echo(f"  {failure}")
     sys.exit(0 if report.ok else 1)
@@ -146,7 +146,7 @@ def merge_command(ctx: Context, case: str, bundle: str, dry_run: bool, accept_un
         click.echo(f"  {kind}: " + ", ".join(f"{n} {a}" for a, n in sorted(actions.items())))
     if data["identifiers"].get("added"):
         click.echo(f"  identifiers: {data['identifiers']['added']} add, in "
-                   f"{data['identifiers']['captures']} capture(s)")
+                   f"{counted(data['identifiers']['captures'], 'capture')}")
     for conflict in data["conflicts"]:
         click.echo(f"  CONFLICT {conflict['kind']} {conflict['key']}: "
                    f"{len(conflict['versions'])} versions ('osintdesk conflicts' shows them)")

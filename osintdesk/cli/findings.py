@@ -10,6 +10,8 @@ import click
 from .main import (Context, case_argument, cli, json_option, open_case, open_for_reading,
                    pass_context, print_json, print_table)
 from ..errors import Cancelled, InputError
+from ..findings.vocab import CHECKS, CONFIDENCES, STATUSES
+from ..words import counted
 
 
 def _short(uuid: str | None) -> str:
@@ -54,14 +56,14 @@ def _delete(ctx: Context, case: str, kind: str, typed: str, yes: bool, reason: s
             else:
                 click.echo(f"{plan.label} is cited by:", err=True)
                 click.echo("\n".join(listing), err=True)
-                raise InputError(f"{plan.label} is cited by {len(plan.cited_by)} record(s); "
+                raise InputError(f"{plan.label} is cited by {counted(len(plan.cited_by), 'record')}; "
                                  "nothing was deleted (give --yes to delete it anyway)")
         delete_finding(opened, kind, plan.id, reason)
     if as_json:
         print_json({"deleted": plan.as_dict()})
     else:
         click.echo(f"Deleted {plan.label} ({plan.id})"
-                   + (f"; {len(plan.cited_by)} reference(s) to it removed" if plan.cited_by else ""))
+                   + (f"; {counted(len(plan.cited_by), 'reference')} to it removed" if plan.cited_by else ""))
 
 
 # ----------------------------------------------------------------------------- entities
@@ -476,15 +478,13 @@ OPTION_NAMES = {"aircraft": "--aircraft", "origin": "--from", "destination": "--
 
 
 def _assertion(opened, check: str | None, given: dict) -> dict | None:
-    from ..findings.claims import CHECKS, make_assertion
+    from ..findings.claims import make_assertion
     present = [k for k, v in given.items() if v]
     if check is None:
         if present:
             raise InputError(f"{', '.join(OPTION_NAMES[k] for k in present)} belong to a flight "
                              "check: give --check flew, on-ground or airborne")
         return None
-    if check not in CHECKS:
-        raise InputError(f"--check must be one of {', '.join(CHECKS)}, not '{check}'")
     stray = [k for k in present if k not in CHECK_OPTIONS[check]]
     if stray:
         raise InputError(f"--check {check} does not take {', '.join(OPTION_NAMES[k] for k in stray)}")
@@ -501,12 +501,12 @@ def _assertion(opened, check: str | None, given: dict) -> dict | None:
               help="A passage of the first --cite (a capture or a source) that backs the claim.")
 @click.option("--contradicted-by", multiple=True, metavar="ID",
               help="Cite a record that contradicts the claim (repeatable).")
-@click.option("--status", default="open", show_default=True, metavar="STATUS",
-              help="open, supported, contested or refuted.")
-@click.option("--confidence", metavar="WORDS",
-              help="almost certain, very likely, likely, roughly even chance, unlikely, "
-                   "very unlikely or remote.")
-@click.option("--check", metavar="CHECK", help="Check it against the tracks: flew, on-ground, airborne.")
+@click.option("--status", default="open", show_default=True, type=click.Choice(STATUSES),
+              help="What the evidence makes of it.")
+@click.option("--confidence", type=click.Choice(CONFIDENCES),
+              help="How likely it is, in words of estimative probability (quote the words "
+                   "with spaces).")
+@click.option("--check", type=click.Choice(CHECKS), help="Check it against the tracks.")
 @click.option("--aircraft", metavar="REG_OR_HEX", help="The aircraft the check is about.")
 @click.option("--from", "origin", metavar="AIRPORT", help="flew: from this airport (ICAO or IATA).")
 @click.option("--to", "destination", metavar="AIRPORT", help="flew: to this airport.")
@@ -593,7 +593,7 @@ def claim_show(ctx: Context, case: str, claim_id: str, as_json: bool) -> None:
             click.echo(f"  - {item['kind']} {_short(item.get('id'))}: {item['label']}")
             for f in item.get("files", []):
                 click.echo(f"      file {f['file']} ({f['provider']})")
-    click.echo(f"Evidence: {corroboration['independent_sources']} independent source(s)")
+    click.echo(f"Evidence: {counted(corroboration['independent_sources'], 'independent source')}")
     for c in corroboration["citations"]:
         grade = f" [{c['grade']}]" if c.get("grade") else ""
         click.echo(f"  {c['stance']}: {c['kind']} {_short(c['id'])}{grade} {c['label']}")
@@ -609,13 +609,13 @@ def claim_show(ctx: Context, case: str, claim_id: str, as_json: bool) -> None:
 @claim_group.command("status")
 @case_argument
 @click.argument("claim_id", metavar="ID")
-@click.argument("status")
+@click.argument("status", type=click.Choice(STATUSES), metavar="STATUS")
 @reason_option
 @json_option
 @pass_context
 def claim_status(ctx: Context, case: str, claim_id: str, status: str, reason: str | None,
                  as_json: bool) -> None:
-    """Set a claim's STATUS: open, supported, contested or refuted."""
+    """Set a claim's STATUS (open, supported, contested or refuted)."""
     from ..findings.claims import set_status
     with open_case(ctx, case) as opened:
         row = set_status(opened, _claim_id(opened, claim_id), status, reason)
@@ -665,7 +665,7 @@ def claim_uncite(ctx: Context, case: str, claim_id: str, target: str, reason: st
     if as_json:
         print_json(rows)
     else:
-        click.echo(f"Removed {len(rows)} citation(s)")
+        click.echo(f"Removed {counted(len(rows), 'citation')}")
 
 
 @claim_group.command("delete")

@@ -10,6 +10,7 @@ from .main import (Context, case_argument, cli, json_option, open_case, open_for
                    pass_context, print_json, print_table, progress_bar)
 from .. import timefmt
 from ..errors import CaseBusyError, OsintdeskError
+from ..words import counted
 
 @cli.command("import-flights")
 @case_argument
@@ -70,14 +71,14 @@ def import_flights(ctx: Context, case: str, files: tuple[str, ...], fmt: str | N
             if r["already_imported"]:
                 click.echo(f"{r['file']}: {r['message']}")
                 continue
-            line = (f"{r['file']}: {r['format']}, {r['points']} points, {r['flights']} flight(s), "
+            line = (f"{r['file']}: {r['format']}, {counted(r['points'], 'point')}, {counted(r['flights'], 'flight')}, "
                     f"aircraft {', '.join(r['aircraft'])}")
             if r["duplicates"]:
-                line += f"; {r['duplicates']} duplicate(s) dropped"
+                line += f"; {counted(r['duplicates'], 'duplicate')} dropped"
             if r.get("sightings"):
                 line += f"; {r['sightings']} aircraft seen without a position (kept as sightings)"
             if r["skipped"]:
-                line += f"; {r['skipped']} record(s) skipped"
+                line += f"; {counted(r['skipped'], 'record')} skipped"
             click.echo(line)
             for reason, info in r["skipped_reasons"].items():
                 click.echo(f"  skipped {info['count']}× (first at record {info['first_record']}): "
@@ -92,7 +93,7 @@ def _import_archives(opened, archives: list[str], aircraft: str, results: list,
                      as_json: bool) -> bool:
     """Read one aircraft's traces from daily archives; True when an archive failed."""
     from ..flights.archives import import_aircraft_from_archives
-    with progress_bar(f"Reading {len(archives)} archive(s)", not as_json) as progress:
+    with progress_bar(f"Reading {counted(len(archives), 'archive')}", not as_json) as progress:
         found = import_aircraft_from_archives(opened, archives, aircraft, progress=progress)
     failed = False
     for r in found:
@@ -103,12 +104,12 @@ def _import_archives(opened, archives: list[str], aircraft: str, results: list,
                 click.echo(f"osintdesk: error: {r.error}", err=True)
         elif not as_json:
             names = ", ".join(m["member"] for m in r.members) or r.message
-            line = f"{r.file}: {r.points} points from {names}"
+            line = f"{r.file}: {counted(r.points, 'point')} from {names}"
             if r.skipped:
-                line += f"; {r.skipped} record(s) skipped"
+                line += f"; {counted(r.skipped, 'record')} skipped"
             already = sum(1 for m in r.members if m["already_imported"])
             if already:
-                line += f"; {already} member(s) imported before"
+                line += f"; {counted(already, 'member')} imported before"
             click.echo(line)
     return failed
 
@@ -194,7 +195,7 @@ def aircraft_command(ctx: Context, case: str, as_json: bool) -> None:
             + (" (military)" if row["hex_military"] else "")) if x)
         ident = ident or "the files name no identity (import with --aircraft REG_OR_HEX)"
         click.echo(f"{row['label']}: {ident}" + (f"; {countries}" if countries else ""))
-        click.echo(f"  {row['flights']} flight(s), {row['points']} points, "
+        click.echo(f"  {counted(row['flights'], 'flight')}, {counted(row['points'], 'point')}, "
                    f"{timefmt.display_time(row['first_t']) or '-'} to "
                    f"{timefmt.display_time(row['last_t']) or '-'}")
         for stay in stays.get(row["uuid"], []):
@@ -327,6 +328,6 @@ def fetch_flights_command(ctx: Context, case: str, aircraft: str, t_from: str, t
     if as_json:
         print_json(result.as_dict())
         return
-    click.echo(f"{result.aircraft_hex}: {result.flights_listed} flight(s) listed by {source}, "
-               f"{len(result.imports)} track(s) imported, {result.points} points; "
-               f"{len(result.captures)} answer(s) captured")
+    click.echo(f"{result.aircraft_hex}: {counted(result.flights_listed, 'flight')} listed by {source}, "
+               f"{counted(len(result.imports), 'track')} imported, {counted(result.points, 'point')}; "
+               f"{counted(len(result.captures), 'answer')} captured")

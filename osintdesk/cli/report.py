@@ -7,6 +7,7 @@ import click
 from ..timefmt import display_time
 from .main import (Context, EXIT_VERIFY_FAILED, case_argument, cli, human_bytes, json_option,
                    open_for_reading, pass_context, print_json, print_listing, progress_bar)
+from ..words import counted
 
 
 @cli.command("report")
@@ -58,7 +59,7 @@ def report_command(ctx: Context, case: str, output: str, title: str | None, bann
     if as_json:
         print_json(result.as_dict())
     else:
-        pages = f"{result.pages} pages, " if result.pages else ""
+        pages = f"{counted(result.pages, 'page')}, " if result.pages else ""
         click.echo(f"Wrote {result.path} ({pages}{human_bytes(result.size)})")
         click.echo(f"SHA-256 {result.sha256}")
         click.echo(f"Names audit entry {result.audit_head['seq']} "

@@ -10,6 +10,7 @@ import click
 from .main import (Context, case_argument, cli, human_bytes, json_option, open_case,
                    open_for_reading, pass_context, print_json, print_table, progress_bar)
 from ..timefmt import display_date, display_time
+from ..words import counted
 
 
 def _short(uuid: str | None) -> str:
@@ -82,13 +83,13 @@ def capture_command(ctx: Context, case: str, urls: tuple[str, ...], user_agent: 
                 click.echo(f"  title: {o.title}")
             click.echo(f"  body SHA-256 {o.body_sha256}")
             click.echo(f"  WARC SHA-256 {o.warc_sha256}")
-            click.echo(f"  {o.identifiers} identifier(s), {o.selector_hits} selector hit(s)")
+            click.echo(f"  {counted(o.identifiers, 'identifier')}, {counted(o.selector_hits, 'selector hit')}")
             if o.status is not None and o.status >= 400:
                 # Kept: an error page is itself evidence (a removed article), but say so.
                 click.echo(f"  note: the server answered HTTP {o.status}; this capture is its "
                            "error page, not the content that was asked for", err=True)
             for warning in o.warnings:
-                click.echo(f"  note: {warning}")
+                click.echo(f"  warning: {warning}")
     if failed:
         sys.exit(2)
 
@@ -119,9 +120,9 @@ def add_file(ctx: Context, case: str, files: tuple[str, ...], as_json: bool) -> 
         if o.added:
             for s in o.sources:
                 click.echo(f"  source {_short(s['uuid'])}: {s['title'] or s['name']}"
-                           f" ({s['identifiers']} identifier(s))")
+                           f" ({counted(s['identifiers'], 'identifier')})")
         for warning in o.warnings:
-            click.echo(f"  note: {warning}")
+            click.echo(f"  warning: {warning}")
 
 
 # ----------------------------------------------------------------------------- reading
@@ -166,6 +167,8 @@ def sources_command(ctx: Context, case: str, retired: bool, as_json: bool) -> No
                 click.echo(f"    WARC {c['warc_sha256']}")
             if c["evidence_sha256"] and c["evidence_sha256"] not in (c["body_sha256"], c["warc_sha256"]):
                 click.echo(f"    file {c['evidence_sha256']} ({c['original_name']})")
+            for warning in c["warnings"]:
+                click.echo(f"    warning: {warning}")
         for n in s["notes"]:
             click.echo(f"  note ({n['examiner']}, {display_time(n['created_utc'], seconds=False)}): "
                        f"{n['text']}")
@@ -258,8 +261,8 @@ def selector_add(ctx: Context, case: str, pattern: str, regex: bool, case_sensit
     if as_json:
         print_json(record)
         return
-    click.echo(f"Selector {_short(record['uuid'])} {record['name']!r}: {record['hits']} hit(s) "
-               f"in {record['sources']} source(s)")
+    click.echo(f"Selector {_short(record['uuid'])} {record['name']!r}: {counted(record['hits'], 'hit')} "
+               f"in {counted(record['sources'], 'source')}")
 
 
 @selector_group.command("list")

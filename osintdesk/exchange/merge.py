@@ -27,6 +27,7 @@ from ..custody.keys import Keyring
 from ..filebytes import sha256_of_file
 from ..store import aliases as same, foreign, versions
 from ..store.artifacts import ArtifactChanged
+from ..words import counted
 from ..store.records import (IDENTIFIER_COLUMNS, IDENTIFIER_INSERT, IDENTIFIERS, RECORD_KINDS,
                              TRACK_POINTS)
 from . import layout, validate
@@ -142,7 +143,7 @@ def plan_merge(case, path: str | Path, *, keyring: Keyring | None = None,
         sha256 = hashing.result() if hashing is not None else None
     if not report.ok:
         first = "; ".join(str(f) for f in report.failures[:3])
-        raise BundleError(f"does not verify ({len(report.failures)} problem(s): {first}); "
+        raise BundleError(f"does not verify ({counted(len(report.failures), 'problem')}: {first}); "
                           "nothing was merged ('osintdesk verify-bundle' lists them)", path=path)
     signer = report.signer
     if signer.state == "unsigned" and not accept_unsigned:
@@ -195,7 +196,7 @@ class MergePreview:
         if self.error is not None:
             return [self.error]
         if not self.report.ok:
-            return [f"it does not verify ({len(self.report.failures)} problem(s)); nothing "
+            return [f"it does not verify ({counted(len(self.report.failures), 'problem')}); nothing "
                     "can be merged from a bundle that changed or was damaged on the way"]
         return self.plan.refusals() if self.plan is not None else []
 
@@ -444,7 +445,7 @@ def _write(case, bundle: BundleArchive, plan: MergePlan, cancelled) -> set[str]:
 def _unverified(bundle: BundleArchive, name: str, why: str) -> BundleError:
     """A member whose check verify-bundle left to the merge (``report.deferred``) fails
     it: said as a bundle that does not verify is (``plan_merge``)."""
-    return BundleError(f"does not verify (1 problem(s): member {name}: {why}); nothing was "
+    return BundleError(f"does not verify (1 problem: member {name}: {why}); nothing was "
                        "merged ('osintdesk verify-bundle' lists them)", path=bundle.path)
 
 

@@ -18,6 +18,7 @@ from ..store.audit import AUDIT_COLUMNS, AuditEntry
 from ..store.canonical import canonical_json
 from ..store.records import CASE_FIELDS, RECORD_KINDS
 from ..store.schema import expected_columns
+from ..words import listed
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -161,8 +162,8 @@ def row_problem(kind: str, row: Any, columns: tuple[str, ...]) -> str | None:
     missing = [c for c in columns if c not in row]
     if unknown or missing:
         return "; ".join(part for part in (
-            f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-            f"missing column(s) {', '.join(missing)}" if missing else "") if part)
+            f"unknown {listed('column', unknown)}" if unknown else "",
+            f"missing {listed('column', missing)}" if missing else "") if part)
     for column, value in row.items():
         problem = _value_problem(column, value)
         if problem:

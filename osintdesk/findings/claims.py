@@ -13,11 +13,7 @@ from ..timefmt import parse_partial, parse_user_time, record_time
 from .citations import add_citation
 from .queries import resolve_target
 
-STATUSES = ("open", "supported", "contested", "refuted")
-# Words of estimative probability (ICD 203), most to least likely.
-CONFIDENCES = ("almost certain", "very likely", "likely", "roughly even chance", "unlikely",
-               "very unlikely", "remote")
-CHECKS = ("flew", "on-ground", "airborne")
+from .vocab import CHECKS, CONFIDENCES, STATUSES  # noqa: F401 (the names claims are read by)
 
 
 def _airport(code: str, what: str) -> str:

@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from ..errors import Cancelled, InputError, OsintdeskError
 from ..store import Case
 from ..timefmt import record_stamp
+from ..words import counted
 
 TAR_MAGIC_OFFSET = 257
 _HEX = re.compile(r"~?[0-9a-f]{6}")
@@ -246,8 +247,9 @@ def read_members(path: str | os.PathLike, wanted: set[str], *,
     except OSError as exc:
         raise InputError(f"cannot read the archive ({exc.strerror or exc})", path=path) from None
     except tarfile.TarError as exc:
-        raise InputError(f"the archive is truncated or damaged after {len(found)} wanted "
-                         f"member(s) were read ({exc})", path=path) from None
+        raise InputError(f"the archive is truncated or damaged after "
+                         f"{counted(len(found), 'wanted member')} {'was' if len(found) == 1 else 'were'} "
+                         f"read ({exc})", path=path) from None
     return sha256, [ArchiveMember(data, name, path, sha256, mtime) for name, data, mtime in found]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..paths import config_dir
+from ..words import listed
 from .parsing import FPM_PER_MS, FT_PER_M, KT_PER_KMH, KT_PER_MPH, KT_PER_MS
 
 PRESETS_FILE = "flight_csv_mappings.json"
@@ -79,7 +80,7 @@ class ColumnMapping:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:
-            raise InputError(f"unknown column-mapping key(s): {', '.join(sorted(unknown))}")
+            raise InputError(f"unknown {listed('column-mapping key', sorted(unknown))}")
         try:
             return cls(**data).validate()
         except TypeError as exc:

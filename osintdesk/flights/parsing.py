@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .. import timefmt
 from ..errors import Cancelled, InputError
 from ..filebytes import without_bom
+from ..words import listed
 from .model import TrackPoint
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -393,7 +394,7 @@ def header_index(header: list[str], name: str, line: int, *, required: Iterable[
                 break
     missing = [col for col in required if col not in positions]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; the header has: "
+        raise InputError(f"missing {listed('column', missing)}; the header has: "
                          f"{', '.join(c for c in cells if c) or '(nothing)'}", path=name, line=line)
     return positions
 

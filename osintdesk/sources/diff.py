@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from ..store import Case
 from ..timefmt import display_time
+from ..words import counted
 from .queries import capture_text, get_capture
 
 COMPARED_FIELDS = ("title", "status", "final_url", "published_date", "published_utc", "author",
@@ -55,7 +56,7 @@ class CaptureDiff:
             return "the two captures received identical bytes"
         if self.same_text:
             return "the bytes differ but the extracted text is the same"
-        return f"{self.removed} line(s) removed, {self.added} line(s) added"
+        return f"{counted(self.removed, 'line')} removed, {counted(self.added, 'line')} added"
 
     def unified(self, context: int = 3) -> str:
         """The text difference as a unified diff (for the CLI and for export)."""

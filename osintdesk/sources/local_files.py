@@ -20,6 +20,7 @@ from ..errors import Cancelled, InputError, ReadOnlyCaseError
 from ..store import Case
 from ..store.artifacts import ArtifactChanged
 from ..timefmt import record_stamp, record_stamp_or_none
+from ..words import counted
 from .ingest import ensure_source, file_identity, store_capture, url_identity
 
 Progress = Callable[[int, "int | None"], None]
@@ -100,15 +101,15 @@ def _store_file(case: Case, path: Path, read: EvidenceFile,
         existing = _sources_of(case, evidence["uuid"])
         if existing:
             return _outcome(path, evidence, document.kind, False,
-                            f"already in the case ({len(existing)} source(s)); nothing added",
+                            f"already in the case ({counted(len(existing), 'source')}); nothing added",
                             existing, [])
         if document.kind in ARCHIVE_KINDS:
             stored = [_add_archive_page(case, evidence, read, page) for page in document.pages]
             resources = _add_archive_resources(case, evidence, document, cancelled)
-            message = (f"{len(stored)} page(s) added as sources" if stored else
+            message = (f"{counted(len(stored), 'page')} added as sources" if stored else
                        "no HTML pages inside; kept as evidence only")
             if resources:
-                message += f"; {resources} resource(s) kept for the offline view"
+                message += f"; {counted(resources, 'resource')} kept for the offline view"
         else:
             stored = [_add_document(case, evidence, read)]
             message = "added"

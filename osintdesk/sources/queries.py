@@ -154,6 +154,21 @@ def _decode_capture(row: dict) -> dict:
     return row
 
 
+def capture_warnings(capture: dict) -> list[str]:
+    """What the capture's reading said it could not do (text read from the first 4 MiB only,
+    identifiers past the first 1,000 counted, a library's warning), from a capture row as
+    ``captures_of`` or ``get_capture`` give it. These are the program's words, not notes: the
+    investigator's notes are their own audited records."""
+    metadata = capture.get("metadata")
+    warnings = metadata.get("warnings") if isinstance(metadata, dict) else None
+    return [str(w) for w in warnings or []]
+
+
+def source_warnings(captures: list[dict]) -> list[tuple[dict, str]]:
+    """Each warning of these captures (``captures_of``'s rows) with the capture it is about."""
+    return [(c, w) for c in captures for w in capture_warnings(c)]
+
+
 def captures_of(case: Case, source_uuid: str) -> list[dict]:
     """A source's captures, newest first, without their text."""
     return [_decode_capture(r) for r in case.db.query(
@@ -282,11 +297,12 @@ def sources_report(case: Case, *, include_retired: bool = True) -> list[dict]:
     for source in list_sources(case, include_retired=include_retired):
         captures = []
         for c in captures_of(case, source["uuid"]):
-            captures.append({k: c.get(k) for k in (
+            captures.append({**{k: c.get(k) for k in (
                 "uuid", "method", "captured_utc", "published_date", "status", "requested_url",
                 "final_url", "title", "server_ip", "body_sha256", "body_size", "decoded_sha256",
                 "warc_sha256", "evidence_sha256", "original_name", "archive_member",
-                "record_offset", "examiner", "app_version", "proxy_used", "user_agent")})
+                "record_offset", "examiner", "app_version", "proxy_used", "user_agent")},
+                             "warnings": capture_warnings(c)})
         notes = [{k: n[k] for k in ("uuid", "text", "created_utc", "examiner")}
                  for n in notes_of(case, source["uuid"])]
         out.append({**source, "tags": [t["tag"] for t in tags_of(case, source["uuid"])],

@@ -12,6 +12,7 @@ import html
 
 from ..store import Case
 from ..timefmt import display_time
+from ..words import counted
 from . import queries
 from .annotations import CREDIBILITY, RELIABILITY
 from .diff import CaptureDiff
@@ -64,13 +65,19 @@ def heading_html(source: dict) -> str:
         title = f"<s>{title}</s>"
     return (f"<b>{title}</b>{badge}{retired}<br>"
             f"<span style='color:#555'>{e(where)}</span> — "
-            f"{source['captures']} capture(s){tags}")
+            f"{counted(source['captures'], 'capture')}{tags}")
 
 
-def notes_html(source: dict, notes: list[dict], tags: list[dict]) -> str:
-    """The notes, who tagged the source with what and when, and its grading."""
+def notes_html(source: dict, notes: list[dict], tags: list[dict],
+               warnings: list[tuple[dict, str]] = ()) -> str:
+    """What reading the captures could not do (``queries.source_warnings``, the program's
+    words, apart from the notes), the notes, who tagged the source with what and when, and
+    its grading."""
     e = html.escape
     parts = []
+    for capture, warning in warnings:
+        parts.append(f"<p style='color:#8a5a00'><b>Capture warning</b> "
+                     f"({display_time(capture['captured_utc'])}): {e(warning)}</p>")
     for n in notes:
         parts.append(f"<p><span style='color:#555'>{e(n['examiner'])}, {display_time(n['created_utc'])}"
                      f"</span><br>{e(n['text']).replace(chr(10), '<br>')}</p>")
@@ -205,7 +212,7 @@ def metadata_html(case: Case, source: dict, capture: dict) -> str:
             flights = "".join(f"<li>{e(display_time(f['departure_utc']))} {e(f['origin'] or '?')} → "
                               f"{e(f['destination'] or '?')} {e(f['callsigns'] or '')}</li>"
                               for f in a["flights"])
-            items.append(f"<li><b>{e(a['label'])}</b> — {len(a['flights'])} flight(s) in this case"
+            items.append(f"<li><b>{e(a['label'])}</b> — {counted(len(a['flights']), 'flight')} in this case"
                          + (f"<ul>{flights}</ul>" if flights else "") + "</li>")
         parts.append("<h3>Aircraft in this case named here</h3><ul>" + "".join(items) + "</ul>")
     hits = queries.identifier_hits(case, c["uuid"])
@@ -243,8 +250,7 @@ def diff_html(result: CaptureDiff) -> str:
 
     def flush() -> None:
         keep = equal_run if len(equal_run) <= 2 * EQUAL_CONTEXT_LINES else (
-            equal_run[:EQUAL_CONTEXT_LINES] + [f"… {len(equal_run) - 2 * EQUAL_CONTEXT_LINES} "
-                                               "unchanged line(s) …"]
+            equal_run[:EQUAL_CONTEXT_LINES] + [f"… {counted(len(equal_run) - 2 * EQUAL_CONTEXT_LINES, 'unchanged line')} …"]
             + equal_run[-EQUAL_CONTEXT_LINES:])
         for line in keep:
             parts.append(f"<p style='margin:0;color:#666;white-space:pre-wrap'>  {e(line)}</p>")

@@ -79,12 +79,12 @@ VERSIONS = {   # what is added to versions.jsonl -> what verify-bundle says
         lambda k: version_line("entity", k, entity_state(str(uuid.uuid4()))),
         "has a state of another record"),
     "extra column": (lambda k: version_line("entity", k, entity_state(k, evil="x")),
-                     "unknown column(s) evil"),
+                     "unknown column evil"),
     "missing column": (lambda k: version_line("entity", k, {
         c: v for c, v in entity_state(k).items() if c not in ("extra", "properties")}),
-        "missing column(s) properties, extra"),
+        "missing columns properties, extra"),
     "local id in the state": (lambda k: version_line("entity", k, entity_state(k, id=7)),
-                              "unknown column(s) id"),
+                              "unknown column id"),
     "object value": (lambda k: version_line("entity", k, entity_state(k, extra={"a": 1})),
                      "column 'extra' holds a JSON object"),
     "true for a number": (lambda k: version_line("entity", k, entity_state(k, extra=True)),
@@ -133,9 +133,9 @@ def test_a_version_citing_evidence_the_bundle_lacks(members, receiver, tmp_path)
 # ------------------------------------------------------------------ record lines
 
 RECORD_LINES = {
-    "unknown column": (lambda row: {**row, "evil": 1}, "unknown column(s) evil"),
+    "unknown column": (lambda row: {**row, "evil": 1}, "unknown column evil"),
     "missing column": (lambda row: {k: v for k, v in row.items() if k != "schema"},
-                       "missing column(s) schema"),
+                       "missing column schema"),
     "array value": (lambda row: {**row, "extra": [1]}, "column 'extra' holds a JSON array"),
     "uuid not text": (lambda row: {**row, "uuid": 5}, "its 'uuid' is not text"),
     "not an object": (lambda row: [row], "not a JSON object"),

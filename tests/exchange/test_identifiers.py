@@ -155,7 +155,7 @@ def test_a_tagged_bundle_carries_the_identifiers_of_its_captures(tmp_path, key, 
     out = CliRunner().invoke(cli, ["merge", str(bob), str(bundle)])
     assert out.exit_code == 0, out.output
     kept = [r for r in identifiers(alice) if r[1] == capture]
-    assert f"identifiers: {len(kept)} add, in 1 capture(s)" in out.output
+    assert f"identifiers: {len(kept)} add, in 1 capture\n" in out.output
     assert identifiers(bob) == kept
 
 

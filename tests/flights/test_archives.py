@@ -151,7 +151,7 @@ def test_cli_reads_archives_for_the_named_aircraft(tmp_path, archives, days):
     text = run("import-flights", case_path, archives[1], cut, "--aircraft", HEX)
     assert text.returncode == 2
     assert "cut.tar: the archive is truncated or damaged" in text.stderr
-    assert "member(s) imported before" in text.stdout
+    assert "1 member imported before" in text.stdout
 
 
 def test_window_import_dialog_accepts_tars_and_asks_for_the_aircraft(qtbot, window, archives,

@@ -94,7 +94,7 @@ def test_bad_rows_name_file_and_line(tmp_path, read, expect_skip, row, line, mes
 def test_missing_columns_name_the_header_line(tmp_path, read, expect_error):
     path = write(tmp_path, "Timestamp,UTC,Callsign,Altitude\n1,2,3,4\n")
     expect_error(lambda: read(path, "fr24-csv"), path, line=1,
-                 contains=["missing column(s) position", "timestamp, utc, callsign, altitude"])
+                 contains=["missing column position", "timestamp, utc, callsign, altitude"])
 
 
 def test_empty_file(tmp_path, read, expect_error):

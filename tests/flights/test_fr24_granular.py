@@ -102,4 +102,4 @@ def test_bad_cells_name_the_line(tmp_path, read, expect_skip, flight, column, va
 def test_missing_columns(tmp_path, read, expect_error):
     path = write_rows(tmp_path, [], header=["network_time", "receiver_time", "callsign"])
     expect_error(lambda: read(path, "fr24-adsb-csv"), path, line=1,
-                 contains="missing column(s) hex, latitude, longitude")
+                 contains="missing columns hex, latitude, longitude")

@@ -92,7 +92,7 @@ def test_mapping_names_a_missing_column(tmp_path, read, expect_error, local_mapp
     path = tmp_path / "export.csv"
     path.write_text(TEXT.replace("height_m", "height"))
     expect_error(lambda: read(path, "csv-mapping", mapping=local_mapping), path, line=1,
-                 contains="missing column(s) alt")
+                 contains="missing column alt")
 
 
 def test_preset_file_is_plain_json(local_mapping):

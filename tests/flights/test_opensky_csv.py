@@ -75,4 +75,4 @@ def test_wrong_columns(tmp_path, read, expect_error):
     path = tmp_path / "x.csv"
     path.write_text("time,icao24,lat\n1,2,3\n")
     expect_error(lambda: read(path, "opensky-csv"), path, line=1,
-                 contains="missing column(s) lon, lastposupdate")
+                 contains="missing columns lon, lastposupdate")

@@ -76,7 +76,7 @@ def test_display_name_is_used_in_errors(tmp_path, expect_error):
     fr24_csv = importers.get("fr24-csv")
     expect_error(lambda: list(importers.parse_path(path, fr24_csv,
                                                    display_name="evidence/AFL100.csv")),
-                 "evidence/AFL100.csv", line=1, contains="missing column(s) position")
+                 "evidence/AFL100.csv", line=1, contains="missing column position")
 
 
 def test_flights_package_is_qt_free():

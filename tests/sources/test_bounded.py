@@ -305,7 +305,7 @@ def test_pillow_exif_warning_becomes_a_note_of_the_source(tmp_path, cli_case):
     result = run_cli("add-file", cli_case, path)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == ""
-    assert "note: image reader: Corrupt EXIF data" in result.stdout
+    assert "warning: image reader: Corrupt EXIF data" in result.stdout
 
 
 @pytest.mark.parametrize("fmt, note", [("JPEG", "decoded at a reduced scale"),
@@ -353,3 +353,30 @@ def test_a_pdf_of_too_many_pages_is_kept_without_text_and_says_so(tmp_path, monk
     assert document.text == "" and document.metadata["pages"] == str(pages)
     assert document.warnings[0] == (f"the PDF declares {pages:,} pages, more than the {pages - 1:,} "
                                     "osintdesk reads text from (bounded work); kept as evidence without text")
+
+
+def test_a_capture_s_warnings_show_in_the_sources_listing_not_as_notes(dense_server, tmp_path):
+    """What reading a capture could not do is said where a user looks afterwards: `sources
+    --json` (a ``warnings`` list per capture), the text listing and the viewer's notes tab,
+    never as the investigator's notes."""
+    from osintdesk.sources.viewer_html import notes_html
+    made = run_cli("new", tmp_path / "w", "--title", "Warnings")
+    assert made.returncode == 0, made.stderr
+    path = tmp_path / "w.osintcase"
+    captured = run_cli("capture", path, dense_server.base_url + "/dense.html")
+    assert captured.returncode == 0, captured.stderr
+    listed = run_cli("sources", path, "--json")
+    [source] = json.loads(listed.stdout)
+    assert source["notes"] == []
+    [capture_row] = source["captures"]
+    [warning] = capture_row["warnings"]
+    assert warning.startswith(f"{MAX_IDENTIFIERS * 20:,} identifiers found (date ")
+    text = run_cli("sources", path).stdout
+    assert f"    warning: {warning}\n" in text
+    from osintdesk.sources import queries
+    from osintdesk.store import Case
+    with Case.open(path, examiner="x", readonly=True) as case:
+        captures = queries.captures_of(case, source["uuid"])
+        page = notes_html(queries.get_source(case, source["uuid"]), [], [],
+                          queries.source_warnings(captures))
+    assert "Capture warning" in page and "identifiers found" in page and "No notes yet" in page

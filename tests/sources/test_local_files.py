@@ -185,7 +185,7 @@ def test_progress_is_reported(case, tmp_path):
 def test_warc_images_and_stylesheets_kept_for_the_offline_view(case, tmp_path):
     warc = samples.make_warc_with_resources(tmp_path / "gallery.warc.gz")
     [outcome] = add_files(case, [warc])
-    assert outcome.added and outcome.resources == 2 and "2 resource(s)" in outcome.message
+    assert outcome.added and outcome.resources == 2 and "2 resources kept" in outcome.message
     rows = {r["url"]: r for r in case.db.query("SELECT * FROM archive_resources")}
     assert set(rows) == {samples.RESOURCE_IMAGE_URL, samples.RESOURCE_CSS_URL}
     image = rows[samples.RESOURCE_IMAGE_URL]

@@ -230,7 +230,7 @@ def test_a_write_protected_case_with_a_wal_shows_what_was_committed(case_path):
     assert counts["artifacts"] == 1 and counts["audit_entries"] == 2
     verify = run_cli("verify", case_path)
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert verify.stdout.startswith(f"OK: {case_path}: 1 artifacts re-hashed")
+    assert verify.stdout.startswith(f"OK: {case_path}: 1 artifact re-hashed")
     assert digest(case_path) == before
 
 

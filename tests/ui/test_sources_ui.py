@@ -446,3 +446,16 @@ def test_models_pass_the_model_tester(qtmodeltester):
     assert model.data(model.index(0, 3)) == "2024-01-02 07:41:03 UTC"
     assert "font-weight:bold'>found</span>" in model.data(
         model.index(0, models.SNIPPET_COLUMN), models.SNIPPET_HTML_ROLE)
+
+
+def test_the_notes_tab_shows_what_reading_a_capture_could_not_do(qtbot, window, tmp_path):
+    from tests.support.bounded_samples import identifier_dense_html
+    dense = tmp_path / "dates.html"
+    dense.write_bytes(identifier_dense_html(3000))
+    wait_for(qtbot, window, window.add_files([str(dense)]))
+    [row] = source_queries.list_sources(window.case)
+    viewer = window.sources_ui.sources_page.viewer
+    viewer.show_source(window.case, row["uuid"])
+    shown = viewer.notes_view.toPlainText()
+    assert "Capture warning" in shown and "3,000 identifiers found" in shown
+    assert "No notes yet" in shown      # the program's words are not the investigator's notes

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 from ...errors import InputError
+from ...words import listed
 from ..parsing import Ticker, Validator, clock_from, read_or_skip, source_of
 from . import traffic_records
 
@@ -51,7 +52,7 @@ def parse(stream, name, *, options=None, progress=None, cancelled=None):
     present = [c for c in traffic_records.COLUMNS if c in table_file.schema_arrow.names]
     missing = [c for c in traffic_records.REQUIRED if c not in present]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}; the file has: "
+        raise InputError(f"missing {listed('column', missing)}; the file has: "
                          f"{', '.join(table_file.schema_arrow.names)}", path=name)
     ticker = Ticker(stream, progress, cancelled, total_records=table_file.metadata.num_rows)
     record = 0

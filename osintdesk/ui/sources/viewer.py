@@ -511,7 +511,8 @@ class SourceViewer(QWidget):
         notes = queries.notes_of(self.case, self.source["uuid"])
         tags = queries.tags_of(self.case, self.source["uuid"])
         s = self.source
-        self.notes_view.show_page(notes_html(s, notes, tags), None, None)
+        self.notes_view.show_page(notes_html(s, notes, tags, queries.source_warnings(self.captures)),
+                                  None, None)
         self.remove_tag_combo.clear()
         self.remove_tag_combo.addItems([t["tag"] for t in tags])
         self.reliability_combo.setCurrentIndex(max(0, self.reliability_combo.findData(s["reliability"])))
