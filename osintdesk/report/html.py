@@ -9,6 +9,7 @@ import re
 from html import escape
 
 from .model import Report, flight_columns
+from ..words import counted
 
 CSS = """
 body { font-family: "DejaVu Sans", "Noto Sans", Arial, sans-serif; font-size: 10.5pt;
@@ -140,8 +141,8 @@ def _findings(report: Report) -> list[str]:
         out.append(f'<p class="claim-text">Claim {n}. {_e(claim["text"])}</p>')
         out.append(f"<p>Status: <b>{_e(claim['status'])}</b> · confidence: "
                    f"<b>{_e(claim['confidence'] or 'not stated')}</b> · "
-                   f"{claim['supporting']} supporting, {claim['contradicting']} contradicting "
-                   f"citation(s) · {claim['independent_sources']} independent source(s)</p>")
+                   f"citations: {claim['supporting']} supporting, {claim['contradicting']} "
+                   f"contradicting · {counted(claim['independent_sources'], 'independent source')}</p>")
         check = claim["check"]
         if check:
             cls = "result-" + check["result"].replace(" ", "-")

@@ -16,6 +16,7 @@ from fpdf.fonts import FontFace
 
 from ..timefmt import parse_record
 from .model import Report, flight_columns
+from ..words import counted
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONTS = {("DejaVu", ""): "DejaVuSans.ttf", ("DejaVu", "B"): "DejaVuSans-Bold.ttf",
@@ -211,8 +212,8 @@ def _findings(pdf: ReportPDF, report: Report, links: dict) -> None:
     for n, claim in enumerate(report.claims, 1):
         pdf.heading(f"Claim {n}. {claim['text']}", level=2)
         pdf.para(f"Status: {claim['status']} · confidence: {claim['confidence'] or 'not stated'} · "
-                 f"{claim['supporting']} supporting, {claim['contradicting']} contradicting "
-                 f"citation(s) · {claim['independent_sources']} independent source(s)", size=8.5)
+                 f"citations: {claim['supporting']} supporting, {claim['contradicting']} "
+                 f"contradicting · {counted(claim['independent_sources'], 'independent source')}", size=8.5)
         check = claim["check"]
         if check:
             color = {"supported": GREEN, "contradicted": RED}.get(check["result"], (138, 90, 0))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from .. import __version__
 from ..paths import config_dir, resource
 from ..store import CASE_SUFFIX, case_path
+from ..words import counted
 
 
 # ------------------------------------------------------------ file dialogs
@@ -211,7 +212,7 @@ class VerifyResultDialog(QDialog):
         checked = report.checked
         summary = QLabel(
             ("<b>Everything holds.</b>" if report.ok
-             else f"<b style='color:#b00020'>{len(report.failures)} problem(s) found.</b>")
+             else f"<b style='color:#b00020'>{counted(len(report.failures), 'problem')} found.</b>")
             + f"<br>{checked.get('artifacts', 0)} artifacts re-hashed, "
               f"{checked.get('audit_entries', 0)} audit entries walked, "
               f"{checked.get('records', 0)} records checked, SQLite integrity checked."

@@ -19,6 +19,7 @@ from .findings.detail import parse_anchor, record_link
 from .models import PagedQueryModel
 from .pages import TablePage, make_table_view
 from .tables import steady_splitter
+from ..words import counted
 
 AIRCRAFT_COLUMNS = [("Aircraft", "label"), ("Hex", "hex"), ("Registration", "registration"),
                     ("Type", "type_code"), ("Type name", "type_name"), ("Operator", "operator"),
@@ -208,7 +209,7 @@ def _aircraft_html(a: dict, ground_times: list[str]) -> str:
             facts.append(f"{label} {e(str(a[key]))}".strip())
     stays = "".join(f"<li>{e(text)}</li>" for text in ground_times)
     return (f"<h3>{e(a['label'])}</h3><p>{'; '.join(facts)}</p>"
-            f"<p>{a['flights']} flight(s), {a['points']:,} positions, "
+            f"<p>{counted(a['flights'], 'flight')}, {a['points']:,} positions, "
             f"{e(timefmt.display_time(a['first_t']) or '—')} to "
             f"{e(timefmt.display_time(a['last_t']) or '—')}</p>"
             + (f"<p><b>Ground time between flights</b></p><ul>{stays}</ul>" if stays
@@ -219,7 +220,7 @@ def ask_archive_aircraft(parent, count: int) -> str | None:
     """Ask which aircraft to read from daily archives (a hex, or a registration in the case)."""
     text, ok = QInputDialog.getText(
         parent, "Read daily archives",
-        f"{count} tar archive(s): which aircraft's traces to read?\n"
+        f"{counted(count, 'tar archive')}: which aircraft's traces to read?\n"
         "Mode-S hex (e.g. f0beef), or a registration already in the case:")
     return text.strip() if ok and text.strip() else None
 
@@ -261,16 +262,16 @@ class FetchFlightsDialog(QDialog):
 
 def fetch_summary(result) -> str:
     """The status line after fetching."""
-    return (f"{result.aircraft_hex}: {result.flights_listed} flight(s) listed, "
-            f"{len(result.imports)} track(s) imported, {result.points:,} points; "
-            f"{len(result.captures)} answer(s) captured")
+    return (f"{result.aircraft_hex}: {counted(result.flights_listed, 'flight')} listed, "
+            f"{counted(len(result.imports), 'track')} imported, {result.points:,} points; "
+            f"{counted(len(result.captures), 'answer')} captured")
 
 
 def archive_summary(results) -> tuple[str, str]:
     """The status line for archives read, and the errors (one line per archive that failed)."""
     points = sum(r.points for r in results)
     read = [r for r in results if r.error is None]
-    line = f"{len(read)} of {len(results)} archive(s) read: {points:,} points"
+    line = f"{len(read)} of {counted(len(results), 'archive')} read: {points:,} points"
     return line, "\n".join(r.error for r in results if r.error)
 
 

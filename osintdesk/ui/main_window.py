@@ -37,6 +37,7 @@ from .report_ui import ReportUi
 from .sources import SourcesUi
 from .tables import add_row_actions, on_open, remember_columns, steady_splitter
 from .tasks import Task, TaskRunner
+from ..words import counted
 
 MAX_RECENT = 10
 NAVIGATOR_PX = 120     # wide enough for the longest page name
@@ -738,7 +739,7 @@ class MainWindow(QMainWindow):
                 self.show_error(errors)
             self.show_page("Flights")
             self._refresh_chart()
-        return self.run_task(f"Reading {len(names)} archive(s) for {aircraft}", work,
+        return self.run_task(f"Reading {counted(len(names), 'archive')} for {aircraft}", work,
                              case="write", on_success=done)
 
     def import_flights(self, names: list[str], fmt: str | None = None,
@@ -758,7 +759,7 @@ class MainWindow(QMainWindow):
                 if r.already_imported:
                     lines.append(f"{name}: {r.message}")
                 else:
-                    lines.append(f"{name}: {r.format}, {r.points:,} points, {r.flights} flight(s)"
+                    lines.append(f"{name}: {r.format}, {r.points:,} points, {counted(r.flights, 'flight')}"
                                  + (f", {r.duplicates:,} duplicates dropped" if r.duplicates else "")
                                  + (f", {r.skipped:,} records skipped" if r.skipped else "")
                                  + (f", {r.sightings:,} aircraft heard without a position"
@@ -768,7 +769,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("; ".join(lines), 15000)
             self.show_page("Flights")
             self._refresh_chart()
-        return self.run_task(f"Importing {len(names)} flight file(s)", work, case="write",
+        return self.run_task(f"Importing {counted(len(names), 'flight file')}", work, case="write",
                              on_success=done)
 
     def dragEnterEvent(self, event) -> None:

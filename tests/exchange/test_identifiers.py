@@ -205,7 +205,7 @@ def test_counts_and_the_dry_run_name_identifiers_not_lines(tmp_path, key, pages)
     dry = CliRunner().invoke(cli, ["--examiner", "Bob", "merge", str(bob), str(out),
                                    "--dry-run", "--accept-unsigned"])
     assert dry.exit_code == 0, dry.output
-    assert f"identifiers: {len(held)} add, in 2 capture(s)" in dry.stdout
+    assert f"identifiers: {len(held)} add, in 2 captures" in dry.stdout
     assert identifiers(bob) == []
 
 

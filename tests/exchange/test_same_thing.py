@@ -194,5 +194,5 @@ def test_the_merge_preview_says_what_is_already_here(tmp_path, key):
         preview = preview_merge(case, bundle)
     assert preview.refusals() == []
     html = preview_html(preview, "Alice")
-    assert "2 record(s) are already here under another id" in html
+    assert "2 records are already here under another id" in html
     assert "hex a9c2f1, registration N7423C" in html

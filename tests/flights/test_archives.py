@@ -164,11 +164,11 @@ def test_window_import_dialog_accepts_tars_and_asks_for_the_aircraft(qtbot, wind
                         lambda parent, title, label, *a, **k: (asked.append(label) or HEX, True))
     tasks_before = set(window.runner.active)
     window.import_flights_dialog()
-    assert asked and "2 tar archive(s)" in asked[0]
+    assert asked and "2 tar archives" in asked[0]
     for task in set(window.runner.active) - tasks_before:
         wait_for(qtbot, window, task)
     assert window.statusBar().currentMessage().startswith(
-        f"2 of 2 archive(s) read: {len(days[0]) + len(days[1]):,} points")
+        f"2 of 2 archives read: {len(days[0]) + len(days[1]):,} points")
     assert window.show_page("Flights").model.rowCount() == 4
 
 

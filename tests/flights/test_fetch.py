@@ -147,7 +147,7 @@ def test_window_fetches_flights_and_reports_a_rate_limit(qtbot, window, api, fli
     task = window.fetch_flights(**values, base_url=api.api_url)
     wait_for(qtbot, window, task)
     assert task.error is None, task.error
-    assert window.statusBar().currentMessage().startswith(f"{HEX}: 2 flight(s) listed, 2 track(s)")
+    assert window.statusBar().currentMessage().startswith(f"{HEX}: 2 flights listed, 2 tracks")
     assert window.show_page("Flights").model.rowCount() == 2
     api.fail_with = 429
     task = window.fetch_flights(**values, base_url=api.api_url)

@@ -234,7 +234,7 @@ def test_the_preview_lists_the_conflict_and_cancel_writes_nothing(qtbot, window,
     text = dialog.text.toPlainText()
     assert "Bob's copy" in text and "Bob" in text
     assert "Signed by" in text and "a key you trust" in text
-    assert "1 record(s) will be in conflict" in text and team.entity in text
+    assert "1 record will be in conflict" in text and team.entity in text
     assert "Entities" in text  # A. Pilot added
     assert f"Entity {team.entity}: 2 versions" in text   # one record: in the singular
     assert "0 new, in 0 captures" in text   # the identifiers the merge would add
@@ -257,7 +257,7 @@ def test_accepting_the_preview_merges(qtbot, window, team):
     assert result.merged and len(result.plan.conflicts) == 1
     message = window.statusBar().currentMessage()
     assert message.startswith("Merged from-bob.osintbundle from “Bob's copy”")
-    assert "1 conflict(s)" in message
+    assert "1 conflict" in message
     with Case.open(team.alice, examiner="x", readonly=True) as case:
         merges = [e for e in case.audit_entries() if e.action == "merge" and not e.object_type]
         assert len(merges) == 1 and merges[0].details["signer"]["state"] == "trusted"

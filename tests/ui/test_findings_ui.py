@@ -418,7 +418,7 @@ def test_delete_says_what_cites_the_record_and_asks_first(qtbot, window):
     ui.delete_buttons["Entities"].click()
     dialog = ui.dialog
     assert "Delete <b>Organization Russian Air Force</b>?" in dialog.message.text()
-    assert "cite or name it" in dialog.message.text() and "link" in dialog.message.text()
+    assert "1 record cites or names it" in dialog.message.text() and "link" in dialog.message.text()
     dialog.reject()                                  # asked, and said no: nothing happens
     assert state(window) == before
     ui.delete_buttons["Entities"].click()

@@ -39,7 +39,7 @@ def test_import_fills_aircraft_and_flights_pages(qtbot, window, trace):
     task = window.import_flights([str(trace)])
     wait_for(qtbot, window, task)
     assert task.error is None, task.error
-    assert "2 flight(s)" in window.statusBar().currentMessage()
+    assert "2 flights" in window.statusBar().currentMessage()
     flights = window.show_page("Flights")
     assert flights.model.rowCount() == 2
     first = flights.model.row(0)

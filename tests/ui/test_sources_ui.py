@@ -229,7 +229,7 @@ def test_viewer_shows_warc_images_from_the_case_only(qtbot, window, tmp_path, mo
     assert "#b00020" in css
     text = viewer.banner.text()
     assert text.startswith(BANNER_TEXT) and "refused" in text
-    assert "2 resource(s) served from the case" in text
+    assert "2 resources served from the case" in text
     assert attempts == [] and "PySide6.QtNetwork" not in sys.modules
 
 
@@ -285,7 +285,7 @@ def test_typing_runs_one_search_off_the_gui_thread(qtbot, window, tmp_path, monk
         qtbot.keyClicks(page.search_edit, "Vnukovo")   # seven keystrokes, well within the delay
     assert finished.args == ["Vnukovo"]
     assert searched == [("Vnukovo", False)]
-    assert page.results_model.rowCount() == 1 and "1 source(s) match" in page.count_label.text()
+    assert page.results_model.rowCount() == 1 and "1 source matches" in page.count_label.text()
     # Nothing further is queued: the delay has passed and no second search comes.
     with qtbot.assertNotEmitted(page.search_finished, wait=2 * sources_page.SEARCH_DELAY_MS):
         pass
@@ -391,7 +391,7 @@ def test_sources_naming_an_aircraft(qtbot, window, tmp_path, monkeypatch):
     other.write_text("Nothing about aircraft. Pyongyang in the news.", encoding="utf-8")
     wait_for(qtbot, window, window.add_files([str(named), str(other)]))
     page = window.show_page("Sources")
-    assert page.model.rowCount() == 2 and page.count_label.text() == "2 source(s)"
+    assert page.model.rowCount() == 2 and page.count_label.text() == "2 sources"
     combo = page.aircraft_combo
     assert combo.count() == 2 and "RA-86496" in combo.itemText(1)
     combo.setCurrentIndex(1)
@@ -414,7 +414,7 @@ def test_sources_naming_an_aircraft(qtbot, window, tmp_path, monkeypatch):
         qtbot.keyClicks(page.search_edit, "Pyongyang")
     assert finished.args == ["Pyongyang"] and filtered == [False]
     assert [h.source_uuid for h in page.hits] == [named_uuid]
-    assert "1 source(s) match" in page.count_label.text()
+    assert "1 source matches" in page.count_label.text()
     combo.setCurrentIndex(0)   # all sources: the other one matches too
     qtbot.waitUntil(lambda: page.results_model.rowCount() == 2, timeout=10000)
     assert filtered == [False]

@@ -24,6 +24,7 @@ from .conflicts_page import ConflictsPage
 from ..dialogs import open_file_name
 from .dialogs import BundleViewDialog, ExportBundleDialog, KeepVersionDialog, MergePreviewDialog
 from .words import export_result_text
+from ...words import counted
 
 BUNDLE_FILTER = f"osintdesk bundles (*{EXTENSION});;All files (*)"
 
@@ -189,10 +190,10 @@ class ExchangeUi(QObject):
                 self.merged.emit(result)
                 return
             self._status(f"Merged {Path(plan.bundle).name} from “{title}”: "
-                         f"{len(plan.changes)} record(s) added or changed, "
-                         f"{len(plan.new_evidence)} evidence file(s), "
-                         f"{len(plan.new_imports)} flight file(s)"
-                         + (f"; {conflicts} conflict(s): see the Conflicts page" if conflicts
+                         f"{counted(len(plan.changes), 'record')} added or changed, "
+                         f"{counted(len(plan.new_evidence), 'evidence file')}, "
+                         f"{counted(len(plan.new_imports), 'flight file')}"
+                         + (f"; {counted(conflicts, 'conflict')}: see the Conflicts page" if conflicts
                             else "") + f" (audit entry {result.audit_seq})")
             if self.window.case is not None:
                 self.window.chart_pane.refresh()

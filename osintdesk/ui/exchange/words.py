@@ -85,7 +85,7 @@ def report_rows(report) -> list[tuple[str, str]]:
                    f"{entries} checked)")
     else:
         verdict = (f"<span style='color:{RED}'><b>FAILED</b></span>: "
-                   f"{len(report.failures)} problem(s)")
+                   f"{counted(len(report.failures), 'problem')}")
     rows.append(("Verification", verdict))
     return rows
 
@@ -146,7 +146,7 @@ def preview_html(preview, case_title: str) -> str:
         items = "".join(f"<li>{e(kind_label_one(c['kind']))} <code>{e(c['key'])}</code>: "
                         f"{len(c['versions'])} versions</li>" for c in plan.conflicts[:LISTED])
         more = len(plan.conflicts) - LISTED
-        out.append(f"<h3 style='color:#8a5a00'>{len(plan.conflicts)} record(s) will be in "
+        out.append(f"<h3 style='color:#8a5a00'>{counted(len(plan.conflicts), 'record')} will be in "
                    f"conflict</h3><p>They were changed differently in the two cases. Both "
                    "versions are kept and shown on the Conflicts page until you keep one.</p>"
                    f"<ul>{items}</ul>" + (f"<p>and {more} more</p>" if more > 0 else ""))
@@ -154,7 +154,8 @@ def preview_html(preview, case_title: str) -> str:
         items = "".join(f"<li>{e(kind_label(a['kind']))} {e(a['identity'])}</li>"
                         for a in plan.same_as[:LISTED])
         more = len(plan.same_as) - LISTED
-        out.append(f"<h3>{len(plan.same_as)} record(s) are already here under another id</h3>"
+        verb = "is" if len(plan.same_as) == 1 else "are"
+        out.append(f"<h3>{counted(len(plan.same_as), 'record')} {verb} already here under another id</h3>"
                    "<p>Made in both cases independently (the same aircraft, page or file): "
                    "this case keeps its own record, and what the bundle holds about them "
                    "refers to it.</p>"

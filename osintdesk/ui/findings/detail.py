@@ -14,6 +14,7 @@ from ...findings import queries, views
 from ...findings.views import property_label, value_text
 from ...timefmt import display_time
 from .models import check_words
+from ...words import counted
 
 e = html.escape
 GREY = "color:#555"
@@ -124,7 +125,7 @@ def link_items(entity_ids: set[str], links: list[dict]) -> list[str]:
         dates = [d for d in (link["start_date"], link["end_date"]) if d]
         span = (f"{link['start_date'] or '…'} – {link['end_date'] or ''}".strip() if dates else "")
         text += (f" <span style='{GREY}'>({e(link['schema'])}" + (f", {e(span)}" if span else "")
-                 + f", {link['citations']} citation(s))</span>")
+                 + f", {counted(link['citations'], 'citation')})</span>")
         items.append(text)
     return items
 
@@ -134,7 +135,7 @@ def entity_html(case, detail: dict) -> str:
     entity = detail["entity"]
     subtitle = f"{e(entity['schema'])} · id <code>{e(entity['id'])}</code>"
     if entity["kind"] == "aircraft":
-        subtitle += (f" · an aircraft of the case, {detail['flights']} flight(s) "
+        subtitle += (f" · an aircraft of the case, {counted(detail['flights'], 'flight')} "
                      "(see Aircraft and Flights)")
     who = _who(entity)
     subtitle += f" · {who}" if who else ""
@@ -253,7 +254,7 @@ def corroboration_html(case, corroboration: dict) -> str:
             for c in citations]
     header = "<tr><th align='left'>Stance</th><th align='left'>Evidence</th><th>Grade</th></tr>"
     groups = [f"{e(_group_name(case, g['key']))} "
-              f"<span style='{GREY}'>({len(g['citations'])} citation(s))</span>"
+              f"<span style='{GREY}'>({counted(len(g['citations']), 'citation')})</span>"
               for g in corroboration["groups"]]
     count, against = corroboration["independent_sources"], corroboration["contradicting"]
     title = f"Evidence: {count} independent source{'s support' if count != 1 else ' supports'} it"

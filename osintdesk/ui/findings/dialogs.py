@@ -15,6 +15,7 @@ from ...findings import ftm
 from ...findings.claims import CHECKS, CONFIDENCES, STATUSES
 from ..dialogs import ok_cancel
 from .models import property_choices, property_label
+from ...words import counted
 
 # Link types as the investigator reads them, and what add_link is given.
 LINK_CHOICES = [("operates (an aircraft's operator)", "operator"), ("owns (Ownership)", "Ownership"),
@@ -625,7 +626,8 @@ class DeleteDialog(FormDialog):
         text = f"Delete <b>{_escape(label)}</b>?"
         if cited_by:
             items = "".join(f"<li>{_escape(line)}</li>" for line in cited_by)
-            text += (f"<p><b style='color:#b00020'>{len(cited_by)} record(s) cite or name it</b>; "
+            verb = "cites or names" if len(cited_by) == 1 else "cite or name"
+            text += (f"<p><b style='color:#b00020'>{counted(len(cited_by), 'record')} {verb} it</b>; "
                      f"they will point at a deleted record:</p><ul>{items}</ul>")
         else:
             text += "<p>Nothing cites or names it.</p>"

@@ -15,6 +15,7 @@ from ..pages import CasePage, make_table_view
 from ..tables import filter_box, steady_splitter
 from .detail import claim_html, entity_html, event_html, parse_anchor, parse_untie
 from .models import CLAIM_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FindingsModel, claim_rows, event_rows
+from ...words import counted
 
 MAX_COLUMN_PX = 340
 
@@ -327,7 +328,7 @@ class SuggestionsPage(CasePage):
         if self.case is None:
             self.label.setText("")
         elif rows:
-            self.label.setText(f"{len(rows)} suggestion(s) from the identifiers found in the "
+            self.label.setText(f"{counted(len(rows), 'suggestion')} from the identifiers found in the "
                                "sources. Accept one to make it an entity (or add the property), "
                                "the sources that name it cited.")
         else:

@@ -22,6 +22,7 @@ from .models import (RESULT_COLUMNS, SNIPPET_COLUMN, SOURCE_COLUMNS, SOURCE_DEFA
                      RecordModel,
                      SearchResultsModel, SnippetDelegate)
 from .viewer import CaseRunner, SourceViewer
+from ...words import counted
 
 SEARCH_DELAY_MS = 250
 
@@ -118,7 +119,7 @@ class SourcesPage(CasePage):
         if self.case is not None:
             for aircraft in flight_queries.aircraft(self.case):
                 self.aircraft_combo.addItem(
-                    f"Naming {aircraft['label']} ({aircraft['flights']} flight(s))",
+                    f"Naming {aircraft['label']} ({counted(aircraft['flights'], 'flight')})",
                     aircraft["uuid"])
         index = self.aircraft_combo.findData(chosen) if chosen else 0
         self.aircraft_combo.setCurrentIndex(max(0, index))
@@ -153,13 +154,14 @@ class SourcesPage(CasePage):
             only = [row for row in only if not row.get("retired_utc")]
         if only is not None:
             self.model.set_source(lambda o, n: only[o:o + n], lambda: len(only))
-            total_text = f"{len(only)} source(s) name this aircraft"
+            verb = "names" if len(only) == 1 else "name"
+            total_text = f"{counted(len(only), 'source')} {verb} this aircraft"
         else:
             self.model.set_source(
                 lambda o, n: queries.list_sources(case, offset=o, limit=n,
                                                   include_retired=retired),
                 lambda: queries.count_sources(case, include_retired=retired))
-            total_text = f"{self.model.total} source(s)"
+            total_text = f"{counted(self.model.total, 'source')}"
         if self.model.canFetchMore():
             self.model.fetchMore()
         self.view.fit_columns()
@@ -214,7 +216,7 @@ class SourcesPage(CasePage):
             self.results_model.fetchMore()
         self.results_view.fit_columns(200)
         self.results_view.setColumnWidth(SNIPPET_COLUMN, 520)
-        self.count_label.setText(f"{len(hits)} source(s) match")
+        self.count_label.setText(f"{counted(len(hits), 'source')} {'matches' if len(hits) == 1 else 'match'}")
         current = next((i for i, h in enumerate(hits) if h.source_uuid == self.current_source), None)
         if current is not None:
             self.results_view.selectRow(current)

@@ -22,6 +22,7 @@ from ...store.header import is_writable
 from .capture_dialogs import CaptureDialog, CaptureSettingsDialog, settings_to_edit
 from .selectors_page import SelectorsPage
 from .sources_page import SourcesPage
+from ...words import counted
 
 
 class SourcesUi(QObject):
@@ -86,13 +87,13 @@ class SourcesUi(QObject):
             self.last_outcomes = outcomes
             added = [o for o in outcomes if o.added]
             sources = sum(len(o.sources) for o in added)
-            message = f"Added {len(added)} file(s), {sources} source(s)"
+            message = f"Added {counted(len(added), 'file')}, {counted(sources, 'source')}"
             if len(outcomes) - len(added):
                 message += f"; {len(outcomes) - len(added)} already in the case"
             self.window.statusBar().showMessage(message, 8000)
             if added and added[-1].sources:
                 self.show_source(added[-1].sources[0]["uuid"])
-        return self.window.run_task(f"Adding {len(names)} file(s)", work, case="write",
+        return self.window.run_task(f"Adding {counted(len(names), 'file')}", work, case="write",
                                     on_success=done)
 
     def capture_urls(self, urls: list[str], settings: CaptureSettings | None = None, *,
@@ -125,16 +126,16 @@ class SourcesUi(QObject):
             refused = [o for o in outcomes if o.not_kept]
             failed = [o for o in outcomes if not o.ok and not o.not_kept]
             window.statusBar().showMessage(
-                f"Captured {len(good)} of {len(outcomes)} URL(s)", 8000)
+                f"Captured {len(good)} of {counted(len(outcomes), 'URL')}", 8000)
             if good:
                 self.show_source(good[-1].source_uuid)
                 window.show_page(SourcesPage.title)
             if failed:
                 window.show_error("\n".join(o.error for o in failed),
-                                  f"{len(failed)} URL(s) could not be captured")
+                                  f"{counted(len(failed), 'URL')} could not be captured")
             if refused:
                 self.ask_keep_errors(refused, settings)
-        return window.run_task(f"Capturing {len(urls)} URL(s)", work, case="write",
+        return window.run_task(f"Capturing {counted(len(urls), 'URL')}", work, case="write",
                                on_success=done)
 
     def ask_keep_errors(self, refused: list, settings: CaptureSettings) -> QMessageBox:

@@ -33,6 +33,7 @@ from ..flow import FlowLayout
 from ..pages import make_table_view
 from .models import CAPTURE_COLUMNS, RecordModel
 from .offline_browser import OfflineBrowser
+from ...words import counted
 
 BANNER_TEXT = "Offline view: remote content blocked"
 MAX_RENDER_BYTES = 5 * 1024 * 1024
@@ -466,10 +467,10 @@ class SourceViewer(QWidget):
         served = len(self.browser.served)
         text = BANNER_TEXT
         if refused:
-            text += f" ({refused} request(s) refused"
-            text += f"; {served} resource(s) served from the case)" if served else ")"
+            text += f" ({counted(refused, 'request')} refused"
+            text += f"; {counted(served, 'resource')} served from the case)" if served else ")"
         elif served:
-            text += f" ({served} resource(s) served from the case)"
+            text += f" ({counted(served, 'resource')} served from the case)"
         self.banner.setText(text)
         self.banner.setToolTip("\n".join(list(self.browser.refused)[:40]))
 
